@@ -1,0 +1,66 @@
+// `statusform plan`: read live state, print the diff (text, markdown or JSON), optionally save it.
+
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { UsageError } from '../../errors.js';
+import { closeDefaultAgent } from '../../http/client.js';
+import { makePlan, type RunOptions } from '../../engine/manager.js';
+import type { Plan } from '../../engine/plan.js';
+import { renderPlanMarkdown } from '../../render/markdown.js';
+import { renderPlanText } from '../../render/text.js';
+import { readState } from '../../state/state-file.js';
+import { loadOrThrow } from '../context.js';
+import { colors, progress, write, type Io } from '../io.js';
+
+export type PlanFormat = 'text' | 'markdown' | 'json';
+
+export interface PlanCommandOptions {
+  config?: string;
+  accounts?: string[];
+  out?: string;
+  format?: string;
+  detailedExitcode?: boolean;
+  refreshAll?: boolean;
+  verbose?: boolean;
+  run?: RunOptions;
+}
+
+export function renderPlan(plan: Plan, format: PlanFormat, io: Io): string {
+  if (format === 'json') return `${JSON.stringify(plan, null, 2)}\n`;
+  if (format === 'markdown') return renderPlanMarkdown(plan);
+  return renderPlanText(plan, colors(io));
+}
+
+export function planFormat(value: string | undefined): PlanFormat {
+  const f = value ?? 'text';
+  if (f !== 'text' && f !== 'markdown' && f !== 'json') throw new UsageError(`--format must be text, markdown or json (got "${f}")`);
+  return f;
+}
+
+export async function planCommand(io: Io, opts: PlanCommandOptions): Promise<number> {
+  const format = planFormat(opts.format);
+  const config = loadOrThrow(io, opts.config);
+  const state = readState(config.statePath);
+  const spin = progress(io, 'Reading live state…');
+  let plan: Plan;
+  try {
+    const planned = await makePlan(config, state, {
+      ...opts.run,
+      accounts: opts.accounts ?? [],
+      refreshAll: opts.refreshAll ?? false,
+      ...(opts.verbose ? { httpLog: (line: string) => write(io.stderr, line) } : {}),
+    });
+    plan = planned.plan;
+  } finally {
+    spin.stop();
+    await closeDefaultAgent();
+  }
+  write(io.stdout, renderPlan(plan, format, io));
+  if (opts.out) {
+    const path = resolve(io.cwd, opts.out);
+    writeFileSync(path, `${JSON.stringify(plan, null, 2)}\n`);
+    write(io.stderr, `Saved the plan to ${opts.out}.`);
+  }
+  if (plan.errors.length > 0) return 1;
+  return opts.detailedExitcode && plan.actions.length > 0 ? 2 : 0;
+}

@@ -1,0 +1,63 @@
+// The streams and environment a command runs with: injected, so tests run commands in-process.
+
+import { createInterface } from 'node:readline/promises';
+import type { Readable, Writable } from 'node:stream';
+import ora, { type Ora } from 'ora';
+import { colorsFor, type Colors } from '../render/style.js';
+
+export type OutStream = Writable & { isTTY?: boolean; columns?: number };
+
+export interface Io {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdout: OutStream;
+  stderr: OutStream;
+  stdin: Readable & { isTTY?: boolean };
+}
+
+export function processIo(): Io {
+  return { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
+}
+
+export function colors(io: Io): Colors {
+  return colorsFor(io.stdout, io.env);
+}
+
+/** Spinners only on a real terminal with a width, and never in CI (ora hangs on 0 columns and animates oddly in CI logs). */
+export function spinnerAllowed(io: Io): boolean {
+  const s = io.stderr;
+  return s.isTTY === true && (s.columns ?? 0) > 0 && !io.env['CI'];
+}
+
+export interface Progress {
+  update(text: string): void;
+  stop(): void;
+}
+
+export function progress(io: Io, text: string): Progress {
+  if (!spinnerAllowed(io)) return { update: () => undefined, stop: () => undefined };
+  const spinner: Ora = ora({ text, stream: io.stderr, discardStdin: false }).start();
+  return {
+    update: (t) => {
+      spinner.text = t;
+    },
+    stop: () => {
+      spinner.stop();
+    },
+  };
+}
+
+/** Asks on the terminal; only the exact answer "yes" confirms (like Terraform). */
+export async function confirm(io: Io, question: string): Promise<boolean> {
+  const rl = createInterface({ input: io.stdin, output: io.stdout, terminal: false });
+  try {
+    const answer = await rl.question(`${question}\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: `);
+    return answer.trim() === 'yes';
+  } finally {
+    rl.close();
+  }
+}
+
+export function write(stream: OutStream, text: string): void {
+  stream.write(text.endsWith('\n') ? text : `${text}\n`);
+}

@@ -1,0 +1,156 @@
+// argv → command. The one place that decides exit codes and where errors are printed.
+// 0 success / no changes; 1 error; 2 plan --detailed-exitcode found changes; 3 refused before any write.
+
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { ConfigError, RefusedError, UsageError, VendorError, formatPosition } from '../errors.js';
+import { applyCommand } from './commands/apply.js';
+import { planCommand } from './commands/plan.js';
+import { sandboxCommand } from './commands/sandbox.js';
+import { unlockCommand } from './commands/unlock.js';
+import { validateCommand } from './commands/validate.js';
+import { scrubKnown } from '../http/redact.js';
+import { colors, write, type Io } from './io.js';
+
+export const EXIT = { ok: 0, error: 1, changes: 2, refused: 3 } as const;
+
+const USAGE = `Usage: statusform <command> [options]
+
+Commands:
+  validate  [-c PATH]                                   check the configuration (no network)
+  plan      [-c PATH] [--account NAME]… [--out FILE] [--format text|markdown|json]
+            [--detailed-exitcode] [--refresh-all] [--verbose]
+  apply     [-c PATH] [--account NAME]… [--auto-approve] [--allow-destroy]
+            [--parallelism N] [--refresh-all] [--verbose]
+  sandbox   [--port N]                                  run the vendor simulators on 127.0.0.1
+  unlock    [-c PATH]                                   remove a lock left by a killed apply
+
+Options:
+  -c, --config PATH   a statusform.yaml, or a directory of *.yaml files (default: statusform.yaml)
+  -h, --help          show this help
+  -v, --version       print the version
+
+Exit codes: 0 success or no changes, 1 error, 2 changes (plan --detailed-exitcode), 3 refused before any write.
+`;
+
+const options = {
+  config: { type: 'string', short: 'c' },
+  account: { type: 'string', multiple: true },
+  out: { type: 'string' },
+  format: { type: 'string' },
+  'detailed-exitcode': { type: 'boolean' },
+  'refresh-all': { type: 'boolean' },
+  'auto-approve': { type: 'boolean' },
+  'allow-destroy': { type: 'boolean' },
+  parallelism: { type: 'string' },
+  port: { type: 'string' },
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} satisfies ParseArgsConfig['options'];
+
+const ALLOWED: Record<string, (keyof typeof options)[]> = {
+  validate: ['config'],
+  plan: ['config', 'account', 'out', 'format', 'detailed-exitcode', 'refresh-all', 'verbose'],
+  apply: ['config', 'account', 'auto-approve', 'allow-destroy', 'parallelism', 'refresh-all', 'verbose'],
+  sandbox: ['port'],
+  unlock: ['config'],
+};
+
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function positiveInt(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a whole number of at least 1 (got "${value}")`);
+  return n;
+}
+
+/** Runs one CLI invocation and returns its exit code. Never throws. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (err) {
+    return report(err, io);
+  }
+}
+
+async function dispatch(argv: string[], io: Io): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n\n${USAGE}`);
+  }
+  const { values: v, positionals } = parsed;
+  if (v.version) {
+    write(io.stdout, version());
+    return EXIT.ok;
+  }
+  const [command, ...rest] = positionals;
+  if (v.help || command === undefined || command === 'help') {
+    write(command === undefined && !v.help ? io.stderr : io.stdout, USAGE);
+    return command === undefined && !v.help ? EXIT.error : EXIT.ok;
+  }
+  const allowed = ALLOWED[command];
+  if (!allowed) throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+  const given = Object.keys(v) as (keyof typeof options)[];
+  const misplaced = given.filter((k) => !allowed.includes(k));
+  if (misplaced.length > 0) throw new UsageError(`${command} does not take ${misplaced.map((k) => `--${k}`).join(', ')}`);
+  if (rest.length > 0) throw new UsageError(`${command} takes no argument "${rest[0]}"`);
+
+  const config = v.config;
+  switch (command) {
+    case 'validate':
+      return validateCommand(io, { config });
+    case 'plan':
+      return planCommand(io, {
+        config,
+        accounts: v.account ?? [],
+        ...(v.out ? { out: v.out } : {}),
+        ...(v.format ? { format: v.format } : {}),
+        detailedExitcode: v['detailed-exitcode'] ?? false,
+        refreshAll: v['refresh-all'] ?? false,
+        verbose: v.verbose ?? false,
+      });
+    case 'apply':
+      return applyCommand(io, {
+        config,
+        accounts: v.account ?? [],
+        autoApprove: v['auto-approve'] ?? false,
+        allowDestroy: v['allow-destroy'] ?? false,
+        parallelism: positiveInt('parallelism', v.parallelism) ?? 4,
+        refreshAll: v['refresh-all'] ?? false,
+        verbose: v.verbose ?? false,
+      });
+    case 'sandbox':
+      return sandboxCommand(io, { port: positiveInt('port', v.port) });
+    case 'unlock':
+      return unlockCommand(io, { config });
+  }
+  throw new UsageError(`unknown command "${command}"`);
+}
+
+/** Prints an error the way its type asks and returns the exit code for it. */
+export function report(err: unknown, io: Io): number {
+  const c = colors({ ...io, stdout: io.stderr });
+  const say = (text: string) => write(io.stderr, scrubKnown(text));
+  if (err instanceof ConfigError) {
+    for (const p of err.problems) say(`${formatPosition(p.position)}: ${p.message}`);
+    say(c.red(`${err.problems.length} problem${err.problems.length === 1 ? '' : 's'} in the configuration.`));
+    return EXIT.error;
+  }
+  if (err instanceof RefusedError) {
+    say(c.red(`Refused: ${err.message}`));
+    return EXIT.refused;
+  }
+  if (err instanceof VendorError || err instanceof UsageError) {
+    say(c.red(`Error: ${err.message}`));
+    return EXIT.error;
+  }
+  say(c.red(`Error (unexpected): ${(err as Error)?.message ?? String(err)}`));
+  return EXIT.error;
+}

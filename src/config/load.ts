@@ -1,0 +1,289 @@
+// The config pipeline: files → YAML documents (positions, ${ENV}) → schema check (ajv) →
+// semantic checks → the desired model. Every problem is collected and positioned; nothing
+// here touches the network.
+
+import { dirname, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ConfigProblem, Position } from '../errors.js';
+import { formatPosition } from '../errors.js';
+import { isAllowedBaseUrl } from '../http/client.js';
+import { digest } from '../digest.js';
+import { address as itemAddress } from '../address.js';
+import type { AccountConfig, DesiredItem, RateLimit, VendorAdapter } from '../vendors/adapter.js';
+import { adapterFor, adapters } from '../vendors/registry.js';
+import { configFiles, nodeAt, positionOf, readConfigDocument, type ConfigDocument } from './documents.js';
+import { DEFAULT_CATEGORIES, buildSchema } from './schema.js';
+
+export const DEFAULT_STATE_FILE = 'statusform.state.json';
+
+export interface Config {
+  /** The directory relative paths in the config (like `state`) are resolved against. */
+  root: string;
+  files: string[];
+  categories: string[];
+  statePath: string;
+  accounts: AccountConfig[];
+  /** Digest of the desired model (no secrets, no positions): a saved plan is refused when it changes. */
+  digest: string;
+  /** Every credential value in the config, to scrub from all output. */
+  secrets: string[];
+}
+
+export interface LoadResult {
+  config?: Config;
+  problems: ConfigProblem[];
+}
+
+export interface LoadOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+let validator: ValidateFunction | undefined;
+function validateSchema(): ValidateFunction {
+  if (!validator) {
+    const ajv = new Ajv({ allErrors: true, discriminator: true, strict: true, strictRequired: false, allowUnionTypes: true });
+    validator = ajv.compile(buildSchema(adapters));
+  }
+  return validator;
+}
+
+/** Loads and validates the configuration at `path` (a file or a directory of *.yaml files). */
+export function loadConfig(path: string, opts: LoadOptions): LoadResult {
+  const abs = resolve(opts.cwd, path);
+  const files = configFiles(abs);
+  const problems: ConfigProblem[] = [];
+  const docs: ConfigDocument[] = [];
+  for (const f of files) {
+    const d = readConfigDocument(f, opts.cwd, opts.env, problems);
+    if (d && d.data !== undefined) docs.push(d);
+  }
+
+  const badAccounts = new Set<string>();
+  for (const d of docs) {
+    const validate = validateSchema();
+    if (validate(d.data)) continue;
+    for (const e of validate.errors ?? []) {
+      const problem = schemaProblem(d, e);
+      if (problem) problems.push(problem);
+      const segs = pointer(e.instancePath);
+      if (segs[0] === 'accounts' && segs[1] !== undefined) badAccounts.add(`${d.file}\0${segs[1]}`);
+      else if (segs.length === 0 || segs[0] !== 'accounts') badAccounts.add(`${d.file}\0*`);
+    }
+  }
+
+  const categories = mergeSetting(docs, 'categories', problems) as string[] | undefined;
+  const stateSetting = mergeSetting(docs, 'state', problems) as string | undefined;
+  const cats = categories ?? [...DEFAULT_CATEGORIES];
+  const root = statSync(abs).isDirectory() ? abs : dirname(abs);
+
+  const accounts: AccountConfig[] = [];
+  const seen = new Map<string, Position>();
+  const secrets: string[] = [];
+  for (const d of docs) {
+    const data = d.data as { accounts?: Record<string, Record<string, unknown>> };
+    if (!data || typeof data !== 'object' || !data.accounts || typeof data.accounts !== 'object') continue;
+    for (const [name, settings] of Object.entries(data.accounts)) {
+      const namePos = positionOf(d, nodeAt(d.doc, ['accounts', name], true));
+      const first = seen.get(name);
+      if (first) {
+        problems.push({ position: namePos, message: `account "${name}" is already defined at ${formatPosition(first)}` });
+        continue;
+      }
+      seen.set(name, namePos);
+      if (badAccounts.has(`${d.file}\0${name}`) || badAccounts.has(`${d.file}\0*`)) continue;
+      const adapter = adapterFor(String(settings['vendor']));
+      if (!adapter) continue;
+      for (const field of adapter.secretFields) {
+        const v = settings[field];
+        if (typeof v === 'string') secrets.push(v);
+      }
+      accounts.push(buildAccount(d, name, settings, adapter, cats, namePos, problems));
+    }
+  }
+
+  if (problems.length > 0) return { problems: sortProblems(problems) };
+  const statePath = resolve(root, stateSetting ?? DEFAULT_STATE_FILE);
+  const model = accounts.map((a) => ({
+    name: a.name,
+    vendor: a.vendor,
+    baseUrl: a.baseUrl,
+    rateLimit: a.rateLimit,
+    prune: a.prune,
+    allowDelete: a.allowDelete,
+    items: a.items.map(({ position: _p, ...rest }) => rest),
+  }));
+  return {
+    config: { root, files, categories: cats, statePath, accounts, digest: digest({ categories: cats, accounts: model }), secrets },
+    problems: [],
+  };
+}
+
+function buildAccount(
+  d: ConfigDocument,
+  name: string,
+  settings: Record<string, unknown>,
+  adapter: VendorAdapter,
+  categories: readonly string[],
+  position: Position,
+  problems: ConfigProblem[],
+): AccountConfig {
+  const at = (path: (string | number)[]) => positionOf(d, nodeAt(d.doc, ['accounts', name, ...path]));
+  const problem = (path: (string | number)[], message: string) => problems.push({ position: at(path), message: `accounts.${name}${pathText(path)}: ${message}` });
+
+  const baseUrl = typeof settings['base_url'] === 'string' ? settings['base_url'] : adapter.defaultBaseUrl;
+  if (baseUrl === undefined) {
+    problem([], `base_url is required: ${adapter.vendor} has no public default host`);
+  } else if (!isAllowedBaseUrl(baseUrl)) {
+    problem(['base_url'], `base_url must be an https URL (plain http only to loopback): ${JSON.stringify(baseUrl)}`);
+  }
+  const items = adapter.desiredItems(settings, { categories, problem, positionOf: at });
+  checkItems(name, adapter, items, categories, problems);
+  return {
+    name,
+    vendor: adapter.vendor,
+    baseUrl: baseUrl ?? '',
+    rateLimit: (settings['rate_limit'] as RateLimit | undefined) ?? adapter.defaultRateLimit,
+    prune: settings['prune'] === true,
+    allowDelete: settings['allow_delete'] === true,
+    settings,
+    items,
+    position,
+  };
+}
+
+/** Checks every vendor shares: unique keys, known categories, rename sources, depends_on references and cycles. */
+function checkItems(account: string, adapter: VendorAdapter, items: DesiredItem[], categories: readonly string[], problems: ConfigProblem[]): void {
+  const address = (key: string) => itemAddress(account, adapter.collection, key);
+  const byKey = new Map<string, DesiredItem>();
+  for (const item of items) {
+    const first = byKey.get(item.key);
+    if (first) {
+      problems.push({ position: item.position, message: `${address(item.key)} is declared twice (first at ${formatPosition(first.position)})` });
+      continue;
+    }
+    byKey.set(item.key, item);
+    if (item.category !== undefined && !categories.includes(item.category)) {
+      problems.push({ position: item.position, message: `${address(item.key)}: unknown category "${item.category}" (categories: ${categories.join(', ')})` });
+    }
+  }
+  for (const item of items) {
+    for (const old of item.renamedFrom) {
+      if (byKey.has(old)) problems.push({ position: item.position, message: `${address(item.key)}: renamed_from names "${old}", which is still declared` });
+    }
+    for (const dep of item.dependsOn) {
+      if (!byKey.has(dep)) problems.push({ position: item.position, message: `${address(item.key)}: depends_on names "${dep}", which this account does not declare` });
+    }
+  }
+  for (const cycle of findCycles(items, byKey)) {
+    const where = cycle.map((k) => `${k} (${formatPosition(byKey.get(k)!.position)})`).join(' → ');
+    problems.push({ position: byKey.get(cycle[0]!)!.position, message: `${account}.${adapter.collection}: depends_on forms a cycle: ${where} → ${cycle[0]}` });
+  }
+}
+
+/** Each elementary cycle found by a depth-first walk, reported once. */
+function findCycles(items: DesiredItem[], byKey: Map<string, DesiredItem>): string[][] {
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const cycles: string[][] = [];
+  const visit = (key: string) => {
+    state.set(key, 'visiting');
+    stack.push(key);
+    for (const dep of byKey.get(key)?.dependsOn ?? []) {
+      if (!byKey.has(dep)) continue;
+      const s = state.get(dep);
+      if (s === 'visiting') cycles.push(stack.slice(stack.indexOf(dep)));
+      else if (s === undefined) visit(dep);
+    }
+    stack.pop();
+    state.set(key, 'done');
+  };
+  for (const item of items) if (!state.has(item.key)) visit(item.key);
+  return cycles;
+}
+
+/** A top-level setting that may appear in several files must agree across them. */
+function mergeSetting(docs: ConfigDocument[], key: 'categories' | 'state', problems: ConfigProblem[]): unknown {
+  let value: unknown;
+  let from: Position | undefined;
+  for (const d of docs) {
+    const v = (d.data as Record<string, unknown> | null)?.[key];
+    if (v === undefined) continue;
+    const pos = positionOf(d, nodeAt(d.doc, [key]));
+    if (from && JSON.stringify(v) !== JSON.stringify(value)) {
+      problems.push({ position: pos, message: `${key} differs from the one at ${formatPosition(from)}; declare it once` });
+      continue;
+    }
+    value = v;
+    from ??= pos;
+  }
+  return value;
+}
+
+function pointer(instancePath: string): (string | number)[] {
+  if (instancePath === '') return [];
+  return instancePath
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function pathText(path: readonly (string | number)[]): string {
+  return path.map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`)).join('');
+}
+
+/** Turns one ajv error into a positioned problem with a message a user can act on. */
+function schemaProblem(d: ConfigDocument, e: ErrorObject): ConfigProblem | undefined {
+  const path = pointer(e.instancePath);
+  const where = pathText(path).replace(/^\./, '') || '(top level)';
+  const at = (p: (string | number)[], keyNode = false) => positionOf(d, nodeAt(d.doc, p, keyNode));
+  const p = e.params as Record<string, unknown>;
+  if (e.propertyName !== undefined) return undefined; // reported once, by the propertyNames error below
+  if (e.keyword === 'propertyNames') {
+    const name = String(p['propertyName']);
+    return {
+      position: at([...path, name], true),
+      message: `${where}: the name "${name}" must start with a letter and hold only letters, digits, "_" and "-"`,
+    };
+  }
+  switch (e.keyword) {
+    case 'required':
+      return { position: at(path), message: `${where}: missing required field "${String(p['missingProperty'])}"` };
+    case 'additionalProperties':
+      return { position: at([...path, String(p['additionalProperty'])], true), message: `${where}: unknown field "${String(p['additionalProperty'])}"` };
+    case 'enum':
+      return { position: at(path), message: `${where}: must be one of ${(p['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+    case 'const':
+      return { position: at(path), message: `${where}: must be ${JSON.stringify(p['allowedValue'])}` };
+    case 'discriminator': {
+      const vendorPath = [...path, 'vendor'];
+      const known = adapters.map((a) => a.vendor).join(', ');
+      if (p['error'] === 'mapping') {
+        const value = (nodeAt(d.doc, vendorPath) as { value?: unknown } | null)?.value;
+        return { position: at(vendorPath), message: `${where}: unknown vendor ${JSON.stringify(value)} (known: ${known})` };
+      }
+      return { position: at(path), message: `${where}: "vendor" must be one of ${known}` };
+    }
+    case 'oneOf':
+      return undefined; // the discriminator error says it better
+    default:
+      return { position: at(path), message: `${where}: ${e.message ?? 'is invalid'}` };
+  }
+}
+
+/** Drops repeats, and what a missing environment variable caused besides its own message; sorts by position. */
+function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
+  const seen = new Set<string>();
+  const envAt = new Set(problems.filter((p) => p.message.startsWith('environment variable ')).map((p) => formatPosition(p.position)));
+  return problems
+    .filter((p) => {
+      if (envAt.has(formatPosition(p.position)) && !p.message.startsWith('environment variable ')) return false;
+      const k = `${formatPosition(p.position)} ${p.message}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    })
+    .sort((a, b) => a.position.file.localeCompare(b.position.file) || a.position.line - b.position.line || a.position.col - b.position.col);
+}

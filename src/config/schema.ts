@@ -1,0 +1,69 @@
+// The JSON Schema of the config, composed from the common account fields and each adapter's
+// own fragment. schemas/statusform.schema.json is generated from this (npm run schema) and a
+// test keeps the two identical.
+
+import type { VendorAdapter } from '../vendors/adapter.js';
+
+export const DEFAULT_CATEGORIES = ['new', 'open', 'pending', 'hold', 'solved', 'closed'] as const;
+
+export const SCHEMA_ID = 'https://statusform.dev/schemas/statusform.schema.json';
+
+const commonAccountProperties = {
+  base_url: { type: 'string', minLength: 1, description: "The vendor API's base URL; defaults to the vendor's public one where it has one." },
+  rate_limit: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['requests', 'seconds'],
+    properties: {
+      requests: { type: 'integer', minimum: 1 },
+      seconds: { type: 'number', exclusiveMinimum: 0 },
+    },
+    description: "Requests per window; defaults to the vendor's documented limit.",
+  },
+  prune: { type: 'boolean', default: false, description: 'Deactivate (or delete, where guarded) owned items that left the list.' },
+} as const;
+
+export function buildSchema(adapters: readonly VendorAdapter[]): Record<string, unknown> {
+  const definitions: Record<string, unknown> = {};
+  for (const a of adapters) {
+    definitions[`${a.vendor}_account`] = {
+      type: 'object',
+      additionalProperties: false,
+      required: ['vendor', ...a.accountSchema.required],
+      properties: { vendor: { const: a.vendor }, ...commonAccountProperties, ...a.accountSchema.properties },
+    };
+  }
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: SCHEMA_ID,
+    title: 'statusform configuration (version 1)',
+    type: 'object',
+    additionalProperties: false,
+    required: ['version', 'accounts'],
+    properties: {
+      version: { const: 1 },
+      categories: {
+        type: 'array',
+        minItems: 1,
+        uniqueItems: true,
+        items: { type: 'string', pattern: '^[a-z][a-z0-9_-]*$' },
+        description: `The canonical categories; default ${DEFAULT_CATEGORIES.join(', ')}.`,
+      },
+      state: { type: 'string', minLength: 1, description: 'The state file, relative to the config; default statusform.state.json.' },
+      accounts: {
+        type: 'object',
+        propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9_-]*$' },
+        additionalProperties: { $ref: '#/definitions/account' },
+      },
+    },
+    definitions: {
+      account: {
+        type: 'object',
+        required: ['vendor'],
+        discriminator: { propertyName: 'vendor' },
+        oneOf: adapters.map((a) => ({ $ref: `#/definitions/${a.vendor}_account` })),
+      },
+      ...definitions,
+    },
+  };
+}

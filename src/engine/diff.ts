@@ -1,0 +1,209 @@
+// The diff: desired items (config) against live items (vendor, or state file where there is no
+// read API) and the state file's record of ownership → the actions and notes of one account.
+// Pure: no I/O, no clock. Decides only from the adapter's declared capabilities.
+
+import { digest } from '../digest.js';
+import type { AccountConfig, Capabilities, DesiredItem, FieldValue, Fields, LiveItem, LiveRead, StateItem, VendorAdapter } from '../vendors/adapter.js';
+import { address, phaseOf, type AccountPlan, type FieldChange, type PlanAction, type PlanNote } from './plan.js';
+
+export interface DiffOptions {
+  /** Re-send every declared item of vendors without a read API (their drift cannot be seen). */
+  refreshAll?: boolean;
+}
+
+export interface AccountDiff {
+  account: AccountPlan;
+  actions: PlanAction[];
+  notes: PlanNote[];
+  errors: { address: string; message: string }[];
+}
+
+function sameValue(a: FieldValue | undefined, b: FieldValue | undefined): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    const x = Array.isArray(a) ? a : [];
+    const y = Array.isArray(b) ? b : [];
+    return x.length === y.length && x.every((v, i) => v === y[i]);
+  }
+  return (a ?? null) === (b ?? null);
+}
+
+/** The declared fields whose live value differs. Fields the config does not declare are never compared. */
+export function fieldChanges(desired: Fields, live: Fields): FieldChange[] {
+  const out: FieldChange[] = [];
+  for (const [field, after] of Object.entries(desired)) {
+    const before = live[field];
+    if (!sameValue(before, after)) out.push({ field, before, after });
+  }
+  return out;
+}
+
+/** Live and desired differ only because live moved away from what statusform last wrote. */
+function isDrift(changes: FieldChange[], recorded: StateItem | undefined): boolean {
+  if (!recorded) return false;
+  return changes.every((c) => sameValue(recorded.fields[c.field], c.after));
+}
+
+export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live: LiveRead, owned: Readonly<Record<string, StateItem>>, opts: DiffOptions = {}): AccountDiff {
+  const caps: Capabilities = adapter.capabilities;
+  const collection = adapter.collection;
+  const addr = (key: string) => address(account.name, collection, key);
+  const liveByKey = new Map(live.items.map((l) => [l.key, l]));
+  const declared = new Map(account.items.map((d) => [d.key, d]));
+  const accounted = new Set<string>();
+  const actions: PlanAction[] = [];
+  const notes: PlanNote[] = [];
+  const errors = live.errors.map((e) => ({ address: addr(e.key), message: e.message }));
+  const erroneous = new Set(live.errors.map((e) => e.key));
+  const adopt: AccountPlan['adopt'] = [];
+  const forget: string[] = [];
+
+  const push = (d: Omit<PlanAction, 'address' | 'account' | 'collection' | 'phase' | 'depends_on' | 'destructive'> & { destructive?: boolean }) => {
+    actions.push({ ...d, address: addr(d.key), account: account.name, collection, depends_on: [], destructive: d.destructive ?? false, phase: phaseOf(d.action) });
+  };
+
+  for (const d of account.items) {
+    if (erroneous.has(d.key)) continue;
+    const l = liveByKey.get(d.key);
+    const recorded = owned[d.key];
+    if (l && !l.readOnly) {
+      accounted.add(d.key);
+      planExisting(d, l, recorded);
+      continue;
+    }
+    const renamed = caps.renameInPlace ? d.renamedFrom.map((k) => liveByKey.get(k)).find((x) => x && !x.readOnly && x.active) : undefined;
+    if (renamed) {
+      accounted.add(renamed.key);
+      const changes = fieldChanges(d.fields, renamed.fields);
+      push({ key: d.key, action: 'update', from_key: renamed.key, id: renamed.id, before: renamed.fields, after: d.fields, changes, reason: 'config' });
+    } else if (recorded && caps.hidesInactive && recorded.id !== null) {
+      // Hidden because inactive (the vendor shows only active rows): bring the remembered row back.
+      push({ key: d.key, action: 'reactivate', id: recorded.id, before: recorded.fields, after: d.fields, changes: fieldChanges(d.fields, recorded.fields), reason: recorded.active ? 'drift' : 'config' });
+    } else if (!caps.create) {
+      errors.push({ address: addr(d.key), message: `not found at the vendor` });
+    } else {
+      push({ key: d.key, action: 'create', id: null, before: null, after: d.fields, changes: [], reason: recorded ? 'drift' : 'config' });
+      if (l?.readOnly) notes.push({ address: addr(d.key), kind: 'warning', message: `creates the account's own copy of the shared default "${d.key}"` });
+      else if (recorded) notes.push({ address: addr(d.key), kind: 'gone', message: 'owned item is missing at the vendor (removed outside statusform); it will be created again' });
+    }
+  }
+
+  function planExisting(d: DesiredItem, l: LiveItem, recorded: StateItem | undefined) {
+    const changes = fieldChanges(d.fields, l.fields);
+    if (!l.active) {
+      push({ key: d.key, action: 'reactivate', id: l.id, before: l.fields, after: d.fields, changes, reason: recorded?.active === false ? 'config' : 'drift' });
+    } else if (changes.length > 0) {
+      push({ key: d.key, action: 'update', id: l.id, before: l.fields, after: d.fields, changes, reason: isDrift(changes, recorded) ? 'drift' : 'config' });
+    } else if (opts.refreshAll && caps.read === 'none') {
+      push({ key: d.key, action: 'update', id: l.id, before: l.fields, after: d.fields, changes: [], reason: 'refresh' });
+    } else if (!recorded) {
+      adopt.push({ key: d.key, id: l.id, fields: d.fields });
+    }
+  }
+
+  // Owned items that left the config.
+  const removals: string[] = [];
+  for (const [key, recorded] of Object.entries(owned)) {
+    if (declared.has(key) || accounted.has(key)) continue;
+    accounted.add(key);
+    const l = liveByKey.get(key);
+    if (!l) {
+      if (!(caps.hidesInactive && !recorded.active)) forget.push(key);
+      if (recorded.active && !caps.hidesInactive) notes.push({ address: addr(key), kind: 'gone', message: 'owned item no longer exists at the vendor; it will be dropped from the state file' });
+      continue;
+    }
+    if (!l.active) continue;
+    if (!account.prune) {
+      notes.push({ address: addr(key), kind: 'orphan', message: 'no longer in the configuration; kept because prune is off' });
+      continue;
+    }
+    if (caps.softDelete) {
+      push({ key, action: 'deactivate', id: l.id, before: l.fields, after: l.fields, changes: [], reason: 'config', destructive: true });
+    } else if (caps.hardDelete) {
+      push({
+        key,
+        action: 'delete',
+        id: l.id,
+        before: l.fields,
+        after: null,
+        changes: [],
+        reason: 'config',
+        destructive: true,
+        ...(account.allowDelete ? {} : { blocked: 'a hard delete needs allow_delete: true on the account (and --allow-destroy on apply)' }),
+      });
+    } else {
+      notes.push({ address: addr(key), kind: 'orphan', message: `no longer in the configuration; ${adapter.vendor} cannot remove it` });
+    }
+    removals.push(key);
+  }
+
+  // Live items nobody declared or owns.
+  for (const l of live.items) {
+    if (accounted.has(l.key) || declared.has(l.key) || l.readOnly) continue;
+    notes.push({ address: addr(l.key), kind: 'unmanaged', message: 'exists at the vendor but is not managed by statusform; left untouched' });
+  }
+
+  // A removal next to a create of a similar key is most likely a rename the config did not declare.
+  if (adapter.similarKeys) {
+    const creates = actions.filter((a) => a.action === 'create');
+    const orphans = [...removals, ...notes.filter((n) => n.kind === 'orphan').map((n) => keyOf(n.address))];
+    for (const gone of orphans) {
+      const twin = creates.find((c) => adapter.similarKeys!(gone, c.key));
+      if (twin) {
+        notes.push({ address: twin.address, kind: 'possible_rename', message: `looks like a rename of "${gone}": to keep the vendor's identity, declare renamed_from instead of removing and creating` });
+      }
+    }
+  }
+
+  for (const w of live.warnings) notes.push({ address: `${account.name}.${collection}`, kind: 'warning', message: w });
+  linkDependencies(actions, account.items, live.items, owned, addr);
+
+  return {
+    account: {
+      name: account.name,
+      vendor: adapter.vendor,
+      collection,
+      read: caps.read,
+      live_digest: liveDigest(live.items),
+      adopt,
+      forget,
+    },
+    actions,
+    notes,
+    errors,
+  };
+
+  function keyOf(a: string): string {
+    return JSON.parse(a.slice(a.indexOf('[') + 1, -1)) as string;
+  }
+}
+
+/**
+ * Edges of the dependency graph: a create or reactivation waits for those of what it depends on;
+ * a deactivation or delete waits for those of its dependents (the reverse order).
+ */
+function linkDependencies(actions: PlanAction[], desired: readonly DesiredItem[], live: readonly LiveItem[], owned: Readonly<Record<string, StateItem>>, addr: (k: string) => string): void {
+  const byKey = new Map(actions.map((a) => [a.key, a]));
+  const dependsOn = new Map<string, string[]>();
+  for (const [k, s] of Object.entries(owned)) if (s.dependsOn) dependsOn.set(k, s.dependsOn);
+  for (const l of live) if (l.dependsOn) dependsOn.set(l.key, l.dependsOn);
+  for (const d of desired) dependsOn.set(d.key, d.dependsOn);
+
+  for (const a of actions) {
+    if (a.phase === 1) {
+      for (const dep of dependsOn.get(a.key) ?? []) {
+        const target = byKey.get(dep);
+        if (target && target.phase === 1) a.depends_on.push(target.address);
+      }
+    } else if (a.phase === 3) {
+      for (const [dependent, deps] of dependsOn) {
+        const other = byKey.get(dependent);
+        if (other && other.phase === 3 && deps.includes(a.key)) a.depends_on.push(addr(dependent));
+      }
+    }
+  }
+}
+
+/** Digest of live state, order-independent. */
+export function liveDigest(items: readonly LiveItem[]): string {
+  return digest([...items].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)));
+}

@@ -1,0 +1,127 @@
+// The Manager: loads what a run needs (config, state, sessions), reads every account's live
+// state concurrently, diffs it into one Plan, and — for apply — hands that Plan to the executor.
+// `plan` is `apply` without the executor: both go through `makePlan`.
+
+import type { Dispatcher } from 'undici';
+import { UsageError, VendorError } from '../errors.js';
+import { HttpClient, newStats, type HttpStats } from '../http/client.js';
+import type { Clock } from '../http/pacer.js';
+import { redactor } from '../http/redact.js';
+import type { Config } from '../config/load.js';
+import type { AccountConfig, HttpClientFactory, VendorSession } from '../vendors/adapter.js';
+import { adapterFor } from '../vendors/registry.js';
+import type { State } from '../state/state-file.js';
+import { StateRecorder } from '../state/recorder.js';
+import { diffAccount } from './diff.js';
+import { executePlan, type ApplyEvent, type ApplyResult } from './execute.js';
+import { PLAN_FORMAT_VERSION, summarise, type Plan } from './plan.js';
+
+export interface RunOptions {
+  /** Limit the run to these accounts (all when empty). */
+  accounts?: string[];
+  refreshAll?: boolean;
+  /** Injected for tests and benchmarks. */
+  dispatcher?: Dispatcher;
+  clock?: Clock;
+  timeoutMs?: number;
+  retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number };
+  /** One redacted line per HTTP request (for --verbose). */
+  httpLog?: (line: string) => void;
+  stats?: HttpStats;
+}
+
+export interface Planned {
+  plan: Plan;
+  sessions: Map<string, VendorSession>;
+  accounts: AccountConfig[];
+  stats: HttpStats;
+}
+
+export function selectAccounts(config: Config, names: readonly string[] | undefined): AccountConfig[] {
+  if (!names || names.length === 0) return config.accounts;
+  const known = new Set(config.accounts.map((a) => a.name));
+  const unknown = names.filter((n) => !known.has(n));
+  if (unknown.length > 0) throw new UsageError(`unknown account ${unknown.map((n) => `"${n}"`).join(', ')} (accounts: ${[...known].join(', ')})`);
+  return config.accounts.filter((a) => names.includes(a.name));
+}
+
+/** Opens one session per account; each gets its own HTTP client (own pacer) on the shared pool. */
+export function openSessions(config: Config, accounts: readonly AccountConfig[], opts: RunOptions, stats: HttpStats): Map<string, VendorSession> {
+  const sessions = new Map<string, VendorSession>();
+  for (const account of accounts) {
+    const adapter = adapterFor(account.vendor)!;
+    const factory: HttpClientFactory = (o) =>
+      new HttpClient({
+        ...o,
+        baseUrl: account.baseUrl,
+        rateLimit: account.rateLimit,
+        secrets: config.secrets,
+        stats,
+        ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+        ...(opts.clock ? { clock: opts.clock } : {}),
+        ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+        ...(opts.retry ? { retry: opts.retry } : {}),
+        ...(opts.httpLog ? { log: opts.httpLog } : {}),
+      });
+    sessions.set(account.name, adapter.open(account, factory));
+  }
+  return sessions;
+}
+
+/** Reads live state for every selected account (concurrently) and computes the plan. */
+export async function makePlan(config: Config, state: State, opts: RunOptions = {}): Promise<Planned> {
+  const accounts = selectAccounts(config, opts.accounts);
+  const stats = opts.stats ?? newStats();
+  const sessions = openSessions(config, accounts, opts, stats);
+  const reads = await Promise.allSettled(accounts.map((a) => sessions.get(a.name)!.read(a.items, state.accounts[a.name]?.items ?? {})));
+  const failures = reads.flatMap((r, i) => (r.status === 'rejected' ? [{ account: accounts[i]!, error: r.reason as Error }] : []));
+  if (failures.length > 0) {
+    const scrub = redactor(config.secrets);
+    const message = failures.map((f) => `cannot read ${f.account.name}: ${scrub(f.error.message)}`).join('\n');
+    throw new VendorError(failures[0]!.account.name, message, { code: 'E_READ' });
+  }
+
+  const plan: Plan = {
+    format_version: PLAN_FORMAT_VERSION,
+    config_digest: config.digest,
+    state: { lineage: state.lineage, serial: state.serial },
+    accounts: [],
+    actions: [],
+    notes: [],
+    errors: [],
+    summary: summarise([]),
+  };
+  accounts.forEach((account, i) => {
+    const live = (reads[i] as PromiseFulfilledResult<Awaited<ReturnType<VendorSession['read']>>>).value;
+    const d = diffAccount(account, adapterFor(account.vendor)!, live, state.accounts[account.name]?.items ?? {}, { refreshAll: opts.refreshAll ?? false });
+    plan.accounts.push(d.account);
+    plan.actions.push(...d.actions);
+    plan.notes.push(...d.notes);
+    plan.errors.push(...d.errors);
+  });
+  plan.summary = summarise(plan.actions);
+  return { plan, sessions, accounts, stats };
+}
+
+export interface ApplyOptions {
+  parallelism: number;
+  onEvent?: (e: ApplyEvent) => void;
+}
+
+/** Runs a plan's actions and records the outcome (and adoptions) in the state file. The caller holds the lock. */
+export async function applyPlan(config: Config, state: State, planned: Planned, opts: ApplyOptions): Promise<ApplyResult> {
+  const vendors = new Map(config.accounts.map((a) => [a.name, a.vendor]));
+  const recorder = new StateRecorder(state, config.statePath, (name) => vendors.get(name) ?? 'unknown');
+  const declaredDeps = new Map(planned.accounts.map((a) => [a.name, new Map(a.items.map((i) => [i.key, i.dependsOn]))]));
+  for (const account of planned.plan.accounts) recorder.reconcile(account, (key) => declaredDeps.get(account.name)?.get(key));
+  const result = await executePlan(planned.plan, {
+    sessions: planned.sessions,
+    recorder,
+    parallelism: opts.parallelism,
+    scrub: redactor(config.secrets),
+    ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+  });
+  for (const [account, deps] of declaredDeps) for (const [key, d] of deps) recorder.setDependsOn(account, key, d);
+  await recorder.flush();
+  return result;
+}

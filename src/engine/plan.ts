@@ -1,0 +1,113 @@
+// The Plan: plain, serialisable data between the diff and everything that consumes it
+// (text/markdown/JSON renderers, the executor, saved plan files). Renderers compute nothing
+// the plan lacks.
+
+import type { ActionKind, FieldValue, Fields } from '../vendors/adapter.js';
+export { address } from '../address.js';
+
+/** Bumped on an incompatible change; consumers must ignore fields they do not know. */
+export const PLAN_FORMAT_VERSION = '1.0';
+
+export interface FieldChange {
+  field: string;
+  before: FieldValue | undefined;
+  after: FieldValue | undefined;
+}
+
+/**
+ * Why an action is in the plan: the config changed, live state moved away from what was
+ * last applied (drift), or `--refresh-all` asked to re-send it.
+ */
+export type ActionReason = 'config' | 'drift' | 'refresh';
+
+export interface PlanAction {
+  /** `account.collection["key"]`. */
+  address: string;
+  account: string;
+  collection: string;
+  key: string;
+  action: ActionKind;
+  /** For a rename in place: the key the live item has now. */
+  from_key?: string;
+  /** The vendor identity of the live item; null for creates. */
+  id: string | number | null;
+  before: Fields | null;
+  after: Fields | null;
+  /** The declared fields that differ (empty for create, deactivate, delete and refresh). */
+  changes: FieldChange[];
+  /** Addresses of actions that must succeed first; if one fails, this one is skipped. */
+  depends_on: string[];
+  /** Removes something a user may miss (deactivate, delete). */
+  destructive: boolean;
+  reason: ActionReason;
+  /** For transitions: the statuses passed through, ending with the target. */
+  path?: string[];
+  /** Why apply would refuse to make this change (e.g. a hard delete without opt-in); set at plan time. */
+  blocked?: string;
+  /** Order within the account: 1 creates and reactivations, 2 updates and transitions, 3 deactivations and deletes. */
+  phase: 1 | 2 | 3;
+}
+
+export type NoteKind = 'unmanaged' | 'orphan' | 'possible_rename' | 'gone' | 'warning';
+
+/** Something the user should know that changes nothing. */
+export interface PlanNote {
+  address: string;
+  kind: NoteKind;
+  message: string;
+}
+
+export interface AccountPlan {
+  name: string;
+  vendor: string;
+  collection: string;
+  /** How live state was read: `none` means drift cannot be seen (the state file is the record). */
+  read: 'list' | 'item' | 'none';
+  /** Digest of what was read, so a saved plan can tell whether live state moved since. */
+  live_digest: string;
+  /** Declared items found live and unchanged that the state file does not list yet: recorded as owned on apply. */
+  adopt: { key: string; id: string | number | null; fields: Fields }[];
+  /** Owned items that no longer exist at the vendor: dropped from the state file on apply. */
+  forget: string[];
+}
+
+export interface PlanSummary {
+  create: number;
+  update: number;
+  deactivate: number;
+  reactivate: number;
+  delete: number;
+  transition: number;
+  blocked: number;
+}
+
+export interface Plan {
+  format_version: string;
+  config_digest: string;
+  state: { lineage: string; serial: number };
+  accounts: AccountPlan[];
+  actions: PlanAction[];
+  notes: PlanNote[];
+  /** Items that could not be planned (e.g. a declared ticket the vendor does not know). */
+  errors: { address: string; message: string }[];
+  summary: PlanSummary;
+}
+
+export function summarise(actions: readonly PlanAction[]): PlanSummary {
+  const s: PlanSummary = { create: 0, update: 0, deactivate: 0, reactivate: 0, delete: 0, transition: 0, blocked: 0 };
+  for (const a of actions) {
+    s[a.action]++;
+    if (a.blocked) s.blocked++;
+  }
+  return s;
+}
+
+export function hasChanges(plan: Plan): boolean {
+  return plan.actions.length > 0;
+}
+
+export function phaseOf(kind: PlanAction['action']): 1 | 2 | 3 {
+  if (kind === 'create' || kind === 'reactivate') return 1;
+  if (kind === 'update' || kind === 'transition') return 2;
+  return 3;
+}

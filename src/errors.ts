@@ -1,0 +1,61 @@
+// The typed errors users see. The CLI maps each type to an exit code in one place (cli/main.ts).
+
+/** A position in a config file, 1-based like every editor. */
+export interface Position {
+  file: string;
+  line: number;
+  col: number;
+}
+
+export function formatPosition(p: Position): string {
+  return `${p.file}:${p.line}:${p.col}`;
+}
+
+/** One problem found in the configuration; validation collects all of them before reporting. */
+export interface ConfigProblem {
+  position: Position;
+  message: string;
+}
+
+/** The configuration is invalid. Carries every problem found, each positioned. Exit 1. */
+export class ConfigError extends Error {
+  readonly problems: ConfigProblem[];
+  constructor(problems: ConfigProblem[]) {
+    super(problems.map((p) => `${formatPosition(p.position)}: ${p.message}`).join('\n'));
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/**
+ * A vendor answered with an error that retrying will not fix (auth, validation, not found, …),
+ * or retries ran out. The message is the vendor's own, scrubbed of secrets. Exit 1.
+ */
+export class VendorError extends Error {
+  readonly address: string;
+  readonly status: number | undefined;
+  readonly code: string;
+  constructor(address: string, message: string, opts: { status?: number; code?: string } = {}) {
+    super(`${address}: ${message}`);
+    this.name = 'VendorError';
+    this.address = address;
+    this.status = opts.status;
+    this.code = opts.code ?? (opts.status === undefined ? 'E_VENDOR' : `E_HTTP_${opts.status}`);
+  }
+}
+
+/** The run stopped before any write: a safety guard, a held lock, a stale plan or a declined confirmation. Exit 3. */
+export class RefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RefusedError';
+  }
+}
+
+/** Anything else the user did wrong on the command line or with files (missing file, bad flag). Exit 1. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

@@ -1,0 +1,48 @@
+// Pacing of one account's requests to its vendor's rate limit: a token bucket in GCRA form
+// (theoretical arrival time), plus pauses the vendor asks for (Retry-After, X-RateLimit-*).
+
+import type { RateLimit } from '../vendors/adapter.js';
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const realClock: Clock = {
+  now: () => performance.timeOrigin + performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+};
+
+/**
+ * Spaces requests evenly at `requests / seconds`, allowing a burst of `burst` (default 1).
+ * With burst 1 no window of any alignment ever sees more than the limit, so a vendor's own
+ * limiter (fixed or sliding window) never has to answer 429 because of us.
+ */
+export class Pacer {
+  private readonly intervalMs: number;
+  private readonly burst: number;
+  private tat = 0;
+
+  constructor(limit: RateLimit, private readonly clock: Clock = realClock, burst = 1) {
+    this.intervalMs = (limit.seconds * 1000) / limit.requests;
+    this.burst = Math.max(1, burst);
+  }
+
+  /** Waits until the next request may start, and reserves that slot. */
+  async acquire(): Promise<void> {
+    const now = this.clock.now();
+    this.tat = Math.max(this.tat, now);
+    const allowedAt = this.tat - (this.burst - 1) * this.intervalMs;
+    this.tat += this.intervalMs;
+    if (allowedAt > now) await this.clock.sleep(allowedAt - now);
+  }
+
+  /** No request starts before `at` (epoch ms): the vendor said so (429, or its quota is spent). */
+  pauseUntil(at: number): void {
+    this.tat = Math.max(this.tat, at);
+  }
+
+  get requestInterval(): number {
+    return this.intervalMs;
+  }
+}

@@ -1,0 +1,114 @@
+// The human plan and apply report, Terraform-style: a symbol per address, field-level before → after, a closing count line.
+
+import { diffWordsWithSpace } from 'diff';
+import type { FieldValue } from '../vendors/adapter.js';
+import type { ApplyResult } from '../engine/execute.js';
+import type { Plan, PlanAction, PlanSummary } from '../engine/plan.js';
+import { plainColors, type Colors } from './style.js';
+
+export const NO_CHANGES = 'No changes. Live state matches the configuration.';
+
+const SYMBOL: Record<PlanAction['action'], string> = { create: '+', reactivate: '+', update: '~', transition: '~', deactivate: '-', delete: '-' };
+
+export function symbolOf(a: PlanAction): string {
+  return SYMBOL[a.action];
+}
+
+export function headline(a: PlanAction): string {
+  switch (a.action) {
+    case 'create':
+      return 'will be created';
+    case 'reactivate':
+      return 'will be reactivated';
+    case 'update':
+      if (a.from_key) return `will be renamed in place from ${JSON.stringify(a.from_key)}`;
+      return a.reason === 'refresh' ? 'will be re-sent (--refresh-all)' : 'will be updated in place';
+    case 'transition':
+      return a.path && a.path.length > 1 ? `will move through ${a.path.join(' → ')}` : 'will change status';
+    case 'deactivate':
+      return 'will be deactivated (soft delete)';
+    case 'delete':
+      return 'will be DELETED (hard delete)';
+  }
+}
+
+export function value(v: FieldValue | undefined): string {
+  return v === undefined ? '(unset)' : JSON.stringify(v);
+}
+
+/** Highlights the words that changed between two strings (the `diff` library), when colour is on. */
+function changedText(before: FieldValue | undefined, after: FieldValue | undefined, c: Colors): string {
+  if (!c.isColorSupported || typeof before !== 'string' || typeof after !== 'string') return `${value(before)} → ${value(after)}`;
+  const parts = diffWordsWithSpace(before, after);
+  const old = parts.filter((p) => !p.added).map((p) => (p.removed ? c.red(c.strikethrough(p.value)) : p.value)).join('');
+  const neu = parts.filter((p) => !p.removed).map((p) => (p.added ? c.green(c.bold(p.value)) : p.value)).join('');
+  return `"${old}" → "${neu}"`;
+}
+
+function colorFor(a: PlanAction, c: Colors): (s: string) => string {
+  if (a.action === 'delete') return (s) => c.red(c.bold(s));
+  if (a.action === 'deactivate') return c.red;
+  if (a.action === 'update' || a.action === 'transition') return c.yellow;
+  return c.green;
+}
+
+export function renderAction(a: PlanAction, c: Colors = plainColors): string[] {
+  const paint = colorFor(a, c);
+  const lines = [`  ${c.dim(`# ${a.address} ${headline(a)}`)}${a.reason === 'drift' ? c.magenta(' (drift: changed outside statusform)') : ''}`];
+  lines.push(`  ${paint(symbolOf(a))} ${a.address}`);
+  const width = Math.max(0, ...Object.keys(a.after ?? a.before ?? {}).map((k) => k.length));
+  if (a.action === 'create') {
+    for (const [k, v] of Object.entries(a.after ?? {})) lines.push(`      ${c.green('+')} ${k.padEnd(width)} = ${value(v)}`);
+  } else if (a.action === 'delete' || a.action === 'deactivate') {
+    for (const [k, v] of Object.entries(a.before ?? {})) lines.push(`      ${c.red('-')} ${k.padEnd(width)} = ${value(v)}`);
+  } else {
+    for (const ch of a.changes) lines.push(`      ${c.yellow('~')} ${ch.field.padEnd(width)} : ${changedText(ch.before, ch.after, c)}`);
+  }
+  if (a.blocked) lines.push(`      ${c.red(c.bold('✗ blocked:'))} ${a.blocked}`);
+  else if (a.action === 'delete') lines.push(`      ${c.red('! needs --allow-destroy on apply')}`);
+  return lines;
+}
+
+export function summaryLine(s: PlanSummary): string {
+  const parts = [`${s.create} to create`, `${s.update} to update`];
+  if (s.reactivate > 0) parts.push(`${s.reactivate} to reactivate`);
+  parts.push(`${s.deactivate} to deactivate`, `${s.delete} to delete`, `${s.transition} ticket transition${s.transition === 1 ? '' : 's'}`);
+  return `Plan: ${parts.join(', ')}.`;
+}
+
+export function renderPlanText(plan: Plan, c: Colors = plainColors): string {
+  const out: string[] = [];
+  const unreadable = plan.accounts.filter((a) => a.read === 'none');
+  if (unreadable.length > 0) {
+    out.push(c.dim(`Note: ${unreadable.map((a) => `${a.name} (${a.vendor})`).join(', ')} ha${unreadable.length === 1 ? 's' : 've'} no read API; live state is taken from the state file and drift cannot be seen.`), '');
+  }
+  if (plan.actions.length > 0) {
+    out.push('statusform will perform the following actions:', '');
+    for (const a of plan.actions) out.push(...renderAction(a, c), '');
+  }
+  if (plan.notes.length > 0) {
+    out.push('Notes (no changes):');
+    for (const n of plan.notes) out.push(`  ${c.cyan('•')} ${n.address}: ${n.kind === 'unmanaged' ? 'unmanaged — ' : n.kind === 'possible_rename' ? 'possible rename — ' : ''}${n.message}`);
+    out.push('');
+  }
+  if (plan.errors.length > 0) {
+    out.push(c.red('Errors:'));
+    for (const e of plan.errors) out.push(`  ${c.red('✗')} ${e.address}: ${e.message}`);
+    out.push('');
+  }
+  out.push(plan.actions.length === 0 ? c.green(NO_CHANGES) : c.bold(summaryLine(plan.summary)));
+  if (plan.summary.blocked > 0) out.push(c.red(`${plan.summary.blocked} change${plan.summary.blocked === 1 ? ' is' : 's are'} blocked: apply will refuse until the configuration allows ${plan.summary.blocked === 1 ? 'it' : 'them'}.`));
+  return `${out.join('\n')}\n`;
+}
+
+export function renderApplyText(result: ApplyResult, c: Colors = plainColors): string {
+  const out: string[] = [];
+  for (const o of result.outcomes) {
+    if (o.status === 'failed') out.push(`${c.red('✗')} ${o.address}: ${o.action} failed: ${o.detail ?? ''}`);
+    else if (o.status === 'skipped') out.push(`${c.yellow('○')} ${o.address}: ${o.action} skipped (waits on ${o.detail ?? 'a failed action'})`);
+  }
+  const line = `Apply ${result.failed + result.skipped === 0 ? 'complete' : 'incomplete'}: ${result.done} done, ${result.failed} failed, ${result.skipped} skipped.`;
+  out.push(result.failed + result.skipped === 0 ? c.green(c.bold(line)) : c.red(c.bold(line)));
+  if (result.failed + result.skipped > 0) out.push('Run plan again to see what is left.');
+  return `${out.join('\n')}\n`;
+}

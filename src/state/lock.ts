@@ -1,0 +1,85 @@
+// The lock that stops two applies from writing one state file: a `.lock` file created
+// exclusively, holding who took it. A lock left by a process that died on this host is stale.
+
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { RefusedError } from '../errors.js';
+
+export interface LockInfo {
+  pid: number;
+  host: string;
+  since: string;
+  command: string;
+}
+
+export function lockPath(statePath: string): string {
+  return `${statePath}.lock`;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function readLock(statePath: string): LockInfo | undefined {
+  try {
+    return JSON.parse(readFileSync(lockPath(statePath), 'utf8')) as LockInfo;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the lock was left by a process on this host that no longer runs. */
+export function isStale(info: LockInfo): boolean {
+  return info.host === hostname() && !alive(info.pid);
+}
+
+/**
+ * Takes the lock or refuses (exit 3) naming who holds it. A stale lock from this host is
+ * taken over; one from another host needs `statusform unlock` (it may still be running there).
+ */
+export function acquireLock(statePath: string, command: string): () => void {
+  const path = lockPath(statePath);
+  const info: LockInfo = { pid: process.pid, host: hostname(), since: new Date().toISOString(), command };
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx', 0o644);
+      writeSync(fd, JSON.stringify(info));
+      closeSync(fd);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        try {
+          unlinkSync(path);
+        } catch {
+          /* already removed */
+        }
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = readLock(statePath);
+      if (holder && isStale(holder) && attempt === 0) {
+        unlinkSync(path);
+        continue;
+      }
+      const who = holder ? `pid ${holder.pid} on ${holder.host} (${holder.command}, since ${holder.since})` : 'an unknown process';
+      throw new RefusedError(`the state file is locked by ${who}. If that run is gone, remove the lock with: statusform unlock -c <config>`);
+    }
+  }
+  throw new RefusedError('could not take the state lock');
+}
+
+export function breakLock(statePath: string): LockInfo | undefined {
+  const info = readLock(statePath);
+  try {
+    unlinkSync(lockPath(statePath));
+  } catch {
+    return undefined;
+  }
+  return info;
+}

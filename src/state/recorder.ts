@@ -1,0 +1,102 @@
+// Records what apply did into the state, and persists it after every successful action.
+// Writes are coalesced (one in flight, one queued) so a fast apply is not throttled by fsync;
+// each write is an atomic replace with a higher serial.
+
+import { randomUUID } from 'node:crypto';
+import { open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { PlanAction, AccountPlan } from '../engine/plan.js';
+import type { WriteResult } from '../vendors/adapter.js';
+import { accountState, type State } from './state-file.js';
+
+export class StateRecorder {
+  private writing: Promise<void> | undefined;
+  private dirty = false;
+  private failure: Error | undefined;
+
+  constructor(
+    readonly state: State,
+    private readonly path: string,
+    private readonly vendorOf: (account: string) => string,
+  ) {}
+
+  /** Records the outcome of one successful action and schedules a write. */
+  record(action: PlanAction, result: WriteResult): void {
+    const items = accountState(this.state, action.account, this.vendorOf(action.account)).items;
+    const previous = items[action.from_key ?? action.key] ?? items[action.key];
+    if (action.from_key) delete items[action.from_key];
+    switch (action.action) {
+      case 'delete':
+        delete items[action.key];
+        break;
+      case 'deactivate':
+        items[action.key] = { ...(previous ?? { fields: result.fields }), id: result.id ?? previous?.id ?? null, active: false };
+        break;
+      default:
+        items[action.key] = { id: result.id, fields: result.fields, active: true, ...(previous?.dependsOn ? { dependsOn: previous.dependsOn } : {}) };
+    }
+    this.schedule();
+  }
+
+  /** Declared items found live unchanged become owned; owned items gone from the vendor are forgotten. */
+  reconcile(account: AccountPlan, dependsOn: (key: string) => string[] | undefined): void {
+    if (account.adopt.length === 0 && account.forget.length === 0) return;
+    const items = accountState(this.state, account.name, account.vendor).items;
+    for (const a of account.adopt) {
+      const deps = dependsOn(a.key);
+      items[a.key] = { id: a.id, fields: a.fields, active: true, ...(deps && deps.length > 0 ? { dependsOn: deps } : {}) };
+    }
+    for (const key of account.forget) delete items[key];
+    this.schedule();
+  }
+
+  /** Remembers what each owned item depends on, so a later deactivation can run dependents first. */
+  setDependsOn(account: string, key: string, deps: string[]): void {
+    const item = this.state.accounts[account]?.items[key];
+    if (!item || deps.length === 0 || JSON.stringify(item.dependsOn) === JSON.stringify(deps)) return;
+    item.dependsOn = deps;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    this.dirty = true;
+    this.writing ??= this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.dirty) {
+        this.dirty = false;
+        this.state.serial++;
+        await atomicWrite(this.path, `${JSON.stringify(this.state, null, 2)}\n`);
+      }
+    } catch (err) {
+      this.failure = err as Error;
+    } finally {
+      this.writing = undefined;
+    }
+  }
+
+  /** Waits until everything recorded is on disk; throws if a write failed. */
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing;
+    if (this.failure) throw this.failure;
+  }
+}
+
+async function atomicWrite(path: string, text: string): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`);
+  const handle = await open(tmp, 'w', 0o644);
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await rename(tmp, path);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,81 @@
+// The state file: what statusform created or adopted, per account and key, with a lineage
+// (which history this is) and a serial (how far along). Written by atomic replace; never holds secrets.
+
+import { randomUUID } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync, unlinkSync } from 'node:fs';
+import { dirname, basename, join } from 'node:path';
+import { UsageError } from '../errors.js';
+import type { StateItem } from '../vendors/adapter.js';
+
+export const STATE_FORMAT_VERSION = 1;
+
+export interface AccountState {
+  vendor: string;
+  /** Owned items by key. */
+  items: Record<string, StateItem>;
+}
+
+export interface State {
+  version: number;
+  lineage: string;
+  serial: number;
+  accounts: Record<string, AccountState>;
+}
+
+export function emptyState(): State {
+  return { version: STATE_FORMAT_VERSION, lineage: randomUUID(), serial: 0, accounts: {} };
+}
+
+/** Reads the state file; a missing file is an empty state with a fresh lineage. A corrupt one is an error, never silently reset. */
+export function readState(path: string): State {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
+    throw new UsageError(`cannot read the state file ${path}: ${(err as Error).message}`);
+  }
+  let data: State;
+  try {
+    data = JSON.parse(text) as State;
+  } catch (err) {
+    throw new UsageError(`the state file ${path} is not valid JSON (${(err as Error).message}); restore it from version control`);
+  }
+  if (data?.version !== STATE_FORMAT_VERSION || typeof data.lineage !== 'string' || typeof data.serial !== 'number' || typeof data.accounts !== 'object') {
+    throw new UsageError(`the state file ${path} is not a statusform state (version ${STATE_FORMAT_VERSION})`);
+  }
+  return data;
+}
+
+/**
+ * Writes the state atomically: a temporary file in the same directory, flushed to disk, then
+ * renamed over the old one. A crash leaves either the old or the new file, never half of one.
+ */
+export function writeState(path: string, state: State): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`);
+  const fd = openSync(tmp, 'w', 0o644);
+  try {
+    writeSync(fd, `${JSON.stringify(state, null, 2)}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    renameSync(tmp, path);
+  } catch (err) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
+    throw err;
+  }
+}
+
+export function accountState(state: State, name: string, vendor: string): AccountState {
+  const existing = state.accounts[name];
+  if (existing) return existing;
+  const created: AccountState = { vendor, items: {} };
+  state.accounts[name] = created;
+  return created;
+}

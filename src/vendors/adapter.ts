@@ -1,0 +1,193 @@
+// The contract every vendor adapter implements, and the types the engine and adapters share.
+// The engine never names a vendor: what differs between vendors is declared in `Capabilities`
+// or done behind the methods of `VendorAdapter` and `VendorSession`.
+
+import type { Position } from '../errors.js';
+import type { HttpClient, HttpClientOptions } from '../http/client.js';
+
+/** A field value as compared and stored: scalars, or a list of strings (e.g. TimeTap's dependsOn). */
+export type FieldValue = string | number | boolean | null | string[];
+export type Fields = Record<string, FieldValue>;
+
+/** Requests allowed per window, e.g. Property Deck's documented 60 per 60 seconds. */
+export interface RateLimit {
+  requests: number;
+  seconds: number;
+}
+
+/** What a vendor can do. The engine decides generically from these; it never asks "are you X?". */
+export interface Capabilities {
+  /**
+   * How live state is read.
+   * - `list`: one listing (possibly paged) returns the whole collection.
+   * - `item`: one read per declared key (tickets).
+   * - `none`: no read API; the state file is the only record (drift cannot be seen).
+   */
+  read: 'list' | 'item' | 'none';
+  /** Items can be created. False for tickets, which exist at the vendor already. */
+  create: boolean;
+  /** Items can be soft-deleted (deactivated) and reactivated. */
+  softDelete: boolean;
+  /** Items can be deleted for good. Always guarded: config opt-in plus `--allow-destroy`. */
+  hardDelete: boolean;
+  /** Writes are upserts keyed by the item key: re-sending one is harmless. */
+  upsert: boolean;
+  /** The key can change in place (`renamed_from`) with an update, keeping the vendor's identity. */
+  renameInPlace: boolean;
+  /** Inactive items vanish from reads; the state file remembers them so they can be reactivated. */
+  hidesInactive: boolean;
+  /** Items are tickets whose status moves by transitions rather than being created or updated. */
+  transitions: boolean;
+}
+
+/**
+ * One item as the configuration wants it. Only `fields` are compared, so adapters normalise
+ * them (case, whitespace, defaults) exactly as they normalise what `read` returns: that is
+ * what makes apply followed by plan empty.
+ */
+export interface DesiredItem {
+  key: string;
+  fields: Fields;
+  /** The canonical category this item maps to, if the collection maps items to categories. */
+  category?: string;
+  /** Keys (of the same account) this item depends on: created after them, deactivated before them. */
+  dependsOn: string[];
+  /** Earlier keys of this item: a live item under one of them is renamed in place rather than replaced. */
+  renamedFrom: string[];
+  position: Position;
+}
+
+/** One item as read from the vendor (or, for vendors with no read API, from the state file). */
+export interface LiveItem {
+  key: string;
+  /** The vendor's identity for the item (uuid, numeric id); null when the key is the identity. */
+  id: string | number | null;
+  fields: Fields;
+  active: boolean;
+  dependsOn?: string[];
+  /**
+   * A shared, read-only row (TimeTap's `businessId: null` defaults). It is never written; declaring
+   * its key creates the account's own copy.
+   */
+  readOnly?: boolean;
+}
+
+/** What `read` returns: the live items, plus warnings and per-address errors that do not stop the plan. */
+export interface LiveRead {
+  items: LiveItem[];
+  warnings: string[];
+  /** Items that could not be read (e.g. a declared ticket the vendor does not know). */
+  errors: { key: string; message: string }[];
+}
+
+/** What the state file remembers of one owned item. */
+export interface StateItem {
+  id: string | number | null;
+  /** The fields last written or adopted: the live state of vendors without a read API, and the drift baseline of the others. */
+  fields: Fields;
+  active: boolean;
+  dependsOn?: string[];
+}
+
+export type ActionKind = 'create' | 'update' | 'deactivate' | 'reactivate' | 'delete' | 'transition';
+
+/** One write the executor asks an adapter to make. Built from a plan action; contains no secrets. */
+export interface WriteRequest {
+  kind: ActionKind;
+  address: string;
+  key: string;
+  /** The key the item had before a rename in place. */
+  fromKey?: string;
+  /** The vendor identity of the existing item (absent on create). */
+  id: string | number | null;
+  /** Fields before (live) and after (desired). For deactivate, `after` is the last known fields. */
+  before: Fields | null;
+  after: Fields | null;
+  /** For transitions: the vendor statuses to pass through, in order, ending at the target. */
+  path?: string[];
+}
+
+/** What a successful write leaves behind, recorded in the state file. */
+export interface WriteResult {
+  id: string | number | null;
+  fields: Fields;
+}
+
+/** The account as the engine sees it: common settings resolved, vendor-specific raw settings kept. */
+export interface AccountConfig {
+  name: string;
+  vendor: string;
+  baseUrl: string;
+  rateLimit: RateLimit;
+  /** Remove (deactivate, or delete where that is all the vendor has) owned items that left the config. */
+  prune: boolean;
+  /** Opt-in for hard deletes (Property Deck); `--allow-destroy` must also be given to apply. */
+  allowDelete: boolean;
+  /** The account's settings after `${ENV}` substitution. Holds credentials: never print or store it. */
+  settings: Readonly<Record<string, unknown>>;
+  items: DesiredItem[];
+  position: Position;
+}
+
+/** Reports a semantic problem at a path inside the account's YAML (e.g. ['statuses', 2, 'maps_to']). */
+export type ProblemReporter = (path: (string | number)[], message: string) => void;
+
+export interface DesiredContext {
+  categories: readonly string[];
+  problem: ProblemReporter;
+  /** The position of a path inside the account's YAML, for items. */
+  positionOf(path: (string | number)[]): Position;
+}
+
+/** Builds the one HTTP client of an account session; the engine supplies pool, pacing, retries and redaction. */
+export type HttpClientFactory = (opts: Pick<HttpClientOptions, 'headers' | 'describeError' | 'auth'>) => HttpClient;
+
+export interface VendorAdapter {
+  /** The `vendor:` value in the config. */
+  readonly vendor: string;
+  /** The config key of the managed collection (`status_variants`, `statuses`, `tickets`). */
+  readonly collection: string;
+  readonly capabilities: Capabilities;
+  /** The vendor's public base URL; absent when it has none (the config must then give `base_url`). */
+  readonly defaultBaseUrl?: string;
+  /** The vendor's documented (or assumed) rate limit. */
+  readonly defaultRateLimit: RateLimit;
+  /**
+   * JSON Schema fragment for an account of this vendor: `properties` and `required` beyond the
+   * common ones (`vendor`, `base_url`, `rate_limit`, `prune`). Composed into statusform.schema.json.
+   */
+  readonly accountSchema: { properties: Record<string, unknown>; required: string[] };
+  /** Setting names that hold credentials; their values are scrubbed from every output. */
+  readonly secretFields: readonly string[];
+  /**
+   * Turns the account's declared items into normalised desired items. Pure; reports semantic
+   * problems (unknown category, bad reference) through `ctx.problem` and never throws.
+   */
+  desiredItems(settings: Readonly<Record<string, unknown>>, ctx: DesiredContext): DesiredItem[];
+  /** For `transitions` vendors: the statuses to pass through from `from` to `to` (ending with `to`). */
+  transitionPath?(from: string, to: string, account: AccountConfig): string[];
+  /** Whether two keys likely name the same thing (for the plan's "possible rename" note). */
+  similarKeys?(a: string, b: string): boolean;
+  /** Opens a session for one account. Makes no request until a method is called. */
+  open(account: AccountConfig, http: HttpClientFactory): VendorSession;
+}
+
+/**
+ * One account's connection to its vendor. Semantics follow controller-runtime's reconcile
+ * contract: `read` reads live state every time; a thrown `VendorError` is terminal for that
+ * item (the executor marks it failed and skips its dependents); the HTTP client has already
+ * retried what can be retried.
+ */
+export interface VendorSession {
+  /**
+   * Reads live state. `desired` are the declared items (item-read vendors read just those);
+   * `state` is what the state file remembers of this account (no-read vendors return it as live).
+   */
+  read(desired: readonly DesiredItem[], state: Readonly<Record<string, StateItem>>): Promise<LiveRead>;
+  /**
+   * Makes one write. Must not create a duplicate: a create whose outcome is unknown is
+   * resolved by re-reading (the HTTP client's `recover` hook), never by blindly re-sending.
+   * If it throws, the item must be as it was or as asked (never half-created).
+   */
+  write(req: WriteRequest): Promise<WriteResult>;
+}

@@ -1,0 +1,170 @@
+// Property Deck statuses: paged reads, create (201), rename in place (PUT label), and a hard
+// DELETE that strips the status from every contact and property — so it is always guarded.
+
+import { VendorError } from '../../errors.js';
+import type { HttpClient, HttpResponse } from '../../http/client.js';
+import type { AccountConfig, DesiredContext, DesiredItem, HttpClientFactory, LiveItem, LiveRead, VendorAdapter, VendorSession, WriteRequest, WriteResult } from '../adapter.js';
+import { label } from '../normalise.js';
+import { MAX_PER_PAGE, STATUS_TYPES, describePropertyDeckError, typeName, type Status, type StatusPage, type StatusTypeName } from './api.js';
+
+interface StatusConfig {
+  label: string;
+  type: StatusTypeName;
+  renamed_from?: string[];
+  maps_to: string;
+}
+
+/** The key of a status: its type and label, e.g. `property:Sold STC`. */
+export function statusKey(type: string, text: string): string {
+  return `${type}:${label(text)}`;
+}
+
+function splitKey(key: string): { type: StatusTypeName; label: string } {
+  const at = key.indexOf(':');
+  return { type: key.slice(0, at) as StatusTypeName, label: key.slice(at + 1) };
+}
+
+function toLive(s: Status): LiveItem | undefined {
+  const type = typeName(s.type?.code);
+  if (!type) return undefined;
+  return { key: statusKey(type, s.label), id: s.uuid, fields: { type, label: label(s.label) }, active: true };
+}
+
+/** Reads every page, following `links.next` (or the page count when links are absent). */
+async function readAll(client: HttpClient, address: string): Promise<Status[]> {
+  const out: Status[] = [];
+  let next: string | undefined = '/statuses';
+  let query: Record<string, number> | undefined = { page: 1, per_page: MAX_PER_PAGE };
+  for (let guard = 0; next !== undefined && guard < 10_000; guard++) {
+    const res: HttpResponse<StatusPage> = await client.request<StatusPage>({ method: 'GET', path: next, query, address });
+    out.push(...(res.body?.data ?? []));
+    const p = res.body?.meta?.pagination;
+    if (p?.links?.next) {
+      next = p.links.next;
+      query = undefined;
+    } else if (p && p.current_page < p.total_pages) {
+      query = { page: p.current_page + 1, per_page: MAX_PER_PAGE };
+    } else {
+      next = undefined;
+    }
+  }
+  return out;
+}
+
+export const propertydeck: VendorAdapter = {
+  vendor: 'propertydeck',
+  collection: 'statuses',
+  capabilities: {
+    read: 'list',
+    create: true,
+    softDelete: false,
+    hardDelete: true,
+    upsert: false,
+    renameInPlace: true,
+    hidesInactive: false,
+    transitions: false,
+  },
+  // No public host (vendor-docs §3): base_url is required in the config.
+  defaultRateLimit: { requests: 60, seconds: 60 },
+  secretFields: ['token'],
+  accountSchema: {
+    required: ['token', 'base_url', 'statuses'],
+    properties: {
+      token: { type: 'string', minLength: 1, description: 'Personal access token or OAuth2 token with statuses.read/statuses.write.' },
+      allow_delete: {
+        type: 'boolean',
+        default: false,
+        description: 'Allow hard DELETE (it strips the status from every contact and property). apply also needs --allow-destroy.',
+      },
+      statuses: {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['label', 'type', 'maps_to'],
+          properties: {
+            label: { type: 'string', minLength: 1, maxLength: 255, description: 'With type, the key.' },
+            type: { enum: ['contact', 'property'] },
+            renamed_from: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Earlier labels: the live status is renamed in place (PUT), never deleted and re-created.' },
+            maps_to: { type: 'string', description: 'The category (kept in config; the API has no such field).' },
+          },
+        },
+      },
+    },
+  },
+
+  desiredItems(settings, ctx: DesiredContext): DesiredItem[] {
+    const statuses = (settings['statuses'] ?? []) as StatusConfig[];
+    return statuses.map((s, i) => ({
+      key: statusKey(s.type, s.label),
+      fields: { type: s.type, label: label(s.label) },
+      category: s.maps_to,
+      dependsOn: [],
+      renamedFrom: (s.renamed_from ?? []).map((old) => statusKey(s.type, old)),
+      position: ctx.positionOf(['statuses', i]),
+    }));
+  },
+
+  similarKeys(a: string, b: string): boolean {
+    return splitKey(a).label.toLowerCase() === splitKey(b).label.toLowerCase();
+  },
+
+  open(account: AccountConfig, http: HttpClientFactory): VendorSession {
+    const client = http({ headers: { authorization: `Bearer ${String(account.settings['token'])}` }, describeError: describePropertyDeckError });
+    const accountAddress = `${account.name}.statuses`;
+
+    return {
+      async read(): Promise<LiveRead> {
+        const warnings: string[] = [];
+        const byKey = new Map<string, LiveItem>();
+        for (const s of await readAll(client, accountAddress)) {
+          const item = toLive(s);
+          if (!item) continue;
+          const seen = byKey.get(item.key);
+          if (seen) {
+            warnings.push(`${accountAddress}["${item.key}"]: two live statuses share this type and label (${seen.id}, ${item.id}); only ${seen.id} is managed`);
+            continue;
+          }
+          byKey.set(item.key, item);
+        }
+        return { items: [...byKey.values()], warnings, errors: [] };
+      },
+
+      async write(req: WriteRequest): Promise<WriteResult> {
+        switch (req.kind) {
+          case 'create': {
+            const { type, label: text } = splitKey(req.key);
+            const res = await client.request<{ data: Status }>({
+              method: 'POST',
+              path: '/statuses',
+              body: { label: text, type: { code: STATUS_TYPES[type] } },
+              address: req.address,
+              // POST is not idempotent: when the outcome is unknown, look before sending again.
+              recover: async () => {
+                const found = (await readAll(client, req.address)).find((s) => toLive(s)?.key === req.key);
+                return found ? { status: 201, headers: {}, body: { data: found } } : undefined;
+              },
+            });
+            return { id: res.body.data.uuid, fields: { type, label: text } };
+          }
+          case 'update': {
+            const after = req.after ?? {};
+            const res = await client.request<{ data: Status }>({ method: 'PUT', path: `/statuses/${encodeURIComponent(String(req.id))}`, body: { label: after['label'] }, address: req.address });
+            return { id: res.body?.data?.uuid ?? req.id, fields: after };
+          }
+          case 'delete': {
+            try {
+              await client.request({ method: 'DELETE', path: `/statuses/${encodeURIComponent(String(req.id))}`, address: req.address });
+            } catch (err) {
+              // A retried DELETE whose first try landed answers 404: the status is gone, as asked.
+              if (!(err instanceof VendorError && err.status === 404)) throw err;
+            }
+            return { id: req.id, fields: req.before ?? {} };
+          }
+          default:
+            throw new VendorError(req.address, `Property Deck cannot ${req.kind} a status`);
+        }
+      },
+    };
+  },
+};

@@ -1,0 +1,42 @@
+// Property Deck statuses API wire types (propertydeck-statuses.txt, vendor-docs §3).
+
+export const STATUS_TYPES = { contact: 1, property: 2 } as const;
+export type StatusTypeName = keyof typeof STATUS_TYPES;
+
+export function typeName(code: number): StatusTypeName | undefined {
+  return code === 1 ? 'contact' : code === 2 ? 'property' : undefined;
+}
+
+export interface Status {
+  uuid: string;
+  created_at: string;
+  updated_at: string;
+  label: string;
+  type: { code: number; name: string };
+}
+
+export interface StatusPage {
+  data: Status[];
+  meta: {
+    pagination: {
+      total: number;
+      count: number;
+      per_page: number;
+      current_page: number;
+      total_pages: number;
+      links?: { next?: string; previous?: string };
+    };
+  };
+}
+
+/** The largest page the API serves (A: Laravel/Fractal's usual cap); fewer pages mean fewer of the 60 requests a minute. */
+export const MAX_PER_PAGE = 100;
+
+/** Laravel-style error bodies (A): `{message, errors:{field:[…]}}`. */
+export function describePropertyDeckError(_status: number, body: unknown): string | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const b = body as { message?: unknown; errors?: Record<string, unknown> };
+  const details = b.errors && typeof b.errors === 'object' ? Object.values(b.errors).flat().filter((m) => typeof m === 'string') : [];
+  const message = typeof b.message === 'string' ? b.message : undefined;
+  return [message, ...details].filter(Boolean).join(' ') || undefined;
+}

@@ -1,0 +1,13 @@
+// The closed registry of vendor adapters: adding a vendor is one folder plus one line here.
+
+import type { VendorAdapter } from './adapter.js';
+import { propertydeck } from './propertydeck/adapter.js';
+import { thalamus } from './thalamus/adapter.js';
+
+export const adapters: readonly VendorAdapter[] = [thalamus, propertydeck];
+
+const byVendor = new Map(adapters.map((a) => [a.vendor, a]));
+
+export function adapterFor(vendor: string): VendorAdapter | undefined {
+  return byVendor.get(vendor);
+}

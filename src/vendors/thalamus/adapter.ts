@@ -1,0 +1,94 @@
+// Thalamus (nerds.nl) partner status variants: upsert-only, no read API, soft delete by
+// `status: inactive`. The state file is the only record of what exists (vendor-docs §1).
+
+import type { AccountConfig, DesiredContext, DesiredItem, Fields, HttpClientFactory, StateItem, VendorAdapter, VendorSession, WriteRequest, WriteResult } from '../adapter.js';
+import { enumValue, label } from '../normalise.js';
+import { STATUS_VARIANT_PATH, THALAMUS_CATEGORIES, describeThalamusError, type StatusVariantResponse, type StatusVariantUpsert } from './api.js';
+
+interface VariantConfig {
+  id: string;
+  label: string;
+  maps_to: string;
+  source_system?: string | null;
+}
+
+export const thalamus: VendorAdapter = {
+  vendor: 'thalamus',
+  collection: 'status_variants',
+  capabilities: {
+    read: 'none',
+    create: true,
+    softDelete: true,
+    hardDelete: false,
+    upsert: true,
+    renameInPlace: false,
+    hidesInactive: false,
+    transitions: false,
+  },
+  defaultBaseUrl: 'https://thalamus.nerds.nl/api/v1',
+  // Not documented (vendor-docs §1): an assumed, polite default; override with rate_limit.
+  defaultRateLimit: { requests: 10, seconds: 1 },
+  secretFields: ['token'],
+  accountSchema: {
+    required: ['token', 'status_variants'],
+    properties: {
+      token: { type: 'string', minLength: 1, description: 'Partner API key (Bearer), e.g. ${THALAMUS_TOKEN}' },
+      status_variants: {
+        type: 'array',
+        description: 'The partner status variants this account should have.',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['id', 'label', 'maps_to'],
+          properties: {
+            id: { type: 'string', minLength: 1, maxLength: 256, description: 'Machine-readable id, unique per partner (the key).' },
+            label: { type: 'string', minLength: 1, maxLength: 128 },
+            maps_to: { type: 'string', description: 'The category, pushed as mapped_status.' },
+            source_system: { type: ['string', 'null'], maxLength: 256 },
+          },
+        },
+      },
+    },
+  },
+
+  desiredItems(settings, ctx: DesiredContext): DesiredItem[] {
+    const variants = (settings['status_variants'] ?? []) as VariantConfig[];
+    return variants.map((v, i) => {
+      const mapped = enumValue(v.maps_to);
+      if (!(THALAMUS_CATEGORIES as readonly string[]).includes(mapped)) {
+        ctx.problem(['status_variants', i, 'maps_to'], `Thalamus maps variants to one of ${THALAMUS_CATEGORIES.join(', ')}; "${v.maps_to}" is not one of them`);
+      }
+      const fields: Fields = { label: label(v.label), mapped_status: mapped };
+      if ('source_system' in v) fields['source_system'] = v.source_system ?? null;
+      return { key: v.id, fields, category: mapped, dependsOn: [], renamedFrom: [], position: ctx.positionOf(['status_variants', i]) };
+    });
+  },
+
+  open(account: AccountConfig, http: HttpClientFactory): VendorSession {
+    const client = http({ headers: { authorization: `Bearer ${String(account.settings['token'])}` }, describeError: describeThalamusError });
+    return {
+      // No read API: what the state file remembers is all there is to know.
+      async read(_desired, state: Readonly<Record<string, StateItem>>) {
+        const items = Object.entries(state).map(([key, s]) => ({ key, id: s.id, fields: s.fields, active: s.active }));
+        return { items, warnings: [], errors: [] };
+      },
+
+      async write(req: WriteRequest): Promise<WriteResult> {
+        const fields = req.after ?? req.before;
+        if (!fields || req.kind === 'delete' || req.kind === 'transition') {
+          throw new Error(`thalamus cannot ${req.kind} ${req.address}`);
+        }
+        const body: StatusVariantUpsert = {
+          id: req.key,
+          label: String(fields['label']),
+          mapped_status: String(fields['mapped_status']),
+          status: req.kind === 'deactivate' ? 'inactive' : 'active',
+        };
+        if ('source_system' in fields) body.source_system = fields['source_system'] as string | null;
+        // An upsert keyed by id: sending it twice leaves one variant, so it may be retried blindly.
+        const res = await client.request<StatusVariantResponse>({ method: 'POST', path: STATUS_VARIANT_PATH, body, address: req.address, idempotent: true });
+        return { id: res.body?.data?.uuid ?? req.id, fields };
+      },
+    };
+  },
+};

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import { cli, tree } from '../helpers.js';
+
+const env = { PD_TOKEN: 'pd-secret-token', TH_TOKEN: 'th-secret-token' };
+
+function problems(yaml: string, e: NodeJS.ProcessEnv = env): string[] {
+  const dir = tree({ 'statusform.yaml': yaml });
+  const r = loadConfig('statusform.yaml', { cwd: dir, env: e });
+  return r.problems.map((p) => `${p.position.line}:${p.position.col}: ${p.message}`);
+}
+
+describe('validate reports every problem at once, positioned', () => {
+  it('accepts the documented shape and builds desired items', () => {
+    const dir = tree({
+      'statusform.yaml': `version: 1
+accounts:
+  nerds:
+    vendor: thalamus
+    token: \${TH_TOKEN}
+    status_variants:
+      - { id: waiting_on_customer, label: "  Waiting  on Customer ", maps_to: Pending, source_system: freshdesk }
+  estate:
+    vendor: propertydeck
+    base_url: https://crm.example.com/api
+    token: \${PD_TOKEN}
+    statuses:
+      - { label: Sold STC, type: property, renamed_from: [Sold Subject To Contract], maps_to: pending }
+`,
+    });
+    const r = loadConfig('.', { cwd: dir, env });
+    expect(r.problems).toEqual([]);
+    const [nerds, estate] = r.config!.accounts;
+    expect(nerds!.items[0]!.fields).toEqual({ label: 'Waiting on Customer', mapped_status: 'pending', source_system: 'freshdesk' });
+    expect(estate!.items[0]!.key).toBe('property:Sold STC');
+    expect(estate!.items[0]!.renamedFrom).toEqual(['property:Sold Subject To Contract']);
+    expect(r.config!.secrets).toEqual(expect.arrayContaining(['pd-secret-token', 'th-secret-token']));
+    expect(JSON.stringify(r.config!.digest)).not.toContain('secret');
+  });
+
+  it('names each schema problem with file, line and column', () => {
+    const found = problems(`version: 1
+accounts:
+  nerds:
+    vendor: thalamus
+    token: x
+    colour: blue
+    status_variants:
+      - id: a
+        maps_to: 7
+  shop:
+    vendor: shopify
+`);
+    expect(found).toEqual([
+      '6:5: accounts.nerds: unknown field "colour"',
+      '8:9: accounts.nerds.status_variants[0]: missing required field "label"',
+      '9:18: accounts.nerds.status_variants[0].maps_to: must be string',
+      '11:13: accounts.shop: unknown vendor "shopify" (known: thalamus, propertydeck)',
+    ]);
+  });
+
+  it('reports duplicate keys, unknown categories and missing variables together', () => {
+    const found = problems(
+      `version: 1
+categories: [open, done]
+accounts:
+  nerds:
+    vendor: thalamus
+    token: \${NOT_SET}
+    status_variants:
+      - { id: a, label: A, maps_to: open }
+      - { id: a, label: B, maps_to: open }
+      - { id: b, label: B, maps_to: pending }
+`,
+      {},
+    );
+    expect(found).toContain('6:12: environment variable NOT_SET is not set');
+    expect(found.some((p) => p.startsWith('9:9:') && p.includes('declared twice (first at statusform.yaml:8:9)'))).toBe(true);
+    expect(found.some((p) => p.startsWith('10:9:') && p.includes('unknown category "pending"'))).toBe(true);
+  });
+
+  it('refuses plain http to anything but loopback, and a missing base_url where the vendor has no default', () => {
+    const found = problems(`version: 1
+accounts:
+  estate:
+    vendor: propertydeck
+    base_url: http://crm.example.com
+    token: t
+    statuses: []
+`);
+    expect(found).toEqual(['5:15: accounts.estate.base_url: base_url must be an https URL (plain http only to loopback): "http://crm.example.com"']);
+  });
+
+  it('reports a YAML syntax error at its position', () => {
+    const found = problems('version: 1\naccounts:\n  nerds: {vendor: thalamus\n');
+    expect(found.length).toBeGreaterThan(0);
+    expect(found[0]).toMatch(/^\d+:\d+: /);
+  });
+
+  it('merges a directory of files and refuses an account defined twice', () => {
+    const dir = tree({
+      'a.yaml': 'version: 1\naccounts:\n  nerds: { vendor: thalamus, token: t, status_variants: [] }\n',
+      'b.yaml': 'version: 1\naccounts:\n  nerds: { vendor: thalamus, token: t, status_variants: [] }\n',
+    });
+    const r = loadConfig('.', { cwd: dir, env: {} });
+    expect(r.problems.map((p) => `${p.position.file}:${p.position.line}:${p.position.col}: ${p.message}`)).toEqual(['b.yaml:3:3: account "nerds" is already defined at a.yaml:3:3']);
+  });
+
+  it('exits 1 from the CLI, printing file:line:col lines and no secret', async () => {
+    const dir = tree({ 'statusform.yaml': 'version: 1\naccounts:\n  nerds: { vendor: thalamus, token: "${TH_TOKEN}", status_variants: [{ id: a, label: A, maps_to: nope }] }\n' });
+    const r = await cli(['validate'], { cwd: dir, env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^statusform\.yaml:3:\d+: .*unknown category "nope"/m);
+    expect(r.stderr + r.stdout).not.toContain('th-secret-token');
+  });
+});

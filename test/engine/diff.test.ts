@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { diffAccount } from '../../src/engine/diff.js';
+import type { AccountConfig, DesiredItem, LiveItem, StateItem } from '../../src/vendors/adapter.js';
+import { propertydeck } from '../../src/vendors/propertydeck/adapter.js';
+import { thalamus } from '../../src/vendors/thalamus/adapter.js';
+
+const pos = { file: 'statusform.yaml', line: 1, col: 1 };
+
+function account(vendor: string, items: DesiredItem[], extra: Partial<AccountConfig> = {}): AccountConfig {
+  return { name: 'acc', vendor, baseUrl: 'https://x', rateLimit: { requests: 1, seconds: 1 }, prune: false, allowDelete: false, settings: {}, items, position: pos, ...extra };
+}
+
+function item(key: string, fields: DesiredItem['fields'], extra: Partial<DesiredItem> = {}): DesiredItem {
+  return { key, fields, dependsOn: [], renamedFrom: [], position: pos, ...extra };
+}
+
+function live(key: string, fields: LiveItem['fields'], id: string | number = `id-${key}`, active = true): LiveItem {
+  return { key, id, fields, active };
+}
+
+const read = (items: LiveItem[]) => ({ items, warnings: [], errors: [] });
+
+describe('diff: desired against live and owned', () => {
+  it('creates what is missing, updates only declared fields that differ, and adopts what already matches', () => {
+    const acc = account('propertydeck', [
+      item('property:For Sale', { type: 'property', label: 'For Sale' }),
+      item('property:Let Agreed', { type: 'property', label: 'Let Agreed' }),
+    ]);
+    const d = diffAccount(acc, propertydeck, read([live('property:For Sale', { type: 'property', label: 'For Sale' }, 'u1')]), {});
+    expect(d.actions.map((a) => [a.action, a.key])).toEqual([['create', 'property:Let Agreed']]);
+    expect(d.account.adopt).toEqual([{ key: 'property:For Sale', id: 'u1', fields: { type: 'property', label: 'For Sale' } }]);
+  });
+
+  it('renames in place through renamed_from, keeping the vendor identity', () => {
+    const acc = account('propertydeck', [item('property:Sold STC', { type: 'property', label: 'Sold STC' }, { renamedFrom: ['property:Sold Subject To Contract'] })]);
+    const d = diffAccount(acc, propertydeck, read([live('property:Sold Subject To Contract', { type: 'property', label: 'Sold Subject To Contract' }, 'u9')]), {});
+    expect(d.actions).toHaveLength(1);
+    expect(d.actions[0]).toMatchObject({ action: 'update', from_key: 'property:Sold Subject To Contract', id: 'u9', changes: [{ field: 'label', before: 'Sold Subject To Contract', after: 'Sold STC' }] });
+    expect(d.notes).toEqual([]);
+  });
+
+  it('lists live items it neither declares nor owns as unmanaged, and never acts on them', () => {
+    const acc = account('propertydeck', [], { prune: true, allowDelete: true });
+    const d = diffAccount(acc, propertydeck, read([live('contact:Hot Lead', { type: 'contact', label: 'Hot Lead' })]), {});
+    expect(d.actions).toEqual([]);
+    expect(d.notes).toEqual([expect.objectContaining({ kind: 'unmanaged', address: 'acc.statuses["contact:Hot Lead"]' })]);
+  });
+
+  it('keeps owned items that left the config unless prune is on', () => {
+    const owned: Record<string, StateItem> = { old: { id: 'u-old', fields: { label: 'Old', mapped_status: 'open' }, active: true } };
+    const kept = diffAccount(account('thalamus', []), thalamus, read([live('old', owned['old']!.fields, 'u-old')]), owned);
+    expect(kept.actions).toEqual([]);
+    expect(kept.notes[0]).toMatchObject({ kind: 'orphan' });
+    const pruned = diffAccount(account('thalamus', [], { prune: true }), thalamus, read([live('old', owned['old']!.fields, 'u-old')]), owned);
+    expect(pruned.actions.map((a) => [a.action, a.destructive])).toEqual([['deactivate', true]]);
+  });
+
+  it('plans a hard delete only with prune, and blocks it without allow_delete', () => {
+    const owned: Record<string, StateItem> = { 'contact:Cold': { id: 'u1', fields: { type: 'contact', label: 'Cold' }, active: true } };
+    const l = read([live('contact:Cold', { type: 'contact', label: 'Cold' }, 'u1')]);
+    const blocked = diffAccount(account('propertydeck', [], { prune: true }), propertydeck, l, owned);
+    expect(blocked.actions[0]).toMatchObject({ action: 'delete', destructive: true, blocked: expect.stringContaining('allow_delete') });
+    const allowed = diffAccount(account('propertydeck', [], { prune: true, allowDelete: true }), propertydeck, l, owned);
+    expect(allowed.actions[0]!.blocked).toBeUndefined();
+  });
+
+  it('reactivates a declared item that is inactive', () => {
+    const d = diffAccount(account('thalamus', [item('a', { label: 'A', mapped_status: 'open' })]), thalamus, read([live('a', { label: 'A', mapped_status: 'open' }, 'u', false)]), {
+      a: { id: 'u', fields: { label: 'A', mapped_status: 'open' }, active: false },
+    });
+    expect(d.actions.map((a) => a.action)).toEqual(['reactivate']);
+  });
+
+  it('marks a change as drift when live moved away from what was last applied', () => {
+    const owned = { 'property:A': { id: 'u', fields: { type: 'property', label: 'A' }, active: true } };
+    const acc = account('propertydeck', [item('property:A', { type: 'property', label: 'A' })]);
+    // The label was edited at the vendor to "a" (so the key moved); the owned item is missing under its key.
+    const d = diffAccount(acc, propertydeck, read([]), owned);
+    expect(d.actions[0]).toMatchObject({ action: 'create', reason: 'drift' });
+  });
+
+  it('re-sends every declared item of a vendor without a read API with --refresh-all', () => {
+    const fields = { label: 'A', mapped_status: 'open' };
+    const d = diffAccount(account('thalamus', [item('a', fields)]), thalamus, read([live('a', fields)]), { a: { id: 'u', fields, active: true } }, { refreshAll: true });
+    expect(d.actions.map((a) => [a.action, a.reason])).toEqual([['update', 'refresh']]);
+  });
+
+  it('orders by depends_on: creates after what they depend on, deactivations before', () => {
+    const acc = account('thalamus', [item('b', { label: 'B', mapped_status: 'open' }, { dependsOn: ['a'] }), item('a', { label: 'A', mapped_status: 'open' })], { prune: true });
+    const d = diffAccount(acc, thalamus, read([]), {});
+    const b = d.actions.find((a) => a.key === 'b')!;
+    expect(b.depends_on).toEqual(['acc.status_variants["a"]']);
+
+    const owned: Record<string, StateItem> = {
+      x: { id: 1, fields: { label: 'X', mapped_status: 'open' }, active: true },
+      y: { id: 2, fields: { label: 'Y', mapped_status: 'open' }, active: true, dependsOn: ['x'] },
+    };
+    const gone = diffAccount(account('thalamus', [], { prune: true }), thalamus, read([live('x', owned['x']!.fields, 1), live('y', owned['y']!.fields, 2)]), owned);
+    const x = gone.actions.find((a) => a.key === 'x')!;
+    expect(x.depends_on).toEqual(['acc.status_variants["y"]']);
+  });
+});

@@ -1,0 +1,76 @@
+// The executor's ordering and failure semantics, with an in-memory session standing in for a
+// vendor (what is under test is the scheduling, not HTTP: that is covered over real HTTP elsewhere).
+
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { diffAccount } from '../../src/engine/diff.js';
+import { executePlan } from '../../src/engine/execute.js';
+import { summarise, type Plan } from '../../src/engine/plan.js';
+import { StateRecorder } from '../../src/state/recorder.js';
+import { emptyState } from '../../src/state/state-file.js';
+import type { AccountConfig, DesiredItem, VendorSession, WriteRequest } from '../../src/vendors/adapter.js';
+import { thalamus } from '../../src/vendors/thalamus/adapter.js';
+import { tempDir } from '../helpers.js';
+
+const pos = { file: 'f', line: 1, col: 1 };
+const it_ = (key: string, deps: string[] = []): DesiredItem => ({ key, fields: { label: key, mapped_status: 'open' }, dependsOn: deps, renamedFrom: [], position: pos });
+
+function planFor(items: DesiredItem[]): Plan {
+  const acc: AccountConfig = { name: 'acc', vendor: 'thalamus', baseUrl: 'https://x', rateLimit: { requests: 1, seconds: 1 }, prune: false, allowDelete: false, settings: {}, items, position: pos };
+  const d = diffAccount(acc, thalamus, { items: [], warnings: [], errors: [] }, {});
+  return { format_version: '1.0', config_digest: 'x', state: { lineage: 'l', serial: 0 }, accounts: [d.account], actions: d.actions, notes: [], errors: [], summary: summarise(d.actions) };
+}
+
+function session(failKeys: string[], log: string[]): VendorSession {
+  return {
+    read: async () => ({ items: [], warnings: [], errors: [] }),
+    write: async (req: WriteRequest) => {
+      log.push(`start ${req.key}`);
+      await new Promise((r) => setTimeout(r, 5));
+      if (failKeys.includes(req.key)) throw new Error(`vendor said no to ${req.key}`);
+      log.push(`end ${req.key}`);
+      return { id: `id-${req.key}`, fields: req.after ?? {} };
+    },
+  };
+}
+
+describe('executor', () => {
+  it('runs dependencies first, skips dependents of a failure, and continues independent work', async () => {
+    const plan = planFor([it_('c', ['b']), it_('b', ['a']), it_('a'), it_('z'), it_('y', ['x']), it_('x')]);
+    const log: string[] = [];
+    const statePath = join(tempDir(), 'state.json');
+    const state = emptyState();
+    const recorder = new StateRecorder(state, statePath, () => 'thalamus');
+    const result = await executePlan(plan, { sessions: new Map([['acc', session(['x'], log)]]), recorder, parallelism: 3, scrub: (t) => t });
+
+    expect(log.indexOf('end a')).toBeLessThan(log.indexOf('start b'));
+    expect(log.indexOf('end b')).toBeLessThan(log.indexOf('start c'));
+    expect(result.outcomes.find((o) => o.address.includes('"y"'))).toMatchObject({ status: 'skipped', detail: 'acc.status_variants["x"]' });
+    expect(result).toMatchObject({ done: 4, failed: 1, skipped: 1 });
+
+    const saved = JSON.parse(readFileSync(statePath, 'utf8'));
+    expect(Object.keys(saved.accounts.acc.items).sort()).toEqual(['a', 'b', 'c', 'z']);
+    expect(saved.serial).toBeGreaterThan(0);
+  });
+
+  it('never runs more than `parallelism` writes at once', async () => {
+    const plan = planFor(Array.from({ length: 12 }, (_, i) => it_(`k${i}`)));
+    let inFlight = 0;
+    let peak = 0;
+    const s: VendorSession = {
+      read: async () => ({ items: [], warnings: [], errors: [] }),
+      write: async (req) => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await new Promise((r) => setTimeout(r, 3));
+        inFlight--;
+        return { id: null, fields: req.after ?? {} };
+      },
+    };
+    const recorder = new StateRecorder(emptyState(), join(tempDir(), 's.json'), () => 'thalamus');
+    const result = await executePlan(plan, { sessions: new Map([['acc', s]]), recorder, parallelism: 3, scrub: (t) => t });
+    expect(result.done).toBe(12);
+    expect(peak).toBe(3);
+  });
+});

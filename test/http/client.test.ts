@@ -1,0 +1,128 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { VendorError } from '../../src/errors.js';
+import { HttpClient } from '../../src/http/client.js';
+
+type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
+let server: Server | undefined;
+
+async function serve(handler: Handler): Promise<string> {
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => handler(req, res, body));
+  });
+  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+afterEach(async () => {
+  if (!server) return;
+  server.closeAllConnections();
+  await new Promise((r) => server?.close(r));
+  server = undefined;
+});
+
+const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+};
+
+const fast = { rateLimit: { requests: 1000, seconds: 1 }, retry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 } };
+
+describe('HTTP client', () => {
+  it('retries a GET through 5xx and returns the answer', async () => {
+    let n = 0;
+    const url = await serve((_q, res) => (++n < 3 ? json(res, 503, { message: 'busy' }) : json(res, 200, { ok: true })));
+    const c = new HttpClient({ baseUrl: url, ...fast });
+    const r = await c.request({ method: 'GET', path: '/x', address: 'a.b["c"]' });
+    expect(r.body).toEqual({ ok: true });
+    expect(n).toBe(3);
+    expect(c.stats.retries).toBe(2);
+  });
+
+  it('honours Retry-After on 429 before trying again', async () => {
+    const times: number[] = [];
+    const url = await serve((_q, res) => {
+      times.push(Date.now());
+      if (times.length === 1) json(res, 429, { message: 'Too Many Attempts.' }, { 'retry-after': '1' });
+      else json(res, 200, {});
+    });
+    const c = new HttpClient({ baseUrl: url, ...fast });
+    await c.request({ method: 'GET', path: '/x', address: 'x' });
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(950);
+    expect(c.stats.rateLimited).toBe(1);
+  });
+
+  it('never re-sends a POST whose outcome is unknown without asking recover first', async () => {
+    let posts = 0;
+    const url = await serve((_q, res) => {
+      posts++;
+      json(res, 500, { message: 'oops' });
+    });
+    const c = new HttpClient({ baseUrl: url, ...fast });
+    const err = await c.request({ method: 'POST', path: '/x', body: {}, address: 'acc.statuses["k"]' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VendorError);
+    expect((err as VendorError).code).toBe('E_OUTCOME_UNKNOWN');
+    expect((err as VendorError).message).toContain('acc.statuses["k"]');
+    expect(posts).toBe(1);
+  });
+
+  it('uses what recover finds instead of sending again, and re-sends only when recover proves it did not land', async () => {
+    let posts = 0;
+    const url = await serve((_q, res) => {
+      posts++;
+      if (posts === 1) json(res, 502, {});
+      else json(res, 201, { created: posts });
+    });
+    const c = new HttpClient({ baseUrl: url, ...fast });
+    const found = await c.request({ method: 'POST', path: '/x', body: {}, address: 'x', recover: async () => ({ status: 201, headers: {}, body: { created: 'found' } }) });
+    expect(found.body).toEqual({ created: 'found' });
+    expect(posts).toBe(1);
+    posts = 0;
+    const resent = await c.request({ method: 'POST', path: '/x', body: {}, address: 'x', recover: async () => undefined });
+    expect(resent.body).toEqual({ created: 2 });
+    expect(posts).toBe(2);
+  });
+
+  it('does not retry a validation error and gives the vendor message, scrubbed of secrets', async () => {
+    let n = 0;
+    const url = await serve((q, res) => {
+      n++;
+      json(res, 422, { message: `bad label; your token is ${q.headers['authorization']}` });
+    });
+    const c = new HttpClient({ baseUrl: url, ...fast, headers: { authorization: 'Bearer sekret-token-123' }, describeError: (_s, b) => (b as { message: string }).message });
+    const err = (await c.request({ method: 'PUT', path: '/x', body: {}, address: 'acc.statuses["k"]' }).catch((e: unknown) => e)) as VendorError;
+    expect(n).toBe(1);
+    expect(err.status).toBe(422);
+    expect(err.message).toContain('bad label');
+    expect(err.message).not.toContain('sekret-token-123');
+  });
+
+  it('paces requests to the rate limit', async () => {
+    const url = await serve((_q, res) => json(res, 200, {}));
+    const c = new HttpClient({ baseUrl: url, rateLimit: { requests: 20, seconds: 1 } });
+    const start = Date.now();
+    await Promise.all(Array.from({ length: 11 }, () => c.request({ method: 'GET', path: '/x', address: 'x' })));
+    // 11 requests at 20/s: the 11th may start 500 ms after the first.
+    expect(Date.now() - start).toBeGreaterThanOrEqual(480);
+  });
+
+  it('refreshes credentials once on 401', async () => {
+    let token = 'old';
+    const url = await serve((q, res) => (q.headers['authorization'] === 'Bearer new' ? json(res, 200, { ok: 1 }) : json(res, 401, {})));
+    const c = new HttpClient({
+      baseUrl: url,
+      ...fast,
+      auth: { headers: async () => ({ authorization: `Bearer ${token}` }), refresh: async () => void (token = 'new') },
+    });
+    expect((await c.request({ method: 'GET', path: '/', address: 'x' })).body).toEqual({ ok: 1 });
+  });
+
+  it('refuses plain http except to loopback, and links to another origin', async () => {
+    expect(() => new HttpClient({ baseUrl: 'http://example.com', ...fast })).toThrow(/not https/);
+    const c = new HttpClient({ baseUrl: 'https://api.example.com', ...fast });
+    expect(() => c.url('https://evil.example.net/statuses?page=2')).toThrow(/another origin/);
+  });
+});

@@ -1,0 +1,54 @@
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { RefusedError, UsageError } from '../../src/errors.js';
+import { acquireLock, lockPath } from '../../src/state/lock.js';
+import { emptyState, readState, writeState } from '../../src/state/state-file.js';
+import { tempDir } from '../helpers.js';
+
+describe('the state file', () => {
+  it('starts empty with a fresh lineage, and round-trips through an atomic write', () => {
+    const path = join(tempDir(), 'statusform.state.json');
+    const s = readState(path);
+    expect(s.serial).toBe(0);
+    expect(s.lineage).toMatch(/^[0-9a-f-]{36}$/);
+    s.accounts['nerds'] = { vendor: 'thalamus', items: { a: { id: 'u', fields: { label: 'A' }, active: true } } };
+    writeState(path, s);
+    expect(readState(path)).toEqual(s);
+    expect(readdirSync(join(path, '..')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('refuses a corrupt state file instead of starting over (which would forget what is owned)', () => {
+    const path = join(tempDir(), 's.json');
+    writeFileSync(path, '{"version":1,"lin');
+    expect(() => readState(path)).toThrow(UsageError);
+  });
+
+  it('has a lineage that differs between fresh states', () => {
+    expect(emptyState().lineage).not.toBe(emptyState().lineage);
+  });
+});
+
+describe('the state lock', () => {
+  it('stops a second apply, naming who holds the lock, and is released after', () => {
+    const path = join(tempDir(), 's.json');
+    const release = acquireLock(path, 'statusform apply');
+    expect(() => acquireLock(path, 'statusform apply')).toThrow(RefusedError);
+    expect(() => acquireLock(path, 'statusform apply')).toThrow(new RegExp(`pid ${process.pid}`));
+    release();
+    expect(existsSync(lockPath(path))).toBe(false);
+    acquireLock(path, 'again')();
+  });
+
+  it('takes over a lock left by a process that died on this host', () => {
+    const path = join(tempDir(), 's.json');
+    // A real process that has exited: its pid is no longer alive.
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
+    writeFileSync(lockPath(path), JSON.stringify({ pid: Number(dead), host: hostname(), since: 'then', command: 'apply' }));
+    const release = acquireLock(path, 'statusform apply');
+    expect(JSON.parse(readFileSync(lockPath(path), 'utf8')).pid).toBe(process.pid);
+    release();
+  });
+});
