@@ -35,10 +35,13 @@ export class VendorError extends Error {
   readonly address: string;
   readonly status: number | undefined;
   readonly code: string;
+  /** The message without the address, for places that already name it. */
+  readonly reason: string;
   constructor(address: string, message: string, opts: { status?: number; code?: string } = {}) {
     super(`${address}: ${message}`);
     this.name = 'VendorError';
     this.address = address;
+    this.reason = message;
     this.status = opts.status;
     this.code = opts.code ?? (opts.status === undefined ? 'E_VENDOR' : `E_HTTP_${opts.status}`);
   }

@@ -2,6 +2,7 @@
 // parallel, phases in order within an account, a bounded number of actions at once — records
 // each success in the state, and skips whatever depends on a failure.
 
+import { VendorError } from '../errors.js';
 import type { VendorSession, WriteRequest } from '../vendors/adapter.js';
 import type { StateRecorder } from '../state/recorder.js';
 import type { Plan, PlanAction } from './plan.js';
@@ -64,7 +65,8 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<App
       opts.recorder.record(a, result);
       outcome = { address: a.address, action: a.action, status: 'done' };
     } catch (err) {
-      outcome = { address: a.address, action: a.action, status: 'failed', detail: opts.scrub((err as Error).message ?? String(err)) };
+      const message = err instanceof VendorError && err.address === a.address ? err.reason : ((err as Error).message ?? String(err));
+      outcome = { address: a.address, action: a.action, status: 'failed', detail: opts.scrub(message) };
     }
     outcomes.set(a.address, outcome);
     opts.onEvent?.({ type: 'end', action: a, outcome });

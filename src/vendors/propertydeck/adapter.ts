@@ -4,8 +4,9 @@
 import { VendorError } from '../../errors.js';
 import type { HttpClient, HttpResponse } from '../../http/client.js';
 import type { AccountConfig, DesiredContext, DesiredItem, HttpClientFactory, LiveItem, LiveRead, VendorAdapter, VendorSession, WriteRequest, WriteResult } from '../adapter.js';
+import { describeLaravelError } from '../laravel-errors.js';
 import { label } from '../normalise.js';
-import { MAX_PER_PAGE, STATUS_TYPES, describePropertyDeckError, typeName, type Status, type StatusPage, type StatusTypeName } from './api.js';
+import { MAX_PER_PAGE, STATUS_TYPES, typeName, type Status, type StatusPage, type StatusTypeName } from './api.js';
 
 interface StatusConfig {
   label: string;
@@ -110,7 +111,7 @@ export const propertydeck: VendorAdapter = {
   },
 
   open(account: AccountConfig, http: HttpClientFactory): VendorSession {
-    const client = http({ headers: { authorization: `Bearer ${String(account.settings['token'])}` }, describeError: describePropertyDeckError });
+    const client = http({ headers: { authorization: `Bearer ${String(account.settings['token'])}` }, describeError: describeLaravelError });
     const accountAddress = `${account.name}.statuses`;
 
     return {

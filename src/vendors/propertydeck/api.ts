@@ -31,12 +31,3 @@ export interface StatusPage {
 
 /** The largest page the API serves (A: Laravel/Fractal's usual cap); fewer pages mean fewer of the 60 requests a minute. */
 export const MAX_PER_PAGE = 100;
-
-/** Laravel-style error bodies (A): `{message, errors:{field:[…]}}`. */
-export function describePropertyDeckError(_status: number, body: unknown): string | undefined {
-  if (!body || typeof body !== 'object') return undefined;
-  const b = body as { message?: unknown; errors?: Record<string, unknown> };
-  const details = b.errors && typeof b.errors === 'object' ? Object.values(b.errors).flat().filter((m) => typeof m === 'string') : [];
-  const message = typeof b.message === 'string' ? b.message : undefined;
-  return [message, ...details].filter(Boolean).join(' ') || undefined;
-}

@@ -14,7 +14,7 @@ export interface PropertyDeckStore {
   records: { id: string; kind: 'contact' | 'property'; status: string | null }[];
   /** Creates per type:label, for "no duplicate create" checks. */
   creates: Map<string, number>;
-  /** A duplicate label within a type is refused (A: the docs do not say). */
+  /** A duplicate label within a type is refused, compared case-insensitively like a MySQL unique index (A: the docs do not say). */
   uniqueLabels: boolean;
 }
 
@@ -50,7 +50,7 @@ export async function startPropertyDeckSimulator(opts: SimulatorOptions<Property
   const checkLabel = (label: unknown, code: number, except?: string): Record<string, string[]> | undefined => {
     if (typeof label !== 'string' || label.trim() === '') return { label: ['The label field is required.'] };
     if (label.length > 255) return { label: ['The label may not be greater than 255 characters.'] };
-    if (store.uniqueLabels && [...store.statuses.values()].some((s) => s.uuid !== except && s.type.code === code && s.label === label)) {
+    if (store.uniqueLabels && [...store.statuses.values()].some((s) => s.uuid !== except && s.type.code === code && s.label.toLowerCase() === label.toLowerCase())) {
       return { label: ['The label has already been taken.'] };
     }
     return undefined;

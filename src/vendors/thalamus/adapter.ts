@@ -2,8 +2,9 @@
 // `status: inactive`. The state file is the only record of what exists (vendor-docs §1).
 
 import type { AccountConfig, DesiredContext, DesiredItem, Fields, HttpClientFactory, StateItem, VendorAdapter, VendorSession, WriteRequest, WriteResult } from '../adapter.js';
+import { describeLaravelError } from '../laravel-errors.js';
 import { enumValue, label } from '../normalise.js';
-import { STATUS_VARIANT_PATH, THALAMUS_CATEGORIES, describeThalamusError, type StatusVariantResponse, type StatusVariantUpsert } from './api.js';
+import { STATUS_VARIANT_PATH, THALAMUS_CATEGORIES, type StatusVariantResponse, type StatusVariantUpsert } from './api.js';
 
 interface VariantConfig {
   id: string;
@@ -65,7 +66,7 @@ export const thalamus: VendorAdapter = {
   },
 
   open(account: AccountConfig, http: HttpClientFactory): VendorSession {
-    const client = http({ headers: { authorization: `Bearer ${String(account.settings['token'])}` }, describeError: describeThalamusError });
+    const client = http({ headers: { authorization: `Bearer ${String(account.settings['token'])}` }, describeError: describeLaravelError });
     return {
       // No read API: what the state file remembers is all there is to know.
       async read(_desired, state: Readonly<Record<string, StateItem>>) {

@@ -25,15 +25,3 @@ export interface StatusVariantResponse {
   };
   message: string;
 }
-
-/**
- * Error bodies are not documented. The sandbox answers Laravel-style `{message, errors}`; this
- * reads that, and falls back to whatever text came back.
- */
-export function describeThalamusError(_status: number, body: unknown): string | undefined {
-  if (!body || typeof body !== 'object') return undefined;
-  const b = body as { message?: unknown; errors?: Record<string, unknown> };
-  const details = b.errors && typeof b.errors === 'object' ? Object.values(b.errors).flat().filter((m) => typeof m === 'string') : [];
-  const message = typeof b.message === 'string' ? b.message : undefined;
-  return [message, ...details].filter(Boolean).join(' ') || undefined;
-}

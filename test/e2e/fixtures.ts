@@ -1,0 +1,48 @@
+// Running simulators plus a config tree pointing at them, for end-to-end tests of the CLI.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
+import { sandboxEnv } from '../../src/sandbox/demo-data.js';
+import { cli, tree, type CliRun } from '../helpers.js';
+
+export interface World {
+  sandbox: Sandbox;
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  run(...args: string[]): Promise<CliRun>;
+  state(): { serial: number; lineage: string; accounts: Record<string, { items: Record<string, { id: unknown; active: boolean; fields: Record<string, unknown> }> }> };
+  close(): Promise<void>;
+}
+
+export async function world(config: string, opts: SandboxOptions = {}, files: Record<string, string> = {}): Promise<World> {
+  const sandbox = await startSandbox(opts);
+  const dir = tree({ 'statusform.yaml': config, ...files });
+  const env = { ...sandboxEnv(sandbox.simulators) };
+  return {
+    sandbox,
+    dir,
+    env,
+    run: (...args) => cli(args, { cwd: dir, env }),
+    state: () => JSON.parse(readFileSync(join(dir, 'statusform.state.json'), 'utf8')),
+    close: () => sandbox.close(),
+  };
+}
+
+export const PD_ACCOUNT = (statuses: string, extra = '') => `version: 1
+accounts:
+  estate:
+    vendor: propertydeck
+    base_url: \${PROPERTYDECK_URL}
+    token: \${PROPERTYDECK_TOKEN}
+${extra}    statuses:
+${statuses}`;
+
+export const TH_ACCOUNT = (variants: string, extra = '') => `version: 1
+accounts:
+  nerds:
+    vendor: thalamus
+    base_url: \${THALAMUS_URL}
+    token: \${THALAMUS_TOKEN}
+${extra}    status_variants:
+${variants}`;

@@ -1,0 +1,146 @@
+// Property Deck over real HTTP: paging, guarded hard deletes, pacing to its limit, and no
+// duplicate create when the outcome of a POST is unknown.
+
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import { applyPlan, makePlan } from '../../src/engine/manager.js';
+import { closeDefaultAgent } from '../../src/http/client.js';
+import { readState } from '../../src/state/state-file.js';
+import { acquireLock } from '../../src/state/lock.js';
+import { PD_ACCOUNT, world, type World } from './fixtures.js';
+
+let w: World | undefined;
+afterEach(async () => {
+  await w?.close();
+  w = undefined;
+});
+
+const FAST = '    rate_limit: { requests: 100, seconds: 1 }\n';
+const FAST_SIM = { rateLimits: { propertydeck: { limit: 100, windowMs: 1000 } } };
+const status = (label: string, type = 'property', extra = '') => `      - { label: "${label}", type: ${type}, maps_to: open${extra} }\n`;
+const writes = (w: World) => w.sandbox.simulators.propertydeck.requests.filter((r) => r.method !== 'GET');
+
+describe('Property Deck, end to end', () => {
+  it('reads every page of a large account with the fewest requests', async () => {
+    const seed = Array.from({ length: 250 }, (_, i) => ({ label: `S${String(i).padStart(3, '0')}`, type: 'contact' as const }));
+    w = await world(PD_ACCOUNT(status('S007', 'contact'), FAST), { ...FAST_SIM, seeds: { propertydeck: { statuses: seed } } });
+    const r = await w.run('plan');
+    expect(r.code).toBe(0);
+    const gets = w.sandbox.simulators.propertydeck.requests.filter((q) => q.method === 'GET');
+    expect(gets.map((g) => g.query)).toEqual(['?page=1&per_page=100', '?page=2&per_page=100', '?page=3&per_page=100']);
+    expect(r.stdout.match(/unmanaged/g)).toHaveLength(249);
+  });
+
+  it('refuses a hard delete without allow_delete: the plan shows it blocked and apply exits 3 before any write', async () => {
+    w = await world(PD_ACCOUNT(status('Keep') + status('Drop'), `${FAST}    prune: true\n`), FAST_SIM);
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    writeFileSync(join(w.dir, 'statusform.yaml'), PD_ACCOUNT(status('Keep') + status('New'), `${FAST}    prune: true\n`));
+    w.sandbox.simulators.propertydeck.resetRequests();
+
+    const plan = await w.run('plan');
+    expect(plan.stdout).toContain('will be DELETED (hard delete)');
+    expect(plan.stdout).toContain('✗ blocked: a hard delete needs allow_delete: true');
+    const apply = await w.run('apply', '--auto-approve', '--allow-destroy');
+    expect(apply.code).toBe(3);
+    expect(apply.stderr).toContain('estate.statuses["property:Drop"]: delete refused');
+    expect(writes(w)).toEqual([]); // not even the unrelated create went out
+  });
+
+  it('deletes only with allow_delete: true and --allow-destroy, and strips the status from records as the vendor does', async () => {
+    const config = (s: string) => PD_ACCOUNT(s, `${FAST}    prune: true\n    allow_delete: true\n`);
+    w = await world(config(status('Keep') + status('Drop')), { ...FAST_SIM, seeds: { propertydeck: { statuses: [{ label: 'Drop', type: 'property' }], records: [{ kind: 'property', statusLabel: 'Drop' }] } } });
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    writeFileSync(join(w.dir, 'statusform.yaml'), config(status('Keep')));
+    w.sandbox.simulators.propertydeck.resetRequests();
+
+    const without = await w.run('apply', '--auto-approve');
+    expect(without.code).toBe(3);
+    expect(without.stderr).toContain('needs --allow-destroy');
+    expect(writes(w)).toEqual([]);
+
+    const withFlag = await w.run('apply', '--auto-approve', '--allow-destroy');
+    expect(withFlag.code).toBe(0);
+    const store = w.sandbox.simulators.propertydeck.store;
+    expect([...store.statuses.values()].map((s) => s.label)).toEqual(['Keep']);
+    expect(store.records[0]!.status).toBeNull();
+    expect(Object.keys(w.state().accounts['estate']!.items)).toEqual(['property:Keep']);
+  });
+
+  it('refuses to apply without a terminal or --auto-approve (exit 3), and when another apply holds the lock', async () => {
+    w = await world(PD_ACCOUNT(status('A'), FAST), FAST_SIM);
+    const noTty = await w.run('apply');
+    expect(noTty.code).toBe(3);
+    expect(noTty.stderr).toContain('--auto-approve');
+    const release = acquireLock(join(w.dir, 'statusform.state.json'), 'statusform apply (another run)');
+    try {
+      const locked = await w.run('apply', '--auto-approve');
+      expect(locked.code).toBe(3);
+      expect(locked.stderr).toMatch(/locked by pid \d+/);
+    } finally {
+      release();
+    }
+    expect(writes(w)).toEqual([]);
+  });
+
+  it('applies what is independent when one change fails, and a re-plan shows just what is left', async () => {
+    // An unmanaged "taken" exists; the vendor compares labels case-insensitively, so creating "Taken" is refused.
+    w = await world(PD_ACCOUNT(status('Taken') + status('Fresh'), FAST), { ...FAST_SIM, seeds: { propertydeck: { statuses: [{ label: 'taken', type: 'property' }] } } });
+    const r = await w.run('apply', '--auto-approve');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/estate\.statuses\["property:Taken"\]: create failed: 422 The label has already been taken\./);
+    expect(r.stdout).toContain('Apply incomplete: 1 done, 1 failed, 0 skipped.');
+    expect(Object.keys(w.state().accounts['estate']!.items)).toEqual(['property:Fresh']);
+    const again = await w.run('plan');
+    expect(again.stdout).toContain('Plan: 1 to create, 0 to update, 0 to deactivate, 0 to delete, 0 ticket transitions.');
+    expect(again.stdout).toContain('+ estate.statuses["property:Taken"]');
+  });
+});
+
+describe('Property Deck under its rate limit and faults', () => {
+  it('paces itself to the limit so the vendor never has to answer 429', async () => {
+    const statuses = Array.from({ length: 12 }, (_, i) => status(`P${i}`)).join('');
+    w = await world(PD_ACCOUNT(statuses, '    rate_limit: { requests: 20, seconds: 1 }\n'), { rateLimits: { propertydeck: { limit: 20, windowMs: 1000 } } });
+    const started = Date.now();
+    const r = await w.run('apply', '--auto-approve', '--parallelism', '8');
+    expect(r.code).toBe(0);
+    const sim = w.sandbox.simulators.propertydeck;
+    expect(sim.requests.filter((q) => q.status === 429)).toEqual([]);
+    expect(sim.store.statuses.size).toBe(12);
+    // 13 requests at 20/s cannot take less than 600 ms.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(550);
+  });
+
+  it('honours 429 and Retry-After when the config claims more than the vendor allows', async () => {
+    const statuses = Array.from({ length: 6 }, (_, i) => status(`Q${i}`)).join('');
+    w = await world(PD_ACCOUNT(statuses, FAST), { rateLimits: { propertydeck: { limit: 4, windowMs: 400 } } });
+    const r = await w.run('apply', '--auto-approve', '--parallelism', '6');
+    expect(r.code).toBe(0);
+    const sim = w.sandbox.simulators.propertydeck;
+    expect(sim.requests.some((q) => q.status === 429)).toBe(true);
+    expect(sim.store.statuses.size).toBe(6);
+    expect([...sim.store.creates.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('never creates a duplicate when a create times out or fails after the vendor processed it', async () => {
+    const statuses = Array.from({ length: 8 }, (_, i) => status(`F${i}`)).join('');
+    w = await world(PD_ACCOUNT(statuses, FAST), FAST_SIM);
+    const sim = w.sandbox.simulators.propertydeck;
+    sim.faults = { errorAfterProcessRate: 0.3, resetAfterProcessRate: 0.2, hangAfterProcessRate: 0.1, errorRate: 0.1, seed: 7 };
+    const loaded = loadConfig('.', { cwd: w.dir, env: w.env });
+    const config = loaded.config!;
+    for (let run = 0; run < 3; run++) {
+      const state = readState(config.statePath);
+      const planned = await makePlan(config, state, { timeoutMs: 300, retry: { attempts: 6, baseDelayMs: 5, maxDelayMs: 20 } });
+      if (planned.plan.actions.length === 0) break;
+      await applyPlan(config, state, planned, { parallelism: 4 });
+    }
+    sim.faults = {};
+    await closeDefaultAgent();
+    expect(sim.requests.some((q) => q.faulted === 'error-after-process' || q.faulted === 'reset-after-process' || q.faulted === 'hang-after-process')).toBe(true);
+    expect(sim.store.statuses.size).toBe(8);
+    expect([...sim.store.creates.values()]).toEqual(Array(8).fill(1));
+    expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
+  });
+});
