@@ -2,7 +2,6 @@
 
 import { createInterface } from 'node:readline/promises';
 import type { Readable, Writable } from 'node:stream';
-import ora, { type Ora } from 'ora';
 import { colorsFor, type Colors } from '../render/style.js';
 
 export type OutStream = Writable & { isTTY?: boolean; columns?: number };
@@ -34,9 +33,11 @@ export interface Progress {
   stop(): void;
 }
 
-export function progress(io: Io, text: string): Progress {
+/** A spinner on stderr where allowed; otherwise nothing (CI gets plain lines from the commands). */
+export async function progress(io: Io, text: string): Promise<Progress> {
   if (!spinnerAllowed(io)) return { update: () => undefined, stop: () => undefined };
-  const spinner: Ora = ora({ text, stream: io.stderr, discardStdin: false }).start();
+  const { default: ora } = await import('ora');
+  const spinner = ora({ text, stream: io.stderr, discardStdin: false }).start();
   return {
     update: (t) => {
       spinner.text = t;

@@ -4,13 +4,15 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { ConfigError, RefusedError, UsageError, VendorError, formatPosition } from '../errors.js';
-import { applyCommand } from './commands/apply.js';
-import { planCommand } from './commands/plan.js';
-import { sandboxCommand } from './commands/sandbox.js';
-import { unlockCommand } from './commands/unlock.js';
-import { validateCommand } from './commands/validate.js';
 import { scrubKnown } from '../http/redact.js';
-import { colors, write, type Io } from './io.js';
+import { colorsFor } from '../render/style.js';
+import type { Io } from './io.js';
+
+// Commands are imported when run, so `--version` and `validate` do not load HTTP, spinners or the engine.
+
+function write(stream: Io['stdout'], text: string): void {
+  stream.write(text.endsWith('\n') ? text : `${text}\n`);
+}
 
 export const EXIT = { ok: 0, error: 1, changes: 2, refused: 3 } as const;
 
@@ -105,9 +107,9 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   const config = v.config;
   switch (command) {
     case 'validate':
-      return validateCommand(io, { config });
+      return (await import('./commands/validate.js')).validateCommand(io, { config });
     case 'plan':
-      return planCommand(io, {
+      return (await import('./commands/plan.js')).planCommand(io, {
         config,
         accounts: v.account ?? [],
         ...(v.out ? { out: v.out } : {}),
@@ -117,7 +119,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
         verbose: v.verbose ?? false,
       });
     case 'apply':
-      return applyCommand(io, {
+      return (await import('./commands/apply.js')).applyCommand(io, {
         config,
         accounts: v.account ?? [],
         autoApprove: v['auto-approve'] ?? false,
@@ -127,16 +129,16 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
         verbose: v.verbose ?? false,
       });
     case 'sandbox':
-      return sandboxCommand(io, { port: positiveInt('port', v.port) });
+      return (await import('./commands/sandbox.js')).sandboxCommand(io, { port: positiveInt('port', v.port) });
     case 'unlock':
-      return unlockCommand(io, { config });
+      return (await import('./commands/unlock.js')).unlockCommand(io, { config });
   }
   throw new UsageError(`unknown command "${command}"`);
 }
 
 /** Prints an error the way its type asks and returns the exit code for it. */
 export function report(err: unknown, io: Io): number {
-  const c = colors({ ...io, stdout: io.stderr });
+  const c = colorsFor(io.stderr, io.env);
   const say = (text: string) => write(io.stderr, scrubKnown(text));
   if (err instanceof ConfigError) {
     for (const p of err.problems) say(`${formatPosition(p.position)}: ${p.message}`);

@@ -4,16 +4,17 @@
 
 import { dirname, resolve } from 'node:path';
 import { statSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import type { ConfigProblem, Position } from '../errors.js';
 import { formatPosition } from '../errors.js';
-import { isAllowedBaseUrl } from '../http/client.js';
+import { isAllowedBaseUrl } from '../http/url-policy.js';
 import { digest } from '../digest.js';
 import { address as itemAddress } from '../address.js';
 import type { AccountConfig, DesiredItem, RateLimit, VendorAdapter } from '../vendors/adapter.js';
 import { adapterFor, adapters } from '../vendors/registry.js';
 import { configFiles, nodeAt, positionOf, readConfigDocument, type ConfigDocument } from './documents.js';
-import { DEFAULT_CATEGORIES, buildSchema } from './schema.js';
+import { DEFAULT_CATEGORIES } from './schema.js';
+import validateConfigSchema from './validate-config.generated.js';
 
 export const DEFAULT_STATE_FILE = 'statusform.state.json';
 
@@ -40,14 +41,12 @@ export interface LoadOptions {
   env: NodeJS.ProcessEnv;
 }
 
-let validator: ValidateFunction | undefined;
-function validateSchema(): ValidateFunction {
-  if (!validator) {
-    const ajv = new Ajv({ allErrors: true, discriminator: true, strict: true, strictRequired: false, allowUnionTypes: true });
-    validator = ajv.compile(buildSchema(adapters));
-  }
-  return validator;
+interface SchemaValidator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
 }
+/** The schema, precompiled by ajv at build time (npm run schema): start-up does not compile it. */
+const validateSchema = (): SchemaValidator => validateConfigSchema as SchemaValidator;
 
 /** Loads and validates the configuration at `path` (a file or a directory of *.yaml files). */
 export function loadConfig(path: string, opts: LoadOptions): LoadResult {

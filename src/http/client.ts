@@ -7,6 +7,9 @@ import { VendorError } from '../errors.js';
 import type { RateLimit } from '../vendors/adapter.js';
 import { Pacer, realClock, type Clock } from './pacer.js';
 import { redactor } from './redact.js';
+import { isAllowedBaseUrl } from './url-policy.js';
+
+export { isAllowedBaseUrl };
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
@@ -95,19 +98,6 @@ export async function closeDefaultAgent(): Promise<void> {
   const agent = sharedAgent;
   sharedAgent = undefined;
   if (agent) await agent.close();
-}
-
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
-
-/** Plain http is only acceptable to this machine (the simulators); anything else must be https. */
-export function isAllowedBaseUrl(url: string): boolean {
-  try {
-    const u = new URL(url);
-    if (u.protocol === 'https:') return true;
-    return u.protocol === 'http:' && LOOPBACK.test(u.hostname);
-  } catch {
-    return false;
-  }
 }
 
 type Outcome<T> =

@@ -27,7 +27,7 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<n
   const release = acquireLock(config.statePath, 'statusform apply');
   try {
     const state = readState(config.statePath);
-    const spin = progress(io, 'Reading live state…');
+    const spin = await progress(io, 'Reading live state…');
     let planned;
     try {
       planned = await makePlan(config, state, {
@@ -51,7 +51,7 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<n
     }
     const total = plan.actions.length;
     let finished = 0;
-    const spinApply = progress(io, `Applying 0/${total}…`);
+    const spinApply = await progress(io, `Applying 0/${total}…`);
     let result;
     try {
       result = await applyPlan(config, state, planned, {

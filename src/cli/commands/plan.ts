@@ -41,7 +41,7 @@ export async function planCommand(io: Io, opts: PlanCommandOptions): Promise<num
   const format = planFormat(opts.format);
   const config = loadOrThrow(io, opts.config);
   const state = readState(config.statePath);
-  const spin = progress(io, 'Reading live state…');
+  const spin = await progress(io, 'Reading live state…');
   let plan: Plan;
   try {
     const planned = await makePlan(config, state, {

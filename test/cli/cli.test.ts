@@ -1,0 +1,63 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PD_ACCOUNT, world, type World } from '../e2e/fixtures.js';
+import { cli, tree } from '../helpers.js';
+
+let w: World | undefined;
+afterEach(async () => {
+  await w?.close();
+  w = undefined;
+});
+
+const bin = new URL('../../bin/statusform.js', import.meta.url).pathname;
+
+describe('the command line', () => {
+  it('runs from the compiled bin: --version, and validate with a positioned error and exit 1', () => {
+    const version = execFileSync(process.execPath, [bin, '--version']).toString().trim();
+    expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+    const dir = tree({ 'statusform.yaml': 'version: 1\naccounts:\n  x: { vendor: thalamus }\n' });
+    const r = spawnSync(process.execPath, [bin, 'validate'], { cwd: dir, env: { PATH: process.env['PATH'] ?? '' } });
+    expect(r.status).toBe(1);
+    expect(r.stderr.toString()).toContain('statusform.yaml:3:6: accounts.x: missing required field "token"');
+  });
+
+  it('explains usage mistakes with exit 1', async () => {
+    const dir = tree({});
+    expect((await cli(['frobnicate'], { cwd: dir })).stderr).toContain('unknown command "frobnicate"');
+    expect((await cli(['plan', '--format', 'yaml'], { cwd: dir })).code).toBe(1);
+    expect((await cli(['validate', '--auto-approve'], { cwd: dir })).stderr).toContain('validate does not take --auto-approve');
+    const missing = await cli(['validate'], { cwd: dir });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no configuration at');
+    expect((await cli(['--help'], { cwd: dir })).stdout).toContain('Exit codes: 0 success');
+  });
+
+  it('limits a run to --account, and names an unknown one', async () => {
+    w = await world(PD_ACCOUNT('      - { label: A, type: contact, maps_to: open }\n', '    rate_limit: { requests: 100, seconds: 1 }\n'), { rateLimits: { propertydeck: false } });
+    const r = await w.run('plan', '--account', 'nope');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('unknown account "nope" (accounts: estate)');
+    expect((await w.run('plan', '--account', 'estate', '--detailed-exitcode')).code).toBe(2);
+  });
+
+  it('asks for confirmation on a terminal: only "yes" applies', async () => {
+    w = await world(PD_ACCOUNT('      - { label: A, type: contact, maps_to: open }\n', '    rate_limit: { requests: 100, seconds: 1 }\n'), { rateLimits: { propertydeck: false } });
+    const no = await cli(['apply'], { cwd: w.dir, env: w.env, stdinTTY: true, input: 'y\n' });
+    expect(no.code).toBe(3);
+    expect(no.stderr).toContain('Apply cancelled.');
+    expect(w.sandbox.simulators.propertydeck.store.statuses.size).toBe(0);
+    const yes = await cli(['apply'], { cwd: w.dir, env: w.env, stdinTTY: true, input: 'yes\n' });
+    expect(yes.code).toBe(0);
+    expect(w.sandbox.simulators.propertydeck.store.statuses.size).toBe(1);
+  });
+
+  it('writes the plan to --out as JSON while printing the text plan', async () => {
+    w = await world(PD_ACCOUNT('      - { label: A, type: contact, maps_to: open }\n', '    rate_limit: { requests: 100, seconds: 1 }\n'), { rateLimits: { propertydeck: false } });
+    const r = await w.run('plan', '--out', 'plan.json');
+    expect(r.stdout).toContain('+ estate.statuses["contact:A"]');
+    const saved = JSON.parse((await import('node:fs')).readFileSync(join(w.dir, 'plan.json'), 'utf8'));
+    expect(saved.actions).toHaveLength(1);
+  });
+});
