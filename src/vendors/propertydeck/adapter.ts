@@ -5,6 +5,7 @@ import { VendorError } from '../../errors.js';
 import type { HttpClient, HttpResponse } from '../../http/client.js';
 import type { AccountConfig, DesiredContext, DesiredItem, HttpClientFactory, LiveItem, LiveRead, VendorAdapter, VendorSession, WriteRequest, WriteResult } from '../adapter.js';
 import { describeLaravelError } from '../laravel-errors.js';
+import type { SameKeys } from '../schema-types.js';
 import { label } from '../normalise.js';
 import { MAX_PER_PAGE, STATUS_TYPES, typeName, type Status, type StatusPage, type StatusTypeName } from './api.js';
 
@@ -52,6 +53,21 @@ async function readAll(client: HttpClient, address: string): Promise<Status[]> {
   return out;
 }
 
+const statusSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['label', 'type', 'maps_to'],
+  properties: {
+    label: { type: 'string', minLength: 1, maxLength: 255, description: 'With type, the key.' },
+    type: { enum: ['contact', 'property'] },
+    renamed_from: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Earlier labels: the live status is renamed in place (PUT), never deleted and re-created.' },
+    maps_to: { type: 'string', description: 'The category (kept in config; the API has no such field).' },
+  },
+} as const;
+
+const statusTypeMatchesSchema: SameKeys<typeof statusSchema, StatusConfig> = true;
+void statusTypeMatchesSchema;
+
 export const propertydeck: VendorAdapter = {
   vendor: 'propertydeck',
   collection: 'statuses',
@@ -79,17 +95,7 @@ export const propertydeck: VendorAdapter = {
       },
       statuses: {
         type: 'array',
-        items: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['label', 'type', 'maps_to'],
-          properties: {
-            label: { type: 'string', minLength: 1, maxLength: 255, description: 'With type, the key.' },
-            type: { enum: ['contact', 'property'] },
-            renamed_from: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Earlier labels: the live status is renamed in place (PUT), never deleted and re-created.' },
-            maps_to: { type: 'string', description: 'The category (kept in config; the API has no such field).' },
-          },
-        },
+        items: statusSchema,
       },
     },
   },

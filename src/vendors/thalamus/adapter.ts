@@ -3,6 +3,7 @@
 
 import type { AccountConfig, DesiredContext, DesiredItem, Fields, HttpClientFactory, StateItem, VendorAdapter, VendorSession, WriteRequest, WriteResult } from '../adapter.js';
 import { describeLaravelError } from '../laravel-errors.js';
+import type { SameKeys } from '../schema-types.js';
 import { enumValue, label } from '../normalise.js';
 import { STATUS_VARIANT_PATH, THALAMUS_CATEGORIES, type StatusVariantResponse, type StatusVariantUpsert } from './api.js';
 
@@ -12,6 +13,21 @@ interface VariantConfig {
   maps_to: string;
   source_system?: string | null;
 }
+
+const variantSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'label', 'maps_to'],
+  properties: {
+    id: { type: 'string', minLength: 1, maxLength: 256, description: 'Machine-readable id, unique per partner (the key).' },
+    label: { type: 'string', minLength: 1, maxLength: 128 },
+    maps_to: { type: 'string', description: 'The category, pushed as mapped_status.' },
+    source_system: { type: ['string', 'null'], maxLength: 256 },
+  },
+} as const;
+
+const variantTypeMatchesSchema: SameKeys<typeof variantSchema, VariantConfig> = true;
+void variantTypeMatchesSchema;
 
 export const thalamus: VendorAdapter = {
   vendor: 'thalamus',
@@ -37,17 +53,7 @@ export const thalamus: VendorAdapter = {
       status_variants: {
         type: 'array',
         description: 'The partner status variants this account should have.',
-        items: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['id', 'label', 'maps_to'],
-          properties: {
-            id: { type: 'string', minLength: 1, maxLength: 256, description: 'Machine-readable id, unique per partner (the key).' },
-            label: { type: 'string', minLength: 1, maxLength: 128 },
-            maps_to: { type: 'string', description: 'The category, pushed as mapped_status.' },
-            source_system: { type: ['string', 'null'], maxLength: 256 },
-          },
-        },
+        items: variantSchema,
       },
     },
   },
