@@ -1,5 +1,6 @@
-// `npm start`: the quickstart, end to end, against the simulators on 127.0.0.1 — plan, apply,
-// then plan again to show that nothing is left to do. Works on a copy, so the repo stays clean.
+// `npm start`: the quickstart, then the all-vendors example, end to end against the simulators
+// on 127.0.0.1 — plan, apply, then plan again to show that nothing is left to do. Works on
+// copies, so the repo stays clean.
 
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,35 +11,42 @@ import { processIo } from '../cli/io.js';
 import { startSandbox } from '../sandbox/index.js';
 import { demoSeeds, demoState, sandboxEnv } from '../sandbox/demo-data.js';
 
-const quickstart = fileURLToPath(new URL('../../examples/quickstart/', import.meta.url));
+const examples = fileURLToPath(new URL('../../examples/', import.meta.url));
 
 function banner(text: string): void {
   process.stdout.write(`\n\x1b[1m━━ ${text} ${'━'.repeat(Math.max(0, 70 - text.length))}\x1b[0m\n\n`);
 }
 
-async function demo(): Promise<number> {
+/** validate → plan → apply → plan again (which must find nothing to do), on a copy of one example. */
+async function runExample(name: string, withState: boolean): Promise<number> {
   const sandbox = await startSandbox({ seeds: demoSeeds() });
   try {
-    const dir = mkdtempSync(join(tmpdir(), 'statusform-demo-'));
-    copyFileSync(join(quickstart, 'statusform.yaml'), join(dir, 'statusform.yaml'));
+    const dir = mkdtempSync(join(tmpdir(), `statusform-${name}-`));
+    copyFileSync(join(examples, name, 'statusform.yaml'), join(dir, 'statusform.yaml'));
     // A state file from an earlier apply: Thalamus has no read API, so this is all statusform knows of it.
-    writeFileSync(join(dir, 'statusform.state.json'), `${JSON.stringify(demoState(), null, 2)}\n`);
+    if (withState) writeFileSync(join(dir, 'statusform.state.json'), `${JSON.stringify(demoState(), null, 2)}\n`);
     const io = { ...processIo(), env: { ...process.env, ...sandboxEnv(sandbox.simulators) } };
     const cfg = ['-c', dir];
 
-    banner('statusform validate');
+    banner(`${name}: statusform validate`);
     if ((await main(['validate', ...cfg], io)) !== 0) return 1;
-    banner('statusform plan');
+    banner(`${name}: statusform plan`);
     if ((await main(['plan', ...cfg], io)) !== 0) return 1;
-    banner('statusform apply --auto-approve');
+    banner(`${name}: statusform apply --auto-approve`);
     if ((await main(['apply', ...cfg, '--auto-approve'], io)) !== 0) return 1;
-    banner('statusform plan --detailed-exitcode   (after apply: expect no changes)');
+    banner(`${name}: statusform plan --detailed-exitcode   (expect no changes)`);
     const code = await main(['plan', ...cfg, '--detailed-exitcode'], io);
-    process.stdout.write(`\nexit code ${code}${code === 0 ? ' — live state matches the configuration.' : ''}\nThe demo worked on a copy in ${dir}.\n`);
+    process.stdout.write(`\nexit code ${code}${code === 0 ? ' — live state matches the configuration.' : ''} (worked on a copy in ${dir})\n`);
     return code;
   } finally {
     await sandbox.close();
   }
+}
+
+async function demo(): Promise<number> {
+  const quick = await runExample('quickstart', true);
+  if (quick !== 0) return quick;
+  return runExample('all-vendors', false);
 }
 
 process.exitCode = await demo();

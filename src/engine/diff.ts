@@ -82,13 +82,22 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
       errors.push({ address: addr(d.key), message: `not found at the vendor` });
     } else {
       push({ key: d.key, action: 'create', id: null, before: null, after: d.fields, changes: [], reason: recorded ? 'drift' : 'config' });
-      if (l?.readOnly) notes.push({ address: addr(d.key), kind: 'warning', message: `creates the account's own copy of the shared default "${d.key}"` });
-      else if (recorded) notes.push({ address: addr(d.key), kind: 'gone', message: 'owned item is missing at the vendor (removed outside statusform); it will be created again' });
+      if (recorded && !l?.readOnly) notes.push({ address: addr(d.key), kind: 'gone', message: 'owned item is missing at the vendor (removed outside statusform); it will be created again' });
     }
   }
 
   function planExisting(d: DesiredItem, l: LiveItem, recorded: StateItem | undefined) {
     const changes = fieldChanges(d.fields, l.fields);
+    if (caps.transitions) {
+      const path = changes.length > 0 && adapter.transitionPath ? adapter.transitionPath(l.fields, d.fields, account) : [];
+      if (path.length > 0) {
+        const after = { ...l.fields, ...d.fields, status: path[path.length - 1]! };
+        push({ key: d.key, action: 'transition', id: l.id, before: l.fields, after, changes: fieldChanges(after, l.fields), path, reason: isDrift(changes, recorded) ? 'drift' : 'config' });
+      } else if (!recorded) {
+        adopt.push({ key: d.key, id: l.id, fields: d.fields });
+      }
+      return;
+    }
     if (!l.active) {
       push({ key: d.key, action: 'reactivate', id: l.id, before: l.fields, after: d.fields, changes, reason: recorded?.active === false ? 'config' : 'drift' });
     } else if (changes.length > 0) {
@@ -107,8 +116,10 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
     accounted.add(key);
     const l = liveByKey.get(key);
     if (!l) {
-      if (!(caps.hidesInactive && !recorded.active)) forget.push(key);
-      if (recorded.active && !caps.hidesInactive) notes.push({ address: addr(key), kind: 'gone', message: 'owned item no longer exists at the vendor; it will be dropped from the state file' });
+      // Where inactive rows are hidden, absence means inactive: keep remembering the id to reactivate it later.
+      if (caps.hidesInactive) continue;
+      forget.push(key);
+      if (recorded.active) notes.push({ address: addr(key), kind: 'gone', message: 'owned item no longer exists at the vendor; it will be dropped from the state file' });
       continue;
     }
     if (!l.active) continue;

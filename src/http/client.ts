@@ -40,6 +40,8 @@ export interface HttpRequest<T = unknown> {
    * an unknown outcome is a terminal error.
    */
   recover?: () => Promise<HttpResponse<T> | undefined>;
+  /** Send without the auth provider's headers (the request that fetches a session token). */
+  skipAuth?: boolean;
 }
 
 export interface AuthProvider {
@@ -165,7 +167,7 @@ export class HttpClient {
         case 'terminal':
           throw new VendorError(req.address, this.scrub(outcome.message), { status: outcome.status });
         case 'unauthorised':
-          if (this.opts.auth?.refresh && !refreshed) {
+          if (this.opts.auth?.refresh && !refreshed && !req.skipAuth) {
             refreshed = true;
             await this.opts.auth.refresh();
             attempt--; // a credential refresh is not a retry of a failure
@@ -212,7 +214,7 @@ export class HttpClient {
     await this.pacer.acquire();
     const url = this.url(req.path, req.query);
     const headers: Record<string, string> = { accept: 'application/json', ...this.opts.headers };
-    if (this.opts.auth) Object.assign(headers, await this.opts.auth.headers());
+    if (this.opts.auth && !req.skipAuth) Object.assign(headers, await this.opts.auth.headers());
     let payload: string | undefined;
     if (req.body !== undefined) {
       headers['content-type'] = 'application/json';

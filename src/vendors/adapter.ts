@@ -164,8 +164,12 @@ export interface VendorAdapter {
    * problems (unknown category, bad reference) through `ctx.problem` and never throws.
    */
   desiredItems(settings: Readonly<Record<string, unknown>>, ctx: DesiredContext): DesiredItem[];
-  /** For `transitions` vendors: the statuses to pass through from `from` to `to` (ending with `to`). */
-  transitionPath?(from: string, to: string, account: AccountConfig): string[];
+  /**
+   * For `transitions` vendors: the vendor statuses to pass through to get from the live fields to
+   * the desired ones, ending with the target; empty when the live status already satisfies them
+   * (e.g. a desired category the live status maps to).
+   */
+  transitionPath?(live: Fields, desired: Fields, account: AccountConfig): string[];
   /** Whether two keys likely name the same thing (for the plan's "possible rename" note). */
   similarKeys?(a: string, b: string): boolean;
   /** Opens a session for one account. Makes no request until a method is called. */

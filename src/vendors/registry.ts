@@ -2,9 +2,12 @@
 
 import type { VendorAdapter } from './adapter.js';
 import { propertydeck } from './propertydeck/adapter.js';
+import { serieshr } from './serieshr/adapter.js';
+import { spacebring } from './spacebring/adapter.js';
 import { thalamus } from './thalamus/adapter.js';
+import { timetap } from './timetap/adapter.js';
 
-export const adapters: readonly VendorAdapter[] = [thalamus, propertydeck];
+export const adapters: readonly VendorAdapter[] = [thalamus, propertydeck, timetap, serieshr, spacebring];
 
 const byVendor = new Map(adapters.map((a) => [a.vendor, a]));
 

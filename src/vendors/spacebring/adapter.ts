@@ -1,0 +1,90 @@
+// Spacebring support tickets: read one by one, moved by an idempotent PUT …/{id}/status;
+// Basic auth for customers, or a bearer token plus the network id for partners (vendor-docs §5).
+
+import { VendorError } from '../../errors.js';
+import type { AccountConfig, DesiredContext, DesiredItem, HttpClientFactory, LiveItem, LiveRead, VendorAdapter, VendorSession, WriteRequest, WriteResult } from '../adapter.js';
+import { desiredTickets, liveTicketFields, ticketPath, ticketSchemas } from '../tickets.js';
+import { SPACEBRING_STATUSES, describeSpacebringError, type SpacebringTicket } from './api.js';
+
+const schemas = ticketSchemas(SPACEBRING_STATUSES);
+
+function authHeaders(settings: Readonly<Record<string, unknown>>): Record<string, string> {
+  if (typeof settings['token'] === 'string') {
+    return { authorization: `Bearer ${settings['token']}`, 'spacebring-network-id': String(settings['network_id']) };
+  }
+  const basic = Buffer.from(`${String(settings['client_id'])}:${String(settings['client_secret'])}`).toString('base64');
+  return { authorization: `Basic ${basic}` };
+}
+
+export const spacebring: VendorAdapter = {
+  vendor: 'spacebring',
+  collection: 'tickets',
+  capabilities: {
+    read: 'item',
+    create: false,
+    softDelete: false,
+    hardDelete: false,
+    upsert: false,
+    renameInPlace: false,
+    hidesInactive: false,
+    transitions: true,
+  },
+  defaultBaseUrl: 'https://api.spacebring.com',
+  defaultRateLimit: { requests: 10, seconds: 1 },
+  secretFields: ['client_secret', 'token'],
+  accountSchema: {
+    required: ['mappings', 'tickets'],
+    properties: {
+      client_id: { type: 'string', minLength: 1, description: 'Basic auth (customers), with client_secret.' },
+      client_secret: { type: 'string', minLength: 1 },
+      token: { type: 'string', minLength: 1, description: 'OAuth2 bearer token (partners), with network_id.' },
+      network_id: { type: 'string', minLength: 1 },
+      mappings: schemas.mappings,
+      tickets: schemas.tickets,
+    },
+  },
+
+  desiredItems(settings, ctx: DesiredContext): DesiredItem[] {
+    const basic = settings['client_id'] !== undefined || settings['client_secret'] !== undefined;
+    const oauth = settings['token'] !== undefined || settings['network_id'] !== undefined;
+    if (basic === oauth) ctx.problem([], 'give either client_id and client_secret (Basic auth) or token and network_id (OAuth2)');
+    else if (basic && (settings['client_id'] === undefined || settings['client_secret'] === undefined)) ctx.problem([], 'Basic auth needs both client_id and client_secret');
+    else if (oauth && (settings['token'] === undefined || settings['network_id'] === undefined)) ctx.problem([], 'OAuth2 needs both token and network_id');
+    return desiredTickets(settings, ctx, SPACEBRING_STATUSES);
+  },
+
+  transitionPath(live, desired, account) {
+    return ticketPath(live, desired, account, SPACEBRING_STATUSES, false);
+  },
+
+  open(account: AccountConfig, http: HttpClientFactory): VendorSession {
+    const client = http({ headers: authHeaders(account.settings), describeError: describeSpacebringError });
+    return {
+      async read(desired): Promise<LiveRead> {
+        const items: LiveItem[] = [];
+        const errors: LiveRead['errors'] = [];
+        await Promise.all(
+          desired.map(async (d) => {
+            const address = `${account.name}.tickets[${JSON.stringify(d.key)}]`;
+            try {
+              const res = await client.request<{ ticket: SpacebringTicket }>({ method: 'GET', path: `/support/tickets/v1/${encodeURIComponent(d.key)}`, address });
+              items.push({ key: d.key, id: res.body.ticket.id, fields: liveTicketFields(res.body.ticket.status, account), active: true });
+            } catch (err) {
+              if (err instanceof VendorError && err.status === 404) errors.push({ key: d.key, message: `ticket not found at Spacebring (${err.reason})` });
+              else throw err;
+            }
+          }),
+        );
+        return { items, warnings: [], errors };
+      },
+
+      async write(req: WriteRequest): Promise<WriteResult> {
+        if (req.kind !== 'transition' || !req.path) throw new VendorError(req.address, `Spacebring cannot ${req.kind} a ticket`);
+        for (const status of req.path) {
+          await client.request({ method: 'PUT', path: `/support/tickets/v1/${encodeURIComponent(req.key)}/status`, body: { ticket: { status } }, address: req.address });
+        }
+        return { id: req.id, fields: liveTicketFields(req.path[req.path.length - 1]!, account) };
+      },
+    };
+  },
+};

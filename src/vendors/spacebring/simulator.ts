@@ -1,0 +1,88 @@
+// The Spacebring sandbox: Basic or bearer + network-id auth, tickets read one by one or listed
+// per location with page tokens, PUT …/{id}/status, `{message,type}` errors and 10 requests
+// per second (vendor-docs §5).
+
+import { randomUUID } from 'node:crypto';
+import { startSimulator, type RunningSimulator, type SimRequest, type SimResponse, type SimulatorOptions } from '../../sandbox/server.js';
+import { SPACEBRING_STATUSES } from './api.js';
+
+export const SPACEBRING_SANDBOX_CLIENT_ID = 'sb_sandbox_client';
+export const SPACEBRING_SANDBOX_CLIENT_SECRET = 'sb_sandbox_secret_000000000000';
+export const SPACEBRING_SANDBOX_NETWORK_ID = '7f1f0c1e-55a4-4a58-9d5f-1b6f3c9a2e10';
+export const SPACEBRING_SANDBOX_TOKEN = 'sb_sandbox_oauth_token_0000000000';
+
+export interface StoredSpacebringTicket {
+  id: string;
+  number: number;
+  locationRef: string;
+  status: string;
+  createDate: string;
+  updateDate: string;
+  statusUpdateDate: string;
+  description: string;
+  activities: { id: string; createDate: string; ticketRef: string; data: { text: string } }[];
+}
+
+export interface SpacebringStore {
+  tickets: Map<string, StoredSpacebringTicket>;
+  locations: { id: string; name: string }[];
+}
+
+export type SpacebringSeed = { id: string; status: string; locationRef?: string }[];
+
+const errorBody = (_status: number, message: string) => ({ message, type: 'error' });
+const fail = (status: number, message: string, type: string): SimResponse => ({ status, body: { message, type } });
+
+export async function startSpacebringSimulator(opts: SimulatorOptions<SpacebringSeed> = {}): Promise<RunningSimulator<SpacebringStore>> {
+  const basic = `Basic ${Buffer.from(`${SPACEBRING_SANDBOX_CLIENT_ID}:${SPACEBRING_SANDBOX_CLIENT_SECRET}`).toString('base64')}`;
+  const defaultLocation = '0b7e3c1a-9f2d-4e7b-8a51-3d2c1b0a9f88';
+  const store: SpacebringStore = { tickets: new Map(), locations: [{ id: defaultLocation, name: 'Main Street' }] };
+  let number = 1;
+  for (const t of opts.seed ?? []) {
+    const at = new Date().toISOString();
+    store.tickets.set(t.id, { id: t.id, number: number++, locationRef: t.locationRef ?? defaultLocation, status: t.status, createDate: at, updateDate: at, statusUpdateDate: at, description: '', activities: [] });
+  }
+  const view = ({ activities: _a, ...t }: StoredSpacebringTicket) => t;
+
+  const authorised = (req: SimRequest): boolean => {
+    const h = req.headers['authorization'];
+    if (h === basic) return true;
+    return h === `Bearer ${SPACEBRING_SANDBOX_TOKEN}` && req.headers['spacebring-network-id'] === SPACEBRING_SANDBOX_NETWORK_ID;
+  };
+
+  const handle = (req: SimRequest): SimResponse => {
+    if (!authorised(req)) return fail(401, 'Unauthorized', 'unauthorized');
+    if (req.method === 'GET' && req.path === '/locations/v1') return { status: 200, body: { locations: store.locations } };
+    if (req.method === 'GET' && req.path === '/support/tickets/v1') {
+      const location = req.query.get('locationRef');
+      if (!location) return fail(400, 'locationRef is required', 'validation');
+      const limit = Number(req.query.get('limit') ?? 20);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 100) return fail(400, 'limit must be between 1 and 100', 'validation');
+      const all = [...store.tickets.values()].filter((t) => t.locationRef === location).sort((a, b) => b.updateDate.localeCompare(a.updateDate) || b.number - a.number);
+      const start = Number(req.query.get('pageToken') ?? 0) || 0;
+      const page = all.slice(start, start + limit);
+      return { status: 200, body: { tickets: page.map(view), nextPageToken: start + limit < all.length ? String(start + limit) : null } };
+    }
+    const one = /^\/support\/tickets\/v1\/([^/]+)(\/status)?$/.exec(req.path);
+    if (!one) return fail(404, 'Not found', 'not_found');
+    const t = store.tickets.get(decodeURIComponent(one[1]!));
+    if (!t) return fail(404, 'Ticket not found', 'not_found');
+    if (!one[2] && req.method === 'GET') return { status: 200, body: { ticket: view(t), activities: t.activities } };
+    if (one[2] && req.method === 'PUT') {
+      const status = ((req.body ?? {}) as { ticket?: { status?: unknown } }).ticket?.status;
+      if (!(SPACEBRING_STATUSES as readonly unknown[]).includes(status)) return fail(400, `ticket.status must be one of ${SPACEBRING_STATUSES.join(', ')}`, 'validation');
+      const at = new Date().toISOString();
+      const activity = { id: randomUUID(), createDate: at, ticketRef: t.id, data: { text: `Status changed to ${String(status)}` } };
+      if (t.status !== status) {
+        t.activities.push(activity);
+        t.statusUpdateDate = at;
+      }
+      t.status = status as string;
+      t.updateDate = at;
+      return { status: 200, body: { activity, ticket: view(t) } };
+    }
+    return fail(405, 'Method not allowed', 'method_not_allowed');
+  };
+
+  return startSimulator({ vendor: 'spacebring', errorBody, handle }, store, opts, { limit: 10, windowMs: 1000 });
+}

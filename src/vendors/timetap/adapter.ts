@@ -1,0 +1,178 @@
+// TimeTap appointment statuses: shared read-only defaults that a business forks by POSTing its
+// own rows, updates by PUT of the full object, soft delete by `active: false` — after which the
+// row vanishes from GET, so its statusId lives on in the state file (vendor-docs §4).
+
+import { VendorError } from '../../errors.js';
+import type { AuthProvider, HttpClient } from '../../http/client.js';
+import type { AccountConfig, DesiredContext, DesiredItem, Fields, HttpClientFactory, LiveItem, LiveRead, StateItem, VendorAdapter, VendorSession, WriteRequest, WriteResult } from '../adapter.js';
+import type { SameKeys } from '../schema-types.js';
+import { APPOINTMENT_STATUSES, describeTimeTapError, signature, type StatusRow } from './api.js';
+
+interface StatusConfig {
+  sub_status: string;
+  status: string;
+  sort_order?: number;
+  user_selectable?: boolean;
+  depends_on?: string[];
+  maps_to: string;
+}
+
+const statusSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['sub_status', 'status', 'maps_to'],
+  properties: {
+    sub_status: { type: 'string', minLength: 1, maxLength: 255, description: 'The key (subStatus), e.g. RUNNING_LATE.' },
+    status: { enum: [...APPOINTMENT_STATUSES] },
+    sort_order: { type: 'integer', minimum: 0 },
+    user_selectable: { type: 'boolean' },
+    depends_on: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, description: 'Other sub_status keys of this account: created first, deactivated last.' },
+    maps_to: { type: 'string', description: 'The category (kept in config; the API has no such field).' },
+  },
+} as const;
+
+const statusTypeMatchesSchema: SameKeys<typeof statusSchema, StatusConfig> = true;
+void statusTypeMatchesSchema;
+
+function toFields(row: StatusRow): Fields {
+  return { status: row.status, sort_order: row.sortOrder, user_selectable: row.userSelectable };
+}
+
+/** The full object a PUT needs, from what is known of the row and the fields to set. */
+function fullRow(businessId: number, key: string, id: number | null, known: Fields, active: boolean, dependsOn: string[] | null): StatusRow {
+  return {
+    active,
+    businessId,
+    dependsOn,
+    sortOrder: Number(known['sort_order'] ?? 0),
+    status: String(known['status'] ?? 'OPEN'),
+    statusId: id,
+    statusType: 'APPOINTMENT',
+    subStatus: key,
+    userSelectable: Boolean(known['user_selectable'] ?? true),
+  };
+}
+
+/** Session-token auth: fetched on first use, reused until refused, then fetched again once. */
+function sessionAuth(account: AccountConfig, client: () => HttpClient): AuthProvider {
+  const apiKey = String(account.settings['api_key']);
+  const sig = signature(apiKey, String(account.settings['private_key']));
+  let token: string | undefined;
+  const fetchToken = async () => {
+    const res = await client().request<{ sessionToken?: string }>({
+      method: 'GET',
+      path: '/sessionToken',
+      query: { apiKey, timestamp: Date.now(), signature: sig },
+      address: `${account.name} (session token)`,
+      skipAuth: true,
+    });
+    if (!res.body?.sessionToken) throw new VendorError(`${account.name} (session token)`, 'TimeTap returned no sessionToken');
+    token = res.body.sessionToken;
+  };
+  return {
+    headers: async () => {
+      if (!token) await fetchToken();
+      return { authorization: `Bearer ${token}` };
+    },
+    refresh: fetchToken,
+    secrets: () => [sig, ...(token ? [token] : [])],
+  };
+}
+
+export const timetap: VendorAdapter = {
+  vendor: 'timetap',
+  collection: 'statuses',
+  capabilities: {
+    read: 'list',
+    create: true,
+    softDelete: true,
+    hardDelete: false,
+    upsert: false,
+    renameInPlace: false,
+    hidesInactive: true,
+    transitions: false,
+  },
+  defaultBaseUrl: 'https://api.timetap.com/live',
+  // Not documented (vendor-docs §4): an assumed, polite default; override with rate_limit.
+  defaultRateLimit: { requests: 5, seconds: 1 },
+  secretFields: ['api_key', 'private_key'],
+  accountSchema: {
+    required: ['api_key', 'private_key', 'business_id', 'statuses'],
+    properties: {
+      api_key: { type: 'string', minLength: 1 },
+      private_key: { type: 'string', minLength: 1 },
+      business_id: { type: 'integer', minimum: 1 },
+      statuses: { type: 'array', items: statusSchema },
+    },
+  },
+
+  desiredItems(settings, ctx: DesiredContext): DesiredItem[] {
+    const statuses = (settings['statuses'] ?? []) as StatusConfig[];
+    return statuses.map((s, i) => {
+      const fields: Fields = { status: s.status };
+      if (s.sort_order !== undefined) fields['sort_order'] = s.sort_order;
+      if (s.user_selectable !== undefined) fields['user_selectable'] = s.user_selectable;
+      return { key: s.sub_status.trim(), fields, category: s.maps_to, dependsOn: s.depends_on ?? [], renamedFrom: [], position: ctx.positionOf(['statuses', i]) };
+    });
+  },
+
+  open(account: AccountConfig, http: HttpClientFactory): VendorSession {
+    const businessId = Number(account.settings['business_id']);
+    let client: HttpClient;
+    client = http({ auth: sessionAuth(account, () => client), describeError: describeTimeTapError });
+    const address = (key: string) => `${account.name}.statuses[${JSON.stringify(key)}]`;
+
+    return {
+      async read(desired): Promise<LiveRead> {
+        const res = await client.request<StatusRow[]>({ method: 'GET', path: '/status', address: `${account.name}.statuses` });
+        const rows = Array.isArray(res.body) ? res.body : [];
+        const own = rows.filter((r) => r.businessId === businessId);
+        const shared = rows.filter((r) => r.businessId === null);
+        const items: LiveItem[] = [
+          ...own.map((r) => ({ key: r.subStatus, id: r.statusId, fields: toFields(r), active: r.active, ...(r.dependsOn ? { dependsOn: r.dependsOn } : {}) })),
+          ...shared.map((r) => ({ key: r.subStatus, id: r.statusId, fields: toFields(r), active: r.active, readOnly: true })),
+        ];
+        const warnings: string[] = [];
+        if (own.length === 0 && desired.length > 0) {
+          const declared = new Set(desired.map((d) => d.key));
+          const forked = shared.map((r) => r.subStatus).filter((k) => declared.has(k));
+          const left = shared.map((r) => r.subStatus).filter((k) => !declared.has(k));
+          warnings.push(
+            `first customisation: creates this business's own statuses${forked.length > 0 ? ` (its own copies of the shared defaults ${forked.join(', ')})` : ''}; ` +
+              `TimeTap then shows only the business's own statuses${left.length > 0 ? `, so these shared defaults will no longer be offered: ${left.join(', ')}` : ''}`,
+          );
+        }
+        return { items, warnings, errors: [] };
+      },
+
+      async write(req: WriteRequest): Promise<WriteResult> {
+        const deps = (req.after?.['depends_on'] as string[] | undefined) ?? null;
+        if (req.kind === 'create') {
+          const body = fullRow(businessId, req.key, null, req.after ?? {}, true, deps);
+          const res = await client.request<StatusRow>({
+            method: 'POST',
+            path: '/status',
+            body,
+            address: req.address,
+            // Not idempotent: on an unknown outcome, look for the business's own row before sending again.
+            recover: async () => {
+              const rows = (await client.request<StatusRow[]>({ method: 'GET', path: '/status', address: req.address })).body ?? [];
+              const found = rows.find((r) => r.businessId === businessId && r.subStatus === req.key);
+              return found ? { status: 200, headers: {}, body: found } : undefined;
+            },
+          });
+          return { id: res.body.statusId, fields: toFields(res.body) };
+        }
+        if (req.kind === 'update' || req.kind === 'reactivate' || req.kind === 'deactivate') {
+          if (req.id === null) throw new VendorError(address(req.key), 'no statusId known for this status');
+          const known = { ...(req.before ?? {}), ...(req.after ?? {}) };
+          const body = fullRow(businessId, req.key, Number(req.id), known, req.kind !== 'deactivate', deps);
+          const res = await client.request<StatusRow>({ method: 'PUT', path: '/status', body, address: req.address });
+          const row = res.body && typeof res.body === 'object' ? res.body : body;
+          return { id: row.statusId ?? req.id, fields: toFields(row) };
+        }
+        throw new VendorError(req.address, `TimeTap cannot ${req.kind} a status`);
+      },
+    };
+  },
+};
