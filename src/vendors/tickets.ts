@@ -1,7 +1,46 @@
 // What the two ticket vendors share: tickets declared by id with a vendor status or a category,
 // the account's `mappings` (vendor status → category), and how a transition's path is found.
 
-import type { AccountConfig, DesiredContext, DesiredItem, Fields } from './adapter.js';
+import { VendorError } from '../errors.js';
+import type { AccountConfig, Capabilities, DesiredContext, DesiredItem, Fields, LiveItem, LiveRead } from './adapter.js';
+
+/** Tickets exist at the vendor already: they are read one by one and only ever transition. */
+export const TICKET_CAPABILITIES: Capabilities = {
+  read: 'item',
+  create: false,
+  softDelete: false,
+  hardDelete: false,
+  upsert: false,
+  renameInPlace: false,
+  hidesInactive: false,
+  transitions: true,
+};
+
+/**
+ * Reads each declared ticket. A ticket the vendor does not know (404) is a plan error for its
+ * address, not a failed plan; any other error stops the plan.
+ */
+export async function readTickets(
+  desired: readonly DesiredItem[],
+  account: AccountConfig,
+  vendorName: string,
+  fetchOne: (id: string, address: string) => Promise<{ id: string; status: string }>,
+): Promise<LiveRead> {
+  const items: LiveItem[] = [];
+  const errors: LiveRead['errors'] = [];
+  await Promise.all(
+    desired.map(async (d) => {
+      try {
+        const t = await fetchOne(d.key, `${account.name}.tickets[${JSON.stringify(d.key)}]`);
+        items.push({ key: d.key, id: t.id, fields: liveTicketFields(t.status, account), active: true });
+      } catch (err) {
+        if (err instanceof VendorError && err.status === 404) errors.push({ key: d.key, message: `ticket not found at ${vendorName} (${err.reason})` });
+        else throw err;
+      }
+    }),
+  );
+  return { items, warnings: [], errors };
+}
 
 export interface TicketConfig {
   id: string;

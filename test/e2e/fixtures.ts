@@ -46,3 +46,35 @@ accounts:
     token: \${THALAMUS_TOKEN}
 ${extra}    status_variants:
 ${variants}`;
+
+export const TT_ACCOUNT = (statuses: string, extra = '') => `version: 1
+accounts:
+  salon:
+    vendor: timetap
+    base_url: \${TIMETAP_URL}
+    api_key: \${TIMETAP_API_KEY}
+    private_key: \${TIMETAP_PRIVATE_KEY}
+    business_id: \${TIMETAP_BUSINESS_ID}
+    rate_limit: { requests: 200, seconds: 1 }
+${extra}    statuses:
+${statuses}`;
+
+export const SERIES_ACCOUNT = (tickets: string, extra = '') => `version: 1
+accounts:
+  helpdesk:
+    vendor: serieshr
+    base_url: \${SERIES_URL}
+    api_key: \${SERIES_API_KEY}
+    staff_user_id: 987654321
+    mappings: { open: open, in-progress: open, resolved: solved, closed: closed }
+${extra}    tickets:
+${tickets}`;
+
+export const SPACEBRING_ACCOUNT = (tickets: string, auth = '    client_id: ${SPACEBRING_CLIENT_ID}\n    client_secret: ${SPACEBRING_CLIENT_SECRET}\n') => `version: 1
+accounts:
+  coworking:
+    vendor: spacebring
+    base_url: \${SPACEBRING_URL}
+${auth}    mappings: { new: new, inProgress: open, solved: solved, closed: closed }
+    tickets:
+${tickets}`;

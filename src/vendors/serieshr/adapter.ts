@@ -2,8 +2,8 @@
 // really differs, since every change adds a system message to the ticket (vendor-docs §2).
 
 import { VendorError } from '../../errors.js';
-import type { AccountConfig, DesiredContext, DesiredItem, HttpClientFactory, LiveItem, LiveRead, VendorAdapter, VendorSession, WriteRequest, WriteResult } from '../adapter.js';
-import { desiredTickets, liveTicketFields, ticketPath, ticketSchemas } from '../tickets.js';
+import type { AccountConfig, DesiredContext, DesiredItem, HttpClientFactory, LiveRead, VendorAdapter, VendorSession, WriteRequest, WriteResult } from '../adapter.js';
+import { TICKET_CAPABILITIES, desiredTickets, liveTicketFields, readTickets, ticketPath, ticketSchemas } from '../tickets.js';
 import { SERIES_STATUSES, describeSeriesError, type SeriesTicketResponse } from './api.js';
 
 const schemas = ticketSchemas(SERIES_STATUSES);
@@ -11,16 +11,7 @@ const schemas = ticketSchemas(SERIES_STATUSES);
 export const serieshr: VendorAdapter = {
   vendor: 'serieshr',
   collection: 'tickets',
-  capabilities: {
-    read: 'item',
-    create: false,
-    softDelete: false,
-    hardDelete: false,
-    upsert: false,
-    renameInPlace: false,
-    hidesInactive: false,
-    transitions: true,
-  },
+  capabilities: TICKET_CAPABILITIES,
   defaultBaseUrl: 'https://api.series.hr',
   defaultRateLimit: { requests: 25, seconds: 1 },
   secretFields: ['api_key'],
@@ -51,21 +42,10 @@ export const serieshr: VendorAdapter = {
 
     return {
       async read(desired): Promise<LiveRead> {
-        const items: LiveItem[] = [];
-        const errors: LiveRead['errors'] = [];
-        await Promise.all(
-          desired.map(async (d) => {
-            try {
-              const t = await readTicket(d.key, `${account.name}.tickets[${JSON.stringify(d.key)}]`);
-              items.push({ key: d.key, id: t.TicketId, fields: liveTicketFields(t.Status, account), active: true });
-            } catch (err) {
-              // A missing ticket is a plan error for its address; anything else stops the plan.
-              if (err instanceof VendorError && err.status === 404) errors.push({ key: d.key, message: `ticket not found at series.hr (${err.reason})` });
-              else throw err;
-            }
-          }),
-        );
-        return { items, warnings: [], errors };
+        return readTickets(desired, account, 'series.hr', async (id, address) => {
+          const t = await readTicket(id, address);
+          return { id: t.TicketId, status: t.Status };
+        });
       },
 
       async write(req: WriteRequest): Promise<WriteResult> {

@@ -2,8 +2,8 @@
 // Basic auth for customers, or a bearer token plus the network id for partners (vendor-docs §5).
 
 import { VendorError } from '../../errors.js';
-import type { AccountConfig, DesiredContext, DesiredItem, HttpClientFactory, LiveItem, LiveRead, VendorAdapter, VendorSession, WriteRequest, WriteResult } from '../adapter.js';
-import { desiredTickets, liveTicketFields, ticketPath, ticketSchemas } from '../tickets.js';
+import type { AccountConfig, DesiredContext, DesiredItem, HttpClientFactory, LiveRead, VendorAdapter, VendorSession, WriteRequest, WriteResult } from '../adapter.js';
+import { TICKET_CAPABILITIES, desiredTickets, liveTicketFields, readTickets, ticketPath, ticketSchemas } from '../tickets.js';
 import { SPACEBRING_STATUSES, describeSpacebringError, type SpacebringTicket } from './api.js';
 
 const schemas = ticketSchemas(SPACEBRING_STATUSES);
@@ -19,16 +19,7 @@ function authHeaders(settings: Readonly<Record<string, unknown>>): Record<string
 export const spacebring: VendorAdapter = {
   vendor: 'spacebring',
   collection: 'tickets',
-  capabilities: {
-    read: 'item',
-    create: false,
-    softDelete: false,
-    hardDelete: false,
-    upsert: false,
-    renameInPlace: false,
-    hidesInactive: false,
-    transitions: true,
-  },
+  capabilities: TICKET_CAPABILITIES,
   defaultBaseUrl: 'https://api.spacebring.com',
   defaultRateLimit: { requests: 10, seconds: 1 },
   secretFields: ['client_secret', 'token'],
@@ -61,21 +52,10 @@ export const spacebring: VendorAdapter = {
     const client = http({ headers: authHeaders(account.settings), describeError: describeSpacebringError });
     return {
       async read(desired): Promise<LiveRead> {
-        const items: LiveItem[] = [];
-        const errors: LiveRead['errors'] = [];
-        await Promise.all(
-          desired.map(async (d) => {
-            const address = `${account.name}.tickets[${JSON.stringify(d.key)}]`;
-            try {
-              const res = await client.request<{ ticket: SpacebringTicket }>({ method: 'GET', path: `/support/tickets/v1/${encodeURIComponent(d.key)}`, address });
-              items.push({ key: d.key, id: res.body.ticket.id, fields: liveTicketFields(res.body.ticket.status, account), active: true });
-            } catch (err) {
-              if (err instanceof VendorError && err.status === 404) errors.push({ key: d.key, message: `ticket not found at Spacebring (${err.reason})` });
-              else throw err;
-            }
-          }),
-        );
-        return { items, warnings: [], errors };
+        return readTickets(desired, account, 'Spacebring', async (id, address) => {
+          const res = await client.request<{ ticket: SpacebringTicket }>({ method: 'GET', path: `/support/tickets/v1/${encodeURIComponent(id)}`, address });
+          return { id: res.body.ticket.id, status: res.body.ticket.status };
+        });
       },
 
       async write(req: WriteRequest): Promise<WriteResult> {

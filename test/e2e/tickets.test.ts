@@ -1,0 +1,104 @@
+// series.hr and Spacebring over real HTTP: transitions only when needed, paths, mappings, and errors per address.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import { SERIES_ACCOUNT, SPACEBRING_ACCOUNT, world, type World } from './fixtures.js';
+
+let w: World | undefined;
+afterEach(async () => {
+  await w?.close();
+  w = undefined;
+});
+
+const seedSeries = [
+  { id: 'T-1', status: 'open' },
+  { id: 'T-2', status: 'in-progress' },
+  { id: 'T-3', status: 'resolved' },
+];
+
+describe('series.hr tickets', () => {
+  it('posts only real changes (each adds a system message), and a category already satisfied moves nothing', async () => {
+    w = await world(SERIES_ACCOUNT('      - { id: T-1, status: resolved }\n      - { id: T-2, category: open }\n      - { id: T-3, status: resolved }\n'), { seeds: { serieshr: seedSeries } });
+    const plan = await w.run('plan');
+    expect(plan.stdout).toContain('Plan: 0 to create, 0 to update, 0 to deactivate, 0 to delete, 1 ticket transition.');
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    const tickets = w.sandbox.simulators.serieshr.store.tickets;
+    expect(tickets.get('T-1')).toMatchObject({ Status: 'resolved' });
+    expect(tickets.get('T-1')!.messages).toHaveLength(1);
+    expect(tickets.get('T-2')!.messages).toHaveLength(0);
+    expect(tickets.get('T-3')!.messages).toHaveLength(0);
+    expect(w.sandbox.simulators.serieshr.requests.filter((r) => r.method === 'POST')[0]!.body).toEqual({ status: 'resolved', staffUserId: 987654321 });
+    expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
+  });
+
+  it('walks the documented path step by step with strict_transitions, and reopens in one step', async () => {
+    w = await world(SERIES_ACCOUNT('      - { id: T-1, status: closed }\n      - { id: T-3, status: open }\n', '    strict_transitions: true\n'), { seeds: { serieshr: seedSeries } });
+    const plan = await w.run('plan');
+    expect(plan.stdout).toContain('helpdesk.tickets["T-1"] will move through in-progress → resolved → closed');
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    const t = w.sandbox.simulators.serieshr.store.tickets;
+    expect(t.get('T-1')!.messages.map((m) => m.text)).toEqual(['Status changed to in-progress', 'Status changed to resolved', 'Status changed to closed']);
+    expect(t.get('T-3')!.messages.map((m) => m.text)).toEqual(['Status changed to open']);
+  });
+
+  it('makes a missing ticket a plan error for its address, and apply writes nothing', async () => {
+    w = await world(SERIES_ACCOUNT('      - { id: T-1, status: resolved }\n      - { id: T-404, status: closed }\n'), { seeds: { serieshr: seedSeries } });
+    const plan = await w.run('plan');
+    expect(plan.code).toBe(1);
+    expect(plan.stdout).toContain('helpdesk.tickets["T-404"]: ticket not found at series.hr (404 Ticket not found)');
+    expect(plan.stdout).toContain('~ helpdesk.tickets["T-1"]');
+    const apply = await w.run('apply', '--auto-approve');
+    expect(apply.code).toBe(1);
+    expect(w.sandbox.simulators.serieshr.requests.filter((r) => r.method === 'POST')).toEqual([]);
+  });
+
+  it('reads a 403 as the missing subscription, not as a bad key', async () => {
+    w = await world(SERIES_ACCOUNT('      - { id: T-1, status: resolved }\n'), { seeds: { serieshr: seedSeries } });
+    w.sandbox.simulators.serieshr.store.premium = false;
+    const r = await w.run('plan');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('403 Tickets module requires a Premium or Enterprise subscription');
+  });
+
+  it('refuses a category that maps to no vendor status, and mappings that leave a status out', async () => {
+    w = await world(
+      `version: 1
+accounts:
+  helpdesk:
+    vendor: serieshr
+    api_key: k
+    staff_user_id: 1
+    mappings: { open: open, in-progress: open, resolved: solved }
+    tickets:
+      - { id: T-1, category: hold }
+      - { id: T-2, status: resolved, category: solved }
+`,
+    );
+    const r = await w.run('validate');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('statusform.yaml:7:15: accounts.helpdesk.mappings: missing required field "closed"');
+  });
+});
+
+describe('Spacebring tickets', () => {
+  it('moves tickets with Basic auth, and with a bearer token plus network id', async () => {
+    const seeds = { spacebring: [{ id: 'sb-1', status: 'new' }, { id: 'sb-2', status: 'inProgress' }] };
+    w = await world(SPACEBRING_ACCOUNT('      - { id: sb-1, status: solved }\n      - { id: sb-2, category: open }\n'), { seeds });
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    const store = w.sandbox.simulators.spacebring.store;
+    expect(store.tickets.get('sb-1')!.status).toBe('solved');
+    expect(store.tickets.get('sb-2')!.activities).toEqual([]);
+    expect(w.sandbox.simulators.spacebring.requests.find((r) => r.method === 'PUT')!.body).toEqual({ ticket: { status: 'solved' } });
+    await w.close();
+
+    w = await world(SPACEBRING_ACCOUNT('      - { id: sb-1, status: closed }\n', '    token: sb_sandbox_oauth_token_0000000000\n    network_id: 7f1f0c1e-55a4-4a58-9d5f-1b6f3c9a2e10\n'), { seeds });
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    expect(w.sandbox.simulators.spacebring.store.tickets.get('sb-1')!.status).toBe('closed');
+  });
+
+  it('asks for exactly one way to authenticate', async () => {
+    w = await world(SPACEBRING_ACCOUNT('      - { id: sb-1, status: closed }\n', '    client_id: x\n    token: y\n'));
+    const r = await w.run('validate');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('accounts.coworking: give either client_id and client_secret (Basic auth) or token and network_id (OAuth2)');
+  });
+});

@@ -1,0 +1,74 @@
+// TimeTap over real HTTP: forking the shared defaults, ordering by depends_on, soft delete
+// with hidden rows remembered in state, and session tokens.
+
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TT_ACCOUNT, world, type World } from './fixtures.js';
+
+let w: World | undefined;
+afterEach(async () => {
+  await w?.close();
+  w = undefined;
+});
+
+const st = (sub: string, order: number, extra = '') => `      - { sub_status: ${sub}, status: OPEN, sort_order: ${order}, user_selectable: true, maps_to: open${extra} }\n`;
+const writes = (w: World) => w.sandbox.simulators.timetap.requests.filter((r) => r.method !== 'GET' && r.status < 300);
+
+describe('TimeTap, end to end', () => {
+  it('forks the shared defaults on first customisation, warns what they leave behind, and never writes a shared row', async () => {
+    w = await world(TT_ACCOUNT(st('CHECKEDIN', 1) + st('RUNNING_LATE', 2, ', depends_on: [CHECKEDIN]')));
+    const plan = await w.run('plan');
+    expect(plan.stdout).toContain('first customisation');
+    expect(plan.stdout).toMatch(/no longer be offered: OPEN, PENDING, CONFIRMED, INPROGRESS, COMPLETED, NO_SHOW, CANCELLED/);
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+
+    const posts = writes(w).map((r) => r.body as { statusId: unknown; businessId: unknown; subStatus: string });
+    expect(posts.map((p) => p.subStatus)).toEqual(['CHECKEDIN', 'RUNNING_LATE']); // depends_on first
+    expect(posts.every((p) => p.statusId === null && p.businessId === 43111)).toBe(true);
+    expect(w.sandbox.simulators.timetap.requests.filter((r) => r.method !== 'GET' && r.status >= 400)).toEqual([]);
+    expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
+  });
+
+  it('deactivates dependents first, remembers hidden rows, and reactivates the same row instead of creating a duplicate', async () => {
+    const both = TT_ACCOUNT(st('CHECKEDIN', 1) + st('RUNNING_LATE', 2, ', depends_on: [CHECKEDIN]') + st('OPEN', 3), '    prune: true\n');
+    w = await world(both);
+    await w.run('apply', '--auto-approve');
+    const sim = w.sandbox.simulators.timetap;
+    sim.resetRequests();
+    writeFileSync(join(w.dir, 'statusform.yaml'), TT_ACCOUNT(st('OPEN', 3), '    prune: true\n'));
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    const puts = writes(w).map((r) => r.body as { subStatus: string; active: boolean });
+    expect(puts).toEqual([expect.objectContaining({ subStatus: 'RUNNING_LATE', active: false }), expect.objectContaining({ subStatus: 'CHECKEDIN', active: false })]);
+    expect(w.state().accounts['salon']!.items['CHECKEDIN']).toMatchObject({ active: false, id: expect.any(Number) });
+    expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
+
+    writeFileSync(join(w.dir, 'statusform.yaml'), both);
+    const back = await w.run('apply', '--auto-approve');
+    expect(back.stdout).toContain('salon.statuses["CHECKEDIN"] will be reactivated');
+    expect([...sim.store.creates.values()].every((n) => n === 1)).toBe(true);
+    expect(sim.store.own.filter((r) => r.active).map((r) => r.subStatus).sort()).toEqual(['CHECKEDIN', 'OPEN', 'RUNNING_LATE']);
+    expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
+  });
+
+  it('updates with a PUT of the full object, and signs in again once when the session token expires', async () => {
+    w = await world(TT_ACCOUNT(st('OPEN', 1) + st('CONFIRMED', 2)));
+    await w.run('apply', '--auto-approve');
+    w.sandbox.simulators.timetap.store.expireSessions();
+    writeFileSync(join(w.dir, 'statusform.yaml'), TT_ACCOUNT(st('OPEN', 1) + st('CONFIRMED', 5)));
+    const r = await w.run('apply', '--auto-approve');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('~ sort_order      : 2 → 5');
+    const put = writes(w).find((q) => q.method === 'PUT')!.body;
+    expect(put).toMatchObject({ statusId: expect.any(Number), businessId: 43111, subStatus: 'CONFIRMED', sortOrder: 5, status: 'OPEN', statusType: 'APPOINTMENT', active: true, userSelectable: true });
+    expect(w.sandbox.simulators.timetap.requests.filter((q) => q.path === '/live/sessionToken')).toHaveLength(2);
+    expect(r.stdout + r.stderr).not.toMatch(/tt_sandbox_(api|private)_key/);
+  });
+
+  it('reports a depends_on cycle at validation, with both positions', async () => {
+    w = await world(TT_ACCOUNT(st('A', 1, ', depends_on: [B]') + st('B', 2, ', depends_on: [A]')));
+    const r = await w.run('validate');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/statusform\.yaml:11:9: salon\.statuses: depends_on forms a cycle: A \(statusform\.yaml:11:9\) → B \(statusform\.yaml:12:9\) → A/);
+  });
+});
