@@ -24,6 +24,7 @@ Commands:
             [--detailed-exitcode] [--refresh-all] [--verbose]
   apply     [-c PATH] [--account NAME]… [--auto-approve] [--allow-destroy]
             [--parallelism N] [--refresh-all] [--verbose]
+  mappings  [-c PATH] [--format text|markdown]          the category × account matrix
   sandbox   [--port N]                                  run the vendor simulators on 127.0.0.1
   unlock    [-c PATH]                                   remove a lock left by a killed apply
 
@@ -55,6 +56,7 @@ const ALLOWED: Record<string, (keyof typeof options)[]> = {
   validate: ['config'],
   plan: ['config', 'account', 'out', 'format', 'detailed-exitcode', 'refresh-all', 'verbose'],
   apply: ['config', 'account', 'auto-approve', 'allow-destroy', 'parallelism', 'refresh-all', 'verbose'],
+  mappings: ['config', 'format'],
   sandbox: ['port'],
   unlock: ['config'],
 };
@@ -128,6 +130,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
         refreshAll: v['refresh-all'] ?? false,
         verbose: v.verbose ?? false,
       });
+    case 'mappings':
+      return (await import('./commands/mappings.js')).mappingsCommand(io, { config, ...(v.format ? { format: v.format } : {}) });
     case 'sandbox':
       return (await import('./commands/sandbox.js')).sandboxCommand(io, { port: positiveInt('port', v.port) });
     case 'unlock':

@@ -170,6 +170,11 @@ export interface VendorAdapter {
    * (e.g. a desired category the live status maps to).
    */
   transitionPath?(live: Fields, desired: Fields, account: AccountConfig): string[];
+  /**
+   * The vendor values this account maps to categories, when they are not the declared items
+   * themselves (ticket vendors map their statuses through `mappings`). Used by `statusform mappings`.
+   */
+  mappingEntries?(settings: Readonly<Record<string, unknown>>): { value: string; category: string }[];
   /** Whether two keys likely name the same thing (for the plan's "possible rename" note). */
   similarKeys?(a: string, b: string): boolean;
   /** Opens a session for one account. Makes no request until a method is called. */

@@ -3,7 +3,7 @@
 
 import { VendorError } from '../../errors.js';
 import type { AccountConfig, DesiredContext, DesiredItem, HttpClientFactory, LiveRead, VendorAdapter, VendorSession, WriteRequest, WriteResult } from '../adapter.js';
-import { TICKET_CAPABILITIES, desiredTickets, liveTicketFields, readTickets, ticketPath, ticketSchemas } from '../tickets.js';
+import { TICKET_CAPABILITIES, desiredTickets, mappingsOf, liveTicketFields, readTickets, ticketPath, ticketSchemas } from '../tickets.js';
 import { SERIES_STATUSES, describeSeriesError, type SeriesTicketResponse } from './api.js';
 
 const schemas = ticketSchemas(SERIES_STATUSES);
@@ -29,6 +29,8 @@ export const serieshr: VendorAdapter = {
   desiredItems(settings, ctx: DesiredContext): DesiredItem[] {
     return desiredTickets(settings, ctx, SERIES_STATUSES);
   },
+
+  mappingEntries: (settings) => Object.entries(mappingsOf(settings)).map(([value, category]) => ({ value, category })),
 
   transitionPath(live, desired, account) {
     return ticketPath(live, desired, account, SERIES_STATUSES, account.settings['strict_transitions'] === true);

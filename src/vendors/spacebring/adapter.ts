@@ -3,7 +3,7 @@
 
 import { VendorError } from '../../errors.js';
 import type { AccountConfig, DesiredContext, DesiredItem, HttpClientFactory, LiveRead, VendorAdapter, VendorSession, WriteRequest, WriteResult } from '../adapter.js';
-import { TICKET_CAPABILITIES, desiredTickets, liveTicketFields, readTickets, ticketPath, ticketSchemas } from '../tickets.js';
+import { TICKET_CAPABILITIES, desiredTickets, mappingsOf, liveTicketFields, readTickets, ticketPath, ticketSchemas } from '../tickets.js';
 import { SPACEBRING_STATUSES, describeSpacebringError, type SpacebringTicket } from './api.js';
 
 const schemas = ticketSchemas(SPACEBRING_STATUSES);
@@ -43,6 +43,8 @@ export const spacebring: VendorAdapter = {
     else if (oauth && (settings['token'] === undefined || settings['network_id'] === undefined)) ctx.problem([], 'OAuth2 needs both token and network_id');
     return desiredTickets(settings, ctx, SPACEBRING_STATUSES);
   },
+
+  mappingEntries: (settings) => Object.entries(mappingsOf(settings)).map(([value, category]) => ({ value, category })),
 
   transitionPath(live, desired, account) {
     return ticketPath(live, desired, account, SPACEBRING_STATUSES, false);

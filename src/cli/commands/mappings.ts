@@ -1,0 +1,14 @@
+// `statusform mappings`: the category × account matrix, from the config alone (no network).
+
+import { UsageError } from '../../errors.js';
+import { mappingMatrix, renderMappingsMarkdown, renderMappingsText } from '../../render/mappings.js';
+import { loadOrThrow } from '../context.js';
+import { write, type Io } from '../io.js';
+
+export async function mappingsCommand(io: Io, opts: { config?: string; format?: string }): Promise<number> {
+  const format = opts.format ?? 'text';
+  if (format !== 'text' && format !== 'markdown') throw new UsageError(`--format must be text or markdown (got "${format}")`);
+  const matrix = mappingMatrix(loadOrThrow(io, opts.config));
+  write(io.stdout, format === 'markdown' ? renderMappingsMarkdown(matrix) : renderMappingsText(matrix));
+  return 0;
+}
