@@ -167,9 +167,16 @@ function checkItems(account: string, adapter: VendorAdapter, items: DesiredItem[
       problems.push({ position: item.position, message: `${address(item.key)}: unknown category "${item.category}" (categories: ${categories.join(', ')})` });
     }
   }
+  const renameClaims = new Map<string, DesiredItem>();
   for (const item of items) {
     for (const old of item.renamedFrom) {
       if (byKey.has(old)) problems.push({ position: item.position, message: `${address(item.key)}: renamed_from names "${old}", which is still declared` });
+      const claimed = renameClaims.get(old);
+      if (claimed && claimed !== item) {
+        problems.push({ position: item.position, message: `${address(item.key)}: renamed_from names "${old}", which ${address(claimed.key)} (${formatPosition(claimed.position)}) is already renamed from` });
+      } else {
+        renameClaims.set(old, item);
+      }
     }
     for (const dep of item.dependsOn) {
       if (!byKey.has(dep)) problems.push({ position: item.position, message: `${address(item.key)}: depends_on names "${dep}", which this account does not declare` });

@@ -70,7 +70,7 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
       planExisting(d, l, recorded);
       continue;
     }
-    const renamed = caps.renameInPlace ? d.renamedFrom.map((k) => liveByKey.get(k)).find((x) => x && !x.readOnly && x.active) : undefined;
+    const renamed = caps.renameInPlace ? d.renamedFrom.map((k) => liveByKey.get(k)).find((x) => x && !x.readOnly && x.active && !accounted.has(x.key) && !declared.has(x.key)) : undefined;
     if (renamed) {
       accounted.add(renamed.key);
       const changes = fieldChanges(d.fields, renamed.fields);
@@ -199,16 +199,26 @@ function linkDependencies(actions: PlanAction[], desired: readonly DesiredItem[]
   for (const l of live) if (l.dependsOn) dependsOn.set(l.key, l.dependsOn);
   for (const d of desired) dependsOn.set(d.key, d.dependsOn);
 
+  const byAddress = new Map(actions.map((a) => [a.address, a]));
+  /** Whether `from` already waits, directly or not, for `to`. */
+  const waits = (from: PlanAction, to: string, seen = new Set<string>()): boolean =>
+    from.depends_on.some((d) => d === to || (!seen.has(d) && (seen.add(d), byAddress.has(d)) && waits(byAddress.get(d)!, to, seen)));
+  // An edge that would close a cycle is left out: remembered dependencies (state, live) can
+  // disagree with declared ones, and a cycle would leave its actions waiting for ever.
+  const link = (a: PlanAction, target: string) => {
+    const t = byAddress.get(target);
+    if (t && !a.depends_on.includes(target) && !waits(t, a.address)) a.depends_on.push(target);
+  };
   for (const a of actions) {
     if (a.phase === 1) {
       for (const dep of dependsOn.get(a.key) ?? []) {
         const target = byKey.get(dep);
-        if (target && target.phase === 1) a.depends_on.push(target.address);
+        if (target && target.phase === 1) link(a, target.address);
       }
     } else if (a.phase === 3) {
       for (const [dependent, deps] of dependsOn) {
         const other = byKey.get(dependent);
-        if (other && other.phase === 3 && deps.includes(a.key)) a.depends_on.push(addr(dependent));
+        if (other && other.phase === 3 && deps.includes(a.key)) link(a, addr(dependent));
       }
     }
   }

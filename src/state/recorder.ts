@@ -53,8 +53,9 @@ export class StateRecorder {
   /** Remembers what each owned item depends on, so a later deactivation can run dependents first. */
   setDependsOn(account: string, key: string, deps: string[]): void {
     const item = this.state.accounts[account]?.items[key];
-    if (!item || deps.length === 0 || JSON.stringify(item.dependsOn) === JSON.stringify(deps)) return;
-    item.dependsOn = deps;
+    if (!item || JSON.stringify(item.dependsOn ?? []) === JSON.stringify(deps)) return;
+    if (deps.length > 0) item.dependsOn = deps;
+    else delete item.dependsOn;
     this.schedule();
   }
 

@@ -91,6 +91,22 @@ accounts:
     expect(found).toEqual(['5:15: accounts.estate.base_url: base_url must be an https URL (plain http only to loopback): "http://crm.example.com"']);
   });
 
+  it('refuses two statuses renamed from the same one (found by the convergence property)', () => {
+    const found = problems(`version: 1
+accounts:
+  estate:
+    vendor: propertydeck
+    base_url: https://crm.example.com
+    token: t
+    statuses:
+      - { label: Sold, type: property, maps_to: open, renamed_from: [Under Offer] }
+      - { label: Let, type: property, maps_to: open, renamed_from: [Under Offer] }
+`);
+    expect(found).toEqual([
+      '9:9: estate.statuses["property:Let"]: renamed_from names "property:Under Offer", which estate.statuses["property:Sold"] (statusform.yaml:8:9) is already renamed from',
+    ]);
+  });
+
   it('reports a YAML syntax error at its position', () => {
     const found = problems('version: 1\naccounts:\n  nerds: {vendor: thalamus\n');
     expect(found.length).toBeGreaterThan(0);
