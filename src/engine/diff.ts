@@ -165,6 +165,7 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
     }
   }
 
+  if (caps.uniqueField) stageUniqueUpdates(actions, live.items, account.items, caps.uniqueField);
   for (const w of live.warnings) notes.push({ address: `${account.name}.${collection}`, kind: 'warning', message: w });
   linkDependencies(actions, account.items, live.items, owned, addr);
 
@@ -221,6 +222,22 @@ function linkDependencies(actions: PlanAction[], desired: readonly DesiredItem[]
         if (other && other.phase === 3 && deps.includes(a.key)) link(a, addr(dependent));
       }
     }
+  }
+}
+
+/**
+ * Gives every update whose new value of `field` another active item still holds a `via`: a
+ * temporary value above every value in play. The executor writes all `via`s first, then the
+ * final values, so a reorder (even a swap) never has two items share a value.
+ */
+function stageUniqueUpdates(actions: PlanAction[], live: readonly LiveItem[], desired: readonly DesiredItem[], field: string): void {
+  const numbers = [...live.map((l) => l.fields[field]), ...desired.map((d) => d.fields[field])].filter((v): v is number => typeof v === 'number');
+  let spare = Math.max(0, ...numbers) + 1;
+  for (const a of actions) {
+    if (a.action !== 'update' || !a.changes.some((c) => c.field === field)) continue;
+    const target = a.after?.[field];
+    const taken = live.some((l) => l.active && !l.readOnly && l.key !== (a.from_key ?? a.key) && l.fields[field] === target);
+    if (taken) a.via = { ...a.before, ...a.after, [field]: spare++ };
   }
 }
 

@@ -55,13 +55,36 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<App
   const byAccount = new Map<string, PlanAction[]>();
   for (const a of plan.actions) byAccount.set(a.account, [...(byAccount.get(a.account) ?? []), a]);
 
+  const staged = new Set<string>();
+  /** The first write of a staged update: to its temporary value. A failure here fails the action. */
+  const stage = async (a: PlanAction): Promise<void> => {
+    const session = opts.sessions.get(a.account);
+    try {
+      if (!session || !a.via) throw new Error(`no session for account ${a.account}`);
+      const result = await session.write({ ...writeRequest(a), after: a.via });
+      opts.recorder.record(a, result);
+      staged.add(a.address);
+    } catch (err) {
+      fail(a, err);
+    }
+  };
+
+  const fail = (a: PlanAction, err: unknown) => {
+    const message = err instanceof VendorError && err.address === a.address ? err.reason : ((err as Error).message ?? String(err));
+    const outcome: ActionOutcome = { address: a.address, action: a.action, status: 'failed', detail: opts.scrub(message) };
+    outcomes.set(a.address, outcome);
+    opts.onEvent?.({ type: 'end', action: a, outcome });
+  };
+
   const runOne = async (a: PlanAction): Promise<void> => {
     const session = opts.sessions.get(a.account);
     opts.onEvent?.({ type: 'start', action: a });
     let outcome: ActionOutcome;
     try {
       if (!session) throw new Error(`no session for account ${a.account}`);
-      const result = await session.write(writeRequest(a));
+      // A staged update was moved to its temporary value already: its "before" is that value now.
+      const req = staged.has(a.address) ? { ...writeRequest(a), before: a.via ?? a.before } : writeRequest(a);
+      const result = await session.write(req);
       opts.recorder.record(a, result);
       outcome = { address: a.address, action: a.action, status: 'done' };
     } catch (err) {
@@ -81,8 +104,12 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<App
   await Promise.all(
     [...byAccount.values()].map(async (actions) => {
       for (const phase of [1, 2, 3] as const) {
+        const inPhase = actions.filter((a) => a.phase === phase);
+        // Staged updates first go to their temporary values, all of them, before any final write.
+        const toStage = inPhase.filter((a) => a.via);
+        if (toStage.length > 0) await runBounded(toStage, opts.parallelism, () => 'ready', stage, skip);
         await runBounded(
-          actions.filter((a) => a.phase === phase),
+          inPhase.filter((a) => !outcomes.has(a.address)),
           opts.parallelism,
           (a) => {
             const blocker = a.depends_on.find((d) => {

@@ -42,6 +42,11 @@ export interface PlanAction {
   reason: ActionReason;
   /** For transitions: the statuses passed through, ending with the target. */
   path?: string[];
+  /**
+   * For an update of a field that must stay unique: the fields written first (a free temporary
+   * value), before every staged update of the account is written to its final value.
+   */
+  via?: Fields;
   /** Why apply would refuse to make this change (e.g. a hard delete without opt-in); set at plan time. */
   blocked?: string;
   /** Order within the account: 1 creates and reactivations, 2 updates and transitions, 3 deactivations and deletes. */

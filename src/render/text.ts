@@ -62,7 +62,10 @@ export function renderAction(a: PlanAction, c: Colors = plainColors): string[] {
   } else if (a.action === 'delete' || a.action === 'deactivate') {
     for (const [k, v] of Object.entries(a.before ?? {})) lines.push(`      ${c.red('-')} ${k.padEnd(width)} = ${value(v)}`);
   } else {
-    for (const ch of a.changes) lines.push(`      ${c.yellow('~')} ${ch.field.padEnd(width)} : ${changedText(ch.before, ch.after, c)}`);
+    for (const ch of a.changes) {
+      const via = a.via?.[ch.field] !== undefined && a.via[ch.field] !== ch.after ? c.dim(` (via ${value(a.via[ch.field])}, to keep it unique)`) : '';
+      lines.push(`      ${c.yellow('~')} ${ch.field.padEnd(width)} : ${changedText(ch.before, ch.after, c)}${via}`);
+    }
   }
   if (a.blocked) lines.push(`      ${c.red(c.bold('✗ blocked:'))} ${a.blocked}`);
   else if (a.action === 'delete') lines.push(`      ${c.red('! needs --allow-destroy on apply')}`);

@@ -38,6 +38,12 @@ export interface Capabilities {
   hidesInactive: boolean;
   /** Items are tickets whose status moves by transitions rather than being created or updated. */
   transitions: boolean;
+  /**
+   * A field the vendor may require to be unique among active items (TimeTap's sort order). An
+   * update to a value another item still holds is staged through a free temporary value, so no
+   * intermediate state has a duplicate.
+   */
+  uniqueField?: string;
 }
 
 /**

@@ -65,6 +65,24 @@ describe('TimeTap, end to end', () => {
     expect(r.stdout + r.stderr).not.toMatch(/tt_sandbox_(api|private)_key/);
   });
 
+  it('reorders through free temporary values, so a vendor that refuses duplicate sort orders never sees one', async () => {
+    w = await world(TT_ACCOUNT(st('OPEN', 1) + st('CONFIRMED', 2) + st('CHECKEDIN', 3)));
+    await w.run('apply', '--auto-approve');
+    const sim = w.sandbox.simulators.timetap;
+    sim.store.uniqueSortOrder = true;
+    sim.resetRequests();
+    // A rotation: every new value is held by another status until it moves.
+    writeFileSync(join(w.dir, 'statusform.yaml'), TT_ACCOUNT(st('OPEN', 2) + st('CONFIRMED', 3) + st('CHECKEDIN', 1)));
+    const plan = await w.run('plan');
+    expect(plan.stdout).toMatch(/~ sort_order\s+: 1 → 2 \(via \d+, to keep it unique\)/);
+    const r = await w.run('apply', '--auto-approve');
+    expect(r.code).toBe(0);
+    expect(sim.requests.filter((q) => q.status >= 400)).toEqual([]);
+    const order = Object.fromEntries(sim.store.own.map((row) => [row.subStatus, row.sortOrder]));
+    expect(order).toEqual({ OPEN: 2, CONFIRMED: 3, CHECKEDIN: 1 });
+    expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
+  });
+
   it('reports a depends_on cycle at validation, with both positions', async () => {
     w = await world(TT_ACCOUNT(st('A', 1, ', depends_on: [B]') + st('B', 2, ', depends_on: [A]')));
     const r = await w.run('validate');

@@ -91,6 +91,8 @@ export const timetap: VendorAdapter = {
     renameInPlace: false,
     hidesInactive: true,
     transitions: false,
+    // Undocumented whether TimeTap refuses duplicate sort orders (A): reorders never make one.
+    uniqueField: 'sort_order',
   },
   defaultBaseUrl: 'https://api.timetap.com/live',
   // Not documented (vendor-docs §4): an assumed, polite default; override with rate_limit.
