@@ -22,7 +22,7 @@ Commands:
   validate  [-c PATH]                                   check the configuration (no network)
   plan      [-c PATH] [--account NAME]… [--out FILE] [--format text|markdown|json]
             [--detailed-exitcode] [--refresh-all] [--verbose]
-  apply     [-c PATH] [--account NAME]… [--auto-approve] [--allow-destroy]
+  apply     [-c PATH] [--account NAME]… [--auto-approve] [--allow-destroy] [--allow-bulk]
             [--parallelism N] [--refresh-all] [--verbose]
   mappings  [-c PATH] [--format text|markdown]          the category × account matrix
   sandbox   [--port N]                                  run the vendor simulators on 127.0.0.1
@@ -45,6 +45,7 @@ const options = {
   'refresh-all': { type: 'boolean' },
   'auto-approve': { type: 'boolean' },
   'allow-destroy': { type: 'boolean' },
+  'allow-bulk': { type: 'boolean' },
   parallelism: { type: 'string' },
   port: { type: 'string' },
   verbose: { type: 'boolean' },
@@ -55,7 +56,7 @@ const options = {
 const ALLOWED: Record<string, (keyof typeof options)[]> = {
   validate: ['config'],
   plan: ['config', 'account', 'out', 'format', 'detailed-exitcode', 'refresh-all', 'verbose'],
-  apply: ['config', 'account', 'auto-approve', 'allow-destroy', 'parallelism', 'refresh-all', 'verbose'],
+  apply: ['config', 'account', 'auto-approve', 'allow-destroy', 'allow-bulk', 'parallelism', 'refresh-all', 'verbose'],
   mappings: ['config', 'format'],
   sandbox: ['port'],
   unlock: ['config'],
@@ -126,6 +127,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
         accounts: v.account ?? [],
         autoApprove: v['auto-approve'] ?? false,
         allowDestroy: v['allow-destroy'] ?? false,
+        allowBulk: v['allow-bulk'] ?? false,
         parallelism: positiveInt('parallelism', v.parallelism) ?? 4,
         refreshAll: v['refresh-all'] ?? false,
         verbose: v.verbose ?? false,

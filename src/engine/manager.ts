@@ -8,7 +8,7 @@ import { HttpClient, newStats, type HttpStats } from '../http/client.js';
 import type { Clock } from '../http/pacer.js';
 import { redactor } from '../http/redact.js';
 import type { Config } from '../config/load.js';
-import type { AccountConfig, HttpClientFactory, VendorSession } from '../vendors/adapter.js';
+import type { AccountConfig, HttpClientFactory, LiveRead, VendorSession } from '../vendors/adapter.js';
 import { adapterFor } from '../vendors/registry.js';
 import type { State } from '../state/state-file.js';
 import { StateRecorder } from '../state/recorder.js';
@@ -89,11 +89,16 @@ export async function makePlan(config: Config, state: State, opts: RunOptions = 
     actions: [],
     notes: [],
     errors: [],
+    rules: [],
     summary: summarise([]),
   };
   accounts.forEach((account, i) => {
     const live = (reads[i] as PromiseFulfilledResult<Awaited<ReturnType<VendorSession['read']>>>).value;
-    const d = diffAccount(account, adapterFor(account.vendor)!, live, state.accounts[account.name]?.items ?? {}, { refreshAll: opts.refreshAll ?? false });
+    const d = diffAccount(withSelected(account, live), adapterFor(account.vendor)!, live, state.accounts[account.name]?.items ?? {}, { refreshAll: opts.refreshAll ?? false });
+    for (const s of live.selected ?? []) {
+      const keys = new Set(s.items.map((item) => item.key));
+      plan.rules.push({ account: account.name, rule: s.rule, matched: s.items.length, moving: d.actions.filter((a) => keys.has(a.key)).length, max: s.max });
+    }
     plan.accounts.push(d.account);
     plan.actions.push(...d.actions);
     plan.notes.push(...d.notes);
@@ -101,6 +106,14 @@ export async function makePlan(config: Config, state: State, opts: RunOptions = 
   });
   plan.summary = summarise(plan.actions);
   return { plan, sessions, accounts, stats };
+}
+
+/** The account with what its selector rules chose added to its declared items (a declared key wins). */
+function withSelected(account: AccountConfig, live: LiveRead): AccountConfig {
+  if (!live.selected || live.selected.length === 0) return account;
+  const keys = new Set(account.items.map((i) => i.key));
+  const extra = live.selected.flatMap((s) => s.items).filter((i) => !keys.has(i.key) && (keys.add(i.key), true));
+  return { ...account, items: [...account.items, ...extra] };
 }
 
 export interface ApplyOptions {

@@ -86,6 +86,17 @@ export interface PlanSummary {
   blocked: number;
 }
 
+/** What a selector rule chose, and whether apply needs --allow-bulk for it. */
+export interface RuleSelection {
+  account: string;
+  rule: string;
+  /** Items the rule matched. */
+  matched: number;
+  /** Of those, how many the plan changes. */
+  moving: number;
+  max: number;
+}
+
 export interface Plan {
   format_version: string;
   config_digest: string;
@@ -95,6 +106,7 @@ export interface Plan {
   notes: PlanNote[];
   /** Items that could not be planned (e.g. a declared ticket the vendor does not know). */
   errors: { address: string; message: string }[];
+  rules: RuleSelection[];
   summary: PlanSummary;
 }
 

@@ -42,6 +42,12 @@ export function renderPlanMarkdown(plan: Plan, limit = GITHUB_COMMENT_LIMIT): st
     if (destructive.length > 20) head.push(`> - … and ${destructive.length - 20} more`);
     head.push('');
   }
+  const bulk = plan.rules.filter((r) => r.moving > r.max);
+  if (bulk.length > 0) {
+    head.push('> [!CAUTION]', '> **Selector rules over their max** (apply needs `--allow-bulk`):');
+    for (const r of bulk) head.push(`> - ${escapeInline(r.account)}: rule "${escapeInline(r.rule)}" would change ${r.moving} (max ${r.max})`);
+    head.push('');
+  }
   if (plan.errors.length > 0) {
     head.push('> [!CAUTION]', `> **${plan.errors.length} item${plan.errors.length === 1 ? '' : 's'} could not be planned:**`);
     for (const e of plan.errors.slice(0, 20)) head.push(`> - \`${e.address.replace(/`/g, "'")}\`: ${escapeInline(e.message)}`);

@@ -94,6 +94,14 @@ export function renderPlanText(plan: Plan, c: Colors = plainColors): string {
     for (const n of plan.notes) out.push(`  ${c.cyan('•')} ${n.address}: ${n.kind === 'unmanaged' ? 'unmanaged — ' : n.kind === 'possible_rename' ? 'possible rename — ' : ''}${n.message}`);
     out.push('');
   }
+  if (plan.rules.length > 0) {
+    out.push('Selector rules:');
+    for (const r of plan.rules) {
+      const over = r.moving > r.max ? c.red(` — more than its max of ${r.max}: apply needs --allow-bulk`) : '';
+      out.push(`  ${c.cyan('•')} ${r.account}: rule "${r.rule}" matches ${r.matched} item${r.matched === 1 ? '' : 's'}, ${r.moving} to change${over}`);
+    }
+    out.push('');
+  }
   if (plan.errors.length > 0) {
     out.push(c.red('Errors:'));
     for (const e of plan.errors) out.push(`  ${c.red('✗')} ${e.address}: ${e.message}`);

@@ -84,6 +84,19 @@ export interface LiveRead {
   warnings: string[];
   /** Items that could not be read (e.g. a declared ticket the vendor does not know). */
   errors: { key: string; message: string }[];
+  /**
+   * Items chosen by selector rules (e.g. every ticket resolved more than 14 days ago), desired
+   * like declared ones; their live state is in `items`. A declared item with the same key wins.
+   */
+  selected?: SelectedItems[];
+}
+
+export interface SelectedItems {
+  /** The rule's name, for the plan and its guard. */
+  rule: string;
+  /** How many items the rule may select before apply needs `--allow-bulk`. */
+  max: number;
+  items: DesiredItem[];
 }
 
 /** What the state file remembers of one owned item. */

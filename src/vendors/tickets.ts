@@ -2,7 +2,7 @@
 // the account's `mappings` (vendor status → category), and how a transition's path is found.
 
 import { VendorError } from '../errors.js';
-import type { AccountConfig, Capabilities, DesiredContext, DesiredItem, Fields, LiveItem, LiveRead } from './adapter.js';
+import type { AccountConfig, Capabilities, DesiredContext, DesiredItem, Fields, LiveItem, LiveRead, SelectedItems } from './adapter.js';
 
 /** Tickets exist at the vendor already: they are read one by one and only ever transition. */
 export const TICKET_CAPABILITIES: Capabilities = {
@@ -48,9 +48,47 @@ export interface TicketConfig {
   category?: string;
 }
 
+export interface RuleConfig {
+  name?: string;
+  where: { status?: string; not_updated_for_days?: number; location?: string };
+  set: { status?: string; category?: string };
+  max?: number;
+}
+
+/** A rule may move this many tickets before apply asks for --allow-bulk. */
+export const DEFAULT_RULE_MAX = 25;
+
 /** The schema fragments of a ticket account, for a vendor whose statuses are `statuses` (in their documented order). */
-export function ticketSchemas(statuses: readonly string[]) {
+export function ticketSchemas(statuses: readonly string[], opts: { locationRequired: boolean }) {
   return {
+    rules: {
+      type: 'array',
+      description: 'Selector rules: every ticket matching `where` should be as `set` says.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['where', 'set'],
+        properties: {
+          name: { type: 'string', minLength: 1 },
+          where: {
+            type: 'object',
+            additionalProperties: false,
+            required: opts.locationRequired ? ['location'] : [],
+            properties: {
+              status: { enum: [...statuses] },
+              not_updated_for_days: { type: 'integer', minimum: 0 },
+              ...(opts.locationRequired ? { location: { type: 'string', minLength: 1, description: 'The locationRef to list tickets of.' } } : {}),
+            },
+          },
+          set: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { status: { enum: [...statuses] }, category: { type: 'string' } },
+          },
+          max: { type: 'integer', minimum: 1, description: `Refuse (unless --allow-bulk) when the rule would move more tickets than this; default ${DEFAULT_RULE_MAX}.` },
+        },
+      },
+    },
     mappings: {
       type: 'object',
       additionalProperties: false,
@@ -84,6 +122,13 @@ export function desiredTickets(settings: Readonly<Record<string, unknown>>, ctx:
   for (const [status, category] of Object.entries(mappings)) {
     if (!ctx.categories.includes(category)) ctx.problem(['mappings', status], `maps to unknown category "${category}" (categories: ${ctx.categories.join(', ')})`);
   }
+  ((settings['rules'] ?? []) as RuleConfig[]).forEach((r, i) => {
+    const set = r.set ?? {};
+    if ((set.status === undefined) === (set.category === undefined)) ctx.problem(['rules', i, 'set'], 'give exactly one of status or category');
+    else if (set.category !== undefined && !statuses.some((st) => mappings[st] === set.category)) {
+      ctx.problem(['rules', i, 'set', 'category'], `category "${set.category}" maps to no vendor status in this account's mappings`);
+    }
+  });
   const tickets = (settings['tickets'] ?? []) as TicketConfig[];
   return tickets.map((t, i) => {
     const at = ['tickets', i];
@@ -101,6 +146,52 @@ export function desiredTickets(settings: Readonly<Record<string, unknown>>, ctx:
     }
     return { key: t.id, fields, ...(category !== undefined ? { category } : {}), dependsOn: [], renamedFrom: [], position: ctx.positionOf(at) };
   });
+}
+
+export function rulesOf(settings: Readonly<Record<string, unknown>>): RuleConfig[] {
+  return (settings['rules'] ?? []) as RuleConfig[];
+}
+
+export interface ListedTicket {
+  id: string;
+  status: string;
+  /** ISO date of the last update. */
+  updatedAt: string | undefined;
+}
+
+/**
+ * Applies a rule to tickets listed at the vendor: those that match `where` become desired items
+ * set as the rule says, and their listed state becomes live (no second read per ticket).
+ */
+export function selectByRule(rule: RuleConfig, index: number, listed: readonly ListedTicket[], account: AccountConfig, now: number, position: DesiredItem['position']): { selected: SelectedItems; live: LiveItem[] } {
+  const cutoff = rule.where.not_updated_for_days === undefined ? undefined : now - rule.where.not_updated_for_days * 86_400_000;
+  const matching = listed.filter(
+    (t) => (rule.where.status === undefined || t.status === rule.where.status) && (cutoff === undefined || (t.updatedAt !== undefined && Date.parse(t.updatedAt) <= cutoff)),
+  );
+  const fields: Fields = rule.set.status !== undefined ? { status: rule.set.status } : { category: rule.set.category! };
+  const category = rule.set.status !== undefined ? mappingsOf(account.settings)[rule.set.status] : rule.set.category;
+  return {
+    selected: {
+      rule: rule.name ?? `rules[${index}]`,
+      max: rule.max ?? DEFAULT_RULE_MAX,
+      items: matching.map((t) => ({ key: t.id, fields, ...(category !== undefined ? { category } : {}), dependsOn: [], renamedFrom: [], position })),
+    },
+    live: matching.map((t) => ({ key: t.id, id: t.id, fields: liveTicketFields(t.status, account), active: true })),
+  };
+}
+
+/** Runs each of the account's rules over the tickets `list` returns for it, and adds what they select to a read. */
+export async function withRules(read: LiveRead, account: AccountConfig, list: (rule: RuleConfig) => Promise<ListedTicket[]>): Promise<LiveRead> {
+  const rules = rulesOf(account.settings);
+  if (rules.length === 0) return read;
+  const known = new Set(read.items.map((i) => i.key));
+  const selected: SelectedItems[] = [];
+  for (const [i, rule] of rules.entries()) {
+    const { selected: s, live } = selectByRule(rule, i, await list(rule), account, Date.now(), account.position);
+    selected.push(s);
+    for (const l of live) if (!known.has(l.key)) (known.add(l.key), read.items.push(l));
+  }
+  return { ...read, selected };
 }
 
 export function liveTicketFields(status: string, account: AccountConfig): Fields {

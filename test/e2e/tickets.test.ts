@@ -102,3 +102,46 @@ describe('Spacebring tickets', () => {
     expect(r.stderr).toContain('accounts.coworking: give either client_id and client_secret (Basic auth) or token and network_id (OAuth2)');
   });
 });
+
+describe('selector rules', () => {
+  const days = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
+
+  it('closes every series.hr ticket resolved for 14 days, listing each, refusing more than max without --allow-bulk', async () => {
+    const seed = [
+      ...Array.from({ length: 30 }, (_, i) => ({ id: `OLD-${i}`, status: 'resolved', updatedAt: days(20) })),
+      { id: 'NEW-1', status: 'resolved', updatedAt: days(2) },
+      { id: 'OPEN-1', status: 'open', updatedAt: days(40) },
+    ];
+    const rules = '    rules:\n      - { name: close-stale, where: { status: resolved, not_updated_for_days: 14 }, set: { status: closed }, max: 25 }\n';
+    w = await world(SERIES_ACCOUNT('      - { id: OPEN-1, status: open }\n', rules), { seeds: { serieshr: seed }, rateLimits: { serieshr: false } });
+    const plan = await w.run('plan');
+    expect(plan.stdout).toContain('~ helpdesk.tickets["OLD-29"]');
+    expect(plan.stdout).not.toContain('NEW-1');
+    expect(plan.stdout).toContain('helpdesk: rule "close-stale" matches 30 items, 30 to change — more than its max of 25: apply needs --allow-bulk');
+    // The listing walked every page of resolved tickets, not one read per ticket.
+    expect(w.sandbox.simulators.serieshr.requests.filter((r) => r.path === '/tickets/list').map((r) => r.query)).toEqual(['?page=1&status=resolved', '?page=2&status=resolved']);
+
+    const refused = await w.run('apply', '--auto-approve');
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('rule "close-stale" would change 30 items, more than its max of 25');
+    expect(w.sandbox.simulators.serieshr.requests.filter((r) => r.method === 'POST')).toEqual([]);
+
+    expect((await w.run('apply', '--auto-approve', '--allow-bulk')).code).toBe(0);
+    const tickets = w.sandbox.simulators.serieshr.store.tickets;
+    expect([...tickets.values()].filter((t) => t.Status === 'closed')).toHaveLength(30);
+    expect(tickets.get('NEW-1')!.Status).toBe('resolved');
+    expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
+  });
+
+  it('selects Spacebring tickets of a location through every page', async () => {
+    const location = '0b7e3c1a-9f2d-4e7b-8a51-3d2c1b0a9f88';
+    const seed = Array.from({ length: 120 }, (_, i) => ({ id: `sb-${i}`, status: i % 2 === 0 ? 'solved' : 'new' }));
+    const config = SPACEBRING_ACCOUNT('      []\n').replace('    tickets:\n      []\n', `    tickets: []\n    rules:\n      - { where: { location: ${location}, status: solved }, set: { category: closed }, max: 100 }\n`);
+    w = await world(config, { seeds: { spacebring: seed }, rateLimits: { spacebring: false } });
+    const r = await w.run('apply', '--auto-approve');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('rule "rules[0]" matches 60 items, 60 to change');
+    expect([...w.sandbox.simulators.spacebring.store.tickets.values()].filter((t) => t.status === 'closed')).toHaveLength(60);
+    expect(w.sandbox.simulators.spacebring.requests.filter((q) => q.path === '/support/tickets/v1')).toHaveLength(2);
+  });
+});

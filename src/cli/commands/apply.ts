@@ -15,6 +15,7 @@ export interface ApplyCommandOptions {
   accounts?: string[];
   autoApprove?: boolean;
   allowDestroy?: boolean;
+  allowBulk?: boolean;
   parallelism?: number;
   refreshAll?: boolean;
   verbose?: boolean;
@@ -44,7 +45,7 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<n
     if (plan.errors.length > 0) {
       throw new VendorError(plan.errors[0]!.address, `${plan.errors.length} item(s) could not be planned; nothing was applied`);
     }
-    checkGuards(plan, { allowDestroy: opts.allowDestroy ?? false });
+    checkGuards(plan, { allowDestroy: opts.allowDestroy ?? false, allowBulk: opts.allowBulk ?? false });
     if (plan.actions.length > 0 && !opts.autoApprove) {
       if (!io.stdin.isTTY) throw new RefusedError('apply needs confirmation: run it in a terminal, or pass --auto-approve (e.g. in CI)');
       if (!(await confirm(io, 'Do you want to perform these actions?'))) throw new RefusedError('Apply cancelled.');

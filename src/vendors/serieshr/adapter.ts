@@ -3,10 +3,10 @@
 
 import { VendorError } from '../../errors.js';
 import type { AccountConfig, DesiredContext, DesiredItem, HttpClientFactory, LiveRead, VendorAdapter, VendorSession, WriteRequest, WriteResult } from '../adapter.js';
-import { TICKET_CAPABILITIES, desiredTickets, mappingsOf, liveTicketFields, readTickets, ticketPath, ticketSchemas } from '../tickets.js';
-import { SERIES_STATUSES, describeSeriesError, type SeriesTicketResponse } from './api.js';
+import { TICKET_CAPABILITIES, desiredTickets, liveTicketFields, mappingsOf, readTickets, ticketPath, ticketSchemas, withRules, type ListedTicket } from '../tickets.js';
+import { SERIES_STATUSES, describeSeriesError, type SeriesListResponse, type SeriesTicketResponse } from './api.js';
 
-const schemas = ticketSchemas(SERIES_STATUSES);
+const schemas = ticketSchemas(SERIES_STATUSES, { locationRequired: false });
 
 export const serieshr: VendorAdapter = {
   vendor: 'serieshr',
@@ -23,6 +23,7 @@ export const serieshr: VendorAdapter = {
       strict_transitions: { type: 'boolean', default: false, description: 'Walk open → in-progress → resolved → closed one step at a time.' },
       mappings: schemas.mappings,
       tickets: schemas.tickets,
+      rules: schemas.rules,
     },
   },
 
@@ -42,12 +43,24 @@ export const serieshr: VendorAdapter = {
     const readTicket = async (id: string, address: string) =>
       (await client.request<SeriesTicketResponse>({ method: 'GET', path: `/tickets/get/${encodeURIComponent(id)}`, address })).body.data.Ticket;
 
+    /** Every ticket (in one status, if given), through all pages of GET /tickets/list. */
+    const listTickets = async (status: string | undefined): Promise<ListedTicket[]> => {
+      const out: ListedTicket[] = [];
+      for (let page = 1; page <= 100_000; page++) {
+        const res = await client.request<SeriesListResponse>({ method: 'GET', path: '/tickets/list', query: { page, status }, address: `${account.name}.tickets` });
+        for (const t of res.body.data.Tickets) out.push({ id: t.TicketId, status: t.Status, updatedAt: t.UpdatedAt });
+        if (!res.body.data.Pagination.HasNextPage) break;
+      }
+      return out;
+    };
+
     return {
       async read(desired): Promise<LiveRead> {
-        return readTickets(desired, account, 'series.hr', async (id, address) => {
+        const read = await readTickets(desired, account, 'series.hr', async (id, address) => {
           const t = await readTicket(id, address);
           return { id: t.TicketId, status: t.Status };
         });
+        return withRules(read, account, async (rule) => listTickets(rule.where.status));
       },
 
       async write(req: WriteRequest): Promise<WriteResult> {

@@ -16,6 +16,14 @@ export interface SeriesTicketResponse {
   data: { Ticket: SeriesTicket };
 }
 
+export interface SeriesListResponse {
+  success: boolean;
+  data: {
+    Tickets: SeriesTicket[];
+    Pagination: { CurrentPage: number; TotalPages: number; TotalCount: number; TicketsPerPage: number; HasNextPage: boolean; HasPreviousPage: boolean };
+  };
+}
+
 /** `{success:false, error:{code, message}}` (documented). */
 export function describeSeriesError(_status: number, body: unknown): string | undefined {
   const e = (body as { error?: { message?: unknown } } | null)?.error;

@@ -3,10 +3,10 @@
 
 import { VendorError } from '../../errors.js';
 import type { AccountConfig, DesiredContext, DesiredItem, HttpClientFactory, LiveRead, VendorAdapter, VendorSession, WriteRequest, WriteResult } from '../adapter.js';
-import { TICKET_CAPABILITIES, desiredTickets, mappingsOf, liveTicketFields, readTickets, ticketPath, ticketSchemas } from '../tickets.js';
+import { TICKET_CAPABILITIES, desiredTickets, liveTicketFields, mappingsOf, readTickets, ticketPath, ticketSchemas, withRules, type ListedTicket } from '../tickets.js';
 import { SPACEBRING_STATUSES, describeSpacebringError, type SpacebringTicket } from './api.js';
 
-const schemas = ticketSchemas(SPACEBRING_STATUSES);
+const schemas = ticketSchemas(SPACEBRING_STATUSES, { locationRequired: true });
 
 function authHeaders(settings: Readonly<Record<string, unknown>>): Record<string, string> {
   if (typeof settings['token'] === 'string') {
@@ -32,6 +32,7 @@ export const spacebring: VendorAdapter = {
       network_id: { type: 'string', minLength: 1 },
       mappings: schemas.mappings,
       tickets: schemas.tickets,
+      rules: schemas.rules,
     },
   },
 
@@ -52,12 +53,30 @@ export const spacebring: VendorAdapter = {
 
   open(account: AccountConfig, http: HttpClientFactory): VendorSession {
     const client = http({ headers: authHeaders(account.settings), describeError: describeSpacebringError });
+    /** Every ticket of a location, through all pages (nextPageToken) of the list endpoint at its largest page. */
+    const listLocation = async (locationRef: string): Promise<ListedTicket[]> => {
+      const out: ListedTicket[] = [];
+      let pageToken: string | undefined;
+      do {
+        const res = await client.request<{ tickets: SpacebringTicket[]; nextPageToken?: string | null }>({
+          method: 'GET',
+          path: '/support/tickets/v1',
+          query: { locationRef, limit: 100, order: 'updateDate:desc', pageToken },
+          address: `${account.name}.tickets`,
+        });
+        for (const t of res.body.tickets) out.push({ id: t.id, status: t.status, updatedAt: t.updateDate });
+        pageToken = res.body.nextPageToken ?? undefined;
+      } while (pageToken);
+      return out;
+    };
+
     return {
       async read(desired): Promise<LiveRead> {
-        return readTickets(desired, account, 'Spacebring', async (id, address) => {
+        const read = await readTickets(desired, account, 'Spacebring', async (id, address) => {
           const res = await client.request<{ ticket: SpacebringTicket }>({ method: 'GET', path: `/support/tickets/v1/${encodeURIComponent(id)}`, address });
           return { id: res.body.ticket.id, status: res.body.ticket.status };
         });
+        return withRules(read, account, async (rule) => listLocation(String(rule.where.location)));
       },
 
       async write(req: WriteRequest): Promise<WriteResult> {
