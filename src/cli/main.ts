@@ -22,7 +22,7 @@ Commands:
   validate  [-c PATH]                                   check the configuration (no network)
   plan      [-c PATH] [--account NAME]… [--out FILE] [--format text|markdown|json]
             [--detailed-exitcode] [--refresh-all] [--verbose]
-  apply     [-c PATH] [--account NAME]… [--auto-approve] [--allow-destroy] [--allow-bulk]
+  apply     [-c PATH] [PLANFILE] [--account NAME]… [--auto-approve] [--allow-destroy] [--allow-bulk]
             [--parallelism N] [--refresh-all] [--verbose]
   mappings  [-c PATH] [--format text|markdown]          the category × account matrix
   sandbox   [--port N]                                  run the vendor simulators on 127.0.0.1
@@ -105,7 +105,9 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   const given = Object.keys(v) as (keyof typeof options)[];
   const misplaced = given.filter((k) => !allowed.includes(k));
   if (misplaced.length > 0) throw new UsageError(`${command} does not take ${misplaced.map((k) => `--${k}`).join(', ')}`);
-  if (rest.length > 0) throw new UsageError(`${command} takes no argument "${rest[0]}"`);
+  const takesPlanFile = command === 'apply' && rest.length === 1;
+  if (rest.length > 0 && !takesPlanFile) throw new UsageError(`${command} takes no argument "${rest[takesPlanFile ? 1 : 0]}"`);
+  if (takesPlanFile && (v.account || v['refresh-all'])) throw new UsageError('a saved plan is applied as it was made: --account and --refresh-all belong to the plan command');
 
   const config = v.config;
   switch (command) {
@@ -124,6 +126,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     case 'apply':
       return (await import('./commands/apply.js')).applyCommand(io, {
         config,
+        ...(takesPlanFile ? { planFile: rest[0]! } : {}),
         accounts: v.account ?? [],
         autoApprove: v['auto-approve'] ?? false,
         allowDestroy: v['allow-destroy'] ?? false,

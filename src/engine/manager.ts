@@ -85,6 +85,7 @@ export async function makePlan(config: Config, state: State, opts: RunOptions = 
     format_version: PLAN_FORMAT_VERSION,
     config_digest: config.digest,
     state: { lineage: state.lineage, serial: state.serial },
+    options: { accounts: opts.accounts ?? [], refresh_all: opts.refreshAll ?? false },
     accounts: [],
     actions: [],
     notes: [],

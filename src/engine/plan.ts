@@ -101,6 +101,8 @@ export interface Plan {
   format_version: string;
   config_digest: string;
   state: { lineage: string; serial: number };
+  /** What the plan was made with, so a saved plan is replayed the same way. */
+  options: { accounts: string[]; refresh_all: boolean };
   accounts: AccountPlan[];
   actions: PlanAction[];
   notes: PlanNote[];

@@ -68,6 +68,7 @@ export class StateRecorder {
     try {
       while (this.dirty) {
         this.dirty = false;
+        if (this.state.lineage === '') this.state.lineage = randomUUID(); // the first write starts the history
         this.state.serial++;
         await atomicWrite(this.path, `${JSON.stringify(this.state, null, 2)}\n`);
       }

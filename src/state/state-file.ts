@@ -26,13 +26,17 @@ export function emptyState(): State {
   return { version: STATE_FORMAT_VERSION, lineage: randomUUID(), serial: 0, accounts: {} };
 }
 
-/** Reads the state file; a missing file is an empty state with a fresh lineage. A corrupt one is an error, never silently reset. */
+/**
+ * Reads the state file. A missing file is an empty state whose lineage is '' until the first
+ * write gives it one, so plans made before the first apply agree with each other. A corrupt
+ * file is an error, never silently reset.
+ */
 export function readState(path: string): State {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ...emptyState(), lineage: '' };
     throw new UsageError(`cannot read the state file ${path}: ${(err as Error).message}`);
   }
   let data: State;
@@ -52,6 +56,7 @@ export function readState(path: string): State {
  * renamed over the old one. A crash leaves either the old or the new file, never half of one.
  */
 export function writeState(path: string, state: State): void {
+  if (state.lineage === '') state.lineage = randomUUID();
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`);
   const fd = openSync(tmp, 'w', 0o644);
   try {

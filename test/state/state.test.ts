@@ -13,9 +13,10 @@ describe('the state file', () => {
     const path = join(tempDir(), 'statusform.state.json');
     const s = readState(path);
     expect(s.serial).toBe(0);
-    expect(s.lineage).toMatch(/^[0-9a-f-]{36}$/);
+    expect(s.lineage).toBe(''); // no history yet
     s.accounts['nerds'] = { vendor: 'thalamus', items: { a: { id: 'u', fields: { label: 'A' }, active: true } } };
     writeState(path, s);
+    expect(s.lineage).toMatch(/^[0-9a-f-]{36}$/);
     expect(readState(path)).toEqual(s);
     expect(readdirSync(join(path, '..')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });

@@ -4,6 +4,8 @@ import { RefusedError, VendorError } from '../../errors.js';
 import { closeDefaultAgent } from '../../http/client.js';
 import { applyPlan, makePlan, type RunOptions } from '../../engine/manager.js';
 import { checkGuards } from '../../engine/safety.js';
+import { readSavedPlan, staleAgainst, staleBeforeRead } from '../../engine/saved-plan.js';
+import { resolve } from 'node:path';
 import { renderApplyText, renderPlanText } from '../../render/text.js';
 import { acquireLock } from '../../state/lock.js';
 import { readState } from '../../state/state-file.js';
@@ -12,6 +14,8 @@ import { colors, confirm, progress, write, type Io } from '../io.js';
 
 export interface ApplyCommandOptions {
   config?: string;
+  /** A plan saved by `plan --out`: applied exactly, or refused if it no longer holds. */
+  planFile?: string;
   accounts?: string[];
   autoApprove?: boolean;
   allowDestroy?: boolean;
@@ -22,31 +26,39 @@ export interface ApplyCommandOptions {
   run?: RunOptions;
 }
 
+function refuseIfStale(reasons: string[]): void {
+  if (reasons.length > 0) throw new RefusedError(`the saved plan is stale; make a new one with statusform plan --out FILE:\n  ${reasons.join('\n  ')}`);
+}
+
 export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<number> {
   const config = loadOrThrow(io, opts.config);
   const c = colors(io);
+  const saved = opts.planFile ? readSavedPlan(resolve(io.cwd, opts.planFile)) : undefined;
   const release = acquireLock(config.statePath, 'statusform apply');
   try {
     const state = readState(config.statePath);
+    if (saved) refuseIfStale(staleBeforeRead(saved, config, state));
     const spin = await progress(io, 'Reading live state…');
     let planned;
     try {
       planned = await makePlan(config, state, {
         ...opts.run,
-        accounts: opts.accounts ?? [],
-        refreshAll: opts.refreshAll ?? false,
+        accounts: saved ? saved.options.accounts : (opts.accounts ?? []),
+        refreshAll: saved ? saved.options.refresh_all : (opts.refreshAll ?? false),
         ...(opts.verbose ? { httpLog: (line: string) => write(io.stderr, line) } : {}),
       });
     } finally {
       spin.stop();
     }
+    if (saved) refuseIfStale(staleAgainst(saved, planned.plan));
     const { plan } = planned;
     write(io.stdout, renderPlanText(plan, c));
     if (plan.errors.length > 0) {
       throw new VendorError(plan.errors[0]!.address, `${plan.errors.length} item(s) could not be planned; nothing was applied`);
     }
     checkGuards(plan, { allowDestroy: opts.allowDestroy ?? false, allowBulk: opts.allowBulk ?? false });
-    if (plan.actions.length > 0 && !opts.autoApprove) {
+    // A saved plan was reviewed when it was made (e.g. in a pull request): applying it is the approval.
+    if (plan.actions.length > 0 && !opts.autoApprove && !saved) {
       if (!io.stdin.isTTY) throw new RefusedError('apply needs confirmation: run it in a terminal, or pass --auto-approve (e.g. in CI)');
       if (!(await confirm(io, 'Do you want to perform these actions?'))) throw new RefusedError('Apply cancelled.');
     }
