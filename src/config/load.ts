@@ -10,10 +10,10 @@ import { formatPosition } from '../errors.js';
 import { isAllowedBaseUrl } from '../http/url-policy.js';
 import { digest } from '../digest.js';
 import { address as itemAddress } from '../address.js';
-import type { AccountConfig, DesiredItem, RateLimit, VendorAdapter } from '../vendors/adapter.js';
+import type { AccountConfig, DesiredItem, RateLimit, Safety, VendorAdapter } from '../vendors/adapter.js';
 import { adapterFor, adapters } from '../vendors/registry.js';
 import { configFiles, nodeAt, positionOf, readConfigDocument, type ConfigDocument } from './documents.js';
-import { DEFAULT_CATEGORIES } from './schema.js';
+import { DEFAULT_CATEGORIES, DEFAULT_SAFETY } from './schema.js';
 import validateConfigSchema from './validate-config.generated.js';
 
 export const DEFAULT_STATE_FILE = 'statusform.state.json';
@@ -111,6 +111,7 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
     rateLimit: a.rateLimit,
     prune: a.prune,
     allowDelete: a.allowDelete,
+    safety: a.safety,
     items: a.items.map(({ position: _p, ...rest }) => rest),
   }));
   return {
@@ -146,6 +147,7 @@ function buildAccount(
     rateLimit: (settings['rate_limit'] as RateLimit | undefined) ?? adapter.defaultRateLimit,
     prune: settings['prune'] === true,
     allowDelete: settings['allow_delete'] === true,
+    safety: { ...DEFAULT_SAFETY, ...(settings['safety'] as Partial<Safety> | undefined) },
     settings,
     items,
     position,

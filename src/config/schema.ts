@@ -21,7 +21,19 @@ const commonAccountProperties = {
     description: "Requests per window; defaults to the vendor's documented limit.",
   },
   prune: { type: 'boolean', default: false, description: 'Deactivate (or delete, where guarded) owned items that left the list.' },
+  safety: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      max_update_percent: { type: 'number', minimum: 0, maximum: 100, default: 30 },
+      max_delete_percent: { type: 'number', minimum: 0, maximum: 100, default: 30, description: 'Deactivations and deletes together.' },
+      min_owned: { type: 'integer', minimum: 0, default: 10, description: 'The percentages apply once the account owns at least this many items.' },
+    },
+    description: 'Refuse a plan that changes too much of what the account owns (--allow-bulk overrides for one run).',
+  },
 } as const;
+
+export const DEFAULT_SAFETY = { max_update_percent: 30, max_delete_percent: 30, min_owned: 10 } as const;
 
 export function buildSchema(adapters: readonly VendorAdapter[]): Record<string, unknown> {
   const definitions: Record<string, unknown> = {};

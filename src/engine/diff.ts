@@ -178,6 +178,8 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
       live_digest: liveDigest(live.items),
       adopt,
       forget,
+      owned: Object.values(owned).filter((o) => o.active).length,
+      safety: account.safety,
     },
     actions,
     notes,

@@ -15,6 +15,7 @@ import { StateRecorder } from '../state/recorder.js';
 import { diffAccount } from './diff.js';
 import { executePlan, type ApplyEvent, type ApplyResult } from './execute.js';
 import { PLAN_FORMAT_VERSION, summarise, type Plan } from './plan.js';
+import { thresholdProblems } from './safety.js';
 
 export interface RunOptions {
   /** Limit the run to these accounts (all when empty). */
@@ -91,6 +92,7 @@ export async function makePlan(config: Config, state: State, opts: RunOptions = 
     notes: [],
     errors: [],
     rules: [],
+    thresholds: [],
     summary: summarise([]),
   };
   accounts.forEach((account, i) => {
@@ -106,6 +108,7 @@ export async function makePlan(config: Config, state: State, opts: RunOptions = 
     plan.errors.push(...d.errors);
   });
   plan.summary = summarise(plan.actions);
+  plan.thresholds = thresholdProblems(plan);
   return { plan, sessions, accounts, stats };
 }
 

@@ -2,7 +2,7 @@
 // (text/markdown/JSON renderers, the executor, saved plan files). Renderers compute nothing
 // the plan lacks.
 
-import type { ActionKind, FieldValue, Fields } from '../vendors/adapter.js';
+import type { ActionKind, FieldValue, Fields, Safety } from '../vendors/adapter.js';
 export { address } from '../address.js';
 
 /** Bumped on an incompatible change; consumers must ignore fields they do not know. */
@@ -74,6 +74,9 @@ export interface AccountPlan {
   adopt: { key: string; id: string | number | null; fields: Fields }[];
   /** Owned items that no longer exist at the vendor: dropped from the state file on apply. */
   forget: string[];
+  /** How many items the account owned when the plan was made, and the thresholds that apply. */
+  owned: number;
+  safety: Safety;
 }
 
 export interface PlanSummary {
@@ -109,6 +112,8 @@ export interface Plan {
   /** Items that could not be planned (e.g. a declared ticket the vendor does not know). */
   errors: { address: string; message: string }[];
   rules: RuleSelection[];
+  /** Safety thresholds this plan exceeds: apply refuses them without --allow-bulk. */
+  thresholds: string[];
   summary: PlanSummary;
 }
 

@@ -9,7 +9,10 @@ export interface GuardOptions {
   allowBulk?: boolean;
 }
 
-/** Refuses (exit 3) before any write if any action is blocked, a hard delete lacks --allow-destroy, or a rule moves more than its max without --allow-bulk. */
+/**
+ * Refuses (exit 3) before any write, for every account at once, if any action is blocked, a hard
+ * delete lacks --allow-destroy, or a rule or threshold is exceeded without --allow-bulk.
+ */
 export function checkGuards(plan: Plan, opts: GuardOptions): void {
   const reasons: string[] = [];
   for (const a of plan.actions) {
@@ -17,6 +20,7 @@ export function checkGuards(plan: Plan, opts: GuardOptions): void {
     else if (a.action === 'delete' && !opts.allowDestroy) reasons.push(`${a.address}: delete refused: a hard delete needs --allow-destroy`);
   }
   if (!opts.allowBulk) {
+    reasons.push(...plan.thresholds);
     for (const r of plan.rules) {
       if (r.moving > r.max) reasons.push(`${r.account}: rule "${r.rule}" would change ${r.moving} items, more than its max of ${r.max} (check the plan, then pass --allow-bulk)`);
     }
@@ -24,4 +28,28 @@ export function checkGuards(plan: Plan, opts: GuardOptions): void {
   if (reasons.length > 0) {
     throw new RefusedError(`apply refused before any write:\n  ${reasons.join('\n  ')}`);
   }
+}
+
+/**
+ * Like octoDNS's update/delete thresholds: an account that owns at least `min_owned` items
+ * may not have more than `max_update_percent` of them updated, nor more than
+ * `max_delete_percent` deactivated or deleted, in one run without --allow-bulk.
+ */
+export function thresholdProblems(plan: Plan): string[] {
+  const out: string[] = [];
+  for (const acc of plan.accounts) {
+    const { owned, safety } = acc;
+    if (owned === 0 || owned < safety.min_owned) continue;
+    const mine = plan.actions.filter((a) => a.account === acc.name);
+    const updates = mine.filter((a) => a.action === 'update').length;
+    const removals = mine.filter((a) => a.action === 'deactivate' || a.action === 'delete').length;
+    const pct = (n: number) => Math.round((n / owned) * 1000) / 10;
+    if (pct(updates) > safety.max_update_percent) {
+      out.push(`${acc.name}: ${updates} of ${owned} owned items would be updated (${pct(updates)}%, more than max_update_percent ${safety.max_update_percent}%); pass --allow-bulk if that is intended`);
+    }
+    if (pct(removals) > safety.max_delete_percent) {
+      out.push(`${acc.name}: ${removals} of ${owned} owned items would be deactivated or deleted (${pct(removals)}%, more than max_delete_percent ${safety.max_delete_percent}%); pass --allow-bulk if that is intended`);
+    }
+  }
+  return out;
 }

@@ -42,6 +42,9 @@ export function renderPlanMarkdown(plan: Plan, limit = GITHUB_COMMENT_LIMIT): st
     if (destructive.length > 20) head.push(`> - … and ${destructive.length - 20} more`);
     head.push('');
   }
+  if (plan.thresholds.length > 0) {
+    head.push('> [!CAUTION]', '> **Safety thresholds exceeded** (apply needs `--allow-bulk`):', ...plan.thresholds.map((t) => `> - ${escapeInline(t)}`), '');
+  }
   const bulk = plan.rules.filter((r) => r.moving > r.max);
   if (bulk.length > 0) {
     head.push('> [!CAUTION]', '> **Selector rules over their max** (apply needs `--allow-bulk`):');

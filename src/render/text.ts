@@ -108,6 +108,7 @@ export function renderPlanText(plan: Plan, c: Colors = plainColors): string {
     out.push('');
   }
   out.push(plan.actions.length === 0 ? c.green(NO_CHANGES) : c.bold(summaryLine(plan.summary)));
+  out.push(...plan.thresholds.map((t) => c.red(`Safety threshold: ${t}`)));
   if (plan.summary.blocked > 0) out.push(c.red(`${plan.summary.blocked} change${plan.summary.blocked === 1 ? ' is' : 's are'} blocked: apply will refuse until the configuration allows ${plan.summary.blocked === 1 ? 'it' : 'them'}.`));
   return `${out.join('\n')}\n`;
 }

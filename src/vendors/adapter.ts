@@ -15,6 +15,12 @@ export interface RateLimit {
   seconds: number;
 }
 
+export interface Safety {
+  max_update_percent: number;
+  max_delete_percent: number;
+  min_owned: number;
+}
+
 /** What a vendor can do. The engine decides generically from these; it never asks "are you X?". */
 export interface Capabilities {
   /**
@@ -142,6 +148,8 @@ export interface AccountConfig {
   prune: boolean;
   /** Opt-in for hard deletes (Property Deck); `--allow-destroy` must also be given to apply. */
   allowDelete: boolean;
+  /** Thresholds above which a plan is refused unless `--allow-bulk`. */
+  safety: Safety;
   /** The account's settings after `${ENV}` substitution. Holds credentials: never print or store it. */
   settings: Readonly<Record<string, unknown>>;
   items: DesiredItem[];

@@ -87,3 +87,24 @@ describe('Thalamus, end to end', () => {
     expect(r.stdout + r.stderr).not.toContain('nerds_live_not_the_right_one');
   });
 });
+
+describe('safety thresholds', () => {
+  it('refuses to deactivate more than 30% of at least 10 owned variants, naming the counts, until --allow-bulk', async () => {
+    const all = Array.from({ length: 10 }, (_, i) => variant(`v${i}`, `V ${i}`)).join('');
+    w = await world(TH_ACCOUNT(all, `${FAST}    prune: true\n`));
+    await w.run('apply', '--auto-approve');
+    const kept = Array.from({ length: 6 }, (_, i) => variant(`v${i}`, `V ${i}`)).join('');
+    writeFileSync(join(w.dir, 'statusform.yaml'), TH_ACCOUNT(kept, `${FAST}    prune: true\n`));
+    w.sandbox.simulators.thalamus.resetRequests();
+    const refused = await w.run('apply', '--auto-approve');
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('nerds: 4 of 10 owned items would be deactivated or deleted (40%, more than max_delete_percent 30%)');
+    expect(posts(w)).toEqual([]);
+
+    writeFileSync(join(w.dir, 'statusform.yaml'), TH_ACCOUNT(kept, `${FAST}    prune: true\n    safety: { max_delete_percent: 50 }\n`));
+    expect((await w.run('plan')).stdout).not.toContain('Safety threshold');
+    writeFileSync(join(w.dir, 'statusform.yaml'), TH_ACCOUNT(kept, `${FAST}    prune: true\n`));
+    expect((await w.run('apply', '--auto-approve', '--allow-bulk')).code).toBe(0);
+    expect(posts(w)).toHaveLength(4);
+  });
+});

@@ -7,7 +7,7 @@ import { thalamus } from '../../src/vendors/thalamus/adapter.js';
 const pos = { file: 'statusform.yaml', line: 1, col: 1 };
 
 function account(vendor: string, items: DesiredItem[], extra: Partial<AccountConfig> = {}): AccountConfig {
-  return { name: 'acc', vendor, baseUrl: 'https://x', rateLimit: { requests: 1, seconds: 1 }, prune: false, allowDelete: false, settings: {}, items, position: pos, ...extra };
+  return { name: 'acc', vendor, baseUrl: 'https://x', rateLimit: { requests: 1, seconds: 1 }, prune: false, allowDelete: false, safety: { max_update_percent: 30, max_delete_percent: 30, min_owned: 10 }, settings: {}, items, position: pos, ...extra };
 }
 
 function item(key: string, fields: DesiredItem['fields'], extra: Partial<DesiredItem> = {}): DesiredItem {
