@@ -1,6 +1,8 @@
 // The streams and environment a command runs with: injected, so tests run commands in-process.
 
+import { appendFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
+import { scrubKnown } from '../http/redact.js';
 import type { Readable, Writable } from 'node:stream';
 import { colorsFor, type Colors } from '../render/style.js';
 
@@ -57,6 +59,13 @@ export async function confirm(io: Io, question: string): Promise<boolean> {
   } finally {
     rl.close();
   }
+}
+
+/** Appends markdown to $GITHUB_STEP_SUMMARY when running in GitHub Actions. */
+export function appendStepSummary(io: Io, markdown: string): void {
+  const path = io.env['GITHUB_STEP_SUMMARY'];
+  if (io.env['GITHUB_ACTIONS'] !== 'true' || !path) return;
+  appendFileSync(path, `${scrubKnown(markdown)}\n`);
 }
 
 export function write(stream: OutStream, text: string): void {

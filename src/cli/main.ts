@@ -79,7 +79,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   try {
     return await dispatch(argv, io);
   } catch (err) {
-    return report(err, io);
+    return await report(err, io);
   }
 }
 
@@ -145,11 +145,20 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   throw new UsageError(`unknown command "${command}"`);
 }
 
+/** In GitHub Actions: annotations on the lines at fault, and every problem in the step summary. */
+async function reportToGitHub(err: ConfigError, io: Io): Promise<void> {
+  const { annotations, problemsSummary } = await import('../render/github.js');
+  for (const line of annotations(err.problems)) write(io.stdout, scrubKnown(line));
+  const { appendStepSummary } = await import('./io.js');
+  appendStepSummary(io, problemsSummary(err.problems));
+}
+
 /** Prints an error the way its type asks and returns the exit code for it. */
-export function report(err: unknown, io: Io): number {
+export async function report(err: unknown, io: Io): Promise<number> {
   const c = colorsFor(io.stderr, io.env);
   const say = (text: string) => write(io.stderr, scrubKnown(text));
   if (err instanceof ConfigError) {
+    if (io.env['GITHUB_ACTIONS'] === 'true') await reportToGitHub(err, io);
     for (const p of err.problems) say(`${formatPosition(p.position)}: ${p.message}`);
     say(c.red(`${err.problems.length} problem${err.problems.length === 1 ? '' : 's'} in the configuration.`));
     return EXIT.error;

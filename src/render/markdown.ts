@@ -17,20 +17,51 @@ function escapeInline(text: string): string {
   return text.replace(/[\\`*_{}[\]<>|]/g, (ch) => `\\${ch}`);
 }
 
-function accountSection(name: string, vendor: string, actions: PlanAction[], notes: Plan['notes']): string {
+interface Section {
+  summary: string;
+  /** Each action's lines, and the notes: the units a cut keeps or drops whole. */
+  blocks: string[][];
+  notes: string[];
+}
+
+function accountSection(name: string, vendor: string, actions: PlanAction[], notes: Plan['notes']): Section {
   const counts = new Map<string, number>();
   for (const a of actions) counts.set(a.action, (counts.get(a.action) ?? 0) + 1);
   const tally = [...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'no changes';
+  const drift = actions.filter((a) => a.reason === 'drift').length;
+  return {
+    summary: `<b>${escapeInline(name)}</b> (${vendor}): ${tally}${drift > 0 ? ` — ${drift} from drift` : ''}`,
+    blocks: actions.map((a) => renderAction(a).map((l) => fenceSafe(l.replace(/^ {2}/, '')))),
+    notes: notes.map((n) => `- \`${n.address.replace(/`/g, "'")}\` ${n.kind}: ${escapeInline(n.message)}`),
+  };
+}
+
+/** A section as markdown, keeping at most `budget` characters: whole action blocks, then a note of what was cut. */
+function sectionText(s: Section, budget = Infinity): { text: string; cut: number } {
+  const open = `<details><summary>${s.summary}</summary>\n\n`;
+  const close = '\n\n</details>';
   const body: string[] = [];
-  if (actions.length > 0) {
+  let used = open.length + close.length + 200;
+  let shown = 0;
+  if (s.blocks.length > 0) {
     body.push('```diff');
-    for (const a of actions) for (const l of renderAction(a)) body.push(fenceSafe(l.replace(/^ {2}/, '')));
+    for (const b of s.blocks) {
+      const text = b.join('\n');
+      if (used + text.length + 1 > budget) break;
+      body.push(text);
+      used += text.length + 1;
+      shown++;
+    }
     body.push('```');
   }
-  if (notes.length > 0) {
-    body.push('', ...notes.map((n) => `- \`${n.address.replace(/`/g, "'")}\` ${n.kind}: ${escapeInline(n.message)}`));
+  const cut = s.blocks.length - shown;
+  if (cut > 0) body.push('', `_… ${cut} more change${cut === 1 ? '' : 's'} in this account not shown (comment size limit)._`);
+  for (const n of s.notes) {
+    if (used + n.length + 1 > budget) break;
+    body.push(n);
+    used += n.length + 1;
   }
-  return `<details><summary><b>${escapeInline(name)}</b> (${vendor}): ${tally}</summary>\n\n${body.join('\n')}\n\n</details>`;
+  return { text: `${open}${body.join('\n')}${close}`, cut };
 }
 
 export function renderPlanMarkdown(plan: Plan, limit = GITHUB_COMMENT_LIMIT): string {
@@ -67,18 +98,33 @@ export function renderPlanMarkdown(plan: Plan, limit = GITHUB_COMMENT_LIMIT): st
   return fitToLimit(head.join('\n'), sections, limit);
 }
 
-/** Adds whole sections while they fit, then a note saying how many were left out. */
-function fitToLimit(head: string, sections: string[], limit: number): string {
-  const reserve = 300;
+/**
+ * Adds sections while they fit; the one that does not is cut to whole action blocks, and the
+ * rest are left out — with an explicit note of how much is not shown.
+ */
+function fitToLimit(head: string, sections: Section[], limit: number): string {
+  const reserve = 400;
   let out = head;
-  let included = 0;
+  let cutChanges = 0;
+  let leftOut = 0;
   for (const s of sections) {
-    if (out.length + s.length + 2 + reserve > limit) break;
-    out += `\n${s}\n`;
-    included++;
+    const room = limit - reserve - out.length;
+    const whole = sectionText(s);
+    if (whole.text.length + 2 <= room) {
+      out += `\n${whole.text}\n`;
+      continue;
+    }
+    if (room > 500) {
+      const part = sectionText(s, room);
+      out += `\n${part.text}\n`;
+      cutChanges += part.cut;
+    } else {
+      leftOut++;
+      cutChanges += s.blocks.length;
+    }
   }
-  if (included < sections.length) {
-    out += `\n> [!NOTE]\n> Cut to fit GitHub's ${limit.toLocaleString('en-US')}-character comment limit: ${sections.length - included} of ${sections.length} account sections are not shown. Run \`statusform plan\` for the whole plan.\n`;
+  if (cutChanges > 0 || leftOut > 0) {
+    out += `\n> [!NOTE]\n> Cut to fit GitHub's ${limit.toLocaleString('en-US')}-character comment limit: ${cutChanges} change${cutChanges === 1 ? '' : 's'}${leftOut > 0 ? ` (and ${leftOut} whole account section${leftOut === 1 ? '' : 's'})` : ''} not shown. Run \`statusform plan\` for the whole plan.\n`;
   }
   return out;
 }

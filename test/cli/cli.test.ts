@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PD_ACCOUNT, world, type World } from '../e2e/fixtures.js';
@@ -53,11 +53,29 @@ describe('the command line', () => {
     expect(w.sandbox.simulators.propertydeck.store.statuses.size).toBe(1);
   });
 
+  it('in GitHub Actions, annotates config problems and writes the plan to the step summary', async () => {
+    const dir = tree({ 'statusform.yaml': 'version: 1\naccounts:\n  x: { vendor: thalamus, token: t, status_variants: [{ id: a, label: A, maps_to: nope }] }\n' });
+    const summary = join(dir, 'summary.md');
+    writeFileSync(summary, '');
+    const env = { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary };
+    const bad = await cli(['validate'], { cwd: dir, env });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/^::error file=statusform\.yaml,line=3,col=\d+,title=statusform::x\.status_variants\["a"\]: unknown category "nope"/m);
+    expect(readFileSync(summary, 'utf8')).toContain('### statusform: 1 problem in the configuration');
+
+    w = await world(PD_ACCOUNT('      - { label: A, type: contact, maps_to: open }\n', '    rate_limit: { requests: 100, seconds: 1 }\n'), { rateLimits: { propertydeck: false } });
+    const gh = join(w.dir, 'summary.md');
+    writeFileSync(gh, '');
+    const r = await cli(['plan'], { cwd: w.dir, env: { ...w.env, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: gh } });
+    expect(r.code).toBe(0);
+    expect(readFileSync(gh, 'utf8')).toContain('<!-- statusform-plan -->\n### statusform plan: 1 to create');
+  });
+
   it('writes the plan to --out as JSON while printing the text plan', async () => {
     w = await world(PD_ACCOUNT('      - { label: A, type: contact, maps_to: open }\n', '    rate_limit: { requests: 100, seconds: 1 }\n'), { rateLimits: { propertydeck: false } });
     const r = await w.run('plan', '--out', 'plan.json');
     expect(r.stdout).toContain('+ estate.statuses["contact:A"]');
-    const saved = JSON.parse((await import('node:fs')).readFileSync(join(w.dir, 'plan.json'), 'utf8'));
+    const saved = JSON.parse(readFileSync(join(w.dir, 'plan.json'), 'utf8'));
     expect(saved.actions).toHaveLength(1);
   });
 });

@@ -10,7 +10,7 @@ import { renderApplyText, renderPlanText } from '../../render/text.js';
 import { acquireLock } from '../../state/lock.js';
 import { readState } from '../../state/state-file.js';
 import { loadOrThrow } from '../context.js';
-import { colors, confirm, progress, write, type Io } from '../io.js';
+import { appendStepSummary, colors, confirm, progress, write, type Io } from '../io.js';
 
 export interface ApplyCommandOptions {
   config?: string;
@@ -81,6 +81,7 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<n
     }
     if (total === 0) return 0; // the plan already said "No changes"; adoptions were recorded
     write(io.stdout, renderApplyText(result, c));
+    appendStepSummary(io, `### statusform apply\n\n\`\`\`\n${renderApplyText(result)}\`\`\`\n`);
     return result.failed + result.skipped > 0 ? 1 : 0;
   } finally {
     release();

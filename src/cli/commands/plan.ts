@@ -10,7 +10,7 @@ import { renderPlanMarkdown } from '../../render/markdown.js';
 import { renderPlanText } from '../../render/text.js';
 import { readState } from '../../state/state-file.js';
 import { loadOrThrow } from '../context.js';
-import { colors, progress, write, type Io } from '../io.js';
+import { appendStepSummary, colors, progress, write, type Io } from '../io.js';
 
 export type PlanFormat = 'text' | 'markdown' | 'json';
 
@@ -56,6 +56,7 @@ export async function planCommand(io: Io, opts: PlanCommandOptions): Promise<num
     await closeDefaultAgent();
   }
   write(io.stdout, renderPlan(plan, format, io));
+  appendStepSummary(io, renderPlanMarkdown(plan));
   if (opts.out) {
     const path = resolve(io.cwd, opts.out);
     writeFileSync(path, `${JSON.stringify(plan, null, 2)}\n`);

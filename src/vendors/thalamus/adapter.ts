@@ -62,7 +62,8 @@ export const thalamus: VendorAdapter = {
     const variants = (settings['status_variants'] ?? []) as VariantConfig[];
     return variants.map((v, i) => {
       const mapped = enumValue(v.maps_to);
-      if (!(THALAMUS_CATEGORIES as readonly string[]).includes(mapped)) {
+      // An unknown category is reported once, by the generic check; this one is for a config category Thalamus lacks.
+      if (ctx.categories.includes(mapped) && !(THALAMUS_CATEGORIES as readonly string[]).includes(mapped)) {
         ctx.problem(['status_variants', i, 'maps_to'], `Thalamus maps variants to one of ${THALAMUS_CATEGORIES.join(', ')}; "${v.maps_to}" is not one of them`);
       }
       const fields: Fields = { label: label(v.label), mapped_status: mapped };

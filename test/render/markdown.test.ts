@@ -1,0 +1,88 @@
+// The PR comment, rendered by a real GFM renderer (marked) and checked for structure and size.
+
+import { marked } from 'marked';
+import { describe, expect, it } from 'vitest';
+import { PLAN_FORMAT_VERSION, summarise, type Plan, type PlanAction } from '../../src/engine/plan.js';
+import { COMMENT_MARKER, GITHUB_COMMENT_LIMIT, renderPlanMarkdown } from '../../src/render/markdown.js';
+import { annotations, problemsSummary } from '../../src/render/github.js';
+
+function action(i: number, kind: PlanAction['action'] = 'create', account = 'estate'): PlanAction {
+  const key = `property:Status ${i} ${'x'.repeat(40)}`;
+  return {
+    address: `${account}.statuses[${JSON.stringify(key)}]`,
+    account,
+    collection: 'statuses',
+    key,
+    action: kind,
+    id: kind === 'create' ? null : `u${i}`,
+    before: kind === 'create' ? null : { type: 'property', label: `Old ${i}` },
+    after: kind === 'delete' ? null : { type: 'property', label: `Status ${i}` },
+    changes: [],
+    depends_on: [],
+    destructive: kind === 'delete' || kind === 'deactivate',
+    reason: i % 7 === 0 ? 'drift' : 'config',
+    phase: kind === 'create' ? 1 : 3,
+  };
+}
+
+function plan(actions: PlanAction[], accounts = ['estate']): Plan {
+  return {
+    format_version: PLAN_FORMAT_VERSION,
+    config_digest: 'sha256:x',
+    state: { lineage: 'l', serial: 1 },
+    options: { accounts: [], refresh_all: false },
+    accounts: accounts.map((name) => ({ name, vendor: 'propertydeck', collection: 'statuses', read: 'list', live_digest: 'sha256:y', adopt: [], forget: [], owned: 0, safety: { max_update_percent: 30, max_delete_percent: 30, min_owned: 10 } })),
+    actions,
+    notes: [{ address: 'estate.statuses["contact:Archived"]', kind: 'unmanaged', message: 'exists at the vendor but is not managed by statusform; left untouched' }],
+    errors: [],
+    rules: [],
+    thresholds: [],
+    summary: summarise(actions),
+  };
+}
+
+describe('the markdown PR comment', () => {
+  it('renders as GFM with the marker, the summary first, destructive changes on top and details per account', () => {
+    const md = renderPlanMarkdown(plan([action(1), action(2, 'delete'), action(3, 'create', 'other')], ['estate', 'other']));
+    expect(md.split('\n')[0]).toBe(COMMENT_MARKER);
+    const html = marked.parse(md, { gfm: true, async: false });
+    expect(html).toMatch(/^<!-- statusform-plan -->\s*<h3>statusform plan: 2 to create, 0 to update, 0 to deactivate, 1 to delete, 0 ticket transitions\.<\/h3>/);
+    const warning = html.indexOf('will be <strong>deleted</strong>');
+    expect(warning).toBeGreaterThan(0);
+    expect(warning).toBeLessThan(html.indexOf('<details>'));
+    expect(html.match(/<details>/g)).toHaveLength(2);
+    expect(html).toContain('<code class="language-diff">');
+    expect(html).toContain('<summary><b>other</b> (propertydeck): 1 create</summary>');
+  });
+
+  it('never exceeds the 65,536-character limit, and says how much it cut', () => {
+    const many = Array.from({ length: 3000 }, (_, i) => action(i));
+    const md = renderPlanMarkdown(plan(many));
+    expect(md.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
+    const cut = /Cut to fit GitHub's 65,536-character comment limit: (\d+) changes not shown/.exec(md);
+    expect(cut).not.toBeNull();
+    const shown = (md.match(/^[+~-] estate\.statuses/gm) ?? []).length;
+    expect(shown + Number(cut![1])).toBe(3000);
+    // Still valid markdown: the code fence is closed before the details end.
+    const html = marked.parse(md, { gfm: true, async: false });
+    expect(html).toContain('</code></pre>');
+  });
+
+  it('keeps a label with backticks from breaking out of the diff block', () => {
+    const a = action(1);
+    a.after = { type: 'property', label: 'evil ``` label' };
+    const html = marked.parse(renderPlanMarkdown(plan([a])), { gfm: true, async: false });
+    expect(html.match(/<pre>/g)).toHaveLength(1);
+  });
+});
+
+describe('GitHub Actions annotations', () => {
+  it('escapes workflow-command data and properties, and stops at 10 with a count of the rest', () => {
+    const problems = Array.from({ length: 12 }, (_, i) => ({ position: { file: 'conf,ig:/a.yaml', line: i + 1, col: 3 }, message: `100% wrong\non line ${i + 1}` }));
+    const lines = annotations(problems);
+    expect(lines).toHaveLength(11);
+    expect(lines[0]).toBe('::error file=conf%2Cig%3A/a.yaml,line=1,col=3,title=statusform::100%25 wrong%0Aon line 1');
+    expect(lines[10]).toBe('::error title=statusform::2 more problems in the configuration; see the job summary');
+    expect(problemsSummary(problems)).toContain('| `conf,ig:/a.yaml:12:3` | 100% wrong on line 12 |');
+  });
+});
