@@ -23,7 +23,8 @@ Commands:
   plan      [-c PATH] [--account NAME]… [--out FILE] [--format text|markdown|json]
             [--detailed-exitcode] [--refresh-all] [--verbose]
   apply     [-c PATH] [PLANFILE] [--account NAME]… [--auto-approve] [--allow-destroy] [--allow-bulk]
-            [--parallelism N] [--refresh-all] [--verbose]
+            [--parallelism N] [--lock-timeout SECONDS] [--refresh-all] [--verbose]
+  import    --account NAME [-c PATH] [--out FILE]       live statuses → YAML, adopted into the state
   mappings  [-c PATH] [--format text|markdown]          the category × account matrix
   sandbox   [--port N]                                  run the vendor simulators on 127.0.0.1
   unlock    [-c PATH]                                   remove a lock left by a killed apply
@@ -47,6 +48,7 @@ const options = {
   'allow-destroy': { type: 'boolean' },
   'allow-bulk': { type: 'boolean' },
   parallelism: { type: 'string' },
+  'lock-timeout': { type: 'string' },
   port: { type: 'string' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -56,8 +58,9 @@ const options = {
 const ALLOWED: Record<string, (keyof typeof options)[]> = {
   validate: ['config'],
   plan: ['config', 'account', 'out', 'format', 'detailed-exitcode', 'refresh-all', 'verbose'],
-  apply: ['config', 'account', 'auto-approve', 'allow-destroy', 'allow-bulk', 'parallelism', 'refresh-all', 'verbose'],
+  apply: ['config', 'account', 'auto-approve', 'allow-destroy', 'allow-bulk', 'parallelism', 'lock-timeout', 'refresh-all', 'verbose'],
   mappings: ['config', 'format'],
+  import: ['config', 'account', 'out'],
   sandbox: ['port'],
   unlock: ['config'],
 };
@@ -132,9 +135,13 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
         allowDestroy: v['allow-destroy'] ?? false,
         allowBulk: v['allow-bulk'] ?? false,
         parallelism: positiveInt('parallelism', v.parallelism) ?? 4,
+        lockTimeoutSeconds: positiveInt('lock-timeout', v['lock-timeout']) ?? 0,
         refreshAll: v['refresh-all'] ?? false,
         verbose: v.verbose ?? false,
       });
+    case 'import':
+      if ((v.account ?? []).length !== 1) throw new UsageError('import takes exactly one --account NAME');
+      return (await import('./commands/import.js')).importCommand(io, { config, account: v.account![0]!, ...(v.out ? { out: v.out } : {}) });
     case 'mappings':
       return (await import('./commands/mappings.js')).mappingsCommand(io, { config, ...(v.format ? { format: v.format } : {}) });
     case 'sandbox':

@@ -83,3 +83,16 @@ export function breakLock(statePath: string): LockInfo | undefined {
   }
   return info;
 }
+
+/** Like acquireLock, but waits up to `timeoutMs` for another run to release the lock before refusing. */
+export async function acquireLockWaiting(statePath: string, command: string, timeoutMs: number, pollMs = 200): Promise<() => void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return acquireLock(statePath, command);
+    } catch (err) {
+      if (!(err instanceof RefusedError) || Date.now() >= deadline) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(pollMs, Math.max(0, deadline - Date.now()))));
+    }
+  }
+}

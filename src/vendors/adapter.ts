@@ -202,6 +202,14 @@ export interface VendorAdapter {
    * themselves (ticket vendors map their statuses through `mappings`). Used by `statusform mappings`.
    */
   mappingEntries?(settings: Readonly<Record<string, unknown>>): { value: string; category: string }[];
+  /**
+   * For `statusform import`: one live item as a config item (snake_case, as the user would
+   * write it), with a note when a field had to be guessed (e.g. a category the API lacks).
+   * Absent when the vendor cannot be imported from; `importRefusal` then says why.
+   */
+  importItem?(live: LiveItem, categories: readonly string[]): { item: Record<string, unknown>; note?: string };
+  /** Why this vendor cannot be imported from, and what to do instead. */
+  importRefusal?: string;
   /** Whether two keys likely name the same thing (for the plan's "possible rename" note). */
   similarKeys?(a: string, b: string): boolean;
   /** Opens a session for one account. Makes no request until a method is called. */

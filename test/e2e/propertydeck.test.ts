@@ -84,6 +84,17 @@ describe('Property Deck, end to end', () => {
     expect(writes(w)).toEqual([]);
   });
 
+  it('waits for the lock with --lock-timeout, then applies once the other run is done', async () => {
+    w = await world(PD_ACCOUNT(status('A'), FAST), FAST_SIM);
+    const release = acquireLock(join(w.dir, 'statusform.state.json'), 'statusform apply (another run)');
+    setTimeout(release, 300);
+    const started = Date.now();
+    const r = await w.run('apply', '--auto-approve', '--lock-timeout', '5');
+    expect(r.code).toBe(0);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(w.sandbox.simulators.propertydeck.store.statuses.size).toBe(1);
+  });
+
   it('applies what is independent when one change fails, and a re-plan shows just what is left', async () => {
     // An unmanaged "taken" exists; the vendor compares labels case-insensitively, so creating "Taken" is refused.
     w = await world(PD_ACCOUNT(status('Taken') + status('Fresh'), FAST), { ...FAST_SIM, seeds: { propertydeck: { statuses: [{ label: 'taken', type: 'property' }] } } });

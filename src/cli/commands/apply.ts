@@ -7,7 +7,7 @@ import { checkGuards } from '../../engine/safety.js';
 import { readSavedPlan, staleAgainst, staleBeforeRead } from '../../engine/saved-plan.js';
 import { resolve } from 'node:path';
 import { renderApplyText, renderPlanText } from '../../render/text.js';
-import { acquireLock } from '../../state/lock.js';
+import { acquireLockWaiting } from '../../state/lock.js';
 import { readState } from '../../state/state-file.js';
 import { loadOrThrow } from '../context.js';
 import { appendStepSummary, colors, confirm, progress, write, type Io } from '../io.js';
@@ -21,6 +21,8 @@ export interface ApplyCommandOptions {
   allowDestroy?: boolean;
   allowBulk?: boolean;
   parallelism?: number;
+  /** Wait this long for another apply to release the state lock before refusing. */
+  lockTimeoutSeconds?: number;
   refreshAll?: boolean;
   verbose?: boolean;
   run?: RunOptions;
@@ -34,7 +36,7 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<n
   const config = loadOrThrow(io, opts.config);
   const c = colors(io);
   const saved = opts.planFile ? readSavedPlan(resolve(io.cwd, opts.planFile)) : undefined;
-  const release = acquireLock(config.statePath, 'statusform apply');
+  const release = await acquireLockWaiting(config.statePath, 'statusform apply', (opts.lockTimeoutSeconds ?? 0) * 1000);
   try {
     const state = readState(config.statePath);
     if (saved) refuseIfStale(staleBeforeRead(saved, config, state));

@@ -112,6 +112,14 @@ export const propertydeck: VendorAdapter = {
     }));
   },
 
+  importItem(live, categories) {
+    const fallback = categories.includes('open') ? 'open' : categories[0]!;
+    return {
+      item: { label: live.fields['label'], type: live.fields['type'], maps_to: fallback },
+      note: 'maps_to is a guess: Property Deck keeps no category for a status',
+    };
+  },
+
   similarKeys(a: string, b: string): boolean {
     return splitKey(a).label.toLowerCase() === splitKey(b).label.toLowerCase();
   },

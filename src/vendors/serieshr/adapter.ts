@@ -14,6 +14,7 @@ export const serieshr: VendorAdapter = {
   capabilities: TICKET_CAPABILITIES,
   defaultBaseUrl: 'https://api.series.hr',
   defaultRateLimit: { requests: 25, seconds: 1 },
+  importRefusal: 'tickets are not imported: declare the tickets to manage, or select them with rules.',
   secretFields: ['api_key'],
   accountSchema: {
     required: ['api_key', 'staff_user_id', 'mappings', 'tickets'],

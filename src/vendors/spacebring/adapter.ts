@@ -22,6 +22,7 @@ export const spacebring: VendorAdapter = {
   capabilities: TICKET_CAPABILITIES,
   defaultBaseUrl: 'https://api.spacebring.com',
   defaultRateLimit: { requests: 10, seconds: 1 },
+  importRefusal: 'tickets are not imported: declare the tickets to manage, or select them with rules.',
   secretFields: ['client_secret', 'token'],
   accountSchema: {
     required: ['mappings', 'tickets'],

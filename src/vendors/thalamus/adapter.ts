@@ -46,6 +46,9 @@ export const thalamus: VendorAdapter = {
   // Not documented (vendor-docs §1): an assumed, polite default; override with rate_limit.
   defaultRateLimit: { requests: 10, seconds: 1 },
   secretFields: ['token'],
+  importRefusal:
+    'Thalamus has no read API, so statusform cannot see which variants exist. Declare the variants you have in the config: ' +
+    'the first apply upserts them by id, which updates an existing variant rather than duplicating it.',
   accountSchema: {
     required: ['token', 'status_variants'],
     properties: {

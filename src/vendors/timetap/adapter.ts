@@ -34,6 +34,20 @@ const statusSchema = {
 const statusTypeMatchesSchema: SameKeys<typeof statusSchema, StatusConfig> = true;
 void statusTypeMatchesSchema;
 
+/** A first guess of the category for `statusform import`, from the appointment status. */
+const CATEGORY_GUESS: Record<string, string> = {
+  PENDING: 'pending',
+  PENDING_CONFIRMATION: 'pending',
+  PENDING_WAITLIST: 'pending',
+  OPEN: 'open',
+  READ_ONLY: 'hold',
+  READ_ONLY_FREE: 'hold',
+  COMPLETED: 'solved',
+  NO_SHOW: 'closed',
+  CANCELLED: 'closed',
+  DELETED: 'closed',
+};
+
 function toFields(row: StatusRow): Fields {
   return { status: row.status, sort_order: row.sortOrder, user_selectable: row.userSelectable };
 }
@@ -106,6 +120,16 @@ export const timetap: VendorAdapter = {
       business_id: { type: 'integer', minimum: 1 },
       statuses: { type: 'array', items: statusSchema },
     },
+  },
+
+  importItem(live, categories) {
+    const status = String(live.fields['status']);
+    const guess = CATEGORY_GUESS[status];
+    const mapsTo = guess && categories.includes(guess) ? guess : categories[0]!;
+    return {
+      item: { sub_status: live.key, status, sort_order: live.fields['sort_order'], user_selectable: live.fields['user_selectable'], maps_to: mapsTo },
+      note: `maps_to is a guess from status ${status}: TimeTap keeps no category`,
+    };
   },
 
   desiredItems(settings, ctx: DesiredContext): DesiredItem[] {

@@ -1,0 +1,70 @@
+// `statusform import --account NAME`: the account's live statuses as YAML (with the schema
+// modeline and comments), adopted into the state file, so a plan right after is empty.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { SCHEMA_ID } from '../../config/schema.js';
+import { Document, parse } from 'yaml';
+import { UsageError } from '../../errors.js';
+import { closeDefaultAgent } from '../../http/client.js';
+import { openSessions, selectAccounts } from '../../engine/manager.js';
+import { liveDigest } from '../../engine/diff.js';
+import { newStats } from '../../http/client.js';
+import { acquireLock } from '../../state/lock.js';
+import { StateRecorder } from '../../state/recorder.js';
+import { readState } from '../../state/state-file.js';
+import { adapterFor } from '../../vendors/registry.js';
+import { loadOrThrow } from '../context.js';
+import { write, type Io } from '../io.js';
+
+export async function importCommand(io: Io, opts: { config?: string; account?: string; out?: string }): Promise<number> {
+  if (!opts.account) throw new UsageError('import needs --account NAME');
+  const config = loadOrThrow(io, opts.config);
+  const [account] = selectAccounts(config, [opts.account]);
+  const adapter = adapterFor(account!.vendor)!;
+  if (!adapter.importItem) throw new UsageError(`cannot import ${account!.name} (${adapter.vendor}): ${adapter.importRefusal ?? 'this vendor cannot be read as a list'}`);
+
+  const release = acquireLock(config.statePath, 'statusform import');
+  try {
+    const state = readState(config.statePath);
+    const session = openSessions(config, [account!], {}, newStats()).get(account!.name)!;
+    const live = await session.read([], state.accounts[account!.name]?.items ?? {});
+    const items = live.items.filter((l) => l.active && !l.readOnly).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const skippedShared = live.items.filter((l) => l.readOnly).length;
+
+    // The account as written in its file (credentials still ${…}), with the live items as its collection.
+    const sourceText = readFileSync(resolve(io.cwd, account!.position.file), 'utf8');
+    const source = parse(sourceText) as { accounts: Record<string, Record<string, unknown>> };
+    // Keep the source file's schema modeline (its path is relative to the config's folder), or point at the published schema.
+    const modeline = /^#\s*(yaml-language-server: \$schema=\S+)/.exec(sourceText)?.[1] ?? `yaml-language-server: $schema=${SCHEMA_ID}`;
+    const imported = items.map((l) => adapter.importItem!(l, config.categories));
+    const accountYaml = { ...source.accounts[account!.name], [adapter.collection]: imported.map((i) => i.item) };
+    const doc = new Document({ version: 1, accounts: { [account!.name]: accountYaml } });
+    const notes = [...new Set(imported.flatMap((i) => (i.note ? [i.note] : [])))];
+    doc.commentBefore = [
+      ` ${modeline}`,
+      ` Imported by statusform from ${account!.name} (${adapter.vendor}) on ${new Date().toISOString().slice(0, 10)}: ${items.length} item${items.length === 1 ? '' : 's'}, now owned by statusform.`,
+      ...notes.map((n) => ` Review: ${n}.`),
+      ...(skippedShared > 0 ? [` ${skippedShared} shared default${skippedShared === 1 ? ' is' : 's are'} not imported: declaring one creates the business's own copy.`] : []),
+    ].join('\n');
+    const text = doc.toString({ lineWidth: 0 });
+
+    const recorder = new StateRecorder(state, config.statePath, () => account!.vendor);
+    recorder.reconcile(
+      { name: account!.name, vendor: adapter.vendor, collection: adapter.collection, read: adapter.capabilities.read, live_digest: liveDigest(items), adopt: items.map((l) => ({ key: l.key, id: l.id, fields: l.fields })), forget: [], owned: 0, safety: account!.safety },
+      () => undefined,
+    );
+    await recorder.flush();
+
+    if (opts.out) {
+      writeFileSync(resolve(io.cwd, opts.out), text);
+      write(io.stderr, `Imported ${items.length} item${items.length === 1 ? '' : 's'} of ${account!.name} into ${opts.out} and the state file. Review it, replace the account in your config with it, then run statusform plan.`);
+    } else {
+      write(io.stdout, text);
+    }
+    return 0;
+  } finally {
+    release();
+    await closeDefaultAgent();
+  }
+}

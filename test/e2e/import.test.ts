@@ -1,0 +1,51 @@
+// import: adopt an account that already has statuses; the plan right after is empty.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cli } from '../helpers.js';
+import { world, type World } from './fixtures.js';
+
+let w: World | undefined;
+afterEach(async () => {
+  await w?.close();
+  w = undefined;
+});
+
+const estate = `# yaml-language-server: $schema=../schemas/statusform.schema.json
+version: 1
+accounts:
+  estate:
+    vendor: propertydeck
+    base_url: \${PROPERTYDECK_URL}
+    token: \${PROPERTYDECK_TOKEN}
+    rate_limit: { requests: 100, seconds: 1 }
+    statuses: []
+`;
+
+describe('statusform import', () => {
+  it('writes the live statuses as YAML with the modeline and review notes, adopts them, and the next plan is empty', async () => {
+    const seed = { statuses: [{ label: 'For Sale', type: 'property' as const }, { label: 'Hot Lead', type: 'contact' as const }] };
+    w = await world('version: 1\naccounts: {}\n', { seeds: { propertydeck: seed }, rateLimits: { propertydeck: false } }, { 'conf/estate.yaml': estate });
+    const cfg = join(w.dir, 'conf');
+    const r = await cli(['import', '--account', 'estate', '-c', 'conf', '--out', 'conf/estate.yaml'], { cwd: w.dir, env: w.env });
+    expect(r.code).toBe(0);
+    const text = readFileSync(join(cfg, 'estate.yaml'), 'utf8');
+    expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=../schemas/statusform.schema.json');
+    expect(text).toContain('# Review: maps_to is a guess');
+    expect(text).toContain('token: ${PROPERTYDECK_TOKEN}');
+    expect(text).toMatch(/- label: For Sale\n\s+type: property\n\s+maps_to: open/);
+    expect(JSON.parse(readFileSync(join(cfg, 'statusform.state.json'), 'utf8')).accounts.estate.items).toHaveProperty(['property:For Sale']);
+
+    const plan = await cli(['plan', '-c', 'conf', '--detailed-exitcode'], { cwd: w.dir, env: w.env });
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).not.toContain('unmanaged');
+  });
+
+  it('explains why Thalamus cannot be imported', async () => {
+    w = await world('version: 1\naccounts:\n  nerds: { vendor: thalamus, base_url: "${THALAMUS_URL}", token: "${THALAMUS_TOKEN}", status_variants: [] }\n');
+    const r = await w.run('import', '--account', 'nerds');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Thalamus has no read API');
+  });
+});
