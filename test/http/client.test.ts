@@ -120,6 +120,30 @@ describe('HTTP client', () => {
     expect((await c.request({ method: 'GET', path: '/', address: 'x' })).body).toEqual({ ok: 1 });
   });
 
+  it('never follows a redirect, so credentials never reach another host', async () => {
+    const { createServer: create } = await import('node:http');
+    let reachedOther = 0;
+    const other = create((_q, res) => {
+      reachedOther++;
+      res.end('{}');
+    });
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+    const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}/steal`;
+    try {
+      const url = await serve((_q, res) => {
+        res.writeHead(302, { location: otherUrl });
+        res.end();
+      });
+      const c = new HttpClient({ baseUrl: url, ...fast, headers: { authorization: 'Bearer do-not-leak-0001' } });
+      const err = (await c.request({ method: 'GET', path: '/x', address: 'acc.statuses' }).catch((e: unknown) => e)) as VendorError;
+      expect(err).toBeInstanceOf(VendorError);
+      expect(err.status).toBe(302);
+      expect(reachedOther).toBe(0);
+    } finally {
+      await new Promise((r) => other.close(r));
+    }
+  });
+
   it('refuses plain http except to loopback, and links to another origin', async () => {
     expect(() => new HttpClient({ baseUrl: 'http://example.com', ...fast })).toThrow(/not https/);
     const c = new HttpClient({ baseUrl: 'https://api.example.com', ...fast });

@@ -10,7 +10,7 @@ import { applyPlan, makePlan } from '../../src/engine/manager.js';
 import { closeDefaultAgent } from '../../src/http/client.js';
 import { sandboxEnv } from '../../src/sandbox/demo-data.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import type { FaultOptions } from '../../src/sandbox/server.js';
+import type { FaultOptions, RecordedRequest } from '../../src/sandbox/server.js';
 import { readState } from '../../src/state/state-file.js';
 import { THALAMUS_SANDBOX_TOKEN } from '../../src/sandbox/tokens.js';
 import { tempDir } from '../helpers.js';
@@ -54,7 +54,7 @@ async function converge(yaml: string, seed: number): Promise<number> {
   return applies;
 }
 
-const faulted = (s: Sandbox) => Object.values(s.simulators).flatMap((sim) => sim.requests.filter((r) => r.faulted).map((r) => r.faulted));
+const faulted = (s: Sandbox) => Object.values(s.simulators).flatMap((sim: { requests: RecordedRequest[] }) => sim.requests.filter((r) => r.faulted).map((r) => r.faulted));
 
 describe('apply under injected faults', () => {
   it('Thalamus: upserts retried safely, nothing duplicated', async () => {

@@ -1,0 +1,76 @@
+// SIGKILL at random points of an apply: the state file is never corrupt, the lock left behind
+// is taken over, and the next apply converges with no duplicate.
+
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sandboxEnv } from '../../src/sandbox/demo-data.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { readState } from '../../src/state/state-file.js';
+import { lockPath } from '../../src/state/lock.js';
+import { cli, tempDir } from '../helpers.js';
+
+const bin = new URL('../../bin/statusform.js', import.meta.url).pathname;
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox({ rateLimits: { propertydeck: false, timetap: false } });
+  // Slow answers keep the apply in flight long enough to be killed in the middle.
+  sandbox.simulators.propertydeck.faults = { latencyMs: 15 };
+  sandbox.simulators.timetap.faults = { latencyMs: 15 };
+});
+afterAll(async () => sandbox.close());
+
+function killedApply(dir: string, env: NodeJS.ProcessEnv, afterMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, 'apply', '--auto-approve', '--parallelism', '3'], { cwd: dir, env: { PATH: process.env['PATH'], ...env }, stdio: 'ignore' });
+    const timer = setTimeout(() => child.kill('SIGKILL'), afterMs);
+    child.on('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+describe('apply killed with SIGKILL', () => {
+  it('never leaves a corrupt state file, recovers the lock, and converges with no duplicate', async () => {
+    const dir = tempDir('statusform-crash-');
+    const statuses = Array.from({ length: 30 }, (_, i) => `      - { label: "C ${i}", type: contact, maps_to: open }\n`).join('');
+    const subs = Array.from({ length: 20 }, (_, i) => `      - { sub_status: S${i}, status: OPEN, sort_order: ${i}, maps_to: open }\n`).join('');
+    writeFileSync(
+      join(dir, 'statusform.yaml'),
+      `version: 1
+accounts:
+  estate:
+    vendor: propertydeck
+    base_url: \${PROPERTYDECK_URL}
+    token: \${PROPERTYDECK_TOKEN}
+    rate_limit: { requests: 1000, seconds: 1 }
+    statuses:
+${statuses}  salon:
+    vendor: timetap
+    base_url: \${TIMETAP_URL}
+    api_key: \${TIMETAP_API_KEY}
+    private_key: \${TIMETAP_PRIVATE_KEY}
+    business_id: \${TIMETAP_BUSINESS_ID}
+    rate_limit: { requests: 1000, seconds: 1 }
+    statuses:
+${subs}`,
+    );
+    const env = sandboxEnv(sandbox.simulators);
+    const statePath = join(dir, 'statusform.state.json');
+    let lockSeen = false;
+    for (const afterMs of [250, 400, 550, 700, 900]) {
+      await killedApply(dir, env, afterMs);
+      if (existsSync(statePath)) expect(() => readState(statePath)).not.toThrow();
+      lockSeen ||= existsSync(lockPath(statePath));
+    }
+    expect(lockSeen).toBe(true); // a kill left a lock behind at least once
+    const finish = await cli(['apply', '--auto-approve'], { cwd: dir, env });
+    expect(finish.code, finish.stderr).toBe(0);
+    expect((await cli(['plan', '--detailed-exitcode'], { cwd: dir, env })).code).toBe(0);
+    expect([...sandbox.simulators.propertydeck.store.creates.values()]).toEqual(Array(30).fill(1));
+    expect([...sandbox.simulators.timetap.store.creates.values()]).toEqual(Array(20).fill(1));
+    expect(JSON.parse(readFileSync(statePath, 'utf8')).serial).toBeGreaterThan(0);
+  });
+});
