@@ -2,7 +2,8 @@
 // read API) and the state file's record of ownership → the actions and notes of one account.
 // Pure: no I/O, no clock. Decides only from the adapter's declared capabilities.
 
-import { digest } from '../digest.js';
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../digest.js';
 import type { AccountConfig, Capabilities, DesiredItem, FieldValue, Fields, LiveItem, LiveRead, StateItem, VendorAdapter } from '../vendors/adapter.js';
 import { address, phaseOf, type AccountPlan, type FieldChange, type PlanAction, type PlanNote } from './plan.js';
 
@@ -243,7 +244,9 @@ function stageUniqueUpdates(actions: PlanAction[], live: readonly LiveItem[], de
   }
 }
 
-/** Digest of live state, order-independent. */
+/** Digest of live state, order-independent; hashed item by item so a large account costs no giant string. */
 export function liveDigest(items: readonly LiveItem[]): string {
-  return digest([...items].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)));
+  const hash = createHash('sha256');
+  for (const item of [...items].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) hash.update(canonicalJson(item)).update('\n');
+  return `sha256:${hash.digest('hex')}`;
 }

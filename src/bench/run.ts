@@ -1,0 +1,270 @@
+// `npm run bench`: statusform against the simulators (20 ms injected latency), each figure
+// beside the vendor's limit (the floor) and a Terraform-provider-style baseline measured in the
+// same run. Prints a table and saves bench-results/bench.json.
+
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../config/load.js';
+import { diffAccount } from '../engine/diff.js';
+import { applyPlan, makePlan } from '../engine/manager.js';
+import { PLAN_FORMAT_VERSION, summarise, type Plan } from '../engine/plan.js';
+import { closeDefaultAgent, newStats } from '../http/client.js';
+import { renderPlanMarkdown } from '../render/markdown.js';
+import { renderPlanText } from '../render/text.js';
+import { sandboxEnv } from '../sandbox/demo-data.js';
+import { startSandbox } from '../sandbox/index.js';
+import { emptyState, readState } from '../state/state-file.js';
+import type { AccountConfig, LiveItem } from '../vendors/adapter.js';
+import { propertydeck } from '../vendors/propertydeck/adapter.js';
+import { PROPERTYDECK_SANDBOX_TOKEN, startPropertyDeckSimulator } from '../vendors/propertydeck/simulator.js';
+import { SERIESHR_SANDBOX_API_KEY } from '../vendors/serieshr/simulator.js';
+import { runBaseline } from './baseline.js';
+import { tmpdir } from 'node:os';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const LATENCY = 20;
+
+interface Row {
+  name: string;
+  figure: string;
+  floor: string;
+  baseline: string;
+  target: string;
+  met: boolean;
+}
+const rows: Row[] = [];
+const results: Record<string, unknown> = {};
+
+function dir(files: Record<string, string>): string {
+  const d = mkdtempSync(join(tmpdir(), 'statusform-bench-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(d, name), text);
+  return d;
+}
+
+/** 5 Property Deck accounts × 2,000 statuses: requests made vs one list call per page of 100. */
+async function planLarge(): Promise<void> {
+  const perAccount = 2000;
+  const accounts = 5;
+  const limit = { requests: 100, seconds: 1 }; // 60/min scaled up so the baseline finishes; the ratio is what counts
+  const sims = await Promise.all(
+    Array.from({ length: accounts }, (_, i) =>
+      startPropertyDeckSimulator({
+        rateLimit: { limit: limit.requests, windowMs: limit.seconds * 1000 },
+        faults: { latencyMs: LATENCY },
+        seed: { statuses: Array.from({ length: perAccount }, (_, j) => ({ label: `A${i} status ${j}`, type: 'contact' as const })) },
+      }),
+    ),
+  );
+  try {
+    const yaml =
+      'version: 1\naccounts:\n' +
+      sims
+        .map(
+          (s, i) =>
+            `  pd${i}:\n    vendor: propertydeck\n    base_url: ${s.url}\n    token: \${PD_TOKEN}\n    rate_limit: { requests: ${limit.requests}, seconds: ${limit.seconds} }\n    statuses:\n` +
+            Array.from({ length: perAccount }, (_, j) => `      - { label: "A${i} status ${j}", type: contact, maps_to: open }\n`).join(''),
+        )
+        .join('');
+    const d = dir({ 'statusform.yaml': yaml });
+    const config = loadConfig('.', { cwd: d, env: { PD_TOKEN: PROPERTYDECK_SANDBOX_TOKEN } }).config!;
+    const stats = newStats();
+    const t0 = performance.now();
+    const planned = await makePlan(config, emptyState(), { stats });
+    const ms = performance.now() - t0;
+    await closeDefaultAgent();
+    const minimum = accounts * Math.ceil(perAccount / 100);
+    const floorMs = ((Math.ceil(perAccount / 100) - 1) / limit.requests) * 1000 + LATENCY;
+    // Baseline: one GET per item (the provider knows each uuid from its state), 10 at a time, per account in parallel.
+    const base = await Promise.all(
+      sims.map((s) => {
+        const items = [...s.store.statuses.keys()].map((uuid) => [{ method: 'GET' as const, path: `/statuses/${uuid}` }]);
+        return runBaseline(s.url, { authorization: `Bearer ${PROPERTYDECK_SANDBOX_TOKEN}` }, items);
+      }),
+    );
+    const baseRequests = base.reduce((n, b) => n + b.requests, 0);
+    const baseMs = Math.max(...base.map((b) => b.ms));
+    results['plan_5x2000'] = { requests: stats.requests, minimum, ms: Math.round(ms), floor_ms: Math.round(floorMs), baseline: { requests: baseRequests, ms: Math.round(baseMs), rate_limited: base.reduce((n, b) => n + b.rateLimited, 0) }, actions: planned.plan.actions.length };
+    rows.push({
+      name: `plan, ${accounts} accounts × ${perAccount} statuses (limit ${limit.requests}/s)`,
+      figure: `${stats.requests} requests (${(stats.requests / minimum).toFixed(2)} × min), ${(ms / 1000).toFixed(2)} s`,
+      floor: `${minimum} requests, ${(floorMs / 1000).toFixed(2)} s`,
+      baseline: `${baseRequests} requests, ${(baseMs / 1000).toFixed(2)} s`,
+      target: 'requests ≤ 1.0 × min',
+      met: stats.requests <= minimum,
+    });
+  } finally {
+    await Promise.all(sims.map((s) => s.close()));
+  }
+}
+
+/** Rate achieved by apply against a vendor limit, and 429s received. */
+async function applyRate(name: string, vendorLimitPerSec: number, setup: () => Promise<{ yaml: string; env: Record<string, string>; baselineItems: () => { origin: string; headers: Record<string, string>; steps: { method: 'GET' | 'POST' | 'PUT'; path: string; body?: unknown }[][] }; rateLimited: () => number; reset: () => Promise<void>; close: () => Promise<void> }>): Promise<void> {
+  const s = await setup();
+  try {
+    const d = dir({ 'statusform.yaml': s.yaml });
+    const config = loadConfig('.', { cwd: d, env: s.env }).config!;
+    const state = readState(config.statePath);
+    const planned = await makePlan(config, state);
+    const writes = planned.plan.actions.length;
+    const t0 = performance.now();
+    const result = await applyPlan(config, state, planned, { parallelism: 10 });
+    const ms = performance.now() - t0;
+    await closeDefaultAgent();
+    const rate = writes / (ms / 1000);
+    const ours429 = s.rateLimited();
+    const floorS = (writes - 1) / vendorLimitPerSec;
+    await s.reset();
+    const b = s.baselineItems();
+    const base = await runBaseline(b.origin, b.headers, b.steps);
+    const baseRate = base.requests / (base.ms / 1000);
+    results[name] = { writes, ms: Math.round(ms), rate: +rate.toFixed(2), limit: vendorLimitPerSec, failed: result.failed, rate_limited: ours429, baseline: { requests: base.requests, ms: Math.round(base.ms), rate: +baseRate.toFixed(2), rate_limited: base.rateLimited } };
+    rows.push({
+      name,
+      figure: `${writes} writes in ${(ms / 1000).toFixed(1)} s = ${rate.toFixed(1)}/s (${((rate / vendorLimitPerSec) * 100).toFixed(0)}% of limit), ${result.failed} failed, ${ours429} × 429`,
+      floor: `${vendorLimitPerSec}/s → ${floorS.toFixed(1)} s`,
+      baseline: `${base.requests} requests in ${(base.ms / 1000).toFixed(1)} s, ${base.rateLimited} × 429`,
+      target: '≥ 0.95 × limit, 0 failed',
+      met: rate >= 0.95 * vendorLimitPerSec && result.failed === 0,
+    });
+  } finally {
+    await s.close();
+  }
+}
+
+async function seriesApply(): Promise<void> {
+  const n = 1000;
+  await applyRate('apply, 1,000 series.hr ticket transitions', 25, async () => {
+    const seed = () => Array.from({ length: n }, (_, i) => ({ id: `T-${i}`, status: 'open' }));
+    let sandbox = await startSandbox({ seeds: { serieshr: seed() }, faults: { latencyMs: LATENCY } });
+    const env = sandboxEnv(sandbox.simulators);
+    const tickets = Array.from({ length: n }, (_, i) => `      - { id: T-${i}, status: in-progress }\n`).join('');
+    return {
+      yaml: `version: 1\naccounts:\n  desk:\n    vendor: serieshr\n    base_url: \${SERIES_URL}\n    api_key: \${SERIES_API_KEY}\n    staff_user_id: 1\n    mappings: { open: open, in-progress: open, resolved: solved, closed: closed }\n    tickets:\n${tickets}`,
+      env,
+      rateLimited: () => sandbox.simulators.serieshr.requests.filter((r) => r.status === 429).length,
+      reset: async () => {
+        await sandbox.close();
+        sandbox = await startSandbox({ seeds: { serieshr: seed() }, faults: { latencyMs: LATENCY } });
+      },
+      baselineItems: () => ({
+        origin: sandbox.simulators.serieshr.url,
+        headers: { apikey: SERIESHR_SANDBOX_API_KEY },
+        steps: Array.from({ length: n }, (_, i) => [
+          { method: 'GET' as const, path: `/tickets/get/T-${i}` },
+          { method: 'POST' as const, path: `/tickets/T-${i}/status`, body: { status: 'in-progress', staffUserId: 1 } },
+        ]),
+      }),
+      close: () => sandbox.close(),
+    };
+  });
+}
+
+async function propertyDeckApply(): Promise<void> {
+  const n = 120;
+  const limit = { limit: 60, windowMs: 6000 }; // 60 per minute, scaled to 60 per 6 s (10/s)
+  await applyRate('apply, 120 Property Deck creates at 60 per window (scaled: 6 s)', 10, async () => {
+    let sim = await startPropertyDeckSimulator({ rateLimit: limit, faults: { latencyMs: LATENCY } });
+    const statuses = Array.from({ length: n }, (_, i) => `      - { label: "B ${i}", type: property, maps_to: open }\n`).join('');
+    return {
+      yaml: `version: 1\naccounts:\n  estate:\n    vendor: propertydeck\n    base_url: ${sim.url}\n    token: \${PD_TOKEN}\n    rate_limit: { requests: 60, seconds: 6 }\n    statuses:\n${statuses}`,
+      env: { PD_TOKEN: PROPERTYDECK_SANDBOX_TOKEN },
+      rateLimited: () => sim.requests.filter((r) => r.status === 429).length,
+      reset: async () => {
+        await sim.close();
+        sim = await startPropertyDeckSimulator({ rateLimit: limit, faults: { latencyMs: LATENCY } });
+      },
+      baselineItems: () => ({
+        origin: sim.url,
+        headers: { authorization: `Bearer ${PROPERTYDECK_SANDBOX_TOKEN}` },
+        // A provider creating a resource POSTs it (it has no id to GET yet).
+        steps: Array.from({ length: n }, (_, i) => [{ method: 'POST' as const, path: '/statuses', body: { label: `B ${i}`, type: { code: 2 } } }]),
+      }),
+      close: () => sim.close(),
+    };
+  });
+}
+
+/** CPU only: diff and render of 100,000 items; peak memory (RSS, sampled). */
+async function cpuOnly(): Promise<void> {
+  const n = 100_000;
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+  const pos = { file: 'statusform.yaml', line: 1, col: 1 };
+  const account: AccountConfig = {
+    name: 'big',
+    vendor: 'propertydeck',
+    baseUrl: 'https://x',
+    rateLimit: { requests: 60, seconds: 60 },
+    prune: false,
+    allowDelete: false,
+    safety: { max_update_percent: 100, max_delete_percent: 100, min_owned: 10 },
+    settings: {},
+    items: Array.from({ length: n }, (_, i) => ({ key: `contact:S${i}`, fields: { type: 'contact', label: `S${i}` }, category: 'open', dependsOn: [], renamedFrom: i % 10 === 0 ? [`contact:Old${i}`] : [], position: pos })),
+    position: pos,
+  };
+  const live: LiveItem[] = Array.from({ length: n }, (_, i) => (i % 10 === 0 ? { key: `contact:Old${i}`, id: `u${i}`, fields: { type: 'contact', label: `Old${i}` }, active: true } : { key: `contact:S${i}`, id: `u${i}`, fields: { type: 'contact', label: `S${i}` }, active: true }));
+  const t0 = performance.now();
+  const d = diffAccount(account, propertydeck, { items: live, warnings: [], errors: [] }, {});
+  const tDiff = performance.now() - t0;
+  const plan: Plan = { format_version: PLAN_FORMAT_VERSION, config_digest: 'x', state: { lineage: '', serial: 0 }, options: { accounts: [], refresh_all: false }, accounts: [d.account], actions: d.actions, notes: d.notes, errors: [], rules: [], thresholds: [], summary: summarise(d.actions) };
+  const t1 = performance.now();
+  const text = renderPlanText(plan);
+  const md = renderPlanMarkdown(plan);
+  const json = JSON.stringify(plan);
+  const tRender = performance.now() - t1;
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  const total = tDiff + tRender;
+  results['cpu_100k'] = { items: n, actions: d.actions.length, diff_ms: Math.round(tDiff), render_ms: Math.round(tRender), text_bytes: text.length, markdown_bytes: md.length, json_bytes: json.length, peak_rss_mb: Math.round(peak / 1048576) };
+  rows.push({
+    name: `diff + render (text, markdown, JSON) of ${n.toLocaleString('en-US')} items`,
+    figure: `${(total / 1000).toFixed(2)} s (diff ${Math.round(tDiff)} ms), peak RSS ${Math.round(peak / 1048576)} MB`,
+    floor: '—',
+    baseline: '—',
+    target: '< 2 s, < 300 MB',
+    met: total < 2000 && peak < 300 * 1048576,
+  });
+}
+
+function coldStart(): void {
+  const bin = join(root, 'bin', 'statusform.js');
+  const env = { ...process.env, THALAMUS_URL: 'http://127.0.0.1:1/api/v1', THALAMUS_TOKEN: 't', PROPERTYDECK_URL: 'http://127.0.0.1:2', PROPERTYDECK_TOKEN: 't' };
+  const time = (args: string[]) => {
+    const runs: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const t = performance.now();
+      execFileSync(process.execPath, [bin, ...args], { env, stdio: 'ignore' });
+      runs.push(performance.now() - t);
+    }
+    return runs.sort((a, b) => a - b)[5]!;
+  };
+  for (const [label, args] of [['--version', ['--version']], ['validate (quickstart)', ['validate', '-c', join(root, 'examples', 'quickstart')]]] as const) {
+    const ms = time([...args]);
+    results[`cold_start_${label.split(' ')[0]!.replace(/-/g, '')}`] = { median_ms: Math.round(ms) };
+    rows.push({ name: `cold start: statusform ${label}`, figure: `${Math.round(ms)} ms (median of 11)`, floor: '—', baseline: '—', target: '< 200 ms', met: ms < 200 });
+  }
+}
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const want = (k: string) => only.length === 0 || only.includes(k);
+  if (want('cold')) coldStart();
+  if (want('cpu')) await cpuOnly();
+  if (want('plan')) await planLarge();
+  if (want('propertydeck')) await propertyDeckApply();
+  if (want('serieshr')) await seriesApply();
+
+  const headers = ['benchmark', 'statusform', 'vendor floor', 'baseline (TF-style)', 'target', 'met'];
+  const table = rows.map((r) => [r.name, r.figure, r.floor, r.baseline, r.target, r.met ? 'yes' : 'NO']);
+  const widths = headers.map((h, i) => Math.max(h.length, ...table.map((t) => t[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  process.stdout.write(`\n${line(headers)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${table.map(line).join('\n')}\n`);
+  mkdirSync(join(root, 'bench-results'), { recursive: true });
+  const out = join(root, 'bench-results', 'bench.json');
+  writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, latency_ms: LATENCY, results, rows }, null, 2)}\n`);
+  process.stdout.write(`\nSaved ${out}\n`);
+}
+
+await main();
