@@ -51,6 +51,15 @@ describe('series.hr tickets', () => {
     expect(w.sandbox.simulators.serieshr.requests.filter((r) => r.method === 'POST')).toEqual([]);
   });
 
+  it('keeps to 25 requests a second without a single 429', async () => {
+    const seed = Array.from({ length: 30 }, (_, i) => ({ id: `R-${i}`, status: 'open' }));
+    w = await world(SERIES_ACCOUNT(seed.map((t) => `      - { id: ${t.id}, status: closed }\n`).join('')), { seeds: { serieshr: seed } });
+    const started = Date.now();
+    expect((await w.run('apply', '--auto-approve', '--parallelism', '10')).code).toBe(0);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2300); // 60 requests at 25/s
+    expect(w.sandbox.simulators.serieshr.requests.filter((q) => q.status === 429)).toEqual([]);
+  });
+
   it('reads a 403 as the missing subscription, not as a bad key', async () => {
     w = await world(SERIES_ACCOUNT('      - { id: T-1, status: resolved }\n'), { seeds: { serieshr: seedSeries } });
     w.sandbox.simulators.serieshr.store.premium = false;
@@ -93,6 +102,23 @@ describe('Spacebring tickets', () => {
     w = await world(SPACEBRING_ACCOUNT('      - { id: sb-1, status: closed }\n', '    token: sb_sandbox_oauth_token_0000000000\n    network_id: 7f1f0c1e-55a4-4a58-9d5f-1b6f3c9a2e10\n'), { seeds });
     expect((await w.run('apply', '--auto-approve')).code).toBe(0);
     expect(w.sandbox.simulators.spacebring.store.tickets.get('sb-1')!.status).toBe('closed');
+  });
+
+  it('reads the vendor error body ({message,type}) for a ticket that does not exist', async () => {
+    w = await world(SPACEBRING_ACCOUNT('      - { id: sb-missing, status: closed }\n'));
+    const r = await w.run('plan');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('coworking.tickets["sb-missing"]: ticket not found at Spacebring (404 Ticket not found (not_found))');
+  });
+
+  it('keeps to 10 requests a second without a single 429', async () => {
+    const seed = Array.from({ length: 12 }, (_, i) => ({ id: `r-${i}`, status: 'new' }));
+    w = await world(SPACEBRING_ACCOUNT(seed.map((t) => `      - { id: ${t.id}, status: solved }\n`).join('')), { seeds: { spacebring: seed } });
+    const started = Date.now();
+    expect((await w.run('apply', '--auto-approve', '--parallelism', '8')).code).toBe(0);
+    // 12 reads and 12 writes at 10/s take at least 2.3 s; none may be refused.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2200);
+    expect(w.sandbox.simulators.spacebring.requests.filter((q) => q.status === 429)).toEqual([]);
   });
 
   it('asks for exactly one way to authenticate', async () => {

@@ -56,9 +56,13 @@ describe('TimeTap, end to end', () => {
     await w.run('apply', '--auto-approve');
     w.sandbox.simulators.timetap.store.expireSessions();
     writeFileSync(join(w.dir, 'statusform.yaml'), TT_ACCOUNT(st('OPEN', 1) + st('CONFIRMED', 5)));
-    const r = await w.run('apply', '--auto-approve');
+    const r = await w.run('apply', '--auto-approve', '--verbose');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('~ sort_order      : 2 → 5');
+    // The verbose log shows the sign-in request, with the signature and the session token redacted.
+    expect(r.stderr).toMatch(/GET http:\/\/127\.0\.0\.1:\d+\/live\/sessionToken\?apiKey=%5Bredacted%5D|apiKey=\[redacted\]/);
+    for (const token of w.sandbox.simulators.timetap.store.sessions) expect(r.stdout + r.stderr).not.toContain(token);
+    expect(r.stdout + r.stderr).not.toMatch(/signature=[0-9a-f]{32}/);
     const put = writes(w).find((q) => q.method === 'PUT')!.body;
     expect(put).toMatchObject({ statusId: expect.any(Number), businessId: 43111, subStatus: 'CONFIRMED', sortOrder: 5, status: 'OPEN', statusType: 'APPOINTMENT', active: true, userSelectable: true });
     expect(w.sandbox.simulators.timetap.requests.filter((q) => q.path === '/live/sessionToken')).toHaveLength(2);
@@ -81,6 +85,23 @@ describe('TimeTap, end to end', () => {
     const order = Object.fromEntries(sim.store.own.map((row) => [row.subStatus, row.sortOrder]));
     expect(order).toEqual({ OPEN: 2, CONFIRMED: 3, CHECKEDIN: 1 });
     expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
+  });
+
+  it('marks a change made outside statusform as drift, and shows the vendor error body when a write is refused', async () => {
+    w = await world(TT_ACCOUNT(st('OPEN', 1) + st('CONFIRMED', 2)));
+    await w.run('apply', '--auto-approve');
+    const sim = w.sandbox.simulators.timetap;
+    sim.store.own.find((r) => r.subStatus === 'OPEN')!.sortOrder = 7; // edited in TimeTap's UI
+    const plan = await w.run('plan', '--format', 'json');
+    expect(JSON.parse(plan.stdout).actions).toEqual([expect.objectContaining({ address: 'salon.statuses["OPEN"]', action: 'update', reason: 'drift' })]);
+    expect((await w.run('plan')).stdout).toContain('(drift: changed outside statusform)');
+
+    // Two statuses asking for one sort order, at a vendor that refuses duplicates.
+    sim.store.uniqueSortOrder = true;
+    writeFileSync(join(w.dir, 'statusform.yaml'), TT_ACCOUNT(st('OPEN', 1) + st('CONFIRMED', 2) + st('CHECKEDIN', 2)));
+    const r = await w.run('apply', '--auto-approve');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('salon.statuses["CHECKEDIN"]: create failed: 400 sortOrder 2 is already used');
   });
 
   it('reports a depends_on cycle at validation, with both positions', async () => {

@@ -109,6 +109,19 @@ describe('HTTP client', () => {
     expect(Date.now() - start).toBeGreaterThanOrEqual(480);
   });
 
+  it('pauses when the vendor says its quota is spent (X-RateLimit-Remaining: 0 with a reset)', async () => {
+    const times: number[] = [];
+    const url = await serve((_q, res) => {
+      times.push(Date.now());
+      json(res, 200, {}, times.length === 1 ? { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1' } : {});
+    });
+    const c = new HttpClient({ baseUrl: url, ...fast });
+    await c.request({ method: 'GET', path: '/a', address: 'x' });
+    await c.request({ method: 'GET', path: '/b', address: 'x' });
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(950);
+    expect(c.stats.rateLimited).toBe(0);
+  });
+
   it('refreshes credentials once on 401', async () => {
     let token = 'old';
     const url = await serve((q, res) => (q.headers['authorization'] === 'Bearer new' ? json(res, 200, { ok: 1 }) : json(res, 401, {})));
