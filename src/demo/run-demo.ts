@@ -8,13 +8,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../cli/main.js';
 import { processIo } from '../cli/io.js';
+import { colorsFor } from '../render/style.js';
 import { startSandbox } from '../sandbox/index.js';
 import { demoSeeds, demoState, sandboxEnv } from '../sandbox/demo-data.js';
 
 const examples = fileURLToPath(new URL('../../examples/', import.meta.url));
 
+const bold = colorsFor(process.stdout, process.env).bold;
+
 function banner(text: string): void {
-  process.stdout.write(`\n\x1b[1m━━ ${text} ${'━'.repeat(Math.max(0, 70 - text.length))}\x1b[0m\n\n`);
+  process.stdout.write(`\n${bold(`━━ ${text} ${'━'.repeat(Math.max(0, 70 - text.length))}`)}\n\n`);
 }
 
 /** validate → plan → apply → plan again (which must find nothing to do), on a copy of one example. */
