@@ -1,6 +1,7 @@
 // Running simulators plus a config tree pointing at them, for end-to-end tests of the CLI.
 
 import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 import { sandboxEnv } from '../../src/sandbox/demo-data.js';
@@ -78,3 +79,17 @@ accounts:
 ${auth}    mappings: { new: new, inProgress: open, solved: solved, closed: closed }
     tickets:
 ${tickets}`;
+
+/**
+ * Whether a run was paced: at most a tenth of its requests refused with 429 (and at most 2 when
+ * it made fewer than 20). The client spaces its requests 3% under the limit, so on an idle
+ * machine the vendor never refuses one (the benchmarks measure 0 of 1,000). But these simulators
+ * share a loaded 2-core CI runner with the tests: when their process stalls for 30 ms or more,
+ * requests that arrived evenly are read in a burst, and a window sees a few too many (a real
+ * network's jitter does the same, more mildly). An unpaced client at the same parallelism gets
+ * most of the requests past the first window refused, so this bound still tells pacing from none.
+ */
+export function expectPaced(requests: readonly { status: number }[]): void {
+  const refused = requests.filter((q) => q.status === 429).length;
+  expect(refused, `${refused} of ${requests.length} requests answered 429`).toBeLessThanOrEqual(Math.max(2, Math.floor(requests.length / 10)));
+}

@@ -1,4 +1,4 @@
-// SIGKILL at random points of an apply: the state file is never corrupt, the lock left behind
+// SIGKILL at points spread through an apply: the state file is never corrupt, the lock left behind
 // is taken over, and the next apply converges with no duplicate.
 
 import { spawn } from 'node:child_process';
@@ -21,12 +21,25 @@ beforeAll(async () => {
 });
 afterAll(async () => sandbox.close());
 
-function killedApply(dir: string, env: NodeJS.ProcessEnv, afterMs: number): Promise<void> {
+/** Writes the vendors have received so far, across both simulators. */
+function writes(): number {
+  return [sandbox.simulators.propertydeck, sandbox.simulators.timetap].reduce((n, sim) => n + sim.requests.filter((q) => q.method !== 'GET').length, 0);
+}
+
+/**
+ * Starts an apply and kills it with SIGKILL once the vendors have received `afterWrites` more
+ * writes. Counting writes rather than milliseconds puts the kill in the middle of the apply
+ * however slowly a loaded machine starts the process.
+ */
+function killedApply(dir: string, env: NodeJS.ProcessEnv, afterWrites: number): Promise<void> {
   return new Promise((resolve) => {
+    const target = writes() + afterWrites;
     const child = spawn(process.execPath, [bin, 'apply', '--auto-approve', '--parallelism', '3'], { cwd: dir, env: { PATH: process.env['PATH'], ...env }, stdio: 'ignore' });
-    const timer = setTimeout(() => child.kill('SIGKILL'), afterMs);
+    const poll = setInterval(() => {
+      if (writes() >= target) child.kill('SIGKILL');
+    }, 2);
     child.on('exit', () => {
-      clearTimeout(timer);
+      clearInterval(poll);
       resolve();
     });
   });
@@ -60,12 +73,13 @@ ${subs}`,
     const env = sandboxEnv(sandbox.simulators);
     const statePath = join(dir, 'statusform.state.json');
     let lockSeen = false;
-    for (const afterMs of [250, 400, 550, 700, 900]) {
-      await killedApply(dir, env, afterMs);
+    for (const afterWrites of [1, 4, 7, 10, 13]) {
+      await killedApply(dir, env, afterWrites);
       if (existsSync(statePath)) expect(() => readState(statePath)).not.toThrow();
       lockSeen ||= existsSync(lockPath(statePath));
     }
-    expect(lockSeen).toBe(true); // a kill left a lock behind at least once
+    expect(lockSeen).toBe(true); // a kill left a lock behind
+    expect(writes()).toBeLessThan(50); // the kills really came before the end
     const finish = await cli(['apply', '--auto-approve'], { cwd: dir, env });
     expect(finish.code, finish.stderr).toBe(0);
     expect((await cli(['plan', '--detailed-exitcode'], { cwd: dir, env })).code).toBe(0);
