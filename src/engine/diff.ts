@@ -94,7 +94,7 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
       if (path.length > 0) {
         const after = { ...l.fields, ...d.fields, status: path[path.length - 1]! };
         push({ key: d.key, action: 'transition', id: l.id, before: l.fields, after, changes: fieldChanges(after, l.fields), path, reason: isDrift(changes, recorded) ? 'drift' : 'config' });
-      } else if (!recorded) {
+      } else if (!recorded || recorded.imported) {
         adopt.push({ key: d.key, id: l.id, fields: d.fields });
       }
       return;
@@ -105,7 +105,7 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
       push({ key: d.key, action: 'update', id: l.id, before: l.fields, after: d.fields, changes, reason: isDrift(changes, recorded) ? 'drift' : 'config' });
     } else if (opts.refreshAll && caps.read === 'none') {
       push({ key: d.key, action: 'update', id: l.id, before: l.fields, after: d.fields, changes: [], reason: 'refresh' });
-    } else if (!recorded) {
+    } else if (!recorded || recorded.imported) {
       adopt.push({ key: d.key, id: l.id, fields: d.fields });
     }
   }
@@ -124,6 +124,10 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
       continue;
     }
     if (!l.active) continue;
+    if (recorded.imported) {
+      notes.push({ address: addr(key), kind: 'orphan', message: 'imported but not yet in the configuration; left untouched until it is declared (paste in the YAML that statusform import wrote)' });
+      continue;
+    }
     if (!account.prune) {
       notes.push({ address: addr(key), kind: 'orphan', message: 'no longer in the configuration; kept because prune is off' });
       continue;

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { PlanAction, AccountPlan } from '../engine/plan.js';
-import type { WriteResult } from '../vendors/adapter.js';
+import type { Fields, WriteResult } from '../vendors/adapter.js';
 import { accountState, type State } from './state-file.js';
 
 export class StateRecorder {
@@ -47,6 +47,14 @@ export class StateRecorder {
       items[a.key] = { id: a.id, fields: a.fields, active: true, ...(deps && deps.length > 0 ? { dependsOn: deps } : {}) };
     }
     for (const key of account.forget) delete items[key];
+    this.schedule();
+  }
+
+  /** Items `statusform import` adopted: owned, but not pruned until the config declares them. */
+  adoptImported(account: string, vendor: string, live: readonly { key: string; id: string | number | null; fields: Fields }[]): void {
+    if (live.length === 0) return;
+    const items = accountState(this.state, account, vendor).items;
+    for (const l of live) items[l.key] = { id: l.id, fields: l.fields, active: true, imported: true };
     this.schedule();
   }
 

@@ -112,6 +112,11 @@ export interface StateItem {
   fields: Fields;
   active: boolean;
   dependsOn?: string[];
+  /**
+   * Adopted by `statusform import` and not yet declared in the configuration. Until a plan finds
+   * it declared, its absence from the config is the import not yet pasted in, not a removal.
+   */
+  imported?: true;
 }
 
 export type ActionKind = 'create' | 'update' | 'deactivate' | 'reactivate' | 'delete' | 'transition';

@@ -1,6 +1,6 @@
 // import: adopt an account that already has statuses; the plan right after is empty.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cli } from '../helpers.js';
@@ -40,6 +40,34 @@ describe('statusform import', () => {
     const plan = await cli(['plan', '-c', 'conf', '--detailed-exitcode'], { cwd: w.dir, env: w.env });
     expect(plan.code).toBe(0);
     expect(plan.stdout).not.toContain('unmanaged');
+  });
+
+  it('never prunes what it imported before the YAML is in the config, and an apply after pasting it in makes it plainly owned', async () => {
+    const seed = { statuses: [{ label: 'Sold', type: 'property' as const }, { label: 'Cold', type: 'contact' as const }] };
+    const pruning = estate.replace('    statuses: []', '    prune: true\n    allow_delete: true\n    statuses: []');
+    w = await world('version: 1\naccounts: {}\n', { seeds: { propertydeck: seed }, rateLimits: { propertydeck: false } }, { 'conf/estate.yaml': pruning });
+    const run = (...args: string[]) => cli([...args, '-c', 'conf'], { cwd: w!.dir, env: w!.env });
+    const printed = await run('import', '--account', 'estate');
+    expect(printed.code, printed.stderr).toBe(0);
+    expect(printed.stdout).toContain('label: Sold');
+    const statePath = join(w.dir, 'conf', 'statusform.state.json');
+    expect(JSON.parse(readFileSync(statePath, 'utf8')).accounts.estate.items['property:Sold']).toMatchObject({ imported: true });
+
+    // The YAML went to the terminal, not into the config: the account still declares nothing.
+    const plan = await run('plan', '--detailed-exitcode');
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain('estate.statuses["property:Sold"]: imported but not yet in the configuration');
+    expect((await run('apply', '--auto-approve', '--allow-destroy')).code).toBe(0);
+    expect(w.sandbox.simulators.propertydeck.requests.filter((q) => q.method !== 'GET')).toEqual([]);
+
+    expect(printed.stdout).toContain('prune: true'); // the account's own settings came along
+    writeFileSync(join(w.dir, 'conf', 'estate.yaml'), printed.stdout);
+    const pasted = await run('plan', '--detailed-exitcode');
+    expect(pasted.code, pasted.stdout + pasted.stderr).toBe(0);
+    expect((await run('apply', '--auto-approve')).code).toBe(0);
+    const items = JSON.parse(readFileSync(statePath, 'utf8')).accounts.estate.items;
+    expect(items['property:Sold']).not.toHaveProperty('imported');
+    expect(items['contact:Cold']).not.toHaveProperty('imported');
   });
 
   it('explains why Thalamus cannot be imported', async () => {

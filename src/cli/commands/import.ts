@@ -8,7 +8,6 @@ import { Document, parse } from 'yaml';
 import { UsageError } from '../../errors.js';
 import { closeDefaultAgent } from '../../http/client.js';
 import { openSessions, selectAccounts } from '../../engine/manager.js';
-import { liveDigest } from '../../engine/diff.js';
 import { newStats } from '../../http/client.js';
 import { acquireLock } from '../../state/lock.js';
 import { StateRecorder } from '../../state/recorder.js';
@@ -49,11 +48,10 @@ export async function importCommand(io: Io, opts: { config?: string; account?: s
     ].join('\n');
     const text = doc.toString({ lineWidth: 0 });
 
+    // Owned from now on, but marked imported: until the config declares an item, a plan leaves it
+    // alone instead of pruning it, so importing to stdout and not pasting the YAML in loses nothing.
     const recorder = new StateRecorder(state, config.statePath, () => account!.vendor);
-    recorder.reconcile(
-      { name: account!.name, vendor: adapter.vendor, collection: adapter.collection, read: adapter.capabilities.read, live_digest: liveDigest(items), adopt: items.map((l) => ({ key: l.key, id: l.id, fields: l.fields })), forget: [], owned: 0, safety: account!.safety },
-      () => undefined,
-    );
+    recorder.adoptImported(account!.name, adapter.vendor, items.filter((l) => !state.accounts[account!.name]?.items[l.key]));
     await recorder.flush();
 
     if (opts.out) {
