@@ -54,7 +54,9 @@ export async function progress(io: Io, text: string): Promise<Progress> {
 export async function confirm(io: Io, question: string): Promise<boolean> {
   const rl = createInterface({ input: io.stdin, output: io.stdout, terminal: false });
   try {
-    const answer = await rl.question(`${question}\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: `);
+    // End of input (Ctrl-D) is a no: without this the question would never settle.
+    const closed = new Promise<string>((resolve) => rl.once('close', () => resolve('')));
+    const answer = await Promise.race([rl.question(`${question}\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: `), closed]);
     return answer.trim() === 'yes';
   } finally {
     rl.close();

@@ -152,10 +152,14 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   throw new UsageError(`unknown command "${command}"`);
 }
 
-/** In GitHub Actions: annotations on the lines at fault, and every problem in the step summary. */
+/**
+ * In GitHub Actions: annotations on the lines at fault, and every problem in the step summary.
+ * The runner reads workflow commands from stderr as well as stdout; stderr keeps them out of a
+ * plan that a workflow redirects into a pull-request comment.
+ */
 async function reportToGitHub(err: ConfigError, io: Io): Promise<void> {
   const { annotations, problemsSummary } = await import('../render/github.js');
-  for (const line of annotations(err.problems)) write(io.stdout, scrubKnown(line));
+  for (const line of annotations(err.problems)) write(io.stderr, scrubKnown(line));
   const { appendStepSummary } = await import('./io.js');
   appendStepSummary(io, problemsSummary(err.problems));
 }

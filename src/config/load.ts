@@ -158,13 +158,16 @@ function buildAccount(
 function checkItems(account: string, adapter: VendorAdapter, items: DesiredItem[], categories: readonly string[], problems: ConfigProblem[]): void {
   const address = (key: string) => itemAddress(account, adapter.collection, key);
   const byKey = new Map<string, DesiredItem>();
+  const byIdentity = new Map<string, DesiredItem>();
   for (const item of items) {
-    const first = byKey.get(item.key);
+    const first = byIdentity.get(adapter.foldKey?.(item.key) ?? item.key);
     if (first) {
-      problems.push({ position: item.position, message: `${address(item.key)} is declared twice (first at ${formatPosition(first.position)})` });
+      const same = first.key === item.key ? '' : ` as ${address(first.key)}, which ${adapter.vendor} counts as the same (it ignores case)`;
+      problems.push({ position: item.position, message: `${address(item.key)} is declared twice${same} (first at ${formatPosition(first.position)})` });
       continue;
     }
     byKey.set(item.key, item);
+    byIdentity.set(adapter.foldKey?.(item.key) ?? item.key, item);
     if (item.category !== undefined && !categories.includes(item.category)) {
       problems.push({ position: item.position, message: `${address(item.key)}: unknown category "${item.category}" (categories: ${categories.join(', ')})` });
     }

@@ -215,6 +215,12 @@ export interface VendorAdapter {
   importItem?(live: LiveItem, categories: readonly string[]): { item: Record<string, unknown>; note?: string };
   /** Why this vendor cannot be imported from, and what to do instead. */
   importRefusal?: string;
+  /**
+   * The vendor's identity of an item when it is looser than the key: keys that fold alike name
+   * one item (Property Deck labels are unique whatever their case). Declaring two of them is a
+   * validation error, and a change that only the fold hides (a change of case) is a rename in place.
+   */
+  foldKey?(key: string): string;
   /** Whether two keys likely name the same thing (for the plan's "possible rename" note). */
   similarKeys?(a: string, b: string): boolean;
   /** Opens a session for one account. Makes no request until a method is called. */

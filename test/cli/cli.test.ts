@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PD_ACCOUNT, world, type World } from '../e2e/fixtures.js';
@@ -48,6 +48,10 @@ describe('the command line', () => {
     expect(no.code).toBe(3);
     expect(no.stderr).toContain('Apply cancelled.');
     expect(w.sandbox.simulators.propertydeck.store.statuses.size).toBe(0);
+    const eof = await cli(['apply'], { cwd: w.dir, env: w.env, stdinTTY: true, input: '' }); // Ctrl-D at the prompt
+    expect(eof.code).toBe(3);
+    expect(eof.stderr).toContain('Apply cancelled.');
+    expect(existsSync(join(w.dir, 'statusform.state.json.lock'))).toBe(false);
     const yes = await cli(['apply'], { cwd: w.dir, env: w.env, stdinTTY: true, input: 'yes\n' });
     expect(yes.code).toBe(0);
     expect(w.sandbox.simulators.propertydeck.store.statuses.size).toBe(1);
@@ -60,7 +64,8 @@ describe('the command line', () => {
     const env = { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary };
     const bad = await cli(['validate'], { cwd: dir, env });
     expect(bad.code).toBe(1);
-    expect(bad.stdout).toMatch(/^::error file=statusform\.yaml,line=3,col=\d+,title=statusform::x\.status_variants\["a"\]: unknown category "nope"/m);
+    expect(bad.stdout).toBe(''); // a workflow may send stdout to a PR comment
+    expect(bad.stderr).toMatch(/^::error file=statusform\.yaml,line=3,col=\d+,title=statusform::x\.status_variants\["a"\]: unknown category "nope"/m);
     expect(readFileSync(summary, 'utf8')).toContain('### statusform: 1 problem in the configuration');
 
     w = await world(PD_ACCOUNT('      - { label: A, type: contact, maps_to: open }\n', '    rate_limit: { requests: 100, seconds: 1 }\n'), { rateLimits: { propertydeck: false } });

@@ -68,6 +68,30 @@ describe('Property Deck, end to end', () => {
     expect(Object.keys(w.state().accounts['estate']!.items)).toEqual(['property:Keep']);
   });
 
+  it('renames in place when only the case of a label changes, since the vendor counts both as one label', async () => {
+    const config = (s: string) => PD_ACCOUNT(s, `${FAST}    prune: true\n    allow_delete: true\n`);
+    w = await world(config(status('Under offer')), { ...FAST_SIM, seeds: { propertydeck: { statuses: [{ label: 'Under offer', type: 'property' }], records: [{ kind: 'property', statusLabel: 'Under offer' }] } } });
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    const uuid = [...w.sandbox.simulators.propertydeck.store.statuses.keys()];
+    writeFileSync(join(w.dir, 'statusform.yaml'), config(status('Under OFFER')));
+    w.sandbox.simulators.propertydeck.resetRequests();
+
+    const plan = await w.run('plan');
+    expect(plan.stdout).toContain('Plan: 0 to create, 1 to update, 0 to deactivate, 0 to delete');
+    expect(plan.stdout).toMatch(/~ label +: "Under offer" → "Under OFFER"/);
+    expect(plan.stdout).toContain('will be renamed in place from "property:Under offer"');
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    expect(writes(w).map((r) => `${r.method} ${r.path}`)).toEqual([`PUT /statuses/${uuid[0]}`]);
+    expect([...w.sandbox.simulators.propertydeck.store.statuses.values()].map((x) => x.label)).toEqual(['Under OFFER']);
+    expect(Object.keys(w.state().accounts['estate']!.items)).toEqual(['property:Under OFFER']);
+    expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
+
+    writeFileSync(join(w.dir, 'statusform.yaml'), config(status('Under OFFER') + status('under offer')));
+    const twice = await w.run('validate');
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toContain('estate.statuses["property:under offer"] is declared twice as estate.statuses["property:Under OFFER"], which propertydeck counts as the same (it ignores case)');
+  });
+
   it('refuses to apply without a terminal or --auto-approve (exit 3), and when another apply holds the lock', async () => {
     w = await world(PD_ACCOUNT(status('A'), FAST), FAST_SIM);
     const noTty = await w.run('apply');
@@ -102,6 +126,7 @@ describe('Property Deck, end to end', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/estate\.statuses\["property:Taken"\]: create failed: 422 The label has already been taken\./);
     expect(r.stdout).toContain('Apply incomplete: 1 done, 1 failed, 0 skipped.');
+    expect((await w.run('plan')).stdout).toContain('propertydeck already has "property:taken" (not managed by statusform), which it counts as the same');
     expect(Object.keys(w.state().accounts['estate']!.items)).toEqual(['property:Fresh']);
     const again = await w.run('plan');
     expect(again.stdout).toContain('Plan: 1 to create, 0 to update, 0 to deactivate, 0 to delete, 0 ticket transitions.');

@@ -87,6 +87,24 @@ describe('TimeTap, end to end', () => {
     expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
   });
 
+  it('sends back the vendor\'s own dependsOn on every PUT, and gives new statuses without sort_order free places', async () => {
+    w = await world(TT_ACCOUNT(st('OPEN', 1) + st('CONFIRMED', 2)));
+    await w.run('apply', '--auto-approve');
+    const sim = w.sandbox.simulators.timetap;
+    sim.store.uniqueSortOrder = true;
+    sim.store.own.find((r) => r.subStatus === 'CONFIRMED')!.dependsOn = ['OPEN']; // set in TimeTap, not by statusform
+    const bare = (sub: string) => `      - { sub_status: ${sub}, status: OPEN, maps_to: open }\n`;
+    writeFileSync(join(w.dir, 'statusform.yaml'), TT_ACCOUNT(st('OPEN', 1) + st('CONFIRMED', 4).replace('status: OPEN', 'status: PENDING') + bare('WAITING') + bare('LATE')));
+    const r = await w.run('apply', '--auto-approve');
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(sim.requests.filter((q) => q.status >= 400)).toEqual([]);
+    const rows = Object.fromEntries(sim.store.own.map((row) => [row.subStatus, row]));
+    expect(rows['CONFIRMED']).toMatchObject({ status: 'PENDING', sortOrder: 4, dependsOn: ['OPEN'] });
+    // Past both the live orders and the declared ones, one apart.
+    expect([rows['WAITING']!.sortOrder, rows['LATE']!.sortOrder].sort()).toEqual([5, 6]);
+    expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
+  });
+
   it('marks a change made outside statusform as drift, and shows the vendor error body when a write is refused', async () => {
     w = await world(TT_ACCOUNT(st('OPEN', 1) + st('CONFIRMED', 2)));
     await w.run('apply', '--auto-approve');

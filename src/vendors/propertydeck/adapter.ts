@@ -120,6 +120,10 @@ export const propertydeck: VendorAdapter = {
     };
   },
 
+  foldKey(key: string): string {
+    return key.toLowerCase();
+  },
+
   similarKeys(a: string, b: string): boolean {
     return splitKey(a).label.toLowerCase() === splitKey(b).label.toLowerCase();
   },

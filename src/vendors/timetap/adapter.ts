@@ -147,6 +147,11 @@ export const timetap: VendorAdapter = {
     let client: HttpClient;
     client = http({ auth: sessionAuth(account, () => client), describeError: describeTimeTapError });
     const address = (key: string) => `${account.name}.statuses[${JSON.stringify(key)}]`;
+    // The business's own rows as last read. A PUT sends the whole object, so what statusform does
+    // not manage (the vendor's own dependsOn) goes back as it was rather than as null.
+    const seen = new Map<number, StatusRow>();
+    // Creates that declare no sort_order go after the existing rows, one apart, not all at 0.
+    let nextSortOrder = 1;
 
     return {
       async read(desired): Promise<LiveRead> {
@@ -154,6 +159,9 @@ export const timetap: VendorAdapter = {
         const rows = Array.isArray(res.body) ? res.body : [];
         const own = rows.filter((r) => r.businessId === businessId);
         const shared = rows.filter((r) => r.businessId === null);
+        for (const r of own) if (r.statusId !== null) seen.set(r.statusId, r);
+        const taken = [...own.map((r) => r.sortOrder), ...desired.map((d) => d.fields['sort_order'])].map(Number).filter(Number.isFinite);
+        nextSortOrder = Math.max(nextSortOrder, ...taken.map((n) => n + 1));
         const items: LiveItem[] = [
           ...own.map((r) => ({ key: r.subStatus, id: r.statusId, fields: toFields(r), active: r.active, ...(r.dependsOn ? { dependsOn: r.dependsOn } : {}) })),
           ...shared.map((r) => ({ key: r.subStatus, id: r.statusId, fields: toFields(r), active: r.active, readOnly: true })),
@@ -172,9 +180,9 @@ export const timetap: VendorAdapter = {
       },
 
       async write(req: WriteRequest): Promise<WriteResult> {
-        const deps = (req.after?.['depends_on'] as string[] | undefined) ?? null;
         if (req.kind === 'create') {
-          const body = fullRow(businessId, req.key, null, req.after ?? {}, true, deps);
+          const after = req.after?.['sort_order'] === undefined ? { ...req.after, sort_order: nextSortOrder++ } : (req.after ?? {});
+          const body = fullRow(businessId, req.key, null, after, true, null);
           const res = await client.request<StatusRow>({
             method: 'POST',
             path: '/status',
@@ -192,7 +200,7 @@ export const timetap: VendorAdapter = {
         if (req.kind === 'update' || req.kind === 'reactivate' || req.kind === 'deactivate') {
           if (req.id === null) throw new VendorError(address(req.key), 'no statusId known for this status');
           const known = { ...(req.before ?? {}), ...(req.after ?? {}) };
-          const body = fullRow(businessId, req.key, Number(req.id), known, req.kind !== 'deactivate', deps);
+          const body = fullRow(businessId, req.key, Number(req.id), known, req.kind !== 'deactivate', seen.get(Number(req.id))?.dependsOn ?? null);
           const res = await client.request<StatusRow>({ method: 'PUT', path: '/status', body, address: req.address });
           const row = res.body && typeof res.body === 'object' ? res.body : body;
           return { id: row.statusId ?? req.id, fields: toFields(row) };
