@@ -112,7 +112,8 @@ export function substituteEnv(d: ConfigDocument, env: NodeJS.ProcessEnv, problem
 }
 
 function typedScalar(text: string): string | number | boolean {
-  if (/^-?\d+$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
+  // Not "0123": a leading zero means the text is an identifier (a key, a code), not a number.
+  if (/^-?(0|[1-9]\d*)$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
   if (text === 'true' || text === 'false') return text === 'true';
   return text;
 }

@@ -48,6 +48,22 @@ interface SchemaValidator {
 /** The schema, precompiled by ajv at build time (npm run schema): start-up does not compile it. */
 const validateSchema = (): SchemaValidator => validateConfigSchema as SchemaValidator;
 
+/**
+ * A credential is text even when it looks like a number: `api_key: ${TIMETAP_API_KEY}` holding
+ * 445981 (or written as 445981) is the key "445981", not a type error.
+ */
+function credentialsAsText(data: unknown): void {
+  const accounts = (data as { accounts?: unknown } | null)?.accounts;
+  if (!accounts || typeof accounts !== 'object') return;
+  for (const settings of Object.values(accounts as Record<string, unknown>)) {
+    if (!settings || typeof settings !== 'object') continue;
+    const s = settings as Record<string, unknown>;
+    for (const field of adapterFor(String(s['vendor']))?.secretFields ?? []) {
+      if (typeof s[field] === 'number') s[field] = String(s[field]);
+    }
+  }
+}
+
 /** Loads and validates the configuration at `path` (a file or a directory of *.yaml files). */
 export function loadConfig(path: string, opts: LoadOptions): LoadResult {
   const abs = resolve(opts.cwd, path);
@@ -61,6 +77,7 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
 
   const badAccounts = new Set<string>();
   for (const d of docs) {
+    credentialsAsText(d.data);
     const validate = validateSchema();
     if (validate(d.data)) continue;
     for (const e of validate.errors ?? []) {
@@ -112,6 +129,8 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
     prune: a.prune,
     allowDelete: a.allowDelete,
     safety: a.safety,
+    // Every other setting too (staff_user_id, business_id, mappings, rules…), but no secret.
+    settings: Object.fromEntries(Object.entries(a.settings).filter(([k]) => !adapterFor(a.vendor)!.secretFields.includes(k))),
     items: a.items.map(({ position: _p, ...rest }) => rest),
   }));
   return {

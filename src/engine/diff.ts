@@ -126,7 +126,8 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
       // Where inactive rows are hidden, absence means inactive: keep remembering the id to reactivate it later.
       if (caps.hidesInactive) continue;
       forget.push(key);
-      if (recorded.active) notes.push({ address: addr(key), kind: 'gone', message: 'owned item no longer exists at the vendor; it will be dropped from the state file' });
+      // Read one by one, an item the config no longer names was simply not read: nothing to say.
+      if (recorded.active && caps.read !== 'item') notes.push({ address: addr(key), kind: 'gone', message: 'owned item no longer exists at the vendor; it will be dropped from the state file' });
       continue;
     }
     if (!l.active) continue;
@@ -165,13 +166,16 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
   }
 
   // A removal next to a create of a similar key is most likely a rename the config did not declare.
-  if (adapter.similarKeys) {
+  if (adapter.renameHint) {
     const creates = actions.filter((a) => a.action === 'create');
     const orphans = [...removals, ...notes.filter((n) => n.kind === 'orphan').map((n) => keyOf(n.address))];
     for (const gone of orphans) {
-      const twin = creates.find((c) => adapter.similarKeys!(gone, c.key));
-      if (twin) {
-        notes.push({ address: twin.address, kind: 'possible_rename', message: `looks like a rename of "${gone}": to keep the vendor's identity, declare renamed_from instead of removing and creating` });
+      for (const c of creates) {
+        const hint = adapter.renameHint(gone, c.key);
+        if (hint) {
+          notes.push({ address: c.address, kind: 'possible_rename', message: hint });
+          break;
+        }
       }
     }
   }

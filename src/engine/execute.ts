@@ -107,11 +107,15 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<App
         const inPhase = actions.filter((a) => a.phase === phase);
         // Staged updates first go to their temporary values, all of them, before any final write.
         const toStage = inPhase.filter((a) => a.via);
-        if (toStage.length > 0) await runBounded(toStage, opts.parallelism, () => 'ready', stage, skip);
+        // Once the state file cannot be written, nothing more starts: a write it cannot record could be repeated later.
+        const unrecordable = (): Readiness | undefined => (opts.recorder.failed ? { skip: opts.recorder.failed } : undefined);
+        if (toStage.length > 0) await runBounded(toStage, opts.parallelism, () => unrecordable() ?? 'ready', stage, skip);
         await runBounded(
           inPhase.filter((a) => !outcomes.has(a.address)),
           opts.parallelism,
           (a) => {
+            const stop = unrecordable();
+            if (stop) return stop;
             const blocker = a.depends_on.find((d) => {
               const s = outcomes.get(d)?.status;
               return s === 'failed' || s === 'skipped';

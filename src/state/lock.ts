@@ -1,7 +1,7 @@
 // The lock that stops two applies from writing one state file: a `.lock` file created
 // exclusively, holding who took it. A lock left by a process that died on this host is stale.
 
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { RefusedError } from '../errors.js';
 
@@ -39,6 +39,20 @@ export function isStale(info: LockInfo): boolean {
 }
 
 /**
+ * A lock file that cannot be read (empty: its writer died between creating and filling it) is
+ * stale once it is older than this; younger, its writer may be filling it right now.
+ */
+const UNREADABLE_LOCK_GRACE_MS = 10_000;
+
+function unreadableAndOld(path: string): boolean {
+  try {
+    return Date.now() - statSync(path).mtimeMs > UNREADABLE_LOCK_GRACE_MS;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Takes the lock or refuses (exit 3) naming who holds it. A stale lock from this host is
  * taken over; one from another host needs `statusform unlock` (it may still be running there).
  */
@@ -63,7 +77,7 @@ export function acquireLock(statePath: string, command: string): () => void {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = readLock(statePath);
-      if (holder && isStale(holder) && attempt === 0) {
+      if (attempt === 0 && (holder ? isStale(holder) : unreadableAndOld(path))) {
         unlinkSync(path);
         continue;
       }

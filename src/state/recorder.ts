@@ -20,6 +20,11 @@ export class StateRecorder {
     private readonly vendorOf: (account: string) => string,
   ) {}
 
+  /** Why the state file could not be written, once a write failed: no further action should start. */
+  get failed(): string | undefined {
+    return this.failure ? `the state file could not be written (${this.failure.message})` : undefined;
+  }
+
   /** Records the outcome of one successful action and schedules a write. */
   record(action: PlanAction, result: WriteResult): void {
     const items = accountState(this.state, action.account, this.vendorOf(action.account)).items;

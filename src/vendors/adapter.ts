@@ -221,8 +221,11 @@ export interface VendorAdapter {
    * validation error, and a change that only the fold hides (a change of case) is a rename in place.
    */
   foldKey?(key: string): string;
-  /** Whether two keys likely name the same thing (for the plan's "possible rename" note). */
-  similarKeys?(a: string, b: string): boolean;
+  /**
+   * When an item leaves the config and one with a similar key is created, what the plan should
+   * tell the user (most likely a rename the config did not declare); undefined when unrelated.
+   */
+  renameHint?(gone: string, created: string): string | undefined;
   /** Opens a session for one account. Makes no request until a method is called. */
   open(account: AccountConfig, http: HttpClientFactory): VendorSession;
 }

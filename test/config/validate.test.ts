@@ -38,6 +38,25 @@ accounts:
     expect(JSON.stringify(r.config!.digest)).not.toContain('secret');
   });
 
+  it('reads credentials that look like numbers as text, and keeps a leading zero', () => {
+    const dir = tree({
+      'statusform.yaml': `version: 1
+accounts:
+  salon:
+    vendor: timetap
+    api_key: \${TT_KEY}
+    private_key: \${TT_PRIVATE}
+    business_id: \${TT_BUSINESS}
+    statuses: []
+`,
+    });
+    const r = loadConfig('.', { cwd: dir, env: { TT_KEY: '445981', TT_PRIVATE: '0731', TT_BUSINESS: '43111' } });
+    expect(r.problems).toEqual([]);
+    const settings = r.config!.accounts[0]!.settings;
+    expect(settings).toMatchObject({ api_key: '445981', private_key: '0731', business_id: 43111 });
+    expect(r.config!.secrets).toEqual(expect.arrayContaining(['445981', '0731']));
+  });
+
   it('names each schema problem with file, line and column', () => {
     const found = problems(`version: 1
 accounts:

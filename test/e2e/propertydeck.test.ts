@@ -92,6 +92,23 @@ describe('Property Deck, end to end', () => {
     expect(twice.stderr).toContain('estate.statuses["property:under offer"] is declared twice as estate.statuses["property:Under OFFER"], which propertydeck counts as the same (it ignores case)');
   });
 
+  it('shows a type change as a new status, and the old one goes only by a guarded hard delete', async () => {
+    w = await world(PD_ACCOUNT(status('Viewing'), FAST), FAST_SIM);
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    writeFileSync(join(w.dir, 'statusform.yaml'), PD_ACCOUNT(status('Viewing', 'contact'), FAST));
+    const kept = await w.run('plan');
+    expect(kept.stdout).toContain('Plan: 1 to create, 0 to update, 0 to deactivate, 0 to delete');
+    expect(kept.stdout).toContain('estate.statuses["property:Viewing"]: no longer in the configuration; kept because prune is off');
+    expect(kept.stdout).toContain('estate.statuses["contact:Viewing"]: possible rename — looks like a type change of "property:Viewing": Property Deck cannot change a status\'s type');
+
+    writeFileSync(join(w.dir, 'statusform.yaml'), PD_ACCOUNT(status('Viewing', 'contact'), `${FAST}    prune: true\n`));
+    w.sandbox.simulators.propertydeck.resetRequests();
+    const pruned = await w.run('apply', '--auto-approve', '--allow-destroy');
+    expect(pruned.code).toBe(3);
+    expect(pruned.stderr).toContain('estate.statuses["property:Viewing"]: delete refused');
+    expect(writes(w)).toEqual([]);
+  });
+
   it('refuses to apply without a terminal or --auto-approve (exit 3), and when another apply holds the lock', async () => {
     w = await world(PD_ACCOUNT(status('A'), FAST), FAST_SIM);
     const noTty = await w.run('apply');

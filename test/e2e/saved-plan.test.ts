@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROPERTYDECK_SANDBOX_TOKEN, THALAMUS_SANDBOX_TOKEN } from '../../src/sandbox/tokens.js';
-import { PD_ACCOUNT, world, type World } from './fixtures.js';
+import { PD_ACCOUNT, SERIES_ACCOUNT, world, type World } from './fixtures.js';
 
 let w: World | undefined;
 afterEach(async () => {
@@ -41,6 +41,21 @@ describe('saved plans', () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('the configuration changed since the plan was made');
     expect(writes(w)).toEqual([]);
+  });
+
+  it('refuses when an account setting changed since, such as the series.hr staff user, but not when only a secret did', async () => {
+    const config = SERIES_ACCOUNT('      - { id: T-1, status: resolved }\n');
+    w = await world(config, { seeds: { serieshr: [{ id: 'T-1', status: 'open' }] } });
+    expect((await w.run('plan', '--out', 'plan.json')).code).toBe(0);
+    writeFileSync(join(w.dir, 'statusform.yaml'), config.replace('staff_user_id: 987654321', 'staff_user_id: 5'));
+    const r = await w.run('apply', 'plan.json');
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('the configuration changed since the plan was made');
+    expect(w.sandbox.simulators.serieshr.requests.filter((q) => q.method === 'POST')).toEqual([]);
+
+    writeFileSync(join(w.dir, 'statusform.yaml'), config.replace('${SERIES_API_KEY}', '${ROTATED_KEY}'));
+    w.env['ROTATED_KEY'] = w.env['SERIES_API_KEY'];
+    expect((await w.run('apply', 'plan.json')).code).toBe(0);
   });
 
   it('refuses when a live item the plan touches moved, naming it', async () => {

@@ -159,7 +159,9 @@ describe('selector rules', () => {
     const tickets = w.sandbox.simulators.serieshr.store.tickets;
     expect([...tickets.values()].filter((t) => t.Status === 'closed')).toHaveLength(30);
     expect(tickets.get('NEW-1')!.Status).toBe('resolved');
-    expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
+    const after = await w.run('plan', '--detailed-exitcode');
+    expect(after.code).toBe(0);
+    expect(after.stdout).not.toContain('no longer exists'); // closed tickets leave the rule, they are not gone
   });
 
   it('selects Spacebring tickets of a location through every page', async () => {

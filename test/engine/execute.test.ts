@@ -54,6 +54,16 @@ describe('executor', () => {
     expect(saved.serial).toBeGreaterThan(0);
   });
 
+  it('starts nothing more once the state file cannot be written, and says why', async () => {
+    const plan = planFor(Array.from({ length: 12 }, (_, i) => it_(`k${i}`)));
+    const log: string[] = [];
+    const statePath = join(tempDir(), 'gone', 'state.json'); // its folder does not exist
+    const recorder = new StateRecorder(emptyState(), statePath, () => 'thalamus');
+    await expect(executePlan(plan, { sessions: new Map([['acc', session([], log)]]), recorder, parallelism: 1, scrub: (t) => t })).rejects.toThrow(/ENOENT/);
+    expect(log.filter((l) => l.startsWith('start')).length).toBeLessThanOrEqual(3);
+    expect(recorder.failed).toMatch(/^the state file could not be written \(ENOENT/);
+  });
+
   it('never runs more than `parallelism` writes at once', async () => {
     const plan = planFor(Array.from({ length: 12 }, (_, i) => it_(`k${i}`)));
     let inFlight = 0;

@@ -49,7 +49,7 @@ const corpus: [string, string | Buffer][] = [
   ['unknown account field', acc(`${TH}, status_variants: [], colour: red`)],
   ['token missing', acc('vendor: thalamus, status_variants: []')],
   ['token empty', acc('vendor: thalamus, token: "", status_variants: []')],
-  ['token as number', acc('vendor: thalamus, token: 5, status_variants: []')],
+  ['token as a list', acc('vendor: thalamus, token: [a, b], status_variants: []')],
   ['missing env variable', acc('vendor: thalamus, token: "${NOPE_NOT_SET}", status_variants: []')],
   ['malformed env reference', acc('vendor: thalamus, token: "${1BAD}", status_variants: []')],
   ['plain http to a remote host', acc(`vendor: thalamus, base_url: "http://api.example.com", token: t, status_variants: []`)],

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
@@ -48,6 +48,17 @@ describe('the state lock', () => {
     // A real process that has exited: its pid is no longer alive.
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
     writeFileSync(lockPath(path), JSON.stringify({ pid: Number(dead), host: hostname(), since: 'then', command: 'apply' }));
+    const release = acquireLock(path, 'statusform apply');
+    expect(JSON.parse(readFileSync(lockPath(path), 'utf8')).pid).toBe(process.pid);
+    release();
+  });
+
+  it('takes over an empty lock file once it is old (its writer died before filling it), never a fresh one', () => {
+    const path = join(tempDir(), 's.json');
+    writeFileSync(lockPath(path), '');
+    expect(() => acquireLock(path, 'statusform apply')).toThrow(RefusedError); // may be being written right now
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(lockPath(path), old, old);
     const release = acquireLock(path, 'statusform apply');
     expect(JSON.parse(readFileSync(lockPath(path), 'utf8')).pid).toBe(process.pid);
     release();

@@ -124,8 +124,12 @@ export const propertydeck: VendorAdapter = {
     return key.toLowerCase();
   },
 
-  similarKeys(a: string, b: string): boolean {
-    return splitKey(a).label.toLowerCase() === splitKey(b).label.toLowerCase();
+  renameHint(gone: string, created: string): string | undefined {
+    const was = splitKey(gone);
+    const now = splitKey(created);
+    if (was.label.toLowerCase() !== now.label.toLowerCase()) return undefined;
+    if (was.type === now.type) return `looks like a rename of "${gone}": to keep the vendor's identity, declare renamed_from instead of removing and creating`;
+    return `looks like a type change of "${gone}": Property Deck cannot change a status's type, so this creates a new status; the old one goes only with prune, allow_delete and --allow-destroy, and its hard delete strips it from every ${was.type}`;
   },
 
   open(account: AccountConfig, http: HttpClientFactory): VendorSession {
