@@ -74,9 +74,14 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
     const free = (x: LiveItem | undefined): x is LiveItem => x !== undefined && !x.readOnly && x.active && !accounted.has(x.key) && !declared.has(x.key);
     // Renamed in place: from a declared earlier key, or (where the vendor's identity ignores case) from a change of case.
     const fold = adapter.foldKey?.bind(adapter);
-    // A case change renames only what statusform owns: an unmanaged item is never written to.
+    // The live item the vendor counts as this one (a change of case) is the item itself, ahead of
+    // any renamed_from: renaming another onto its label would collide. Only what statusform owns
+    // is renamed this way: an unmanaged item is never written to.
     const twin = fold ? live.items.find((x) => free(x) && fold(x.key) === fold(d.key)) : undefined;
-    const renamed = caps.renameInPlace ? (d.renamedFrom.map((k) => liveByKey.get(k)).find(free) ?? (twin && owned[twin.key] ? twin : undefined)) : undefined;
+    const renamed = caps.renameInPlace ? ((twin && owned[twin.key] ? twin : undefined) ?? d.renamedFrom.map((k) => liveByKey.get(k)).find(free)) : undefined;
+    if (twin && twin !== renamed && (renamed || caps.create)) {
+      notes.push({ address: addr(d.key), kind: 'warning', message: `${adapter.vendor} already has "${twin.key}" (not managed by statusform), which it counts as the same, so it will likely refuse this ${renamed ? 'rename' : 'create'}; to adopt it instead, declare it exactly as the vendor spells it` });
+    }
     if (renamed) {
       accounted.add(renamed.key);
       const changes = fieldChanges(d.fields, renamed.fields);
@@ -88,7 +93,6 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
       errors.push({ address: addr(d.key), message: `not found at the vendor` });
     } else {
       push({ key: d.key, action: 'create', id: null, before: null, after: d.fields, changes: [], reason: recorded ? 'drift' : 'config' });
-      if (twin) notes.push({ address: addr(d.key), kind: 'warning', message: `${adapter.vendor} already has "${twin.key}" (not managed by statusform), which it counts as the same, so it will likely refuse this create; to adopt it instead, declare it exactly as the vendor spells it` });
       if (recorded && !l?.readOnly) notes.push({ address: addr(d.key), kind: 'gone', message: 'owned item is missing at the vendor (removed outside statusform); it will be created again' });
     }
   }

@@ -41,7 +41,8 @@ async function converge(yaml: string, seed: number): Promise<number> {
   writeFileSync(join(dir, 'statusform.yaml'), yaml);
   const config = loadConfig('.', { cwd: dir, env: sandboxEnv(sandbox!.simulators) }).config!;
   for (const sim of Object.values(sandbox!.simulators)) sim.faults = { ...FAULTS, seed: seed + SEED_OFFSET };
-  const run = { timeoutMs: 250, retry: { attempts: 6, baseDelayMs: 5, maxDelayMs: 40 } };
+  // Short enough that a hung request costs little, long enough for a loaded CI runner to answer the rest.
+  const run = { timeoutMs: 1000, retry: { attempts: 6, baseDelayMs: 5, maxDelayMs: 40 } };
   let applies = 0;
   for (; applies < 3; applies++) {
     const planned = await makePlan(config, readState(config.statePath), run).catch(() => undefined); // a read may exhaust its retries: try again
