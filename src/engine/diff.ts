@@ -49,6 +49,14 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
   const collection = adapter.collection;
   const addr = (key: string) => address(account.name, collection, key);
   const liveByKey = new Map(live.items.map((l) => [l.key, l]));
+  // Live items by the vendor's looser identity (its foldKey), for changes of case.
+  const fold = adapter.foldKey?.bind(adapter);
+  const liveByFold = new Map<string, LiveItem[]>();
+  for (const l of fold ? live.items : []) {
+    const same = liveByFold.get(fold!(l.key));
+    if (same) same.push(l);
+    else liveByFold.set(fold!(l.key), [l]);
+  }
   const declared = new Map(account.items.map((d) => [d.key, d]));
   const accounted = new Set<string>();
   const actions: PlanAction[] = [];
@@ -72,12 +80,11 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
       continue;
     }
     const free = (x: LiveItem | undefined): x is LiveItem => x !== undefined && !x.readOnly && x.active && !accounted.has(x.key) && !declared.has(x.key);
-    // Renamed in place: from a declared earlier key, or (where the vendor's identity ignores case) from a change of case.
-    const fold = adapter.foldKey?.bind(adapter);
+    // Renamed in place: from a declared earlier key (renamed_from), or from a change of case.
     // The live item the vendor counts as this one (a change of case) is the item itself, ahead of
     // any renamed_from: renaming another onto its label would collide. Only what statusform owns
     // is renamed this way: an unmanaged item is never written to.
-    const twin = fold ? live.items.find((x) => free(x) && fold(x.key) === fold(d.key)) : undefined;
+    const twin = fold ? liveByFold.get(fold(d.key))?.find(free) : undefined;
     const renamed = caps.renameInPlace ? ((twin && owned[twin.key] ? twin : undefined) ?? d.renamedFrom.map((k) => liveByKey.get(k)).find(free)) : undefined;
     if (twin && twin !== renamed && (renamed || caps.create)) {
       notes.push({ address: addr(d.key), kind: 'warning', message: `${adapter.vendor} already has "${twin.key}" (not managed by statusform), which it counts as the same, so it will likely refuse this ${renamed ? 'rename' : 'create'}; to adopt it instead, declare it exactly as the vendor spells it` });
