@@ -27,7 +27,7 @@ Commands:
   import    --account NAME [-c PATH] [--out FILE]       live statuses → YAML, adopted into the state
   mappings  [-c PATH] [--format text|markdown]          the category × account matrix
   sandbox   [--port N]                                  run the vendor simulators on 127.0.0.1
-  unlock    [-c PATH]                                   remove a lock left by a killed apply
+  unlock    [-c PATH] [--force]                         remove a lock left by a killed apply
 
 Options:
   -c, --config PATH   a statusform.yaml, or a directory of *.yaml files (default: statusform.yaml)
@@ -53,6 +53,7 @@ const options = {
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
+  force: { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
 
 const ALLOWED: Record<string, (keyof typeof options)[]> = {
@@ -62,7 +63,7 @@ const ALLOWED: Record<string, (keyof typeof options)[]> = {
   mappings: ['config', 'format'],
   import: ['config', 'account', 'out'],
   sandbox: ['port'],
-  unlock: ['config'],
+  unlock: ['config', 'force'],
 };
 
 export function version(): string {
@@ -147,7 +148,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     case 'sandbox':
       return (await import('./commands/sandbox.js')).sandboxCommand(io, { port: positiveInt('port', v.port) });
     case 'unlock':
-      return (await import('./commands/unlock.js')).unlockCommand(io, { config });
+      return (await import('./commands/unlock.js')).unlockCommand(io, { config, force: v.force ?? false });
   }
   throw new UsageError(`unknown command "${command}"`);
 }

@@ -64,6 +64,20 @@ function credentialsAsText(data: unknown): void {
   }
 }
 
+/**
+ * Where the state file of the configuration at `path` is, without validating the rest or
+ * needing any credential in the environment (for `statusform unlock`).
+ */
+export function statePathOf(path: string, opts: LoadOptions): string {
+  const abs = resolve(opts.cwd, path);
+  let state: string | undefined;
+  for (const f of configFiles(abs)) {
+    const value = (readConfigDocument(f, opts.cwd, opts.env, [])?.data as { state?: unknown } | undefined)?.state;
+    if (typeof value === 'string') state = value;
+  }
+  return resolve(statSync(abs).isDirectory() ? abs : dirname(abs), state ?? DEFAULT_STATE_FILE);
+}
+
 /** Loads and validates the configuration at `path` (a file or a directory of *.yaml files). */
 export function loadConfig(path: string, opts: LoadOptions): LoadResult {
   const abs = resolve(opts.cwd, path);

@@ -173,7 +173,7 @@ export class HttpClient {
             attempt--; // a credential refresh is not a retry of a failure
             continue;
           }
-          throw new VendorError(req.address, this.describe(outcome.response), { status: 401 });
+          throw new VendorError(req.address, this.scrub(this.describe(outcome.response)), { status: 401 });
         case 'unknown': {
           if (idempotent) {
             lastReason = outcome.reason;

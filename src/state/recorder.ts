@@ -35,7 +35,8 @@ export class StateRecorder {
         delete items[action.key];
         break;
       case 'deactivate':
-        items[action.key] = { ...(previous ?? { fields: result.fields }), id: result.id ?? previous?.id ?? null, active: false };
+        // What the vendor answered is the latest word on the row's fields (a hidden row cannot be read again).
+        items[action.key] = { ...previous, fields: { ...previous?.fields, ...result.fields }, id: result.id ?? previous?.id ?? null, active: false };
         break;
       default:
         items[action.key] = { id: result.id, fields: result.fields, active: true, ...(previous?.dependsOn ? { dependsOn: previous.dependsOn } : {}) };

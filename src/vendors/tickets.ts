@@ -17,14 +17,16 @@ export const TICKET_CAPABILITIES: Capabilities = {
 };
 
 /**
- * Reads each declared ticket. A ticket the vendor does not know (404) is a plan error for its
- * address, not a failed plan; any other error stops the plan.
+ * Reads each declared ticket. A ticket the vendor does not know (404), or answers with a status
+ * that is none of its documented ones (absent, renamed), is a plan error for its address — not a
+ * transition that would be written again on every apply; any other error stops the plan.
  */
 export async function readTickets(
   desired: readonly DesiredItem[],
   account: AccountConfig,
   vendorName: string,
-  fetchOne: (id: string, address: string) => Promise<{ id: string; status: string }>,
+  statuses: readonly string[],
+  fetchOne: (id: string, address: string) => Promise<{ id: string; status: unknown }>,
 ): Promise<LiveRead> {
   const items: LiveItem[] = [];
   const errors: LiveRead['errors'] = [];
@@ -32,6 +34,10 @@ export async function readTickets(
     desired.map(async (d) => {
       try {
         const t = await fetchOne(d.key, `${account.name}.tickets[${JSON.stringify(d.key)}]`);
+        if (typeof t.status !== 'string' || !statuses.includes(t.status)) {
+          errors.push({ key: d.key, message: `${vendorName} gave this ticket the status ${JSON.stringify(t.status ?? null)}, which is none of ${statuses.join(', ')}: statusform will not move it` });
+          return;
+        }
         items.push({ key: d.key, id: t.id, fields: liveTicketFields(t.status, account), active: true });
       } catch (err) {
         if (err instanceof VendorError && err.status === 404) errors.push({ key: d.key, message: `ticket not found at ${vendorName} (${err.reason})` });
@@ -181,17 +187,22 @@ export function selectByRule(rule: RuleConfig, index: number, listed: readonly L
 }
 
 /** Runs each of the account's rules over the tickets `list` returns for it, and adds what they select to a read. */
-export async function withRules(read: LiveRead, account: AccountConfig, list: (rule: RuleConfig) => Promise<ListedTicket[]>): Promise<LiveRead> {
+export async function withRules(read: LiveRead, account: AccountConfig, statuses: readonly string[], list: (rule: RuleConfig) => Promise<ListedTicket[]>): Promise<LiveRead> {
   const rules = rulesOf(account.settings);
   if (rules.length === 0) return read;
   const known = new Set(read.items.map((i) => i.key));
   const selected: SelectedItems[] = [];
+  const warnings = [...read.warnings];
   for (const [i, rule] of rules.entries()) {
-    const { selected: s, live } = selectByRule(rule, i, await list(rule), account, Date.now(), account.position);
+    const listed = await list(rule);
+    // A ticket listed without a documented status cannot be compared: never select it.
+    const usable = listed.filter((t) => typeof t.status === 'string' && statuses.includes(t.status));
+    if (usable.length < listed.length) warnings.push(`rule "${rule.name ?? `rules[${i}]`}": ${listed.length - usable.length} listed ticket(s) have no documented status and were left out`);
+    const { selected: s, live } = selectByRule(rule, i, usable, account, Date.now(), account.position);
     selected.push(s);
     for (const l of live) if (!known.has(l.key)) (known.add(l.key), read.items.push(l));
   }
-  return { ...read, selected };
+  return { ...read, warnings, selected };
 }
 
 export function liveTicketFields(status: string, account: AccountConfig): Fields {

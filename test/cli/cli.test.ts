@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PD_ACCOUNT, world, type World } from '../e2e/fixtures.js';
 import { cli, tree } from '../helpers.js';
@@ -55,6 +56,26 @@ describe('the command line', () => {
     const yes = await cli(['apply'], { cwd: w.dir, env: w.env, stdinTTY: true, input: 'yes\n' });
     expect(yes.code).toBe(0);
     expect(w.sandbox.simulators.propertydeck.store.statuses.size).toBe(1);
+  });
+
+  it('unlocks without any credential set, but not a lock whose run is alive on this host unless --force', async () => {
+    const dir = tree({ 'statusform.yaml': 'version: 1\nstate: state/sf.json\naccounts:\n  estate: { vendor: propertydeck, base_url: "${PD_URL}", token: "${PD_TOKEN}", statuses: [] }\n', 'state/.keep': '' });
+    const lock = join(dir, 'state', 'sf.json.lock');
+    expect((await cli(['unlock'], { cwd: dir })).stdout).toContain('The state file was not locked.');
+
+    writeFileSync(lock, JSON.stringify({ pid: 4242, host: 'ci-runner-7', since: '2026-11-24T10:00:00Z', command: 'statusform apply' }));
+    const other = await cli(['unlock'], { cwd: dir });
+    expect(other.code, other.stderr).toBe(0);
+    expect(other.stdout).toContain('Removed the lock held by pid 4242 on ci-runner-7');
+    expect(existsSync(lock)).toBe(false);
+
+    writeFileSync(lock, JSON.stringify({ pid: process.pid, host: hostname(), since: '2026-11-25T10:00:00Z', command: 'statusform apply' }));
+    const alive = await cli(['unlock'], { cwd: dir });
+    expect(alive.code).toBe(3);
+    expect(alive.stderr).toContain(`the lock is held by pid ${process.pid} (statusform apply, since 2026-11-25T10:00:00Z), which is still running on this host`);
+    expect(existsSync(lock)).toBe(true);
+    expect((await cli(['unlock', '--force'], { cwd: dir })).code).toBe(0);
+    expect(existsSync(lock)).toBe(false);
   });
 
   it('in GitHub Actions, annotates config problems and writes the plan to the step summary', async () => {

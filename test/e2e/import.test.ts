@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PROPERTYDECK_SANDBOX_TOKEN } from '../../src/sandbox/tokens.js';
 import { cli } from '../helpers.js';
 import { world, type World } from './fixtures.js';
 
@@ -68,6 +69,16 @@ describe('statusform import', () => {
     const items = JSON.parse(readFileSync(statePath, 'utf8')).accounts.estate.items;
     expect(items['property:Sold']).not.toHaveProperty('imported');
     expect(items['contact:Cold']).not.toHaveProperty('imported');
+  });
+
+  it('never writes a credential that the config holds as it is: it becomes a ${VAR} to set', async () => {
+    const inline = estate.replace('${PROPERTYDECK_TOKEN}', PROPERTYDECK_SANDBOX_TOKEN);
+    w = await world('version: 1\naccounts: {}\n', { seeds: { propertydeck: { statuses: [{ label: 'Sold', type: 'property' as const }] } }, rateLimits: { propertydeck: false } }, { 'conf/estate.yaml': inline });
+    const printed = await cli(['import', '--account', 'estate', '-c', 'conf'], { cwd: w.dir, env: w.env });
+    expect(printed.code, printed.stderr).toBe(0);
+    expect(printed.stdout + printed.stderr).not.toContain(PROPERTYDECK_SANDBOX_TOKEN);
+    expect(printed.stdout).toContain('token: ${ESTATE_TOKEN}');
+    expect(printed.stdout).toContain('# Review: token was written into the config as it is; it is ${ESTATE_TOKEN} here');
   });
 
   it('explains why Thalamus cannot be imported', async () => {

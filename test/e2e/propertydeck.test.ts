@@ -31,6 +31,14 @@ describe('Property Deck, end to end', () => {
     const gets = w.sandbox.simulators.propertydeck.requests.filter((q) => q.method === 'GET');
     expect(gets.map((g) => g.query)).toEqual(['?page=1&per_page=100', '?page=2&per_page=100', '?page=3&per_page=100']);
     expect(r.stdout.match(/unmanaged/g)).toHaveLength(249);
+
+    // A vendor whose next links drop per_page (Laravel's default) is still read in full pages, once each.
+    w.sandbox.simulators.propertydeck.store.linksKeepPerPage = false;
+    w.sandbox.simulators.propertydeck.resetRequests();
+    const again = await w.run('plan');
+    expect(again.stdout.match(/unmanaged/g)).toHaveLength(249);
+    expect(again.stdout).not.toContain('share this type and label');
+    expect(w.sandbox.simulators.propertydeck.requests.map((q) => q.query)).toEqual(['?page=1&per_page=100', '?page=2&per_page=100', '?page=3&per_page=100']);
   });
 
   it('refuses a hard delete without allow_delete: the plan shows it blocked and apply exits 3 before any write', async () => {

@@ -106,6 +106,16 @@ describe('Spacebring tickets', () => {
     expect(w.sandbox.simulators.spacebring.store.tickets.get('sb-1')!.status).toBe('closed');
   });
 
+  it('makes a ticket answered without a documented status a plan error, never a transition sent on every apply', async () => {
+    w = await world(SPACEBRING_ACCOUNT('      - { id: sb-odd, status: solved }\n      - { id: sb-ok, status: solved }\n'), { seeds: { spacebring: [{ id: 'sb-odd', status: 'new' }, { id: 'sb-ok', status: 'new' }] } });
+    (w.sandbox.simulators.spacebring.store.tickets.get('sb-odd') as { status?: string }).status = undefined; // the API left it out
+    const plan = await w.run('plan');
+    expect(plan.code).toBe(1);
+    expect(plan.stdout).toContain('coworking.tickets["sb-odd"]: Spacebring gave this ticket the status null, which is none of new, inProgress, solved, closed');
+    expect((await w.run('apply', '--auto-approve')).code).toBe(1);
+    expect(w.sandbox.simulators.spacebring.requests.filter((q) => q.method === 'PUT')).toEqual([]);
+  });
+
   it('reads the vendor error body ({message,type}) for a ticket that does not exist', async () => {
     w = await world(SPACEBRING_ACCOUNT('      - { id: sb-missing, status: closed }\n'));
     const r = await w.run('plan');

@@ -105,6 +105,29 @@ describe('TimeTap, end to end', () => {
     expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
   });
 
+  it('brings a hidden row back with the dependsOn TimeTap had for it', async () => {
+    const prune = '    prune: true\n';
+    w = await world(TT_ACCOUNT(st('OPEN', 1) + st('CONFIRMED', 2), prune));
+    await w.run('apply', '--auto-approve');
+    const sim = w.sandbox.simulators.timetap;
+    sim.store.own.find((r) => r.subStatus === 'CONFIRMED')!.dependsOn = ['OPEN'];
+    writeFileSync(join(w.dir, 'statusform.yaml'), TT_ACCOUNT(st('OPEN', 1), prune));
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0); // deactivated: hidden from GET from now on
+    writeFileSync(join(w.dir, 'statusform.yaml'), TT_ACCOUNT(st('OPEN', 1) + st('CONFIRMED', 2), prune));
+    const back = await w.run('apply', '--auto-approve');
+    expect(back.stdout).toContain('salon.statuses["CONFIRMED"] will be reactivated');
+    expect(sim.store.own.find((r) => r.subStatus === 'CONFIRMED')).toMatchObject({ active: true, dependsOn: ['OPEN'] });
+    expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
+  });
+
+  it('warns when the rows TimeTap returns belong to another business than business_id', async () => {
+    w = await world(TT_ACCOUNT(st('OPEN', 1)));
+    await w.run('apply', '--auto-approve');
+    writeFileSync(join(w.dir, 'statusform.yaml'), TT_ACCOUNT(st('OPEN', 1)).replace('${TIMETAP_BUSINESS_ID}', '999'));
+    const plan = await w.run('plan');
+    expect(plan.stdout).toContain('TimeTap returned rows of business 43111, not of business_id 999: check business_id');
+  });
+
   it('marks a change made outside statusform as drift, and shows the vendor error body when a write is refused', async () => {
     w = await world(TT_ACCOUNT(st('OPEN', 1) + st('CONFIRMED', 2)));
     await w.run('apply', '--auto-approve');

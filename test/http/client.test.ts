@@ -42,6 +42,15 @@ describe('HTTP client', () => {
     expect(c.stats.retries).toBe(2);
   });
 
+  it('scrubs a credential that a vendor echoes in its 401 answer', async () => {
+    const url = await serve((q, res) => json(res, 401, { message: `token ${String(q.headers['authorization'])} is not valid` }));
+    const c = new HttpClient({ baseUrl: url, ...fast, headers: { authorization: 'Bearer echoed-secret-4711' }, describeError: (_s, b) => (b as { message: string }).message });
+    const err = await c.request({ method: 'GET', path: '/x', address: 'acc.items' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VendorError);
+    expect((err as Error).message).toContain('token [redacted] is not valid');
+    expect((err as Error).message).not.toContain('echoed-secret-4711');
+  });
+
   it('honours Retry-After on 429 before trying again', async () => {
     const times: number[] = [];
     const url = await serve((_q, res) => {

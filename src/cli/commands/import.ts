@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { SCHEMA_ID } from '../../config/schema.js';
 import { Document, parse } from 'yaml';
 import { UsageError } from '../../errors.js';
+import { scrubKnown } from '../../http/redact.js';
 import { closeDefaultAgent } from '../../http/client.js';
 import { openSessions, selectAccounts } from '../../engine/manager.js';
 import { newStats } from '../../http/client.js';
@@ -37,16 +38,25 @@ export async function importCommand(io: Io, opts: { config?: string; account?: s
     // Keep the source file's schema modeline (its path is relative to the config's folder), or point at the published schema.
     const modeline = /^#\s*(yaml-language-server: \$schema=\S+)/.exec(sourceText)?.[1] ?? `yaml-language-server: $schema=${SCHEMA_ID}`;
     const imported = items.map((l) => adapter.importItem!(l, config.categories));
-    const accountYaml = { ...source.accounts[account!.name], [adapter.collection]: imported.map((i) => i.item) };
+    const accountYaml: Record<string, unknown> = { ...source.accounts[account!.name], [adapter.collection]: imported.map((i) => i.item) };
+    // A credential written into the config as it is never goes to the output: it becomes a ${VAR}.
+    const inlined: string[] = [];
+    for (const field of adapter.secretFields) {
+      const raw = accountYaml[field];
+      if (raw === undefined || (typeof raw === 'string' && /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(raw))) continue;
+      const variable = `${account!.name}_${field}`.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
+      accountYaml[field] = `\${${variable}}`;
+      inlined.push(`${field} was written into the config as it is; it is \${${variable}} here: set that variable, and keep secrets out of files`);
+    }
     const doc = new Document({ version: 1, accounts: { [account!.name]: accountYaml } });
     const notes = [...new Set(imported.flatMap((i) => (i.note ? [i.note] : [])))];
     doc.commentBefore = [
       ` ${modeline}`,
       ` Imported by statusform from ${account!.name} (${adapter.vendor}) on ${new Date().toISOString().slice(0, 10)}: ${items.length} item${items.length === 1 ? '' : 's'}, now owned by statusform.`,
-      ...notes.map((n) => ` Review: ${n}.`),
+      ...[...notes, ...inlined].map((n) => ` Review: ${n}.`),
       ...(skippedShared > 0 ? [` ${skippedShared} shared default${skippedShared === 1 ? ' is' : 's are'} not imported: declaring one creates the business's own copy.`] : []),
     ].join('\n');
-    const text = doc.toString({ lineWidth: 0 });
+    const text = scrubKnown(doc.toString({ lineWidth: 0 }));
 
     // Owned from now on, but marked imported: until the config declares an item, a plan leaves it
     // alone instead of pruning it, so importing to stdout and not pasting the YAML in loses nothing.

@@ -1,12 +1,25 @@
-// `statusform unlock`: removes a lock left behind by an apply that was killed.
+// `statusform unlock`: removes a lock left behind by an apply that was killed. It needs no
+// credential (only where the state file is), and leaves alone a lock whose run is still alive here.
 
-import { breakLock } from '../../state/lock.js';
-import { loadOrThrow } from '../context.js';
+import { statePathOf } from '../../config/load.js';
+import { RefusedError } from '../../errors.js';
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { breakLock, isStale, lockPath, readLock } from '../../state/lock.js';
+import { DEFAULT_CONFIG } from '../context.js';
 import { write, type Io } from '../io.js';
 
-export async function unlockCommand(io: Io, opts: { config?: string }): Promise<number> {
-  const config = loadOrThrow(io, opts.config);
-  const info = breakLock(config.statePath);
-  write(io.stdout, info ? `Removed the lock held by pid ${info.pid} on ${info.host} since ${info.since}.` : 'The state file was not locked.');
+export async function unlockCommand(io: Io, opts: { config?: string; force?: boolean }): Promise<number> {
+  const statePath = statePathOf(opts.config ?? DEFAULT_CONFIG, { cwd: io.cwd, env: io.env });
+  const holder = readLock(statePath);
+  if (holder && holder.host === hostname() && !isStale(holder) && !opts.force) {
+    throw new RefusedError(`the lock is held by pid ${holder.pid} (${holder.command}, since ${holder.since}), which is still running on this host; stop it, or pass --force`);
+  }
+  if (!existsSync(lockPath(statePath))) {
+    write(io.stdout, 'The state file was not locked.');
+    return 0;
+  }
+  const info = breakLock(statePath);
+  write(io.stdout, info ? `Removed the lock held by pid ${info.pid} on ${info.host} since ${info.since}.` : 'Removed the lock (it did not say who held it).');
   return 0;
 }

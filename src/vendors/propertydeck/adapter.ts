@@ -32,17 +32,28 @@ function toLive(s: Status): LiveItem | undefined {
   return { key: statusKey(type, s.label), id: s.uuid, fields: { type, label: label(s.label) }, active: true };
 }
 
-/** Reads every page, following `links.next` (or the page count when links are absent). */
+/**
+ * Reads every page, following `links.next` (or the page count when links are absent). A next
+ * link without `per_page` (Laravel drops it unless the API appends it) gets it back, so every
+ * page is a full one; a status seen on two pages (the list moved while it was read) counts once.
+ */
 async function readAll(client: HttpClient, address: string): Promise<Status[]> {
   const out: Status[] = [];
+  const seen = new Set<string>();
   let next: string | undefined = '/statuses';
   let query: Record<string, number> | undefined = { page: 1, per_page: MAX_PER_PAGE };
   for (let guard = 0; next !== undefined && guard < 10_000; guard++) {
     const res: HttpResponse<StatusPage> = await client.request<StatusPage>({ method: 'GET', path: next, query, address });
-    out.push(...(res.body?.data ?? []));
+    for (const s of res.body?.data ?? []) {
+      if (seen.has(s.uuid)) continue;
+      seen.add(s.uuid);
+      out.push(s);
+    }
     const p = res.body?.meta?.pagination;
     if (p?.links?.next) {
-      next = p.links.next;
+      const link = new URL(p.links.next, client.url('/statuses'));
+      if (!link.searchParams.has('per_page')) link.searchParams.set('per_page', String(MAX_PER_PAGE));
+      next = link.href;
       query = undefined;
     } else if (p && p.current_page < p.total_pages) {
       query = { page: p.current_page + 1, per_page: MAX_PER_PAGE };

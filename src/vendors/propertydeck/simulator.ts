@@ -16,6 +16,8 @@ export interface PropertyDeckStore {
   creates: Map<string, number>;
   /** A duplicate label within a type is refused, compared case-insensitively like a MySQL unique index (A: the docs do not say). */
   uniqueLabels: boolean;
+  /** Whether `links.next` keeps `per_page` (A: Laravel's paginator drops it unless the API appends it). A switch; on by default. */
+  linksKeepPerPage: boolean;
 }
 
 export interface PropertyDeckSeed {
@@ -34,7 +36,7 @@ function now(): string {
 
 export async function startPropertyDeckSimulator(opts: SimulatorOptions<PropertyDeckSeed> & { uniqueLabels?: boolean } = {}): Promise<RunningSimulator<PropertyDeckStore>> {
   const tokens = opts.tokens ?? [PROPERTYDECK_SANDBOX_TOKEN];
-  const store: PropertyDeckStore = { statuses: new Map(), records: [], creates: new Map(), uniqueLabels: opts.uniqueLabels ?? true };
+  const store: PropertyDeckStore = { statuses: new Map(), records: [], creates: new Map(), uniqueLabels: opts.uniqueLabels ?? true, linksKeepPerPage: true };
   for (const s of opts.seed?.statuses ?? []) {
     const code = s.type === 'contact' ? 1 : 2;
     const uuid = s.uuid ?? randomUUID();
@@ -63,7 +65,7 @@ export async function startPropertyDeckSimulator(opts: SimulatorOptions<Property
     const page = Math.max(1, Number(req.query.get('page') ?? 1) || 1);
     const totalPages = Math.max(1, Math.ceil(all.length / perPage));
     const data = all.slice((page - 1) * perPage, page * perPage);
-    const link = (p: number) => `${req.origin}/statuses?page=${p}&per_page=${perPage}${uuid ? `&uuid=${uuid}` : ''}`;
+    const link = (p: number) => `${req.origin}/statuses?page=${p}${store.linksKeepPerPage ? `&per_page=${perPage}` : ''}${uuid ? `&uuid=${uuid}` : ''}`;
     const links: Record<string, string> = {};
     if (page < totalPages) links['next'] = link(page + 1);
     if (page > 1) links['previous'] = link(page - 1);

@@ -57,11 +57,11 @@ export const serieshr: VendorAdapter = {
 
     return {
       async read(desired): Promise<LiveRead> {
-        const read = await readTickets(desired, account, 'series.hr', async (id, address) => {
+        const read = await readTickets(desired, account, 'series.hr', SERIES_STATUSES, async (id, address) => {
           const t = await readTicket(id, address);
           return { id: t.TicketId, status: t.Status };
         });
-        return withRules(read, account, async (rule) => listTickets(rule.where.status));
+        return withRules(read, account, SERIES_STATUSES, async (rule) => listTickets(rule.where.status));
       },
 
       async write(req: WriteRequest): Promise<WriteResult> {

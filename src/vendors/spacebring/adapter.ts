@@ -73,11 +73,11 @@ export const spacebring: VendorAdapter = {
 
     return {
       async read(desired): Promise<LiveRead> {
-        const read = await readTickets(desired, account, 'Spacebring', async (id, address) => {
+        const read = await readTickets(desired, account, 'Spacebring', SPACEBRING_STATUSES, async (id, address) => {
           const res = await client.request<{ ticket: SpacebringTicket }>({ method: 'GET', path: `/support/tickets/v1/${encodeURIComponent(id)}`, address });
           return { id: res.body.ticket.id, status: res.body.ticket.status };
         });
-        return withRules(read, account, async (rule) => listLocation(String(rule.where.location)));
+        return withRules(read, account, SPACEBRING_STATUSES, async (rule) => listLocation(String(rule.where.location)));
       },
 
       async write(req: WriteRequest): Promise<WriteResult> {

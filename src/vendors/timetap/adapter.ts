@@ -3,6 +3,7 @@
 // row vanishes from GET, so its statusId lives on in the state file (vendor-docs §4).
 
 import { VendorError } from '../../errors.js';
+import { registerSecrets } from '../../http/redact.js';
 import type { AuthProvider, HttpClient } from '../../http/client.js';
 import type { AccountConfig, DesiredContext, DesiredItem, Fields, HttpClientFactory, LiveItem, LiveRead, StateItem, VendorAdapter, VendorSession, WriteRequest, WriteResult } from '../adapter.js';
 import type { SameKeys } from '../schema-types.js';
@@ -48,8 +49,19 @@ const CATEGORY_GUESS: Record<string, string> = {
   DELETED: 'closed',
 };
 
+/**
+ * A row's fields. `vendor_depends_on` is TimeTap's own dependsOn: never declared, so never
+ * compared, but kept in the state file so that reactivating a hidden row sends it back as it was.
+ */
 function toFields(row: StatusRow): Fields {
-  return { status: row.status, sort_order: row.sortOrder, user_selectable: row.userSelectable };
+  return { status: row.status, sort_order: row.sortOrder, user_selectable: row.userSelectable, ...(row.dependsOn ? { vendor_depends_on: row.dependsOn } : {}) };
+}
+
+/** The vendor's dependsOn of a row: as last read, or as the state file remembers a hidden one. */
+function vendorDependsOn(seen: StatusRow | undefined, before: Fields | null): string[] | null {
+  if (seen) return seen.dependsOn;
+  const remembered = before?.['vendor_depends_on'];
+  return Array.isArray(remembered) ? remembered : null;
 }
 
 /** The full object a PUT needs, from what is known of the row and the fields to set. */
@@ -71,6 +83,9 @@ function fullRow(businessId: number, key: string, id: number | null, known: Fiel
 function sessionAuth(account: AccountConfig, client: () => HttpClient): AuthProvider {
   const apiKey = String(account.settings['api_key']);
   const sig = signature(apiKey, String(account.settings['private_key']));
+  // The signature works as a password (it has no timestamp in it), the token as a session: both
+  // go to the process-wide scrubber too, the last line of defence for any error report.
+  registerSecrets([sig]);
   let token: string | undefined;
   const fetchToken = async () => {
     const res = await client().request<{ sessionToken?: string }>({
@@ -82,6 +97,7 @@ function sessionAuth(account: AccountConfig, client: () => HttpClient): AuthProv
     });
     if (!res.body?.sessionToken) throw new VendorError(`${account.name} (session token)`, 'TimeTap returned no sessionToken');
     token = res.body.sessionToken;
+    registerSecrets([token]);
   };
   return {
     headers: async () => {
@@ -167,6 +183,10 @@ export const timetap: VendorAdapter = {
           ...shared.map((r) => ({ key: r.subStatus, id: r.statusId, fields: toFields(r), active: r.active, readOnly: true })),
         ];
         const warnings: string[] = [];
+        const others = [...new Set(rows.map((r) => r.businessId).filter((b) => b !== null && b !== businessId))];
+        if (others.length > 0) {
+          warnings.push(`TimeTap returned rows of business ${others.join(', ')}, not of business_id ${businessId}: check business_id, or TimeTap will refuse every write`);
+        }
         if (own.length === 0 && desired.length > 0) {
           const declared = new Set(desired.map((d) => d.key));
           const forked = shared.map((r) => r.subStatus).filter((k) => declared.has(k));
@@ -200,7 +220,7 @@ export const timetap: VendorAdapter = {
         if (req.kind === 'update' || req.kind === 'reactivate' || req.kind === 'deactivate') {
           if (req.id === null) throw new VendorError(address(req.key), 'no statusId known for this status');
           const known = { ...(req.before ?? {}), ...(req.after ?? {}) };
-          const body = fullRow(businessId, req.key, Number(req.id), known, req.kind !== 'deactivate', seen.get(Number(req.id))?.dependsOn ?? null);
+          const body = fullRow(businessId, req.key, Number(req.id), known, req.kind !== 'deactivate', vendorDependsOn(seen.get(Number(req.id)), req.before));
           const res = await client.request<StatusRow>({ method: 'PUT', path: '/status', body, address: req.address });
           const row = res.body && typeof res.body === 'object' ? res.body : body;
           return { id: row.statusId ?? req.id, fields: toFields(row) };
