@@ -56,11 +56,15 @@ function sectionText(s: Section, budget = Infinity): { text: string; cut: number
   }
   const cut = s.blocks.length - shown;
   if (cut > 0) body.push('', `_… ${cut} more change${cut === 1 ? '' : 's'} in this account not shown (comment size limit)._`);
+  let notesShown = 0;
   for (const n of s.notes) {
     if (used + n.length + 1 > budget) break;
     body.push(n);
     used += n.length + 1;
+    notesShown++;
   }
+  const notesCut = s.notes.length - notesShown;
+  if (notesCut > 0) body.push(`_… ${notesCut} more note${notesCut === 1 ? '' : 's'} not shown (comment size limit)._`);
   return { text: `${open}${body.join('\n')}${close}`, cut };
 }
 
@@ -85,7 +89,13 @@ export function renderPlanMarkdown(plan: Plan, limit = GITHUB_COMMENT_LIMIT): st
   if (plan.errors.length > 0) {
     head.push('> [!CAUTION]', `> **${plan.errors.length} item${plan.errors.length === 1 ? '' : 's'} could not be planned:**`);
     for (const e of plan.errors.slice(0, 20)) head.push(`> - \`${e.address.replace(/`/g, "'")}\`: ${escapeInline(e.message)}`);
+    if (plan.errors.length > 20) head.push(`> - … and ${plan.errors.length - 20} more`);
     head.push('');
+  }
+  const unreadable = plan.accounts.filter((a) => a.read === 'none');
+  if (unreadable.length > 0) {
+    const names = unreadable.map((a) => `${escapeInline(a.name)} (${a.vendor})`).join(', ');
+    head.push(`_${names} ha${unreadable.length === 1 ? 's' : 've'} no read API: live state is taken from the state file, and drift there cannot be seen._`, '');
   }
   const sections = plan.accounts.map((acc) =>
     accountSection(

@@ -68,6 +68,16 @@ describe('the markdown PR comment', () => {
     expect(html).toContain('</code></pre>');
   });
 
+  it('says when notes are cut too, and that an account without a read API cannot show drift', () => {
+    const p = plan(Array.from({ length: 1200 }, (_, i) => action(i)));
+    p.notes = Array.from({ length: 2000 }, (_, i) => ({ address: `estate.statuses["contact:U${i}"]`, kind: 'unmanaged' as const, message: 'exists at the vendor but is not managed by statusform; left untouched' }));
+    p.accounts.push({ ...p.accounts[0]!, name: 'nerds', vendor: 'thalamus', read: 'none' });
+    const md = renderPlanMarkdown(p);
+    expect(md.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
+    expect(md).toMatch(/_… \d+ more notes not shown \(comment size limit\)\._/);
+    expect(md).toContain('_nerds (thalamus) has no read API: live state is taken from the state file, and drift there cannot be seen._');
+  });
+
   it('keeps a label with backticks from breaking out of the diff block', () => {
     const a = action(1);
     a.after = { type: 'property', label: 'evil ``` label' };
