@@ -68,14 +68,23 @@ function credentialsAsText(data: unknown): void {
  * Where the state file of the configuration at `path` is, without validating the rest or
  * needing any credential in the environment (for `statusform unlock`).
  */
-export function statePathOf(path: string, opts: LoadOptions): string {
+export function statePathOf(path: string, opts: LoadOptions): { statePath?: string; problems: ConfigProblem[] } {
   const abs = resolve(opts.cwd, path);
-  let state: string | undefined;
+  const found: ConfigProblem[] = [];
+  const docs: ConfigDocument[] = [];
   for (const f of configFiles(abs)) {
-    const value = (readConfigDocument(f, opts.cwd, opts.env, [])?.data as { state?: unknown } | undefined)?.state;
-    if (typeof value === 'string') state = value;
+    const d = readConfigDocument(f, opts.cwd, opts.env, found);
+    if (d && d.data !== undefined) docs.push(d);
   }
-  return resolve(statSync(abs).isDirectory() ? abs : dirname(abs), state ?? DEFAULT_STATE_FILE);
+  // An unset credential does not matter here; a broken file, or a state setting in doubt, does.
+  const problems = found.filter((p) => !/^environment variable \S+ is not set$/.test(p.message));
+  const state = mergeSetting(docs, 'state', problems);
+  if (state !== undefined && (typeof state !== 'string' || state.includes('${'))) {
+    const d = docs.find((x) => (x.data as Record<string, unknown> | null)?.['state'] !== undefined)!;
+    problems.push({ position: positionOf(d, nodeAt(d.doc, ['state'])), message: `state must be a path, with every \${VAR} in it set (got ${JSON.stringify(state)})` });
+  }
+  if (problems.length > 0) return { problems: sortProblems(problems) };
+  return { statePath: resolve(statSync(abs).isDirectory() ? abs : dirname(abs), (state as string | undefined) ?? DEFAULT_STATE_FILE), problems: [] };
 }
 
 /** Loads and validates the configuration at `path` (a file or a directory of *.yaml files). */
@@ -208,12 +217,13 @@ function checkItems(account: string, adapter: VendorAdapter, items: DesiredItem[
   const renameClaims = new Map<string, DesiredItem>();
   for (const item of items) {
     for (const old of item.renamedFrom) {
-      if (byKey.has(old)) problems.push({ position: item.position, message: `${address(item.key)}: renamed_from names "${old}", which is still declared` });
-      const claimed = renameClaims.get(old);
+      const holder = byIdentity.get(adapter.foldKey?.(old) ?? old);
+      if (byKey.has(old) || (holder && holder !== item)) problems.push({ position: item.position, message: `${address(item.key)}: renamed_from names "${old}", which is still declared${holder && holder.key !== old ? ` (as ${address(holder.key)})` : ''}` });
+      const claimed = renameClaims.get(adapter.foldKey?.(old) ?? old);
       if (claimed && claimed !== item) {
         problems.push({ position: item.position, message: `${address(item.key)}: renamed_from names "${old}", which ${address(claimed.key)} (${formatPosition(claimed.position)}) is already renamed from` });
       } else {
-        renameClaims.set(old, item);
+        renameClaims.set(adapter.foldKey?.(old) ?? old, item);
       }
     }
     for (const dep of item.dependsOn) {

@@ -52,6 +52,7 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
   // Live items by the vendor's looser identity (its foldKey), for changes of case.
   const fold = adapter.foldKey?.bind(adapter);
   const liveByFold = new Map<string, LiveItem[]>();
+  const declaredFold = new Set(fold ? account.items.map((d) => fold(d.key)) : []);
   for (const l of fold ? live.items : []) {
     const same = liveByFold.get(fold!(l.key));
     if (same) same.push(l);
@@ -85,7 +86,9 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
     // any renamed_from: renaming another onto its label would collide. Only what statusform owns
     // is renamed this way: an unmanaged item is never written to.
     const twin = fold ? liveByFold.get(fold(d.key))?.find(free) : undefined;
-    const renamed = caps.renameInPlace ? ((twin && owned[twin.key] ? twin : undefined) ?? d.renamedFrom.map((k) => liveByKey.get(k)).find(free)) : undefined;
+    // A rename source that the vendor counts as another declared item is that item, not a source.
+    const source = (x: LiveItem | undefined): x is LiveItem => free(x) && !(fold && declaredFold.has(fold(x.key)));
+    const renamed = caps.renameInPlace ? ((twin && owned[twin.key] ? twin : undefined) ?? d.renamedFrom.map((k) => liveByKey.get(k)).find(source)) : undefined;
     if (twin && twin !== renamed && (renamed || caps.create)) {
       notes.push({ address: addr(d.key), kind: 'warning', message: `${adapter.vendor} already has "${twin.key}" (not managed by statusform), which it counts as the same, so it will likely refuse this ${renamed ? 'rename' : 'create'}; to adopt it instead, declare it exactly as the vendor spells it` });
     }
@@ -143,7 +146,7 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
     }
     if (!l.active) continue;
     if (recorded.imported) {
-      notes.push({ address: addr(key), kind: 'orphan', message: 'imported but not yet in the configuration; left untouched until it is declared (paste in the YAML that statusform import wrote)' });
+      notes.push({ address: addr(key), kind: 'orphan', message: 'imported, and not declared in the configuration since: left untouched (declare it, or apply once while it is declared, and prune can remove it later)' });
       continue;
     }
     if (!account.prune) {
@@ -261,6 +264,10 @@ function linkDependencies(actions: PlanAction[], desired: readonly DesiredItem[]
 function stageUniqueUpdates(actions: PlanAction[], live: readonly LiveItem[], desired: readonly DesiredItem[], field: string): void {
   const numbers = [...live.map((l) => l.fields[field]), ...desired.map((d) => d.fields[field])].filter((v): v is number => typeof v === 'number');
   let spare = Math.max(0, ...numbers) + 1;
+  // Creates that leave the field to us take the first free values, before any temporary one.
+  for (const a of actions) {
+    if (a.action === 'create' && a.after && a.after[field] === undefined) a.after = { ...a.after, [field]: spare++ };
+  }
   for (const a of actions) {
     if (a.action !== 'update' || !a.changes.some((c) => c.field === field)) continue;
     const target = a.after?.[field];

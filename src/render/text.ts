@@ -60,7 +60,7 @@ export function renderAction(a: PlanAction, c: Colors = plainColors): string[] {
   if (a.action === 'create') {
     for (const [k, v] of Object.entries(a.after ?? {})) lines.push(`      ${c.green('+')} ${k.padEnd(width)} = ${value(v)}`);
   } else if (a.action === 'delete' || a.action === 'deactivate') {
-    for (const [k, v] of Object.entries(a.before ?? {})) lines.push(`      ${c.red('-')} ${k.padEnd(width)} = ${value(v)}`);
+    for (const [k, v] of Object.entries(a.before ?? {})) if (v !== null) lines.push(`      ${c.red('-')} ${k.padEnd(width)} = ${value(v)}`);
   } else {
     for (const ch of a.changes) {
       const via = a.via?.[ch.field] !== undefined && a.via[ch.field] !== ch.after ? c.dim(` (via ${value(a.via[ch.field])}, to keep it unique)`) : '';

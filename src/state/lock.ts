@@ -44,7 +44,7 @@ export function isStale(info: LockInfo): boolean {
  */
 const UNREADABLE_LOCK_GRACE_MS = 10_000;
 
-function unreadableAndOld(path: string): boolean {
+export function unreadableAndOld(path: string): boolean {
   try {
     return Date.now() - statSync(path).mtimeMs > UNREADABLE_LOCK_GRACE_MS;
   } catch {

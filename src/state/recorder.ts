@@ -56,11 +56,11 @@ export class StateRecorder {
     this.schedule();
   }
 
-  /** Items `statusform import` adopted: owned, but not pruned until the config declares them. */
-  adoptImported(account: string, vendor: string, live: readonly { key: string; id: string | number | null; fields: Fields }[]): void {
+  /** Items `statusform import` adopted; `pending`: not declared yet, so not pruned until they are. */
+  adoptImported(account: string, vendor: string, live: readonly { key: string; id: string | number | null; fields: Fields }[], pending: boolean): void {
     if (live.length === 0) return;
     const items = accountState(this.state, account, vendor).items;
-    for (const l of live) items[l.key] = { id: l.id, fields: l.fields, active: true, imported: true };
+    for (const l of live) items[l.key] = { id: l.id, fields: l.fields, active: true, ...(pending ? { imported: true as const } : {}) };
     this.schedule();
   }
 

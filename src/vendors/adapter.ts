@@ -47,7 +47,8 @@ export interface Capabilities {
   /**
    * A field the vendor may require to be unique among active items (TimeTap's sort order). An
    * update to a value another item still holds is staged through a free temporary value, so no
-   * intermediate state has a duplicate.
+   * intermediate state has a duplicate; a create that leaves the field out gets a free value,
+   * above everything in play and below the temporary ones.
    */
   uniqueField?: string;
 }

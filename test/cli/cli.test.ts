@@ -76,6 +76,12 @@ describe('the command line', () => {
     expect(existsSync(lock)).toBe(true);
     expect((await cli(['unlock', '--force'], { cwd: dir })).code).toBe(0);
     expect(existsSync(lock)).toBe(false);
+
+    // A config it cannot read for sure is an error, not a guess at the default state path.
+    writeFileSync(join(dir, 'statusform.yaml'), 'version: 1\nstate: ${STATE_DIR}/sf.json\naccounts: {}\n');
+    const unsure = await cli(['unlock'], { cwd: dir });
+    expect(unsure.code).toBe(1);
+    expect(unsure.stderr).toContain('state must be a path, with every ${VAR} in it set');
   });
 
   it('in GitHub Actions, annotates config problems and writes the plan to the step summary', async () => {

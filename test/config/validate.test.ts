@@ -4,6 +4,9 @@ import { cli, tree } from '../helpers.js';
 
 const env = { PD_TOKEN: 'pd-secret-token', TH_TOKEN: 'th-secret-token' };
 
+/** A Property Deck account with these status lines. */
+const estate = (statuses: string) => `version: 1\naccounts:\n  estate:\n    vendor: propertydeck\n    base_url: https://crm.example.com\n    token: t\n    statuses:\n${statuses}`;
+
 function problems(yaml: string, e: NodeJS.ProcessEnv = env): string[] {
   const dir = tree({ 'statusform.yaml': yaml });
   const r = loadConfig('statusform.yaml', { cwd: dir, env: e });
@@ -98,6 +101,13 @@ accounts:
     expect(found.some((p) => p.startsWith('10:9:') && p.includes('unknown category "pending"'))).toBe(true);
   });
 
+  it('refuses a renamed_from that names, in another case, a label still declared (Property Deck ignores case)', () => {
+    const found = problems(estate(`      - { label: Hot, type: contact, renamed_from: [cold], maps_to: open }
+      - { label: Cold, type: contact, maps_to: open }
+`));
+    expect(found).toEqual(['8:9: estate.statuses["contact:Hot"]: renamed_from names "contact:cold", which is still declared (as estate.statuses["contact:Cold"])']);
+  });
+
   it('refuses plain http to anything but loopback, and a missing base_url where the vendor has no default', () => {
     const found = problems(`version: 1
 accounts:
@@ -111,16 +121,9 @@ accounts:
   });
 
   it('refuses two statuses renamed from the same one (found by the convergence property)', () => {
-    const found = problems(`version: 1
-accounts:
-  estate:
-    vendor: propertydeck
-    base_url: https://crm.example.com
-    token: t
-    statuses:
-      - { label: Sold, type: property, maps_to: open, renamed_from: [Under Offer] }
+    const found = problems(estate(`      - { label: Sold, type: property, maps_to: open, renamed_from: [Under Offer] }
       - { label: Let, type: property, maps_to: open, renamed_from: [Under Offer] }
-`);
+`));
     expect(found).toEqual([
       '9:9: estate.statuses["property:Let"]: renamed_from names "property:Under Offer", which estate.statuses["property:Sold"] (statusform.yaml:8:9) is already renamed from',
     ]);

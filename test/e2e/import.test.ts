@@ -41,6 +41,8 @@ describe('statusform import', () => {
     const plan = await cli(['plan', '-c', 'conf', '--detailed-exitcode'], { cwd: w.dir, env: w.env });
     expect(plan.code).toBe(0);
     expect(plan.stdout).not.toContain('unmanaged');
+    // Written straight into the config, the items are owned outright: dropping one later is a plain removal.
+    expect(JSON.parse(readFileSync(join(cfg, 'statusform.state.json'), 'utf8')).accounts.estate.items['property:For Sale']).not.toHaveProperty('imported');
   });
 
   it('never prunes what it imported before the YAML is in the config, and an apply after pasting it in makes it plainly owned', async () => {
@@ -57,7 +59,7 @@ describe('statusform import', () => {
     // The YAML went to the terminal, not into the config: the account still declares nothing.
     const plan = await run('plan', '--detailed-exitcode');
     expect(plan.code).toBe(0);
-    expect(plan.stdout).toContain('estate.statuses["property:Sold"]: imported but not yet in the configuration');
+    expect(plan.stdout).toContain('estate.statuses["property:Sold"]: imported, and not declared in the configuration since: left untouched');
     expect((await run('apply', '--auto-approve', '--allow-destroy')).code).toBe(0);
     expect(w.sandbox.simulators.propertydeck.requests.filter((q) => q.method !== 'GET')).toEqual([]);
 

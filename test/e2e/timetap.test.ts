@@ -105,6 +105,21 @@ describe('TimeTap, end to end', () => {
     expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
   });
 
+  it('gives a new status without sort_order a place that no staged reorder uses', async () => {
+    w = await world(TT_ACCOUNT(st('OPEN', 1) + st('CONFIRMED', 2)));
+    await w.run('apply', '--auto-approve');
+    const sim = w.sandbox.simulators.timetap;
+    sim.store.uniqueSortOrder = true;
+    // A swap (staged through temporary values) and a new status that leaves its place to statusform.
+    writeFileSync(join(w.dir, 'statusform.yaml'), TT_ACCOUNT(st('OPEN', 2) + st('CONFIRMED', 1) + '      - { sub_status: NEWONE, status: OPEN, maps_to: open }\n'));
+    const r = await w.run('apply', '--auto-approve');
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/\+ sort_order\s+= 3/);
+    expect(sim.requests.filter((q) => q.status >= 400)).toEqual([]);
+    expect(Object.fromEntries(sim.store.own.map((row) => [row.subStatus, row.sortOrder]))).toEqual({ OPEN: 2, CONFIRMED: 1, NEWONE: 3 });
+    expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
+  });
+
   it('brings a hidden row back with the dependsOn TimeTap had for it', async () => {
     const prune = '    prune: true\n';
     w = await world(TT_ACCOUNT(st('OPEN', 1) + st('CONFIRMED', 2), prune));
@@ -118,6 +133,14 @@ describe('TimeTap, end to end', () => {
     expect(back.stdout).toContain('salon.statuses["CONFIRMED"] will be reactivated');
     expect(sim.store.own.find((r) => r.subStatus === 'CONFIRMED')).toMatchObject({ active: true, dependsOn: ['OPEN'] });
     expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
+
+    // Cleared in TimeTap since: the next round trip must not bring the old value back.
+    sim.store.own.find((r) => r.subStatus === 'CONFIRMED')!.dependsOn = null;
+    writeFileSync(join(w.dir, 'statusform.yaml'), TT_ACCOUNT(st('OPEN', 1), prune));
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    writeFileSync(join(w.dir, 'statusform.yaml'), TT_ACCOUNT(st('OPEN', 1) + st('CONFIRMED', 2), prune));
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    expect(sim.store.own.find((r) => r.subStatus === 'CONFIRMED')).toMatchObject({ active: true, dependsOn: null });
   });
 
   it('warns when the rows TimeTap returns belong to another business than business_id', async () => {

@@ -22,12 +22,12 @@ function planFor(items: DesiredItem[]): Plan {
   return { format_version: '1.0', config_digest: 'x', state: { lineage: 'l', serial: 0 }, options: { accounts: [], refresh_all: false }, accounts: [d.account], actions: d.actions, notes: [], errors: [], rules: [], thresholds: [], summary: summarise(d.actions) };
 }
 
-function session(failKeys: string[], log: string[]): VendorSession {
+function session(failKeys: string[], log: string[], delayMs = 5): VendorSession {
   return {
     read: async () => ({ items: [], warnings: [], errors: [] }),
     write: async (req: WriteRequest) => {
       log.push(`start ${req.key}`);
-      await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, delayMs));
       if (failKeys.includes(req.key)) throw new Error(`vendor said no to ${req.key}`);
       log.push(`end ${req.key}`);
       return { id: `id-${req.key}`, fields: req.after ?? {} };
@@ -59,7 +59,8 @@ describe('executor', () => {
     const log: string[] = [];
     const statePath = join(tempDir(), 'gone', 'state.json'); // its folder does not exist
     const recorder = new StateRecorder(emptyState(), statePath, () => 'thalamus');
-    await expect(executePlan(plan, { sessions: new Map([['acc', session([], log)]]), recorder, parallelism: 1, scrub: (t) => t })).rejects.toThrow(/ENOENT/);
+    // Writes take 100 ms: the failed state write (a missing folder, answered at once) lands long before the next one ends.
+    await expect(executePlan(plan, { sessions: new Map([['acc', session([], log, 100)]]), recorder, parallelism: 1, scrub: (t) => t })).rejects.toThrow(/ENOENT/);
     expect(log.filter((l) => l.startsWith('start')).length).toBeLessThanOrEqual(3);
     expect(recorder.failed).toMatch(/^the state file could not be written \(ENOENT/);
   });

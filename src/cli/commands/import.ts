@@ -14,7 +14,8 @@ import { acquireLock } from '../../state/lock.js';
 import { StateRecorder } from '../../state/recorder.js';
 import { readState } from '../../state/state-file.js';
 import { adapterFor } from '../../vendors/registry.js';
-import { loadOrThrow } from '../context.js';
+import { DEFAULT_CONFIG, loadOrThrow } from '../context.js';
+import { loadConfig } from '../../config/load.js';
 import { write, type Io } from '../io.js';
 
 export async function importCommand(io: Io, opts: { config?: string; account?: string; out?: string }): Promise<number> {
@@ -58,15 +59,20 @@ export async function importCommand(io: Io, opts: { config?: string; account?: s
     ].join('\n');
     const text = scrubKnown(doc.toString({ lineWidth: 0 }));
 
-    // Owned from now on, but marked imported: until the config declares an item, a plan leaves it
-    // alone instead of pruning it, so importing to stdout and not pasting the YAML in loses nothing.
+    if (opts.out) writeFileSync(resolve(io.cwd, opts.out), text);
+    // Owned from now on. Items the config does not declare yet (the YAML went to the terminal, or
+    // to a file outside the config) are marked imported: until the config declares them, a plan
+    // leaves them alone instead of pruning them, so an import never pasted in loses nothing.
+    const reloaded = opts.out ? loadConfig(opts.config ?? DEFAULT_CONFIG, { cwd: io.cwd, env: io.env }).config : undefined;
+    const declared = new Set(reloaded?.accounts.find((a) => a.name === account!.name)?.items.map((i) => i.key) ?? []);
     const recorder = new StateRecorder(state, config.statePath, () => account!.vendor);
-    recorder.adoptImported(account!.name, adapter.vendor, items.filter((l) => !state.accounts[account!.name]?.items[l.key]));
+    const fresh = items.filter((l) => !state.accounts[account!.name]?.items[l.key]);
+    recorder.adoptImported(account!.name, adapter.vendor, fresh.filter((l) => !declared.has(l.key)), true);
+    recorder.adoptImported(account!.name, adapter.vendor, fresh.filter((l) => declared.has(l.key)), false);
     await recorder.flush();
 
     if (opts.out) {
-      writeFileSync(resolve(io.cwd, opts.out), text);
-      write(io.stderr, `Imported ${items.length} item${items.length === 1 ? '' : 's'} of ${account!.name} into ${opts.out} and the state file. Review it, replace the account in your config with it, then run statusform plan.`);
+      write(io.stderr, `Imported ${items.length} item${items.length === 1 ? '' : 's'} of ${account!.name} into ${opts.out} and the state file. Review it${declared.size > 0 ? '' : ', replace the account in your config with it'}, then run statusform plan.`);
     } else {
       write(io.stdout, text);
     }

@@ -2,18 +2,23 @@
 // credential (only where the state file is), and leaves alone a lock whose run is still alive here.
 
 import { statePathOf } from '../../config/load.js';
-import { RefusedError } from '../../errors.js';
+import { ConfigError, RefusedError } from '../../errors.js';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { breakLock, isStale, lockPath, readLock } from '../../state/lock.js';
+import { breakLock, isStale, lockPath, readLock, unreadableAndOld } from '../../state/lock.js';
 import { DEFAULT_CONFIG } from '../context.js';
 import { write, type Io } from '../io.js';
 
 export async function unlockCommand(io: Io, opts: { config?: string; force?: boolean }): Promise<number> {
-  const statePath = statePathOf(opts.config ?? DEFAULT_CONFIG, { cwd: io.cwd, env: io.env });
+  const located = statePathOf(opts.config ?? DEFAULT_CONFIG, { cwd: io.cwd, env: io.env });
+  if (!located.statePath) throw new ConfigError(located.problems);
+  const statePath = located.statePath;
   const holder = readLock(statePath);
   if (holder && holder.host === hostname() && !isStale(holder) && !opts.force) {
     throw new RefusedError(`the lock is held by pid ${holder.pid} (${holder.command}, since ${holder.since}), which is still running on this host; stop it, or pass --force`);
+  }
+  if (!holder && existsSync(lockPath(statePath)) && !unreadableAndOld(lockPath(statePath)) && !opts.force) {
+    throw new RefusedError('the lock file is being written right now (it is empty and a few seconds old); try again, or pass --force');
   }
   if (!existsSync(lockPath(statePath))) {
     write(io.stdout, 'The state file was not locked.');

@@ -54,7 +54,7 @@ const CATEGORY_GUESS: Record<string, string> = {
  * compared, but kept in the state file so that reactivating a hidden row sends it back as it was.
  */
 function toFields(row: StatusRow): Fields {
-  return { status: row.status, sort_order: row.sortOrder, user_selectable: row.userSelectable, ...(row.dependsOn ? { vendor_depends_on: row.dependsOn } : {}) };
+  return { status: row.status, sort_order: row.sortOrder, user_selectable: row.userSelectable, vendor_depends_on: row.dependsOn ?? null };
 }
 
 /** The vendor's dependsOn of a row: as last read, or as the state file remembers a hidden one. */
@@ -166,8 +166,6 @@ export const timetap: VendorAdapter = {
     // The business's own rows as last read. A PUT sends the whole object, so what statusform does
     // not manage (the vendor's own dependsOn) goes back as it was rather than as null.
     const seen = new Map<number, StatusRow>();
-    // Creates that declare no sort_order go after the existing rows, one apart, not all at 0.
-    let nextSortOrder = 1;
 
     return {
       async read(desired): Promise<LiveRead> {
@@ -176,8 +174,6 @@ export const timetap: VendorAdapter = {
         const own = rows.filter((r) => r.businessId === businessId);
         const shared = rows.filter((r) => r.businessId === null);
         for (const r of own) if (r.statusId !== null) seen.set(r.statusId, r);
-        const taken = [...own.map((r) => r.sortOrder), ...desired.map((d) => d.fields['sort_order'])].map(Number).filter(Number.isFinite);
-        nextSortOrder = Math.max(nextSortOrder, ...taken.map((n) => n + 1));
         const items: LiveItem[] = [
           ...own.map((r) => ({ key: r.subStatus, id: r.statusId, fields: toFields(r), active: r.active, ...(r.dependsOn ? { dependsOn: r.dependsOn } : {}) })),
           ...shared.map((r) => ({ key: r.subStatus, id: r.statusId, fields: toFields(r), active: r.active, readOnly: true })),
@@ -201,8 +197,8 @@ export const timetap: VendorAdapter = {
 
       async write(req: WriteRequest): Promise<WriteResult> {
         if (req.kind === 'create') {
-          const after = req.after?.['sort_order'] === undefined ? { ...req.after, sort_order: nextSortOrder++ } : (req.after ?? {});
-          const body = fullRow(businessId, req.key, null, after, true, null);
+          // A sort_order the config leaves out was chosen free by the plan (the unique field).
+          const body = fullRow(businessId, req.key, null, req.after ?? {}, true, null);
           const res = await client.request<StatusRow>({
             method: 'POST',
             path: '/status',

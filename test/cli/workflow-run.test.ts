@@ -1,0 +1,125 @@
+// The example workflows' own shell steps, run with bash as GitHub's runner runs them
+// (`bash --noprofile --norc -eo pipefail`), against the simulators: what they write and exit.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { sandboxEnv } from '../../src/sandbox/demo-data.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { PD_ACCOUNT } from '../e2e/fixtures.js';
+import { tempDir } from '../helpers.js';
+
+const bin = new URL('../../bin/statusform.js', import.meta.url).pathname;
+let sandbox: Sandbox | undefined;
+afterEach(async () => {
+  await sandbox?.close();
+  sandbox = undefined;
+});
+
+/** The `run:` script of the step with this name in examples/github/<file>. */
+function step(file: string, name: string): string {
+  const w = parse(readFileSync(new URL(`../../examples/github/${file}`, import.meta.url), 'utf8')) as { jobs: Record<string, { steps: { name?: string; run?: string }[] }> };
+  const found = Object.values(w.jobs).flatMap((j) => j.steps).find((s) => s.name === name);
+  if (!found?.run) throw new Error(`no step "${name}" in ${file}`);
+  return found.run;
+}
+
+/** A workspace with the config in statusform/, and `statusform` on PATH as the installed CLI. */
+async function workspace(config: string): Promise<{ dir: string; env: NodeJS.ProcessEnv }> {
+  sandbox = await startSandbox({ rateLimits: { propertydeck: false } });
+  const dir = tempDir('statusform-workflow-');
+  mkdirSync(join(dir, 'statusform'));
+  writeFileSync(join(dir, 'statusform', 'statusform.yaml'), config);
+  const tools = join(dir, '.tools');
+  mkdirSync(tools);
+  writeFileSync(join(tools, 'statusform'), `#!/bin/sh\nexec "${process.execPath}" "${bin}" "$@"\n`);
+  chmodSync(join(tools, 'statusform'), 0o755);
+  writeFileSync(join(dir, 'summary.md'), '');
+  const env = { PATH: `${tools}:${process.env['PATH']}`, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: join(dir, 'summary.md'), ...sandboxEnv(sandbox.simulators) };
+  return { dir, env };
+}
+
+/** Runs a step's script (asynchronously: the simulators answer from this process). */
+function runStep(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], { cwd, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+const status = '      - { label: "For Sale", type: property, maps_to: open }\n';
+
+describe('the example workflows, run', () => {
+  it('plan: writes the sticky comment and the saved plan, and a plan that fails says so in the comment', async () => {
+    const { dir, env } = await workspace(PD_ACCOUNT(status));
+    const script = step('statusform-plan.yml', 'statusform plan');
+    const ok = await runStep(script, dir, env);
+    expect(ok.status, ok.stderr).toBe(0);
+    const md = readFileSync(join(dir, 'plan.md'), 'utf8');
+    expect(md.split('\n')[0]).toBe('<!-- statusform-plan -->');
+    expect(md).toContain('1 to create');
+    expect(JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')).actions).toHaveLength(1);
+    expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain('1 to create');
+
+    writeFileSync(join(dir, 'statusform', 'statusform.yaml'), PD_ACCOUNT(status.replace('maps_to: open', 'maps_to: nope')));
+    const bad = await runStep(script, dir, env);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/^::error file=statusform\/statusform\.yaml,line=\d+,col=\d+,title=statusform::/m);
+    const failed = readFileSync(join(dir, 'plan.md'), 'utf8');
+    expect(failed).toContain('**statusform plan failed** (exit 1)');
+    expect(failed).not.toContain('::error');
+  });
+
+  it('drift: exit 2 with a warning annotation when live state moved, 0 when it matches', async () => {
+    const { dir, env } = await workspace(PD_ACCOUNT(status));
+    const script = step('statusform-drift.yml', 'statusform plan --detailed-exitcode');
+    const drifted = await runStep(script, dir, env);
+    expect(drifted.status).toBe(2);
+    expect(drifted.stdout).toContain('::warning title=statusform::live state drifted from the configuration');
+    expect((await runStep('statusform apply -c statusform --auto-approve', dir, env)).status).toBe(0);
+    expect((await runStep(script, dir, env)).status).toBe(0);
+  });
+
+  it('apply: commits the state file onto a main that moved meanwhile, and does nothing without one', async () => {
+    const root = tempDir('statusform-git-');
+    const git = (cwd: string, ...args: string[]) => {
+      const r = spawnSync('git', args, { cwd, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+      return r.stdout.trim();
+    };
+    const origin = join(root, 'origin.git');
+    git(root, 'init', '-q', '--bare', '-b', 'main', origin);
+    const seed = join(root, 'seed');
+    git(root, 'clone', '-q', origin, seed);
+    mkdirSync(join(seed, 'statusform'));
+    writeFileSync(join(seed, 'statusform', 'statusform.yaml'), 'version: 1\naccounts: {}\n');
+    git(seed, '-c', 'user.name=t', '-c', 'user.email=t@t', 'add', '.');
+    git(seed, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'config');
+    git(seed, 'push', '-q', 'origin', 'main');
+
+    const runner = join(root, 'runner');
+    git(root, 'clone', '-q', origin, runner);
+    const script = step('statusform-apply.yml', 'Commit the state file');
+    const env = { PATH: process.env['PATH'], HOME: root, GITHUB_REF_NAME: 'main' };
+    expect((await runStep(script, runner, env)).status).toBe(0); // no state file yet: nothing to commit
+    expect(git(runner, 'log', '--format=%s')).toBe('config');
+
+    // Another pull request merges while this apply runs.
+    writeFileSync(join(seed, 'statusform', 'other.yaml'), 'accounts: {}\n');
+    git(seed, '-c', 'user.name=t', '-c', 'user.email=t@t', 'add', '.');
+    git(seed, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'second pull request');
+    git(seed, 'push', '-q', 'origin', 'main');
+
+    writeFileSync(join(runner, 'statusform', 'statusform.state.json'), '{"version":1,"lineage":"l","serial":3,"accounts":{}}\n');
+    const pushed = await runStep(script, runner, env);
+    expect(pushed.status, pushed.stderr).toBe(0);
+    git(seed, 'fetch', '-q', 'origin');
+    expect(git(seed, 'log', '--format=%s', 'origin/main').split('\n').slice(0, 3)).toEqual(['statusform: state after apply', 'second pull request', 'config']);
+  });
+});
