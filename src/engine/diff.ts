@@ -52,7 +52,7 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
   // Live items by the vendor's looser identity (its foldKey), for changes of case.
   const fold = adapter.foldKey?.bind(adapter);
   const liveByFold = new Map<string, LiveItem[]>();
-  const declaredFold = new Set(fold ? account.items.map((d) => fold(d.key)) : []);
+  const declaredByFold = new Map(fold ? account.items.map((d) => [fold(d.key), d]) : []);
   for (const l of fold ? live.items : []) {
     const same = liveByFold.get(fold!(l.key));
     if (same) same.push(l);
@@ -87,7 +87,7 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
     // is renamed this way: an unmanaged item is never written to.
     const twin = fold ? liveByFold.get(fold(d.key))?.find(free) : undefined;
     // A rename source that the vendor counts as another declared item is that item, not a source.
-    const source = (x: LiveItem | undefined): x is LiveItem => free(x) && !(fold && declaredFold.has(fold(x.key)));
+    const source = (x: LiveItem | undefined): x is LiveItem => free(x) && !(fold && (declaredByFold.get(fold(x.key)) ?? d) !== d);
     const renamed = caps.renameInPlace ? ((twin && owned[twin.key] ? twin : undefined) ?? d.renamedFrom.map((k) => liveByKey.get(k)).find(source)) : undefined;
     if (twin && twin !== renamed && (renamed || caps.create)) {
       notes.push({ address: addr(d.key), kind: 'warning', message: `${adapter.vendor} already has "${twin.key}" (not managed by statusform), which it counts as the same, so it will likely refuse this ${renamed ? 'rename' : 'create'}; to adopt it instead, declare it exactly as the vendor spells it` });
@@ -262,7 +262,10 @@ function linkDependencies(actions: PlanAction[], desired: readonly DesiredItem[]
  * final values, so a reorder (even a swap) never has two items share a value.
  */
 function stageUniqueUpdates(actions: PlanAction[], live: readonly LiveItem[], desired: readonly DesiredItem[], field: string): void {
-  const numbers = [...live.map((l) => l.fields[field]), ...desired.map((d) => d.fields[field])].filter((v): v is number => typeof v === 'number');
+  // Every value in play: live, declared, and what the actions bring back (a reactivated row hidden from the read keeps its value).
+  const numbers = [...live.map((l) => l.fields[field]), ...desired.map((d) => d.fields[field]), ...actions.flatMap((a) => [a.before?.[field], a.after?.[field]])].filter(
+    (v): v is number => typeof v === 'number',
+  );
   let spare = Math.max(0, ...numbers) + 1;
   // Creates that leave the field to us take the first free values, before any temporary one.
   for (const a of actions) {

@@ -120,6 +120,6 @@ describe('the example workflows, run', () => {
     const pushed = await runStep(script, runner, env);
     expect(pushed.status, pushed.stderr).toBe(0);
     git(seed, 'fetch', '-q', 'origin');
-    expect(git(seed, 'log', '--format=%s', 'origin/main').split('\n').slice(0, 3)).toEqual(['statusform: state after apply', 'second pull request', 'config']);
+    expect(git(seed, 'log', '--format=%s', 'origin/main').split('\n').slice(0, 3)).toEqual(['statusform: state after apply [skip ci]', 'second pull request', 'config']);
   });
 });

@@ -1,6 +1,6 @@
 // import: adopt an account that already has statuses; the plan right after is empty.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROPERTYDECK_SANDBOX_TOKEN } from '../../src/sandbox/tokens.js';
@@ -13,16 +13,18 @@ afterEach(async () => {
   w = undefined;
 });
 
-const estate = `# yaml-language-server: $schema=../schemas/statusform.schema.json
-version: 1
-accounts:
-  estate:
+/** The Property Deck account, as the lines under `accounts:`. */
+const estateAccount = `  estate:
     vendor: propertydeck
     base_url: \${PROPERTYDECK_URL}
     token: \${PROPERTYDECK_TOKEN}
     rate_limit: { requests: 100, seconds: 1 }
     statuses: []
 `;
+const estate = `# yaml-language-server: $schema=../schemas/statusform.schema.json
+version: 1
+accounts:
+${estateAccount}`;
 
 describe('statusform import', () => {
   it('writes the live statuses as YAML with the modeline and review notes, adopts them, and the next plan is empty', async () => {
@@ -74,13 +76,55 @@ describe('statusform import', () => {
   });
 
   it('never writes a credential that the config holds as it is: it becomes a ${VAR} to set', async () => {
-    const inline = estate.replace('${PROPERTYDECK_TOKEN}', PROPERTYDECK_SANDBOX_TOKEN);
+    const inline = estate.replace('${PROPERTYDECK_TOKEN}', PROPERTYDECK_SANDBOX_TOKEN).replace(/^# yaml-language-server.*\n/, '');
     w = await world('version: 1\naccounts: {}\n', { seeds: { propertydeck: { statuses: [{ label: 'Sold', type: 'property' as const }] } }, rateLimits: { propertydeck: false } }, { 'conf/estate.yaml': inline });
     const printed = await cli(['import', '--account', 'estate', '-c', 'conf'], { cwd: w.dir, env: w.env });
     expect(printed.code, printed.stderr).toBe(0);
     expect(printed.stdout + printed.stderr).not.toContain(PROPERTYDECK_SANDBOX_TOKEN);
     expect(printed.stdout).toContain('token: ${ESTATE_TOKEN}');
+    // The source had no modeline: the output points at the schema this package ships, relative to where it is read.
+    const schema = /^# yaml-language-server: \$schema=(\S+)$/m.exec(printed.stdout)?.[1];
+    expect(schema).toMatch(/schemas\/statusform\.schema\.json$/);
+    expect(JSON.parse(readFileSync(join(w.dir, schema!), 'utf8')).title).toBeDefined();
     expect(printed.stdout).toContain('# Review: token was written into the config as it is; it is ${ESTATE_TOKEN} here');
+  });
+
+  it('imports into the account\'s own file in place, keeping every other account and setting, and never over another config file', async () => {
+    const whole = `# a config with more than one account
+version: 1
+categories: [new, open, pending, hold, solved, closed, archived]
+state: sf-state.json
+accounts:
+  nerds:   # kept as it is
+    vendor: thalamus
+    base_url: \${THALAMUS_URL}
+    token: \${THALAMUS_TOKEN}
+    status_variants: []
+${estateAccount}`;
+    const seed = { statuses: [{ label: 'For Sale', type: 'property' as const }] };
+    w = await world(whole, { seeds: { propertydeck: seed }, rateLimits: { propertydeck: false } }, { 'other/one.yaml': 'version: 1\naccounts: {}\n' });
+
+    const elsewhere = await cli(['import', '--account', 'estate', '-c', 'statusform.yaml', '--out', 'statusform.yaml'], { cwd: w.dir, env: w.env });
+    expect(elsewhere.code, elsewhere.stderr).toBe(0);
+    const text = readFileSync(join(w.dir, 'statusform.yaml'), 'utf8');
+    expect(text).toContain('# a config with more than one account');
+    expect(text).toMatch(/categories: \[ ?new, open, pending, hold, solved, closed, archived ?\]/);
+    expect(text).toContain('state: sf-state.json');
+    expect(text).toMatch(/nerds:\s+# kept as it is\n\s+vendor: thalamus/);
+    expect(text).toMatch(/# Imported by statusform from estate \(propertydeck\)/);
+    expect(text).toMatch(/- label: For Sale\n\s+type: property/);
+    expect(JSON.parse(readFileSync(join(w.dir, 'sf-state.json'), 'utf8')).accounts.estate.items['property:For Sale']).toMatchObject({ id: expect.any(String) });
+    expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
+
+    // Another file of a directory config would be replaced: refused before any change.
+    const dir = join(w.dir, 'conf');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'a.yaml'), whole.replace('state: sf-state.json\n', ''));
+    writeFileSync(join(dir, 'b.yaml'), 'version: 1\naccounts: {}\n');
+    const over = await cli(['import', '--account', 'estate', '-c', 'conf', '--out', 'conf/b.yaml'], { cwd: w.dir, env: w.env });
+    expect(over.code).toBe(1);
+    expect(over.stderr).toContain('conf/b.yaml is another file of the configuration, and the import would replace it');
+    expect(readFileSync(join(dir, 'b.yaml'), 'utf8')).toBe('version: 1\naccounts: {}\n');
   });
 
   it('explains why Thalamus cannot be imported', async () => {

@@ -94,6 +94,13 @@ describe('Property Deck, end to end', () => {
     expect(Object.keys(w.state().accounts['estate']!.items)).toEqual(['property:Under OFFER']);
     expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
 
+    // Declared as a rename from its own case twin, an unmanaged status is renamed, not re-created.
+    w.sandbox.simulators.propertydeck.store.statuses.set('arch-1', { uuid: 'arch-1', created_at: '', updated_at: '', label: 'Archived', type: { code: 1, name: 'Contact' } });
+    writeFileSync(join(w.dir, 'statusform.yaml'), config(status('Under OFFER') + status('ARCHIVED', 'contact', ', renamed_from: [Archived]')));
+    const own = await w.run('plan');
+    expect(own.stdout).toContain('estate.statuses["contact:ARCHIVED"] will be renamed in place from "contact:Archived"');
+    expect(own.stdout).not.toContain('likely refuse');
+
     writeFileSync(join(w.dir, 'statusform.yaml'), config(status('Under OFFER') + status('under offer')));
     const twice = await w.run('validate');
     expect(twice.code).toBe(1);

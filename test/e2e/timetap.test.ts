@@ -120,6 +120,22 @@ describe('TimeTap, end to end', () => {
     expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
   });
 
+  it('never gives a new status the sort order of a hidden row it brings back', async () => {
+    const prune = '    prune: true\n';
+    const bare = (sub: string) => `      - { sub_status: ${sub}, status: OPEN, maps_to: open }\n`;
+    w = await world(TT_ACCOUNT(st('OPEN', 1) + st('NO_SHOW', 6), prune));
+    await w.run('apply', '--auto-approve');
+    const sim = w.sandbox.simulators.timetap;
+    sim.store.uniqueSortOrder = true;
+    writeFileSync(join(w.dir, 'statusform.yaml'), TT_ACCOUNT(st('OPEN', 1), prune));
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0); // NO_SHOW hidden, remembered at 6
+    writeFileSync(join(w.dir, 'statusform.yaml'), TT_ACCOUNT(st('OPEN', 1) + bare('NO_SHOW') + bare('WAITLIST'), prune));
+    const r = await w.run('apply', '--auto-approve');
+    expect(r.code, r.stdout).toBe(0);
+    const active = sim.store.own.filter((row) => row.active).map((row) => [row.subStatus, row.sortOrder]);
+    expect(Object.fromEntries(active)).toEqual({ OPEN: 1, NO_SHOW: 6, WAITLIST: 7 });
+  });
+
   it('brings a hidden row back with the dependsOn TimeTap had for it', async () => {
     const prune = '    prune: true\n';
     w = await world(TT_ACCOUNT(st('OPEN', 1) + st('CONFIRMED', 2), prune));

@@ -2,9 +2,9 @@
 // modeline and comments), adopted into the state file, so a plan right after is empty.
 
 import { readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { SCHEMA_ID } from '../../config/schema.js';
-import { Document, parse } from 'yaml';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Document, parse, parseDocument } from 'yaml';
 import { UsageError } from '../../errors.js';
 import { scrubKnown } from '../../http/redact.js';
 import { closeDefaultAgent } from '../../http/client.js';
@@ -17,6 +17,9 @@ import { adapterFor } from '../../vendors/registry.js';
 import { DEFAULT_CONFIG, loadOrThrow } from '../context.js';
 import { loadConfig } from '../../config/load.js';
 import { write, type Io } from '../io.js';
+
+/** The JSON schema this package ships, for the modeline of a file that had none. */
+const SCHEMA_FILE = fileURLToPath(new URL('../../../schemas/statusform.schema.json', import.meta.url));
 
 export async function importCommand(io: Io, opts: { config?: string; account?: string; out?: string }): Promise<number> {
   if (!opts.account) throw new UsageError('import needs --account NAME');
@@ -36,8 +39,9 @@ export async function importCommand(io: Io, opts: { config?: string; account?: s
     // The account as written in its file (credentials still ${…}), with the live items as its collection.
     const sourceText = readFileSync(resolve(io.cwd, account!.position.file), 'utf8');
     const source = parse(sourceText) as { accounts: Record<string, Record<string, unknown>> };
-    // Keep the source file's schema modeline (its path is relative to the config's folder), or point at the published schema.
-    const modeline = /^#\s*(yaml-language-server: \$schema=\S+)/.exec(sourceText)?.[1] ?? `yaml-language-server: $schema=${SCHEMA_ID}`;
+    // Keep the source file's schema modeline (its path is relative to the config's folder), or point at the installed schema.
+    const outDir = dirname(opts.out === undefined ? resolve(io.cwd, 'statusform.yaml') : resolve(io.cwd, opts.out));
+    const modeline = /^#\s*(yaml-language-server: \$schema=\S+)/.exec(sourceText)?.[1] ?? `yaml-language-server: $schema=${relative(outDir, SCHEMA_FILE).split(sep).join('/')}`;
     const imported = items.map((l) => adapter.importItem!(l, config.categories));
     const accountYaml: Record<string, unknown> = { ...source.accounts[account!.name], [adapter.collection]: imported.map((i) => i.item) };
     // A credential written into the config as it is never goes to the output: it becomes a ${VAR}.
@@ -49,15 +53,31 @@ export async function importCommand(io: Io, opts: { config?: string; account?: s
       accountYaml[field] = `\${${variable}}`;
       inlined.push(`${field} was written into the config as it is; it is \${${variable}} here: set that variable, and keep secrets out of files`);
     }
-    const doc = new Document({ version: 1, accounts: { [account!.name]: accountYaml } });
     const notes = [...new Set(imported.flatMap((i) => (i.note ? [i.note] : [])))];
-    doc.commentBefore = [
-      ` ${modeline}`,
+    const about = [
       ` Imported by statusform from ${account!.name} (${adapter.vendor}) on ${new Date().toISOString().slice(0, 10)}: ${items.length} item${items.length === 1 ? '' : 's'}, now owned by statusform.`,
-      ...[...notes, ...inlined].map((n) => ` Review: ${n}.`),
+      ...notes.map((n) => ` Review: ${n}.`),
       ...(skippedShared > 0 ? [` ${skippedShared} shared default${skippedShared === 1 ? ' is' : 's are'} not imported: declaring one creates the business's own copy.`] : []),
-    ].join('\n');
-    const text = scrubKnown(doc.toString({ lineWidth: 0 }));
+    ];
+
+    const outPath = opts.out === undefined ? undefined : resolve(io.cwd, opts.out);
+    const sourcePath = resolve(io.cwd, account!.position.file);
+    let text: string;
+    if (outPath === sourcePath) {
+      // The account's own file: only its collection changes; other accounts, settings and comments stay as they are.
+      const edited = parseDocument(sourceText);
+      const collection = edited.createNode(imported.map((i) => i.item));
+      collection.commentBefore = about.join('\n');
+      edited.setIn(['accounts', account!.name, adapter.collection], collection);
+      text = edited.toString({ lineWidth: 0 });
+    } else {
+      if (outPath !== undefined && config.files.includes(outPath)) {
+        throw new UsageError(`${opts.out} is another file of the configuration, and the import would replace it; write it to a new file, or to ${account!.position.file} (the account's own file, where only its ${adapter.collection} change)`);
+      }
+      const doc = new Document({ version: 1, accounts: { [account!.name]: accountYaml } });
+      doc.commentBefore = [` ${modeline}`, ...about, ...inlined.map((n) => ` Review: ${n}.`)].join('\n');
+      text = scrubKnown(doc.toString({ lineWidth: 0 }));
+    }
 
     if (opts.out) writeFileSync(resolve(io.cwd, opts.out), text);
     // Owned from now on. Items the config does not declare yet (the YAML went to the terminal, or

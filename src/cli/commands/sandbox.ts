@@ -12,7 +12,7 @@ export async function sandboxCommand(io: Io, opts: { port?: number | undefined }
   for (const [vendor, sim] of Object.entries(sandbox.simulators) as [string, { url: string }][]) write(io.stdout, `  ${vendor.padEnd(13)} ${sim.url}`);
   write(io.stdout, '\nIn another shell, point the quickstart at them:\n');
   for (const [k, v] of Object.entries(sandboxEnv(sandbox.simulators))) write(io.stdout, `  export ${k}=${v}`);
-  write(io.stdout, '\n  statusform plan -c examples/quickstart\n\nPress Ctrl-C to stop.');
+  write(io.stdout, '\n  npx statusform plan -c examples/quickstart\n\nPress Ctrl-C to stop.');
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
