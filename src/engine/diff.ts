@@ -38,6 +38,11 @@ export function fieldChanges(desired: Fields, live: Fields): FieldChange[] {
   return out;
 }
 
+/** Whether a live item is the one the state file recorded (an unknown recorded id matches any). */
+function sameId(recorded: StateItem, live: LiveItem): boolean {
+  return recorded.id === null || live.id === null || String(recorded.id) === String(live.id);
+}
+
 /** Live and desired differ only because live moved away from what statusform last wrote. */
 function isDrift(changes: FieldChange[], recorded: StateItem | undefined): boolean {
   if (!recorded) return false;
@@ -125,7 +130,7 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
       push({ key: d.key, action: 'update', id: l.id, before: l.fields, after: d.fields, changes, reason: isDrift(changes, recorded) ? 'drift' : 'config' });
     } else if (opts.refreshAll && caps.read === 'none') {
       push({ key: d.key, action: 'update', id: l.id, before: l.fields, after: d.fields, changes: [], reason: 'refresh' });
-    } else if (!recorded || recorded.imported) {
+    } else if (!recorded || recorded.imported || !sameId(recorded, l)) {
       adopt.push({ key: d.key, id: l.id, fields: d.fields });
     }
   }
@@ -145,6 +150,12 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
       continue;
     }
     if (!l.active) continue;
+    if (!sameId(recorded, l)) {
+      // Same key, another vendor id: the item statusform made is gone, and this one is not statusform's.
+      forget.push(key);
+      notes.push({ address: addr(key), kind: 'gone', message: `the item statusform made (id ${String(recorded.id)}) is gone; the one now at this key (id ${String(l.id)}) is not statusform's and is left untouched` });
+      continue;
+    }
     if (recorded.imported) {
       notes.push({ address: addr(key), kind: 'orphan', message: 'imported, and not declared in the configuration since: left untouched (declare it, or apply once while it is declared, and prune can remove it later)' });
       continue;

@@ -9,6 +9,7 @@ export function redactor(secrets: Iterable<string>): (text: string) => string {
     if (typeof s !== 'string' || s.length < 4) continue;
     needles.add(s);
     needles.add(encodeURIComponent(s));
+    needles.add(new URLSearchParams({ s }).toString().slice(2)); // a query value: space as +, ~()! escaped
     needles.add(Buffer.from(s).toString('base64'));
   }
   const sorted = [...needles].sort((a, b) => b.length - a.length);

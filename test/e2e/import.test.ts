@@ -127,6 +127,15 @@ ${estateAccount}`;
     expect(readFileSync(join(dir, 'b.yaml'), 'utf8')).toBe('version: 1\naccounts: {}\n');
   });
 
+  it('writes a live label with "${" in it so that it reads back as the same text', async () => {
+    w = await world('version: 1\naccounts: {}\n', { seeds: { propertydeck: { statuses: [{ label: 'Offer ${HOME} band', type: 'property' as const }] } }, rateLimits: { propertydeck: false } }, { 'conf/estate.yaml': estate });
+    const r = await cli(['import', '--account', 'estate', '-c', 'conf', '--out', 'conf/estate.yaml'], { cwd: w.dir, env: { ...w.env, HOME: '/root' } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(w.dir, 'conf', 'estate.yaml'), 'utf8')).toContain('label: Offer $${HOME} band');
+    const plan = await cli(['plan', '-c', 'conf', '--detailed-exitcode'], { cwd: w.dir, env: { ...w.env, HOME: '/root' } });
+    expect(plan.code, plan.stdout).toBe(0);
+  });
+
   it('explains why Thalamus cannot be imported', async () => {
     w = await world('version: 1\naccounts:\n  nerds: { vendor: thalamus, base_url: "${THALAMUS_URL}", token: "${THALAMUS_TOKEN}", status_variants: [] }\n');
     const r = await w.run('import', '--account', 'nerds');

@@ -107,6 +107,28 @@ describe('Property Deck, end to end', () => {
     expect(twice.stderr).toContain('estate.statuses["property:under offer"] is declared twice as estate.statuses["property:Under OFFER"], which propertydeck counts as the same (it ignores case)');
   });
 
+  it('never deletes a status it did not make, even when one with the same label took the place of its own', async () => {
+    const config = (s: string) => PD_ACCOUNT(s, `${FAST}    prune: true\n    allow_delete: true\n`);
+    w = await world(config(status('Keep') + status('Drop')), FAST_SIM);
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    const sim = w.sandbox.simulators.propertydeck;
+    // At the vendor, someone deletes statusform's "Drop" and makes their own, used by a record.
+    const ours = [...sim.store.statuses.values()].find((x) => x.label === 'Drop')!;
+    sim.store.statuses.delete(ours.uuid);
+    sim.store.statuses.set('theirs-1', { ...ours, uuid: 'theirs-1' });
+    sim.store.records.push({ id: 'r1', kind: 'property', status: 'theirs-1' });
+    writeFileSync(join(w.dir, 'statusform.yaml'), config(status('Keep')));
+    sim.resetRequests();
+
+    const r = await w.run('apply', '--auto-approve', '--allow-destroy');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`the item statusform made (id ${ours.uuid}) is gone; the one now at this key (id theirs-1) is not statusform's and is left untouched`);
+    expect(writes(w)).toEqual([]);
+    expect(sim.store.records[0]!.status).toBe('theirs-1');
+    expect(Object.keys(w.state().accounts['estate']!.items)).toEqual(['property:Keep']);
+    expect((await w.run('plan')).stdout).toContain('estate.statuses["property:Drop"]: unmanaged');
+  });
+
   it('shows a type change as a new status, and the old one goes only by a guarded hard delete', async () => {
     w = await world(PD_ACCOUNT(status('Viewing'), FAST), FAST_SIM);
     expect((await w.run('apply', '--auto-approve')).code).toBe(0);

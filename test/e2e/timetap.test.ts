@@ -136,6 +136,23 @@ describe('TimeTap, end to end', () => {
     expect(Object.fromEntries(active)).toEqual({ OPEN: 1, NO_SHOW: 6, WAITLIST: 7 });
   });
 
+  it('never deactivates a row it did not make, even under the sub_status of one it did', async () => {
+    const prune = '    prune: true\n';
+    w = await world(TT_ACCOUNT(st('OPEN', 1) + st('LATE', 2), prune));
+    await w.run('apply', '--auto-approve');
+    const sim = w.sandbox.simulators.timetap;
+    const ours = sim.store.own.find((r) => r.subStatus === 'LATE')!;
+    ours.active = false; // made inactive in TimeTap, and a new LATE row made there by hand
+    sim.store.own.push({ ...ours, statusId: 999001, active: true });
+    writeFileSync(join(w.dir, 'statusform.yaml'), TT_ACCOUNT(st('OPEN', 1), prune));
+    sim.resetRequests();
+    const r = await w.run('apply', '--auto-approve');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`the item statusform made (id ${ours.statusId}) is gone; the one now at this key (id 999001) is not statusform's`);
+    expect(writes(w)).toEqual([]);
+    expect(sim.store.own.find((row) => row.statusId === 999001)!.active).toBe(true);
+  });
+
   it('brings a hidden row back with the dependsOn TimeTap had for it', async () => {
     const prune = '    prune: true\n';
     w = await world(TT_ACCOUNT(st('OPEN', 1) + st('CONFIRMED', 2), prune));

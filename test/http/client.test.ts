@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VendorError } from '../../src/errors.js';
 import { HttpClient } from '../../src/http/client.js';
+import { redactor } from '../../src/http/redact.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 let server: Server | undefined;
@@ -49,6 +50,16 @@ describe('HTTP client', () => {
     expect(err).toBeInstanceOf(VendorError);
     expect((err as Error).message).toContain('token [redacted] is not valid');
     expect((err as Error).message).not.toContain('echoed-secret-4711');
+  });
+
+  it('scrubs a secret in every form a request can carry it: raw, URI-encoded, as a query value, in Basic auth', () => {
+    const secret = 'tt key~(secret)!x';
+    const scrub = redactor([secret]);
+    const url = new URL('http://127.0.0.1/sessionToken');
+    url.searchParams.set('apiKey', secret);
+    for (const text of [secret, encodeURIComponent(secret), url.href, Buffer.from(secret).toString('base64')]) {
+      expect(scrub(`seen: ${text}`)).toBe('seen: [redacted]'.replace('[redacted]', text === url.href ? 'http://127.0.0.1/sessionToken?apiKey=[redacted]' : '[redacted]'));
+    }
   });
 
   it('honours Retry-After on 429 before trying again', async () => {

@@ -42,7 +42,9 @@ export async function importCommand(io: Io, opts: { config?: string; account?: s
     // Keep the source file's schema modeline (its path is relative to the config's folder), or point at the installed schema.
     const outDir = dirname(opts.out === undefined ? resolve(io.cwd, 'statusform.yaml') : resolve(io.cwd, opts.out));
     const modeline = /^#\s*(yaml-language-server: \$schema=\S+)/.exec(sourceText)?.[1] ?? `yaml-language-server: $schema=${relative(outDir, SCHEMA_FILE).split(sep).join('/')}`;
-    const imported = items.map((l) => adapter.importItem!(l, config.categories));
+    // A live value with "${" in it is text, not a variable: written as "$${" so that it reads back as it is.
+    const literal = (v: unknown): unknown => (typeof v === 'string' ? v.replaceAll('${', () => '$${') : Array.isArray(v) ? v.map(literal) : v);
+    const imported = items.map((l) => adapter.importItem!(l, config.categories)).map((i) => ({ ...i, item: Object.fromEntries(Object.entries(i.item).map(([k, v]) => [k, literal(v)])) }));
     const accountYaml: Record<string, unknown> = { ...source.accounts[account!.name], [adapter.collection]: imported.map((i) => i.item) };
     // A credential written into the config as it is never goes to the output: it becomes a ${VAR}.
     const inlined: string[] = [];
