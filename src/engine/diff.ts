@@ -54,16 +54,19 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
   const collection = adapter.collection;
   const addr = (key: string) => address(account.name, collection, key);
   const liveByKey = new Map(live.items.map((l) => [l.key, l]));
-  // Live items by the vendor's looser identity (its foldKey), for changes of case.
+  const declared = new Map(account.items.map((d) => [d.key, d]));
+  // Live items by the vendor's looser identity (its foldKey), for changes of case: only those no
+  // key matches exactly, since only those can be a case twin. Declared items by it, when asked.
   const fold = adapter.foldKey?.bind(adapter);
   const liveByFold = new Map<string, LiveItem[]>();
-  const declaredByFold = new Map(fold ? account.items.map((d) => [fold(d.key), d]) : []);
   for (const l of fold ? live.items : []) {
+    if (declared.has(l.key)) continue;
     const same = liveByFold.get(fold!(l.key));
     if (same) same.push(l);
     else liveByFold.set(fold!(l.key), [l]);
   }
-  const declared = new Map(account.items.map((d) => [d.key, d]));
+  let declaredByFold: Map<string, DesiredItem> | undefined;
+  const declaredAs = (folded: string) => (declaredByFold ??= new Map(account.items.map((d) => [fold!(d.key), d]))).get(folded);
   const accounted = new Set<string>();
   const actions: PlanAction[] = [];
   const notes: PlanNote[] = [];
@@ -92,7 +95,7 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
     // is renamed this way: an unmanaged item is never written to.
     const twin = fold ? liveByFold.get(fold(d.key))?.find(free) : undefined;
     // A rename source that the vendor counts as another declared item is that item, not a source.
-    const source = (x: LiveItem | undefined): x is LiveItem => free(x) && !(fold && (declaredByFold.get(fold(x.key)) ?? d) !== d);
+    const source = (x: LiveItem | undefined): x is LiveItem => free(x) && !(fold && (declaredAs(fold(x.key)) ?? d) !== d);
     const renamed = caps.renameInPlace ? ((twin && owned[twin.key] ? twin : undefined) ?? d.renamedFrom.map((k) => liveByKey.get(k)).find(source)) : undefined;
     if (twin && twin !== renamed && (renamed || caps.create)) {
       notes.push({ address: addr(d.key), kind: 'warning', message: `${adapter.vendor} already has "${twin.key}" (not managed by statusform), which it counts as the same, so it will likely refuse this ${renamed ? 'rename' : 'create'}; to adopt it instead, declare it exactly as the vendor spells it` });
