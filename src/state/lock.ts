@@ -1,7 +1,8 @@
 // The lock that stops two applies from writing one state file: a `.lock` file created
 // exclusively, holding who took it. A lock left by a process that died on this host is stale.
 
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { RefusedError } from '../errors.js';
 
@@ -76,16 +77,52 @@ export function acquireLock(statePath: string, command: string): () => void {
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const seen = readText(path);
       const holder = readLock(statePath);
       if (attempt === 0 && (holder ? isStale(holder) : unreadableAndOld(path))) {
-        unlinkSync(path);
-        continue;
+        if (takeOverStale(path, seen ?? '')) continue;
+        const now = readLock(statePath);
+        throw new RefusedError(`the state file was just locked by ${now ? `pid ${now.pid} on ${now.host} (${now.command})` : 'another run'}, which took over the same stale lock first`);
       }
       const who = holder ? `pid ${holder.pid} on ${holder.host} (${holder.command}, since ${holder.since})` : 'an unknown process';
       throw new RefusedError(`the state file is locked by ${who}. If that run is gone, remove the lock with: statusform unlock -c <config>`);
     }
   }
   throw new RefusedError('could not take the state lock');
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Removes a stale lock that read as `seen`, unless another run took it over in the meantime.
+ * The lock is first renamed aside (atomic: of two runs doing this, one gets it), then checked:
+ * a lock that is not the stale one any more is put back. Returns whether the way is clear.
+ */
+export function takeOverStale(path: string, seen: string): boolean {
+  const aside = `${path}.${process.pid}.${randomUUID().slice(0, 8)}.stale`;
+  try {
+    renameSync(path, aside);
+  } catch {
+    return true; // already gone: the exclusive create decides who takes it
+  }
+  const moved = readText(aside);
+  if (moved === seen) {
+    unlinkSync(aside);
+    return true;
+  }
+  try {
+    linkSync(aside, path); // a live lock: back where it was (unless yet another run made one)
+  } catch {
+    /* the path is taken again: leave that lock alone */
+  }
+  unlinkSync(aside);
+  return false;
 }
 
 export function breakLock(statePath: string): LockInfo | undefined {

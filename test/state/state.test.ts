@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { RefusedError, UsageError } from '../../src/errors.js';
-import { acquireLock, lockPath } from '../../src/state/lock.js';
+import { acquireLock, lockPath, takeOverStale } from '../../src/state/lock.js';
 import { emptyState, readState, writeState } from '../../src/state/state-file.js';
 import { tempDir } from '../helpers.js';
 
@@ -62,5 +62,18 @@ describe('the state lock', () => {
     const release = acquireLock(path, 'statusform apply');
     expect(JSON.parse(readFileSync(lockPath(path), 'utf8')).pid).toBe(process.pid);
     release();
+  });
+
+  it('never removes a lock that another run took over between reading it stale and removing it', () => {
+    const path = lockPath(join(tempDir(), 's.json'));
+    const stale = JSON.stringify({ pid: 1, host: hostname(), since: 'then', command: 'apply' });
+    const fresh = JSON.stringify({ pid: process.pid, host: hostname(), since: 'now', command: 'apply' });
+    writeFileSync(path, fresh); // what the file holds by the time this run acts on the stale one it read
+    expect(takeOverStale(path, stale)).toBe(false);
+    expect(readFileSync(path, 'utf8')).toBe(fresh);
+    expect(readdirSync(join(path, '..'))).toEqual(['s.json.lock']); // nothing left aside
+    writeFileSync(path, stale);
+    expect(takeOverStale(path, stale)).toBe(true);
+    expect(existsSync(path)).toBe(false);
   });
 });
