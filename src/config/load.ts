@@ -199,17 +199,19 @@ function buildAccount(
 /** Checks every vendor shares: unique keys, known categories, rename sources, depends_on references and cycles. */
 function checkItems(account: string, adapter: VendorAdapter, items: DesiredItem[], categories: readonly string[], problems: ConfigProblem[]): void {
   const address = (key: string) => itemAddress(account, adapter.collection, key);
+  /** The vendor's identity of a key (its foldKey, where it has one). */
+  const identity = (key: string) => adapter.foldKey?.(key) ?? key;
   const byKey = new Map<string, DesiredItem>();
   const byIdentity = new Map<string, DesiredItem>();
   for (const item of items) {
-    const first = byIdentity.get(adapter.foldKey?.(item.key) ?? item.key);
+    const first = byIdentity.get(identity(item.key));
     if (first) {
       const same = first.key === item.key ? '' : ` as ${address(first.key)}, which ${adapter.vendor} counts as the same (it ignores case)`;
       problems.push({ position: item.position, message: `${address(item.key)} is declared twice${same} (first at ${formatPosition(first.position)})` });
       continue;
     }
     byKey.set(item.key, item);
-    byIdentity.set(adapter.foldKey?.(item.key) ?? item.key, item);
+    byIdentity.set(identity(item.key), item);
     if (item.category !== undefined && !categories.includes(item.category)) {
       problems.push({ position: item.position, message: `${address(item.key)}: unknown category "${item.category}" (categories: ${categories.join(', ')})` });
     }
@@ -217,13 +219,13 @@ function checkItems(account: string, adapter: VendorAdapter, items: DesiredItem[
   const renameClaims = new Map<string, DesiredItem>();
   for (const item of items) {
     for (const old of item.renamedFrom) {
-      const holder = byIdentity.get(adapter.foldKey?.(old) ?? old);
+      const holder = byIdentity.get(identity(old));
       if (byKey.has(old) || (holder && holder !== item)) problems.push({ position: item.position, message: `${address(item.key)}: renamed_from names "${old}", which is still declared${holder && holder.key !== old ? ` (as ${address(holder.key)})` : ''}` });
-      const claimed = renameClaims.get(adapter.foldKey?.(old) ?? old);
+      const claimed = renameClaims.get(identity(old));
       if (claimed && claimed !== item) {
         problems.push({ position: item.position, message: `${address(item.key)}: renamed_from names "${old}", which ${address(claimed.key)} (${formatPosition(claimed.position)}) is already renamed from` });
       } else {
-        renameClaims.set(adapter.foldKey?.(old) ?? old, item);
+        renameClaims.set(identity(old), item);
       }
     }
     for (const dep of item.dependsOn) {

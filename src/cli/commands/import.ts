@@ -14,8 +14,7 @@ import { acquireLock } from '../../state/lock.js';
 import { StateRecorder } from '../../state/recorder.js';
 import { readState } from '../../state/state-file.js';
 import { adapterFor } from '../../vendors/registry.js';
-import { DEFAULT_CONFIG, loadOrThrow } from '../context.js';
-import { loadConfig } from '../../config/load.js';
+import { loadOrThrow } from '../context.js';
 import { write, type Io } from '../io.js';
 
 /** The JSON schema this package ships, for the modeline of a file that had none. */
@@ -37,10 +36,12 @@ export async function importCommand(io: Io, opts: { config?: string; account?: s
     const skippedShared = live.items.filter((l) => l.readOnly).length;
 
     // The account as written in its file (credentials still ${…}), with the live items as its collection.
-    const sourceText = readFileSync(resolve(io.cwd, account!.position.file), 'utf8');
+    const sourcePath = resolve(io.cwd, account!.position.file);
+    const outPath = opts.out === undefined ? undefined : resolve(io.cwd, opts.out);
+    const sourceText = readFileSync(sourcePath, 'utf8');
     const source = parse(sourceText) as { accounts: Record<string, Record<string, unknown>> };
     // Keep the source file's schema modeline (its path is relative to the config's folder), or point at the installed schema.
-    const outDir = dirname(opts.out === undefined ? resolve(io.cwd, 'statusform.yaml') : resolve(io.cwd, opts.out));
+    const outDir = outPath === undefined ? io.cwd : dirname(outPath);
     const modeline = /^#\s*(yaml-language-server: \$schema=\S+)/.exec(sourceText)?.[1] ?? `yaml-language-server: $schema=${relative(outDir, SCHEMA_FILE).split(sep).join('/')}`;
     // A live value with "${" in it is text, not a variable: written as "$${" so that it reads back as it is.
     const literal = (v: unknown): unknown => (typeof v === 'string' ? v.replaceAll('${', () => '$${') : Array.isArray(v) ? v.map(literal) : v);
@@ -62,10 +63,10 @@ export async function importCommand(io: Io, opts: { config?: string; account?: s
       ...(skippedShared > 0 ? [` ${skippedShared} shared default${skippedShared === 1 ? ' is' : 's are'} not imported: declaring one creates the business's own copy.`] : []),
     ];
 
-    const outPath = opts.out === undefined ? undefined : resolve(io.cwd, opts.out);
-    const sourcePath = resolve(io.cwd, account!.position.file);
+    // Written into the account's own file, the items are declared at once; anywhere else, not yet.
+    const inPlace = outPath === sourcePath;
     let text: string;
-    if (outPath === sourcePath) {
+    if (inPlace) {
       // The account's own file: only its collection changes; other accounts, settings and comments stay as they are.
       const edited = parseDocument(sourceText);
       const collection = edited.createNode(imported.map((i) => i.item));
@@ -81,20 +82,16 @@ export async function importCommand(io: Io, opts: { config?: string; account?: s
       text = scrubKnown(doc.toString({ lineWidth: 0 }));
     }
 
-    if (opts.out) writeFileSync(resolve(io.cwd, opts.out), text);
+    if (outPath !== undefined) writeFileSync(outPath, text);
     // Owned from now on. Items the config does not declare yet (the YAML went to the terminal, or
     // to a file outside the config) are marked imported: until the config declares them, a plan
     // leaves them alone instead of pruning them, so an import never pasted in loses nothing.
-    const reloaded = opts.out ? loadConfig(opts.config ?? DEFAULT_CONFIG, { cwd: io.cwd, env: io.env }).config : undefined;
-    const declared = new Set(reloaded?.accounts.find((a) => a.name === account!.name)?.items.map((i) => i.key) ?? []);
     const recorder = new StateRecorder(state, config.statePath, () => account!.vendor);
-    const fresh = items.filter((l) => !state.accounts[account!.name]?.items[l.key]);
-    recorder.adoptImported(account!.name, adapter.vendor, fresh.filter((l) => !declared.has(l.key)), true);
-    recorder.adoptImported(account!.name, adapter.vendor, fresh.filter((l) => declared.has(l.key)), false);
+    recorder.adoptImported(account!.name, adapter.vendor, items.filter((l) => !state.accounts[account!.name]?.items[l.key]), !inPlace);
     await recorder.flush();
 
     if (opts.out) {
-      write(io.stderr, `Imported ${items.length} item${items.length === 1 ? '' : 's'} of ${account!.name} into ${opts.out} and the state file. Review it${declared.size > 0 ? '' : ', replace the account in your config with it'}, then run statusform plan.`);
+      write(io.stderr, `Imported ${items.length} item${items.length === 1 ? '' : 's'} of ${account!.name} into ${opts.out} and the state file. Review it${inPlace ? '' : ', replace the account in your config with it'}, then run statusform plan.`);
     } else {
       write(io.stdout, text);
     }

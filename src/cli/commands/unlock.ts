@@ -13,16 +13,17 @@ export async function unlockCommand(io: Io, opts: { config?: string; force?: boo
   const located = statePathOf(opts.config ?? DEFAULT_CONFIG, { cwd: io.cwd, env: io.env });
   if (!located.statePath) throw new ConfigError(located.problems);
   const statePath = located.statePath;
+  const path = lockPath(statePath);
+  if (!existsSync(path)) {
+    write(io.stdout, 'The state file was not locked.');
+    return 0;
+  }
   const holder = readLock(statePath);
   if (holder && holder.host === hostname() && !isStale(holder) && !opts.force) {
     throw new RefusedError(`the lock is held by pid ${holder.pid} (${holder.command}, since ${holder.since}), which is still running on this host; stop it, or pass --force`);
   }
-  if (!holder && existsSync(lockPath(statePath)) && !unreadableAndOld(lockPath(statePath)) && !opts.force) {
+  if (!holder && !unreadableAndOld(path) && !opts.force) {
     throw new RefusedError('the lock file is being written right now (it is empty and a few seconds old); try again, or pass --force');
-  }
-  if (!existsSync(lockPath(statePath))) {
-    write(io.stdout, 'The state file was not locked.');
-    return 0;
   }
   const info = breakLock(statePath);
   write(io.stdout, info ? `Removed the lock held by pid ${info.pid} on ${info.host} since ${info.since}.` : 'Removed the lock (it did not say who held it).');

@@ -57,9 +57,8 @@ function toFields(row: StatusRow): Fields {
   return { status: row.status, sort_order: row.sortOrder, user_selectable: row.userSelectable, vendor_depends_on: row.dependsOn ?? null };
 }
 
-/** The vendor's dependsOn of a row: as last read, or as the state file remembers a hidden one. */
-function vendorDependsOn(seen: StatusRow | undefined, before: Fields | null): string[] | null {
-  if (seen) return seen.dependsOn;
+/** The vendor's own dependsOn of a row, from its fields as last read (or, for a hidden row, as the state file remembers them). */
+function vendorDependsOn(before: Fields | null): string[] | null {
   const remembered = before?.['vendor_depends_on'];
   return Array.isArray(remembered) ? remembered : null;
 }
@@ -163,9 +162,6 @@ export const timetap: VendorAdapter = {
     let client: HttpClient;
     client = http({ auth: sessionAuth(account, () => client), describeError: describeTimeTapError });
     const address = (key: string) => `${account.name}.statuses[${JSON.stringify(key)}]`;
-    // The business's own rows as last read. A PUT sends the whole object, so what statusform does
-    // not manage (the vendor's own dependsOn) goes back as it was rather than as null.
-    const seen = new Map<number, StatusRow>();
 
     return {
       async read(desired): Promise<LiveRead> {
@@ -173,7 +169,6 @@ export const timetap: VendorAdapter = {
         const rows = Array.isArray(res.body) ? res.body : [];
         const own = rows.filter((r) => r.businessId === businessId);
         const shared = rows.filter((r) => r.businessId === null);
-        for (const r of own) if (r.statusId !== null) seen.set(r.statusId, r);
         const items: LiveItem[] = [
           ...own.map((r) => ({ key: r.subStatus, id: r.statusId, fields: toFields(r), active: r.active, ...(r.dependsOn ? { dependsOn: r.dependsOn } : {}) })),
           ...shared.map((r) => ({ key: r.subStatus, id: r.statusId, fields: toFields(r), active: r.active, readOnly: true })),
@@ -216,7 +211,7 @@ export const timetap: VendorAdapter = {
         if (req.kind === 'update' || req.kind === 'reactivate' || req.kind === 'deactivate') {
           if (req.id === null) throw new VendorError(address(req.key), 'no statusId known for this status');
           const known = { ...(req.before ?? {}), ...(req.after ?? {}) };
-          const body = fullRow(businessId, req.key, Number(req.id), known, req.kind !== 'deactivate', vendorDependsOn(seen.get(Number(req.id)), req.before));
+          const body = fullRow(businessId, req.key, Number(req.id), known, req.kind !== 'deactivate', vendorDependsOn(req.before)); // a PUT sends the whole row: TimeTap's own dependsOn goes back as it was
           const res = await client.request<StatusRow>({ method: 'PUT', path: '/status', body, address: req.address });
           const row = res.body && typeof res.body === 'object' ? res.body : body;
           return { id: row.statusId ?? req.id, fields: toFields(row) };
