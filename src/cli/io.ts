@@ -32,17 +32,24 @@ export function spinnerAllowed(io: Io): boolean {
 
 export interface Progress {
   update(text: string): void;
+  /** Prints a line on stderr without tearing the spinner (retries, long waits). */
+  say(line: string): void;
   stop(): void;
 }
 
 /** A spinner on stderr where allowed; otherwise nothing (CI gets plain lines from the commands). */
 export async function progress(io: Io, text: string): Promise<Progress> {
-  if (!spinnerAllowed(io)) return { update: () => undefined, stop: () => undefined };
+  if (!spinnerAllowed(io)) return { update: () => undefined, say: (line) => write(io.stderr, scrubKnown(line)), stop: () => undefined };
   const { default: ora } = await import('ora');
   const spinner = ora({ text, stream: io.stderr, discardStdin: false }).start();
   return {
     update: (t) => {
       spinner.text = t;
+    },
+    say: (line) => {
+      spinner.clear();
+      write(io.stderr, scrubKnown(line));
+      spinner.render();
     },
     stop: () => {
       spinner.stop();

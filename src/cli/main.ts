@@ -21,9 +21,9 @@ const USAGE = `Usage: statusform <command> [options]
 Commands:
   validate  [-c PATH]                                   check the configuration (no network)
   plan      [-c PATH] [--account NAME]… [--out FILE] [--format text|markdown|json]
-            [--detailed-exitcode] [--refresh-all] [--verbose]
+            [--detailed-exitcode] [--refresh-all] [--verbose] [--max-wait SECONDS]
   apply     [-c PATH] [PLANFILE] [--account NAME]… [--auto-approve] [--allow-destroy] [--allow-bulk]
-            [--parallelism N] [--lock-timeout SECONDS] [--refresh-all] [--verbose]
+            [--parallelism N] [--lock-timeout SECONDS] [--refresh-all] [--verbose] [--max-wait SECONDS]
   import    --account NAME [-c PATH] [--out FILE]       live statuses → YAML, adopted into the state
   mappings  [-c PATH] [--format text|markdown]          the category × account matrix
   sandbox   [--port N]                                  run the vendor simulators on 127.0.0.1
@@ -49,6 +49,7 @@ const options = {
   'allow-bulk': { type: 'boolean' },
   parallelism: { type: 'string' },
   'lock-timeout': { type: 'string' },
+  'max-wait': { type: 'string' },
   port: { type: 'string' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -58,8 +59,8 @@ const options = {
 
 const ALLOWED: Record<string, (keyof typeof options)[]> = {
   validate: ['config'],
-  plan: ['config', 'account', 'out', 'format', 'detailed-exitcode', 'refresh-all', 'verbose'],
-  apply: ['config', 'account', 'auto-approve', 'allow-destroy', 'allow-bulk', 'parallelism', 'lock-timeout', 'refresh-all', 'verbose'],
+  plan: ['config', 'account', 'out', 'format', 'detailed-exitcode', 'refresh-all', 'verbose', 'max-wait'],
+  apply: ['config', 'account', 'auto-approve', 'allow-destroy', 'allow-bulk', 'parallelism', 'lock-timeout', 'refresh-all', 'verbose', 'max-wait'],
   mappings: ['config', 'format'],
   import: ['config', 'account', 'out'],
   sandbox: ['port'],
@@ -76,6 +77,14 @@ function positiveInt(name: string, value: string | undefined): number | undefine
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a whole number of at least 1 (got "${value}")`);
   return n;
+}
+
+/** A number of seconds, 0 or more, for a flag that caps a wait; returned as `{maxWaitSeconds}`. */
+function seconds(name: string, value: string | undefined): { maxWaitSeconds?: number } {
+  if (value === undefined) return {};
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`--${name} must be a number of seconds, 0 or more (got "${value}")`);
+  return { maxWaitSeconds: n };
 }
 
 /** Runs one CLI invocation and returns its exit code. Never throws. */
@@ -126,6 +135,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
         detailedExitcode: v['detailed-exitcode'] ?? false,
         refreshAll: v['refresh-all'] ?? false,
         verbose: v.verbose ?? false,
+        ...seconds('max-wait', v['max-wait']),
       });
     case 'apply':
       return (await import('./commands/apply.js')).applyCommand(io, {
@@ -139,6 +149,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
         lockTimeoutSeconds: positiveInt('lock-timeout', v['lock-timeout']) ?? 0,
         refreshAll: v['refresh-all'] ?? false,
         verbose: v.verbose ?? false,
+        ...seconds('max-wait', v['max-wait']),
       });
     case 'import':
       if ((v.account ?? []).length !== 1) throw new UsageError('import takes exactly one --account NAME');

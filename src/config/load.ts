@@ -190,10 +190,25 @@ function buildAccount(
     prune: settings['prune'] === true,
     allowDelete: settings['allow_delete'] === true,
     safety: { ...DEFAULT_SAFETY, ...(settings['safety'] as Partial<Safety> | undefined) },
+    ...(typeof settings['max_wait_seconds'] === 'number' ? { maxWaitSeconds: settings['max_wait_seconds'] } : {}),
+    credentialHint: credentialHint(d, name, adapter),
     settings,
     items,
     position,
   };
+}
+
+/** Where the account's credentials come from, for the message of a refused login: "token (${PROPERTYDECK_TOKEN})". */
+function credentialHint(d: ConfigDocument, name: string, adapter: VendorAdapter): string {
+  const parts: string[] = [];
+  for (const field of adapter.secretFields) {
+    const node = nodeAt(d.doc, ['accounts', name, field]);
+    if (!node) continue;
+    const source = (node as { source?: unknown }).source;
+    const vars = typeof source === 'string' ? [...source.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1]!) : [];
+    parts.push(vars.length > 0 ? `${field} (${vars.map((v) => `$${v}`).join(', ')})` : `${field} (${formatPosition(positionOf(d, node))})`);
+  }
+  return parts.join(' and ');
 }
 
 /** Checks every vendor shares: unique keys, known categories, rename sources, depends_on references and cycles. */

@@ -20,6 +20,12 @@ const commonAccountProperties = {
     },
     description: "Requests per window; defaults to the vendor's documented limit.",
   },
+  max_wait_seconds: {
+    type: 'number',
+    minimum: 0,
+    default: 300,
+    description: 'The longest wait the vendor may ask for (Retry-After, X-RateLimit-Reset) before the run stops with an error; --max-wait overrides.',
+  },
   prune: { type: 'boolean', default: false, description: 'Deactivate (or delete, where guarded) owned items that left the list.' },
   safety: {
     type: 'object',

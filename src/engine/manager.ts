@@ -28,6 +28,12 @@ export interface RunOptions {
   retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   /** One redacted line per HTTP request (for --verbose). */
   httpLog?: (line: string) => void;
+  /** Notices a user should see without --verbose (retries, long waits), one line each. */
+  notify?: (line: string) => void;
+  /** Overrides every account's max_wait_seconds (--max-wait). */
+  maxWaitSeconds?: number;
+  /** Every request's total deadline, ms (tests shorten it). */
+  deadlineMs?: number;
   stats?: HttpStats;
 }
 
@@ -63,10 +69,19 @@ export function openSessions(config: Config, accounts: readonly AccountConfig[],
         ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
         ...(opts.retry ? { retry: opts.retry } : {}),
         ...(opts.httpLog ? { log: opts.httpLog } : {}),
+        ...(opts.notify ? { notify: opts.notify } : {}),
+        ...(opts.deadlineMs ? { deadlineMs: opts.deadlineMs } : {}),
+        ...maxWait(opts.maxWaitSeconds ?? account.maxWaitSeconds),
+        label: account.name,
+        ...(account.credentialHint ? { authHint: account.credentialHint } : {}),
       });
     sessions.set(account.name, adapter.open(account, factory));
   }
   return sessions;
+}
+
+function maxWait(seconds: number | undefined): { maxWaitMs?: number } {
+  return seconds === undefined ? {} : { maxWaitMs: seconds * 1000 };
 }
 
 /** Reads live state for every selected account (concurrently) and computes the plan. */
@@ -78,8 +93,13 @@ export async function makePlan(config: Config, state: State, opts: RunOptions = 
   const failures = reads.flatMap((r, i) => (r.status === 'rejected' ? [{ account: accounts[i]!, error: r.reason as Error }] : []));
   if (failures.length > 0) {
     const scrub = redactor(config.secrets);
-    const message = failures.map((f) => `cannot read ${f.account.name}: ${scrub(f.error.message)}`).join('\n');
-    throw new VendorError(failures[0]!.account.name, message, { code: 'E_READ' });
+    // A VendorError names its address already; anything else gets the account's name: each once.
+    const lines = failures.map((f) => ({
+      at: f.error instanceof VendorError ? f.error.address : f.account.name,
+      why: `cannot read live state: ${scrub(f.error instanceof VendorError ? f.error.reason : f.error.message)}`,
+    }));
+    const [first, ...others] = lines;
+    throw new VendorError(first!.at, [first!.why, ...others.map((l) => `${l.at}: ${l.why}`)].join('\n'), { code: 'E_READ' });
   }
 
   const plan: Plan = {

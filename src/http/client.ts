@@ -5,9 +5,10 @@
 import { Agent, type Dispatcher } from 'undici';
 import { VendorError } from '../errors.js';
 import type { RateLimit } from '../vendors/adapter.js';
+import { answerProblem, preview, type AnswerShape } from './answer.js';
 import { Pacer, realClock, type Clock } from './pacer.js';
 import { redactor } from './redact.js';
-import { isAllowedBaseUrl } from './url-policy.js';
+import { isAllowedBaseUrl, isLoopbackHost } from './url-policy.js';
 
 export { isAllowedBaseUrl };
 
@@ -42,6 +43,13 @@ export interface HttpRequest<T = unknown> {
   recover?: () => Promise<HttpResponse<T> | undefined>;
   /** Send without the auth provider's headers (the request that fetches a session token). */
   skipAuth?: boolean;
+  /**
+   * The documented shape of a successful answer. A 2xx body that is not JSON or does not match is
+   * never handed back: a read fails with a one-line error naming the request; a non-idempotent
+   * write with `recover` is treated as an unknown outcome (re-read, then sent again only if it did
+   * not take effect); any other write fails, unrecorded.
+   */
+  answer?: AnswerShape;
 }
 
 export interface AuthProvider {
@@ -60,12 +68,27 @@ export interface HttpClientOptions {
   auth?: AuthProvider;
   /** Turns a vendor error body into one line of text (the vendor's own message). */
   describeError?: (status: number, body: unknown) => string | undefined;
+  /**
+   * A refusal inside a 2xx answer (series.hr's `200 {"success": false, …}`): the vendor's message
+   * when the body says the request failed, else undefined.
+   */
+  refusal?: (body: unknown) => string | undefined;
+  /** What the request acts for in notices on stderr, e.g. the account name. */
+  label?: string;
+  /** Receives notices a user should see even without --verbose: retries, long waits. */
+  notify?: (line: string) => void;
+  /** Which settings (and environment variables) hold the credentials, for the message of a 401. */
+  authHint?: string;
+  /** The longest wait a vendor may ask for (Retry-After, X-RateLimit-Reset), ms; beyond it the request fails. */
+  maxWaitMs?: number;
+  /** Every request's total deadline, headers and body together, ms. */
+  deadlineMs?: number;
   rateLimit: RateLimit;
   /** Secret values to scrub from every message (credentials from the config). */
   secrets?: string[];
   dispatcher?: Dispatcher;
   clock?: Clock;
-  /** Per-request timeout for headers and body, ms. */
+  /** Per-request idle timeout while waiting for headers or the next piece of body, ms. */
   timeoutMs?: number;
   retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   /** Receives one redacted line per request (for `--verbose`). */
@@ -85,6 +108,13 @@ export interface HttpStats {
 export function newStats(): HttpStats {
   return { requests: 0, retries: 0, rateLimited: 0 };
 }
+
+/** The longest vendor-requested wait, by default: a few minutes, then the run says why it stops. */
+export const DEFAULT_MAX_WAIT_MS = 300_000;
+/** A request's total deadline, by default (headers and body together). */
+export const DEFAULT_DEADLINE_MS = 120_000;
+/** Waits at least this long are announced on stderr, with or without a TTY. */
+const ANNOUNCE_WAIT_MS = 5_000;
 
 /** Error codes that mean the connection failed before the request could have been received. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH']);
@@ -107,7 +137,7 @@ type Outcome<T> =
   | { kind: 'retry'; reason: string; waitMs?: number; notSent?: boolean }
   | { kind: 'unknown'; reason: string }
   | { kind: 'unauthorised'; response: HttpResponse<unknown> }
-  | { kind: 'terminal'; status?: number; message: string };
+  | { kind: 'terminal'; status?: number; message: string; code?: string };
 
 export class HttpClient {
   private readonly base: URL;
@@ -119,7 +149,11 @@ export class HttpClient {
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
   private readonly timeoutMs: number;
+  private readonly deadlineMs: number;
+  private readonly maxWaitMs: number;
   private readonly random: () => number;
+  /** Set once the vendor asked for a wait longer than allowed: every later request fails with it. */
+  private waitRefused: string | undefined;
   readonly stats: HttpStats;
 
   constructor(private readonly opts: HttpClientOptions) {
@@ -135,6 +169,8 @@ export class HttpClient {
     this.baseDelayMs = opts.retry?.baseDelayMs ?? 250;
     this.maxDelayMs = opts.retry?.maxDelayMs ?? 20_000;
     this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.deadlineMs = opts.deadlineMs ?? Math.max(DEFAULT_DEADLINE_MS, this.timeoutMs);
+    this.maxWaitMs = opts.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
     this.random = opts.random ?? Math.random;
     this.stats = opts.stats ?? newStats();
   }
@@ -165,7 +201,7 @@ export class HttpClient {
         case 'ok':
           return outcome.response;
         case 'terminal':
-          throw new VendorError(req.address, this.scrub(outcome.message), { status: outcome.status });
+          throw new VendorError(req.address, this.scrub(outcome.message), { status: outcome.status, ...(outcome.code ? { code: outcome.code } : {}) });
         case 'unauthorised':
           if (this.opts.auth?.refresh && !refreshed && !req.skipAuth) {
             refreshed = true;
@@ -173,14 +209,14 @@ export class HttpClient {
             attempt--; // a credential refresh is not a retry of a failure
             continue;
           }
-          throw new VendorError(req.address, this.scrub(this.describe(outcome.response)), { status: 401 });
+          throw new VendorError(req.address, this.scrub(this.unauthorised(outcome.response)), { status: 401 });
         case 'unknown': {
           if (idempotent) {
             lastReason = outcome.reason;
             break;
           }
           if (!req.recover) {
-            throw new VendorError(req.address, `outcome unknown after ${outcome.reason}; not re-sent (it is not idempotent). Run plan to see the live state.`, {
+            throw new VendorError(req.address, this.scrub(`outcome unknown after ${outcome.reason}; not re-sent (it is not idempotent). Run plan to see the live state.`), {
               code: 'E_OUTCOME_UNKNOWN',
             });
           }
@@ -191,17 +227,18 @@ export class HttpClient {
         }
         case 'retry':
           lastReason = outcome.reason;
-          if (outcome.waitMs !== undefined) {
-            this.pacer.pauseUntil(this.clock.now() + outcome.waitMs);
-          }
+          if (outcome.waitMs !== undefined) this.vendorWait(outcome.waitMs, 'Retry-After', req);
           break;
       }
       if (attempt < this.attempts) {
         this.stats.retries++;
-        await this.clock.sleep(this.backoff(attempt));
+        const wait = this.backoff(attempt);
+        // One blip is routine; from the second retry on, the user hears why the run is slow.
+        if (attempt >= 2) this.notice(`${req.method} ${this.shortPath(req)} failed (${lastReason}), retry ${attempt} of ${this.attempts - 1} in ${(wait / 1000).toFixed(1)} s`);
+        await this.clock.sleep(wait);
       }
     }
-    throw new VendorError(req.address, this.scrub(`gave up after ${this.attempts} attempts: ${lastReason}`), { code: 'E_RETRIES_EXHAUSTED' });
+    throw new VendorError(req.address, this.scrub(`gave up after ${this.attempts} attempts at ${this.base.host}: ${lastReason}`), { code: 'E_RETRIES_EXHAUSTED' });
   }
 
   /** Full jitter: a random wait up to base·2^(attempt-1), capped. Pauses asked by the vendor are kept by the pacer. */
@@ -210,9 +247,40 @@ export class HttpClient {
     return Math.round(this.random() * ceiling);
   }
 
+  /**
+   * A wait the vendor asked for: kept by the pacer when it is within the limit (announced when
+   * long), refused when it is not, so no run sleeps for a day on a vendor's word.
+   */
+  private vendorWait(waitMs: number, source: string, req: HttpRequest<unknown>): void {
+    if (!Number.isFinite(waitMs) || waitMs > this.maxWaitMs) {
+      const asked = Number.isFinite(waitMs) ? `${Math.ceil(waitMs / 1000)} s` : 'for ever';
+      this.waitRefused = `${this.base.host} asked to wait ${asked} (${source}); the limit is ${Math.round(this.maxWaitMs / 1000)} s (max_wait_seconds on the account, or --max-wait)`;
+      throw new VendorError(req.address, this.waitRefused, { code: 'E_WAIT_TOO_LONG' });
+    }
+    const at = this.clock.now() + Math.max(0, waitMs);
+    if (waitMs >= ANNOUNCE_WAIT_MS) {
+      this.notice(`${this.base.host} asked to wait ${Math.ceil(waitMs / 1000)} s (${source}), resuming at ${new Date(at).toISOString().slice(11, 19)} UTC`);
+    }
+    this.pacer.pauseUntil(at);
+  }
+
+  private notice(line: string): void {
+    this.opts.notify?.(this.scrub(this.opts.label ? `${this.opts.label}: ${line}` : line));
+  }
+
+  private shortPath(req: HttpRequest<unknown>): string {
+    try {
+      return this.url(req.path).pathname;
+    } catch {
+      return req.path;
+    }
+  }
+
   private async once<T>(req: HttpRequest<T>): Promise<Outcome<T>> {
+    if (this.waitRefused) return { kind: 'terminal', message: this.waitRefused, code: 'E_WAIT_TOO_LONG' };
     await this.pacer.acquire();
     const url = this.url(req.path, req.query);
+    const shown = `${req.method} ${url.pathname}${url.search}`;
     const headers: Record<string, string> = { accept: 'application/json', ...this.opts.headers };
     if (this.opts.auth && !req.skipAuth) Object.assign(headers, await this.opts.auth.headers());
     let payload: string | undefined;
@@ -225,6 +293,10 @@ export class HttpClient {
     let status: number;
     let resHeaders: HttpResponse['headers'];
     let text: string;
+    // Idle timeouts alone let a body that trickles in a byte a second run for ever: the whole
+    // exchange, headers and body, has one deadline.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.deadlineMs);
     try {
       const res = await this.dispatcher.request({
         origin: url.origin,
@@ -234,22 +306,29 @@ export class HttpClient {
         body: payload,
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
+        signal: deadline.signal,
       });
       status = res.statusCode;
       resHeaders = res.headers as HttpResponse['headers'];
       text = await res.body.text();
     } catch (err) {
-      const code = (err as { code?: string }).code ?? 'ERROR';
-      const reason = `${code} on ${req.method} ${url.pathname}`;
+      const code = deadline.signal.aborted ? 'DEADLINE' : ((err as { code?: string }).code ?? 'ERROR');
       this.log(`${req.method} ${url.href} ✗ ${code} (${Math.round(this.clock.now() - started)} ms)`);
+      if (code === 'DEADLINE') return { kind: 'unknown', reason: `no complete answer within ${Math.round(this.deadlineMs / 1000)} s to ${shown}` };
+      const reason = `${code} ${url.host} on ${shown}`;
+      if (code === 'ECONNREFUSED' && isLoopbackHost(url.hostname)) {
+        // Nothing listens here: on this machine that is a simulator that is not running, not a blip.
+        return { kind: 'terminal', code: 'E_CONNREFUSED', message: `cannot connect to ${url.host} (connection refused): nothing listens there. If this is the sandbox, is \`statusform sandbox\` running, and are its export lines set in this shell?` };
+      }
       if (NOT_SENT_CODES.has(code)) return { kind: 'retry', reason, notSent: true };
       return { kind: 'unknown', reason };
+    } finally {
+      clearTimeout(timer);
     }
     this.log(`${req.method} ${url.href} → ${status} (${Math.round(this.clock.now() - started)} ms)`);
-    this.observeQuota(resHeaders);
-    const body = parseBody(text);
-    const response: HttpResponse<T> = { status, headers: resHeaders, body: body as T };
-    if (status >= 200 && status < 300) return { kind: 'ok', response };
+    this.observeQuota(resHeaders, req);
+    if (status >= 200 && status < 300) return this.accepted(req, shown, status, resHeaders, text);
+    const response: HttpResponse<T> = { status, headers: resHeaders, body: parseBody(text) as T };
     if (status === 429) {
       this.stats.rateLimited++;
       const waitMs = retryAfterMs(resHeaders, this.clock.now());
@@ -261,25 +340,68 @@ export class HttpClient {
     return { kind: 'terminal', status, message: `${status} ${this.describe(response)}` };
   }
 
+  /** A 2xx answer: handed back only when it is what the docs say it is. */
+  private accepted<T>(req: HttpRequest<T>, shown: string, status: number, headers: HttpResponse['headers'], text: string): Outcome<T> {
+    const parsed = parseAnswer(text, header(headers, 'content-type'), req.answer !== undefined);
+    const refused = parsed.ok ? this.opts.refusal?.(parsed.body) : undefined;
+    if (refused !== undefined) return { kind: 'terminal', status, code: 'E_REFUSED', message: `${shown} answered ${status} but refused: ${refused}` };
+    const problem = parsed.ok ? (req.answer ? answerProblem(req.answer, parsed.body) : undefined) : parsed.problem;
+    if (problem === undefined) return { kind: 'ok', response: { status, headers, body: (parsed.ok ? parsed.body : null) as T } };
+    const message = `${shown} answered ${status}, but ${problem}`;
+    this.log(`${shown}: ${message}`);
+    // A create the vendor may have made: look before sending again, as after a 5xx.
+    if (req.recover && !(req.idempotent ?? req.method !== 'POST')) return { kind: 'unknown', reason: message };
+    return { kind: 'terminal', status, code: 'E_ANSWER', message };
+  }
+
   /** Honours X-RateLimit-Remaining: 0 with X-RateLimit-Reset by pausing until the reset. */
-  private observeQuota(headers: HttpResponse['headers']): void {
+  private observeQuota(headers: HttpResponse['headers'], req: HttpRequest<unknown>): void {
     const remaining = header(headers, 'x-ratelimit-remaining');
     if (remaining === undefined || Number(remaining) > 0) return;
     const reset = header(headers, 'x-ratelimit-reset');
     if (reset === undefined) return;
-    const at = resetToEpochMs(Number(reset), this.clock.now());
-    if (at !== undefined) this.pacer.pauseUntil(at);
+    const now = this.clock.now();
+    const at = resetToEpochMs(Number(reset), now);
+    if (at === undefined) return;
+    try {
+      this.vendorWait(at - now, 'X-RateLimit-Reset', req);
+    } catch {
+      // This answer stands; the next request fails with the refusal (waitRefused).
+    }
+  }
+
+  /** The message of a 401: which host refused, what it said, and what to check. */
+  private unauthorised(res: HttpResponse<unknown>): string {
+    const hint = this.opts.authHint ? `; check ${this.opts.authHint}` : '';
+    return `${this.base.host} refused the credentials (401 ${this.describe(res)})${hint}`;
   }
 
   private describe(res: HttpResponse<unknown>): string {
     const own = this.opts.describeError?.(res.status, res.body);
     if (own) return own;
-    if (typeof res.body === 'string' && res.body.length > 0) return res.body.slice(0, 200);
-    return 'error';
+    if (typeof res.body === 'string' && res.body.length > 0) return `(not the vendor's documented error body) ${preview(res.body, 120)}`;
+    if (res.body !== null && res.body !== undefined) return `(not the vendor's documented error body) ${preview(res.body, 120)}`;
+    return 'with an empty body';
   }
 
   private log(line: string): void {
     this.opts.log?.(this.scrub(line));
+  }
+}
+
+/**
+ * A 2xx body as JSON, or what is wrong with it: empty, an HTML page, cut short, not JSON. A body
+ * that need not be anything (no `answer` shape, e.g. a 204) may be empty.
+ */
+function parseAnswer(text: string, contentType: string | undefined, required: boolean): { ok: true; body: unknown } | { ok: false; problem: string } {
+  if (text.trim().length === 0) return required ? { ok: false, problem: 'the body is empty' } : { ok: true, body: null };
+  try {
+    return { ok: true, body: JSON.parse(text) };
+  } catch (err) {
+    if (!required) return { ok: true, body: text };
+    if (/html/i.test(contentType ?? '') || /^\s*</.test(text)) return { ok: false, problem: `the body is an HTML page, not JSON (${preview(text, 80)})` };
+    if (/^\s*[[{]/.test(text)) return { ok: false, problem: `the JSON is cut short or broken (${(err as Error).message})` };
+    return { ok: false, problem: `the body is not JSON (${preview(text, 80)})` };
   }
 }
 

@@ -6,8 +6,13 @@ export function isAllowedBaseUrl(url: string): boolean {
   try {
     const u = new URL(url);
     if (u.protocol === 'https:') return true;
-    return u.protocol === 'http:' && LOOPBACK.test(u.hostname);
+    return u.protocol === 'http:' && isLoopbackHost(u.hostname);
   } catch {
     return false;
   }
+}
+
+/** Whether a host name is this machine (where only the simulators listen). */
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK.test(hostname);
 }

@@ -156,6 +156,10 @@ export interface AccountConfig {
   allowDelete: boolean;
   /** Thresholds above which a plan is refused unless `--allow-bulk`. */
   safety: Safety;
+  /** The longest wait the vendor may ask for before the run stops (`max_wait_seconds`). */
+  maxWaitSeconds?: number;
+  /** Which settings (and environment variables) hold the credentials, named when the vendor refuses them. Holds no secret. */
+  credentialHint?: string;
   /** The account's settings after `${ENV}` substitution. Holds credentials: never print or store it. */
   settings: Readonly<Record<string, unknown>>;
   items: DesiredItem[];
@@ -173,7 +177,7 @@ export interface DesiredContext {
 }
 
 /** Builds the one HTTP client of an account session; the engine supplies pool, pacing, retries and redaction. */
-export type HttpClientFactory = (opts: Pick<HttpClientOptions, 'headers' | 'describeError' | 'auth'>) => HttpClient;
+export type HttpClientFactory = (opts: Pick<HttpClientOptions, 'headers' | 'describeError' | 'auth' | 'refusal'>) => HttpClient;
 
 export interface VendorAdapter {
   /** The `vendor:` value in the config. */

@@ -34,6 +34,10 @@ export async function readTickets(
     desired.map(async (d) => {
       try {
         const t = await fetchOne(d.key, `${account.name}.tickets[${JSON.stringify(d.key)}]`);
+        if (t.id !== d.key) {
+          errors.push({ key: d.key, message: `${vendorName} answered for another ticket (${JSON.stringify(t.id)}): statusform will not move it` });
+          return;
+        }
         if (typeof t.status !== 'string' || !statuses.includes(t.status)) {
           errors.push({ key: d.key, message: `${vendorName} gave this ticket the status ${JSON.stringify(t.status ?? null)}, which is none of ${statuses.join(', ')}: statusform will not move it` });
           return;

@@ -83,7 +83,8 @@ describe('Thalamus, end to end', () => {
     w.env['THALAMUS_TOKEN'] = 'nerds_live_not_the_right_one';
     const r = await w.run('apply', '--auto-approve');
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('nerds.status_variants["a"]: create failed: Unauthenticated.');
+    // Which account and item, which host, the status, the vendor's words, and the variable to check.
+    expect(r.stdout).toMatch(/nerds\.status_variants\["a"\]: create failed: 127\.0\.0\.1:\d+ refused the credentials \(401 Unauthenticated\.\); check token \(\$THALAMUS_TOKEN\)/);
     expect(r.stdout + r.stderr).not.toContain('nerds_live_not_the_right_one');
   });
 });

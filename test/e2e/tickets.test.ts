@@ -157,8 +157,8 @@ describe('selector rules', () => {
     expect(plan.stdout).toContain('~ helpdesk.tickets["OLD-29"]');
     expect(plan.stdout).not.toContain('NEW-1');
     expect(plan.stdout).toContain('helpdesk: rule "close-stale" matches 30 items, 30 to change — more than its max of 25: apply needs --allow-bulk');
-    // The listing walked every page of resolved tickets, not one read per ticket.
-    expect(w.sandbox.simulators.serieshr.requests.filter((r) => r.path === '/tickets/list').map((r) => r.query)).toEqual(['?page=1&status=resolved', '?page=2&status=resolved']);
+    // The listing walked every page of resolved tickets (10 a page, as documented), not one read per ticket.
+    expect(w.sandbox.simulators.serieshr.requests.filter((r) => r.path === '/tickets/list').map((r) => r.query)).toEqual([1, 2, 3, 4].map((n) => `?page=${n}&status=resolved`));
 
     const refused = await w.run('apply', '--auto-approve');
     expect(refused.code).toBe(3);

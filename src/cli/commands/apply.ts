@@ -25,6 +25,8 @@ export interface ApplyCommandOptions {
   lockTimeoutSeconds?: number;
   refreshAll?: boolean;
   verbose?: boolean;
+  /** Overrides every account's max_wait_seconds. */
+  maxWaitSeconds?: number;
   run?: RunOptions;
 }
 
@@ -40,14 +42,18 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<n
   try {
     const state = readState(config.statePath);
     if (saved) refuseIfStale(staleBeforeRead(saved, config, state));
-    const spin = await progress(io, 'Reading live state…');
+    let spin = await progress(io, 'Reading live state…');
+    // Notices go through whichever spinner runs: reading first, then applying.
+    const say = (line: string) => spin.say(line);
     let planned;
     try {
       planned = await makePlan(config, state, {
         ...opts.run,
         accounts: saved ? saved.options.accounts : (opts.accounts ?? []),
         refreshAll: saved ? saved.options.refresh_all : (opts.refreshAll ?? false),
-        ...(opts.verbose ? { httpLog: (line: string) => write(io.stderr, line) } : {}),
+        ...(opts.verbose ? { httpLog: say } : {}),
+        ...(opts.maxWaitSeconds !== undefined ? { maxWaitSeconds: opts.maxWaitSeconds } : {}),
+        notify: say,
       });
     } finally {
       spin.stop();
@@ -67,6 +73,7 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<n
     const total = plan.actions.length;
     let finished = 0;
     const spinApply = await progress(io, `Applying 0/${total}…`);
+    spin = spinApply;
     let result;
     try {
       result = await applyPlan(config, state, planned, {

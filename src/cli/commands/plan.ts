@@ -22,6 +22,8 @@ export interface PlanCommandOptions {
   detailedExitcode?: boolean;
   refreshAll?: boolean;
   verbose?: boolean;
+  /** Overrides every account's max_wait_seconds. */
+  maxWaitSeconds?: number;
   run?: RunOptions;
 }
 
@@ -48,7 +50,9 @@ export async function planCommand(io: Io, opts: PlanCommandOptions): Promise<num
       ...opts.run,
       accounts: opts.accounts ?? [],
       refreshAll: opts.refreshAll ?? false,
-      ...(opts.verbose ? { httpLog: (line: string) => write(io.stderr, line) } : {}),
+      ...(opts.verbose ? { httpLog: (line: string) => spin.say(line) } : {}),
+      ...(opts.maxWaitSeconds !== undefined ? { maxWaitSeconds: opts.maxWaitSeconds } : {}),
+      notify: (line: string) => spin.say(line),
     });
     plan = planned.plan;
   } finally {

@@ -7,7 +7,8 @@ import type { AccountConfig, DesiredContext, DesiredItem, HttpClientFactory, Liv
 import { describeLaravelError } from '../laravel-errors.js';
 import type { SameKeys } from '../schema-types.js';
 import { label } from '../normalise.js';
-import { MAX_PER_PAGE, STATUS_TYPES, typeName, type Status, type StatusPage, type StatusTypeName } from './api.js';
+import { readAllPages, type PageRequest } from '../../http/paginate.js';
+import { MAX_PER_PAGE, ONE_STATUS, STATUS_PAGE, STATUS_TYPES, typeName, type Status, type StatusPage, type StatusTypeName } from './api.js';
 
 interface StatusConfig {
   label: string;
@@ -35,33 +36,29 @@ function toLive(s: Status): LiveItem | undefined {
 /**
  * Reads every page, following `links.next` (or the page count when links are absent). A next
  * link without `per_page` (Laravel drops it unless the API appends it) gets it back, so every
- * page is a full one; a status seen on two pages (the list moved while it was read) counts once.
+ * page is a full one. The paginator stops on a loop and counts a status listed twice once.
  */
 async function readAll(client: HttpClient, address: string): Promise<Status[]> {
-  const out: Status[] = [];
-  const seen = new Set<string>();
-  let next: string | undefined = '/statuses';
-  let query: Record<string, number> | undefined = { page: 1, per_page: MAX_PER_PAGE };
-  for (let guard = 0; next !== undefined && guard < 10_000; guard++) {
-    const res: HttpResponse<StatusPage> = await client.request<StatusPage>({ method: 'GET', path: next, query, address });
-    for (const s of res.body?.data ?? []) {
-      if (seen.has(s.uuid)) continue;
-      seen.add(s.uuid);
-      out.push(s);
-    }
-    const p = res.body?.meta?.pagination;
-    if (p?.links?.next) {
-      const link = new URL(p.links.next, client.url('/statuses'));
-      if (!link.searchParams.has('per_page')) link.searchParams.set('per_page', String(MAX_PER_PAGE));
-      next = link.href;
-      query = undefined;
-    } else if (p && p.current_page < p.total_pages) {
-      query = { page: p.current_page + 1, per_page: MAX_PER_PAGE };
-    } else {
-      next = undefined;
-    }
-  }
-  return out;
+  return readAllPages<Status>({
+    address,
+    what: 'statuses',
+    first: { path: '/statuses', query: { page: 1, per_page: MAX_PER_PAGE } },
+    idOf: (s) => s.uuid,
+    fetch: async (page) => {
+      const res = await client.request<StatusPage>({ method: 'GET', path: page.path, ...(page.query ? { query: page.query } : {}), address, answer: STATUS_PAGE });
+      const p = res.body.meta.pagination;
+      const links = Array.isArray(p.links) ? undefined : p.links;
+      let next: PageRequest | undefined;
+      if (links?.next) {
+        const link = new URL(links.next, client.url('/statuses'));
+        if (!link.searchParams.has('per_page')) link.searchParams.set('per_page', String(MAX_PER_PAGE));
+        next = { path: link.href };
+      } else if (p.current_page < p.total_pages) {
+        next = { path: '/statuses', query: { page: p.current_page + 1, per_page: MAX_PER_PAGE } };
+      }
+      return { items: res.body.data, next };
+    },
+  });
 }
 
 const statusSchema = {
@@ -151,15 +148,22 @@ export const propertydeck: VendorAdapter = {
       async read(): Promise<LiveRead> {
         const warnings: string[] = [];
         const byKey = new Map<string, LiveItem>();
+        const unknownTypes = new Map<number, number>();
         for (const s of await readAll(client, accountAddress)) {
           const item = toLive(s);
-          if (!item) continue;
+          if (!item) {
+            unknownTypes.set(s.type.code, (unknownTypes.get(s.type.code) ?? 0) + 1);
+            continue;
+          }
           const seen = byKey.get(item.key);
           if (seen) {
             warnings.push(`${accountAddress}["${item.key}"]: two live statuses share this type and label (${seen.id}, ${item.id}); only ${seen.id} is managed`);
             continue;
           }
           byKey.set(item.key, item);
+        }
+        for (const [code, n] of unknownTypes) {
+          warnings.push(`${accountAddress}: ${n} live status(es) of type code ${code}, which is neither contact (1) nor property (2), are left alone`);
         }
         return { items: [...byKey.values()], warnings, errors: [] };
       },
@@ -173,6 +177,7 @@ export const propertydeck: VendorAdapter = {
               path: '/statuses',
               body: { label: text, type: { code: STATUS_TYPES[type] } },
               address: req.address,
+              answer: ONE_STATUS,
               // POST is not idempotent: when the outcome is unknown, look before sending again.
               recover: async () => {
                 const found = (await readAll(client, req.address)).find((s) => toLive(s)?.key === req.key);
@@ -183,8 +188,11 @@ export const propertydeck: VendorAdapter = {
           }
           case 'update': {
             const after = req.after ?? {};
-            const res = await client.request<{ data: Status }>({ method: 'PUT', path: `/statuses/${encodeURIComponent(String(req.id))}`, body: { label: after['label'] }, address: req.address });
-            return { id: res.body?.data?.uuid ?? req.id, fields: after };
+            const res = await client.request<{ data: Status }>({ method: 'PUT', path: `/statuses/${encodeURIComponent(String(req.id))}`, body: { label: after['label'] }, address: req.address, answer: ONE_STATUS });
+            if (res.body.data.uuid !== String(req.id)) {
+              throw new VendorError(req.address, `PUT /statuses/${String(req.id)} answered with another status (${res.body.data.uuid}); run plan to see the live state`, { code: 'E_ANSWER' });
+            }
+            return { id: res.body.data.uuid, fields: after };
           }
           case 'delete': {
             try {

@@ -4,7 +4,8 @@
 import { VendorError } from '../../errors.js';
 import type { AccountConfig, DesiredContext, DesiredItem, HttpClientFactory, LiveRead, VendorAdapter, VendorSession, WriteRequest, WriteResult } from '../adapter.js';
 import { TICKET_CAPABILITIES, desiredTickets, liveTicketFields, mappingsOf, readTickets, ticketPath, ticketSchemas, withRules, type ListedTicket } from '../tickets.js';
-import { SERIES_STATUSES, describeSeriesError, type SeriesListResponse, type SeriesTicketResponse } from './api.js';
+import { readAllPages } from '../../http/paginate.js';
+import { LIST_ANSWER, SERIES_STATUSES, STATUS_CHANGE_ANSWER, TICKET_ANSWER, describeSeriesError, seriesRefusal, type SeriesListResponse, type SeriesTicketResponse } from './api.js';
 
 const schemas = ticketSchemas(SERIES_STATUSES, { locationRequired: false });
 
@@ -39,20 +40,25 @@ export const serieshr: VendorAdapter = {
   },
 
   open(account: AccountConfig, http: HttpClientFactory): VendorSession {
-    const client = http({ headers: { apikey: String(account.settings['api_key']) }, describeError: describeSeriesError });
+    const client = http({ headers: { apikey: String(account.settings['api_key']) }, describeError: describeSeriesError, refusal: seriesRefusal });
     const staffUserId = Number(account.settings['staff_user_id']);
     const readTicket = async (id: string, address: string) =>
-      (await client.request<SeriesTicketResponse>({ method: 'GET', path: `/tickets/get/${encodeURIComponent(id)}`, address })).body.data.Ticket;
+      (await client.request<SeriesTicketResponse>({ method: 'GET', path: `/tickets/get/${encodeURIComponent(id)}`, address, answer: TICKET_ANSWER })).body.data.Ticket;
 
     /** Every ticket (in one status, if given), through all pages of GET /tickets/list. */
     const listTickets = async (status: string | undefined): Promise<ListedTicket[]> => {
-      const out: ListedTicket[] = [];
-      for (let page = 1; page <= 100_000; page++) {
-        const res = await client.request<SeriesListResponse>({ method: 'GET', path: '/tickets/list', query: { page, status }, address: `${account.name}.tickets` });
-        for (const t of res.body.data.Tickets) out.push({ id: t.TicketId, status: t.Status, updatedAt: t.UpdatedAt });
-        if (!res.body.data.Pagination.HasNextPage) break;
-      }
-      return out;
+      const tickets = await readAllPages({
+        address: `${account.name}.tickets`,
+        what: 'tickets',
+        first: { path: '/tickets/list', query: { page: 1, status } },
+        idOf: (t: SeriesListResponse['data']['Tickets'][number]) => t.TicketId,
+        fetch: async (page) => {
+          const res = await client.request<SeriesListResponse>({ method: 'GET', path: page.path, query: page.query ?? {}, address: `${account.name}.tickets`, answer: LIST_ANSWER });
+          const n = Number(page.query?.['page'] ?? 1);
+          return { items: res.body.data.Tickets, next: res.body.data.Pagination.HasNextPage ? { path: '/tickets/list', query: { page: n + 1, status } } : undefined };
+        },
+      });
+      return tickets.map((t) => ({ id: t.TicketId, status: t.Status, updatedAt: t.UpdatedAt ?? undefined }));
     };
 
     return {
@@ -72,6 +78,7 @@ export const serieshr: VendorAdapter = {
             path: `/tickets/${encodeURIComponent(req.key)}/status`,
             body: { status, staffUserId },
             address: req.address,
+            answer: STATUS_CHANGE_ANSWER,
             // Re-sending would add a second system message: on an unknown outcome, read the ticket first.
             recover: async () => ((await readTicket(req.key, req.address)).Status === status ? { status: 200, headers: {}, body: { success: true } } : undefined),
           });

@@ -54,7 +54,7 @@ export async function startSeriesSimulator(opts: SimulatorOptions<SeriesSeed> & 
     if (req.method === 'GET' && req.path === '/tickets/list') {
       const status = req.query.get('status');
       const all = [...store.tickets.values()].filter((t) => !status || t.Status === status);
-      const perPage = 20;
+      const perPage = 10; // the documented example's TicketsPerPage (docs.series.hr list-tickets)
       const page = Math.max(1, Number(req.query.get('page') ?? 1) || 1);
       const totalPages = Math.max(1, Math.ceil(all.length / perPage));
       return {

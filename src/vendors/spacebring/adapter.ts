@@ -4,7 +4,8 @@
 import { VendorError } from '../../errors.js';
 import type { AccountConfig, DesiredContext, DesiredItem, HttpClientFactory, LiveRead, VendorAdapter, VendorSession, WriteRequest, WriteResult } from '../adapter.js';
 import { TICKET_CAPABILITIES, desiredTickets, liveTicketFields, mappingsOf, readTickets, ticketPath, ticketSchemas, withRules, type ListedTicket } from '../tickets.js';
-import { SPACEBRING_STATUSES, describeSpacebringError, type SpacebringTicket } from './api.js';
+import { readAllPages } from '../../http/paginate.js';
+import { LIST_ANSWER, SPACEBRING_STATUSES, TICKET_ANSWER, describeSpacebringError, type SpacebringTicket } from './api.js';
 
 const schemas = ticketSchemas(SPACEBRING_STATUSES, { locationRequired: true });
 
@@ -54,28 +55,32 @@ export const spacebring: VendorAdapter = {
 
   open(account: AccountConfig, http: HttpClientFactory): VendorSession {
     const client = http({ headers: authHeaders(account.settings), describeError: describeSpacebringError });
-    /** Every ticket of a location, through all pages (nextPageToken) of the list endpoint at its largest page. */
+    const listAddress = `${account.name}.tickets`;
+    /** Every ticket of a location, through all pages of the list endpoint at its largest page. */
     const listLocation = async (locationRef: string): Promise<ListedTicket[]> => {
-      const out: ListedTicket[] = [];
-      let pageToken: string | undefined;
-      do {
-        const res = await client.request<{ tickets: SpacebringTicket[]; nextPageToken?: string | null }>({
-          method: 'GET',
-          path: '/support/tickets/v1',
-          query: { locationRef, limit: 100, order: 'updateDate:desc', pageToken },
-          address: `${account.name}.tickets`,
-        });
-        for (const t of res.body.tickets) out.push({ id: t.id, status: t.status, updatedAt: t.updateDate });
-        pageToken = res.body.nextPageToken ?? undefined;
-      } while (pageToken);
-      return out;
+      const base = { locationRef, limit: 100, order: 'updateDate:desc' };
+      const tickets = await readAllPages<SpacebringTicket>({
+        address: listAddress,
+        what: 'tickets',
+        first: { path: '/support/tickets/v1', query: base },
+        idOf: (t) => t.id,
+        fetch: async (page) => {
+          const res = await client.request<{ tickets: SpacebringTicket[]; nextPageToken?: string | null }>({ method: 'GET', path: page.path, query: page.query ?? {}, address: listAddress, answer: LIST_ANSWER });
+          // The request parameter is `nextPageToken`, the response field's own name (D: Spacebring's pagination docs).
+          const token = res.body.nextPageToken;
+          return { items: res.body.tickets, next: token ? { path: '/support/tickets/v1', query: { ...base, nextPageToken: token } } : undefined };
+        },
+      });
+      return tickets.map((t) => ({ id: t.id, status: t.status, updatedAt: t.updateDate ?? undefined }));
     };
+    const readTicket = async (id: string, address: string) =>
+      (await client.request<{ ticket: SpacebringTicket }>({ method: 'GET', path: `/support/tickets/v1/${encodeURIComponent(id)}`, address, answer: TICKET_ANSWER })).body.ticket;
 
     return {
       async read(desired): Promise<LiveRead> {
         const read = await readTickets(desired, account, 'Spacebring', SPACEBRING_STATUSES, async (id, address) => {
-          const res = await client.request<{ ticket: SpacebringTicket }>({ method: 'GET', path: `/support/tickets/v1/${encodeURIComponent(id)}`, address });
-          return { id: res.body.ticket.id, status: res.body.ticket.status };
+          const t = await readTicket(id, address);
+          return { id: t.id, status: t.status };
         });
         return withRules(read, account, SPACEBRING_STATUSES, async (rule) => listLocation(String(rule.where.location)));
       },
@@ -83,7 +88,19 @@ export const spacebring: VendorAdapter = {
       async write(req: WriteRequest): Promise<WriteResult> {
         if (req.kind !== 'transition' || !req.path) throw new VendorError(req.address, `Spacebring cannot ${req.kind} a ticket`);
         for (const status of req.path) {
-          await client.request({ method: 'PUT', path: `/support/tickets/v1/${encodeURIComponent(req.key)}/status`, body: { ticket: { status } }, address: req.address });
+          await client.request({
+            method: 'PUT',
+            path: `/support/tickets/v1/${encodeURIComponent(req.key)}/status`,
+            body: { ticket: { status } },
+            address: req.address,
+            answer: TICKET_ANSWER,
+            // Each change records an activity on the ticket (D: OpenAPI spec): on an unknown outcome, read it before sending again.
+            idempotent: false,
+            recover: async () => {
+              const t = await readTicket(req.key, req.address);
+              return t.status === status ? { status: 200, headers: {}, body: { ticket: t } } : undefined;
+            },
+          });
         }
         return { id: req.id, fields: liveTicketFields(req.path[req.path.length - 1]!, account) };
       },

@@ -59,9 +59,11 @@ export async function startSpacebringSimulator(opts: SimulatorOptions<Spacebring
       const limit = Number(req.query.get('limit') ?? 20);
       if (!Number.isInteger(limit) || limit < 1 || limit > 100) return fail(400, 'limit must be between 1 and 100', 'validation');
       const all = [...store.tickets.values()].filter((t) => t.locationRef === location).sort((a, b) => b.updateDate.localeCompare(a.updateDate) || b.number - a.number);
-      const start = Number(req.query.get('pageToken') ?? 0) || 0;
+      // The page token travels back as `nextPageToken`, the response field's own name (vendor-docs: "Checked against the public docs").
+      const start = Number(req.query.get('nextPageToken') ?? 0) || 0;
       const page = all.slice(start, start + limit);
-      return { status: 200, body: { tickets: page.map(view), nextPageToken: start + limit < all.length ? String(start + limit) : null } };
+      // The last page has no nextPageToken at all.
+      return { status: 200, body: { tickets: page.map(view), ...(start + limit < all.length ? { nextPageToken: String(start + limit) } : {}) } };
     }
     const one = /^\/support\/tickets\/v1\/([^/]+)(\/status)?$/.exec(req.path);
     if (!one) return fail(404, 'Not found', 'not_found');

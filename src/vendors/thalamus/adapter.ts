@@ -5,7 +5,8 @@ import type { AccountConfig, DesiredContext, DesiredItem, Fields, HttpClientFact
 import { describeLaravelError } from '../laravel-errors.js';
 import type { SameKeys } from '../schema-types.js';
 import { enumValue, label } from '../normalise.js';
-import { STATUS_VARIANT_PATH, THALAMUS_CATEGORIES, type StatusVariantResponse, type StatusVariantUpsert } from './api.js';
+import { STATUS_VARIANT_PATH, THALAMUS_CATEGORIES, UPSERT_ANSWER, thalamusRefusal, type StatusVariantResponse, type StatusVariantUpsert } from './api.js';
+import { VendorError } from '../../errors.js';
 
 interface VariantConfig {
   id: string;
@@ -76,7 +77,7 @@ export const thalamus: VendorAdapter = {
   },
 
   open(account: AccountConfig, http: HttpClientFactory): VendorSession {
-    const client = http({ headers: { authorization: `Bearer ${String(account.settings['token'])}` }, describeError: describeLaravelError });
+    const client = http({ headers: { authorization: `Bearer ${String(account.settings['token'])}` }, describeError: describeLaravelError, refusal: thalamusRefusal });
     return {
       // No read API: what the state file remembers is all there is to know.
       async read(_desired, state: Readonly<Record<string, StateItem>>) {
@@ -87,7 +88,7 @@ export const thalamus: VendorAdapter = {
       async write(req: WriteRequest): Promise<WriteResult> {
         const fields = req.after ?? req.before;
         if (!fields || req.kind === 'delete' || req.kind === 'transition') {
-          throw new Error(`thalamus cannot ${req.kind} ${req.address}`);
+          throw new VendorError(req.address, `Thalamus cannot ${req.kind} a status variant`);
         }
         const body: StatusVariantUpsert = {
           id: req.key,
@@ -97,8 +98,11 @@ export const thalamus: VendorAdapter = {
         };
         if ('source_system' in fields) body.source_system = fields['source_system'] as string | null;
         // An upsert keyed by id: sending it twice leaves one variant, so it may be retried blindly.
-        const res = await client.request<StatusVariantResponse>({ method: 'POST', path: STATUS_VARIANT_PATH, body, address: req.address, idempotent: true });
-        return { id: res.body?.data?.uuid ?? req.id, fields };
+        const res = await client.request<StatusVariantResponse>({ method: 'POST', path: STATUS_VARIANT_PATH, body, address: req.address, idempotent: true, answer: UPSERT_ANSWER });
+        if (res.body.data.id !== req.key) {
+          throw new VendorError(req.address, `the upsert answered for another variant (id ${JSON.stringify(res.body.data.id)}); not recorded, run plan to see the state`, { code: 'E_ANSWER' });
+        }
+        return { id: res.body.data.uuid, fields };
       },
     };
   },

@@ -7,7 +7,7 @@ import { registerSecrets } from '../../http/redact.js';
 import type { AuthProvider, HttpClient } from '../../http/client.js';
 import type { AccountConfig, DesiredContext, DesiredItem, Fields, HttpClientFactory, LiveItem, LiveRead, StateItem, VendorAdapter, VendorSession, WriteRequest, WriteResult } from '../adapter.js';
 import type { SameKeys } from '../schema-types.js';
-import { APPOINTMENT_STATUSES, describeTimeTapError, signature, type StatusRow } from './api.js';
+import { APPOINTMENT_STATUSES, SESSION_TOKEN, STATUS_LIST, STATUS_ROW, describeTimeTapError, signature, type StatusRow } from './api.js';
 
 interface StatusConfig {
   sub_status: string;
@@ -87,14 +87,15 @@ function sessionAuth(account: AccountConfig, client: () => HttpClient): AuthProv
   registerSecrets([sig]);
   let token: string | undefined;
   const fetchToken = async () => {
-    const res = await client().request<{ sessionToken?: string }>({
+    const res = await client().request<{ sessionToken: string }>({
       method: 'GET',
       path: '/sessionToken',
-      query: { apiKey, timestamp: Date.now(), signature: sig },
+      // Seconds since the epoch (D: TTAPI "Introduction"), not milliseconds.
+      query: { apiKey, timestamp: Math.floor(Date.now() / 1000), signature: sig },
       address: `${account.name} (session token)`,
       skipAuth: true,
+      answer: SESSION_TOKEN,
     });
-    if (!res.body?.sessionToken) throw new VendorError(`${account.name} (session token)`, 'TimeTap returned no sessionToken');
     token = res.body.sessionToken;
     registerSecrets([token]);
   };
@@ -165,8 +166,13 @@ export const timetap: VendorAdapter = {
 
     return {
       async read(desired): Promise<LiveRead> {
-        const res = await client.request<StatusRow[]>({ method: 'GET', path: '/status', address: `${account.name}.statuses` });
-        const rows = Array.isArray(res.body) ? res.body : [];
+        const res = await client.request<StatusRow[]>({ method: 'GET', path: '/status', address: `${account.name}.statuses`, answer: STATUS_LIST });
+        const rows = res.body;
+        const ids = new Set<number | null>();
+        for (const r of rows) {
+          if (ids.has(r.statusId)) throw new VendorError(`${account.name}.statuses`, `GET /status listed statusId ${r.statusId} twice: statusform cannot tell which row is live`, { code: 'E_DUPLICATE_ID' });
+          ids.add(r.statusId);
+        }
         const own = rows.filter((r) => r.businessId === businessId);
         const shared = rows.filter((r) => r.businessId === null);
         const items: LiveItem[] = [
@@ -199,9 +205,10 @@ export const timetap: VendorAdapter = {
             path: '/status',
             body,
             address: req.address,
+            answer: STATUS_ROW,
             // Not idempotent: on an unknown outcome, look for the business's own row before sending again.
             recover: async () => {
-              const rows = (await client.request<StatusRow[]>({ method: 'GET', path: '/status', address: req.address })).body ?? [];
+              const rows = (await client.request<StatusRow[]>({ method: 'GET', path: '/status', address: req.address, answer: STATUS_LIST })).body;
               const found = rows.find((r) => r.businessId === businessId && r.subStatus === req.key);
               return found ? { status: 200, headers: {}, body: found } : undefined;
             },
@@ -212,9 +219,11 @@ export const timetap: VendorAdapter = {
           if (req.id === null) throw new VendorError(address(req.key), 'no statusId known for this status');
           const known = { ...(req.before ?? {}), ...(req.after ?? {}) };
           const body = fullRow(businessId, req.key, Number(req.id), known, req.kind !== 'deactivate', vendorDependsOn(req.before)); // a PUT sends the whole row: TimeTap's own dependsOn goes back as it was
-          const res = await client.request<StatusRow>({ method: 'PUT', path: '/status', body, address: req.address });
-          const row = res.body && typeof res.body === 'object' ? res.body : body;
-          return { id: row.statusId ?? req.id, fields: toFields(row) };
+          const res = await client.request<StatusRow>({ method: 'PUT', path: '/status', body, address: req.address, answer: STATUS_ROW });
+          if (res.body.statusId !== Number(req.id) || res.body.subStatus !== req.key) {
+            throw new VendorError(req.address, `PUT /status answered with another row (statusId ${res.body.statusId}, ${JSON.stringify(res.body.subStatus)}); run plan to see the live state`, { code: 'E_ANSWER' });
+          }
+          return { id: res.body.statusId, fields: toFields(res.body) };
         }
         throw new VendorError(req.address, `TimeTap cannot ${req.kind} a status`);
       },

@@ -88,7 +88,11 @@ export async function startTimeTapSimulator(opts: SimulatorOptions<TimeTapSeed> 
   const handle = (req: SimRequest): SimResponse => {
     if (req.path === '/live/sessionToken' && req.method === 'GET') {
       const q = req.query;
-      if (q.get('apiKey') !== apiKey || q.get('signature') !== signature(apiKey!, privateKey!) || !q.get('timestamp')) return { status: 401, body: errorBody(401, 'Invalid apiKey or signature') };
+      if (q.get('apiKey') !== apiKey || q.get('signature') !== signature(apiKey!, privateKey!)) return { status: 401, body: errorBody(401, 'Invalid apiKey or signature') };
+      // The timestamp is seconds since the epoch (TTAPI "Introduction"); milliseconds, or a clock
+      // far off, are refused as a real server would.
+      const timestamp = Number(q.get('timestamp'));
+      if (!Number.isInteger(timestamp) || Math.abs(timestamp - Date.now() / 1000) > 900) return { status: 401, body: errorBody(401, 'timestamp must be the current time in seconds since the epoch') };
       const token = randomBytes(16).toString('hex');
       store.sessions.add(token);
       return { status: 200, body: { sessionToken: token } };
