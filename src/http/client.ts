@@ -68,6 +68,8 @@ export interface HttpClientOptions {
   auth?: AuthProvider;
   /** Turns a vendor error body into one line of text (the vendor's own message). */
   describeError?: (status: number, body: unknown) => string | undefined;
+  /** The documented shape of the vendor's error bodies; one that does not match is shown as such, never guessed at. */
+  errorShape?: AnswerShape;
   /**
    * A refusal inside a 2xx answer (series.hr's `200 {"success": false, …}`): the vendor's message
    * when the body says the request failed, else undefined.
@@ -377,7 +379,8 @@ export class HttpClient {
   }
 
   private describe(res: HttpResponse<unknown>): string {
-    const own = this.opts.describeError?.(res.status, res.body);
+    const documented = this.opts.errorShape === undefined || answerProblem(this.opts.errorShape, res.body) === undefined;
+    const own = documented ? this.opts.describeError?.(res.status, res.body) : undefined;
     if (own) return own;
     if (typeof res.body === 'string' && res.body.length > 0) return `(not the vendor's documented error body) ${preview(res.body, 120)}`;
     if (res.body !== null && res.body !== undefined) return `(not the vendor's documented error body) ${preview(res.body, 120)}`;

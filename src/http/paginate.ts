@@ -78,7 +78,9 @@ export async function readAllPages<T>(opts: PaginateOptions<T>): Promise<T[]> {
         out.push(item);
         fresh++;
       } else if (seen !== content) {
-        throw new VendorError(opts.address, `the vendor listed ${opts.what} id ${JSON.stringify(id)} twice, with different content: statusform cannot tell which is live`, { code: 'E_DUPLICATE_ID' });
+        throw new VendorError(opts.address, `page ${n} of ${opts.what} (${describe(page)}) lists id ${JSON.stringify(id)} a second time, with different content: statusform cannot tell which is live`, {
+          code: 'E_DUPLICATE_ID',
+        });
       }
     }
     if (next !== undefined && fresh === 0) {

@@ -4,7 +4,7 @@
 import { VendorError } from '../../errors.js';
 import type { HttpClient, HttpResponse } from '../../http/client.js';
 import type { AccountConfig, DesiredContext, DesiredItem, HttpClientFactory, LiveItem, LiveRead, VendorAdapter, VendorSession, WriteRequest, WriteResult } from '../adapter.js';
-import { describeLaravelError } from '../laravel-errors.js';
+import { LARAVEL_ERROR, describeLaravelError } from '../laravel-errors.js';
 import type { SameKeys } from '../schema-types.js';
 import { label } from '../normalise.js';
 import { readAllPages, type PageRequest } from '../../http/paginate.js';
@@ -141,7 +141,7 @@ export const propertydeck: VendorAdapter = {
   },
 
   open(account: AccountConfig, http: HttpClientFactory): VendorSession {
-    const client = http({ headers: { authorization: `Bearer ${String(account.settings['token'])}` }, describeError: describeLaravelError });
+    const client = http({ headers: { authorization: `Bearer ${String(account.settings['token'])}` }, describeError: describeLaravelError, errorShape: LARAVEL_ERROR });
     const accountAddress = `${account.name}.statuses`;
 
     return {

@@ -5,7 +5,7 @@ import { VendorError } from '../../errors.js';
 import type { AccountConfig, DesiredContext, DesiredItem, HttpClientFactory, LiveRead, VendorAdapter, VendorSession, WriteRequest, WriteResult } from '../adapter.js';
 import { TICKET_CAPABILITIES, desiredTickets, liveTicketFields, mappingsOf, readTickets, ticketPath, ticketSchemas, withRules, type ListedTicket } from '../tickets.js';
 import { readAllPages } from '../../http/paginate.js';
-import { LIST_ANSWER, SERIES_STATUSES, STATUS_CHANGE_ANSWER, TICKET_ANSWER, describeSeriesError, seriesRefusal, type SeriesListResponse, type SeriesTicketResponse } from './api.js';
+import { LIST_ANSWER, SERIES_ERROR, SERIES_STATUSES, STATUS_CHANGE_ANSWER, TICKET_ANSWER, describeSeriesError, seriesRefusal, type SeriesListResponse, type SeriesTicketResponse } from './api.js';
 
 const schemas = ticketSchemas(SERIES_STATUSES, { locationRequired: false });
 
@@ -40,7 +40,7 @@ export const serieshr: VendorAdapter = {
   },
 
   open(account: AccountConfig, http: HttpClientFactory): VendorSession {
-    const client = http({ headers: { apikey: String(account.settings['api_key']) }, describeError: describeSeriesError, refusal: seriesRefusal });
+    const client = http({ headers: { apikey: String(account.settings['api_key']) }, describeError: describeSeriesError, errorShape: SERIES_ERROR, refusal: seriesRefusal });
     const staffUserId = Number(account.settings['staff_user_id']);
     const readTicket = async (id: string, address: string) =>
       (await client.request<SeriesTicketResponse>({ method: 'GET', path: `/tickets/get/${encodeURIComponent(id)}`, address, answer: TICKET_ANSWER })).body.data.Ticket;

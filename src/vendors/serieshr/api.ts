@@ -76,3 +76,13 @@ export function seriesRefusal(body: unknown): string | undefined {
   if (b === null || typeof b !== 'object' || b.success !== false) return undefined;
   return describeSeriesError(200, body) ?? 'success: false';
 }
+
+/** The error body (D): `{success: false, error: {code, message}}`. */
+export const SERIES_ERROR: AnswerShape = {
+  name: 'a series.hr error body',
+  schema: {
+    type: 'object',
+    required: ['success', 'error'],
+    properties: { success: { const: false }, error: { type: 'object', required: ['message'], properties: { code: {}, message: { type: 'string' } } } },
+  },
+};

@@ -5,7 +5,7 @@ import { VendorError } from '../../errors.js';
 import type { AccountConfig, DesiredContext, DesiredItem, HttpClientFactory, LiveRead, VendorAdapter, VendorSession, WriteRequest, WriteResult } from '../adapter.js';
 import { TICKET_CAPABILITIES, desiredTickets, liveTicketFields, mappingsOf, readTickets, ticketPath, ticketSchemas, withRules, type ListedTicket } from '../tickets.js';
 import { readAllPages } from '../../http/paginate.js';
-import { LIST_ANSWER, SPACEBRING_STATUSES, TICKET_ANSWER, describeSpacebringError, type SpacebringTicket } from './api.js';
+import { LIST_ANSWER, SPACEBRING_ERROR, SPACEBRING_STATUSES, TICKET_ANSWER, describeSpacebringError, type SpacebringTicket } from './api.js';
 
 const schemas = ticketSchemas(SPACEBRING_STATUSES, { locationRequired: true });
 
@@ -54,7 +54,7 @@ export const spacebring: VendorAdapter = {
   },
 
   open(account: AccountConfig, http: HttpClientFactory): VendorSession {
-    const client = http({ headers: authHeaders(account.settings), describeError: describeSpacebringError });
+    const client = http({ headers: authHeaders(account.settings), describeError: describeSpacebringError, errorShape: SPACEBRING_ERROR });
     const listAddress = `${account.name}.tickets`;
     /** Every ticket of a location, through all pages of the list endpoint at its largest page. */
     const listLocation = async (locationRef: string): Promise<ListedTicket[]> => {

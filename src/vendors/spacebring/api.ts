@@ -41,3 +41,9 @@ export const LIST_ANSWER: AnswerShape = {
     properties: { tickets: { type: 'array', items: ticketShape }, nextPageToken: { type: ['string', 'null'] } },
   },
 };
+
+/** The error body (D for 400, A for the rest): `{message, type}`. */
+export const SPACEBRING_ERROR: AnswerShape = {
+  name: 'a Spacebring error body',
+  schema: { type: 'object', required: ['message'], properties: { message: { type: 'string' }, type: { type: 'string' } } },
+};

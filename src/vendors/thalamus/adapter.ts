@@ -2,7 +2,7 @@
 // `status: inactive`. The state file is the only record of what exists (vendor-docs §1).
 
 import type { AccountConfig, DesiredContext, DesiredItem, Fields, HttpClientFactory, StateItem, VendorAdapter, VendorSession, WriteRequest, WriteResult } from '../adapter.js';
-import { describeLaravelError } from '../laravel-errors.js';
+import { LARAVEL_ERROR, describeLaravelError } from '../laravel-errors.js';
 import type { SameKeys } from '../schema-types.js';
 import { enumValue, label } from '../normalise.js';
 import { STATUS_VARIANT_PATH, THALAMUS_CATEGORIES, UPSERT_ANSWER, thalamusRefusal, type StatusVariantResponse, type StatusVariantUpsert } from './api.js';
@@ -77,7 +77,7 @@ export const thalamus: VendorAdapter = {
   },
 
   open(account: AccountConfig, http: HttpClientFactory): VendorSession {
-    const client = http({ headers: { authorization: `Bearer ${String(account.settings['token'])}` }, describeError: describeLaravelError, refusal: thalamusRefusal });
+    const client = http({ headers: { authorization: `Bearer ${String(account.settings['token'])}` }, describeError: describeLaravelError, errorShape: LARAVEL_ERROR, refusal: thalamusRefusal });
     return {
       // No read API: what the state file remembers is all there is to know.
       async read(_desired, state: Readonly<Record<string, StateItem>>) {

@@ -7,7 +7,7 @@ import { registerSecrets } from '../../http/redact.js';
 import type { AuthProvider, HttpClient } from '../../http/client.js';
 import type { AccountConfig, DesiredContext, DesiredItem, Fields, HttpClientFactory, LiveItem, LiveRead, StateItem, VendorAdapter, VendorSession, WriteRequest, WriteResult } from '../adapter.js';
 import type { SameKeys } from '../schema-types.js';
-import { APPOINTMENT_STATUSES, SESSION_TOKEN, STATUS_LIST, STATUS_ROW, describeTimeTapError, signature, type StatusRow } from './api.js';
+import { APPOINTMENT_STATUSES, SESSION_TOKEN, STATUS_LIST, STATUS_ROW, TIMETAP_ERROR, describeTimeTapError, signature, type StatusRow } from './api.js';
 
 interface StatusConfig {
   sub_status: string;
@@ -161,7 +161,7 @@ export const timetap: VendorAdapter = {
   open(account: AccountConfig, http: HttpClientFactory): VendorSession {
     const businessId = Number(account.settings['business_id']);
     let client: HttpClient;
-    client = http({ auth: sessionAuth(account, () => client), describeError: describeTimeTapError });
+    client = http({ auth: sessionAuth(account, () => client), describeError: describeTimeTapError, errorShape: TIMETAP_ERROR });
     const address = (key: string) => `${account.name}.statuses[${JSON.stringify(key)}]`;
 
     return {

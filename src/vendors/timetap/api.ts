@@ -62,3 +62,14 @@ export const SESSION_TOKEN: AnswerShape = {
   name: 'a TimeTap session token',
   schema: { type: 'object', required: ['sessionToken'], properties: { sessionToken: { type: 'string', minLength: 1 } } },
 };
+
+/** The error body (A: undocumented; the sandbox sends `{errorMessage}`). */
+export const TIMETAP_ERROR: AnswerShape = {
+  name: 'a TimeTap error body',
+  schema: {
+    anyOf: [
+      { type: 'object', required: ['errorMessage'], properties: { errorMessage: { type: 'string' } } },
+      { type: 'object', required: ['message'], properties: { message: { type: 'string' } } },
+    ],
+  },
+};

@@ -1,0 +1,299 @@
+// A vendor that does not behave: every answer is checked, every wait and loop is bounded, and
+// no credential comes back out in any form. Each case runs the CLI (or the engine) over real
+// HTTP against a hostile server in front of a simulator and asserts the exit code, one clear
+// line, the state file untouched (or exactly what the vendor processed), no unexpected write,
+// and a bounded time.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import { makePlan } from '../../src/engine/manager.js';
+import { closeDefaultAgent } from '../../src/http/client.js';
+import { readState } from '../../src/state/state-file.js';
+import { PD_ACCOUNT, SERIES_ACCOUNT, SPACEBRING_ACCOUNT, TH_ACCOUNT, world, type World } from '../e2e/fixtures.js';
+import { hostile, json, type HostileVendor, type Rule } from './proxy.js';
+
+let w: World | undefined;
+let vendor: HostileVendor | undefined;
+afterEach(async () => {
+  await vendor?.close();
+  await w?.close();
+  await closeDefaultAgent();
+  vendor = undefined;
+  w = undefined;
+});
+
+const FAST = '    rate_limit: { requests: 200, seconds: 1 }\n';
+const FAST_SIM = { rateLimits: { propertydeck: false as const, serieshr: false as const, spacebring: false as const } };
+const status = (label: string) => `      - { label: "${label}", type: property, maps_to: open }\n`;
+
+/** A world whose `urlVar` points at a hostile vendor in front of its simulator, after `setup` ran against the real one. */
+async function behind(urlVar: string, rule: Rule): Promise<HostileVendor> {
+  vendor = await hostile(w!.env[urlVar]!, rule);
+  w!.env[urlVar] = vendor.url;
+  return vendor;
+}
+
+const stateText = () => {
+  const p = join(w!.dir, 'statusform.state.json');
+  return existsSync(p) ? readFileSync(p, 'utf8') : '';
+};
+
+async function timed<T>(f: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const t0 = Date.now();
+  const value = await f();
+  return { value, ms: Date.now() - t0 };
+}
+
+describe('a list read that is not what the docs say stops the plan, never plans on a wrong list', () => {
+  const listPage = (ex: { method: string; path: string }) => ex.method === 'GET' && ex.path.endsWith('/statuses');
+  const cases: { name: string; answer: (real: Record<string, unknown>) => ReturnType<typeof json>; says: RegExp }[] = [
+    { name: 'an HTML maintenance page', answer: () => ({ status: 200, headers: { 'content-type': 'text/html' }, body: '<!DOCTYPE html><h1>Down for maintenance</h1>' }), says: /answered 200, but the body is an HTML page, not JSON/ },
+    { name: 'JSON cut short', answer: (real) => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(real).slice(0, 40) }), says: /answered 200, but the JSON is cut short or broken/ },
+    { name: 'an empty body', answer: () => ({ status: 200, body: '' }), says: /answered 200, but the body is empty/ },
+    { name: 'another envelope', answer: (real) => json(200, { statuses: real['data'], meta: real['meta'] }), says: /it is not a page of Property Deck statuses: the body lacks "data"/ },
+    { name: 'an object where the list belongs', answer: (real) => json(200, { ...real, data: { a: 1 } }), says: /\/data must be array/ },
+    { name: 'a null entry', answer: (real) => json(200, { ...real, data: [...(real['data'] as unknown[]), null] }), says: /\/data\/2 must be object \(got null\)/ },
+    { name: 'an entry without its id', answer: (real) => json(200, { ...real, data: [...(real['data'] as object[]), { label: 'Ghost', type: { code: 2 } }] }), says: /\/data\/2 lacks "uuid"/ },
+    { name: 'a numeric label', answer: (real) => json(200, { ...real, data: [...(real['data'] as object[]), { uuid: 'u-9', label: 42, type: { code: 2 } }] }), says: /\/data\/2\/label must be string \(got 42\)/ },
+    {
+      name: 'one id twice, with different labels',
+      answer: (real) => {
+        const data = real['data'] as { uuid: string; label: string }[];
+        return json(200, { ...real, data: [...data, { ...data[0]!, label: 'Impostor' }] });
+      },
+      says: /page 1 of statuses \(\/statuses\?page=1&per_page=100\) lists id "[^"]+" a second time, with different content/,
+    },
+  ];
+
+  for (const c of cases) {
+    it(`${c.name}: plan exits 1 naming the account and request; apply writes nothing; the state file is untouched`, async () => {
+      w = await world(PD_ACCOUNT(status('Alpha') + status('Beta'), FAST), FAST_SIM);
+      expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+      const before = stateText();
+      await w.run('plan'); // nothing to change: the baseline
+      await behind('PROPERTYDECK_URL', async (ex, forward) => (listPage(ex) ? c.answer((await forward()).json() as Record<string, unknown>) : undefined));
+      const plan = await w.run('plan');
+      expect(plan.code).toBe(1);
+      expect(plan.stderr).toMatch(/estate\.statuses: cannot read live state: .*\/statuses\?page=1&per_page=100/);
+      expect(plan.stderr).toMatch(c.says);
+      expect(plan.stderr.split('\n').filter((l) => l.includes('cannot read live state'))).toHaveLength(1);
+      const apply = await w.run('apply', '--auto-approve');
+      expect(apply.code).toBe(1);
+      expect(vendor!.writes()).toEqual([]);
+      expect(stateText()).toBe(before);
+    });
+  }
+});
+
+describe('a write answer that is not what the docs say is never recorded as done', () => {
+  it('Thalamus: an upsert answered 200 with an HTML page fails, is not recorded, and is sent again by the next apply', async () => {
+    w = await world(TH_ACCOUNT('      - { id: a, label: Alpha, maps_to: open }\n', FAST));
+    let broken = true;
+    await behind('THALAMUS_URL', async (ex, forward) => {
+      if (ex.method !== 'POST' || !broken) return undefined;
+      await forward(); // the vendor did process it: the outcome is unknown to statusform
+      return { status: 200, headers: { 'content-type': 'text/html' }, body: '<html>gateway</html>' };
+    });
+    const r = await w.run('apply', '--auto-approve');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/nerds\.status_variants\["a"\]: create failed: POST \/api\/v1\/partner\/reference\/status answered 200, but the body is an HTML page/);
+    expect(stateText()).not.toContain('"a"');
+    broken = false;
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    expect(vendor!.writes()).toHaveLength(2); // an upsert is safe to send again
+    expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
+  });
+
+  it('Property Deck: a create answered 201 without an id is resolved by re-reading — one status, its real uuid recorded', async () => {
+    w = await world(PD_ACCOUNT(status('Fresh'), FAST), FAST_SIM);
+    await behind('PROPERTYDECK_URL', async (ex, forward) => {
+      if (ex.method !== 'POST') return undefined;
+      const real = (await forward()).json() as { data: Record<string, unknown> };
+      return json(201, { data: { ...real.data, uuid: undefined } });
+    });
+    const r = await w.run('apply', '--auto-approve');
+    expect(r.code).toBe(0);
+    const sim = w.sandbox.simulators.propertydeck;
+    const made = [...sim.store.statuses.values()].filter((s) => s.label === 'Fresh');
+    expect(made).toHaveLength(1);
+    expect(vendor!.writes()).toHaveLength(1);
+    expect(w.state().accounts['estate']!.items['property:Fresh']!.id).toBe(made[0]!.uuid);
+  });
+
+  it('series.hr: 200 {"success": false} is a failed transition with the vendor message, never "done"', async () => {
+    w = await world(SERIES_ACCOUNT('      - { id: T-1, status: closed }\n'), { seeds: { serieshr: [{ id: 'T-1', status: 'open' }] } });
+    await behind('SERIES_URL', (ex) => (ex.method === 'POST' ? json(200, { success: false, error: { code: 409, message: 'Ticket is locked by another agent' } }) : undefined));
+    const r = await w.run('apply', '--auto-approve');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('helpdesk.tickets["T-1"]: transition failed: POST /tickets/T-1/status answered 200 but refused: Ticket is locked by another agent');
+    expect(r.stdout).not.toMatch(/T-1"\]: transition done/);
+    expect(vendor!.writes()).toHaveLength(1); // a refusal is not retried
+    expect((await w.run('plan')).stdout).toContain('helpdesk.tickets["T-1"]');
+  });
+});
+
+describe('every wait is bounded and said', () => {
+  it('a Retry-After of a day fails at once with what the vendor asked and the limit', async () => {
+    w = await world(PD_ACCOUNT(status('Alpha'), FAST), FAST_SIM);
+    await behind('PROPERTYDECK_URL', () => json(429, { message: 'Too Many Attempts.' }, { 'retry-after': '99999' }));
+    const { value: r, ms } = await timed(() => w!.run('plan'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/127\.0\.0\.1:\d+ asked to wait 99999 s \(Retry-After\); the limit is 300 s \(max_wait_seconds on the account, or --max-wait\)/);
+    expect(ms).toBeLessThan(5000);
+  });
+
+  it('an X-RateLimit-Reset far in the future stops the run before its next request, not after a day', async () => {
+    w = await world(PD_ACCOUNT(status('Alpha') + status('Beta'), FAST), FAST_SIM);
+    await behind('PROPERTYDECK_URL', async (ex, forward) => {
+      if (ex.method !== 'GET') return undefined;
+      const real = await forward();
+      return { ...real, headers: { ...real.headers, 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 86_400 * 365 * 50) } };
+    });
+    const { value: r, ms } = await timed(() => w!.run('apply', '--auto-approve'));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/asked to wait \d+ s \(X-RateLimit-Reset\); the limit is 300 s/);
+    expect(vendor!.writes()).toEqual([]);
+    expect(ms).toBeLessThan(5000);
+  });
+
+  it('--max-wait lowers the limit, and a wait within it is announced on stderr without a TTY', async () => {
+    w = await world(PD_ACCOUNT(status('Alpha'), FAST), FAST_SIM);
+    let asked = 0;
+    await behind('PROPERTYDECK_URL', () => (asked++ === 0 ? json(429, { message: 'Too Many Attempts.' }, { 'retry-after': '6' }) : undefined));
+    const refused = await w.run('plan', '--max-wait', '5');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/asked to wait 6 s \(Retry-After\); the limit is 5 s/);
+    asked = 0;
+    const { value: waited, ms } = await timed(() => w!.run('plan'));
+    expect(waited.code).toBe(0);
+    expect(waited.stderr).toMatch(/^estate: 127\.0\.0\.1:\d+ asked to wait 6 s \(Retry-After\), resuming at \d\d:\d\d:\d\d UTC$/m);
+    expect(ms).toBeGreaterThanOrEqual(5500);
+  }, 20_000);
+
+  it('retries say so from the second on, and the final error names the host', async () => {
+    w = await world(PD_ACCOUNT(status('Alpha'), FAST), FAST_SIM);
+    await behind('PROPERTYDECK_URL', () => json(503, { message: 'Service Unavailable' }));
+    const r = await w.run('plan');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^estate: GET \/statuses failed \(503 Service Unavailable\), retry 2 of 5 in \d+\.\d s$/m);
+    expect(r.stderr).not.toMatch(/retry 1 of/);
+    expect(r.stderr).toMatch(/gave up after 6 attempts at 127\.0\.0\.1:\d+: 503 Service Unavailable/);
+  }, 30_000);
+
+  it('a refused connection to this machine fails at once with a hint about the sandbox', async () => {
+    w = await world(PD_ACCOUNT(status('Alpha'), FAST), FAST_SIM);
+    await w.sandbox.simulators.propertydeck.close();
+    const { value: r, ms } = await timed(() => w!.run('plan'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot connect to 127\.0\.0\.1:\d+ \(connection refused\): nothing listens there\. If this is the sandbox, is `statusform sandbox` running/);
+    expect(ms).toBeLessThan(3000);
+  });
+
+  const engineRun = { timeoutMs: 1000, deadlineMs: 1500, retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 10 } };
+  it('a body that trickles in a byte at a time fails within the total deadline', async () => {
+    w = await world(PD_ACCOUNT(status('Alpha'), FAST), FAST_SIM);
+    await behind('PROPERTYDECK_URL', async (ex, forward) => (ex.method === 'GET' ? { trickle: await forward(), everyMs: 100 } : undefined));
+    const config = loadConfig('.', { cwd: w.dir, env: w.env }).config!;
+    const { value: err, ms } = await timed(() => makePlan(config, readState(config.statePath), engineRun).then(() => undefined, (e: Error) => e));
+    expect(err?.message).toMatch(/no complete answer within 2 s to GET \/statuses\?page=1&per_page=100/);
+    expect(ms).toBeLessThan(6000);
+  });
+
+  it('a server that never answers fails within the deadline', async () => {
+    w = await world(PD_ACCOUNT(status('Alpha'), FAST), FAST_SIM);
+    await behind('PROPERTYDECK_URL', () => ({ hang: true }));
+    const config = loadConfig('.', { cwd: w.dir, env: w.env }).config!;
+    const { value: err, ms } = await timed(() => makePlan(config, readState(config.statePath), engineRun).then(() => undefined, (e: Error) => e));
+    expect(err?.message).toMatch(/gave up after 2 attempts/);
+    expect(ms).toBeLessThan(6000);
+  });
+});
+
+describe('pagination cannot loop', () => {
+  it('Property Deck: a next link back to the first page is an error naming the loop', async () => {
+    w = await world(PD_ACCOUNT(status('Alpha'), FAST), FAST_SIM);
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    await behind('PROPERTYDECK_URL', async (ex, forward) => {
+      if (ex.method !== 'GET') return undefined;
+      const real = (await forward()).json() as { meta: { pagination: Record<string, unknown> } };
+      const loop = `${vendor!.url}/statuses?page=1&per_page=100`;
+      return json(200, { ...real, meta: { pagination: { ...real.meta.pagination, total_pages: 2, links: { next: loop } } } });
+    });
+    const r = await w.run('plan');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/estate\.statuses: cannot read live state: the vendor's pagination loops: page 2 of statuses is .*page=1.* again/);
+    expect(vendor!.requests).toHaveLength(1);
+  });
+
+  const rules = (location: string) => `    rules:\n      - { where: { location: ${location}, status: solved }, set: { status: closed } }\n`;
+  const spacebringWithRule = (location: string) => SPACEBRING_ACCOUNT('      - { id: sb-1, status: new }\n').replace('    mappings:', `${rules(location)}    mappings:`);
+  const seed = Array.from({ length: 3 }, (_, i) => ({ id: `sb-${i}`, status: i === 0 ? 'new' : 'solved', locationRef: 'loc-1' }));
+
+  it('Spacebring: the same page token again is a loop, not an endless read', async () => {
+    w = await world(spacebringWithRule('loc-1'), { ...FAST_SIM, seeds: { spacebring: seed } });
+    await behind('SPACEBRING_URL', async (ex, forward) => {
+      if (ex.method !== 'GET' || !ex.path.endsWith('/support/tickets/v1')) return undefined;
+      const real = (await forward()).json() as { tickets: { id: string }[] };
+      // A new ticket each time, but always the same token.
+      return json(200, { tickets: [...real.tickets, { id: `extra-${vendor!.requests.length}`, status: 'solved' }], nextPageToken: 'same' });
+    });
+    const r = await w.run('plan');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/coworking\.tickets: cannot read live state: the vendor's pagination loops: page 3 of tickets is .*nextPageToken=same.* again/);
+  });
+
+  it('Spacebring: a server that ignores the page token (same page, new token) stops on the page that brings nothing new', async () => {
+    w = await world(spacebringWithRule('loc-1'), { ...FAST_SIM, seeds: { spacebring: seed } });
+    await behind('SPACEBRING_URL', async (ex, forward) => {
+      if (ex.method !== 'GET' || !ex.path.endsWith('/support/tickets/v1')) return undefined;
+      const real = (await forward()).json() as { tickets: unknown[] };
+      return json(200, { tickets: real.tickets, nextPageToken: `t${vendor!.requests.length}` });
+    });
+    const r = await w.run('plan');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/page 2 of tickets \(.*nextPageToken=t\d+.*\) brought no new tickets but points to another page: the vendor may be ignoring the page parameter/);
+    expect(vendor!.requests.filter((q) => q.path.endsWith('/support/tickets/v1'))).toHaveLength(2);
+  });
+
+  it('Spacebring: the page token goes back as nextPageToken, as documented, and every page is read', async () => {
+    const many = Array.from({ length: 230 }, (_, i) => ({ id: `sb-${i}`, status: 'solved', locationRef: 'loc-1' }));
+    w = await world(spacebringWithRule('loc-1'), { ...FAST_SIM, seeds: { spacebring: many } });
+    const r = await w.run('plan');
+    expect(r.stdout).toContain('matches 230 items');
+    const lists = w.sandbox.simulators.spacebring.requests.filter((q) => q.path === '/support/tickets/v1').map((q) => new URLSearchParams(q.query).get('nextPageToken'));
+    expect(lists).toEqual([null, '100', '200']);
+  });
+});
+
+describe('credentials never come back out, in any encoding a vendor may echo', () => {
+  const secret = 'sb-secret-9f8e7d6c5b4a39281706';
+  for (const idLength of [1, 2, 3, 7, 20, 41]) {
+    it(`a Spacebring 401 that echoes the Basic credential, whole or cut short, with a client id of ${idLength} characters`, async () => {
+      const clientId = 'c'.repeat(idLength);
+      const basic = Buffer.from(`${clientId}:${secret}`).toString('base64');
+      w = await world(SPACEBRING_ACCOUNT('      - { id: sb-1, status: new }\n'), { seeds: { spacebring: [{ id: 'sb-1', status: 'new' }] } });
+      w.env['SPACEBRING_CLIENT_ID'] = clientId;
+      w.env['SPACEBRING_CLIENT_SECRET'] = secret;
+      // Every cut of the echo: the bare base64, and "Basic " with it.
+      const cuts = [basic.length, basic.length - 1, Math.ceil(basic.length / 2), Math.ceil((idLength + 4) / 3) * 4];
+      for (const cut of cuts) {
+        const echo = basic.slice(0, cut);
+        await vendor?.close();
+        w.env['SPACEBRING_URL'] = w.sandbox.simulators.spacebring.url;
+        await behind('SPACEBRING_URL', () => json(401, { message: `invalid credentials ${echo} (Authorization: Basic ${echo})`, type: 'unauthorized' }));
+        const r = await w.run('plan', '--verbose');
+        expect(r.code).toBe(1);
+        const out = r.stdout + r.stderr;
+        expect(out).toContain('refused the credentials (401');
+        expect(out).not.toContain(secret);
+        // What is left of the echo decodes to no character of the secret.
+        for (const token of out.match(/[A-Za-z0-9+/=]{4,}/g) ?? []) {
+          const decoded = Buffer.from(token, 'base64').toString('latin1');
+          expect(decoded.includes(`:${secret.slice(0, 1)}`), `"${token}" decodes to part of the secret`).toBe(false);
+        }
+      }
+    });
+  }
+});
