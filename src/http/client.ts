@@ -322,6 +322,10 @@ export class HttpClient {
         // Nothing listens here: on this machine that is a simulator that is not running, not a blip.
         return { kind: 'terminal', code: 'E_CONNREFUSED', message: `cannot connect to ${url.host} (connection refused): nothing listens there. If this is the sandbox, is \`statusform sandbox\` running, and are its export lines set in this shell?` };
       }
+      if (code === 'UND_ERR_INVALID_ARG') {
+        // Nothing was sent and nothing would change on a retry: a header value undici refuses (a credential with a line break, say).
+        return { kind: 'terminal', code: 'E_REQUEST', message: `the request to ${url.host} could not be built (${(err as Error).message}); check the account's credentials and settings for stray characters` };
+      }
       if (NOT_SENT_CODES.has(code)) return { kind: 'retry', reason, notSent: true };
       return { kind: 'unknown', reason };
     } finally {

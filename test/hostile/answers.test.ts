@@ -11,7 +11,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { makePlan } from '../../src/engine/manager.js';
 import { closeDefaultAgent } from '../../src/http/client.js';
 import { readState } from '../../src/state/state-file.js';
-import { PD_ACCOUNT, SERIES_ACCOUNT, SPACEBRING_ACCOUNT, TH_ACCOUNT, world, type World } from '../e2e/fixtures.js';
+import { PD_ACCOUNT, SERIES_ACCOUNT, SPACEBRING_ACCOUNT, TH_ACCOUNT, TT_ACCOUNT, world, type World } from '../e2e/fixtures.js';
 import { hostile, json, type HostileVendor, type Rule } from './proxy.js';
 
 let w: World | undefined;
@@ -85,6 +85,60 @@ describe('a list read that is not what the docs say stops the plan, never plans 
       expect(stateText()).toBe(before);
     });
   }
+});
+
+describe('every vendor read is checked, not only Property Deck\'s', () => {
+  it('TimeTap: an object where the list of statuses belongs', async () => {
+    w = await world(TT_ACCOUNT('      - { sub_status: CHECKEDIN, status: OPEN, maps_to: open }\n'));
+    await behind('TIMETAP_URL', (ex) => (ex.method === 'GET' && ex.path.endsWith('/status') ? json(200, { statuses: [] }) : undefined));
+    const r = await w.run('apply', '--auto-approve');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('salon.statuses: cannot read live state: GET /live/status answered 200, but it is not a list of TimeTap statuses: the body must be array (got {"statuses":[]})');
+    expect(vendor!.writes()).toEqual([]);
+  });
+
+  it('TimeTap: a row without its statusId', async () => {
+    w = await world(TT_ACCOUNT('      - { sub_status: CHECKEDIN, status: OPEN, maps_to: open }\n'));
+    await behind('TIMETAP_URL', async (ex, forward) => {
+      if (ex.method !== 'GET' || !ex.path.endsWith('/status')) return undefined;
+      const rows = (await forward()).json() as Record<string, unknown>[];
+      return json(200, rows.map((r, i) => (i === 0 ? { ...r, statusId: undefined } : r)));
+    });
+    const r = await w.run('plan');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/\/0 lacks "statusId"/);
+  });
+
+  it('series.hr: a ticket answered with data null', async () => {
+    w = await world(SERIES_ACCOUNT('      - { id: T-1, status: closed }\n'), { seeds: { serieshr: [{ id: 'T-1', status: 'open' }] } });
+    await behind('SERIES_URL', (ex) => (ex.method === 'GET' ? json(200, { success: true, data: null }) : undefined));
+    const r = await w.run('apply', '--auto-approve');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('helpdesk.tickets["T-1"]: cannot read live state: GET /tickets/get/T-1 answered 200, but it is not a series.hr ticket: /data must be object (got null)');
+    expect(vendor!.writes()).toEqual([]);
+  });
+
+  it('series.hr: a ticket answered for another ticket is an error for its address, never a move of the wrong one', async () => {
+    w = await world(SERIES_ACCOUNT('      - { id: T-1, status: closed }\n'), { seeds: { serieshr: [{ id: 'T-1', status: 'open' }, { id: 'T-2', status: 'open' }] } });
+    await behind('SERIES_URL', async (ex, forward) => {
+      if (ex.method !== 'GET') return undefined;
+      const real = (await forward()).json() as { data: { Ticket: Record<string, unknown> } };
+      return json(200, { ...real, data: { Ticket: { ...real.data.Ticket, TicketId: 'T-2' } } });
+    });
+    const r = await w.run('apply', '--auto-approve');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('helpdesk.tickets["T-1"]: series.hr answered for another ticket ("T-2")');
+    expect(vendor!.writes()).toEqual([]);
+  });
+
+  it('Spacebring: a page of tickets whose list is null', async () => {
+    const rules = '    rules:\n      - { where: { location: loc-1, status: solved }, set: { status: closed } }\n';
+    w = await world(SPACEBRING_ACCOUNT('      - { id: sb-1, status: new }\n').replace('    mappings:', `${rules}    mappings:`), { seeds: { spacebring: [{ id: 'sb-1', status: 'new', locationRef: 'loc-1' }] } });
+    await behind('SPACEBRING_URL', (ex) => (ex.method === 'GET' && ex.path.endsWith('/support/tickets/v1') ? json(200, { tickets: null }) : undefined));
+    const r = await w.run('plan');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('coworking.tickets: cannot read live state: GET /support/tickets/v1?locationRef=loc-1&limit=100&order=updateDate%3Adesc answered 200, but it is not a page of Spacebring tickets: /tickets must be array (got null)');
+  });
 });
 
 describe('a write answer that is not what the docs say is never recorded as done', () => {
