@@ -28,8 +28,14 @@ export class StateRecorder {
   /** Records the outcome of one successful action and schedules a write. */
   record(action: PlanAction, result: WriteResult): void {
     const items = accountState(this.state, action.account, this.vendorOf(action.account)).items;
-    const previous = items[action.from_key ?? action.key] ?? items[action.key];
-    if (action.from_key) delete items[action.from_key];
+    // The record under the key the item had (a rename in place) is this item's only if its id says so.
+    const old = action.from_key === undefined ? undefined : items[action.from_key];
+    const oldIsThis = old !== undefined && (old.id === null || action.id === null || String(old.id) === String(action.id));
+    const previous = (oldIsThis ? old : undefined) ?? items[action.key];
+    if (oldIsThis) delete items[action.from_key!];
+    // One record per vendor id: the item renamed (at the vendor, or back by statusform) leaves no record under another key.
+    const id = result.id ?? action.id;
+    if (id !== null) for (const [k, it] of Object.entries(items)) if (k !== action.key && it.id !== null && String(it.id) === String(id)) delete items[k];
     switch (action.action) {
       case 'delete':
         delete items[action.key];

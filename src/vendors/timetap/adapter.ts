@@ -117,7 +117,8 @@ export const timetap: VendorAdapter = {
     softDelete: true,
     hardDelete: false,
     upsert: false,
-    renameInPlace: false,
+    // A PUT sends the whole row by statusId, subStatus included: the key changes in place.
+    renameInPlace: true,
     hidesInactive: true,
     transitions: false,
     // Undocumented whether TimeTap refuses duplicate sort orders (A): reorders never make one.
@@ -211,7 +212,9 @@ export const timetap: VendorAdapter = {
         if (req.kind === 'update' || req.kind === 'reactivate' || req.kind === 'deactivate') {
           if (req.id === null) throw new VendorError(address(req.key), 'no statusId known for this status');
           const known = { ...(req.before ?? {}), ...(req.after ?? {}) };
-          const body = fullRow(businessId, req.key, Number(req.id), known, req.kind !== 'deactivate', vendorDependsOn(req.before)); // a PUT sends the whole row: TimeTap's own dependsOn goes back as it was
+          // A deactivation changes only `active`: a row renamed in TimeTap keeps the subStatus it has there.
+          const subStatus = req.kind === 'deactivate' ? (req.fromKey ?? req.key) : req.key;
+          const body = fullRow(businessId, subStatus, Number(req.id), known, req.kind !== 'deactivate', vendorDependsOn(req.before)); // a PUT sends the whole row: TimeTap's own dependsOn goes back as it was
           const res = await client.request<StatusRow>({ method: 'PUT', path: '/status', body, address: req.address });
           const row = res.body && typeof res.body === 'object' ? res.body : body;
           return { id: row.statusId ?? req.id, fields: toFields(row) };

@@ -1,0 +1,126 @@
+// Identity is the vendor's id, over real HTTP: an owned status renamed in the vendor's UI is
+// renamed back (one PUT, same id), pruned by its id, and a business's own TimeTap row is never
+// mistaken for a missing one because a shared default has the same sub_status.
+
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PD_ACCOUNT, TT_ACCOUNT, world, type World } from './fixtures.js';
+
+let w: World | undefined;
+afterEach(async () => {
+  await w?.close();
+  w = undefined;
+});
+
+const FAST = '    rate_limit: { requests: 100, seconds: 1 }\n';
+const FAST_SIM = { rateLimits: { propertydeck: { limit: 100, windowMs: 1000 } } };
+const status = (label: string) => `      - { label: "${label}", type: property, maps_to: open }\n`;
+const st = (sub: string, order: number) => `      - { sub_status: ${sub}, status: OPEN, sort_order: ${order}, user_selectable: true, maps_to: open }\n`;
+const writesTo = (w: World, vendor: 'propertydeck' | 'timetap') => w.sandbox.simulators[vendor].requests.filter((r) => r.method !== 'GET');
+
+describe('an owned status renamed at the vendor is still statusform\'s', () => {
+  it('Property Deck: a label changed in the UI is renamed back with one PUT of the same uuid, marked drift', async () => {
+    w = await world(PD_ACCOUNT(status('Sold STC') + status('For Sale'), FAST), FAST_SIM);
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    const sim = w.sandbox.simulators.propertydeck;
+    const ours = [...sim.store.statuses.values()].find((s) => s.label === 'Sold STC')!;
+    ours.label = 'Sold subject to contract'; // edited in Property Deck's UI
+    sim.resetRequests();
+
+    const plan = await w.run('plan');
+    expect(plan.stdout).toContain('# estate.statuses["property:Sold STC"] will be renamed in place from "property:Sold subject to contract" (drift: changed outside statusform)');
+    expect(plan.stdout).toContain('Plan: 0 to create, 1 to update, 0 to deactivate, 0 to delete');
+    expect(plan.stdout).not.toContain('unmanaged');
+    expect(plan.stdout).not.toContain('missing at the vendor');
+
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    expect(writesTo(w, 'propertydeck').map((r) => `${r.method} ${r.path}`)).toEqual([`PUT /statuses/${ours.uuid}`]);
+    expect(sim.store.statuses.get(ours.uuid)!.label).toBe('Sold STC');
+    expect(sim.store.creates.get('property:Sold STC')).toBe(1);
+    expect(w.state().accounts['estate']!.items['property:Sold STC']!.id).toBe(ours.uuid);
+    expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
+  });
+
+  it('Property Deck: an owned status that left the config and was renamed in the UI is deleted by its uuid, not left as unmanaged', async () => {
+    const config = (s: string) => PD_ACCOUNT(s, `${FAST}    prune: true\n    allow_delete: true\n`);
+    w = await world(config(status('Keep') + status('Drop')), FAST_SIM);
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    const sim = w.sandbox.simulators.propertydeck;
+    const drop = [...sim.store.statuses.values()].find((s) => s.label === 'Drop')!;
+    drop.label = 'Dropped';
+    writeFileSync(join(w.dir, 'statusform.yaml'), config(status('Keep')));
+    sim.resetRequests();
+
+    const plan = await w.run('plan');
+    expect(plan.stdout).toContain('# estate.statuses["property:Drop"] will be DELETED (hard delete); it is "property:Dropped" at the vendor now');
+    expect(plan.stdout).not.toContain('unmanaged');
+    expect(plan.stdout).not.toContain('is gone');
+    expect((await w.run('apply', '--auto-approve', '--allow-destroy')).code).toBe(0);
+    expect(writesTo(w, 'propertydeck').map((r) => `${r.method} ${r.path}`)).toEqual([`DELETE /statuses/${drop.uuid}`]);
+    expect(Object.keys(w.state().accounts['estate']!.items)).toEqual(['property:Keep']);
+    expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
+  });
+
+  it('TimeTap: a sub_status changed in the UI is changed back by a PUT of the same statusId, never created again', async () => {
+    w = await world(TT_ACCOUNT(st('OPEN', 1) + st('LATE', 2)));
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    const sim = w.sandbox.simulators.timetap;
+    const late = sim.store.own.find((r) => r.subStatus === 'LATE')!;
+    late.subStatus = 'RUNNING_LATE';
+    sim.resetRequests();
+
+    const plan = JSON.parse((await w.run('plan', '--format', 'json')).stdout);
+    expect(plan.actions).toEqual([expect.objectContaining({ address: 'salon.statuses["LATE"]', action: 'update', from_key: 'RUNNING_LATE', id: late.statusId, reason: 'drift' })]);
+    expect(plan.notes.filter((n: { kind: string }) => n.kind === 'unmanaged' || n.kind === 'gone')).toEqual([]);
+
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    const writes = writesTo(w, 'timetap');
+    expect(writes.map((r) => r.method)).toEqual(['PUT']);
+    expect(writes[0]!.body).toMatchObject({ statusId: late.statusId, subStatus: 'LATE', active: true });
+    expect(sim.store.creates.get('LATE')).toBe(1);
+    expect(sim.store.own.map((r) => r.subStatus).sort()).toEqual(['LATE', 'OPEN']);
+    expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
+  });
+
+  it('TimeTap: an owned status that left the config and was renamed in the UI is deactivated by its statusId, keeping the name it has there', async () => {
+    const prune = '    prune: true\n';
+    w = await world(TT_ACCOUNT(st('OPEN', 1) + st('LATE', 2), prune));
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    const sim = w.sandbox.simulators.timetap;
+    const late = sim.store.own.find((r) => r.subStatus === 'LATE')!;
+    late.subStatus = 'RUNNING_LATE';
+    writeFileSync(join(w.dir, 'statusform.yaml'), TT_ACCOUNT(st('OPEN', 1), prune));
+    sim.resetRequests();
+
+    const r = await w.run('apply', '--auto-approve');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('salon.statuses["LATE"] will be deactivated (soft delete); it is "RUNNING_LATE" at the vendor now');
+    expect(r.stdout).not.toContain('unmanaged');
+    expect(writesTo(w, 'timetap').map((q) => q.body)).toEqual([expect.objectContaining({ statusId: late.statusId, subStatus: 'RUNNING_LATE', active: false })]);
+    expect(w.state().accounts['salon']!.items['LATE']).toMatchObject({ id: late.statusId, active: false });
+    expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
+  });
+});
+
+describe('TimeTap: the business\'s own row is the live one, even beside a shared default of the same sub_status', () => {
+  it('plans no create for a status the business already has, and updates its own row', async () => {
+    w = await world(TT_ACCOUNT(st('CHECKEDIN', 4)));
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    const sim = w.sandbox.simulators.timetap;
+    sim.store.listsSharedWithOwn = true; // GET now lists the own CHECKEDIN row and the shared one
+    const get = await w.run('plan', '--detailed-exitcode');
+    expect(get.code).toBe(0);
+    expect(get.stdout).toContain('No changes.');
+
+    writeFileSync(join(w.dir, 'statusform.yaml'), TT_ACCOUNT(st('CHECKEDIN', 5)));
+    sim.resetRequests();
+    const r = await w.run('apply', '--auto-approve');
+    expect(r.code).toBe(0);
+    const own = sim.store.own.find((row) => row.subStatus === 'CHECKEDIN')!;
+    expect(writesTo(w, 'timetap').map((q) => [q.method, (q.body as { statusId: unknown }).statusId])).toEqual([['PUT', own.statusId]]);
+    expect(sim.store.creates.get('CHECKEDIN')).toBe(1);
+    expect(own.sortOrder).toBe(5);
+    expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
+  });
+});
