@@ -233,6 +233,14 @@ export interface VendorAdapter {
    * tell the user (most likely a rename the config did not declare); undefined when unrelated.
    */
   renameHint?(gone: string, created: string): string | undefined;
+  /**
+   * The tenant the account's settings address within the vendor's host, where the vendor has one
+   * (a TimeTap business, a Spacebring network), named as the config names it, e.g.
+   * `business_id 43111`. Recorded in the state file with the vendor and the base URL's origin:
+   * a state file recorded for another tenant is refused before any request, since its ids belong
+   * there. Undefined when the settings name none (the credentials alone decide). Pure.
+   */
+  tenant?(settings: Readonly<Record<string, unknown>>): string | undefined;
   /** Opens a session for one account. Makes no request until a method is called. */
   open(account: AccountConfig, http: HttpClientFactory): VendorSession;
 }

@@ -124,3 +124,58 @@ describe('TimeTap: the business\'s own row is the live one, even beside a shared
     expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
   });
 });
+
+describe('the state file is bound to the vendor instance it describes', () => {
+  it('TimeTap: a state recorded for business 43111 is refused for business 999 before any request, and accepted again once restored', async () => {
+    w = await world(TT_ACCOUNT(st('OPEN', 1)));
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    expect(w.state().accounts['salon']).toMatchObject({ vendor: 'timetap', origin: new URL(w.env['TIMETAP_URL']!).origin, tenant: 'business_id 43111' });
+    const before = JSON.stringify(w.state());
+    const sim = w.sandbox.simulators.timetap;
+    sim.resetRequests();
+
+    const other = TT_ACCOUNT(st('OPEN', 1) + st('LATE', 2)).replace('${TIMETAP_BUSINESS_ID}', '999');
+    writeFileSync(join(w.dir, 'statusform.yaml'), other);
+    for (const args of [['plan'], ['apply', '--auto-approve']]) {
+      const r = await w.run(...args);
+      expect(r.code, args.join(' ')).toBe(3);
+      expect(r.stderr).toContain('Refused: salon: the state file records this account for another vendor instance (business_id 43111 → business_id 999); its vendor ids belong there, so nothing was read or written.');
+      expect(r.stderr).toContain('If the configuration changed by mistake, restore business_id 43111.');
+      expect(r.stderr).toMatch(/If the account really moved, remove "salon" from "accounts" in \S+statusform\.state\.json/);
+    }
+    expect(sim.requests).toEqual([]);
+    expect(JSON.stringify(w.state())).toBe(before);
+
+    writeFileSync(join(w.dir, 'statusform.yaml'), TT_ACCOUNT(st('OPEN', 1)));
+    expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
+  });
+
+  it('Property Deck: a state recorded at one host is refused for a base_url at another, before any request', async () => {
+    w = await world(PD_ACCOUNT(status('Keep'), FAST), FAST_SIM);
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    const old = new URL(w.env['PROPERTYDECK_URL']!).origin;
+    w.sandbox.simulators.propertydeck.resetRequests();
+    const moved = PD_ACCOUNT(status('Keep'), FAST).replace('${PROPERTYDECK_URL}', 'http://localhost:9/api');
+    writeFileSync(join(w.dir, 'statusform.yaml'), moved);
+    const r = await w.run('plan');
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(`estate: the state file records this account for another vendor instance (base_url origin ${old} → http://localhost:9)`);
+    expect(r.stderr).toContain(`restore a base_url at ${old}`);
+    expect(w.sandbox.simulators.propertydeck.requests).toEqual([]);
+  });
+
+  it('accepts an older state file that recorded no origin or tenant, and records them with the next write', async () => {
+    w = await world(TT_ACCOUNT(st('OPEN', 1)));
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    const path = join(w.dir, 'statusform.state.json');
+    const state = w.state() as { accounts: Record<string, Record<string, unknown>> };
+    delete state.accounts['salon']!['origin'];
+    delete state.accounts['salon']!['tenant'];
+    writeFileSync(path, JSON.stringify(state));
+
+    expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
+    writeFileSync(join(w.dir, 'statusform.yaml'), TT_ACCOUNT(st('OPEN', 2)));
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    expect(w.state().accounts['salon']).toMatchObject({ origin: new URL(w.env['TIMETAP_URL']!).origin, tenant: 'business_id 43111' });
+  });
+});

@@ -138,6 +138,8 @@ export const timetap: VendorAdapter = {
     },
   },
 
+  tenant: (settings) => `business_id ${String(settings['business_id'])}`,
+
   importItem(live, categories) {
     const status = String(live.fields['status']);
     const guess = CATEGORY_GUESS[status];
