@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../digest.js';
 import type { AccountConfig, Capabilities, DesiredItem, FieldValue, Fields, LiveItem, LiveRead, StateItem, VendorAdapter } from '../vendors/adapter.js';
+import { invisibleDifference, lookalike, showInvisible } from '../vendors/normalise.js';
 import { address, phaseOf, type AccountPlan, type FieldChange, type PlanAction, type PlanNote } from './plan.js';
 
 export interface DiffOptions {
@@ -127,6 +128,16 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
     if (same) same.push(l);
     else liveByFold.set(fold!(l.key), [l]);
   }
+  // Live items by what a reader sees (lookalike: normal form, invisible characters, kind of space), built when a create asks.
+  const seen = (key: string) => (fold ? fold(lookalike(key)) : lookalike(key));
+  let liveByLookalike: Map<string, LiveItem[]> | undefined;
+  const lookalikesOf = (key: string) => {
+    if (!liveByLookalike) {
+      liveByLookalike = new Map();
+      for (const l of live.items) if (!l.readOnly && !declared.has(l.key)) liveByLookalike.set(seen(l.key), [...(liveByLookalike.get(seen(l.key)) ?? []), l]);
+    }
+    return liveByLookalike.get(seen(key)) ?? [];
+  };
   let declaredByFold: Map<string, DesiredItem> | undefined;
   const declaredAs = (folded: string) => (declaredByFold ??= new Map(account.items.map((d) => [fold!(d.key), d]))).get(folded);
   const accounted = new Set<string>();
@@ -191,6 +202,10 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
       errors.push({ address: addr(d.key), message: `not found at the vendor` });
     } else {
       push({ key: d.key, action: 'create', id: null, before: null, after: d.fields, changes: [], reason: recorded ? 'drift' : 'config' });
+      const look = twin ? undefined : lookalikesOf(d.key).find((x) => x.key !== d.key && free(x));
+      if (look) {
+        notes.push({ address: addr(d.key), kind: 'warning', message: `${adapter.vendor} already has ${showInvisible(JSON.stringify(look.key))} (not managed by statusform), which differs from this only by ${invisibleDifference(look.key, d.key)}: this creates a second one that looks the same; to adopt it instead, declare it exactly as the vendor spells it` });
+      }
       if (recorded && !liveByKey.get(d.key)?.readOnly) notes.push({ address: addr(d.key), kind: 'gone', message: 'owned item is missing at the vendor (removed outside statusform); it will be created again' });
     }
   }

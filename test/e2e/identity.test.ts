@@ -179,3 +179,55 @@ describe('the state file is bound to the vendor instance it describes', () => {
     expect(w.state().accounts['salon']).toMatchObject({ origin: new URL(w.env['TIMETAP_URL']!).origin, tenant: 'business_id 43111' });
   });
 });
+
+describe('keys and labels compare in Unicode NFC, and lookalikes are told apart', () => {
+  const NFD = 'Cafe\u0301 open'; // "Café open" with the accent as its own code point
+  const NFC = 'Caf\u00E9 open';
+
+  it('a label declared in NFD converges at a vendor that stores NFC: it is sent in NFC, and the next plan is empty', async () => {
+    w = await world(PD_ACCOUNT(status('Cafe\\u0301 open'), FAST), FAST_SIM);
+    const sim = w.sandbox.simulators.propertydeck;
+    sim.store.storesNfc = true;
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    expect(writesTo(w, 'propertydeck').map((r) => (r.body as { label: string }).label)).toEqual([NFC]);
+    const plan = await w.run('plan', '--detailed-exitcode');
+    expect(plan.code, plan.stdout).toBe(0);
+    expect(plan.stdout).toContain('No changes.');
+    expect(sim.store.creates.get(`property:${NFC}`)).toBe(1);
+  });
+
+  it('a label the vendor keeps in NFD is the one declared in NFC: adopted, nothing written', async () => {
+    w = await world(PD_ACCOUNT(status(NFC), FAST), { ...FAST_SIM, seeds: { propertydeck: { statuses: [{ label: NFD, type: 'property', uuid: 'nfd-1' }] } } });
+    const r = await w.run('apply', '--auto-approve');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('No changes.');
+    expect(writesTo(w, 'propertydeck')).toEqual([]);
+    expect(w.state().accounts['estate']!.items[`property:${NFC}`]!.id).toBe('nfd-1');
+  });
+
+  it('a no-break space in a label is kept as written, so apply then plan converges', async () => {
+    w = await world(PD_ACCOUNT(status('Sold\\u00A0STC'), FAST), FAST_SIM);
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    expect(writesTo(w, 'propertydeck').map((r) => (r.body as { label: string }).label)).toEqual(['Sold\u00A0STC']);
+    expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
+  });
+
+  it('warns when a create looks the same as a status the vendor already has', async () => {
+    w = await world(PD_ACCOUNT(status('Sold STC'), FAST), { ...FAST_SIM, seeds: { propertydeck: { statuses: [{ label: 'Sold\u00A0STC', type: 'property' }] } } });
+    const plan = await w.run('plan');
+    expect(plan.stdout).toContain(
+      'estate.statuses["property:Sold STC"]: propertydeck already has "property:Sold\\u00A0STC" (not managed by statusform), which differs from this only by U+00A0 NO-BREAK SPACE: this creates a second one that looks the same; to adopt it instead, declare it exactly as the vendor spells it',
+    );
+  });
+
+  it('validate reports two declarations that differ only by normal form or by a zero-width character, with both positions, and makes no request', async () => {
+    w = await world(PD_ACCOUNT(status(NFC) + status('Cafe\\u0301 open') + status('Sold STC') + status('Sold\\u200B STC'), FAST), FAST_SIM);
+    const r = await w.run('validate');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('statusform.yaml:10:9: estate.statuses["property:Café open"] is declared twice (first at statusform.yaml:9:9)');
+    expect(r.stderr).toContain(
+      'statusform.yaml:12:9: estate.statuses["property:Sold\\u200B STC"] is declared twice as estate.statuses["property:Sold STC"], which differs from it only by U+200B ZERO WIDTH SPACE, so the two look the same (first at statusform.yaml:11:9)',
+    );
+    for (const sim of Object.values(w.sandbox.simulators)) expect(sim.requests).toEqual([]);
+  });
+});

@@ -7,6 +7,7 @@ import { registerSecrets } from '../../http/redact.js';
 import type { AuthProvider, HttpClient } from '../../http/client.js';
 import type { AccountConfig, DesiredContext, DesiredItem, Fields, HttpClientFactory, LiveItem, LiveRead, StateItem, VendorAdapter, VendorSession, WriteRequest, WriteResult } from '../adapter.js';
 import type { SameKeys } from '../schema-types.js';
+import { key as keyOf } from '../normalise.js';
 import { APPOINTMENT_STATUSES, describeTimeTapError, signature, type StatusRow } from './api.js';
 
 interface StatusConfig {
@@ -156,7 +157,7 @@ export const timetap: VendorAdapter = {
       const fields: Fields = { status: s.status };
       if (s.sort_order !== undefined) fields['sort_order'] = s.sort_order;
       if (s.user_selectable !== undefined) fields['user_selectable'] = s.user_selectable;
-      return { key: s.sub_status.trim(), fields, category: s.maps_to, dependsOn: s.depends_on ?? [], renamedFrom: [], position: ctx.positionOf(['statuses', i]) };
+      return { key: keyOf(s.sub_status), fields, category: s.maps_to, dependsOn: s.depends_on ?? [], renamedFrom: [], position: ctx.positionOf(['statuses', i]) };
     });
   },
 
@@ -173,8 +174,8 @@ export const timetap: VendorAdapter = {
         const own = rows.filter((r) => r.businessId === businessId);
         const shared = rows.filter((r) => r.businessId === null);
         const items: LiveItem[] = [
-          ...own.map((r) => ({ key: r.subStatus, id: r.statusId, fields: toFields(r), active: r.active, ...(r.dependsOn ? { dependsOn: r.dependsOn } : {}) })),
-          ...shared.map((r) => ({ key: r.subStatus, id: r.statusId, fields: toFields(r), active: r.active, readOnly: true })),
+          ...own.map((r) => ({ key: keyOf(r.subStatus), id: r.statusId, fields: toFields(r), active: r.active, ...(r.dependsOn ? { dependsOn: r.dependsOn } : {}) })),
+          ...shared.map((r) => ({ key: keyOf(r.subStatus), id: r.statusId, fields: toFields(r), active: r.active, readOnly: true })),
         ];
         const warnings: string[] = [];
         const others = [...new Set(rows.map((r) => r.businessId).filter((b) => b !== null && b !== businessId))];
@@ -183,8 +184,8 @@ export const timetap: VendorAdapter = {
         }
         if (own.length === 0 && desired.length > 0) {
           const declared = new Set(desired.map((d) => d.key));
-          const forked = shared.map((r) => r.subStatus).filter((k) => declared.has(k));
-          const left = shared.map((r) => r.subStatus).filter((k) => !declared.has(k));
+          const forked = shared.map((r) => keyOf(r.subStatus)).filter((k) => declared.has(k));
+          const left = shared.map((r) => keyOf(r.subStatus)).filter((k) => !declared.has(k));
           warnings.push(
             `first customisation: creates this business's own statuses${forked.length > 0 ? ` (its own copies of the shared defaults ${forked.join(', ')})` : ''}; ` +
               `TimeTap then shows only the business's own statuses${left.length > 0 ? `, so these shared defaults will no longer be offered: ${left.join(', ')}` : ''}`,
@@ -205,7 +206,7 @@ export const timetap: VendorAdapter = {
             // Not idempotent: on an unknown outcome, look for the business's own row before sending again.
             recover: async () => {
               const rows = (await client.request<StatusRow[]>({ method: 'GET', path: '/status', address: req.address })).body ?? [];
-              const found = rows.find((r) => r.businessId === businessId && r.subStatus === req.key);
+              const found = rows.find((r) => r.businessId === businessId && keyOf(r.subStatus) === req.key);
               return found ? { status: 200, headers: {}, body: found } : undefined;
             },
           });
