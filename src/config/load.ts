@@ -11,6 +11,7 @@ import { isAllowedBaseUrl } from '../http/url-policy.js';
 import { digest } from '../digest.js';
 import { address as itemAddress } from '../address.js';
 import type { AccountConfig, DesiredItem, RateLimit, Safety, VendorAdapter } from '../vendors/adapter.js';
+import { invisibleDifference, lookalike, showInvisible } from '../vendors/normalise.js';
 import { adapterFor, adapters } from '../vendors/registry.js';
 import { configFiles, nodeAt, positionOf, readConfigDocument, type ConfigDocument } from './documents.js';
 import { DEFAULT_CATEGORIES, DEFAULT_SAFETY } from './schema.js';
@@ -214,15 +215,26 @@ function credentialHint(d: ConfigDocument, name: string, adapter: VendorAdapter)
 /** Checks every vendor shares: unique keys, known categories, rename sources, depends_on references and cycles. */
 function checkItems(account: string, adapter: VendorAdapter, items: DesiredItem[], categories: readonly string[], problems: ConfigProblem[]): void {
   const address = (key: string) => itemAddress(account, adapter.collection, key);
-  /** The vendor's identity of a key (its foldKey, where it has one). */
-  const identity = (key: string) => adapter.foldKey?.(key) ?? key;
+  /**
+   * The identity of a key as a reader and the vendor see it: keys that look the same (Unicode
+   * normal form, zero-width characters, the kind of space) or that the vendor folds alike name one item.
+   */
+  const identity = (key: string) => {
+    const seen = lookalike(key);
+    return adapter.foldKey?.(seen) ?? seen;
+  };
+  /** Why two keys with one identity count as the same, for the message. */
+  const sameBecause = (a: string, b: string) =>
+    lookalike(a) === lookalike(b)
+      ? ` as ${showInvisible(address(b))}, which differs from it only by ${invisibleDifference(a, b)}, so the two look the same`
+      : ` as ${address(b)}, which ${adapter.vendor} counts as the same (it ignores case)`;
   const byKey = new Map<string, DesiredItem>();
   const byIdentity = new Map<string, DesiredItem>();
   for (const item of items) {
     const first = byIdentity.get(identity(item.key));
     if (first) {
-      const same = first.key === item.key ? '' : ` as ${address(first.key)}, which ${adapter.vendor} counts as the same (it ignores case)`;
-      problems.push({ position: item.position, message: `${address(item.key)} is declared twice${same} (first at ${formatPosition(first.position)})` });
+      const same = first.key === item.key ? '' : sameBecause(item.key, first.key);
+      problems.push({ position: item.position, message: `${showInvisible(address(item.key))} is declared twice${same} (first at ${formatPosition(first.position)})` });
       continue;
     }
     byKey.set(item.key, item);

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../digest.js';
 import type { AccountConfig, Capabilities, DesiredItem, FieldValue, Fields, LiveItem, LiveRead, StateItem, VendorAdapter } from '../vendors/adapter.js';
+import { invisibleDifference, lookalike, showInvisible } from '../vendors/normalise.js';
 import { address, phaseOf, type AccountPlan, type FieldChange, type PlanAction, type PlanNote } from './plan.js';
 
 export interface DiffOptions {
@@ -43,6 +44,60 @@ function sameId(recorded: StateItem, live: LiveItem): boolean {
   return recorded.id === null || live.id === null || String(recorded.id) === String(live.id);
 }
 
+/**
+ * Live items by key. Where the vendor lists the account's own item and a shared read-only one
+ * under one key (TimeTap's own row beside the `businessId: null` default), the own item is the
+ * live one: the account already has it, whatever order the vendor lists them in.
+ */
+export function liveByKeyOf(items: readonly LiveItem[]): Map<string, LiveItem> {
+  const byKey = new Map<string, LiveItem>();
+  for (const l of items) {
+    const seen = byKey.get(l.key);
+    if (!seen || !l.readOnly || seen.readOnly) byKey.set(l.key, l);
+  }
+  return byKey;
+}
+
+/** Which live item each owned item is, when the vendor files it under another key than the state file's. */
+export interface RecordedIdMatch {
+  /** Owned key → its live item, found by the recorded vendor id under another key (renamed at the vendor). */
+  moved: Map<string, LiveItem>;
+  /** Live key → the owned key whose item it is (the inverse of `moved`). */
+  owner: Map<string, string>;
+  /**
+   * Owned keys no longer declared whose item the vendor now files under a key the configuration
+   * declares: that declared item is it (adopted under its new key), so the old record is dropped.
+   */
+  redeclared: Set<string>;
+}
+
+/**
+ * The first stage of the diff: match live items to the vendor ids the state file recorded.
+ * Identity is the vendor's id, so an owned item renamed at the vendor is still that item, not
+ * one gone plus a stranger. Only a listing (`read: 'list'`) can show an item under another key:
+ * item reads fetch each declared key, and without a read API live state is the state file.
+ */
+export function matchRecordedIds(items: readonly LiveItem[], owned: Readonly<Record<string, StateItem>>, declared: ReadonlySet<string>, caps: Capabilities): RecordedIdMatch {
+  const match: RecordedIdMatch = { moved: new Map(), owner: new Map(), redeclared: new Set() };
+  if (caps.read !== 'list') return match;
+  const byId = new Map<string, LiveItem>();
+  for (const l of items) if (l.id !== null && !l.readOnly && !byId.has(String(l.id))) byId.set(String(l.id), l);
+  for (const [key, recorded] of Object.entries(owned)) {
+    if (recorded.id === null) continue;
+    const l = byId.get(String(recorded.id));
+    if (!l || l.key === key || match.owner.has(l.key)) continue;
+    const there = owned[l.key];
+    if (there && there.id !== null && String(there.id) === String(recorded.id)) continue; // recorded twice: the record at its key wins
+    if (!declared.has(key) && declared.has(l.key)) {
+      match.redeclared.add(key);
+      continue;
+    }
+    match.moved.set(key, l);
+    match.owner.set(l.key, key);
+  }
+  return match;
+}
+
 /** Live and desired differ only because live moved away from what statusform last wrote. */
 function isDrift(changes: FieldChange[], recorded: StateItem | undefined): boolean {
   if (!recorded) return false;
@@ -53,8 +108,16 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
   const caps: Capabilities = adapter.capabilities;
   const collection = adapter.collection;
   const addr = (key: string) => address(account.name, collection, key);
-  const liveByKey = new Map(live.items.map((l) => [l.key, l]));
+  const liveByKey = liveByKeyOf(live.items);
   const declared = new Map(account.items.map((d) => [d.key, d]));
+  const identity = matchRecordedIds(live.items, owned, new Set(declared.keys()), caps);
+  /** The live item at a key, unless the vendor id says it is another owned item (renamed at the vendor). */
+  const atKey = (key: string) => (identity.owner.has(key) ? undefined : liveByKey.get(key));
+  /** An owned key that declares the item a live one is, by recorded id (it will be renamed back to it). */
+  const declaredOwner = (x: LiveItem) => {
+    const o = identity.owner.get(x.key);
+    return o !== undefined && declared.has(o);
+  };
   // Live items by the vendor's looser identity (its foldKey), for changes of case: only those no
   // key matches exactly, since only those can be a case twin. Declared items by it, when asked.
   const fold = adapter.foldKey?.bind(adapter);
@@ -65,6 +128,16 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
     if (same) same.push(l);
     else liveByFold.set(fold!(l.key), [l]);
   }
+  // Live items by what a reader sees (lookalike: normal form, invisible characters, kind of space), built when a create asks.
+  const seen = (key: string) => (fold ? fold(lookalike(key)) : lookalike(key));
+  let liveByLookalike: Map<string, LiveItem[]> | undefined;
+  const lookalikesOf = (key: string) => {
+    if (!liveByLookalike) {
+      liveByLookalike = new Map();
+      for (const l of live.items) if (!l.readOnly && !declared.has(l.key)) liveByLookalike.set(seen(l.key), [...(liveByLookalike.get(seen(l.key)) ?? []), l]);
+    }
+    return liveByLookalike.get(seen(key)) ?? [];
+  };
   let declaredByFold: Map<string, DesiredItem> | undefined;
   const declaredAs = (folded: string) => (declaredByFold ??= new Map(account.items.map((d) => [fold!(d.key), d]))).get(folded);
   const accounted = new Set<string>();
@@ -81,14 +154,27 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
 
   for (const d of account.items) {
     if (erroneous.has(d.key)) continue;
-    const l = liveByKey.get(d.key);
+    const l = atKey(d.key);
     const recorded = owned[d.key];
+    const moved = identity.moved.get(d.key);
+    if (moved) {
+      // Renamed at the vendor (same id, another key): still this item, renamed back to the declared key.
+      // (Its live key stays unaccounted: if statusform owns that key too, that record is dealt with on its own.)
+      if (l && !l.readOnly) {
+        notes.push({ address: addr(d.key), kind: 'warning', message: `another item (id ${String(l.id)}, not managed by statusform) now has this key; ${adapter.vendor} may refuse the rename back if it keeps keys unique` });
+      }
+      if (caps.renameInPlace) planExisting(d, moved, recorded, moved.key);
+      else errors.push({ address: addr(d.key), message: `the item statusform made (id ${String(moved.id)}) is now ${JSON.stringify(moved.key)} at the vendor, and ${adapter.vendor} cannot change a key back: rename it back at the vendor, or declare ${JSON.stringify(moved.key)}` });
+      continue;
+    }
     if (l && !l.readOnly) {
       accounted.add(d.key);
       planExisting(d, l, recorded);
       continue;
     }
-    const free = (x: LiveItem | undefined): x is LiveItem => x !== undefined && !x.readOnly && x.active && !accounted.has(x.key) && !declared.has(x.key);
+    // Free to be renamed into this item: not read-only, active, not another declared item (by key,
+    // or by the vendor id an owned declared key recorded for it).
+    const free = (x: LiveItem | undefined): x is LiveItem => x !== undefined && !x.readOnly && x.active && !accounted.has(x.key) && !declared.has(x.key) && !declaredOwner(x);
     // Renamed in place: from a declared earlier key (renamed_from), or from a change of case.
     // The live item the vendor counts as this one (a change of case) is the item itself, ahead of
     // any renamed_from: renaming another onto its label would collide. Only what statusform owns
@@ -96,12 +182,17 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
     const twin = fold ? liveByFold.get(fold(d.key))?.find(free) : undefined;
     // A rename source that the vendor counts as another declared item is that item, not a source.
     const source = (x: LiveItem | undefined): x is LiveItem => free(x) && !(fold && (declaredAs(fold(x.key)) ?? d) !== d);
-    const renamed = caps.renameInPlace ? ((twin && owned[twin.key] ? twin : undefined) ?? d.renamedFrom.map((k) => liveByKey.get(k)).find(source)) : undefined;
+    const ownedLive = (x: LiveItem) => owned[x.key] !== undefined || identity.owner.has(x.key);
+    // An earlier key's item: under that key, or, when statusform owns it, wherever the vendor files it now.
+    const sourceOf = (k: string) => identity.moved.get(k) ?? atKey(k);
+    const renamed = caps.renameInPlace ? ((twin && ownedLive(twin) ? twin : undefined) ?? d.renamedFrom.map(sourceOf).find(source)) : undefined;
     if (twin && twin !== renamed && (renamed || caps.create)) {
       notes.push({ address: addr(d.key), kind: 'warning', message: `${adapter.vendor} already has "${twin.key}" (not managed by statusform), which it counts as the same, so it will likely refuse this ${renamed ? 'rename' : 'create'}; to adopt it instead, declare it exactly as the vendor spells it` });
     }
     if (renamed) {
       accounted.add(renamed.key);
+      const was = identity.owner.get(renamed.key);
+      if (was !== undefined) accounted.add(was); // its old record is this item: not pruned, replaced when the rename is recorded
       const changes = fieldChanges(d.fields, renamed.fields);
       push({ key: d.key, action: 'update', from_key: renamed.key, id: renamed.id, before: renamed.fields, after: d.fields, changes, reason: 'config' });
     } else if (recorded && caps.hidesInactive && recorded.id !== null) {
@@ -111,12 +202,18 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
       errors.push({ address: addr(d.key), message: `not found at the vendor` });
     } else {
       push({ key: d.key, action: 'create', id: null, before: null, after: d.fields, changes: [], reason: recorded ? 'drift' : 'config' });
-      if (recorded && !l?.readOnly) notes.push({ address: addr(d.key), kind: 'gone', message: 'owned item is missing at the vendor (removed outside statusform); it will be created again' });
+      const look = twin ? undefined : lookalikesOf(d.key).find((x) => x.key !== d.key && free(x));
+      if (look) {
+        notes.push({ address: addr(d.key), kind: 'warning', message: `${adapter.vendor} already has ${showInvisible(JSON.stringify(look.key))} (not managed by statusform), which differs from this only by ${invisibleDifference(look.key, d.key)}: this creates a second one that looks the same; to adopt it instead, declare it exactly as the vendor spells it` });
+      }
+      if (recorded && !liveByKey.get(d.key)?.readOnly) notes.push({ address: addr(d.key), kind: 'gone', message: 'owned item is missing at the vendor (removed outside statusform); it will be created again' });
     }
   }
 
-  function planExisting(d: DesiredItem, l: LiveItem, recorded: StateItem | undefined) {
+  /** `fromKey`: the key the vendor files the item under now, when it is not the declared one (renamed at the vendor). */
+  function planExisting(d: DesiredItem, l: LiveItem, recorded: StateItem | undefined, fromKey?: string) {
     const changes = fieldChanges(d.fields, l.fields);
+    const rename = fromKey === undefined ? {} : { from_key: fromKey };
     if (caps.transitions) {
       const path = changes.length > 0 && adapter.transitionPath ? adapter.transitionPath(l.fields, d.fields, account) : [];
       if (path.length > 0) {
@@ -128,9 +225,9 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
       return;
     }
     if (!l.active) {
-      push({ key: d.key, action: 'reactivate', id: l.id, before: l.fields, after: d.fields, changes, reason: recorded?.active === false ? 'config' : 'drift' });
-    } else if (changes.length > 0) {
-      push({ key: d.key, action: 'update', id: l.id, before: l.fields, after: d.fields, changes, reason: isDrift(changes, recorded) ? 'drift' : 'config' });
+      push({ key: d.key, action: 'reactivate', ...rename, id: l.id, before: l.fields, after: d.fields, changes, reason: recorded?.active === false ? 'config' : 'drift' });
+    } else if (changes.length > 0 || fromKey !== undefined) {
+      push({ key: d.key, action: 'update', ...rename, id: l.id, before: l.fields, after: d.fields, changes, reason: isDrift(changes, recorded) ? 'drift' : 'config' });
     } else if (opts.refreshAll && caps.read === 'none') {
       push({ key: d.key, action: 'update', id: l.id, before: l.fields, after: d.fields, changes: [], reason: 'refresh' });
     } else if (!recorded || recorded.imported || !sameId(recorded, l)) {
@@ -143,7 +240,15 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
   for (const [key, recorded] of Object.entries(owned)) {
     if (declared.has(key) || accounted.has(key)) continue;
     accounted.add(key);
-    const l = liveByKey.get(key);
+    if (identity.redeclared.has(key)) {
+      forget.push(key); // the config declares it under the key the vendor now gives it: adopted as that
+      continue;
+    }
+    // By the recorded id first: renamed at the vendor, it is still this item (acted on by id).
+    const moved = identity.moved.get(key);
+    const l = moved ?? atKey(key);
+    const rename = moved ? { from_key: moved.key } : {};
+    const now = moved ? ` (renamed at the vendor to ${JSON.stringify(moved.key)})` : '';
     if (!l) {
       // Where inactive rows are hidden, absence means inactive: keep remembering the id to reactivate it later.
       if (caps.hidesInactive) continue;
@@ -160,19 +265,20 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
       continue;
     }
     if (recorded.imported) {
-      notes.push({ address: addr(key), kind: 'orphan', message: 'imported, and not declared in the configuration since: left untouched (declare it, or apply once while it is declared, and prune can remove it later)' });
+      notes.push({ address: addr(key), kind: 'orphan', message: `imported, and not declared in the configuration since${now}: left untouched (declare it, or apply once while it is declared, and prune can remove it later)` });
       continue;
     }
     if (!account.prune) {
-      notes.push({ address: addr(key), kind: 'orphan', message: 'no longer in the configuration; kept because prune is off' });
+      notes.push({ address: addr(key), kind: 'orphan', message: `no longer in the configuration${now}; kept because prune is off` });
       continue;
     }
     if (caps.softDelete) {
-      push({ key, action: 'deactivate', id: l.id, before: l.fields, after: l.fields, changes: [], reason: 'config', destructive: true });
+      push({ key, action: 'deactivate', ...rename, id: l.id, before: l.fields, after: l.fields, changes: [], reason: 'config', destructive: true });
     } else if (caps.hardDelete) {
       push({
         key,
         action: 'delete',
+        ...rename,
         id: l.id,
         before: l.fields,
         after: null,
@@ -182,14 +288,14 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
         ...(account.allowDelete ? {} : { blocked: 'a hard delete needs allow_delete: true on the account (and --allow-destroy on apply)' }),
       });
     } else {
-      notes.push({ address: addr(key), kind: 'orphan', message: `no longer in the configuration; ${adapter.vendor} cannot remove it` });
+      notes.push({ address: addr(key), kind: 'orphan', message: `no longer in the configuration${now}; ${adapter.vendor} cannot remove it` });
     }
     removals.push(key);
   }
 
   // Live items nobody declared or owns.
   for (const l of live.items) {
-    if (accounted.has(l.key) || declared.has(l.key) || l.readOnly) continue;
+    if (accounted.has(l.key) || declared.has(l.key) || l.readOnly || identity.owner.has(l.key)) continue;
     notes.push({ address: addr(l.key), kind: 'unmanaged', message: 'exists at the vendor but is not managed by statusform; left untouched' });
   }
 

@@ -10,12 +10,13 @@ import { redactor } from '../http/redact.js';
 import type { Config } from '../config/load.js';
 import type { AccountConfig, HttpClientFactory, LiveRead, VendorSession } from '../vendors/adapter.js';
 import { adapterFor } from '../vendors/registry.js';
-import type { State } from '../state/state-file.js';
+import { recordBinding, type State } from '../state/state-file.js';
 import { StateRecorder } from '../state/recorder.js';
 import { diffAccount } from './diff.js';
 import { executePlan, type ApplyEvent, type ApplyResult } from './execute.js';
 import { PLAN_FORMAT_VERSION, summarise, type Plan } from './plan.js';
 import { thresholdProblems } from './safety.js';
+import { bindingOf, refuseForeignState } from './state-binding.js';
 
 export interface RunOptions {
   /** Limit the run to these accounts (all when empty). */
@@ -87,6 +88,7 @@ function maxWait(seconds: number | undefined): { maxWaitMs?: number } {
 /** Reads live state for every selected account (concurrently) and computes the plan. */
 export async function makePlan(config: Config, state: State, opts: RunOptions = {}): Promise<Planned> {
   const accounts = selectAccounts(config, opts.accounts);
+  refuseForeignState(accounts, state, config.statePath); // before any request
   const stats = opts.stats ?? newStats();
   const sessions = openSessions(config, accounts, opts, stats);
   const reads = await Promise.allSettled(accounts.map((a) => sessions.get(a.name)!.read(a.items, state.accounts[a.name]?.items ?? {})));
@@ -147,8 +149,10 @@ export interface ApplyOptions {
 
 /** Runs a plan's actions and records the outcome (and adoptions) in the state file. The caller holds the lock. */
 export async function applyPlan(config: Config, state: State, planned: Planned, opts: ApplyOptions): Promise<ApplyResult> {
-  const vendors = new Map(config.accounts.map((a) => [a.name, a.vendor]));
-  const recorder = new StateRecorder(state, config.statePath, (name) => vendors.get(name) ?? 'unknown');
+  const bindings = new Map(config.accounts.map((a) => [a.name, bindingOf(a)]));
+  const recorder = new StateRecorder(state, config.statePath, (name) => bindings.get(name) ?? { vendor: 'unknown', origin: 'unknown' });
+  // An older state file learns which instance it describes; written with the next change.
+  for (const a of planned.accounts) if (state.accounts[a.name]) recordBinding(state.accounts[a.name]!, bindings.get(a.name)!);
   const declaredDeps = new Map(planned.accounts.map((a) => [a.name, new Map(a.items.map((i) => [i.key, i.dependsOn]))]));
   for (const account of planned.plan.accounts) recorder.reconcile(account, (key) => declaredDeps.get(account.name)?.get(key));
   const result = await executePlan(planned.plan, {

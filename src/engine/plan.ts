@@ -27,7 +27,10 @@ export interface PlanAction {
   collection: string;
   key: string;
   action: ActionKind;
-  /** For a rename in place: the key the live item has now. */
+  /**
+   * The key the live item has now, when it is not `key`: an update or reactivation renames it in
+   * place; a deactivation or delete of an owned item renamed at the vendor acts on it by id.
+   */
   from_key?: string;
   /** The vendor identity of the live item; null for creates. */
   id: string | number | null;

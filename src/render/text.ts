@@ -19,17 +19,22 @@ export function headline(a: PlanAction): string {
     case 'create':
       return 'will be created';
     case 'reactivate':
-      return 'will be reactivated';
+      return a.from_key ? `will be reactivated and renamed in place from ${JSON.stringify(a.from_key)}` : 'will be reactivated';
     case 'update':
       if (a.from_key) return `will be renamed in place from ${JSON.stringify(a.from_key)}`;
       return a.reason === 'refresh' ? 'will be re-sent (--refresh-all)' : 'will be updated in place';
     case 'transition':
       return a.path && a.path.length > 1 ? `will move through ${a.path.join(' → ')}` : 'will change status';
     case 'deactivate':
-      return 'will be deactivated (soft delete)';
+      return `will be deactivated (soft delete)${renamedAtVendor(a)}`;
     case 'delete':
-      return 'will be DELETED (hard delete)';
+      return `will be DELETED (hard delete)${renamedAtVendor(a)}`;
   }
+}
+
+/** For a removal of an item renamed at the vendor: the name it has there now. */
+function renamedAtVendor(a: PlanAction): string {
+  return a.from_key ? `; it is ${JSON.stringify(a.from_key)} at the vendor now` : '';
 }
 
 export function value(v: FieldValue | undefined): string {

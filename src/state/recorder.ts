@@ -7,7 +7,7 @@ import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { PlanAction, AccountPlan } from '../engine/plan.js';
 import type { Fields, WriteResult } from '../vendors/adapter.js';
-import { accountState, type State } from './state-file.js';
+import { accountState, type AccountBinding, type State } from './state-file.js';
 
 export class StateRecorder {
   private writing: Promise<void> | undefined;
@@ -17,7 +17,8 @@ export class StateRecorder {
   constructor(
     readonly state: State,
     private readonly path: string,
-    private readonly vendorOf: (account: string) => string,
+    /** The vendor instance each account's items are recorded for (see AccountBinding). */
+    private readonly bindingOf: (account: string) => AccountBinding,
   ) {}
 
   /** Why the state file could not be written, once a write failed: no further action should start. */
@@ -27,9 +28,15 @@ export class StateRecorder {
 
   /** Records the outcome of one successful action and schedules a write. */
   record(action: PlanAction, result: WriteResult): void {
-    const items = accountState(this.state, action.account, this.vendorOf(action.account)).items;
-    const previous = items[action.from_key ?? action.key] ?? items[action.key];
-    if (action.from_key) delete items[action.from_key];
+    const items = accountState(this.state, action.account, this.bindingOf(action.account)).items;
+    // The record under the key the item had (a rename in place) is this item's only if its id says so.
+    const old = action.from_key === undefined ? undefined : items[action.from_key];
+    const oldIsThis = old !== undefined && (old.id === null || action.id === null || String(old.id) === String(action.id));
+    const previous = (oldIsThis ? old : undefined) ?? items[action.key];
+    if (oldIsThis) delete items[action.from_key!];
+    // One record per vendor id: the item renamed (at the vendor, or back by statusform) leaves no record under another key.
+    const id = result.id ?? action.id;
+    if (id !== null) for (const [k, it] of Object.entries(items)) if (k !== action.key && it.id !== null && String(it.id) === String(id)) delete items[k];
     switch (action.action) {
       case 'delete':
         delete items[action.key];
@@ -47,7 +54,7 @@ export class StateRecorder {
   /** Declared items found live unchanged become owned; owned items gone from the vendor are forgotten. */
   reconcile(account: AccountPlan, dependsOn: (key: string) => string[] | undefined): void {
     if (account.adopt.length === 0 && account.forget.length === 0) return;
-    const items = accountState(this.state, account.name, account.vendor).items;
+    const items = accountState(this.state, account.name, this.bindingOf(account.name)).items;
     for (const a of account.adopt) {
       const deps = dependsOn(a.key);
       items[a.key] = { id: a.id, fields: a.fields, active: true, ...(deps && deps.length > 0 ? { dependsOn: deps } : {}) };
@@ -57,9 +64,9 @@ export class StateRecorder {
   }
 
   /** Items `statusform import` adopted; `pending`: not declared yet, so not pruned until they are. */
-  adoptImported(account: string, vendor: string, live: readonly { key: string; id: string | number | null; fields: Fields }[], pending: boolean): void {
+  adoptImported(account: string, live: readonly { key: string; id: string | number | null; fields: Fields }[], pending: boolean): void {
     if (live.length === 0) return;
-    const items = accountState(this.state, account, vendor).items;
+    const items = accountState(this.state, account, this.bindingOf(account)).items;
     for (const l of live) items[l.key] = { id: l.id, fields: l.fields, active: true, ...(pending ? { imported: true as const } : {}) };
     this.schedule();
   }

@@ -9,8 +9,21 @@ import type { StateItem } from '../vendors/adapter.js';
 
 export const STATE_FORMAT_VERSION = 1;
 
+/** Which vendor instance an account's state describes: its recorded ids are valid there only. */
+export interface AccountBinding {
+  vendor: string;
+  /** The origin of the account's base URL, e.g. `https://api.timetap.com`. */
+  origin: string;
+  /** The tenant within it, where the vendor has one (`business_id 43111`); see VendorAdapter.tenant. */
+  tenant?: string;
+}
+
 export interface AccountState {
   vendor: string;
+  /** The base URL's origin the items were recorded at (absent in state files written before it was recorded). */
+  origin?: string;
+  /** The tenant the items were recorded in, where the vendor has one. */
+  tenant?: string;
   /** Owned items by key. */
   items: Record<string, StateItem>;
 }
@@ -77,10 +90,23 @@ export function writeState(path: string, state: State): void {
   }
 }
 
-export function accountState(state: State, name: string, vendor: string): AccountState {
+/** The account's state, created (bound to `binding`) when it has none yet. */
+export function accountState(state: State, name: string, binding: AccountBinding): AccountState {
   const existing = state.accounts[name];
-  if (existing) return existing;
-  const created: AccountState = { vendor, items: {} };
+  if (existing) {
+    recordBinding(existing, binding);
+    return existing;
+  }
+  const created: AccountState = { vendor: binding.vendor, origin: binding.origin, ...(binding.tenant !== undefined ? { tenant: binding.tenant } : {}), items: {} };
   state.accounts[name] = created;
   return created;
+}
+
+/**
+ * Records what an older state file lacks (origin, tenant), so the next write binds it. Never
+ * changes what is recorded: a state bound to another instance is refused before this is reached.
+ */
+export function recordBinding(account: AccountState, binding: AccountBinding): void {
+  account.origin ??= binding.origin;
+  if (binding.tenant !== undefined) account.tenant ??= binding.tenant;
 }

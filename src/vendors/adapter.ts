@@ -38,7 +38,10 @@ export interface Capabilities {
   hardDelete: boolean;
   /** Writes are upserts keyed by the item key: re-sending one is harmless. */
   upsert: boolean;
-  /** The key can change in place (`renamed_from`) with an update, keeping the vendor's identity. */
+  /**
+   * An update can change an item's key, keeping the vendor's identity: `renamed_from`, a change
+   * only the vendor's fold hides, and an owned item renamed at the vendor, renamed back.
+   */
   renameInPlace: boolean;
   /** Inactive items vanish from reads; the state file remembers them so they can be reactivated. */
   hidesInactive: boolean;
@@ -127,7 +130,10 @@ export interface WriteRequest {
   kind: ActionKind;
   address: string;
   key: string;
-  /** The key the item had before a rename in place. */
+  /**
+   * The key the vendor files the item under now, when it is not `key`. An update or reactivation
+   * renames it in place to `key`; a deactivation or delete acts on it by `id` and changes nothing else.
+   */
   fromKey?: string;
   /** The vendor identity of the existing item (absent on create). */
   id: string | number | null;
@@ -231,6 +237,14 @@ export interface VendorAdapter {
    * tell the user (most likely a rename the config did not declare); undefined when unrelated.
    */
   renameHint?(gone: string, created: string): string | undefined;
+  /**
+   * The tenant the account's settings address within the vendor's host, where the vendor has one
+   * (a TimeTap business, a Spacebring network), named as the config names it, e.g.
+   * `business_id 43111`. Recorded in the state file with the vendor and the base URL's origin:
+   * a state file recorded for another tenant is refused before any request, since its ids belong
+   * there. Undefined when the settings name none (the credentials alone decide). Pure.
+   */
+  tenant?(settings: Readonly<Record<string, unknown>>): string | undefined;
   /** Opens a session for one account. Makes no request until a method is called. */
   open(account: AccountConfig, http: HttpClientFactory): VendorSession;
 }

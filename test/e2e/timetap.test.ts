@@ -177,9 +177,9 @@ describe('TimeTap, end to end', () => {
   });
 
   it('warns when the rows TimeTap returns belong to another business than business_id', async () => {
-    w = await world(TT_ACCOUNT(st('OPEN', 1)));
-    await w.run('apply', '--auto-approve');
-    writeFileSync(join(w.dir, 'statusform.yaml'), TT_ACCOUNT(st('OPEN', 1)).replace('${TIMETAP_BUSINESS_ID}', '999'));
+    // Business 43111 has its own rows; the configuration (with no state file yet) names business 999.
+    const seed = { own: [{ active: true, dependsOn: null, sortOrder: 1, status: 'OPEN', subStatus: 'OPEN', userSelectable: true }] };
+    w = await world(TT_ACCOUNT(st('OPEN', 1)).replace('${TIMETAP_BUSINESS_ID}', '999'), { seeds: { timetap: seed } });
     const plan = await w.run('plan');
     expect(plan.stdout).toContain('TimeTap returned rows of business 43111, not of business_id 999: check business_id');
   });

@@ -41,7 +41,7 @@ describe('executor', () => {
     const log: string[] = [];
     const statePath = join(tempDir(), 'state.json');
     const state = emptyState();
-    const recorder = new StateRecorder(state, statePath, () => 'thalamus');
+    const recorder = new StateRecorder(state, statePath, () => ({ vendor: 'thalamus', origin: 'https://thalamus.nerds.nl' }));
     const result = await executePlan(plan, { sessions: new Map([['acc', session(['x'], log)]]), recorder, parallelism: 3, scrub: (t) => t });
 
     expect(log.indexOf('end a')).toBeLessThan(log.indexOf('start b'));
@@ -58,7 +58,7 @@ describe('executor', () => {
     const plan = planFor(Array.from({ length: 12 }, (_, i) => it_(`k${i}`)));
     const log: string[] = [];
     const statePath = join(tempDir(), 'gone', 'state.json'); // its folder does not exist
-    const recorder = new StateRecorder(emptyState(), statePath, () => 'thalamus');
+    const recorder = new StateRecorder(emptyState(), statePath, () => ({ vendor: 'thalamus', origin: 'https://thalamus.nerds.nl' }));
     // Writes take 100 ms: the failed state write (a missing folder, answered at once) lands long before the next one ends.
     await expect(executePlan(plan, { sessions: new Map([['acc', session([], log, 100)]]), recorder, parallelism: 1, scrub: (t) => t })).rejects.toThrow(/ENOENT/);
     expect(log.filter((l) => l.startsWith('start')).length).toBeLessThanOrEqual(3);
@@ -79,7 +79,7 @@ describe('executor', () => {
         return { id: null, fields: req.after ?? {} };
       },
     };
-    const recorder = new StateRecorder(emptyState(), join(tempDir(), 's.json'), () => 'thalamus');
+    const recorder = new StateRecorder(emptyState(), join(tempDir(), 's.json'), () => ({ vendor: 'thalamus', origin: 'https://thalamus.nerds.nl' }));
     const result = await executePlan(plan, { sessions: new Map([['acc', s]]), recorder, parallelism: 3, scrub: (t) => t });
     expect(result.done).toBe(12);
     expect(peak).toBe(3);

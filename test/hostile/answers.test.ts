@@ -70,10 +70,13 @@ describe('a list read that is not what the docs say stops the plan, never plans 
   for (const c of cases) {
     it(`${c.name}: plan exits 1 naming the account and request; apply writes nothing; the state file is untouched`, async () => {
       w = await world(PD_ACCOUNT(status('Alpha') + status('Beta'), FAST), FAST_SIM);
+      // The same vendor throughout (the state file is bound to its origin); it turns hostile after the first apply.
+      let hostileNow = false;
+      await behind('PROPERTYDECK_URL', async (ex, forward) => (hostileNow && listPage(ex) ? c.answer((await forward()).json() as Record<string, unknown>) : undefined));
       expect((await w.run('apply', '--auto-approve')).code).toBe(0);
       const before = stateText();
-      await w.run('plan'); // nothing to change: the baseline
-      await behind('PROPERTYDECK_URL', async (ex, forward) => (listPage(ex) ? c.answer((await forward()).json() as Record<string, unknown>) : undefined));
+      const writesBefore = vendor!.writes().length;
+      hostileNow = true;
       const plan = await w.run('plan');
       expect(plan.code).toBe(1);
       expect(plan.stderr).toMatch(/estate\.statuses: cannot read live state: .*\/statuses\?page=1&per_page=100/);
@@ -81,7 +84,7 @@ describe('a list read that is not what the docs say stops the plan, never plans 
       expect(plan.stderr.split('\n').filter((l) => l.includes('cannot read live state'))).toHaveLength(1);
       const apply = await w.run('apply', '--auto-approve');
       expect(apply.code).toBe(1);
-      expect(vendor!.writes()).toEqual([]);
+      expect(vendor!.writes()).toHaveLength(writesBefore);
       expect(stateText()).toBe(before);
     });
   }
@@ -268,17 +271,20 @@ describe('every wait is bounded and said', () => {
 describe('pagination cannot loop', () => {
   it('Property Deck: a next link back to the first page is an error naming the loop', async () => {
     w = await world(PD_ACCOUNT(status('Alpha'), FAST), FAST_SIM);
-    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    let hostileNow = false;
     await behind('PROPERTYDECK_URL', async (ex, forward) => {
-      if (ex.method !== 'GET') return undefined;
+      if (ex.method !== 'GET' || !hostileNow) return undefined;
       const real = (await forward()).json() as { meta: { pagination: Record<string, unknown> } };
       const loop = `${vendor!.url}/statuses?page=1&per_page=100`;
       return json(200, { ...real, meta: { pagination: { ...real.meta.pagination, total_pages: 2, links: { next: loop } } } });
     });
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    hostileNow = true;
+    const seen = vendor!.requests.length;
     const r = await w.run('plan');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/estate\.statuses: cannot read live state: the vendor's pagination loops: page 2 of statuses is .*page=1.* again/);
-    expect(vendor!.requests).toHaveLength(1);
+    expect(vendor!.requests.length - seen).toBe(1);
   });
 
   const rules = (location: string) => `    rules:\n      - { where: { location: ${location}, status: solved }, set: { status: closed } }\n`;

@@ -9,6 +9,7 @@ import { UsageError } from '../../errors.js';
 import { scrubKnown } from '../../http/redact.js';
 import { closeDefaultAgent } from '../../http/client.js';
 import { openSessions, selectAccounts } from '../../engine/manager.js';
+import { bindingOf, refuseForeignState } from '../../engine/state-binding.js';
 import { newStats } from '../../http/client.js';
 import { acquireLock } from '../../state/lock.js';
 import { StateRecorder } from '../../state/recorder.js';
@@ -30,6 +31,7 @@ export async function importCommand(io: Io, opts: { config?: string; account?: s
   const release = acquireLock(config.statePath, 'statusform import');
   try {
     const state = readState(config.statePath);
+    refuseForeignState([account!], state, config.statePath);
     const session = openSessions(config, [account!], {}, newStats()).get(account!.name)!;
     const live = await session.read([], state.accounts[account!.name]?.items ?? {});
     const items = live.items.filter((l) => l.active && !l.readOnly).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -86,8 +88,8 @@ export async function importCommand(io: Io, opts: { config?: string; account?: s
     // Owned from now on. Items the config does not declare yet (the YAML went to the terminal, or
     // to a file outside the config) are marked imported: until the config declares them, a plan
     // leaves them alone instead of pruning them, so an import never pasted in loses nothing.
-    const recorder = new StateRecorder(state, config.statePath, () => account!.vendor);
-    recorder.adoptImported(account!.name, adapter.vendor, items.filter((l) => !state.accounts[account!.name]?.items[l.key]), !inPlace);
+    const recorder = new StateRecorder(state, config.statePath, () => bindingOf(account!));
+    recorder.adoptImported(account!.name, items.filter((l) => !state.accounts[account!.name]?.items[l.key]), !inPlace);
     await recorder.flush();
 
     if (opts.out) {

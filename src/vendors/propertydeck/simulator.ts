@@ -18,6 +18,8 @@ export interface PropertyDeckStore {
   uniqueLabels: boolean;
   /** Whether `links.next` keeps `per_page` (A: Laravel's paginator drops it unless the API appends it). A switch; on by default. */
   linksKeepPerPage: boolean;
+  /** Store labels in Unicode NFC, as a database or middleware that normalises text would (A: the docs do not say). A switch; off by default. */
+  storesNfc: boolean;
 }
 
 export interface PropertyDeckSeed {
@@ -36,7 +38,7 @@ function now(): string {
 
 export async function startPropertyDeckSimulator(opts: SimulatorOptions<PropertyDeckSeed> & { uniqueLabels?: boolean } = {}): Promise<RunningSimulator<PropertyDeckStore>> {
   const tokens = opts.tokens ?? [PROPERTYDECK_SANDBOX_TOKEN];
-  const store: PropertyDeckStore = { statuses: new Map(), records: [], creates: new Map(), uniqueLabels: opts.uniqueLabels ?? true, linksKeepPerPage: true };
+  const store: PropertyDeckStore = { statuses: new Map(), records: [], creates: new Map(), uniqueLabels: opts.uniqueLabels ?? true, linksKeepPerPage: true, storesNfc: false };
   for (const s of opts.seed?.statuses ?? []) {
     const code = s.type === 'contact' ? 1 : 2;
     const uuid = s.uuid ?? randomUUID();
@@ -72,6 +74,8 @@ export async function startPropertyDeckSimulator(opts: SimulatorOptions<Property
     return { status: 200, body: { data, meta: { pagination: { total: all.length, count: data.length, per_page: perPage, current_page: page, total_pages: totalPages, links } } } };
   };
 
+  const stored = (label: string) => (store.storesNfc ? label.normalize('NFC') : label);
+
   const handle = (req: SimRequest): SimResponse => {
     const token = bearer(req.headers);
     if (!token || !tokens.includes(token)) return { status: 401, body: { message: 'Unauthenticated.' } };
@@ -86,7 +90,7 @@ export async function startPropertyDeckSimulator(opts: SimulatorOptions<Property
       if (code !== 1 && code !== 2) return validationError({ 'type.code': ['The selected type.code is invalid.'] });
       const bad = checkLabel(b.label, code);
       if (bad) return validationError(bad);
-      const status: Status = { uuid: randomUUID(), created_at: now(), updated_at: now(), label: b.label as string, type: { code, name: TYPE_NAMES[code]! } };
+      const status: Status = { uuid: randomUUID(), created_at: now(), updated_at: now(), label: stored(b.label as string), type: { code, name: TYPE_NAMES[code]! } };
       store.statuses.set(status.uuid, status);
       const key = `${typeName(code)}:${status.label}`;
       store.creates.set(key, (store.creates.get(key) ?? 0) + 1);
@@ -101,7 +105,7 @@ export async function startPropertyDeckSimulator(opts: SimulatorOptions<Property
         // Only the label can change; a type in the body is ignored (A).
         const bad = checkLabel(b.label, status.type.code, uuid);
         if (bad) return validationError(bad);
-        const updated = { ...status, label: b.label as string, updated_at: now() };
+        const updated = { ...status, label: stored(b.label as string), updated_at: now() };
         store.statuses.set(uuid, updated);
         return { status: 200, body: { data: updated } };
       }

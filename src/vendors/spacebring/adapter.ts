@@ -47,6 +47,9 @@ export const spacebring: VendorAdapter = {
     return desiredTickets(settings, ctx, SPACEBRING_STATUSES);
   },
 
+  // With OAuth the network is named; Basic credentials belong to one network without naming it.
+  tenant: (settings) => (typeof settings['token'] === 'string' && settings['network_id'] !== undefined ? `network_id ${String(settings['network_id'])}` : undefined),
+
   mappingEntries: (settings) => Object.entries(mappingsOf(settings)).map(([value, category]) => ({ value, category })),
 
   transitionPath(live, desired, account) {

@@ -4,7 +4,7 @@
 import type { AccountConfig, DesiredContext, DesiredItem, Fields, HttpClientFactory, StateItem, VendorAdapter, VendorSession, WriteRequest, WriteResult } from '../adapter.js';
 import { LARAVEL_ERROR, describeLaravelError } from '../laravel-errors.js';
 import type { SameKeys } from '../schema-types.js';
-import { enumValue, label } from '../normalise.js';
+import { enumValue, key, label } from '../normalise.js';
 import { STATUS_VARIANT_PATH, THALAMUS_CATEGORIES, UPSERT_ANSWER, thalamusRefusal, type StatusVariantResponse, type StatusVariantUpsert } from './api.js';
 import { VendorError } from '../../errors.js';
 
@@ -72,7 +72,7 @@ export const thalamus: VendorAdapter = {
       }
       const fields: Fields = { label: label(v.label), mapped_status: mapped };
       if ('source_system' in v) fields['source_system'] = v.source_system ?? null;
-      return { key: v.id, fields, category: mapped, dependsOn: [], renamedFrom: [], position: ctx.positionOf(['status_variants', i]) };
+      return { key: key(v.id), fields, category: mapped, dependsOn: [], renamedFrom: [], position: ctx.positionOf(['status_variants', i]) };
     });
   },
 

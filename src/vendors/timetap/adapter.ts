@@ -7,6 +7,7 @@ import { registerSecrets } from '../../http/redact.js';
 import type { AuthProvider, HttpClient } from '../../http/client.js';
 import type { AccountConfig, DesiredContext, DesiredItem, Fields, HttpClientFactory, LiveItem, LiveRead, StateItem, VendorAdapter, VendorSession, WriteRequest, WriteResult } from '../adapter.js';
 import type { SameKeys } from '../schema-types.js';
+import { key as keyOf } from '../normalise.js';
 import { APPOINTMENT_STATUSES, SESSION_TOKEN, STATUS_LIST, STATUS_ROW, TIMETAP_ERROR, describeTimeTapError, signature, type StatusRow } from './api.js';
 
 interface StatusConfig {
@@ -118,7 +119,8 @@ export const timetap: VendorAdapter = {
     softDelete: true,
     hardDelete: false,
     upsert: false,
-    renameInPlace: false,
+    // A PUT sends the whole row by statusId, subStatus included: the key changes in place.
+    renameInPlace: true,
     hidesInactive: true,
     transitions: false,
     // Undocumented whether TimeTap refuses duplicate sort orders (A): reorders never make one.
@@ -138,6 +140,8 @@ export const timetap: VendorAdapter = {
     },
   },
 
+  tenant: (settings) => `business_id ${String(settings['business_id'])}`,
+
   importItem(live, categories) {
     const status = String(live.fields['status']);
     const guess = CATEGORY_GUESS[status];
@@ -154,7 +158,7 @@ export const timetap: VendorAdapter = {
       const fields: Fields = { status: s.status };
       if (s.sort_order !== undefined) fields['sort_order'] = s.sort_order;
       if (s.user_selectable !== undefined) fields['user_selectable'] = s.user_selectable;
-      return { key: s.sub_status.trim(), fields, category: s.maps_to, dependsOn: s.depends_on ?? [], renamedFrom: [], position: ctx.positionOf(['statuses', i]) };
+      return { key: keyOf(s.sub_status), fields, category: s.maps_to, dependsOn: s.depends_on ?? [], renamedFrom: [], position: ctx.positionOf(['statuses', i]) };
     });
   },
 
@@ -176,8 +180,8 @@ export const timetap: VendorAdapter = {
         const own = rows.filter((r) => r.businessId === businessId);
         const shared = rows.filter((r) => r.businessId === null);
         const items: LiveItem[] = [
-          ...own.map((r) => ({ key: r.subStatus, id: r.statusId, fields: toFields(r), active: r.active, ...(r.dependsOn ? { dependsOn: r.dependsOn } : {}) })),
-          ...shared.map((r) => ({ key: r.subStatus, id: r.statusId, fields: toFields(r), active: r.active, readOnly: true })),
+          ...own.map((r) => ({ key: keyOf(r.subStatus), id: r.statusId, fields: toFields(r), active: r.active, ...(r.dependsOn ? { dependsOn: r.dependsOn } : {}) })),
+          ...shared.map((r) => ({ key: keyOf(r.subStatus), id: r.statusId, fields: toFields(r), active: r.active, readOnly: true })),
         ];
         const warnings: string[] = [];
         const others = [...new Set(rows.map((r) => r.businessId).filter((b) => b !== null && b !== businessId))];
@@ -186,8 +190,8 @@ export const timetap: VendorAdapter = {
         }
         if (own.length === 0 && desired.length > 0) {
           const declared = new Set(desired.map((d) => d.key));
-          const forked = shared.map((r) => r.subStatus).filter((k) => declared.has(k));
-          const left = shared.map((r) => r.subStatus).filter((k) => !declared.has(k));
+          const forked = shared.map((r) => keyOf(r.subStatus)).filter((k) => declared.has(k));
+          const left = shared.map((r) => keyOf(r.subStatus)).filter((k) => !declared.has(k));
           warnings.push(
             `first customisation: creates this business's own statuses${forked.length > 0 ? ` (its own copies of the shared defaults ${forked.join(', ')})` : ''}; ` +
               `TimeTap then shows only the business's own statuses${left.length > 0 ? `, so these shared defaults will no longer be offered: ${left.join(', ')}` : ''}`,
@@ -209,7 +213,7 @@ export const timetap: VendorAdapter = {
             // Not idempotent: on an unknown outcome, look for the business's own row before sending again.
             recover: async () => {
               const rows = (await client.request<StatusRow[]>({ method: 'GET', path: '/status', address: req.address, answer: STATUS_LIST })).body;
-              const found = rows.find((r) => r.businessId === businessId && r.subStatus === req.key);
+              const found = rows.find((r) => r.businessId === businessId && keyOf(r.subStatus) === req.key);
               return found ? { status: 200, headers: {}, body: found } : undefined;
             },
           });
@@ -218,9 +222,11 @@ export const timetap: VendorAdapter = {
         if (req.kind === 'update' || req.kind === 'reactivate' || req.kind === 'deactivate') {
           if (req.id === null) throw new VendorError(address(req.key), 'no statusId known for this status');
           const known = { ...(req.before ?? {}), ...(req.after ?? {}) };
-          const body = fullRow(businessId, req.key, Number(req.id), known, req.kind !== 'deactivate', vendorDependsOn(req.before)); // a PUT sends the whole row: TimeTap's own dependsOn goes back as it was
+          // A deactivation changes only `active`: a row renamed in TimeTap keeps the subStatus it has there.
+          const subStatus = req.kind === 'deactivate' ? (req.fromKey ?? req.key) : req.key;
+          const body = fullRow(businessId, subStatus, Number(req.id), known, req.kind !== 'deactivate', vendorDependsOn(req.before)); // a PUT sends the whole row: TimeTap's own dependsOn goes back as it was
           const res = await client.request<StatusRow>({ method: 'PUT', path: '/status', body, address: req.address, answer: STATUS_ROW });
-          if (res.body.statusId !== Number(req.id) || res.body.subStatus !== req.key) {
+          if (res.body.statusId !== Number(req.id) || keyOf(res.body.subStatus) !== keyOf(subStatus)) {
             throw new VendorError(req.address, `PUT /status answered with another row (statusId ${res.body.statusId}, ${JSON.stringify(res.body.subStatus)}); run plan to see the live state`, { code: 'E_ANSWER' });
           }
           return { id: res.body.statusId, fields: toFields(res.body) };

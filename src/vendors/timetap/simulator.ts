@@ -21,6 +21,11 @@ export interface TimeTapStore {
   creates: Map<string, number>;
   /** Refuse two active own rows with the same sortOrder (a switch; off by default). */
   uniqueSortOrder: boolean;
+  /**
+   * List the shared defaults beside the business's own rows, as a GET made while TimeTap is
+   * still forking may (A: the docs say only the own rows come back once there are any). A switch; off by default.
+   */
+  listsSharedWithOwn: boolean;
   /** Forget every session token, so clients must sign in again. */
   expireSessions(): void;
 }
@@ -69,6 +74,7 @@ export async function startTimeTapSimulator(opts: SimulatorOptions<TimeTapSeed> 
     sessions: new Set(),
     creates: new Map(),
     uniqueSortOrder: opts.uniqueSortOrder ?? false,
+    listsSharedWithOwn: false,
     expireSessions: () => store.sessions.clear(),
   };
 
@@ -106,7 +112,8 @@ export async function startTimeTapSimulator(opts: SimulatorOptions<TimeTapSeed> 
       case 'GET': {
         const own = store.own.filter((r) => r.active);
         // Once the business has rows of its own, only those are returned (documented).
-        return { status: 200, body: store.own.length > 0 ? own : store.shared };
+        if (store.own.length === 0) return { status: 200, body: store.shared };
+        return { status: 200, body: store.listsSharedWithOwn ? [...own, ...store.shared] : own };
       }
       case 'POST': {
         if (b.statusId !== null) return bad('statusId must be null when creating a status');
