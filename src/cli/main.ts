@@ -24,7 +24,8 @@ Commands:
             [--detailed-exitcode] [--refresh-all] [--verbose]
   apply     [-c PATH] [PLANFILE] [--account NAME]… [--auto-approve] [--allow-destroy] [--allow-bulk]
             [--parallelism N] [--lock-timeout SECONDS] [--refresh-all] [--verbose]
-  import    --account NAME [-c PATH] [--out FILE]       live statuses → YAML, adopted into the state
+  import    --account NAME [-c PATH] [--out FILE] [--force]
+                                                        live statuses → YAML, adopted into the state
   mappings  [-c PATH] [--format text|markdown]          the category × account matrix
   sandbox   [--port N]                                  run the vendor simulators on 127.0.0.1
   unlock    [-c PATH] [--force]                         remove a lock left by a killed apply
@@ -61,7 +62,7 @@ const ALLOWED: Record<string, (keyof typeof options)[]> = {
   plan: ['config', 'account', 'out', 'format', 'detailed-exitcode', 'refresh-all', 'verbose'],
   apply: ['config', 'account', 'auto-approve', 'allow-destroy', 'allow-bulk', 'parallelism', 'lock-timeout', 'refresh-all', 'verbose'],
   mappings: ['config', 'format'],
-  import: ['config', 'account', 'out'],
+  import: ['config', 'account', 'out', 'force'],
   sandbox: ['port'],
   unlock: ['config', 'force'],
 };
@@ -142,7 +143,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       });
     case 'import':
       if ((v.account ?? []).length !== 1) throw new UsageError('import takes exactly one --account NAME');
-      return (await import('./commands/import.js')).importCommand(io, { config, account: v.account![0]!, ...(v.out ? { out: v.out } : {}) });
+      return (await import('./commands/import.js')).importCommand(io, { config, account: v.account![0]!, ...(v.out ? { out: v.out } : {}), force: v.force ?? false });
     case 'mappings':
       return (await import('./commands/mappings.js')).mappingsCommand(io, { config, ...(v.format ? { format: v.format } : {}) });
     case 'sandbox':

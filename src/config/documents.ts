@@ -1,8 +1,8 @@
 // Config files → YAML documents that remember where every value came from, with ${ENV}
 // substituted in place. Reports problems positioned as file:line:col; never throws for bad input.
 
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import { LineCounter, Scalar, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { ConfigProblem, Position } from '../errors.js';
 import { UsageError } from '../errors.js';
@@ -34,6 +34,16 @@ export function configFiles(path: string): string[] {
     .map((f) => join(path, f));
   if (files.length === 0) throw new UsageError(`no *.yaml files in ${path}`);
   return files;
+}
+
+/** The path with every symbolic link resolved (of its nearest existing part, for a file not made yet). */
+export function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    const parent = dirname(path);
+    return parent === path ? path : join(realPath(parent), basename(path));
+  }
 }
 
 export function displayPath(path: string, cwd: string): string {

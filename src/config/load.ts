@@ -12,7 +12,7 @@ import { digest } from '../digest.js';
 import { address as itemAddress } from '../address.js';
 import type { AccountConfig, DesiredItem, RateLimit, Safety, VendorAdapter } from '../vendors/adapter.js';
 import { adapterFor, adapters } from '../vendors/registry.js';
-import { configFiles, nodeAt, positionOf, readConfigDocument, type ConfigDocument } from './documents.js';
+import { configFiles, displayPath, nodeAt, realPath, positionOf, readConfigDocument, type ConfigDocument } from './documents.js';
 import { DEFAULT_CATEGORIES, DEFAULT_SAFETY } from './schema.js';
 import validateConfigSchema from './validate-config.generated.js';
 
@@ -142,8 +142,16 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
     }
   }
 
-  if (problems.length > 0) return { problems: sortProblems(problems) };
   const statePath = resolve(root, stateSetting ?? DEFAULT_STATE_FILE);
+  // The state file is written after every action: never over a file of the configuration.
+  const stateReal = realPath(statePath);
+  const overwritten = files.find((f) => realPath(f) === stateReal || `${realPath(f)}` === `${stateReal}.lock`);
+  if (overwritten !== undefined) {
+    const d = docs.find((x) => (x.data as Record<string, unknown> | null)?.['state'] !== undefined);
+    const position = d ? positionOf(d, nodeAt(d.doc, ['state'])) : { file: displayPath(overwritten, opts.cwd), line: 1, col: 1 };
+    problems.push({ position, message: `state names ${displayPath(overwritten, opts.cwd)}, a file of the configuration, which the state file (or its lock) would replace; give the state a file of its own` });
+  }
+  if (problems.length > 0) return { problems: sortProblems(problems) };
   const model = accounts.map((a) => ({
     name: a.name,
     vendor: a.vendor,
