@@ -3,7 +3,7 @@
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { ConfigError, RefusedError, UsageError, VendorError, formatPosition } from '../errors.js';
+import { ConfigError, InterruptedError, RefusedError, StateWriteError, UsageError, VendorError, formatPosition, type InterruptSignal } from '../errors.js';
 import { scrubKnown } from '../http/redact.js';
 import { colorsFor } from '../render/style.js';
 import type { Io } from './io.js';
@@ -15,6 +15,12 @@ function write(stream: Io['stdout'], text: string): void {
 }
 
 export const EXIT = { ok: 0, error: 1, changes: 2, refused: 3 } as const;
+
+/** An interrupted run exits as a shell reports death by that signal: 128 + its number. */
+export const EXIT_INTERRUPTED: Record<InterruptSignal, number> = { SIGINT: 130, SIGTERM: 143 };
+
+/** How long changes in flight may take to finish after the first interrupt. */
+const INTERRUPT_GRACE_MS = 30_000;
 
 const USAGE = `Usage: statusform <command> [options]
 
@@ -128,19 +134,28 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
         refreshAll: v['refresh-all'] ?? false,
         verbose: v.verbose ?? false,
       });
-    case 'apply':
-      return (await import('./commands/apply.js')).applyCommand(io, {
-        config,
-        ...(takesPlanFile ? { planFile: rest[0]! } : {}),
-        accounts: v.account ?? [],
-        autoApprove: v['auto-approve'] ?? false,
-        allowDestroy: v['allow-destroy'] ?? false,
-        allowBulk: v['allow-bulk'] ?? false,
-        parallelism: positiveInt('parallelism', v.parallelism) ?? 4,
-        lockTimeoutSeconds: positiveInt('lock-timeout', v['lock-timeout']) ?? 0,
-        refreshAll: v['refresh-all'] ?? false,
-        verbose: v.verbose ?? false,
-      });
+    case 'apply': {
+      const { listenForInterrupts } = await import('./interrupts.js');
+      const interrupts = listenForInterrupts(io, INTERRUPT_GRACE_MS / 1000, (s) => EXIT_INTERRUPTED[s]);
+      try {
+        return await (await import('./commands/apply.js')).applyCommand(io, {
+          config,
+          ...(takesPlanFile ? { planFile: rest[0]! } : {}),
+          accounts: v.account ?? [],
+          autoApprove: v['auto-approve'] ?? false,
+          allowDestroy: v['allow-destroy'] ?? false,
+          allowBulk: v['allow-bulk'] ?? false,
+          parallelism: positiveInt('parallelism', v.parallelism) ?? 4,
+          lockTimeoutSeconds: positiveInt('lock-timeout', v['lock-timeout']) ?? 0,
+          refreshAll: v['refresh-all'] ?? false,
+          verbose: v.verbose ?? false,
+          interrupts,
+          interruptGraceMs: INTERRUPT_GRACE_MS,
+        });
+      } finally {
+        interrupts.dispose();
+      }
+    }
     case 'import':
       if ((v.account ?? []).length !== 1) throw new UsageError('import takes exactly one --account NAME');
       return (await import('./commands/import.js')).importCommand(io, { config, account: v.account![0]!, ...(v.out ? { out: v.out } : {}), force: v.force ?? false });
@@ -180,7 +195,11 @@ export async function report(err: unknown, io: Io): Promise<number> {
     say(c.red(`Refused: ${err.message}`));
     return EXIT.refused;
   }
-  if (err instanceof VendorError || err instanceof UsageError) {
+  if (err instanceof InterruptedError) {
+    say(c.red(`Interrupted by ${err.signal}: ${err.message}. Run statusform plan to see what is left.`));
+    return EXIT_INTERRUPTED[err.signal];
+  }
+  if (err instanceof VendorError || err instanceof UsageError || err instanceof StateWriteError) {
     say(c.red(`Error: ${err.message}`));
     return EXIT.error;
   }

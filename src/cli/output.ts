@@ -4,7 +4,7 @@
 
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError, fileProblem } from '../errors.js';
 import { displayPath, realPath } from '../config/documents.js';
 export { realPath };
 import type { Config } from '../config/load.js';
@@ -53,27 +53,6 @@ export function writeOutput(file: OutputFile, what: string, text: string): void 
   try {
     writeFileSync(file.path, text);
   } catch (err) {
-    throw new UsageError(`cannot write ${what} to ${file.given}: ${systemReason(err)}`);
+    throw new UsageError(`cannot write ${what} to ${file.given}: ${fileProblem(err)}`);
   }
-}
-
-const REASONS: Record<string, string> = {
-  EACCES: 'permission denied',
-  EPERM: 'the operation is not permitted',
-  EROFS: 'the file system is read-only',
-  ENOSPC: 'the disk is full',
-  EDQUOT: 'the disk quota is used up',
-  ENOENT: 'no such file or directory',
-  ENOTDIR: 'a part of the path is a file, not a directory',
-  EISDIR: 'it is a directory',
-  EEXIST: 'it exists already',
-  EMFILE: 'too many files are open',
-  EBUSY: 'the file is busy',
-};
-
-/** A Node system error as the words a user reads, with its code for searching. */
-export function systemReason(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  if (code && REASONS[code]) return `${REASONS[code]} (${code})`;
-  return (err as Error | undefined)?.message ?? String(err);
 }

@@ -14,8 +14,10 @@ export async function sandboxCommand(io: Io, opts: { port?: number | undefined }
   for (const [k, v] of Object.entries(sandboxEnv(sandbox.simulators))) write(io.stdout, `  export ${k}=${v}`);
   write(io.stdout, '\n  npx statusform plan -c examples/quickstart\n\nPress Ctrl-C to stop.');
   await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+    const stop = io.onSignal?.(() => {
+      stop?.();
+      resolve();
+    });
   });
   await sandbox.close();
   return 0;
