@@ -3,7 +3,7 @@
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { ConfigError, InterruptedError, RefusedError, StateWriteError, UsageError, VendorError, formatPosition, type InterruptSignal } from '../errors.js';
+import { ConfigError, InterruptedError, RefusedError, StateWriteError, UsageError, VendorError, fileProblem, formatPosition, type InterruptSignal } from '../errors.js';
 import { scrubKnown } from '../http/redact.js';
 import { colorsFor } from '../render/style.js';
 import type { Io } from './io.js';
@@ -203,6 +203,28 @@ export async function report(err: unknown, io: Io): Promise<number> {
     say(c.red(`Error: ${err.message}`));
     return EXIT.error;
   }
-  say(c.red(`Error (unexpected): ${(err as Error)?.message ?? String(err)}`));
+  // A file the system would not let us read or write (a path the user gave, or a permission) is theirs to fix.
+  const sys = err as NodeJS.ErrnoException | undefined;
+  if (sys?.code && sys.syscall && sys.path) {
+    say(c.red(`Error: cannot ${sys.syscall} ${sys.path}: ${fileProblem(sys)}`));
+    return EXIT.error;
+  }
+  say(c.red(`Error (unexpected): statusform stopped on an internal error (${describeUnexpected(err)}). This is a bug in statusform, not in your configuration: please report it with the command you ran; run it again with --verbose to see the requests made before it.`));
   return EXIT.error;
+}
+
+/** One line about an error nobody expected: its type and first line, never a stack. */
+function describeUnexpected(err: unknown): string {
+  if (err instanceof Error) {
+    const first = (err.message ?? '').split('\n')[0]!.trim();
+    return first === '' ? err.name : `${err.name}: ${first}`;
+  }
+  const text = typeof err === 'string' ? err : (() => {
+    try {
+      return JSON.stringify(err) ?? String(err);
+    } catch {
+      return String(err);
+    }
+  })();
+  return `thrown ${text.split('\n')[0]!.slice(0, 200)}`;
 }

@@ -188,6 +188,14 @@ function buildAccount(
   } else if (!isAllowedBaseUrl(baseUrl)) {
     problem(['base_url'], `base_url must be an https URL (plain http only to loopback): ${JSON.stringify(baseUrl)}`);
   }
+  // Credentials and settings travel in HTTP headers and URLs: a line break (a file read with its
+  // newline, a pasted token) would otherwise be refused by the HTTP layer on every retry.
+  for (const [field, value] of Object.entries(settings)) {
+    if (typeof value !== 'string') continue;
+    const secret = adapter.secretFields.includes(field);
+    const bad = illegalCharacter(value, secret);
+    if (bad) problem([field], `contains ${bad}; ${secret ? 'a credential is sent in an HTTP header, which must be one line of printable characters' : 'a setting must be one line of printable characters'} (check the environment variable or file it comes from)`);
+  }
   const items = adapter.desiredItems(settings, { categories, problem, positionOf: at });
   checkItems(name, adapter, items, categories, problems);
   return {
@@ -202,6 +210,22 @@ function buildAccount(
     items,
     position,
   };
+}
+
+const CONTROL_NAMES: Record<number, string> = { 0x0a: 'a line break', 0x0d: 'a carriage return', 0x09: 'a tab', 0x00: 'a NUL character' };
+
+/**
+ * The first character of `value` that cannot be sent in an HTTP header (RFC 9110 field value: no
+ * control characters; bytes only, so nothing above U+00FF in a credential), in words; never the value itself.
+ */
+function illegalCharacter(value: string, credential: boolean): string | undefined {
+  for (const ch of value) {
+    const code = ch.codePointAt(0)!;
+    const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    if (code < 0x20 || code === 0x7f) return `${CONTROL_NAMES[code] ?? 'a control character'} (${hex})`;
+    if (credential && code > 0xff) return `the character ${hex}, which an HTTP header cannot carry`;
+  }
+  return undefined;
 }
 
 /** Checks every vendor shares: unique keys, known categories, rename sources, depends_on references and cycles. */

@@ -64,7 +64,7 @@ export async function importCommand(io: Io, opts: ImportCommandOptions): Promise
     const fresh = items.filter((l) => !declared.has(identity(l.key)));
 
     const sourceText = readFileSync(sourcePath, 'utf8');
-    const sourceDoc = parseDocument(sourceText);
+    const sourceDoc = parseDocument(sourceText, { merge: true });
     const source = sourceDoc.toJS({ maxAliasCount: 100 }) as { accounts: Record<string, Record<string, unknown>> };
     // Keep the source file's schema modeline (its path is relative to the config's folder), or point at the installed schema.
     const outDir = out === undefined ? io.cwd : dirname(out.path);
