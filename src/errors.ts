@@ -69,7 +69,7 @@ const FILE_PROBLEMS: Record<string, string> = {
   EROFS: 'the file system is read-only',
   ENOSPC: 'the disk is full',
   EDQUOT: 'the disk quota is used up',
-  ENOENT: 'its directory does not exist',
+  ENOENT: 'no such file or directory',
   ENOTDIR: 'a part of its path is a file, not a directory',
   EISDIR: 'a directory is in its place',
   EMFILE: 'too many files are open',

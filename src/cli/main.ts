@@ -1,5 +1,6 @@
 // argv → command. The one place that decides exit codes and where errors are printed.
-// 0 success / no changes; 1 error; 2 plan --detailed-exitcode found changes; 3 refused before any write.
+// 0 success / no changes; 1 error; 2 plan --detailed-exitcode found changes; 3 refused before any write;
+// 130/143 apply interrupted by SIGINT/SIGTERM (stopped cleanly, or at once on a second signal).
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readFileSync } from 'node:fs';
@@ -41,7 +42,8 @@ Options:
   -h, --help          show this help
   -v, --version       print the version
 
-Exit codes: 0 success or no changes, 1 error, 2 changes (plan --detailed-exitcode), 3 refused before any write.
+Exit codes: 0 success or no changes, 1 error, 2 changes (plan --detailed-exitcode), 3 refused before any write,
+130/143 apply stopped by SIGINT/SIGTERM (what was done is in the state file).
 `;
 
 const options = {

@@ -138,6 +138,6 @@ describe('an error nobody expected', () => {
       thrown = err;
     }
     expect(await report(thrown, out)).toBe(1);
-    expect(out.text().trim()).toBe('Error: cannot open /nonexistent/statusform-file: its directory does not exist (ENOENT)');
+    expect(out.text().trim()).toBe('Error: cannot open /nonexistent/statusform-file: no such file or directory (ENOENT)');
   });
 });

@@ -62,9 +62,9 @@ describe('executor', () => {
     // The first write's record fails: the executor waits for it before starting another, so exactly one write happened.
     const result = await executePlan(plan, { sessions: new Map([['acc', session([], log, 1)]]), recorder, parallelism: 1, scrub: (t) => t });
     expect(log.filter((l) => l.startsWith('start'))).toEqual(['start k0']);
-    expect(result).toMatchObject({ done: 1, skipped: 11, stateFailure: 'its directory does not exist (ENOENT)' });
-    expect(result.outcomes[1]).toMatchObject({ status: 'skipped', because: 'unrecordable', detail: 'the state file could not be written: its directory does not exist (ENOENT)' });
-    expect(recorder.failed).toMatch(/^the state file could not be written: its directory does not exist \(ENOENT\)/);
+    expect(result).toMatchObject({ done: 1, skipped: 11, stateFailure: 'no such file or directory (ENOENT)' });
+    expect(result.outcomes[1]).toMatchObject({ status: 'skipped', because: 'unrecordable', detail: 'the state file could not be written: no such file or directory (ENOENT)' });
+    expect(recorder.failed).toMatch(/^the state file could not be written: no such file or directory \(ENOENT\)/);
   });
 
   it('after the state file fails, lets only the writes already in flight finish', async () => {
