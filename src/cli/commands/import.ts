@@ -41,7 +41,7 @@ export async function importCommand(io: Io, opts: ImportCommandOptions): Promise
   if (opts.out !== undefined) {
     const real = realPath(resolve(io.cwd, opts.out));
     if (real !== realPath(sourcePath) && config.files.some((f) => realPath(f) === real)) {
-      throw new UsageError(`${opts.out} is another file of the configuration, and the import would replace it; write it to a new file, or to ${account!.position.file} (the account's own file, where only its ${adapter.collection} change)`);
+      throw new UsageError(`${opts.out} is another file of the configuration, and the import would replace it; write it to a new file, or to ${account!.position.file} (the account's own file, where only new items are added to its ${adapter.collection})`);
     }
   }
   const out = opts.out === undefined ? undefined : outputFile(opts.out, 'the import', io.cwd, config, { example: `${account!.name}.yaml`, allowConfigFile: sourcePath });
