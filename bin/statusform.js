@@ -3,4 +3,8 @@
 import { main } from '../dist/cli/main.js';
 import { processIo } from '../dist/cli/io.js';
 
-process.exitCode = await main(process.argv.slice(2), processIo());
+const code = await main(process.argv.slice(2), processIo());
+process.exitCode = code;
+// The command is over: nothing left behind (a change abandoned after an interrupt's grace period,
+// still waiting on its vendor) may hold the exit. Unreferenced, so a finished process exits at once.
+setTimeout(() => process.exit(code), 1000).unref();

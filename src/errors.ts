@@ -62,3 +62,48 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+const FILE_PROBLEMS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'the operation is not permitted',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'a part of its path is a file, not a directory',
+  EISDIR: 'a directory is in its place',
+  EMFILE: 'too many files are open',
+  EBUSY: 'the file is busy',
+};
+
+/** What a Node file-system error means for the file, in words, with its code for searching. */
+export function fileProblem(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code && FILE_PROBLEMS[code]) return `${FILE_PROBLEMS[code]} (${code})`;
+  return (err as Error | undefined)?.message ?? String(err);
+}
+
+/**
+ * The state file could not be written during a run: what the vendors did after its last good
+ * write is not recorded (the next plan reads them again). Exit 1.
+ */
+export class StateWriteError extends Error {
+  readonly path: string;
+  constructor(path: string, reason: string) {
+    super(`the state file ${path} could not be written: ${reason}. Nothing more was started; what was done after its last good write is not recorded in it. Fix the file's place, then run statusform plan (it reads the vendors again)`);
+    this.name = 'StateWriteError';
+    this.path = path;
+  }
+}
+
+export type InterruptSignal = 'SIGINT' | 'SIGTERM';
+
+/** The run was interrupted (SIGINT/SIGTERM) and stopped cleanly: the state file says what was done. Exit 130/143. */
+export class InterruptedError extends Error {
+  readonly signal: InterruptSignal;
+  constructor(signal: InterruptSignal, message: string) {
+    super(message);
+    this.name = 'InterruptedError';
+    this.signal = signal;
+  }
+}

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline/promises';
 import { scrubKnown } from '../http/redact.js';
 import type { Readable, Writable } from 'node:stream';
 import { colorsFor, type Colors } from '../render/style.js';
+import type { InterruptSignal } from '../errors.js';
 
 export type OutStream = Writable & { isTTY?: boolean; columns?: number };
 
@@ -14,10 +15,31 @@ export interface Io {
   stdout: OutStream;
   stderr: OutStream;
   stdin: Readable & { isTTY?: boolean };
+  /** Subscribes to SIGINT/SIGTERM, replacing their default (death); returns the unsubscribe. Absent in-process in tests. */
+  onSignal?: (listener: (signal: InterruptSignal) => void) => () => void;
+  /** Ends the process at once (a second interrupt). */
+  exit?: (code: number) => void;
 }
 
 export function processIo(): Io {
-  return { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    onSignal: (listener) => {
+      const onInt = () => listener('SIGINT');
+      const onTerm = () => listener('SIGTERM');
+      process.on('SIGINT', onInt);
+      process.on('SIGTERM', onTerm);
+      return () => {
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
+      };
+    },
+    exit: (code) => process.exit(code),
+  };
 }
 
 export function colors(io: Io): Colors {
@@ -58,14 +80,19 @@ export async function progress(io: Io, text: string): Promise<Progress> {
 }
 
 /** Asks on the terminal; only the exact answer "yes" confirms (like Terraform). */
-export async function confirm(io: Io, question: string): Promise<boolean> {
+export async function confirm(io: Io, question: string, stop?: AbortSignal): Promise<boolean> {
   const rl = createInterface({ input: io.stdin, output: io.stdout, terminal: false });
+  // An interrupt at the prompt is a no as well (the caller then says it was interrupted).
+  const onStop = () => rl.close();
+  stop?.addEventListener('abort', onStop, { once: true });
   try {
     // End of input (Ctrl-D) is a no: without this the question would never settle.
     const closed = new Promise<string>((resolve) => rl.once('close', () => resolve('')));
+    if (stop?.aborted) return false;
     const answer = await Promise.race([rl.question(`${question}\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: `), closed]);
     return answer.trim() === 'yes';
   } finally {
+    stop?.removeEventListener('abort', onStop);
     rl.close();
   }
 }

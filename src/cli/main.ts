@@ -1,9 +1,10 @@
 // argv → command. The one place that decides exit codes and where errors are printed.
-// 0 success / no changes; 1 error; 2 plan --detailed-exitcode found changes; 3 refused before any write.
+// 0 success / no changes; 1 error; 2 plan --detailed-exitcode found changes; 3 refused before any write;
+// 130/143 apply interrupted by SIGINT/SIGTERM (stopped cleanly, or at once on a second signal).
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { ConfigError, RefusedError, UsageError, VendorError, formatPosition } from '../errors.js';
+import { ConfigError, InterruptedError, RefusedError, StateWriteError, UsageError, VendorError, fileProblem, formatPosition, type InterruptSignal } from '../errors.js';
 import { scrubKnown } from '../http/redact.js';
 import { colorsFor } from '../render/style.js';
 import type { Io } from './io.js';
@@ -16,6 +17,12 @@ function write(stream: Io['stdout'], text: string): void {
 
 export const EXIT = { ok: 0, error: 1, changes: 2, refused: 3 } as const;
 
+/** An interrupted run exits as a shell reports death by that signal: 128 + its number. */
+export const EXIT_INTERRUPTED: Record<InterruptSignal, number> = { SIGINT: 130, SIGTERM: 143 };
+
+/** How long changes in flight may take to finish after the first interrupt. */
+const INTERRUPT_GRACE_MS = 30_000;
+
 const USAGE = `Usage: statusform <command> [options]
 
 Commands:
@@ -24,7 +31,8 @@ Commands:
             [--detailed-exitcode] [--refresh-all] [--verbose] [--max-wait SECONDS]
   apply     [-c PATH] [PLANFILE] [--account NAME]… [--auto-approve] [--allow-destroy] [--allow-bulk]
             [--parallelism N] [--lock-timeout SECONDS] [--refresh-all] [--verbose] [--max-wait SECONDS]
-  import    --account NAME [-c PATH] [--out FILE]       live statuses → YAML, adopted into the state
+  import    --account NAME [-c PATH] [--out FILE] [--force]
+                                                        live statuses → YAML, adopted into the state
   mappings  [-c PATH] [--format text|markdown]          the category × account matrix
   sandbox   [--port N]                                  run the vendor simulators on 127.0.0.1
   unlock    [-c PATH] [--force]                         remove a lock left by a killed apply
@@ -34,7 +42,8 @@ Options:
   -h, --help          show this help
   -v, --version       print the version
 
-Exit codes: 0 success or no changes, 1 error, 2 changes (plan --detailed-exitcode), 3 refused before any write.
+Exit codes: 0 success or no changes, 1 error, 2 changes (plan --detailed-exitcode), 3 refused before any write,
+130/143 apply stopped by SIGINT/SIGTERM (what was done is in the state file).
 `;
 
 const options = {
@@ -62,7 +71,7 @@ const ALLOWED: Record<string, (keyof typeof options)[]> = {
   plan: ['config', 'account', 'out', 'format', 'detailed-exitcode', 'refresh-all', 'verbose', 'max-wait'],
   apply: ['config', 'account', 'auto-approve', 'allow-destroy', 'allow-bulk', 'parallelism', 'lock-timeout', 'refresh-all', 'verbose', 'max-wait'],
   mappings: ['config', 'format'],
-  import: ['config', 'account', 'out'],
+  import: ['config', 'account', 'out', 'force'],
   sandbox: ['port'],
   unlock: ['config', 'force'],
 };
@@ -137,23 +146,32 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
         verbose: v.verbose ?? false,
         ...seconds('max-wait', v['max-wait']),
       });
-    case 'apply':
-      return (await import('./commands/apply.js')).applyCommand(io, {
-        config,
-        ...(takesPlanFile ? { planFile: rest[0]! } : {}),
-        accounts: v.account ?? [],
-        autoApprove: v['auto-approve'] ?? false,
-        allowDestroy: v['allow-destroy'] ?? false,
-        allowBulk: v['allow-bulk'] ?? false,
-        parallelism: positiveInt('parallelism', v.parallelism) ?? 4,
-        lockTimeoutSeconds: positiveInt('lock-timeout', v['lock-timeout']) ?? 0,
-        refreshAll: v['refresh-all'] ?? false,
-        verbose: v.verbose ?? false,
-        ...seconds('max-wait', v['max-wait']),
-      });
+    case 'apply': {
+      const { listenForInterrupts } = await import('./interrupts.js');
+      const interrupts = listenForInterrupts(io, INTERRUPT_GRACE_MS / 1000, (s) => EXIT_INTERRUPTED[s]);
+      try {
+        return await (await import('./commands/apply.js')).applyCommand(io, {
+          config,
+          ...(takesPlanFile ? { planFile: rest[0]! } : {}),
+          accounts: v.account ?? [],
+          autoApprove: v['auto-approve'] ?? false,
+          allowDestroy: v['allow-destroy'] ?? false,
+          allowBulk: v['allow-bulk'] ?? false,
+          parallelism: positiveInt('parallelism', v.parallelism) ?? 4,
+          lockTimeoutSeconds: positiveInt('lock-timeout', v['lock-timeout']) ?? 0,
+          refreshAll: v['refresh-all'] ?? false,
+          verbose: v.verbose ?? false,
+          ...seconds('max-wait', v['max-wait']),
+          interrupts,
+          interruptGraceMs: INTERRUPT_GRACE_MS,
+        });
+      } finally {
+        interrupts.dispose();
+      }
+    }
     case 'import':
       if ((v.account ?? []).length !== 1) throw new UsageError('import takes exactly one --account NAME');
-      return (await import('./commands/import.js')).importCommand(io, { config, account: v.account![0]!, ...(v.out ? { out: v.out } : {}) });
+      return (await import('./commands/import.js')).importCommand(io, { config, account: v.account![0]!, ...(v.out ? { out: v.out } : {}), force: v.force ?? false });
     case 'mappings':
       return (await import('./commands/mappings.js')).mappingsCommand(io, { config, ...(v.format ? { format: v.format } : {}) });
     case 'sandbox':
@@ -190,10 +208,36 @@ export async function report(err: unknown, io: Io): Promise<number> {
     say(c.red(`Refused: ${err.message}`));
     return EXIT.refused;
   }
-  if (err instanceof VendorError || err instanceof UsageError) {
+  if (err instanceof InterruptedError) {
+    say(c.red(`Interrupted by ${err.signal}: ${err.message}. Run statusform plan to see what is left.`));
+    return EXIT_INTERRUPTED[err.signal];
+  }
+  if (err instanceof VendorError || err instanceof UsageError || err instanceof StateWriteError) {
     say(c.red(`Error: ${err.message}`));
     return EXIT.error;
   }
-  say(c.red(`Error (unexpected): ${(err as Error)?.message ?? String(err)}`));
+  // A file the system would not let us read or write (a path the user gave, or a permission) is theirs to fix.
+  const sys = err as NodeJS.ErrnoException | undefined;
+  if (sys?.code && sys.syscall && sys.path) {
+    say(c.red(`Error: cannot ${sys.syscall} ${sys.path}: ${fileProblem(sys)}`));
+    return EXIT.error;
+  }
+  say(c.red(`Error (unexpected): statusform stopped on an internal error (${describeUnexpected(err)}). This is a bug in statusform, not in your configuration: please report it with the command you ran; run it again with --verbose to see the requests made before it.`));
   return EXIT.error;
+}
+
+/** One line about an error nobody expected: its type and first line, never a stack. */
+function describeUnexpected(err: unknown): string {
+  if (err instanceof Error) {
+    const first = (err.message ?? '').split('\n')[0]!.trim();
+    return first === '' ? err.name : `${err.name}: ${first}`;
+  }
+  const text = typeof err === 'string' ? err : (() => {
+    try {
+      return JSON.stringify(err) ?? String(err);
+    } catch {
+      return String(err);
+    }
+  })();
+  return `thrown ${text.split('\n')[0]!.slice(0, 200)}`;
 }

@@ -1,9 +1,9 @@
 // Config files → YAML documents that remember where every value came from, with ${ENV}
 // substituted in place. Reports problems positioned as file:line:col; never throws for bad input.
 
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
-import { LineCounter, Scalar, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
+import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { LineCounter, Scalar, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { ConfigProblem, Position } from '../errors.js';
 import { UsageError } from '../errors.js';
 
@@ -36,6 +36,16 @@ export function configFiles(path: string): string[] {
   return files;
 }
 
+/** The path with every symbolic link resolved (of its nearest existing part, for a file not made yet). */
+export function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    const parent = dirname(path);
+    return parent === path ? path : join(realPath(parent), basename(path));
+  }
+}
+
 export function displayPath(path: string, cwd: string): string {
   const rel = relative(cwd, path);
   return rel.startsWith('..') || rel === '' ? path : rel;
@@ -62,7 +72,7 @@ export function nodeAt(doc: Document.Parsed, path: readonly (string | number)[],
   for (let i = 0; i < path.length; i++) {
     const seg = path[i];
     if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+      const pair = pairAt(doc, node, String(seg));
       if (!pair) return node;
       if (keyNode && i === path.length - 1) return pair.key as Node;
       node = pair.value;
@@ -75,6 +85,28 @@ export function nodeAt(doc: Document.Parsed, path: readonly (string | number)[],
     }
   }
   return (node as Node | null) ?? null;
+}
+
+const MERGE_KEY = '<<';
+
+/**
+ * The pair for `key` in a map: its own, or one a merge key (`<<: *anchor`, `<<: [*a, *b]`) brings
+ * in, where it is written (so a problem in a merged value is reported at the anchor's line).
+ * Own keys win, then the merged maps in order, as YAML merges them.
+ */
+function pairAt(doc: Document.Parsed, map: YAMLMap, key: string, depth = 0): Pair | undefined {
+  const own = map.items.find((p) => isScalar(p.key) && typeof p.key.value !== 'symbol' && String(p.key.value) === key);
+  if (own || depth > 20) return own;
+  // With `merge: true` the parser gives a merge key the value Symbol('<<'), and `source` '<<'.
+  for (const merge of map.items.filter((p) => isScalar(p.key) && (p.key.source === MERGE_KEY || String(p.key.value) === `Symbol(${MERGE_KEY})`))) {
+    const sources = isSeq(merge.value) ? merge.value.items : [merge.value];
+    for (const source of sources) {
+      const target = isAlias(source) ? source.resolve(doc) : source;
+      const found = isMap(target) ? pairAt(doc, target, key, depth + 1) : undefined;
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 const ENV_REF = /\$\$\{|\$\{([^}]*)\}/g;
@@ -142,7 +174,8 @@ export function readConfigDocument(path: string, cwd: string, env: NodeJS.Proces
     return undefined;
   }
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2' });
+  // Merge keys (`<<: *defaults`) are supported, as YAML 1.1 had them: accounts often share settings.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2', merge: true });
   const d: ConfigDocument = { file, doc, lines, data: undefined };
   for (const err of doc.errors) {
     problems.push({ position: positionAt(d, err.pos[0]), message: yamlMessage(err.code, err.message) });

@@ -13,7 +13,7 @@ import { address as itemAddress } from '../address.js';
 import type { AccountConfig, DesiredItem, RateLimit, Safety, VendorAdapter } from '../vendors/adapter.js';
 import { invisibleDifference, lookalike, showInvisible } from '../vendors/normalise.js';
 import { adapterFor, adapters } from '../vendors/registry.js';
-import { configFiles, nodeAt, positionOf, readConfigDocument, type ConfigDocument } from './documents.js';
+import { configFiles, displayPath, nodeAt, realPath, positionOf, readConfigDocument, type ConfigDocument } from './documents.js';
 import { DEFAULT_CATEGORIES, DEFAULT_SAFETY } from './schema.js';
 import validateConfigSchema from './validate-config.generated.js';
 
@@ -143,8 +143,16 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
     }
   }
 
-  if (problems.length > 0) return { problems: sortProblems(problems) };
   const statePath = resolve(root, stateSetting ?? DEFAULT_STATE_FILE);
+  // The state file is written after every action: never over a file of the configuration.
+  const stateReal = realPath(statePath);
+  const overwritten = files.find((f) => realPath(f) === stateReal || `${realPath(f)}` === `${stateReal}.lock`);
+  if (overwritten !== undefined) {
+    const d = docs.find((x) => (x.data as Record<string, unknown> | null)?.['state'] !== undefined);
+    const position = d ? positionOf(d, nodeAt(d.doc, ['state'])) : { file: displayPath(overwritten, opts.cwd), line: 1, col: 1 };
+    problems.push({ position, message: `state names ${displayPath(overwritten, opts.cwd)}, a file of the configuration, which the state file (or its lock) would replace; give the state a file of its own` });
+  }
+  if (problems.length > 0) return { problems: sortProblems(problems) };
   const model = accounts.map((a) => ({
     name: a.name,
     vendor: a.vendor,
@@ -181,6 +189,14 @@ function buildAccount(
   } else if (!isAllowedBaseUrl(baseUrl)) {
     problem(['base_url'], `base_url must be an https URL (plain http only to loopback): ${JSON.stringify(baseUrl)}`);
   }
+  // Credentials and settings travel in HTTP headers and URLs: a line break (a file read with its
+  // newline, a pasted token) would otherwise be refused by the HTTP layer on every retry.
+  for (const [field, value] of Object.entries(settings)) {
+    if (typeof value !== 'string') continue;
+    const secret = adapter.secretFields.includes(field);
+    const bad = illegalCharacter(value, secret);
+    if (bad) problem([field], `contains ${bad}; ${secret ? 'a credential is sent in an HTTP header, which must be one line of printable characters' : 'a setting must be one line of printable characters'} (check the environment variable or file it comes from)`);
+  }
   const items = adapter.desiredItems(settings, { categories, problem, positionOf: at });
   checkItems(name, adapter, items, categories, problems);
   return {
@@ -210,6 +226,22 @@ function credentialHint(d: ConfigDocument, name: string, adapter: VendorAdapter)
     parts.push(vars.length > 0 ? `${field} (${vars.map((v) => `$${v}`).join(', ')})` : `${field} (${formatPosition(positionOf(d, node))})`);
   }
   return parts.join(' and ');
+}
+
+const CONTROL_NAMES: Record<number, string> = { 0x0a: 'a line break', 0x0d: 'a carriage return', 0x09: 'a tab', 0x00: 'a NUL character' };
+
+/**
+ * The first character of `value` that cannot be sent in an HTTP header (RFC 9110 field value: no
+ * control characters; bytes only, so nothing above U+00FF in a credential), in words; never the value itself.
+ */
+function illegalCharacter(value: string, credential: boolean): string | undefined {
+  for (const ch of value) {
+    const code = ch.codePointAt(0)!;
+    const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    if (code < 0x20 || code === 0x7f) return `${CONTROL_NAMES[code] ?? 'a control character'} (${hex})`;
+    if (credential && code > 0xff) return `the character ${hex}, which an HTTP header cannot carry`;
+  }
+  return undefined;
 }
 
 /** Checks every vendor shares: unique keys, known categories, rename sources, depends_on references and cycles. */

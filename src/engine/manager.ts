@@ -145,9 +145,15 @@ function withSelected(account: AccountConfig, live: LiveRead): AccountConfig {
 export interface ApplyOptions {
   parallelism: number;
   onEvent?: (e: ApplyEvent) => void;
+  /** A stop request (an interrupt): nothing new starts, what runs gets `graceMs` to finish. */
+  stop?: AbortSignal;
+  graceMs?: number;
 }
 
-/** Runs a plan's actions and records the outcome (and adoptions) in the state file. The caller holds the lock. */
+/**
+ * Runs a plan's actions and records the outcome (and adoptions) in the state file. The caller holds
+ * the lock. A state file that cannot be written is reported in the result (`stateFailure`), not thrown.
+ */
 export async function applyPlan(config: Config, state: State, planned: Planned, opts: ApplyOptions): Promise<ApplyResult> {
   const bindings = new Map(config.accounts.map((a) => [a.name, bindingOf(a)]));
   const recorder = new StateRecorder(state, config.statePath, (name) => bindings.get(name) ?? { vendor: 'unknown', origin: 'unknown' });
@@ -161,8 +167,11 @@ export async function applyPlan(config: Config, state: State, planned: Planned, 
     parallelism: opts.parallelism,
     scrub: redactor(config.secrets),
     ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+    ...(opts.stop ? { stop: opts.stop } : {}),
+    ...(opts.graceMs !== undefined ? { graceMs: opts.graceMs } : {}),
   });
   for (const [account, deps] of declaredDeps) for (const [key, d] of deps) recorder.setDependsOn(account, key, d);
-  await recorder.flush();
-  return result;
+  await recorder.durable();
+  const stateFailure = recorder.failureReason;
+  return stateFailure ? { ...result, stateFailure } : result;
 }

@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { canonicalJson } from '../digest.js';
-import { UsageError } from '../errors.js';
+import { UsageError, fileProblem } from '../errors.js';
 import type { Config } from '../config/load.js';
 import type { State } from '../state/state-file.js';
 import { PLAN_FORMAT_VERSION, type Plan, type PlanAction } from './plan.js';
@@ -14,7 +14,8 @@ export function readSavedPlan(path: string): Plan {
   try {
     plan = JSON.parse(readFileSync(path, 'utf8')) as Plan;
   } catch (err) {
-    throw new UsageError(`cannot read the plan file ${path}: ${(err as Error).message}`);
+    const why = (err as NodeJS.ErrnoException).code ? fileProblem(err) : `it is not JSON (${(err as Error).message})`;
+    throw new UsageError(`cannot read the plan file ${path}: ${why}`);
   }
   if (typeof plan?.format_version !== 'string' || !Array.isArray(plan.actions) || !plan.state || !plan.options) {
     throw new UsageError(`${path} is not a statusform plan (write one with: statusform plan --out FILE)`);

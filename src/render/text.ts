@@ -122,7 +122,7 @@ export function renderApplyText(result: ApplyResult, c: Colors = plainColors): s
   const out: string[] = [];
   for (const o of result.outcomes) {
     if (o.status === 'failed') out.push(`${c.red('✗')} ${o.address}: ${o.action} failed: ${o.detail ?? ''}`);
-    else if (o.status === 'skipped') out.push(`${c.yellow('○')} ${o.address}: ${o.action} skipped (waits on ${o.detail ?? 'a failed action'})`);
+    else if (o.status === 'skipped') out.push(`${c.yellow('○')} ${o.address}: ${o.action} skipped (${o.because === 'interrupted' ? 'interrupted: not started' : o.because === 'unrecordable' ? `not started: ${o.detail ?? 'the state file could not be written'}` : `waits on ${o.detail ?? 'a failed action'}`})`);
   }
   const line = `Apply ${result.failed + result.skipped === 0 ? 'complete' : 'incomplete'}: ${result.done} done, ${result.failed} failed, ${result.skipped} skipped.`;
   out.push(result.failed + result.skipped === 0 ? c.green(c.bold(line)) : c.red(c.bold(line)));

@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { RefusedError } from '../errors.js';
+import { dirname } from 'node:path';
+import { RefusedError, UsageError, fileProblem } from '../errors.js';
 
 export interface LockInfo {
   pid: number;
@@ -76,7 +77,10 @@ export function acquireLock(statePath: string, command: string): () => void {
         }
       };
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+        const missing = (err as NodeJS.ErrnoException).code === 'ENOENT' ? `the directory ${dirname(statePath)} does not exist (create it, or change "state" in the configuration)` : fileProblem(err);
+        throw new UsageError(`cannot lock the state file ${statePath}: ${missing}`);
+      }
       const seen = readText(path);
       const holder = readLock(statePath);
       if (attempt === 0 && (holder ? isStale(holder) : unreadableAndOld(path))) {

@@ -1,18 +1,24 @@
 // Records what apply did into the state, and persists it after every successful action.
 // Writes are coalesced (one in flight, one queued) so a fast apply is not throttled by fsync;
-// each write is an atomic replace with a higher serial.
+// each write is an atomic replace with a higher serial. `durable()` says when what was recorded
+// is on disk (or the file failed), so the executor starts nothing it could not record.
 
 import { randomUUID } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { PlanAction, AccountPlan } from '../engine/plan.js';
 import type { Fields, WriteResult } from '../vendors/adapter.js';
+import { StateWriteError, fileProblem } from '../errors.js';
 import { accountState, type AccountBinding, type State } from './state-file.js';
 
 export class StateRecorder {
   private writing: Promise<void> | undefined;
   private dirty = false;
   private failure: Error | undefined;
+  /** Changes recorded so far, and how many of them are on disk: a write covers all recorded before it began. */
+  private recorded = 0;
+  private persisted = 0;
+  private waiters: { upTo: number; resolve: () => void }[] = [];
 
   constructor(
     readonly state: State,
@@ -23,7 +29,12 @@ export class StateRecorder {
 
   /** Why the state file could not be written, once a write failed: no further action should start. */
   get failed(): string | undefined {
-    return this.failure ? `the state file could not be written (${this.failure.message})` : undefined;
+    return this.failure ? `the state file could not be written: ${fileProblem(this.failure)}` : undefined;
+  }
+
+  /** What went wrong with the state file, in words, once a write failed. */
+  get failureReason(): string | undefined {
+    return this.failure ? fileProblem(this.failure) : undefined;
   }
 
   /** Records the outcome of one successful action and schedules a write. */
@@ -81,6 +92,7 @@ export class StateRecorder {
   }
 
   private schedule(): void {
+    this.recorded++;
     this.dirty = true;
     this.writing ??= this.drain();
   }
@@ -89,21 +101,42 @@ export class StateRecorder {
     try {
       while (this.dirty) {
         this.dirty = false;
+        const upTo = this.recorded;
         if (this.state.lineage === '') this.state.lineage = randomUUID(); // the first write starts the history
         this.state.serial++;
         await atomicWrite(this.path, `${JSON.stringify(this.state, null, 2)}\n`);
+        this.persisted = upTo;
+        this.wake();
       }
     } catch (err) {
       this.failure = err as Error;
+      this.wake();
     } finally {
       this.writing = undefined;
     }
   }
 
-  /** Waits until everything recorded is on disk; throws if a write failed. */
+  private wake(): void {
+    const ready = this.waiters.filter((w) => this.failure || w.upTo <= this.persisted);
+    this.waiters = this.waiters.filter((w) => !ready.includes(w));
+    for (const w of ready) w.resolve();
+  }
+
+  /**
+   * Resolves once everything recorded so far is on disk, or once the state file failed (then
+   * `failed` says why). Never rejects. Later records do not hold it up: a write that began
+   * after this call covers it.
+   */
+  durable(): Promise<void> {
+    const upTo = this.recorded;
+    if (this.failure || this.persisted >= upTo) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ upTo, resolve }));
+  }
+
+  /** Waits until everything recorded is on disk; throws a StateWriteError if a write failed. */
   async flush(): Promise<void> {
     while (this.writing) await this.writing;
-    if (this.failure) throw this.failure;
+    if (this.failure) throw new StateWriteError(this.path, fileProblem(this.failure));
   }
 }
 

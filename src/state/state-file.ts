@@ -52,16 +52,53 @@ export function readState(path: string): State {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ...emptyState(), lineage: '' };
     throw new UsageError(`cannot read the state file ${path}: ${(err as Error).message}`);
   }
-  let data: State;
+  let data: unknown;
   try {
-    data = JSON.parse(text) as State;
+    data = JSON.parse(text);
   } catch (err) {
     throw new UsageError(`the state file ${path} is not valid JSON (${(err as Error).message}); restore it from version control`);
   }
-  if (data?.version !== STATE_FORMAT_VERSION || typeof data.lineage !== 'string' || typeof data.serial !== 'number' || typeof data.accounts !== 'object') {
+  if (!isRecord(data) || data.version !== STATE_FORMAT_VERSION || typeof data.lineage !== 'string' || typeof data.serial !== 'number') {
     throw new UsageError(`the state file ${path} is not a statusform state (version ${STATE_FORMAT_VERSION})`);
   }
+  const problem = shapeProblem(data);
+  if (problem) throw new UsageError(`the state file ${path} is damaged: ${problem}; restore it from version control (or fix that part by hand)`);
   return data;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> & State {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function what(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'missing';
+  if (Array.isArray(v)) return 'a list';
+  return typeof v === 'object' ? 'an object' : `the ${typeof v} ${JSON.stringify(v)}`;
+}
+
+/** The first part of a parsed state that is not the shape statusform writes, in words; undefined when it all is. */
+function shapeProblem(data: Record<string, unknown>): string | undefined {
+  const accounts = data['accounts'];
+  if (!isRecord(accounts)) return `"accounts" is ${what(accounts)}, not an object of accounts by name`;
+  for (const [name, account] of Object.entries(accounts)) {
+    const at = `accounts.${name}`;
+    if (!isRecord(account)) return `${at} is ${what(account)}, not an account`;
+    if (typeof account['vendor'] !== 'string') return `${at}.vendor is ${what(account['vendor'])}, not a vendor's name`;
+    const items = account['items'];
+    if (!isRecord(items)) return `${at}.items is ${what(items)}, not an object of items by key`;
+    for (const [key, item] of Object.entries(items)) {
+      const it = `${at}.items[${JSON.stringify(key)}]`;
+      if (!isRecord(item)) return `${it} is ${what(item)}, not an item`;
+      if (!isRecord(item['fields'])) return `${it}.fields is ${what(item['fields'])}, not an object of fields`;
+      const id = item['id'];
+      if (id !== null && typeof id !== 'string' && typeof id !== 'number') return `${it}.id is ${what(id)}, not the vendor's id (text, a number or null)`;
+      if (typeof item['active'] !== 'boolean') return `${it}.active is ${what(item['active'])}, not true or false`;
+      const deps = item['dependsOn'];
+      if (deps !== undefined && !(Array.isArray(deps) && deps.every((d) => typeof d === 'string'))) return `${it}.dependsOn is ${what(deps)}, not a list of keys`;
+    }
+  }
+  return undefined;
 }
 
 /**

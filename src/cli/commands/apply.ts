@@ -1,6 +1,6 @@
 // `statusform apply`: plan under the state lock, check the guards, confirm, execute, report.
 
-import { RefusedError, VendorError } from '../../errors.js';
+import { InterruptedError, RefusedError, StateWriteError, VendorError } from '../../errors.js';
 import { closeDefaultAgent } from '../../http/client.js';
 import { applyPlan, makePlan, type RunOptions } from '../../engine/manager.js';
 import { checkGuards } from '../../engine/safety.js';
@@ -11,6 +11,7 @@ import { acquireLockWaiting } from '../../state/lock.js';
 import { readState } from '../../state/state-file.js';
 import { loadOrThrow } from '../context.js';
 import { appendStepSummary, colors, confirm, progress, write, type Io } from '../io.js';
+import type { Interrupts } from '../interrupts.js';
 
 export interface ApplyCommandOptions {
   config?: string;
@@ -28,6 +29,10 @@ export interface ApplyCommandOptions {
   /** Overrides every account's max_wait_seconds. */
   maxWaitSeconds?: number;
   run?: RunOptions;
+  /** SIGINT/SIGTERM: the first stops the run cleanly, the second ends it at once. */
+  interrupts?: Interrupts;
+  /** How long changes in flight may take after an interrupt. */
+  interruptGraceMs?: number;
 }
 
 function refuseIfStale(reasons: string[]): void {
@@ -39,6 +44,12 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<n
   const c = colors(io);
   const saved = opts.planFile ? readSavedPlan(resolve(io.cwd, opts.planFile)) : undefined;
   const release = await acquireLockWaiting(config.statePath, 'statusform apply', (opts.lockTimeoutSeconds ?? 0) * 1000);
+  const interrupts = opts.interrupts;
+  interrupts?.onForcedExit(release); // even at once, the process leaves no lock behind
+  /** Stops before any change when an interrupt came while reading or asking. */
+  const stopIfInterrupted = () => {
+    if (interrupts?.received) throw new InterruptedError(interrupts.received, 'nothing was applied');
+  };
   try {
     const state = readState(config.statePath);
     if (saved) refuseIfStale(staleBeforeRead(saved, config, state));
@@ -58,6 +69,7 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<n
     } finally {
       spin.stop();
     }
+    stopIfInterrupted();
     if (saved) refuseIfStale(staleAgainst(saved, planned.plan));
     const { plan } = planned;
     write(io.stdout, renderPlanText(plan, c));
@@ -68,7 +80,9 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<n
     // A saved plan was reviewed when it was made (e.g. in a pull request): applying it is the approval.
     if (plan.actions.length > 0 && !opts.autoApprove && !saved) {
       if (!io.stdin.isTTY) throw new RefusedError('apply needs confirmation: run it in a terminal, or pass --auto-approve (e.g. in CI)');
-      if (!(await confirm(io, 'Do you want to perform these actions?'))) throw new RefusedError('Apply cancelled.');
+      const yes = await confirm(io, 'Do you want to perform these actions?', interrupts?.signal);
+      stopIfInterrupted();
+      if (!yes) throw new RefusedError('Apply cancelled.');
     }
     const total = plan.actions.length;
     let finished = 0;
@@ -78,6 +92,8 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<n
     try {
       result = await applyPlan(config, state, planned, {
         parallelism: opts.parallelism ?? 4,
+        ...(interrupts ? { stop: interrupts.signal } : {}),
+        ...(opts.interruptGraceMs !== undefined ? { graceMs: opts.interruptGraceMs } : {}),
         onEvent: (e) => {
           if (e.type !== 'end') return;
           finished++;
@@ -88,9 +104,16 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<n
     } finally {
       spinApply.stop();
     }
+    if (total > 0) {
+      write(io.stdout, renderApplyText(result, c));
+      appendStepSummary(io, `### statusform apply\n\n\`\`\`\n${renderApplyText(result)}\`\`\`\n`);
+    }
+    if (result.stateFailure) throw new StateWriteError(config.statePath, result.stateFailure);
+    if (interrupts?.received) {
+      const notStarted = result.outcomes.filter((o) => o.because === 'interrupted').length;
+      throw new InterruptedError(interrupts.received, `${result.done} change${result.done === 1 ? '' : 's'} done and saved in the state file, ${notStarted} not started`);
+    }
     if (total === 0) return 0; // the plan already said "No changes"; adoptions were recorded
-    write(io.stdout, renderApplyText(result, c));
-    appendStepSummary(io, `### statusform apply\n\n\`\`\`\n${renderApplyText(result)}\`\`\`\n`);
     return result.failed + result.skipped > 0 ? 1 : 0;
   } finally {
     release();

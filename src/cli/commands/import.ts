@@ -1,10 +1,10 @@
 // `statusform import --account NAME`: the account's live statuses as YAML (with the schema
 // modeline and comments), adopted into the state file, so a plan right after is empty.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Document, parse, parseDocument } from 'yaml';
+import { Document, YAMLSeq, isSeq, parseDocument } from 'yaml';
 import { UsageError } from '../../errors.js';
 import { scrubKnown } from '../../http/redact.js';
 import { closeDefaultAgent } from '../../http/client.js';
@@ -17,16 +17,40 @@ import { readState } from '../../state/state-file.js';
 import { adapterFor } from '../../vendors/registry.js';
 import { loadOrThrow } from '../context.js';
 import { write, type Io } from '../io.js';
+import { outputFile, realPath, writeOutput } from '../output.js';
 
 /** The JSON schema this package ships, for the modeline of a file that had none. */
 const SCHEMA_FILE = fileURLToPath(new URL('../../../schemas/statusform.schema.json', import.meta.url));
 
-export async function importCommand(io: Io, opts: { config?: string; account?: string; out?: string }): Promise<number> {
+export interface ImportCommandOptions {
+  config?: string;
+  account?: string;
+  out?: string;
+  /** Replace an existing --out file that is not the account's own config file. */
+  force?: boolean;
+}
+
+export async function importCommand(io: Io, opts: ImportCommandOptions): Promise<number> {
   if (!opts.account) throw new UsageError('import needs --account NAME');
   const config = loadOrThrow(io, opts.config);
   const [account] = selectAccounts(config, [opts.account]);
   const adapter = adapterFor(account!.vendor)!;
   if (!adapter.importItem) throw new UsageError(`cannot import ${account!.name} (${adapter.vendor}): ${adapter.importRefusal ?? 'this vendor cannot be read as a list'}`);
+
+  // Where the YAML goes is settled before any request: never over the state, its lock or another config file.
+  const sourcePath = resolve(io.cwd, account!.position.file);
+  if (opts.out !== undefined) {
+    const real = realPath(resolve(io.cwd, opts.out));
+    if (real !== realPath(sourcePath) && config.files.some((f) => realPath(f) === real)) {
+      throw new UsageError(`${opts.out} is another file of the configuration, and the import would replace it; write it to a new file, or to ${account!.position.file} (the account's own file, where only new items are added to its ${adapter.collection})`);
+    }
+  }
+  const out = opts.out === undefined ? undefined : outputFile(opts.out, 'the import', io.cwd, config, { example: `${account!.name}.yaml`, allowConfigFile: sourcePath });
+  // Written into the account's own file, the items are declared at once; anywhere else, not yet.
+  const inPlace = out !== undefined && out.real === realPath(sourcePath);
+  if (out?.exists && !inPlace && !opts.force) {
+    throw new UsageError(`${out.given} exists already, and it is not the file that declares ${account!.name} (${account!.position.file}); pass --force to replace it, or write to a new file`);
+  }
 
   const release = acquireLock(config.statePath, 'statusform import');
   try {
@@ -36,66 +60,82 @@ export async function importCommand(io: Io, opts: { config?: string; account?: s
     const live = await session.read([], state.accounts[account!.name]?.items ?? {});
     const items = live.items.filter((l) => l.active && !l.readOnly).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const skippedShared = live.items.filter((l) => l.readOnly).length;
+    // What the config declares already (by the vendor's identity of a key, and what it is renamed from) stays as it is reviewed.
+    const identity = (key: string) => adapter.foldKey?.(key) ?? key;
+    const declared = new Set(account!.items.flatMap((i) => [i.key, ...i.renamedFrom]).map(identity));
+    const fresh = items.filter((l) => !declared.has(identity(l.key)));
 
-    // The account as written in its file (credentials still ${…}), with the live items as its collection.
-    const sourcePath = resolve(io.cwd, account!.position.file);
-    const outPath = opts.out === undefined ? undefined : resolve(io.cwd, opts.out);
     const sourceText = readFileSync(sourcePath, 'utf8');
-    const source = parse(sourceText) as { accounts: Record<string, Record<string, unknown>> };
+    const sourceDoc = parseDocument(sourceText, { merge: true });
+    const source = sourceDoc.toJS({ maxAliasCount: 100 }) as { accounts: Record<string, Record<string, unknown>> };
     // Keep the source file's schema modeline (its path is relative to the config's folder), or point at the installed schema.
-    const outDir = outPath === undefined ? io.cwd : dirname(outPath);
+    const outDir = out === undefined ? io.cwd : dirname(out.path);
     const modeline = /^#\s*(yaml-language-server: \$schema=\S+)/.exec(sourceText)?.[1] ?? `yaml-language-server: $schema=${relative(outDir, SCHEMA_FILE).split(sep).join('/')}`;
     // A live value with "${" in it is text, not a variable: written as "$${" so that it reads back as it is.
     const literal = (v: unknown): unknown => (typeof v === 'string' ? v.replaceAll('${', () => '$${') : Array.isArray(v) ? v.map(literal) : v);
-    const imported = items.map((l) => adapter.importItem!(l, config.categories)).map((i) => ({ ...i, item: Object.fromEntries(Object.entries(i.item).map(([k, v]) => [k, literal(v)])) }));
-    const accountYaml: Record<string, unknown> = { ...source.accounts[account!.name], [adapter.collection]: imported.map((i) => i.item) };
-    // A credential written into the config as it is never goes to the output: it becomes a ${VAR}.
-    const inlined: string[] = [];
-    for (const field of adapter.secretFields) {
-      const raw = accountYaml[field];
-      if (raw === undefined || (typeof raw === 'string' && /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(raw))) continue;
-      const variable = `${account!.name}_${field}`.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
-      accountYaml[field] = `\${${variable}}`;
-      inlined.push(`${field} was written into the config as it is; it is \${${variable}} here: set that variable, and keep secrets out of files`);
-    }
-    const notes = [...new Set(imported.flatMap((i) => (i.note ? [i.note] : [])))];
+    const imported = fresh.map((l) => adapter.importItem!(l, config.categories)).map((i) => ({ ...i, item: Object.fromEntries(Object.entries(i.item).map(([k, v]) => [k, literal(v)])) }));
     const about = [
-      ` Imported by statusform from ${account!.name} (${adapter.vendor}) on ${new Date().toISOString().slice(0, 10)}: ${items.length} item${items.length === 1 ? '' : 's'}, now owned by statusform.`,
-      ...notes.map((n) => ` Review: ${n}.`),
+      ` Imported by statusform from ${account!.name} (${adapter.vendor}) on ${new Date().toISOString().slice(0, 10)}: ${fresh.length} item${fresh.length === 1 ? '' : 's'}, now owned by statusform${declared.size > 0 ? `; the ${account!.items.length} declared before are kept as they were` : ''}.`,
       ...(skippedShared > 0 ? [` ${skippedShared} shared default${skippedShared === 1 ? ' is' : 's are'} not imported: declaring one creates the business's own copy.`] : []),
     ];
+    /** Adds each new item to `seq`, its guess marked on a line of its own. */
+    const addNew = (doc: Document, seq: YAMLSeq): YAMLSeq => {
+      if (seq.items.length === 0) seq.flow = false; // `statuses: []` becomes a block list
+      imported.forEach((i, n) => {
+        const node = doc.createNode(i.item);
+        const lines = [...(n === 0 ? about : []), ...(i.note ? [` Review: ${i.note}.`] : [])];
+        if (lines.length > 0) node.commentBefore = lines.join('\n');
+        seq.items.push(node);
+      });
+      return seq;
+    };
+    const declaredSeq = sourceDoc.getIn(['accounts', account!.name, adapter.collection], true);
 
-    // Written into the account's own file, the items are declared at once; anywhere else, not yet.
-    const inPlace = outPath === sourcePath;
     let text: string;
     if (inPlace) {
-      // The account's own file: only its collection changes; other accounts, settings and comments stay as they are.
-      const edited = parseDocument(sourceText);
-      const collection = edited.createNode(imported.map((i) => i.item));
-      collection.commentBefore = about.join('\n');
-      edited.setIn(['accounts', account!.name, adapter.collection], collection);
-      text = edited.toString({ lineWidth: 0 });
+      // The account's own file: only new items are added to its collection; everything else stays as it is.
+      // What is declared stays as written, comments and all: the new items are appended to the same list.
+      if (fresh.length > 0 && isSeq(declaredSeq)) addNew(sourceDoc, declaredSeq);
+      else if (fresh.length > 0) sourceDoc.setIn(['accounts', account!.name, adapter.collection], addNew(sourceDoc, new YAMLSeq()));
+      text = sourceDoc.toString({ lineWidth: 0 });
     } else {
-      if (outPath !== undefined && config.files.includes(outPath)) {
-        throw new UsageError(`${opts.out} is another file of the configuration, and the import would replace it; write it to a new file, or to ${account!.position.file} (the account's own file, where only its ${adapter.collection} change)`);
+      // The account as written in its file (credentials still ${…}), with the live items added to its collection.
+      const accountYaml: Record<string, unknown> = { ...source.accounts[account!.name], [adapter.collection]: [] };
+      // A credential written into the config as it is never goes to the output: it becomes a ${VAR}.
+      const inlined: string[] = [];
+      for (const field of adapter.secretFields) {
+        const raw = accountYaml[field];
+        if (raw === undefined || (typeof raw === 'string' && /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(raw))) continue;
+        const variable = `${account!.name}_${field}`.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
+        accountYaml[field] = `\${${variable}}`;
+        inlined.push(`${field} was written into the config as it is; it is \${${variable}} here: set that variable, and keep secrets out of files`);
       }
       const doc = new Document({ version: 1, accounts: { [account!.name]: accountYaml } });
-      doc.commentBefore = [` ${modeline}`, ...about, ...inlined.map((n) => ` Review: ${n}.`)].join('\n');
+      const seq = new YAMLSeq();
+      if (isSeq(declaredSeq)) {
+        seq.items.push(...declaredSeq.items);
+        seq.commentBefore = declaredSeq.commentBefore;
+      }
+      doc.setIn(['accounts', account!.name, adapter.collection], addNew(doc, seq));
+      doc.commentBefore = [` ${modeline}`, ...inlined.map((n) => ` Review: ${n}.`)].join('\n');
       text = scrubKnown(doc.toString({ lineWidth: 0 }));
     }
 
-    if (outPath !== undefined) writeFileSync(outPath, text);
+    if (out !== undefined && !(inPlace && fresh.length === 0)) writeOutput(out, 'the import', text);
     // Owned from now on. Items the config does not declare yet (the YAML went to the terminal, or
     // to a file outside the config) are marked imported: until the config declares them, a plan
     // leaves them alone instead of pruning them, so an import never pasted in loses nothing.
     const recorder = new StateRecorder(state, config.statePath, () => bindingOf(account!));
-    recorder.adoptImported(account!.name, items.filter((l) => !state.accounts[account!.name]?.items[l.key]), !inPlace);
+    recorder.adoptImported(account!.name, fresh.filter((l) => !state.accounts[account!.name]?.items[l.key]), !inPlace);
     await recorder.flush();
 
-    if (opts.out) {
-      write(io.stderr, `Imported ${items.length} item${items.length === 1 ? '' : 's'} of ${account!.name} into ${opts.out} and the state file. Review it${inPlace ? '' : ', replace the account in your config with it'}, then run statusform plan.`);
-    } else {
+    const kept = account!.items.length > 0 ? ` (the ${account!.items.length} declared already are kept as they are)` : '';
+    if (out === undefined) {
       write(io.stdout, text);
+    } else if (fresh.length === 0) {
+      write(io.stderr, `Nothing new to import: every live item of ${account!.name} is declared in ${out.given} already.`);
+    } else {
+      write(io.stderr, `Imported ${fresh.length} item${fresh.length === 1 ? '' : 's'} of ${account!.name} into ${out.given}${kept} and the state file. Review it${inPlace ? '' : ', replace the account in your config with it'}, then run statusform plan.`);
     }
     return 0;
   } finally {

@@ -1,7 +1,5 @@
 // `statusform plan`: read live state, print the diff (text, markdown or JSON), optionally save it.
 
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { closeDefaultAgent } from '../../http/client.js';
 import { makePlan, type RunOptions } from '../../engine/manager.js';
@@ -11,6 +9,7 @@ import { renderPlanText } from '../../render/text.js';
 import { readState } from '../../state/state-file.js';
 import { loadOrThrow } from '../context.js';
 import { appendStepSummary, colors, progress, write, type Io } from '../io.js';
+import { outputFile, writeOutput } from '../output.js';
 
 export type PlanFormat = 'text' | 'markdown' | 'json';
 
@@ -42,6 +41,8 @@ export function planFormat(value: string | undefined): PlanFormat {
 export async function planCommand(io: Io, opts: PlanCommandOptions): Promise<number> {
   const format = planFormat(opts.format);
   const config = loadOrThrow(io, opts.config);
+  // Checked before any request: a wrong --out is found in a second, not after reading every vendor.
+  const out = opts.out === undefined ? undefined : outputFile(opts.out, 'the plan', io.cwd, config, { example: 'plan.json' });
   const state = readState(config.statePath);
   const spin = await progress(io, 'Reading live state…');
   let plan: Plan;
@@ -61,10 +62,9 @@ export async function planCommand(io: Io, opts: PlanCommandOptions): Promise<num
   }
   write(io.stdout, renderPlan(plan, format, io));
   appendStepSummary(io, renderPlanMarkdown(plan));
-  if (opts.out) {
-    const path = resolve(io.cwd, opts.out);
-    writeFileSync(path, `${JSON.stringify(plan, null, 2)}\n`);
-    write(io.stderr, `Saved the plan to ${opts.out}.`);
+  if (out) {
+    writeOutput(out, 'the plan', `${JSON.stringify(plan, null, 2)}\n`);
+    write(io.stderr, `Saved the plan to ${out.given}.`);
   }
   if (plan.errors.length > 0) return 1;
   return opts.detailedExitcode && plan.actions.length > 0 ? 2 : 0;
