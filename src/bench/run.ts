@@ -16,7 +16,7 @@ import { renderPlanText } from '../render/text.js';
 import { sandboxEnv } from '../sandbox/demo-data.js';
 import { startSandbox } from '../sandbox/index.js';
 import { emptyState, readState } from '../state/state-file.js';
-import type { AccountConfig, LiveItem } from '../vendors/adapter.js';
+import type { AccountConfig, LiveItem } from '../model.js';
 import { propertydeck } from '../vendors/propertydeck/adapter.js';
 import { PROPERTYDECK_SANDBOX_TOKEN, startPropertyDeckSimulator } from '../vendors/propertydeck/simulator.js';
 import { SERIESHR_SANDBOX_API_KEY } from '../vendors/serieshr/simulator.js';

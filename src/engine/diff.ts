@@ -4,7 +4,8 @@
 
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../digest.js';
-import type { AccountConfig, Capabilities, DesiredItem, FieldValue, Fields, LiveItem, LiveRead, StateItem, VendorAdapter } from '../vendors/adapter.js';
+import type { Capabilities, VendorAdapter } from '../vendors/adapter.js';
+import type { AccountConfig, DesiredItem, FieldValue, Fields, LiveItem, LiveRead, StateItem } from '../model.js';
 import { invisibleDifference, lookalike, showInvisible } from '../vendors/normalise.js';
 import { address, phaseOf, type AccountPlan, type FieldChange, type PlanAction, type PlanNote } from './plan.js';
 

@@ -4,7 +4,8 @@
 // on a failure. A stop request (an interrupt) starts nothing new and waits, bounded, for what runs.
 
 import { VendorError } from '../errors.js';
-import type { VendorSession, WriteRequest } from '../vendors/adapter.js';
+import type { VendorSession } from '../vendors/adapter.js';
+import type { WriteRequest } from '../model.js';
 import type { StateRecorder } from '../state/recorder.js';
 import type { Plan, PlanAction } from './plan.js';
 

@@ -2,7 +2,7 @@
 // (text/markdown/JSON renderers, the executor, saved plan files). Renderers compute nothing
 // the plan lacks.
 
-import type { ActionKind, FieldValue, Fields, Safety } from '../vendors/adapter.js';
+import type { ActionKind, FieldValue, Fields, Safety } from '../model.js';
 export { address } from '../address.js';
 
 /** Bumped on an incompatible change; consumers must ignore fields they do not know. */

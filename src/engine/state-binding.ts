@@ -4,7 +4,7 @@
 
 import { RefusedError } from '../errors.js';
 import type { AccountBinding, State } from '../state/state-file.js';
-import type { AccountConfig } from '../vendors/adapter.js';
+import type { AccountConfig } from '../model.js';
 import { adapterFor } from '../vendors/registry.js';
 
 /** The vendor instance the configuration points an account at. */

@@ -4,7 +4,7 @@
 
 import { Agent, type Dispatcher } from 'undici';
 import { VendorError } from '../errors.js';
-import type { RateLimit } from '../vendors/adapter.js';
+import type { RateLimit } from '../model.js';
 import { answerProblem, preview, type AnswerShape } from './answer.js';
 import { Pacer, realClock, type Clock } from './pacer.js';
 import { redactor } from './redact.js';

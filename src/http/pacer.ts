@@ -1,7 +1,7 @@
 // Pacing of one account's requests to its vendor's rate limit: a token bucket in GCRA form
 // (theoretical arrival time), plus pauses the vendor asks for (Retry-After, X-RateLimit-*).
 
-import type { RateLimit } from '../vendors/adapter.js';
+import type { RateLimit } from '../model.js';
 
 export interface Clock {
   now(): number;

@@ -1,7 +1,7 @@
 // The human plan and apply report, Terraform-style: a symbol per address, field-level before → after, a closing count line.
 
 import { diffWordsWithSpace } from 'diff';
-import type { FieldValue } from '../vendors/adapter.js';
+import type { FieldValue } from '../model.js';
 import type { ApplyResult } from '../engine/execute.js';
 import type { Plan, PlanAction, PlanSummary } from '../engine/plan.js';
 import { plainColors, type Colors } from './style.js';

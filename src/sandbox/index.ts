@@ -5,7 +5,7 @@ import { startSeriesSimulator, type SeriesSeed, type SeriesStore } from '../vend
 import { startSpacebringSimulator, type SpacebringSeed, type SpacebringStore } from '../vendors/spacebring/simulator.js';
 import { startThalamusSimulator, type ThalamusSeed, type ThalamusStore } from '../vendors/thalamus/simulator.js';
 import { startTimeTapSimulator, type TimeTapSeed, type TimeTapStore } from '../vendors/timetap/simulator.js';
-import type { FaultOptions, RateLimitOptions, RunningSimulator, SimulatorOptions } from './server.js';
+import type { FaultOptions, RateLimitOptions, RunningSimulator, SimulatorOptions } from '../simulator/server.js';
 
 export interface Simulators {
   thalamus: RunningSimulator<ThalamusStore>;

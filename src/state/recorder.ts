@@ -6,10 +6,26 @@
 import { randomUUID } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { PlanAction, AccountPlan } from '../engine/plan.js';
-import type { Fields, WriteResult } from '../vendors/adapter.js';
+import type { ActionKind, Fields, WriteResult } from '../model.js';
 import { StateWriteError, fileProblem } from '../errors.js';
 import { accountState, type AccountBinding, type State } from './state-file.js';
+
+/** What the recorder needs to know of an action that succeeded (a plan action has these and more). */
+export interface RecordedAction {
+  account: string;
+  key: string;
+  action: ActionKind;
+  /** The key the item had at the vendor before this action (renamed in place, or acted on by id). */
+  from_key?: string;
+  id: string | number | null;
+}
+
+/** What an account's plan says to record without a write: items adopted as owned, items gone for good. */
+export interface Reconciliation {
+  name: string;
+  adopt: readonly { key: string; id: string | number | null; fields: Fields }[];
+  forget: readonly string[];
+}
 
 export class StateRecorder {
   private writing: Promise<void> | undefined;
@@ -38,7 +54,7 @@ export class StateRecorder {
   }
 
   /** Records the outcome of one successful action and schedules a write. */
-  record(action: PlanAction, result: WriteResult): void {
+  record(action: RecordedAction, result: WriteResult): void {
     const items = accountState(this.state, action.account, this.bindingOf(action.account)).items;
     // The record under the key the item had (a rename in place) is this item's only if its id says so.
     const old = action.from_key === undefined ? undefined : items[action.from_key];
@@ -63,7 +79,7 @@ export class StateRecorder {
   }
 
   /** Declared items found live unchanged become owned; owned items gone from the vendor are forgotten. */
-  reconcile(account: AccountPlan, dependsOn: (key: string) => string[] | undefined): void {
+  reconcile(account: Reconciliation, dependsOn: (key: string) => string[] | undefined): void {
     if (account.adopt.length === 0 && account.forget.length === 0) return;
     const items = accountState(this.state, account.name, this.bindingOf(account.name)).items;
     for (const a of account.adopt) {

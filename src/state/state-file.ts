@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync, unlinkSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { UsageError } from '../errors.js';
-import type { StateItem } from '../vendors/adapter.js';
+import type { StateItem } from '../model.js';
 
 export const STATE_FORMAT_VERSION = 1;
 

@@ -2,7 +2,8 @@
 // the account's `mappings` (vendor status → category), and how a transition's path is found.
 
 import { VendorError } from '../errors.js';
-import type { AccountConfig, Capabilities, DesiredContext, DesiredItem, Fields, LiveItem, LiveRead, SelectedItems } from './adapter.js';
+import type { Capabilities, DesiredContext } from './adapter.js';
+import type { AccountConfig, DesiredItem, Fields, LiveItem, LiveRead, SelectedItems } from '../model.js';
 
 /** Tickets exist at the vendor already: they are read one by one and only ever transition. */
 export const TICKET_CAPABILITIES: Capabilities = {

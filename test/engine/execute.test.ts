@@ -9,7 +9,8 @@ import { executePlan } from '../../src/engine/execute.js';
 import { summarise, type Plan } from '../../src/engine/plan.js';
 import { StateRecorder } from '../../src/state/recorder.js';
 import { emptyState } from '../../src/state/state-file.js';
-import type { AccountConfig, DesiredItem, VendorSession, WriteRequest } from '../../src/vendors/adapter.js';
+import type { VendorSession } from '../../src/vendors/adapter.js';
+import type { AccountConfig, DesiredItem, WriteRequest } from '../../src/model.js';
 import { thalamus } from '../../src/vendors/thalamus/adapter.js';
 import { tempDir } from '../helpers.js';
 

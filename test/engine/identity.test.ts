@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { diffAccount, liveByKeyOf, matchRecordedIds } from '../../src/engine/diff.js';
-import type { AccountConfig, DesiredItem, LiveItem, StateItem } from '../../src/vendors/adapter.js';
+import type { AccountConfig, DesiredItem, LiveItem, StateItem } from '../../src/model.js';
 import { propertydeck } from '../../src/vendors/propertydeck/adapter.js';
 import { timetap } from '../../src/vendors/timetap/adapter.js';
 import { serieshr } from '../../src/vendors/serieshr/adapter.js';

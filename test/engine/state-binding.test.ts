@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { bindingOf, foreignStateProblems } from '../../src/engine/state-binding.js';
 import type { State } from '../../src/state/state-file.js';
-import type { AccountConfig } from '../../src/vendors/adapter.js';
+import type { AccountConfig } from '../../src/model.js';
 
 const pos = { file: 'statusform.yaml', line: 1, col: 1 };
 const account = (vendor: string, settings: Record<string, unknown>, baseUrl = 'https://api.spacebring.com'): AccountConfig => ({

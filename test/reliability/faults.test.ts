@@ -10,7 +10,7 @@ import { applyPlan, makePlan } from '../../src/engine/manager.js';
 import { closeDefaultAgent } from '../../src/http/client.js';
 import { sandboxEnv } from '../../src/sandbox/demo-data.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import type { FaultOptions, RecordedRequest } from '../../src/sandbox/server.js';
+import type { FaultOptions, RecordedRequest } from '../../src/simulator/server.js';
 import { readState } from '../../src/state/state-file.js';
 import { THALAMUS_SANDBOX_TOKEN } from '../../src/sandbox/tokens.js';
 import { tempDir } from '../helpers.js';

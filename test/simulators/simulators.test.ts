@@ -1,7 +1,7 @@
 // The simulators enforce what the vendor docs say, over real HTTP.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../../src/sandbox/server.js';
+import type { RunningSimulator } from '../../src/simulator/server.js';
 import { PROPERTYDECK_SANDBOX_TOKEN, startPropertyDeckSimulator } from '../../src/vendors/propertydeck/simulator.js';
 import { THALAMUS_SANDBOX_TOKEN, startThalamusSimulator } from '../../src/vendors/thalamus/simulator.js';
 

@@ -3,7 +3,8 @@
 
 import { VendorError } from '../../errors.js';
 import type { HttpClient, HttpResponse } from '../../http/client.js';
-import type { AccountConfig, DesiredContext, DesiredItem, HttpClientFactory, LiveItem, LiveRead, VendorAdapter, VendorSession, WriteRequest, WriteResult } from '../adapter.js';
+import type { DesiredContext, HttpClientFactory, VendorAdapter, VendorSession } from '../adapter.js';
+import type { AccountConfig, DesiredItem, LiveItem, LiveRead, WriteRequest, WriteResult } from '../../model.js';
 import { LARAVEL_ERROR, describeLaravelError } from '../laravel-errors.js';
 import type { SameKeys } from '../schema-types.js';
 import { label } from '../normalise.js';

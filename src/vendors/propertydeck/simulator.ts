@@ -3,7 +3,7 @@
 // properties, Bearer auth, and 60 requests per minute per token with X-RateLimit-* (vendor-docs §3).
 
 import { randomUUID } from 'node:crypto';
-import { bearer, startSimulator, type RunningSimulator, type SimRequest, type SimResponse, type SimulatorOptions } from '../../sandbox/server.js';
+import { bearer, startSimulator, type RunningSimulator, type SimRequest, type SimResponse, type SimulatorOptions } from '../../simulator/server.js';
 import { typeName, type Status } from './api.js';
 
 export const PROPERTYDECK_SANDBOX_TOKEN = 'pd_sandbox_token_0000000000000000';

@@ -2,7 +2,8 @@
 // really differs, since every change adds a system message to the ticket (vendor-docs §2).
 
 import { VendorError } from '../../errors.js';
-import type { AccountConfig, DesiredContext, DesiredItem, HttpClientFactory, LiveRead, VendorAdapter, VendorSession, WriteRequest, WriteResult } from '../adapter.js';
+import type { DesiredContext, HttpClientFactory, VendorAdapter, VendorSession } from '../adapter.js';
+import type { AccountConfig, DesiredItem, LiveRead, WriteRequest, WriteResult } from '../../model.js';
 import { TICKET_CAPABILITIES, desiredTickets, liveTicketFields, mappingsOf, readTickets, ticketPath, ticketSchemas, withRules, type ListedTicket } from '../tickets.js';
 import { readAllPages } from '../../http/paginate.js';
 import { LIST_ANSWER, SERIES_ERROR, SERIES_STATUSES, STATUS_CHANGE_ANSWER, TICKET_ANSWER, describeSeriesError, seriesRefusal, type SeriesListResponse, type SeriesTicketResponse } from './api.js';

@@ -2,7 +2,7 @@
 // changes that each add a system message, the documented error bodies (400/401/403/404), and
 // 25 requests per second per key (vendor-docs §2).
 
-import { startSimulator, type RunningSimulator, type SimRequest, type SimResponse, type SimulatorOptions } from '../../sandbox/server.js';
+import { startSimulator, type RunningSimulator, type SimRequest, type SimResponse, type SimulatorOptions } from '../../simulator/server.js';
 import { SERIES_STATUSES } from './api.js';
 
 export const SERIESHR_SANDBOX_API_KEY = 'series_sandbox_key_000000000000';

@@ -2,7 +2,8 @@
 // Basic auth for customers, or a bearer token plus the network id for partners (vendor-docs §5).
 
 import { VendorError } from '../../errors.js';
-import type { AccountConfig, DesiredContext, DesiredItem, HttpClientFactory, LiveRead, VendorAdapter, VendorSession, WriteRequest, WriteResult } from '../adapter.js';
+import type { DesiredContext, HttpClientFactory, VendorAdapter, VendorSession } from '../adapter.js';
+import type { AccountConfig, DesiredItem, LiveRead, WriteRequest, WriteResult } from '../../model.js';
 import { TICKET_CAPABILITIES, desiredTickets, liveTicketFields, mappingsOf, readTickets, ticketPath, ticketSchemas, withRules, type ListedTicket } from '../tickets.js';
 import { readAllPages } from '../../http/paginate.js';
 import { LIST_ANSWER, SPACEBRING_ERROR, SPACEBRING_STATUSES, TICKET_ANSWER, describeSpacebringError, type SpacebringTicket } from './api.js';

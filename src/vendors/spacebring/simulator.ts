@@ -3,7 +3,7 @@
 // per second (vendor-docs §5).
 
 import { randomUUID } from 'node:crypto';
-import { startSimulator, type RunningSimulator, type SimRequest, type SimResponse, type SimulatorOptions } from '../../sandbox/server.js';
+import { startSimulator, type RunningSimulator, type SimRequest, type SimResponse, type SimulatorOptions } from '../../simulator/server.js';
 import { SPACEBRING_STATUSES } from './api.js';
 
 export const SPACEBRING_SANDBOX_CLIENT_ID = 'sb_sandbox_client';

@@ -1,7 +1,8 @@
 // Thalamus (nerds.nl) partner status variants: upsert-only, no read API, soft delete by
 // `status: inactive`. The state file is the only record of what exists (vendor-docs §1).
 
-import type { AccountConfig, DesiredContext, DesiredItem, Fields, HttpClientFactory, StateItem, VendorAdapter, VendorSession, WriteRequest, WriteResult } from '../adapter.js';
+import type { DesiredContext, HttpClientFactory, VendorAdapter, VendorSession } from '../adapter.js';
+import type { AccountConfig, DesiredItem, Fields, StateItem, WriteRequest, WriteResult } from '../../model.js';
 import { LARAVEL_ERROR, describeLaravelError } from '../laravel-errors.js';
 import type { SameKeys } from '../schema-types.js';
 import { enumValue, key, label } from '../normalise.js';

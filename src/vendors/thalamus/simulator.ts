@@ -2,7 +2,7 @@
 // partner, with the documented body and response (vendor-docs §1). No read endpoint, as at the vendor.
 
 import { randomUUID } from 'node:crypto';
-import { bearer, startSimulator, type RunningSimulator, type SimRequest, type SimResponse, type SimulatorOptions } from '../../sandbox/server.js';
+import { bearer, startSimulator, type RunningSimulator, type SimRequest, type SimResponse, type SimulatorOptions } from '../../simulator/server.js';
 import { THALAMUS_CATEGORIES } from './api.js';
 
 export const THALAMUS_SANDBOX_TOKEN = 'nerds_test_sandbox0000000000000000';

@@ -5,7 +5,8 @@
 import { VendorError } from '../../errors.js';
 import { registerSecrets } from '../../http/redact.js';
 import type { AuthProvider, HttpClient } from '../../http/client.js';
-import type { AccountConfig, DesiredContext, DesiredItem, Fields, HttpClientFactory, LiveItem, LiveRead, StateItem, VendorAdapter, VendorSession, WriteRequest, WriteResult } from '../adapter.js';
+import type { DesiredContext, HttpClientFactory, VendorAdapter, VendorSession } from '../adapter.js';
+import type { AccountConfig, DesiredItem, Fields, LiveItem, LiveRead, StateItem, WriteRequest, WriteResult } from '../../model.js';
 import type { SameKeys } from '../schema-types.js';
 import { key as keyOf } from '../normalise.js';
 import { APPOINTMENT_STATUSES, SESSION_TOKEN, STATUS_LIST, STATUS_ROW, TIMETAP_ERROR, describeTimeTapError, signature, type StatusRow } from './api.js';

@@ -3,7 +3,7 @@
 // PUT of the full object, and inactive rows hidden from GET (vendor-docs §4).
 
 import { randomBytes } from 'node:crypto';
-import { bearer, startSimulator, type RunningSimulator, type SimRequest, type SimResponse, type SimulatorOptions } from '../../sandbox/server.js';
+import { bearer, startSimulator, type RunningSimulator, type SimRequest, type SimResponse, type SimulatorOptions } from '../../simulator/server.js';
 import { APPOINTMENT_STATUSES, signature, type StatusRow } from './api.js';
 
 export const TIMETAP_SANDBOX_API_KEY = 'tt_sandbox_api_key_00000';

@@ -1,0 +1,103 @@
+// The house's shape, checked: no import cycle between files, and between layers every import
+// points down (model and errors at the bottom, the command line at the top). Read with the
+// TypeScript compiler's own import scanner, type-only imports included.
+
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const SRC = resolve(import.meta.dirname, '../src');
+
+/** Bottom to top. A module may import from its own layer and the ones below it, never above. */
+const LAYERS = ['.', 'http', 'simulator', 'vendors', 'config', 'state', 'engine', 'render', 'sandbox', 'cli', 'demo', 'bench'];
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** Every file's imports of other files in src/. */
+function importGraph(): Map<string, string[]> {
+  const files = sourceFiles(SRC);
+  const known = new Set(files);
+  const graph = new Map<string, string[]>();
+  for (const file of files) {
+    const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
+    const deps = importedFiles
+      .map((i) => i.fileName)
+      .filter((name) => name.startsWith('.'))
+      .map((name) => resolve(dirname(file), name.replace(/\.js$/, '.ts')))
+      .filter((dep) => known.has(dep));
+    graph.set(file, deps);
+  }
+  return graph;
+}
+
+/** The layer of a file: its first folder below src/ ('.' for files at the top). */
+function layerOf(file: string): string {
+  const rel = relative(SRC, file);
+  return rel.includes('/') ? rel.slice(0, rel.indexOf('/')) : '.';
+}
+
+/** Strongly connected components of more than one file (Tarjan), i.e. import cycles. */
+function cycles(graph: Map<string, string[]>): string[][] {
+  let counter = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  const visit = (v: string): void => {
+    index.set(v, counter);
+    low.set(v, counter++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const component: string[] = [];
+    let w: string;
+    do {
+      w = stack.pop()!;
+      onStack.delete(w);
+      component.push(relative(SRC, w));
+    } while (w !== v);
+    if (component.length > 1) found.push(component.sort());
+  };
+  for (const v of graph.keys()) if (!index.has(v)) visit(v);
+  return found;
+}
+
+describe('the shape of src/', () => {
+  const graph = importGraph();
+
+  it('has no import cycle between files', () => {
+    expect(cycles(graph)).toEqual([]);
+  });
+
+  it('imports only downwards between layers', () => {
+    const upward: string[] = [];
+    for (const [file, deps] of graph) {
+      const from = LAYERS.indexOf(layerOf(file));
+      expect(from, `${relative(SRC, file)}: its folder is in no layer of the list`).toBeGreaterThanOrEqual(0);
+      for (const dep of deps) {
+        if (LAYERS.indexOf(layerOf(dep)) > from) upward.push(`${relative(SRC, file)} → ${relative(SRC, dep)}`);
+      }
+    }
+    expect(upward).toEqual([]);
+  });
+
+  it('finds a cycle when there is one (the check itself works)', () => {
+    const a = join(SRC, 'a.ts');
+    const b = join(SRC, 'b.ts');
+    expect(cycles(new Map([[a, [b]], [b, [a]]]))).toEqual([['a.ts', 'b.ts']]);
+  });
+});
