@@ -351,6 +351,24 @@ function pathText(path: readonly (string | number)[]): string {
 }
 
 /** Turns one ajv error into a positioned problem with a message a user can act on. */
+const TYPE_WORDS: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'text', integer: 'a whole number', number: 'a number', boolean: 'true or false', null: 'null' };
+
+/** The plain value at a path of the data, for messages. */
+function valueAt(data: unknown, path: readonly (string | number)[]): unknown {
+  let at = data;
+  for (const seg of path) at = at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[seg] : undefined;
+  return at;
+}
+
+/** A value as a message names it: `2`, `the text "1"`, `a list`. */
+function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return 'nothing';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return `the text ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+  return String(v);
+}
+
 function schemaProblem(d: ConfigDocument, e: ErrorObject): ConfigProblem | undefined {
   const path = pointer(e.instancePath);
   const where = pathText(path).replace(/^\./, '') || '(top level)';
@@ -370,9 +388,15 @@ function schemaProblem(d: ConfigDocument, e: ErrorObject): ConfigProblem | undef
     case 'additionalProperties':
       return { position: at([...path, String(p['additionalProperty'])], true), message: `${where}: unknown field "${String(p['additionalProperty'])}"` };
     case 'enum':
-      return { position: at(path), message: `${where}: must be one of ${(p['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+      return { position: at(path), message: `${where}: must be one of ${(p['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')} (got ${describeValue(valueAt(d.data, path))})` };
     case 'const':
-      return { position: at(path), message: `${where}: must be ${JSON.stringify(p['allowedValue'])}` };
+      return { position: at(path), message: `${where}: must be ${JSON.stringify(p['allowedValue'])} (got ${describeValue(valueAt(d.data, path))})` };
+    case 'type': {
+      const value = valueAt(d.data, path);
+      if (path.length === 0 && (value === null || value === undefined)) return { position: at(path), message: 'the file is empty: a configuration is a mapping that starts with `version: 1` and `accounts:`' };
+      const wanted = String(p['type']).split(',').map((t) => TYPE_WORDS[t] ?? t).join(' or ');
+      return { position: at(path), message: `${where}: must be ${wanted} (got ${describeValue(value)})` };
+    }
     case 'discriminator': {
       const vendorPath = [...path, 'vendor'];
       const known = adapters.map((a) => a.vendor).join(', ');

@@ -135,7 +135,7 @@ export function desiredTickets(settings: Readonly<Record<string, unknown>>, ctx:
   }
   ((settings['rules'] ?? []) as RuleConfig[]).forEach((r, i) => {
     const set = r.set ?? {};
-    if ((set.status === undefined) === (set.category === undefined)) ctx.problem(['rules', i, 'set'], 'give exactly one of status or category');
+    if ((set.status === undefined) === (set.category === undefined)) ctx.problem(['rules', i, 'set'], set.status === undefined ? 'has neither status nor category: give one of them' : 'has both status and category: give only one of them');
     else if (set.category !== undefined && !statuses.some((st) => mappings[st] === set.category)) {
       ctx.problem(['rules', i, 'set', 'category'], `category "${set.category}" maps to no vendor status in this account's mappings`);
     }
@@ -146,7 +146,7 @@ export function desiredTickets(settings: Readonly<Record<string, unknown>>, ctx:
     const fields: Fields = {};
     let category: string | undefined;
     if ((t.status === undefined) === (t.category === undefined)) {
-      ctx.problem(at, 'give exactly one of status or category');
+      ctx.problem(at, t.status === undefined ? 'has neither status nor category: give one of them' : 'has both status and category: give only one of them');
     } else if (t.status !== undefined) {
       fields['status'] = t.status;
       category = mappings[t.status];

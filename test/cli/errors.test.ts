@@ -100,8 +100,8 @@ accounts:
     writeFileSync(join(w.dir, 'statusform.yaml'), shared.replace('seconds: 1 }', 'seconds: "1" }').replace('    <<: *estate\n', '    <<: *estate\n    colour: blue\n'));
     const bad = await w.run('validate');
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('statusform.yaml:7:43: accounts.staging.rate_limit.seconds: must be number');
-    expect(bad.stderr).toContain('statusform.yaml:7:43: accounts.estate.rate_limit.seconds: must be number');
+    expect(bad.stderr).toContain('statusform.yaml:7:43: accounts.staging.rate_limit.seconds: must be a number (got the text "1")');
+    expect(bad.stderr).toContain('statusform.yaml:7:43: accounts.estate.rate_limit.seconds: must be a number (got the text "1")');
     expect(bad.stderr).toContain('statusform.yaml:12:5: accounts.staging: unknown field "colour"');
   });
 });

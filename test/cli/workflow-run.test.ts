@@ -82,7 +82,9 @@ describe('the example workflows, run', () => {
     const drifted = await runStep(script, dir, env);
     expect(drifted.status).toBe(2);
     expect(drifted.stdout).toContain('::warning title=statusform::live state drifted from the configuration');
-    expect((await runStep('statusform apply -c statusform --auto-approve', dir, env)).status).toBe(0);
+    // The apply workflow's own step brings live state back to the config.
+    const applied = await runStep(step('statusform-apply.yml', 'statusform apply'), dir, env);
+    expect(applied.status, applied.stderr).toBe(0);
     expect((await runStep(script, dir, env)).status).toBe(0);
   });
 

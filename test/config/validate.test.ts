@@ -76,7 +76,7 @@ accounts:
     expect(found).toEqual([
       '6:5: accounts.nerds: unknown field "colour"',
       '8:9: accounts.nerds.status_variants[0]: missing required field "label"',
-      '9:18: accounts.nerds.status_variants[0].maps_to: must be string',
+      '9:18: accounts.nerds.status_variants[0].maps_to: must be text (got 7)',
       '11:13: accounts.shop: unknown vendor "shopify" (known: thalamus, propertydeck, timetap, serieshr, spacebring)',
     ]);
   });

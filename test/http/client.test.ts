@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VendorError } from '../../src/errors.js';
 import { HttpClient } from '../../src/http/client.js';
+import type { Clock } from '../../src/http/pacer.js';
 import { redactor } from '../../src/http/redact.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
@@ -31,6 +32,20 @@ const json = (res: ServerResponse, status: number, body: unknown, headers: Recor
 };
 
 const fast = { rateLimit: { requests: 1000, seconds: 1 }, retry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 } };
+
+/** A clock whose sleeps take no real time: they move its hands, and are counted. */
+function fakeClock(start = 1_800_000_000_000): Clock & { sleeps: number[] } {
+  let now = start;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => now,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      now += Math.max(0, ms);
+    },
+  };
+}
 
 describe('HTTP client', () => {
   it('retries a GET through 5xx and returns the answer', async () => {
@@ -63,15 +78,16 @@ describe('HTTP client', () => {
   });
 
   it('honours Retry-After on 429 before trying again', async () => {
+    const clock = fakeClock();
     const times: number[] = [];
     const url = await serve((_q, res) => {
-      times.push(Date.now());
+      times.push(clock.now());
       if (times.length === 1) json(res, 429, { message: 'Too Many Attempts.' }, { 'retry-after': '1' });
       else json(res, 200, {});
     });
-    const c = new HttpClient({ baseUrl: url, ...fast });
+    const c = new HttpClient({ baseUrl: url, ...fast, clock });
     await c.request({ method: 'GET', path: '/x', address: 'x' });
-    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(950);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(1000);
     expect(c.stats.rateLimited).toBe(1);
   });
 
@@ -120,26 +136,46 @@ describe('HTTP client', () => {
     expect(err.message).not.toContain('sekret-token-123');
   });
 
-  it('paces requests to the rate limit', async () => {
+  it('paces requests to the rate limit: no two closer than the limit allows', async () => {
+    const clock = fakeClock();
+    const sent: number[] = [];
     const url = await serve((_q, res) => json(res, 200, {}));
-    const c = new HttpClient({ baseUrl: url, rateLimit: { requests: 20, seconds: 1 } });
-    const start = Date.now();
-    await Promise.all(Array.from({ length: 11 }, () => c.request({ method: 'GET', path: '/x', address: 'x' })));
-    // 11 requests at 20/s: the 11th may start 500 ms after the first.
-    expect(Date.now() - start).toBeGreaterThanOrEqual(480);
+    const c = new HttpClient({ baseUrl: url, rateLimit: { requests: 20, seconds: 1 }, clock });
+    const start = clock.now();
+    for (let i = 0; i < 11; i++) {
+      await c.request({ method: 'GET', path: '/x', address: 'x' });
+      sent.push(clock.now() - start);
+    }
+    // 20/s, 3% under: one every 51.5 ms; the 11th starts at least 500 ms after the first.
+    for (let i = 1; i < sent.length; i++) expect(sent[i]! - sent[i - 1]!).toBeGreaterThanOrEqual(50);
+    expect(sent[10]! - sent[0]!).toBeGreaterThanOrEqual(500);
   });
 
   it('pauses when the vendor says its quota is spent (X-RateLimit-Remaining: 0 with a reset)', async () => {
+    const clock = fakeClock();
     const times: number[] = [];
     const url = await serve((_q, res) => {
-      times.push(Date.now());
+      times.push(clock.now());
       json(res, 200, {}, times.length === 1 ? { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1' } : {});
     });
-    const c = new HttpClient({ baseUrl: url, ...fast });
+    const c = new HttpClient({ baseUrl: url, ...fast, clock });
     await c.request({ method: 'GET', path: '/a', address: 'x' });
     await c.request({ method: 'GET', path: '/b', address: 'x' });
-    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(950);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(1000);
     expect(c.stats.rateLimited).toBe(0);
+  });
+
+  it('announces a long vendor wait and refuses one beyond the limit, without sleeping through either', async () => {
+    const clock = fakeClock();
+    const notices: string[] = [];
+    let n = 0;
+    const url = await serve((_q, res) => (++n === 1 ? json(res, 429, { message: 'slow down' }, { 'retry-after': '30' }) : json(res, 429, { message: 'slow down' }, { 'retry-after': '86400' })));
+    const c = new HttpClient({ baseUrl: url, ...fast, clock, label: 'estate', notify: (l) => notices.push(l) });
+    const err = (await c.request({ method: 'GET', path: '/x', address: 'estate.statuses' }).catch((e: unknown) => e)) as VendorError;
+    expect(notices[0]).toMatch(/^estate: 127\.0\.0\.1:\d+ asked to wait 30 s \(Retry-After\), resuming at \d\d:\d\d:\d\d UTC$/);
+    expect(err.code).toBe('E_WAIT_TOO_LONG');
+    expect(err.message).toMatch(/asked to wait 86400 s \(Retry-After\); the limit is 300 s/);
+    expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(30_000);
   });
 
   it('refreshes credentials once on 401', async () => {
