@@ -15,7 +15,7 @@ import { recordBinding, type State } from '../state/state-file.js';
 import { StateRecorder } from '../state/recorder.js';
 import { diffAccount } from './diff.js';
 import { executePlan, type ApplyEvent, type ApplyResult } from './execute.js';
-import { PLAN_FORMAT_VERSION, summarise, type Plan } from './plan.js';
+import { summarise, type Plan } from './plan.js';
 import { thresholdProblems } from './safety.js';
 import { bindingOf, refuseForeignState } from './state-binding.js';
 
@@ -106,7 +106,6 @@ export async function makePlan(config: Config, state: State, opts: RunOptions = 
   }
 
   const plan: Plan = {
-    format_version: PLAN_FORMAT_VERSION,
     config_digest: config.digest,
     state: { lineage: state.lineage, serial: state.serial },
     options: { accounts: opts.accounts ?? [], refresh_all: opts.refreshAll ?? false },

@@ -1,12 +1,10 @@
-// The Plan: plain, serialisable data between the diff and everything that consumes it
-// (text/markdown/JSON renderers, the executor, saved plan files). Renderers compute nothing
-// the plan lacks.
+// The Plan: the engine's in-memory model, between the diff and everything that consumes it
+// (the text and markdown renderers, the executor, the state recorder). Renderers compute
+// nothing the plan lacks. It is not the public format: JSON output and saved plan files are
+// the wire format of ./wire.ts (toWire), so fields here may change with the engine.
 
 import type { ActionKind, FieldValue, Fields, Safety } from '../model.js';
 export { address } from '../address.js';
-
-/** Bumped on an incompatible change; consumers must ignore fields they do not know. */
-export const PLAN_FORMAT_VERSION = '1.0';
 
 export interface FieldChange {
   field: string;
@@ -104,7 +102,6 @@ export interface RuleSelection {
 }
 
 export interface Plan {
-  format_version: string;
   config_digest: string;
   state: { lineage: string; serial: number };
   /** What the plan was made with, so a saved plan is replayed the same way. */

@@ -1,33 +1,46 @@
-// Saved plans: read one back, and tell whether it still describes what apply would do. A
-// saved plan is applied exactly, or refused (exit 3) when the config, the state file or any
-// live item it touches moved since it was made.
+// Saved plans: read one back (the wire format, checked against its schema), and tell whether it
+// still describes what apply would do. A saved plan is applied exactly, or refused (exit 3) when
+// the config, the state file or any live item it touches moved since it was made.
+//
+// Apply does not execute the file: it re-derives the plan from the config, the state and a fresh
+// read, and goes ahead only when that plan's wire actions are the saved ones, action by action
+// (compared by digest). What the file leaves out — a unique-field swap's temporary value,
+// adoptions, items to forget — is the engine's to work out again, and changes no outcome.
 
 import { readFileSync } from 'node:fs';
-import { canonicalJson } from '../digest.js';
 import { UsageError, fileProblem } from '../errors.js';
+import { answerProblem, type AnswerShape } from '../http/answer.js';
 import type { Config } from '../config/load.js';
 import type { State } from '../state/state-file.js';
-import { PLAN_FORMAT_VERSION, type Plan, type PlanAction } from './plan.js';
+import { WIRE_FORMAT_VERSION, actionDigest, type WireAction, type WirePlan } from './wire.js';
+import { buildPlanSchema } from './wire-schema.js';
 
-export function readSavedPlan(path: string): Plan {
-  let plan: Plan;
+const MAKE_ONE = 'make one with: statusform plan --out FILE';
+
+/** The open form of the schema: a later minor version may add fields, which are ignored. */
+let shape: AnswerShape | undefined;
+
+export function readSavedPlan(path: string): WirePlan {
+  let plan: unknown;
   try {
-    plan = JSON.parse(readFileSync(path, 'utf8')) as Plan;
+    plan = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
     const why = (err as NodeJS.ErrnoException).code ? fileProblem(err) : `it is not JSON (${(err as Error).message})`;
     throw new UsageError(`cannot read the plan file ${path}: ${why}`);
   }
-  if (typeof plan?.format_version !== 'string' || !Array.isArray(plan.actions) || !plan.state || !plan.options) {
-    throw new UsageError(`${path} is not a statusform plan (write one with: statusform plan --out FILE)`);
+  const version = plan !== null && typeof plan === 'object' && !Array.isArray(plan) ? (plan as Record<string, unknown>)['format_version'] : undefined;
+  if (typeof version !== 'string') throw new UsageError(`${path} is not a statusform plan (it has no format_version); ${MAKE_ONE}`);
+  if (version.split('.')[0] !== WIRE_FORMAT_VERSION.split('.')[0]) {
+    throw new UsageError(`${path} is plan format ${version}; this statusform reads format ${WIRE_FORMAT_VERSION.split('.')[0]}.x: ${MAKE_ONE}`);
   }
-  if (plan.format_version.split('.')[0] !== PLAN_FORMAT_VERSION.split('.')[0]) {
-    throw new UsageError(`${path} is plan format ${plan.format_version}; this statusform reads ${PLAN_FORMAT_VERSION}`);
-  }
-  return plan;
+  shape ??= { name: 'a valid statusform plan', schema: buildPlanSchema({ strict: false }) };
+  const problem = answerProblem(shape, plan); // "it is not a valid statusform plan: /actions/0 lacks …"
+  if (problem) throw new UsageError(`${path} ${problem.replace(/^it /, '')}; ${MAKE_ONE}`);
+  return plan as WirePlan;
 }
 
 /** Why the saved plan no longer holds, checked before reading live state: config and state. */
-export function staleBeforeRead(saved: Plan, config: Config, state: State): string[] {
+export function staleBeforeRead(saved: WirePlan, config: Config, state: State): string[] {
   const reasons: string[] = [];
   if (saved.config_digest !== config.digest) reasons.push('the configuration changed since the plan was made');
   // A plan made before the first apply has no lineage yet; the first write gives the state one.
@@ -36,16 +49,20 @@ export function staleBeforeRead(saved: Plan, config: Config, state: State): stri
   return reasons;
 }
 
-/** Why the saved plan no longer holds, from a fresh plan made now: any action added, gone or different. */
-export function staleAgainst(saved: Plan, fresh: Plan): string[] {
-  const key = (a: PlanAction) => canonicalJson(a);
-  const before = new Map(saved.actions.map((a) => [a.address, a]));
-  const now = new Map(fresh.actions.map((a) => [a.address, a]));
+/**
+ * Why the saved plan no longer holds, from the wire form of a plan made now: any action added,
+ * gone or different (its digest). Live changes to items no action touches do not count.
+ */
+export function staleAgainst(saved: WirePlan, fresh: WirePlan): string[] {
+  const byAddress = (actions: readonly WireAction[]) => new Map(actions.map((a) => [a.address, a]));
+  const before = byAddress(saved.actions);
+  const now = byAddress(fresh.actions);
   const reasons: string[] = [];
+  if (before.size !== saved.actions.length) reasons.push('the plan file lists an address twice');
   for (const [address, a] of before) {
     const f = now.get(address);
     if (!f) reasons.push(`${address}: live state changed; the planned ${a.action} is no longer needed`);
-    else if (key(f) !== key(a)) reasons.push(`${address}: live state changed since the plan was made`);
+    else if (actionDigest(f) !== actionDigest(a)) reasons.push(`${address}: live state changed since the plan was made`);
   }
   for (const [address, f] of now) if (!before.has(address)) reasons.push(`${address}: live state changed; a ${f.action} is now needed`);
   return reasons;

@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { sandboxEnv } from '../../src/sandbox/demo-data.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { PD_ACCOUNT } from '../e2e/fixtures.js';
-import { tempDir } from '../helpers.js';
+import { expectWirePlan, tempDir } from '../helpers.js';
 
 const bin = new URL('../../bin/statusform.js', import.meta.url).pathname;
 let sandbox: Sandbox | undefined;
@@ -64,7 +64,8 @@ describe('the example workflows, run', () => {
     const md = readFileSync(join(dir, 'plan.md'), 'utf8');
     expect(md.split('\n')[0]).toBe('<!-- statusform-plan -->');
     expect(md).toContain('1 to create');
-    expect(JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')).actions).toHaveLength(1);
+    const saved = expectWirePlan(readFileSync(join(dir, 'plan.json'), 'utf8'), 'the plan.json of the plan workflow') as { actions: unknown[] };
+    expect(saved.actions).toHaveLength(1);
     expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain('1 to create');
 
     writeFileSync(join(dir, 'statusform', 'statusform.yaml'), PD_ACCOUNT(status.replace('maps_to: open', 'maps_to: nope')));

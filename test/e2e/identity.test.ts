@@ -71,7 +71,7 @@ describe('an owned status renamed at the vendor is still statusform\'s', () => {
     sim.resetRequests();
 
     const plan = JSON.parse((await w.run('plan', '--format', 'json')).stdout);
-    expect(plan.actions).toEqual([expect.objectContaining({ address: 'salon.statuses["LATE"]', action: 'update', from_key: 'RUNNING_LATE', id: late.statusId, reason: 'drift' })]);
+    expect(plan.actions).toEqual([expect.objectContaining({ address: 'salon.statuses["LATE"]', action: 'update', live_key: 'RUNNING_LATE', vendor_id: late.statusId, reason: 'drift' })]);
     expect(plan.notes.filter((n: { kind: string }) => n.kind === 'unmanaged' || n.kind === 'gone')).toEqual([]);
 
     expect((await w.run('apply', '--auto-approve')).code).toBe(0);

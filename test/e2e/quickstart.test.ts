@@ -76,15 +76,20 @@ describe('the quickstart, end to end', () => {
     for (const secret of [THALAMUS_SANDBOX_TOKEN, PROPERTYDECK_SANDBOX_TOKEN, 'wrong-token-value-1234']) expect(all).not.toContain(secret);
   });
 
-  it('renders the plan as JSON with the documented fields, and as a markdown PR comment', async () => {
+  it('renders the plan as JSON in the wire format (schemas/plan.schema.json), and as a markdown PR comment', async () => {
     w = await quickstart();
-    const json = JSON.parse((await w.run('plan', '--format', 'json')).stdout);
-    expect(json.format_version).toBe('1.0');
+    const json = JSON.parse((await w.run('plan', '--format', 'json')).stdout); // cli() checks it against the schema
+    expect(json.format_version).toBe('2.0');
     expect(json.config_digest).toMatch(/^sha256:/);
     expect(json.state).toEqual({ lineage: demoState().lineage, serial: 3 });
     expect(json.accounts.map((a: { live_digest: string }) => a.live_digest)).toEqual([expect.stringMatching(/^sha256:/), expect.stringMatching(/^sha256:/)]);
-    expect(json.actions[0]).toEqual(expect.objectContaining({ address: expect.any(String), action: expect.any(String), before: expect.anything(), after: expect.anything(), depends_on: [], destructive: false }));
+    expect(json.actions[0]).toEqual(expect.objectContaining({ address: expect.any(String), action: expect.any(String), before: expect.anything(), after: expect.anything(), changes: expect.any(Array), depends_on: [], destructive: false }));
+    const update = json.actions.find((a: { action: string }) => a.action === 'update');
+    expect(update.changes[0]).toEqual({ field: expect.any(String), before: expect.anything(), after: expect.anything() });
     expect(json.summary).toMatchObject({ create: 3, update: 2, deactivate: 1, delete: 0 });
+    // The engine's working state stays out of the public format.
+    for (const a of json.actions) for (const internal of ['phase', 'via', 'from_key', 'id']) expect(a).not.toHaveProperty(internal);
+    for (const a of json.accounts) for (const internal of ['adopt', 'forget', 'owned', 'safety']) expect(a).not.toHaveProperty(internal);
 
     const md = (await w.run('plan', '--format', 'markdown')).stdout;
     expect(md.startsWith('<!-- statusform-plan -->\n### statusform plan: 3 to create')).toBe(true);

@@ -80,4 +80,45 @@ describe('saved plans', () => {
     expect(again.code).toBe(3);
     expect(again.stderr).toMatch(/the state file changed since the plan was made \(serial 0 → \d+\)/);
   });
+
+  it('refuses (exit 1, before the lock or any request) a file that is not a statusform plan of this format, and says how to make one', async () => {
+    w = await planned();
+    const saved = JSON.parse(readFileSync(join(w.dir, 'plan.json'), 'utf8'));
+    const cases: [string, unknown, RegExp][] = [
+      ['other.json', { hello: 'world' }, /other\.json is not a statusform plan \(it has no format_version\); make one with: statusform plan --out FILE/],
+      // What statusform wrote before the wire format: the in-memory plan, format 1.0.
+      ['old.json', { ...saved, format_version: '1.0', actions: saved.actions.map((a: Record<string, unknown>) => ({ ...a, id: a['vendor_id'], phase: 1 })) }, /old\.json is plan format 1\.0; this statusform reads format 2\.x: make one with: statusform plan --out FILE/],
+      ['broken.json', { ...saved, actions: [{ ...saved.actions[0], address: undefined }] }, /broken\.json is not a valid statusform plan: \/actions\/0 lacks "address".*; make one with/],
+      ['wrong.json', { ...saved, actions: [{ ...saved.actions[0], action: 'explode' }] }, /wrong\.json is not a valid statusform plan: \/actions\/0\/action must be equal to one of the allowed values/],
+    ];
+    w.sandbox.simulators.propertydeck.resetRequests();
+    for (const [name, content, message] of cases) {
+      writeFileSync(join(w.dir, name), JSON.stringify(content));
+      const r = await w.run('apply', name);
+      expect(r.code, name).toBe(1);
+      expect(r.stderr).toMatch(message);
+    }
+    expect(w.sandbox.simulators.propertydeck.requests).toEqual([]);
+  });
+
+  it('applies a plan from a later 2.x that added fields, ignoring them', async () => {
+    w = await planned();
+    const saved = JSON.parse(readFileSync(join(w.dir, 'plan.json'), 'utf8'));
+    const newer = { ...saved, format_version: '2.9', produced_by: 'statusform 9', actions: saved.actions.map((a: object) => ({ ...a, risk: 'low' })) };
+    writeFileSync(join(w.dir, 'newer.json'), JSON.stringify(newer));
+    const r = await w.run('apply', 'newer.json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(writes(w).map((q) => q.method)).toEqual(['POST']);
+  });
+
+  it('compares the wire actions: a saved action edited by hand is refused', async () => {
+    w = await planned();
+    const saved = JSON.parse(readFileSync(join(w.dir, 'plan.json'), 'utf8'));
+    saved.actions[0].after.label = 'Let Agreed!';
+    writeFileSync(join(w.dir, 'edited.json'), JSON.stringify(saved));
+    const r = await w.run('apply', 'edited.json');
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('estate.statuses["property:Let Agreed"]: live state changed since the plan was made');
+    expect(writes(w)).toEqual([]);
+  });
 });

@@ -20,7 +20,7 @@ const it_ = (key: string, deps: string[] = []): DesiredItem => ({ key, fields: {
 function planFor(items: DesiredItem[]): Plan {
   const acc: AccountConfig = { name: 'acc', vendor: 'thalamus', baseUrl: 'https://x', rateLimit: { requests: 1, seconds: 1 }, prune: false, allowDelete: false, safety: { max_update_percent: 30, max_delete_percent: 30, min_owned: 10 }, settings: {}, items, position: pos };
   const d = diffAccount(acc, thalamus, { items: [], warnings: [], errors: [] }, {});
-  return { format_version: '1.0', config_digest: 'x', state: { lineage: 'l', serial: 0 }, options: { accounts: [], refresh_all: false }, accounts: [d.account], actions: d.actions, notes: [], errors: [], rules: [], thresholds: [], summary: summarise(d.actions) };
+  return { config_digest: 'x', state: { lineage: 'l', serial: 0 }, options: { accounts: [], refresh_all: false }, accounts: [d.account], actions: d.actions, notes: [], errors: [], rules: [], thresholds: [], summary: summarise(d.actions) };
 }
 
 function session(failKeys: string[], log: string[], delayMs = 5): VendorSession {

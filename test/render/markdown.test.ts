@@ -2,7 +2,7 @@
 
 import { marked } from 'marked';
 import { describe, expect, it } from 'vitest';
-import { PLAN_FORMAT_VERSION, summarise, type Plan, type PlanAction } from '../../src/engine/plan.js';
+import { summarise, type Plan, type PlanAction } from '../../src/engine/plan.js';
 import { COMMENT_MARKER, GITHUB_COMMENT_LIMIT, renderPlanMarkdown } from '../../src/render/markdown.js';
 import { annotations, problemsSummary } from '../../src/render/github.js';
 
@@ -27,7 +27,6 @@ function action(i: number, kind: PlanAction['action'] = 'create', account = 'est
 
 function plan(actions: PlanAction[], accounts = ['estate']): Plan {
   return {
-    format_version: PLAN_FORMAT_VERSION,
     config_digest: 'sha256:x',
     state: { lineage: 'l', serial: 1 },
     options: { accounts: [], refresh_all: false },

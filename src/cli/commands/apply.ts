@@ -5,6 +5,7 @@ import { closeDefaultAgent } from '../../http/client.js';
 import { applyPlan, makePlan, type RunOptions } from '../../engine/manager.js';
 import { checkGuards } from '../../engine/safety.js';
 import { readSavedPlan, staleAgainst, staleBeforeRead } from '../../engine/saved-plan.js';
+import { toWire } from '../../engine/wire.js';
 import { resolve } from 'node:path';
 import { renderApplyText, renderPlanText } from '../../render/text.js';
 import { acquireLockWaiting } from '../../state/lock.js';
@@ -70,7 +71,7 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<n
       spin.stop();
     }
     stopIfInterrupted();
-    if (saved) refuseIfStale(staleAgainst(saved, planned.plan));
+    if (saved) refuseIfStale(staleAgainst(saved, toWire(planned.plan)));
     const { plan } = planned;
     write(io.stdout, renderPlanText(plan, c));
     if (plan.errors.length > 0) {

@@ -4,6 +4,7 @@ import { UsageError } from '../../errors.js';
 import { closeDefaultAgent } from '../../http/client.js';
 import { makePlan, type RunOptions } from '../../engine/manager.js';
 import type { Plan } from '../../engine/plan.js';
+import { wireText } from '../../engine/wire.js';
 import { renderPlanMarkdown } from '../../render/markdown.js';
 import { renderPlanText } from '../../render/text.js';
 import { readState } from '../../state/state-file.js';
@@ -27,7 +28,7 @@ export interface PlanCommandOptions {
 }
 
 export function renderPlan(plan: Plan, format: PlanFormat, io: Io): string {
-  if (format === 'json') return `${JSON.stringify(plan, null, 2)}\n`;
+  if (format === 'json') return wireText(plan);
   if (format === 'markdown') return renderPlanMarkdown(plan);
   return renderPlanText(plan, colors(io));
 }
@@ -63,7 +64,7 @@ export async function planCommand(io: Io, opts: PlanCommandOptions): Promise<num
   write(io.stdout, renderPlan(plan, format, io));
   appendStepSummary(io, renderPlanMarkdown(plan));
   if (out) {
-    writeOutput(out, 'the plan', `${JSON.stringify(plan, null, 2)}\n`);
+    writeOutput(out, 'the plan', wireText(plan));
     write(io.stderr, `Saved the plan to ${out.given}.`);
   }
   if (plan.errors.length > 0) return 1;

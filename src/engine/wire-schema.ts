@@ -1,0 +1,134 @@
+// The JSON Schema of the plan's wire format (./wire.ts), generated into schemas/plan.schema.json
+// by `npm run schema`; a test keeps the file current. Each object's properties are written
+// against its TypeScript type, so the compiler refuses a schema that lacks a field of the type,
+// names one the type does not have, or leaves a required field optional (or the other way round).
+//
+// Two forms: the published one is strict (no field beyond this version's), which is what the
+// tests hold every plan they produce to; a reader of saved plans uses the open one, since a
+// later 2.x may add fields that this version must ignore.
+
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { WIRE_FORMAT_VERSION, type WireAccount, type WireAction, type WireChange, type WireError, type WireNote, type WirePlan, type WireRule, type WireSummary } from './wire.js';
+
+export const PLAN_SCHEMA_ID = 'https://statusform.dev/schemas/plan.schema.json';
+
+type Schema = Record<string, unknown>;
+
+/** The keys of T that must be present. */
+type RequiredKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? never : K }[keyof T];
+
+/**
+ * An object schema for T: `properties` must name every field of T and no other (an object
+ * literal's excess-property check), and `required` only fields T requires (`all` checks that
+ * none is missing).
+ */
+function object<T>(strict: boolean, properties: { [K in keyof Required<T>]: Schema }, required: readonly RequiredKeys<T>[], description?: string): Schema {
+  return {
+    type: 'object',
+    ...(description ? { description } : {}),
+    ...(strict ? { additionalProperties: false } : {}),
+    required: [...required],
+    properties,
+  };
+}
+
+/** Checks at compile time that `keys` lists every required key of T (and only those). */
+function all<T>() {
+  return <const K extends readonly RequiredKeys<T>[]>(...keys: K & ([RequiredKeys<T>] extends [K[number]] ? unknown : { missing: Exclude<RequiredKeys<T>, K[number]> })): K => keys;
+}
+
+const str = (description?: string): Schema => ({ type: 'string', ...(description ? { description } : {}) });
+const count: Schema = { type: 'integer', minimum: 0 };
+const strings: Schema = { type: 'array', items: { type: 'string' } };
+
+export function buildPlanSchema(opts: { strict: boolean }): Schema {
+  const { strict } = opts;
+  const major = WIRE_FORMAT_VERSION.split('.')[0]!;
+  const value: Schema = { anyOf: [{ type: ['string', 'number', 'boolean', 'null'] }, { type: 'array', items: { type: 'string' } }] };
+  const fieldsOrNull: Schema = { anyOf: [{ type: 'null' }, { $ref: '#/definitions/fields' }] };
+
+  const change = object<WireChange>(strict, { field: str(), before: { $ref: '#/definitions/value' }, after: { $ref: '#/definitions/value' } }, all<WireChange>()('field'), 'A declared field that differs; a value that is not set is left out.');
+
+  const action = object<WireAction>(
+    strict,
+    {
+      address: str('account.collection["key"]: unique within the plan.'),
+      account: str(),
+      collection: str(),
+      key: str(),
+      action: { enum: ['create', 'update', 'deactivate', 'reactivate', 'delete', 'transition'] },
+      live_key: str('The key the live item has at the vendor now, when it is not `key` (a rename in place, or an item renamed at the vendor).'),
+      vendor_id: { type: ['string', 'number', 'null'], description: "The vendor's identity of the live item; null for a create." },
+      before: fieldsOrNull,
+      after: fieldsOrNull,
+      changes: { type: 'array', items: { $ref: '#/definitions/change' } },
+      depends_on: { ...strings, description: 'Addresses of actions that must succeed first.' },
+      destructive: { type: 'boolean' },
+      reason: { enum: ['config', 'drift', 'refresh'] },
+      path: { ...strings, description: 'For a transition: the statuses passed through, ending with the target.' },
+      blocked: str('Why apply would refuse this change.'),
+    },
+    all<WireAction>()('address', 'account', 'collection', 'key', 'action', 'vendor_id', 'before', 'after', 'changes', 'depends_on', 'destructive', 'reason'),
+  );
+
+  const note = object<WireNote>(strict, { address: str(), kind: { enum: ['unmanaged', 'orphan', 'possible_rename', 'gone', 'warning'] }, message: str() }, all<WireNote>()('address', 'kind', 'message'));
+  const error = object<WireError>(strict, { address: str(), message: str() }, all<WireError>()('address', 'message'));
+  const account = object<WireAccount>(
+    strict,
+    { name: str(), vendor: str(), collection: str(), read: { enum: ['list', 'item', 'none'] }, live_digest: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' } },
+    all<WireAccount>()('name', 'vendor', 'collection', 'read', 'live_digest'),
+  );
+  const rule = object<WireRule>(strict, { account: str(), rule: str(), matched: count, moving: count, max: count }, all<WireRule>()('account', 'rule', 'matched', 'moving', 'max'));
+  const summary = object<WireSummary>(
+    strict,
+    { create: count, update: count, deactivate: count, reactivate: count, delete: count, transition: count, blocked: count },
+    all<WireSummary>()('create', 'update', 'deactivate', 'reactivate', 'delete', 'transition', 'blocked'),
+  );
+  const state = object<WirePlan['state']>(strict, { lineage: str('Empty before the first apply.'), serial: count }, all<WirePlan['state']>()('lineage', 'serial'));
+  const options = object<WirePlan['options']>(strict, { accounts: { ...strings, description: 'The accounts planned; empty: all.' }, refresh_all: { type: 'boolean' } }, all<WirePlan['options']>()('accounts', 'refresh_all'));
+
+  const plan = object<WirePlan>(
+    strict,
+    {
+      format_version: { type: 'string', pattern: `^${major}\\.[0-9]+$` },
+      config_digest: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' },
+      state,
+      options,
+      accounts: { type: 'array', items: { $ref: '#/definitions/account' } },
+      actions: { type: 'array', items: { $ref: '#/definitions/action' } },
+      notes: { type: 'array', items: { $ref: '#/definitions/note' } },
+      errors: { type: 'array', items: { $ref: '#/definitions/error' } },
+      rules: { type: 'array', items: { $ref: '#/definitions/rule' } },
+      thresholds: strings,
+      summary,
+    },
+    all<WirePlan>()('format_version', 'config_digest', 'state', 'options', 'accounts', 'actions', 'notes', 'errors', 'rules', 'thresholds', 'summary'),
+  );
+
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: PLAN_SCHEMA_ID,
+    title: `statusform plan (format ${WIRE_FORMAT_VERSION})`,
+    description: `What \`statusform plan --format json\` prints and \`plan --out\` saves. A later ${major}.x may add fields: consumers ignore fields they do not know.`,
+    ...plan,
+    definitions: {
+      value,
+      fields: { type: 'object', additionalProperties: { $ref: '#/definitions/value' } },
+      change,
+      action,
+      note,
+      error,
+      account,
+      rule,
+    },
+  };
+}
+
+export function planSchemaText(): string {
+  return `${JSON.stringify(buildPlanSchema({ strict: true }), null, 2)}\n`;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  writeFileSync(new URL('../../schemas/plan.schema.json', import.meta.url), planSchemaText());
+}

@@ -1,0 +1,195 @@
+// The plan on the wire: what `plan --format json` prints, what `plan --out` saves and what
+// `apply PLANFILE` reads back. It is its own type, apart from the in-memory Plan (as Terraform
+// keeps `plans.Plan` apart from `jsonplan`): the engine may reshape its model freely, while
+// this format changes only with its version. schemas/plan.schema.json is generated from
+// ./wire-schema.ts, which the compiler holds to these types.
+//
+// Left out on purpose, because they are the engine's working state and apply re-derives them
+// from the live state it reads anyway: an action's `phase` (follows from `action`), `via` (the
+// free temporary value of a unique-field swap, chosen from whatever values are in play at
+// apply time), and an account's `adopt` / `forget` lists, item counts and safety settings
+// (state-file bookkeeping; what a consumer needs of them is in `thresholds`).
+
+import { digest } from '../digest.js';
+import type { Plan, PlanAction } from './plan.js';
+
+/**
+ * The version of this format. The major part changes on an incompatible change (a reader refuses
+ * another major); a minor bump only adds fields, which consumers must ignore when they do not know them.
+ */
+export const WIRE_FORMAT_VERSION = '2.0';
+
+/** A field's value, as declared in the config or read from the vendor. */
+export type WireValue = string | number | boolean | null | string[];
+
+/** An item's fields, by field name (snake_case, as in the config). */
+export type WireFields = Record<string, WireValue>;
+
+export type WireActionKind = 'create' | 'update' | 'deactivate' | 'reactivate' | 'delete' | 'transition';
+
+/** One declared field that differs. A value that is not set is left out (`before` of a field the live item lacks). */
+export interface WireChange {
+  field: string;
+  before?: WireValue;
+  after?: WireValue;
+}
+
+/** One change statusform would make at a vendor. */
+export interface WireAction {
+  /** `account.collection["key"]`: the identity of the item, unique within the plan. */
+  address: string;
+  /** The parts of `address`, so that nobody has to parse it. */
+  account: string;
+  collection: string;
+  key: string;
+  action: WireActionKind;
+  /**
+   * The key the live item has at the vendor now, when it is not `key`: an update or reactivation
+   * renames it in place from this key; a deactivation or delete acts on the item by its vendor id.
+   */
+  live_key?: string;
+  /** The vendor's identity of the live item (uuid, numeric id, ticket id); null for a create. */
+  vendor_id: string | number | null;
+  /** The item's fields now (null for a create) and after the change (null for a delete). */
+  before: WireFields | null;
+  after: WireFields | null;
+  /** The declared fields that differ (empty for create, deactivate, delete and a refresh). */
+  changes: WireChange[];
+  /** Addresses of actions that must succeed first; when one fails, this one is skipped. */
+  depends_on: string[];
+  /** Removes something a user may miss (deactivate, delete). */
+  destructive: boolean;
+  /** `config`: the configuration asks for it; `drift`: live state moved away from what statusform last wrote; `refresh`: `--refresh-all` re-sends it. */
+  reason: 'config' | 'drift' | 'refresh';
+  /** For a transition: the statuses passed through, ending with the target. */
+  path?: string[];
+  /** Why apply would refuse this change (e.g. a hard delete without opt-in). */
+  blocked?: string;
+}
+
+/** Something the user should know that changes nothing. */
+export interface WireNote {
+  address: string;
+  kind: 'unmanaged' | 'orphan' | 'possible_rename' | 'gone' | 'warning';
+  message: string;
+}
+
+/** An item that could not be planned (e.g. a declared ticket the vendor does not know). */
+export interface WireError {
+  address: string;
+  message: string;
+}
+
+/** One account the plan covers. */
+export interface WireAccount {
+  name: string;
+  vendor: string;
+  collection: string;
+  /** How live state was read: `list`, `item` by item, or `none` (no read API: drift cannot be seen). */
+  read: 'list' | 'item' | 'none';
+  /** A digest of the live state read for the account (`sha256:…`). */
+  live_digest: string;
+}
+
+/** What a selector rule chose, and whether apply needs --allow-bulk for it. */
+export interface WireRule {
+  account: string;
+  rule: string;
+  /** Items the rule matched. */
+  matched: number;
+  /** Of those, how many the plan changes. */
+  moving: number;
+  max: number;
+}
+
+export interface WireSummary {
+  create: number;
+  update: number;
+  deactivate: number;
+  reactivate: number;
+  delete: number;
+  transition: number;
+  /** Actions apply would refuse (see each action's `blocked`). */
+  blocked: number;
+}
+
+/** A statusform plan, format 2.x. */
+export interface WirePlan {
+  format_version: string;
+  /** A digest of the configuration (secrets left out): a saved plan is refused once it changes. */
+  config_digest: string;
+  /** The state file the plan was made from: a saved plan is refused once it moves on. */
+  state: { lineage: string; serial: number };
+  /** What the plan was made with, so that a saved plan is re-derived the same way (`accounts` empty: all). */
+  options: { accounts: string[]; refresh_all: boolean };
+  accounts: WireAccount[];
+  /** In dependency order within each account. */
+  actions: WireAction[];
+  notes: WireNote[];
+  errors: WireError[];
+  rules: WireRule[];
+  /** Safety thresholds the plan exceeds: apply refuses them without --allow-bulk. */
+  thresholds: string[];
+  summary: WireSummary;
+}
+
+function wireAction(a: PlanAction): WireAction {
+  return {
+    address: a.address,
+    account: a.account,
+    collection: a.collection,
+    key: a.key,
+    action: a.action,
+    ...(a.from_key !== undefined ? { live_key: a.from_key } : {}),
+    vendor_id: a.id,
+    before: a.before,
+    after: a.after,
+    changes: a.changes.map((c) => ({ field: c.field, ...(c.before !== undefined ? { before: c.before } : {}), ...(c.after !== undefined ? { after: c.after } : {}) })),
+    depends_on: [...a.depends_on],
+    destructive: a.destructive,
+    reason: a.reason,
+    ...(a.path !== undefined ? { path: [...a.path] } : {}),
+    ...(a.blocked !== undefined ? { blocked: a.blocked } : {}),
+  };
+}
+
+/** The in-memory plan as the public, versioned format. */
+export function toWire(plan: Plan): WirePlan {
+  return {
+    format_version: WIRE_FORMAT_VERSION,
+    config_digest: plan.config_digest,
+    state: { lineage: plan.state.lineage, serial: plan.state.serial },
+    options: { accounts: [...plan.options.accounts], refresh_all: plan.options.refresh_all },
+    accounts: plan.accounts.map((a) => ({ name: a.name, vendor: a.vendor, collection: a.collection, read: a.read, live_digest: a.live_digest })),
+    actions: plan.actions.map(wireAction),
+    notes: plan.notes.map((n) => ({ address: n.address, kind: n.kind, message: n.message })),
+    errors: plan.errors.map((e) => ({ address: e.address, message: e.message })),
+    rules: plan.rules.map((r) => ({ account: r.account, rule: r.rule, matched: r.matched, moving: r.moving, max: r.max })),
+    thresholds: [...plan.thresholds],
+    summary: { ...plan.summary },
+  };
+}
+
+/** The JSON text of a plan, as printed and saved. */
+export function wireText(plan: Plan): string {
+  return `${JSON.stringify(toWire(plan), null, 2)}\n`;
+}
+
+/** Every field of a wire action this version knows: a later minor version's additions do not count. */
+const ACTION_FIELDS = ['address', 'account', 'collection', 'key', 'action', 'live_key', 'vendor_id', 'before', 'after', 'changes', 'depends_on', 'destructive', 'reason', 'path', 'blocked'] as const satisfies readonly (keyof WireAction)[];
+// Compile-time check that the list above is complete.
+type Missing = Exclude<keyof WireAction, (typeof ACTION_FIELDS)[number]>;
+const complete: Missing extends never ? true : Missing = true;
+void complete;
+
+/**
+ * The digest of one wire action: what a saved plan's staleness check compares. Only the fields
+ * this version knows count, and each change only by its own fields, so a file from a newer
+ * minor version compares by what both understand.
+ */
+export function actionDigest(a: WireAction): string {
+  const known: Record<string, unknown> = {};
+  for (const f of ACTION_FIELDS) known[f] = a[f];
+  known['changes'] = a.changes.map((c) => ({ field: c.field, before: c.before, after: c.after }));
+  return digest(known);
+}
