@@ -160,7 +160,6 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
     baseUrl: a.baseUrl,
     rateLimit: a.rateLimit,
     prune: a.prune,
-    allowDelete: a.allowDelete,
     safety: a.safety,
     // Every other setting too (staff_user_id, business_id, mappings, rules…), but no secret.
     settings: Object.fromEntries(Object.entries(a.settings).filter(([k]) => !adapterFor(a.vendor)!.secretFields.includes(k))),
@@ -206,7 +205,6 @@ function buildAccount(
     baseUrl: baseUrl ?? '',
     rateLimit: (settings['rate_limit'] as RateLimit | undefined) ?? adapter.defaultRateLimit,
     prune: settings['prune'] === true,
-    allowDelete: settings['allow_delete'] === true,
     safety: { ...DEFAULT_SAFETY, ...(settings['safety'] as Partial<Safety> | undefined) },
     ...(typeof settings['max_wait_seconds'] === 'number' ? { maxWaitSeconds: settings['max_wait_seconds'] } : {}),
     credentialHint: credentialHint(d, name, adapter),

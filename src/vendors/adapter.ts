@@ -69,6 +69,13 @@ export interface VendorAdapter {
    * common ones (`vendor`, `base_url`, `rate_limit`, `prune`). Composed into statusform.schema.json.
    */
   readonly accountSchema: { properties: Record<string, unknown>; required: string[] };
+  /**
+   * For `hardDelete` vendors: the boolean setting of `accountSchema` by which an account opts in
+   * to hard deletes (Property Deck's `allow_delete`). A hard delete is planned blocked unless the
+   * account sets it to `true`, and `apply` needs `--allow-destroy` as well. A `hardDelete` vendor
+   * that declares none never deletes.
+   */
+  readonly hardDeleteSetting?: string;
   /** Setting names that hold credentials; their values are scrubbed from every output. */
   readonly secretFields: readonly string[];
   /**
