@@ -11,10 +11,18 @@ export function formatPosition(p: Position): string {
   return `${p.file}:${p.line}:${p.col}`;
 }
 
+/**
+ * The kinds of config problem that code acts on (every other problem is only reported, and has
+ * no code). Match on the code, never on the message text.
+ * - `E_ENV_UNSET`: a `${NAME}` names an environment variable that is not set.
+ */
+export type ConfigProblemCode = 'E_ENV_UNSET';
+
 /** One problem found in the configuration; validation collects all of them before reporting. */
 export interface ConfigProblem {
   position: Position;
   message: string;
+  code?: ConfigProblemCode;
 }
 
 /** The configuration is invalid. Carries every problem found, each positioned. Exit 1. */

@@ -122,8 +122,6 @@ export interface AccountConfig {
   rateLimit: RateLimit;
   /** Remove (deactivate, or delete where that is all the vendor has) owned items that left the config. */
   prune: boolean;
-  /** Opt-in for hard deletes (Property Deck); `--allow-destroy` must also be given to apply. */
-  allowDelete: boolean;
   /** Thresholds above which a plan is refused unless `--allow-bulk`. */
   safety: Safety;
   /** The longest wait the vendor may ask for before the run stops (`max_wait_seconds`). */

@@ -199,7 +199,6 @@ async function cpuOnly(): Promise<void> {
     baseUrl: 'https://x',
     rateLimit: { requests: 60, seconds: 60 },
     prune: false,
-    allowDelete: false,
     safety: { max_update_percent: 100, max_delete_percent: 100, min_owned: 10 },
     settings: {},
     items: Array.from({ length: n }, (_, i) => ({ key: `contact:S${i}`, fields: { type: 'contact', label: `S${i}` }, category: 'open', dependsOn: [], renamedFrom: i % 10 === 0 ? [`contact:Old${i}`] : [], position: pos })),

@@ -8,6 +8,7 @@ import { ConfigError, InterruptedError, RefusedError, StateWriteError, UsageErro
 import { scrubKnown } from '../http/redact.js';
 import { colorsFor } from '../render/style.js';
 import type { Io } from './io.js';
+import type { Outcome } from './outcome.js';
 
 // Commands are imported when run, so `--version` and `validate` do not load HTTP, spinners or the engine.
 
@@ -16,6 +17,9 @@ function write(stream: Io['stdout'], text: string): void {
 }
 
 export const EXIT = { ok: 0, error: 1, changes: 2, refused: 3 } as const;
+
+/** The exit code of each way a command can end without throwing. */
+const OUTCOME_EXIT: Record<Outcome, number> = { done: EXIT.ok, changes: EXIT.changes, failed: EXIT.error };
 
 /** An interrupted run exits as a shell reports death by that signal: 128 + its number. */
 export const EXIT_INTERRUPTED: Record<InterruptSignal, number> = { SIGINT: 130, SIGTERM: 143 };
@@ -99,13 +103,13 @@ function seconds(name: string, value: string | undefined): { maxWaitSeconds?: nu
 /** Runs one CLI invocation and returns its exit code. Never throws. */
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
-    return await dispatch(argv, io);
+    return OUTCOME_EXIT[await dispatch(argv, io)];
   } catch (err) {
     return await report(err, io);
   }
 }
 
-async function dispatch(argv: string[], io: Io): Promise<number> {
+async function dispatch(argv: string[], io: Io): Promise<Outcome> {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
@@ -115,12 +119,13 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   const { values: v, positionals } = parsed;
   if (v.version) {
     write(io.stdout, version());
-    return EXIT.ok;
+    return 'done';
   }
   const [command, ...rest] = positionals;
+  if (command === undefined && !v.help) throw new UsageError(`a command is needed\n\n${USAGE}`);
   if (v.help || command === undefined || command === 'help') {
-    write(command === undefined && !v.help ? io.stderr : io.stdout, USAGE);
-    return command === undefined && !v.help ? EXIT.error : EXIT.ok;
+    write(io.stdout, USAGE);
+    return 'done';
   }
   const allowed = ALLOWED[command];
   if (!allowed) throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);

@@ -132,7 +132,7 @@ export function substituteEnv(d: ConfigDocument, env: NodeJS.ProcessEnv, problem
         }
         const value = env[name];
         if (value === undefined) {
-          problems.push({ position: positionOf(d, node), message: `environment variable ${name} is not set` });
+          problems.push({ position: positionOf(d, node), message: `environment variable ${name} is not set`, code: 'E_ENV_UNSET' });
           return match; // keep the reference, so the rest of the file is still checked
 
         }

@@ -79,7 +79,7 @@ export function statePathOf(path: string, opts: LoadOptions): { statePath?: stri
     if (d && d.data !== undefined) docs.push(d);
   }
   // An unset credential does not matter here; a broken file, or a state setting in doubt, does.
-  const problems = found.filter((p) => !/^environment variable \S+ is not set$/.test(p.message));
+  const problems = found.filter((p) => p.code !== 'E_ENV_UNSET');
   const state = mergeSetting(docs, 'state', problems);
   if (state !== undefined && (typeof state !== 'string' || state.includes('${'))) {
     const d = docs.find((x) => (x.data as Record<string, unknown> | null)?.['state'] !== undefined)!;
@@ -160,7 +160,6 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
     baseUrl: a.baseUrl,
     rateLimit: a.rateLimit,
     prune: a.prune,
-    allowDelete: a.allowDelete,
     safety: a.safety,
     // Every other setting too (staff_user_id, business_id, mappings, rules…), but no secret.
     settings: Object.fromEntries(Object.entries(a.settings).filter(([k]) => !adapterFor(a.vendor)!.secretFields.includes(k))),
@@ -206,7 +205,6 @@ function buildAccount(
     baseUrl: baseUrl ?? '',
     rateLimit: (settings['rate_limit'] as RateLimit | undefined) ?? adapter.defaultRateLimit,
     prune: settings['prune'] === true,
-    allowDelete: settings['allow_delete'] === true,
     safety: { ...DEFAULT_SAFETY, ...(settings['safety'] as Partial<Safety> | undefined) },
     ...(typeof settings['max_wait_seconds'] === 'number' ? { maxWaitSeconds: settings['max_wait_seconds'] } : {}),
     credentialHint: credentialHint(d, name, adapter),
@@ -416,10 +414,10 @@ function schemaProblem(d: ConfigDocument, e: ErrorObject): ConfigProblem | undef
 /** Drops repeats, and what a missing environment variable caused besides its own message; sorts by position. */
 function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
   const seen = new Set<string>();
-  const envAt = new Set(problems.filter((p) => p.message.startsWith('environment variable ')).map((p) => formatPosition(p.position)));
+  const envAt = new Set(problems.filter((p) => p.code === 'E_ENV_UNSET').map((p) => formatPosition(p.position)));
   return problems
     .filter((p) => {
-      if (envAt.has(formatPosition(p.position)) && !p.message.startsWith('environment variable ')) return false;
+      if (envAt.has(formatPosition(p.position)) && p.code !== 'E_ENV_UNSET') return false;
       const k = `${formatPosition(p.position)} ${p.message}`;
       if (seen.has(k)) return false;
       seen.add(k);

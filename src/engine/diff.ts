@@ -286,7 +286,7 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
         changes: [],
         reason: 'config',
         destructive: true,
-        ...(account.allowDelete ? {} : { blocked: 'a hard delete needs allow_delete: true on the account (and --allow-destroy on apply)' }),
+        ...hardDeleteBlock(adapter, account),
       });
     } else {
       notes.push({ address: addr(key), kind: 'orphan', message: `no longer in the configuration${now}; ${adapter.vendor} cannot remove it` });
@@ -405,4 +405,12 @@ export function liveDigest(items: readonly LiveItem[]): string {
   const hash = createHash('sha256');
   for (const item of [...items].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) hash.update(canonicalJson(item)).update('\n');
   return `sha256:${hash.digest('hex')}`;
+}
+
+/** Why a hard delete of this account is blocked: the adapter's opt-in setting is not `true`. Nothing when it is. */
+function hardDeleteBlock(adapter: VendorAdapter, account: AccountConfig): { blocked?: string } {
+  const setting = adapter.hardDeleteSetting;
+  if (setting === undefined) return { blocked: `${adapter.vendor} has no setting that allows a hard delete` };
+  if (account.settings[setting] === true) return {};
+  return { blocked: `a hard delete needs ${setting}: true on the account (and --allow-destroy on apply)` };
 }

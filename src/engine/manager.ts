@@ -5,7 +5,7 @@
 import type { Dispatcher } from 'undici';
 import { UsageError, VendorError } from '../errors.js';
 import { HttpClient, newStats, type HttpStats } from '../http/client.js';
-import type { Clock } from '../http/pacer.js';
+import { realClock, type Clock } from '../http/pacer.js';
 import { redactor } from '../http/redact.js';
 import type { Config } from '../config/load.js';
 import type { HttpClientFactory, VendorSession } from '../vendors/adapter.js';
@@ -77,7 +77,7 @@ export function openSessions(config: Config, accounts: readonly AccountConfig[],
         label: account.name,
         ...(account.credentialHint ? { authHint: account.credentialHint } : {}),
       });
-    sessions.set(account.name, adapter.open(account, factory));
+    sessions.set(account.name, adapter.open(account, factory, opts.clock ?? realClock));
   }
   return sessions;
 }

@@ -1,37 +1,25 @@
 // Starts the vendor simulators together: for `statusform sandbox`, the demo, tests and benchmarks.
+// Every vendor of the registry, in its order; what each needs comes from its own folder's sandbox.ts.
 
-import { startPropertyDeckSimulator, type PropertyDeckSeed, type PropertyDeckStore } from '../vendors/propertydeck/simulator.js';
-import { startSeriesSimulator, type SeriesSeed, type SeriesStore } from '../vendors/serieshr/simulator.js';
-import { startSpacebringSimulator, type SpacebringSeed, type SpacebringStore } from '../vendors/spacebring/simulator.js';
-import { startThalamusSimulator, type ThalamusSeed, type ThalamusStore } from '../vendors/thalamus/simulator.js';
-import { startTimeTapSimulator, type TimeTapSeed, type TimeTapStore } from '../vendors/timetap/simulator.js';
 import type { FaultOptions, RateLimitOptions, RunningSimulator, SimulatorOptions } from '../simulator/server.js';
+import type { SeedOf, StoreOf } from '../simulator/vendor-sandbox.js';
+import { entries, vendorNames, type Registry, type VendorName } from '../vendors/registry.js';
 
-export interface Simulators {
-  thalamus: RunningSimulator<ThalamusStore>;
-  propertydeck: RunningSimulator<PropertyDeckStore>;
-  timetap: RunningSimulator<TimeTapStore>;
-  serieshr: RunningSimulator<SeriesStore>;
-  spacebring: RunningSimulator<SpacebringStore>;
-}
+/** Every vendor's running simulator, by vendor name, typed with its own store. */
+export type Simulators = { [V in VendorName]: RunningSimulator<StoreOf<Registry[V]['sandbox']>> };
 
-export interface Seeds {
-  thalamus?: ThalamusSeed;
-  propertydeck?: PropertyDeckSeed;
-  timetap?: TimeTapSeed;
-  serieshr?: SeriesSeed;
-  spacebring?: SpacebringSeed;
-}
+/** A seed per vendor, each of its own simulator's seed type. */
+export type Seeds = { [V in VendorName]?: SeedOf<Registry[V]['sandbox']> };
 
-/** The fixed order of `statusform sandbox --port N`: vendor i listens on N + i. */
-export const SANDBOX_VENDORS = ['thalamus', 'propertydeck', 'timetap', 'serieshr', 'spacebring'] as const;
+/** The fixed order of `statusform sandbox --port N`: vendor i listens on N + i (the registry's order). */
+export const SANDBOX_VENDORS: readonly VendorName[] = vendorNames;
 
 export interface SandboxOptions {
   /** Vendor i listens on basePort + i; any free port when absent. */
   basePort?: number;
   faults?: FaultOptions;
   seeds?: Seeds;
-  rateLimits?: Partial<Record<keyof Simulators, RateLimitOptions | false>>;
+  rateLimits?: Partial<Record<VendorName, RateLimitOptions | false>>;
 }
 
 export interface Sandbox {
@@ -41,28 +29,20 @@ export interface Sandbox {
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const started: RunningSimulator<unknown>[] = [];
-  const common = <S>(vendor: keyof Simulators): SimulatorOptions<S> => {
-    const i = SANDBOX_VENDORS.indexOf(vendor);
-    return {
-      port: opts.basePort === undefined ? 0 : opts.basePort + i,
-      ...(opts.faults ? { faults: opts.faults } : {}),
-      ...(opts.rateLimits?.[vendor] !== undefined ? { rateLimit: opts.rateLimits[vendor] } : {}),
-      ...(opts.seeds?.[vendor] !== undefined ? { seed: opts.seeds[vendor] as S } : {}),
-    };
-  };
-  const track = <T>(sim: RunningSimulator<T>) => {
-    started.push(sim as RunningSimulator<unknown>);
-    return sim;
-  };
   try {
-    const simulators: Simulators = {
-      thalamus: track(await startThalamusSimulator(common('thalamus'))),
-      propertydeck: track(await startPropertyDeckSimulator(common('propertydeck'))),
-      timetap: track(await startTimeTapSimulator(common('timetap'))),
-      serieshr: track(await startSeriesSimulator(common('serieshr'))),
-      spacebring: track(await startSpacebringSimulator(common('spacebring'))),
-    };
-    return { simulators, close: async () => void (await Promise.all(started.map((s) => s.close()))) };
+    const simulators: Partial<Record<VendorName, RunningSimulator<unknown>>> = {};
+    for (const [i, vendor] of SANDBOX_VENDORS.entries()) {
+      const options: SimulatorOptions<unknown> = {
+        port: opts.basePort === undefined ? 0 : opts.basePort + i,
+        ...(opts.faults ? { faults: opts.faults } : {}),
+        ...(opts.rateLimits?.[vendor] !== undefined ? { rateLimit: opts.rateLimits[vendor] } : {}),
+        ...(opts.seeds?.[vendor] !== undefined ? { seed: opts.seeds[vendor] } : {}),
+      };
+      const sim = await entries[i]!.sandbox.start(options);
+      started.push(sim);
+      simulators[vendor] = sim;
+    }
+    return { simulators: simulators as Simulators, close: async () => void (await Promise.all(started.map((s) => s.close()))) };
   } catch (err) {
     await Promise.all(started.map((s) => s.close()));
     throw err;

@@ -4,6 +4,7 @@
 
 import type { Position } from '../errors.js';
 import type { HttpClient, HttpClientOptions } from '../http/client.js';
+import type { Clock } from '../http/pacer.js';
 import type { AccountConfig, DesiredItem, Fields, LiveItem, LiveRead, RateLimit, StateItem, WriteRequest, WriteResult } from '../model.js';
 
 /** What a vendor can do. The engine decides generically from these; it never asks "are you X?". */
@@ -69,6 +70,13 @@ export interface VendorAdapter {
    * common ones (`vendor`, `base_url`, `rate_limit`, `prune`). Composed into statusform.schema.json.
    */
   readonly accountSchema: { properties: Record<string, unknown>; required: string[] };
+  /**
+   * For `hardDelete` vendors: the boolean setting of `accountSchema` by which an account opts in
+   * to hard deletes (Property Deck's `allow_delete`). A hard delete is planned blocked unless the
+   * account sets it to `true`, and `apply` needs `--allow-destroy` as well. A `hardDelete` vendor
+   * that declares none never deletes.
+   */
+  readonly hardDeleteSetting?: string;
   /** Setting names that hold credentials; their values are scrubbed from every output. */
   readonly secretFields: readonly string[];
   /**
@@ -114,8 +122,12 @@ export interface VendorAdapter {
    * there. Undefined when the settings name none (the credentials alone decide). Pure.
    */
   tenant?(settings: Readonly<Record<string, unknown>>): string | undefined;
-  /** Opens a session for one account. Makes no request until a method is called. */
-  open(account: AccountConfig, http: HttpClientFactory): VendorSession;
+  /**
+   * Opens a session for one account. Makes no request until a method is called. `clock` is the
+   * run's clock: the session takes the time from it (a signed timestamp, a rule's age cut-off),
+   * never from `Date.now()`, so tests and benchmarks can set it.
+   */
+  open(account: AccountConfig, http: HttpClientFactory, clock: Clock): VendorSession;
 }
 
 /**

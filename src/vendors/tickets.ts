@@ -191,8 +191,11 @@ export function selectByRule(rule: RuleConfig, index: number, listed: readonly L
   };
 }
 
-/** Runs each of the account's rules over the tickets `list` returns for it, and adds what they select to a read. */
-export async function withRules(read: LiveRead, account: AccountConfig, statuses: readonly string[], list: (rule: RuleConfig) => Promise<ListedTicket[]>): Promise<LiveRead> {
+/**
+ * Runs each of the account's rules over the tickets `list` returns for it, and adds what they
+ * select to a read. `now` (ms since the epoch, from the run's clock) is what `not_updated_for_days` counts back from.
+ */
+export async function withRules(read: LiveRead, account: AccountConfig, statuses: readonly string[], now: number, list: (rule: RuleConfig) => Promise<ListedTicket[]>): Promise<LiveRead> {
   const rules = rulesOf(account.settings);
   if (rules.length === 0) return read;
   const known = new Set(read.items.map((i) => i.key));
@@ -203,7 +206,7 @@ export async function withRules(read: LiveRead, account: AccountConfig, statuses
     // A ticket listed without a documented status cannot be compared: never select it.
     const usable = listed.filter((t) => typeof t.status === 'string' && statuses.includes(t.status));
     if (usable.length < listed.length) warnings.push(`rule "${rule.name ?? `rules[${i}]`}": ${listed.length - usable.length} listed ticket(s) have no documented status and were left out`);
-    const { selected: s, live } = selectByRule(rule, i, usable, account, Date.now(), account.position);
+    const { selected: s, live } = selectByRule(rule, i, usable, account, now, account.position);
     selected.push(s);
     for (const l of live) if (!known.has(l.key)) (known.add(l.key), read.items.push(l));
   }

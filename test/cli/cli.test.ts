@@ -33,6 +33,11 @@ describe('the command line', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no configuration at');
     expect((await cli(['--help'], { cwd: dir })).stdout).toContain('Exit codes: 0 success');
+    const none = await cli([], { cwd: dir });
+    expect(none.code).toBe(1);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toContain('Error: a command is needed');
+    expect(none.stderr).toContain('Usage: statusform <command> [options]');
   });
 
   it('limits a run to --account, and names an unknown one', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
+import { loadConfig, statePathOf } from '../../src/config/load.js';
 import { cli, tree } from '../helpers.js';
 
 const env = { PD_TOKEN: 'pd-secret-token', TH_TOKEN: 'th-secret-token' };
@@ -99,6 +99,16 @@ accounts:
     expect(found).toContain('6:12: environment variable NOT_SET is not set');
     expect(found.some((p) => p.startsWith('9:9:') && p.includes('declared twice (first at statusform.yaml:8:9)'))).toBe(true);
     expect(found.some((p) => p.startsWith('10:9:') && p.includes('unknown category "pending"'))).toBe(true);
+  });
+
+  it('marks an unset environment variable with its code, so finding the state file needs no credential', () => {
+    const yaml = 'version: 1\nstate: ${STATE_DIR}/s.json\naccounts:\n  nerds:\n    vendor: thalamus\n    token: ${NOT_SET}\n    status_variants: []\n';
+    const dir = tree({ 'statusform.yaml': yaml });
+    const loaded = loadConfig('statusform.yaml', { cwd: dir, env: { STATE_DIR: 'states' } });
+    expect(loaded.problems).toEqual([{ position: { file: 'statusform.yaml', line: 6, col: 12 }, message: 'environment variable NOT_SET is not set', code: 'E_ENV_UNSET' }]);
+    expect(statePathOf('statusform.yaml', { cwd: dir, env: { STATE_DIR: 'states' } })).toEqual({ statePath: `${dir}/states/s.json`, problems: [] });
+    // An unset variable in the state setting itself still matters there.
+    expect(statePathOf('statusform.yaml', { cwd: dir, env: {} }).problems.map((p) => p.message)).toContain('state must be a path, with every ${VAR} in it set (got "${STATE_DIR}/s.json")');
   });
 
   it('refuses a renamed_from that names, in another case, a label still declared (Property Deck ignores case)', () => {

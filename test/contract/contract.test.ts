@@ -14,13 +14,13 @@ import { closeDefaultAgent } from '../../src/http/client.js';
 import { sandboxEnv } from '../../src/sandbox/demo-data.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { readState } from '../../src/state/state-file.js';
-import { adapterFor } from '../../src/vendors/registry.js';
+import { adapterFor, vendorNames, type VendorName } from '../../src/vendors/registry.js';
 import { tempDir } from '../helpers.js';
 
 type Vars = Record<string, string>;
 
 interface Contract {
-  vendor: string;
+  vendor: VendorName;
   /** Environment variables a live run needs (after STATUSFORM_LIVE_<VENDOR>_). */
   live: string[];
   /** The sandbox's values for the same variables. */
@@ -141,6 +141,10 @@ const skippedLive = contracts.filter((c) => c.live.some((v) => !process.env[`STA
 if (skippedLive.length > 0) {
   console.log(`contract suite: live runs skipped for ${skippedLive.map((c) => c.vendor).join(', ')} (no STATUSFORM_LIVE_<VENDOR>_… credentials; see README "Trying a real account")`);
 }
+
+it('has a contract for every vendor of the registry', () => {
+  expect(contracts.map((c) => c.vendor)).toEqual(vendorNames);
+});
 
 describe.each(contracts)('contract: $vendor', (c) => {
   it('sandbox: every step applies and the plan after it is empty', async () => {

@@ -3,7 +3,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PROPERTYDECK_SANDBOX_TOKEN } from '../../src/sandbox/tokens.js';
+import { PROPERTYDECK_SANDBOX_TOKEN } from '../../src/vendors/propertydeck/simulator.js';
 import { cli } from '../helpers.js';
 import { world, type World } from './fixtures.js';
 

@@ -3,7 +3,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PROPERTYDECK_SANDBOX_TOKEN, THALAMUS_SANDBOX_TOKEN } from '../../src/sandbox/tokens.js';
+import { PROPERTYDECK_SANDBOX_TOKEN } from '../../src/vendors/propertydeck/simulator.js';
+import { THALAMUS_SANDBOX_TOKEN } from '../../src/vendors/thalamus/simulator.js';
 import { PD_ACCOUNT, SERIES_ACCOUNT, world, type World } from './fixtures.js';
 
 let w: World | undefined;

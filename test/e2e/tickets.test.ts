@@ -1,6 +1,10 @@
 // series.hr and Spacebring over real HTTP: transitions only when needed, paths, mappings, and errors per address.
 
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import { makePlan } from '../../src/engine/manager.js';
+import { realClock, type Clock } from '../../src/http/pacer.js';
+import { readState } from '../../src/state/state-file.js';
 import { SERIES_ACCOUNT, SPACEBRING_ACCOUNT, expectPaced, world, type World } from './fixtures.js';
 
 let w: World | undefined;
@@ -172,6 +176,25 @@ describe('selector rules', () => {
     const after = await w.run('plan', '--detailed-exitcode');
     expect(after.code).toBe(0);
     expect(after.stdout).not.toContain('no longer exists'); // closed tickets leave the rule, they are not gone
+  });
+
+  it("counts a rule's not_updated_for_days back from the run's clock, not the machine's", async () => {
+    const seed = [
+      { id: 'STALE', status: 'resolved', updatedAt: '2020-01-01T00:00:00Z' },
+      { id: 'RECENT', status: 'resolved', updatedAt: '2020-01-20T00:00:00Z' },
+    ];
+    const rules = '    rules:\n      - { name: close-stale, where: { status: resolved, not_updated_for_days: 14 }, set: { status: closed } }\n';
+    w = await world(SERIES_ACCOUNT('      []\n', rules), { seeds: { serieshr: seed }, rateLimits: { serieshr: false } });
+    const config = loadConfig('.', { cwd: w.dir, env: w.env }).config!;
+    const selectedAt = async (now: string) => {
+      const clock: Clock = { now: () => Date.parse(now), sleep: realClock.sleep };
+      const { plan } = await makePlan(config, readState(config.statePath), { clock });
+      return plan.actions.map((a) => a.address);
+    };
+    // On 25 January 2020, only the ticket resolved 24 days before is stale; the machine's clock would say both are.
+    expect(await selectedAt('2020-01-25T00:00:00Z')).toEqual(['helpdesk.tickets["STALE"]']);
+    expect(await selectedAt('2020-01-10T00:00:00Z')).toEqual([]);
+    expect((await selectedAt('2020-02-10T00:00:00Z')).sort()).toEqual(['helpdesk.tickets["RECENT"]', 'helpdesk.tickets["STALE"]']);
   });
 
   it('selects Spacebring tickets of a location through every page', async () => {

@@ -4,6 +4,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import { makePlan } from '../../src/engine/manager.js';
+import { realClock } from '../../src/http/pacer.js';
+import { readState } from '../../src/state/state-file.js';
 import { TT_ACCOUNT, world, type World } from './fixtures.js';
 
 let w: World | undefined;
@@ -206,5 +210,14 @@ describe('TimeTap, end to end', () => {
     const r = await w.run('validate');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/statusform\.yaml:11:9: salon\.statuses: depends_on forms a cycle: A \(statusform\.yaml:11:9\) → B \(statusform\.yaml:12:9\) → A/);
+  });
+
+  it("signs the session request with the run's clock, in seconds", async () => {
+    w = await world(TT_ACCOUNT(st('CHECKEDIN', 1)));
+    const config = loadConfig('.', { cwd: w.dir, env: w.env }).config!;
+    const now = Math.floor(Date.now() / 1000) * 1000 - 600_000; // ten minutes behind: still within the vendor's tolerance
+    await makePlan(config, readState(config.statePath), { clock: { now: () => now, sleep: realClock.sleep } });
+    const session = w.sandbox.simulators.timetap.requests.find((q) => q.path === '/live/sessionToken')!;
+    expect(new URLSearchParams(session.query).get('timestamp')).toBe(String(now / 1000));
   });
 });

@@ -7,7 +7,7 @@ import { thalamus } from '../../src/vendors/thalamus/adapter.js';
 const pos = { file: 'statusform.yaml', line: 1, col: 1 };
 
 function account(vendor: string, items: DesiredItem[], extra: Partial<AccountConfig> = {}): AccountConfig {
-  return { name: 'acc', vendor, baseUrl: 'https://x', rateLimit: { requests: 1, seconds: 1 }, prune: false, allowDelete: false, safety: { max_update_percent: 30, max_delete_percent: 30, min_owned: 10 }, settings: {}, items, position: pos, ...extra };
+  return { name: 'acc', vendor, baseUrl: 'https://x', rateLimit: { requests: 1, seconds: 1 }, prune: false, safety: { max_update_percent: 30, max_delete_percent: 30, min_owned: 10 }, settings: {}, items, position: pos, ...extra };
 }
 
 function item(key: string, fields: DesiredItem['fields'], extra: Partial<DesiredItem> = {}): DesiredItem {
@@ -40,7 +40,7 @@ describe('diff: desired against live and owned', () => {
   });
 
   it('lists live items it neither declares nor owns as unmanaged, and never acts on them', () => {
-    const acc = account('propertydeck', [], { prune: true, allowDelete: true });
+    const acc = account('propertydeck', [], { prune: true, settings: { allow_delete: true } });
     const d = diffAccount(acc, propertydeck, read([live('contact:Hot Lead', { type: 'contact', label: 'Hot Lead' })]), {});
     expect(d.actions).toEqual([]);
     expect(d.notes).toEqual([expect.objectContaining({ kind: 'unmanaged', address: 'acc.statuses["contact:Hot Lead"]' })]);
@@ -60,8 +60,22 @@ describe('diff: desired against live and owned', () => {
     const l = read([live('contact:Cold', { type: 'contact', label: 'Cold' }, 'u1')]);
     const blocked = diffAccount(account('propertydeck', [], { prune: true }), propertydeck, l, owned);
     expect(blocked.actions[0]).toMatchObject({ action: 'delete', destructive: true, blocked: expect.stringContaining('allow_delete') });
-    const allowed = diffAccount(account('propertydeck', [], { prune: true, allowDelete: true }), propertydeck, l, owned);
+    const allowed = diffAccount(account('propertydeck', [], { prune: true, settings: { allow_delete: true } }), propertydeck, l, owned);
     expect(allowed.actions[0]!.blocked).toBeUndefined();
+  });
+
+  it("asks the adapter which setting allows a hard delete, and blocks one a vendor gives no setting for", () => {
+    const owned: Record<string, StateItem> = { k: { id: 'u1', fields: { label: 'K' }, active: true } };
+    const l = read([live('k', { label: 'K' }, 'u1')]);
+    const caps = { ...propertydeck.capabilities, softDelete: false, hardDelete: true };
+    const optIn = { ...thalamus, capabilities: caps, hardDeleteSetting: 'really_delete' };
+    expect(diffAccount(account('x', [], { prune: true, settings: { really_delete: true } }), optIn, l, owned).actions[0]!.blocked).toBeUndefined();
+    // Another vendor's setting, or a string "true", is not the opt-in.
+    for (const settings of [{ allow_delete: true }, { really_delete: 'true' }]) {
+      expect(diffAccount(account('x', [], { prune: true, settings }), optIn, l, owned).actions[0]!.blocked).toBe('a hard delete needs really_delete: true on the account (and --allow-destroy on apply)');
+    }
+    const none = { ...thalamus, capabilities: caps };
+    expect(diffAccount(account('x', [], { prune: true, settings: { allow_delete: true } }), none, l, owned).actions[0]!.blocked).toBe('thalamus has no setting that allows a hard delete');
   });
 
   it('reactivates a declared item that is inactive', () => {

@@ -18,7 +18,7 @@ const pos = { file: 'f', line: 1, col: 1 };
 const it_ = (key: string, deps: string[] = []): DesiredItem => ({ key, fields: { label: key, mapped_status: 'open' }, dependsOn: deps, renamedFrom: [], position: pos });
 
 function planFor(items: DesiredItem[]): Plan {
-  const acc: AccountConfig = { name: 'acc', vendor: 'thalamus', baseUrl: 'https://x', rateLimit: { requests: 1, seconds: 1 }, prune: false, allowDelete: false, safety: { max_update_percent: 30, max_delete_percent: 30, min_owned: 10 }, settings: {}, items, position: pos };
+  const acc: AccountConfig = { name: 'acc', vendor: 'thalamus', baseUrl: 'https://x', rateLimit: { requests: 1, seconds: 1 }, prune: false, safety: { max_update_percent: 30, max_delete_percent: 30, min_owned: 10 }, settings: {}, items, position: pos };
   const d = diffAccount(acc, thalamus, { items: [], warnings: [], errors: [] }, {});
   return { config_digest: 'x', state: { lineage: 'l', serial: 0 }, options: { accounts: [], refresh_all: false }, accounts: [d.account], actions: d.actions, notes: [], errors: [], rules: [], thresholds: [], summary: summarise(d.actions) };
 }

@@ -15,7 +15,6 @@ const account = (vendor: string, items: DesiredItem[], extra: Partial<AccountCon
   baseUrl: 'https://x',
   rateLimit: { requests: 1, seconds: 1 },
   prune: false,
-  allowDelete: false,
   safety: { max_update_percent: 30, max_delete_percent: 30, min_owned: 10 },
   settings: {},
   items,
@@ -46,7 +45,7 @@ describe('identity: live items matched to recorded vendor ids', () => {
   });
 
   it('an owned status that left the config and was renamed at the vendor is still pruned by its id, not called gone', () => {
-    const acc = account('propertydeck', [], { prune: true, allowDelete: true });
+    const acc = account('propertydeck', [], { prune: true, settings: { allow_delete: true } });
     const d = diffAccount(acc, propertydeck, read([liveAt('Renamed', 'u1')]), owns('Old', 'u1'));
     expect(d.actions).toEqual([expect.objectContaining({ action: 'delete', key: 'property:Old', from_key: 'property:Renamed', id: 'u1' })]);
     expect(kinds(d)).toEqual([]);
@@ -57,7 +56,7 @@ describe('identity: live items matched to recorded vendor ids', () => {
   });
 
   it('renamed at the vendor to a key the config now declares, it is that item: adopted under the new key, the old record dropped', () => {
-    const d = diffAccount(account('propertydeck', [declare('New')], { prune: true, allowDelete: true }), propertydeck, read([liveAt('New', 'u1')]), owns('Old', 'u1'));
+    const d = diffAccount(account('propertydeck', [declare('New')], { prune: true, settings: { allow_delete: true } }), propertydeck, read([liveAt('New', 'u1')]), owns('Old', 'u1'));
     expect(d.actions).toEqual([]);
     expect(d.notes).toEqual([]);
     expect(d.account.adopt).toEqual([{ key: 'property:New', id: 'u1', fields: pd('New').fields }]);
@@ -83,7 +82,7 @@ describe('identity: live items matched to recorded vendor ids', () => {
   });
 
   it('renamed_from finds the item by its recorded id even when the vendor renamed it meanwhile', () => {
-    const acc = account('propertydeck', [declare('Sold STC', { renamedFrom: ['property:Sold'] })], { prune: true, allowDelete: true });
+    const acc = account('propertydeck', [declare('Sold STC', { renamedFrom: ['property:Sold'] })], { prune: true, settings: { allow_delete: true } });
     const d = diffAccount(acc, propertydeck, read([liveAt('Sold!', 'u1')]), owns('Sold', 'u1'));
     expect(d.actions).toEqual([expect.objectContaining({ action: 'update', key: 'property:Sold STC', from_key: 'property:Sold!', id: 'u1' })]);
     expect(d.notes).toEqual([]);

@@ -12,7 +12,6 @@ const account = (vendor: string, settings: Record<string, unknown>, baseUrl = 'h
   baseUrl,
   rateLimit: { requests: 1, seconds: 1 },
   prune: false,
-  allowDelete: false,
   safety: { max_update_percent: 30, max_delete_percent: 30, min_owned: 10 },
   settings,
   items: [],

@@ -12,7 +12,7 @@ import { sandboxEnv } from '../../src/sandbox/demo-data.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import type { FaultOptions, RecordedRequest } from '../../src/simulator/server.js';
 import { readState } from '../../src/state/state-file.js';
-import { THALAMUS_SANDBOX_TOKEN } from '../../src/sandbox/tokens.js';
+import { THALAMUS_SANDBOX_TOKEN } from '../../src/vendors/thalamus/simulator.js';
 import { tempDir } from '../helpers.js';
 
 const FAULTS: FaultOptions = {

@@ -13,6 +13,7 @@ import { readState } from '../../state/state-file.js';
 import { loadOrThrow } from '../context.js';
 import { appendStepSummary, colors, confirm, progress, write, type Io } from '../io.js';
 import type { Interrupts } from '../interrupts.js';
+import type { Outcome } from '../outcome.js';
 
 export interface ApplyCommandOptions {
   config?: string;
@@ -40,7 +41,7 @@ function refuseIfStale(reasons: string[]): void {
   if (reasons.length > 0) throw new RefusedError(`the saved plan is stale; make a new one with statusform plan --out FILE:\n  ${reasons.join('\n  ')}`);
 }
 
-export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<number> {
+export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<Outcome> {
   const config = loadOrThrow(io, opts.config);
   const c = colors(io);
   const saved = opts.planFile ? readSavedPlan(resolve(io.cwd, opts.planFile)) : undefined;
@@ -114,8 +115,8 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<n
       const notStarted = result.outcomes.filter((o) => o.because === 'interrupted').length;
       throw new InterruptedError(interrupts.received, `${result.done} change${result.done === 1 ? '' : 's'} done and saved in the state file, ${notStarted} not started`);
     }
-    if (total === 0) return 0; // the plan already said "No changes"; adoptions were recorded
-    return result.failed + result.skipped > 0 ? 1 : 0;
+    if (total === 0) return 'done'; // the plan already said "No changes"; adoptions were recorded
+    return result.failed + result.skipped > 0 ? 'failed' : 'done';
   } finally {
     release();
     await closeDefaultAgent();

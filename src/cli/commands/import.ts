@@ -18,6 +18,7 @@ import { adapterFor } from '../../vendors/registry.js';
 import { loadOrThrow } from '../context.js';
 import { write, type Io } from '../io.js';
 import { outputFile, realPath, writeOutput } from '../output.js';
+import type { Outcome } from '../outcome.js';
 
 /** The JSON schema this package ships, for the modeline of a file that had none. */
 const SCHEMA_FILE = fileURLToPath(new URL('../../../schemas/statusform.schema.json', import.meta.url));
@@ -30,7 +31,7 @@ export interface ImportCommandOptions {
   force?: boolean;
 }
 
-export async function importCommand(io: Io, opts: ImportCommandOptions): Promise<number> {
+export async function importCommand(io: Io, opts: ImportCommandOptions): Promise<Outcome> {
   if (!opts.account) throw new UsageError('import needs --account NAME');
   const config = loadOrThrow(io, opts.config);
   const [account] = selectAccounts(config, [opts.account]);
@@ -137,7 +138,7 @@ export async function importCommand(io: Io, opts: ImportCommandOptions): Promise
     } else {
       write(io.stderr, `Imported ${fresh.length} item${fresh.length === 1 ? '' : 's'} of ${account!.name} into ${out.given}${kept} and the state file. Review it${inPlace ? '' : ', replace the account in your config with it'}, then run statusform plan.`);
     }
-    return 0;
+    return 'done';
   } finally {
     release();
     await closeDefaultAgent();

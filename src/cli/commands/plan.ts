@@ -11,6 +11,7 @@ import { readState } from '../../state/state-file.js';
 import { loadOrThrow } from '../context.js';
 import { appendStepSummary, colors, progress, write, type Io } from '../io.js';
 import { outputFile, writeOutput } from '../output.js';
+import type { Outcome } from '../outcome.js';
 
 export type PlanFormat = 'text' | 'markdown' | 'json';
 
@@ -39,7 +40,7 @@ export function planFormat(value: string | undefined): PlanFormat {
   return f;
 }
 
-export async function planCommand(io: Io, opts: PlanCommandOptions): Promise<number> {
+export async function planCommand(io: Io, opts: PlanCommandOptions): Promise<Outcome> {
   const format = planFormat(opts.format);
   const config = loadOrThrow(io, opts.config);
   // Checked before any request: a wrong --out is found in a second, not after reading every vendor.
@@ -67,6 +68,6 @@ export async function planCommand(io: Io, opts: PlanCommandOptions): Promise<num
     writeOutput(out, 'the plan', wireText(plan));
     write(io.stderr, `Saved the plan to ${out.given}.`);
   }
-  if (plan.errors.length > 0) return 1;
-  return opts.detailedExitcode && plan.actions.length > 0 ? 2 : 0;
+  if (plan.errors.length > 0) return 'failed';
+  return opts.detailedExitcode && plan.actions.length > 0 ? 'changes' : 'done';
 }

@@ -4,10 +4,11 @@ import { UsageError } from '../../errors.js';
 import { SANDBOX_VENDORS, startSandbox } from '../../sandbox/index.js';
 import { sandboxEnv, demoSeeds } from '../../sandbox/demo-data.js';
 import { write, type Io } from '../io.js';
+import type { Outcome } from '../outcome.js';
 
 export const DEFAULT_SANDBOX_PORT = 4780;
 
-export async function sandboxCommand(io: Io, opts: { port?: number | undefined }): Promise<number> {
+export async function sandboxCommand(io: Io, opts: { port?: number | undefined }): Promise<Outcome> {
   const base = opts.port ?? DEFAULT_SANDBOX_PORT;
   let sandbox;
   try {
@@ -33,5 +34,5 @@ export async function sandboxCommand(io: Io, opts: { port?: number | undefined }
     });
   });
   await sandbox.close();
-  return 0;
+  return 'done';
 }

@@ -8,15 +8,16 @@ import { hostname } from 'node:os';
 import { breakLock, isStale, lockPath, readLock, unreadableAndOld } from '../../state/lock.js';
 import { DEFAULT_CONFIG } from '../context.js';
 import { write, type Io } from '../io.js';
+import type { Outcome } from '../outcome.js';
 
-export async function unlockCommand(io: Io, opts: { config?: string; force?: boolean }): Promise<number> {
+export async function unlockCommand(io: Io, opts: { config?: string; force?: boolean }): Promise<Outcome> {
   const located = statePathOf(opts.config ?? DEFAULT_CONFIG, { cwd: io.cwd, env: io.env });
   if (!located.statePath) throw new ConfigError(located.problems);
   const statePath = located.statePath;
   const path = lockPath(statePath);
   if (!existsSync(path)) {
     write(io.stdout, 'The state file was not locked.');
-    return 0;
+    return 'done';
   }
   const holder = readLock(statePath);
   if (holder && holder.host === hostname() && !isStale(holder) && !opts.force) {
@@ -27,5 +28,5 @@ export async function unlockCommand(io: Io, opts: { config?: string; force?: boo
   }
   const info = breakLock(statePath);
   write(io.stdout, info ? `Removed the lock held by pid ${info.pid} on ${info.host} since ${info.since}.` : 'Removed the lock (it did not say who held it).');
-  return 0;
+  return 'done';
 }

@@ -92,6 +92,7 @@ export const propertydeck: VendorAdapter = {
   },
   // No public host (vendor-docs §3): base_url is required in the config.
   defaultRateLimit: { requests: 60, seconds: 60 },
+  hardDeleteSetting: 'allow_delete',
   secretFields: ['token'],
   accountSchema: {
     required: ['token', 'base_url', 'statuses'],

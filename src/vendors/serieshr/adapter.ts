@@ -6,6 +6,7 @@ import type { DesiredContext, HttpClientFactory, VendorAdapter, VendorSession } 
 import type { AccountConfig, DesiredItem, LiveRead, WriteRequest, WriteResult } from '../../model.js';
 import { TICKET_CAPABILITIES, desiredTickets, liveTicketFields, mappingsOf, readTickets, ticketPath, ticketSchemas, withRules, type ListedTicket } from '../tickets.js';
 import { readAllPages } from '../../http/paginate.js';
+import type { Clock } from '../../http/pacer.js';
 import { LIST_ANSWER, SERIES_ERROR, SERIES_STATUSES, STATUS_CHANGE_ANSWER, TICKET_ANSWER, describeSeriesError, seriesRefusal, type SeriesListResponse, type SeriesTicketResponse } from './api.js';
 
 const schemas = ticketSchemas(SERIES_STATUSES, { locationRequired: false });
@@ -40,7 +41,7 @@ export const serieshr: VendorAdapter = {
     return ticketPath(live, desired, account, SERIES_STATUSES, account.settings['strict_transitions'] === true);
   },
 
-  open(account: AccountConfig, http: HttpClientFactory): VendorSession {
+  open(account: AccountConfig, http: HttpClientFactory, clock: Clock): VendorSession {
     const client = http({ headers: { apikey: String(account.settings['api_key']) }, describeError: describeSeriesError, errorShape: SERIES_ERROR, refusal: seriesRefusal });
     const staffUserId = Number(account.settings['staff_user_id']);
     const readTicket = async (id: string, address: string) =>
@@ -68,7 +69,7 @@ export const serieshr: VendorAdapter = {
           const t = await readTicket(id, address);
           return { id: t.TicketId, status: t.Status };
         });
-        return withRules(read, account, SERIES_STATUSES, async (rule) => listTickets(rule.where.status));
+        return withRules(read, account, SERIES_STATUSES, clock.now(), async (rule) => listTickets(rule.where.status));
       },
 
       async write(req: WriteRequest): Promise<WriteResult> {

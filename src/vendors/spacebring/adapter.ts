@@ -6,6 +6,7 @@ import type { DesiredContext, HttpClientFactory, VendorAdapter, VendorSession } 
 import type { AccountConfig, DesiredItem, LiveRead, WriteRequest, WriteResult } from '../../model.js';
 import { TICKET_CAPABILITIES, desiredTickets, liveTicketFields, mappingsOf, readTickets, ticketPath, ticketSchemas, withRules, type ListedTicket } from '../tickets.js';
 import { readAllPages } from '../../http/paginate.js';
+import type { Clock } from '../../http/pacer.js';
 import { LIST_ANSWER, SPACEBRING_ERROR, SPACEBRING_STATUSES, TICKET_ANSWER, describeSpacebringError, type SpacebringTicket } from './api.js';
 
 const schemas = ticketSchemas(SPACEBRING_STATUSES, { locationRequired: true });
@@ -57,7 +58,7 @@ export const spacebring: VendorAdapter = {
     return ticketPath(live, desired, account, SPACEBRING_STATUSES, false);
   },
 
-  open(account: AccountConfig, http: HttpClientFactory): VendorSession {
+  open(account: AccountConfig, http: HttpClientFactory, clock: Clock): VendorSession {
     const client = http({ headers: authHeaders(account.settings), describeError: describeSpacebringError, errorShape: SPACEBRING_ERROR });
     const listAddress = `${account.name}.tickets`;
     /** Every ticket of a location, through all pages of the list endpoint at its largest page. */
@@ -86,7 +87,7 @@ export const spacebring: VendorAdapter = {
           const t = await readTicket(id, address);
           return { id: t.id, status: t.status };
         });
-        return withRules(read, account, SPACEBRING_STATUSES, async (rule) => listLocation(String(rule.where.location)));
+        return withRules(read, account, SPACEBRING_STATUSES, clock.now(), async (rule) => listLocation(String(rule.where.location)));
       },
 
       async write(req: WriteRequest): Promise<WriteResult> {

@@ -4,6 +4,7 @@
 
 import { VendorError } from '../../errors.js';
 import { registerSecrets } from '../../http/redact.js';
+import type { Clock } from '../../http/pacer.js';
 import type { AuthProvider, HttpClient } from '../../http/client.js';
 import type { DesiredContext, HttpClientFactory, VendorAdapter, VendorSession } from '../adapter.js';
 import type { AccountConfig, DesiredItem, Fields, LiveItem, LiveRead, StateItem, WriteRequest, WriteResult } from '../../model.js';
@@ -81,7 +82,7 @@ function fullRow(businessId: number, key: string, id: number | null, known: Fiel
 }
 
 /** Session-token auth: fetched on first use, reused until refused, then fetched again once. */
-function sessionAuth(account: AccountConfig, client: () => HttpClient): AuthProvider {
+function sessionAuth(account: AccountConfig, client: () => HttpClient, clock: Clock): AuthProvider {
   const apiKey = String(account.settings['api_key']);
   const sig = signature(apiKey, String(account.settings['private_key']));
   // The signature works as a password (it has no timestamp in it), the token as a session: both
@@ -93,7 +94,7 @@ function sessionAuth(account: AccountConfig, client: () => HttpClient): AuthProv
       method: 'GET',
       path: '/sessionToken',
       // Seconds since the epoch (D: TTAPI "Introduction"), not milliseconds.
-      query: { apiKey, timestamp: Math.floor(Date.now() / 1000), signature: sig },
+      query: { apiKey, timestamp: Math.floor(clock.now() / 1000), signature: sig },
       address: `${account.name} (session token)`,
       skipAuth: true,
       answer: SESSION_TOKEN,
@@ -163,10 +164,10 @@ export const timetap: VendorAdapter = {
     });
   },
 
-  open(account: AccountConfig, http: HttpClientFactory): VendorSession {
+  open(account: AccountConfig, http: HttpClientFactory, clock: Clock): VendorSession {
     const businessId = Number(account.settings['business_id']);
     let client: HttpClient;
-    client = http({ auth: sessionAuth(account, () => client), describeError: describeTimeTapError, errorShape: TIMETAP_ERROR });
+    client = http({ auth: sessionAuth(account, () => client, clock), describeError: describeTimeTapError, errorShape: TIMETAP_ERROR });
     const address = (key: string) => `${account.name}.statuses[${JSON.stringify(key)}]`;
 
     return {

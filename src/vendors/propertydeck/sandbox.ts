@@ -1,0 +1,22 @@
+// Property Deck in the sandbox: its simulator, and the demo's statuses — one to rename, one to
+// adopt, one statusform does not manage — with records that carry them.
+
+import type { VendorSandbox } from '../../simulator/vendor-sandbox.js';
+import { PROPERTYDECK_SANDBOX_TOKEN, startPropertyDeckSimulator, type PropertyDeckSeed, type PropertyDeckStore } from './simulator.js';
+
+export const propertydeckSandbox: VendorSandbox<PropertyDeckSeed, PropertyDeckStore> = {
+  start: startPropertyDeckSimulator,
+  demoSeed: () => ({
+    statuses: [
+      { label: 'For Sale', type: 'property' },
+      { label: 'Sold Subject To Contract', type: 'property' },
+      { label: 'Hot Lead', type: 'contact' },
+      { label: 'Archived', type: 'contact' },
+    ],
+    records: [
+      { kind: 'property', statusLabel: 'Sold Subject To Contract' },
+      { kind: 'contact', statusLabel: 'Archived' },
+    ],
+  }),
+  env: (sim) => ({ PROPERTYDECK_URL: sim.url, PROPERTYDECK_TOKEN: PROPERTYDECK_SANDBOX_TOKEN }),
+};

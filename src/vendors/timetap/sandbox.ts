@@ -1,0 +1,15 @@
+// TimeTap in the sandbox: its simulator, which starts with TimeTap's shared default statuses
+// (the demo's first customisation forks them), and the credentials of its one business.
+
+import type { VendorSandbox } from '../../simulator/vendor-sandbox.js';
+import { TIMETAP_SANDBOX_API_KEY, TIMETAP_SANDBOX_BUSINESS_ID, TIMETAP_SANDBOX_PRIVATE_KEY, startTimeTapSimulator, type TimeTapSeed, type TimeTapStore } from './simulator.js';
+
+export const timetapSandbox: VendorSandbox<TimeTapSeed, TimeTapStore> = {
+  start: startTimeTapSimulator,
+  env: (sim) => ({
+    TIMETAP_URL: sim.url,
+    TIMETAP_API_KEY: TIMETAP_SANDBOX_API_KEY,
+    TIMETAP_PRIVATE_KEY: TIMETAP_SANDBOX_PRIVATE_KEY,
+    TIMETAP_BUSINESS_ID: String(TIMETAP_SANDBOX_BUSINESS_ID),
+  }),
+};
