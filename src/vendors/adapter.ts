@@ -30,8 +30,11 @@ export interface Capabilities {
   renameInPlace: boolean;
   /** Inactive items vanish from reads; the state file remembers them so they can be reactivated. */
   hidesInactive: boolean;
-  /** Items are tickets whose status moves by transitions rather than being created or updated. */
-  transitions: boolean;
+  /**
+   * Items are tickets whose state moves by transitions rather than being created or updated:
+   * `field` is the field a transition moves (its last step is the field's new value); false otherwise.
+   */
+  transitions: false | { field: string };
   /**
    * A field the vendor may require to be unique among active items (TimeTap's sort order). An
    * update to a value another item still holds is staged through a free temporary value, so no
