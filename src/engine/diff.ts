@@ -10,7 +10,7 @@ import type { AccountConfig, LiveItem, LiveRead, StateItem } from '../model.js';
 import { address, phaseOf, type AccountPlan, type PlanAction, type PlanNote } from './plan.js';
 import { classify, type Verdict } from './diff/classify.js';
 import { matchRows, type Row } from './diff/match.js';
-import { linkDependencies, renameHints, stageUniqueUpdates } from './diff/passes.js';
+import { linkDependencies, relationNote, renameHints, stageUniqueUpdates, type KeyedItem, type KeyShape } from './diff/passes.js';
 
 export { fieldChanges } from './diff/fields.js';
 export { liveByKeyOf, matchRecordedIds, type RecordedIdMatch } from './diff/match.js';
@@ -34,20 +34,20 @@ interface Gathered {
   errors: { address: string; message: string }[];
   adopt: AccountPlan['adopt'];
   forget: string[];
-  /** Owned keys leaving the configuration: removed ones first, then orphans. */
-  leaving: string[];
+  /** Owned items leaving the configuration: removed ones first, then orphans. */
+  leaving: KeyedItem[];
 }
 
 function gather(verdicts: readonly (readonly [Row, Verdict])[], addr: (key: string) => string, account: string, collection: string): Gathered {
   const g: Gathered = { actions: [], notes: [], errors: [], adopt: [], forget: [], leaving: [] };
-  const orphaned: string[] = [];
+  const orphaned: KeyedItem[] = [];
   for (const [row, v] of verdicts) {
     const at = addr(row.key);
     g.notes.push(...v.notes.map((n) => ({ address: at, ...n })));
     if (v.error !== undefined) g.errors.push({ address: at, message: v.error });
     if (v.adopt) g.adopt.push({ key: row.key, ...v.adopt });
     if (v.forget) g.forget.push(row.key);
-    if (v.leaving) (v.leaving === 'removed' ? g.leaving : orphaned).push(row.key);
+    if (v.leaving) (v.leaving === 'removed' ? g.leaving : orphaned).push({ key: row.key, fields: row.live?.fields ?? row.recorded?.fields ?? {} });
     if (!v.action) continue;
     const { destructive, ...a } = v.action;
     g.actions.push({ ...a, address: addr(a.key), account, collection, depends_on: [], destructive: destructive ?? false, phase: phaseOf(a.action) });
@@ -56,11 +56,23 @@ function gather(verdicts: readonly (readonly [Row, Verdict])[], addr: (key: stri
   return g;
 }
 
+/**
+ * Notes on creates beside items leaving the configuration, for adapters that declare what makes a
+ * key: keys that fold alike (an undeclared rename), or key fields that force a replacement.
+ */
+function hints(adapter: VendorAdapter, g: Gathered): PlanNote[] {
+  const shape: KeyShape = { fold: adapter.foldKey?.bind(adapter), keyFields: adapter.keyFields ?? [], replaceOn: adapter.replaceOn ?? [] };
+  if (!shape.fold && shape.replaceOn.length === 0) return [];
+  const caps = adapter.capabilities;
+  const removal = caps.softDelete ? 'with prune' : caps.hardDelete ? 'with prune, allow_delete and --allow-destroy (a hard delete)' : 'by hand at the vendor';
+  return renameHints(g.leaving, g.actions, (gone, created) => relationNote(gone, created, shape, adapter.vendor, removal));
+}
+
 export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live: LiveRead, owned: Readonly<Record<string, StateItem>>, opts: DiffOptions = {}): AccountDiff {
   const caps = adapter.capabilities;
   const collection = adapter.collection;
   const addr = (key: string) => address(account.name, collection, key);
-  const rows = matchRows({ declared: account.items, live, owned, caps, fold: adapter.foldKey?.bind(adapter) });
+  const rows = matchRows({ declared: account.items, live, owned, caps, fold: adapter.foldKey?.bind(adapter), replaceOn: adapter.replaceOn ?? [] });
   const ctx = { account, vendor: adapter.vendor, caps, transitionPath: adapter.transitionPath?.bind(adapter), refreshAll: opts.refreshAll };
   const g = gather(
     rows.map((row) => [row, classify(row, ctx)] as const),
@@ -68,8 +80,7 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
     account.name,
     collection,
   );
-  const hint = adapter.renameHint?.bind(adapter);
-  const notes = [...g.notes, ...(hint ? renameHints(g.leaving, g.actions, hint) : [])];
+  const notes = [...g.notes, ...hints(adapter, g)];
   for (const w of live.warnings) notes.push({ address: `${account.name}.${collection}`, kind: 'warning', message: w });
   const staged = caps.uniqueField ? stageUniqueUpdates(g.actions, live.items, account.items, caps.uniqueField) : g.actions;
   const actions = linkDependencies(staged, account.items, live.items, owned);

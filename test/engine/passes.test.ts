@@ -2,7 +2,7 @@
 // each a pure function of the classified actions.
 
 import { describe, expect, it } from 'vitest';
-import { linkDependencies, renameHints, stageUniqueUpdates } from '../../src/engine/diff/passes.js';
+import { linkDependencies, relation, relationNote, renameHints, stageUniqueUpdates, type KeyShape } from '../../src/engine/diff/passes.js';
 import { phaseOf, type PlanAction } from '../../src/engine/plan.js';
 import type { ActionKind, DesiredItem, LiveItem } from '../../src/model.js';
 
@@ -27,9 +27,31 @@ const declared = (key: string, dependsOn: string[] = [], fields = {}): DesiredIt
 const row = (key: string, sort_order: number): LiveItem => ({ key, id: key, fields: { sort_order }, active: true });
 
 describe('passes: after classification', () => {
-  it('a removal beside a similar create gets one hint on the create', () => {
-    const notes = renameHints(['Old'], [act('Gold', 'create'), act('X', 'update')], (gone, created) => (created.endsWith(gone.slice(1)) ? `like ${gone}` : undefined));
-    expect(notes).toEqual([{ address: 'acc.s["Gold"]', kind: 'possible_rename', message: 'like Old' }]);
+  const pd: KeyShape = { fold: (k) => k.toLowerCase(), keyFields: ['type', 'label'], replaceOn: ['type'] };
+  const status = (type: string, label: string) => ({ key: `${type}:${label}`, fields: { type, label } });
+
+  it('a create whose key folds like one leaving the config looks like an undeclared rename', () => {
+    expect(relation(status('property', 'Sold'), status('property', 'SOLD'), pd)).toEqual({ kind: 'rename' });
+    expect(relationNote(status('property', 'Sold'), status('property', 'SOLD'), pd, 'acme', 'with prune')).toContain('declare renamed_from');
+  });
+
+  it('a change of a field the vendor cannot change in place is a replacement, read from the fields, never from the key', () => {
+    expect(relation(status('property', 'Viewing'), status('contact', 'viewing'), pd)).toEqual({ kind: 'replace', fields: ['type'] });
+    // The key says nothing the fields do not: a key that would split otherwise changes nothing.
+    expect(relation({ key: 'x', fields: { type: 'property', label: 'A:B' } }, { key: 'y', fields: { type: 'contact', label: 'A:B' } }, pd)).toEqual({ kind: 'replace', fields: ['type'] });
+    expect(relation(status('property', 'Viewing'), status('contact', 'Sold'), pd)).toBeUndefined();
+    expect(relationNote(status('property', 'Viewing'), status('contact', 'Viewing'), pd, 'acme', 'with prune')).toBe(
+      'looks like a type change of "property:Viewing": acme cannot change an item\'s type, so this creates a new one; the old one goes only with prune',
+    );
+  });
+
+  it('without a fold or replaceOn, keys are unrelated', () => {
+    expect(relation(status('property', 'A'), status('contact', 'A'), { keyFields: [], replaceOn: [] })).toBeUndefined();
+  });
+
+  it('a removal beside a related create gets one hint on the create', () => {
+    const notes = renameHints([status('property', 'Old')], [act('contact:Old', 'create', { after: { type: 'contact', label: 'Old' } }), act('X', 'update')], (gone, created) => relationNote(gone, created, pd, 'acme', 'with prune'));
+    expect(notes).toEqual([{ address: 'acc.s["contact:Old"]', kind: 'possible_rename', message: expect.stringContaining('looks like a type change of "property:Old"') }]);
   });
 
   it('a swap of a unique field goes through temporary values above everything in play, and a create without one takes the first free value', () => {

@@ -5,6 +5,7 @@
 import type { Capabilities } from '../../vendors/adapter.js';
 import type { DesiredItem, LiveItem, LiveRead, StateItem } from '../../model.js';
 import { lookalike } from '../../vendors/normalise.js';
+import { sameValue } from './fields.js';
 
 /** How a row's live item was found. */
 export type Via = 'key' | 'fold' | 'renamed_from' | 'id';
@@ -44,11 +45,13 @@ export interface MatchInput {
   caps: Capabilities;
   /** The vendor's looser identity of a key (`foldKey`), when it has one. */
   fold?: ((key: string) => string) | undefined;
+  /** Key fields the vendor cannot change in place (`replaceOn`): an item differing in them is never renamed into another. */
+  replaceOn?: readonly string[];
 }
 
 /**
  * Live items by key. Where the vendor lists the account's own item and a shared read-only one
- * under one key (TimeTap's own row beside the `businessId: null` default), the own item is the
+ * under one key (a vendor's shared default beside the account's own copy), the own item is the
  * live one: the account already has it, whatever order the vendor lists them in.
  */
 export function liveByKeyOf(items: readonly LiveItem[]): Map<string, LiveItem> {
@@ -168,8 +171,9 @@ function free(lk: Lookups, x: LiveItem | undefined): x is LiveItem {
 function renameSource(lk: Lookups, d: DesiredItem, twin: LiveItem | undefined): { live: LiveItem; via: Via } | undefined {
   const { fold, owned, caps } = lk.input;
   if (!caps.renameInPlace) return undefined;
-  if (twin && (owned[twin.key] !== undefined || lk.identity.owner.has(twin.key))) return { live: twin, via: 'fold' };
-  const source = (x: LiveItem | undefined): x is LiveItem => free(lk, x) && !(fold && (lk.declaredAs(fold(x.key)) ?? d) !== d);
+  const replaceable = (x: LiveItem) => (lk.input.replaceOn ?? []).every((f) => sameValue(x.fields[f], d.fields[f]));
+  if (twin && (owned[twin.key] !== undefined || lk.identity.owner.has(twin.key)) && replaceable(twin)) return { live: twin, via: 'fold' };
+  const source = (x: LiveItem | undefined): x is LiveItem => free(lk, x) && replaceable(x) && !(fold && (lk.declaredAs(fold(x.key)) ?? d) !== d);
   const found = d.renamedFrom.map((k) => lk.identity.moved.get(k) ?? atKey(lk, k)).find(source);
   return found ? { live: found, via: 'renamed_from' } : undefined;
 }

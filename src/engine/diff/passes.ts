@@ -2,20 +2,61 @@
 // beside a similar create), staging of unique-field updates through free values, and the
 // dependency links that order the executor. Pure: each returns new actions or notes.
 
-import type { DesiredItem, LiveItem, StateItem } from '../../model.js';
+import type { DesiredItem, Fields, LiveItem, StateItem } from '../../model.js';
 import type { PlanAction, PlanNote } from '../plan.js';
+import { sameValue } from './fields.js';
+
+/** An item by its key and fields, as the rename hints compare them. */
+export interface KeyedItem {
+  key: string;
+  fields: Fields;
+}
+
+/** What makes a key, as the adapter declares it (`foldKey`, `keyFields`, `replaceOn`). */
+export interface KeyShape {
+  /** The vendor's looser identity of a key (or of one key field's value). */
+  fold?: ((key: string) => string) | undefined;
+  keyFields: readonly string[];
+  replaceOn: readonly string[];
+}
+
+/**
+ * How a create relates to an item leaving the configuration: its key folds alike (most likely a
+ * rename the config did not declare), or only key fields the vendor cannot change in place differ
+ * (a replacement: a new item beside the old one); undefined when unrelated.
+ */
+export function relation(gone: KeyedItem, created: KeyedItem, shape: KeyShape): { kind: 'rename' } | { kind: 'replace'; fields: string[] } | undefined {
+  const fold = shape.fold ?? ((k: string) => k);
+  if (shape.fold && fold(gone.key) === fold(created.key)) return { kind: 'rename' };
+  const fields = shape.replaceOn.filter((f) => !sameValue(gone.fields[f], created.fields[f]));
+  const kept = shape.keyFields.filter((f) => !shape.replaceOn.includes(f));
+  const same = (f: string) => fold(String(gone.fields[f] ?? '')) === fold(String(created.fields[f] ?? ''));
+  return fields.length > 0 && kept.every(same) ? { kind: 'replace', fields } : undefined;
+}
+
+/**
+ * The note a create gets beside a related item leaving the configuration. `removal` says how the
+ * old one can go (e.g. "with prune, allow_delete and --allow-destroy").
+ */
+export function relationNote(gone: KeyedItem, created: KeyedItem, shape: KeyShape, vendor: string, removal: string): string | undefined {
+  const r = relation(gone, created, shape);
+  if (!r) return undefined;
+  if (r.kind === 'rename') return `looks like a rename of "${gone.key}": to keep the vendor's identity, declare renamed_from instead of removing and creating`;
+  const what = r.fields.join(' and ');
+  return `looks like a ${what} change of "${gone.key}": ${vendor} cannot change an item's ${r.fields.join(' or ')}, so this creates a new one; the old one goes only ${removal}`;
+}
 
 /**
  * A removal next to a create of a similar key is most likely a rename the config did not
- * declare: a note on the create, from the first item leaving (`gone`, removed then orphaned) the
- * adapter's `hint` relates to it.
+ * declare, or a change the vendor can only make by replacement: a note on the create, from the
+ * first item leaving (`gone`, removed then orphaned) that relates to it.
  */
-export function renameHints(gone: readonly string[], actions: readonly PlanAction[], hint: (gone: string, created: string) => string | undefined): PlanNote[] {
+export function renameHints(gone: readonly KeyedItem[], actions: readonly PlanAction[], hint: (gone: KeyedItem, created: KeyedItem) => string | undefined): PlanNote[] {
   const creates = actions.filter((a) => a.action === 'create');
   const notes: PlanNote[] = [];
   for (const g of gone) {
     for (const c of creates) {
-      const message = hint(g, c.key);
+      const message = hint(g, { key: c.key, fields: c.after ?? {} });
       if (message) {
         notes.push({ address: c.address, kind: 'possible_rename', message });
         break;
