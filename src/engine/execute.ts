@@ -66,125 +66,136 @@ export function writeRequest(a: PlanAction): WriteRequest {
   };
 }
 
-export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<ApplyResult> {
-  const outcomes = new Map<string, ActionOutcome>();
-  const inPlan = new Set(plan.actions.map((a) => a.address));
-  const byAccount = new Map<string, PlanAction[]>();
-  for (const a of plan.actions) byAccount.set(a.account, [...(byAccount.get(a.account) ?? []), a]);
-
-  const staged = new Set<string>();
+/** One run's shared state: the outcomes so far, and which staged updates reached their temporary value. */
+interface Run {
+  opts: ExecuteOptions;
+  outcomes: Map<string, ActionOutcome>;
+  inPlan: Set<string>;
+  staged: Set<string>;
   /** Set when the run ends without waiting for what is in flight: a late answer then changes nothing. */
-  let abandoned = false;
-  /** The first write of a staged update: to its temporary value. A failure here fails the action. */
-  const stage = async (a: PlanAction): Promise<void> => {
-    const session = opts.sessions.get(a.account);
-    try {
-      if (!session || !a.via) throw new Error(`no session for account ${a.account}`);
-      const result = await session.write({ ...writeRequest(a), after: a.via });
-      if (abandoned) return;
-      opts.recorder.record(a, result);
-      await opts.recorder.durable();
-      staged.add(a.address);
-    } catch (err) {
-      fail(a, err);
-    }
-  };
+  abandoned: boolean;
+}
 
-  const fail = (a: PlanAction, err: unknown) => {
-    if (abandoned) return;
-    const message = err instanceof VendorError && err.address === a.address ? err.reason : ((err as Error).message ?? String(err));
-    const outcome: ActionOutcome = { address: a.address, action: a.action, status: 'failed', detail: opts.scrub(message) };
-    outcomes.set(a.address, outcome);
-    opts.onEvent?.({ type: 'end', action: a, outcome });
-  };
+function report(run: Run, a: PlanAction, outcome: ActionOutcome): void {
+  run.outcomes.set(a.address, outcome);
+  run.opts.onEvent?.({ type: 'end', action: a, outcome });
+}
 
-  const runOne = async (a: PlanAction): Promise<void> => {
-    const session = opts.sessions.get(a.account);
-    opts.onEvent?.({ type: 'start', action: a });
-    let outcome: ActionOutcome;
-    try {
-      if (!session) throw new Error(`no session for account ${a.account}`);
-      // A staged update was moved to its temporary value already: its "before" is that value now.
-      const req = staged.has(a.address) ? { ...writeRequest(a), before: a.via ?? a.before } : writeRequest(a);
-      const result = await session.write(req);
-      if (abandoned) return; // reported unknown already; the lock may be gone, so nothing is recorded
-      opts.recorder.record(a, result);
-      // Nothing new starts before this is on disk: a write the state cannot record could be repeated later.
-      await opts.recorder.durable();
-      outcome = { address: a.address, action: a.action, status: 'done' };
-    } catch (err) {
-      const message = err instanceof VendorError && err.address === a.address ? err.reason : ((err as Error).message ?? String(err));
-      outcome = { address: a.address, action: a.action, status: 'failed', detail: opts.scrub(message) };
-    }
-    if (abandoned) return;
-    outcomes.set(a.address, outcome);
-    opts.onEvent?.({ type: 'end', action: a, outcome });
-  };
+function failed(run: Run, a: PlanAction, err: unknown): ActionOutcome {
+  const message = err instanceof VendorError && err.address === a.address ? err.reason : ((err as Error).message ?? String(err));
+  return { address: a.address, action: a.action, status: 'failed', detail: run.opts.scrub(message) };
+}
 
-  const skip = (a: PlanAction, detail: string, because: ActionOutcome['because'] = 'dependency') => {
-    const outcome: ActionOutcome = { address: a.address, action: a.action, status: 'skipped', detail, because };
-    outcomes.set(a.address, outcome);
-    opts.onEvent?.({ type: 'end', action: a, outcome });
-  };
+/** Makes one write and records it durably: nothing new starts before it is on disk (a write the state cannot record could be repeated later). */
+async function writeAndRecord(run: Run, a: PlanAction, req: WriteRequest): Promise<boolean> {
+  const session = run.opts.sessions.get(a.account);
+  if (!session) throw new Error(`no session for account ${a.account}`);
+  const result = await session.write(req);
+  if (run.abandoned) return false; // reported unknown already; the lock may be gone, so nothing is recorded
+  run.opts.recorder.record(a, result);
+  await run.opts.recorder.durable();
+  return true;
+}
 
-  // After a stop request, actions in flight get a bounded time; past it the run ends without them.
-  let graceTimer: ReturnType<typeof setTimeout> | undefined;
+/** The first write of a staged update: to its temporary value. A failure here fails the action. */
+async function stageOne(run: Run, a: PlanAction): Promise<void> {
+  try {
+    if (!a.via) throw new Error(`no temporary value for ${a.address}`);
+    if (await writeAndRecord(run, a, { ...writeRequest(a), after: a.via })) run.staged.add(a.address);
+  } catch (err) {
+    if (!run.abandoned) report(run, a, failed(run, a, err));
+  }
+}
+
+async function runOne(run: Run, a: PlanAction): Promise<void> {
+  run.opts.onEvent?.({ type: 'start', action: a });
+  let outcome: ActionOutcome;
+  try {
+    // A staged update was moved to its temporary value already: its "before" is that value now.
+    const req = run.staged.has(a.address) ? { ...writeRequest(a), before: a.via ?? a.before } : writeRequest(a);
+    if (!(await writeAndRecord(run, a, req))) return;
+    outcome = { address: a.address, action: a.action, status: 'done' };
+  } catch (err) {
+    outcome = failed(run, a, err);
+  }
+  if (!run.abandoned) report(run, a, outcome);
+}
+
+function skipOne(run: Run, a: PlanAction, detail: string, because: ActionOutcome['because'] = 'dependency'): void {
+  report(run, a, { address: a.address, action: a.action, status: 'skipped', detail, because });
+}
+
+/** Still in flight when the grace after a stop request ran out: the run ends without it. */
+function unknownOne(run: Run, a: PlanAction): void {
+  run.abandoned = true;
+  report(run, a, { address: a.address, action: a.action, status: 'failed', detail: 'still in flight when the run was interrupted: whether the vendor made this change is unknown (the next plan checks it again)' });
+}
+
+/** Once the state file cannot be written, or a stop was requested, nothing more starts. */
+function stopped(run: Run): Readiness | undefined {
+  if (run.opts.stop?.aborted) return { skip: 'interrupted', because: 'interrupted' };
+  const failure = run.opts.recorder.failed;
+  return failure ? { skip: failure, because: 'unrecordable' } : undefined;
+}
+
+/** Ready when every dependency in the plan is done; skipped when one failed or was skipped. */
+function readiness(run: Run, a: PlanAction): Readiness {
+  const stop = stopped(run);
+  if (stop) return stop;
+  const blocker = a.depends_on.find((d) => {
+    const s = run.outcomes.get(d)?.status;
+    return s === 'failed' || s === 'skipped';
+  });
+  if (blocker) return { skip: blocker };
+  return a.depends_on.every((d) => !run.inPlan.has(d) || run.outcomes.has(d)) ? 'ready' : 'wait';
+}
+
+/** One account's actions, phase by phase; staged updates first go to their temporary values, all of them, before any final write. */
+async function runAccount(run: Run, actions: readonly PlanAction[], pool: Pool<PlanAction>): Promise<void> {
+  const skip = (a: PlanAction, detail: string, because?: ActionOutcome['because']) => skipOne(run, a, detail, because);
+  for (const phase of [1, 2, 3] as const) {
+    const inPhase = actions.filter((a) => a.phase === phase);
+    const toStage = inPhase.filter((a) => a.via);
+    if (toStage.length > 0) await runBounded(toStage, pool, () => stopped(run) ?? 'ready', (a) => stageOne(run, a), skip);
+    const rest = inPhase.filter((a) => !run.outcomes.has(a.address));
+    await runBounded(rest, pool, (a) => readiness(run, a), (a) => runOne(run, a), skip);
+  }
+}
+
+/** After a stop request, actions in flight get a bounded time: `gaveUp` resolves when it runs out. */
+function graceAfterStop(opts: ExecuteOptions): { gaveUp: Promise<'give-up'>; dispose: () => void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
   let giveUp: () => void = () => undefined;
   const gaveUp = new Promise<'give-up'>((resolve) => (giveUp = () => resolve('give-up')));
-  const startGrace = () => {
-    graceTimer = setTimeout(giveUp, opts.graceMs ?? DEFAULT_STOP_GRACE_MS);
+  const start = () => {
+    timer = setTimeout(giveUp, opts.graceMs ?? DEFAULT_STOP_GRACE_MS);
   };
-  if (opts.stop?.aborted) startGrace();
-  else opts.stop?.addEventListener('abort', startGrace, { once: true });
-  const unknown = (a: PlanAction) => {
-    abandoned = true;
-    const outcome: ActionOutcome = { address: a.address, action: a.action, status: 'failed', detail: 'still in flight when the run was interrupted: whether the vendor made this change is unknown (the next plan checks it again)' };
-    outcomes.set(a.address, outcome);
-    opts.onEvent?.({ type: 'end', action: a, outcome });
+  if (opts.stop?.aborted) start();
+  else opts.stop?.addEventListener('abort', start, { once: true });
+  return {
+    gaveUp,
+    dispose: () => {
+      clearTimeout(timer);
+      opts.stop?.removeEventListener('abort', start);
+    },
   };
+}
 
-  // Once the state file cannot be written, or a stop was requested, nothing more starts.
-  const stopped = (): Readiness | undefined => {
-    if (opts.stop?.aborted) return { skip: 'interrupted', because: 'interrupted' };
-    const failed = opts.recorder.failed;
-    return failed ? { skip: failed, because: 'unrecordable' } : undefined;
-  };
-  const pool = { limit: opts.parallelism, gaveUp, onGiveUp: unknown };
+export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<ApplyResult> {
+  const run: Run = { opts, outcomes: new Map(), inPlan: new Set(plan.actions.map((a) => a.address)), staged: new Set(), abandoned: false };
+  const byAccount = new Map<string, PlanAction[]>();
+  for (const a of plan.actions) byAccount.set(a.account, [...(byAccount.get(a.account) ?? []), a]);
+  const grace = graceAfterStop(opts);
+  const pool: Pool<PlanAction> = { limit: opts.parallelism, gaveUp: grace.gaveUp, onGiveUp: (a) => unknownOne(run, a) };
   try {
-    await Promise.all(
-      [...byAccount.values()].map(async (actions) => {
-        for (const phase of [1, 2, 3] as const) {
-          const inPhase = actions.filter((a) => a.phase === phase);
-          // Staged updates first go to their temporary values, all of them, before any final write.
-          const toStage = inPhase.filter((a) => a.via);
-          if (toStage.length > 0) await runBounded(toStage, pool, () => stopped() ?? 'ready', stage, skip);
-          await runBounded(
-            inPhase.filter((a) => !outcomes.has(a.address)),
-            pool,
-            (a) => {
-              const stop = stopped();
-              if (stop) return stop;
-              const blocker = a.depends_on.find((d) => {
-                const s = outcomes.get(d)?.status;
-                return s === 'failed' || s === 'skipped';
-              });
-              if (blocker) return { skip: blocker };
-              return a.depends_on.every((d) => !inPlan.has(d) || outcomes.has(d)) ? 'ready' : 'wait';
-            },
-            runOne,
-            skip,
-          );
-        }
-      }),
-    );
+    await Promise.all([...byAccount.values()].map((actions) => runAccount(run, actions, pool)));
   } finally {
-    clearTimeout(graceTimer);
-    opts.stop?.removeEventListener('abort', startGrace);
+    grace.dispose();
   }
-  abandoned = true; // from here on, a late answer changes neither the outcomes nor the state
+  run.abandoned = true; // from here on, a late answer changes neither the outcomes nor the state
   await opts.recorder.durable();
 
-  const list = plan.actions.map((a) => outcomes.get(a.address) ?? { address: a.address, action: a.action, status: 'skipped' as const, detail: 'never became ready' });
+  const list = plan.actions.map((a) => run.outcomes.get(a.address) ?? { address: a.address, action: a.action, status: 'skipped' as const, detail: 'never became ready' });
   const stateFailure = opts.recorder.failureReason;
   return {
     outcomes: list,

@@ -31,8 +31,11 @@ export interface Capabilities {
   renameInPlace: boolean;
   /** Inactive items vanish from reads; the state file remembers them so they can be reactivated. */
   hidesInactive: boolean;
-  /** Items are tickets whose status moves by transitions rather than being created or updated. */
-  transitions: boolean;
+  /**
+   * Items are tickets whose state moves by transitions rather than being created or updated:
+   * `field` is the field a transition moves (its last step is the field's new value); false otherwise.
+   */
+  transitions: false | { field: string };
   /**
    * A field the vendor may require to be unique among active items (TimeTap's sort order). An
    * update to a value another item still holds is staged through a free temporary value, so no
@@ -107,13 +110,23 @@ export interface VendorAdapter {
    * The vendor's identity of an item when it is looser than the key: keys that fold alike name
    * one item (Property Deck labels are unique whatever their case). Declaring two of them is a
    * validation error, and a change that only the fold hides (a change of case) is a rename in place.
+   * A removal beside a create whose key folds alike is shown as a likely undeclared rename.
    */
   foldKey?(key: string): string;
   /**
-   * When an item leaves the config and one with a similar key is created, what the plan should
-   * tell the user (most likely a rename the config did not declare); undefined when unrelated.
+   * The fields an item's key is made of, when it is made of several (Property Deck: `type` and
+   * `label`, keyed `property:Sold STC`). The key stays the item's address; the engine compares
+   * items by these fields and never splits a key apart, and `write` reads them from the request's
+   * fields. Every desired and live item carries them in `fields`.
    */
-  renameHint?(gone: string, created: string): string | undefined;
+  readonly keyFields?: readonly string[];
+  /**
+   * Key fields the vendor cannot change in place (Property Deck's `type`). An item whose declared
+   * value differs is a new item: it is created, the old one is removed like any item that left the
+   * config (with prune, guarded as ever), it is never renamed into the new one, and the plan says
+   * so on the create.
+   */
+  readonly replaceOn?: readonly string[];
   /**
    * The tenant the account's settings address within the vendor's host, where the vendor has one
    * (a TimeTap business, a Spacebring network), named as the config names it, e.g.

@@ -14,7 +14,7 @@ export const TICKET_CAPABILITIES: Capabilities = {
   upsert: false,
   renameInPlace: false,
   hidesInactive: false,
-  transitions: true,
+  transitions: { field: 'status' },
 };
 
 /**

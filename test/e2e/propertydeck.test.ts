@@ -136,7 +136,7 @@ describe('Property Deck, end to end', () => {
     const kept = await w.run('plan');
     expect(kept.stdout).toContain('Plan: 1 to create, 0 to update, 0 to deactivate, 0 to delete');
     expect(kept.stdout).toContain('estate.statuses["property:Viewing"]: no longer in the configuration; kept because prune is off');
-    expect(kept.stdout).toContain('estate.statuses["contact:Viewing"]: possible rename — looks like a type change of "property:Viewing": Property Deck cannot change a status\'s type');
+    expect(kept.stdout).toContain('estate.statuses["contact:Viewing"]: possible rename — looks like a type change of "property:Viewing": propertydeck cannot change an item\'s type, so this creates a new one; the old one goes only with prune, allow_delete and --allow-destroy (a hard delete)');
 
     writeFileSync(join(w.dir, 'statusform.yaml'), PD_ACCOUNT(status('Viewing', 'contact'), `${FAST}    prune: true\n`));
     w.sandbox.simulators.propertydeck.resetRequests();

@@ -113,4 +113,16 @@ describe('diff: desired against live and owned', () => {
     const x = gone.actions.find((a) => a.key === 'x')!;
     expect(x.depends_on).toEqual(['acc.status_variants["y"]']);
   });
+
+  it('a status whose type changes is a new status: a create with a note saying so, and the old one removed only by a guarded delete — never renamed into it', () => {
+    const owned: Record<string, StateItem> = { 'property:Viewing': { id: 'u1', fields: { type: 'property', label: 'Viewing' }, active: true } };
+    // Even a renamed_from naming the old key cannot carry it over: the vendor cannot change the type in place.
+    const acc = account('propertydeck', [item('contact:Viewing', { type: 'contact', label: 'Viewing' }, { renamedFrom: ['property:Viewing'] })], { prune: true });
+    const d = diffAccount(acc, propertydeck, read([live('property:Viewing', { type: 'property', label: 'Viewing' }, 'u1')]), owned);
+    expect(d.actions.map((a) => [a.action, a.key, a.blocked !== undefined])).toEqual([
+      ['create', 'contact:Viewing', false],
+      ['delete', 'property:Viewing', true],
+    ]);
+    expect(d.notes).toEqual([{ address: 'acc.statuses["contact:Viewing"]', kind: 'possible_rename', message: expect.stringContaining('looks like a type change of "property:Viewing"') }]);
+  });
 });

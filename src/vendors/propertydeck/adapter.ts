@@ -23,11 +23,6 @@ export function statusKey(type: string, text: string): string {
   return `${type}:${label(text)}`;
 }
 
-function splitKey(key: string): { type: StatusTypeName; label: string } {
-  const at = key.indexOf(':');
-  return { type: key.slice(0, at) as StatusTypeName, label: key.slice(at + 1) };
-}
-
 function toLive(s: Status): LiveItem | undefined {
   const type = typeName(s.type?.code);
   if (!type) return undefined;
@@ -90,6 +85,9 @@ export const propertydeck: VendorAdapter = {
     hidesInactive: false,
     transitions: false,
   },
+  // The key is type + label; a status's type cannot be changed (PUT sends only the label).
+  keyFields: ['type', 'label'],
+  replaceOn: ['type'],
   // No public host (vendor-docs §3): base_url is required in the config.
   defaultRateLimit: { requests: 60, seconds: 60 },
   hardDeleteSetting: 'allow_delete',
@@ -134,14 +132,6 @@ export const propertydeck: VendorAdapter = {
     return key.toLowerCase();
   },
 
-  renameHint(gone: string, created: string): string | undefined {
-    const was = splitKey(gone);
-    const now = splitKey(created);
-    if (was.label.toLowerCase() !== now.label.toLowerCase()) return undefined;
-    if (was.type === now.type) return `looks like a rename of "${gone}": to keep the vendor's identity, declare renamed_from instead of removing and creating`;
-    return `looks like a type change of "${gone}": Property Deck cannot change a status's type, so this creates a new status; the old one goes only with prune, allow_delete and --allow-destroy, and its hard delete strips it from every ${was.type}`;
-  },
-
   open(account: AccountConfig, http: HttpClientFactory): VendorSession {
     const client = http({ headers: { authorization: `Bearer ${String(account.settings['token'])}` }, describeError: describeLaravelError, errorShape: LARAVEL_ERROR });
     const accountAddress = `${account.name}.statuses`;
@@ -173,7 +163,9 @@ export const propertydeck: VendorAdapter = {
       async write(req: WriteRequest): Promise<WriteResult> {
         switch (req.kind) {
           case 'create': {
-            const { type, label: text } = splitKey(req.key);
+            const type = String(req.after?.['type']) as StatusTypeName;
+            const text = String(req.after?.['label']);
+            if (!Object.hasOwn(STATUS_TYPES, type)) throw new VendorError(req.address, `cannot create a status of type ${JSON.stringify(type)}`);
             const res = await client.request<{ data: Status }>({
               method: 'POST',
               path: '/statuses',

@@ -1,0 +1,151 @@
+// The diff's second stage: each matched row → at most one action, the notes and errors it
+// brings, and what the state file should adopt or forget — decided from the adapter's declared
+// capabilities only. Pure.
+
+import type { Capabilities } from '../../vendors/adapter.js';
+import type { AccountConfig, DesiredItem, Fields, LiveItem, StateItem } from '../../model.js';
+import { invisibleDifference, showInvisible } from '../../vendors/normalise.js';
+import type { NoteKind, PlanAction } from '../plan.js';
+import { fieldChanges, isDrift, sameId } from './fields.js';
+import type { Row } from './match.js';
+
+/** An action before it has an address, a phase and its dependencies (the account adds those). */
+export type ActionDraft = Omit<PlanAction, 'address' | 'account' | 'collection' | 'phase' | 'depends_on' | 'destructive'> & { destructive?: boolean };
+
+/** What one row comes to. Notes and errors are about the row's key. */
+export interface Verdict {
+  action?: ActionDraft;
+  notes: { kind: NoteKind; message: string }[];
+  error?: string;
+  /** Found live and unchanged, not yet recorded as owned: recorded on apply. */
+  adopt?: { id: string | number | null; fields: Fields };
+  /** The owned record is dropped on apply. */
+  forget?: true;
+  /** An owned item leaving the configuration: removed (or that the vendor cannot remove), or kept as an orphan. */
+  leaving?: 'removed' | 'orphaned';
+}
+
+export interface ClassifyContext {
+  account: AccountConfig;
+  vendor: string;
+  caps: Capabilities;
+  /** The adapter's `transitionPath`, for `transitions` vendors. */
+  transitionPath?: ((live: Fields, desired: Fields, account: AccountConfig) => string[]) | undefined;
+  /** Re-send every declared item of vendors without a read API. */
+  refreshAll?: boolean | undefined;
+  /** The account setting that must be `true` before a hard delete (the adapter's `hardDeleteSetting`). */
+  hardDeleteSetting?: string | undefined;
+}
+
+/** Classifies one row: a declared item, an owned item that left the configuration, or an unmanaged one. */
+export function classify(row: Row, ctx: ClassifyContext): Verdict {
+  if (row.declared) return classifyDeclared(row, row.declared, ctx);
+  if (row.recorded) return classifyLeaving(row, row.recorded, ctx);
+  return { notes: [{ kind: 'unmanaged', message: 'exists at the vendor but is not managed by statusform; left untouched' }] };
+}
+
+function classifyDeclared(row: Row, d: DesiredItem, ctx: ClassifyContext): Verdict {
+  const { caps, vendor } = ctx;
+  const l = row.live;
+  if (l && row.via === 'id') {
+    const notes: Verdict['notes'] = row.occupant
+      ? [{ kind: 'warning', message: `another item (id ${String(row.occupant.id)}, not managed by statusform) now has this key; ${vendor} may refuse the rename back if it keeps keys unique` }]
+      : [];
+    if (!caps.renameInPlace) {
+      return { notes, error: `the item statusform made (id ${String(l.id)}) is now ${JSON.stringify(l.key)} at the vendor, and ${vendor} cannot change a key back: rename it back at the vendor, or declare ${JSON.stringify(l.key)}` };
+    }
+    const v = classifyExisting(d, l, row.recorded, ctx, l.key);
+    return { ...v, notes: [...notes, ...v.notes] };
+  }
+  if (l && row.via === 'key') return classifyExisting(d, l, row.recorded, ctx);
+  const notes: Verdict['notes'] = [];
+  if (row.twin && (l || caps.create)) {
+    notes.push({ kind: 'warning', message: `${vendor} already has "${row.twin.key}" (not managed by statusform), which it counts as the same, so it will likely refuse this ${l ? 'rename' : 'create'}; to adopt it instead, declare it exactly as the vendor spells it` });
+  }
+  // Renamed in place (by fold or renamed_from): the declared fields against the source's.
+  const v: Verdict = l ? { notes: [], action: { key: d.key, action: 'update', from_key: l.key, id: l.id, before: l.fields, after: d.fields, changes: fieldChanges(d.fields, l.fields), reason: 'config' } } : classifyMissing(row, d, ctx);
+  return { ...v, notes: [...notes, ...v.notes] };
+}
+
+/** A declared item with no live item: brought back, created, or an error where the vendor cannot create. */
+function classifyMissing(row: Row, d: DesiredItem, ctx: ClassifyContext): Verdict {
+  const recorded = row.recorded;
+  if (recorded && ctx.caps.hidesInactive && recorded.id !== null) {
+    // Hidden because inactive (the vendor shows only active rows): bring the remembered row back.
+    return { notes: [], action: { key: d.key, action: 'reactivate', id: recorded.id, before: recorded.fields, after: d.fields, changes: fieldChanges(d.fields, recorded.fields), reason: recorded.active ? 'drift' : 'config' } };
+  }
+  if (!ctx.caps.create) return { notes: [], error: 'not found at the vendor' };
+  const notes: Verdict['notes'] = [];
+  const look = row.lookalike;
+  if (look) {
+    notes.push({ kind: 'warning', message: `${ctx.vendor} already has ${showInvisible(JSON.stringify(look.key))} (not managed by statusform), which differs from this only by ${invisibleDifference(look.key, d.key)}: this creates a second one that looks the same; to adopt it instead, declare it exactly as the vendor spells it` });
+  }
+  if (recorded && !row.shared) notes.push({ kind: 'gone', message: 'owned item is missing at the vendor (removed outside statusform); it will be created again' });
+  return { notes, action: { key: d.key, action: 'create', id: null, before: null, after: d.fields, changes: [], reason: recorded ? 'drift' : 'config' } };
+}
+
+/**
+ * A declared item found live. `fromKey`: the key the vendor files it under now, when it is not
+ * the declared one (renamed at the vendor): it is renamed back.
+ */
+function classifyExisting(d: DesiredItem, l: LiveItem, recorded: StateItem | undefined, ctx: ClassifyContext, fromKey?: string): Verdict {
+  const { caps } = ctx;
+  const changes = fieldChanges(d.fields, l.fields);
+  const rename = fromKey === undefined ? {} : { from_key: fromKey };
+  const adopt = { notes: [], adopt: { id: l.id, fields: d.fields } };
+  if (caps.transitions) return classifyTicket(d, l, recorded, ctx) ?? (!recorded || recorded.imported ? adopt : { notes: [] });
+  const draft = { key: d.key, ...rename, id: l.id, before: l.fields, after: d.fields, changes };
+  if (!l.active) return { notes: [], action: { ...draft, action: 'reactivate', reason: recorded?.active === false ? 'config' : 'drift' } };
+  if (changes.length > 0 || fromKey !== undefined) return { notes: [], action: { ...draft, action: 'update', reason: isDrift(changes, recorded) ? 'drift' : 'config' } };
+  if (ctx.refreshAll && caps.read === 'none') return { notes: [], action: { key: d.key, action: 'update', id: l.id, before: l.fields, after: d.fields, changes: [], reason: 'refresh' } };
+  if (!recorded || recorded.imported || !sameId(recorded, l)) return adopt;
+  return { notes: [] };
+}
+
+/** A ticket found live: a transition along the vendor's path to the declared state, when it is not there. */
+function classifyTicket(d: DesiredItem, l: LiveItem, recorded: StateItem | undefined, ctx: ClassifyContext): Verdict | undefined {
+  const transitions = ctx.caps.transitions;
+  const changes = fieldChanges(d.fields, l.fields);
+  const path = transitions && changes.length > 0 && ctx.transitionPath ? ctx.transitionPath(l.fields, d.fields, ctx.account) : [];
+  if (!transitions || path.length === 0) return undefined;
+  const after = { ...l.fields, ...d.fields, [transitions.field]: path[path.length - 1]! };
+  return { notes: [], action: { key: d.key, action: 'transition', id: l.id, before: l.fields, after, changes: fieldChanges(after, l.fields), path, reason: isDrift(changes, recorded) ? 'drift' : 'config' } };
+}
+
+/** An owned item the configuration no longer declares: removed with prune, kept as an orphan, or forgotten when gone. */
+function classifyLeaving(row: Row, recorded: StateItem, ctx: ClassifyContext): Verdict {
+  const { caps, account } = ctx;
+  // The config declares it under the key the vendor now gives it: adopted as that.
+  if (row.redeclared) return { notes: [], forget: true };
+  const l = row.live;
+  if (!l) {
+    // Where inactive rows are hidden, absence means inactive: keep remembering the id to reactivate it later.
+    if (caps.hidesInactive) return { notes: [] };
+    // Read one by one, an item the config no longer names was simply not read: nothing to say.
+    const gone = recorded.active && caps.read !== 'item';
+    return { forget: true, notes: gone ? [{ kind: 'gone', message: 'owned item no longer exists at the vendor; it will be dropped from the state file' }] : [] };
+  }
+  if (!l.active) return { notes: [] };
+  if (!sameId(recorded, l)) {
+    // Same key, another vendor id: the item statusform made is gone, and this one is not statusform's.
+    return { forget: true, notes: [{ kind: 'gone', message: `the item statusform made (id ${String(recorded.id)}) is gone; the one now at this key (id ${String(l.id)}) is not statusform's and is left untouched` }] };
+  }
+  const now = row.via === 'id' ? ` (renamed at the vendor to ${JSON.stringify(l.key)})` : '';
+  const orphan = (message: string): Verdict => ({ leaving: 'orphaned', notes: [{ kind: 'orphan', message }] });
+  if (recorded.imported) return orphan(`imported, and not declared in the configuration since${now}: left untouched (declare it, or apply once while it is declared, and prune can remove it later)`);
+  if (!account.prune) return orphan(`no longer in the configuration${now}; kept because prune is off`);
+  const draft = { key: row.key, ...(row.via === 'id' ? { from_key: l.key } : {}), id: l.id, before: l.fields, changes: [], reason: 'config' as const, destructive: true };
+  if (caps.softDelete) return { leaving: 'removed', notes: [], action: { ...draft, action: 'deactivate', after: l.fields } };
+  if (caps.hardDelete) {
+    return { leaving: 'removed', notes: [], action: { ...draft, action: 'delete', after: null, ...hardDeleteBlock(ctx) } };
+  }
+  return { leaving: 'removed', notes: [{ kind: 'orphan', message: `no longer in the configuration${now}; ${ctx.vendor} cannot remove it` }] };
+}
+
+/** Why a hard delete in this account is blocked: the adapter's opt-in setting is not `true`. Nothing when it is. */
+function hardDeleteBlock(ctx: ClassifyContext): { blocked?: string } {
+  const setting = ctx.hardDeleteSetting;
+  if (setting === undefined) return { blocked: `${ctx.vendor} has no setting that allows a hard delete` };
+  if (ctx.account.settings[setting] === true) return {};
+  return { blocked: `a hard delete needs ${setting}: true on the account (and --allow-destroy on apply)` };
+}
