@@ -65,6 +65,13 @@ export interface VendorAdapter {
   /** The vendor's documented (or assumed) rate limit. */
   readonly defaultRateLimit: RateLimit;
   /**
+   * Defaults that depend on the account's settings, where the vendor has them: a base URL built
+   * from a tenant name (a subdomain), a rate limit chosen by the account's plan. Each applies only
+   * when the config gives no `base_url` / `rate_limit` of its own; absent fields fall back to
+   * `defaultBaseUrl` / `defaultRateLimit`. Pure; settings it cannot use are reported by `desiredItems`.
+   */
+  accountDefaults?(settings: Readonly<Record<string, unknown>>): { baseUrl?: string; rateLimit?: RateLimit };
+  /**
    * JSON Schema fragment for an account of this vendor: `properties` and `required` beyond the
    * common ones (`vendor`, `base_url`, `rate_limit`, `prune`). Composed into statusform.schema.json.
    */
