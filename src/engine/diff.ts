@@ -173,6 +173,13 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
       planExisting(d, l, recorded);
       continue;
     }
+    if (caps.readOnlyDeclared === 'refuse') {
+      const fixed = l?.readOnly ? l : fold ? liveByFold.get(fold(d.key))?.find((x) => x.readOnly) : undefined;
+      if (fixed) {
+        refuseReadOnly(d, fixed);
+        continue;
+      }
+    }
     // Free to be renamed into this item: not read-only, active, not another declared item (by key,
     // or by the vendor id an owned declared key recorded for it).
     const free = (x: LiveItem | undefined): x is LiveItem => x !== undefined && !x.readOnly && x.active && !accounted.has(x.key) && !declared.has(x.key) && !declaredOwner(x);
@@ -209,6 +216,18 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
       }
       if (recorded && !liveByKey.get(d.key)?.readOnly) notes.push({ address: addr(d.key), kind: 'gone', message: 'owned item is missing at the vendor (removed outside statusform); it will be created again' });
     }
+  }
+
+  /** A declared item that is a read-only live one: nothing to do when it matches, else a plan error (it is never written). */
+  function refuseReadOnly(d: DesiredItem, fixed: LiveItem) {
+    accounted.add(d.key);
+    const changes = fieldChanges(d.fields, fixed.fields);
+    if (changes.length === 0 && fixed.active && fixed.key === d.key) return;
+    const what = [...changes.map((c) => `${c.field} ${JSON.stringify(c.before ?? null)} → ${JSON.stringify(c.after)}`), ...(fixed.active ? [] : ['reactivation']), ...(fixed.key === d.key ? [] : [`key ${JSON.stringify(fixed.key)} → ${JSON.stringify(d.key)}`])];
+    errors.push({
+      address: addr(d.key),
+      message: `${showInvisible(JSON.stringify(fixed.key))} (id ${String(fixed.id)}) is ${fixed.readOnlyReason ?? 'read-only at the vendor'}, which statusform never writes, and this declaration would change it (${what.join('; ')}): remove it from the configuration, or give the item another key`,
+    });
   }
 
   /** `fromKey`: the key the vendor files the item under now, when it is not the declared one (renamed at the vendor). */
@@ -263,6 +282,11 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
       // Same key, another vendor id: the item statusform made is gone, and this one is not statusform's.
       forget.push(key);
       notes.push({ address: addr(key), kind: 'gone', message: `the item statusform made (id ${String(recorded.id)}) is gone; the one now at this key (id ${String(l.id)}) is not statusform's and is left untouched` });
+      continue;
+    }
+    if (l.readOnly) {
+      // Ours once, read-only now (made a vendor default since): never written, so never pruned.
+      notes.push({ address: addr(key), kind: 'orphan', message: `no longer in the configuration${now}, but ${l.readOnlyReason ?? 'read-only at the vendor'}: left untouched` });
       continue;
     }
     if (recorded.imported) {

@@ -39,6 +39,15 @@ export interface Capabilities {
    * above everything in play and below the temporary ones.
    */
   uniqueField?: string;
+  /**
+   * What declaring the key of a read-only live item means. `fork` (the default): the account
+   * gets its own item under that key beside the shared one (TimeTap's defaults). `refuse`: the
+   * read-only item is the one the vendor will hold under that key (a built-in or default status),
+   * so a declaration that would change it is a plan error for its address, never a write or a
+   * second item; one that matches it as it is changes nothing. Keys the vendor folds alike
+   * (`foldKey`) count as the same key here.
+   */
+  readOnlyDeclared?: 'fork' | 'refuse';
 }
 
 /** Reports a semantic problem at a path inside the account's YAML (e.g. ['statuses', 2, 'maps_to']). */
