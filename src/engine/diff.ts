@@ -182,7 +182,8 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
     }
     // Free to be renamed into this item: not read-only, active, not another declared item (by key,
     // or by the vendor id an owned declared key recorded for it).
-    const free = (x: LiveItem | undefined): x is LiveItem => x !== undefined && !x.readOnly && x.active && !accounted.has(x.key) && !declared.has(x.key) && !declaredOwner(x);
+    // An inactive item is free only when statusform owns it (it is reactivated under the new key, never created twice).
+    const free = (x: LiveItem | undefined): x is LiveItem => x !== undefined && !x.readOnly && (x.active || owned[x.key] !== undefined) && !accounted.has(x.key) && !declared.has(x.key) && !declaredOwner(x);
     // Renamed in place: from a declared earlier key (renamed_from), or from a change of case.
     // The live item the vendor counts as this one (a change of case) is the item itself, ahead of
     // any renamed_from: renaming another onto its label would collide. Only what statusform owns
@@ -202,7 +203,7 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
       const was = identity.owner.get(renamed.key);
       if (was !== undefined) accounted.add(was); // its old record is this item: not pruned, replaced when the rename is recorded
       const changes = fieldChanges(d.fields, renamed.fields);
-      push({ key: d.key, action: 'update', from_key: renamed.key, id: renamed.id, before: renamed.fields, after: d.fields, changes, reason: 'config' });
+      push({ key: d.key, action: renamed.active ? 'update' : 'reactivate', from_key: renamed.key, id: renamed.id, before: renamed.fields, after: d.fields, changes, reason: 'config' });
     } else if (recorded && caps.hidesInactive && recorded.id !== null) {
       // Hidden because inactive (the vendor shows only active rows): bring the remembered row back.
       push({ key: d.key, action: 'reactivate', id: recorded.id, before: recorded.fields, after: d.fields, changes: fieldChanges(d.fields, recorded.fields), reason: recorded.active ? 'drift' : 'config' });

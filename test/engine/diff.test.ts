@@ -132,3 +132,19 @@ describe('diff: read-only live items a vendor refuses to have declared', () => {
     expect(forked.actions.map((a) => a.action)).toEqual(['create']);
   });
 });
+
+describe('diff: an owned inactive item renamed back into the config', () => {
+  it('reactivates it under the new key (a change of case, or renamed_from) instead of creating a second one', () => {
+    const owned: Record<string, StateItem> = { 'contact:Done': { id: 'u1', fields: { type: 'contact', label: 'Done' }, active: false } };
+    const l = read([live('contact:Done', { type: 'contact', label: 'Done' }, 'u1', false)]);
+    const cased = diffAccount(account('propertydeck', [item('contact:DONE', { type: 'contact', label: 'DONE' })]), propertydeck, l, owned);
+    expect(cased.actions).toEqual([expect.objectContaining({ action: 'reactivate', key: 'contact:DONE', from_key: 'contact:Done', id: 'u1' })]);
+    const renamed = diffAccount(account('propertydeck', [item('contact:Finished', { type: 'contact', label: 'Finished' }, { renamedFrom: ['contact:Done'] })]), propertydeck, l, owned);
+    expect(renamed.actions).toEqual([expect.objectContaining({ action: 'reactivate', key: 'contact:Finished', from_key: 'contact:Done', id: 'u1' })]);
+  });
+
+  it('leaves an inactive item statusform does not own alone', () => {
+    const d = diffAccount(account('propertydeck', [item('contact:DONE', { type: 'contact', label: 'DONE' })]), propertydeck, read([live('contact:Done', { type: 'contact', label: 'Done' }, 'u1', false)]), {});
+    expect(d.actions.map((a) => a.action)).toEqual(['create']);
+  });
+});
