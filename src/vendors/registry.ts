@@ -6,8 +6,9 @@ import { serieshr } from './serieshr/adapter.js';
 import { spacebring } from './spacebring/adapter.js';
 import { thalamus } from './thalamus/adapter.js';
 import { timetap } from './timetap/adapter.js';
+import { zendesk } from './zendesk/adapter.js';
 
-export const adapters: readonly VendorAdapter[] = [thalamus, propertydeck, timetap, serieshr, spacebring];
+export const adapters: readonly VendorAdapter[] = [thalamus, propertydeck, timetap, serieshr, spacebring, zendesk];
 
 const byVendor = new Map(adapters.map((a) => [a.vendor, a]));
 

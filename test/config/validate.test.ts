@@ -79,7 +79,7 @@ accounts:
       '6:5: accounts.nerds: unknown field "colour"',
       '8:9: accounts.nerds.status_variants[0]: missing required field "label"',
       '9:18: accounts.nerds.status_variants[0].maps_to: must be string',
-      '11:13: accounts.shop: unknown vendor "shopify" (known: thalamus, propertydeck, timetap, serieshr, spacebring)',
+      '11:13: accounts.shop: unknown vendor "shopify" (known: thalamus, propertydeck, timetap, serieshr, spacebring, zendesk)',
     ]);
   });
 
