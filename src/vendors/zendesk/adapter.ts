@@ -281,14 +281,14 @@ export const zendesk: VendorAdapter = {
         const byFold = new Map<string, LiveItem[]>();
         for (const l of items) byFold.set(fold(l.key), [...(byFold.get(fold(l.key)) ?? []), l]);
         const byId = new Map(items.map((l) => [String(l.id), l]));
-        // Those are: the row at its exact key (adopted as it is), its own row by recorded id, and
-        // owned rows it renames (renamed_from, a change of case). An unowned lookalike is not it.
+        // Those are: its own row by recorded id, the row at its exact key (adopted as it is), a row
+        // its renamed_from names, and owned rows it renames by a change of case. An unowned lookalike is not it.
         const ownedIds = new Set(Object.values(state).flatMap((r) => (r.id != null ? [String(r.id)] : [])));
         for (const d of desired) {
           const recorded = state[d.key];
           const candidates = [
             ...(recorded?.id != null && byId.has(String(recorded.id)) ? [byId.get(String(recorded.id))!] : []),
-            ...items.filter((l) => l.key === d.key),
+            ...items.filter((l) => l.key === d.key || d.renamedFrom.includes(l.key)),
             ...[d.key, ...d.renamedFrom].flatMap((k) => byFold.get(fold(k)) ?? []).filter((l) => ownedIds.has(String(l.id))),
           ];
           const l = candidates.find((c) => !c.readOnly);
