@@ -157,9 +157,9 @@ export async function startZendeskSimulator(opts: SimulatorOptions<ZendeskSeed> 
     // What a PUT with status_category or default does is unknown (A: refused, the strictest reading).
     if (b['status_category'] !== undefined && b['status_category'] !== s.status_category) return invalid('status_category', 'Status category: cannot be changed', 'Immutable');
     if (b['default'] !== undefined && b['default'] !== s.default) return invalid('default', 'Default: is changed with PUT /api/v2/custom_status/default only', 'Immutable');
+    if (b['active'] === false && s.default) return invalid('active', 'Active: a default status cannot be deactivated', 'InvalidValue'); // D: a default is always active
     // A built-in status is never relabelled here (A: open question 4 — the strictest reading).
     if (/^\{\{zd\./.test(s.raw_agent_label ?? '') && Object.keys(b).some((k) => k !== 'active' || b[k] !== s.active)) return invalid('base', 'System statuses cannot be changed', 'InvalidValue');
-    if (b['active'] === false && s.default) return invalid('active', 'Active: a default status cannot be deactivated', 'InvalidValue'); // D: a default is always active
     for (const f of ['agent_label', 'end_user_label'] as const) {
       if (b[f] === undefined) continue;
       const bad = checkLabel(f, b[f], s.id);
