@@ -18,6 +18,7 @@ import {
   type ZendeskSeed,
   type ZendeskStore,
 } from '../../src/vendors/zendesk/simulator.js';
+import { hostile, json, type HostileVendor } from '../hostile/proxy.js';
 import { cli, tree, type CliRun } from '../helpers.js';
 
 interface ZdWorld {
@@ -31,7 +32,10 @@ interface ZdWorld {
 
 let sim: RunningSimulator<ZendeskStore> | undefined;
 let extra: Server | undefined;
+let vendor: HostileVendor | undefined;
 afterEach(async () => {
+  await vendor?.close();
+  vendor = undefined;
   await sim?.close();
   sim = undefined;
   await new Promise<void>((r) => (extra ? extra.close(() => r()) : r()));
@@ -244,6 +248,40 @@ describe('Zendesk, end to end', () => {
     const h = await cli(['plan'], { cwd: dir, env });
     expect(h.code).toBe(1);
     expect(h.stderr).toContain('the body is an HTML page, not JSON');
+  });
+
+  it('resolves a create answered 201 without an id by re-reading: one status, its real id recorded', async () => {
+    const w = await zdWorld(ZD_ACCOUNT(st('Fresh', 'open')));
+    vendor = await hostile(w.sim.url, async (ex, forward) => {
+      if (ex.method !== 'POST') return undefined;
+      const real = (await forward()).json() as { custom_status: Record<string, unknown> };
+      return json(201, { custom_status: { ...real.custom_status, id: undefined } });
+    });
+    w.env['ZENDESK_URL'] = vendor.url;
+    const r = await w.run('apply', '--auto-approve');
+    expect(r.code, r.stderr).toBe(0);
+    const made = [...w.sim.store.statuses.values()].filter((s) => s.agent_label === 'Fresh');
+    expect(made).toHaveLength(1);
+    expect(vendor.writes()).toHaveLength(1);
+    expect(w.state().accounts['support']!.items['Fresh']!.id).toBe(made[0]!.id);
+  });
+
+  it('never records a rename answered about another status', async () => {
+    const w = await zdWorld(ZD_ACCOUNT(st('Waiting', 'pending')));
+    let lying = false;
+    vendor = await hostile(w.sim.url, async (ex, forward) => {
+      if (!lying || ex.method !== 'PUT') return undefined;
+      const real = (await forward()).json() as { custom_status: Record<string, unknown> };
+      return json(200, { custom_status: { ...real.custom_status, id: 12 } });
+    });
+    w.env['ZENDESK_URL'] = vendor.url;
+    await w.run('apply', '--auto-approve');
+    lying = true;
+    w.write(ZD_ACCOUNT(st('Waiting on you', 'pending', ', renamed_from: [Waiting]')));
+    const r = await w.run('apply', '--auto-approve');
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout + r.stderr).toMatch(/answered with another status \(id 12\)/);
+    expect(Object.keys(w.state().accounts['support']!.items)).toEqual(['Waiting']);
   });
 
   it('imports the live custom statuses with their real categories, leaving built-in ones out', async () => {
