@@ -203,6 +203,15 @@ describe('Zendesk, end to end', () => {
     expect(a.stdout + a.stderr).toMatch(/403 Forbidden; You do not have access.*admins only/);
   });
 
+  it('never prints the API token or the Basic credential, even with --verbose', async () => {
+    const w = await zdWorld(ZD_ACCOUNT(st('Waiting', 'pending')));
+    const r = await w.run('apply', '--auto-approve', '--verbose');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('POST http://127.0.0.1');
+    const basic = Buffer.from(`${ZENDESK_SANDBOX_EMAIL}/token:${ZENDESK_SANDBOX_API_TOKEN}`).toString('base64');
+    for (const secret of [ZENDESK_SANDBOX_API_TOKEN, basic, basic.slice(0, 24)]) expect(r.stdout + r.stderr + readFileSync(join(w.dir, 'statusform.state.json'), 'utf8')).not.toContain(secret);
+  });
+
   it('authenticates with an OAuth token as Bearer', async () => {
     const config = ZD_ACCOUNT(st('Waiting', 'pending')).replace('    email: ${ZENDESK_EMAIL}\n    api_token: ${ZENDESK_API_TOKEN}\n', '    token: ${ZENDESK_OAUTH}\n');
     const w = await zdWorld(config, {}, { ZENDESK_OAUTH: ZENDESK_SANDBOX_OAUTH_TOKEN });

@@ -209,7 +209,9 @@ export const zendesk: VendorAdapter = {
       }
       for (const field of ['agent_label', 'end_user_label'] as const) {
         const v = s[field];
-        if (typeof v === 'string' && isPlain(v) && label(v).length > MAX_LABEL) ctx.problem(at(field), `${field} is ${label(v).length} characters; Zendesk allows at most ${MAX_LABEL}`);
+        // Characters as code points (A: Zendesk counts characters, not UTF-16 units).
+        const length = typeof v === 'string' ? [...label(v)].length : 0;
+        if (typeof v === 'string' && isPlain(v) && length > MAX_LABEL) ctx.problem(at(field), `${field} is ${length} characters; Zendesk allows at most ${MAX_LABEL}`);
       }
       if (SYSTEM_LABEL.test(label(s.agent_label))) ctx.problem(at('agent_label'), `${label(s.agent_label)} is the placeholder of a Zendesk built-in status, which statusform never writes`);
       const n = (perCategory.get(category) ?? 0) + 1;

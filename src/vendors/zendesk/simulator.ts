@@ -99,7 +99,7 @@ export async function startZendeskSimulator(opts: SimulatorOptions<ZendeskSeed> 
   const checkLabel = (field: 'agent_label' | 'end_user_label', value: unknown, except?: number): SimResponse | undefined => {
     if (value === undefined && field === 'end_user_label') return undefined;
     if (typeof value !== 'string' || value.trim() === '') return invalid(field, `${field === 'agent_label' ? 'Agent label' : 'End user label'}: cannot be blank`, 'BlankValue');
-    if (!value.includes('{{') && value.trim().length > MAX_LABEL) return invalid(field, `is too long (maximum is ${MAX_LABEL} characters)`, 'TooLong');
+    if (!value.includes('{{') && [...value.trim()].length > MAX_LABEL) return invalid(field, `is too long (maximum is ${MAX_LABEL} characters)`, 'TooLong');
     if (field === 'agent_label' && [...store.statuses.values()].some((s) => s.id !== except && (norm(s.agent_label) === norm(value) || norm(s.raw_agent_label ?? '') === norm(value)))) {
       return invalid(field, 'Agent label: has already been taken', 'DuplicateValue');
     }
