@@ -50,6 +50,8 @@ export interface LiveItem {
    * its key creates the account's own copy.
    */
   readOnly?: boolean;
+  /** Why a read-only item is read-only, for plan errors and notes, e.g. `the default status of the solved category`. */
+  readOnlyReason?: string;
 }
 
 /** What `read` returns: the live items, plus warnings and per-address errors that do not stop the plan. */

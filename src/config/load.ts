@@ -183,7 +183,7 @@ function buildAccount(
   const at = (path: (string | number)[]) => positionOf(d, nodeAt(d.doc, ['accounts', name, ...path]));
   const problem = (path: (string | number)[], message: string) => problems.push({ position: at(path), message: `accounts.${name}${pathText(path)}: ${message}` });
 
-  const baseUrl = typeof settings['base_url'] === 'string' ? settings['base_url'] : adapter.defaultBaseUrl;
+  const { baseUrl, rateLimit } = accountDefaults(settings, adapter);
   if (baseUrl === undefined) {
     problem([], `base_url is required: ${adapter.vendor} has no public default host`);
   } else if (!isAllowedBaseUrl(baseUrl)) {
@@ -203,7 +203,7 @@ function buildAccount(
     name,
     vendor: adapter.vendor,
     baseUrl: baseUrl ?? '',
-    rateLimit: (settings['rate_limit'] as RateLimit | undefined) ?? adapter.defaultRateLimit,
+    rateLimit,
     prune: settings['prune'] === true,
     safety: { ...DEFAULT_SAFETY, ...(settings['safety'] as Partial<Safety> | undefined) },
     ...(typeof settings['max_wait_seconds'] === 'number' ? { maxWaitSeconds: settings['max_wait_seconds'] } : {}),
@@ -211,6 +211,15 @@ function buildAccount(
     settings,
     items,
     position,
+  };
+}
+
+/** The account's base URL and rate limit: its own settings, else what the adapter derives from them, else the vendor's defaults. */
+export function accountDefaults(settings: Readonly<Record<string, unknown>>, adapter: VendorAdapter): { baseUrl: string | undefined; rateLimit: RateLimit } {
+  const derived = adapter.accountDefaults?.(settings) ?? {};
+  return {
+    baseUrl: typeof settings['base_url'] === 'string' ? settings['base_url'] : (derived.baseUrl ?? adapter.defaultBaseUrl),
+    rateLimit: (settings['rate_limit'] as RateLimit | undefined) ?? derived.rateLimit ?? adapter.defaultRateLimit,
   };
 }
 

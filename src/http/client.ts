@@ -360,11 +360,15 @@ export class HttpClient {
     return { kind: 'terminal', status, code: 'E_ANSWER', message };
   }
 
-  /** Honours X-RateLimit-Remaining: 0 with X-RateLimit-Reset by pausing until the reset. */
+  /**
+   * Honours a spent quota (remaining 0) with a reset by pausing until the reset. Read under the
+   * common spellings: X-RateLimit-*, X-Rate-Limit-Remaining, and the IETF draft's RateLimit-*
+   * (whose reset is seconds from now).
+   */
   private observeQuota(headers: HttpResponse['headers'], req: HttpRequest<unknown>): void {
-    const remaining = header(headers, 'x-ratelimit-remaining');
+    const remaining = header(headers, 'x-ratelimit-remaining') ?? header(headers, 'x-rate-limit-remaining') ?? header(headers, 'ratelimit-remaining');
     if (remaining === undefined || Number(remaining) > 0) return;
-    const reset = header(headers, 'x-ratelimit-reset');
+    const reset = header(headers, 'x-ratelimit-reset') ?? header(headers, 'ratelimit-reset');
     if (reset === undefined) return;
     const now = this.clock.now();
     const at = resetToEpochMs(Number(reset), now);

@@ -43,6 +43,15 @@ export interface Capabilities {
    * above everything in play and below the temporary ones.
    */
   uniqueField?: string;
+  /**
+   * What declaring the key of a read-only live item means. `fork` (the default): the account
+   * gets its own item under that key beside the shared one (TimeTap's defaults). `refuse`: the
+   * read-only item is the one the vendor will hold under that key (a built-in or default status),
+   * so a declaration that would change it is a plan error for its address, never a write or a
+   * second item; one that matches it as it is changes nothing. Keys the vendor folds alike
+   * (`foldKey`) count as the same key here.
+   */
+  readOnlyDeclared?: 'fork' | 'refuse';
 }
 
 /** Reports a semantic problem at a path inside the account's YAML (e.g. ['statuses', 2, 'maps_to']). */
@@ -68,6 +77,13 @@ export interface VendorAdapter {
   readonly defaultBaseUrl?: string;
   /** The vendor's documented (or assumed) rate limit. */
   readonly defaultRateLimit: RateLimit;
+  /**
+   * Defaults that depend on the account's settings, where the vendor has them: a base URL built
+   * from a tenant name (a subdomain), a rate limit chosen by the account's plan. Each applies only
+   * when the config gives no `base_url` / `rate_limit` of its own; absent fields fall back to
+   * `defaultBaseUrl` / `defaultRateLimit`. Pure; settings it cannot use are reported by `desiredItems`.
+   */
+  accountDefaults?(settings: Readonly<Record<string, unknown>>): { baseUrl?: string; rateLimit?: RateLimit };
   /**
    * JSON Schema fragment for an account of this vendor: `properties` and `required` beyond the
    * common ones (`vendor`, `base_url`, `rate_limit`, `prune`). Composed into statusform.schema.json.

@@ -15,6 +15,8 @@ import { thalamus } from './thalamus/adapter.js';
 import { thalamusSandbox } from './thalamus/sandbox.js';
 import { timetap } from './timetap/adapter.js';
 import { timetapSandbox } from './timetap/sandbox.js';
+import { zendesk } from './zendesk/adapter.js';
+import { zendeskSandbox } from './zendesk/sandbox.js';
 
 /** One vendor: its adapter and its sandbox. The entry's name in `registry` is `adapter.vendor`. */
 export interface VendorEntry<Seed = unknown, Store = unknown> {
@@ -28,6 +30,7 @@ export const registry = {
   timetap: { adapter: timetap, sandbox: timetapSandbox },
   serieshr: { adapter: serieshr, sandbox: serieshrSandbox },
   spacebring: { adapter: spacebring, sandbox: spacebringSandbox },
+  zendesk: { adapter: zendesk, sandbox: zendeskSandbox },
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry keeps its own seed and store types
 } as const satisfies Readonly<Record<string, VendorEntry<any, any>>>;
 

@@ -27,7 +27,7 @@ describe('what a user meets', () => {
     try {
       const r = await cli(['sandbox', '--port', String(port)], { cwd: tree({}) });
       expect(r.code).toBe(1);
-      expect(r.stderr.trim()).toBe(`Error: port ${port} is already in use (another statusform sandbox?), and the simulators need ports ${port} to ${port + 4}; stop what uses it, or choose other ports with --port N`);
+      expect(r.stderr.trim()).toBe(`Error: port ${port} is already in use (another statusform sandbox?), and the simulators need ports ${port} to ${port + 5}; stop what uses it, or choose other ports with --port N`);
     } finally {
       busy.close();
     }

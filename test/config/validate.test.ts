@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, statePathOf } from '../../src/config/load.js';
+import { accountDefaults, loadConfig, statePathOf } from '../../src/config/load.js';
+import type { VendorAdapter } from '../../src/vendors/adapter.js';
+import { propertydeck } from '../../src/vendors/propertydeck/adapter.js';
 import { cli, tree } from '../helpers.js';
 
 const env = { PD_TOKEN: 'pd-secret-token', TH_TOKEN: 'th-secret-token' };
@@ -77,7 +79,7 @@ accounts:
       '6:5: accounts.nerds: unknown field "colour"',
       '8:9: accounts.nerds.status_variants[0]: missing required field "label"',
       '9:18: accounts.nerds.status_variants[0].maps_to: must be text (got 7)',
-      '11:13: accounts.shop: unknown vendor "shopify" (known: thalamus, propertydeck, timetap, serieshr, spacebring)',
+      '11:13: accounts.shop: unknown vendor "shopify" (known: thalamus, propertydeck, timetap, serieshr, spacebring, zendesk)',
     ]);
   });
 
@@ -160,5 +162,19 @@ accounts:
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^statusform\.yaml:3:\d+: .*unknown category "nope"/m);
     expect(r.stderr + r.stdout).not.toContain('th-secret-token');
+  });
+});
+
+describe('account defaults derived from settings', () => {
+  const stub = (derive?: VendorAdapter['accountDefaults']) => ({ ...propertydeck, defaultBaseUrl: 'https://default.example', ...(derive ? { accountDefaults: derive } : {}) }) as VendorAdapter;
+  const derive: VendorAdapter['accountDefaults'] = (s) => ({ baseUrl: `https://${String(s['subdomain'])}.example.com`, rateLimit: s['plan'] === 'big' ? { requests: 2500, seconds: 60 } : { requests: 200, seconds: 60 } });
+
+  it('takes the base URL and rate limit an adapter derives from the settings (a subdomain, a plan)', () => {
+    expect(accountDefaults({ subdomain: 'acme', plan: 'big' }, stub(derive))).toEqual({ baseUrl: 'https://acme.example.com', rateLimit: { requests: 2500, seconds: 60 } });
+  });
+
+  it('lets the account’s own base_url and rate_limit win, and falls back to the vendor’s defaults', () => {
+    expect(accountDefaults({ subdomain: 'acme', base_url: 'https://proxy.example', rate_limit: { requests: 5, seconds: 1 } }, stub(derive))).toEqual({ baseUrl: 'https://proxy.example', rateLimit: { requests: 5, seconds: 1 } });
+    expect(accountDefaults({}, stub())).toEqual({ baseUrl: 'https://default.example', rateLimit: propertydeck.defaultRateLimit });
   });
 });

@@ -15,6 +15,8 @@ import { sandboxEnv } from '../../src/sandbox/demo-data.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { readState } from '../../src/state/state-file.js';
 import { adapterFor, vendorNames, type VendorName } from '../../src/vendors/registry.js';
+import type { RunningSimulator } from '../../src/simulator/server.js';
+import { ZENDESK_SANDBOX_API_TOKEN, ZENDESK_SANDBOX_EMAIL, startZendeskSimulator, type ZendeskStore } from '../../src/vendors/zendesk/simulator.js';
 import { tempDir } from '../helpers.js';
 
 type Vars = Record<string, string>;
@@ -29,7 +31,12 @@ interface Contract {
   steps(run: string): string[];
   /** Live rate limits are the vendor's; the sandbox ones are relaxed to keep the suite fast. */
   rate: string;
+  /** The live base URL when STATUSFORM_LIVE_<VENDOR>_URL is not set and the vendor has no public default (from the live variables). */
+  liveUrl?(vars: Vars): string;
 }
+
+// Zendesk is not in the sandbox yet: its simulator runs beside it.
+let zendeskSim: RunningSimulator<ZendeskStore>;
 
 const head = (account: string, body: string, rate: string) => `version: 1\naccounts:\n  ${account}:\n${rate}${body}`;
 
@@ -106,6 +113,21 @@ const contracts: Contract[] = [
       return [acc('inProgress'), acc('new')];
     },
   },
+  {
+    vendor: 'zendesk',
+    live: ['SUBDOMAIN', 'EMAIL', 'API_TOKEN'],
+    sandbox: () => ({ URL: zendeskSim.url, SUBDOMAIN: 'sandbox', EMAIL: ZENDESK_SANDBOX_EMAIL, API_TOKEN: ZENDESK_SANDBOX_API_TOKEN }),
+    liveUrl: (vars) => `https://${vars['SUBDOMAIN']}.zendesk.com`,
+    rate: '    rate_limit: { requests: 500, seconds: 1 }\n',
+    steps: (run) => {
+      const acc = (statuses: string) => `    vendor: zendesk\n    base_url: \${URL}\n    email: \${EMAIL}\n    api_token: \${API_TOKEN}\n    prune: true\n    statuses:${statuses}`;
+      return [
+        acc(`\n      - { agent_label: statusform-contract-${run} A, maps_to: pending, end_user_label: Contract }\n`),
+        acc(`\n      - { agent_label: statusform-contract-${run} B, maps_to: pending, end_user_label: Contract, renamed_from: [statusform-contract-${run} A] }\n`),
+        acc(' []\n'),
+      ];
+    },
+  },
 ];
 
 /** Applies each step and checks that a plan right after is empty. */
@@ -134,8 +156,12 @@ beforeAll(async () => {
     seeds: { serieshr: [{ id: 'CONTRACT-1', status: 'open' }], spacebring: [{ id: 'contract-1', status: 'new' }] },
     rateLimits: { propertydeck: false },
   });
+  zendeskSim = await startZendeskSimulator({ rateLimit: false });
 });
-afterAll(async () => sandbox.close());
+afterAll(async () => {
+  await sandbox.close();
+  await zendeskSim.close();
+});
 
 const skippedLive = contracts.filter((c) => c.live.some((v) => !process.env[`STATUSFORM_LIVE_${c.vendor.toUpperCase()}_${v}`]));
 if (skippedLive.length > 0) {
@@ -155,8 +181,9 @@ describe.each(contracts)('contract: $vendor', (c) => {
   const missing = c.live.filter((v) => !process.env[prefix + v]);
   const title = missing.length === 0 ? 'live account: every step applies and the plan after it is empty' : `live account: skipped — set ${missing.map((v) => prefix + v).join(', ')} to run`;
   it.skipIf(missing.length > 0)(title, async () => {
-    const vars: Vars = { URL: process.env[`${prefix}URL`] ?? adapterFor(c.vendor)!.defaultBaseUrl! };
+    const vars: Vars = {};
     for (const v of c.live) vars[v] = process.env[prefix + v]!;
+    vars['URL'] = process.env[`${prefix}URL`] ?? c.liveUrl?.(vars) ?? adapterFor(c.vendor)!.defaultBaseUrl!;
     await runContract(c, vars, true);
   }, 300_000);
 });

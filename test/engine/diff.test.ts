@@ -126,3 +126,51 @@ describe('diff: desired against live and owned', () => {
     expect(d.notes).toEqual([{ address: 'acc.statuses["contact:Viewing"]', kind: 'possible_rename', message: expect.stringContaining('looks like a type change of "property:Viewing"') }]);
   });
 });
+
+describe('diff: read-only live items a vendor refuses to have declared', () => {
+  const refusing = { ...propertydeck, capabilities: { ...propertydeck.capabilities, softDelete: true, hardDelete: false, readOnlyDeclared: 'refuse' as const } };
+  const builtIn = (key: string, fields: LiveItem['fields'], id: number): LiveItem => ({ key, id, fields, active: true, readOnly: true, readOnlyReason: 'a built-in status' });
+
+  it('makes a declaration that would change a read-only item a plan error for its address, with no action', () => {
+    const d = diffAccount(account('propertydeck', [item('Open', { label: 'Open' })]), refusing, read([builtIn('Open', { label: '{{builtin.open}}' }, 11)]), {});
+    expect(d.actions).toEqual([]);
+    expect(d.errors).toEqual([{ address: 'acc.statuses["Open"]', message: expect.stringMatching(/^"Open" \(id 11\) is a built-in status, which statusform never writes, and this declaration would change it \(label "\{\{builtin.open\}\}" → "Open"\)/) }]);
+  });
+
+  it('counts a key the vendor folds alike (another case) as the read-only item, not as a new one', () => {
+    const d = diffAccount(account('propertydeck', [item('open', { label: 'open' })]), refusing, read([builtIn('Open', { label: 'Open' }, 11)]), {});
+    expect(d.actions).toEqual([]);
+    expect(d.errors[0]?.message).toContain('key "Open" → "open"');
+  });
+
+  it('changes nothing when the declaration matches the read-only item as it is', () => {
+    const d = diffAccount(account('propertydeck', [item('Open', { label: 'Open' })]), refusing, read([builtIn('Open', { label: 'Open' }, 11)]), {});
+    expect([d.actions, d.errors, d.account.adopt]).toEqual([[], [], []]);
+  });
+
+  it('never prunes an owned item that became read-only; vendors that fork still create their own copy', () => {
+    const owned: Record<string, StateItem> = { Waiting: { id: 7, fields: { label: 'Waiting' }, active: true } };
+    const pruned = diffAccount(account('propertydeck', [], { prune: true }), refusing, read([builtIn('Waiting', { label: 'Waiting' }, 7)]), owned);
+    expect(pruned.actions).toEqual([]);
+    expect(pruned.notes).toEqual([expect.objectContaining({ kind: 'orphan', message: expect.stringContaining('but a built-in status: left untouched') })]);
+    const forking = { ...refusing, capabilities: { ...refusing.capabilities, readOnlyDeclared: 'fork' as const } };
+    const forked = diffAccount(account('propertydeck', [item('Open', { label: 'Open' })]), forking, read([builtIn('Open', { label: '{{builtin.open}}' }, 11)]), {});
+    expect(forked.actions.map((a) => a.action)).toEqual(['create']);
+  });
+});
+
+describe('diff: an owned inactive item renamed back into the config', () => {
+  it('reactivates it under the new key (a change of case, or renamed_from) instead of creating a second one', () => {
+    const owned: Record<string, StateItem> = { 'contact:Done': { id: 'u1', fields: { type: 'contact', label: 'Done' }, active: false } };
+    const l = read([live('contact:Done', { type: 'contact', label: 'Done' }, 'u1', false)]);
+    const cased = diffAccount(account('propertydeck', [item('contact:DONE', { type: 'contact', label: 'DONE' })]), propertydeck, l, owned);
+    expect(cased.actions).toEqual([expect.objectContaining({ action: 'reactivate', key: 'contact:DONE', from_key: 'contact:Done', id: 'u1' })]);
+    const renamed = diffAccount(account('propertydeck', [item('contact:Finished', { type: 'contact', label: 'Finished' }, { renamedFrom: ['contact:Done'] })]), propertydeck, l, owned);
+    expect(renamed.actions).toEqual([expect.objectContaining({ action: 'reactivate', key: 'contact:Finished', from_key: 'contact:Done', id: 'u1' })]);
+  });
+
+  it('leaves an inactive item statusform does not own alone', () => {
+    const d = diffAccount(account('propertydeck', [item('contact:DONE', { type: 'contact', label: 'DONE' })]), propertydeck, read([live('contact:Done', { type: 'contact', label: 'Done' }, 'u1', false)]), {});
+    expect(d.actions.map((a) => a.action)).toEqual(['create']);
+  });
+});

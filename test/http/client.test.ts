@@ -178,6 +178,19 @@ describe('HTTP client', () => {
     expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(30_000);
   });
 
+  it('reads the quota under the other common spellings too (X-Rate-Limit-Remaining, RateLimit-Remaining with RateLimit-Reset)', async () => {
+    const clock = fakeClock();
+    const times: number[] = [];
+    const url = await serve((_q, res) => {
+      times.push(clock.now());
+      json(res, 200, {}, times.length === 1 ? { 'x-rate-limit-remaining': '0', 'ratelimit-remaining': '0', 'ratelimit-reset': '1' } : {});
+    });
+    const c = new HttpClient({ baseUrl: url, ...fast, clock });
+    await c.request({ method: 'GET', path: '/a', address: 'x' });
+    await c.request({ method: 'GET', path: '/b', address: 'x' });
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(1000);
+  });
+
   it('refreshes credentials once on 401', async () => {
     let token = 'old';
     const url = await serve((q, res) => (q.headers['authorization'] === 'Bearer new' ? json(res, 200, { ok: 1 }) : json(res, 401, {})));

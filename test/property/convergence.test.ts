@@ -12,6 +12,7 @@ import { checkGuards } from '../../src/engine/safety.js';
 import { sandboxEnv } from '../../src/sandbox/demo-data.js';
 import { startSandbox, type Seeds } from '../../src/sandbox/index.js';
 import { readState } from '../../src/state/state-file.js';
+import { ZENDESK_SANDBOX_API_TOKEN, ZENDESK_SANDBOX_EMAIL, startZendeskSimulator, type ZendeskSeed } from '../../src/vendors/zendesk/simulator.js';
 import { tempDir } from '../helpers.js';
 
 /** Cases per vendor (STATUSFORM_PROPERTY_RUNS overrides). */
@@ -46,9 +47,29 @@ async function converges(seeds: Seeds, configs: string[]): Promise<boolean> {
 
 async function applyInTurn(seeds: Seeds, configs: string[]): Promise<boolean> {
   const sandbox = await startSandbox({ seeds, rateLimits: NO_LIMITS });
-  const dir = tempDir('statusform-prop-');
-  const env = sandboxEnv(sandbox.simulators);
   try {
+    return await runInTurn(sandboxEnv(sandbox.simulators), configs);
+  } finally {
+    await sandbox.close();
+  }
+}
+
+/** Zendesk is not in the sandbox yet: its simulator runs on its own. */
+async function zendeskConverges(seed: ZendeskSeed, configs: string[]): Promise<boolean> {
+  const sim = await startZendeskSimulator({ seed, rateLimit: false });
+  try {
+    const ok = await runInTurn({ ZENDESK_URL: sim.url, ZENDESK_EMAIL: ZENDESK_SANDBOX_EMAIL, ZENDESK_API_TOKEN: ZENDESK_SANDBOX_API_TOKEN }, configs);
+    if (ok) tally.ran++;
+    else tally.skipped++;
+    return ok;
+  } finally {
+    await sim.close();
+  }
+}
+
+async function runInTurn(env: NodeJS.ProcessEnv, configs: string[]): Promise<boolean> {
+  const dir = tempDir('statusform-prop-');
+  {
     for (const yaml of configs) {
       writeFileSync(join(dir, 'statusform.yaml'), yaml);
       const loaded = loadConfig('.', { cwd: dir, env });
@@ -63,8 +84,6 @@ async function applyInTurn(seeds: Seeds, configs: string[]): Promise<boolean> {
       expect(after.plan.actions.map((a) => `${a.action} ${a.address}`)).toEqual([]);
     }
     return true;
-  } finally {
-    await sandbox.close();
   }
 }
 
@@ -148,6 +167,37 @@ describe('apply then plan is always empty', { timeout: 120_000 }, () => {
       fc.asyncProperty(own, fc.array(config, { minLength: 1, maxLength: 3 }), async (rows, configs) => {
         const seed = rows.map((r) => ({ ...r, status: 'OPEN', userSelectable: true, dependsOn: null }));
         fc.pre(await converges({ timetap: { own: seed } }, configs));
+      }),
+    );
+  });
+
+  it('Zendesk', async () => {
+    // One category per label, whatever its case: a category cannot change (that is a plan error, tested end to end).
+    const CATEGORY: Record<string, string> = { waiting: 'pending', review: 'pending', escalated: 'open', parked: 'hold', done: 'solved', 'on site': 'open' };
+    const lower = fc.constantFrom('waiting', 'review', 'escalated', 'parked');
+    // Labels only statusform creates, in changing case: a change of case must rename in place.
+    const cased = fc.constantFrom('Done', 'DONE', 'done', 'On Site', 'on site');
+    const liveStatus = fc.record({ agent_label: lower, active: fc.boolean() }).map((s) => ({ ...s, status_category: CATEGORY[s.agent_label]! }));
+    const desired = fc.record({ label: fc.oneof(lower, cased), renamed: fc.option(lower, { nil: undefined }), eu: fc.option(fc.constantFrom('In progress', 'Waiting on you'), { nil: undefined }) });
+    const config = fc.record({ prune: fc.boolean(), statuses: fc.uniqueArray(desired, { selector: (s) => s.label.toLowerCase(), maxLength: 5 }) }).map(({ prune, statuses }) => {
+      const taken = new Set(statuses.map((s) => s.label.toLowerCase()));
+      const category = (l: string) => CATEGORY[l.toLowerCase()]!;
+      // renamed_from: only within one category, naming neither a declared status nor one another already renames from.
+      const renamed = (s: (typeof statuses)[number]) => {
+        if (!s.renamed || taken.has(s.renamed) || category(s.renamed) !== category(s.label)) return '';
+        taken.add(s.renamed);
+        return `, renamed_from: [${q(s.renamed)}]`;
+      };
+      return (
+        `${header('support')}    vendor: zendesk\n    base_url: \${ZENDESK_URL}\n    email: \${ZENDESK_EMAIL}\n    api_token: \${ZENDESK_API_TOKEN}\n    prune: ${prune}\n    statuses:${statuses.length === 0 ? ' []' : ''}\n` +
+        statuses.map((s) => `      - { agent_label: ${q(s.label)}, maps_to: ${category(s.label)}${s.eu ? `, end_user_label: ${q(s.eu)}` : ''}${renamed(s)} }\n`).join('')
+      );
+    });
+    const live = fc.uniqueArray(liveStatus, { selector: (s) => s.agent_label, maxLength: 4 });
+    await assertConverges(
+      'Zendesk',
+      fc.asyncProperty(live, fc.array(config, { minLength: 1, maxLength: 3 }), async (statuses, configs) => {
+        fc.pre(await zendeskConverges({ statuses }, configs));
       }),
     );
   });

@@ -6,25 +6,36 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxEnv } from '../../src/sandbox/demo-data.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import type { RunningSimulator } from '../../src/simulator/server.js';
+import { ZENDESK_SANDBOX_API_TOKEN, ZENDESK_SANDBOX_EMAIL, startZendeskSimulator, type ZendeskStore } from '../../src/vendors/zendesk/simulator.js';
 import { cli, tempDir } from '../helpers.js';
 
 let sandbox: Sandbox;
+// Zendesk is not in the sandbox yet: its simulator runs beside it.
+let zendesk: RunningSimulator<ZendeskStore>;
 let env: NodeJS.ProcessEnv;
 beforeAll(async () => {
   sandbox = await startSandbox();
-  env = sandboxEnv(sandbox.simulators);
+  zendesk = await startZendeskSimulator();
+  env = { ...sandboxEnv(sandbox.simulators), ZENDESK_URL: zendesk.url, ZENDESK_EMAIL: ZENDESK_SANDBOX_EMAIL, ZENDESK_API_TOKEN: ZENDESK_SANDBOX_API_TOKEN };
 });
-afterAll(async () => sandbox.close());
+afterAll(async () => {
+  await sandbox.close();
+  await zendesk.close();
+});
 
 const TH = 'vendor: thalamus, base_url: "${THALAMUS_URL}", token: "${THALAMUS_TOKEN}"';
 const PD = 'vendor: propertydeck, base_url: "${PROPERTYDECK_URL}", token: "${PROPERTYDECK_TOKEN}"';
 const TT = 'vendor: timetap, base_url: "${TIMETAP_URL}", api_key: "${TIMETAP_API_KEY}", private_key: "${TIMETAP_PRIVATE_KEY}", business_id: 43111';
 const SR = 'vendor: serieshr, base_url: "${SERIES_URL}", api_key: "${SERIES_API_KEY}", staff_user_id: 1, mappings: { open: open, in-progress: open, resolved: solved, closed: closed }';
 const SB = 'vendor: spacebring, base_url: "${SPACEBRING_URL}", client_id: "${SPACEBRING_CLIENT_ID}", client_secret: "${SPACEBRING_CLIENT_SECRET}", mappings: { new: new, inProgress: open, solved: solved, closed: closed }';
+const ZD = 'vendor: zendesk, base_url: "${ZENDESK_URL}", email: "${ZENDESK_EMAIL}", api_token: "${ZENDESK_API_TOKEN}"';
 const acc = (body: string) => `version: 1\naccounts:\n  a: { ${body} }\n`;
 const variant = (v: string) => acc(`${TH}, status_variants: [${v}]`);
 const status = (s: string) => acc(`${PD}, statuses: [${s}]`);
 const tt = (s: string) => acc(`${TT}, statuses: [${s}]`);
+const zd = (s: string) => acc(`${ZD}, statuses: [${s}]`);
+const zdMany = (n: number, category: string) => Array.from({ length: n }, (_, i) => `{ agent_label: S${i}, maps_to: ${category} }`).join(', ');
 
 const corpus: [string, string | Buffer][] = [
   ['empty file', ''],
@@ -42,7 +53,7 @@ const corpus: [string, string | Buffer][] = [
   ['missing accounts', 'version: 1\n'],
   ['accounts as list', 'version: 1\naccounts: [a, b]\n'],
   ['unknown top-level field', 'version: 1\naccounts: {}\nextra: true\n'],
-  ['unknown vendor', acc('vendor: zendesk, token: x')],
+  ['unknown vendor', acc('vendor: freshdesk, token: x')],
   ['vendor missing', acc('token: x')],
   ['vendor as number', acc('vendor: 7')],
   ['bad account name', `version: 1\naccounts:\n  "bad name": { ${TH}, status_variants: [] }\n`],
@@ -87,6 +98,19 @@ const corpus: [string, string | Buffer][] = [
   ['spacebring rule without location', acc(`${SB}, tickets: [], rules: [{ where: { status: new }, set: { status: closed } }]`)],
   ['spacebring both auths', acc('vendor: spacebring, client_id: a, client_secret: b, token: c, network_id: d, mappings: { new: new, inProgress: open, solved: solved, closed: closed }, tickets: []')],
   ['spacebring half an auth', acc('vendor: spacebring, token: c, mappings: { new: new, inProgress: open, solved: solved, closed: closed }, tickets: []')],
+  ['zendesk agent_label over 48 characters', zd(`{ agent_label: ${'z'.repeat(49)}, maps_to: open }`)],
+  ['zendesk end_user_label over 48 characters', zd(`{ agent_label: A, end_user_label: ${'z'.repeat(49)}, maps_to: open }`)],
+  ['zendesk status in the new category', zd('{ agent_label: Fresh, maps_to: new }')],
+  ['zendesk closed category', zd('{ agent_label: Done, maps_to: closed }')],
+  ['zendesk declared twice in another case', zd('{ agent_label: Waiting, maps_to: pending }, { agent_label: WAITING, maps_to: hold }')],
+  ['zendesk built-in placeholder', zd('{ agent_label: "{{zd.status_open}}", maps_to: open }')],
+  ['zendesk 101 in one category', zd(zdMany(101, 'pending'))],
+  ['zendesk 301 in the account', zd([zdMany(100, 'open'), zdMany(100, 'pending').replace(/S(\d+)/g, 'P$1'), zdMany(100, 'hold').replace(/S(\d+)/g, 'H$1'), '{ agent_label: X, maps_to: solved }'].join(', '))],
+  ['zendesk both auths', acc('vendor: zendesk, subdomain: acme, email: a@b.c, api_token: t, token: o, statuses: []')],
+  ['zendesk email without api_token', acc('vendor: zendesk, subdomain: acme, email: a@b.c, statuses: []')],
+  ['zendesk neither subdomain nor base_url', acc('vendor: zendesk, token: o, statuses: []')],
+  ['zendesk bad subdomain', acc('vendor: zendesk, subdomain: "acme.evil.com/x", token: o, statuses: []')],
+  ['zendesk unknown plan', acc('vendor: zendesk, subdomain: acme, token: o, plan: platinum, statuses: []')],
   ['categories not unique', `version: 1\ncategories: [open, open]\naccounts: {}\n`],
   ['categories empty', `version: 1\ncategories: []\naccounts: {}\n`],
   ['category with spaces', `version: 1\ncategories: ["in progress"]\naccounts: {}\n`],
@@ -104,14 +128,14 @@ describe('a corpus of broken configurations', () => {
   it.each(corpus)('%s: exit 1 with a positioned message, no request to any vendor', async (name, content) => {
     const dir = tempDir('statusform-bad-');
     writeFileSync(join(dir, 'statusform.yaml'), content);
-    const before = Object.values(sandbox.simulators).reduce((n, s) => n + s.requests.length, 0);
+    const before = [...Object.values(sandbox.simulators), zendesk].reduce((n, s) => n + s.requests.length, 0);
     for (const command of ['validate', 'plan', 'apply']) {
       const r = await cli(command === 'apply' ? [command, '--auto-approve'] : [command], { cwd: dir, env });
       expect(r.code, `${command}: ${r.stderr}`).toBe(1);
       expect(r.stderr).toMatch(/^statusform\.yaml:\d+:\d+: \S/m);
       if (command === 'validate') firstMessage.set(name, /^statusform\.yaml:\d+:\d+: .*$/m.exec(r.stderr)![0]);
     }
-    const after = Object.values(sandbox.simulators).reduce((n, s) => n + s.requests.length, 0);
+    const after = [...Object.values(sandbox.simulators), zendesk].reduce((n, s) => n + s.requests.length, 0);
     expect(after).toBe(before);
   });
 

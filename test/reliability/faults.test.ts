@@ -10,7 +10,8 @@ import { applyPlan, makePlan } from '../../src/engine/manager.js';
 import { closeDefaultAgent } from '../../src/http/client.js';
 import { sandboxEnv } from '../../src/sandbox/demo-data.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import type { FaultOptions, RecordedRequest } from '../../src/simulator/server.js';
+import type { FaultOptions, RecordedRequest, RunningSimulator } from '../../src/simulator/server.js';
+import { ZENDESK_SANDBOX_API_TOKEN, ZENDESK_SANDBOX_EMAIL, startZendeskSimulator, type ZendeskStore } from '../../src/vendors/zendesk/simulator.js';
 import { readState } from '../../src/state/state-file.js';
 import { THALAMUS_SANDBOX_TOKEN } from '../../src/vendors/thalamus/simulator.js';
 import { tempDir } from '../helpers.js';
@@ -29,18 +30,22 @@ const FAST = '    rate_limit: { requests: 1000, seconds: 1 }\n';
 const SEED_OFFSET = Number(process.env['STATUSFORM_FAULT_SEED'] ?? 0);
 
 let sandbox: Sandbox | undefined;
+let zendesk: RunningSimulator<ZendeskStore> | undefined;
 afterEach(async () => {
   await sandbox?.close();
   sandbox = undefined;
+  await zendesk?.close();
+  zendesk = undefined;
   await closeDefaultAgent();
 });
 
 /** Applies until the plan is empty, at most three times; returns how many applies it took. */
-async function converge(yaml: string, seed: number): Promise<number> {
+async function converge(yaml: string, seed: number, own?: { sims: { faults: FaultOptions }[]; env: NodeJS.ProcessEnv }): Promise<number> {
   const dir = tempDir('statusform-faults-');
   writeFileSync(join(dir, 'statusform.yaml'), yaml);
-  const config = loadConfig('.', { cwd: dir, env: sandboxEnv(sandbox!.simulators) }).config!;
-  for (const sim of Object.values(sandbox!.simulators)) sim.faults = { ...FAULTS, seed: seed + SEED_OFFSET };
+  const sims = own?.sims ?? Object.values(sandbox!.simulators);
+  const config = loadConfig('.', { cwd: dir, env: own?.env ?? sandboxEnv(sandbox!.simulators) }).config!;
+  for (const sim of sims) sim.faults = { ...FAULTS, seed: seed + SEED_OFFSET };
   // Short enough that a hung request costs little, long enough for a loaded CI runner to answer the rest.
   const run = { timeoutMs: 1000, retry: { attempts: 6, baseDelayMs: 5, maxDelayMs: 40 } };
   let applies = 0;
@@ -49,7 +54,7 @@ async function converge(yaml: string, seed: number): Promise<number> {
     if (planned && planned.plan.actions.length === 0) break;
     if (planned) await applyPlan(config, readState(config.statePath), planned, { parallelism: 4 });
   }
-  for (const sim of Object.values(sandbox!.simulators)) sim.faults = {};
+  for (const sim of sims) sim.faults = {};
   const final = await makePlan(config, readState(config.statePath), run);
   expect(final.plan.actions.map((a) => a.address)).toEqual([]);
   return applies;
@@ -90,6 +95,22 @@ describe('apply under injected faults', () => {
     const sim = sandbox.simulators.timetap;
     expect([...sim.store.creates.values()]).toEqual(Array(subs.length).fill(1));
     expect(sim.store.shared.every((r) => r.modifiedUser === null)).toBe(true);
+  });
+
+  it('Zendesk: no duplicate create, built-in, default and unmanaged statuses never written', async () => {
+    // Not in the sandbox yet: its simulator runs on its own.
+    zendesk = await startZendeskSimulator({ rateLimit: false, seed: { statuses: [{ agent_label: 'Keep Out', status_category: 'hold', id: 77 }, { agent_label: 'Retire me', status_category: 'open', id: 78 }] } });
+    const statuses = Array.from({ length: 12 }, (_, i) => `      - { agent_label: "Z ${i}", maps_to: ${['open', 'pending', 'hold', 'solved'][i % 4]} }\n`).join('');
+    const env = { ZENDESK_URL: zendesk.url, ZENDESK_EMAIL: ZENDESK_SANDBOX_EMAIL, ZENDESK_API_TOKEN: ZENDESK_SANDBOX_API_TOKEN };
+    const head = `version: 1\naccounts:\n  support:\n    vendor: zendesk\n    base_url: \${ZENDESK_URL}\n    email: \${ZENDESK_EMAIL}\n    api_token: \${ZENDESK_API_TOKEN}\n    prune: true\n${FAST}    statuses:\n`;
+    const runs = await converge(`${head}${statuses}`, 16, { sims: [zendesk], env });
+    expect(runs).toBeLessThanOrEqual(3);
+    const store = zendesk.store;
+    expect([...store.creates.values()]).toEqual(Array(12).fill(1));
+    expect(store.statuses.get(77)).toMatchObject({ agent_label: 'Keep Out', active: true });
+    const writes = zendesk.requests.filter((r) => r.method !== 'GET');
+    expect(writes.filter((r) => /\/(1[0-4]|77|78)$/.test(r.path))).toEqual([]);
+    expect(zendesk.requests.filter((r) => r.faulted).length).toBeGreaterThan(0);
   });
 
   it('series.hr: every ticket reaches its status with one system message per real change', async () => {

@@ -20,7 +20,7 @@ describe('the vendor registry', () => {
   it("names each vendor as its adapter's `vendor:`, in the order the sandbox ports follow", () => {
     for (const [name, entry] of Object.entries(registry)) expect(entry.adapter.vendor).toBe(name);
     expect(adapters.map((a) => a.vendor)).toEqual(vendorNames);
-    expect(SANDBOX_VENDORS).toEqual(['thalamus', 'propertydeck', 'timetap', 'serieshr', 'spacebring']);
+    expect(SANDBOX_VENDORS).toEqual(['thalamus', 'propertydeck', 'timetap', 'serieshr', 'spacebring', 'zendesk']);
   });
 
   it('holds every vendor folder, and each folder exports its adapter, simulator and sandbox', () => {

@@ -58,13 +58,35 @@ function classifyDeclared(row: Row, d: DesiredItem, ctx: ClassifyContext): Verdi
     return { ...v, notes: [...notes, ...v.notes] };
   }
   if (l && row.via === 'key') return classifyExisting(d, l, row.recorded, ctx);
+  if (row.readOnlyMatch) return classifyReadOnly(d, row.readOnlyMatch);
   const notes: Verdict['notes'] = [];
   if (row.twin && (l || caps.create)) {
     notes.push({ kind: 'warning', message: `${vendor} already has "${row.twin.key}" (not managed by statusform), which it counts as the same, so it will likely refuse this ${l ? 'rename' : 'create'}; to adopt it instead, declare it exactly as the vendor spells it` });
   }
   // Renamed in place (by fold or renamed_from): the declared fields against the source's.
-  const v: Verdict = l ? { notes: [], action: { key: d.key, action: 'update', from_key: l.key, id: l.id, before: l.fields, after: d.fields, changes: fieldChanges(d.fields, l.fields), reason: 'config' } } : classifyMissing(row, d, ctx);
+  // An owned inactive source comes back as it is renamed.
+  const rename = (x: LiveItem): Verdict => ({
+    notes: [],
+    action: { key: d.key, action: x.active ? 'update' : 'reactivate', from_key: x.key, id: x.id, before: x.fields, after: d.fields, changes: fieldChanges(d.fields, x.fields), reason: 'config' },
+  });
+  const v: Verdict = l ? rename(l) : classifyMissing(row, d, ctx);
   return { ...v, notes: [...notes, ...v.notes] };
+}
+
+/** A declared item that is a read-only live one: nothing to do when it matches, else an error (it is never written). */
+function classifyReadOnly(d: DesiredItem, fixed: LiveItem): Verdict {
+  const changes = fieldChanges(d.fields, fixed.fields);
+  if (changes.length === 0 && fixed.active && fixed.key === d.key) return { notes: [] };
+  const what = [
+    ...changes.map((c) => `${c.field} ${JSON.stringify(c.before ?? null)} → ${JSON.stringify(c.after)}`),
+    ...(fixed.active ? [] : ['reactivation']),
+    ...(fixed.key === d.key ? [] : [`key ${JSON.stringify(fixed.key)} → ${JSON.stringify(d.key)}`]),
+  ];
+  const reason = fixed.readOnlyReason ?? 'read-only at the vendor';
+  return {
+    notes: [],
+    error: `${showInvisible(JSON.stringify(fixed.key))} (id ${String(fixed.id)}) is ${reason}, which statusform never writes, and this declaration would change it (${what.join('; ')}): remove it from the configuration, or give the item another key`,
+  };
 }
 
 /** A declared item with no live item: brought back, created, or an error where the vendor cannot create. */
@@ -131,6 +153,8 @@ function classifyLeaving(row: Row, recorded: StateItem, ctx: ClassifyContext): V
     return { forget: true, notes: [{ kind: 'gone', message: `the item statusform made (id ${String(recorded.id)}) is gone; the one now at this key (id ${String(l.id)}) is not statusform's and is left untouched` }] };
   }
   const now = row.via === 'id' ? ` (renamed at the vendor to ${JSON.stringify(l.key)})` : '';
+  // Ours once, read-only now (made a vendor default since): never written, so never pruned.
+  if (l.readOnly) return { notes: [{ kind: 'orphan', message: `no longer in the configuration${now}, but ${l.readOnlyReason ?? 'read-only at the vendor'}: left untouched` }] };
   const orphan = (message: string): Verdict => ({ leaving: 'orphaned', notes: [{ kind: 'orphan', message }] });
   if (recorded.imported) return orphan(`imported, and not declared in the configuration since${now}: left untouched (declare it, or apply once while it is declared, and prune can remove it later)`);
   if (!account.prune) return orphan(`no longer in the configuration${now}; kept because prune is off`);

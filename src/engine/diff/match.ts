@@ -36,6 +36,11 @@ export interface Row {
   lookalike?: LiveItem;
   /** The live item under the key is a shared, read-only one. */
   shared?: true;
+  /**
+   * For a vendor that refuses read-only items being declared (`readOnlyDeclared: 'refuse'`): the
+   * read-only live item this declaration names (by key or by the vendor's fold). Never written.
+   */
+  readOnlyMatch?: LiveItem;
 }
 
 export interface MatchInput {
@@ -152,11 +157,13 @@ function atKey(lk: Lookups, key: string): LiveItem | undefined {
 }
 
 /**
- * Free to be taken as another declared item: not read-only, active, not taken by a row, not
- * another declared item (by key, or by the vendor id an owned declared key recorded for it).
+ * Free to be taken as another declared item: not read-only, active — or inactive but statusform's
+ * (it is reactivated under the new key, never created twice) — not taken by a row, not another
+ * declared item (by key, or by the vendor id an owned declared key recorded for it).
  */
 function free(lk: Lookups, x: LiveItem | undefined): x is LiveItem {
-  if (x === undefined || x.readOnly || !x.active || lk.taken.has(x.key) || lk.declared.has(x.key)) return false;
+  if (x === undefined || x.readOnly || lk.taken.has(x.key) || lk.declared.has(x.key)) return false;
+  if (!x.active && lk.input.owned[x.key] === undefined) return false;
   const o = lk.identity.owner.get(x.key);
   return !(o !== undefined && lk.declared.has(o));
 }
@@ -190,6 +197,13 @@ function matchDeclared(lk: Lookups, d: DesiredItem): Row {
   if (l && !l.readOnly) {
     lk.taken.add(d.key);
     return { ...base, live: l, via: 'key' };
+  }
+  if (caps.readOnlyDeclared === 'refuse') {
+    const fixed = l?.readOnly ? l : fold ? lk.liveByFold.get(fold(d.key))?.find((x) => x.readOnly) : undefined;
+    if (fixed) {
+      lk.taken.add(d.key);
+      return { ...base, readOnlyMatch: fixed };
+    }
   }
   const twin = fold ? lk.liveByFold.get(fold(d.key))?.find((x) => free(lk, x)) : undefined;
   const renamed = renameSource(lk, d, twin);
