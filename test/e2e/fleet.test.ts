@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { shardOf } from '../../src/engine/shard.js';
+import { expectWirePlan } from '../helpers.js';
 import { PD_ACCOUNT, TH_ACCOUNT, TT_ACCOUNT, world, type World } from './fixtures.js';
 
 let w: World | undefined;
@@ -49,7 +50,7 @@ describe('sharded plans, merged by show', () => {
     expect((await w.run('show', 'plan-2.json', 'plan-1.json')).stdout).toBe(all.stdout);
     const md = await w.run('show', 'plan-1.json', 'plan-2.json', '--format', 'markdown');
     expect(md.stdout).toBe((await w.run('plan', '--format', 'markdown')).stdout);
-    const json = JSON.parse((await w.run('show', 'plan-1.json', 'plan-2.json', '--format', 'json')).stdout);
+    const json = expectWirePlan((await w.run('show', 'plan-1.json', 'plan-2.json', '--format', 'json')).stdout, 'show --format json') as { actions: unknown; summary: unknown };
     const whole = JSON.parse(readFileSync(join(w.dir, 'all.json'), 'utf8'));
     expect(json.actions).toEqual(whole.actions);
     expect(json.summary).toEqual(whole.summary);
