@@ -3,3 +3,8 @@
 export function address(account: string, collection: string, key: string): string {
   return `${account}.${collection}[${JSON.stringify(key)}]`;
 }
+
+/** The account an address names: what comes before its first `.` or `[` (account names have neither). */
+export function accountOf(addr: string): string {
+  return addr.split(/[.[]/, 1)[0]!;
+}

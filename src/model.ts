@@ -121,7 +121,10 @@ export interface AccountConfig {
   name: string;
   vendor: string;
   baseUrl: string;
+  /** The limit statusform paces to: the vendor's (or `rate_limit`'s), times `rateShare` when set. */
   rateLimit: RateLimit;
+  /** `rate_limit.share`: the part of the vendor's limit statusform may use. */
+  rateShare?: number;
   /** Remove (deactivate, or delete where that is all the vendor has) owned items that left the config. */
   prune: boolean;
   /** Thresholds above which a plan is refused unless `--allow-bulk`. */

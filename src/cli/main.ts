@@ -31,10 +31,15 @@ const USAGE = `Usage: statusform <command> [options]
 
 Commands:
   validate  [-c PATH]                                   check the configuration (no network)
-  plan      [-c PATH] [--account NAME]… [--out FILE] [--format text|markdown|json]
+  plan      [-c PATH] [--account NAME]… [--shard K/N] [--out FILE] [--format text|markdown|json]
             [--detailed-exitcode] [--refresh-all] [--verbose] [--max-wait SECONDS]
-  apply     [-c PATH] [PLANFILE] [--account NAME]… [--auto-approve] [--allow-destroy] [--allow-bulk]
-            [--parallelism N] [--lock-timeout SECONDS] [--refresh-all] [--verbose] [--max-wait SECONDS]
+  apply     [-c PATH] [PLANFILE] [--account NAME]… [--shard K/N] [--auto-approve] [--allow-destroy] [--allow-bulk]
+            [--skip-failed-accounts] [--parallelism N] [--lock-timeout SECONDS] [--refresh-all] [--verbose]
+            [--max-wait SECONDS]
+  show      PLANFILE… [--format text|markdown|json] [--detailed-exitcode]
+                                                        saved plans (e.g. one per shard), merged into one
+  shards    --count N [-c PATH] [--changed-since REF] [--format github-matrix|json]
+                                                        the CI job matrix of --shard K/N
   import    --account NAME [-c PATH] [--out FILE] [--force]
                                                         live statuses → YAML, adopted into the state
   mappings  [-c PATH] [--format text|markdown]          the category × account matrix
@@ -68,12 +73,18 @@ const options = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
   force: { type: 'boolean' },
+  shard: { type: 'string' },
+  'skip-failed-accounts': { type: 'boolean' },
+  count: { type: 'string' },
+  'changed-since': { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 const ALLOWED: Record<string, (keyof typeof options)[]> = {
   validate: ['config'],
-  plan: ['config', 'account', 'out', 'format', 'detailed-exitcode', 'refresh-all', 'verbose', 'max-wait'],
-  apply: ['config', 'account', 'auto-approve', 'allow-destroy', 'allow-bulk', 'parallelism', 'lock-timeout', 'refresh-all', 'verbose', 'max-wait'],
+  plan: ['config', 'account', 'shard', 'out', 'format', 'detailed-exitcode', 'refresh-all', 'verbose', 'max-wait'],
+  apply: ['config', 'account', 'shard', 'auto-approve', 'allow-destroy', 'allow-bulk', 'skip-failed-accounts', 'parallelism', 'lock-timeout', 'refresh-all', 'verbose', 'max-wait'],
+  show: ['format', 'detailed-exitcode'],
+  shards: ['config', 'count', 'changed-since', 'format'],
   mappings: ['config', 'format'],
   import: ['config', 'account', 'out', 'force'],
   sandbox: ['port'],
@@ -133,8 +144,9 @@ async function dispatch(argv: string[], io: Io): Promise<Outcome> {
   const misplaced = given.filter((k) => !allowed.includes(k));
   if (misplaced.length > 0) throw new UsageError(`${command} does not take ${misplaced.map((k) => `--${k}`).join(', ')}`);
   const takesPlanFile = command === 'apply' && rest.length === 1;
-  if (rest.length > 0 && !takesPlanFile) throw new UsageError(`${command} takes no argument "${rest[takesPlanFile ? 1 : 0]}"`);
-  if (takesPlanFile && (v.account || v['refresh-all'])) throw new UsageError('a saved plan is applied as it was made: --account and --refresh-all belong to the plan command');
+  if (rest.length > 0 && !takesPlanFile && command !== 'show') throw new UsageError(`${command} takes no argument "${rest[takesPlanFile ? 1 : 0]}"`);
+  if (takesPlanFile && (v.account || v['refresh-all'] || v.shard)) throw new UsageError('a saved plan is applied as it was made: --account, --shard and --refresh-all belong to the plan command');
+  const shard = v.shard === undefined ? {} : { shard: (await import('../engine/shard.js')).parseShard(v.shard) };
 
   const config = v.config;
   switch (command) {
@@ -144,6 +156,7 @@ async function dispatch(argv: string[], io: Io): Promise<Outcome> {
       return (await import('./commands/plan.js')).planCommand(io, {
         config,
         accounts: v.account ?? [],
+        ...shard,
         ...(v.out ? { out: v.out } : {}),
         ...(v.format ? { format: v.format } : {}),
         detailedExitcode: v['detailed-exitcode'] ?? false,
@@ -159,6 +172,8 @@ async function dispatch(argv: string[], io: Io): Promise<Outcome> {
           config,
           ...(takesPlanFile ? { planFile: rest[0]! } : {}),
           accounts: v.account ?? [],
+          ...shard,
+          skipFailedAccounts: v['skip-failed-accounts'] ?? false,
           autoApprove: v['auto-approve'] ?? false,
           allowDestroy: v['allow-destroy'] ?? false,
           allowBulk: v['allow-bulk'] ?? false,
@@ -173,6 +188,18 @@ async function dispatch(argv: string[], io: Io): Promise<Outcome> {
       } finally {
         interrupts.dispose();
       }
+    }
+    case 'show':
+      if (rest.length === 0) throw new UsageError('show takes one or more saved plans: statusform show plan-*.json');
+      return (await import('./commands/show.js')).showCommand(io, { files: rest, ...(v.format ? { format: v.format } : {}), detailedExitcode: v['detailed-exitcode'] ?? false });
+    case 'shards': {
+      if (v.count === undefined) throw new UsageError('shards needs --count N, the number of shards (jobs) to split the accounts into');
+      return (await import('./commands/shards.js')).shardsCommand(io, {
+        config,
+        count: positiveInt('count', v.count)!,
+        ...(v['changed-since'] !== undefined ? { changedSince: v['changed-since'] } : {}),
+        ...(v.format ? { format: v.format } : {}),
+      });
     }
     case 'import':
       if ((v.account ?? []).length !== 1) throw new UsageError('import takes exactly one --account NAME');

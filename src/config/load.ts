@@ -203,7 +203,7 @@ function buildAccount(
     name,
     vendor: adapter.vendor,
     baseUrl: baseUrl ?? '',
-    rateLimit,
+    ...rateLimitOf(settings['rate_limit'] as (Partial<RateLimit> & { share?: number }) | undefined, rateLimit),
     prune: settings['prune'] === true,
     safety: { ...DEFAULT_SAFETY, ...(settings['safety'] as Partial<Safety> | undefined) },
     ...(typeof settings['max_wait_seconds'] === 'number' ? { maxWaitSeconds: settings['max_wait_seconds'] } : {}),
@@ -219,8 +219,24 @@ export function accountDefaults(settings: Readonly<Record<string, unknown>>, ada
   const derived = adapter.accountDefaults?.(settings) ?? {};
   return {
     baseUrl: typeof settings['base_url'] === 'string' ? settings['base_url'] : (derived.baseUrl ?? adapter.defaultBaseUrl),
-    rateLimit: (settings['rate_limit'] as RateLimit | undefined) ?? derived.rateLimit ?? adapter.defaultRateLimit,
+    // The account's own requests/seconds, else the vendor's limit for it; a `share` applies on top (rateLimitOf).
+    rateLimit: ownRateLimit(settings['rate_limit']) ?? derived.rateLimit ?? adapter.defaultRateLimit,
   };
+}
+
+function ownRateLimit(value: unknown): RateLimit | undefined {
+  const r = value as Partial<RateLimit> | undefined;
+  return r?.requests !== undefined && r.seconds !== undefined ? { requests: r.requests, seconds: r.seconds } : undefined;
+}
+
+/**
+ * The limit to pace to: `requests` per `seconds` (the vendor's documented limit unless given),
+ * times `share` when set — e.g. `{ share: 0.5 }` on Property Deck's 60/60 s paces at 30/60 s.
+ */
+function rateLimitOf(given: (Partial<RateLimit> & { share?: number }) | undefined, vendorDefault: RateLimit): { rateLimit: RateLimit; rateShare?: number } {
+  const base = given?.requests !== undefined && given.seconds !== undefined ? { requests: given.requests, seconds: given.seconds } : vendorDefault;
+  if (given?.share === undefined) return { rateLimit: base };
+  return { rateLimit: { requests: base.requests * given.share, seconds: base.seconds }, rateShare: given.share };
 }
 
 /** Where the account's credentials come from, for the message of a refused login: "token (${PROPERTYDECK_TOKEN})". */

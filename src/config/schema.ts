@@ -13,12 +13,18 @@ const commonAccountProperties = {
   rate_limit: {
     type: 'object',
     additionalProperties: false,
-    required: ['requests', 'seconds'],
+    dependencies: { requests: ['seconds'], seconds: ['requests'] },
     properties: {
       requests: { type: 'integer', minimum: 1 },
       seconds: { type: 'number', exclusiveMinimum: 0 },
+      share: {
+        type: 'number',
+        exclusiveMinimum: 0,
+        maximum: 1,
+        description: "Use at most this share of the limit (e.g. 0.5), leaving the rest to the company's own integrations of the same account.",
+      },
     },
-    description: "Requests per window; defaults to the vendor's documented limit.",
+    description: "Requests per window; defaults to the vendor's documented limit. With share, statusform uses only that part of it.",
   },
   max_wait_seconds: {
     type: 'number',

@@ -15,13 +15,16 @@ import { recordBinding, type State } from '../state/state-file.js';
 import { StateRecorder } from '../state/recorder.js';
 import { diffAccount } from './diff.js';
 import { executePlan, type ApplyEvent, type ApplyResult } from './execute.js';
-import { summarise, type Plan } from './plan.js';
+import { accountOf, summarise, type Plan } from './plan.js';
 import { thresholdProblems } from './safety.js';
+import { inShard, shardText, type Shard } from './shard.js';
 import { bindingOf, refuseForeignState } from './state-binding.js';
 
 export interface RunOptions {
   /** Limit the run to these accounts (all when empty). */
   accounts?: string[];
+  /** Then to this shard of them (`--shard K/N`). */
+  shard?: Shard;
   refreshAll?: boolean;
   /** Injected for tests and benchmarks. */
   dispatcher?: Dispatcher;
@@ -46,12 +49,18 @@ export interface Planned {
   stats: HttpStats;
 }
 
-export function selectAccounts(config: Config, names: readonly string[] | undefined): AccountConfig[] {
-  if (!names || names.length === 0) return config.accounts;
-  const known = new Set(config.accounts.map((a) => a.name));
-  const unknown = names.filter((n) => !known.has(n));
-  if (unknown.length > 0) throw new UsageError(`unknown account ${unknown.map((n) => `"${n}"`).join(', ')} (accounts: ${[...known].join(', ')})`);
-  return config.accounts.filter((a) => names.includes(a.name));
+/** The accounts named (all when none), then those of `shard` among them. */
+export function selectAccounts(config: Config, names: readonly string[] | undefined, shard?: Shard): AccountConfig[] {
+  let chosen = config.accounts;
+  if (names && names.length > 0) {
+    const known = new Set(config.accounts.map((a) => a.name));
+    const unknown = names.filter((n) => !known.has(n));
+    if (unknown.length > 0) throw new UsageError(`unknown account ${unknown.map((n) => `"${n}"`).join(', ')} (accounts: ${[...known].join(', ')})`);
+    chosen = config.accounts.filter((a) => names.includes(a.name));
+  }
+  if (!shard) return chosen;
+  const mine = new Set(inShard(chosen.map((a) => a.name), shard));
+  return chosen.filter((a) => mine.has(a.name));
 }
 
 /** Opens one session per account; each gets its own HTTP client (own pacer) on the shared pool. */
@@ -88,27 +97,16 @@ function maxWait(seconds: number | undefined): { maxWaitMs?: number } {
 
 /** Reads live state for every selected account (concurrently) and computes the plan. */
 export async function makePlan(config: Config, state: State, opts: RunOptions = {}): Promise<Planned> {
-  const accounts = selectAccounts(config, opts.accounts);
+  const accounts = selectAccounts(config, opts.accounts, opts.shard);
   refuseForeignState(accounts, state, config.statePath); // before any request
   const stats = opts.stats ?? newStats();
   const sessions = openSessions(config, accounts, opts, stats);
   const reads = await Promise.allSettled(accounts.map((a) => sessions.get(a.name)!.read(a.items, state.accounts[a.name]?.items ?? {})));
-  const failures = reads.flatMap((r, i) => (r.status === 'rejected' ? [{ account: accounts[i]!, error: r.reason as Error }] : []));
-  if (failures.length > 0) {
-    const scrub = redactor(config.secrets);
-    // A VendorError names its address already; anything else gets the account's name: each once.
-    const lines = failures.map((f) => ({
-      at: f.error instanceof VendorError ? f.error.address : f.account.name,
-      why: `cannot read live state: ${scrub(f.error instanceof VendorError ? f.error.reason : f.error.message)}`,
-    }));
-    const [first, ...others] = lines;
-    throw new VendorError(first!.at, [first!.why, ...others.map((l) => `${l.at}: ${l.why}`)].join('\n'), { code: 'E_READ' });
-  }
 
   const plan: Plan = {
     config_digest: config.digest,
     state: { lineage: state.lineage, serial: state.serial },
-    options: { accounts: opts.accounts ?? [], refresh_all: opts.refreshAll ?? false },
+    options: { accounts: opts.accounts ?? [], refresh_all: opts.refreshAll ?? false, ...(opts.shard ? { shard: shardText(opts.shard) } : {}) },
     accounts: [],
     actions: [],
     notes: [],
@@ -117,8 +115,23 @@ export async function makePlan(config: Config, state: State, opts: RunOptions = 
     thresholds: [],
     summary: summarise([]),
   };
+  const shares = accounts.filter((a) => a.rateShare !== undefined);
+  if (shares.length > 0) plan.rate_shares = shares.map((a) => ({ account: a.name, share: a.rateShare!, requests: a.rateLimit.requests, seconds: a.rateLimit.seconds }));
+  const scrub = redactor(config.secrets);
   accounts.forEach((account, i) => {
-    const live = (reads[i] as PromiseFulfilledResult<Awaited<ReturnType<VendorSession['read']>>>).value;
+    const read = reads[i]!;
+    // An account that cannot be read is an error of that account: every other account is still planned.
+    // A VendorError names its address already; anything else gets the account's name.
+    if (read.status === 'rejected') {
+      const error = read.reason as Error;
+      plan.errors.push({
+        address: error instanceof VendorError ? error.address : account.name,
+        message: `cannot read live state: ${scrub(error instanceof VendorError ? error.reason : error.message)}`,
+        unread: true,
+      });
+      return;
+    }
+    const live = read.value;
     const d = diffAccount(withSelected(account, live), adapterFor(account.vendor)!, live, state.accounts[account.name]?.items ?? {}, { refreshAll: opts.refreshAll ?? false });
     for (const s of live.selected ?? []) {
       const keys = new Set(s.items.map((item) => item.key));
@@ -132,6 +145,30 @@ export async function makePlan(config: Config, state: State, opts: RunOptions = 
   plan.summary = summarise(plan.actions);
   plan.thresholds = thresholdProblems(plan);
   return { plan, sessions, accounts, stats };
+}
+
+/** The accounts with an error in the plan (an unreadable account, or an item that could not be planned). */
+export function accountsWithErrors(plan: Plan): string[] {
+  return [...new Set(plan.errors.map((e) => accountOf(e.address)))];
+}
+
+/**
+ * The plan without these accounts (for `apply --skip-failed-accounts`): none of their actions,
+ * adoptions or bookkeeping, so apply writes nothing to them. Their errors stay, to be reported.
+ */
+export function withoutAccounts(planned: Planned, names: readonly string[]): Planned {
+  const out = new Set(names);
+  const keep = (account: string) => !out.has(account);
+  const plan: Plan = {
+    ...planned.plan,
+    accounts: planned.plan.accounts.filter((a) => keep(a.name)),
+    actions: planned.plan.actions.filter((a) => keep(a.account)),
+    notes: planned.plan.notes.filter((n) => keep(accountOf(n.address))),
+    rules: planned.plan.rules.filter((r) => keep(r.account)),
+  };
+  plan.summary = summarise(plan.actions);
+  plan.thresholds = thresholdProblems(plan);
+  return { ...planned, plan, accounts: planned.accounts.filter((a) => keep(a.name)) };
 }
 
 /** The account with what its selector rules chose added to its declared items (a declared key wins). */

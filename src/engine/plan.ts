@@ -4,7 +4,7 @@
 // the wire format of ./wire.ts (toWire), so fields here may change with the engine.
 
 import type { ActionKind, FieldValue, Fields, Safety } from '../model.js';
-export { address } from '../address.js';
+export { accountOf, address } from '../address.js';
 
 export interface FieldChange {
   field: string;
@@ -80,6 +80,22 @@ export interface AccountPlan {
   safety: Safety;
 }
 
+/** Something that could not be planned: one item (e.g. a declared ticket the vendor does not know), or a whole account. */
+export interface PlanError {
+  address: string;
+  message: string;
+  /** The account's live state could not be read at all: nothing of it is planned, and apply never writes to it. */
+  unread?: boolean;
+}
+
+/** An account's share of its vendor's rate limit (`rate_limit: { share }`), and the limit it comes to. */
+export interface RateShare {
+  account: string;
+  share: number;
+  requests: number;
+  seconds: number;
+}
+
 export interface PlanSummary {
   create: number;
   update: number;
@@ -105,12 +121,14 @@ export interface Plan {
   config_digest: string;
   state: { lineage: string; serial: number };
   /** What the plan was made with, so a saved plan is replayed the same way. */
-  options: { accounts: string[]; refresh_all: boolean };
+  options: { accounts: string[]; refresh_all: boolean; shard?: string };
   accounts: AccountPlan[];
   actions: PlanAction[];
   notes: PlanNote[];
   /** Items that could not be planned (e.g. a declared ticket the vendor does not know). */
-  errors: { address: string; message: string }[];
+  errors: PlanError[];
+  /** Accounts that use only a share of their vendor's rate limit (shown in the plan header). */
+  rate_shares?: RateShare[];
   rules: RuleSelection[];
   /** Safety thresholds this plan exceeds: apply refuses them without --allow-bulk. */
   thresholds: string[];

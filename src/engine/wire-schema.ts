@@ -9,7 +9,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { WIRE_FORMAT_VERSION, type WireAccount, type WireAction, type WireChange, type WireError, type WireNote, type WirePlan, type WireRule, type WireSummary } from './wire.js';
+import { WIRE_FORMAT_VERSION, type WireRateShare, type WireAccount, type WireAction, type WireChange, type WireError, type WireNote, type WirePlan, type WireRule, type WireSummary } from './wire.js';
 
 export const PLAN_SCHEMA_ID = 'https://statusform.dev/schemas/plan.schema.json';
 
@@ -86,7 +86,17 @@ export function buildPlanSchema(opts: { strict: boolean }): Schema {
     all<WireSummary>()('create', 'update', 'deactivate', 'reactivate', 'delete', 'transition', 'blocked'),
   );
   const state = object<WirePlan['state']>(strict, { lineage: str('Empty before the first apply.'), serial: count }, all<WirePlan['state']>()('lineage', 'serial'));
-  const options = object<WirePlan['options']>(strict, { accounts: { ...strings, description: 'The accounts planned; empty: all.' }, refresh_all: { type: 'boolean' } }, all<WirePlan['options']>()('accounts', 'refresh_all'));
+  const options = object<WirePlan['options']>(
+    strict,
+    { accounts: { ...strings, description: 'The accounts planned; empty: all.' }, refresh_all: { type: 'boolean' }, shard: { type: 'string', pattern: '^[0-9]+/[0-9]+$', description: 'The shard K/N of those accounts (--shard), since 2.1.' } },
+    all<WirePlan['options']>()('accounts', 'refresh_all'),
+  );
+  const rateShare = object<WireRateShare>(
+    strict,
+    { account: str(), share: { type: 'number', exclusiveMinimum: 0, maximum: 1 }, requests: { type: 'number', exclusiveMinimum: 0 }, seconds: { type: 'number', exclusiveMinimum: 0 } },
+    all<WireRateShare>()('account', 'share', 'requests', 'seconds'),
+    "An account that uses only a share of its vendor's rate limit (since 2.1).",
+  );
 
   const plan = object<WirePlan>(
     strict,
@@ -98,7 +108,8 @@ export function buildPlanSchema(opts: { strict: boolean }): Schema {
       accounts: { type: 'array', items: { $ref: '#/definitions/account' } },
       actions: { type: 'array', items: { $ref: '#/definitions/action' } },
       notes: { type: 'array', items: { $ref: '#/definitions/note' } },
-      errors: { type: 'array', items: { $ref: '#/definitions/error' } },
+      errors: { type: 'array', items: { $ref: '#/definitions/error' }, description: 'Items, or whole accounts whose live state could not be read, that could not be planned.' },
+      rate_shares: { type: 'array', items: { $ref: '#/definitions/rate_share' } },
       rules: { type: 'array', items: { $ref: '#/definitions/rule' } },
       thresholds: strings,
       summary,
@@ -119,6 +130,7 @@ export function buildPlanSchema(opts: { strict: boolean }): Schema {
       action,
       note,
       error,
+      rate_share: rateShare,
       account,
       rule,
     },

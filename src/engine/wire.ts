@@ -17,7 +17,7 @@ import type { Plan, PlanAction } from './plan.js';
  * The version of this format. The major part changes on an incompatible change (a reader refuses
  * another major); a minor bump only adds fields, which consumers must ignore when they do not know them.
  */
-export const WIRE_FORMAT_VERSION = '2.0';
+export const WIRE_FORMAT_VERSION = '2.1';
 
 /** A field's value, as declared in the config or read from the vendor. */
 export type WireValue = string | number | boolean | null | string[];
@@ -113,6 +113,16 @@ export interface WireSummary {
   blocked: number;
 }
 
+/** An account that uses only a share of its vendor's rate limit (`rate_limit: { share }`). Since 2.1. */
+export interface WireRateShare {
+  account: string;
+  /** The share of the vendor's limit, more than 0 and at most 1. */
+  share: number;
+  /** The limit that comes to: `requests` per `seconds`. */
+  requests: number;
+  seconds: number;
+}
+
 /** A statusform plan, format 2.x. */
 export interface WirePlan {
   format_version: string;
@@ -120,13 +130,16 @@ export interface WirePlan {
   config_digest: string;
   /** The state file the plan was made from: a saved plan is refused once it moves on. */
   state: { lineage: string; serial: number };
-  /** What the plan was made with, so that a saved plan is re-derived the same way (`accounts` empty: all). */
-  options: { accounts: string[]; refresh_all: boolean };
+  /** What the plan was made with, so that a saved plan is re-derived the same way (`accounts` empty: all; `shard` "K/N" since 2.1). */
+  options: { accounts: string[]; refresh_all: boolean; shard?: string };
   accounts: WireAccount[];
   /** In dependency order within each account. */
   actions: WireAction[];
   notes: WireNote[];
+  /** Items — or whole accounts, whose live state could not be read — that could not be planned. */
   errors: WireError[];
+  /** Since 2.1; left out when no account sets a share. */
+  rate_shares?: WireRateShare[];
   rules: WireRule[];
   /** Safety thresholds the plan exceeds: apply refuses them without --allow-bulk. */
   thresholds: string[];
@@ -159,11 +172,12 @@ export function toWire(plan: Plan): WirePlan {
     format_version: WIRE_FORMAT_VERSION,
     config_digest: plan.config_digest,
     state: { lineage: plan.state.lineage, serial: plan.state.serial },
-    options: { accounts: [...plan.options.accounts], refresh_all: plan.options.refresh_all },
+    options: { accounts: [...plan.options.accounts], refresh_all: plan.options.refresh_all, ...(plan.options.shard !== undefined ? { shard: plan.options.shard } : {}) },
     accounts: plan.accounts.map((a) => ({ name: a.name, vendor: a.vendor, collection: a.collection, read: a.read, live_digest: a.live_digest })),
     actions: plan.actions.map(wireAction),
     notes: plan.notes.map((n) => ({ address: n.address, kind: n.kind, message: n.message })),
     errors: plan.errors.map((e) => ({ address: e.address, message: e.message })),
+    ...(plan.rate_shares ? { rate_shares: plan.rate_shares.map((r) => ({ ...r })) } : {}),
     rules: plan.rules.map((r) => ({ account: r.account, rule: r.rule, matched: r.matched, moving: r.moving, max: r.max })),
     thresholds: [...plan.thresholds],
     summary: { ...plan.summary },

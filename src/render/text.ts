@@ -3,7 +3,7 @@
 import { diffWordsWithSpace } from 'diff';
 import type { FieldValue } from '../model.js';
 import type { ApplyResult } from '../engine/execute.js';
-import type { Plan, PlanAction, PlanSummary } from '../engine/plan.js';
+import type { Plan, PlanAction, PlanSummary, RateShare } from '../engine/plan.js';
 import { plainColors, type Colors } from './style.js';
 
 export const NO_CHANGES = 'No changes. Live state matches the configuration.';
@@ -84,8 +84,19 @@ export function summaryLine(s: PlanSummary): string {
   return `Plan: ${parts.join(', ')}.`;
 }
 
+/** `rate_limit: { share }` in words: "estate uses at most 50% of its vendor's rate limit (30 requests per 60 s)". */
+export function rateShareLine(r: RateShare): string {
+  const pct = Math.round(r.share * 1000) / 10;
+  const requests = Math.round(r.requests * 100) / 100;
+  return `${r.account} uses at most ${pct}% of its vendor's rate limit (${requests} request${requests === 1 ? '' : 's'} per ${r.seconds} s)`;
+}
+
 export function renderPlanText(plan: Plan, c: Colors = plainColors): string {
   const out: string[] = [];
+  if (plan.rate_shares && plan.rate_shares.length > 0) {
+    for (const r of plan.rate_shares) out.push(c.dim(`Rate limit: ${rateShareLine(r)}.`));
+    out.push('');
+  }
   const unreadable = plan.accounts.filter((a) => a.read === 'none');
   if (unreadable.length > 0) {
     out.push(c.dim(`Note: ${unreadable.map((a) => `${a.name} (${a.vendor})`).join(', ')} ha${unreadable.length === 1 ? 's' : 've'} no read API; live state is taken from the state file and drift cannot be seen.`), '');

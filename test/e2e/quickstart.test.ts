@@ -79,7 +79,7 @@ describe('the quickstart, end to end', () => {
   it('renders the plan as JSON in the wire format (schemas/plan.schema.json), and as a markdown PR comment', async () => {
     w = await quickstart();
     const json = JSON.parse((await w.run('plan', '--format', 'json')).stdout); // cli() checks it against the schema
-    expect(json.format_version).toBe('2.0');
+    expect(json.format_version).toBe('2.1');
     expect(json.config_digest).toMatch(/^sha256:/);
     expect(json.state).toEqual({ lineage: demoState().lineage, serial: 3 });
     expect(json.accounts.map((a: { live_digest: string }) => a.live_digest)).toEqual([expect.stringMatching(/^sha256:/), expect.stringMatching(/^sha256:/)]);

@@ -2,7 +2,8 @@
 
 import { InterruptedError, RefusedError, StateWriteError, VendorError } from '../../errors.js';
 import { closeDefaultAgent } from '../../http/client.js';
-import { applyPlan, makePlan, type RunOptions } from '../../engine/manager.js';
+import { accountsWithErrors, applyPlan, makePlan, withoutAccounts, type RunOptions } from '../../engine/manager.js';
+import { parseShard, type Shard } from '../../engine/shard.js';
 import { checkGuards } from '../../engine/safety.js';
 import { readSavedPlan, staleAgainst, staleBeforeRead } from '../../engine/saved-plan.js';
 import { toWire } from '../../engine/wire.js';
@@ -14,6 +15,7 @@ import { loadOrThrow } from '../context.js';
 import { appendStepSummary, colors, confirm, progress, write, type Io } from '../io.js';
 import type { Interrupts } from '../interrupts.js';
 import type { Outcome } from '../outcome.js';
+import { sayUnread } from './plan.js';
 
 export interface ApplyCommandOptions {
   config?: string;
@@ -27,6 +29,10 @@ export interface ApplyCommandOptions {
   /** Wait this long for another apply to release the state lock before refusing. */
   lockTimeoutSeconds?: number;
   refreshAll?: boolean;
+  /** Apply the accounts whose plan has no error; leave those with errors (e.g. unreadable) untouched, and exit 1. */
+  skipFailedAccounts?: boolean;
+  /** `--shard K/N`: only this shard of the selected accounts. */
+  shard?: Shard;
   verbose?: boolean;
   /** Overrides every account's max_wait_seconds. */
   maxWaitSeconds?: number;
@@ -35,6 +41,11 @@ export interface ApplyCommandOptions {
   interrupts?: Interrupts;
   /** How long changes in flight may take after an interrupt. */
   interruptGraceMs?: number;
+}
+
+function shardOption(shard: Shard | string | undefined): { shard?: Shard } {
+  if (shard === undefined) return {};
+  return { shard: typeof shard === 'string' ? parseShard(shard) : shard };
 }
 
 function refuseIfStale(reasons: string[]): void {
@@ -63,6 +74,7 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
       planned = await makePlan(config, state, {
         ...opts.run,
         accounts: saved ? saved.options.accounts : (opts.accounts ?? []),
+        ...shardOption(saved ? saved.options.shard : opts.shard),
         refreshAll: saved ? saved.options.refresh_all : (opts.refreshAll ?? false),
         ...(opts.verbose ? { httpLog: say } : {}),
         ...(opts.maxWaitSeconds !== undefined ? { maxWaitSeconds: opts.maxWaitSeconds } : {}),
@@ -73,11 +85,20 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
     }
     stopIfInterrupted();
     if (saved) refuseIfStale(staleAgainst(saved, toWire(planned.plan)));
-    const { plan } = planned;
-    write(io.stdout, renderPlanText(plan, c));
-    if (plan.errors.length > 0) {
-      throw new VendorError(plan.errors[0]!.address, `${plan.errors.length} item(s) could not be planned; nothing was applied`);
+    write(io.stdout, renderPlanText(planned.plan, c));
+    // Like Terraform, a plan with errors is not applied — unless asked to apply the other accounts.
+    // Either way nothing is ever written to an account whose read failed.
+    const failedAccounts = accountsWithErrors(planned.plan);
+    sayUnread(io, planned.plan);
+    if (failedAccounts.length > 0 && !opts.skipFailedAccounts) {
+      const n = planned.plan.errors.length;
+      throw new VendorError(planned.plan.errors[0]!.address, `${n} error${n === 1 ? '' : 's'} in the plan (account${failedAccounts.length === 1 ? '' : 's'} ${failedAccounts.join(', ')}); nothing was applied. To apply the other accounts, pass --skip-failed-accounts`);
     }
+    if (failedAccounts.length > 0) {
+      planned = withoutAccounts(planned, failedAccounts);
+      write(io.stderr, c.yellow(`Skipping ${failedAccounts.join(', ')} (error${planned.plan.errors.length === 1 ? '' : 's'} in the plan): nothing is written to ${failedAccounts.length === 1 ? 'it' : 'them'}.`));
+    }
+    const { plan } = planned;
     checkGuards(plan, { allowDestroy: opts.allowDestroy ?? false, allowBulk: opts.allowBulk ?? false });
     // A saved plan was reviewed when it was made (e.g. in a pull request): applying it is the approval.
     if (plan.actions.length > 0 && !opts.autoApprove && !saved) {
@@ -115,6 +136,7 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
       const notStarted = result.outcomes.filter((o) => o.because === 'interrupted').length;
       throw new InterruptedError(interrupts.received, `${result.done} change${result.done === 1 ? '' : 's'} done and saved in the state file, ${notStarted} not started`);
     }
+    if (failedAccounts.length > 0) return 'failed';
     if (total === 0) return 'done'; // the plan already said "No changes"; adoptions were recorded
     return result.failed + result.skipped > 0 ? 'failed' : 'done';
   } finally {

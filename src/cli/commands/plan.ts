@@ -4,6 +4,7 @@ import { UsageError } from '../../errors.js';
 import { closeDefaultAgent } from '../../http/client.js';
 import { makePlan, type RunOptions } from '../../engine/manager.js';
 import type { Plan } from '../../engine/plan.js';
+import type { Shard } from '../../engine/shard.js';
 import { wireText } from '../../engine/wire.js';
 import { renderPlanMarkdown } from '../../render/markdown.js';
 import { renderPlanText } from '../../render/text.js';
@@ -18,6 +19,8 @@ export type PlanFormat = 'text' | 'markdown' | 'json';
 export interface PlanCommandOptions {
   config?: string;
   accounts?: string[];
+  /** `--shard K/N`: only this shard of the selected accounts. */
+  shard?: Shard;
   out?: string;
   format?: string;
   detailedExitcode?: boolean;
@@ -32,6 +35,14 @@ export function renderPlan(plan: Plan, format: PlanFormat, io: Io): string {
   if (format === 'json') return wireText(plan);
   if (format === 'markdown') return renderPlanMarkdown(plan);
   return renderPlanText(plan, colors(io));
+}
+
+/**
+ * Each account that could not be read, on stderr too: the plan on stdout may be going to a file
+ * or a pull-request comment, and the run's log should say why it failed.
+ */
+export function sayUnread(io: Io, plan: Plan): void {
+  for (const e of plan.errors.filter((x) => x.unread)) write(io.stderr, colors(io).red(`Error: ${e.address}: ${e.message}`));
 }
 
 export function planFormat(value: string | undefined): PlanFormat {
@@ -52,6 +63,7 @@ export async function planCommand(io: Io, opts: PlanCommandOptions): Promise<Out
     const planned = await makePlan(config, state, {
       ...opts.run,
       accounts: opts.accounts ?? [],
+      ...(opts.shard ? { shard: opts.shard } : {}),
       refreshAll: opts.refreshAll ?? false,
       ...(opts.verbose ? { httpLog: (line: string) => spin.say(line) } : {}),
       ...(opts.maxWaitSeconds !== undefined ? { maxWaitSeconds: opts.maxWaitSeconds } : {}),
@@ -68,6 +80,7 @@ export async function planCommand(io: Io, opts: PlanCommandOptions): Promise<Out
     writeOutput(out, 'the plan', wireText(plan));
     write(io.stderr, `Saved the plan to ${out.given}.`);
   }
+  sayUnread(io, plan);
   if (plan.errors.length > 0) return 'failed';
   return opts.detailedExitcode && plan.actions.length > 0 ? 'changes' : 'done';
 }

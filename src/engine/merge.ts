@@ -1,0 +1,123 @@
+// Saved plans brought together: many shards' plans (`plan --shard K/N --out plan-K.json`) merged
+// into one, and a wire plan turned back into the in-memory Plan the renderers take. Pure: the
+// files are read and checked by ./saved-plan.ts first.
+
+import { UsageError } from '../errors.js';
+import { accountOf, phaseOf, summarise, type Plan, type PlanAction } from './plan.js';
+import { WIRE_FORMAT_VERSION, type WirePlan } from './wire.js';
+
+/** A saved plan and the name it was given (a file path), for messages. */
+export interface NamedPlan {
+  name: string;
+  plan: WirePlan;
+}
+
+/** The accounts a plan covers: those it planned, and those it could not (an error of the account). */
+export function accountsOf(plan: WirePlan): string[] {
+  return [...new Set([...plan.accounts.map((a) => a.name), ...plan.errors.map((e) => accountOf(e.address)), ...plan.actions.map((a) => a.account)])];
+}
+
+/**
+ * Where two plans' `state` disagree, as "lineage: a ≠ b": every field both have, compared
+ * recursively, so a later shape of the field (e.g. per-account lineage) compares by what both hold.
+ */
+function stateDisagreements(a: unknown, b: unknown, path = ''): string[] {
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+    const x = a as Record<string, unknown>;
+    const y = b as Record<string, unknown>;
+    return Object.keys(x)
+      .filter((k) => k in y)
+      .flatMap((k) => stateDisagreements(x[k], y[k], path === '' ? k : `${path}.${k}`));
+  }
+  return JSON.stringify(a) === JSON.stringify(b) ? [] : [`${path || 'state'}: ${JSON.stringify(a)} ≠ ${JSON.stringify(b)}`];
+}
+
+/**
+ * One plan from many: accounts sorted by name (so the result does not depend on how the accounts
+ * were sharded), each account's actions in their own order; summary and thresholds over all.
+ * Refused (UsageError) when the plans were made from different configurations or state
+ * histories, or when an account is in two of them.
+ */
+export function mergeWirePlans(plans: readonly NamedPlan[]): WirePlan {
+  if (plans.length === 0) throw new UsageError('no plan to show');
+  const [first] = plans;
+  const problems: string[] = [];
+  const owner = new Map<string, string>();
+  for (const p of plans) {
+    if (p.plan.config_digest !== first!.plan.config_digest) problems.push(`${p.name} was made from another configuration than ${first!.name} (config_digest ${p.plan.config_digest} ≠ ${first!.plan.config_digest}): make every shard's plan from the same commit`);
+    const state = stateDisagreements(first!.plan.state, p.plan.state);
+    if (state.length > 0) problems.push(`${p.name} was made from another state than ${first!.name} (${state.join(', ')})`);
+    for (const account of accountsOf(p.plan)) {
+      const other = owner.get(account);
+      if (other !== undefined) problems.push(`account ${account} is in both ${other} and ${p.name}: shards must not overlap (plan each with --shard K/N of the same N)`);
+      else owner.set(account, p.name);
+    }
+  }
+  if (problems.length > 0) throw new UsageError(`cannot merge the plans:\n  ${problems.join('\n  ')}`);
+  if (plans.length === 1) return first!.plan;
+
+  const names = [...owner.keys()].sort();
+  const byAccount = <T>(items: (p: WirePlan) => readonly T[], account: (t: T) => string): T[] =>
+    names.flatMap((n) => plans.flatMap((p) => items(p.plan).filter((t) => account(t) === n)));
+  const actions = byAccount((p) => p.actions, (a) => a.account);
+  const shares = byAccount((p) => p.rate_shares ?? [], (r) => r.account);
+  return {
+    format_version: WIRE_FORMAT_VERSION,
+    config_digest: first!.plan.config_digest,
+    state: first!.plan.state,
+    options: { accounts: names, refresh_all: plans.some((p) => p.plan.options.refresh_all) },
+    accounts: byAccount((p) => p.accounts, (a) => a.name),
+    actions,
+    notes: byAccount((p) => p.notes, (n) => accountOf(n.address)),
+    errors: byAccount((p) => p.errors, (e) => accountOf(e.address)),
+    ...(shares.length > 0 ? { rate_shares: shares } : {}),
+    rules: byAccount((p) => p.rules, (r) => r.account),
+    // Each threshold is about one account and starts with its name.
+    thresholds: byAccount((p) => p.thresholds, (t) => t.split(':', 1)[0]!),
+    summary: plans.reduce((s, p) => {
+      for (const k of Object.keys(s) as (keyof typeof s)[]) s[k] += p.plan.summary[k];
+      return s;
+    }, { create: 0, update: 0, deactivate: 0, reactivate: 0, delete: 0, transition: 0, blocked: 0 }),
+  };
+}
+
+/**
+ * A wire plan as the in-memory Plan, for the renderers. What the wire format leaves out (an
+ * account's adoptions, item counts and safety settings; a swap's temporary value) is left empty:
+ * the renderers do not show it, and `thresholds` already carries what came of it.
+ */
+export function planFromWire(w: WirePlan): Plan {
+  const actions: PlanAction[] = w.actions.map((a) => ({
+    address: a.address,
+    account: a.account,
+    collection: a.collection,
+    key: a.key,
+    action: a.action,
+    ...(a.live_key !== undefined ? { from_key: a.live_key } : {}),
+    id: a.vendor_id,
+    before: a.before,
+    after: a.after,
+    changes: a.changes.map((c) => ({ field: c.field, before: c.before, after: c.after })),
+    depends_on: [...a.depends_on],
+    destructive: a.destructive,
+    reason: a.reason,
+    ...(a.path !== undefined ? { path: [...a.path] } : {}),
+    ...(a.blocked !== undefined ? { blocked: a.blocked } : {}),
+    phase: phaseOf(a.action),
+  }));
+  const planned = new Set(w.accounts.map((a) => a.name));
+  return {
+    config_digest: w.config_digest,
+    state: { lineage: w.state.lineage, serial: w.state.serial },
+    options: { accounts: [...w.options.accounts], refresh_all: w.options.refresh_all, ...(w.options.shard !== undefined ? { shard: w.options.shard } : {}) },
+    accounts: w.accounts.map((a) => ({ ...a, adopt: [], forget: [], owned: 0, safety: { max_update_percent: 100, max_delete_percent: 100, min_owned: 0 } })),
+    actions,
+    notes: w.notes.map((n) => ({ ...n })),
+    // An error of an account the plan has no entry for is one whose live state could not be read.
+    errors: w.errors.map((e) => ({ address: e.address, message: e.message, ...(planned.has(accountOf(e.address)) ? {} : { unread: true }) })),
+    ...(w.rate_shares ? { rate_shares: w.rate_shares.map((r) => ({ ...r })) } : {}),
+    rules: w.rules.map((r) => ({ ...r })),
+    thresholds: [...w.thresholds],
+    summary: { ...summarise(actions) },
+  };
+}
