@@ -40,6 +40,8 @@ Commands:
   mappings  [-c PATH] [--format text|markdown]          the category × account matrix
   sandbox   [--port N]                                  run the vendor simulators on 127.0.0.1
   unlock    [-c PATH] [--force]                         remove a lock left by a killed apply
+  adopt     [-c PATH] [--account NAME]… [--dry-run] [ADDRESS…]
+                                                        drifted live values → the config files, in place
 
 Options:
   -c, --config PATH   a statusform.yaml, or a directory of *.yaml files (default: statusform.yaml)
@@ -68,6 +70,7 @@ const options = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
   force: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
 
 const ALLOWED: Record<string, (keyof typeof options)[]> = {
@@ -78,6 +81,7 @@ const ALLOWED: Record<string, (keyof typeof options)[]> = {
   import: ['config', 'account', 'out', 'force'],
   sandbox: ['port'],
   unlock: ['config', 'force'],
+  adopt: ['config', 'account', 'dry-run', 'verbose'],
 };
 
 export function version(): string {
@@ -133,7 +137,7 @@ async function dispatch(argv: string[], io: Io): Promise<Outcome> {
   const misplaced = given.filter((k) => !allowed.includes(k));
   if (misplaced.length > 0) throw new UsageError(`${command} does not take ${misplaced.map((k) => `--${k}`).join(', ')}`);
   const takesPlanFile = command === 'apply' && rest.length === 1;
-  if (rest.length > 0 && !takesPlanFile) throw new UsageError(`${command} takes no argument "${rest[takesPlanFile ? 1 : 0]}"`);
+  if (rest.length > 0 && !takesPlanFile && command !== 'adopt') throw new UsageError(`${command} takes no argument "${rest[takesPlanFile ? 1 : 0]}"`);
   if (takesPlanFile && (v.account || v['refresh-all'])) throw new UsageError('a saved plan is applied as it was made: --account and --refresh-all belong to the plan command');
 
   const config = v.config;
@@ -183,6 +187,8 @@ async function dispatch(argv: string[], io: Io): Promise<Outcome> {
       return (await import('./commands/sandbox.js')).sandboxCommand(io, { port: positiveInt('port', v.port) });
     case 'unlock':
       return (await import('./commands/unlock.js')).unlockCommand(io, { config, force: v.force ?? false });
+    case 'adopt':
+      return (await import('./commands/adopt.js')).adoptCommand(io, { config, accounts: v.account ?? [], addresses: rest, dryRun: v['dry-run'] ?? false, verbose: v.verbose ?? false });
   }
   throw new UsageError(`unknown command "${command}"`);
 }
