@@ -45,6 +45,8 @@ Commands:
   mappings  [-c PATH] [--format text|markdown]          the category × account matrix
   sandbox   [--port N]                                  run the vendor simulators on 127.0.0.1
   unlock    [-c PATH] [--force]                         remove a lock left by a killed apply
+  adopt     [-c PATH] [--account NAME]… [--dry-run] [ADDRESS…]
+                                                        drifted live values → the config files, in place
 
 Options:
   -c, --config PATH   a statusform.yaml, or a directory of *.yaml files (default: statusform.yaml)
@@ -77,6 +79,7 @@ const options = {
   'skip-failed-accounts': { type: 'boolean' },
   count: { type: 'string' },
   'changed-since': { type: 'string' },
+  'dry-run': { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
 
 const ALLOWED: Record<string, (keyof typeof options)[]> = {
@@ -89,6 +92,7 @@ const ALLOWED: Record<string, (keyof typeof options)[]> = {
   import: ['config', 'account', 'out', 'force'],
   sandbox: ['port'],
   unlock: ['config', 'force'],
+  adopt: ['config', 'account', 'dry-run', 'verbose'],
 };
 
 export function version(): string {
@@ -144,7 +148,7 @@ async function dispatch(argv: string[], io: Io): Promise<Outcome> {
   const misplaced = given.filter((k) => !allowed.includes(k));
   if (misplaced.length > 0) throw new UsageError(`${command} does not take ${misplaced.map((k) => `--${k}`).join(', ')}`);
   const takesPlanFile = command === 'apply' && rest.length === 1;
-  if (rest.length > 0 && !takesPlanFile && command !== 'show') throw new UsageError(`${command} takes no argument "${rest[takesPlanFile ? 1 : 0]}"`);
+  if (rest.length > 0 && !takesPlanFile && command !== 'show' && command !== 'adopt') throw new UsageError(`${command} takes no argument "${rest[takesPlanFile ? 1 : 0]}"`);
   if (takesPlanFile && (v.account || v['refresh-all'] || v.shard)) throw new UsageError('a saved plan is applied as it was made: --account, --shard and --refresh-all belong to the plan command');
   const shard = v.shard === undefined ? {} : { shard: (await import('../engine/shard.js')).parseShard(v.shard) };
 
@@ -210,6 +214,8 @@ async function dispatch(argv: string[], io: Io): Promise<Outcome> {
       return (await import('./commands/sandbox.js')).sandboxCommand(io, { port: positiveInt('port', v.port) });
     case 'unlock':
       return (await import('./commands/unlock.js')).unlockCommand(io, { config, force: v.force ?? false });
+    case 'adopt':
+      return (await import('./commands/adopt.js')).adoptCommand(io, { config, accounts: v.account ?? [], addresses: rest, dryRun: v['dry-run'] ?? false, verbose: v.verbose ?? false });
   }
   throw new UsageError(`unknown command "${command}"`);
 }

@@ -34,6 +34,8 @@ export interface Capabilities {
   /**
    * Items are tickets whose state moves by transitions rather than being created or updated:
    * `field` is the field a transition moves (its last step is the field's new value); false otherwise.
+   * A ticket declares that field under the same config key (`status`), or instead a category under
+   * the key of its other desired field: `statusform adopt` writes a drifted ticket's live value there.
    */
   transitions: false | { field: string };
   /**
@@ -118,8 +120,13 @@ export interface VendorAdapter {
    * For `statusform import`: one live item as a config item (snake_case, as the user would
    * write it), with a note when a field had to be guessed (e.g. a category the API lacks).
    * Absent when the vendor cannot be imported from; `importRefusal` then says why.
+   *
+   * `guessed` names the config keys whose value is not read from the vendor but guessed (a
+   * category the API lacks). `statusform adopt` writes live values back into a declared item
+   * through this method (the live item against the declared one, key by key) and never writes
+   * a guessed key, so what the user chose stays as written. Pure.
    */
-  importItem?(live: LiveItem, categories: readonly string[]): { item: Record<string, unknown>; note?: string };
+  importItem?(live: LiveItem, categories: readonly string[]): { item: Record<string, unknown>; note?: string; guessed?: readonly string[] };
   /** Why this vendor cannot be imported from, and what to do instead. */
   importRefusal?: string;
   /**

@@ -37,7 +37,8 @@ async function workspace(config: string): Promise<{ dir: string; env: NodeJS.Pro
   writeFileSync(join(tools, 'statusform'), `#!/bin/sh\nexec "${process.execPath}" "${bin}" "$@"\n`);
   chmodSync(join(tools, 'statusform'), 0o755);
   writeFileSync(join(dir, 'summary.md'), '');
-  const env = { PATH: `${tools}:${process.env['PATH']}`, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: join(dir, 'summary.md'), ...sandboxEnv(sandbox.simulators) };
+  writeFileSync(join(dir, 'output.txt'), '');
+  const env = { PATH: `${tools}:${process.env['PATH']}`, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: join(dir, 'summary.md'), GITHUB_OUTPUT: join(dir, 'output.txt'), ...sandboxEnv(sandbox.simulators) };
   return { dir, env };
 }
 
@@ -87,6 +88,48 @@ describe('the example workflows, run', () => {
     const applied = await runStep(step('statusform-apply.yml', 'statusform apply'), dir, env);
     expect(applied.status, applied.stderr).toBe(0);
     expect((await runStep(script, dir, env)).status).toBe(0);
+  });
+
+  it('drift: opens one issue listing the drifted addresses through gh, and updates it on the next run', async () => {
+    const { dir, env } = await workspace(PD_ACCOUNT(status + status.replace('For Sale', 'Sold')));
+    expect((await runStep(step('statusform-apply.yml', 'statusform apply'), dir, env)).status).toBe(0);
+    const pd = sandbox!.simulators.propertydeck;
+    [...pd.store.statuses.values()].find((s) => s.label === 'Sold')!.label = 'Sold STC'; // renamed in the vendor's UI
+    // A stand-in gh on PATH: records every call, and lists the open issue numbers in gh-open (none at first).
+    const tools = join(dir, '.tools');
+    writeFileSync(join(tools, 'gh'), `#!/bin/sh\nprintf '%s\\n' "$*" >> "${join(dir, 'gh-calls')}"\nif [ "$1 $2" = "issue list" ]; then cat "${join(dir, 'gh-open')}"; fi\n`);
+    chmodSync(join(tools, 'gh'), 0o755);
+    writeFileSync(join(dir, 'gh-open'), '');
+    const plan = await runStep(step('statusform-drift.yml', 'statusform plan --detailed-exitcode'), dir, env);
+    expect(plan.status).toBe(2);
+    expect(readFileSync(join(dir, 'output.txt'), 'utf8')).toContain('changes=true');
+
+    const issue = step('statusform-drift.yml', 'Open or update the drift issue');
+    const ghEnv = { ...env, GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/statuses', GITHUB_RUN_ID: '7' };
+    const opened = await runStep(issue, dir, ghEnv);
+    expect(opened.status, opened.stderr).toBe(0);
+    const body = readFileSync(join(dir, 'drift-issue.md'), 'utf8');
+    expect(body).toContain('https://github.com/acme/statuses/actions/runs/7');
+    expect(body).toContain('- `estate.statuses["property:Sold"]`');
+    expect(body).not.toContain('For Sale');
+    expect(body).toContain('statusform adopt');
+    const calls = () => readFileSync(join(dir, 'gh-calls'), 'utf8').trim().split('\n');
+    expect(calls()).toEqual([
+      'issue list --state open --search "statusform: live state drifted" in:title --json number,title --jq .[] | select(.title == "statusform: live state drifted") | .number',
+      'issue create --title statusform: live state drifted --body-file drift-issue.md',
+    ]);
+
+    writeFileSync(join(dir, 'gh-open'), '12\n');
+    const updated = await runStep(issue, dir, ghEnv);
+    expect(updated.status, updated.stderr).toBe(0);
+    expect(calls().slice(2)).toEqual([expect.stringMatching(/^issue list /), 'issue edit 12 --body-file drift-issue.md']);
+    // The GitHub token is the gh step's alone: the step that runs statusform has no such variable.
+    const w = parse(readFileSync(new URL('../../examples/github/statusform-drift.yml', import.meta.url), 'utf8')) as { jobs: Record<string, { steps: { name?: string; run?: string; env?: Record<string, string> }[] }> };
+    const steps = Object.values(w.jobs).flatMap((j) => j.steps);
+    expect(steps.find((s) => s.name === 'Open or update the drift issue')!.env).toMatchObject({ GH_TOKEN: '${{ github.token }}' });
+    const runsStatusform = steps.filter((s) => /^\s*statusform /m.test(s.run ?? ''));
+    expect(runsStatusform).toHaveLength(1);
+    expect(JSON.stringify(runsStatusform[0]!.env)).not.toContain('github.token');
   });
 
   it('apply: commits the state file onto a main that moved meanwhile, and does nothing without one', async () => {

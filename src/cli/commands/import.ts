@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Document, YAMLSeq, isSeq, parseDocument } from 'yaml';
+import { literal } from '../../config/edit.js';
 import { UsageError } from '../../errors.js';
 import { scrubKnown } from '../../http/redact.js';
 import { closeDefaultAgent } from '../../http/client.js';
@@ -72,8 +73,6 @@ export async function importCommand(io: Io, opts: ImportCommandOptions): Promise
     // Keep the source file's schema modeline (its path is relative to the config's folder), or point at the installed schema.
     const outDir = out === undefined ? io.cwd : dirname(out.path);
     const modeline = /^#\s*(yaml-language-server: \$schema=\S+)/.exec(sourceText)?.[1] ?? `yaml-language-server: $schema=${relative(outDir, SCHEMA_FILE).split(sep).join('/')}`;
-    // A live value with "${" in it is text, not a variable: written as "$${" so that it reads back as it is.
-    const literal = (v: unknown): unknown => (typeof v === 'string' ? v.replaceAll('${', () => '$${') : Array.isArray(v) ? v.map(literal) : v);
     const imported = fresh.map((l) => adapter.importItem!(l, config.categories)).map((i) => ({ ...i, item: Object.fromEntries(Object.entries(i.item).map(([k, v]) => [k, literal(v)])) }));
     const about = [
       ` Imported by statusform from ${account!.name} (${adapter.vendor}) on ${new Date().toISOString().slice(0, 10)}: ${fresh.length} item${fresh.length === 1 ? '' : 's'}, now owned by statusform${declared.size > 0 ? `; the ${account!.items.length} declared before are kept as they were` : ''}.`,

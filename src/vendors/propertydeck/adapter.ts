@@ -125,6 +125,7 @@ export const propertydeck: VendorAdapter = {
     return {
       item: { label: live.fields['label'], type: live.fields['type'], maps_to: fallback },
       note: 'maps_to is a guess: Property Deck keeps no category for a status',
+      guessed: ['maps_to'],
     };
   },
 

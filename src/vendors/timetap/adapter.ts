@@ -151,6 +151,7 @@ export const timetap: VendorAdapter = {
     return {
       item: { sub_status: live.key, status, sort_order: live.fields['sort_order'], user_selectable: live.fields['user_selectable'], maps_to: mapsTo },
       note: `maps_to is a guess from status ${status}: TimeTap keeps no category`,
+      guessed: ['maps_to'],
     };
   },
 

@@ -1,0 +1,104 @@
+// Editing config files in place: values written into declared items through the yaml library's
+// documents and their source tokens, so every other byte of the file — comments, their alignment,
+// flow or block style, quoting, blank lines — stays as the user wrote it. Pure (text in, text out).
+
+import { CST, Composer, Document, LineCounter, Parser, isMap, isScalar, isSeq, type Node, type Pair, type Scalar } from 'yaml';
+
+/** A value from the vendor as the config spells it: `${` is text there, not a variable, so it is written `$${`. */
+export function literal(v: unknown): unknown {
+  return typeof v === 'string' ? v.replaceAll('${', () => '$${') : Array.isArray(v) ? v.map(literal) : v;
+}
+
+export type EditScalar = string | number | boolean | null;
+
+/** One declared item's edit: found by its position in the file, inside the collection at `collection`. */
+export interface NodeEdit {
+  /** The item's position (1-based line and column of its first character), as the loader reported it. */
+  at: { line: number; col: number };
+  /** The path of the sequence that holds the item, e.g. ['accounts', 'estate', 'statuses']. */
+  collection: readonly string[];
+  /** Keys set to these values (written as literals: a `${` is not a variable). */
+  set: Readonly<Record<string, EditScalar>>;
+  /** Keys that go, each replaced in place (same line, same comment) by a key of `set` the item lacks. */
+  replace: readonly string[];
+  /** References to the item's old key in the collection's `depends_on` lists follow its new key. */
+  rekey?: { from: string; to: string };
+}
+
+export interface EditProblem {
+  edit: NodeEdit;
+  message: string;
+}
+
+/** Where a scalar token sits: in a flow collection it must quote what a block would not. */
+type Token = NonNullable<Scalar['srcToken']>;
+
+/**
+ * Applies the edits to one file's text. Each edit either applies whole or not at all (a problem
+ * says why: the item or a key of its own not found, a value that comes from a `${VAR}`).
+ */
+export function editItems(text: string, edits: readonly NodeEdit[]): { text: string; problems: EditProblem[] } {
+  const lines = new LineCounter();
+  const tokens = [...new Parser(lines.addNewLine).parse(text)];
+  const doc = [...new Composer({ keepSourceTokens: true, merge: true }).compose(tokens)][0];
+  const problems: EditProblem[] = [];
+  if (!doc || doc.errors.length > 0) return { text, problems: edits.map((edit) => ({ edit, message: 'the file does not parse as YAML' })) };
+
+  for (const edit of edits) {
+    const seq = doc.getIn(edit.collection, true);
+    const offset = (lines.lineStarts[edit.at.line - 1] ?? Number.NaN) + edit.at.col - 1;
+    const item = isSeq(seq) ? seq.items.find((i) => (i as Node | null)?.range?.[0] === offset) : undefined;
+    if (!isMap(item)) {
+      problems.push({ edit, message: `no item at line ${edit.at.line} of its ${edit.collection.at(-1)} (written through a merge key or an alias?)` });
+      continue;
+    }
+    const own = (key: string) => item.items.find((p) => isScalar(p.key) && String(p.key.value) === key) as Pair<Scalar, unknown> | undefined;
+    const replaceable = edit.replace.map(own).filter((p): p is Pair<Scalar, unknown> => p !== undefined);
+    const writes: { pair: Pair<Scalar, unknown>; key?: string; value: EditScalar }[] = [];
+    let problem: string | undefined;
+    for (const [key, value] of Object.entries(edit.set)) {
+      const pair = own(key) ?? replaceable.shift();
+      if (!pair || !isScalar(pair.value) || !pair.value.srcToken || !pair.key.srcToken) {
+        problem = `it has no ${key} of its own to write ${JSON.stringify(value)} to; write it by hand`;
+        break;
+      }
+      if (typeof pair.value.value === 'string' && /\$\{/.test(pair.value.value.replaceAll('$${', ''))) {
+        problem = `its ${key} comes from an environment variable (${pair.value.value}); set that to ${JSON.stringify(value)} instead`;
+        break;
+      }
+      writes.push({ pair, ...(String(pair.key.value) === key ? {} : { key }), value: literal(value) as EditScalar });
+    }
+    if (problem === undefined && replaceable.length > 0) problem = `its ${replaceable.map((p) => String(p.key.value)).join(', ')} would have to go; edit it by hand`;
+    if (problem !== undefined) {
+      problems.push({ edit, message: problem });
+      continue;
+    }
+    const inFlow = item.flow === true;
+    for (const w of writes) {
+      if (w.key !== undefined) CST.setScalarValue(w.pair.key.srcToken as Token, w.key, { implicitKey: true, inFlow });
+      setScalar(w.pair.value as Scalar, w.value, inFlow);
+    }
+    if (edit.rekey) {
+      for (const other of seq && isSeq(seq) ? seq.items : []) {
+        const deps = isMap(other) ? other.get('depends_on', true) : undefined;
+        if (!isSeq(deps)) continue;
+        for (const dep of deps.items) if (isScalar(dep) && dep.srcToken && dep.value === edit.rekey.from) setScalar(dep, edit.rekey.to, deps.flow === true);
+      }
+    }
+  }
+  return { text: tokens.map((t) => CST.stringify(t)).join(''), problems };
+}
+
+/** Writes a value into a scalar's source token, quoted only when it must be (or when it was). */
+function setScalar(node: Scalar, value: EditScalar, inFlow: boolean): void {
+  const token = node.srcToken as Token;
+  if (typeof value !== 'string') {
+    CST.setScalarValue(token, value === null ? 'null' : String(value), { afterKey: true, inFlow, type: 'PLAIN' });
+    return;
+  }
+  const was = token.type === 'single-quoted-scalar' ? 'QUOTE_SINGLE' : token.type === 'double-quoted-scalar' ? 'QUOTE_DOUBLE' : undefined;
+  // Plain only when it reads back as this very string (not `true`, `5`, `null` or `~`).
+  const alone = new Document(value).toString({ lineWidth: 0 });
+  const type = was ?? (alone.startsWith('"') ? 'QUOTE_DOUBLE' : alone.startsWith("'") ? 'QUOTE_SINGLE' : 'PLAIN');
+  CST.setScalarValue(token, value, { afterKey: true, inFlow, type });
+}
