@@ -8,12 +8,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { applyPlan, makePlan } from '../../src/engine/manager.js';
+import { applyPlan, loadState, makePlan } from '../../src/engine/manager.js';
 import { checkGuards } from '../../src/engine/safety.js';
 import { closeDefaultAgent } from '../../src/http/client.js';
 import { sandboxEnv } from '../../src/sandbox/demo-data.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { readState } from '../../src/state/state-file.js';
 import { adapterFor, vendorNames, type VendorName } from '../../src/vendors/registry.js';
 import { tempDir } from '../helpers.js';
 
@@ -117,12 +116,12 @@ async function runContract(c: Contract, vars: Vars, live: boolean): Promise<void
     const loaded = loadConfig('.', { cwd: dir, env: vars });
     expect(loaded.problems).toEqual([]);
     const config = loaded.config!;
-    const planned = await makePlan(config, readState(config.statePath));
+    const planned = await makePlan(config, loadState(config));
     expect(planned.plan.errors).toEqual([]);
     checkGuards(planned.plan, { allowDestroy: true, allowBulk: true });
-    const result = await applyPlan(config, readState(config.statePath), planned, { parallelism: 2 });
+    const result = await applyPlan(config, loadState(config), planned, { parallelism: 2 });
     expect(result.outcomes.filter((o) => o.status !== 'done')).toEqual([]);
-    const after = await makePlan(config, readState(config.statePath));
+    const after = await makePlan(config, loadState(config));
     expect(after.plan.actions.map((a) => `${a.action} ${a.address}`)).toEqual([]);
   }
   await closeDefaultAgent();
