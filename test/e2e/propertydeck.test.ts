@@ -150,7 +150,7 @@ describe('Property Deck, end to end', () => {
     const noTty = await w.run('apply');
     expect(noTty.code).toBe(3);
     expect(noTty.stderr).toContain('--auto-approve');
-    mkdirSync(join(w.dir, 'statusform.state')); // a new config's state: a directory, one lock per account
+    mkdirSync(join(w.dir, 'statusform.state'), { recursive: true }); // a new config's state: a directory, one lock per account
     const release = acquireLock(join(w.dir, 'statusform.state', 'estate.json'), 'statusform apply (another run)');
     try {
       const locked = await w.run('apply', '--auto-approve');

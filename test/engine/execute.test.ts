@@ -76,7 +76,7 @@ describe('executor', () => {
   it('after the state file fails, lets only the writes already in flight finish', async () => {
     const plan = planFor(Array.from({ length: 12 }, (_, i) => it_(`k${i}`)));
     const log: string[] = [];
-    const recorder = new StateRecorder(snapshotOf(emptyState()), openStateStore({ layout: 'file', path: join(tempDir() }), 'gone', 'state.json'), () => ({ vendor: 'thalamus', origin: 'https://thalamus.nerds.nl' }));
+    const recorder = new StateRecorder(snapshotOf(emptyState()), openStateStore({ layout: 'file', path: join(tempDir(), 'gone', 'state.json') }), () => ({ vendor: 'thalamus', origin: 'https://thalamus.nerds.nl' }));
     const result = await executePlan(plan, { sessions: new Map([['acc', session([], log, 5)]]), recorder, parallelism: 3, scrub: (t) => t });
     expect(log.filter((l) => l.startsWith('start'))).toEqual(['start k0', 'start k1', 'start k2']);
     expect(result).toMatchObject({ done: 3, skipped: 9 });
@@ -132,7 +132,7 @@ describe('executor', () => {
         return { id: null, fields: req.after ?? {} };
       },
     };
-    const recorder = new StateRecorder(snapshotOf(emptyState()), openStateStore({ layout: 'file', path: join(tempDir() }), 's.json'), () => ({ vendor: 'thalamus', origin: 'https://thalamus.nerds.nl' }));
+    const recorder = new StateRecorder(snapshotOf(emptyState()), openStateStore({ layout: 'file', path: join(tempDir(), 's.json') }), () => ({ vendor: 'thalamus', origin: 'https://thalamus.nerds.nl' }));
     const result = await executePlan(plan, { sessions: new Map([['acc', s]]), recorder, parallelism: 3, scrub: (t) => t });
     expect(result.done).toBe(12);
     expect(peak).toBe(3);
