@@ -143,6 +143,11 @@ class DirectoryStore implements StateStore {
   }
 
   async write(snapshot: Snapshot, accounts: ReadonlySet<string>): Promise<void> {
+    try {
+      this.ensureDirectory();
+    } catch (err) {
+      throw new StateFileFailure(this.path, err);
+    }
     // One file each: a failure of one is the write's failure (the recorder then starts nothing more).
     await Promise.all(
       [...accounts].map(async (name) => {
@@ -156,13 +161,20 @@ class DirectoryStore implements StateStore {
     );
   }
 
-  /** The state directory, made on the first run that locks it (its parent must exist). */
+  private made = false;
+
+  /** The state directory, made by the first run that locks or writes it (its parent must exist). */
   private ensureDirectory(): void {
+    if (this.made) return;
     try {
       mkdirSync(this.path);
+      this.made = true;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') return;
+      if (code === 'EEXIST') {
+        this.made = true;
+        return;
+      }
       const why = code === 'ENOENT' ? `the directory ${dirname(this.path)} does not exist (create it, or change "state" in the configuration)` : fileProblem(err);
       throw new UsageError(`cannot make the state directory ${this.path}: ${why}`);
     }
