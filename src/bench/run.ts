@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../config/load.js';
 import { diffAccount } from '../engine/diff.js';
-import { applyPlan, makePlan } from '../engine/manager.js';
+import { applyPlan, loadState, makePlan } from '../engine/manager.js';
 import { summarise, type Plan } from '../engine/plan.js';
 import { toWire } from '../engine/wire.js';
 import { closeDefaultAgent, newStats } from '../http/client.js';
@@ -16,7 +16,6 @@ import { renderPlanMarkdown } from '../render/markdown.js';
 import { renderPlanText } from '../render/text.js';
 import { sandboxEnv } from '../sandbox/demo-data.js';
 import { startSandbox } from '../sandbox/index.js';
-import { emptyState, readState } from '../state/state-file.js';
 import type { AccountConfig, LiveItem } from '../model.js';
 import { propertydeck } from '../vendors/propertydeck/adapter.js';
 import { PROPERTYDECK_SANDBOX_TOKEN, startPropertyDeckSimulator } from '../vendors/propertydeck/simulator.js';
@@ -72,7 +71,7 @@ async function planLarge(): Promise<void> {
     const config = loadConfig('.', { cwd: d, env: { PD_TOKEN: PROPERTYDECK_SANDBOX_TOKEN } }).config!;
     const stats = newStats();
     const t0 = performance.now();
-    const planned = await makePlan(config, emptyState(), { stats });
+    const planned = await makePlan(config, { accounts: {}, versions: {} }, { stats });
     const ms = performance.now() - t0;
     await closeDefaultAgent();
     const minimum = accounts * Math.ceil(perAccount / 100);
@@ -106,7 +105,7 @@ async function applyRate(name: string, vendorLimitPerSec: number, setup: () => P
   try {
     const d = dir({ 'statusform.yaml': s.yaml });
     const config = loadConfig('.', { cwd: d, env: s.env }).config!;
-    const state = readState(config.statePath);
+    const state = loadState(config);
     const planned = await makePlan(config, state);
     const writes = planned.plan.actions.length;
     const t0 = performance.now();
@@ -208,7 +207,7 @@ async function cpuOnly(): Promise<void> {
   const t0 = performance.now();
   const d = diffAccount(account, propertydeck, { items: live, warnings: [], errors: [] }, {});
   const tDiff = performance.now() - t0;
-  const plan: Plan = { config_digest: 'x', state: { lineage: '', serial: 0 }, options: { accounts: [], refresh_all: false }, accounts: [d.account], actions: d.actions, notes: d.notes, errors: [], rules: [], thresholds: [], summary: summarise(d.actions) };
+  const plan: Plan = { config_digest: 'x', state: { accounts: {} }, options: { accounts: [], refresh_all: false }, accounts: [d.account], actions: d.actions, notes: d.notes, errors: [], rules: [], thresholds: [], summary: summarise(d.actions) };
   const t1 = performance.now();
   const text = renderPlanText(plan);
   const md = renderPlanMarkdown(plan);

@@ -44,7 +44,8 @@ Commands:
                                                         live statuses → YAML, adopted into the state
   mappings  [-c PATH] [--format text|markdown]          the category × account matrix
   sandbox   [--port N]                                  run the vendor simulators on 127.0.0.1
-  unlock    [-c PATH] [--force]                         remove a lock left by a killed apply
+  unlock    [-c PATH] [--account NAME] [--force]        remove a lock left by a killed apply
+  state migrate [-c PATH]                               split the state file into a directory, one file per account
   adopt     [-c PATH] [--account NAME]… [--dry-run] [ADDRESS…]
                                                         drifted live values → the config files, in place
 
@@ -91,7 +92,8 @@ const ALLOWED: Record<string, (keyof typeof options)[]> = {
   mappings: ['config', 'format'],
   import: ['config', 'account', 'out', 'force'],
   sandbox: ['port'],
-  unlock: ['config', 'force'],
+  unlock: ['config', 'account', 'force'],
+  state: ['config'],
   adopt: ['config', 'account', 'dry-run', 'verbose'],
 };
 
@@ -148,7 +150,7 @@ async function dispatch(argv: string[], io: Io): Promise<Outcome> {
   const misplaced = given.filter((k) => !allowed.includes(k));
   if (misplaced.length > 0) throw new UsageError(`${command} does not take ${misplaced.map((k) => `--${k}`).join(', ')}`);
   const takesPlanFile = command === 'apply' && rest.length === 1;
-  if (rest.length > 0 && !takesPlanFile && command !== 'show' && command !== 'adopt') throw new UsageError(`${command} takes no argument "${rest[takesPlanFile ? 1 : 0]}"`);
+  if (rest.length > 0 && !takesPlanFile && command !== 'show' && command !== 'adopt' && command !== 'state') throw new UsageError(`${command} takes no argument "${rest[takesPlanFile ? 1 : 0]}"`);
   if (takesPlanFile && (v.account || v['refresh-all'] || v.shard)) throw new UsageError('a saved plan is applied as it was made: --account, --shard and --refresh-all belong to the plan command');
   const shard = v.shard === undefined ? {} : { shard: (await import('../engine/shard.js')).parseShard(v.shard) };
 
@@ -213,7 +215,10 @@ async function dispatch(argv: string[], io: Io): Promise<Outcome> {
     case 'sandbox':
       return (await import('./commands/sandbox.js')).sandboxCommand(io, { port: positiveInt('port', v.port) });
     case 'unlock':
-      return (await import('./commands/unlock.js')).unlockCommand(io, { config, force: v.force ?? false });
+      if ((v.account ?? []).length > 1) throw new UsageError('unlock takes one --account NAME');
+      return (await import('./commands/unlock.js')).unlockCommand(io, { config, force: v.force ?? false, ...(v.account?.[0] !== undefined ? { account: v.account[0] } : {}) });
+    case 'state':
+      return (await import('./commands/state.js')).stateCommand(io, { config }, rest);
     case 'adopt':
       return (await import('./commands/adopt.js')).adoptCommand(io, { config, accounts: v.account ?? [], addresses: rest, dryRun: v['dry-run'] ?? false, verbose: v.verbose ?? false });
   }

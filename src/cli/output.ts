@@ -3,7 +3,7 @@
 // its lock, a file of the configuration), and a wrong path is a sentence, not an errno.
 
 import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { UsageError, fileProblem } from '../errors.js';
 import { displayPath, realPath } from '../config/documents.js';
 export { realPath };
@@ -22,6 +22,10 @@ export interface OutputFile {
 
 /** What the user's files are at this path, if any: the reason not to write over it. */
 function protectedAs(real: string, config: Config, cwd: string): string | undefined {
+  if (config.stateLayout === 'directory') {
+    const dir = realPath(config.statePath);
+    if (real === dir || real.startsWith(`${dir}${sep}`)) return `it is in the state directory (${displayPath(config.statePath, cwd)})`;
+  }
   if (real === realPath(config.statePath)) return `it is the state file (${displayPath(config.statePath, cwd)})`;
   if (real === realPath(lockPath(config.statePath))) return `it is the state file's lock (${displayPath(lockPath(config.statePath), cwd)})`;
   const file = config.files.find((f) => realPath(f) === real);

@@ -2,8 +2,8 @@
 // semantic checks → the desired model. Every problem is collected and positioned; nothing
 // here touches the network.
 
-import { dirname, resolve } from 'node:path';
-import { statSync } from 'node:fs';
+import { basename, dirname, relative, resolve, sep } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
 import type { ErrorObject } from 'ajv';
 import type { ConfigProblem, Position } from '../errors.js';
 import { formatPosition } from '../errors.js';
@@ -18,14 +18,47 @@ import { configFiles, displayPath, nodeAt, realPath, positionOf, readConfigDocum
 import { DEFAULT_CATEGORIES, DEFAULT_SAFETY } from './schema.js';
 import validateConfigSchema from './validate-config.generated.js';
 
+/** `directory`: one state file per account in a directory; `file`: the single state file of earlier versions. */
+export type StateLayout = 'file' | 'directory';
+
+/** The single state file of earlier versions: still used where it exists and `state` is not set. */
 export const DEFAULT_STATE_FILE = 'statusform.state.json';
+/** The state directory (one file per account) of a configuration that has no state yet. */
+export const DEFAULT_STATE_DIR = 'statusform.state';
+
+/**
+ * Where the state is and in which layout. `state` set: a path ending in `/`, or naming an existing
+ * directory, is a state directory; one naming an existing file, or ending in `.json`, is a single
+ * state file; any other (new) path is a directory. `state` not set: `statusform.state.json` beside
+ * the config when it exists (an existing user keeps the one state they have), else the directory
+ * `statusform.state/`. Both of them present is a problem: which one holds the truth is the user's call.
+ */
+export function locateState(root: string, setting: string | undefined): { layout: StateLayout; path: string } | { problem: string } {
+  if (setting !== undefined) {
+    const path = resolve(root, setting);
+    if (/[/\\]$/.test(setting)) return { layout: 'directory', path };
+    if (existsSync(path)) return { layout: statSync(path).isDirectory() ? 'directory' : 'file', path };
+    return { layout: setting.endsWith('.json') ? 'file' : 'directory', path };
+  }
+  const file = resolve(root, DEFAULT_STATE_FILE);
+  const dir = resolve(root, DEFAULT_STATE_DIR);
+  if (!existsSync(file)) return { layout: 'directory', path: dir };
+  if (existsSync(dir)) {
+    return {
+      problem: `both ${DEFAULT_STATE_FILE} and ${DEFAULT_STATE_DIR}/ are beside the configuration, and either could be its state: keep the one that is current (after statusform state migrate, the directory) and remove the other, or name it with "state"`,
+    };
+  }
+  return { layout: 'file', path: file };
+}
 
 export interface Config {
   /** The directory relative paths in the config (like `state`) are resolved against. */
   root: string;
   files: string[];
   categories: string[];
+  /** The state file (layout `file`) or the state directory (layout `directory`); see locateState. */
   statePath: string;
+  stateLayout: StateLayout;
   accounts: AccountConfig[];
   /** Digest of the desired model (no secrets, no positions): a saved plan is refused when it changes. */
   digest: string;
@@ -70,7 +103,7 @@ function credentialsAsText(data: unknown): void {
  * Where the state file of the configuration at `path` is, without validating the rest or
  * needing any credential in the environment (for `statusform unlock`).
  */
-export function statePathOf(path: string, opts: LoadOptions): { statePath?: string; problems: ConfigProblem[] } {
+export function statePathOf(path: string, opts: LoadOptions): { statePath?: string; stateLayout?: StateLayout; stateSetting?: string; problems: ConfigProblem[] } {
   const abs = resolve(opts.cwd, path);
   const found: ConfigProblem[] = [];
   const docs: ConfigDocument[] = [];
@@ -86,7 +119,9 @@ export function statePathOf(path: string, opts: LoadOptions): { statePath?: stri
     problems.push({ position: positionOf(d, nodeAt(d.doc, ['state'])), message: `state must be a path, with every \${VAR} in it set (got ${JSON.stringify(state)})` });
   }
   if (problems.length > 0) return { problems: sortProblems(problems) };
-  return { statePath: resolve(statSync(abs).isDirectory() ? abs : dirname(abs), (state as string | undefined) ?? DEFAULT_STATE_FILE), problems: [] };
+  const located = locateState(statSync(abs).isDirectory() ? abs : dirname(abs), state as string | undefined);
+  if ('problem' in located) return { problems: [{ position: { file: displayPath(abs, opts.cwd), line: 1, col: 1 }, message: located.problem }] };
+  return { statePath: located.path, stateLayout: located.layout, ...(state !== undefined ? { stateSetting: state as string } : {}), problems: [] };
 }
 
 /** Loads and validates the configuration at `path` (a file or a directory of *.yaml files). */
@@ -144,10 +179,18 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
     }
   }
 
-  const statePath = resolve(root, stateSetting ?? DEFAULT_STATE_FILE);
-  // The state file is written after every action: never over a file of the configuration.
+  const located = locateState(root, stateSetting);
+  if ('problem' in located) problems.push({ position: { file: displayPath(files[0] ?? abs, opts.cwd), line: 1, col: 1 }, message: located.problem });
+  const statePath = 'problem' in located ? resolve(root, DEFAULT_STATE_FILE) : located.path;
+  const stateLayout: StateLayout = 'problem' in located ? 'file' : located.layout;
+  // The state is written after every action: never over a file of the configuration.
   const stateReal = realPath(statePath);
-  const overwritten = files.find((f) => realPath(f) === stateReal || `${realPath(f)}` === `${stateReal}.lock`);
+  const overwritten = files.find((f) => {
+    const real = realPath(f);
+    if (stateLayout === 'file') return real === stateReal || real === `${stateReal}.lock`;
+    const inside = relative(stateReal, real);
+    return !inside.startsWith('..') && !inside.includes(sep) && /\.json(\.lock)?$/.test(basename(real)); // an account's state file, or its lock
+  });
   if (overwritten !== undefined) {
     const d = docs.find((x) => (x.data as Record<string, unknown> | null)?.['state'] !== undefined);
     const position = d ? positionOf(d, nodeAt(d.doc, ['state'])) : { file: displayPath(overwritten, opts.cwd), line: 1, col: 1 };
@@ -166,7 +209,7 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
     items: a.items.map(({ position: _p, ...rest }) => rest),
   }));
   return {
-    config: { root, files, categories: cats, statePath, accounts, digest: digest({ categories: cats, accounts: model }), secrets },
+    config: { root, files, categories: cats, statePath, stateLayout, accounts, digest: digest({ categories: cats, accounts: model }), secrets },
     problems: [],
   };
 }

@@ -73,7 +73,7 @@ export function buildSchema(adapters: readonly VendorAdapter[]): Record<string, 
         items: { type: 'string', pattern: '^[a-z][a-z0-9_-]*$' },
         description: `The canonical categories; default ${DEFAULT_CATEGORIES.join(', ')}.`,
       },
-      state: { type: 'string', minLength: 1, description: 'The state file, relative to the config; default statusform.state.json.' },
+      state: { type: 'string', minLength: 1, description: 'Where the state is, relative to the config: a directory (one file per account; a path ending in / or naming a directory) or a single state file (a path ending in .json or naming a file). Default: statusform.state.json beside the config if it exists, else the directory statusform.state/.' },
       accounts: {
         type: 'object',
         propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9_-]*$' },

@@ -28,6 +28,8 @@ export interface ApplyResult {
   skipped: number;
   /** Why the state file could not be written, when it could not: what was done after its last good write is not recorded. */
   stateFailure?: string;
+  /** The state file that could not be written (one account's, in the directory layout). */
+  stateFailedFile?: string;
   /** Set when a stop request ended the run early. */
   interrupted?: boolean;
 }
@@ -197,12 +199,14 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<App
 
   const list = plan.actions.map((a) => run.outcomes.get(a.address) ?? { address: a.address, action: a.action, status: 'skipped' as const, detail: 'never became ready' });
   const stateFailure = opts.recorder.failureReason;
+  const stateFailedFile = opts.recorder.failedFile;
   return {
     outcomes: list,
     done: list.filter((o) => o.status === 'done').length,
     failed: list.filter((o) => o.status === 'failed').length,
     skipped: list.filter((o) => o.status === 'skipped').length,
     ...(stateFailure ? { stateFailure } : {}),
+    ...(stateFailedFile ? { stateFailedFile } : {}),
     ...(opts.stop?.aborted ? { interrupted: true } : {}),
   };
 }

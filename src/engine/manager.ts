@@ -11,8 +11,9 @@ import type { Config } from '../config/load.js';
 import type { HttpClientFactory, VendorSession } from '../vendors/adapter.js';
 import type { AccountConfig, LiveRead } from '../model.js';
 import { adapterFor } from '../vendors/registry.js';
-import { recordBinding, type State } from '../state/state-file.js';
+import { recordBinding } from '../state/state-file.js';
 import { StateRecorder } from '../state/recorder.js';
+import { openStateStore, type Snapshot, type StateStore } from '../state/store.js';
 import { diffAccount } from './diff.js';
 import { executePlan, type ApplyEvent, type ApplyResult } from './execute.js';
 import { accountOf, summarise, type Plan } from './plan.js';
@@ -95,17 +96,28 @@ function maxWait(seconds: number | undefined): { maxWaitMs?: number } {
   return seconds === undefined ? {} : { maxWaitMs: seconds * 1000 };
 }
 
+/** The configuration's state, in its layout (see locateState). */
+export function stateStoreOf(config: Config): StateStore {
+  return openStateStore({ layout: config.stateLayout, path: config.statePath });
+}
+
+/** The recorded state of these accounts (all the configuration's when none are named). */
+export function loadState(config: Config, names?: readonly string[], store = stateStoreOf(config)): Snapshot {
+  return store.read(selectAccounts(config, names).map((a) => a.name));
+}
+
 /** Reads live state for every selected account (concurrently) and computes the plan. */
-export async function makePlan(config: Config, state: State, opts: RunOptions = {}): Promise<Planned> {
+export async function makePlan(config: Config, state: Snapshot, opts: RunOptions = {}): Promise<Planned> {
   const accounts = selectAccounts(config, opts.accounts, opts.shard);
-  refuseForeignState(accounts, state, config.statePath); // before any request
+  const store = stateStoreOf(config);
+  refuseForeignState(accounts, state, (name) => store.fileOf(name), store.layout); // before any request
   const stats = opts.stats ?? newStats();
   const sessions = openSessions(config, accounts, opts, stats);
   const reads = await Promise.allSettled(accounts.map((a) => sessions.get(a.name)!.read(a.items, state.accounts[a.name]?.items ?? {})));
 
   const plan: Plan = {
     config_digest: config.digest,
-    state: { lineage: state.lineage, serial: state.serial },
+    state: { accounts: Object.fromEntries(accounts.map((a) => [a.name, { ...(state.versions[a.name] ?? { lineage: '', serial: 0 }) }])) },
     options: { accounts: opts.accounts ?? [], refresh_all: opts.refreshAll ?? false, ...(opts.shard ? { shard: shardText(opts.shard) } : {}) },
     accounts: [],
     actions: [],
@@ -185,15 +197,17 @@ export interface ApplyOptions {
   /** A stop request (an interrupt): nothing new starts, what runs gets `graceMs` to finish. */
   stop?: AbortSignal;
   graceMs?: number;
+  /** Where the state is written (the configuration's, by default). */
+  store?: StateStore;
 }
 
 /**
  * Runs a plan's actions and records the outcome (and adoptions) in the state file. The caller holds
  * the lock. A state file that cannot be written is reported in the result (`stateFailure`), not thrown.
  */
-export async function applyPlan(config: Config, state: State, planned: Planned, opts: ApplyOptions): Promise<ApplyResult> {
+export async function applyPlan(config: Config, state: Snapshot, planned: Planned, opts: ApplyOptions): Promise<ApplyResult> {
   const bindings = new Map(config.accounts.map((a) => [a.name, bindingOf(a)]));
-  const recorder = new StateRecorder(state, config.statePath, (name) => bindings.get(name) ?? { vendor: 'unknown', origin: 'unknown' });
+  const recorder = new StateRecorder(state, opts.store ?? stateStoreOf(config), (name) => bindings.get(name) ?? { vendor: 'unknown', origin: 'unknown' });
   // An older state file learns which instance it describes; written with the next change.
   for (const a of planned.accounts) if (state.accounts[a.name]) recordBinding(state.accounts[a.name]!, bindings.get(a.name)!);
   const declaredDeps = new Map(planned.accounts.map((a) => [a.name, new Map(a.items.map((i) => [i.key, i.dependsOn]))]));
@@ -210,5 +224,5 @@ export async function applyPlan(config: Config, state: State, planned: Planned, 
   for (const [account, deps] of declaredDeps) for (const [key, d] of deps) recorder.setDependsOn(account, key, d);
   await recorder.durable();
   const stateFailure = recorder.failureReason;
-  return stateFailure ? { ...result, stateFailure } : result;
+  return stateFailure ? { ...result, stateFailure, stateFailedFile: recorder.failedFile ?? config.statePath } : result;
 }

@@ -64,7 +64,7 @@ export function mergeWirePlans(plans: readonly NamedPlan[]): WirePlan {
   return {
     format_version: WIRE_FORMAT_VERSION,
     config_digest: first!.plan.config_digest,
-    state: first!.plan.state,
+    state: { accounts: Object.fromEntries(plans.flatMap((p) => Object.entries(p.plan.state.accounts))) },
     options: { accounts: names, refresh_all: plans.some((p) => p.plan.options.refresh_all) },
     accounts: byAccount((p) => p.accounts, (a) => a.name),
     actions,
@@ -108,7 +108,7 @@ export function planFromWire(w: WirePlan): Plan {
   const planned = new Set(w.accounts.map((a) => a.name));
   return {
     config_digest: w.config_digest,
-    state: { lineage: w.state.lineage, serial: w.state.serial },
+    state: { accounts: Object.fromEntries(Object.entries(w.state.accounts).map(([name, v]) => [name, { lineage: v.lineage, serial: v.serial }])) },
     options: { accounts: [...w.options.accounts], refresh_all: w.options.refresh_all, ...(w.options.shard !== undefined ? { shard: w.options.shard } : {}) },
     accounts: w.accounts.map((a) => ({ ...a, adopt: [], forget: [], owned: 0, safety: { max_update_percent: 100, max_delete_percent: 100, min_owned: 0 } })),
     actions,

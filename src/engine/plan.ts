@@ -4,6 +4,7 @@
 // the wire format of ./wire.ts (toWire), so fields here may change with the engine.
 
 import type { ActionKind, FieldValue, Fields, Safety } from '../model.js';
+import type { StateVersion } from '../state/store.js';
 export { accountOf, address } from '../address.js';
 
 export interface FieldChange {
@@ -119,7 +120,8 @@ export interface RuleSelection {
 
 export interface Plan {
   config_digest: string;
-  state: { lineage: string; serial: number };
+  /** Each planned account's state as read (lineage '' and serial 0 before its first write): a saved plan is refused once one moves. */
+  state: { accounts: Record<string, StateVersion> };
   /** What the plan was made with, so a saved plan is replayed the same way. */
   options: { accounts: string[]; refresh_all: boolean; shard?: string };
   accounts: AccountPlan[];

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { UsageError, fileProblem } from '../errors.js';
 import { answerProblem, type AnswerShape } from '../http/answer.js';
 import type { Config } from '../config/load.js';
-import type { State } from '../state/state-file.js';
+import type { Snapshot } from '../state/store.js';
 import { WIRE_FORMAT_VERSION, actionDigest, type WireAction, type WirePlan } from './wire.js';
 import { buildPlanSchema } from './wire-schema.js';
 
@@ -40,12 +40,21 @@ export function readSavedPlan(path: string): WirePlan {
 }
 
 /** Why the saved plan no longer holds, checked before reading live state: config and state. */
-export function staleBeforeRead(saved: WirePlan, config: Config, state: State): string[] {
+export function staleBeforeRead(saved: WirePlan, config: Config, state: Snapshot): string[] {
   const reasons: string[] = [];
   if (saved.config_digest !== config.digest) reasons.push('the configuration changed since the plan was made');
-  // A plan made before the first apply has no lineage yet; the first write gives the state one.
-  if (saved.state.lineage !== state.lineage && saved.state.lineage !== '') reasons.push(`the state file is another history (lineage ${state.lineage}, the plan has ${saved.state.lineage})`);
-  else if (saved.state.serial !== state.serial) reasons.push(`the state file changed since the plan was made (serial ${saved.state.serial} → ${state.serial})`);
+  const whose = (name: string) => (config.stateLayout === 'directory' ? `the state of account ${name}` : 'the state file');
+  const seen = new Set<string>();
+  for (const [name, then] of Object.entries(saved.state.accounts)) {
+    const now = state.versions[name] ?? { lineage: '', serial: 0 };
+    const what = whose(name);
+    if (seen.has(what)) continue; // the single state file: said once
+    // A plan made before the account's first apply has no lineage yet; the first write gives its state one.
+    if (then.lineage !== now.lineage && then.lineage !== '') reasons.push(`${what} is another history (lineage ${now.lineage}, the plan has ${then.lineage})`);
+    else if (then.serial !== now.serial) reasons.push(`${what} changed since the plan was made (serial ${then.serial} → ${now.serial})`);
+    else continue;
+    seen.add(what);
+  }
   return reasons;
 }
 

@@ -3,7 +3,8 @@
 // belong there, and writing by them here could change another business's statuses.
 
 import { RefusedError } from '../errors.js';
-import type { AccountBinding, State } from '../state/state-file.js';
+import type { AccountBinding, AccountState } from '../state/state-file.js';
+import type { StateLayout } from '../state/store.js';
 import type { AccountConfig } from '../model.js';
 import { adapterFor } from '../vendors/registry.js';
 
@@ -26,7 +27,7 @@ function originOf(baseUrl: string): string {
  * vendor, origin or tenant differs from the configuration's. What an older state file did not
  * record (origin, tenant) is not a difference. Pure.
  */
-export function foreignStateProblems(accounts: readonly AccountConfig[], state: State, statePath: string): string[] {
+export function foreignStateProblems(accounts: readonly AccountConfig[], state: { accounts: Record<string, AccountState> }, fileOf: (account: string) => string, layout: StateLayout = 'file'): string[] {
   const problems: string[] = [];
   for (const account of accounts) {
     const recorded = state.accounts[account.name];
@@ -51,14 +52,16 @@ export function foreignStateProblems(accounts: readonly AccountConfig[], state: 
     problems.push(
       `${account.name}: the state file records this account for another vendor instance (${changed.join(', ')}); its vendor ids belong there, so nothing was read or written. ` +
         `If the configuration changed by mistake, restore ${restore.join(' and ')}. ` +
-        `If the account really moved, remove "${account.name}" from "accounts" in ${statePath} (what statusform owned there is then forgotten, and the next plan adopts or creates afresh).`,
+        (layout === 'directory'
+          ? `If the account really moved, remove ${fileOf(account.name)} (what statusform owned there is then forgotten, and the next plan adopts or creates afresh).`
+          : `If the account really moved, remove "${account.name}" from "accounts" in ${fileOf(account.name)} (what statusform owned there is then forgotten, and the next plan adopts or creates afresh).`),
     );
   }
   return problems;
 }
 
 /** Refuses (exit 3) before any request when the state file describes another vendor instance than the configuration. */
-export function refuseForeignState(accounts: readonly AccountConfig[], state: State, statePath: string): void {
-  const problems = foreignStateProblems(accounts, state, statePath);
+export function refuseForeignState(accounts: readonly AccountConfig[], state: { accounts: Record<string, AccountState> }, fileOf: (account: string) => string, layout: StateLayout = 'file'): void {
+  const problems = foreignStateProblems(accounts, state, fileOf, layout);
   if (problems.length > 0) throw new RefusedError(problems.join('\n'));
 }

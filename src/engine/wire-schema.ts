@@ -9,7 +9,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { WIRE_FORMAT_VERSION, type WireRateShare, type WireAccount, type WireAction, type WireChange, type WireError, type WireNote, type WirePlan, type WireRule, type WireSummary } from './wire.js';
+import { WIRE_FORMAT_VERSION, type WireAccount, type WireAction, type WireChange, type WireError, type WireNote, type WirePlan, type WireRateShare, type WireRule, type WireStateVersion, type WireSummary } from './wire.js';
 
 export const PLAN_SCHEMA_ID = 'https://statusform.dev/schemas/plan.schema.json';
 
@@ -85,7 +85,12 @@ export function buildPlanSchema(opts: { strict: boolean }): Schema {
     { create: count, update: count, deactivate: count, reactivate: count, delete: count, transition: count, blocked: count },
     all<WireSummary>()('create', 'update', 'deactivate', 'reactivate', 'delete', 'transition', 'blocked'),
   );
-  const state = object<WirePlan['state']>(strict, { lineage: str('Empty before the first apply.'), serial: count }, all<WirePlan['state']>()('lineage', 'serial'));
+  const version = object<WireStateVersion>(strict, { lineage: str("Empty before the account's first apply."), serial: count }, all<WireStateVersion>()('lineage', 'serial'));
+  const state = object<WirePlan['state']>(
+    strict,
+    { accounts: { type: 'object', additionalProperties: { $ref: '#/definitions/state_version' }, description: 'Per planned account: the lineage and serial of its state when the plan was made.' } },
+    all<WirePlan['state']>()('accounts'),
+  );
   const options = object<WirePlan['options']>(
     strict,
     { accounts: { ...strings, description: 'The accounts planned; empty: all.' }, refresh_all: { type: 'boolean' }, shard: { type: 'string', pattern: '^[0-9]+/[0-9]+$', description: 'The shard K/N of those accounts (--shard), since 2.1.' } },
@@ -133,6 +138,7 @@ export function buildPlanSchema(opts: { strict: boolean }): Schema {
       rate_share: rateShare,
       account,
       rule,
+      state_version: version,
     },
   };
 }

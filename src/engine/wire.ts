@@ -123,13 +123,24 @@ export interface WireRateShare {
   seconds: number;
 }
 
+/** Where one account's state stood when the plan was made. */
+export interface WireStateVersion {
+  lineage: string;
+  serial: number;
+}
+
 /** A statusform plan, format 2.x. */
 export interface WirePlan {
   format_version: string;
   /** A digest of the configuration (secrets left out): a saved plan is refused once it changes. */
   config_digest: string;
-  /** The state file the plan was made from: a saved plan is refused once it moves on. */
-  state: { lineage: string; serial: number };
+  /**
+   * The state each planned account was read at: its history (`lineage`, '' before its first
+   * write) and how far along (`serial`). A saved plan is refused once one of them moves on; the
+   * state of an account the plan does not cover may change freely. With a single state file,
+   * every account has the file's lineage and serial.
+   */
+  state: { accounts: Record<string, WireStateVersion> };
   /** What the plan was made with, so that a saved plan is re-derived the same way (`accounts` empty: all; `shard` "K/N" since 2.1). */
   options: { accounts: string[]; refresh_all: boolean; shard?: string };
   accounts: WireAccount[];
@@ -171,7 +182,7 @@ export function toWire(plan: Plan): WirePlan {
   return {
     format_version: WIRE_FORMAT_VERSION,
     config_digest: plan.config_digest,
-    state: { lineage: plan.state.lineage, serial: plan.state.serial },
+    state: { accounts: Object.fromEntries(Object.entries(plan.state.accounts).map(([name, v]) => [name, { lineage: v.lineage, serial: v.serial }])) },
     options: { accounts: [...plan.options.accounts], refresh_all: plan.options.refresh_all, ...(plan.options.shard !== undefined ? { shard: plan.options.shard } : {}) },
     accounts: plan.accounts.map((a) => ({ name: a.name, vendor: a.vendor, collection: a.collection, read: a.read, live_digest: a.live_digest })),
     actions: plan.actions.map(wireAction),

@@ -14,6 +14,14 @@ export interface LockInfo {
   command: string;
 }
 
+/** What a lock guards, in words (`the state file`, `the state of account estate`), and how to remove it by hand. */
+export interface LockAbout {
+  what: string;
+  unlock: string;
+}
+
+const STATE_FILE_LOCK: LockAbout = { what: 'the state file', unlock: 'statusform unlock -c <config>' };
+
 export function lockPath(statePath: string): string {
   return `${statePath}.lock`;
 }
@@ -58,7 +66,7 @@ export function unreadableAndOld(path: string): boolean {
  * Takes the lock or refuses (exit 3) naming who holds it. A stale lock from this host is
  * taken over; one from another host needs `statusform unlock` (it may still be running there).
  */
-export function acquireLock(statePath: string, command: string): () => void {
+export function acquireLock(statePath: string, command: string, about: LockAbout = STATE_FILE_LOCK): () => void {
   const path = lockPath(statePath);
   const info: LockInfo = { pid: process.pid, host: hostname(), since: new Date().toISOString(), command };
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -86,13 +94,13 @@ export function acquireLock(statePath: string, command: string): () => void {
       if (attempt === 0 && (holder ? isStale(holder) : unreadableAndOld(path))) {
         if (takeOverStale(path, seen ?? '')) continue;
         const now = readLock(statePath);
-        throw new RefusedError(`the state file was just locked by ${now ? `pid ${now.pid} on ${now.host} (${now.command})` : 'another run'}, which took over the same stale lock first`);
+        throw new RefusedError(`${about.what} was just locked by ${now ? `pid ${now.pid} on ${now.host} (${now.command})` : 'another run'}, which took over the same stale lock first`);
       }
       const who = holder ? `pid ${holder.pid} on ${holder.host} (${holder.command}, since ${holder.since})` : 'an unknown process';
-      throw new RefusedError(`the state file is locked by ${who}. If that run is gone, remove the lock with: statusform unlock -c <config>`);
+      throw new RefusedError(`${about.what} is locked by ${who}. If that run is gone, remove the lock with: ${about.unlock}`);
     }
   }
-  throw new RefusedError('could not take the state lock');
+  throw new RefusedError(`could not lock ${about.what}`);
 }
 
 function readText(path: string): string | undefined {
@@ -140,11 +148,11 @@ export function breakLock(statePath: string): LockInfo | undefined {
 }
 
 /** Like acquireLock, but waits up to `timeoutMs` for another run to release the lock before refusing. */
-export async function acquireLockWaiting(statePath: string, command: string, timeoutMs: number, pollMs = 200): Promise<() => void> {
+export async function acquireLockWaiting(statePath: string, command: string, timeoutMs: number, pollMs = 200, about: LockAbout = STATE_FILE_LOCK): Promise<() => void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      return acquireLock(statePath, command);
+      return acquireLock(statePath, command, about);
     } catch (err) {
       if (!(err instanceof RefusedError) || Date.now() >= deadline) throw err;
       await new Promise((r) => setTimeout(r, Math.min(pollMs, Math.max(0, deadline - Date.now()))));

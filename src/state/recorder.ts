@@ -1,14 +1,13 @@
 // Records what apply did into the state, and persists it after every successful action.
 // Writes are coalesced (one in flight, one queued) so a fast apply is not throttled by fsync;
-// each write is an atomic replace with a higher serial. `durable()` says when what was recorded
+// each write is an atomic replace with a higher serial, of the accounts changed since the last
+// one only (one file each in the directory layout, the one state file in the file layout). `durable()` says when what was recorded
 // is on disk (or the file failed), so the executor starts nothing it could not record.
 
-import { randomUUID } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import type { ActionKind, Fields, WriteResult } from '../model.js';
 import { StateWriteError, fileProblem } from '../errors.js';
-import { accountState, type AccountBinding, type State } from './state-file.js';
+import { accountState, type AccountBinding } from './state-file.js';
+import { StateFileFailure, type Snapshot, type StateStore } from './store.js';
 
 /** What the recorder needs to know of an action that succeeded (a plan action has these and more). */
 export interface RecordedAction {
@@ -30,27 +29,34 @@ export interface Reconciliation {
 export class StateRecorder {
   private writing: Promise<void> | undefined;
   private dirty = false;
-  private failure: Error | undefined;
+  private failure: StateFileFailure | undefined;
+  /** Accounts recorded since the last write began. */
+  private changed = new Set<string>();
   /** Changes recorded so far, and how many of them are on disk: a write covers all recorded before it began. */
   private recorded = 0;
   private persisted = 0;
   private waiters: { upTo: number; resolve: () => void }[] = [];
 
   constructor(
-    readonly state: State,
-    private readonly path: string,
+    readonly state: Snapshot,
+    private readonly store: StateStore,
     /** The vendor instance each account's items are recorded for (see AccountBinding). */
     private readonly bindingOf: (account: string) => AccountBinding,
   ) {}
 
   /** Why the state file could not be written, once a write failed: no further action should start. */
   get failed(): string | undefined {
-    return this.failure ? `the state file could not be written: ${fileProblem(this.failure)}` : undefined;
+    return this.failure ? `the state file could not be written: ${fileProblem(this.failure.cause)}` : undefined;
+  }
+
+  /** The state file a write failed on. */
+  get failedFile(): string | undefined {
+    return this.failure?.file;
   }
 
   /** What went wrong with the state file, in words, once a write failed. */
   get failureReason(): string | undefined {
-    return this.failure ? fileProblem(this.failure) : undefined;
+    return this.failure ? fileProblem(this.failure.cause) : undefined;
   }
 
   /** Records the outcome of one successful action and schedules a write. */
@@ -75,7 +81,7 @@ export class StateRecorder {
       default:
         items[action.key] = { id: result.id, fields: result.fields, active: true, ...(previous?.dependsOn ? { dependsOn: previous.dependsOn } : {}) };
     }
-    this.schedule();
+    this.schedule(action.account);
   }
 
   /** Declared items found live unchanged become owned; owned items gone from the vendor are forgotten. */
@@ -87,7 +93,7 @@ export class StateRecorder {
       items[a.key] = { id: a.id, fields: a.fields, active: true, ...(deps && deps.length > 0 ? { dependsOn: deps } : {}) };
     }
     for (const key of account.forget) delete items[key];
-    this.schedule();
+    this.schedule(account.name);
   }
 
   /** Items `statusform import` adopted; `pending`: not declared yet, so not pruned until they are. */
@@ -95,7 +101,7 @@ export class StateRecorder {
     if (live.length === 0) return;
     const items = accountState(this.state, account, this.bindingOf(account)).items;
     for (const l of live) items[l.key] = { id: l.id, fields: l.fields, active: true, ...(pending ? { imported: true as const } : {}) };
-    this.schedule();
+    this.schedule(account);
   }
 
   /** Remembers what each owned item depends on, so a later deactivation can run dependents first. */
@@ -104,11 +110,12 @@ export class StateRecorder {
     if (!item || JSON.stringify(item.dependsOn ?? []) === JSON.stringify(deps)) return;
     if (deps.length > 0) item.dependsOn = deps;
     else delete item.dependsOn;
-    this.schedule();
+    this.schedule(account);
   }
 
-  private schedule(): void {
+  private schedule(account: string): void {
     this.recorded++;
+    this.changed.add(account);
     this.dirty = true;
     this.writing ??= this.drain();
   }
@@ -118,14 +125,14 @@ export class StateRecorder {
       while (this.dirty) {
         this.dirty = false;
         const upTo = this.recorded;
-        if (this.state.lineage === '') this.state.lineage = randomUUID(); // the first write starts the history
-        this.state.serial++;
-        await atomicWrite(this.path, `${JSON.stringify(this.state, null, 2)}\n`);
+        const accounts = this.changed;
+        this.changed = new Set();
+        await this.store.write(this.state, accounts);
         this.persisted = upTo;
         this.wake();
       }
     } catch (err) {
-      this.failure = err as Error;
+      this.failure = err instanceof StateFileFailure ? err : new StateFileFailure(this.store.path, err);
       this.wake();
     } finally {
       this.writing = undefined;
@@ -152,23 +159,6 @@ export class StateRecorder {
   /** Waits until everything recorded is on disk; throws a StateWriteError if a write failed. */
   async flush(): Promise<void> {
     while (this.writing) await this.writing;
-    if (this.failure) throw new StateWriteError(this.path, fileProblem(this.failure));
-  }
-}
-
-async function atomicWrite(path: string, text: string): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`);
-  const handle = await open(tmp, 'w', 0o644);
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(tmp, path);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
+    if (this.failure) throw new StateWriteError(this.failure.file, fileProblem(this.failure.cause));
   }
 }

@@ -128,7 +128,7 @@ export function writeState(path: string, state: State): void {
 }
 
 /** The account's state, created (bound to `binding`) when it has none yet. */
-export function accountState(state: State, name: string, binding: AccountBinding): AccountState {
+export function accountState(state: { accounts: Record<string, AccountState> }, name: string, binding: AccountBinding): AccountState {
   const existing = state.accounts[name];
   if (existing) {
     recordBinding(existing, binding);

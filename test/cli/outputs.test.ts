@@ -42,6 +42,16 @@ describe('output flags', () => {
     expect(w.sandbox.simulators.propertydeck.requests).toEqual([]); // refused before any request
   });
 
+  it('plan --out never writes into the state directory (an account file, its lock, or a new file there)', async () => {
+    w = await world(oneStatus, { rateLimits: { propertydeck: false } }, { 'statusform.state/estate.json': '{"version":1,"lineage":"l","serial":3,"accounts":{}}\n' });
+    for (const out of ['statusform.state/estate.json', 'statusform.state/estate.json.lock', 'statusform.state/other.json']) {
+      const r = await w.run('plan', '--out', out);
+      expect(r.code, out).toBe(1);
+      expect(r.stderr).toContain(`Error: cannot write the plan to ${out}: it is in the state directory (statusform.state), which an output flag never replaces; choose another file`);
+    }
+    expect(w.sandbox.simulators.propertydeck.requests).toEqual([]);
+  });
+
   it('plan --out refuses every *.yaml of a config directory', async () => {
     w = await world('version: 1\naccounts: {}\n', { rateLimits: { propertydeck: false } }, { 'conf/a.yaml': oneStatus, 'conf/b.yaml': 'version: 1\naccounts: {}\n' });
     const r = await cli(['plan', '-c', 'conf', '--out', 'conf/b.yaml'], { cwd: w.dir, env: w.env });
@@ -70,7 +80,8 @@ describe('output flags', () => {
 
   it('import --out never writes over the state file, and replaces an unrelated file only with --force', async () => {
     const seed = { statuses: [{ label: 'Sold', type: 'property' as const }] };
-    w = await world(PD_ACCOUNT('      []\n'), { seeds: { propertydeck: seed }, rateLimits: { propertydeck: false } }, { 'notes.yaml': 'my notes\n' });
+    // A single state file (an existing user's): its lock is protected too.
+    w = await world(PD_ACCOUNT('      []\n'), { seeds: { propertydeck: seed }, rateLimits: { propertydeck: false } }, { 'notes.yaml': 'my notes\n', 'statusform.state.json': '{"version":1,"lineage":"l","serial":3,"accounts":{}}\n' });
     const onState = await w.run('import', '--account', 'estate', '--out', 'statusform.state.json.lock');
     expect(onState.code).toBe(1);
     expect(onState.stderr).toContain("cannot write the import to statusform.state.json.lock: it is the state file's lock");

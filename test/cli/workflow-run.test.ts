@@ -162,10 +162,12 @@ describe('the example workflows, run', () => {
     git(seed, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'second pull request');
     git(seed, 'push', '-q', 'origin', 'main');
 
-    writeFileSync(join(runner, 'statusform', 'statusform.state.json'), '{"version":1,"lineage":"l","serial":3,"accounts":{}}\n');
+    // A new config's state: the directory, one file per account.
+    mkdirSync(join(runner, 'statusform', 'statusform.state'));
+    writeFileSync(join(runner, 'statusform', 'statusform.state', 'estate.json'), '{"version":1,"lineage":"l","serial":3,"accounts":{}}\n');
     const pushed = await runStep(script, runner, env);
     expect(pushed.status, pushed.stderr).toBe(0);
     git(seed, 'fetch', '-q', 'origin');
-    expect(git(seed, 'log', '--format=%s', 'origin/main').split('\n').slice(0, 3)).toEqual(['statusform: state after apply [skip ci]', 'second pull request', 'config']);
+    expect(git(seed, 'log', '--format=%s', 'origin/main').split('\n').slice(0, 3)).toEqual(['statusform: state after apply [skip ci]', 'second pull request', 'config']);    expect(git(seed, 'show', '--name-only', '--format=', 'origin/main').trim()).toBe('statusform/statusform.state/estate.json');
   });
 });

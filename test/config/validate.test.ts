@@ -108,7 +108,7 @@ accounts:
     const dir = tree({ 'statusform.yaml': yaml });
     const loaded = loadConfig('statusform.yaml', { cwd: dir, env: { STATE_DIR: 'states' } });
     expect(loaded.problems).toEqual([{ position: { file: 'statusform.yaml', line: 6, col: 12 }, message: 'environment variable NOT_SET is not set', code: 'E_ENV_UNSET' }]);
-    expect(statePathOf('statusform.yaml', { cwd: dir, env: { STATE_DIR: 'states' } })).toEqual({ statePath: `${dir}/states/s.json`, problems: [] });
+    expect(statePathOf('statusform.yaml', { cwd: dir, env: { STATE_DIR: 'states' } })).toEqual({ statePath: `${dir}/states/s.json`, stateLayout: 'file', stateSetting: 'states/s.json', problems: [] });
     // An unset variable in the state setting itself still matters there.
     expect(statePathOf('statusform.yaml', { cwd: dir, env: {} }).problems.map((p) => p.message)).toContain('state must be a path, with every ${VAR} in it set (got "${STATE_DIR}/s.json")');
   });

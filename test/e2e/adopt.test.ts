@@ -2,7 +2,7 @@
 // place (comments and style kept), the config diff printed, and the next plan empty, with no write
 // to any vendor and the state file as it was.
 
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SERIES_ACCOUNT, TH_ACCOUNT, world, type World } from './fixtures.js';
@@ -57,7 +57,8 @@ async function twoFiles(): Promise<World> {
   return x;
 }
 
-const state = (w: World) => readFileSync(join(w.dir, 'conf', 'statusform.state.json'), 'utf8');
+/** Every account's state file, as one text (the state is a directory: one file per account). */
+const state = (w: World) => readdirSync(join(w.dir, 'conf', 'statusform.state')).sort().map((f) => readFileSync(join(w.dir, 'conf', 'statusform.state', f), 'utf8')).join('\n');
 const conf = (w: World, file: string) => readFileSync(join(w.dir, 'conf', file), 'utf8');
 
 describe('statusform adopt', () => {

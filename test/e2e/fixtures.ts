@@ -1,6 +1,6 @@
 // Running simulators plus a config tree pointing at them, for end-to-end tests of the CLI.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { expect } from 'vitest';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
@@ -12,6 +12,7 @@ export interface World {
   dir: string;
   env: NodeJS.ProcessEnv;
   run(...args: string[]): Promise<CliRun>;
+  /** The state as one object, whatever its layout: the directory's accounts merged (the serial is the highest, the lineage the first account's). */
   state(): { serial: number; lineage: string; accounts: Record<string, { items: Record<string, { id: unknown; active: boolean; fields: Record<string, unknown> }> }> };
   close(): Promise<void>;
 }
@@ -25,9 +26,18 @@ export async function world(config: string, opts: SandboxOptions = {}, files: Re
     dir,
     env,
     run: (...args) => cli(args, { cwd: dir, env }),
-    state: () => JSON.parse(readFileSync(join(dir, 'statusform.state.json'), 'utf8')),
+    state: () => readStateOf(dir),
     close: () => sandbox.close(),
   };
+}
+
+/** The state beside the config: the state directory's account files merged, or the single state file. */
+export function readStateOf(dir: string): ReturnType<World['state']> {
+  const stateDir = join(dir, 'statusform.state');
+  if (!existsSync(stateDir)) return JSON.parse(readFileSync(join(dir, 'statusform.state.json'), 'utf8'));
+  const files = readdirSync(stateDir).filter((f) => f.endsWith('.json')).sort();
+  const parts = files.map((f) => JSON.parse(readFileSync(join(stateDir, f), 'utf8')) as ReturnType<World['state']>);
+  return { lineage: parts[0]?.lineage ?? '', serial: Math.max(0, ...parts.map((p) => p.serial)), accounts: Object.assign({}, ...parts.map((p) => p.accounts)) };
 }
 
 export const PD_ACCOUNT = (statuses: string, extra = '') => `version: 1

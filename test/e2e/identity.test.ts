@@ -2,7 +2,7 @@
 // renamed back (one PUT, same id), pruned by its id, and a business's own TimeTap row is never
 // mistaken for a missing one because a shared default has the same sub_status.
 
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PD_ACCOUNT, TT_ACCOUNT, world, type World } from './fixtures.js';
@@ -141,7 +141,8 @@ describe('the state file is bound to the vendor instance it describes', () => {
       expect(r.code, args.join(' ')).toBe(3);
       expect(r.stderr).toContain('Refused: salon: the state file records this account for another vendor instance (business_id 43111 → business_id 999); its vendor ids belong there, so nothing was read or written.');
       expect(r.stderr).toContain('If the configuration changed by mistake, restore business_id 43111.');
-      expect(r.stderr).toMatch(/If the account really moved, remove "salon" from "accounts" in \S+statusform\.state\.json/);
+      // A new config's state is a directory: the account's own file is what to remove.
+      expect(r.stderr).toMatch(/If the account really moved, remove \S+statusform\.state\/salon\.json \(what statusform owned there is then forgotten/);
     }
     expect(sim.requests).toEqual([]);
     expect(JSON.stringify(w.state())).toBe(before);
@@ -167,8 +168,8 @@ describe('the state file is bound to the vendor instance it describes', () => {
   it('accepts an older state file that recorded no origin or tenant, and records them with the next write', async () => {
     w = await world(TT_ACCOUNT(st('OPEN', 1)));
     expect((await w.run('apply', '--auto-approve')).code).toBe(0);
-    const path = join(w.dir, 'statusform.state.json');
-    const state = w.state() as { accounts: Record<string, Record<string, unknown>> };
+    const path = join(w.dir, 'statusform.state', 'salon.json');
+    const state = JSON.parse(readFileSync(path, 'utf8')) as { accounts: Record<string, Record<string, unknown>> };
     delete state.accounts['salon']!['origin'];
     delete state.accounts['salon']!['tenant'];
     writeFileSync(path, JSON.stringify(state));

@@ -38,13 +38,13 @@ describe('statusform import', () => {
     expect(text).toContain('# Review: maps_to is a guess');
     expect(text).toContain('token: ${PROPERTYDECK_TOKEN}');
     expect(text).toMatch(/- label: For Sale\n\s+type: property\n\s+maps_to: open/);
-    expect(JSON.parse(readFileSync(join(cfg, 'statusform.state.json'), 'utf8')).accounts.estate.items).toHaveProperty(['property:For Sale']);
+    expect(JSON.parse(readFileSync(join(cfg, 'statusform.state', 'estate.json'), 'utf8')).accounts.estate.items).toHaveProperty(['property:For Sale']);
 
     const plan = await cli(['plan', '-c', 'conf', '--detailed-exitcode'], { cwd: w.dir, env: w.env });
     expect(plan.code).toBe(0);
     expect(plan.stdout).not.toContain('unmanaged');
     // Written straight into the config, the items are owned outright: dropping one later is a plain removal.
-    expect(JSON.parse(readFileSync(join(cfg, 'statusform.state.json'), 'utf8')).accounts.estate.items['property:For Sale']).not.toHaveProperty('imported');
+    expect(JSON.parse(readFileSync(join(cfg, 'statusform.state', 'estate.json'), 'utf8')).accounts.estate.items['property:For Sale']).not.toHaveProperty('imported');
   });
 
   it('never prunes what it imported before the YAML is in the config, and an apply after pasting it in makes it plainly owned', async () => {
@@ -55,7 +55,7 @@ describe('statusform import', () => {
     const printed = await run('import', '--account', 'estate');
     expect(printed.code, printed.stderr).toBe(0);
     expect(printed.stdout).toContain('label: Sold');
-    const statePath = join(w.dir, 'conf', 'statusform.state.json');
+    const statePath = join(w.dir, 'conf', 'statusform.state', 'estate.json');
     expect(JSON.parse(readFileSync(statePath, 'utf8')).accounts.estate.items['property:Sold']).toMatchObject({ imported: true });
 
     // The YAML went to the terminal, not into the config: the account still declares nothing.

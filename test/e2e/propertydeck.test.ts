@@ -1,13 +1,12 @@
 // Property Deck over real HTTP: paging, guarded hard deletes, pacing to its limit, and no
 // duplicate create when the outcome of a POST is unknown.
 
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { applyPlan, makePlan } from '../../src/engine/manager.js';
+import { applyPlan, loadState, makePlan } from '../../src/engine/manager.js';
 import { closeDefaultAgent } from '../../src/http/client.js';
-import { readState } from '../../src/state/state-file.js';
 import { acquireLock } from '../../src/state/lock.js';
 import { PD_ACCOUNT, expectPaced, world, type World } from './fixtures.js';
 
@@ -151,11 +150,13 @@ describe('Property Deck, end to end', () => {
     const noTty = await w.run('apply');
     expect(noTty.code).toBe(3);
     expect(noTty.stderr).toContain('--auto-approve');
-    const release = acquireLock(join(w.dir, 'statusform.state.json'), 'statusform apply (another run)');
+    mkdirSync(join(w.dir, 'statusform.state'), { recursive: true }); // a new config's state: a directory, one lock per account
+    const release = acquireLock(join(w.dir, 'statusform.state', 'estate.json'), 'statusform apply (another run)');
     try {
       const locked = await w.run('apply', '--auto-approve');
       expect(locked.code).toBe(3);
-      expect(locked.stderr).toMatch(/locked by pid \d+/);
+      expect(locked.stderr).toMatch(/the state of account estate \(.*estate\.json\) is locked by pid \d+/);
+      expect(locked.stderr).toContain('statusform unlock -c <config> --account estate');
     } finally {
       release();
     }
@@ -164,7 +165,8 @@ describe('Property Deck, end to end', () => {
 
   it('waits for the lock with --lock-timeout, then applies once the other run is done', async () => {
     w = await world(PD_ACCOUNT(status('A'), FAST), FAST_SIM);
-    const release = acquireLock(join(w.dir, 'statusform.state.json'), 'statusform apply (another run)');
+    mkdirSync(join(w.dir, 'statusform.state'));
+    const release = acquireLock(join(w.dir, 'statusform.state', 'estate.json'), 'statusform apply (another run)');
     setTimeout(release, 300);
     const started = Date.now();
     const r = await w.run('apply', '--auto-approve', '--lock-timeout', '5');
@@ -222,7 +224,7 @@ describe('Property Deck under its rate limit and faults', () => {
     const loaded = loadConfig('.', { cwd: w.dir, env: w.env });
     const config = loaded.config!;
     for (let run = 0; run < 3; run++) {
-      const state = readState(config.statePath);
+      const state = loadState(config);
       // A read may exhaust its retries under these faults: the next run tries again, as a user would.
       const planned = await makePlan(config, state, { timeoutMs: 1000, retry: { attempts: 6, baseDelayMs: 5, maxDelayMs: 20 } }).catch(() => undefined);
       if (!planned) continue;

@@ -79,7 +79,7 @@ describe('saved plans', () => {
     // The same plan again: the state file has moved on.
     const again = await w.run('apply', 'plan.json');
     expect(again.code).toBe(3);
-    expect(again.stderr).toMatch(/the state file changed since the plan was made \(serial 0 → \d+\)/);
+    expect(again.stderr).toMatch(/the state of account estate changed since the plan was made \(serial 0 → \d+\)/);
   });
 
   it('refuses (exit 1, before the lock or any request) a file that is not a statusform plan of this format, and says how to make one', async () => {

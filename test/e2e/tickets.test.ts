@@ -2,9 +2,8 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { makePlan } from '../../src/engine/manager.js';
+import { loadState, makePlan } from '../../src/engine/manager.js';
 import { realClock, type Clock } from '../../src/http/pacer.js';
-import { readState } from '../../src/state/state-file.js';
 import { SERIES_ACCOUNT, SPACEBRING_ACCOUNT, expectPaced, world, type World } from './fixtures.js';
 
 let w: World | undefined;
@@ -188,7 +187,7 @@ describe('selector rules', () => {
     const config = loadConfig('.', { cwd: w.dir, env: w.env }).config!;
     const selectedAt = async (now: string) => {
       const clock: Clock = { now: () => Date.parse(now), sleep: realClock.sleep };
-      const { plan } = await makePlan(config, readState(config.statePath), { clock });
+      const { plan } = await makePlan(config, loadState(config), { clock });
       return plan.actions.map((a) => a.address);
     };
     // On 25 January 2020, only the ticket resolved 24 days before is stale; the machine's clock would say both are.

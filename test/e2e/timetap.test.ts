@@ -5,9 +5,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { makePlan } from '../../src/engine/manager.js';
+import { loadState, makePlan } from '../../src/engine/manager.js';
 import { realClock } from '../../src/http/pacer.js';
-import { readState } from '../../src/state/state-file.js';
 import { TT_ACCOUNT, world, type World } from './fixtures.js';
 
 let w: World | undefined;
@@ -216,7 +215,7 @@ describe('TimeTap, end to end', () => {
     w = await world(TT_ACCOUNT(st('CHECKEDIN', 1)));
     const config = loadConfig('.', { cwd: w.dir, env: w.env }).config!;
     const now = Math.floor(Date.now() / 1000) * 1000 - 600_000; // ten minutes behind: still within the vendor's tolerance
-    await makePlan(config, readState(config.statePath), { clock: { now: () => now, sleep: realClock.sleep } });
+    await makePlan(config, loadState(config), { clock: { now: () => now, sleep: realClock.sleep } });
     const session = w.sandbox.simulators.timetap.requests.find((q) => q.path === '/live/sessionToken')!;
     expect(new URLSearchParams(session.query).get('timestamp')).toBe(String(now / 1000));
   });

@@ -66,7 +66,7 @@ async function zdWorld(config: string, seed: ZendeskSeed = {}, env: NodeJS.Proce
     env: e,
     run: (...args) => cli(args, { cwd: dir, env: e }),
     write: (c) => writeFileSync(join(dir, 'statusform.yaml'), c),
-    state: () => JSON.parse(readFileSync(join(dir, 'statusform.state.json'), 'utf8')),
+    state: () => JSON.parse(readFileSync(join(dir, 'statusform.state', 'support.json'), 'utf8')),
   };
 }
 
@@ -209,7 +209,7 @@ describe('Zendesk, end to end', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('POST http://127.0.0.1');
     const basic = Buffer.from(`${ZENDESK_SANDBOX_EMAIL}/token:${ZENDESK_SANDBOX_API_TOKEN}`).toString('base64');
-    for (const secret of [ZENDESK_SANDBOX_API_TOKEN, basic, basic.slice(0, 24)]) expect(r.stdout + r.stderr + readFileSync(join(w.dir, 'statusform.state.json'), 'utf8')).not.toContain(secret);
+    for (const secret of [ZENDESK_SANDBOX_API_TOKEN, basic, basic.slice(0, 24)]) expect(r.stdout + r.stderr + readFileSync(join(w.dir, 'statusform.state', 'support.json'), 'utf8')).not.toContain(secret);
   });
 
   it('authenticates with an OAuth token as Bearer', async () => {

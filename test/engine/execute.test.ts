@@ -13,6 +13,11 @@ import type { VendorSession } from '../../src/vendors/adapter.js';
 import type { AccountConfig, DesiredItem, WriteRequest } from '../../src/model.js';
 import { thalamus } from '../../src/vendors/thalamus/adapter.js';
 import { tempDir } from '../helpers.js';
+import { openStateStore, type Snapshot } from '../../src/state/store.js';
+import type { State } from '../../src/state/state-file.js';
+
+/** The recorder's view of a state file's contents. */
+const snapshotOf = (state: State): Snapshot => ({ accounts: state.accounts, versions: {} });
 
 const pos = { file: 'f', line: 1, col: 1 };
 const it_ = (key: string, deps: string[] = []): DesiredItem => ({ key, fields: { label: key, mapped_status: 'open' }, dependsOn: deps, renamedFrom: [], position: pos });
@@ -20,7 +25,7 @@ const it_ = (key: string, deps: string[] = []): DesiredItem => ({ key, fields: {
 function planFor(items: DesiredItem[]): Plan {
   const acc: AccountConfig = { name: 'acc', vendor: 'thalamus', baseUrl: 'https://x', rateLimit: { requests: 1, seconds: 1 }, prune: false, safety: { max_update_percent: 30, max_delete_percent: 30, min_owned: 10 }, settings: {}, items, position: pos };
   const d = diffAccount(acc, thalamus, { items: [], warnings: [], errors: [] }, {});
-  return { config_digest: 'x', state: { lineage: 'l', serial: 0 }, options: { accounts: [], refresh_all: false }, accounts: [d.account], actions: d.actions, notes: [], errors: [], rules: [], thresholds: [], summary: summarise(d.actions) };
+  return { config_digest: 'x', state: { accounts: { acc: { lineage: 'l', serial: 0 } } }, options: { accounts: [], refresh_all: false }, accounts: [d.account], actions: d.actions, notes: [], errors: [], rules: [], thresholds: [], summary: summarise(d.actions) };
 }
 
 function session(failKeys: string[], log: string[], delayMs = 5): VendorSession {
@@ -42,7 +47,7 @@ describe('executor', () => {
     const log: string[] = [];
     const statePath = join(tempDir(), 'state.json');
     const state = emptyState();
-    const recorder = new StateRecorder(state, statePath, () => ({ vendor: 'thalamus', origin: 'https://thalamus.nerds.nl' }));
+    const recorder = new StateRecorder(snapshotOf(state), openStateStore({ layout: 'file', path: statePath }), () => ({ vendor: 'thalamus', origin: 'https://thalamus.nerds.nl' }));
     const result = await executePlan(plan, { sessions: new Map([['acc', session(['x'], log)]]), recorder, parallelism: 3, scrub: (t) => t });
 
     expect(log.indexOf('end a')).toBeLessThan(log.indexOf('start b'));
@@ -59,7 +64,7 @@ describe('executor', () => {
     const plan = planFor(Array.from({ length: 12 }, (_, i) => it_(`k${i}`)));
     const log: string[] = [];
     const statePath = join(tempDir(), 'gone', 'state.json'); // its folder does not exist
-    const recorder = new StateRecorder(emptyState(), statePath, () => ({ vendor: 'thalamus', origin: 'https://thalamus.nerds.nl' }));
+    const recorder = new StateRecorder(snapshotOf(emptyState()), openStateStore({ layout: 'file', path: statePath }), () => ({ vendor: 'thalamus', origin: 'https://thalamus.nerds.nl' }));
     // The first write's record fails: the executor waits for it before starting another, so exactly one write happened.
     const result = await executePlan(plan, { sessions: new Map([['acc', session([], log, 1)]]), recorder, parallelism: 1, scrub: (t) => t });
     expect(log.filter((l) => l.startsWith('start'))).toEqual(['start k0']);
@@ -71,7 +76,7 @@ describe('executor', () => {
   it('after the state file fails, lets only the writes already in flight finish', async () => {
     const plan = planFor(Array.from({ length: 12 }, (_, i) => it_(`k${i}`)));
     const log: string[] = [];
-    const recorder = new StateRecorder(emptyState(), join(tempDir(), 'gone', 'state.json'), () => ({ vendor: 'thalamus', origin: 'https://thalamus.nerds.nl' }));
+    const recorder = new StateRecorder(snapshotOf(emptyState()), openStateStore({ layout: 'file', path: join(tempDir(), 'gone', 'state.json') }), () => ({ vendor: 'thalamus', origin: 'https://thalamus.nerds.nl' }));
     const result = await executePlan(plan, { sessions: new Map([['acc', session([], log, 5)]]), recorder, parallelism: 3, scrub: (t) => t });
     expect(log.filter((l) => l.startsWith('start'))).toEqual(['start k0', 'start k1', 'start k2']);
     expect(result).toMatchObject({ done: 3, skipped: 9 });
@@ -82,7 +87,7 @@ describe('executor', () => {
     const log: string[] = [];
     const stop = new AbortController();
     const statePath = join(tempDir(), 'state.json');
-    const recorder = new StateRecorder(emptyState(), statePath, () => ({ vendor: 'thalamus', origin: 'https://thalamus.nerds.nl' }));
+    const recorder = new StateRecorder(snapshotOf(emptyState()), openStateStore({ layout: 'file', path: statePath }), () => ({ vendor: 'thalamus', origin: 'https://thalamus.nerds.nl' }));
     const s = session([], log, 20);
     const watched: VendorSession = { ...s, write: async (req) => (log.length === 0 && setTimeout(() => stop.abort(), 5), s.write(req)) };
     const result = await executePlan(plan, { sessions: new Map([['acc', watched]]), recorder, parallelism: 2, scrub: (t) => t, stop: stop.signal });
@@ -96,7 +101,7 @@ describe('executor', () => {
     const plan = planFor([it_('slow'), it_('next')]);
     const stop = new AbortController();
     const statePath = join(tempDir(), 'state.json');
-    const recorder = new StateRecorder(emptyState(), statePath, () => ({ vendor: 'thalamus', origin: 'https://thalamus.nerds.nl' }));
+    const recorder = new StateRecorder(snapshotOf(emptyState()), openStateStore({ layout: 'file', path: statePath }), () => ({ vendor: 'thalamus', origin: 'https://thalamus.nerds.nl' }));
     let answer: (() => void) | undefined;
     const hanging: VendorSession = {
       read: async () => ({ items: [], warnings: [], errors: [] }),
@@ -127,7 +132,7 @@ describe('executor', () => {
         return { id: null, fields: req.after ?? {} };
       },
     };
-    const recorder = new StateRecorder(emptyState(), join(tempDir(), 's.json'), () => ({ vendor: 'thalamus', origin: 'https://thalamus.nerds.nl' }));
+    const recorder = new StateRecorder(snapshotOf(emptyState()), openStateStore({ layout: 'file', path: join(tempDir(), 's.json') }), () => ({ vendor: 'thalamus', origin: 'https://thalamus.nerds.nl' }));
     const result = await executePlan(plan, { sessions: new Map([['acc', s]]), recorder, parallelism: 3, scrub: (t) => t });
     expect(result.done).toBe(12);
     expect(peak).toBe(3);

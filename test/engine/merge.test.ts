@@ -9,7 +9,7 @@ function plan(accounts: string[], extra: Partial<WirePlan> = {}): WirePlan {
   return {
     format_version: '2.1',
     config_digest: DIGEST,
-    state: { lineage: 'L', serial: 3 },
+    state: { accounts: Object.fromEntries(accounts.map((name) => [name, { lineage: 'L', serial: 3 }])) },
     options: { accounts: [], refresh_all: false },
     accounts: accounts.map((name) => ({ name, vendor: 'propertydeck', collection: 'statuses', read: 'list', live_digest: DIGEST })),
     actions: [],
@@ -28,11 +28,12 @@ describe('merging saved plans', () => {
     expect(m.accounts.map((a) => a.name)).toEqual(['alpha', 'mid', 'zeta']);
   });
 
-  it('refuses another state history, compared by the fields both plans have', () => {
-    const other = plan(['b'], { state: { lineage: 'M', serial: 3 } });
-    expect(() => mergeWirePlans([{ name: 'p1', plan: plan(['a']) }, { name: 'p2', plan: other }])).toThrow(/p2 was made from another state than p1 \(lineage: "L" ≠ "M"\)/);
-    const perAccount = plan(['b'], { state: { lineage: 'L', serial: 3, accounts: { b: { serial: 1 } } } as unknown as WirePlan['state'] });
-    expect(() => mergeWirePlans([{ name: 'p1', plan: plan(['a']) }, { name: 'p2', plan: perAccount }])).not.toThrow();
+  it('refuses plans that disagree on an account\'s state, and merges the per-account states of disjoint shards', () => {
+    const a = plan(['a'], { state: { accounts: { a: { lineage: 'L', serial: 3 }, shared: { lineage: 'L', serial: 3 } } } });
+    const other = plan(['b'], { state: { accounts: { b: { lineage: 'M', serial: 1 }, shared: { lineage: 'L', serial: 4 } } } });
+    expect(() => mergeWirePlans([{ name: 'p1', plan: a }, { name: 'p2', plan: other }])).toThrow(/p2 was made from another state than p1 \(accounts\.shared\.serial: 3 ≠ 4\)/);
+    const b = plan(['b'], { state: { accounts: { b: { lineage: 'M', serial: 1 } } } });
+    expect(mergeWirePlans([{ name: 'p1', plan: plan(['a']) }, { name: 'p2', plan: b }]).state).toEqual({ accounts: { a: { lineage: 'L', serial: 3 }, b: { lineage: 'M', serial: 1 } } });
   });
 
   it('counts an account whose read failed as covered by its plan', () => {

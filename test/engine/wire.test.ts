@@ -22,7 +22,7 @@ function swapPlan(other: number): Plan {
   const acc: AccountConfig = { name: 'salon', vendor: 'timetap', baseUrl: 'https://x', rateLimit: { requests: 1, seconds: 1 }, prune: false, safety: { max_update_percent: 30, max_delete_percent: 30, min_owned: 10 }, settings: {}, items: [item('OPEN', 2), item('LATE', 1)], position: pos };
   const owned = { OPEN: { id: 1, active: true, fields: { status: 'OPEN', sort_order: 1 } }, LATE: { id: 2, active: true, fields: { status: 'OPEN', sort_order: 2 } } };
   const d = diffAccount(acc, timetap, { items: [row('OPEN', 1, 1), row('LATE', 2, 2), row('OTHER', other, 3)], warnings: [], errors: [] }, owned);
-  return { config_digest: `sha256:${'0'.repeat(64)}`, state: { lineage: 'l', serial: 4 }, options: { accounts: [], refresh_all: false }, accounts: [d.account], actions: d.actions, notes: d.notes, errors: [], rules: [], thresholds: [], summary: summarise(d.actions) };
+  return { config_digest: `sha256:${'0'.repeat(64)}`, state: { accounts: { estate: { lineage: 'l', serial: 4 } } }, options: { accounts: [], refresh_all: false }, accounts: [d.account], actions: d.actions, notes: d.notes, errors: [], rules: [], thresholds: [], summary: summarise(d.actions) };
 }
 
 describe('the plan on the wire', () => {

@@ -8,9 +8,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { makePlan } from '../../src/engine/manager.js';
+import { loadState, makePlan } from '../../src/engine/manager.js';
 import { closeDefaultAgent } from '../../src/http/client.js';
-import { readState } from '../../src/state/state-file.js';
 import { PD_ACCOUNT, SERIES_ACCOUNT, SPACEBRING_ACCOUNT, TH_ACCOUNT, TT_ACCOUNT, world, type World } from '../e2e/fixtures.js';
 import { hostile, json, type HostileVendor, type Rule } from './proxy.js';
 
@@ -253,7 +252,7 @@ describe('every wait is bounded and said', () => {
     w = await world(PD_ACCOUNT(status('Alpha'), FAST), FAST_SIM);
     await behind('PROPERTYDECK_URL', async (ex, forward) => (ex.method === 'GET' ? { trickle: await forward(), everyMs: 100 } : undefined));
     const config = loadConfig('.', { cwd: w.dir, env: w.env }).config!;
-    const { value: err, ms } = await timed(() => makePlan(config, readState(config.statePath), engineRun).then((p) => p.plan.errors[0]));
+    const { value: err, ms } = await timed(() => makePlan(config, loadState(config), engineRun).then((p) => p.plan.errors[0]));
     expect(err?.message).toMatch(/no complete answer within 2 s to GET \/statuses\?page=1&per_page=100/);
     expect(ms).toBeLessThan(6000);
   });
@@ -262,7 +261,7 @@ describe('every wait is bounded and said', () => {
     w = await world(PD_ACCOUNT(status('Alpha'), FAST), FAST_SIM);
     await behind('PROPERTYDECK_URL', () => ({ hang: true }));
     const config = loadConfig('.', { cwd: w.dir, env: w.env }).config!;
-    const { value: err, ms } = await timed(() => makePlan(config, readState(config.statePath), engineRun).then((p) => p.plan.errors[0]));
+    const { value: err, ms } = await timed(() => makePlan(config, loadState(config), engineRun).then((p) => p.plan.errors[0]));
     expect(err?.message).toMatch(/gave up after 2 attempts/);
     expect(ms).toBeLessThan(6000);
   });

@@ -7,11 +7,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { applyPlan, makePlan } from '../../src/engine/manager.js';
+import { applyPlan, loadState, makePlan } from '../../src/engine/manager.js';
 import { checkGuards } from '../../src/engine/safety.js';
 import { sandboxEnv } from '../../src/sandbox/demo-data.js';
 import { startSandbox, type Seeds } from '../../src/sandbox/index.js';
-import { readState } from '../../src/state/state-file.js';
 import { ZENDESK_SANDBOX_API_TOKEN, ZENDESK_SANDBOX_EMAIL, startZendeskSimulator, type ZendeskSeed } from '../../src/vendors/zendesk/simulator.js';
 import { tempDir } from '../helpers.js';
 
@@ -75,11 +74,11 @@ async function runInTurn(env: NodeJS.ProcessEnv, configs: string[]): Promise<boo
       const loaded = loadConfig('.', { cwd: dir, env });
       if (!loaded.config) return false;
       const config = loaded.config;
-      const planned = await makePlan(config, readState(config.statePath), FAST);
+      const planned = await makePlan(config, loadState(config), FAST);
       checkGuards(planned.plan, { allowDestroy: true });
-      const result = await applyPlan(config, readState(config.statePath), planned, { parallelism: 4 });
+      const result = await applyPlan(config, loadState(config), planned, { parallelism: 4 });
       expect(result.outcomes.filter((o) => o.status !== 'done')).toEqual([]);
-      const after = await makePlan(config, readState(config.statePath), FAST);
+      const after = await makePlan(config, loadState(config), FAST);
       expect(after.plan.errors).toEqual([]);
       expect(after.plan.actions.map((a) => `${a.action} ${a.address}`)).toEqual([]);
     }

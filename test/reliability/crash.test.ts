@@ -1,5 +1,6 @@
 // SIGKILL at points spread through an apply: the state file is never corrupt, the lock left behind
-// is taken over, and the next apply converges with no duplicate.
+// is taken over, and the next apply converges with no duplicate — in both layouts: the state
+// directory (one file and lock per account) and the single state file.
 
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -45,15 +46,20 @@ function killedApply(dir: string, env: NodeJS.ProcessEnv, afterWrites: number): 
   });
 }
 
-describe('apply killed with SIGKILL', () => {
+const LAYOUTS = [
+  { layout: 'directory', setting: '', p: 'D', files: ['statusform.state/estate.json', 'statusform.state/salon.json'] },
+  { layout: 'single file', setting: 'state: statusform.state.json\n', p: 'F', files: ['statusform.state.json'] },
+];
+
+describe.each(LAYOUTS)('apply killed with SIGKILL, the state in a $layout', ({ setting, p, files }) => {
   it('never leaves a corrupt state file, recovers the lock, and converges with no duplicate', async () => {
     const dir = tempDir('statusform-crash-');
-    const statuses = Array.from({ length: 30 }, (_, i) => `      - { label: "C ${i}", type: contact, maps_to: open }\n`).join('');
-    const subs = Array.from({ length: 20 }, (_, i) => `      - { sub_status: S${i}, status: OPEN, sort_order: ${i}, maps_to: open }\n`).join('');
+    const statuses = Array.from({ length: 30 }, (_, i) => `      - { label: "${p}C ${i}", type: contact, maps_to: open }\n`).join('');
+    const subs = Array.from({ length: 20 }, (_, i) => `      - { sub_status: ${p}S${i}, status: OPEN, sort_order: ${i}, maps_to: open }\n`).join('');
     writeFileSync(
       join(dir, 'statusform.yaml'),
       `version: 1
-accounts:
+${setting}accounts:
   estate:
     vendor: propertydeck
     base_url: \${PROPERTYDECK_URL}
@@ -71,20 +77,24 @@ ${statuses}  salon:
 ${subs}`,
     );
     const env = sandboxEnv(sandbox.simulators);
-    const statePath = join(dir, 'statusform.state.json');
+    const statePaths = files.map((f) => join(dir, f));
+    const start = writes();
     let lockSeen = false;
     for (const afterWrites of [1, 4, 7, 10, 13]) {
       await killedApply(dir, env, afterWrites);
-      if (existsSync(statePath)) expect(() => readState(statePath)).not.toThrow();
-      lockSeen ||= existsSync(lockPath(statePath));
+      for (const statePath of statePaths) {
+        if (existsSync(statePath)) expect(() => readState(statePath)).not.toThrow();
+        lockSeen ||= existsSync(lockPath(statePath));
+      }
     }
     expect(lockSeen).toBe(true); // a kill left a lock behind
-    expect(writes()).toBeLessThan(50); // the kills really came before the end
+    expect(writes() - start).toBeLessThan(50); // the kills really came before the end
     const finish = await cli(['apply', '--auto-approve'], { cwd: dir, env });
     expect(finish.code, finish.stderr).toBe(0);
     expect((await cli(['plan', '--detailed-exitcode'], { cwd: dir, env })).code).toBe(0);
-    expect([...sandbox.simulators.propertydeck.store.creates.values()]).toEqual(Array(30).fill(1));
-    expect([...sandbox.simulators.timetap.store.creates.values()]).toEqual(Array(20).fill(1));
-    expect(JSON.parse(readFileSync(statePath, 'utf8')).serial).toBeGreaterThan(0);
+    const created = (store: Map<string, number>, prefix: string) => [...store.entries()].filter(([k]) => k.includes(prefix)).map(([, n]) => n);
+    expect(created(sandbox.simulators.propertydeck.store.creates, `${p}C `)).toEqual(Array(30).fill(1));
+    expect(created(sandbox.simulators.timetap.store.creates, `${p}S`)).toEqual(Array(20).fill(1));
+    for (const statePath of statePaths) expect(JSON.parse(readFileSync(statePath, 'utf8')).serial).toBeGreaterThan(0);
   });
 });

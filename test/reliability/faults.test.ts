@@ -6,13 +6,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { applyPlan, makePlan } from '../../src/engine/manager.js';
+import { applyPlan, loadState, makePlan } from '../../src/engine/manager.js';
 import { closeDefaultAgent } from '../../src/http/client.js';
 import { sandboxEnv } from '../../src/sandbox/demo-data.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import type { FaultOptions, RecordedRequest, RunningSimulator } from '../../src/simulator/server.js';
 import { ZENDESK_SANDBOX_API_TOKEN, ZENDESK_SANDBOX_EMAIL, startZendeskSimulator, type ZendeskStore } from '../../src/vendors/zendesk/simulator.js';
-import { readState } from '../../src/state/state-file.js';
 import { THALAMUS_SANDBOX_TOKEN } from '../../src/vendors/thalamus/simulator.js';
 import { tempDir } from '../helpers.js';
 
@@ -50,12 +49,12 @@ async function converge(yaml: string, seed: number, own?: { sims: { faults: Faul
   const run = { timeoutMs: 1000, retry: { attempts: 6, baseDelayMs: 5, maxDelayMs: 40 } };
   let applies = 0;
   for (; applies < 3; applies++) {
-    const planned = await makePlan(config, readState(config.statePath), run).catch(() => undefined); // a read may exhaust its retries: try again
+    const planned = await makePlan(config, loadState(config), run).catch(() => undefined); // a read may exhaust its retries: try again
     if (planned && planned.plan.actions.length === 0) break;
-    if (planned) await applyPlan(config, readState(config.statePath), planned, { parallelism: 4 });
+    if (planned) await applyPlan(config, loadState(config), planned, { parallelism: 4 });
   }
   for (const sim of sims) sim.faults = {};
-  const final = await makePlan(config, readState(config.statePath), run);
+  const final = await makePlan(config, loadState(config), run);
   expect(final.plan.actions.map((a) => a.address)).toEqual([]);
   return applies;
 }

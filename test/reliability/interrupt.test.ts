@@ -79,7 +79,7 @@ describe('apply interrupted', () => {
   it('by SIGTERM finishes the changes in flight, saves them, releases the lock and exits 143; a re-run converges with no duplicate', async () => {
     const dir = tempDir('statusform-sigterm-');
     config(dir, 'T', 30);
-    const statePath = join(dir, 'statusform.state.json');
+    const statePath = join(dir, 'statusform.state', 'estate.json'); // a new config's state: one file per account
     const run = await interruptedApply(dir, 4, ['SIGTERM']);
     expect(run.code, run.stderr).toBe(143);
     expect(run.stderr).toContain('SIGTERM received: no new change starts; waiting up to 30 s for the changes in flight, then saving the state. Interrupt again to stop at once.');
@@ -104,7 +104,7 @@ describe('apply interrupted', () => {
   it('twice stops at once, still leaving a state file that parses and no lock', async () => {
     const dir = tempDir('statusform-sigint-');
     config(dir, 'I', 30);
-    const statePath = join(dir, 'statusform.state.json');
+    const statePath = join(dir, 'statusform.state', 'estate.json'); // a new config's state: one file per account
     const run = await interruptedApply(dir, 4, ['SIGINT', 'SIGINT']);
     expect(run.code, run.stderr).toBe(130);
     expect(run.stderr).toContain('SIGINT received again: stopping at once.');
@@ -120,7 +120,7 @@ describe('a state file that can no longer be written', () => {
   it('lets only the changes in flight finish, starts nothing more, and says what to do', async () => {
     const dir = tempDir('statusform-unwritable-');
     config(dir, 'U', 20);
-    const statePath = join(dir, 'statusform.state.json');
+    const statePath = join(dir, 'statusform.state', 'estate.json'); // a new config's state: one file per account
     const before = writes();
     // Once the vendor has the first write, a directory takes the state file's place: every later write of it fails.
     const poll = setInterval(() => {

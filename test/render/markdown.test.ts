@@ -28,7 +28,7 @@ function action(i: number, kind: PlanAction['action'] = 'create', account = 'est
 function plan(actions: PlanAction[], accounts = ['estate']): Plan {
   return {
     config_digest: 'sha256:x',
-    state: { lineage: 'l', serial: 1 },
+    state: { accounts: { estate: { lineage: 'l', serial: 1 } } },
     options: { accounts: [], refresh_all: false },
     accounts: accounts.map((name) => ({ name, vendor: 'propertydeck', collection: 'statuses', read: 'list', live_digest: 'sha256:y', adopt: [], forget: [], owned: 0, safety: { max_update_percent: 30, max_delete_percent: 30, min_owned: 10 } })),
     actions,

@@ -10,10 +10,9 @@ import { editItems, type NodeEdit } from '../../config/edit.js';
 import { loadConfig } from '../../config/load.js';
 import { address } from '../../address.js';
 import { adoptEdit, isRefusal, type AdoptRefusal, type ItemEdit } from '../../engine/adopt.js';
-import { makePlan, type RunOptions } from '../../engine/manager.js';
+import { loadState, makePlan, type RunOptions } from '../../engine/manager.js';
 import { UsageError, formatPosition } from '../../errors.js';
 import { closeDefaultAgent } from '../../http/client.js';
-import { readState } from '../../state/state-file.js';
 import { adapterFor } from '../../vendors/registry.js';
 import { DEFAULT_CONFIG, loadOrThrow } from '../context.js';
 import { colors, progress, write, type Io } from '../io.js';
@@ -59,7 +58,7 @@ export async function adoptCommand(io: Io, opts: AdoptCommandOptions): Promise<O
   // Read only what is needed: the accounts asked for, else those the addresses name, else all.
   const accounts = (opts.accounts ?? []).length > 0 ? opts.accounts! : [...new Set(addresses.map(accountOf))];
 
-  const state = readState(config.statePath);
+  const state = loadState(config, accounts.length > 0 ? accounts : undefined);
   const spin = await progress(io, 'Reading live state…');
   let planned;
   try {

@@ -2,15 +2,13 @@
 
 import { InterruptedError, RefusedError, StateWriteError, VendorError } from '../../errors.js';
 import { closeDefaultAgent } from '../../http/client.js';
-import { accountsWithErrors, applyPlan, makePlan, withoutAccounts, type RunOptions } from '../../engine/manager.js';
+import { accountsWithErrors, applyPlan, loadState, makePlan, selectAccounts, stateStoreOf, withoutAccounts, type RunOptions } from '../../engine/manager.js';
 import { parseShard, type Shard } from '../../engine/shard.js';
 import { checkGuards } from '../../engine/safety.js';
 import { readSavedPlan, staleAgainst, staleBeforeRead } from '../../engine/saved-plan.js';
 import { toWire } from '../../engine/wire.js';
 import { resolve } from 'node:path';
 import { renderApplyText, renderPlanText } from '../../render/text.js';
-import { acquireLockWaiting } from '../../state/lock.js';
-import { readState } from '../../state/state-file.js';
 import { loadOrThrow } from '../context.js';
 import { appendStepSummary, colors, confirm, progress, write, type Io } from '../io.js';
 import type { Interrupts } from '../interrupts.js';
@@ -56,7 +54,12 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
   const config = loadOrThrow(io, opts.config);
   const c = colors(io);
   const saved = opts.planFile ? readSavedPlan(resolve(io.cwd, opts.planFile)) : undefined;
-  const release = await acquireLockWaiting(config.statePath, 'statusform apply', (opts.lockTimeoutSeconds ?? 0) * 1000);
+  const accounts = saved ? saved.options.accounts : (opts.accounts ?? []);
+  const { shard } = shardOption(saved ? saved.options.shard : opts.shard);
+  // Only the accounts this apply may write are locked (each its own, in the directory layout): applies on others go on.
+  const store = stateStoreOf(config);
+  const names = selectAccounts(config, accounts, shard).map((a) => a.name);
+  const release = await store.lock(names, 'statusform apply', (opts.lockTimeoutSeconds ?? 0) * 1000);
   const interrupts = opts.interrupts;
   interrupts?.onForcedExit(release); // even at once, the process leaves no lock behind
   /** Stops before any change when an interrupt came while reading or asking. */
@@ -64,7 +67,7 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
     if (interrupts?.received) throw new InterruptedError(interrupts.received, 'nothing was applied');
   };
   try {
-    const state = readState(config.statePath);
+    const state = loadState(config, names, store);
     if (saved) refuseIfStale(staleBeforeRead(saved, config, state));
     let spin = await progress(io, 'Reading live state…');
     // Notices go through whichever spinner runs: reading first, then applying.
@@ -73,8 +76,8 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
     try {
       planned = await makePlan(config, state, {
         ...opts.run,
-        accounts: saved ? saved.options.accounts : (opts.accounts ?? []),
-        ...shardOption(saved ? saved.options.shard : opts.shard),
+        accounts,
+        ...(shard ? { shard } : {}),
         refreshAll: saved ? saved.options.refresh_all : (opts.refreshAll ?? false),
         ...(opts.verbose ? { httpLog: say } : {}),
         ...(opts.maxWaitSeconds !== undefined ? { maxWaitSeconds: opts.maxWaitSeconds } : {}),
@@ -114,6 +117,7 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
     let result;
     try {
       result = await applyPlan(config, state, planned, {
+        store,
         parallelism: opts.parallelism ?? 4,
         ...(interrupts ? { stop: interrupts.signal } : {}),
         ...(opts.interruptGraceMs !== undefined ? { graceMs: opts.interruptGraceMs } : {}),
@@ -131,7 +135,7 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
       write(io.stdout, renderApplyText(result, c));
       appendStepSummary(io, `### statusform apply\n\n\`\`\`\n${renderApplyText(result)}\`\`\`\n`);
     }
-    if (result.stateFailure) throw new StateWriteError(config.statePath, result.stateFailure);
+    if (result.stateFailure) throw new StateWriteError(result.stateFailedFile ?? config.statePath, result.stateFailure);
     if (interrupts?.received) {
       const notStarted = result.outcomes.filter((o) => o.because === 'interrupted').length;
       throw new InterruptedError(interrupts.received, `${result.done} change${result.done === 1 ? '' : 's'} done and saved in the state file, ${notStarted} not started`);

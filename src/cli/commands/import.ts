@@ -9,12 +9,10 @@ import { literal } from '../../config/edit.js';
 import { UsageError } from '../../errors.js';
 import { scrubKnown } from '../../http/redact.js';
 import { closeDefaultAgent } from '../../http/client.js';
-import { openSessions, selectAccounts } from '../../engine/manager.js';
+import { loadState, openSessions, selectAccounts, stateStoreOf } from '../../engine/manager.js';
 import { bindingOf, refuseForeignState } from '../../engine/state-binding.js';
 import { newStats } from '../../http/client.js';
-import { acquireLock } from '../../state/lock.js';
 import { StateRecorder } from '../../state/recorder.js';
-import { readState } from '../../state/state-file.js';
 import { adapterFor } from '../../vendors/registry.js';
 import { loadOrThrow } from '../context.js';
 import { write, type Io } from '../io.js';
@@ -54,10 +52,11 @@ export async function importCommand(io: Io, opts: ImportCommandOptions): Promise
     throw new UsageError(`${out.given} exists already, and it is not the file that declares ${account!.name} (${account!.position.file}); pass --force to replace it, or write to a new file`);
   }
 
-  const release = acquireLock(config.statePath, 'statusform import');
+  const store = stateStoreOf(config);
+  const release = await store.lock([account!.name], 'statusform import', 0);
   try {
-    const state = readState(config.statePath);
-    refuseForeignState([account!], state, config.statePath);
+    const state = loadState(config, [account!.name], store);
+    refuseForeignState([account!], state, (name) => store.fileOf(name), store.layout);
     const session = openSessions(config, [account!], {}, newStats()).get(account!.name)!;
     const live = await session.read([], state.accounts[account!.name]?.items ?? {});
     const items = live.items.filter((l) => l.active && !l.readOnly).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -125,7 +124,7 @@ export async function importCommand(io: Io, opts: ImportCommandOptions): Promise
     // Owned from now on. Items the config does not declare yet (the YAML went to the terminal, or
     // to a file outside the config) are marked imported: until the config declares them, a plan
     // leaves them alone instead of pruning them, so an import never pasted in loses nothing.
-    const recorder = new StateRecorder(state, config.statePath, () => bindingOf(account!));
+    const recorder = new StateRecorder(state, store, () => bindingOf(account!));
     recorder.adoptImported(account!.name, fresh.filter((l) => !state.accounts[account!.name]?.items[l.key]), !inPlace);
     await recorder.flush();
 

@@ -2,13 +2,12 @@
 
 import { UsageError } from '../../errors.js';
 import { closeDefaultAgent } from '../../http/client.js';
-import { makePlan, type RunOptions } from '../../engine/manager.js';
+import { loadState, makePlan, type RunOptions } from '../../engine/manager.js';
 import type { Plan } from '../../engine/plan.js';
 import type { Shard } from '../../engine/shard.js';
 import { wireText } from '../../engine/wire.js';
 import { renderPlanMarkdown } from '../../render/markdown.js';
 import { renderPlanText } from '../../render/text.js';
-import { readState } from '../../state/state-file.js';
 import { loadOrThrow } from '../context.js';
 import { appendStepSummary, colors, progress, write, type Io } from '../io.js';
 import { outputFile, writeOutput } from '../output.js';
@@ -56,7 +55,7 @@ export async function planCommand(io: Io, opts: PlanCommandOptions): Promise<Out
   const config = loadOrThrow(io, opts.config);
   // Checked before any request: a wrong --out is found in a second, not after reading every vendor.
   const out = opts.out === undefined ? undefined : outputFile(opts.out, 'the plan', io.cwd, config, { example: 'plan.json' });
-  const state = readState(config.statePath);
+  const state = loadState(config, opts.accounts ?? []);
   const spin = await progress(io, 'Reading live state…');
   let plan: Plan;
   try {

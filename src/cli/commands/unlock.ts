@@ -1,32 +1,68 @@
 // `statusform unlock`: removes a lock left behind by an apply that was killed. It needs no
-// credential (only where the state file is), and leaves alone a lock whose run is still alive here.
+// credential (only where the state is), and leaves alone a lock whose run is still alive here.
+// In the directory layout each account has its own lock: `--account NAME` removes that one;
+// without it, every stale lock (its run gone from this host) is removed and the others are named.
 
 import { statePathOf } from '../../config/load.js';
-import { ConfigError, RefusedError } from '../../errors.js';
-import { existsSync } from 'node:fs';
+import { ConfigError, RefusedError, UsageError } from '../../errors.js';
+import { existsSync, readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { breakLock, isStale, lockPath, readLock, unreadableAndOld } from '../../state/lock.js';
+import { accountFileName, accountOfFileName } from '../../state/store.js';
 import { DEFAULT_CONFIG } from '../context.js';
 import { write, type Io } from '../io.js';
 import type { Outcome } from '../outcome.js';
 
-export async function unlockCommand(io: Io, opts: { config?: string; force?: boolean }): Promise<Outcome> {
+export async function unlockCommand(io: Io, opts: { config?: string; force?: boolean; account?: string }): Promise<Outcome> {
   const located = statePathOf(opts.config ?? DEFAULT_CONFIG, { cwd: io.cwd, env: io.env });
   if (!located.statePath) throw new ConfigError(located.problems);
-  const statePath = located.statePath;
+  if (located.stateLayout !== 'directory') {
+    if (opts.account !== undefined) throw new UsageError(`--account is for a state directory; the state file ${located.statePath} has one lock for every account`);
+    return unlockOne(io, located.statePath, 'The state file was not locked.', opts.force ?? false);
+  }
+  const dir = located.statePath;
+  if (opts.account !== undefined) {
+    return unlockOne(io, join(dir, accountFileName(opts.account)), `The state of account ${opts.account} was not locked.`, opts.force ?? false, opts.account);
+  }
+  const locked = existsSync(dir) ? readdirSync(dir).flatMap((f) => (f.endsWith('.json.lock') ? [accountOfFileName(f.slice(0, -'.lock'.length))] : [])).filter((a): a is string => a !== undefined).sort() : [];
+  if (locked.length === 0) {
+    write(io.stdout, "No account's state was locked.");
+    return 'done';
+  }
+  const held: string[] = [];
+  for (const account of locked) {
+    const statePath = join(dir, accountFileName(account));
+    const holder = readLock(statePath);
+    if (holder ? isStale(holder) : unreadableAndOld(lockPath(statePath))) {
+      breakLock(statePath);
+      write(io.stdout, `${account}: removed the lock left by ${holder ? `pid ${holder.pid} (${holder.command}, since ${holder.since}), which is gone` : 'a run that died before saying who it was'}.`);
+    } else {
+      held.push(`${account}: locked by ${holder ? `pid ${holder.pid} on ${holder.host} (${holder.command}, since ${holder.since})` : 'a run writing its lock right now'}`);
+    }
+  }
+  if (held.length > 0) {
+    throw new RefusedError(`these locks may belong to runs still going, so they were left; once you know a run is gone, remove its lock with statusform unlock --account NAME:\n  ${held.join('\n  ')}`);
+  }
+  return 'done';
+}
+
+/** Removes the lock of one state file, unless its run is still alive on this host (or it is being written) and not forced. */
+function unlockOne(io: Io, statePath: string, notLocked: string, force: boolean, account?: string): Outcome {
   const path = lockPath(statePath);
   if (!existsSync(path)) {
-    write(io.stdout, 'The state file was not locked.');
+    write(io.stdout, notLocked);
     return 'done';
   }
   const holder = readLock(statePath);
-  if (holder && holder.host === hostname() && !isStale(holder) && !opts.force) {
-    throw new RefusedError(`the lock is held by pid ${holder.pid} (${holder.command}, since ${holder.since}), which is still running on this host; stop it, or pass --force`);
+  if (holder && holder.host === hostname() && !isStale(holder) && !force) {
+    throw new RefusedError(`the lock${account ? ` of account ${account}` : ''} is held by pid ${holder.pid} (${holder.command}, since ${holder.since}), which is still running on this host; stop it, or pass --force`);
   }
-  if (!holder && !unreadableAndOld(path) && !opts.force) {
+  if (!holder && !unreadableAndOld(path) && !force) {
     throw new RefusedError('the lock file is being written right now (it is empty and a few seconds old); try again, or pass --force');
   }
   const info = breakLock(statePath);
-  write(io.stdout, info ? `Removed the lock held by pid ${info.pid} on ${info.host} since ${info.since}.` : 'Removed the lock (it did not say who held it).');
+  const of = account ? ` of account ${account}` : '';
+  write(io.stdout, info ? `Removed the lock${of} held by pid ${info.pid} on ${info.host} since ${info.since}.` : `Removed the lock${of} (it did not say who held it).`);
   return 'done';
 }
