@@ -16,6 +16,6 @@ describe('README', () => {
     const dir = tree({ 'statusform.yaml': block!, 'schemas/statusform.schema.json': '{}' });
     const r = loadConfig('statusform.yaml', { cwd: dir, env });
     expect(r.problems.map((p) => `${p.position.line}:${p.position.col}: ${p.message}`)).toEqual([]);
-    expect(r.config!.accounts.map((a) => a.vendor).sort()).toEqual(['propertydeck', 'serieshr', 'spacebring', 'thalamus', 'timetap']);
+    expect(r.config!.accounts.map((a) => a.vendor).sort()).toEqual(['propertydeck', 'serieshr', 'spacebring', 'thalamus', 'timetap', 'zendesk']);
   });
 });
