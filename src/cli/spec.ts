@@ -1,0 +1,111 @@
+// The shape of the command table (commands.ts) and the flags every command draws from. Kept apart
+// from the table so help and completion (which the table's own commands load) do not import it back.
+
+import type { Io } from './io.js';
+import type { Outcome } from './outcome.js';
+
+export interface FlagSpec {
+  short?: string;
+  type: 'string' | 'boolean';
+  multiple?: boolean;
+  /** The value's placeholder in help: PATH, NAME, DURATION. */
+  value?: string;
+  /** The values a string flag takes (shown in help, offered by completion). */
+  choices?: readonly string[];
+  /** Completion offers files for this flag's value. */
+  file?: boolean;
+  /** One line for help. */
+  description: string;
+}
+
+export interface ArgSpec {
+  name: string;
+  optional?: boolean;
+  choices?: readonly string[];
+  file?: boolean;
+  description: string;
+}
+
+/** What a command receives: the flags given (by long name) and its positional arguments. */
+export interface Invocation {
+  values: Record<string, string | boolean | string[] | undefined>;
+  args: string[];
+}
+
+export interface CommandSpec {
+  /** One word, or words separated by a space for a subcommand ("state migrate"). */
+  name: string;
+  summary: string;
+  args?: readonly ArgSpec[];
+  /** Long names of FLAGS this command takes (besides the global ones). */
+  flags: readonly string[];
+  /** Flags among `flags` the command cannot run without (shown first, unbracketed). */
+  required?: readonly string[];
+  /** Narrower choices for a flag in this command (mappings: --format text|markdown). */
+  flagChoices?: Readonly<Record<string, readonly string[]>>;
+  example: string;
+  run: (io: Io, inv: Invocation) => Promise<Outcome>;
+}
+
+export const FLAGS = {
+  config: { short: 'c', type: 'string', value: 'PATH', file: true, description: 'a statusform.yaml, or a directory of *.yaml files (default: statusform.yaml)' },
+  account: { type: 'string', multiple: true, value: 'NAME', description: 'only this account (repeatable)' },
+  out: { type: 'string', value: 'FILE', file: true, description: 'also write the result to FILE (plan: the JSON plan; import: the YAML)' },
+  format: { type: 'string', choices: ['text', 'markdown', 'json'], description: 'output format (default text; json is the wire plan, schemas/plan.schema.json)' },
+  'detailed-exitcode': { type: 'boolean', description: 'exit 2 when the plan has changes' },
+  'refresh-all': { type: 'boolean', description: 're-send every declared item of vendors without a read API (Thalamus)' },
+  'auto-approve': { type: 'boolean', description: 'apply without asking (without it, apply asks on a terminal and refuses elsewhere)' },
+  'allow-destroy': { type: 'boolean', description: 'permit hard deletes (the account also needs allow_delete: true)' },
+  'allow-bulk': { type: 'boolean', description: "let changes exceed the accounts' safety thresholds and rules' max, for this run" },
+  parallelism: { type: 'string', value: 'N', description: 'actions in flight per account (default 4)' },
+  'lock-timeout': { type: 'string', value: 'DURATION', description: "wait this long for another apply's lock before refusing (5s, 2m; default 0)" },
+  'max-wait': { type: 'string', value: 'DURATION', description: 'the longest wait a vendor may ask for before the run stops (5s, 2m; default 300s)' },
+  port: { type: 'string', value: 'N', description: 'the first of five ports (default 4780)' },
+  verbose: { type: 'boolean', description: 'one line per HTTP request on stderr (secrets redacted)' },
+  force: { type: 'boolean', description: 'import: replace an existing --out file; unlock: remove a lock whose run is alive' },
+  help: { short: 'h', type: 'boolean', description: 'show help (statusform help COMMAND for one command)' },
+  version: { short: 'v', type: 'boolean', description: 'print the version' },
+  'no-color': { type: 'boolean', description: 'no colour (also NO_COLOR=1; FORCE_COLOR=1 forces it)' },
+} as const satisfies Record<string, FlagSpec>;
+
+export type FlagName = keyof typeof FLAGS;
+
+/** Flags every command takes. */
+export const GLOBAL_FLAGS: readonly FlagName[] = ['help', 'version', 'no-color'];
+
+export const SHELLS = ['bash', 'zsh', 'fish'] as const;
+
+/** Edit distance with adjacent transpositions (optimal string alignment), for "did you mean". */
+export function distance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** `a, b or c`. */
+export function oneOf(values: readonly string[]): string {
+  return values.length < 2 ? (values[0] ?? '') : `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
+}
+
+/** The nearest of `candidates` to `word`, when it is near enough to be a typo. */
+export function nearest(word: string, candidates: readonly string[]): string | undefined {
+  const w = word.toLowerCase();
+  let best: { c: string; d: number } | undefined;
+  for (const c of candidates) {
+    const d = c.toLowerCase() === w ? 0 : distance(w, c.toLowerCase());
+    if (!best || d < best.d) best = { c, d };
+  }
+  if (!best) return undefined;
+  const limit = Math.max(1, Math.min(3, Math.ceil(Math.max(w.length, best.c.length) / 3)));
+  if (best.d <= limit) return best.c;
+  const prefix = candidates.filter((c) => c.startsWith(w) || (w.length >= 3 && w.startsWith(c)));
+  return prefix.length === 1 ? prefix[0] : undefined;
+}
+
