@@ -166,6 +166,7 @@ export async function report(err: unknown, io: Io): Promise<number> {
     if (io.env['GITHUB_ACTIONS'] === 'true') await reportToGitHub(err, io);
     for (const p of err.problems) say(`${formatPosition(p.position)}: ${p.message}`);
     say(c.red(`${err.problems.length} problem${err.problems.length === 1 ? '' : 's'} in the configuration.`));
+    if (err.hint) say(err.hint);
     return EXIT.error;
   }
   if (err instanceof RefusedError) {
