@@ -6,7 +6,7 @@
 import { UsageError } from '../errors.js';
 import { SHELLS, nearest, type CommandSpec, type Invocation } from './spec.js';
 
-export { FLAGS, GLOBAL_FLAGS, SHELLS, distance, nearest, oneOf, type CommandSpec, type FlagName, type FlagSpec, type Invocation } from './spec.js';
+export { FLAGS, GLOBAL_FLAGS, SHELLS, distance, nearest, oneOf, version, type CommandSpec, type FlagName, type FlagSpec, type Invocation } from './spec.js';
 
 /** An interrupted run exits as a shell reports death by that signal: 128 + its number. */
 export const EXIT_INTERRUPTED = { SIGINT: 130, SIGTERM: 143 } as const;

@@ -1,13 +1,9 @@
 // Help text, all of it from the command table (commands.ts): the overview, each command's help,
 // and the synopsis block the README's CLI reference shows (a test keeps the two identical).
 
-import { readFileSync } from 'node:fs';
 import { FLAGS, GLOBAL_FLAGS, type CommandSpec, type FlagName, type FlagSpec } from './spec.js';
 
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+export { version } from './spec.js';
 
 const WIDTH = 100;
 

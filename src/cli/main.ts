@@ -3,12 +3,11 @@
 // 130/143 apply interrupted by SIGINT/SIGTERM (stopped cleanly, or at once on a second signal).
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { commandHelp, usage, version } from './help.js';
 import { ConfigError, InterruptedError, RefusedError, StateWriteError, UsageError, VendorError, fileProblem, formatPosition } from '../errors.js';
 import { scrubKnown } from '../http/redact.js';
 import { colorsFor } from '../render/style.js';
 import type { Io } from './io.js';
-import { COMMANDS, EXIT_INTERRUPTED, FLAGS, GLOBAL_FLAGS, findCommand, nearest, oneOf, unknownCommand, type FlagSpec, type Invocation } from './commands.js';
+import { COMMANDS, EXIT_INTERRUPTED, FLAGS, GLOBAL_FLAGS, findCommand, nearest, oneOf, unknownCommand, version, type FlagSpec, type Invocation } from './commands.js';
 import type { Outcome } from './outcome.js';
 
 // The command table (commands.ts) says what each command takes and imports the command when run,
@@ -109,6 +108,7 @@ async function dispatch(argv: string[], io: Io): Promise<Outcome> {
       write(io.stdout, version());
       return 'done';
     }
+    const { usage } = await import('./help.js');
     if (values['help']) {
       write(io.stdout, usage(COMMANDS));
       return 'done';
@@ -120,7 +120,7 @@ async function dispatch(argv: string[], io: Io): Promise<Outcome> {
     return 'done';
   }
   if (values['help']) {
-    write(io.stdout, commandHelp(cmd));
+    write(io.stdout, (await import('./help.js')).commandHelp(cmd));
     return 'done';
   }
   const misplaced = Object.keys(values).filter((k) => !allowed.includes(k));

@@ -1,6 +1,7 @@
 // The shape of the command table (commands.ts) and the flags every command draws from. Kept apart
 // from the table so help and completion (which the table's own commands load) do not import it back.
 
+import { readFileSync } from 'node:fs';
 import type { Io } from './io.js';
 import type { Outcome } from './outcome.js';
 
@@ -82,3 +83,8 @@ export function oneOf(values: readonly string[]): string {
   return values.length < 2 ? (values[0] ?? '') : `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
 }
 
+
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}

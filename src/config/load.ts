@@ -16,7 +16,7 @@ import { invisibleDifference, lookalike, showInvisible } from '../vendors/normal
 import { adapterFor, adapters } from '../vendors/registry.js';
 import { visit, isScalar } from 'yaml';
 import { configFiles, displayPath, nodeAt, realPath, positionOf, readConfigDocument, type ConfigDocument } from './documents.js';
-import { DEFAULT_CATEGORIES, DEFAULT_SAFETY } from './schema.js';
+import { DEFAULT_CATEGORIES, DEFAULT_SAFETY, buildSchema } from './schema.js';
 import { nearest } from '../suggest.js';
 
 /** How the vendors call themselves, for messages. */
@@ -398,6 +398,18 @@ function describeValue(v: unknown): string {
   return String(v);
 }
 
+let runtimeSchema: Record<string, unknown> | undefined;
+
+/** The part of the (runtime) schema at an ajv schemaPath such as `#/definitions/thalamus_account`: for the names a mapping may hold. */
+function schemaAt(schemaPath: string): unknown {
+  runtimeSchema ??= buildSchema(adapters, { envReferences: false });
+  let at: unknown = runtimeSchema;
+  for (const seg of schemaPath.replace(/^#\/?/, '').split('/').filter((x) => x !== '')) {
+    at = at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[seg.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
+  }
+  return at;
+}
+
 function schemaProblem(d: ConfigDocument, e: ErrorObject): (ConfigProblem & { instead?: string }) | undefined {
   const path = pointer(e.instancePath);
   const where = pathText(path).replace(/^\./, '') || '(top level)';
@@ -416,7 +428,7 @@ function schemaProblem(d: ConfigDocument, e: ErrorObject): (ConfigProblem & { in
       return { position: at(path), message: `${where}: missing required field "${String(p['missingProperty'])}"` };
     case 'additionalProperties': {
       const field = String(p['additionalProperty']);
-      const known = Object.keys((e.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {});
+      const known = Object.keys((schemaAt(e.schemaPath.replace(/\/additionalProperties$/, '')) as { properties?: Record<string, unknown> } | undefined)?.properties ?? {});
       const vendor = path.length === 2 && path[0] === 'accounts' ? String((valueAt(d.data, path) as Record<string, unknown> | undefined)?.['vendor'] ?? '') : '';
       const adapter = adapterFor(vendor);
       // Another vendor's name for the list (Thalamus `statuses:`): say what this one calls it.

@@ -8,7 +8,7 @@ import standalone from 'ajv/dist/standalone/index.js';
 import { adapters } from '../vendors/registry.js';
 import { buildSchema } from './schema.js';
 
-export const AJV_OPTIONS = { allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true } as const;
+export const AJV_OPTIONS = { allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true } as const;
 
 export function schemaText(): string {
   return `${JSON.stringify(buildSchema(adapters), null, 2)}\n`;
