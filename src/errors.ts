@@ -28,10 +28,13 @@ export interface ConfigProblem {
 /** The configuration is invalid. Carries every problem found, each positioned. Exit 1. */
 export class ConfigError extends Error {
   readonly problems: ConfigProblem[];
-  constructor(problems: ConfigProblem[]) {
+  /** What to do about all of them at once, printed after them. */
+  readonly hint: string | undefined;
+  constructor(problems: ConfigProblem[], hint?: string) {
     super(problems.map((p) => `${formatPosition(p.position)}: ${p.message}`).join('\n'));
     this.name = 'ConfigError';
     this.problems = problems;
+    this.hint = hint;
   }
 }
 

@@ -3,14 +3,15 @@
 // 130/143 apply interrupted by SIGINT/SIGTERM (stopped cleanly, or at once on a second signal).
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { readFileSync } from 'node:fs';
-import { ConfigError, InterruptedError, RefusedError, StateWriteError, UsageError, VendorError, fileProblem, formatPosition, type InterruptSignal } from '../errors.js';
+import { ConfigError, InterruptedError, RefusedError, StateWriteError, UsageError, VendorError, fileProblem, formatPosition } from '../errors.js';
 import { scrubKnown } from '../http/redact.js';
 import { colorsFor } from '../render/style.js';
 import type { Io } from './io.js';
+import { COMMANDS, EXIT_INTERRUPTED, FLAGS, GLOBAL_FLAGS, findCommand, nearest, oneOf, unknownCommand, version, type FlagSpec, type Invocation } from './commands.js';
 import type { Outcome } from './outcome.js';
 
-// Commands are imported when run, so `--version` and `validate` do not load HTTP, spinners or the engine.
+// The command table (commands.ts) says what each command takes and imports the command when run,
+// so `--version` and `validate` do not load HTTP, spinners or the engine.
 
 function write(stream: Io['stdout'], text: string): void {
   stream.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -21,104 +22,15 @@ export const EXIT = { ok: 0, error: 1, changes: 2, refused: 3 } as const;
 /** The exit code of each way a command can end without throwing. */
 const OUTCOME_EXIT: Record<Outcome, number> = { done: EXIT.ok, changes: EXIT.changes, failed: EXIT.error };
 
-/** An interrupted run exits as a shell reports death by that signal: 128 + its number. */
-export const EXIT_INTERRUPTED: Record<InterruptSignal, number> = { SIGINT: 130, SIGTERM: 143 };
+export { EXIT_INTERRUPTED };
 
-/** How long changes in flight may take to finish after the first interrupt. */
-const INTERRUPT_GRACE_MS = 30_000;
-
-const USAGE = `Usage: statusform <command> [options]
-
-Commands:
-  validate  [-c PATH]                                   check the configuration (no network)
-  plan      [-c PATH] [--account NAME]… [--shard K/N] [--out FILE] [--format text|markdown|json]
-            [--detailed-exitcode] [--refresh-all] [--verbose] [--max-wait SECONDS]
-  apply     [-c PATH] [PLANFILE] [--account NAME]… [--shard K/N] [--auto-approve] [--allow-destroy] [--allow-bulk]
-            [--skip-failed-accounts] [--parallelism N] [--lock-timeout SECONDS] [--refresh-all] [--verbose]
-            [--max-wait SECONDS]
-  show      PLANFILE… [--format text|markdown|json] [--detailed-exitcode]
-                                                        saved plans (e.g. one per shard), merged into one
-  shards    --count N [-c PATH] [--changed-since REF] [--format github-matrix|json]
-                                                        the CI job matrix of --shard K/N
-  import    --account NAME [-c PATH] [--out FILE] [--force]
-                                                        live statuses → YAML, adopted into the state
-  mappings  [-c PATH] [--format text|markdown]          the category × account matrix
-  sandbox   [--port N]                                  run the vendor simulators on 127.0.0.1
-  unlock    [-c PATH] [--account NAME] [--force]        remove a lock left by a killed apply
-  state migrate [-c PATH]                               split the state file into a directory, one file per account
-  adopt     [-c PATH] [--account NAME]… [--dry-run] [ADDRESS…]
-                                                        drifted live values → the config files, in place
-
-Options:
-  -c, --config PATH   a statusform.yaml, or a directory of *.yaml files (default: statusform.yaml)
-  -h, --help          show this help
-  -v, --version       print the version
-
-Exit codes: 0 success or no changes, 1 error, 2 changes (plan --detailed-exitcode), 3 refused before any write,
-130/143 apply stopped by SIGINT/SIGTERM (what was done is in the state file).
-`;
-
-const options = {
-  config: { type: 'string', short: 'c' },
-  account: { type: 'string', multiple: true },
-  out: { type: 'string' },
-  format: { type: 'string' },
-  'detailed-exitcode': { type: 'boolean' },
-  'refresh-all': { type: 'boolean' },
-  'auto-approve': { type: 'boolean' },
-  'allow-destroy': { type: 'boolean' },
-  'allow-bulk': { type: 'boolean' },
-  parallelism: { type: 'string' },
-  'lock-timeout': { type: 'string' },
-  'max-wait': { type: 'string' },
-  port: { type: 'string' },
-  verbose: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean', short: 'v' },
-  force: { type: 'boolean' },
-  shard: { type: 'string' },
-  'skip-failed-accounts': { type: 'boolean' },
-  count: { type: 'string' },
-  'changed-since': { type: 'string' },
-  'dry-run': { type: 'boolean' },
-} satisfies ParseArgsConfig['options'];
-
-const ALLOWED: Record<string, (keyof typeof options)[]> = {
-  validate: ['config'],
-  plan: ['config', 'account', 'shard', 'out', 'format', 'detailed-exitcode', 'refresh-all', 'verbose', 'max-wait'],
-  apply: ['config', 'account', 'shard', 'auto-approve', 'allow-destroy', 'allow-bulk', 'skip-failed-accounts', 'parallelism', 'lock-timeout', 'refresh-all', 'verbose', 'max-wait'],
-  show: ['format', 'detailed-exitcode'],
-  shards: ['config', 'count', 'changed-since', 'format'],
-  mappings: ['config', 'format'],
-  import: ['config', 'account', 'out', 'force'],
-  sandbox: ['port'],
-  unlock: ['config', 'account', 'force'],
-  state: ['config'],
-  adopt: ['config', 'account', 'dry-run', 'verbose'],
-};
-
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
-
-function positiveInt(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a whole number of at least 1 (got "${value}")`);
-  return n;
-}
-
-/** A number of seconds, 0 or more, for a flag that caps a wait; returned as `{maxWaitSeconds}`. */
-function seconds(name: string, value: string | undefined): { maxWaitSeconds?: number } {
-  if (value === undefined) return {};
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`--${name} must be a number of seconds, 0 or more (got "${value}")`);
-  return { maxWaitSeconds: n };
-}
+export { version };
 
 /** Runs one CLI invocation and returns its exit code. Never throws. */
 export async function main(argv: string[], io: Io): Promise<number> {
+  // --no-color holds for everything printed, errors included: it is a non-empty NO_COLOR.
+  const end = argv.indexOf('--');
+  if ((end < 0 ? argv : argv.slice(0, end)).some((a) => a === '--no-color' || a === '-no-color')) io = { ...io, env: { ...io.env, NO_COLOR: '1' } };
   try {
     return OUTCOME_EXIT[await dispatch(argv, io)];
   } catch (err) {
@@ -126,103 +38,112 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
-async function dispatch(argv: string[], io: Io): Promise<Outcome> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n\n${USAGE}`);
+/** Terraform flags statusform has no twin for, and what to use instead. */
+const TERRAFORM_HINTS: Record<string, string> = {
+  target: 'statusform has no -target: limit a plan or apply to some accounts with --account NAME',
+  var: 'statusform has no -var: the configuration reads ${VAR} from the environment',
+  'var-file': 'statusform has no -var-file: the configuration reads ${VAR} from the environment',
+  chdir: 'statusform has no -chdir: point at a configuration with -c PATH',
+  json: 'statusform has no -json: use --format json',
+  input: 'statusform has no -input: apply asks only on a terminal; use --auto-approve',
+  lock: 'statusform has no -lock: apply always locks; wait for another with --lock-timeout DURATION',
+  destroy: 'statusform has no -destroy: remove statuses from the config (with prune: true)',
+};
+
+/** Terraform's single-dash long flags (`-auto-approve`, `-out=FILE`) work as their `--` forms. */
+function terraformForms(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  let rest = false;
+  for (const arg of argv) {
+    const m = /^-([a-z][a-z0-9-]+)(=[\s\S]*)?$/.exec(arg);
+    const shortWithValue = m && Object.values(FLAGS).some((f: FlagSpec) => f.type === 'string' && f.short === m[1]![0]);
+    if (rest || !m || (shortWithValue && !(m[1]! in FLAGS))) {
+      if (arg === '--') rest = true;
+      out.push(arg);
+      continue;
+    }
+    const name = m[1]!;
+    if (name in FLAGS) out.push(`--${name}${m[2] ?? ''}`);
+    else if (TERRAFORM_HINTS[name]) throw new UsageError(TERRAFORM_HINTS[name]!);
+    else throw new UsageError(`unknown option "${arg}"${didYouMean(name, Object.keys(FLAGS), '--')}`);
   }
-  const { values: v, positionals } = parsed;
-  if (v.version) {
+  return out;
+}
+
+function didYouMean(word: string, candidates: readonly string[], prefix = ''): string {
+  const guess = nearest(word, candidates);
+  return guess ? `: did you mean \`${prefix}${guess}\`?` : '';
+}
+
+const parseOptions = Object.fromEntries(
+  Object.entries(FLAGS).map(([name, f]: [string, FlagSpec]) => [name, { type: f.type, ...(f.short ? { short: f.short } : {}), ...(f.multiple ? { multiple: true } : {}) }]),
+) as NonNullable<ParseArgsConfig['options']>;
+
+function flagText(name: string): string {
+  return name.length === 1 ? `-${name}` : `--${name}`;
+}
+
+async function dispatch(argv: string[], io: Io): Promise<Outcome> {
+  const { values, positionals, tokens } = parseArgs({ args: terraformForms(argv), options: parseOptions, allowPositionals: true, strict: false, tokens: true });
+  const found = findCommand(positionals);
+  const cmd = found?.spec;
+  const allowed = cmd ? [...cmd.flags, ...GLOBAL_FLAGS] : Object.keys(FLAGS);
+
+  for (const t of tokens) {
+    if (t.kind !== 'option') continue;
+    const f = (FLAGS as Record<string, FlagSpec>)[t.name];
+    if (!f) {
+      const guess = nearest(t.name, allowed);
+      throw new UsageError(`unknown option "${t.rawName}"${guess ? `: did you mean \`--${guess}\`?` : cmd ? ` (statusform help ${cmd.name} lists its options)` : ''}`);
+    }
+    if (f.type === 'string' && (t.value === undefined || (!t.inlineValue && t.value.startsWith('-') && t.value !== '-'))) {
+      throw new UsageError(`${t.rawName} needs a value (${f.choices ? f.choices.join('|') : (f.value ?? 'VALUE')})`);
+    }
+    if (f.type === 'boolean' && t.inlineValue) throw new UsageError(`${t.rawName} takes no value (got "${String(t.value)}")`);
+  }
+
+  if (!cmd) {
+    if (positionals.length > 0) throw unknownCommand(positionals[0]!);
+    if (values['version']) {
+      write(io.stdout, version());
+      return 'done';
+    }
+    const { usage } = await import('./help.js');
+    if (values['help']) {
+      write(io.stdout, usage(COMMANDS));
+      return 'done';
+    }
+    throw new UsageError(`a command is needed\n\n${usage(COMMANDS)}`);
+  }
+  if (values['version']) {
     write(io.stdout, version());
     return 'done';
   }
-  const [command, ...rest] = positionals;
-  if (command === undefined && !v.help) throw new UsageError(`a command is needed\n\n${USAGE}`);
-  if (v.help || command === undefined || command === 'help') {
-    write(io.stdout, USAGE);
+  if (values['help']) {
+    write(io.stdout, (await import('./help.js')).commandHelp(cmd));
     return 'done';
   }
-  const allowed = ALLOWED[command];
-  if (!allowed) throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
-  const given = Object.keys(v) as (keyof typeof options)[];
-  const misplaced = given.filter((k) => !allowed.includes(k));
-  if (misplaced.length > 0) throw new UsageError(`${command} does not take ${misplaced.map((k) => `--${k}`).join(', ')}`);
-  const takesPlanFile = command === 'apply' && rest.length === 1;
-  if (rest.length > 0 && !takesPlanFile && command !== 'show' && command !== 'adopt' && command !== 'state') throw new UsageError(`${command} takes no argument "${rest[takesPlanFile ? 1 : 0]}"`);
-  if (takesPlanFile && (v.account || v['refresh-all'] || v.shard)) throw new UsageError('a saved plan is applied as it was made: --account, --shard and --refresh-all belong to the plan command');
-  const shard = v.shard === undefined ? {} : { shard: (await import('../engine/shard.js')).parseShard(v.shard) };
-
-  const config = v.config;
-  switch (command) {
-    case 'validate':
-      return (await import('./commands/validate.js')).validateCommand(io, { config });
-    case 'plan':
-      return (await import('./commands/plan.js')).planCommand(io, {
-        config,
-        accounts: v.account ?? [],
-        ...shard,
-        ...(v.out ? { out: v.out } : {}),
-        ...(v.format ? { format: v.format } : {}),
-        detailedExitcode: v['detailed-exitcode'] ?? false,
-        refreshAll: v['refresh-all'] ?? false,
-        verbose: v.verbose ?? false,
-        ...seconds('max-wait', v['max-wait']),
-      });
-    case 'apply': {
-      const { listenForInterrupts } = await import('./interrupts.js');
-      const interrupts = listenForInterrupts(io, INTERRUPT_GRACE_MS / 1000, (s) => EXIT_INTERRUPTED[s]);
-      try {
-        return await (await import('./commands/apply.js')).applyCommand(io, {
-          config,
-          ...(takesPlanFile ? { planFile: rest[0]! } : {}),
-          accounts: v.account ?? [],
-          ...shard,
-          skipFailedAccounts: v['skip-failed-accounts'] ?? false,
-          autoApprove: v['auto-approve'] ?? false,
-          allowDestroy: v['allow-destroy'] ?? false,
-          allowBulk: v['allow-bulk'] ?? false,
-          parallelism: positiveInt('parallelism', v.parallelism) ?? 4,
-          lockTimeoutSeconds: positiveInt('lock-timeout', v['lock-timeout']) ?? 0,
-          refreshAll: v['refresh-all'] ?? false,
-          verbose: v.verbose ?? false,
-          ...seconds('max-wait', v['max-wait']),
-          interrupts,
-          interruptGraceMs: INTERRUPT_GRACE_MS,
-        });
-      } finally {
-        interrupts.dispose();
-      }
-    }
-    case 'show':
-      if (rest.length === 0) throw new UsageError('show takes one or more saved plans: statusform show plan-*.json');
-      return (await import('./commands/show.js')).showCommand(io, { files: rest, ...(v.format ? { format: v.format } : {}), detailedExitcode: v['detailed-exitcode'] ?? false });
-    case 'shards': {
-      if (v.count === undefined) throw new UsageError('shards needs --count N, the number of shards (jobs) to split the accounts into');
-      return (await import('./commands/shards.js')).shardsCommand(io, {
-        config,
-        count: positiveInt('count', v.count)!,
-        ...(v['changed-since'] !== undefined ? { changedSince: v['changed-since'] } : {}),
-        ...(v.format ? { format: v.format } : {}),
-      });
-    }
-    case 'import':
-      if ((v.account ?? []).length !== 1) throw new UsageError('import takes exactly one --account NAME');
-      return (await import('./commands/import.js')).importCommand(io, { config, account: v.account![0]!, ...(v.out ? { out: v.out } : {}), force: v.force ?? false });
-    case 'mappings':
-      return (await import('./commands/mappings.js')).mappingsCommand(io, { config, ...(v.format ? { format: v.format } : {}) });
-    case 'sandbox':
-      return (await import('./commands/sandbox.js')).sandboxCommand(io, { port: positiveInt('port', v.port) });
-    case 'unlock':
-      if ((v.account ?? []).length > 1) throw new UsageError('unlock takes one --account NAME');
-      return (await import('./commands/unlock.js')).unlockCommand(io, { config, force: v.force ?? false, ...(v.account?.[0] !== undefined ? { account: v.account[0] } : {}) });
-    case 'state':
-      return (await import('./commands/state.js')).stateCommand(io, { config }, rest);
-    case 'adopt':
-      return (await import('./commands/adopt.js')).adoptCommand(io, { config, accounts: v.account ?? [], addresses: rest, dryRun: v['dry-run'] ?? false, verbose: v.verbose ?? false });
+  const misplaced = Object.keys(values).filter((k) => !allowed.includes(k));
+  if (misplaced.length > 0) {
+    const takers = COMMANDS.filter((c) => misplaced.every((m) => c.flags.includes(m))).map((c) => c.name);
+    throw new UsageError(`${cmd.name} does not take ${misplaced.map(flagText).join(', ')}${takers.length ? ` (${takers.join(', ')} ${takers.length === 1 ? 'does' : 'do'})` : ''}`);
   }
-  throw new UsageError(`unknown command "${command}"`);
+  for (const name of cmd.required ?? []) if (values[name] === undefined) throw new UsageError(`${cmd.name} needs --${name} ${(FLAGS as Record<string, FlagSpec>)[name]?.value ?? ''}`.trimEnd());
+  for (const name of cmd.flags) {
+    const value = values[name];
+    const choices = cmd.flagChoices?.[name] ?? (FLAGS as Record<string, FlagSpec>)[name]!.choices;
+    if (!choices || typeof value !== 'string' || choices.includes(value)) continue;
+    throw new UsageError(`--${name} must be ${oneOf(choices)} (got "${value}")${didYouMean(value, choices)}`);
+  }
+  const args = positionals.slice(found.words);
+  const specs = cmd.args ?? [];
+  if (args.length > specs.length && !specs[specs.length - 1]?.repeats) throw new UsageError(`${cmd.name} takes no argument "${args[specs.length]}"`);
+  specs.forEach((a, i) => {
+    const given = args[i];
+    if (given === undefined && !a.optional) throw new UsageError(`${cmd.name} needs ${a.choices ? oneOf(a.choices) : a.name} (statusform help ${cmd.name})`);
+    if (given !== undefined && a.choices && !a.choices.includes(given)) throw new UsageError(`${a.name} must be ${oneOf(a.choices)} (got "${given}")${didYouMean(given, a.choices)}`);
+  });
+  return cmd.run(io, { values: values as Invocation['values'], args });
 }
 
 /**
@@ -245,6 +166,7 @@ export async function report(err: unknown, io: Io): Promise<number> {
     if (io.env['GITHUB_ACTIONS'] === 'true') await reportToGitHub(err, io);
     for (const p of err.problems) say(`${formatPosition(p.position)}: ${p.message}`);
     say(c.red(`${err.problems.length} problem${err.problems.length === 1 ? '' : 's'} in the configuration.`));
+    if (err.hint) say(err.hint);
     return EXIT.error;
   }
   if (err instanceof RefusedError) {

@@ -177,8 +177,21 @@ export function readConfigDocument(path: string, cwd: string, env: NodeJS.Proces
   // Merge keys (`<<: *defaults`) are supported, as YAML 1.1 had them: accounts often share settings.
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2', merge: true });
   const d: ConfigDocument = { file, doc, lines, data: undefined };
+  // One message per line: a mis-indented line makes the parser report several things about it.
+  const byLine = new Map<number, { position: Position; errors: typeof doc.errors }>();
   for (const err of doc.errors) {
-    problems.push({ position: positionAt(d, err.pos[0]), message: yamlMessage(err.code, err.message) });
+    const position = positionAt(d, err.pos[0]);
+    const entry = byLine.get(position.line) ?? { position, errors: [] };
+    entry.errors.push(err);
+    byLine.set(position.line, entry);
+  }
+  for (const { position, errors } of byLine.values()) {
+    const first = errors[0]!;
+    const indentation = errors.length > 1 || INDENT_CODES.has(first.code);
+    problems.push({
+      position: indentation ? { ...position, col: 1 + (lines.lineStarts[position.line - 1] !== undefined ? (/^ */.exec(text.slice(lines.lineStarts[position.line - 1]!))?.[0].length ?? 0) : 0) } : position,
+      message: indentation ? `this line's indentation does not fit the lines above it: indent it exactly as far as the fields it belongs with (the parser says: ${yamlMessage(first.code, first.message)})` : yamlMessage(first.code, first.message),
+    });
   }
   // A repeated key is reported, but the rest of the file is still checked: every problem at once.
   if (doc.errors.some((e) => e.code !== 'DUPLICATE_KEY')) return d;
@@ -190,6 +203,9 @@ export function readConfigDocument(path: string, cwd: string, env: NodeJS.Proces
   }
   return d;
 }
+
+/** Parser errors that mean a line is indented wrongly. */
+const INDENT_CODES = new Set(['BAD_INDENT']);
 
 function yamlMessage(code: string, message: string): string {
   const first = message.split('\n')[0] ?? message;

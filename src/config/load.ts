@@ -14,8 +14,13 @@ import type { VendorAdapter } from '../vendors/adapter.js';
 import type { AccountConfig, DesiredItem, RateLimit, Safety } from '../model.js';
 import { invisibleDifference, lookalike, showInvisible } from '../vendors/normalise.js';
 import { adapterFor, adapters } from '../vendors/registry.js';
+import { visit, isScalar } from 'yaml';
 import { configFiles, displayPath, nodeAt, realPath, positionOf, readConfigDocument, type ConfigDocument } from './documents.js';
-import { DEFAULT_CATEGORIES, DEFAULT_SAFETY } from './schema.js';
+import { DEFAULT_CATEGORIES, DEFAULT_SAFETY, buildSchema } from './schema.js';
+import { nearest } from '../suggest.js';
+
+/** How the vendors call themselves, for messages. */
+const VENDOR_NAMES: Record<string, string> = { thalamus: 'Thalamus', propertydeck: 'Property Deck', timetap: 'TimeTap', serieshr: 'series.hr', spacebring: 'Spacebring' };
 import validateConfigSchema from './validate-config.generated.js';
 
 /** `directory`: one state file per account in a directory; `file`: the single state file of earlier versions. */
@@ -74,6 +79,8 @@ export interface LoadResult {
 export interface LoadOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** For commands that make no request (mappings): an unset variable, and what it alone causes, is no problem. */
+  unsetEnvAllowed?: boolean;
 }
 
 interface SchemaValidator {
@@ -140,9 +147,13 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
     credentialsAsText(d.data);
     const validate = validateSchema();
     if (validate(d.data)) continue;
-    for (const e of validate.errors ?? []) {
-      const problem = schemaProblem(d, e);
-      if (problem) problems.push(problem);
+    const found = (validate.errors ?? []).map((e) => schemaProblem(d, e));
+    // A misspelt field that says what to write instead is reported once, not also as the field missing.
+    const named = new Set(found.flatMap((f) => (f?.instead ? [f.instead] : [])));
+    for (const [i, e] of (validate.errors ?? []).entries()) {
+      const found1 = found[i];
+      const missing = e.keyword === 'required' ? [...pointer(e.instancePath), String((e.params as { missingProperty?: unknown }).missingProperty)].join('.') : '';
+      if (found1 && !named.has(missing)) problems.push({ position: found1.position, message: found1.message });
       const segs = pointer(e.instancePath);
       if (segs[0] === 'accounts' && segs[1] !== undefined) badAccounts.add(`${d.file}\0${segs[1]}`);
       else if (segs.length === 0 || segs[0] !== 'accounts') badAccounts.add(`${d.file}\0*`);
@@ -196,7 +207,11 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
     const position = d ? positionOf(d, nodeAt(d.doc, ['state'])) : { file: displayPath(overwritten, opts.cwd), line: 1, col: 1 };
     problems.push({ position, message: `state names ${displayPath(overwritten, opts.cwd)}, a file of the configuration, which the state file (or its lock) would replace; give the state a file of its own` });
   }
-  if (problems.length > 0) return { problems: sortProblems(problems) };
+  if (problems.length > 0) {
+    const sorted = sortProblems(problems);
+    const left = opts.unsetEnvAllowed ? sorted.filter((p) => p.code !== 'E_ENV_UNSET') : sorted;
+    if (left.length > 0) return { problems: left };
+  }
   const model = accounts.map((a) => ({
     name: a.name,
     vendor: a.vendor,
@@ -241,7 +256,7 @@ function buildAccount(
     if (bad) problem([field], `contains ${bad}; ${secret ? 'a credential is sent in an HTTP header, which must be one line of printable characters' : 'a setting must be one line of printable characters'} (check the environment variable or file it comes from)`);
   }
   const items = adapter.desiredItems(settings, { categories, problem, positionOf: at });
-  checkItems(name, adapter, items, categories, problems);
+  checkItems(name, adapter, items, categories, problems, (item, value) => valuePosition(d, item.position, value));
   return {
     name,
     vendor: adapter.vendor,
@@ -312,7 +327,22 @@ function illegalCharacter(value: string, credential: boolean): string | undefine
 }
 
 /** Checks every vendor shares: unique keys, known categories, rename sources, depends_on references and cycles. */
-function checkItems(account: string, adapter: VendorAdapter, items: DesiredItem[], categories: readonly string[], problems: ConfigProblem[]): void {
+/** Where, from an item's position on, the item's scalar `value` is written (its `maps_to`), else the item's position. */
+function valuePosition(d: ConfigDocument, from: Position, value: string): Position {
+  let best: Position | undefined;
+  visit(d.doc, {
+    Pair(_k, pair) {
+      const v = pair.value as { value?: unknown } | null;
+      if (!isScalar(pair.value) || v?.value !== value) return;
+      const at = positionOf(d, pair.value);
+      const after = at.line > from.line || (at.line === from.line && at.col >= from.col);
+      if (after && (!best || at.line < best.line || (at.line === best.line && at.col < best.col))) best = at;
+    },
+  });
+  return best ?? from;
+}
+
+function checkItems(account: string, adapter: VendorAdapter, items: DesiredItem[], categories: readonly string[], problems: ConfigProblem[], categoryAt: (item: DesiredItem, value: string) => Position = (item) => item.position): void {
   const address = (key: string) => itemAddress(account, adapter.collection, key);
   /**
    * The identity of a key as a reader and the vendor see it: keys that look the same (Unicode
@@ -339,7 +369,8 @@ function checkItems(account: string, adapter: VendorAdapter, items: DesiredItem[
     byKey.set(item.key, item);
     byIdentity.set(identity(item.key), item);
     if (item.category !== undefined && !categories.includes(item.category)) {
-      problems.push({ position: item.position, message: `${address(item.key)}: unknown category "${item.category}" (categories: ${categories.join(', ')})` });
+      const guess = nearest(item.category, categories);
+      problems.push({ position: categoryAt(item, item.category), message: `${address(item.key)}: unknown category "${item.category}" (categories: ${categories.join(', ')})${guess ? `: did you mean \`${guess}\`?` : ''}` });
     }
   }
   const renameClaims = new Map<string, DesiredItem>();
@@ -435,7 +466,19 @@ function describeValue(v: unknown): string {
   return String(v);
 }
 
-function schemaProblem(d: ConfigDocument, e: ErrorObject): ConfigProblem | undefined {
+let runtimeSchema: Record<string, unknown> | undefined;
+
+/** The part of the (runtime) schema at an ajv schemaPath such as `#/definitions/thalamus_account`: for the names a mapping may hold. */
+function schemaAt(schemaPath: string): unknown {
+  runtimeSchema ??= buildSchema(adapters, { envReferences: false });
+  let at: unknown = runtimeSchema;
+  for (const seg of schemaPath.replace(/^#\/?/, '').split('/').filter((x) => x !== '')) {
+    at = at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[seg.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
+  }
+  return at;
+}
+
+function schemaProblem(d: ConfigDocument, e: ErrorObject): (ConfigProblem & { instead?: string }) | undefined {
   const path = pointer(e.instancePath);
   const where = pathText(path).replace(/^\./, '') || '(top level)';
   const at = (p: (string | number)[], keyNode = false) => positionOf(d, nodeAt(d.doc, p, keyNode));
@@ -451,10 +494,29 @@ function schemaProblem(d: ConfigDocument, e: ErrorObject): ConfigProblem | undef
   switch (e.keyword) {
     case 'required':
       return { position: at(path), message: `${where}: missing required field "${String(p['missingProperty'])}"` };
-    case 'additionalProperties':
-      return { position: at([...path, String(p['additionalProperty'])], true), message: `${where}: unknown field "${String(p['additionalProperty'])}"` };
-    case 'enum':
-      return { position: at(path), message: `${where}: must be one of ${(p['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')} (got ${describeValue(valueAt(d.data, path))})` };
+    case 'additionalProperties': {
+      const field = String(p['additionalProperty']);
+      const known = Object.keys((schemaAt(e.schemaPath.replace(/\/additionalProperties$/, '')) as { properties?: Record<string, unknown> } | undefined)?.properties ?? {});
+      const vendor = path.length === 2 && path[0] === 'accounts' ? String((valueAt(d.data, path) as Record<string, unknown> | undefined)?.['vendor'] ?? '') : '';
+      const adapter = adapterFor(vendor);
+      // Another vendor's name for the list (Thalamus `statuses:`): say what this one calls it.
+      if (adapter && field !== adapter.collection && adapters.some((a) => a.collection === field)) {
+        return { position: at([...path, field], true), message: `${where}: ${VENDOR_NAMES[adapter.vendor] ?? adapter.vendor} calls this list \`${adapter.collection}\`, not \`${field}\``, instead: [...path, adapter.collection].join('.') };
+      }
+      const guess = nearest(field, known);
+      return { position: at([...path, field], true), message: `${where}: unknown field "${field}"${guess ? `: did you mean \`${guess}\`?` : ''}`, ...(guess ? { instead: [...path, guess].join('.') } : {}) };
+    }
+    case 'enum': {
+      const value = valueAt(d.data, path);
+      const allowed = (p['allowedValues'] as unknown[]).map(String);
+      const guess = typeof value === 'string' ? nearest(value, allowed) : undefined;
+      if (path.length === 3 && path[0] === 'accounts' && path[2] === 'vendor') {
+        return { position: at(path), message: `accounts.${String(path[1])}: unknown vendor ${JSON.stringify(value)}${guess ? `: did you mean \`${guess}\`?` : ''} (known: ${allowed.join(', ')})` };
+      }
+      return { position: at(path), message: `${where}: must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')} (got ${describeValue(value)})${guess ? `: did you mean \`${guess}\`?` : ''}` };
+    }
+    case 'if':
+      return undefined; // the errors of the vendor's own schema say it
     case 'const':
       return { position: at(path), message: `${where}: must be ${JSON.stringify(p['allowedValue'])} (got ${describeValue(valueAt(d.data, path))})` };
     case 'type': {

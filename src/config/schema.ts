@@ -47,15 +47,36 @@ const commonAccountProperties = {
 
 export const DEFAULT_SAFETY = { max_update_percent: 30, max_delete_percent: 30, min_owned: 10 } as const;
 
-export function buildSchema(adapters: readonly VendorAdapter[]): Record<string, unknown> {
+/** A value written as one environment reference: `${NAME}`, replaced before statusform validates. */
+export const ENV_REFERENCE = '^\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}$';
+
+/**
+ * The schema with every number and boolean also allowed as `${NAME}` (editors and validators see
+ * the raw file; statusform substitutes the environment before it validates).
+ */
+function allowEnv(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(allowEnv);
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = k === 'const' || k === 'enum' || k === 'default' ? v : allowEnv(v);
+  const type = out['type'];
+  if (type === 'number' || type === 'integer' || type === 'boolean') {
+    const { description, default: dflt, ...value } = out;
+    return { ...(description !== undefined ? { description } : {}), ...(dflt !== undefined ? { default: dflt } : {}), anyOf: [value, { type: 'string', pattern: ENV_REFERENCE }] };
+  }
+  return out;
+}
+
+export function buildSchema(adapters: readonly VendorAdapter[], opts: { envReferences?: boolean } = {}): Record<string, unknown> {
   const definitions: Record<string, unknown> = {};
   for (const a of adapters) {
-    definitions[`${a.vendor}_account`] = {
+    const account = {
       type: 'object',
       additionalProperties: false,
       required: ['vendor', ...a.accountSchema.required],
       properties: { vendor: { const: a.vendor }, ...commonAccountProperties, ...a.accountSchema.properties },
     };
+    definitions[`${a.vendor}_account`] = opts.envReferences === false ? account : allowEnv(account);
   }
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -81,11 +102,16 @@ export function buildSchema(adapters: readonly VendorAdapter[]): Record<string, 
       },
     },
     definitions: {
+      // Standard JSON Schema only (no `discriminator`): an unknown vendor is one enum error, and a
+      // known one is checked against its own definition alone.
       account: {
         type: 'object',
         required: ['vendor'],
-        discriminator: { propertyName: 'vendor' },
-        oneOf: adapters.map((a) => ({ $ref: `#/definitions/${a.vendor}_account` })),
+        properties: { vendor: { enum: adapters.map((a) => a.vendor), description: 'Which vendor this account is at.' } },
+        allOf: adapters.map((a) => ({
+          if: { type: 'object', required: ['vendor'], properties: { vendor: { const: a.vendor } } },
+          then: { $ref: `#/definitions/${a.vendor}_account` },
+        })),
       },
       ...definitions,
     },

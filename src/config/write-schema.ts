@@ -8,7 +8,7 @@ import standalone from 'ajv/dist/standalone/index.js';
 import { adapters } from '../vendors/registry.js';
 import { buildSchema } from './schema.js';
 
-export const AJV_OPTIONS = { allErrors: true, discriminator: true, strict: true, strictRequired: false, allowUnionTypes: true } as const;
+export const AJV_OPTIONS = { allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true } as const;
 
 export function schemaText(): string {
   return `${JSON.stringify(buildSchema(adapters), null, 2)}\n`;
@@ -16,7 +16,8 @@ export function schemaText(): string {
 
 export function validatorText(): string {
   const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true, esm: true } });
-  const code = standalone.default(ajv, ajv.compile(buildSchema(adapters)));
+  // The loader validates after substituting the environment: the runtime schema has no `${NAME}` alternatives.
+  const code = standalone.default(ajv, ajv.compile(buildSchema(adapters, { envReferences: false })));
   // ajv's ESM output still require()s its runtime helpers: turn those into imports.
   const helpers = new Map<string, string>();
   const body = code.replace(/require\("(ajv\/dist\/runtime\/[a-z0-9]+)"\)/g, (_m, path: string) => {

@@ -26,6 +26,20 @@ function step(file: string, name: string): string {
   return found.run;
 }
 
+/**
+ * A step of examples/github/<file> that uses the composite action: the action's own run step
+ * (action.yml), with the step's `with:` as the action's inputs, as GitHub passes them.
+ */
+function actionStep(file: string, name: string): { script: string; inputs: Record<string, string> } {
+  const w = parse(readFileSync(new URL(`../../examples/github/${file}`, import.meta.url), 'utf8')) as { jobs: Record<string, { steps: { name?: string; uses?: string; with?: Record<string, string> }[] }> };
+  const found = Object.values(w.jobs).flatMap((j) => j.steps).find((s) => s.name === name);
+  if (found?.uses !== 'your-org/statusform@v0') throw new Error(`step "${name}" in ${file} does not use the action`);
+  const action = parse(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')) as { inputs: Record<string, { default?: string }>; runs: { steps: { id?: string; run?: string }[] } };
+  const given = { ...Object.fromEntries(Object.entries(action.inputs).map(([k, v]) => [k, v.default ?? ''])), ...found.with };
+  const inputs = { INPUT_COMMAND: String(given['command']), INPUT_CONFIG: String(given['config']), INPUT_ARGS: String(given['args']) };
+  return { script: action.runs.steps.find((s) => s.id === 'run')!.run!, inputs };
+}
+
 /** A workspace with the config in statusform/, and `statusform` on PATH as the installed CLI. */
 async function workspace(config: string): Promise<{ dir: string; env: NodeJS.ProcessEnv }> {
   sandbox = await startSandbox({ rateLimits: { propertydeck: false } });
@@ -80,19 +94,28 @@ describe('the example workflows, run', () => {
 
   it('drift: exit 2 with a warning annotation when live state moved, 0 when it matches', async () => {
     const { dir, env } = await workspace(PD_ACCOUNT(status));
-    const script = step('statusform-drift.yml', 'statusform plan --detailed-exitcode');
-    const drifted = await runStep(script, dir, env);
+    const drift = actionStep('statusform-drift.yml', 'statusform plan --detailed-exitcode');
+    expect(drift.inputs).toEqual({ INPUT_COMMAND: 'plan', INPUT_CONFIG: 'statusform', INPUT_ARGS: '--detailed-exitcode --out drift-plan.json' });
+    const output = join(dir, 'github-output');
+    const drifted = await runStep(drift.script, dir, { ...env, ...drift.inputs, GITHUB_OUTPUT: output });
     expect(drifted.status).toBe(2);
-    expect(drifted.stdout).toContain('::warning title=statusform::live state drifted from the configuration');
+    expect(drifted.stdout).toContain('1 to create');
+    expect(readFileSync(output, 'utf8')).toBe('exit-code=2\n');
+    // The next step, run when the action's exit-code output is 2.
+    const warned = await runStep(step('statusform-drift.yml', 'Report drift'), dir, env);
+    expect(warned.stdout).toContain('::warning title=statusform::live state drifted from the configuration');
     // The apply workflow's own step brings live state back to the config.
-    const applied = await runStep(step('statusform-apply.yml', 'statusform apply'), dir, env);
+    const apply = actionStep('statusform-apply.yml', 'statusform apply');
+    const applied = await runStep(apply.script, dir, { ...env, ...apply.inputs, GITHUB_OUTPUT: output });
     expect(applied.status, applied.stderr).toBe(0);
-    expect((await runStep(script, dir, env)).status).toBe(0);
+    expect((await runStep(drift.script, dir, { ...env, ...drift.inputs, GITHUB_OUTPUT: output })).status).toBe(0);
+    expect(readFileSync(output, 'utf8')).toBe('exit-code=2\nexit-code=0\nexit-code=0\n');
   });
 
   it('drift: opens one issue listing the drifted addresses through gh, and updates it on the next run', async () => {
     const { dir, env } = await workspace(PD_ACCOUNT(status + status.replace('For Sale', 'Sold')));
-    expect((await runStep(step('statusform-apply.yml', 'statusform apply'), dir, env)).status).toBe(0);
+    const apply = actionStep('statusform-apply.yml', 'statusform apply');
+    expect((await runStep(apply.script, dir, { ...env, ...apply.inputs })).status).toBe(0);
     const pd = sandbox!.simulators.propertydeck;
     [...pd.store.statuses.values()].find((s) => s.label === 'Sold')!.label = 'Sold STC'; // renamed in the vendor's UI
     // A stand-in gh on PATH: records every call, and lists the open issue numbers in gh-open (none at first).
@@ -100,9 +123,10 @@ describe('the example workflows, run', () => {
     writeFileSync(join(tools, 'gh'), `#!/bin/sh\nprintf '%s\\n' "$*" >> "${join(dir, 'gh-calls')}"\nif [ "$1 $2" = "issue list" ]; then cat "${join(dir, 'gh-open')}"; fi\n`);
     chmodSync(join(tools, 'gh'), 0o755);
     writeFileSync(join(dir, 'gh-open'), '');
-    const plan = await runStep(step('statusform-drift.yml', 'statusform plan --detailed-exitcode'), dir, env);
+    const drift = actionStep('statusform-drift.yml', 'statusform plan --detailed-exitcode');
+    const plan = await runStep(drift.script, dir, { ...env, ...drift.inputs });
     expect(plan.status).toBe(2);
-    expect(readFileSync(join(dir, 'output.txt'), 'utf8')).toContain('changes=true');
+    expect(readFileSync(join(dir, 'output.txt'), 'utf8')).toContain('exit-code=2');
 
     const issue = step('statusform-drift.yml', 'Open or update the drift issue');
     const ghEnv = { ...env, GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/statuses', GITHUB_RUN_ID: '7' };
@@ -127,7 +151,7 @@ describe('the example workflows, run', () => {
     const w = parse(readFileSync(new URL('../../examples/github/statusform-drift.yml', import.meta.url), 'utf8')) as { jobs: Record<string, { steps: { name?: string; run?: string; env?: Record<string, string> }[] }> };
     const steps = Object.values(w.jobs).flatMap((j) => j.steps);
     expect(steps.find((s) => s.name === 'Open or update the drift issue')!.env).toMatchObject({ GH_TOKEN: '${{ github.token }}' });
-    const runsStatusform = steps.filter((s) => /^\s*statusform /m.test(s.run ?? ''));
+    const runsStatusform = steps.filter((s) => (s as { uses?: string }).uses === 'your-org/statusform@v0' || /^\s*statusform /m.test(s.run ?? ''));
     expect(runsStatusform).toHaveLength(1);
     expect(JSON.stringify(runsStatusform[0]!.env)).not.toContain('github.token');
   });
