@@ -55,9 +55,18 @@ export interface LiveItem {
 }
 
 /** What `read` returns: the live items, plus warnings and per-address errors that do not stop the plan. */
+/**
+ * A warning of a read that needs more than a line: `sideEffect` when applying the plan sets off
+ * something at the vendor beyond the planned changes (the plan shows it beside destructive changes).
+ */
+export interface LiveWarning {
+  message: string;
+  sideEffect?: boolean;
+}
+
 export interface LiveRead {
   items: LiveItem[];
-  warnings: string[];
+  warnings: (string | LiveWarning)[];
   /** Items that could not be read (e.g. a declared ticket the vendor does not know). */
   errors: { key: string; message: string }[];
   /**

@@ -57,12 +57,12 @@ function gather(verdicts: readonly (readonly [Row, Verdict])[], addr: (key: stri
 }
 
 /**
- * Notes on creates beside items leaving the configuration, for adapters that declare what makes a
- * key: keys that fold alike (an undeclared rename), or key fields that force a replacement.
+ * Notes on creates beside items leaving the configuration: keys that fold alike or labels that look
+ * edited (an undeclared rename: the hint names the `renamed_from` to add), or key fields that force a replacement.
  */
 function hints(adapter: VendorAdapter, g: Gathered): PlanNote[] {
-  const shape: KeyShape = { fold: adapter.foldKey?.bind(adapter), keyFields: adapter.keyFields ?? [], replaceOn: adapter.replaceOn ?? [] };
-  if (!shape.fold && shape.replaceOn.length === 0) return [];
+  const shape: KeyShape = { fold: adapter.foldKey?.bind(adapter), keyFields: adapter.keyFields ?? [], replaceOn: adapter.replaceOn ?? [], renamedFrom: adapter.acceptsRenamedFrom ?? false };
+  if (g.leaving.length === 0) return [];
   const caps = adapter.capabilities;
   const removal = caps.softDelete ? 'with prune' : caps.hardDelete ? 'with prune, allow_delete and --allow-destroy (a hard delete)' : 'by hand at the vendor';
   return renameHints(g.leaving, g.actions, (gone, created) => relationNote(gone, created, shape, adapter.vendor, removal));
@@ -81,7 +81,10 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
     collection,
   );
   const notes = [...g.notes, ...hints(adapter, g)];
-  for (const w of live.warnings) notes.push({ address: `${account.name}.${collection}`, kind: 'warning', message: w });
+  for (const w of live.warnings) {
+    const { message, sideEffect } = typeof w === 'string' ? { message: w, sideEffect: false } : w;
+    notes.push({ address: `${account.name}.${collection}`, kind: 'warning', message, ...(sideEffect ? { side_effect: true as const } : {}) });
+  }
   const staged = caps.uniqueField ? stageUniqueUpdates(g.actions, live.items, account.items, caps.uniqueField) : g.actions;
   const actions = linkDependencies(staged, account.items, live.items, owned);
   const errors = [...live.errors.map((e) => ({ address: addr(e.key), message: e.message })), ...g.errors];

@@ -26,6 +26,8 @@ export interface ApplyResult {
   done: number;
   failed: number;
   skipped: number;
+  /** Declared items found live as declared and recorded as owned in the state file, without a write (set by applyPlan when there are any). */
+  adopted?: number;
   /** Why the state file could not be written, when it could not: what was done after its last good write is not recorded. */
   stateFailure?: string;
   /** The state file that could not be written (one account's, in the directory layout). */

@@ -154,7 +154,7 @@ export async function makePlan(config: Config, state: Snapshot, opts: RunOptions
     plan.notes.push(...d.notes);
     plan.errors.push(...d.errors);
   });
-  plan.summary = summarise(plan.actions);
+  plan.summary = summarise(plan.actions, plan.accounts);
   plan.thresholds = thresholdProblems(plan);
   return { plan, sessions, accounts, stats };
 }
@@ -178,7 +178,7 @@ export function withoutAccounts(planned: Planned, names: readonly string[]): Pla
     notes: planned.plan.notes.filter((n) => keep(accountOf(n.address))),
     rules: planned.plan.rules.filter((r) => keep(r.account)),
   };
-  plan.summary = summarise(plan.actions);
+  plan.summary = summarise(plan.actions, plan.accounts);
   plan.thresholds = thresholdProblems(plan);
   return { ...planned, plan, accounts: planned.accounts.filter((a) => keep(a.name)) };
 }
@@ -224,5 +224,7 @@ export async function applyPlan(config: Config, state: Snapshot, planned: Planne
   for (const [account, deps] of declaredDeps) for (const [key, d] of deps) recorder.setDependsOn(account, key, d);
   await recorder.durable();
   const stateFailure = recorder.failureReason;
-  return stateFailure ? { ...result, stateFailure, stateFailedFile: recorder.failedFile ?? config.statePath } : result;
+  const adopted = planned.plan.accounts.reduce((n, a) => n + a.adopt.length, 0);
+  const withAdopted = adopted > 0 ? { ...result, adopted } : result;
+  return stateFailure ? { ...withAdopted, stateFailure, stateFailedFile: recorder.failedFile ?? config.statePath } : withAdopted;
 }

@@ -75,15 +75,15 @@ export function mergeWirePlans(plans: readonly NamedPlan[]): WirePlan {
     // Each threshold is about one account and starts with its name.
     thresholds: byAccount((p) => p.thresholds, (t) => t.split(':', 1)[0]!),
     summary: plans.reduce((s, p) => {
-      for (const k of Object.keys(s) as (keyof typeof s)[]) s[k] += p.plan.summary[k];
+      for (const k of Object.keys(s) as (keyof typeof s)[]) s[k] += p.plan.summary[k] ?? 0;
       return s;
-    }, { create: 0, update: 0, deactivate: 0, reactivate: 0, delete: 0, transition: 0, blocked: 0 }),
+    }, { create: 0, update: 0, deactivate: 0, reactivate: 0, delete: 0, transition: 0, blocked: 0, adopt: 0 }),
   };
 }
 
 /**
  * A wire plan as the in-memory Plan, for the renderers. What the wire format leaves out (an
- * account's adoptions, item counts and safety settings; a swap's temporary value) is left empty:
+ * account's adoptions but their count, item counts and safety settings; a swap's temporary value) is left empty:
  * the renderers do not show it, and `thresholds` already carries what came of it.
  */
 export function planFromWire(w: WirePlan): Plan {
@@ -112,12 +112,12 @@ export function planFromWire(w: WirePlan): Plan {
     options: { accounts: [...w.options.accounts], refresh_all: w.options.refresh_all, ...(w.options.shard !== undefined ? { shard: w.options.shard } : {}) },
     accounts: w.accounts.map((a) => ({ ...a, adopt: [], forget: [], owned: 0, safety: { max_update_percent: 100, max_delete_percent: 100, min_owned: 0 } })),
     actions,
-    notes: w.notes.map((n) => ({ ...n })),
+    notes: w.notes.map((n) => ({ address: n.address, kind: n.kind, message: n.message, ...(n.side_effect ? { side_effect: true as const } : {}) })),
     // An error of an account the plan has no entry for is one whose live state could not be read.
     errors: w.errors.map((e) => ({ address: e.address, message: e.message, ...(planned.has(accountOf(e.address)) ? {} : { unread: true }) })),
     ...(w.rate_shares ? { rate_shares: w.rate_shares.map((r) => ({ ...r })) } : {}),
     rules: w.rules.map((r) => ({ ...r })),
     thresholds: [...w.thresholds],
-    summary: { ...summarise(actions) },
+    summary: { ...summarise(actions, w.summary.adopt ?? 0) },
   };
 }

@@ -62,6 +62,8 @@ export interface PlanNote {
   address: string;
   kind: NoteKind;
   message: string;
+  /** A warning of something the apply sets off at the vendor beyond the planned changes (shown with the destructive ones). */
+  side_effect?: true;
 }
 
 export interface AccountPlan {
@@ -105,6 +107,8 @@ export interface PlanSummary {
   delete: number;
   transition: number;
   blocked: number;
+  /** Declared items found live as declared that apply records as owned (no write at the vendor). */
+  adopt: number;
 }
 
 /** What a selector rule chose, and whether apply needs --allow-bulk for it. */
@@ -137,8 +141,10 @@ export interface Plan {
   summary: PlanSummary;
 }
 
-export function summarise(actions: readonly PlanAction[]): PlanSummary {
-  const s: PlanSummary = { create: 0, update: 0, deactivate: 0, reactivate: 0, delete: 0, transition: 0, blocked: 0 };
+/** The counts of a plan's actions, and of its accounts' adoptions (a count, where the adoptions themselves are not at hand). */
+export function summarise(actions: readonly PlanAction[], adoptions: readonly Pick<AccountPlan, 'adopt'>[] | number = 0): PlanSummary {
+  const adopt = typeof adoptions === 'number' ? adoptions : adoptions.reduce((n, a) => n + a.adopt.length, 0);
+  const s: PlanSummary = { create: 0, update: 0, deactivate: 0, reactivate: 0, delete: 0, transition: 0, blocked: 0, adopt };
   for (const a of actions) {
     s[a.action]++;
     if (a.blocked) s.blocked++;

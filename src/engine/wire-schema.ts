@@ -72,7 +72,16 @@ export function buildPlanSchema(opts: { strict: boolean }): Schema {
     all<WireAction>()('address', 'account', 'collection', 'key', 'action', 'vendor_id', 'before', 'after', 'changes', 'depends_on', 'destructive', 'reason'),
   );
 
-  const note = object<WireNote>(strict, { address: str(), kind: { enum: ['unmanaged', 'orphan', 'possible_rename', 'gone', 'warning'] }, message: str() }, all<WireNote>()('address', 'kind', 'message'));
+  const note = object<WireNote>(
+    strict,
+    {
+      address: str(),
+      kind: { enum: ['unmanaged', 'orphan', 'possible_rename', 'gone', 'warning'] },
+      message: str(),
+      side_effect: { type: 'boolean', description: 'A warning of something apply sets off at the vendor beyond the planned changes (since 2.1).' },
+    },
+    all<WireNote>()('address', 'kind', 'message'),
+  );
   const error = object<WireError>(strict, { address: str(), message: str() }, all<WireError>()('address', 'message'));
   const account = object<WireAccount>(
     strict,
@@ -82,7 +91,16 @@ export function buildPlanSchema(opts: { strict: boolean }): Schema {
   const rule = object<WireRule>(strict, { account: str(), rule: str(), matched: count, moving: count, max: count }, all<WireRule>()('account', 'rule', 'matched', 'moving', 'max'));
   const summary = object<WireSummary>(
     strict,
-    { create: count, update: count, deactivate: count, reactivate: count, delete: count, transition: count, blocked: count },
+    {
+      create: count,
+      update: count,
+      deactivate: count,
+      reactivate: count,
+      delete: count,
+      transition: count,
+      blocked: count,
+      adopt: { ...count, description: 'Declared items found live as declared, recorded as owned on apply without a write (since 2.1).' },
+    },
     all<WireSummary>()('create', 'update', 'deactivate', 'reactivate', 'delete', 'transition', 'blocked'),
   );
   const version = object<WireStateVersion>(strict, { lineage: str("Empty before the account's first apply."), serial: count }, all<WireStateVersion>()('lineage', 'serial'));

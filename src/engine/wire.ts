@@ -7,7 +7,7 @@
 // Left out on purpose, because they are the engine's working state and apply re-derives them
 // from the live state it reads anyway: an action's `phase` (follows from `action`), `via` (the
 // free temporary value of a unique-field swap, chosen from whatever values are in play at
-// apply time), and an account's `adopt` / `forget` lists, item counts and safety settings
+// apply time), and an account's `adopt` / `forget` lists (only their count: `summary.adopt`), item counts and safety settings
 // (state-file bookkeeping; what a consumer needs of them is in `thresholds`).
 
 import { digest } from '../digest.js';
@@ -72,6 +72,8 @@ export interface WireNote {
   address: string;
   kind: 'unmanaged' | 'orphan' | 'possible_rename' | 'gone' | 'warning';
   message: string;
+  /** A warning of something apply sets off at the vendor beyond the planned changes (e.g. a first customisation hiding shared defaults). Since 2.1; left out when false. */
+  side_effect?: boolean;
 }
 
 /** An item that could not be planned (e.g. a declared ticket the vendor does not know). */
@@ -111,6 +113,8 @@ export interface WireSummary {
   transition: number;
   /** Actions apply would refuse (see each action's `blocked`). */
   blocked: number;
+  /** Declared items found live as declared that apply records as owned in the state file, writing nothing at the vendor. Since 2.1. */
+  adopt?: number;
 }
 
 /** An account that uses only a share of its vendor's rate limit (`rate_limit: { share }`). Since 2.1. */
@@ -186,7 +190,7 @@ export function toWire(plan: Plan): WirePlan {
     options: { accounts: [...plan.options.accounts], refresh_all: plan.options.refresh_all, ...(plan.options.shard !== undefined ? { shard: plan.options.shard } : {}) },
     accounts: plan.accounts.map((a) => ({ name: a.name, vendor: a.vendor, collection: a.collection, read: a.read, live_digest: a.live_digest })),
     actions: plan.actions.map(wireAction),
-    notes: plan.notes.map((n) => ({ address: n.address, kind: n.kind, message: n.message })),
+    notes: plan.notes.map((n) => ({ address: n.address, kind: n.kind, message: n.message, ...(n.side_effect ? { side_effect: true } : {}) })),
     errors: plan.errors.map((e) => ({ address: e.address, message: e.message })),
     ...(plan.rate_shares ? { rate_shares: plan.rate_shares.map((r) => ({ ...r })) } : {}),
     rules: plan.rules.map((r) => ({ account: r.account, rule: r.rule, matched: r.matched, moving: r.moving, max: r.max })),

@@ -2,8 +2,8 @@
 // destructive changes called out at the top, details per account in <details>, and never
 // over GitHub's 65,536-character comment limit (cut with an explicit note).
 
-import type { Plan, PlanAction } from '../engine/plan.js';
-import { NO_CHANGES, rateShareLine, renderAction, summaryLine } from './text.js';
+import type { Plan, PlanAction, PlanNote } from '../engine/plan.js';
+import { adoptOnlyLine, headline, NO_CHANGES, rateShareLine, splitNotes, summaryLine, unmanagedLine, value } from './text.js';
 
 export const COMMENT_MARKER = '<!-- statusform-plan -->';
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -17,6 +17,42 @@ function escapeInline(text: string): string {
   return text.replace(/[\\`*_{}[\]<>|]/g, (ch) => `\\${ch}`);
 }
 
+/**
+ * One action as lines of a ```diff block, the change's symbol in column 0 of every changed line:
+ * GitHub colours a diff block's lines by their first character only (`+` green, `-` red, `!`
+ * orange; `~` and anything indented stay plain). A create lists `+` fields, a removal `-` fields,
+ * and an update or transition (headed `!`) each changed field as a `-` before / `+` after pair.
+ */
+export function diffLines(a: PlanAction): string[] {
+  const head = a.action === 'create' || a.action === 'reactivate' ? '+' : a.action === 'deactivate' || a.action === 'delete' ? '-' : '!';
+  const lines = [`# ${a.address} ${headline(a)}${a.reason === 'drift' ? ' (drift: changed outside statusform)' : ''}`, `${head} ${a.address}`];
+  const width = Math.max(0, ...Object.keys(a.after ?? a.before ?? {}).map((k) => k.length));
+  if (a.action === 'create') {
+    for (const [k, v] of Object.entries(a.after ?? {})) lines.push(`+     ${k.padEnd(width)} = ${value(v)}`);
+  } else if (a.action === 'delete' || a.action === 'deactivate') {
+    for (const [k, v] of Object.entries(a.before ?? {})) if (v !== null) lines.push(`-     ${k.padEnd(width)} = ${value(v)}`);
+  } else {
+    for (const ch of a.changes) {
+      const via = a.via?.[ch.field] !== undefined && a.via[ch.field] !== ch.after ? ` (via ${value(a.via[ch.field])}, to keep it unique)` : '';
+      lines.push(`-     ${ch.field.padEnd(width)} = ${value(ch.before)}`, `+     ${ch.field.padEnd(width)} = ${value(ch.after)}${via}`);
+    }
+  }
+  if (a.blocked) lines.push(`      ✗ blocked: ${a.blocked}`);
+  else if (a.action === 'delete') lines.push('      needs --allow-destroy on apply');
+  return lines.map(fenceSafe);
+}
+
+/** At most this many unmanaged items are listed per account: the rest is a count (`plan --verbose` lists all). */
+const UNMANAGED_LISTED = 50;
+
+/** An account's unmanaged items, one collapsed block: they repeat on every run and change nothing. */
+function unmanagedBlock(account: string, notes: readonly PlanNote[]): string {
+  const listed = notes.slice(0, UNMANAGED_LISTED).map((n) => `- \`${n.address.replace(/`/g, "'")}\``);
+  if (notes.length > UNMANAGED_LISTED) listed.push(`- … and ${notes.length - UNMANAGED_LISTED} more (\`statusform plan --verbose\` lists them all)`);
+  const summary = escapeInline(unmanagedLine(account, notes.length).replace(/^[^:]*: /, ''));
+  return `\n<details><summary>${summary}; left untouched</summary>\n\n${listed.join('\n')}\n\n</details>\n`;
+}
+
 interface Section {
   summary: string;
   /** Each action's lines, and the notes: the units a cut keeps or drops whole. */
@@ -24,15 +60,20 @@ interface Section {
   notes: string[];
 }
 
-function accountSection(name: string, vendor: string, actions: PlanAction[], notes: Plan['notes']): Section {
+function accountSection(name: string, vendor: string, actions: PlanAction[], notes: Plan['notes'], adopt: number): Section {
   const counts = new Map<string, number>();
   for (const a of actions) counts.set(a.action, (counts.get(a.action) ?? 0) + 1);
-  const tally = [...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'no changes';
+  const tally = [...[...counts].map(([k, n]) => `${n} ${k}`), ...(adopt > 0 ? [`${adopt} to adopt`] : [])].join(', ') || 'no changes';
   const drift = actions.filter((a) => a.reason === 'drift').length;
+  // Side effects are in the warning block at the top; unmanaged items, one collapsed list.
+  const { individual, unmanaged } = splitNotes(notes.filter((n) => !n.side_effect));
   return {
     summary: `<b>${escapeInline(name)}</b> (${vendor}): ${tally}${drift > 0 ? ` — ${drift} from drift` : ''}`,
-    blocks: actions.map((a) => renderAction(a).map((l) => fenceSafe(l.replace(/^ {2}/, '')))),
-    notes: notes.map((n) => `- \`${n.address.replace(/`/g, "'")}\` ${n.kind}: ${escapeInline(n.message)}`),
+    blocks: actions.map(diffLines),
+    notes: [
+      ...individual.map((n) => `- \`${n.address.replace(/`/g, "'")}\` ${n.kind}: ${escapeInline(n.message)}`),
+      ...[...unmanaged].map(([account, list]) => unmanagedBlock(account, list)),
+    ],
   };
 }
 
@@ -70,13 +111,22 @@ function sectionText(s: Section, budget = Infinity): { text: string; cut: number
 
 export function renderPlanMarkdown(plan: Plan, limit = GITHUB_COMMENT_LIMIT): string {
   const head: string[] = [COMMENT_MARKER, `### statusform plan: ${plan.actions.length === 0 ? NO_CHANGES : summaryLine(plan.summary).replace(/^Plan: /, '')}`, ''];
+  if (plan.actions.length === 0 && plan.summary.adopt > 0) head.push(escapeInline(adoptOnlyLine(plan.summary)), '');
   const destructive = plan.actions.filter((a) => a.destructive);
+  const sideEffects = plan.notes.filter((n) => n.side_effect);
+  if (destructive.length > 0 || sideEffects.length > 0) head.push('> [!WARNING]');
   if (destructive.length > 0) {
-    head.push('> [!WARNING]', `> **${destructive.length} destructive change${destructive.length === 1 ? '' : 's'}:**`);
+    head.push(`> **${destructive.length} destructive change${destructive.length === 1 ? '' : 's'}:**`);
     for (const a of destructive.slice(0, 20)) head.push(`> - \`${a.address.replace(/`/g, "'")}\` will be ${a.action === 'delete' ? '**deleted** (hard delete)' : 'deactivated'}${a.blocked ? ' — blocked' : ''}`);
     if (destructive.length > 20) head.push(`> - … and ${destructive.length - 20} more`);
-    head.push('');
+    if (sideEffects.length > 0) head.push('>');
   }
+  if (sideEffects.length > 0) {
+    head.push(`> **${sideEffects.length === 1 ? 'A side effect' : `${sideEffects.length} side effects`} at the vendor** (beyond the changes below):`);
+    for (const n of sideEffects.slice(0, 20)) head.push(`> - \`${n.address.replace(/`/g, "'")}\`: ${escapeInline(n.message)}`);
+    if (sideEffects.length > 20) head.push(`> - … and ${sideEffects.length - 20} more`);
+  }
+  if (destructive.length > 0 || sideEffects.length > 0) head.push('');
   if (plan.thresholds.length > 0) {
     head.push('> [!CAUTION]', '> **Safety thresholds exceeded** (apply needs `--allow-bulk`):', ...plan.thresholds.map((t) => `> - ${escapeInline(t)}`), '');
   }
@@ -104,6 +154,7 @@ export function renderPlanMarkdown(plan: Plan, limit = GITHUB_COMMENT_LIMIT): st
       acc.vendor,
       plan.actions.filter((a) => a.account === acc.name),
       plan.notes.filter((n) => n.address.startsWith(`${acc.name}.`)),
+      acc.adopt.length,
     ),
   );
   return fitToLimit(head.join('\n'), sections, limit);

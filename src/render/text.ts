@@ -3,7 +3,7 @@
 import { diffWordsWithSpace } from 'diff';
 import type { FieldValue } from '../model.js';
 import type { ApplyResult } from '../engine/execute.js';
-import type { Plan, PlanAction, PlanSummary, RateShare } from '../engine/plan.js';
+import { accountOf, type Plan, type PlanAction, type PlanNote, type PlanSummary, type RateShare } from '../engine/plan.js';
 import { plainColors, type Colors } from './style.js';
 
 export const NO_CHANGES = 'No changes. Live state matches the configuration.';
@@ -81,7 +81,34 @@ export function summaryLine(s: PlanSummary): string {
   const parts = [`${s.create} to create`, `${s.update} to update`];
   if (s.reactivate > 0) parts.push(`${s.reactivate} to reactivate`);
   parts.push(`${s.deactivate} to deactivate`, `${s.delete} to delete`, `${s.transition} ticket transition${s.transition === 1 ? '' : 's'}`);
+  if (s.adopt > 0) parts.push(`${s.adopt} to adopt`);
   return `Plan: ${parts.join(', ')}.`;
+}
+
+/** A plan without changes that still adopts: "2 declared items found at the vendor as declared will be adopted …". */
+export function adoptOnlyLine(s: PlanSummary): string {
+  return `${s.adopt} to adopt: ${s.adopt === 1 ? 'a declared item was' : 'declared items were'} found at the vendor as declared; apply records ${s.adopt === 1 ? 'it' : 'them'} as owned in the state file, writing nothing at the vendor.`;
+}
+
+/** The notes that would repeat on every run, one per live item nobody manages, apart from those that matter (shown one by one). */
+export function splitNotes(notes: readonly PlanNote[]): { individual: PlanNote[]; unmanaged: Map<string, PlanNote[]> } {
+  const unmanaged = new Map<string, PlanNote[]>();
+  const individual: PlanNote[] = [];
+  for (const n of notes) {
+    if (n.kind !== 'unmanaged') individual.push(n);
+    else unmanaged.set(accountOf(n.address), [...(unmanaged.get(accountOf(n.address)) ?? []), n]);
+  }
+  return { individual, unmanaged };
+}
+
+/** "estate: 12 items at the vendor are not managed by statusform". */
+export function unmanagedLine(account: string, count: number): string {
+  return `${account}: ${count} item${count === 1 ? '' : 's'} at the vendor ${count === 1 ? 'is' : 'are'} not managed by statusform`;
+}
+
+function noteLabel(n: PlanNote): string {
+  if (n.side_effect) return 'side effect at the vendor — ';
+  return n.kind === 'unmanaged' ? 'unmanaged — ' : n.kind === 'possible_rename' ? 'possible rename — ' : '';
 }
 
 /** `rate_limit: { share }` in words: "estate uses at most 50% of its vendor's rate limit (30 requests per 60 s)". */
@@ -91,7 +118,12 @@ export function rateShareLine(r: RateShare): string {
   return `${r.account} uses at most ${pct}% of its vendor's rate limit (${requests} request${requests === 1 ? '' : 's'} per ${r.seconds} s)`;
 }
 
-export function renderPlanText(plan: Plan, c: Colors = plainColors): string {
+export interface TextOptions {
+  /** List every unmanaged item, not only their count per account (`--verbose`). */
+  verbose?: boolean;
+}
+
+export function renderPlanText(plan: Plan, c: Colors = plainColors, opts: TextOptions = {}): string {
   const out: string[] = [];
   if (plan.rate_shares && plan.rate_shares.length > 0) {
     for (const r of plan.rate_shares) out.push(c.dim(`Rate limit: ${rateShareLine(r)}.`));
@@ -106,8 +138,17 @@ export function renderPlanText(plan: Plan, c: Colors = plainColors): string {
     for (const a of plan.actions) out.push(...renderAction(a, c), '');
   }
   if (plan.notes.length > 0) {
+    const { individual, unmanaged } = splitNotes(plan.notes);
     out.push('Notes (no changes):');
-    for (const n of plan.notes) out.push(`  ${c.cyan('•')} ${n.address}: ${n.kind === 'unmanaged' ? 'unmanaged — ' : n.kind === 'possible_rename' ? 'possible rename — ' : ''}${n.message}`);
+    for (const n of individual) out.push(`  ${n.side_effect ? c.yellow('!') : c.cyan('•')} ${n.address}: ${noteLabel(n)}${n.message}`);
+    for (const [account, notes] of unmanaged) {
+      if (!opts.verbose) {
+        out.push(`  ${c.cyan('•')} ${unmanagedLine(account, notes.length)} (--verbose lists them)`);
+        continue;
+      }
+      out.push(`  ${c.cyan('•')} ${unmanagedLine(account, notes.length)}; left untouched:`);
+      for (const n of notes) out.push(`      ${n.address}: unmanaged`);
+    }
     out.push('');
   }
   if (plan.rules.length > 0) {
@@ -124,6 +165,7 @@ export function renderPlanText(plan: Plan, c: Colors = plainColors): string {
     out.push('');
   }
   out.push(plan.actions.length === 0 ? c.green(NO_CHANGES) : c.bold(summaryLine(plan.summary)));
+  if (plan.actions.length === 0 && plan.summary.adopt > 0) out.push(adoptOnlyLine(plan.summary));
   out.push(...plan.thresholds.map((t) => c.red(`Safety threshold: ${t}`)));
   if (plan.summary.blocked > 0) out.push(c.red(`${plan.summary.blocked} change${plan.summary.blocked === 1 ? ' is' : 's are'} blocked: apply will refuse until the configuration allows ${plan.summary.blocked === 1 ? 'it' : 'them'}.`));
   return `${out.join('\n')}\n`;
@@ -135,7 +177,8 @@ export function renderApplyText(result: ApplyResult, c: Colors = plainColors): s
     if (o.status === 'failed') out.push(`${c.red('✗')} ${o.address}: ${o.action} failed: ${o.detail ?? ''}`);
     else if (o.status === 'skipped') out.push(`${c.yellow('○')} ${o.address}: ${o.action} skipped (${o.because === 'interrupted' ? 'interrupted: not started' : o.because === 'unrecordable' ? `not started: ${o.detail ?? 'the state file could not be written'}` : `waits on ${o.detail ?? 'a failed action'}`})`);
   }
-  const line = `Apply ${result.failed + result.skipped === 0 ? 'complete' : 'incomplete'}: ${result.done} done, ${result.failed} failed, ${result.skipped} skipped.`;
+  const adopted = result.adopted ? `, ${result.adopted} adopted` : '';
+  const line = `Apply ${result.failed + result.skipped === 0 ? 'complete' : 'incomplete'}: ${result.done} done, ${result.failed} failed, ${result.skipped} skipped${adopted}.`;
   out.push(result.failed + result.skipped === 0 ? c.green(c.bold(line)) : c.red(c.bold(line)));
   if (result.failed + result.skipped > 0) out.push('Run plan again to see what is left.');
   return `${out.join('\n')}\n`;

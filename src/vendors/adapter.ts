@@ -151,6 +151,12 @@ export interface VendorAdapter {
    */
   readonly replaceOn?: readonly string[];
   /**
+   * The config's items take `renamed_from`: earlier keys, or for keys of several fields, earlier
+   * values of the one key field not in `replaceOn` (Property Deck's label). A create beside an owned
+   * item leaving the config under a similar key is then hinted with the `renamed_from` to add.
+   */
+  readonly acceptsRenamedFrom?: boolean;
+  /**
    * The tenant the account's settings address within the vendor's host, where the vendor has one
    * (a TimeTap business, a Spacebring network), named as the config names it, e.g.
    * `business_id 43111`. Recorded in the state file with the vendor and the base URL's origin:

@@ -29,13 +29,16 @@ describe('Property Deck, end to end', () => {
     expect(r.code).toBe(0);
     const gets = w.sandbox.simulators.propertydeck.requests.filter((q) => q.method === 'GET');
     expect(gets.map((g) => g.query)).toEqual(['?page=1&per_page=100', '?page=2&per_page=100', '?page=3&per_page=100']);
-    expect(r.stdout.match(/unmanaged/g)).toHaveLength(249);
+    // Unmanaged statuses are one line per account; --verbose lists them.
+    expect(r.stdout).toContain('estate: 249 items at the vendor are not managed by statusform (--verbose lists them)');
+    expect(r.stdout.match(/unmanaged/g)).toBeNull();
 
     // A vendor whose next links drop per_page (Laravel's default) is still read in full pages, once each.
     w.sandbox.simulators.propertydeck.store.linksKeepPerPage = false;
     w.sandbox.simulators.propertydeck.resetRequests();
-    const again = await w.run('plan');
-    expect(again.stdout.match(/unmanaged/g)).toHaveLength(249);
+    const again = await w.run('plan', '--verbose');
+    expect(again.stdout).toContain('estate: 249 items at the vendor are not managed by statusform; left untouched:');
+    expect(again.stdout.match(/: unmanaged/g)).toHaveLength(249);
     expect(again.stdout).not.toContain('share this type and label');
     expect(w.sandbox.simulators.propertydeck.requests.map((q) => q.query)).toEqual(['?page=1&per_page=100', '?page=2&per_page=100', '?page=3&per_page=100']);
   });
@@ -125,7 +128,39 @@ describe('Property Deck, end to end', () => {
     expect(writes(w)).toEqual([]);
     expect(sim.store.records[0]!.status).toBe('theirs-1');
     expect(Object.keys(w.state().accounts['estate']!.items)).toEqual(['property:Keep']);
-    expect((await w.run('plan')).stdout).toContain('estate.statuses["property:Drop"]: unmanaged');
+    expect((await w.run('plan', '--verbose')).stdout).toContain('estate.statuses["property:Drop"]: unmanaged');
+  });
+
+  it('a label edited without renamed_from is hinted with the exact YAML to add, which then renames it in place', async () => {
+    w = await world(PD_ACCOUNT(status('Under Offer'), FAST), FAST_SIM);
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    const uuid = w.state().accounts['estate']!.items['property:Under Offer']!.id;
+    writeFileSync(join(w.dir, 'statusform.yaml'), PD_ACCOUNT(status('Under Offer (agreed)'), FAST));
+    const hinted = await w.run('plan');
+    expect(hinted.stdout).toContain('Plan: 1 to create, 0 to update, 0 to deactivate, 0 to delete');
+    expect(hinted.stdout).toContain('estate.statuses["property:Under Offer (agreed)"]: possible rename — looks like a rename of "property:Under Offer": did you mean `renamed_from: ["Under Offer"]`?');
+    const md = await w.run('plan', '--format', 'markdown');
+    // Escaped for markdown: GitHub shows it as written.
+    expect(md.stdout).toContain('did you mean \\`renamed\\_from: \\["Under Offer"\\]\\`?');
+
+    // The YAML the hint names, added as it says: a rename in place, keeping the uuid.
+    writeFileSync(join(w.dir, 'statusform.yaml'), PD_ACCOUNT(status('Under Offer (agreed)', 'property', ', renamed_from: ["Under Offer"]'), FAST));
+    const renamed = await w.run('plan');
+    expect(renamed.stdout).toContain('will be renamed in place from "property:Under Offer"');
+    expect(renamed.stdout).not.toContain('possible rename');
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    expect(w.state().accounts['estate']!.items['property:Under Offer (agreed)']!.id).toBe(uuid);
+  });
+
+  it('adopts declared statuses found as declared, and says so in the plan and the apply summary', async () => {
+    w = await world(PD_ACCOUNT(status('Let') + status('Sold'), FAST), { ...FAST_SIM, seeds: { propertydeck: { statuses: [{ label: 'Let', type: 'property' }] } } });
+    const plan = await w.run('plan');
+    expect(plan.stdout).toContain('Plan: 1 to create, 0 to update, 0 to deactivate, 0 to delete, 0 ticket transitions, 1 to adopt.');
+    const json = JSON.parse((await w.run('plan', '--format', 'json')).stdout) as { summary: { adopt: number } };
+    expect(json.summary.adopt).toBe(1);
+    const apply = await w.run('apply', '--auto-approve');
+    expect(apply.stdout).toContain('Apply complete: 1 done, 0 failed, 0 skipped, 1 adopted.');
+    expect(Object.keys(w.state().accounts['estate']!.items).sort()).toEqual(['property:Let', 'property:Sold']);
   });
 
   it('shows a type change as a new status, and the old one goes only by a guarded hard delete', async () => {

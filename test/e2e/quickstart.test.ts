@@ -32,12 +32,14 @@ describe('the quickstart, end to end', () => {
     expect(plan.stdout).toContain('~ label         : "Waiting for Customer" → "Waiting on Customer"');
     expect(plan.stdout).toContain('estate.statuses["property:Sold STC"] will be renamed in place from "property:Sold Subject To Contract"');
     expect(plan.stdout).toContain('- nerds.status_variants["legacy_pending"]');
-    expect(plan.stdout).toMatch(/estate\.statuses\["contact:Archived"\]: unmanaged/);
-    expect(plan.stdout).toContain('Plan: 3 to create, 2 to update, 1 to deactivate, 0 to delete, 0 ticket transitions.');
+    expect(plan.stdout).toContain('estate: 1 item at the vendor is not managed by statusform (--verbose lists them)');
+    expect((await w.run('plan', '--verbose')).stdout).toMatch(/estate\.statuses\["contact:Archived"\]: unmanaged/);
+    // Two declared items are already at the vendor as declared: adopted, with no write.
+    expect(plan.stdout).toContain('Plan: 3 to create, 2 to update, 1 to deactivate, 0 to delete, 0 ticket transitions, 2 to adopt.');
 
     const apply = await w.run('apply', '--auto-approve');
     expect(apply.code).toBe(0);
-    expect(apply.stdout).toContain('Apply complete: 6 done, 0 failed, 0 skipped.');
+    expect(apply.stdout).toContain('Apply complete: 6 done, 0 failed, 0 skipped, 2 adopted.');
 
     // The rename kept the status's identity, so contacts and properties still hold it.
     expect(pd.statuses.get(soldUuid)?.label).toBe('Sold STC');

@@ -24,6 +24,12 @@ describe('TimeTap, end to end', () => {
     const plan = await w.run('plan');
     expect(plan.stdout).toContain('first customisation');
     expect(plan.stdout).toMatch(/no longer be offered: OPEN, PENDING, CONFIRMED, INPROGRESS, COMPLETED, NO_SHOW, CANCELLED/);
+    expect(plan.stdout).toContain('side effect at the vendor — first customisation');
+    // In the PR comment it is in the warning block at the top, once, not in the account's details.
+    const md = (await w.run('plan', '--format', 'markdown')).stdout;
+    expect(md.indexOf('first customisation')).toBeGreaterThan(md.indexOf('> **A side effect at the vendor**'));
+    expect(md.indexOf('first customisation')).toBeLessThan(md.indexOf('<details>'));
+    expect(md.match(/first customisation/g)).toHaveLength(1);
     expect((await w.run('apply', '--auto-approve')).code).toBe(0);
 
     const posts = writes(w).map((r) => r.body as { statusId: unknown; businessId: unknown; subStatus: string });

@@ -27,12 +27,50 @@ const declared = (key: string, dependsOn: string[] = [], fields = {}): DesiredIt
 const row = (key: string, sort_order: number): LiveItem => ({ key, id: key, fields: { sort_order }, active: true });
 
 describe('passes: after classification', () => {
-  const pd: KeyShape = { fold: (k) => k.toLowerCase(), keyFields: ['type', 'label'], replaceOn: ['type'] };
+  const pd: KeyShape = { fold: (k) => k.toLowerCase(), keyFields: ['type', 'label'], replaceOn: ['type'], renamedFrom: true };
+  /** Keyed by one field, its label (Zendesk's agent_label, TimeTap's sub_status). */
+  const zd: KeyShape = { fold: (k) => k.toLowerCase(), keyFields: [], replaceOn: [], renamedFrom: true };
+  const named = (key: string) => ({ key, fields: { agent_label: key } });
   const status = (type: string, label: string) => ({ key: `${type}:${label}`, fields: { type, label } });
 
   it('a create whose key folds like one leaving the config looks like an undeclared rename', () => {
     expect(relation(status('property', 'Sold'), status('property', 'SOLD'), pd)).toEqual({ kind: 'rename' });
-    expect(relationNote(status('property', 'Sold'), status('property', 'SOLD'), pd, 'acme', 'with prune')).toContain('declare renamed_from');
+    expect(relationNote(status('property', 'Sold'), status('property', 'SOLD'), pd, 'acme', 'with prune')).toContain('did you mean `renamed_from: ["Sold"]`?');
+  });
+
+  it('a create beside an owned item leaving the config under a similar label is hinted with the renamed_from to add', () => {
+    // Property Deck: same type, the label edited (a few characters, or one label inside the other); renamed_from names the old label.
+    expect(relation(status('property', 'Sold STC'), status('property', 'Sold (STC)'), pd)).toEqual({ kind: 'similar' });
+    expect(relation(status('contact', 'Pending'), status('contact', 'Pending review'), pd)).toEqual({ kind: 'similar' });
+    expect(relationNote(status('property', 'Under Offer'), status('property', 'Under offer (agreed)'), pd, 'acme', 'with prune')).toBe(
+      'looks like a rename of "property:Under Offer": did you mean `renamed_from: ["Under Offer"]`? It renames the item in place, keeping the vendor\'s identity; without it, this creates a new item and the old one goes only with prune',
+    );
+    // Keys of one field (Zendesk, TimeTap): renamed_from names the old key.
+    expect(relationNote(named('Waiting on customer'), named('Waiting on the customer'), zd, 'acme', 'with prune')).toContain('did you mean `renamed_from: ["Waiting on customer"]`?');
+    expect(relation(named('CHECKEDIN'), named('CHECKED_IN'), zd)).toEqual({ kind: 'similar' });
+    expect(relation(named('NO_SHOW'), named('NO-SHOW'), zd)).toEqual({ kind: 'similar' });
+  });
+
+  it('unrelated labels, a changed type, or a config without renamed_from get no rename hint', () => {
+    expect(relation(status('property', 'Sold'), status('property', 'Let'), pd)).toBeUndefined();
+    expect(relation(named('Open'), named('Closed'), zd)).toBeUndefined();
+    expect(relation(named('Won'), named('Lost'), zd)).toBeUndefined();
+    expect(relation(named('CHECKEDIN'), named('CANCELLED'), zd)).toBeUndefined();
+    // A type change is a replacement, whatever the label.
+    expect(relation(status('property', 'Pending'), status('contact', 'Pending review'), pd)).toBeUndefined();
+    // A vendor whose config has no renamed_from (TimeTap-like): nothing to suggest for an edited key.
+    const tt: KeyShape = { keyFields: [], replaceOn: [] };
+    expect(relation(named('CHECKEDIN'), named('CHECKED_IN'), tt)).toEqual({ kind: 'similar' });
+    expect(relationNote(named('CHECKEDIN'), named('CHECKED_IN'), tt, 'acme', 'with prune')).toBeUndefined();
+  });
+
+  it('each create gets at most one hint, from the first item leaving that relates to it', () => {
+    const creates = [act('Pending review', 'create', { after: { agent_label: 'Pending review' } }), act('Follow up', 'create', { after: { agent_label: 'Follow up' } })];
+    const notes = renameHints([named('Pending'), named('Pending customer'), named('Follow-up')], creates, (gone, created) => relationNote(gone, created, zd, 'acme', 'with prune'));
+    expect(notes.map((n) => [n.address, n.message.match(/renamed_from: \[(.*?)\]/)![1]])).toEqual([
+      ['acc.s["Pending review"]', '"Pending"'],
+      ['acc.s["Follow up"]', '"Follow-up"'],
+    ]);
   });
 
   it('a change of a field the vendor cannot change in place is a replacement, read from the fields, never from the key', () => {
@@ -45,7 +83,7 @@ describe('passes: after classification', () => {
     );
   });
 
-  it('without a fold or replaceOn, keys are unrelated', () => {
+  it('without a fold or replaceOn, keys are unrelated unless they look alike', () => {
     expect(relation(status('property', 'A'), status('contact', 'A'), { keyFields: [], replaceOn: [] })).toBeUndefined();
   });
 

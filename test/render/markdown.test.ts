@@ -49,7 +49,9 @@ describe('the markdown PR comment', () => {
     const warning = html.indexOf('will be <strong>deleted</strong>');
     expect(warning).toBeGreaterThan(0);
     expect(warning).toBeLessThan(html.indexOf('<details>'));
-    expect(html.match(/<details>/g)).toHaveLength(2);
+    // One block per account, and the unmanaged items collapsed in one more.
+    expect(html.match(/<details>/g)).toHaveLength(3);
+    expect(html).toContain('<details><summary>1 item at the vendor is not managed by statusform; left untouched</summary>');
     expect(html).toContain('<code class="language-diff">');
     expect(html).toContain('<summary><b>other</b> (propertydeck): 1 create</summary>');
   });
@@ -69,7 +71,7 @@ describe('the markdown PR comment', () => {
 
   it('says when notes are cut too, and that an account without a read API cannot show drift', () => {
     const p = plan(Array.from({ length: 1200 }, (_, i) => action(i)));
-    p.notes = Array.from({ length: 2000 }, (_, i) => ({ address: `estate.statuses["contact:U${i}"]`, kind: 'unmanaged' as const, message: 'exists at the vendor but is not managed by statusform; left untouched' }));
+    p.notes = Array.from({ length: 2000 }, (_, i) => ({ address: `estate.statuses["contact:U${i}"]`, kind: 'orphan' as const, message: 'no longer in the configuration; left as it is (prune is off)' }));
     p.accounts.push({ ...p.accounts[0]!, name: 'nerds', vendor: 'thalamus', read: 'none' });
     const md = renderPlanMarkdown(p);
     expect(md.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
@@ -82,6 +84,75 @@ describe('the markdown PR comment', () => {
     a.after = { type: 'property', label: 'evil ``` label' };
     const html = marked.parse(renderPlanMarkdown(plan([a])), { gfm: true, async: false });
     expect(html.match(/<pre>/g)).toHaveLength(1);
+  });
+});
+
+describe('the markdown PR comment says everything once', () => {
+  const update: PlanAction = {
+    ...action(1, 'update'),
+    before: { type: 'property', label: 'Old 1', sort_order: 1 },
+    after: { type: 'property', label: 'New 1', sort_order: 1 },
+    changes: [{ field: 'label', before: 'Old 1', after: 'New 1' }],
+    phase: 2,
+  };
+
+  it('puts +, - and ! in column 0 of every changed line of the diff blocks, so GitHub colours them', () => {
+    const md = renderPlanMarkdown(plan([action(1), update, action(3, 'delete')]));
+    const block = /```diff\n([\s\S]*?)\n```/.exec(md)![1]!.split('\n');
+    // Every line is a comment, a change at column 0, or an indented remark GitHub leaves plain.
+    for (const line of block) expect(line).toMatch(/^(# |[+!-] |      )/);
+    expect(block).toContain('+     label = "Status 1"');
+    // An update: a red before and a green after for each changed field, under an orange header.
+    const at = block.indexOf(`! ${update.address}`);
+    expect(at).toBeGreaterThan(0);
+    expect(block.slice(at + 1, at + 3)).toEqual(['-     label      = "Old 1"', '+     label      = "New 1"']);
+    expect(block).toContain('-     label = "Old 3"');
+    const html = marked.parse(md, { gfm: true, async: false });
+    expect(html).toContain('\n! estate.statuses');
+    expect(html).not.toMatch(/\n\s+[~]/);
+  });
+
+  it('collapses unmanaged items into one block per account, and lists at most 50 of them', () => {
+    const p = plan([action(1)]);
+    p.notes = [
+      ...Array.from({ length: 60 }, (_, i) => ({ address: `estate.statuses["contact:U${i}"]`, kind: 'unmanaged' as const, message: 'exists at the vendor but is not managed by statusform; left untouched' })),
+      { address: 'estate.statuses["contact:Gone"]', kind: 'orphan' as const, message: 'no longer in the configuration' },
+    ];
+    const md = renderPlanMarkdown(p);
+    expect(md).toContain('- `estate.statuses["contact:Gone"]` orphan: no longer in the configuration');
+    expect(md).toContain('<details><summary>60 items at the vendor are not managed by statusform; left untouched</summary>');
+    expect(md).toContain('- … and 10 more (`statusform plan --verbose` lists them all)');
+    expect(md.match(/- `estate\.statuses\["contact:U/g)).toHaveLength(50);
+    const html = marked.parse(md, { gfm: true, async: false });
+    expect(html.match(/<details>/g)).toHaveLength(2);
+    expect(html).toContain('<li><code>estate.statuses[&quot;contact:U0&quot;]</code></li>');
+  });
+
+  it('puts a warning with side effects at the vendor in the top warning block, beside destructive changes, and only there', () => {
+    const p = plan([action(1), action(2, 'delete')]);
+    const message = 'first customisation: creates this business\'s own statuses; the vendor then shows only those, so these shared defaults will no longer be offered: NOSHOW';
+    p.notes.push({ address: 'estate.statuses', kind: 'warning', message, side_effect: true }, { address: 'estate.statuses', kind: 'warning', message: 'an ordinary warning' });
+    const md = renderPlanMarkdown(p);
+    const top = md.slice(0, md.indexOf('<details>'));
+    expect(top).toContain('> [!WARNING]\n> **1 destructive change:**');
+    expect(top).toContain('> **A side effect at the vendor** (beyond the changes below):\n> - `estate.statuses`: first customisation');
+    expect(md.match(/first customisation/g)).toHaveLength(1);
+    expect(md.indexOf('an ordinary warning')).toBeGreaterThan(md.indexOf('<details>'));
+    const html = marked.parse(md, { gfm: true, async: false });
+    expect(html.indexOf('shared defaults will no longer be offered')).toBeLessThan(html.indexOf('<details>'));
+  });
+
+  it('counts adoptions in the summary, and says so when they are all the plan does', () => {
+    const p = plan([action(1)]);
+    p.accounts[0]!.adopt = [{ key: 'contact:A', id: 'u1', fields: {} }, { key: 'contact:B', id: 'u2', fields: {} }];
+    p.summary = summarise(p.actions, p.accounts);
+    const md = renderPlanMarkdown(p);
+    expect(md).toContain('### statusform plan: 1 to create, 0 to update, 0 to deactivate, 0 to delete, 0 ticket transitions, 2 to adopt.');
+    expect(md).toContain('<summary><b>estate</b> (propertydeck): 1 create, 2 to adopt</summary>');
+    const none = plan([]);
+    none.accounts[0]!.adopt = p.accounts[0]!.adopt;
+    none.summary = summarise([], none.accounts);
+    expect(renderPlanMarkdown(none)).toContain('### statusform plan: No changes. Live state matches the configuration.\n\n2 to adopt: declared items were found at the vendor as declared; apply records them as owned in the state file, writing nothing at the vendor.');
   });
 });
 

@@ -88,7 +88,7 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
     }
     stopIfInterrupted();
     if (saved) refuseIfStale(staleAgainst(saved, toWire(planned.plan)));
-    write(io.stdout, renderPlanText(planned.plan, c));
+    write(io.stdout, renderPlanText(planned.plan, c, { verbose: opts.verbose ?? false }));
     // Like Terraform, a plan with errors is not applied — unless asked to apply the other accounts.
     // Either way nothing is ever written to an account whose read failed.
     const failedAccounts = accountsWithErrors(planned.plan);
@@ -131,7 +131,7 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
     } finally {
       spinApply.stop();
     }
-    if (total > 0) {
+    if (total > 0 || result.adopted) {
       write(io.stdout, renderApplyText(result, c));
       appendStepSummary(io, `### statusform apply\n\n\`\`\`\n${renderApplyText(result)}\`\`\`\n`);
     }

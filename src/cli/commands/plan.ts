@@ -30,10 +30,10 @@ export interface PlanCommandOptions {
   run?: RunOptions;
 }
 
-export function renderPlan(plan: Plan, format: PlanFormat, io: Io): string {
+export function renderPlan(plan: Plan, format: PlanFormat, io: Io, opts: { verbose?: boolean } = {}): string {
   if (format === 'json') return wireText(plan);
   if (format === 'markdown') return renderPlanMarkdown(plan);
-  return renderPlanText(plan, colors(io));
+  return renderPlanText(plan, colors(io), { verbose: opts.verbose ?? false });
 }
 
 /**
@@ -73,7 +73,7 @@ export async function planCommand(io: Io, opts: PlanCommandOptions): Promise<Out
     spin.stop();
     await closeDefaultAgent();
   }
-  write(io.stdout, renderPlan(plan, format, io));
+  write(io.stdout, renderPlan(plan, format, io, { verbose: opts.verbose ?? false }));
   appendStepSummary(io, renderPlanMarkdown(plan));
   if (out) {
     writeOutput(out, 'the plan', wireText(plan));

@@ -18,6 +18,47 @@ export interface KeyShape {
   fold?: ((key: string) => string) | undefined;
   keyFields: readonly string[];
   replaceOn: readonly string[];
+  /** The config's items take `renamed_from` (the adapter's `acceptsRenamedFrom`). */
+  renamedFrom?: boolean;
+}
+
+/**
+ * The part of a key a rename changes: the one key field the vendor can change in place, for keys
+ * of several fields (a label beside a type), else the whole key. It is also what `renamed_from` names.
+ */
+export function renamablePart(item: KeyedItem, shape: KeyShape): string {
+  const free = shape.keyFields.filter((f) => !shape.replaceOn.includes(f));
+  return free.length === 1 && typeof item.fields[free[0]!] === 'string' ? (item.fields[free[0]!] as string) : item.key;
+}
+
+/** Levenshtein distance, bounded: stops counting once it is over `max`. */
+function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    if (Math.min(...row) > max) return max + 1;
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/**
+ * Whether two labels look like one edited: one contains the other ("Pending" → "Pending review"),
+ * or a few characters changed (at most a quarter of the longer, at least one: "Follow-up" →
+ * "Follow up"). Compared without case, runs of space, `_` and `-` counting as one space.
+ */
+export function similarLabels(a: string, b: string): boolean {
+  const norm = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, ' ').trim();
+  const x = norm(a);
+  const y = norm(b);
+  if (x === y) return x.length > 0;
+  const [short, long] = x.length <= y.length ? [x, y] : [y, x];
+  if (short.length >= 3 && long.includes(short)) return true;
+  if (long.length < 4) return false;
+  const max = Math.max(1, Math.floor(long.length / 4));
+  return editDistance(x, y, max) <= max;
 }
 
 /**
@@ -25,13 +66,15 @@ export interface KeyShape {
  * rename the config did not declare), or only key fields the vendor cannot change in place differ
  * (a replacement: a new item beside the old one); undefined when unrelated.
  */
-export function relation(gone: KeyedItem, created: KeyedItem, shape: KeyShape): { kind: 'rename' } | { kind: 'replace'; fields: string[] } | undefined {
+export function relation(gone: KeyedItem, created: KeyedItem, shape: KeyShape): { kind: 'rename' } | { kind: 'similar' } | { kind: 'replace'; fields: string[] } | undefined {
   const fold = shape.fold ?? ((k: string) => k);
   if (shape.fold && fold(gone.key) === fold(created.key)) return { kind: 'rename' };
   const fields = shape.replaceOn.filter((f) => !sameValue(gone.fields[f], created.fields[f]));
   const kept = shape.keyFields.filter((f) => !shape.replaceOn.includes(f));
   const same = (f: string) => fold(String(gone.fields[f] ?? '')) === fold(String(created.fields[f] ?? ''));
-  return fields.length > 0 && kept.every(same) ? { kind: 'replace', fields } : undefined;
+  if (fields.length > 0) return kept.every(same) ? { kind: 'replace', fields } : undefined;
+  // Same fields that force a replacement: an edited label is most likely a rename the config did not declare.
+  return similarLabels(renamablePart(gone, shape), renamablePart(created, shape)) ? { kind: 'similar' } : undefined;
 }
 
 /**
@@ -41,7 +84,12 @@ export function relation(gone: KeyedItem, created: KeyedItem, shape: KeyShape): 
 export function relationNote(gone: KeyedItem, created: KeyedItem, shape: KeyShape, vendor: string, removal: string): string | undefined {
   const r = relation(gone, created, shape);
   if (!r) return undefined;
-  if (r.kind === 'rename') return `looks like a rename of "${gone.key}": to keep the vendor's identity, declare renamed_from instead of removing and creating`;
+  if (r.kind === 'rename' || r.kind === 'similar') {
+    // Without renamed_from in the config, only a change the fold hides is worth a word (the vendor may refuse it).
+    if (!shape.renamedFrom) return r.kind === 'rename' ? `looks like a rename of "${gone.key}": ${vendor} counts both keys as one item` : undefined;
+    const yaml = `renamed_from: [${JSON.stringify(renamablePart(gone, shape))}]`;
+    return `looks like a rename of "${gone.key}": did you mean \`${yaml}\`? It renames the item in place, keeping the vendor's identity; without it, this creates a new item and the old one goes only ${removal}`;
+  }
   const what = r.fields.join(' and ');
   return `looks like a ${what} change of "${gone.key}": ${vendor} cannot change an item's ${r.fields.join(' or ')}, so this creates a new one; the old one goes only ${removal}`;
 }
@@ -54,11 +102,14 @@ export function relationNote(gone: KeyedItem, created: KeyedItem, shape: KeyShap
 export function renameHints(gone: readonly KeyedItem[], actions: readonly PlanAction[], hint: (gone: KeyedItem, created: KeyedItem) => string | undefined): PlanNote[] {
   const creates = actions.filter((a) => a.action === 'create');
   const notes: PlanNote[] = [];
+  const hinted = new Set<string>();
   for (const g of gone) {
     for (const c of creates) {
+      if (hinted.has(c.address)) continue;
       const message = hint(g, { key: c.key, fields: c.after ?? {} });
       if (message) {
         notes.push({ address: c.address, kind: 'possible_rename', message });
+        hinted.add(c.address);
         break;
       }
     }

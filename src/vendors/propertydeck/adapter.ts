@@ -88,6 +88,7 @@ export const propertydeck: VendorAdapter = {
   // The key is type + label; a status's type cannot be changed (PUT sends only the label).
   keyFields: ['type', 'label'],
   replaceOn: ['type'],
+  acceptsRenamedFrom: true,
   // No public host (vendor-docs §3): base_url is required in the config.
   defaultRateLimit: { requests: 60, seconds: 60 },
   hardDeleteSetting: 'allow_delete',

@@ -186,7 +186,7 @@ export const timetap: VendorAdapter = {
           ...own.map((r) => ({ key: keyOf(r.subStatus), id: r.statusId, fields: toFields(r), active: r.active, ...(r.dependsOn ? { dependsOn: r.dependsOn } : {}) })),
           ...shared.map((r) => ({ key: keyOf(r.subStatus), id: r.statusId, fields: toFields(r), active: r.active, readOnly: true })),
         ];
-        const warnings: string[] = [];
+        const warnings: LiveRead['warnings'] = [];
         const others = [...new Set(rows.map((r) => r.businessId).filter((b) => b !== null && b !== businessId))];
         if (others.length > 0) {
           warnings.push(`TimeTap returned rows of business ${others.join(', ')}, not of business_id ${businessId}: check business_id, or TimeTap will refuse every write`);
@@ -195,10 +195,13 @@ export const timetap: VendorAdapter = {
           const declared = new Set(desired.map((d) => d.key));
           const forked = shared.map((r) => keyOf(r.subStatus)).filter((k) => declared.has(k));
           const left = shared.map((r) => keyOf(r.subStatus)).filter((k) => !declared.has(k));
-          warnings.push(
-            `first customisation: creates this business's own statuses${forked.length > 0 ? ` (its own copies of the shared defaults ${forked.join(', ')})` : ''}; ` +
+          // A side effect at the vendor: the first row of its own hides every shared default from this business.
+          warnings.push({
+            message:
+              `first customisation: creates this business's own statuses${forked.length > 0 ? ` (its own copies of the shared defaults ${forked.join(', ')})` : ''}; ` +
               `TimeTap then shows only the business's own statuses${left.length > 0 ? `, so these shared defaults will no longer be offered: ${left.join(', ')}` : ''}`,
-          );
+            sideEffect: true,
+          });
         }
         return { items, warnings, errors: [] };
       },

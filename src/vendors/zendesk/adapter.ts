@@ -235,6 +235,7 @@ export const zendesk: VendorAdapter = {
   },
 
   foldKey: fold,
+  acceptsRenamedFrom: true,
 
   open(account: AccountConfig, http: HttpClientFactory): VendorSession {
     const client = http({ headers: { authorization: authHeader(account.settings) }, describeError: describeZendeskError, errorShape: ZENDESK_ERROR });
