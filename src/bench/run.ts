@@ -2,7 +2,7 @@
 // beside the vendor's limit (the floor) and a Terraform-provider-style baseline measured in the
 // same run. Prints a table and saves bench-results/bench.json.
 
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -227,6 +227,126 @@ async function cpuOnly(): Promise<void> {
   });
 }
 
+/** Reports the child's peak RSS (KiB) on stderr as it exits: preloaded into each timed CLI run. */
+const REPORT_MAX_RSS = "data:text/javascript,import{writeSync}from'node:fs';process.on('exit',()=>writeSync(2,'\\nmaxrss_kb='+process.resourceUsage().maxRSS+'\\n'))";
+
+interface CliTiming {
+  ms: number;
+  rssMb: number;
+  code: number;
+  stderr: string;
+}
+
+/** Runs `statusform ...args` as a child process in `cwd`: its wall time, exit code and peak RSS. */
+function timedCli(args: string[], cwd: string, env: Record<string, string>): Promise<CliTiming> {
+  const bin = join(root, 'bin', 'statusform.js');
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', REPORT_MAX_RSS, bin, ...args], { cwd, env: { ...process.env, ...env }, maxBuffer: 64 * 1048576 }, (err, _stdout, stderr) => {
+      const ms = performance.now() - t0;
+      const kb = Number(/maxrss_kb=(\d+)/.exec(stderr)?.[1] ?? NaN);
+      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+      resolve({ ms, rssMb: kb / 1024, code, stderr: stderr.replace(/\n?maxrss_kb=\d+\n/, '') });
+    });
+  });
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/**
+ * A fleet: 300 Property Deck accounts × 65 statuses (one 1.2 MB YAML file), all on one simulator
+ * with 20 ms latency. `validate`, the unsharded `plan`, and `plan --shard K/4` for K = 1..4 run in
+ * parallel, each as its own process; the simulator counts the requests (the minimum is one list
+ * page per account).
+ */
+async function fleet(): Promise<void> {
+  const accounts = 300;
+  const statuses = 65;
+  const shards = 4;
+  const runs = 3;
+  const labels = Array.from({ length: statuses }, (_, j) => `Status ${String(j).padStart(2, '0')}`);
+  const sim = await startPropertyDeckSimulator({
+    rateLimit: false, // every account shares the sandbox token, and the simulator limits per token
+    faults: { latencyMs: LATENCY },
+    seed: { statuses: labels.map((label, j) => ({ label, type: j % 2 === 0 ? ('property' as const) : ('contact' as const) })) },
+  });
+  try {
+    const list = labels.map((label, j) => `      - { label: "${label}", type: ${j % 2 === 0 ? 'property' : 'contact'}, maps_to: open }\n`).join('');
+    const yaml = `version: 1\naccounts:\n${Array.from({ length: accounts }, (_, i) => `  office-${String(i).padStart(3, '0')}:\n    vendor: propertydeck\n    base_url: \${PROPERTYDECK_URL}\n    token: \${PROPERTYDECK_TOKEN}\n    statuses:\n${list}`).join('')}`;
+    const d = dir({ 'statusform.yaml': yaml });
+    const env = { PROPERTYDECK_URL: sim.url, PROPERTYDECK_TOKEN: PROPERTYDECK_SANDBOX_TOKEN };
+    const check = (t: CliTiming, what: string): CliTiming => {
+      if (t.code !== 0) throw new Error(`fleet: ${what} exited ${t.code}: ${t.stderr.slice(0, 500)}`);
+      return t;
+    };
+    const version: number[] = [];
+    for (let i = 0; i < 5; i++) version.push(check(await timedCli(['--version'], d, env), '--version').ms);
+    const coldMs = median(version);
+    const validate: CliTiming[] = [];
+    const plan: CliTiming[] = [];
+    const sharded: { ms: number; rssMb: number[] }[] = [];
+    let requests = 0;
+    let shardRequests = 0;
+    for (let r = 0; r < runs; r++) {
+      validate.push(check(await timedCli(['validate'], d, env), 'validate'));
+      const before = sim.requests.length;
+      plan.push(check(await timedCli(['plan', '--out', 'all.json'], d, env), 'plan'));
+      requests = sim.requests.length - before;
+      const t0 = performance.now();
+      const parts = await Promise.all(Array.from({ length: shards }, (_, k) => timedCli(['plan', '--shard', `${k + 1}/${shards}`, '--out', `plan-${k + 1}.json`], d, env)));
+      for (const [k, part] of parts.entries()) check(part, `plan --shard ${k + 1}/${shards}`);
+      sharded.push({ ms: performance.now() - t0, rssMb: parts.map((p) => p.rssMb) });
+      shardRequests = sim.requests.length - before - requests;
+    }
+    const minimum = accounts;
+    const v = median(validate.map((t) => t.ms));
+    const p = median(plan.map((t) => t.ms));
+    const pRss = Math.max(...plan.map((t) => t.rssMb));
+    const s = median(sharded.map((t) => t.ms));
+    const sRss = Math.max(...sharded.flatMap((t) => t.rssMb));
+    const shardTarget = 1.3 * (p / shards) + coldMs;
+    const spread = (xs: number[]) => `${(Math.min(...xs) / 1000).toFixed(2)}–${(Math.max(...xs) / 1000).toFixed(2)} s`;
+    results['fleet_300x65'] = {
+      accounts,
+      statuses,
+      yaml_bytes: Buffer.byteLength(yaml),
+      cold_start_ms: Math.round(coldMs),
+      validate: { ms: validate.map((t) => Math.round(t.ms)), rss_mb: validate.map((t) => Math.round(t.rssMb)) },
+      plan: { ms: plan.map((t) => Math.round(t.ms)), rss_mb: plan.map((t) => Math.round(t.rssMb)), requests, minimum },
+      sharded: { shards, ms: sharded.map((t) => Math.round(t.ms)), rss_mb: sharded.map((t) => t.rssMb.map(Math.round)), requests: shardRequests, target_ms: Math.round(shardTarget) },
+    };
+    rows.push({
+      name: `validate, ${accounts} Property Deck accounts × ${statuses} statuses (${(Buffer.byteLength(yaml) / 1048576).toFixed(1)} MB YAML)`,
+      figure: `${(v / 1000).toFixed(2)} s (${spread(validate.map((t) => t.ms))} over ${runs}), peak RSS ${Math.round(Math.max(...validate.map((t) => t.rssMb)))} MB`,
+      floor: '—',
+      baseline: '—',
+      target: '< 1 s',
+      met: v < 1000,
+    });
+    rows.push({
+      name: `plan, the same ${accounts} accounts, unsharded`,
+      figure: `${requests} requests (${(requests / minimum).toFixed(2)} × min), ${(p / 1000).toFixed(2)} s (${spread(plan.map((t) => t.ms))}), peak RSS ${Math.round(pRss)} MB`,
+      floor: `${minimum} requests`,
+      baseline: '—',
+      target: '≤ 1.0 × min, < 2 s, < 150 MB',
+      met: requests <= minimum && p < 2000 && pRss < 150,
+    });
+    rows.push({
+      name: `plan, the same ${accounts} accounts as ${shards} shards in parallel`,
+      figure: `${shardRequests} requests, ${(s / 1000).toFixed(2)} s (${spread(sharded.map((t) => t.ms))}), peak RSS ${Math.round(sRss)} MB per process`,
+      floor: `${minimum} requests`,
+      baseline: '—',
+      target: `≤ 1.3 × (unsharded / ${shards}) + cold start ${Math.round(coldMs)} ms = ${(shardTarget / 1000).toFixed(2)} s`,
+      met: shardRequests <= minimum && s <= shardTarget,
+    });
+  } finally {
+    await sim.close();
+  }
+}
+
 function coldStart(): void {
   const bin = join(root, 'bin', 'statusform.js');
   const env = { ...process.env, THALAMUS_URL: 'http://127.0.0.1:1/api/v1', THALAMUS_TOKEN: 't', PROPERTYDECK_URL: 'http://127.0.0.1:2', PROPERTYDECK_TOKEN: 't' };
@@ -254,6 +374,7 @@ async function main(): Promise<void> {
   if (want('plan')) await planLarge();
   if (want('propertydeck')) await propertyDeckApply();
   if (want('serieshr')) await seriesApply();
+  if (want('fleet')) await fleet();
 
   const headers = ['benchmark', 'statusform', 'vendor floor', 'baseline (TF-style)', 'target', 'met'];
   const table = rows.map((r) => [r.name, r.figure, r.floor, r.baseline, r.target, r.met ? 'yes' : 'NO']);
