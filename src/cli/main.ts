@@ -31,10 +31,10 @@ const USAGE = `Usage: statusform <command> [options]
 
 Commands:
   validate  [-c PATH]                                   check the configuration (no network)
-  plan      [-c PATH] [--account NAME]… [--shard K/N] [--out FILE] [--format text|markdown|json]
+  plan      [-c PATH] [--account NAME]… [--target ADDRESS]… [--shard K/N] [--out FILE] [--format text|markdown|json]
             [--detailed-exitcode] [--refresh-all] [--verbose] [--max-wait SECONDS]
-  apply     [-c PATH] [PLANFILE] [--account NAME]… [--shard K/N] [--auto-approve] [--allow-destroy] [--allow-bulk]
-            [--skip-failed-accounts] [--parallelism N] [--lock-timeout SECONDS] [--refresh-all] [--verbose]
+  apply     [-c PATH] [PLANFILE] [--account NAME]… [--target ADDRESS]… [--shard K/N] [--json] [--auto-approve]
+            [--allow-destroy] [--allow-bulk] [--skip-failed-accounts] [--parallelism N] [--lock-timeout SECONDS] [--refresh-all] [--verbose]
             [--max-wait SECONDS]
   show      PLANFILE… [--format text|markdown|json] [--detailed-exitcode]
                                                         saved plans (e.g. one per shard), merged into one
@@ -45,7 +45,8 @@ Commands:
   mappings  [-c PATH] [--format text|markdown]          the category × account matrix
   sandbox   [--port N]                                  run the vendor simulators on 127.0.0.1
   unlock    [-c PATH] [--account NAME] [--force]        remove a lock left by a killed apply
-  state migrate [-c PATH]                               split the state file into a directory, one file per account
+  state list [PATTERN] | show ADDRESS [--format text|json] | rm ADDRESS… | mv FROM TO | migrate   [-c PATH]
+                                                        the state by address (never touches a vendor)
   adopt     [-c PATH] [--account NAME]… [--dry-run] [ADDRESS…]
                                                         drifted live values → the config files, in place
 
@@ -81,19 +82,21 @@ const options = {
   count: { type: 'string' },
   'changed-since': { type: 'string' },
   'dry-run': { type: 'boolean' },
+  target: { type: 'string', multiple: true },
+  json: { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
 
 const ALLOWED: Record<string, (keyof typeof options)[]> = {
   validate: ['config'],
-  plan: ['config', 'account', 'shard', 'out', 'format', 'detailed-exitcode', 'refresh-all', 'verbose', 'max-wait'],
-  apply: ['config', 'account', 'shard', 'auto-approve', 'allow-destroy', 'allow-bulk', 'skip-failed-accounts', 'parallelism', 'lock-timeout', 'refresh-all', 'verbose', 'max-wait'],
+  plan: ['config', 'account', 'target', 'shard', 'out', 'format', 'detailed-exitcode', 'refresh-all', 'verbose', 'max-wait'],
+  apply: ['config', 'account', 'target', 'shard', 'json', 'auto-approve', 'allow-destroy', 'allow-bulk', 'skip-failed-accounts', 'parallelism', 'lock-timeout', 'refresh-all', 'verbose', 'max-wait'],
   show: ['format', 'detailed-exitcode'],
   shards: ['config', 'count', 'changed-since', 'format'],
   mappings: ['config', 'format'],
   import: ['config', 'account', 'out', 'force'],
   sandbox: ['port'],
   unlock: ['config', 'account', 'force'],
-  state: ['config'],
+  state: ['config', 'format', 'lock-timeout'],
   adopt: ['config', 'account', 'dry-run', 'verbose'],
 };
 
@@ -151,7 +154,8 @@ async function dispatch(argv: string[], io: Io): Promise<Outcome> {
   if (misplaced.length > 0) throw new UsageError(`${command} does not take ${misplaced.map((k) => `--${k}`).join(', ')}`);
   const takesPlanFile = command === 'apply' && rest.length === 1;
   if (rest.length > 0 && !takesPlanFile && command !== 'show' && command !== 'adopt' && command !== 'state') throw new UsageError(`${command} takes no argument "${rest[takesPlanFile ? 1 : 0]}"`);
-  if (takesPlanFile && (v.account || v['refresh-all'] || v.shard)) throw new UsageError('a saved plan is applied as it was made: --account, --shard and --refresh-all belong to the plan command');
+  if (takesPlanFile && (v.account || v['refresh-all'] || v.shard || v.target)) throw new UsageError('a saved plan is applied as it was made: --account, --target, --shard and --refresh-all belong to the plan command');
+  if (command === 'apply' && v.json && !v['auto-approve'] && !takesPlanFile) throw new UsageError('apply --json cannot ask for confirmation: pass --auto-approve, or apply a saved plan');
   const shard = v.shard === undefined ? {} : { shard: (await import('../engine/shard.js')).parseShard(v.shard) };
 
   const config = v.config;
@@ -162,6 +166,7 @@ async function dispatch(argv: string[], io: Io): Promise<Outcome> {
       return (await import('./commands/plan.js')).planCommand(io, {
         config,
         accounts: v.account ?? [],
+        targets: v.target ?? [],
         ...shard,
         ...(v.out ? { out: v.out } : {}),
         ...(v.format ? { format: v.format } : {}),
@@ -178,6 +183,9 @@ async function dispatch(argv: string[], io: Io): Promise<Outcome> {
           config,
           ...(takesPlanFile ? { planFile: rest[0]! } : {}),
           accounts: v.account ?? [],
+          targets: v.target ?? [],
+          json: v.json ?? false,
+          statusformVersion: version(),
           ...shard,
           skipFailedAccounts: v['skip-failed-accounts'] ?? false,
           autoApprove: v['auto-approve'] ?? false,
@@ -191,6 +199,10 @@ async function dispatch(argv: string[], io: Io): Promise<Outcome> {
           interrupts,
           interruptGraceMs: INTERRUPT_GRACE_MS,
         });
+      } catch (err) {
+        // With --json, the event stream ends with what stopped it (also said on stderr, as always).
+        if (v.json) write(io.stdout, JSON.stringify({ type: 'error', timestamp: new Date().toISOString(), message: scrubKnown(errorMessage(err)) }));
+        throw err;
       } finally {
         interrupts.dispose();
       }
@@ -218,7 +230,7 @@ async function dispatch(argv: string[], io: Io): Promise<Outcome> {
       if ((v.account ?? []).length > 1) throw new UsageError('unlock takes one --account NAME');
       return (await import('./commands/unlock.js')).unlockCommand(io, { config, force: v.force ?? false, ...(v.account?.[0] !== undefined ? { account: v.account[0] } : {}) });
     case 'state':
-      return (await import('./commands/state.js')).stateCommand(io, { config }, rest);
+      return (await import('./commands/state.js')).stateCommand(io, { config, ...(v.format ? { format: v.format } : {}), lockTimeoutSeconds: positiveInt('lock-timeout', v['lock-timeout']) ?? 0 }, rest);
     case 'adopt':
       return (await import('./commands/adopt.js')).adoptCommand(io, { config, accounts: v.account ?? [], addresses: rest, dryRun: v['dry-run'] ?? false, verbose: v.verbose ?? false });
   }
@@ -267,6 +279,13 @@ export async function report(err: unknown, io: Io): Promise<number> {
   }
   say(c.red(`Error (unexpected): statusform stopped on an internal error (${describeUnexpected(err)}). This is a bug in statusform, not in your configuration: please report it with the command you ran; run it again with --verbose to see the requests made before it.`));
   return EXIT.error;
+}
+
+/** An error's message for a machine reader: a configuration's problems one per line, positioned. */
+function errorMessage(err: unknown): string {
+  if (err instanceof ConfigError) return err.problems.map((p) => `${formatPosition(p.position)}: ${p.message}`).join('\n');
+  if (err instanceof RefusedError) return `Refused: ${err.message}`;
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** One line about an error nobody expected: its type and first line, never a stack. */
