@@ -4,7 +4,59 @@ export function address(account: string, collection: string, key: string): strin
   return `${account}.${collection}[${JSON.stringify(key)}]`;
 }
 
+/** The parts of an exact address (`account.collection["key"]`), or undefined when it is not one. */
+export function parseAddress(addr: string): { account: string; collection: string; key: string } | undefined {
+  const m = /^([A-Za-z][A-Za-z0-9_-]*)\.([A-Za-z_][A-Za-z0-9_]*)\[(".*")\]$/s.exec(addr);
+  if (!m) return undefined;
+  try {
+    const key: unknown = JSON.parse(m[3]!);
+    return typeof key === 'string' && address(m[1]!, m[2]!, key) === addr ? { account: m[1]!, collection: m[2]!, key } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The account an address names: what comes before its first `.` or `[` (account names have neither). */
 export function accountOf(addr: string): string {
   return addr.split(/[.[]/, 1)[0]!;
+}
+
+/**
+ * Whether `pattern` names `addr`: the address itself, the same with `*` standing for any run of
+ * characters (`estate.statuses["contact:*"]`), or a whole account or collection (`estate`,
+ * `estate.statuses`), as Terraform's `-target` takes a module.
+ */
+export function matchesAddress(pattern: string, addr: string): boolean {
+  const glob = pattern
+    .split('*')
+    .map((part) => part.replace(/[\\^$.|?+()[\]{}]/g, '\\$&'))
+    .join('.*');
+  // Without a key part, the pattern names everything under it.
+  const under = pattern.includes('[') ? '' : '(?:[.[].*)?';
+  return new RegExp(`^${glob}${under}$`, 's').test(addr);
+}
+
+/** Whether `pattern`'s account part (which may hold `*`) names the account `name`. */
+export function matchesAccount(pattern: string, name: string): boolean {
+  return matchesAddress(accountOf(pattern), name);
+}
+
+/** Up to `n` of `candidates` nearest to `given` (edit distance, case ignored), for "did you mean" lists. */
+export function nearest(given: string, candidates: Iterable<string>, n = 3): string[] {
+  const g = given.toLowerCase();
+  return [...new Set(candidates)]
+    .map((c) => ({ c, d: editDistance(g, c.toLowerCase()) }))
+    .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c))
+    .slice(0, n)
+    .map((x) => x.c);
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
 }

@@ -3,7 +3,8 @@
 // Adding a command is one entry in COMMANDS (and its flags in FLAGS, when new). Commands are
 // imported when run, so `--version` and `validate` do not load HTTP, spinners or the engine.
 
-import { UsageError } from '../errors.js';
+import { ConfigError, RefusedError, UsageError, formatPosition } from '../errors.js';
+import { scrubKnown } from '../http/redact.js';
 import { SHELLS, nearest, type CommandSpec, type Invocation } from './spec.js';
 
 export { FLAGS, GLOBAL_FLAGS, SHELLS, distance, nearest, oneOf, version, type CommandSpec, type FlagName, type FlagSpec, type Invocation } from './spec.js';
@@ -41,6 +42,62 @@ export function duration(name: string, value: string | undefined): number | unde
   return total;
 }
 
+/** An error's message for a machine reader: a configuration's problems one per line, positioned. */
+function errorMessage(err: unknown): string {
+  if (err instanceof ConfigError) return err.problems.map((p) => `${formatPosition(p.position)}: ${p.message}`).join('\n');
+  if (err instanceof RefusedError) return `Refused: ${err.message}`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+const stateRun =
+  (sub: string): CommandSpec['run'] =>
+  async (io, { values: v, args }) =>
+    (await import('./commands/state.js')).stateCommand(
+      io,
+      { config: str(v['config']), ...opt('format', str(v['format'])), lockTimeoutSeconds: duration('lock-timeout', str(v['lock-timeout'])) ?? 0 },
+      [sub, ...args],
+    );
+
+/** The state, by address: never a request to a vendor, no credentials needed. */
+const STATE_COMMANDS: Record<'list' | 'show' | 'rm' | 'mv', CommandSpec> = {
+  list: {
+    name: 'state list',
+    summary: 'every address in the state (or those a pattern with * matches)',
+    args: [{ name: 'PATTERN', optional: true, description: "e.g. 'estate.statuses[\"contact:*\"]'" }],
+    flags: ['config'],
+    example: 'statusform state list',
+    run: stateRun('list'),
+  },
+  show: {
+    name: 'state show',
+    summary: 'what the state records of one item',
+    args: [{ name: 'ADDRESS', description: 'as plan prints it' }],
+    flags: ['config', 'format'],
+    flagChoices: { format: ['text', 'json'] },
+    example: "statusform state show 'estate.statuses[\"contact:Hot Lead\"]'",
+    run: stateRun('show'),
+  },
+  rm: {
+    name: 'state rm',
+    summary: 'stop managing items: removed from the state, left as they are at the vendor',
+    args: [{ name: 'ADDRESS', repeats: true, description: 'addresses or patterns with *' }],
+    flags: ['config', 'lock-timeout'],
+    example: "statusform state rm 'estate.statuses[\"contact:Old\"]'",
+    run: stateRun('rm'),
+  },
+  mv: {
+    name: 'state mv',
+    summary: 'record an owned item under another key of its account',
+    args: [
+      { name: 'FROM', description: 'the address the state has' },
+      { name: 'TO', description: 'the address to record it under' },
+    ],
+    flags: ['config', 'lock-timeout'],
+    example: "statusform state mv 'estate.statuses[\"contact:A\"]' 'estate.statuses[\"contact:B\"]'",
+    run: stateRun('mv'),
+  },
+};
+
 /** `--shard K/N`, parsed (the parser is loaded only when the flag is given). */
 async function shardOf(value: string | undefined): Promise<{ shard?: import('../engine/shard.js').Shard }> {
   if (value === undefined) return {};
@@ -58,13 +115,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'plan',
     summary: "show what apply would change, from the vendors' live state",
-    flags: ['config', 'account', 'shard', 'out', 'format', 'detailed-exitcode', 'refresh-all', 'verbose', 'max-wait'],
+    flags: ['config', 'account', 'target', 'shard', 'out', 'format', 'detailed-exitcode', 'refresh-all', 'verbose', 'max-wait'],
     example: 'statusform plan -c examples/quickstart --out plan.json',
     run: async (io, { values: v }) => {
       const maxWait = duration('max-wait', str(v['max-wait']));
       return (await import('./commands/plan.js')).planCommand(io, {
         config: str(v['config']),
         accounts: list(v['account']),
+        targets: list(v['target']),
         ...(await shardOf(str(v['shard']))),
         ...opt('out', str(v['out'])),
         ...opt('format', str(v['format'])),
@@ -79,13 +137,15 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'apply',
     summary: 'make the changes a plan shows (or exactly those of a saved plan)',
     args: [{ name: 'PLANFILE', optional: true, file: true, description: 'a plan saved with plan --out, applied exactly or refused (exit 3)' }],
-    flags: ['config', 'account', 'shard', 'auto-approve', 'allow-destroy', 'allow-bulk', 'skip-failed-accounts', 'parallelism', 'lock-timeout', 'refresh-all', 'verbose', 'max-wait'],
+    flags: ['config', 'account', 'target', 'shard', 'json', 'auto-approve', 'allow-destroy', 'allow-bulk', 'skip-failed-accounts', 'parallelism', 'lock-timeout', 'refresh-all', 'verbose', 'max-wait'],
     example: 'statusform apply -c examples/quickstart --auto-approve',
     run: async (io, { values: v, args }) => {
       const planFile = args[0];
-      if (planFile !== undefined && (v['account'] || v['refresh-all'] || v['shard'])) {
-        throw new UsageError('a saved plan is applied as it was made: --account, --shard and --refresh-all belong to the plan command');
+      if (planFile !== undefined && (v['account'] || v['refresh-all'] || v['shard'] || v['target'])) {
+        throw new UsageError('a saved plan is applied as it was made: --account, --target, --shard and --refresh-all belong to the plan command');
       }
+      const json = flag(v['json']);
+      if (json && !flag(v['auto-approve']) && planFile === undefined) throw new UsageError('apply --json cannot ask for confirmation: pass --auto-approve, or apply a saved plan');
       const shard = await shardOf(str(v['shard']));
       const parallelism = positiveInt('parallelism', str(v['parallelism'])) ?? 4;
       const lockTimeout = duration('lock-timeout', str(v['lock-timeout'])) ?? 0;
@@ -97,6 +157,9 @@ export const COMMANDS: readonly CommandSpec[] = [
           config: str(v['config']),
           ...(planFile !== undefined ? { planFile } : {}),
           accounts: list(v['account']),
+          targets: list(v['target']),
+          json,
+          statusformVersion: (await import('./spec.js')).version(),
           ...shard,
           skipFailedAccounts: flag(v['skip-failed-accounts']),
           autoApprove: flag(v['auto-approve']),
@@ -110,6 +173,10 @@ export const COMMANDS: readonly CommandSpec[] = [
           interrupts,
           interruptGraceMs: INTERRUPT_GRACE_MS,
         });
+      } catch (err) {
+        // With --json, the event stream ends with what stopped it (also said on stderr, as always).
+        if (json) io.stdout.write(`${JSON.stringify({ type: 'error', timestamp: new Date().toISOString(), message: scrubKnown(errorMessage(err)) })}\n`);
+        throw err;
       } finally {
         interrupts.dispose();
       }
@@ -186,6 +253,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       return (await import('./commands/unlock.js')).unlockCommand(io, { config: str(v['config']), force: flag(v['force']), ...(accounts[0] !== undefined ? { account: accounts[0] } : {}) });
     },
   },
+  ...(['list', 'show', 'rm', 'mv'] as const).map((sub): CommandSpec => STATE_COMMANDS[sub]),
   {
     name: 'state migrate',
     summary: 'split a single state file into a state directory, one file per account',

@@ -40,11 +40,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
 /** Terraform flags statusform has no twin for, and what to use instead. */
 const TERRAFORM_HINTS: Record<string, string> = {
-  target: 'statusform has no -target: limit a plan or apply to some accounts with --account NAME',
   var: 'statusform has no -var: the configuration reads ${VAR} from the environment',
   'var-file': 'statusform has no -var-file: the configuration reads ${VAR} from the environment',
   chdir: 'statusform has no -chdir: point at a configuration with -c PATH',
-  json: 'statusform has no -json: use --format json',
   input: 'statusform has no -input: apply asks only on a terminal; use --auto-approve',
   lock: 'statusform has no -lock: apply always locks; wait for another with --lock-timeout DURATION',
   destroy: 'statusform has no -destroy: remove statuses from the config (with prune: true)',

@@ -71,6 +71,8 @@ export const FLAGS = {
   count: { type: 'string', value: 'N', description: 'how many shards (jobs) to split the accounts into' },
   'changed-since': { type: 'string', value: 'REF', description: 'only shards whose accounts changed since this git ref (config blocks, state)' },
   'dry-run': { type: 'boolean', description: 'print the config diff, write nothing' },
+  target: { type: 'string', multiple: true, value: 'ADDRESS', description: 'only this item and what it depends on (an address, a pattern with *, or an account; repeatable)' },
+  json: { type: 'boolean', description: 'newline-delimited JSON events on stdout (schemas/apply-events.schema.json); the text goes to stderr' },
   verbose: { type: 'boolean', description: 'one line per HTTP request on stderr (secrets redacted)' },
   force: { type: 'boolean', description: 'import: replace an existing --out file; unlock: remove a lock whose run is alive' },
   help: { short: 'h', type: 'boolean', description: 'show help (statusform help COMMAND for one command)' },

@@ -5,7 +5,7 @@
 
 import { VendorError } from '../errors.js';
 import type { VendorSession } from '../vendors/adapter.js';
-import type { WriteRequest } from '../model.js';
+import type { WriteRequest, WriteResult } from '../model.js';
 import type { StateRecorder } from '../state/recorder.js';
 import type { Plan, PlanAction } from './plan.js';
 
@@ -19,6 +19,10 @@ export interface ActionOutcome {
   detail?: string;
   /** Why a skipped action never started: a failed dependency, a stop request, or a state file that cannot be written. */
   because?: 'dependency' | 'interrupted' | 'unrecordable';
+  /** For done: the vendor's id of the item written (null when the vendor has none for it). */
+  vendorId?: string | number | null;
+  /** For done and failed: how long the action took, from its start to its outcome, in milliseconds. */
+  durationMs?: number;
 }
 
 export interface ApplyResult {
@@ -53,6 +57,8 @@ export interface ExecuteOptions {
   stop?: AbortSignal;
   /** How long actions in flight may take after a stop request (default 30 s); past it they are reported unknown. */
   graceMs?: number;
+  /** A monotonic clock in milliseconds, for durations (default performance.now). */
+  now?: () => number;
 }
 
 export const DEFAULT_STOP_GRACE_MS = 30_000;
@@ -90,37 +96,44 @@ function failed(run: Run, a: PlanAction, err: unknown): ActionOutcome {
   return { address: a.address, action: a.action, status: 'failed', detail: run.opts.scrub(message) };
 }
 
-/** Makes one write and records it durably: nothing new starts before it is on disk (a write the state cannot record could be repeated later). */
-async function writeAndRecord(run: Run, a: PlanAction, req: WriteRequest): Promise<boolean> {
+/**
+ * Makes one write and records it durably: nothing new starts before it is on disk (a write the
+ * state cannot record could be repeated later). Returns the vendor's answer, or undefined when the
+ * run was abandoned meanwhile.
+ */
+async function writeAndRecord(run: Run, a: PlanAction, req: WriteRequest): Promise<WriteResult | undefined> {
   const session = run.opts.sessions.get(a.account);
   if (!session) throw new Error(`no session for account ${a.account}`);
   const result = await session.write(req);
-  if (run.abandoned) return false; // reported unknown already; the lock may be gone, so nothing is recorded
+  if (run.abandoned) return undefined; // reported unknown already; the lock may be gone, so nothing is recorded
   run.opts.recorder.record(a, result);
   await run.opts.recorder.durable();
-  return true;
+  return result;
 }
 
 /** The first write of a staged update: to its temporary value. A failure here fails the action. */
 async function stageOne(run: Run, a: PlanAction): Promise<void> {
   try {
     if (!a.via) throw new Error(`no temporary value for ${a.address}`);
-    if (await writeAndRecord(run, a, { ...writeRequest(a), after: a.via })) run.staged.add(a.address);
+    if ((await writeAndRecord(run, a, { ...writeRequest(a), after: a.via })) !== undefined) run.staged.add(a.address);
   } catch (err) {
     if (!run.abandoned) report(run, a, failed(run, a, err));
   }
 }
 
 async function runOne(run: Run, a: PlanAction): Promise<void> {
+  const now = run.opts.now ?? (() => performance.now());
+  const started = now();
   run.opts.onEvent?.({ type: 'start', action: a });
   let outcome: ActionOutcome;
   try {
     // A staged update was moved to its temporary value already: its "before" is that value now.
     const req = run.staged.has(a.address) ? { ...writeRequest(a), before: a.via ?? a.before } : writeRequest(a);
-    if (!(await writeAndRecord(run, a, req))) return;
-    outcome = { address: a.address, action: a.action, status: 'done' };
+    const result = await writeAndRecord(run, a, req);
+    if (result === undefined) return;
+    outcome = { address: a.address, action: a.action, status: 'done', vendorId: result.id ?? a.id, durationMs: Math.round(now() - started) };
   } catch (err) {
-    outcome = failed(run, a, err);
+    outcome = { ...failed(run, a, err), durationMs: Math.round(now() - started) };
   }
   if (!run.abandoned) report(run, a, outcome);
 }

@@ -4,7 +4,7 @@
 
 import type { Dispatcher } from 'undici';
 import { UsageError, VendorError } from '../errors.js';
-import { HttpClient, newStats, type HttpStats } from '../http/client.js';
+import { HttpClient, newStats, type HttpNotice, type HttpStats } from '../http/client.js';
 import { realClock, type Clock } from '../http/pacer.js';
 import { redactor } from '../http/redact.js';
 import type { Config } from '../config/load.js';
@@ -16,7 +16,9 @@ import { StateRecorder } from '../state/recorder.js';
 import { openStateStore, type Snapshot, type StateStore } from '../state/store.js';
 import { diffAccount } from './diff.js';
 import { executePlan, type ApplyEvent, type ApplyResult } from './execute.js';
-import { accountOf, summarise, type Plan } from './plan.js';
+import { matchesAccount } from '../address.js';
+import { accountOf, address, summarise, type Plan } from './plan.js';
+import { targetPlan } from './target.js';
 import { thresholdProblems } from './safety.js';
 import { inShard, shardText, type Shard } from './shard.js';
 import { bindingOf, refuseForeignState } from './state-binding.js';
@@ -27,6 +29,8 @@ export interface RunOptions {
   /** Then to this shard of them (`--shard K/N`). */
   shard?: Shard;
   refreshAll?: boolean;
+  /** `--target`: only these addresses (or patterns) and what they depend on; only their accounts are read. */
+  targets?: readonly string[];
   /** Injected for tests and benchmarks. */
   dispatcher?: Dispatcher;
   clock?: Clock;
@@ -34,8 +38,8 @@ export interface RunOptions {
   retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   /** One redacted line per HTTP request (for --verbose). */
   httpLog?: (line: string) => void;
-  /** Notices a user should see without --verbose (retries, long waits), one line each. */
-  notify?: (line: string) => void;
+  /** Notices a user should see without --verbose (retries, long waits), one line each, and the same as data. */
+  notify?: (line: string, notice: HttpNotice) => void;
   /** Overrides every account's max_wait_seconds (--max-wait). */
   maxWaitSeconds?: number;
   /** Every request's total deadline, ms (tests shorten it). */
@@ -50,8 +54,8 @@ export interface Planned {
   stats: HttpStats;
 }
 
-/** The accounts named (all when none), then those of `shard` among them. */
-export function selectAccounts(config: Config, names: readonly string[] | undefined, shard?: Shard): AccountConfig[] {
+/** The accounts named (all when none), then those of `shard` among them, then those a target names (when there are targets). */
+export function selectAccounts(config: Config, names: readonly string[] | undefined, shard?: Shard, targets: readonly string[] = []): AccountConfig[] {
   let chosen = config.accounts;
   if (names && names.length > 0) {
     const known = new Set(config.accounts.map((a) => a.name));
@@ -59,9 +63,17 @@ export function selectAccounts(config: Config, names: readonly string[] | undefi
     if (unknown.length > 0) throw new UsageError(`unknown account ${unknown.map((n) => `"${n}"`).join(', ')} (accounts: ${[...known].join(', ')})`);
     chosen = config.accounts.filter((a) => names.includes(a.name));
   }
-  if (!shard) return chosen;
-  const mine = new Set(inShard(chosen.map((a) => a.name), shard));
-  return chosen.filter((a) => mine.has(a.name));
+  if (shard) {
+    const mine = new Set(inShard(chosen.map((a) => a.name), shard));
+    chosen = chosen.filter((a) => mine.has(a.name));
+  }
+  if (targets.length === 0) return chosen;
+  const none = targets.filter((t) => !chosen.some((a) => matchesAccount(t, a.name)));
+  if (none.length > 0) {
+    const among = chosen.length === config.accounts.length ? 'the configuration' : 'the accounts selected';
+    throw new UsageError(none.map((t) => `--target ${t} names no account of ${among} (${chosen.map((a) => a.name).join(', ') || 'none'})`).join('\n'));
+  }
+  return chosen.filter((a) => targets.some((t) => matchesAccount(t, a.name)));
 }
 
 /** Opens one session per account; each gets its own HTTP client (own pacer) on the shared pool. */
@@ -108,7 +120,8 @@ export function loadState(config: Config, names?: readonly string[], store = sta
 
 /** Reads live state for every selected account (concurrently) and computes the plan. */
 export async function makePlan(config: Config, state: Snapshot, opts: RunOptions = {}): Promise<Planned> {
-  const accounts = selectAccounts(config, opts.accounts, opts.shard);
+  const targets = opts.targets ?? [];
+  const accounts = selectAccounts(config, opts.accounts, opts.shard, targets);
   const store = stateStoreOf(config);
   refuseForeignState(accounts, state, (name) => store.fileOf(name), store.layout); // before any request
   const stats = opts.stats ?? newStats();
@@ -156,7 +169,10 @@ export async function makePlan(config: Config, state: Snapshot, opts: RunOptions
   });
   plan.summary = summarise(plan.actions, plan.accounts);
   plan.thresholds = thresholdProblems(plan);
-  return { plan, sessions, accounts, stats };
+  if (targets.length === 0) return { plan, sessions, accounts, stats };
+  const adapters = new Map(accounts.map((a) => [a.name, adapterFor(a.vendor)!.collection]));
+  const known = accounts.flatMap((a) => [...a.items.map((i) => i.key), ...Object.keys(state.accounts[a.name]?.items ?? {})].map((key) => address(a.name, adapters.get(a.name)!, key)));
+  return { plan: targetPlan(plan, targets, known), sessions, accounts, stats };
 }
 
 /** The accounts with an error in the plan (an unreadable account, or an item that could not be planned). */

@@ -61,11 +61,12 @@ export function mergeWirePlans(plans: readonly NamedPlan[]): WirePlan {
     names.flatMap((n) => plans.flatMap((p) => items(p.plan).filter((t) => account(t) === n)));
   const actions = byAccount((p) => p.actions, (a) => a.account);
   const shares = byAccount((p) => p.rate_shares ?? [], (r) => r.account);
+  const targets = [...new Set(plans.flatMap((p) => p.plan.options.targets ?? []))];
   return {
     format_version: WIRE_FORMAT_VERSION,
     config_digest: first!.plan.config_digest,
     state: { accounts: Object.fromEntries(plans.flatMap((p) => Object.entries(p.plan.state.accounts))) },
-    options: { accounts: names, refresh_all: plans.some((p) => p.plan.options.refresh_all) },
+    options: { accounts: names, refresh_all: plans.some((p) => p.plan.options.refresh_all), ...(targets.length > 0 ? { targets } : {}) },
     accounts: byAccount((p) => p.accounts, (a) => a.name),
     actions,
     notes: byAccount((p) => p.notes, (n) => accountOf(n.address)),
@@ -103,13 +104,14 @@ export function planFromWire(w: WirePlan): Plan {
     reason: a.reason,
     ...(a.path !== undefined ? { path: [...a.path] } : {}),
     ...(a.blocked !== undefined ? { blocked: a.blocked } : {}),
+    ...(a.dependency_of !== undefined ? { dependency_of: [...a.dependency_of] } : {}),
     phase: phaseOf(a.action),
   }));
   const planned = new Set(w.accounts.map((a) => a.name));
   return {
     config_digest: w.config_digest,
     state: { accounts: Object.fromEntries(Object.entries(w.state.accounts).map(([name, v]) => [name, { lineage: v.lineage, serial: v.serial }])) },
-    options: { accounts: [...w.options.accounts], refresh_all: w.options.refresh_all, ...(w.options.shard !== undefined ? { shard: w.options.shard } : {}) },
+    options: { accounts: [...w.options.accounts], refresh_all: w.options.refresh_all, ...(w.options.shard !== undefined ? { shard: w.options.shard } : {}), ...(w.options.targets !== undefined ? { targets: [...w.options.targets] } : {}) },
     accounts: w.accounts.map((a) => ({ ...a, adopt: [], forget: [], owned: 0, safety: { max_update_percent: 100, max_delete_percent: 100, min_owned: 0 } })),
     actions,
     notes: w.notes.map((n) => ({ address: n.address, kind: n.kind, message: n.message, ...(n.side_effect ? { side_effect: true as const } : {}) })),

@@ -51,6 +51,11 @@ export interface PlanAction {
   via?: Fields;
   /** Why apply would refuse to make this change (e.g. a hard delete without opt-in); set at plan time. */
   blocked?: string;
+  /**
+   * In a plan limited by `--target`: the targeted actions this one is in the plan for (it is not
+   * targeted itself, but they depend on it). Absent in an untargeted plan and on targeted actions.
+   */
+  dependency_of?: string[];
   /** Order within the account: 1 creates and reactivations, 2 updates and transitions, 3 deactivations and deletes. */
   phase: 1 | 2 | 3;
 }
@@ -127,7 +132,7 @@ export interface Plan {
   /** Each planned account's state as read (lineage '' and serial 0 before its first write): a saved plan is refused once one moves. */
   state: { accounts: Record<string, StateVersion> };
   /** What the plan was made with, so a saved plan is replayed the same way. */
-  options: { accounts: string[]; refresh_all: boolean; shard?: string };
+  options: { accounts: string[]; refresh_all: boolean; shard?: string; targets?: string[] };
   accounts: AccountPlan[];
   actions: PlanAction[];
   notes: PlanNote[];

@@ -68,6 +68,7 @@ export function buildPlanSchema(opts: { strict: boolean }): Schema {
       reason: { enum: ['config', 'drift', 'refresh'] },
       path: { ...strings, description: 'For a transition: the statuses passed through, ending with the target.' },
       blocked: str('Why apply would refuse this change.'),
+      dependency_of: { ...strings, description: 'In a plan limited by --target: the targeted actions this one is in the plan for, since they depend on it (since 2.1).' },
     },
     all<WireAction>()('address', 'account', 'collection', 'key', 'action', 'vendor_id', 'before', 'after', 'changes', 'depends_on', 'destructive', 'reason'),
   );
@@ -111,7 +112,7 @@ export function buildPlanSchema(opts: { strict: boolean }): Schema {
   );
   const options = object<WirePlan['options']>(
     strict,
-    { accounts: { ...strings, description: 'The accounts planned; empty: all.' }, refresh_all: { type: 'boolean' }, shard: { type: 'string', pattern: '^[0-9]+/[0-9]+$', description: 'The shard K/N of those accounts (--shard), since 2.1.' } },
+    { accounts: { ...strings, description: 'The accounts planned; empty: all.' }, refresh_all: { type: 'boolean' }, shard: { type: 'string', pattern: '^[0-9]+/[0-9]+$', description: 'The shard K/N of those accounts (--shard), since 2.1.' }, targets: { ...strings, description: 'The --target addresses and patterns the plan is limited to (since 2.1); apply of a saved plan limits itself the same way.' } },
     all<WirePlan['options']>()('accounts', 'refresh_all'),
   );
   const rateShare = object<WireRateShare>(

@@ -65,6 +65,11 @@ export interface WireAction {
   path?: string[];
   /** Why apply would refuse this change (e.g. a hard delete without opt-in). */
   blocked?: string;
+  /**
+   * Since 2.1, in a plan limited by `--target`: the targeted actions this one is in the plan for —
+   * it is not targeted itself, but they depend on it. Absent on targeted actions and in untargeted plans.
+   */
+  dependency_of?: string[];
 }
 
 /** Something the user should know that changes nothing. */
@@ -145,8 +150,11 @@ export interface WirePlan {
    * every account has the file's lineage and serial.
    */
   state: { accounts: Record<string, WireStateVersion> };
-  /** What the plan was made with, so that a saved plan is re-derived the same way (`accounts` empty: all; `shard` "K/N" since 2.1). */
-  options: { accounts: string[]; refresh_all: boolean; shard?: string };
+  /**
+   * What the plan was made with, so that a saved plan is re-derived the same way (`accounts` empty:
+   * all; `shard` "K/N" since 2.1; `targets`, the `--target` addresses and patterns, since 2.1).
+   */
+  options: { accounts: string[]; refresh_all: boolean; shard?: string; targets?: string[] };
   accounts: WireAccount[];
   /** In dependency order within each account. */
   actions: WireAction[];
@@ -178,6 +186,7 @@ function wireAction(a: PlanAction): WireAction {
     reason: a.reason,
     ...(a.path !== undefined ? { path: [...a.path] } : {}),
     ...(a.blocked !== undefined ? { blocked: a.blocked } : {}),
+    ...(a.dependency_of !== undefined ? { dependency_of: [...a.dependency_of] } : {}),
   };
 }
 
@@ -187,7 +196,7 @@ export function toWire(plan: Plan): WirePlan {
     format_version: WIRE_FORMAT_VERSION,
     config_digest: plan.config_digest,
     state: { accounts: Object.fromEntries(Object.entries(plan.state.accounts).map(([name, v]) => [name, { lineage: v.lineage, serial: v.serial }])) },
-    options: { accounts: [...plan.options.accounts], refresh_all: plan.options.refresh_all, ...(plan.options.shard !== undefined ? { shard: plan.options.shard } : {}) },
+    options: { accounts: [...plan.options.accounts], refresh_all: plan.options.refresh_all, ...(plan.options.shard !== undefined ? { shard: plan.options.shard } : {}), ...(plan.options.targets !== undefined ? { targets: [...plan.options.targets] } : {}) },
     accounts: plan.accounts.map((a) => ({ name: a.name, vendor: a.vendor, collection: a.collection, read: a.read, live_digest: a.live_digest })),
     actions: plan.actions.map(wireAction),
     notes: plan.notes.map((n) => ({ address: n.address, kind: n.kind, message: n.message, ...(n.side_effect ? { side_effect: true } : {}) })),
@@ -205,7 +214,7 @@ export function wireText(plan: Plan): string {
 }
 
 /** Every field of a wire action this version knows: a later minor version's additions do not count. */
-const ACTION_FIELDS = ['address', 'account', 'collection', 'key', 'action', 'live_key', 'vendor_id', 'before', 'after', 'changes', 'depends_on', 'destructive', 'reason', 'path', 'blocked'] as const satisfies readonly (keyof WireAction)[];
+const ACTION_FIELDS = ['address', 'account', 'collection', 'key', 'action', 'live_key', 'vendor_id', 'before', 'after', 'changes', 'depends_on', 'destructive', 'reason', 'path', 'blocked', 'dependency_of'] as const satisfies readonly (keyof WireAction)[];
 // Compile-time check that the list above is complete.
 type Missing = Exclude<keyof WireAction, (typeof ACTION_FIELDS)[number]>;
 const complete: Missing extends never ? true : Missing = true;

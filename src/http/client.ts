@@ -77,8 +77,8 @@ export interface HttpClientOptions {
   refusal?: (body: unknown) => string | undefined;
   /** What the request acts for in notices on stderr, e.g. the account name. */
   label?: string;
-  /** Receives notices a user should see even without --verbose: retries, long waits. */
-  notify?: (line: string) => void;
+  /** Receives notices a user should see even without --verbose: retries, long waits (the line, and the same as data). */
+  notify?: (line: string, notice: HttpNotice) => void;
   /** Which settings (and environment variables) hold the credentials, for the message of a 401. */
   authHint?: string;
   /** The longest wait a vendor may ask for (Retry-After, X-RateLimit-Reset), ms; beyond it the request fails. */
@@ -115,6 +115,22 @@ export function newStats(): HttpStats {
 export const DEFAULT_MAX_WAIT_MS = 300_000;
 /** A request's total deadline, by default (headers and body together). */
 export const DEFAULT_DEADLINE_MS = 120_000;
+/** A wait the user should hear about, as data (for machine-readable output): a vendor-requested pause, or a retry's backoff. */
+export interface HttpNotice {
+  kind: 'wait' | 'retry';
+  /** What the request acts for (the account name), when the client has a label. */
+  label?: string;
+  /** How long the wait is. */
+  seconds: number;
+  /** For a wait, what asked for it (`Retry-After`, `X-RateLimit-Reset`); for a retry, why the last attempt failed. */
+  reason: string;
+  /** For a wait: when it ends (ISO 8601). */
+  until?: string;
+  /** For a retry: the request (`GET /statuses`) and which retry this is. */
+  request?: string;
+  attempt?: number;
+}
+
 /** Waits at least this long are announced on stderr, with or without a TTY. */
 const ANNOUNCE_WAIT_MS = 5_000;
 
@@ -236,7 +252,10 @@ export class HttpClient {
         this.stats.retries++;
         const wait = this.backoff(attempt);
         // One blip is routine; from the second retry on, the user hears why the run is slow.
-        if (attempt >= 2) this.notice(`${req.method} ${this.shortPath(req)} failed (${lastReason}), retry ${attempt} of ${this.attempts - 1} in ${(wait / 1000).toFixed(1)} s`);
+        if (attempt >= 2) {
+          const request = `${req.method} ${this.shortPath(req)}`;
+          this.notice(`${request} failed (${lastReason}), retry ${attempt} of ${this.attempts - 1} in ${(wait / 1000).toFixed(1)} s`, { kind: 'retry', seconds: wait / 1000, reason: lastReason, request, attempt });
+        }
         await this.clock.sleep(wait);
       }
     }
@@ -261,13 +280,14 @@ export class HttpClient {
     }
     const at = this.clock.now() + Math.max(0, waitMs);
     if (waitMs >= ANNOUNCE_WAIT_MS) {
-      this.notice(`${this.base.host} asked to wait ${Math.ceil(waitMs / 1000)} s (${source}), resuming at ${new Date(at).toISOString().slice(11, 19)} UTC`);
+      this.notice(`${this.base.host} asked to wait ${Math.ceil(waitMs / 1000)} s (${source}), resuming at ${new Date(at).toISOString().slice(11, 19)} UTC`, { kind: 'wait', seconds: waitMs / 1000, reason: source, until: new Date(at).toISOString() });
     }
     this.pacer.pauseUntil(at);
   }
 
-  private notice(line: string): void {
-    this.opts.notify?.(this.scrub(this.opts.label ? `${this.opts.label}: ${line}` : line));
+  private notice(line: string, notice: Omit<HttpNotice, 'label'>): void {
+    const scrubbed = { ...notice, reason: this.scrub(notice.reason), ...(this.opts.label ? { label: this.opts.label } : {}) };
+    this.opts.notify?.(this.scrub(this.opts.label ? `${this.opts.label}: ${line}` : line), scrubbed);
   }
 
   private shortPath(req: HttpRequest<unknown>): string {

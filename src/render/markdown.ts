@@ -3,7 +3,7 @@
 // over GitHub's 65,536-character comment limit (cut with an explicit note).
 
 import type { Plan, PlanAction, PlanNote } from '../engine/plan.js';
-import { adoptOnlyLine, headline, NO_CHANGES, rateShareLine, splitNotes, summaryLine, unmanagedLine, value } from './text.js';
+import { adoptOnlyLine, headline, NO_CHANGES, rateShareLine, splitNotes, summaryLine, targetedLine, unmanagedLine, value } from './text.js';
 
 export const COMMENT_MARKER = '<!-- statusform-plan -->';
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -142,6 +142,8 @@ export function renderPlanMarkdown(plan: Plan, limit = GITHUB_COMMENT_LIMIT): st
     if (plan.errors.length > 20) head.push(`> - … and ${plan.errors.length - 20} more`);
     head.push('');
   }
+  const targeted = targetedLine(plan);
+  if (targeted) head.push(`_${escapeInline(targeted)}_`, '');
   if (plan.rate_shares && plan.rate_shares.length > 0) head.push(...plan.rate_shares.map((r) => `_Rate limit: ${escapeInline(rateShareLine(r))}._`), '');
   const unreadable = plan.accounts.filter((a) => a.read === 'none');
   if (unreadable.length > 0) {

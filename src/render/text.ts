@@ -59,7 +59,7 @@ function colorFor(a: PlanAction, c: Colors): (s: string) => string {
 
 export function renderAction(a: PlanAction, c: Colors = plainColors): string[] {
   const paint = colorFor(a, c);
-  const lines = [`  ${c.dim(`# ${a.address} ${headline(a)}`)}${a.reason === 'drift' ? c.magenta(' (drift: changed outside statusform)') : ''}`];
+  const lines = [`  ${c.dim(`# ${a.address} ${headline(a)}`)}${a.reason === 'drift' ? c.magenta(' (drift: changed outside statusform)') : ''}${a.dependency_of ? c.cyan(` (${dependencyOf(a.dependency_of)})`) : ''}`];
   lines.push(`  ${paint(symbolOf(a))} ${a.address}`);
   const width = Math.max(0, ...Object.keys(a.after ?? a.before ?? {}).map((k) => k.length));
   if (a.action === 'create') {
@@ -75,6 +75,19 @@ export function renderAction(a: PlanAction, c: Colors = plainColors): string[] {
   if (a.blocked) lines.push(`      ${c.red(c.bold('✗ blocked:'))} ${a.blocked}`);
   else if (a.action === 'delete') lines.push(`      ${c.red('! needs --allow-destroy on apply')}`);
   return lines;
+}
+
+/** Why an action a target did not name is in a targeted plan: "dependency of salon.statuses["LATE"]". */
+function dependencyOf(targets: readonly string[]): string {
+  const shown = targets.slice(0, 3).join(', ');
+  return `dependency of ${shown}${targets.length > 3 ? ` and ${targets.length - 3} more` : ''}`;
+}
+
+/** A targeted plan says so first: it leaves out every change its targets do not need. */
+export function targetedLine(plan: Plan): string | undefined {
+  const t = plan.options.targets;
+  if (!t || t.length === 0) return undefined;
+  return `Targeted: only ${t.join(', ')} and what ${t.length === 1 ? 'it depends' : 'they depend'} on. Other changes are left out of this plan; a plan without --target shows them.`;
 }
 
 export function summaryLine(s: PlanSummary): string {
@@ -129,6 +142,8 @@ export function renderPlanText(plan: Plan, c: Colors = plainColors, opts: TextOp
     for (const r of plan.rate_shares) out.push(c.dim(`Rate limit: ${rateShareLine(r)}.`));
     out.push('');
   }
+  const targeted = targetedLine(plan);
+  if (targeted) out.push(c.yellow(targeted), '');
   const unreadable = plan.accounts.filter((a) => a.read === 'none');
   if (unreadable.length > 0) {
     out.push(c.dim(`Note: ${unreadable.map((a) => `${a.name} (${a.vendor})`).join(', ')} ha${unreadable.length === 1 ? 's' : 've'} no read API; live state is taken from the state file and drift cannot be seen.`), '');

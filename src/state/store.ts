@@ -5,7 +5,7 @@
 // Commands open a store and read, lock and write through it; the engine sees a Snapshot.
 
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, existsSync } from 'node:fs';
+import { mkdirSync, existsSync, readdirSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UsageError, fileProblem } from '../errors.js';
@@ -35,6 +35,8 @@ export interface StateStore {
   readonly path: string;
   /** The file an account's state is written to (the one state file in the file layout). */
   fileOf(account: string): string;
+  /** The accounts the state has a record of (for the state commands). */
+  recorded(): string[];
   /** Reads the state of these accounts (in the file layout, the whole file is read, and kept). */
   read(accounts: readonly string[]): Snapshot;
   /**
@@ -77,6 +79,10 @@ class FileStore implements StateStore {
     return this.path;
   }
 
+  recorded(): string[] {
+    return Object.keys(readState(this.path).accounts).sort();
+  }
+
   read(accounts: readonly string[]): Snapshot {
     if (!existsSync(this.path) && existsSync(`${this.path}.migrated`)) {
       throw new UsageError(`the state file ${this.path} was split into a state directory by statusform state migrate (the old file is ${basename(this.path)}.migrated): set "state" in the configuration to that directory`);
@@ -108,6 +114,14 @@ class DirectoryStore implements StateStore {
 
   fileOf(account: string): string {
     return join(this.path, accountFileName(account));
+  }
+
+  recorded(): string[] {
+    if (!existsSync(this.path)) return [];
+    return readdirSync(this.path)
+      .map(accountOfFileName)
+      .filter((n): n is string => n !== undefined)
+      .sort();
   }
 
   read(accounts: readonly string[]): Snapshot {

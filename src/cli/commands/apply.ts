@@ -14,12 +14,21 @@ import { appendStepSummary, colors, confirm, progress, write, type Io } from '..
 import type { Interrupts } from '../interrupts.js';
 import type { Outcome } from '../outcome.js';
 import { sayUnread } from './plan.js';
+import { checkTarget } from '../../engine/target.js';
+import { colorsFor } from '../../render/style.js';
+import { actionEvent, eventLine, neverReadyEvent, planEvent, summaryEvent, versionEvent, type ApplyEventLine } from '../../render/apply-events.js';
 
 export interface ApplyCommandOptions {
   config?: string;
   /** A plan saved by `plan --out`: applied exactly, or refused if it no longer holds. */
   planFile?: string;
   accounts?: string[];
+  /** `--target`: only these addresses or patterns, and what they depend on. */
+  targets?: string[];
+  /** `--json`: newline-delimited JSON events on stdout (schemas/apply-events.schema.json); human text on stderr. */
+  json?: boolean;
+  /** The version the first JSON event names. */
+  statusformVersion?: string;
   autoApprove?: boolean;
   allowDestroy?: boolean;
   allowBulk?: boolean;
@@ -50,15 +59,31 @@ function refuseIfStale(reasons: string[]): void {
   if (reasons.length > 0) throw new RefusedError(`the saved plan is stale; make a new one with statusform plan --out FILE:\n  ${reasons.join('\n  ')}`);
 }
 
+/** The time of a JSON event. */
+const stamp = () => new Date().toISOString();
+
+/** Seconds with one decimal: "0.4 s". */
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
 export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<Outcome> {
+  const json = opts.json ?? false;
+  const emit = (e: ApplyEventLine) => {
+    if (json) io.stdout.write(eventLine(e));
+  };
+  emit(versionEvent(opts.statusformVersion ?? 'unknown', stamp));
+  // With --json, stdout carries the events only: what a person reads goes to stderr.
+  const human = json ? io.stderr : io.stdout;
   const config = loadOrThrow(io, opts.config);
-  const c = colors(io);
+  const c = colorsFor(human, io.env);
   const saved = opts.planFile ? readSavedPlan(resolve(io.cwd, opts.planFile)) : undefined;
   const accounts = saved ? saved.options.accounts : (opts.accounts ?? []);
+  const targets = saved ? (saved.options.targets ?? []) : (opts.targets ?? []).map(checkTarget);
   const { shard } = shardOption(saved ? saved.options.shard : opts.shard);
   // Only the accounts this apply may write are locked (each its own, in the directory layout): applies on others go on.
   const store = stateStoreOf(config);
-  const names = selectAccounts(config, accounts, shard).map((a) => a.name);
+  const names = selectAccounts(config, accounts, shard, targets).map((a) => a.name);
   const release = await store.lock(names, 'statusform apply', (opts.lockTimeoutSeconds ?? 0) * 1000);
   const interrupts = opts.interrupts;
   interrupts?.onForcedExit(release); // even at once, the process leaves no lock behind
@@ -77,18 +102,23 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
       planned = await makePlan(config, state, {
         ...opts.run,
         accounts,
+        targets,
         ...(shard ? { shard } : {}),
         refreshAll: saved ? saved.options.refresh_all : (opts.refreshAll ?? false),
         ...(opts.verbose ? { httpLog: say } : {}),
         ...(opts.maxWaitSeconds !== undefined ? { maxWaitSeconds: opts.maxWaitSeconds } : {}),
-        notify: say,
+        notify: (line, notice) => {
+          say(line);
+          emit({ type: 'wait', timestamp: stamp(), kind: notice.kind, ...(notice.label ? { account: notice.label } : {}), seconds: notice.seconds, reason: notice.reason, ...(notice.until ? { until: notice.until } : {}), ...(notice.request ? { request: notice.request } : {}), ...(notice.attempt !== undefined ? { attempt: notice.attempt } : {}), message: line });
+        },
       });
     } finally {
       spin.stop();
     }
     stopIfInterrupted();
     if (saved) refuseIfStale(staleAgainst(saved, toWire(planned.plan)));
-    write(io.stdout, renderPlanText(planned.plan, c, { verbose: opts.verbose ?? false }));
+    write(human, renderPlanText(planned.plan, c, { verbose: opts.verbose ?? false }));
+    emit(planEvent(planned.plan, stamp));
     // Like Terraform, a plan with errors is not applied — unless asked to apply the other accounts.
     // Either way nothing is ever written to an account whose read failed.
     const failedAccounts = accountsWithErrors(planned.plan);
@@ -99,7 +129,7 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
     }
     if (failedAccounts.length > 0) {
       planned = withoutAccounts(planned, failedAccounts);
-      write(io.stderr, c.yellow(`Skipping ${failedAccounts.join(', ')} (error${planned.plan.errors.length === 1 ? '' : 's'} in the plan): nothing is written to ${failedAccounts.length === 1 ? 'it' : 'them'}.`));
+      write(io.stderr, colors(io).yellow(`Skipping ${failedAccounts.join(', ')} (error${planned.plan.errors.length === 1 ? '' : 's'} in the plan): nothing is written to ${failedAccounts.length === 1 ? 'it' : 'them'}.`));
     }
     const { plan } = planned;
     checkGuards(plan, { allowDestroy: opts.allowDestroy ?? false, allowBulk: opts.allowBulk ?? false });
@@ -115,6 +145,7 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
     const spinApply = await progress(io, `Applying 0/${total}…`);
     spin = spinApply;
     let result;
+    const reported = new Set<string>();
     try {
       result = await applyPlan(config, state, planned, {
         store,
@@ -122,17 +153,23 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
         ...(interrupts ? { stop: interrupts.signal } : {}),
         ...(opts.interruptGraceMs !== undefined ? { graceMs: opts.interruptGraceMs } : {}),
         onEvent: (e) => {
+          emit(actionEvent(e, stamp));
           if (e.type !== 'end') return;
+          reported.add(e.action.address);
           finished++;
           spinApply.update(`Applying ${finished}/${total}…`);
-          if (e.outcome.status === 'done') write(io.stdout, `${e.action.address}: ${e.action.action} done`);
+          const o = e.outcome;
+          if (o.status === 'done') write(human, `${e.action.address}: ${e.action.action} done after ${seconds(o.durationMs ?? 0)}${o.vendorId !== undefined && o.vendorId !== null ? ` [id=${String(o.vendorId)}]` : ''}`);
         },
       });
     } finally {
       spinApply.stop();
     }
+    const accountOf = new Map(plan.actions.map((a) => [a.address, a.account]));
+    for (const o of result.outcomes) if (!reported.has(o.address)) emit(neverReadyEvent(o, accountOf.get(o.address) ?? '', stamp));
+    emit(summaryEvent(result, stamp));
     if (total > 0 || result.adopted) {
-      write(io.stdout, renderApplyText(result, c));
+      write(human, renderApplyText(result, c));
       appendStepSummary(io, `### statusform apply\n\n\`\`\`\n${renderApplyText(result)}\`\`\`\n`);
     }
     if (result.stateFailure) throw new StateWriteError(result.stateFailedFile ?? config.statePath, result.stateFailure);

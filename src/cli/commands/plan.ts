@@ -5,6 +5,7 @@ import { closeDefaultAgent } from '../../http/client.js';
 import { loadState, makePlan, type RunOptions } from '../../engine/manager.js';
 import type { Plan } from '../../engine/plan.js';
 import type { Shard } from '../../engine/shard.js';
+import { checkTarget } from '../../engine/target.js';
 import { wireText } from '../../engine/wire.js';
 import { renderPlanMarkdown } from '../../render/markdown.js';
 import { renderPlanText } from '../../render/text.js';
@@ -18,6 +19,8 @@ export type PlanFormat = 'text' | 'markdown' | 'json';
 export interface PlanCommandOptions {
   config?: string;
   accounts?: string[];
+  /** `--target`: only these addresses or patterns, and what they depend on. */
+  targets?: string[];
   /** `--shard K/N`: only this shard of the selected accounts. */
   shard?: Shard;
   out?: string;
@@ -52,6 +55,7 @@ export function planFormat(value: string | undefined): PlanFormat {
 
 export async function planCommand(io: Io, opts: PlanCommandOptions): Promise<Outcome> {
   const format = planFormat(opts.format);
+  const targets = (opts.targets ?? []).map(checkTarget);
   const config = loadOrThrow(io, opts.config);
   // Checked before any request: a wrong --out is found in a second, not after reading every vendor.
   const out = opts.out === undefined ? undefined : outputFile(opts.out, 'the plan', io.cwd, config, { example: 'plan.json' });
@@ -62,6 +66,7 @@ export async function planCommand(io: Io, opts: PlanCommandOptions): Promise<Out
     const planned = await makePlan(config, state, {
       ...opts.run,
       accounts: opts.accounts ?? [],
+      targets,
       ...(opts.shard ? { shard: opts.shard } : {}),
       refreshAll: opts.refreshAll ?? false,
       ...(opts.verbose ? { httpLog: (line: string) => spin.say(line) } : {}),

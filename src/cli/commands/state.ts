@@ -1,4 +1,6 @@
-// `statusform state <subcommand>`: work on the state itself, without credentials or requests.
+// `statusform state <subcommand>`: work on the state itself, by address, without credentials or
+// requests. `list` and `show` read it; `rm` (stop managing an item, leaving it at the vendor) and
+// `mv` (re-key an owned item) hold the affected accounts' locks and write one serial further;
 // `migrate` splits a single state file into a state directory (one file per account). Each
 // subcommand is one entry of SUBCOMMANDS.
 
@@ -9,18 +11,30 @@ import { statePathOf } from '../../config/load.js';
 import { ConfigError, RefusedError, UsageError } from '../../errors.js';
 import { acquireLock } from '../../state/lock.js';
 import { STATE_FORMAT_VERSION, readState, writeState } from '../../state/state-file.js';
-import { accountFileName } from '../../state/store.js';
+import { accountFileName, openStateStore, type Snapshot, type StateStore } from '../../state/store.js';
+import { address, matchesAccount, matchesAddress, nearest, parseAddress } from '../../address.js';
+import { loadConfig } from '../../config/load.js';
+import { adapterFor } from '../../vendors/registry.js';
+import type { StateItem } from '../../model.js';
 import { DEFAULT_CONFIG } from '../context.js';
 import { write, type Io } from '../io.js';
 import type { Outcome } from '../outcome.js';
 
 export interface StateCommandOptions {
   config?: string;
+  /** `state show --format text|json`. */
+  format?: string;
+  /** `rm` and `mv`: wait this long for another run's lock before refusing. */
+  lockTimeoutSeconds?: number;
 }
 
 type Subcommand = (io: Io, opts: StateCommandOptions, args: readonly string[]) => Promise<Outcome>;
 
 const SUBCOMMANDS: Record<string, { run: Subcommand; usage: string }> = {
+  list: { run: list, usage: 'list [PATTERN]          every address in the state (or those PATTERN matches, with * for any characters)' },
+  show: { run: show, usage: 'show ADDRESS [--format text|json]   what the state records of one item' },
+  rm: { run: rm, usage: 'rm ADDRESS…             stop managing items (patterns too): removed from the state, left at the vendor' },
+  mv: { run: mv, usage: 'mv FROM TO              record an owned item under another key of its account' },
   migrate: { run: migrate, usage: 'migrate [-c PATH]   split the single state file into a state directory, one file per account' },
 };
 
@@ -104,4 +118,157 @@ function syncDirectory(path: string): void {
   } finally {
     closeSync(fd);
   }
+}
+
+/** The configuration's state store, located without credentials. */
+function storeOf(io: Io, opts: StateCommandOptions): StateStore {
+  const located = statePathOf(opts.config ?? DEFAULT_CONFIG, { cwd: io.cwd, env: io.env });
+  if (!located.statePath) throw new ConfigError(located.problems);
+  return openStateStore({ layout: located.stateLayout ?? 'file', path: located.statePath });
+}
+
+/** One recorded item, by address. */
+interface Entry {
+  address: string;
+  account: string;
+  collection: string;
+  key: string;
+  vendor: string;
+  item: StateItem;
+}
+
+/** Every item the snapshot records, accounts and keys in sorted order. The collection comes from the account's vendor. */
+function entries(snapshot: Snapshot): Entry[] {
+  return Object.keys(snapshot.accounts)
+    .sort()
+    .flatMap((account) => {
+      const a = snapshot.accounts[account]!;
+      const collection = adapterFor(a.vendor)?.collection ?? 'items';
+      return Object.keys(a.items)
+        .sort()
+        .map((key) => ({ address: address(account, collection, key), account, collection, key, vendor: a.vendor, item: a.items[key]! }));
+    });
+}
+
+/** The entries a pattern (or an exact address) names; none is a UsageError naming the nearest addresses. */
+function resolve(pattern: string, all: readonly Entry[], what = 'address'): Entry[] {
+  const hits = all.filter((e) => matchesAddress(pattern, e.address));
+  if (hits.length > 0) return hits;
+  const near = nearest(pattern, all.map((e) => e.address));
+  throw new UsageError(`${pattern} matches no ${what} in the state${near.length > 0 ? `; the nearest: ${near.join(', ')}` : ' (the state records no item)'}`);
+}
+
+/** Reads every account the state records whose name a pattern's account part names. */
+function readFor(store: StateStore, patterns: readonly string[]): { names: string[]; snapshot: Snapshot } {
+  const names = store.recorded().filter((n) => patterns.some((p) => matchesAccount(p, n)));
+  return { names, snapshot: store.read(names) };
+}
+
+/** Holds the locks of the accounts the patterns name, reads them, runs `change`, and writes the accounts it changed one serial further. */
+async function changeUnderLock(store: StateStore, opts: StateCommandOptions, command: string, patterns: readonly string[], change: (all: Entry[], snapshot: Snapshot) => Set<string>): Promise<void> {
+  const names = store.recorded().filter((n) => patterns.some((p) => matchesAccount(p, n)));
+  const release = await store.lock(names, command, (opts.lockTimeoutSeconds ?? 0) * 1000);
+  try {
+    const snapshot = store.read(names);
+    const changed = change(entries(snapshot), snapshot);
+    await store.write(snapshot, changed);
+  } finally {
+    release();
+  }
+}
+
+function vendorId(item: StateItem): string {
+  return item.id === null ? 'no vendor id' : `vendor id ${String(item.id)}`;
+}
+
+async function list(io: Io, opts: StateCommandOptions, args: readonly string[]): Promise<Outcome> {
+  if (args.length > 1) throw new UsageError(`state list takes at most one PATTERN (got ${args.length}); quote a pattern with * in it`);
+  const pattern = args[0] ?? '*';
+  const { snapshot } = readFor(storeOf(io, opts), [pattern]);
+  const hits = entries(snapshot).filter((e) => matchesAddress(pattern, e.address));
+  for (const e of hits) write(io.stdout, e.address);
+  if (hits.length === 0) write(io.stderr, args[0] === undefined ? 'The state records no item.' : `No address in the state matches ${pattern}.`);
+  return 'done';
+}
+
+async function show(io: Io, opts: StateCommandOptions, args: readonly string[]): Promise<Outcome> {
+  if (args.length !== 1) throw new UsageError('state show takes one ADDRESS, e.g. statusform state show \'estate.statuses["contact:Hot Lead"]\'');
+  const format = opts.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json (got "${format}")`);
+  const given = args[0]!;
+  if (given.includes('*')) throw new UsageError(`state show takes one exact address, not a pattern (see statusform state list ${JSON.stringify(given)})`);
+  const { snapshot } = readFor(storeOf(io, opts), [given]);
+  const [e] = resolve(given, entries(snapshot));
+  const { item } = e!;
+  if (format === 'json') {
+    const out = { address: e!.address, account: e!.account, collection: e!.collection, key: e!.key, vendor: e!.vendor, vendor_id: item.id, active: item.active, fields: item.fields, depends_on: item.dependsOn ?? [], ...(item.imported ? { imported: true } : {}) };
+    write(io.stdout, JSON.stringify(out, null, 2));
+    return 'done';
+  }
+  const lines = [`# ${e!.address}`, `vendor     = ${JSON.stringify(e!.vendor)}`, `vendor_id  = ${JSON.stringify(item.id)}`, `active     = ${item.active}`, `depends_on = ${JSON.stringify(item.dependsOn ?? [])}`];
+  if (item.imported) lines.push('imported   = true (adopted by statusform import; not declared in the configuration since)');
+  const width = Math.max(0, ...Object.keys(item.fields).map((k) => k.length));
+  lines.push('fields:', ...Object.entries(item.fields).map(([k, v]) => `  ${k.padEnd(width)} = ${JSON.stringify(v)}`));
+  write(io.stdout, lines.join('\n'));
+  return 'done';
+}
+
+/** The addresses the configuration declares, when it loads (it needs its credentials' variables); undefined when it does not. */
+function declaredAddresses(io: Io, opts: StateCommandOptions): Set<string> | undefined {
+  const loaded = loadConfig(opts.config ?? DEFAULT_CONFIG, { cwd: io.cwd, env: io.env });
+  if (!loaded.config) return undefined;
+  return new Set(loaded.config.accounts.flatMap((a) => a.items.map((i) => address(a.name, adapterFor(a.vendor)?.collection ?? 'items', i.key))));
+}
+
+async function rm(io: Io, opts: StateCommandOptions, args: readonly string[]): Promise<Outcome> {
+  if (args.length === 0) throw new UsageError('state rm takes one or more addresses (or patterns with *), e.g. statusform state rm \'estate.statuses["contact:Hot Lead"]\'');
+  const store = storeOf(io, opts);
+  const removed: Entry[] = [];
+  await changeUnderLock(store, opts, 'statusform state rm', args, (all, snapshot) => {
+    // Every argument must name something before anything is removed.
+    const hits = new Map(args.flatMap((a) => resolve(a, all)).map((e) => [e.address, e]));
+    for (const e of hits.values()) {
+      delete snapshot.accounts[e.account]!.items[e.key];
+      removed.push(e);
+    }
+    return new Set(removed.map((e) => e.account));
+  });
+  const declared = declaredAddresses(io, opts);
+  for (const e of removed) write(io.stdout, `Removed ${e.address} (${vendorId(e.item)}) from the state; it is left as it is at the vendor.`);
+  const still = removed.filter((e) => declared?.has(e.address));
+  if (declared === undefined) {
+    write(io.stdout, 'The configuration could not be loaded to check it (are its variables set?): an item it still declares is taken over again by the next apply; remove it from the configuration as well to stop managing it.');
+  } else {
+    if (still.length > 0) write(io.stdout, `Still declared in the configuration, so the next plan takes ${still.length === 1 ? 'it' : 'them'} over again (adopted, or updated to the configuration): ${still.map((e) => e.address).join(', ')}. Remove ${still.length === 1 ? 'it' : 'them'} from the configuration as well to stop managing ${still.length === 1 ? 'it' : 'them'}.`);
+    if (still.length < removed.length) write(io.stdout, `No longer managed: the next plan lists ${removed.length - still.length === 1 ? 'it' : 'them'} as unmanaged (where the vendor can be read) and never changes ${removed.length - still.length === 1 ? 'it' : 'them'}.`);
+  }
+  return 'done';
+}
+
+async function mv(io: Io, opts: StateCommandOptions, args: readonly string[]): Promise<Outcome> {
+  if (args.length !== 2) throw new UsageError('state mv takes FROM and TO, two addresses of one account, e.g. statusform state mv \'estate.statuses["contact:Old"]\' \'estate.statuses["contact:New"]\'');
+  const [fromText, toText] = args as [string, string];
+  const from = parseAddress(fromText);
+  const to = parseAddress(toText);
+  for (const [given, parsed] of [[fromText, from], [toText, to]] as const) {
+    if (!parsed) throw new UsageError(`state mv takes exact addresses: ${given} is not one (write account.collection["key"], no *)`);
+  }
+  if (from!.account !== to!.account) throw new UsageError(`state mv moves an item within its account: ${fromText} is in ${from!.account}, ${toText} in ${to!.account} (an item's vendor id means nothing at another account)`);
+  if (from!.collection !== to!.collection) throw new UsageError(`state mv keeps the collection: ${fromText} is in ${from!.collection}, ${toText} in ${to!.collection}`);
+  if (from!.key === to!.key) throw new UsageError(`state mv: ${fromText} and ${toText} are the same address`);
+  const store = storeOf(io, opts);
+  let moved: Entry | undefined;
+  await changeUnderLock(store, opts, 'statusform state mv', [fromText], (all, snapshot) => {
+    const [e] = resolve(fromText, all);
+    if (all.some((x) => x.address === toText)) throw new UsageError(`${toText} is in the state already (${vendorId(all.find((x) => x.address === toText)!.item)}); nothing was changed. Remove it first (statusform state rm) if it is not statusform's any more`);
+    const items = snapshot.accounts[e!.account]!.items;
+    items[to!.key] = items[from!.key]!;
+    delete items[from!.key];
+    // What other items of the account recorded as depending on it follows it.
+    for (const it of Object.values(items)) if (it.dependsOn?.includes(from!.key)) it.dependsOn = it.dependsOn.map((d) => (d === from!.key ? to!.key : d));
+    moved = e;
+    return new Set([e!.account]);
+  });
+  write(io.stdout, `Moved ${fromText} to ${toText} (${vendorId(moved!.item)}). The next plan finds the item by that id: if the vendor still has it under the old key, it is renamed in place to the new one (one update).`);
+  return 'done';
 }
