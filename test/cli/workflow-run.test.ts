@@ -2,13 +2,13 @@
 // (`bash --noprofile --norc -eo pipefail`), against the simulators: what they write and exit.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { sandboxEnv } from '../../src/sandbox/demo-data.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { PD_ACCOUNT } from '../e2e/fixtures.js';
+import { shardOf, shardTable, shardText } from '../../src/engine/shard.js';
 import { expectWirePlan, tempDir } from '../helpers.js';
 
 const bin = new URL('../../bin/statusform.js', import.meta.url).pathname;
@@ -18,27 +18,48 @@ afterEach(async () => {
   sandbox = undefined;
 });
 
-/** The `run:` script of the step with this name in examples/github/<file>. */
+type WorkflowStep = { name?: string; id?: string; run?: string; uses?: string; with?: Record<string, string>; env?: Record<string, string> };
+const workflow = (file: string) =>
+  parse(readFileSync(new URL(`../../examples/github/${file}`, import.meta.url), 'utf8')) as { env?: Record<string, unknown>; jobs: Record<string, { steps: WorkflowStep[] }> };
+
+/** `${{ name }}` expressions replaced by the values GitHub would put there (a matrix entry, a job index). */
+function expand(text: string, context: Record<string, string>): string {
+  return text.replace(/\$\{\{\s*([^}]+?)\s*\}\}/g, (all, name: string) => {
+    if (!(name in context)) throw new Error(`no value for ${all} in the test`);
+    return context[name]!;
+  });
+}
+
+/** The `run:` script of the step with this name (or id) in examples/github/<file>. */
 function step(file: string, name: string): string {
-  const w = parse(readFileSync(new URL(`../../examples/github/${file}`, import.meta.url), 'utf8')) as { jobs: Record<string, { steps: { name?: string; run?: string }[] }> };
-  const found = Object.values(w.jobs).flatMap((j) => j.steps).find((s) => s.name === name);
+  const found = Object.values(workflow(file).jobs).flatMap((j) => j.steps).find((s) => (s.name === name || s.id === name) && s.run);
   if (!found?.run) throw new Error(`no step "${name}" in ${file}`);
   return found.run;
 }
 
+/** The number of shards the workflow's matrix is made of (its `SHARDS`). */
+const shardCount = (file: string) => String(workflow(file).env?.['SHARDS']);
+
 /**
  * A step of examples/github/<file> that uses the composite action: the action's own run step
- * (action.yml), with the step's `with:` as the action's inputs, as GitHub passes them.
+ * (action.yml), with the step's `with:` as the action's inputs, as GitHub passes them (its
+ * expressions filled from `context`: the matrix entry of the job).
  */
-function actionStep(file: string, name: string): { script: string; inputs: Record<string, string> } {
-  const w = parse(readFileSync(new URL(`../../examples/github/${file}`, import.meta.url), 'utf8')) as { jobs: Record<string, { steps: { name?: string; uses?: string; with?: Record<string, string> }[] }> };
-  const found = Object.values(w.jobs).flatMap((j) => j.steps).find((s) => s.name === name);
+function actionStep(file: string, name: string, context: Record<string, string> = {}): { script: string; inputs: Record<string, string> } {
+  const found = Object.values(workflow(file).jobs).flatMap((j) => j.steps).find((s) => s.name === name);
   if (found?.uses !== 'your-org/statusform@v0') throw new Error(`step "${name}" in ${file} does not use the action`);
   const action = parse(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')) as { inputs: Record<string, { default?: string }>; runs: { steps: { id?: string; run?: string }[] } };
   const given = { ...Object.fromEntries(Object.entries(action.inputs).map(([k, v]) => [k, v.default ?? ''])), ...found.with };
-  const inputs = { INPUT_COMMAND: String(given['command']), INPUT_CONFIG: String(given['config']), INPUT_ARGS: String(given['args']) };
+  const inputs = { INPUT_COMMAND: expand(String(given['command']), context), INPUT_CONFIG: expand(String(given['config']), context), INPUT_ARGS: expand(String(given['args']), context) };
   return { script: action.runs.steps.find((s) => s.id === 'run')!.run!, inputs };
 }
+
+/** The outputs a step wrote to $GITHUB_OUTPUT (name=value lines). */
+function outputs(file: string): Record<string, string> {
+  return Object.fromEntries(readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+}
+
+type Matrix = { include: { shard: string; accounts: string[] }[] };
 
 /** A workspace with the config in statusform/, and `statusform` on PATH as the installed CLI. */
 async function workspace(config: string): Promise<{ dir: string; env: NodeJS.ProcessEnv }> {
@@ -69,129 +90,263 @@ function runStep(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{
 }
 
 const status = '      - { label: "For Sale", type: property, maps_to: open }\n';
+const th = (name: string, label = 'Alpha') => `  ${name}:\n    vendor: thalamus\n    base_url: \${THALAMUS_URL}\n    token: \${THALAMUS_TOKEN}\n    status_variants:\n      - { id: a, label: "${label}", maps_to: open }\n`;
+const pd = (name: string, label: string) => `  ${name}:\n    vendor: propertydeck\n    base_url: \${PROPERTYDECK_URL}\n    token: \${PROPERTYDECK_TOKEN}\n    statuses:\n      - { label: "${label}", type: property, maps_to: open }\n`;
+const fleet = (blocks: string[]) => `version: 1\naccounts:\n${blocks.join('')}`;
+const NAMES = ['alpha', 'Beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta'];
+
+function git(cwd: string, ...args: string[]): string {
+  const r = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout.trim();
+}
 
 describe('the example workflows, run', () => {
-  it('plan: writes the sticky comment and the saved plan, and a plan that fails says so in the comment', async () => {
-    const { dir, env } = await workspace(PD_ACCOUNT(status));
-    const script = step('statusform-plan.yml', 'statusform plan');
-    const ok = await runStep(script, dir, env);
-    expect(ok.status, ok.stderr).toBe(0);
+  it('plan: the changed shards as the matrix, a saved plan per shard, one comment merged from them, and a comment that says when there is no plan', async () => {
+    const file = 'statusform-plan.yml';
+    const count = shardCount(file);
+    const table = shardTable(NAMES, Number(count)).filter((t) => t.accounts.length > 0);
+    expect(table.length).toBeGreaterThanOrEqual(3);
+    const { dir, env } = await workspace(fleet(NAMES.map((n) => th(n))));
+    git(dir, 'init', '-q', '-b', 'main');
+    git(dir, 'add', 'statusform');
+    git(dir, 'commit', '-qm', 'fleet');
+    git(dir, 'update-ref', 'refs/remotes/origin/main', 'HEAD'); // the base branch, as actions/checkout fetches it
+    // The pull request changes one account in each of two shards.
+    const changed = [table[0]!.accounts[0]!, table[1]!.accounts[0]!];
+    writeFileSync(join(dir, 'statusform', 'statusform.yaml'), fleet(NAMES.map((n) => th(n, changed.includes(n) ? 'Beta' : 'Alpha'))));
+
+    const shardsOutput = join(dir, 'shards-output');
+    const runShards = async () => {
+      writeFileSync(shardsOutput, '');
+      const r = await runStep(step(file, 'shards'), dir, { ...env, GITHUB_OUTPUT: shardsOutput, SHARDS: count, BASE_REF: 'main' });
+      expect(r.status, r.stderr).toBe(0);
+      return outputs(shardsOutput);
+    };
+    const out = await runShards();
+    expect(out['any']).toBe('true');
+    const matrix = JSON.parse(out['matrix']!) as Matrix;
+    expect(matrix.include.map((r) => ({ shard: r.shard, accounts: r.accounts }))).toEqual(table.slice(0, 2).map((t) => ({ shard: shardText(t.shard), accounts: t.accounts })));
+
+    // The plan job, once per matrix entry.
+    const plan = step(file, 'statusform plan');
+    for (const row of matrix.include) {
+      const r = await runStep(plan, dir, { ...env, SHARD: row.shard });
+      expect(r.status, r.stderr).toBe(0);
+      const saved = expectWirePlan(readFileSync(join(dir, `plan-${row.shard.split('/')[0]}.json`), 'utf8'), `the plan of shard ${row.shard}`) as { actions: { account: string }[] };
+      expect([...new Set(saved.actions.map((a) => a.account))].sort()).toEqual([...row.accounts].sort());
+    }
+    // The comment job, with the plan artifacts downloaded into its workspace.
+    const show = step(file, 'statusform show');
+    const commentEnv = { ...env, SHARDS_RESULT: 'success', ANY: out['any']!, MATRIX: out['matrix']! };
+    const shown = await runStep(show, dir, commentEnv);
+    expect(shown.status, shown.stderr).toBe(0);
+    const planned = matrix.include.flatMap((r) => r.accounts);
     const md = readFileSync(join(dir, 'plan.md'), 'utf8');
     expect(md.split('\n')[0]).toBe('<!-- statusform-plan -->');
-    expect(md).toContain('1 to create');
-    const saved = expectWirePlan(readFileSync(join(dir, 'plan.json'), 'utf8'), 'the plan.json of the plan workflow') as { actions: unknown[] };
-    expect(saved.actions).toHaveLength(1);
-    expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain('1 to create');
+    expect(md).toContain(`${planned.length} to create`);
+    for (const a of planned) expect(md).toContain(`<b>${a}</b>`);
+    for (const a of NAMES.filter((n) => !planned.includes(n))) expect(md).not.toContain(`<b>${a}</b>`);
+    expect(md).not.toContain('Not planned');
 
-    writeFileSync(join(dir, 'statusform', 'statusform.yaml'), PD_ACCOUNT(status.replace('maps_to: open', 'maps_to: nope')));
-    const bad = await runStep(script, dir, env);
+    // A shard whose job failed before saving its plan: the comment shows the others and says so.
+    const [first, second] = matrix.include;
+    rmSync(join(dir, `plan-${second!.shard.split('/')[0]}.json`));
+    const partial = await runStep(show, dir, commentEnv);
+    expect(partial.status).toBe(1);
+    const partialMd = readFileSync(join(dir, 'plan.md'), 'utf8');
+    expect(partialMd).toContain(`<b>${first!.accounts[0]}</b>`);
+    expect(partialMd).toContain(`**Not planned**: shard ${second!.shard} (${second!.accounts.join(', ')}) made no plan`);
+
+    // A plan that fails before saving anything: annotations, and the comment says so.
+    rmSync(join(dir, `plan-${first!.shard.split('/')[0]}.json`));
+    writeFileSync(join(dir, 'statusform', 'statusform.yaml'), fleet(NAMES.map((n) => th(n).replace(n === changed[0] ? 'maps_to: open' : '\0', 'maps_to: nope'))));
+    const bad = await runStep(plan, dir, { ...env, SHARD: first!.shard });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/^::error file=statusform\/statusform\.yaml,line=\d+,col=\d+,title=statusform::/m);
-    const failed = readFileSync(join(dir, 'plan.md'), 'utf8');
-    expect(failed).toContain('**statusform plan failed** (exit 1)');
-    expect(failed).not.toContain('::error');
+    const failed = await runStep(show, dir, commentEnv);
+    expect(failed.status).toBe(1);
+    const failedMd = readFileSync(join(dir, 'plan.md'), 'utf8');
+    expect(failedMd.split('\n')[0]).toBe('<!-- statusform-plan -->');
+    expect(failedMd).toContain('**statusform plan failed**: no shard saved a plan');
+    expect(failedMd).not.toContain('::error');
+
+    // A pull request that changes no account: an empty matrix (the plan job is skipped), and a comment saying so.
+    writeFileSync(join(dir, 'statusform', 'statusform.yaml'), fleet(NAMES.map((n) => th(n))));
+    const none = await runShards();
+    expect(none).toEqual({ matrix: '{"include":[]}', any: 'false' });
+    const nothing = await runStep(show, dir, { ...commentEnv, ANY: 'false', MATRIX: none['matrix']! });
+    expect(nothing.status).toBe(0);
+    expect(readFileSync(join(dir, 'plan.md'), 'utf8')).toContain('nothing to plan');
   });
 
-  it('drift: exit 2 with a warning annotation when live state moved, 0 when it matches', async () => {
-    const { dir, env } = await workspace(PD_ACCOUNT(status));
-    const drift = actionStep('statusform-drift.yml', 'statusform plan --detailed-exitcode');
-    expect(drift.inputs).toEqual({ INPUT_COMMAND: 'plan', INPUT_CONFIG: 'statusform', INPUT_ARGS: '--detailed-exitcode --out drift-plan.json' });
-    const output = join(dir, 'github-output');
-    const drifted = await runStep(drift.script, dir, { ...env, ...drift.inputs, GITHUB_OUTPUT: output });
-    expect(drifted.status).toBe(2);
-    expect(drifted.stdout).toContain('1 to create');
-    expect(readFileSync(output, 'utf8')).toBe('exit-code=2\n');
-    // The next step, run when the action's exit-code output is 2.
-    const warned = await runStep(step('statusform-drift.yml', 'Report drift'), dir, env);
+  it('drift: every shard planned, exit 2 where live state moved, and one issue listing the drifted addresses of all shards', async () => {
+    const file = 'statusform-drift.yml';
+    const count = shardCount(file);
+    // Two Property Deck accounts in two shards, and Thalamus accounts (whose drift cannot be seen).
+    const candidates = ['estate', 'lettings', 'sales', 'rentals', 'auctions', 'commercial'];
+    const [a, b] = [candidates[0]!, candidates.find((c) => shardOf(c, Number(count)) !== shardOf(candidates[0]!, Number(count)))!];
+    const { dir, env } = await workspace(fleet([pd(a, 'For Sale'), pd(b, 'Sold'), th('alpha'), th('Beta')]));
+    const shardsOutput = join(dir, 'shards-output');
+    const shards = await runStep(step(file, 'shards'), dir, { ...env, GITHUB_OUTPUT: shardsOutput, SHARDS: count });
+    expect(shards.status, shards.stderr).toBe(0);
+    const matrix = JSON.parse(outputs(shardsOutput)['matrix']!) as Matrix;
+    expect(matrix.include.flatMap((r) => r.accounts).sort()).toEqual([a, b, 'alpha', 'Beta'].sort());
+
+    // The apply workflow's own step, per shard, brings live state to the config.
+    const applyAll = async () => {
+      for (const row of matrix.include) {
+        const apply = actionStep('statusform-apply.yml', 'statusform apply', { 'matrix.shard': row.shard });
+        expect(apply.inputs['INPUT_ARGS']).toBe(`--shard ${row.shard} --auto-approve`);
+        const r = await runStep(apply.script, dir, { ...env, ...apply.inputs });
+        expect(r.status, r.stderr).toBe(0);
+      }
+    };
+    await applyAll();
+    const pdStore = sandbox!.simulators.propertydeck.store;
+    for (const label of ['For Sale', 'Sold']) [...pdStore.statuses.values()].find((s) => s.label === label)!.label = `${label} (edited)`; // renamed in the vendor's UI
+
+    // The drift job, once per matrix entry.
+    const runDrift = async () => {
+      const codes: Record<string, number | null> = {};
+      for (const [i, row] of matrix.include.entries()) {
+        const drift = actionStep(file, 'statusform plan --detailed-exitcode', { 'matrix.shard': row.shard, 'strategy.job-index': String(i) });
+        expect(drift.inputs).toEqual({ INPUT_COMMAND: 'plan', INPUT_CONFIG: 'statusform', INPUT_ARGS: `--shard ${row.shard} --detailed-exitcode --out drift-plan-${i}.json` });
+        const output = join(dir, `drift-output-${i}`);
+        writeFileSync(output, '');
+        const r = await runStep(drift.script, dir, { ...env, ...drift.inputs, GITHUB_OUTPUT: output });
+        expect(readFileSync(output, 'utf8')).toBe(`exit-code=${r.status}\n`);
+        for (const acct of row.accounts) codes[acct] = r.status;
+      }
+      return codes;
+    };
+    const codes = await runDrift();
+    expect(codes[a]).toBe(2);
+    expect(codes[b]).toBe(2);
+    const warned = await runStep(step(file, 'Report drift'), dir, env);
     expect(warned.stdout).toContain('::warning title=statusform::live state drifted from the configuration');
-    // The apply workflow's own step brings live state back to the config.
-    const apply = actionStep('statusform-apply.yml', 'statusform apply');
-    const applied = await runStep(apply.script, dir, { ...env, ...apply.inputs, GITHUB_OUTPUT: output });
-    expect(applied.status, applied.stderr).toBe(0);
-    expect((await runStep(drift.script, dir, { ...env, ...drift.inputs, GITHUB_OUTPUT: output })).status).toBe(0);
-    expect(readFileSync(output, 'utf8')).toBe('exit-code=2\nexit-code=0\nexit-code=0\n');
-  });
 
-  it('drift: opens one issue listing the drifted addresses through gh, and updates it on the next run', async () => {
-    const { dir, env } = await workspace(PD_ACCOUNT(status + status.replace('For Sale', 'Sold')));
-    const apply = actionStep('statusform-apply.yml', 'statusform apply');
-    expect((await runStep(apply.script, dir, { ...env, ...apply.inputs })).status).toBe(0);
-    const pd = sandbox!.simulators.propertydeck;
-    [...pd.store.statuses.values()].find((s) => s.label === 'Sold')!.label = 'Sold STC'; // renamed in the vendor's UI
-    // A stand-in gh on PATH: records every call, and lists the open issue numbers in gh-open (none at first).
+    // The issue job, with every shard's drift plan downloaded into its workspace.
     const tools = join(dir, '.tools');
     writeFileSync(join(tools, 'gh'), `#!/bin/sh\nprintf '%s\\n' "$*" >> "${join(dir, 'gh-calls')}"\nif [ "$1 $2" = "issue list" ]; then cat "${join(dir, 'gh-open')}"; fi\n`);
     chmodSync(join(tools, 'gh'), 0o755);
     writeFileSync(join(dir, 'gh-open'), '');
-    const drift = actionStep('statusform-drift.yml', 'statusform plan --detailed-exitcode');
-    const plan = await runStep(drift.script, dir, { ...env, ...drift.inputs });
-    expect(plan.status).toBe(2);
-    expect(readFileSync(join(dir, 'output.txt'), 'utf8')).toContain('exit-code=2');
-
-    const issue = step('statusform-drift.yml', 'Open or update the drift issue');
+    const issue = step(file, 'Open or update the drift issue');
     const ghEnv = { ...env, GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/statuses', GITHUB_RUN_ID: '7' };
     const opened = await runStep(issue, dir, ghEnv);
     expect(opened.status, opened.stderr).toBe(0);
     const body = readFileSync(join(dir, 'drift-issue.md'), 'utf8');
     expect(body).toContain('https://github.com/acme/statuses/actions/runs/7');
-    expect(body).toContain('- `estate.statuses["property:Sold"]`');
-    expect(body).not.toContain('For Sale');
+    const listed = body.split('\n').filter((l) => l.startsWith('- `'));
+    expect(listed).toEqual([`- \`${a}.statuses["property:For Sale"]\``, `- \`${b}.statuses["property:Sold"]\``].sort());
     expect(body).toContain('statusform adopt');
     const calls = () => readFileSync(join(dir, 'gh-calls'), 'utf8').trim().split('\n');
     expect(calls()).toEqual([
       'issue list --state open --search "statusform: live state drifted" in:title --json number,title --jq .[] | select(.title == "statusform: live state drifted") | .number',
       'issue create --title statusform: live state drifted --body-file drift-issue.md',
     ]);
-
     writeFileSync(join(dir, 'gh-open'), '12\n');
     const updated = await runStep(issue, dir, ghEnv);
     expect(updated.status, updated.stderr).toBe(0);
     expect(calls().slice(2)).toEqual([expect.stringMatching(/^issue list /), 'issue edit 12 --body-file drift-issue.md']);
-    // The GitHub token is the gh step's alone: the step that runs statusform has no such variable.
-    const w = parse(readFileSync(new URL('../../examples/github/statusform-drift.yml', import.meta.url), 'utf8')) as { jobs: Record<string, { steps: { name?: string; run?: string; env?: Record<string, string> }[] }> };
-    const steps = Object.values(w.jobs).flatMap((j) => j.steps);
+
+    // Applied again, every shard matches: exit 0 everywhere, and the issue step finds no drift.
+    await applyAll();
+    expect(Object.values(await runDrift())).toEqual([0, 0, 0, 0]);
+    const clean = await runStep(issue, dir, ghEnv);
+    expect(clean.stdout).toContain('No drift');
+    expect(calls()).toHaveLength(4);
+
+    // The GitHub token is the gh step's alone: no step that runs statusform has it.
+    const steps = Object.values(workflow(file).jobs).flatMap((j) => j.steps);
     expect(steps.find((s) => s.name === 'Open or update the drift issue')!.env).toMatchObject({ GH_TOKEN: '${{ github.token }}' });
-    const runsStatusform = steps.filter((s) => (s as { uses?: string }).uses === 'your-org/statusform@v0' || /^\s*statusform /m.test(s.run ?? ''));
-    expect(runsStatusform).toHaveLength(1);
-    expect(JSON.stringify(runsStatusform[0]!.env)).not.toContain('github.token');
+    const runsStatusform = steps.filter((s) => s.uses === 'your-org/statusform@v0' || /^\s*(\w+=\$\()?statusform /m.test(s.run ?? ''));
+    expect(runsStatusform.length).toBeGreaterThanOrEqual(2);
+    for (const s of runsStatusform) expect(JSON.stringify(s.env ?? {})).not.toContain('github.token');
   });
 
-  it('apply: commits the state file onto a main that moved meanwhile, and does nothing without one', async () => {
+  it('apply: each shard applies and commits only its own state files, all shards pushing at the same time onto a main that moved', async () => {
+    const file = 'statusform-apply.yml';
+    const count = shardCount(file);
+    sandbox = await startSandbox();
     const root = tempDir('statusform-git-');
-    const git = (cwd: string, ...args: string[]) => {
-      const r = spawnSync('git', args, { cwd, encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
-      return r.stdout.trim();
-    };
     const origin = join(root, 'origin.git');
     git(root, 'init', '-q', '--bare', '-b', 'main', origin);
     const seed = join(root, 'seed');
     git(root, 'clone', '-q', origin, seed);
     mkdirSync(join(seed, 'statusform'));
-    writeFileSync(join(seed, 'statusform', 'statusform.yaml'), 'version: 1\naccounts: {}\n');
-    git(seed, '-c', 'user.name=t', '-c', 'user.email=t@t', 'add', '.');
-    git(seed, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'config');
+    writeFileSync(join(seed, 'statusform', 'statusform.yaml'), fleet(NAMES.map((n) => th(n))));
+    git(seed, 'add', '.');
+    git(seed, 'commit', '-qm', 'config');
     git(seed, 'push', '-q', 'origin', 'main');
 
-    const runner = join(root, 'runner');
-    git(root, 'clone', '-q', origin, runner);
-    const script = step('statusform-apply.yml', 'Commit the state file');
-    const env = { PATH: process.env['PATH'], HOME: root, GITHUB_REF_NAME: 'main' };
-    expect((await runStep(script, runner, env)).status).toBe(0); // no state file yet: nothing to commit
-    expect(git(runner, 'log', '--format=%s')).toBe('config');
+    const tools = toolsDir(root);
+    // The shards job.
+    const shardsOutput = join(root, 'shards-output');
+    writeFileSync(shardsOutput, '');
+    const shards = await runStep(step(file, 'shards'), seed, { PATH: `${tools}:${process.env['PATH']}`, GITHUB_OUTPUT: shardsOutput, SHARDS: count });
+    expect(shards.status, shards.stderr).toBe(0);
+    const matrix = JSON.parse(outputs(shardsOutput)['matrix']!) as Matrix;
+    expect(matrix.include.length).toBeGreaterThanOrEqual(3);
+    expect(matrix.include.flatMap((r) => r.accounts).sort()).toEqual([...NAMES].sort());
 
-    // Another pull request merges while this apply runs.
+    // One clone per matrix job (each a runner of its own), checked out before anything was applied.
+    const env = (runner: string, row: Matrix['include'][number]) => ({
+      PATH: `${tools}:${process.env['PATH']}`,
+      HOME: root,
+      GITHUB_REF_NAME: 'main',
+      GITHUB_OUTPUT: join(runner, '..', `${runner.split('/').pop()}-output`),
+      SHARD: row.shard,
+      ACCOUNTS: JSON.stringify(row.accounts),
+      ...sandboxEnv(sandbox!.simulators),
+    });
+    const runners = matrix.include.map((row, i) => ({ row, dir: join(root, `runner-${i}`) }));
+    for (const r of runners) git(root, 'clone', '-q', origin, r.dir);
+    const commit = step(file, 'Commit the state files');
+    // Before any apply there is no state file: nothing to commit.
+    const idle = await runStep(commit, runners[0]!.dir, env(runners[0]!.dir, runners[0]!.row));
+    expect(idle.status, idle.stderr).toBe(0);
+    expect(git(runners[0]!.dir, 'log', '--format=%s')).toBe('config');
+
+    // Every shard applies at once (another account's state file left in the clone must not be committed).
+    const applied = await Promise.all(
+      runners.map(({ row, dir }) => {
+        const apply = actionStep(file, 'statusform apply', { 'matrix.shard': row.shard });
+        return runStep(apply.script, dir, { ...env(dir, row), ...apply.inputs });
+      }),
+    );
+    for (const r of applied) expect(r.status, r.stderr).toBe(0);
+    writeFileSync(join(runners[0]!.dir, 'statusform', 'statusform.state', 'stray.json'), '{}\n');
+
+    // Another pull request merges meanwhile.
     writeFileSync(join(seed, 'statusform', 'other.yaml'), 'accounts: {}\n');
-    git(seed, '-c', 'user.name=t', '-c', 'user.email=t@t', 'add', '.');
-    git(seed, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'second pull request');
+    git(seed, 'add', '.');
+    git(seed, 'commit', '-qm', 'second pull request');
     git(seed, 'push', '-q', 'origin', 'main');
 
-    // A new config's state: the directory, one file per account.
-    mkdirSync(join(runner, 'statusform', 'statusform.state'));
-    writeFileSync(join(runner, 'statusform', 'statusform.state', 'estate.json'), '{"version":1,"lineage":"l","serial":3,"accounts":{}}\n');
-    const pushed = await runStep(script, runner, env);
-    expect(pushed.status, pushed.stderr).toBe(0);
-    git(seed, 'fetch', '-q', 'origin');
-    expect(git(seed, 'log', '--format=%s', 'origin/main').split('\n').slice(0, 3)).toEqual(['statusform: state after apply [skip ci]', 'second pull request', 'config']);    expect(git(seed, 'show', '--name-only', '--format=', 'origin/main').trim()).toBe('statusform/statusform.state/estate.json');
+    // Every shard commits and pushes at the same time: the rebase-and-retry loop lands them all.
+    const pushed = await Promise.all(runners.map(({ row, dir }) => runStep(commit, dir, env(dir, row))));
+    for (const r of pushed) expect(r.status, r.stderr).toBe(0);
+    git(seed, 'pull', '-q', '--rebase', 'origin', 'main');
+    const log = git(seed, 'log', '--format=%s').split('\n');
+    expect(log.slice(runners.length)).toEqual(['second pull request', 'config']);
+    expect(log.slice(0, runners.length).sort()).toEqual(runners.map(({ row }) => `statusform: state after apply, shard ${row.shard} [skip ci]`).sort());
+    const fileOf = (a: string) => `statusform/statusform.state/${a.replace(/[A-Z]/g, (c) => `+${c.toLowerCase()}`)}.json`;
+    expect(fileOf('Beta')).toBe('statusform/statusform.state/+beta.json');
+    // Each commit holds its own shard's files, and main holds them all.
+    for (const { row } of runners) {
+      const sha = git(seed, 'log', '--format=%H', '--fixed-strings', `--grep=shard ${row.shard} [skip ci]`);
+      expect(git(seed, 'show', '--name-only', '--format=', sha).split('\n').sort()).toEqual(row.accounts.map(fileOf).sort());
+    }
+    expect(git(seed, 'ls-tree', '-r', '--name-only', 'HEAD', 'statusform/statusform.state').split('\n').sort()).toEqual(NAMES.map(fileOf).sort());
   });
 });
+
+/** A directory with `statusform` on PATH as the installed CLI. */
+function toolsDir(root: string): string {
+  const tools = join(root, '.tools');
+  mkdirSync(tools, { recursive: true });
+  writeFileSync(join(tools, 'statusform'), `#!/bin/sh\nexec "${process.execPath}" "${bin}" "$@"\n`);
+  chmodSync(join(tools, 'statusform'), 0o755);
+  return tools;
+}

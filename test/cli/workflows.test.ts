@@ -9,12 +9,21 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { tempDir } from '../helpers.js';
 
-type Step = { name?: string; run?: string; uses?: string; with?: Record<string, unknown>; env?: Record<string, string> };
+type Step = { name?: string; id?: string; run?: string; uses?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string> };
+type Job = {
+  needs?: string | string[];
+  if?: string;
+  outputs?: Record<string, string>;
+  strategy?: { matrix: unknown; 'fail-fast'?: boolean };
+  concurrency?: { group: string; 'cancel-in-progress': boolean };
+  steps: Step[];
+};
 const load = (name: string) =>
   parse(readFileSync(new URL(`../../examples/github/${name}`, import.meta.url), 'utf8')) as {
     on: Record<string, unknown>;
+    env?: Record<string, unknown>;
     concurrency?: { group: string; 'cancel-in-progress': boolean };
-    jobs: Record<string, { steps: Step[] }>;
+    jobs: Record<string, Job>;
   };
 const steps = (w: ReturnType<typeof load>) => Object.values(w.jobs).flatMap((j) => j.steps);
 const WORKFLOWS = ['statusform-plan.yml', 'statusform-apply.yml', 'statusform-drift.yml'];
@@ -70,18 +79,79 @@ describe('example GitHub workflows', () => {
     expect(Object.keys(w.on)).toEqual(['pull_request']);
     expect((w.on['pull_request'] as { paths: string[] }).paths).toContain('.github/workflows/statusform-*.yml');
     const comment = steps(w).find((s) => s.uses?.startsWith('marocchino/sticky-pull-request-comment'));
-    // workflow-run.test.ts runs the plan step and reads plan.md, the file this input names.
+    // workflow-run.test.ts runs the show step and reads plan.md, the file this input names.
     expect(comment?.with).toMatchObject({ path: 'plan.md', header: 'statusform' });
+    expect(comment?.if).toContain('always()');
   });
 
-  it('apply runs on push to main, one at a time and never cancelled half-way, from the tip of main', () => {
+  /** The jobs every workflow shares: `shards` makes the matrix, and the matrix job runs only when it is not empty. */
+  const expectShardsMatrix = (w: ReturnType<typeof load>, job: string, changedSince: boolean) => {
+    const shards = w.jobs['shards']!;
+    expect(shards.outputs).toEqual({ matrix: '${{ steps.shards.outputs.matrix }}', any: '${{ steps.shards.outputs.any }}' });
+    const run = shards.steps.find((s) => s.id === 'shards')!.run!;
+    expect(run).toContain('statusform shards -c statusform --count "$SHARDS"');
+    expect(run.includes('--changed-since')).toBe(changedSince);
+    expect(w.env?.['SHARDS']).toBeGreaterThan(0);
+    const matrix = w.jobs[job]!;
+    expect(matrix.needs).toBe('shards');
+    expect(matrix.if).toBe("needs.shards.outputs.any == 'true'");
+    expect(matrix.strategy).toEqual({ 'fail-fast': false, matrix: '${{ fromJSON(needs.shards.outputs.matrix) }}' });
+    // Nothing else installs statusform: each job that runs it gets it from the action.
+    for (const [name, j] of Object.entries(w.jobs)) {
+      if (j.steps.some((s) => /^\s*(\w+=\$\()?statusform /m.test(s.run ?? ''))) expect(j.steps.some((s) => s.uses === 'your-org/statusform@v0'), name).toBe(true);
+    }
+  };
+
+  it('plan: a matrix of the changed shards, each uploading its saved plan, and one comment job after all of them', () => {
+    const w = load('statusform-plan.yml');
+    expect(Object.keys(w.jobs)).toEqual(['shards', 'plan', 'comment']);
+    expectShardsMatrix(w, 'plan', true);
+    // --changed-since needs the base branch's history.
+    expect(w.jobs['shards']!.steps.find((s) => s.uses?.startsWith('actions/checkout'))?.with).toEqual({ 'fetch-depth': 0 });
+    expect(w.jobs['shards']!.steps.find((s) => s.id === 'shards')!.env).toEqual({ BASE_REF: '${{ github.base_ref }}' });
+    const plan = w.jobs['plan']!;
+    expect(plan.steps.find((s) => s.name === 'statusform plan')?.env).toMatchObject({ SHARD: '${{ matrix.shard }}' });
+    const upload = plan.steps.find((s) => s.uses === 'actions/upload-artifact@v4')!;
+    expect(upload.with).toMatchObject({ name: 'statusform-plan-${{ strategy.job-index }}', path: 'plan-*.json' });
+    expect(upload.if).toBe('always()');
+    const comment = w.jobs['comment']!;
+    expect(comment.needs).toEqual(['shards', 'plan']);
+    expect(comment.if).toContain('always()');
+    expect(comment.steps.find((s) => s.uses === 'actions/download-artifact@v4')?.with).toEqual({ pattern: 'statusform-plan-*', 'merge-multiple': true });
+    // Vendor secrets only where a plan reads the vendors.
+    expect(JSON.stringify(w.jobs['shards'])).not.toContain('secrets.');
+    expect(JSON.stringify(comment)).not.toContain('secrets.');
+  });
+
+  it('apply runs on push to main as a matrix of every shard, one apply per shard at a time and never cancelled half-way, from the tip of main', () => {
     const w = load('statusform-apply.yml');
     expect(w.on['push']).toMatchObject({ branches: ['main'] });
-    expect(w.concurrency).toEqual({ group: 'statusform-apply', 'cancel-in-progress': false });
-    expect(steps(w).find((s) => s.uses?.startsWith('actions/checkout'))?.with).toEqual({ ref: '${{ github.ref }}' });
+    expect(w.concurrency).toBeUndefined(); // per shard, not one group for the whole fleet
+    expect(Object.keys(w.jobs)).toEqual(['shards', 'apply']);
+    expectShardsMatrix(w, 'apply', false);
+    const apply = w.jobs['apply']!;
+    expect(apply.concurrency).toEqual({ group: 'statusform-apply-${{ matrix.shard }}', 'cancel-in-progress': false });
+    expect(apply.steps.find((s) => s.uses?.startsWith('actions/checkout'))?.with).toEqual({ ref: '${{ github.ref }}' });
+    expect(apply.steps.find((s) => s.name === 'statusform apply')?.with).toMatchObject({ command: 'apply', args: '--shard ${{ matrix.shard }} --auto-approve' });
+    expect(apply.steps.find((s) => s.name === 'Commit the state files')?.env).toEqual({ SHARD: '${{ matrix.shard }}', ACCOUNTS: '${{ toJSON(matrix.accounts) }}' });
+    const upload = apply.steps.find((s) => s.uses === 'actions/upload-artifact@v4')!;
+    expect(upload.with?.['name']).toContain('${{ strategy.job-index }}');
   });
 
-  it('drift runs on a schedule', () => {
-    expect(Object.keys(load('statusform-drift.yml').on)).toContain('schedule');
+  it('drift runs on a schedule as a matrix of every shard, and one job after them opens the issue', () => {
+    const w = load('statusform-drift.yml');
+    expect(Object.keys(w.on)).toContain('schedule');
+    expect(Object.keys(w.jobs)).toEqual(['shards', 'drift', 'issue']);
+    expectShardsMatrix(w, 'drift', false);
+    expect(w.jobs['drift']!.steps.find((s) => s.id === 'drift')?.with?.['args']).toBe('--shard ${{ matrix.shard }} --detailed-exitcode --out drift-plan-${{ strategy.job-index }}.json');
+    const issue = w.jobs['issue']!;
+    expect(issue.needs).toBe('drift');
+    expect(issue.if).toBe("always() && needs.drift.result == 'failure'");
+    expect(issue.steps.find((s) => s.uses === 'actions/download-artifact@v4')?.with).toEqual({ pattern: 'statusform-drift-*', 'merge-multiple': true });
+    expect(issue.steps.some((s) => s.name === 'Open or update the drift issue')).toBe(true);
+  });
+
+  it('the three workflows shard alike', () => {
+    expect(new Set(WORKFLOWS.map((n) => load(n).env?.['SHARDS'])).size).toBe(1);
   });
 });
