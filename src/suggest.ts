@@ -2,7 +2,9 @@
 
 /** Edit distance with adjacent transpositions (optimal string alignment), for "did you mean". */
 export function distance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
@@ -28,4 +30,3 @@ export function nearest(word: string, candidates: readonly string[]): string | u
   const prefix = candidates.filter((c) => c.startsWith(w) || (w.length >= 3 && w.startsWith(c)));
   return prefix.length === 1 ? prefix[0] : undefined;
 }
-

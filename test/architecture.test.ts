@@ -98,7 +98,14 @@ describe('the shape of src/', () => {
   it('finds a cycle when there is one (the check itself works)', () => {
     const a = join(SRC, 'a.ts');
     const b = join(SRC, 'b.ts');
-    expect(cycles(new Map([[a, [b]], [b, [a]]]))).toEqual([['a.ts', 'b.ts']]);
+    expect(
+      cycles(
+        new Map([
+          [a, [b]],
+          [b, [a]],
+        ]),
+      ),
+    ).toEqual([['a.ts', 'b.ts']]);
   });
 
   it('decides exit codes in cli/main.ts only: commands return an outcome or throw a typed error', () => {
@@ -106,7 +113,8 @@ describe('the shape of src/', () => {
     const numeric: string[] = [];
     for (const file of commands) {
       const text = readFileSync(file, 'utf8');
-      for (const m of text.matchAll(/return -?\d+;|process\.exit|exitCode|Promise<number>/g)) numeric.push(`${relative(SRC, file)}: ${m[0]}`);
+      for (const m of text.matchAll(/return -?\d+;|process\.exit|exitCode|Promise<number>/g))
+        numeric.push(`${relative(SRC, file)}: ${m[0]}`);
     }
     expect(numeric).toEqual([]);
   });

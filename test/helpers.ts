@@ -62,7 +62,18 @@ export interface CliRun {
 function planOutputs(args: string[]): { json: boolean; out?: string } | undefined {
   let parsed;
   try {
-    parsed = parseArgs({ args, strict: false, allowPositionals: true, options: { config: { type: 'string', short: 'c' }, account: { type: 'string', multiple: true }, out: { type: 'string' }, format: { type: 'string' }, 'max-wait': { type: 'string' } } });
+    parsed = parseArgs({
+      args,
+      strict: false,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string', short: 'c' },
+        account: { type: 'string', multiple: true },
+        out: { type: 'string' },
+        format: { type: 'string' },
+        'max-wait': { type: 'string' },
+      },
+    });
   } catch {
     return undefined;
   }
@@ -82,7 +93,10 @@ function fileAt(path: string | undefined): Buffer | undefined {
 }
 
 /** Runs the CLI in-process, as a user would from `cwd`, with `env` as the whole environment. */
-export async function cli(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; stdinTTY?: boolean; input?: string }): Promise<CliRun> {
+export async function cli(
+  args: string[],
+  opts: { cwd: string; env?: NodeJS.ProcessEnv; stdinTTY?: boolean; input?: string },
+): Promise<CliRun> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const stdin = Object.assign(new PassThrough(), { isTTY: opts.stdinTTY ?? false });
@@ -100,6 +114,7 @@ export async function cli(args: string[], opts: { cwd: string; env?: NodeJS.Proc
   // A JSON plan on stdout, and a plan file this run wrote, must match the published schema.
   if (plan?.json && out !== '') expectWirePlan(out, `the stdout of statusform ${args.join(' ')}`);
   const outAfter = fileAt(outFile);
-  if (outAfter !== undefined && (outBefore === undefined || !outAfter.equals(outBefore))) expectWirePlan(outAfter.toString('utf8'), `the --out file of statusform ${args.join(' ')}`);
+  if (outAfter !== undefined && (outBefore === undefined || !outAfter.equals(outBefore)))
+    expectWirePlan(outAfter.toString('utf8'), `the --out file of statusform ${args.join(' ')}`);
   return { code, stdout: out, stderr: err };
 }

@@ -16,7 +16,12 @@ export interface BaselineStep {
 }
 
 /** Runs each item's steps in order, `parallelism` items at a time, over one keep-alive agent. */
-export async function runBaseline(origin: string, headers: Record<string, string>, items: BaselineStep[][], parallelism = 10): Promise<BaselineResult> {
+export async function runBaseline(
+  origin: string,
+  headers: Record<string, string>,
+  items: BaselineStep[][],
+  parallelism = 10,
+): Promise<BaselineResult> {
   const agent = new Agent({ keepAliveTimeout: 10_000, connections: parallelism });
   const result: BaselineResult = { requests: 0, rateLimited: 0, ms: 0 };
   const started = performance.now();

@@ -85,7 +85,14 @@ async function planLarge(): Promise<void> {
     );
     const baseRequests = base.reduce((n, b) => n + b.requests, 0);
     const baseMs = Math.max(...base.map((b) => b.ms));
-    results['plan_5x2000'] = { requests: stats.requests, minimum, ms: Math.round(ms), floor_ms: Math.round(floorMs), baseline: { requests: baseRequests, ms: Math.round(baseMs), rate_limited: base.reduce((n, b) => n + b.rateLimited, 0) }, actions: planned.plan.actions.length };
+    results['plan_5x2000'] = {
+      requests: stats.requests,
+      minimum,
+      ms: Math.round(ms),
+      floor_ms: Math.round(floorMs),
+      baseline: { requests: baseRequests, ms: Math.round(baseMs), rate_limited: base.reduce((n, b) => n + b.rateLimited, 0) },
+      actions: planned.plan.actions.length,
+    };
     rows.push({
       name: `plan, ${accounts} accounts × ${perAccount} statuses (limit ${limit.requests}/s)`,
       figure: `${stats.requests} requests (${(stats.requests / minimum).toFixed(2)} × min), ${(ms / 1000).toFixed(2)} s`,
@@ -100,7 +107,22 @@ async function planLarge(): Promise<void> {
 }
 
 /** Rate achieved by apply against a vendor limit, and 429s received. */
-async function applyRate(name: string, vendorLimitPerSec: number, setup: () => Promise<{ yaml: string; env: Record<string, string>; baselineItems: () => { origin: string; headers: Record<string, string>; steps: { method: 'GET' | 'POST' | 'PUT'; path: string; body?: unknown }[][] }; rateLimited: () => number; reset: () => Promise<void>; close: () => Promise<void> }>): Promise<void> {
+async function applyRate(
+  name: string,
+  vendorLimitPerSec: number,
+  setup: () => Promise<{
+    yaml: string;
+    env: Record<string, string>;
+    baselineItems: () => {
+      origin: string;
+      headers: Record<string, string>;
+      steps: { method: 'GET' | 'POST' | 'PUT'; path: string; body?: unknown }[][];
+    };
+    rateLimited: () => number;
+    reset: () => Promise<void>;
+    close: () => Promise<void>;
+  }>,
+): Promise<void> {
   const s = await setup();
   try {
     const d = dir({ 'statusform.yaml': s.yaml });
@@ -119,7 +141,15 @@ async function applyRate(name: string, vendorLimitPerSec: number, setup: () => P
     const b = s.baselineItems();
     const base = await runBaseline(b.origin, b.headers, b.steps);
     const baseRate = base.requests / (base.ms / 1000);
-    results[name] = { writes, ms: Math.round(ms), rate: +rate.toFixed(2), limit: vendorLimitPerSec, failed: result.failed, rate_limited: ours429, baseline: { requests: base.requests, ms: Math.round(base.ms), rate: +baseRate.toFixed(2), rate_limited: base.rateLimited } };
+    results[name] = {
+      writes,
+      ms: Math.round(ms),
+      rate: +rate.toFixed(2),
+      limit: vendorLimitPerSec,
+      failed: result.failed,
+      rate_limited: ours429,
+      baseline: { requests: base.requests, ms: Math.round(base.ms), rate: +baseRate.toFixed(2), rate_limited: base.rateLimited },
+    };
     rows.push({
       name,
       figure: `${writes} writes in ${(ms / 1000).toFixed(1)} s = ${rate.toFixed(1)}/s (${((rate / vendorLimitPerSec) * 100).toFixed(0)}% of limit), ${result.failed} failed, ${ours429} × 429`,
@@ -179,7 +209,9 @@ async function propertyDeckApply(): Promise<void> {
         origin: sim.url,
         headers: { authorization: `Bearer ${PROPERTYDECK_SANDBOX_TOKEN}` },
         // A provider creating a resource POSTs it (it has no id to GET yet).
-        steps: Array.from({ length: n }, (_, i) => [{ method: 'POST' as const, path: '/statuses', body: { label: `B ${i}`, type: { code: 2 } } }]),
+        steps: Array.from({ length: n }, (_, i) => [
+          { method: 'POST' as const, path: '/statuses', body: { label: `B ${i}`, type: { code: 2 } } },
+        ]),
       }),
       close: () => sim.close(),
     };
@@ -200,14 +232,36 @@ async function cpuOnly(): Promise<void> {
     prune: false,
     safety: { max_update_percent: 100, max_delete_percent: 100, min_owned: 10 },
     settings: {},
-    items: Array.from({ length: n }, (_, i) => ({ key: `contact:S${i}`, fields: { type: 'contact', label: `S${i}` }, category: 'open', dependsOn: [], renamedFrom: i % 10 === 0 ? [`contact:Old${i}`] : [], position: pos })),
+    items: Array.from({ length: n }, (_, i) => ({
+      key: `contact:S${i}`,
+      fields: { type: 'contact', label: `S${i}` },
+      category: 'open',
+      dependsOn: [],
+      renamedFrom: i % 10 === 0 ? [`contact:Old${i}`] : [],
+      position: pos,
+    })),
     position: pos,
   };
-  const live: LiveItem[] = Array.from({ length: n }, (_, i) => (i % 10 === 0 ? { key: `contact:Old${i}`, id: `u${i}`, fields: { type: 'contact', label: `Old${i}` }, active: true } : { key: `contact:S${i}`, id: `u${i}`, fields: { type: 'contact', label: `S${i}` }, active: true }));
+  const live: LiveItem[] = Array.from({ length: n }, (_, i) =>
+    i % 10 === 0
+      ? { key: `contact:Old${i}`, id: `u${i}`, fields: { type: 'contact', label: `Old${i}` }, active: true }
+      : { key: `contact:S${i}`, id: `u${i}`, fields: { type: 'contact', label: `S${i}` }, active: true },
+  );
   const t0 = performance.now();
   const d = diffAccount(account, propertydeck, { items: live, warnings: [], errors: [] }, {});
   const tDiff = performance.now() - t0;
-  const plan: Plan = { config_digest: 'x', state: { accounts: {} }, options: { accounts: [], refresh_all: false }, accounts: [d.account], actions: d.actions, notes: d.notes, errors: [], rules: [], thresholds: [], summary: summarise(d.actions) };
+  const plan: Plan = {
+    config_digest: 'x',
+    state: { accounts: {} },
+    options: { accounts: [], refresh_all: false },
+    accounts: [d.account],
+    actions: d.actions,
+    notes: d.notes,
+    errors: [],
+    rules: [],
+    thresholds: [],
+    summary: summarise(d.actions),
+  };
   const t1 = performance.now();
   const text = renderPlanText(plan);
   const md = renderPlanMarkdown(plan);
@@ -216,7 +270,16 @@ async function cpuOnly(): Promise<void> {
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);
   const total = tDiff + tRender;
-  results['cpu_100k'] = { items: n, actions: d.actions.length, diff_ms: Math.round(tDiff), render_ms: Math.round(tRender), text_bytes: text.length, markdown_bytes: md.length, json_bytes: json.length, peak_rss_mb: Math.round(peak / 1048576) };
+  results['cpu_100k'] = {
+    items: n,
+    actions: d.actions.length,
+    diff_ms: Math.round(tDiff),
+    render_ms: Math.round(tRender),
+    text_bytes: text.length,
+    markdown_bytes: md.length,
+    json_bytes: json.length,
+    peak_rss_mb: Math.round(peak / 1048576),
+  };
   rows.push({
     name: `diff + render (text, markdown, JSON) of ${n.toLocaleString('en-US')} items`,
     figure: `${(total / 1000).toFixed(2)} s (diff ${Math.round(tDiff)} ms), peak RSS ${Math.round(peak / 1048576)} MB`,
@@ -228,7 +291,8 @@ async function cpuOnly(): Promise<void> {
 }
 
 /** Reports the child's peak RSS (KiB) on stderr as it exits: preloaded into each timed CLI run. */
-const REPORT_MAX_RSS = "data:text/javascript,import{writeSync}from'node:fs';process.on('exit',()=>writeSync(2,'\\nmaxrss_kb='+process.resourceUsage().maxRSS+'\\n'))";
+const REPORT_MAX_RSS =
+  "data:text/javascript,import{writeSync}from'node:fs';process.on('exit',()=>writeSync(2,'\\nmaxrss_kb='+process.resourceUsage().maxRSS+'\\n'))";
 
 interface CliTiming {
   ms: number;
@@ -242,12 +306,17 @@ function timedCli(args: string[], cwd: string, env: Record<string, string>): Pro
   const bin = join(root, 'bin', 'statusform.js');
   const t0 = performance.now();
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', REPORT_MAX_RSS, bin, ...args], { cwd, env: { ...process.env, ...env }, maxBuffer: 64 * 1048576 }, (err, _stdout, stderr) => {
-      const ms = performance.now() - t0;
-      const kb = Number(/maxrss_kb=(\d+)/.exec(stderr)?.[1] ?? NaN);
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ ms, rssMb: kb / 1024, code, stderr: stderr.replace(/\n?maxrss_kb=\d+\n/, '') });
-    });
+    execFile(
+      process.execPath,
+      ['--import', REPORT_MAX_RSS, bin, ...args],
+      { cwd, env: { ...process.env, ...env }, maxBuffer: 64 * 1048576 },
+      (err, _stdout, stderr) => {
+        const ms = performance.now() - t0;
+        const kb = Number(/maxrss_kb=(\d+)/.exec(stderr)?.[1] ?? NaN);
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ ms, rssMb: kb / 1024, code, stderr: stderr.replace(/\n?maxrss_kb=\d+\n/, '') });
+      },
+    );
   });
 }
 
@@ -274,7 +343,9 @@ async function fleet(): Promise<void> {
     seed: { statuses: labels.map((label, j) => ({ label, type: j % 2 === 0 ? ('property' as const) : ('contact' as const) })) },
   });
   try {
-    const list = labels.map((label, j) => `      - { label: "${label}", type: ${j % 2 === 0 ? 'property' : 'contact'}, maps_to: open }\n`).join('');
+    const list = labels
+      .map((label, j) => `      - { label: "${label}", type: ${j % 2 === 0 ? 'property' : 'contact'}, maps_to: open }\n`)
+      .join('');
     const yaml = `version: 1\naccounts:\n${Array.from({ length: accounts }, (_, i) => `  office-${String(i).padStart(3, '0')}:\n    vendor: propertydeck\n    base_url: \${PROPERTYDECK_URL}\n    token: \${PROPERTYDECK_TOKEN}\n    statuses:\n${list}`).join('')}`;
     const d = dir({ 'statusform.yaml': yaml });
     const env = { PROPERTYDECK_URL: sim.url, PROPERTYDECK_TOKEN: PROPERTYDECK_SANDBOX_TOKEN };
@@ -296,7 +367,11 @@ async function fleet(): Promise<void> {
       plan.push(check(await timedCli(['plan', '--out', 'all.json'], d, env), 'plan'));
       requests = sim.requests.length - before;
       const t0 = performance.now();
-      const parts = await Promise.all(Array.from({ length: shards }, (_, k) => timedCli(['plan', '--shard', `${k + 1}/${shards}`, '--out', `plan-${k + 1}.json`], d, env)));
+      const parts = await Promise.all(
+        Array.from({ length: shards }, (_, k) =>
+          timedCli(['plan', '--shard', `${k + 1}/${shards}`, '--out', `plan-${k + 1}.json`], d, env),
+        ),
+      );
       for (const [k, part] of parts.entries()) check(part, `plan --shard ${k + 1}/${shards}`);
       sharded.push({ ms: performance.now() - t0, rssMb: parts.map((p) => p.rssMb) });
       shardRequests = sim.requests.length - before - requests;
@@ -316,7 +391,13 @@ async function fleet(): Promise<void> {
       cold_start_ms: Math.round(coldMs),
       validate: { ms: validate.map((t) => Math.round(t.ms)), rss_mb: validate.map((t) => Math.round(t.rssMb)) },
       plan: { ms: plan.map((t) => Math.round(t.ms)), rss_mb: plan.map((t) => Math.round(t.rssMb)), requests, minimum },
-      sharded: { shards, ms: sharded.map((t) => Math.round(t.ms)), rss_mb: sharded.map((t) => t.rssMb.map(Math.round)), requests: shardRequests, target_ms: Math.round(shardTarget) },
+      sharded: {
+        shards,
+        ms: sharded.map((t) => Math.round(t.ms)),
+        rss_mb: sharded.map((t) => t.rssMb.map(Math.round)),
+        requests: shardRequests,
+        target_ms: Math.round(shardTarget),
+      },
     };
     rows.push({
       name: `validate, ${accounts} Property Deck accounts × ${statuses} statuses (${(Buffer.byteLength(yaml) / 1048576).toFixed(1)} MB YAML)`,
@@ -349,7 +430,13 @@ async function fleet(): Promise<void> {
 
 function coldStart(): void {
   const bin = join(root, 'bin', 'statusform.js');
-  const env = { ...process.env, THALAMUS_URL: 'http://127.0.0.1:1/api/v1', THALAMUS_TOKEN: 't', PROPERTYDECK_URL: 'http://127.0.0.1:2', PROPERTYDECK_TOKEN: 't' };
+  const env = {
+    ...process.env,
+    THALAMUS_URL: 'http://127.0.0.1:1/api/v1',
+    THALAMUS_TOKEN: 't',
+    PROPERTYDECK_URL: 'http://127.0.0.1:2',
+    PROPERTYDECK_TOKEN: 't',
+  };
   const time = (args: string[]) => {
     const runs: number[] = [];
     for (let i = 0; i < 11; i++) {
@@ -359,10 +446,20 @@ function coldStart(): void {
     }
     return runs.sort((a, b) => a - b)[5]!;
   };
-  for (const [label, args] of [['--version', ['--version']], ['validate (quickstart)', ['validate', '-c', join(root, 'examples', 'quickstart')]]] as const) {
+  for (const [label, args] of [
+    ['--version', ['--version']],
+    ['validate (quickstart)', ['validate', '-c', join(root, 'examples', 'quickstart')]],
+  ] as const) {
     const ms = time([...args]);
     results[`cold_start_${label.split(' ')[0]!.replace(/-/g, '')}`] = { median_ms: Math.round(ms) };
-    rows.push({ name: `cold start: statusform ${label}`, figure: `${Math.round(ms)} ms (median of 11)`, floor: '—', baseline: '—', target: '< 200 ms', met: ms < 200 });
+    rows.push({
+      name: `cold start: statusform ${label}`,
+      figure: `${Math.round(ms)} ms (median of 11)`,
+      floor: '—',
+      baseline: '—',
+      target: '< 200 ms',
+      met: ms < 200,
+    });
   }
 }
 
@@ -383,7 +480,10 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${line(headers)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${table.map(line).join('\n')}\n`);
   mkdirSync(join(root, 'bench-results'), { recursive: true });
   const out = join(root, 'bench-results', 'bench.json');
-  writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, latency_ms: LATENCY, results, rows }, null, 2)}\n`);
+  writeFileSync(
+    out,
+    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, latency_ms: LATENCY, results, rows }, null, 2)}\n`,
+  );
   process.stdout.write(`\nSaved ${out}\n`);
 }
 

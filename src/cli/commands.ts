@@ -7,7 +7,19 @@ import { ConfigError, RefusedError, UsageError, formatPosition } from '../errors
 import { scrubKnown } from '../http/redact.js';
 import { SHELLS, nearest, type CommandSpec, type Invocation } from './spec.js';
 
-export { FLAGS, GLOBAL_FLAGS, SHELLS, distance, nearest, oneOf, version, type CommandSpec, type FlagName, type FlagSpec, type Invocation } from './spec.js';
+export {
+  FLAGS,
+  GLOBAL_FLAGS,
+  SHELLS,
+  distance,
+  nearest,
+  oneOf,
+  version,
+  type CommandSpec,
+  type FlagName,
+  type FlagSpec,
+  type Invocation,
+} from './spec.js';
 
 /** An interrupted run exits as a shell reports death by that signal: 128 + its number. */
 export const EXIT_INTERRUPTED = { SIGINT: 130, SIGTERM: 143 } as const;
@@ -18,7 +30,8 @@ export const INTERRUPT_GRACE_MS = 30_000;
 const str = (v: Invocation['values'][string]): string | undefined => (typeof v === 'string' ? v : undefined);
 const list = (v: Invocation['values'][string]): string[] => (Array.isArray(v) ? v : []);
 const flag = (v: Invocation['values'][string]): boolean => v === true;
-const opt = <K extends string>(key: K, v: string | undefined): { [P in K]?: string } => (v === undefined ? {} : ({ [key]: v } as { [P in K]?: string }));
+const opt = <K extends string>(key: K, v: string | undefined): { [P in K]?: string } =>
+  v === undefined ? {} : ({ [key]: v } as { [P in K]?: string });
 
 export function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -54,7 +67,11 @@ const stateRun =
   async (io, { values: v, args }) =>
     (await import('./commands/state.js')).stateCommand(
       io,
-      { config: str(v['config']), ...opt('format', str(v['format'])), lockTimeoutSeconds: duration('lock-timeout', str(v['lock-timeout'])) ?? 0 },
+      {
+        config: str(v['config']),
+        ...opt('format', str(v['format'])),
+        lockTimeoutSeconds: duration('lock-timeout', str(v['lock-timeout'])) ?? 0,
+      },
       [sub, ...args],
     );
 
@@ -63,7 +80,7 @@ const STATE_COMMANDS: Record<'list' | 'show' | 'rm' | 'mv', CommandSpec> = {
   list: {
     name: 'state list',
     summary: 'every address in the state (or those a pattern with * matches)',
-    args: [{ name: 'PATTERN', optional: true, description: "e.g. 'estate.statuses[\"contact:*\"]'" }],
+    args: [{ name: 'PATTERN', optional: true, description: 'e.g. \'estate.statuses["contact:*"]\'' }],
     flags: ['config'],
     example: 'statusform state list',
     run: stateRun('list'),
@@ -74,7 +91,7 @@ const STATE_COMMANDS: Record<'list' | 'show' | 'rm' | 'mv', CommandSpec> = {
     args: [{ name: 'ADDRESS', description: 'as plan prints it' }],
     flags: ['config', 'format'],
     flagChoices: { format: ['text', 'json'] },
-    example: "statusform state show 'estate.statuses[\"contact:Hot Lead\"]'",
+    example: 'statusform state show \'estate.statuses["contact:Hot Lead"]\'',
     run: stateRun('show'),
   },
   rm: {
@@ -82,7 +99,7 @@ const STATE_COMMANDS: Record<'list' | 'show' | 'rm' | 'mv', CommandSpec> = {
     summary: 'stop managing items: removed from the state, left as they are at the vendor',
     args: [{ name: 'ADDRESS', repeats: true, description: 'addresses or patterns with *' }],
     flags: ['config', 'lock-timeout'],
-    example: "statusform state rm 'estate.statuses[\"contact:Old\"]'",
+    example: 'statusform state rm \'estate.statuses["contact:Old"]\'',
     run: stateRun('rm'),
   },
   mv: {
@@ -93,7 +110,7 @@ const STATE_COMMANDS: Record<'list' | 'show' | 'rm' | 'mv', CommandSpec> = {
       { name: 'TO', description: 'the address to record it under' },
     ],
     flags: ['config', 'lock-timeout'],
-    example: "statusform state mv 'estate.statuses[\"contact:A\"]' 'estate.statuses[\"contact:B\"]'",
+    example: 'statusform state mv \'estate.statuses["contact:A"]\' \'estate.statuses["contact:B"]\'',
     run: stateRun('mv'),
   },
 };
@@ -136,16 +153,36 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'apply',
     summary: 'make the changes a plan shows (or exactly those of a saved plan)',
-    args: [{ name: 'PLANFILE', optional: true, file: true, description: 'a plan saved with plan --out, applied exactly or refused (exit 3)' }],
-    flags: ['config', 'account', 'target', 'shard', 'json', 'auto-approve', 'allow-destroy', 'allow-bulk', 'skip-failed-accounts', 'parallelism', 'lock-timeout', 'refresh-all', 'verbose', 'max-wait'],
+    args: [
+      { name: 'PLANFILE', optional: true, file: true, description: 'a plan saved with plan --out, applied exactly or refused (exit 3)' },
+    ],
+    flags: [
+      'config',
+      'account',
+      'target',
+      'shard',
+      'json',
+      'auto-approve',
+      'allow-destroy',
+      'allow-bulk',
+      'skip-failed-accounts',
+      'parallelism',
+      'lock-timeout',
+      'refresh-all',
+      'verbose',
+      'max-wait',
+    ],
     example: 'statusform apply -c examples/quickstart --auto-approve',
     run: async (io, { values: v, args }) => {
       const planFile = args[0];
       if (planFile !== undefined && (v['account'] || v['refresh-all'] || v['shard'] || v['target'])) {
-        throw new UsageError('a saved plan is applied as it was made: --account, --target, --shard and --refresh-all belong to the plan command');
+        throw new UsageError(
+          'a saved plan is applied as it was made: --account, --target, --shard and --refresh-all belong to the plan command',
+        );
       }
       const json = flag(v['json']);
-      if (json && !flag(v['auto-approve']) && planFile === undefined) throw new UsageError('apply --json cannot ask for confirmation: pass --auto-approve, or apply a saved plan');
+      if (json && !flag(v['auto-approve']) && planFile === undefined)
+        throw new UsageError('apply --json cannot ask for confirmation: pass --auto-approve, or apply a saved plan');
       const shard = await shardOf(str(v['shard']));
       const parallelism = positiveInt('parallelism', str(v['parallelism'])) ?? 4;
       const lockTimeout = duration('lock-timeout', str(v['lock-timeout'])) ?? 0;
@@ -175,7 +212,10 @@ export const COMMANDS: readonly CommandSpec[] = [
         });
       } catch (err) {
         // With --json, the event stream ends with what stopped it (also said on stderr, as always).
-        if (json) io.stdout.write(`${JSON.stringify({ type: 'error', timestamp: new Date().toISOString(), message: scrubKnown(errorMessage(err)) })}\n`);
+        if (json)
+          io.stdout.write(
+            `${JSON.stringify({ type: 'error', timestamp: new Date().toISOString(), message: scrubKnown(errorMessage(err)) })}\n`,
+          );
         throw err;
       } finally {
         interrupts.dispose();
@@ -191,7 +231,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     run: async (io, { values: v }) => {
       const accounts = list(v['account']);
       if (accounts.length !== 1) throw new UsageError('import takes exactly one --account NAME');
-      return (await import('./commands/import.js')).importCommand(io, { config: str(v['config']), account: accounts[0]!, ...opt('out', str(v['out'])), force: flag(v['force']) });
+      return (await import('./commands/import.js')).importCommand(io, {
+        config: str(v['config']),
+        account: accounts[0]!,
+        ...opt('out', str(v['out'])),
+        force: flag(v['force']),
+      });
     },
   },
   {
@@ -200,23 +245,29 @@ export const COMMANDS: readonly CommandSpec[] = [
     flags: ['config', 'format'],
     flagChoices: { format: ['text', 'markdown'] },
     example: 'statusform mappings -c examples/all-vendors --format markdown',
-    run: async (io, { values: v }) => (await import('./commands/mappings.js')).mappingsCommand(io, { config: str(v['config']), ...opt('format', str(v['format'])) }),
+    run: async (io, { values: v }) =>
+      (await import('./commands/mappings.js')).mappingsCommand(io, { config: str(v['config']), ...opt('format', str(v['format'])) }),
   },
   {
     name: 'sandbox',
     summary: 'run the vendor simulators on 127.0.0.1 and print the export lines',
     flags: ['port'],
     example: 'statusform sandbox --port 4780',
-    run: async (io, { values: v }) => (await import('./commands/sandbox.js')).sandboxCommand(io, { port: positiveInt('port', str(v['port'])) }),
+    run: async (io, { values: v }) =>
+      (await import('./commands/sandbox.js')).sandboxCommand(io, { port: positiveInt('port', str(v['port'])) }),
   },
   {
     name: 'show',
-    summary: "saved plans (one per shard) merged into one rendering: the PR comment of a fleet",
+    summary: 'saved plans (one per shard) merged into one rendering: the PR comment of a fleet',
     args: [{ name: 'PLANFILE', repeats: true, file: true, description: 'plans saved with plan --out (e.g. plan-*.json)' }],
     flags: ['format', 'detailed-exitcode'],
     example: 'statusform show plan-*.json --format markdown',
     run: async (io, { values: v, args }) =>
-      (await import('./commands/show.js')).showCommand(io, { files: args, ...opt('format', str(v['format'])), detailedExitcode: flag(v['detailed-exitcode']) }),
+      (await import('./commands/show.js')).showCommand(io, {
+        files: args,
+        ...opt('format', str(v['format'])),
+        detailedExitcode: flag(v['detailed-exitcode']),
+      }),
   },
   {
     name: 'shards',
@@ -238,9 +289,15 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'write the live values of drifted items into the config files, in place (no vendor write)',
     args: [{ name: 'ADDRESS', optional: true, repeats: true, description: 'only these drifted items, as plan prints them' }],
     flags: ['config', 'account', 'dry-run', 'verbose'],
-    example: "statusform adopt 'estate.statuses[\"property:Sold STC\"]'",
+    example: 'statusform adopt \'estate.statuses["property:Sold STC"]\'',
     run: async (io, { values: v, args }) =>
-      (await import('./commands/adopt.js')).adoptCommand(io, { config: str(v['config']), accounts: list(v['account']), addresses: args, dryRun: flag(v['dry-run']), verbose: flag(v['verbose']) }),
+      (await import('./commands/adopt.js')).adoptCommand(io, {
+        config: str(v['config']),
+        accounts: list(v['account']),
+        addresses: args,
+        dryRun: flag(v['dry-run']),
+        verbose: flag(v['verbose']),
+      }),
   },
   {
     name: 'unlock',
@@ -250,7 +307,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     run: async (io, { values: v }) => {
       const accounts = list(v['account']);
       if (accounts.length > 1) throw new UsageError('unlock takes one --account NAME');
-      return (await import('./commands/unlock.js')).unlockCommand(io, { config: str(v['config']), force: flag(v['force']), ...(accounts[0] !== undefined ? { account: accounts[0] } : {}) });
+      return (await import('./commands/unlock.js')).unlockCommand(io, {
+        config: str(v['config']),
+        force: flag(v['force']),
+        ...(accounts[0] !== undefined ? { account: accounts[0] } : {}),
+      });
     },
   },
   ...(['list', 'show', 'rm', 'mv'] as const).map((sub): CommandSpec => STATE_COMMANDS[sub]),
@@ -315,7 +376,10 @@ export function findCommand(positionals: readonly string[]): { spec: CommandSpec
 }
 
 export function unknownCommand(name: string): UsageError {
-  const guess = nearest(name, COMMANDS.map((c) => c.name));
+  const guess = nearest(
+    name,
+    COMMANDS.map((c) => c.name),
+  );
   const hint = guess ? `: did you mean \`${guess}\`?` : ' (statusform --help lists the commands)';
   return new UsageError(`unknown command "${name}"${hint}`);
 }

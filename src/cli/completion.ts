@@ -27,7 +27,7 @@ function bash(COMMANDS: readonly CommandSpec[]): string {
 _statusform() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}" words
   if [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=($(compgen -W ${quote(firstWords(COMMANDS).join(' ') + ' --help --version')} -- "$cur")); return
+    COMPREPLY=($(compgen -W ${quote(`${firstWords(COMMANDS).join(' ')} --help --version`)} -- "$cur")); return
   fi
   case "$prev" in
 ${values.join('\n')}
@@ -48,7 +48,14 @@ function zshSpec(c: CommandSpec, n: string): string {
   const f = flagOf(n);
   const desc = f.description.replace(/[[\]:']/g, ' ');
   const choices = choicesOf(c, n);
-  const action = f.type === 'boolean' ? '' : choices ? `:${n}:(${choices.join(' ')})` : f.file ? `:${(f.value ?? 'file').toLowerCase()}:_files` : `:${(f.value ?? 'value').toLowerCase()}: `;
+  const action =
+    f.type === 'boolean'
+      ? ''
+      : choices
+        ? `:${n}:(${choices.join(' ')})`
+        : f.file
+          ? `:${(f.value ?? 'file').toLowerCase()}:_files`
+          : `:${(f.value ?? 'value').toLowerCase()}: `;
   const rep = f.multiple ? '*' : '';
   if (f.short) return `'${rep}(-${f.short} --${n})'{-${f.short},--${n}}'[${desc}]${action}'`;
   return `'${rep}--${n}[${desc}]${action}'`;
@@ -57,7 +64,10 @@ function zshSpec(c: CommandSpec, n: string): string {
 function zsh(COMMANDS: readonly CommandSpec[]): string {
   const described = COMMANDS.filter((c) => !c.name.includes(' ')).map((c) => `    ${quote(`${c.name}:${c.summary.replace(/:/g, ' ')}`)}`);
   const cases = COMMANDS.filter((c) => !c.name.includes(' ')).map((c) => {
-    const args = (c.args ?? []).map((a, i) => `'${a.optional ? ':' : ''}${i + 1}:${a.name.toLowerCase()}:${a.choices ? `(${a.choices.join(' ')})` : a.file ? '_files' : ' '}'`);
+    const args = (c.args ?? []).map(
+      (a, i) =>
+        `'${a.optional ? ':' : ''}${i + 1}:${a.name.toLowerCase()}:${a.choices ? `(${a.choices.join(' ')})` : a.file ? '_files' : ' '}'`,
+    );
     return `    ${c.name})\n      _arguments ${[...flagsOf(c).map((n) => zshSpec(c, n)), ...args].join(' \\\n        ')} ;;`;
   });
   return `#compdef statusform
@@ -87,7 +97,10 @@ fi
 }
 
 function fish(COMMANDS: readonly CommandSpec[]): string {
-  const lines = ['# statusform fish completion: statusform completion fish > ~/.config/fish/completions/statusform.fish', 'complete -c statusform -f'];
+  const lines = [
+    '# statusform fish completion: statusform completion fish > ~/.config/fish/completions/statusform.fish',
+    'complete -c statusform -f',
+  ];
   const first = firstWords(COMMANDS);
   for (const c of COMMANDS) {
     if (c.name.includes(' ')) continue;

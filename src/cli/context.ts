@@ -9,15 +9,30 @@ export const DEFAULT_CONFIG = 'statusform.yaml';
 
 /** The variables `statusform sandbox` prints (a test keeps this list equal to the sandbox's). */
 export const SANDBOX_VARIABLES = [
-  'THALAMUS_URL', 'THALAMUS_TOKEN', 'PROPERTYDECK_URL', 'PROPERTYDECK_TOKEN', 'TIMETAP_URL', 'TIMETAP_API_KEY', 'TIMETAP_PRIVATE_KEY', 'TIMETAP_BUSINESS_ID',
-  'SERIES_URL', 'SERIES_API_KEY', 'SPACEBRING_URL', 'SPACEBRING_CLIENT_ID', 'SPACEBRING_CLIENT_SECRET', 'ZENDESK_URL', 'ZENDESK_EMAIL',
+  'THALAMUS_URL',
+  'THALAMUS_TOKEN',
+  'PROPERTYDECK_URL',
+  'PROPERTYDECK_TOKEN',
+  'TIMETAP_URL',
+  'TIMETAP_API_KEY',
+  'TIMETAP_PRIVATE_KEY',
+  'TIMETAP_BUSINESS_ID',
+  'SERIES_URL',
+  'SERIES_API_KEY',
+  'SPACEBRING_URL',
+  'SPACEBRING_CLIENT_ID',
+  'SPACEBRING_CLIENT_SECRET',
+  'ZENDESK_URL',
+  'ZENDESK_EMAIL',
   'ZENDESK_API_TOKEN',
 ] as const;
 
 /** When the only problems are unset sandbox variables, and no sandbox variable is set: the likely fix is the sandbox's export lines. */
 function sandboxHint(problems: readonly ConfigProblem[], env: NodeJS.ProcessEnv): string | undefined {
   if (SANDBOX_VARIABLES.some((n) => env[n] !== undefined)) return undefined;
-  const unset = new Set(problems.map((p) => (p.code === 'E_ENV_UNSET' ? /environment variable (\w+) is not set/.exec(p.message)?.[1] : undefined)));
+  const unset = new Set(
+    problems.map((p) => (p.code === 'E_ENV_UNSET' ? /environment variable (\w+) is not set/.exec(p.message)?.[1] : undefined)),
+  );
   if (unset.has(undefined) || unset.size === 0) return undefined;
   if (![...unset].every((n) => (SANDBOX_VARIABLES as readonly (string | undefined)[]).includes(n))) return undefined;
   return 'None of the sandbox variables is set: run `statusform sandbox` in another shell and paste the `export` lines it prints here (or set your real credentials).';

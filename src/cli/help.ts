@@ -34,7 +34,8 @@ function synopsisWords(cmd: CommandSpec): string[] {
     const text = `${a.choices ? a.choices.join('|') : a.name}${a.repeats ? '…' : ''}`;
     words.push(a.optional ? `[${text}]` : text);
   }
-  for (const name of cmd.flags.filter((n) => !required.has(n))) words.push(`[${flagUsage(cmd, name, true)}]${spec(name).multiple ? '…' : ''}`);
+  for (const name of cmd.flags.filter((n) => !required.has(n)))
+    words.push(`[${flagUsage(cmd, name, true)}]${spec(name).multiple ? '…' : ''}`);
   return words;
 }
 
@@ -93,7 +94,9 @@ ${EXIT_CODES}`;
 
 export function commandHelp(cmd: CommandSpec): string {
   const summary = `${cmd.summary[0]!.toUpperCase()}${cmd.summary.slice(1)}.`;
-  const args = cmd.args?.length ? `\nArguments:\n${table(cmd.args.map((a) => [a.choices ? a.choices.join('|') : a.name, a.description]))}\n` : '';
+  const args = cmd.args?.length
+    ? `\nArguments:\n${table(cmd.args.map((a) => [a.choices ? a.choices.join('|') : a.name, a.description]))}\n`
+    : '';
   return `Usage: ${synopsis(cmd)}
 
 ${summary}

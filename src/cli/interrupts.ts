@@ -23,7 +23,10 @@ export function listenForInterrupts(io: Io, graceSeconds: number, exitCode: (s: 
   const unsubscribe = io.onSignal?.((sig) => {
     if (received === undefined) {
       received = sig;
-      write(io.stderr, `\n${sig} received: no new change starts; waiting up to ${graceSeconds} s for the changes in flight, then saving the state. Interrupt again to stop at once.`);
+      write(
+        io.stderr,
+        `\n${sig} received: no new change starts; waiting up to ${graceSeconds} s for the changes in flight, then saving the state. Interrupt again to stop at once.`,
+      );
       controller.abort();
       return;
     }
@@ -34,7 +37,10 @@ export function listenForInterrupts(io: Io, graceSeconds: number, exitCode: (s: 
         /* exiting anyway */
       }
     }
-    write(io.stderr, `${sig} received again: stopping at once. Changes in flight may or may not have been made; the state file holds what finished (run statusform plan).`);
+    write(
+      io.stderr,
+      `${sig} received again: stopping at once. Changes in flight may or may not have been made; the state file holds what finished (run statusform plan).`,
+    );
     io.exit?.(exitCode(received));
   });
   return {

@@ -3,11 +3,32 @@
 // 130/143 apply interrupted by SIGINT/SIGTERM (stopped cleanly, or at once on a second signal).
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ConfigError, InterruptedError, RefusedError, StateWriteError, UsageError, VendorError, fileProblem, formatPosition } from '../errors.js';
+import {
+  ConfigError,
+  InterruptedError,
+  RefusedError,
+  StateWriteError,
+  UsageError,
+  VendorError,
+  fileProblem,
+  formatPosition,
+} from '../errors.js';
 import { scrubKnown } from '../http/redact.js';
 import { colorsFor } from '../render/style.js';
 import type { Io } from './io.js';
-import { COMMANDS, EXIT_INTERRUPTED, FLAGS, GLOBAL_FLAGS, findCommand, nearest, oneOf, unknownCommand, version, type FlagSpec, type Invocation } from './commands.js';
+import {
+  COMMANDS,
+  EXIT_INTERRUPTED,
+  FLAGS,
+  GLOBAL_FLAGS,
+  findCommand,
+  nearest,
+  oneOf,
+  unknownCommand,
+  version,
+  type FlagSpec,
+  type Invocation,
+} from './commands.js';
 import type { Outcome } from './outcome.js';
 
 // The command table (commands.ts) says what each command takes and imports the command when run,
@@ -30,7 +51,8 @@ export { version };
 export async function main(argv: string[], io: Io): Promise<number> {
   // --no-color holds for everything printed, errors included: it is a non-empty NO_COLOR.
   const end = argv.indexOf('--');
-  if ((end < 0 ? argv : argv.slice(0, end)).some((a) => a === '--no-color' || a === '-no-color')) io = { ...io, env: { ...io.env, NO_COLOR: '1' } };
+  if ((end < 0 ? argv : argv.slice(0, end)).some((a) => a === '--no-color' || a === '-no-color'))
+    io = { ...io, env: { ...io.env, NO_COLOR: '1' } };
   try {
     return OUTCOME_EXIT[await dispatch(argv, io)];
   } catch (err) {
@@ -74,7 +96,10 @@ function didYouMean(word: string, candidates: readonly string[], prefix = ''): s
 }
 
 const parseOptions = Object.fromEntries(
-  Object.entries(FLAGS).map(([name, f]: [string, FlagSpec]) => [name, { type: f.type, ...(f.short ? { short: f.short } : {}), ...(f.multiple ? { multiple: true } : {}) }]),
+  Object.entries(FLAGS).map(([name, f]: [string, FlagSpec]) => [
+    name,
+    { type: f.type, ...(f.short ? { short: f.short } : {}), ...(f.multiple ? { multiple: true } : {}) },
+  ]),
 ) as NonNullable<ParseArgsConfig['options']>;
 
 function flagText(name: string): string {
@@ -82,7 +107,13 @@ function flagText(name: string): string {
 }
 
 async function dispatch(argv: string[], io: Io): Promise<Outcome> {
-  const { values, positionals, tokens } = parseArgs({ args: terraformForms(argv), options: parseOptions, allowPositionals: true, strict: false, tokens: true });
+  const { values, positionals, tokens } = parseArgs({
+    args: terraformForms(argv),
+    options: parseOptions,
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  });
   const found = findCommand(positionals);
   const cmd = found?.spec;
   const allowed = cmd ? [...cmd.flags, ...GLOBAL_FLAGS] : Object.keys(FLAGS);
@@ -92,7 +123,9 @@ async function dispatch(argv: string[], io: Io): Promise<Outcome> {
     const f = (FLAGS as Record<string, FlagSpec>)[t.name];
     if (!f) {
       const guess = nearest(t.name, allowed);
-      throw new UsageError(`unknown option "${t.rawName}"${guess ? `: did you mean \`--${guess}\`?` : cmd ? ` (statusform help ${cmd.name} lists its options)` : ''}`);
+      throw new UsageError(
+        `unknown option "${t.rawName}"${guess ? `: did you mean \`--${guess}\`?` : cmd ? ` (statusform help ${cmd.name} lists its options)` : ''}`,
+      );
     }
     if (f.type === 'string' && (t.value === undefined || (!t.inlineValue && t.value.startsWith('-') && t.value !== '-'))) {
       throw new UsageError(`${t.rawName} needs a value (${f.choices ? f.choices.join('|') : (f.value ?? 'VALUE')})`);
@@ -124,9 +157,13 @@ async function dispatch(argv: string[], io: Io): Promise<Outcome> {
   const misplaced = Object.keys(values).filter((k) => !allowed.includes(k));
   if (misplaced.length > 0) {
     const takers = COMMANDS.filter((c) => misplaced.every((m) => c.flags.includes(m))).map((c) => c.name);
-    throw new UsageError(`${cmd.name} does not take ${misplaced.map(flagText).join(', ')}${takers.length ? ` (${takers.join(', ')} ${takers.length === 1 ? 'does' : 'do'})` : ''}`);
+    throw new UsageError(
+      `${cmd.name} does not take ${misplaced.map(flagText).join(', ')}${takers.length ? ` (${takers.join(', ')} ${takers.length === 1 ? 'does' : 'do'})` : ''}`,
+    );
   }
-  for (const name of cmd.required ?? []) if (values[name] === undefined) throw new UsageError(`${cmd.name} needs --${name} ${(FLAGS as Record<string, FlagSpec>)[name]?.value ?? ''}`.trimEnd());
+  for (const name of cmd.required ?? [])
+    if (values[name] === undefined)
+      throw new UsageError(`${cmd.name} needs --${name} ${(FLAGS as Record<string, FlagSpec>)[name]?.value ?? ''}`.trimEnd());
   for (const name of cmd.flags) {
     const value = values[name];
     const choices = cmd.flagChoices?.[name] ?? (FLAGS as Record<string, FlagSpec>)[name]!.choices;
@@ -135,11 +172,14 @@ async function dispatch(argv: string[], io: Io): Promise<Outcome> {
   }
   const args = positionals.slice(found.words);
   const specs = cmd.args ?? [];
-  if (args.length > specs.length && !specs[specs.length - 1]?.repeats) throw new UsageError(`${cmd.name} takes no argument "${args[specs.length]}"`);
+  if (args.length > specs.length && !specs[specs.length - 1]?.repeats)
+    throw new UsageError(`${cmd.name} takes no argument "${args[specs.length]}"`);
   specs.forEach((a, i) => {
     const given = args[i];
-    if (given === undefined && !a.optional) throw new UsageError(`${cmd.name} needs ${a.choices ? oneOf(a.choices) : a.name} (statusform help ${cmd.name})`);
-    if (given !== undefined && a.choices && !a.choices.includes(given)) throw new UsageError(`${a.name} must be ${oneOf(a.choices)} (got "${given}")${didYouMean(given, a.choices)}`);
+    if (given === undefined && !a.optional)
+      throw new UsageError(`${cmd.name} needs ${a.choices ? oneOf(a.choices) : a.name} (statusform help ${cmd.name})`);
+    if (given !== undefined && a.choices && !a.choices.includes(given))
+      throw new UsageError(`${a.name} must be ${oneOf(a.choices)} (got "${given}")${didYouMean(given, a.choices)}`);
   });
   return cmd.run(io, { values: values as Invocation['values'], args });
 }
@@ -185,7 +225,11 @@ export async function report(err: unknown, io: Io): Promise<number> {
     say(c.red(`Error: cannot ${sys.syscall} ${sys.path}: ${fileProblem(sys)}`));
     return EXIT.error;
   }
-  say(c.red(`Error (unexpected): statusform stopped on an internal error (${describeUnexpected(err)}). This is a bug in statusform, not in your configuration: please report it with the command you ran; run it again with --verbose to see the requests made before it.`));
+  say(
+    c.red(
+      `Error (unexpected): statusform stopped on an internal error (${describeUnexpected(err)}). This is a bug in statusform, not in your configuration: please report it with the command you ran; run it again with --verbose to see the requests made before it.`,
+    ),
+  );
   return EXIT.error;
 }
 
@@ -195,12 +239,15 @@ function describeUnexpected(err: unknown): string {
     const first = (err.message ?? '').split('\n')[0]!.trim();
     return first === '' ? err.name : `${err.name}: ${first}`;
   }
-  const text = typeof err === 'string' ? err : (() => {
-    try {
-      return JSON.stringify(err) ?? String(err);
-    } catch {
-      return String(err);
-    }
-  })();
+  const text =
+    typeof err === 'string'
+      ? err
+      : (() => {
+          try {
+            return JSON.stringify(err) ?? String(err);
+          } catch {
+            return String(err);
+          }
+        })();
   return `thrown ${text.split('\n')[0]!.slice(0, 200)}`;
 }

@@ -37,14 +37,21 @@ function protectedAs(real: string, config: Config, cwd: string): string | undefi
  * Checks that `given` (relative to `cwd`) can be written as `what` ("the plan") without replacing
  * a file the user has. `example` is a file name to suggest for a directory; `allowConfigFile` names the one config file the command may edit in place.
  */
-export function outputFile(given: string, what: string, cwd: string, config: Config, opts: { example: string; allowConfigFile?: string }): OutputFile {
+export function outputFile(
+  given: string,
+  what: string,
+  cwd: string,
+  config: Config,
+  opts: { example: string; allowConfigFile?: string },
+): OutputFile {
   const path = resolve(cwd, given);
   const cannot = (why: string) => new UsageError(`cannot write ${what} to ${given}: ${why}`);
   const folder = dirname(path);
   if (!existsSync(folder)) throw cannot(`the directory ${displayPath(folder, cwd)} does not exist`);
   if (!statSync(folder).isDirectory()) throw cannot(`${displayPath(folder, cwd)} is a file, not a directory`);
   const exists = existsSync(path);
-  if (exists && statSync(path).isDirectory()) throw cannot(`it is a directory; give a file name in it, such as ${join(given, opts.example)}`);
+  if (exists && statSync(path).isDirectory())
+    throw cannot(`it is a directory; give a file name in it, such as ${join(given, opts.example)}`);
   const real = realPath(path);
   const mine = opts.allowConfigFile !== undefined && realPath(opts.allowConfigFile) === real;
   const taken = mine ? undefined : protectedAs(real, config, cwd);

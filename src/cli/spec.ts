@@ -53,26 +53,59 @@ export interface CommandSpec {
 }
 
 export const FLAGS = {
-  config: { short: 'c', type: 'string', value: 'PATH', file: true, description: 'a statusform.yaml, or a directory of *.yaml files (default: statusform.yaml)' },
+  config: {
+    short: 'c',
+    type: 'string',
+    value: 'PATH',
+    file: true,
+    description: 'a statusform.yaml, or a directory of *.yaml files (default: statusform.yaml)',
+  },
   account: { type: 'string', multiple: true, value: 'NAME', description: 'only this account (repeatable)' },
   out: { type: 'string', value: 'FILE', file: true, description: 'also write the result to FILE (plan: the JSON plan; import: the YAML)' },
-  format: { type: 'string', choices: ['text', 'markdown', 'json'], description: 'output format (default text; json is the wire plan, schemas/plan.schema.json)' },
+  format: {
+    type: 'string',
+    choices: ['text', 'markdown', 'json'],
+    description: 'output format (default text; json is the wire plan, schemas/plan.schema.json)',
+  },
   'detailed-exitcode': { type: 'boolean', description: 'exit 2 when the plan has changes' },
   'refresh-all': { type: 'boolean', description: 're-send every declared item of vendors without a read API (Thalamus)' },
   'auto-approve': { type: 'boolean', description: 'apply without asking (without it, apply asks on a terminal and refuses elsewhere)' },
   'allow-destroy': { type: 'boolean', description: 'permit hard deletes (the account also needs allow_delete: true)' },
   'allow-bulk': { type: 'boolean', description: "let changes exceed the accounts' safety thresholds and rules' max, for this run" },
   parallelism: { type: 'string', value: 'N', description: 'actions in flight per account (default 4)' },
-  'lock-timeout': { type: 'string', value: 'DURATION', description: "wait this long for another apply's lock before refusing (5s, 2m; default 0)" },
-  'max-wait': { type: 'string', value: 'DURATION', description: 'the longest wait a vendor may ask for before the run stops (5s, 2m; default 300s)' },
+  'lock-timeout': {
+    type: 'string',
+    value: 'DURATION',
+    description: "wait this long for another apply's lock before refusing (5s, 2m; default 0)",
+  },
+  'max-wait': {
+    type: 'string',
+    value: 'DURATION',
+    description: 'the longest wait a vendor may ask for before the run stops (5s, 2m; default 300s)',
+  },
   port: { type: 'string', value: 'N', description: "the first of the simulators' ports, one per vendor (default 4780)" },
   shard: { type: 'string', value: 'K/N', description: 'only shard K of N of the accounts (a stable hash of each name; K from 1)' },
-  'skip-failed-accounts': { type: 'boolean', description: 'apply the accounts whose plan has no error; write nothing to the others (exit 1)' },
+  'skip-failed-accounts': {
+    type: 'boolean',
+    description: 'apply the accounts whose plan has no error; write nothing to the others (exit 1)',
+  },
   count: { type: 'string', value: 'N', description: 'how many shards (jobs) to split the accounts into' },
-  'changed-since': { type: 'string', value: 'REF', description: 'only shards whose accounts changed since this git ref (config blocks, state)' },
+  'changed-since': {
+    type: 'string',
+    value: 'REF',
+    description: 'only shards whose accounts changed since this git ref (config blocks, state)',
+  },
   'dry-run': { type: 'boolean', description: 'print the config diff, write nothing' },
-  target: { type: 'string', multiple: true, value: 'ADDRESS', description: 'only this item and what it depends on (an address, a pattern with *, or an account; repeatable)' },
-  json: { type: 'boolean', description: 'newline-delimited JSON events on stdout (schemas/apply-events.schema.json); the text goes to stderr' },
+  target: {
+    type: 'string',
+    multiple: true,
+    value: 'ADDRESS',
+    description: 'only this item and what it depends on (an address, a pattern with *, or an account; repeatable)',
+  },
+  json: {
+    type: 'boolean',
+    description: 'newline-delimited JSON events on stdout (schemas/apply-events.schema.json); the text goes to stderr',
+  },
   verbose: { type: 'boolean', description: 'one line per HTTP request on stderr (secrets redacted)' },
   force: { type: 'boolean', description: 'import: replace an existing --out file; unlock: remove a lock whose run is alive' },
   help: { short: 'h', type: 'boolean', description: 'show help (statusform help COMMAND for one command)' },
@@ -91,7 +124,6 @@ export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export function oneOf(values: readonly string[]): string {
   return values.length < 2 ? (values[0] ?? '') : `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
 }
-
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

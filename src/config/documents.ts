@@ -3,7 +3,20 @@
 
 import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import { LineCounter, Scalar, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import {
+  LineCounter,
+  Scalar,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  parseDocument,
+  visit,
+  type Document,
+  type Node,
+  type Pair,
+  type YAMLMap,
+} from 'yaml';
 import type { ConfigProblem, Position } from '../errors.js';
 import { UsageError } from '../errors.js';
 
@@ -98,7 +111,9 @@ function pairAt(doc: Document.Parsed, map: YAMLMap, key: string, depth = 0): Pai
   const own = map.items.find((p) => isScalar(p.key) && typeof p.key.value !== 'symbol' && String(p.key.value) === key);
   if (own || depth > 20) return own;
   // With `merge: true` the parser gives a merge key the value Symbol('<<'), and `source` '<<'.
-  for (const merge of map.items.filter((p) => isScalar(p.key) && (p.key.source === MERGE_KEY || String(p.key.value) === `Symbol(${MERGE_KEY})`))) {
+  for (const merge of map.items.filter(
+    (p) => isScalar(p.key) && (p.key.source === MERGE_KEY || String(p.key.value) === `Symbol(${MERGE_KEY})`),
+  )) {
     const sources = isSeq(merge.value) ? merge.value.items : [merge.value];
     for (const source of sources) {
       const target = isAlias(source) ? source.resolve(doc) : source;
@@ -134,7 +149,6 @@ export function substituteEnv(d: ConfigDocument, env: NodeJS.ProcessEnv, problem
         if (value === undefined) {
           problems.push({ position: positionOf(d, node), message: `environment variable ${name} is not set`, code: 'E_ENV_UNSET' });
           return match; // keep the reference, so the rest of the file is still checked
-
         }
         return value;
       });
@@ -151,7 +165,12 @@ function typedScalar(text: string): string | number | boolean {
 }
 
 /** Reads and parses one config file. Syntax errors, duplicate keys, bad encoding and oversize files become problems. */
-export function readConfigDocument(path: string, cwd: string, env: NodeJS.ProcessEnv, problems: ConfigProblem[]): ConfigDocument | undefined {
+export function readConfigDocument(
+  path: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  problems: ConfigProblem[],
+): ConfigDocument | undefined {
   const file = displayPath(path, cwd);
   const at = (line = 1, col = 1): Position => ({ file, line, col });
   let bytes: Buffer;
@@ -189,8 +208,19 @@ export function readConfigDocument(path: string, cwd: string, env: NodeJS.Proces
     const first = errors[0]!;
     const indentation = errors.length > 1 || INDENT_CODES.has(first.code);
     problems.push({
-      position: indentation ? { ...position, col: 1 + (lines.lineStarts[position.line - 1] !== undefined ? (/^ */.exec(text.slice(lines.lineStarts[position.line - 1]!))?.[0].length ?? 0) : 0) } : position,
-      message: indentation ? `this line's indentation does not fit the lines above it: indent it exactly as far as the fields it belongs with (the parser says: ${yamlMessage(first.code, first.message)})` : yamlMessage(first.code, first.message),
+      position: indentation
+        ? {
+            ...position,
+            col:
+              1 +
+              (lines.lineStarts[position.line - 1] !== undefined
+                ? (/^ */.exec(text.slice(lines.lineStarts[position.line - 1]!))?.[0].length ?? 0)
+                : 0),
+          }
+        : position,
+      message: indentation
+        ? `this line's indentation does not fit the lines above it: indent it exactly as far as the fields it belongs with (the parser says: ${yamlMessage(first.code, first.message)})`
+        : yamlMessage(first.code, first.message),
     });
   }
   // A repeated key is reported, but the rest of the file is still checked: every problem at once.
@@ -230,4 +260,3 @@ function firstInvalidUtf8Line(bytes: Buffer): number {
   }
   return 1;
 }
-

@@ -49,10 +49,14 @@ export function editItems(text: string, edits: readonly NodeEdit[]): { text: str
     const offset = (lines.lineStarts[edit.at.line - 1] ?? Number.NaN) + edit.at.col - 1;
     const item = isSeq(seq) ? seq.items.find((i) => (i as Node | null)?.range?.[0] === offset) : undefined;
     if (!isMap(item)) {
-      problems.push({ edit, message: `no item at line ${edit.at.line} of its ${edit.collection.at(-1)} (written through a merge key or an alias?)` });
+      problems.push({
+        edit,
+        message: `no item at line ${edit.at.line} of its ${edit.collection.at(-1)} (written through a merge key or an alias?)`,
+      });
       continue;
     }
-    const own = (key: string) => item.items.find((p) => isScalar(p.key) && String(p.key.value) === key) as Pair<Scalar, unknown> | undefined;
+    const own = (key: string) =>
+      item.items.find((p) => isScalar(p.key) && String(p.key.value) === key) as Pair<Scalar, unknown> | undefined;
     const replaceable = edit.replace.map(own).filter((p): p is Pair<Scalar, unknown> => p !== undefined);
     const writes: { pair: Pair<Scalar, unknown>; key?: string; value: EditScalar }[] = [];
     let problem: string | undefined;
@@ -68,7 +72,8 @@ export function editItems(text: string, edits: readonly NodeEdit[]): { text: str
       }
       writes.push({ pair, ...(String(pair.key.value) === key ? {} : { key }), value: literal(value) as EditScalar });
     }
-    if (problem === undefined && replaceable.length > 0) problem = `its ${replaceable.map((p) => String(p.key.value)).join(', ')} would have to go; edit it by hand`;
+    if (problem === undefined && replaceable.length > 0)
+      problem = `its ${replaceable.map((p) => String(p.key.value)).join(', ')} would have to go; edit it by hand`;
     if (problem !== undefined) {
       problems.push({ edit, message: problem });
       continue;
@@ -82,7 +87,8 @@ export function editItems(text: string, edits: readonly NodeEdit[]): { text: str
       for (const other of seq && isSeq(seq) ? seq.items : []) {
         const deps = isMap(other) ? other.get('depends_on', true) : undefined;
         if (!isSeq(deps)) continue;
-        for (const dep of deps.items) if (isScalar(dep) && dep.srcToken && dep.value === edit.rekey.from) setScalar(dep, edit.rekey.to, deps.flow === true);
+        for (const dep of deps.items)
+          if (isScalar(dep) && dep.srcToken && dep.value === edit.rekey.from) setScalar(dep, edit.rekey.to, deps.flow === true);
       }
     }
   }

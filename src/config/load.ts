@@ -20,7 +20,13 @@ import { DEFAULT_CATEGORIES, DEFAULT_SAFETY, buildSchema } from './schema.js';
 import { nearest } from '../suggest.js';
 
 /** How the vendors call themselves, for messages. */
-const VENDOR_NAMES: Record<string, string> = { thalamus: 'Thalamus', propertydeck: 'Property Deck', timetap: 'TimeTap', serieshr: 'series.hr', spacebring: 'Spacebring' };
+const VENDOR_NAMES: Record<string, string> = {
+  thalamus: 'Thalamus',
+  propertydeck: 'Property Deck',
+  timetap: 'TimeTap',
+  serieshr: 'series.hr',
+  spacebring: 'Spacebring',
+};
 import validateConfigSchema from './validate-config.generated.js';
 
 /** `directory`: one state file per account in a directory; `file`: the single state file of earlier versions. */
@@ -110,7 +116,10 @@ function credentialsAsText(data: unknown): void {
  * Where the state file of the configuration at `path` is, without validating the rest or
  * needing any credential in the environment (for `statusform unlock`).
  */
-export function statePathOf(path: string, opts: LoadOptions): { statePath?: string; stateLayout?: StateLayout; stateSetting?: string; problems: ConfigProblem[] } {
+export function statePathOf(
+  path: string,
+  opts: LoadOptions,
+): { statePath?: string; stateLayout?: StateLayout; stateSetting?: string; problems: ConfigProblem[] } {
   const abs = resolve(opts.cwd, path);
   const found: ConfigProblem[] = [];
   const docs: ConfigDocument[] = [];
@@ -123,12 +132,21 @@ export function statePathOf(path: string, opts: LoadOptions): { statePath?: stri
   const state = mergeSetting(docs, 'state', problems);
   if (state !== undefined && (typeof state !== 'string' || state.includes('${'))) {
     const d = docs.find((x) => (x.data as Record<string, unknown> | null)?.['state'] !== undefined)!;
-    problems.push({ position: positionOf(d, nodeAt(d.doc, ['state'])), message: `state must be a path, with every \${VAR} in it set (got ${JSON.stringify(state)})` });
+    problems.push({
+      position: positionOf(d, nodeAt(d.doc, ['state'])),
+      message: `state must be a path, with every \${VAR} in it set (got ${JSON.stringify(state)})`,
+    });
   }
   if (problems.length > 0) return { problems: sortProblems(problems) };
   const located = locateState(statSync(abs).isDirectory() ? abs : dirname(abs), state as string | undefined);
-  if ('problem' in located) return { problems: [{ position: { file: displayPath(abs, opts.cwd), line: 1, col: 1 }, message: located.problem }] };
-  return { statePath: located.path, stateLayout: located.layout, ...(state !== undefined ? { stateSetting: state as string } : {}), problems: [] };
+  if ('problem' in located)
+    return { problems: [{ position: { file: displayPath(abs, opts.cwd), line: 1, col: 1 }, message: located.problem }] };
+  return {
+    statePath: located.path,
+    stateLayout: located.layout,
+    ...(state !== undefined ? { stateSetting: state as string } : {}),
+    problems: [],
+  };
 }
 
 /** Loads and validates the configuration at `path` (a file or a directory of *.yaml files). */
@@ -152,7 +170,10 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
     const named = new Set(found.flatMap((f) => (f?.instead ? [f.instead] : [])));
     for (const [i, e] of (validate.errors ?? []).entries()) {
       const found1 = found[i];
-      const missing = e.keyword === 'required' ? [...pointer(e.instancePath), String((e.params as { missingProperty?: unknown }).missingProperty)].join('.') : '';
+      const missing =
+        e.keyword === 'required'
+          ? [...pointer(e.instancePath), String((e.params as { missingProperty?: unknown }).missingProperty)].join('.')
+          : '';
       if (found1 && !named.has(missing)) problems.push({ position: found1.position, message: found1.message });
       const segs = pointer(e.instancePath);
       if (segs[0] === 'accounts' && segs[1] !== undefined) badAccounts.add(`${d.file}\0${segs[1]}`);
@@ -191,7 +212,8 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
   }
 
   const located = locateState(root, stateSetting);
-  if ('problem' in located) problems.push({ position: { file: displayPath(files[0] ?? abs, opts.cwd), line: 1, col: 1 }, message: located.problem });
+  if ('problem' in located)
+    problems.push({ position: { file: displayPath(files[0] ?? abs, opts.cwd), line: 1, col: 1 }, message: located.problem });
   const statePath = 'problem' in located ? resolve(root, DEFAULT_STATE_FILE) : located.path;
   const stateLayout: StateLayout = 'problem' in located ? 'file' : located.layout;
   // The state is written after every action: never over a file of the configuration.
@@ -205,7 +227,10 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
   if (overwritten !== undefined) {
     const d = docs.find((x) => (x.data as Record<string, unknown> | null)?.['state'] !== undefined);
     const position = d ? positionOf(d, nodeAt(d.doc, ['state'])) : { file: displayPath(overwritten, opts.cwd), line: 1, col: 1 };
-    problems.push({ position, message: `state names ${displayPath(overwritten, opts.cwd)}, a file of the configuration, which the state file (or its lock) would replace; give the state a file of its own` });
+    problems.push({
+      position,
+      message: `state names ${displayPath(overwritten, opts.cwd)}, a file of the configuration, which the state file (or its lock) would replace; give the state a file of its own`,
+    });
   }
   if (problems.length > 0) {
     const sorted = sortProblems(problems);
@@ -224,7 +249,16 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
     items: a.items.map(({ position: _p, ...rest }) => rest),
   }));
   return {
-    config: { root, files, categories: cats, statePath, stateLayout, accounts, digest: digest({ categories: cats, accounts: model }), secrets },
+    config: {
+      root,
+      files,
+      categories: cats,
+      statePath,
+      stateLayout,
+      accounts,
+      digest: digest({ categories: cats, accounts: model }),
+      secrets,
+    },
     problems: [],
   };
 }
@@ -239,7 +273,8 @@ function buildAccount(
   problems: ConfigProblem[],
 ): AccountConfig {
   const at = (path: (string | number)[]) => positionOf(d, nodeAt(d.doc, ['accounts', name, ...path]));
-  const problem = (path: (string | number)[], message: string) => problems.push({ position: at(path), message: `accounts.${name}${pathText(path)}: ${message}` });
+  const problem = (path: (string | number)[], message: string) =>
+    problems.push({ position: at(path), message: `accounts.${name}${pathText(path)}: ${message}` });
 
   const { baseUrl, rateLimit } = accountDefaults(settings, adapter);
   if (baseUrl === undefined) {
@@ -253,7 +288,11 @@ function buildAccount(
     if (typeof value !== 'string') continue;
     const secret = adapter.secretFields.includes(field);
     const bad = illegalCharacter(value, secret);
-    if (bad) problem([field], `contains ${bad}; ${secret ? 'a credential is sent in an HTTP header, which must be one line of printable characters' : 'a setting must be one line of printable characters'} (check the environment variable or file it comes from)`);
+    if (bad)
+      problem(
+        [field],
+        `contains ${bad}; ${secret ? 'a credential is sent in an HTTP header, which must be one line of printable characters' : 'a setting must be one line of printable characters'} (check the environment variable or file it comes from)`,
+      );
   }
   const items = adapter.desiredItems(settings, { categories, problem, positionOf: at });
   checkItems(name, adapter, items, categories, problems, (item, value) => valuePosition(d, item.position, value));
@@ -273,7 +312,10 @@ function buildAccount(
 }
 
 /** The account's base URL and rate limit: its own settings, else what the adapter derives from them, else the vendor's defaults. */
-export function accountDefaults(settings: Readonly<Record<string, unknown>>, adapter: VendorAdapter): { baseUrl: string | undefined; rateLimit: RateLimit } {
+export function accountDefaults(
+  settings: Readonly<Record<string, unknown>>,
+  adapter: VendorAdapter,
+): { baseUrl: string | undefined; rateLimit: RateLimit } {
   const derived = adapter.accountDefaults?.(settings) ?? {};
   return {
     baseUrl: typeof settings['base_url'] === 'string' ? settings['base_url'] : (derived.baseUrl ?? adapter.defaultBaseUrl),
@@ -291,8 +333,12 @@ function ownRateLimit(value: unknown): RateLimit | undefined {
  * The limit to pace to: `requests` per `seconds` (the vendor's documented limit unless given),
  * times `share` when set — e.g. `{ share: 0.5 }` on Property Deck's 60/60 s paces at 30/60 s.
  */
-function rateLimitOf(given: (Partial<RateLimit> & { share?: number }) | undefined, vendorDefault: RateLimit): { rateLimit: RateLimit; rateShare?: number } {
-  const base = given?.requests !== undefined && given.seconds !== undefined ? { requests: given.requests, seconds: given.seconds } : vendorDefault;
+function rateLimitOf(
+  given: (Partial<RateLimit> & { share?: number }) | undefined,
+  vendorDefault: RateLimit,
+): { rateLimit: RateLimit; rateShare?: number } {
+  const base =
+    given?.requests !== undefined && given.seconds !== undefined ? { requests: given.requests, seconds: given.seconds } : vendorDefault;
   if (given?.share === undefined) return { rateLimit: base };
   return { rateLimit: { requests: base.requests * given.share, seconds: base.seconds }, rateShare: given.share };
 }
@@ -310,7 +356,7 @@ function credentialHint(d: ConfigDocument, name: string, adapter: VendorAdapter)
   return parts.join(' and ');
 }
 
-const CONTROL_NAMES: Record<number, string> = { 0x0a: 'a line break', 0x0d: 'a carriage return', 0x09: 'a tab', 0x00: 'a NUL character' };
+const CONTROL_NAMES: Record<number, string> = { 10: 'a line break', 13: 'a carriage return', 9: 'a tab', 0: 'a NUL character' };
 
 /**
  * The first character of `value` that cannot be sent in an HTTP header (RFC 9110 field value: no
@@ -342,7 +388,14 @@ function valuePosition(d: ConfigDocument, from: Position, value: string): Positi
   return best ?? from;
 }
 
-function checkItems(account: string, adapter: VendorAdapter, items: DesiredItem[], categories: readonly string[], problems: ConfigProblem[], categoryAt: (item: DesiredItem, value: string) => Position = (item) => item.position): void {
+function checkItems(
+  account: string,
+  adapter: VendorAdapter,
+  items: DesiredItem[],
+  categories: readonly string[],
+  problems: ConfigProblem[],
+  categoryAt: (item: DesiredItem, value: string) => Position = (item) => item.position,
+): void {
   const address = (key: string) => itemAddress(account, adapter.collection, key);
   /**
    * The identity of a key as a reader and the vendor see it: keys that look the same (Unicode
@@ -363,35 +416,55 @@ function checkItems(account: string, adapter: VendorAdapter, items: DesiredItem[
     const first = byIdentity.get(identity(item.key));
     if (first) {
       const same = first.key === item.key ? '' : sameBecause(item.key, first.key);
-      problems.push({ position: item.position, message: `${showInvisible(address(item.key))} is declared twice${same} (first at ${formatPosition(first.position)})` });
+      problems.push({
+        position: item.position,
+        message: `${showInvisible(address(item.key))} is declared twice${same} (first at ${formatPosition(first.position)})`,
+      });
       continue;
     }
     byKey.set(item.key, item);
     byIdentity.set(identity(item.key), item);
     if (item.category !== undefined && !categories.includes(item.category)) {
       const guess = nearest(item.category, categories);
-      problems.push({ position: categoryAt(item, item.category), message: `${address(item.key)}: unknown category "${item.category}" (categories: ${categories.join(', ')})${guess ? `: did you mean \`${guess}\`?` : ''}` });
+      problems.push({
+        position: categoryAt(item, item.category),
+        message: `${address(item.key)}: unknown category "${item.category}" (categories: ${categories.join(', ')})${guess ? `: did you mean \`${guess}\`?` : ''}`,
+      });
     }
   }
   const renameClaims = new Map<string, DesiredItem>();
   for (const item of items) {
     for (const old of item.renamedFrom) {
       const holder = byIdentity.get(identity(old));
-      if (byKey.has(old) || (holder && holder !== item)) problems.push({ position: item.position, message: `${address(item.key)}: renamed_from names "${old}", which is still declared${holder && holder.key !== old ? ` (as ${address(holder.key)})` : ''}` });
+      if (byKey.has(old) || (holder && holder !== item))
+        problems.push({
+          position: item.position,
+          message: `${address(item.key)}: renamed_from names "${old}", which is still declared${holder && holder.key !== old ? ` (as ${address(holder.key)})` : ''}`,
+        });
       const claimed = renameClaims.get(identity(old));
       if (claimed && claimed !== item) {
-        problems.push({ position: item.position, message: `${address(item.key)}: renamed_from names "${old}", which ${address(claimed.key)} (${formatPosition(claimed.position)}) is already renamed from` });
+        problems.push({
+          position: item.position,
+          message: `${address(item.key)}: renamed_from names "${old}", which ${address(claimed.key)} (${formatPosition(claimed.position)}) is already renamed from`,
+        });
       } else {
         renameClaims.set(identity(old), item);
       }
     }
     for (const dep of item.dependsOn) {
-      if (!byKey.has(dep)) problems.push({ position: item.position, message: `${address(item.key)}: depends_on names "${dep}", which this account does not declare` });
+      if (!byKey.has(dep))
+        problems.push({
+          position: item.position,
+          message: `${address(item.key)}: depends_on names "${dep}", which this account does not declare`,
+        });
     }
   }
   for (const cycle of findCycles(items, byKey)) {
     const where = cycle.map((k) => `${k} (${formatPosition(byKey.get(k)!.position)})`).join(' → ');
-    problems.push({ position: byKey.get(cycle[0]!)!.position, message: `${account}.${adapter.collection}: depends_on forms a cycle: ${where} → ${cycle[0]}` });
+    problems.push({
+      position: byKey.get(cycle[0]!)!.position,
+      message: `${account}.${adapter.collection}: depends_on forms a cycle: ${where} → ${cycle[0]}`,
+    });
   }
 }
 
@@ -448,7 +521,15 @@ function pathText(path: readonly (string | number)[]): string {
 }
 
 /** Turns one ajv error into a positioned problem with a message a user can act on. */
-const TYPE_WORDS: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'text', integer: 'a whole number', number: 'a number', boolean: 'true or false', null: 'null' };
+const TYPE_WORDS: Record<string, string> = {
+  object: 'a mapping',
+  array: 'a list',
+  string: 'text',
+  integer: 'a whole number',
+  number: 'a number',
+  boolean: 'true or false',
+  null: 'null',
+};
 
 /** The plain value at a path of the data, for messages. */
 function valueAt(data: unknown, path: readonly (string | number)[]): unknown {
@@ -472,7 +553,10 @@ let runtimeSchema: Record<string, unknown> | undefined;
 function schemaAt(schemaPath: string): unknown {
   runtimeSchema ??= buildSchema(adapters, { envReferences: false });
   let at: unknown = runtimeSchema;
-  for (const seg of schemaPath.replace(/^#\/?/, '').split('/').filter((x) => x !== '')) {
+  for (const seg of schemaPath
+    .replace(/^#\/?/, '')
+    .split('/')
+    .filter((x) => x !== '')) {
     at = at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[seg.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
   }
   return at;
@@ -496,33 +580,63 @@ function schemaProblem(d: ConfigDocument, e: ErrorObject): (ConfigProblem & { in
       return { position: at(path), message: `${where}: missing required field "${String(p['missingProperty'])}"` };
     case 'additionalProperties': {
       const field = String(p['additionalProperty']);
-      const known = Object.keys((schemaAt(e.schemaPath.replace(/\/additionalProperties$/, '')) as { properties?: Record<string, unknown> } | undefined)?.properties ?? {});
-      const vendor = path.length === 2 && path[0] === 'accounts' ? String((valueAt(d.data, path) as Record<string, unknown> | undefined)?.['vendor'] ?? '') : '';
+      const known = Object.keys(
+        (schemaAt(e.schemaPath.replace(/\/additionalProperties$/, '')) as { properties?: Record<string, unknown> } | undefined)
+          ?.properties ?? {},
+      );
+      const vendor =
+        path.length === 2 && path[0] === 'accounts'
+          ? String((valueAt(d.data, path) as Record<string, unknown> | undefined)?.['vendor'] ?? '')
+          : '';
       const adapter = adapterFor(vendor);
       // Another vendor's name for the list (Thalamus `statuses:`): say what this one calls it.
       if (adapter && field !== adapter.collection && adapters.some((a) => a.collection === field)) {
-        return { position: at([...path, field], true), message: `${where}: ${VENDOR_NAMES[adapter.vendor] ?? adapter.vendor} calls this list \`${adapter.collection}\`, not \`${field}\``, instead: [...path, adapter.collection].join('.') };
+        return {
+          position: at([...path, field], true),
+          message: `${where}: ${VENDOR_NAMES[adapter.vendor] ?? adapter.vendor} calls this list \`${adapter.collection}\`, not \`${field}\``,
+          instead: [...path, adapter.collection].join('.'),
+        };
       }
       const guess = nearest(field, known);
-      return { position: at([...path, field], true), message: `${where}: unknown field "${field}"${guess ? `: did you mean \`${guess}\`?` : ''}`, ...(guess ? { instead: [...path, guess].join('.') } : {}) };
+      return {
+        position: at([...path, field], true),
+        message: `${where}: unknown field "${field}"${guess ? `: did you mean \`${guess}\`?` : ''}`,
+        ...(guess ? { instead: [...path, guess].join('.') } : {}),
+      };
     }
     case 'enum': {
       const value = valueAt(d.data, path);
       const allowed = (p['allowedValues'] as unknown[]).map(String);
       const guess = typeof value === 'string' ? nearest(value, allowed) : undefined;
       if (path.length === 3 && path[0] === 'accounts' && path[2] === 'vendor') {
-        return { position: at(path), message: `accounts.${String(path[1])}: unknown vendor ${JSON.stringify(value)}${guess ? `: did you mean \`${guess}\`?` : ''} (known: ${allowed.join(', ')})` };
+        return {
+          position: at(path),
+          message: `accounts.${String(path[1])}: unknown vendor ${JSON.stringify(value)}${guess ? `: did you mean \`${guess}\`?` : ''} (known: ${allowed.join(', ')})`,
+        };
       }
-      return { position: at(path), message: `${where}: must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')} (got ${describeValue(value)})${guess ? `: did you mean \`${guess}\`?` : ''}` };
+      return {
+        position: at(path),
+        message: `${where}: must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')} (got ${describeValue(value)})${guess ? `: did you mean \`${guess}\`?` : ''}`,
+      };
     }
     case 'if':
       return undefined; // the errors of the vendor's own schema say it
     case 'const':
-      return { position: at(path), message: `${where}: must be ${JSON.stringify(p['allowedValue'])} (got ${describeValue(valueAt(d.data, path))})` };
+      return {
+        position: at(path),
+        message: `${where}: must be ${JSON.stringify(p['allowedValue'])} (got ${describeValue(valueAt(d.data, path))})`,
+      };
     case 'type': {
       const value = valueAt(d.data, path);
-      if (path.length === 0 && (value === null || value === undefined)) return { position: at(path), message: 'the file is empty: a configuration is a mapping that starts with `version: 1` and `accounts:`' };
-      const wanted = String(p['type']).split(',').map((t) => TYPE_WORDS[t] ?? t).join(' or ');
+      if (path.length === 0 && (value === null || value === undefined))
+        return {
+          position: at(path),
+          message: 'the file is empty: a configuration is a mapping that starts with `version: 1` and `accounts:`',
+        };
+      const wanted = String(p['type'])
+        .split(',')
+        .map((t) => TYPE_WORDS[t] ?? t)
+        .join(' or ');
       return { position: at(path), message: `${where}: must be ${wanted} (got ${describeValue(value)})` };
     }
     case 'discriminator': {

@@ -9,7 +9,11 @@ export const DEFAULT_CATEGORIES = ['new', 'open', 'pending', 'hold', 'solved', '
 export const SCHEMA_ID = 'https://statusform.dev/schemas/statusform.schema.json';
 
 const commonAccountProperties = {
-  base_url: { type: 'string', minLength: 1, description: "The vendor API's base URL; defaults to the vendor's public one where it has one." },
+  base_url: {
+    type: 'string',
+    minLength: 1,
+    description: "The vendor API's base URL; defaults to the vendor's public one where it has one.",
+  },
   rate_limit: {
     type: 'object',
     additionalProperties: false,
@@ -21,7 +25,8 @@ const commonAccountProperties = {
         type: 'number',
         exclusiveMinimum: 0,
         maximum: 1,
-        description: "Use at most this share of the limit (e.g. 0.5), leaving the rest to the company's own integrations of the same account.",
+        description:
+          "Use at most this share of the limit (e.g. 0.5), leaving the rest to the company's own integrations of the same account.",
       },
     },
     description: "Requests per window; defaults to the vendor's documented limit. With share, statusform uses only that part of it.",
@@ -30,7 +35,8 @@ const commonAccountProperties = {
     type: 'number',
     minimum: 0,
     default: 300,
-    description: 'The longest wait the vendor may ask for (Retry-After, X-RateLimit-Reset) before the run stops with an error; --max-wait overrides.',
+    description:
+      'The longest wait the vendor may ask for (Retry-After, X-RateLimit-Reset) before the run stops with an error; --max-wait overrides.',
   },
   prune: { type: 'boolean', default: false, description: 'Deactivate (or delete, where guarded) owned items that left the list.' },
   safety: {
@@ -39,7 +45,12 @@ const commonAccountProperties = {
     properties: {
       max_update_percent: { type: 'number', minimum: 0, maximum: 100, default: 30 },
       max_delete_percent: { type: 'number', minimum: 0, maximum: 100, default: 30, description: 'Deactivations and deletes together.' },
-      min_owned: { type: 'integer', minimum: 0, default: 10, description: 'The percentages apply once the account owns at least this many items.' },
+      min_owned: {
+        type: 'integer',
+        minimum: 0,
+        default: 10,
+        description: 'The percentages apply once the account owns at least this many items.',
+      },
     },
     description: 'Refuse a plan that changes too much of what the account owns (--allow-bulk overrides for one run).',
   },
@@ -62,7 +73,11 @@ function allowEnv(node: unknown): unknown {
   const type = out['type'];
   if (type === 'number' || type === 'integer' || type === 'boolean') {
     const { description, default: dflt, ...value } = out;
-    return { ...(description !== undefined ? { description } : {}), ...(dflt !== undefined ? { default: dflt } : {}), anyOf: [value, { type: 'string', pattern: ENV_REFERENCE }] };
+    return {
+      ...(description !== undefined ? { description } : {}),
+      ...(dflt !== undefined ? { default: dflt } : {}),
+      anyOf: [value, { type: 'string', pattern: ENV_REFERENCE }],
+    };
   }
   return out;
 }
@@ -94,7 +109,12 @@ export function buildSchema(adapters: readonly VendorAdapter[], opts: { envRefer
         items: { type: 'string', pattern: '^[a-z][a-z0-9_-]*$' },
         description: `The canonical categories; default ${DEFAULT_CATEGORIES.join(', ')}.`,
       },
-      state: { type: 'string', minLength: 1, description: 'Where the state is, relative to the config: a directory (one file per account; a path ending in / or naming a directory) or a single state file (a path ending in .json or naming a file). Default: statusform.state.json beside the config if it exists, else the directory statusform.state/.' },
+      state: {
+        type: 'string',
+        minLength: 1,
+        description:
+          'Where the state is, relative to the config: a directory (one file per account; a path ending in / or naming a directory) or a single state file (a path ending in .json or naming a file). Default: statusform.state.json beside the config if it exists, else the directory statusform.state/.',
+      },
       accounts: {
         type: 'object',
         propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9_-]*$' },
@@ -110,6 +130,7 @@ export function buildSchema(adapters: readonly VendorAdapter[], opts: { envRefer
         properties: { vendor: { enum: adapters.map((a) => a.vendor), description: 'Which vendor this account is at.' } },
         allOf: adapters.map((a) => ({
           if: { type: 'object', required: ['vendor'], properties: { vendor: { const: a.vendor } } },
+          // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword
           then: { $ref: `#/definitions/${a.vendor}_account` },
         })),
       },

@@ -39,7 +39,9 @@ async function runExample(name: string, withState: boolean): Promise<number> {
     if ((await main(['apply', ...cfg, '--auto-approve'], io)) !== 0) return 1;
     banner(`${name}: statusform plan --detailed-exitcode   (expect no changes)`);
     const code = await main(['plan', ...cfg, '--detailed-exitcode'], io);
-    process.stdout.write(`\nexit code ${code}${code === 0 ? ' — live state matches the configuration.' : ''} (worked on a copy in ${dir})\n`);
+    process.stdout.write(
+      `\nexit code ${code}${code === 0 ? ' — live state matches the configuration.' : ''} (worked on a copy in ${dir})\n`,
+    );
     return code;
   } finally {
     await sandbox.close();

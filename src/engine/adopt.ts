@@ -41,12 +41,20 @@ export interface AdoptRefusal {
  * - A create or reactivation (the item was removed or deactivated at the vendor): an absence is not
  *   a value, so it is refused: remove the item from the configuration, or apply to bring it back.
  */
-export function adoptEdit(action: PlanAction, declared: DesiredItem, adapter: VendorAdapter, categories: readonly string[]): ItemEdit | AdoptRefusal {
+export function adoptEdit(
+  action: PlanAction,
+  declared: DesiredItem,
+  adapter: VendorAdapter,
+  categories: readonly string[],
+): ItemEdit | AdoptRefusal {
   const refuse = (reason: string): AdoptRefusal => ({ address: action.address, reason });
   const live = action.before;
-  if (action.action === 'create') return refuse(`it is gone at ${adapter.vendor}: remove it from the configuration, or apply to create it again`);
-  if (action.action === 'reactivate') return refuse(`it was deactivated at ${adapter.vendor}: remove it from the configuration, or apply to reactivate it`);
-  if (live === null || (action.action !== 'update' && action.action !== 'transition')) return refuse(`a ${action.action} cannot be adopted`);
+  if (action.action === 'create')
+    return refuse(`it is gone at ${adapter.vendor}: remove it from the configuration, or apply to create it again`);
+  if (action.action === 'reactivate')
+    return refuse(`it was deactivated at ${adapter.vendor}: remove it from the configuration, or apply to reactivate it`);
+  if (live === null || (action.action !== 'update' && action.action !== 'transition'))
+    return refuse(`a ${action.action} cannot be adopted`);
 
   const transitions = adapter.capabilities.transitions;
   if (action.action === 'transition' && transitions) {
@@ -56,7 +64,8 @@ export function adoptEdit(action: PlanAction, declared: DesiredItem, adapter: Ve
     return { address: action.address, item: declared, set: { [transitions.field]: value }, replace };
   }
 
-  if (!adapter.importItem) return refuse(`${adapter.vendor} cannot turn a live item into configuration (${adapter.importRefusal ?? 'no importItem'})`);
+  if (!adapter.importItem)
+    return refuse(`${adapter.vendor} cannot turn a live item into configuration (${adapter.importRefusal ?? 'no importItem'})`);
   const liveKey = action.from_key ?? action.key;
   const asLive = (key: string, fields: LiveItem['fields']): LiveItem => ({ key, id: action.id, fields, active: true });
   const now = adapter.importItem(asLive(liveKey, live), categories);
@@ -65,11 +74,18 @@ export function adoptEdit(action: PlanAction, declared: DesiredItem, adapter: Ve
   const set: Record<string, ConfigScalar> = {};
   for (const [key, value] of Object.entries(now.item)) {
     if (guessed.has(key) || value === undefined || sameValue(value as FieldValue, was.item[key] as FieldValue)) continue;
-    if (!isScalar(value)) return refuse(`its ${key} is not a single value (${JSON.stringify(value)}); change it in the configuration by hand`);
+    if (!isScalar(value))
+      return refuse(`its ${key} is not a single value (${JSON.stringify(value)}); change it in the configuration by hand`);
     set[key] = value;
   }
   if (Object.keys(set).length === 0) return refuse('the live values map to the configuration as it is; nothing to write');
-  return { address: action.address, item: declared, set, replace: [], ...(liveKey !== declared.key ? { rekey: { from: declared.key, to: liveKey } } : {}) };
+  return {
+    address: action.address,
+    item: declared,
+    set,
+    replace: [],
+    ...(liveKey !== declared.key ? { rekey: { from: declared.key, to: liveKey } } : {}),
+  };
 }
 
 export function isRefusal(x: ItemEdit | AdoptRefusal): x is AdoptRefusal {

@@ -38,7 +38,12 @@ interface Gathered {
   leaving: KeyedItem[];
 }
 
-function gather(verdicts: readonly (readonly [Row, Verdict])[], addr: (key: string) => string, account: string, collection: string): Gathered {
+function gather(
+  verdicts: readonly (readonly [Row, Verdict])[],
+  addr: (key: string) => string,
+  account: string,
+  collection: string,
+): Gathered {
   const g: Gathered = { actions: [], notes: [], errors: [], adopt: [], forget: [], leaving: [] };
   const orphaned: KeyedItem[] = [];
   for (const [row, v] of verdicts) {
@@ -47,10 +52,19 @@ function gather(verdicts: readonly (readonly [Row, Verdict])[], addr: (key: stri
     if (v.error !== undefined) g.errors.push({ address: at, message: v.error });
     if (v.adopt) g.adopt.push({ key: row.key, ...v.adopt });
     if (v.forget) g.forget.push(row.key);
-    if (v.leaving) (v.leaving === 'removed' ? g.leaving : orphaned).push({ key: row.key, fields: row.live?.fields ?? row.recorded?.fields ?? {} });
+    if (v.leaving)
+      (v.leaving === 'removed' ? g.leaving : orphaned).push({ key: row.key, fields: row.live?.fields ?? row.recorded?.fields ?? {} });
     if (!v.action) continue;
     const { destructive, ...a } = v.action;
-    g.actions.push({ ...a, address: addr(a.key), account, collection, depends_on: [], destructive: destructive ?? false, phase: phaseOf(a.action) });
+    g.actions.push({
+      ...a,
+      address: addr(a.key),
+      account,
+      collection,
+      depends_on: [],
+      destructive: destructive ?? false,
+      phase: phaseOf(a.action),
+    });
   }
   g.leaving.push(...orphaned);
   return g;
@@ -61,19 +75,48 @@ function gather(verdicts: readonly (readonly [Row, Verdict])[], addr: (key: stri
  * edited (an undeclared rename: the hint names the `renamed_from` to add), or key fields that force a replacement.
  */
 function hints(adapter: VendorAdapter, g: Gathered): PlanNote[] {
-  const shape: KeyShape = { fold: adapter.foldKey?.bind(adapter), keyFields: adapter.keyFields ?? [], replaceOn: adapter.replaceOn ?? [], renamedFrom: adapter.acceptsRenamedFrom ?? false };
+  const shape: KeyShape = {
+    fold: adapter.foldKey?.bind(adapter),
+    keyFields: adapter.keyFields ?? [],
+    replaceOn: adapter.replaceOn ?? [],
+    renamedFrom: adapter.acceptsRenamedFrom ?? false,
+  };
   if (g.leaving.length === 0) return [];
   const caps = adapter.capabilities;
-  const removal = caps.softDelete ? 'with prune' : caps.hardDelete ? 'with prune, allow_delete and --allow-destroy (a hard delete)' : 'by hand at the vendor';
+  const removal = caps.softDelete
+    ? 'with prune'
+    : caps.hardDelete
+      ? 'with prune, allow_delete and --allow-destroy (a hard delete)'
+      : 'by hand at the vendor';
   return renameHints(g.leaving, g.actions, (gone, created) => relationNote(gone, created, shape, adapter.vendor, removal));
 }
 
-export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live: LiveRead, owned: Readonly<Record<string, StateItem>>, opts: DiffOptions = {}): AccountDiff {
+export function diffAccount(
+  account: AccountConfig,
+  adapter: VendorAdapter,
+  live: LiveRead,
+  owned: Readonly<Record<string, StateItem>>,
+  opts: DiffOptions = {},
+): AccountDiff {
   const caps = adapter.capabilities;
   const collection = adapter.collection;
   const addr = (key: string) => address(account.name, collection, key);
-  const rows = matchRows({ declared: account.items, live, owned, caps, fold: adapter.foldKey?.bind(adapter), replaceOn: adapter.replaceOn ?? [] });
-  const ctx = { account, vendor: adapter.vendor, caps, transitionPath: adapter.transitionPath?.bind(adapter), refreshAll: opts.refreshAll, hardDeleteSetting: adapter.hardDeleteSetting };
+  const rows = matchRows({
+    declared: account.items,
+    live,
+    owned,
+    caps,
+    fold: adapter.foldKey?.bind(adapter),
+    replaceOn: adapter.replaceOn ?? [],
+  });
+  const ctx = {
+    account,
+    vendor: adapter.vendor,
+    caps,
+    transitionPath: adapter.transitionPath?.bind(adapter),
+    refreshAll: opts.refreshAll,
+    hardDeleteSetting: adapter.hardDeleteSetting,
+  };
   const g = gather(
     rows.map((row) => [row, classify(row, ctx)] as const),
     addr,
@@ -83,12 +126,27 @@ export function diffAccount(account: AccountConfig, adapter: VendorAdapter, live
   const notes = [...g.notes, ...hints(adapter, g)];
   for (const w of live.warnings) {
     const { message, sideEffect } = typeof w === 'string' ? { message: w, sideEffect: false } : w;
-    notes.push({ address: `${account.name}.${collection}`, kind: 'warning', message, ...(sideEffect ? { side_effect: true as const } : {}) });
+    notes.push({
+      address: `${account.name}.${collection}`,
+      kind: 'warning',
+      message,
+      ...(sideEffect ? { side_effect: true as const } : {}),
+    });
   }
   const staged = caps.uniqueField ? stageUniqueUpdates(g.actions, live.items, account.items, caps.uniqueField) : g.actions;
   const actions = linkDependencies(staged, account.items, live.items, owned);
   const errors = [...live.errors.map((e) => ({ address: addr(e.key), message: e.message })), ...g.errors];
-  const plan: AccountPlan = { name: account.name, vendor: adapter.vendor, collection, read: caps.read, live_digest: liveDigest(live.items), adopt: g.adopt, forget: g.forget, owned: Object.values(owned).filter((o) => o.active).length, safety: account.safety };
+  const plan: AccountPlan = {
+    name: account.name,
+    vendor: adapter.vendor,
+    collection,
+    read: caps.read,
+    live_digest: liveDigest(live.items),
+    adopt: g.adopt,
+    forget: g.forget,
+    owned: Object.values(owned).filter((o) => o.active).length,
+    safety: account.safety,
+  };
   return { account: plan, actions, notes, errors };
 }
 

@@ -131,7 +131,13 @@ async function runOne(run: Run, a: PlanAction): Promise<void> {
     const req = run.staged.has(a.address) ? { ...writeRequest(a), before: a.via ?? a.before } : writeRequest(a);
     const result = await writeAndRecord(run, a, req);
     if (result === undefined) return;
-    outcome = { address: a.address, action: a.action, status: 'done', vendorId: result.id ?? a.id, durationMs: Math.round(now() - started) };
+    outcome = {
+      address: a.address,
+      action: a.action,
+      status: 'done',
+      vendorId: result.id ?? a.id,
+      durationMs: Math.round(now() - started),
+    };
   } catch (err) {
     outcome = { ...failed(run, a, err), durationMs: Math.round(now() - started) };
   }
@@ -145,7 +151,12 @@ function skipOne(run: Run, a: PlanAction, detail: string, because: ActionOutcome
 /** Still in flight when the grace after a stop request ran out: the run ends without it. */
 function unknownOne(run: Run, a: PlanAction): void {
   run.abandoned = true;
-  report(run, a, { address: a.address, action: a.action, status: 'failed', detail: 'still in flight when the run was interrupted: whether the vendor made this change is unknown (the next plan checks it again)' });
+  report(run, a, {
+    address: a.address,
+    action: a.action,
+    status: 'failed',
+    detail: 'still in flight when the run was interrupted: whether the vendor made this change is unknown (the next plan checks it again)',
+  });
 }
 
 /** Once the state file cannot be written, or a stop was requested, nothing more starts. */
@@ -173,9 +184,22 @@ async function runAccount(run: Run, actions: readonly PlanAction[], pool: Pool<P
   for (const phase of [1, 2, 3] as const) {
     const inPhase = actions.filter((a) => a.phase === phase);
     const toStage = inPhase.filter((a) => a.via);
-    if (toStage.length > 0) await runBounded(toStage, pool, () => stopped(run) ?? 'ready', (a) => stageOne(run, a), skip);
+    if (toStage.length > 0)
+      await runBounded(
+        toStage,
+        pool,
+        () => stopped(run) ?? 'ready',
+        (a) => stageOne(run, a),
+        skip,
+      );
     const rest = inPhase.filter((a) => !run.outcomes.has(a.address));
-    await runBounded(rest, pool, (a) => readiness(run, a), (a) => runOne(run, a), skip);
+    await runBounded(
+      rest,
+      pool,
+      (a) => readiness(run, a),
+      (a) => runOne(run, a),
+      skip,
+    );
   }
 }
 
@@ -212,7 +236,10 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<App
   run.abandoned = true; // from here on, a late answer changes neither the outcomes nor the state
   await opts.recorder.durable();
 
-  const list = plan.actions.map((a) => run.outcomes.get(a.address) ?? { address: a.address, action: a.action, status: 'skipped' as const, detail: 'never became ready' });
+  const list = plan.actions.map(
+    (a) =>
+      run.outcomes.get(a.address) ?? { address: a.address, action: a.action, status: 'skipped' as const, detail: 'never became ready' },
+  );
   const stateFailure = opts.recorder.failureReason;
   const stateFailedFile = opts.recorder.failedFile;
   return {
@@ -236,7 +263,13 @@ interface Pool<T> {
 }
 
 /** Runs items as they become ready, at most `limit` at a time. */
-async function runBounded<T>(items: T[], pool: Pool<T>, readiness: (t: T) => Readiness, run: (t: T) => Promise<void>, skip: (t: T, detail: string, because?: ActionOutcome['because']) => void): Promise<void> {
+async function runBounded<T>(
+  items: T[],
+  pool: Pool<T>,
+  readiness: (t: T) => Readiness,
+  run: (t: T) => Promise<void>,
+  skip: (t: T, detail: string, because?: ActionOutcome['because']) => void,
+): Promise<void> {
   const waiting = [...items];
   const running = new Map<Promise<void>, T>();
   while (waiting.length > 0 || running.size > 0) {

@@ -55,29 +55,47 @@ export interface Planned {
 }
 
 /** The accounts named (all when none), then those of `shard` among them, then those a target names (when there are targets). */
-export function selectAccounts(config: Config, names: readonly string[] | undefined, shard?: Shard, targets: readonly string[] = []): AccountConfig[] {
+export function selectAccounts(
+  config: Config,
+  names: readonly string[] | undefined,
+  shard?: Shard,
+  targets: readonly string[] = [],
+): AccountConfig[] {
   let chosen = config.accounts;
   if (names && names.length > 0) {
     const known = new Set(config.accounts.map((a) => a.name));
     const unknown = names.filter((n) => !known.has(n));
-    if (unknown.length > 0) throw new UsageError(`unknown account ${unknown.map((n) => `"${n}"`).join(', ')} (accounts: ${[...known].join(', ')})`);
+    if (unknown.length > 0)
+      throw new UsageError(`unknown account ${unknown.map((n) => `"${n}"`).join(', ')} (accounts: ${[...known].join(', ')})`);
     chosen = config.accounts.filter((a) => names.includes(a.name));
   }
   if (shard) {
-    const mine = new Set(inShard(chosen.map((a) => a.name), shard));
+    const mine = new Set(
+      inShard(
+        chosen.map((a) => a.name),
+        shard,
+      ),
+    );
     chosen = chosen.filter((a) => mine.has(a.name));
   }
   if (targets.length === 0) return chosen;
   const none = targets.filter((t) => !chosen.some((a) => matchesAccount(t, a.name)));
   if (none.length > 0) {
     const among = chosen.length === config.accounts.length ? 'the configuration' : 'the accounts selected';
-    throw new UsageError(none.map((t) => `--target ${t} names no account of ${among} (${chosen.map((a) => a.name).join(', ') || 'none'})`).join('\n'));
+    throw new UsageError(
+      none.map((t) => `--target ${t} names no account of ${among} (${chosen.map((a) => a.name).join(', ') || 'none'})`).join('\n'),
+    );
   }
   return chosen.filter((a) => targets.some((t) => matchesAccount(t, a.name)));
 }
 
 /** Opens one session per account; each gets its own HTTP client (own pacer) on the shared pool. */
-export function openSessions(config: Config, accounts: readonly AccountConfig[], opts: RunOptions, stats: HttpStats): Map<string, VendorSession> {
+export function openSessions(
+  config: Config,
+  accounts: readonly AccountConfig[],
+  opts: RunOptions,
+  stats: HttpStats,
+): Map<string, VendorSession> {
   const sessions = new Map<string, VendorSession>();
   for (const account of accounts) {
     const adapter = adapterFor(account.vendor)!;
@@ -131,7 +149,11 @@ export async function makePlan(config: Config, state: Snapshot, opts: RunOptions
   const plan: Plan = {
     config_digest: config.digest,
     state: { accounts: Object.fromEntries(accounts.map((a) => [a.name, { ...(state.versions[a.name] ?? { lineage: '', serial: 0 }) }])) },
-    options: { accounts: opts.accounts ?? [], refresh_all: opts.refreshAll ?? false, ...(opts.shard ? { shard: shardText(opts.shard) } : {}) },
+    options: {
+      accounts: opts.accounts ?? [],
+      refresh_all: opts.refreshAll ?? false,
+      ...(opts.shard ? { shard: shardText(opts.shard) } : {}),
+    },
     accounts: [],
     actions: [],
     notes: [],
@@ -141,7 +163,13 @@ export async function makePlan(config: Config, state: Snapshot, opts: RunOptions
     summary: summarise([]),
   };
   const shares = accounts.filter((a) => a.rateShare !== undefined);
-  if (shares.length > 0) plan.rate_shares = shares.map((a) => ({ account: a.name, share: a.rateShare!, requests: a.rateLimit.requests, seconds: a.rateLimit.seconds }));
+  if (shares.length > 0)
+    plan.rate_shares = shares.map((a) => ({
+      account: a.name,
+      share: a.rateShare!,
+      requests: a.rateLimit.requests,
+      seconds: a.rateLimit.seconds,
+    }));
   const scrub = redactor(config.secrets);
   accounts.forEach((account, i) => {
     const read = reads[i]!;
@@ -157,10 +185,18 @@ export async function makePlan(config: Config, state: Snapshot, opts: RunOptions
       return;
     }
     const live = read.value;
-    const d = diffAccount(withSelected(account, live), adapterFor(account.vendor)!, live, state.accounts[account.name]?.items ?? {}, { refreshAll: opts.refreshAll ?? false });
+    const d = diffAccount(withSelected(account, live), adapterFor(account.vendor)!, live, state.accounts[account.name]?.items ?? {}, {
+      refreshAll: opts.refreshAll ?? false,
+    });
     for (const s of live.selected ?? []) {
       const keys = new Set(s.items.map((item) => item.key));
-      plan.rules.push({ account: account.name, rule: s.rule, matched: s.items.length, moving: d.actions.filter((a) => keys.has(a.key)).length, max: s.max });
+      plan.rules.push({
+        account: account.name,
+        rule: s.rule,
+        matched: s.items.length,
+        moving: d.actions.filter((a) => keys.has(a.key)).length,
+        max: s.max,
+      });
     }
     plan.accounts.push(d.account);
     plan.actions.push(...d.actions);
@@ -171,7 +207,11 @@ export async function makePlan(config: Config, state: Snapshot, opts: RunOptions
   plan.thresholds = thresholdProblems(plan);
   if (targets.length === 0) return { plan, sessions, accounts, stats };
   const adapters = new Map(accounts.map((a) => [a.name, adapterFor(a.vendor)!.collection]));
-  const known = accounts.flatMap((a) => [...a.items.map((i) => i.key), ...Object.keys(state.accounts[a.name]?.items ?? {})].map((key) => address(a.name, adapters.get(a.name)!, key)));
+  const known = accounts.flatMap((a) =>
+    [...a.items.map((i) => i.key), ...Object.keys(state.accounts[a.name]?.items ?? {})].map((key) =>
+      address(a.name, adapters.get(a.name)!, key),
+    ),
+  );
   return { plan: targetPlan(plan, targets, known), sessions, accounts, stats };
 }
 
@@ -203,7 +243,13 @@ export function withoutAccounts(planned: Planned, names: readonly string[]): Pla
 function withSelected(account: AccountConfig, live: LiveRead): AccountConfig {
   if (!live.selected || live.selected.length === 0) return account;
   const keys = new Set(account.items.map((i) => i.key));
-  const extra = live.selected.flatMap((s) => s.items).filter((i) => !keys.has(i.key) && (keys.add(i.key), true));
+  const extra = live.selected
+    .flatMap((s) => s.items)
+    .filter((i) => {
+      if (keys.has(i.key)) return false;
+      keys.add(i.key);
+      return true;
+    });
   return { ...account, items: [...account.items, ...extra] };
 }
 
@@ -223,7 +269,11 @@ export interface ApplyOptions {
  */
 export async function applyPlan(config: Config, state: Snapshot, planned: Planned, opts: ApplyOptions): Promise<ApplyResult> {
   const bindings = new Map(config.accounts.map((a) => [a.name, bindingOf(a)]));
-  const recorder = new StateRecorder(state, opts.store ?? stateStoreOf(config), (name) => bindings.get(name) ?? { vendor: 'unknown', origin: 'unknown' });
+  const recorder = new StateRecorder(
+    state,
+    opts.store ?? stateStoreOf(config),
+    (name) => bindings.get(name) ?? { vendor: 'unknown', origin: 'unknown' },
+  );
   // An older state file learns which instance it describes; written with the next change.
   for (const a of planned.accounts) if (state.accounts[a.name]) recordBinding(state.accounts[a.name]!, bindings.get(a.name)!);
   const declaredDeps = new Map(planned.accounts.map((a) => [a.name, new Map(a.items.map((i) => [i.key, i.dependsOn]))]));

@@ -14,7 +14,13 @@ export interface NamedPlan {
 
 /** The accounts a plan covers: those it planned, and those it could not (an error of the account). */
 export function accountsOf(plan: WirePlan): string[] {
-  return [...new Set([...plan.accounts.map((a) => a.name), ...plan.errors.map((e) => accountOf(e.address)), ...plan.actions.map((a) => a.account)])];
+  return [
+    ...new Set([
+      ...plan.accounts.map((a) => a.name),
+      ...plan.errors.map((e) => accountOf(e.address)),
+      ...plan.actions.map((a) => a.account),
+    ]),
+  ];
 }
 
 /**
@@ -44,12 +50,18 @@ export function mergeWirePlans(plans: readonly NamedPlan[]): WirePlan {
   const problems: string[] = [];
   const owner = new Map<string, string>();
   for (const p of plans) {
-    if (p.plan.config_digest !== first!.plan.config_digest) problems.push(`${p.name} was made from another configuration than ${first!.name} (config_digest ${p.plan.config_digest} ≠ ${first!.plan.config_digest}): make every shard's plan from the same commit`);
+    if (p.plan.config_digest !== first!.plan.config_digest)
+      problems.push(
+        `${p.name} was made from another configuration than ${first!.name} (config_digest ${p.plan.config_digest} ≠ ${first!.plan.config_digest}): make every shard's plan from the same commit`,
+      );
     const state = stateDisagreements(first!.plan.state, p.plan.state);
     if (state.length > 0) problems.push(`${p.name} was made from another state than ${first!.name} (${state.join(', ')})`);
     for (const account of accountsOf(p.plan)) {
       const other = owner.get(account);
-      if (other !== undefined) problems.push(`account ${account} is in both ${other} and ${p.name}: shards must not overlap (plan each with --shard K/N of the same N)`);
+      if (other !== undefined)
+        problems.push(
+          `account ${account} is in both ${other} and ${p.name}: shards must not overlap (plan each with --shard K/N of the same N)`,
+        );
       else owner.set(account, p.name);
     }
   }
@@ -59,26 +71,50 @@ export function mergeWirePlans(plans: readonly NamedPlan[]): WirePlan {
   const names = [...owner.keys()].sort();
   const byAccount = <T>(items: (p: WirePlan) => readonly T[], account: (t: T) => string): T[] =>
     names.flatMap((n) => plans.flatMap((p) => items(p.plan).filter((t) => account(t) === n)));
-  const actions = byAccount((p) => p.actions, (a) => a.account);
-  const shares = byAccount((p) => p.rate_shares ?? [], (r) => r.account);
+  const actions = byAccount(
+    (p) => p.actions,
+    (a) => a.account,
+  );
+  const shares = byAccount(
+    (p) => p.rate_shares ?? [],
+    (r) => r.account,
+  );
   const targets = [...new Set(plans.flatMap((p) => p.plan.options.targets ?? []))];
   return {
     format_version: WIRE_FORMAT_VERSION,
     config_digest: first!.plan.config_digest,
     state: { accounts: Object.fromEntries(plans.flatMap((p) => Object.entries(p.plan.state.accounts))) },
     options: { accounts: names, refresh_all: plans.some((p) => p.plan.options.refresh_all), ...(targets.length > 0 ? { targets } : {}) },
-    accounts: byAccount((p) => p.accounts, (a) => a.name),
+    accounts: byAccount(
+      (p) => p.accounts,
+      (a) => a.name,
+    ),
     actions,
-    notes: byAccount((p) => p.notes, (n) => accountOf(n.address)),
-    errors: byAccount((p) => p.errors, (e) => accountOf(e.address)),
+    notes: byAccount(
+      (p) => p.notes,
+      (n) => accountOf(n.address),
+    ),
+    errors: byAccount(
+      (p) => p.errors,
+      (e) => accountOf(e.address),
+    ),
     ...(shares.length > 0 ? { rate_shares: shares } : {}),
-    rules: byAccount((p) => p.rules, (r) => r.account),
+    rules: byAccount(
+      (p) => p.rules,
+      (r) => r.account,
+    ),
     // Each threshold is about one account and starts with its name.
-    thresholds: byAccount((p) => p.thresholds, (t) => t.split(':', 1)[0]!),
-    summary: plans.reduce((s, p) => {
-      for (const k of Object.keys(s) as (keyof typeof s)[]) s[k] += p.plan.summary[k] ?? 0;
-      return s;
-    }, { create: 0, update: 0, deactivate: 0, reactivate: 0, delete: 0, transition: 0, blocked: 0, adopt: 0 }),
+    thresholds: byAccount(
+      (p) => p.thresholds,
+      (t) => t.split(':', 1)[0]!,
+    ),
+    summary: plans.reduce(
+      (s, p) => {
+        for (const k of Object.keys(s) as (keyof typeof s)[]) s[k] += p.plan.summary[k] ?? 0;
+        return s;
+      },
+      { create: 0, update: 0, deactivate: 0, reactivate: 0, delete: 0, transition: 0, blocked: 0, adopt: 0 },
+    ),
   };
 }
 
@@ -110,13 +146,35 @@ export function planFromWire(w: WirePlan): Plan {
   const planned = new Set(w.accounts.map((a) => a.name));
   return {
     config_digest: w.config_digest,
-    state: { accounts: Object.fromEntries(Object.entries(w.state.accounts).map(([name, v]) => [name, { lineage: v.lineage, serial: v.serial }])) },
-    options: { accounts: [...w.options.accounts], refresh_all: w.options.refresh_all, ...(w.options.shard !== undefined ? { shard: w.options.shard } : {}), ...(w.options.targets !== undefined ? { targets: [...w.options.targets] } : {}) },
-    accounts: w.accounts.map((a) => ({ ...a, adopt: [], forget: [], owned: 0, safety: { max_update_percent: 100, max_delete_percent: 100, min_owned: 0 } })),
+    state: {
+      accounts: Object.fromEntries(Object.entries(w.state.accounts).map(([name, v]) => [name, { lineage: v.lineage, serial: v.serial }])),
+    },
+    options: {
+      accounts: [...w.options.accounts],
+      refresh_all: w.options.refresh_all,
+      ...(w.options.shard !== undefined ? { shard: w.options.shard } : {}),
+      ...(w.options.targets !== undefined ? { targets: [...w.options.targets] } : {}),
+    },
+    accounts: w.accounts.map((a) => ({
+      ...a,
+      adopt: [],
+      forget: [],
+      owned: 0,
+      safety: { max_update_percent: 100, max_delete_percent: 100, min_owned: 0 },
+    })),
     actions,
-    notes: w.notes.map((n) => ({ address: n.address, kind: n.kind, message: n.message, ...(n.side_effect ? { side_effect: true as const } : {}) })),
+    notes: w.notes.map((n) => ({
+      address: n.address,
+      kind: n.kind,
+      message: n.message,
+      ...(n.side_effect ? { side_effect: true as const } : {}),
+    })),
     // An error of an account the plan has no entry for is one whose live state could not be read.
-    errors: w.errors.map((e) => ({ address: e.address, message: e.message, ...(planned.has(accountOf(e.address)) ? {} : { unread: true }) })),
+    errors: w.errors.map((e) => ({
+      address: e.address,
+      message: e.message,
+      ...(planned.has(accountOf(e.address)) ? {} : { unread: true }),
+    })),
     ...(w.rate_shares ? { rate_shares: w.rate_shares.map((r) => ({ ...r })) } : {}),
     rules: w.rules.map((r) => ({ ...r })),
     thresholds: [...w.thresholds],

@@ -28,10 +28,13 @@ export function readSavedPlan(path: string): WirePlan {
     const why = (err as NodeJS.ErrnoException).code ? fileProblem(err) : `it is not JSON (${(err as Error).message})`;
     throw new UsageError(`cannot read the plan file ${path}: ${why}`);
   }
-  const version = plan !== null && typeof plan === 'object' && !Array.isArray(plan) ? (plan as Record<string, unknown>)['format_version'] : undefined;
+  const version =
+    plan !== null && typeof plan === 'object' && !Array.isArray(plan) ? (plan as Record<string, unknown>)['format_version'] : undefined;
   if (typeof version !== 'string') throw new UsageError(`${path} is not a statusform plan (it has no format_version); ${MAKE_ONE}`);
   if (version.split('.')[0] !== WIRE_FORMAT_VERSION.split('.')[0]) {
-    throw new UsageError(`${path} is plan format ${version}; this statusform reads format ${WIRE_FORMAT_VERSION.split('.')[0]}.x: ${MAKE_ONE}`);
+    throw new UsageError(
+      `${path} is plan format ${version}; this statusform reads format ${WIRE_FORMAT_VERSION.split('.')[0]}.x: ${MAKE_ONE}`,
+    );
   }
   shape ??= { name: 'a valid statusform plan', schema: buildPlanSchema({ strict: false }) };
   const problem = answerProblem(shape, plan); // "it is not a valid statusform plan: /actions/0 lacks …"
@@ -50,7 +53,8 @@ export function staleBeforeRead(saved: WirePlan, config: Config, state: Snapshot
     const what = whose(name);
     if (seen.has(what)) continue; // the single state file: said once
     // A plan made before the account's first apply has no lineage yet; the first write gives its state one.
-    if (then.lineage !== now.lineage && then.lineage !== '') reasons.push(`${what} is another history (lineage ${now.lineage}, the plan has ${then.lineage})`);
+    if (then.lineage !== now.lineage && then.lineage !== '')
+      reasons.push(`${what} is another history (lineage ${now.lineage}, the plan has ${then.lineage})`);
     else if (then.serial !== now.serial) reasons.push(`${what} changed since the plan was made (serial ${then.serial} → ${now.serial})`);
     else continue;
     seen.add(what);

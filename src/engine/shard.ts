@@ -22,7 +22,8 @@ export function parseShard(text: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
-  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard must be K/N with 1 ≤ K ≤ N, e.g. --shard 1/4 (got "${text}")`);
+  if (!m || count < 1 || index < 1 || index > count)
+    throw new UsageError(`--shard must be K/N with 1 ≤ K ≤ N, e.g. --shard 1/4 (got "${text}")`);
   return { index, count };
 }
 

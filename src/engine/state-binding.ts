@@ -27,7 +27,12 @@ function originOf(baseUrl: string): string {
  * vendor, origin or tenant differs from the configuration's. What an older state file did not
  * record (origin, tenant) is not a difference. Pure.
  */
-export function foreignStateProblems(accounts: readonly AccountConfig[], state: { accounts: Record<string, AccountState> }, fileOf: (account: string) => string, layout: StateLayout = 'file'): string[] {
+export function foreignStateProblems(
+  accounts: readonly AccountConfig[],
+  state: { accounts: Record<string, AccountState> },
+  fileOf: (account: string) => string,
+  layout: StateLayout = 'file',
+): string[] {
   const problems: string[] = [];
   for (const account of accounts) {
     const recorded = state.accounts[account.name];
@@ -61,7 +66,12 @@ export function foreignStateProblems(accounts: readonly AccountConfig[], state: 
 }
 
 /** Refuses (exit 3) before any request when the state file describes another vendor instance than the configuration. */
-export function refuseForeignState(accounts: readonly AccountConfig[], state: { accounts: Record<string, AccountState> }, fileOf: (account: string) => string, layout: StateLayout = 'file'): void {
+export function refuseForeignState(
+  accounts: readonly AccountConfig[],
+  state: { accounts: Record<string, AccountState> },
+  fileOf: (account: string) => string,
+  layout: StateLayout = 'file',
+): void {
   const problems = foreignStateProblems(accounts, state, fileOf, layout);
   if (problems.length > 0) throw new RefusedError(problems.join('\n'));
 }

@@ -11,7 +11,9 @@ import { thresholdProblems } from './safety.js';
 export function checkTarget(target: string): string {
   const t = target.trim();
   if (t === '' || !/^[A-Za-z*][A-Za-z0-9_*-]*(?:\.[A-Za-z_*][A-Za-z0-9_*]*(?:\[.*\])?)?$/s.test(t)) {
-    throw new UsageError(`--target ${JSON.stringify(target)} is not an address: write account.collection["key"], with * for any characters (e.g. 'estate.statuses["contact:*"]'), or an account name`);
+    throw new UsageError(
+      `--target ${JSON.stringify(target)} is not an address: write account.collection["key"], with * for any characters (e.g. 'estate.statuses["contact:*"]'), or an account name`,
+    );
   }
   return t;
 }
@@ -30,7 +32,10 @@ export function targetPlan(plan: Plan, targets: readonly string[], known: Iterab
   const unmatched = targets.filter((t) => ![...universe].some((addr) => matchesAddress(t, addr)));
   if (unmatched.length > 0) {
     const lines = unmatched.map((t) => {
-      const near = nearest(t, [...universe].filter((a) => a.includes('[')));
+      const near = nearest(
+        t,
+        [...universe].filter((a) => a.includes('[')),
+      );
       return `--target ${t} matches no address in the plan${near.length > 0 ? `; the nearest: ${near.join(', ')}` : ''}`;
     });
     throw new UsageError(lines.join('\n'));
@@ -44,7 +49,10 @@ export function targetPlan(plan: Plan, targets: readonly string[], known: Iterab
     const seen = new Set([root.address]);
     const queue: PlanAction[] = [root];
     for (let a = queue.shift(); a; a = queue.shift()) {
-      const next = [...a.depends_on.map((d) => byAddress.get(d)).filter((d): d is PlanAction => d !== undefined), ...(a.via ? staged(a.account) : [])];
+      const next = [
+        ...a.depends_on.map((d) => byAddress.get(d)).filter((d): d is PlanAction => d !== undefined),
+        ...(a.via ? staged(a.account) : []),
+      ];
       for (const d of next) {
         if (seen.has(d.address)) continue;
         seen.add(d.address);

@@ -9,7 +9,19 @@
 
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { WIRE_FORMAT_VERSION, type WireAccount, type WireAction, type WireChange, type WireError, type WireNote, type WirePlan, type WireRateShare, type WireRule, type WireStateVersion, type WireSummary } from './wire.js';
+import {
+  WIRE_FORMAT_VERSION,
+  type WireAccount,
+  type WireAction,
+  type WireChange,
+  type WireError,
+  type WireNote,
+  type WirePlan,
+  type WireRateShare,
+  type WireRule,
+  type WireStateVersion,
+  type WireSummary,
+} from './wire.js';
 
 export const PLAN_SCHEMA_ID = 'https://statusform.dev/schemas/plan.schema.json';
 
@@ -23,7 +35,12 @@ type RequiredKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? never : K
  * literal's excess-property check), and `required` only fields T requires (`all` checks that
  * none is missing).
  */
-function object<T>(strict: boolean, properties: { [K in keyof Required<T>]: Schema }, required: readonly RequiredKeys<T>[], description?: string): Schema {
+function object<T>(
+  strict: boolean,
+  properties: { [K in keyof Required<T>]: Schema },
+  required: readonly RequiredKeys<T>[],
+  description?: string,
+): Schema {
   return {
     type: 'object',
     ...(description ? { description } : {}),
@@ -35,7 +52,9 @@ function object<T>(strict: boolean, properties: { [K in keyof Required<T>]: Sche
 
 /** Checks at compile time that `keys` lists every required key of T (and only those). */
 function all<T>() {
-  return <const K extends readonly RequiredKeys<T>[]>(...keys: K & ([RequiredKeys<T>] extends [K[number]] ? unknown : { missing: Exclude<RequiredKeys<T>, K[number]> })): K => keys;
+  return <const K extends readonly RequiredKeys<T>[]>(
+    ...keys: K & ([RequiredKeys<T>] extends [K[number]] ? unknown : { missing: Exclude<RequiredKeys<T>, K[number]> })
+  ): K => keys;
 }
 
 const str = (description?: string): Schema => ({ type: 'string', ...(description ? { description } : {}) });
@@ -48,7 +67,12 @@ export function buildPlanSchema(opts: { strict: boolean }): Schema {
   const value: Schema = { anyOf: [{ type: ['string', 'number', 'boolean', 'null'] }, { type: 'array', items: { type: 'string' } }] };
   const fieldsOrNull: Schema = { anyOf: [{ type: 'null' }, { $ref: '#/definitions/fields' }] };
 
-  const change = object<WireChange>(strict, { field: str(), before: { $ref: '#/definitions/value' }, after: { $ref: '#/definitions/value' } }, all<WireChange>()('field'), 'A declared field that differs; a value that is not set is left out.');
+  const change = object<WireChange>(
+    strict,
+    { field: str(), before: { $ref: '#/definitions/value' }, after: { $ref: '#/definitions/value' } },
+    all<WireChange>()('field'),
+    'A declared field that differs; a value that is not set is left out.',
+  );
 
   const action = object<WireAction>(
     strict,
@@ -58,7 +82,9 @@ export function buildPlanSchema(opts: { strict: boolean }): Schema {
       collection: str(),
       key: str(),
       action: { enum: ['create', 'update', 'deactivate', 'reactivate', 'delete', 'transition'] },
-      live_key: str('The key the live item has at the vendor now, when it is not `key` (a rename in place, or an item renamed at the vendor).'),
+      live_key: str(
+        'The key the live item has at the vendor now, when it is not `key` (a rename in place, or an item renamed at the vendor).',
+      ),
       vendor_id: { type: ['string', 'number', 'null'], description: "The vendor's identity of the live item; null for a create." },
       before: fieldsOrNull,
       after: fieldsOrNull,
@@ -68,9 +94,26 @@ export function buildPlanSchema(opts: { strict: boolean }): Schema {
       reason: { enum: ['config', 'drift', 'refresh'] },
       path: { ...strings, description: 'For a transition: the statuses passed through, ending with the target.' },
       blocked: str('Why apply would refuse this change.'),
-      dependency_of: { ...strings, description: 'In a plan limited by --target: the targeted actions this one is in the plan for, since they depend on it (since 2.1).' },
+      dependency_of: {
+        ...strings,
+        description:
+          'In a plan limited by --target: the targeted actions this one is in the plan for, since they depend on it (since 2.1).',
+      },
     },
-    all<WireAction>()('address', 'account', 'collection', 'key', 'action', 'vendor_id', 'before', 'after', 'changes', 'depends_on', 'destructive', 'reason'),
+    all<WireAction>()(
+      'address',
+      'account',
+      'collection',
+      'key',
+      'action',
+      'vendor_id',
+      'before',
+      'after',
+      'changes',
+      'depends_on',
+      'destructive',
+      'reason',
+    ),
   );
 
   const note = object<WireNote>(
@@ -79,17 +122,30 @@ export function buildPlanSchema(opts: { strict: boolean }): Schema {
       address: str(),
       kind: { enum: ['unmanaged', 'orphan', 'possible_rename', 'gone', 'warning'] },
       message: str(),
-      side_effect: { type: 'boolean', description: 'A warning of something apply sets off at the vendor beyond the planned changes (since 2.1).' },
+      side_effect: {
+        type: 'boolean',
+        description: 'A warning of something apply sets off at the vendor beyond the planned changes (since 2.1).',
+      },
     },
     all<WireNote>()('address', 'kind', 'message'),
   );
   const error = object<WireError>(strict, { address: str(), message: str() }, all<WireError>()('address', 'message'));
   const account = object<WireAccount>(
     strict,
-    { name: str(), vendor: str(), collection: str(), read: { enum: ['list', 'item', 'none'] }, live_digest: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' } },
+    {
+      name: str(),
+      vendor: str(),
+      collection: str(),
+      read: { enum: ['list', 'item', 'none'] },
+      live_digest: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' },
+    },
     all<WireAccount>()('name', 'vendor', 'collection', 'read', 'live_digest'),
   );
-  const rule = object<WireRule>(strict, { account: str(), rule: str(), matched: count, moving: count, max: count }, all<WireRule>()('account', 'rule', 'matched', 'moving', 'max'));
+  const rule = object<WireRule>(
+    strict,
+    { account: str(), rule: str(), matched: count, moving: count, max: count },
+    all<WireRule>()('account', 'rule', 'matched', 'moving', 'max'),
+  );
   const summary = object<WireSummary>(
     strict,
     {
@@ -104,20 +160,44 @@ export function buildPlanSchema(opts: { strict: boolean }): Schema {
     },
     all<WireSummary>()('create', 'update', 'deactivate', 'reactivate', 'delete', 'transition', 'blocked'),
   );
-  const version = object<WireStateVersion>(strict, { lineage: str("Empty before the account's first apply."), serial: count }, all<WireStateVersion>()('lineage', 'serial'));
+  const version = object<WireStateVersion>(
+    strict,
+    { lineage: str("Empty before the account's first apply."), serial: count },
+    all<WireStateVersion>()('lineage', 'serial'),
+  );
   const state = object<WirePlan['state']>(
     strict,
-    { accounts: { type: 'object', additionalProperties: { $ref: '#/definitions/state_version' }, description: 'Per planned account: the lineage and serial of its state when the plan was made.' } },
+    {
+      accounts: {
+        type: 'object',
+        additionalProperties: { $ref: '#/definitions/state_version' },
+        description: 'Per planned account: the lineage and serial of its state when the plan was made.',
+      },
+    },
     all<WirePlan['state']>()('accounts'),
   );
   const options = object<WirePlan['options']>(
     strict,
-    { accounts: { ...strings, description: 'The accounts planned; empty: all.' }, refresh_all: { type: 'boolean' }, shard: { type: 'string', pattern: '^[0-9]+/[0-9]+$', description: 'The shard K/N of those accounts (--shard), since 2.1.' }, targets: { ...strings, description: 'The --target addresses and patterns the plan is limited to (since 2.1); apply of a saved plan limits itself the same way.' } },
+    {
+      accounts: { ...strings, description: 'The accounts planned; empty: all.' },
+      refresh_all: { type: 'boolean' },
+      shard: { type: 'string', pattern: '^[0-9]+/[0-9]+$', description: 'The shard K/N of those accounts (--shard), since 2.1.' },
+      targets: {
+        ...strings,
+        description:
+          'The --target addresses and patterns the plan is limited to (since 2.1); apply of a saved plan limits itself the same way.',
+      },
+    },
     all<WirePlan['options']>()('accounts', 'refresh_all'),
   );
   const rateShare = object<WireRateShare>(
     strict,
-    { account: str(), share: { type: 'number', exclusiveMinimum: 0, maximum: 1 }, requests: { type: 'number', exclusiveMinimum: 0 }, seconds: { type: 'number', exclusiveMinimum: 0 } },
+    {
+      account: str(),
+      share: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+      requests: { type: 'number', exclusiveMinimum: 0 },
+      seconds: { type: 'number', exclusiveMinimum: 0 },
+    },
     all<WireRateShare>()('account', 'share', 'requests', 'seconds'),
     "An account that uses only a share of its vendor's rate limit (since 2.1).",
   );
@@ -132,13 +212,29 @@ export function buildPlanSchema(opts: { strict: boolean }): Schema {
       accounts: { type: 'array', items: { $ref: '#/definitions/account' } },
       actions: { type: 'array', items: { $ref: '#/definitions/action' } },
       notes: { type: 'array', items: { $ref: '#/definitions/note' } },
-      errors: { type: 'array', items: { $ref: '#/definitions/error' }, description: 'Items, or whole accounts whose live state could not be read, that could not be planned.' },
+      errors: {
+        type: 'array',
+        items: { $ref: '#/definitions/error' },
+        description: 'Items, or whole accounts whose live state could not be read, that could not be planned.',
+      },
       rate_shares: { type: 'array', items: { $ref: '#/definitions/rate_share' } },
       rules: { type: 'array', items: { $ref: '#/definitions/rule' } },
       thresholds: strings,
       summary,
     },
-    all<WirePlan>()('format_version', 'config_digest', 'state', 'options', 'accounts', 'actions', 'notes', 'errors', 'rules', 'thresholds', 'summary'),
+    all<WirePlan>()(
+      'format_version',
+      'config_digest',
+      'state',
+      'options',
+      'accounts',
+      'actions',
+      'notes',
+      'errors',
+      'rules',
+      'thresholds',
+      'summary',
+    ),
   );
 
   return {

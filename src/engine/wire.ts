@@ -180,7 +180,11 @@ function wireAction(a: PlanAction): WireAction {
     vendor_id: a.id,
     before: a.before,
     after: a.after,
-    changes: a.changes.map((c) => ({ field: c.field, ...(c.before !== undefined ? { before: c.before } : {}), ...(c.after !== undefined ? { after: c.after } : {}) })),
+    changes: a.changes.map((c) => ({
+      field: c.field,
+      ...(c.before !== undefined ? { before: c.before } : {}),
+      ...(c.after !== undefined ? { after: c.after } : {}),
+    })),
     depends_on: [...a.depends_on],
     destructive: a.destructive,
     reason: a.reason,
@@ -195,11 +199,31 @@ export function toWire(plan: Plan): WirePlan {
   return {
     format_version: WIRE_FORMAT_VERSION,
     config_digest: plan.config_digest,
-    state: { accounts: Object.fromEntries(Object.entries(plan.state.accounts).map(([name, v]) => [name, { lineage: v.lineage, serial: v.serial }])) },
-    options: { accounts: [...plan.options.accounts], refresh_all: plan.options.refresh_all, ...(plan.options.shard !== undefined ? { shard: plan.options.shard } : {}), ...(plan.options.targets !== undefined ? { targets: [...plan.options.targets] } : {}) },
-    accounts: plan.accounts.map((a) => ({ name: a.name, vendor: a.vendor, collection: a.collection, read: a.read, live_digest: a.live_digest })),
+    state: {
+      accounts: Object.fromEntries(
+        Object.entries(plan.state.accounts).map(([name, v]) => [name, { lineage: v.lineage, serial: v.serial }]),
+      ),
+    },
+    options: {
+      accounts: [...plan.options.accounts],
+      refresh_all: plan.options.refresh_all,
+      ...(plan.options.shard !== undefined ? { shard: plan.options.shard } : {}),
+      ...(plan.options.targets !== undefined ? { targets: [...plan.options.targets] } : {}),
+    },
+    accounts: plan.accounts.map((a) => ({
+      name: a.name,
+      vendor: a.vendor,
+      collection: a.collection,
+      read: a.read,
+      live_digest: a.live_digest,
+    })),
     actions: plan.actions.map(wireAction),
-    notes: plan.notes.map((n) => ({ address: n.address, kind: n.kind, message: n.message, ...(n.side_effect ? { side_effect: true } : {}) })),
+    notes: plan.notes.map((n) => ({
+      address: n.address,
+      kind: n.kind,
+      message: n.message,
+      ...(n.side_effect ? { side_effect: true } : {}),
+    })),
     errors: plan.errors.map((e) => ({ address: e.address, message: e.message })),
     ...(plan.rate_shares ? { rate_shares: plan.rate_shares.map((r) => ({ ...r })) } : {}),
     rules: plan.rules.map((r) => ({ account: r.account, rule: r.rule, matched: r.matched, moving: r.moving, max: r.max })),
@@ -214,7 +238,24 @@ export function wireText(plan: Plan): string {
 }
 
 /** Every field of a wire action this version knows: a later minor version's additions do not count. */
-const ACTION_FIELDS = ['address', 'account', 'collection', 'key', 'action', 'live_key', 'vendor_id', 'before', 'after', 'changes', 'depends_on', 'destructive', 'reason', 'path', 'blocked', 'dependency_of'] as const satisfies readonly (keyof WireAction)[];
+const ACTION_FIELDS = [
+  'address',
+  'account',
+  'collection',
+  'key',
+  'action',
+  'live_key',
+  'vendor_id',
+  'before',
+  'after',
+  'changes',
+  'depends_on',
+  'destructive',
+  'reason',
+  'path',
+  'blocked',
+  'dependency_of',
+] as const satisfies readonly (keyof WireAction)[];
 // Compile-time check that the list above is complete.
 type Missing = Exclude<keyof WireAction, (typeof ACTION_FIELDS)[number]>;
 const complete: Missing extends never ? true : Missing = true;

@@ -32,7 +32,12 @@ export function answerProblem(shape: AnswerShape, body: unknown): string | undef
   const e = validate.errors?.[0];
   if (!e) return `it is not ${shape.name}`;
   const where = e.instancePath === '' ? 'the body' : e.instancePath;
-  const detail = e.keyword === 'required' ? `lacks "${String(e.params['missingProperty'])}"` : e.keyword === 'additionalProperties' ? `has an unknown field "${String(e.params['additionalProperty'])}"` : (e.message ?? 'is invalid');
+  const detail =
+    e.keyword === 'required'
+      ? `lacks "${String(e.params['missingProperty'])}"`
+      : e.keyword === 'additionalProperties'
+        ? `has an unknown field "${String(e.params['additionalProperty'])}"`
+        : (e.message ?? 'is invalid');
   return `it is not ${shape.name}: ${where} ${detail} (got ${preview(valueAt(body, e.instancePath))})`;
 }
 

@@ -219,7 +219,10 @@ export class HttpClient {
         case 'ok':
           return outcome.response;
         case 'terminal':
-          throw new VendorError(req.address, this.scrub(outcome.message), { status: outcome.status, ...(outcome.code ? { code: outcome.code } : {}) });
+          throw new VendorError(req.address, this.scrub(outcome.message), {
+            status: outcome.status,
+            ...(outcome.code ? { code: outcome.code } : {}),
+          });
         case 'unauthorised':
           if (this.opts.auth?.refresh && !refreshed && !req.skipAuth) {
             refreshed = true;
@@ -234,9 +237,13 @@ export class HttpClient {
             break;
           }
           if (!req.recover) {
-            throw new VendorError(req.address, this.scrub(`outcome unknown after ${outcome.reason}; not re-sent (it is not idempotent). Run plan to see the live state.`), {
-              code: 'E_OUTCOME_UNKNOWN',
-            });
+            throw new VendorError(
+              req.address,
+              this.scrub(`outcome unknown after ${outcome.reason}; not re-sent (it is not idempotent). Run plan to see the live state.`),
+              {
+                code: 'E_OUTCOME_UNKNOWN',
+              },
+            );
           }
           const recovered = await req.recover();
           if (recovered) return recovered;
@@ -254,12 +261,20 @@ export class HttpClient {
         // One blip is routine; from the second retry on, the user hears why the run is slow.
         if (attempt >= 2) {
           const request = `${req.method} ${this.shortPath(req)}`;
-          this.notice(`${request} failed (${lastReason}), retry ${attempt} of ${this.attempts - 1} in ${(wait / 1000).toFixed(1)} s`, { kind: 'retry', seconds: wait / 1000, reason: lastReason, request, attempt });
+          this.notice(`${request} failed (${lastReason}), retry ${attempt} of ${this.attempts - 1} in ${(wait / 1000).toFixed(1)} s`, {
+            kind: 'retry',
+            seconds: wait / 1000,
+            reason: lastReason,
+            request,
+            attempt,
+          });
         }
         await this.clock.sleep(wait);
       }
     }
-    throw new VendorError(req.address, this.scrub(`gave up after ${this.attempts} attempts at ${this.base.host}: ${lastReason}`), { code: 'E_RETRIES_EXHAUSTED' });
+    throw new VendorError(req.address, this.scrub(`gave up after ${this.attempts} attempts at ${this.base.host}: ${lastReason}`), {
+      code: 'E_RETRIES_EXHAUSTED',
+    });
   }
 
   /** Full jitter: a random wait up to base·2^(attempt-1), capped. Pauses asked by the vendor are kept by the pacer. */
@@ -280,7 +295,10 @@ export class HttpClient {
     }
     const at = this.clock.now() + Math.max(0, waitMs);
     if (waitMs >= ANNOUNCE_WAIT_MS) {
-      this.notice(`${this.base.host} asked to wait ${Math.ceil(waitMs / 1000)} s (${source}), resuming at ${new Date(at).toISOString().slice(11, 19)} UTC`, { kind: 'wait', seconds: waitMs / 1000, reason: source, until: new Date(at).toISOString() });
+      this.notice(
+        `${this.base.host} asked to wait ${Math.ceil(waitMs / 1000)} s (${source}), resuming at ${new Date(at).toISOString().slice(11, 19)} UTC`,
+        { kind: 'wait', seconds: waitMs / 1000, reason: source, until: new Date(at).toISOString() },
+      );
     }
     this.pacer.pauseUntil(at);
   }
@@ -336,15 +354,24 @@ export class HttpClient {
     } catch (err) {
       const code = deadline.signal.aborted ? 'DEADLINE' : ((err as { code?: string }).code ?? 'ERROR');
       this.log(`${req.method} ${url.href} ✗ ${code} (${Math.round(this.clock.now() - started)} ms)`);
-      if (code === 'DEADLINE') return { kind: 'unknown', reason: `no complete answer within ${Math.round(this.deadlineMs / 1000)} s to ${shown}` };
+      if (code === 'DEADLINE')
+        return { kind: 'unknown', reason: `no complete answer within ${Math.round(this.deadlineMs / 1000)} s to ${shown}` };
       const reason = `${code} ${url.host} on ${shown}`;
       if (code === 'ECONNREFUSED' && isLoopbackHost(url.hostname)) {
         // Nothing listens here: on this machine that is a simulator that is not running, not a blip.
-        return { kind: 'terminal', code: 'E_CONNREFUSED', message: `cannot connect to ${url.host} (connection refused): nothing listens there. If this is the sandbox, is \`statusform sandbox\` running, and are its export lines set in this shell?` };
+        return {
+          kind: 'terminal',
+          code: 'E_CONNREFUSED',
+          message: `cannot connect to ${url.host} (connection refused): nothing listens there. If this is the sandbox, is \`statusform sandbox\` running, and are its export lines set in this shell?`,
+        };
       }
       if (code === 'UND_ERR_INVALID_ARG') {
         // Nothing was sent and nothing would change on a retry: a header value undici refuses (a credential with a line break, say).
-        return { kind: 'terminal', code: 'E_REQUEST', message: `the request to ${url.host} could not be built (${(err as Error).message}); check the account's credentials and settings for stray characters` };
+        return {
+          kind: 'terminal',
+          code: 'E_REQUEST',
+          message: `the request to ${url.host} could not be built (${(err as Error).message}); check the account's credentials and settings for stray characters`,
+        };
       }
       if (NOT_SENT_CODES.has(code)) return { kind: 'retry', reason, notSent: true };
       return { kind: 'unknown', reason };
@@ -370,7 +397,8 @@ export class HttpClient {
   private accepted<T>(req: HttpRequest<T>, shown: string, status: number, headers: HttpResponse['headers'], text: string): Outcome<T> {
     const parsed = parseAnswer(text, header(headers, 'content-type'), req.answer !== undefined);
     const refused = parsed.ok ? this.opts.refusal?.(parsed.body) : undefined;
-    if (refused !== undefined) return { kind: 'terminal', status, code: 'E_REFUSED', message: `${shown} answered ${status} but refused: ${refused}` };
+    if (refused !== undefined)
+      return { kind: 'terminal', status, code: 'E_REFUSED', message: `${shown} answered ${status} but refused: ${refused}` };
     const problem = parsed.ok ? (req.answer ? answerProblem(req.answer, parsed.body) : undefined) : parsed.problem;
     if (problem === undefined) return { kind: 'ok', response: { status, headers, body: (parsed.ok ? parsed.body : null) as T } };
     const message = `${shown} answered ${status}, but ${problem}`;
@@ -386,7 +414,8 @@ export class HttpClient {
    * (whose reset is seconds from now).
    */
   private observeQuota(headers: HttpResponse['headers'], req: HttpRequest<unknown>): void {
-    const remaining = header(headers, 'x-ratelimit-remaining') ?? header(headers, 'x-rate-limit-remaining') ?? header(headers, 'ratelimit-remaining');
+    const remaining =
+      header(headers, 'x-ratelimit-remaining') ?? header(headers, 'x-rate-limit-remaining') ?? header(headers, 'ratelimit-remaining');
     if (remaining === undefined || Number(remaining) > 0) return;
     const reset = header(headers, 'x-ratelimit-reset') ?? header(headers, 'ratelimit-reset');
     if (reset === undefined) return;
@@ -424,13 +453,18 @@ export class HttpClient {
  * A 2xx body as JSON, or what is wrong with it: empty, an HTML page, cut short, not JSON. A body
  * that need not be anything (no `answer` shape, e.g. a 204) may be empty.
  */
-function parseAnswer(text: string, contentType: string | undefined, required: boolean): { ok: true; body: unknown } | { ok: false; problem: string } {
+function parseAnswer(
+  text: string,
+  contentType: string | undefined,
+  required: boolean,
+): { ok: true; body: unknown } | { ok: false; problem: string } {
   if (text.trim().length === 0) return required ? { ok: false, problem: 'the body is empty' } : { ok: true, body: null };
   try {
     return { ok: true, body: JSON.parse(text) };
   } catch (err) {
     if (!required) return { ok: true, body: text };
-    if (/html/i.test(contentType ?? '') || /^\s*</.test(text)) return { ok: false, problem: `the body is an HTML page, not JSON (${preview(text, 80)})` };
+    if (/html/i.test(contentType ?? '') || /^\s*</.test(text))
+      return { ok: false, problem: `the body is an HTML page, not JSON (${preview(text, 80)})` };
     if (/^\s*[[{]/.test(text)) return { ok: false, problem: `the JSON is cut short or broken (${(err as Error).message})` };
     return { ok: false, problem: `the body is not JSON (${preview(text, 80)})` };
   }

@@ -31,7 +31,11 @@ export class Pacer {
   private readonly burst: number;
   private tat = 0;
 
-  constructor(limit: RateLimit, private readonly clock: Clock = realClock, burst = 1) {
+  constructor(
+    limit: RateLimit,
+    private readonly clock: Clock = realClock,
+    burst = 1,
+  ) {
     this.intervalMs = ((limit.seconds * 1000) / limit.requests) * (1 + PACING_MARGIN);
     this.burst = Math.max(1, burst);
   }

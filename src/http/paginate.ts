@@ -60,11 +60,19 @@ export async function readAllPages<T>(opts: PaginateOptions<T>): Promise<T[]> {
   let page: PageRequest | undefined = opts.first;
   for (let n = 1; page !== undefined; n++) {
     if (n > maxPages) {
-      throw new VendorError(opts.address, `the vendor listed more than ${maxPages} pages of ${opts.what}: stopped rather than plan on a partial list`, { code: 'E_PAGINATION' });
+      throw new VendorError(
+        opts.address,
+        `the vendor listed more than ${maxPages} pages of ${opts.what}: stopped rather than plan on a partial list`,
+        { code: 'E_PAGINATION' },
+      );
     }
     const key = requestKey(page);
     if (requested.has(key)) {
-      throw new VendorError(opts.address, `the vendor's pagination loops: page ${n} of ${opts.what} is ${describe(page)} again; stopped rather than read for ever`, { code: 'E_PAGINATION' });
+      throw new VendorError(
+        opts.address,
+        `the vendor's pagination loops: page ${n} of ${opts.what} is ${describe(page)} again; stopped rather than read for ever`,
+        { code: 'E_PAGINATION' },
+      );
     }
     requested.add(key);
     const { items, next } = await opts.fetch(page);
@@ -78,9 +86,13 @@ export async function readAllPages<T>(opts: PaginateOptions<T>): Promise<T[]> {
         out.push(item);
         fresh++;
       } else if (seen !== content) {
-        throw new VendorError(opts.address, `page ${n} of ${opts.what} (${describe(page)}) lists id ${JSON.stringify(id)} a second time, with different content: statusform cannot tell which is live`, {
-          code: 'E_DUPLICATE_ID',
-        });
+        throw new VendorError(
+          opts.address,
+          `page ${n} of ${opts.what} (${describe(page)}) lists id ${JSON.stringify(id)} a second time, with different content: statusform cannot tell which is live`,
+          {
+            code: 'E_DUPLICATE_ID',
+          },
+        );
       }
     }
     if (next !== undefined && fresh === 0) {

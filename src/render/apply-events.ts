@@ -21,13 +21,37 @@ interface About {
 /** One line of `apply --json`. Every event has `type` and `timestamp` (ISO 8601, UTC). */
 export type ApplyEventLine = { timestamp: string } & (
   | { type: 'version'; format_version: string; statusform: string }
-  | { type: 'plan'; summary: WireSummary; targets?: string[]; actions: (About & { destructive: boolean; depends_on: string[]; dependency_of?: string[] })[]; errors: { address: string; message: string }[] }
+  | {
+      type: 'plan';
+      summary: WireSummary;
+      targets?: string[];
+      actions: (About & { destructive: boolean; depends_on: string[]; dependency_of?: string[] })[];
+      errors: { address: string; message: string }[];
+    }
   | ({ type: 'action_started' } & About)
   | ({ type: 'action_done'; vendor_id: string | number | null; duration_ms: number } & About)
   | ({ type: 'action_failed'; message: string; duration_ms?: number } & About)
   | ({ type: 'action_skipped'; reason: 'dependency' | 'interrupted' | 'unrecordable' | 'never_ready'; detail: string } & About)
-  | { type: 'wait'; kind: 'wait' | 'retry'; account?: string; seconds: number; reason: string; until?: string; request?: string; attempt?: number; message: string }
-  | { type: 'summary'; outcome: 'complete' | 'incomplete' | 'interrupted'; done: number; failed: number; skipped: number; adopted?: number; state_failure?: string }
+  | {
+      type: 'wait';
+      kind: 'wait' | 'retry';
+      account?: string;
+      seconds: number;
+      reason: string;
+      until?: string;
+      request?: string;
+      attempt?: number;
+      message: string;
+    }
+  | {
+      type: 'summary';
+      outcome: 'complete' | 'incomplete' | 'interrupted';
+      done: number;
+      failed: number;
+      skipped: number;
+      adopted?: number;
+      state_failure?: string;
+    }
   | { type: 'error'; message: string }
 );
 
@@ -43,7 +67,14 @@ export function planEvent(plan: Plan, at: Stamp): ApplyEventLine {
     timestamp: at(),
     summary: { ...plan.summary },
     ...(plan.options.targets ? { targets: [...plan.options.targets] } : {}),
-    actions: plan.actions.map((a) => ({ address: a.address, account: a.account, action: a.action, destructive: a.destructive, depends_on: [...a.depends_on], ...(a.dependency_of ? { dependency_of: [...a.dependency_of] } : {}) })),
+    actions: plan.actions.map((a) => ({
+      address: a.address,
+      account: a.account,
+      action: a.action,
+      destructive: a.destructive,
+      depends_on: [...a.depends_on],
+      ...(a.dependency_of ? { dependency_of: [...a.dependency_of] } : {}),
+    })),
     errors: plan.errors.map((e) => ({ address: e.address, message: e.message })),
   };
 }
@@ -57,19 +88,48 @@ export function actionEvent(e: ApplyEvent, at: Stamp): ApplyEventLine {
   const base = about(e.action);
   if (e.type === 'start') return { type: 'action_started', timestamp: at(), ...base };
   const o: ActionOutcome = e.outcome;
-  if (o.status === 'done') return { type: 'action_done', timestamp: at(), ...base, vendor_id: o.vendorId ?? e.action.id, duration_ms: o.durationMs ?? 0 };
-  if (o.status === 'failed') return { type: 'action_failed', timestamp: at(), ...base, message: o.detail ?? '', ...(o.durationMs !== undefined ? { duration_ms: o.durationMs } : {}) };
+  if (o.status === 'done')
+    return { type: 'action_done', timestamp: at(), ...base, vendor_id: o.vendorId ?? e.action.id, duration_ms: o.durationMs ?? 0 };
+  if (o.status === 'failed')
+    return {
+      type: 'action_failed',
+      timestamp: at(),
+      ...base,
+      message: o.detail ?? '',
+      ...(o.durationMs !== undefined ? { duration_ms: o.durationMs } : {}),
+    };
   return { type: 'action_skipped', timestamp: at(), ...base, reason: o.because ?? 'never_ready', detail: o.detail ?? '' };
 }
 
 /** An action the executor never reached (so never reported): skipped. */
 export function neverReadyEvent(o: ActionOutcome, account: string, at: Stamp): ApplyEventLine {
-  return { type: 'action_skipped', timestamp: at(), address: o.address, account, action: o.action, reason: o.because ?? 'never_ready', detail: o.detail ?? '' };
+  return {
+    type: 'action_skipped',
+    timestamp: at(),
+    address: o.address,
+    account,
+    action: o.action,
+    reason: o.because ?? 'never_ready',
+    detail: o.detail ?? '',
+  };
 }
 
 export function summaryEvent(result: ApplyResult, at: Stamp): ApplyEventLine {
-  const outcome = result.interrupted ? 'interrupted' : result.failed + result.skipped === 0 && !result.stateFailure ? 'complete' : 'incomplete';
-  return { type: 'summary', timestamp: at(), outcome, done: result.done, failed: result.failed, skipped: result.skipped, ...(result.adopted ? { adopted: result.adopted } : {}), ...(result.stateFailure ? { state_failure: result.stateFailure } : {}) };
+  const outcome = result.interrupted
+    ? 'interrupted'
+    : result.failed + result.skipped === 0 && !result.stateFailure
+      ? 'complete'
+      : 'incomplete';
+  return {
+    type: 'summary',
+    timestamp: at(),
+    outcome,
+    done: result.done,
+    failed: result.failed,
+    skipped: result.skipped,
+    ...(result.adopted ? { adopted: result.adopted } : {}),
+    ...(result.stateFailure ? { state_failure: result.stateFailure } : {}),
+  };
 }
 
 export function eventLine(e: ApplyEventLine): string {
@@ -97,7 +157,16 @@ export function buildApplyEventsSchema(): Schema {
     type: 'object',
     additionalProperties: false,
     required: ['create', 'update', 'deactivate', 'reactivate', 'delete', 'transition', 'blocked'],
-    properties: { create: count, update: count, deactivate: count, reactivate: count, delete: count, transition: count, blocked: count, adopt: { ...count, description: 'Declared items found at the vendor as declared: recorded as owned, no write.' } },
+    properties: {
+      create: count,
+      update: count,
+      deactivate: count,
+      reactivate: count,
+      delete: count,
+      transition: count,
+      blocked: count,
+      adopt: { ...count, description: 'Declared items found at the vendor as declared: recorded as owned, no write.' },
+    },
   };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -106,7 +175,12 @@ export function buildApplyEventsSchema(): Schema {
     description:
       'One line of `statusform apply --json`: newline-delimited JSON on stdout, nothing else there. The first event is `version`; then `plan`; then, per action, `action_started` and one of `action_done`, `action_failed` or `action_skipped` (a skipped action, or one whose first staged write failed, has no `action_started`), with `wait` events between; last `summary` — or `error` when the run stopped before or instead of applying (the exit code says which way it ended). A later 1.x may add event types and fields: ignore the ones you do not know.',
     oneOf: [
-      event('version', 'The format of these events, and the statusform that wrote them.', { format_version: { type: 'string', pattern: '^1\\.[0-9]+$' }, statusform: str }, ['format_version', 'statusform']),
+      event(
+        'version',
+        'The format of these events, and the statusform that wrote them.',
+        { format_version: { type: 'string', pattern: '^1\\.[0-9]+$' }, statusform: str },
+        ['format_version', 'statusform'],
+      ),
       event(
         'plan',
         'What this apply is about to do (the plan it made, or the saved plan it replays).',
@@ -119,10 +193,23 @@ export function buildApplyEventsSchema(): Schema {
               type: 'object',
               additionalProperties: false,
               required: [...aboutReq, 'destructive', 'depends_on'],
-              properties: { ...aboutProps, destructive: { type: 'boolean' }, depends_on: strings, dependency_of: { ...strings, description: 'In a targeted plan: the targeted actions this one is there for.' } },
+              properties: {
+                ...aboutProps,
+                destructive: { type: 'boolean' },
+                depends_on: strings,
+                dependency_of: { ...strings, description: 'In a targeted plan: the targeted actions this one is there for.' },
+              },
             },
           },
-          errors: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['address', 'message'], properties: { address: str, message: str } } },
+          errors: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['address', 'message'],
+              properties: { address: str, message: str },
+            },
+          },
         },
         ['summary', 'actions', 'errors'],
       ),
@@ -130,10 +217,19 @@ export function buildApplyEventsSchema(): Schema {
       event(
         'action_done',
         'An action succeeded and is recorded in the state.',
-        { ...aboutProps, vendor_id: { type: ['string', 'number', 'null'], description: "The vendor's id of the item." }, duration_ms: { ...count, description: 'From action_started to now.' } },
+        {
+          ...aboutProps,
+          vendor_id: { type: ['string', 'number', 'null'], description: "The vendor's id of the item." },
+          duration_ms: { ...count, description: 'From action_started to now.' },
+        },
         [...aboutReq, 'vendor_id', 'duration_ms'],
       ),
-      event('action_failed', "An action failed; what depends on it is skipped. The message is the vendor's, free of secrets.", { ...aboutProps, message: str, duration_ms: count }, [...aboutReq, 'message']),
+      event(
+        'action_failed',
+        "An action failed; what depends on it is skipped. The message is the vendor's, free of secrets.",
+        { ...aboutProps, message: str, duration_ms: count },
+        [...aboutReq, 'message'],
+      ),
       event(
         'action_skipped',
         'An action that never started: a dependency failed (`detail` names it), the run was interrupted, or the state could not be written.',
@@ -158,10 +254,22 @@ export function buildApplyEventsSchema(): Schema {
       event(
         'summary',
         'The end of the apply: how many actions were done, failed and skipped.',
-        { outcome: { enum: ['complete', 'incomplete', 'interrupted'] }, done: count, failed: count, skipped: count, adopted: { ...count, description: 'Items recorded as owned without a write.' }, state_failure: { type: 'string', description: 'Why the state could not be written.' } },
+        {
+          outcome: { enum: ['complete', 'incomplete', 'interrupted'] },
+          done: count,
+          failed: count,
+          skipped: count,
+          adopted: { ...count, description: 'Items recorded as owned without a write.' },
+          state_failure: { type: 'string', description: 'Why the state could not be written.' },
+        },
         ['outcome', 'done', 'failed', 'skipped'],
       ),
-      event('error', 'The apply stopped with an error or a refusal, before or instead of applying (the message as on stderr).', { message: str }, ['message']),
+      event(
+        'error',
+        'The apply stopped with an error or a refusal, before or instead of applying (the message as on stderr).',
+        { message: str },
+        ['message'],
+      ),
     ],
   };
 }

@@ -20,7 +20,10 @@ function escapeProperty(text: string): string {
 export function annotations(problems: readonly ConfigProblem[]): string[] {
   const lines = problems
     .slice(0, MAX_ANNOTATIONS)
-    .map((p) => `::error file=${escapeProperty(p.position.file)},line=${p.position.line},col=${p.position.col},title=statusform::${escapeData(p.message)}`);
+    .map(
+      (p) =>
+        `::error file=${escapeProperty(p.position.file)},line=${p.position.line},col=${p.position.col},title=statusform::${escapeData(p.message)}`,
+    );
   if (problems.length > MAX_ANNOTATIONS) {
     lines.push(`::error title=statusform::${problems.length - MAX_ANNOTATIONS} more problems in the configuration; see the job summary`);
   }
@@ -29,6 +32,8 @@ export function annotations(problems: readonly ConfigProblem[]): string[] {
 
 /** Every problem, as markdown for the step summary. */
 export function problemsSummary(problems: readonly ConfigProblem[]): string {
-  const rows = problems.map((p) => `| \`${p.position.file}:${p.position.line}:${p.position.col}\` | ${p.message.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`);
+  const rows = problems.map(
+    (p) => `| \`${p.position.file}:${p.position.line}:${p.position.col}\` | ${p.message.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`,
+  );
   return `### statusform: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the configuration\n\n| where | problem |\n|---|---|\n${rows.join('\n')}\n`;
 }

@@ -26,7 +26,9 @@ export function mappingMatrix(config: Config): MappingMatrix {
   const perAccount = config.accounts.map((a) => {
     const adapter = adapterFor(a.vendor)!;
     const byValues = adapter.mappingEntries !== undefined;
-    const entries = byValues ? adapter.mappingEntries!(a.settings) : a.items.flatMap((i) => (i.category ? [{ value: i.key, category: i.category }] : []));
+    const entries = byValues
+      ? adapter.mappingEntries!(a.settings)
+      : a.items.flatMap((i) => (i.category ? [{ value: i.key, category: i.category }] : []));
     for (const e of entries) if (!config.categories.includes(e.category)) unknown.push({ account: a.name, ...e });
     return { entries, byValues };
   });
@@ -48,7 +50,11 @@ export function renderMappingsText(m: MappingMatrix): string {
   const header = ['category', ...m.accounts.map((a) => `${a.name} (${a.vendor})`)];
   const rows = m.categories.map((cat, i) => [cat, ...m.cells[i]!.map(cellText)]);
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j]!.length)));
-  const line = (r: string[]) => r.map((v, j) => v.padEnd(widths[j]!)).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((v, j) => v.padEnd(widths[j]!))
+      .join('  ')
+      .trimEnd();
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line), ''];
   out.push(...legend(m));
   return `${out.join('\n')}\n`;
@@ -69,7 +75,9 @@ export function renderMappingsMarkdown(m: MappingMatrix): string {
 function legend(m: MappingMatrix): string[] {
   const gaps = m.cells.flat().filter((c) => c.gap).length;
   const ambiguous = m.cells.flat().filter((c) => c.ambiguous).length;
-  const lines = [`— no status maps to the category (${gaps} gap${gaps === 1 ? '' : 's'}); (!) several vendor statuses map to it, a ticket declared by category goes to the first (${ambiguous}).`];
+  const lines = [
+    `— no status maps to the category (${gaps} gap${gaps === 1 ? '' : 's'}); (!) several vendor statuses map to it, a ticket declared by category goes to the first (${ambiguous}).`,
+  ];
   for (const u of m.unknown) lines.push(`${u.account}: ${u.value} maps to unknown category "${u.category}"`);
   return lines;
 }

@@ -25,7 +25,10 @@ function escapeInline(text: string): string {
  */
 export function diffLines(a: PlanAction): string[] {
   const head = a.action === 'create' || a.action === 'reactivate' ? '+' : a.action === 'deactivate' || a.action === 'delete' ? '-' : '!';
-  const lines = [`# ${a.address} ${headline(a)}${a.reason === 'drift' ? ' (drift: changed outside statusform)' : ''}`, `${head} ${a.address}`];
+  const lines = [
+    `# ${a.address} ${headline(a)}${a.reason === 'drift' ? ' (drift: changed outside statusform)' : ''}`,
+    `${head} ${a.address}`,
+  ];
   const width = Math.max(0, ...Object.keys(a.after ?? a.before ?? {}).map((k) => k.length));
   if (a.action === 'create') {
     for (const [k, v] of Object.entries(a.after ?? {})) lines.push(`+     ${k.padEnd(width)} = ${value(v)}`);
@@ -33,7 +36,8 @@ export function diffLines(a: PlanAction): string[] {
     for (const [k, v] of Object.entries(a.before ?? {})) if (v !== null) lines.push(`-     ${k.padEnd(width)} = ${value(v)}`);
   } else {
     for (const ch of a.changes) {
-      const via = a.via?.[ch.field] !== undefined && a.via[ch.field] !== ch.after ? ` (via ${value(a.via[ch.field])}, to keep it unique)` : '';
+      const via =
+        a.via?.[ch.field] !== undefined && a.via[ch.field] !== ch.after ? ` (via ${value(a.via[ch.field])}, to keep it unique)` : '';
       lines.push(`-     ${ch.field.padEnd(width)} = ${value(ch.before)}`, `+     ${ch.field.padEnd(width)} = ${value(ch.after)}${via}`);
     }
   }
@@ -48,7 +52,8 @@ const UNMANAGED_LISTED = 50;
 /** An account's unmanaged items, one collapsed block: they repeat on every run and change nothing. */
 function unmanagedBlock(account: string, notes: readonly PlanNote[]): string {
   const listed = notes.slice(0, UNMANAGED_LISTED).map((n) => `- \`${n.address.replace(/`/g, "'")}\``);
-  if (notes.length > UNMANAGED_LISTED) listed.push(`- … and ${notes.length - UNMANAGED_LISTED} more (\`statusform plan --verbose\` lists them all)`);
+  if (notes.length > UNMANAGED_LISTED)
+    listed.push(`- … and ${notes.length - UNMANAGED_LISTED} more (\`statusform plan --verbose\` lists them all)`);
   const summary = escapeInline(unmanagedLine(account, notes.length).replace(/^[^:]*: /, ''));
   return `\n<details><summary>${summary}; left untouched</summary>\n\n${listed.join('\n')}\n\n</details>\n`;
 }
@@ -110,30 +115,45 @@ function sectionText(s: Section, budget = Infinity): { text: string; cut: number
 }
 
 export function renderPlanMarkdown(plan: Plan, limit = GITHUB_COMMENT_LIMIT): string {
-  const head: string[] = [COMMENT_MARKER, `### statusform plan: ${plan.actions.length === 0 ? NO_CHANGES : summaryLine(plan.summary).replace(/^Plan: /, '')}`, ''];
+  const head: string[] = [
+    COMMENT_MARKER,
+    `### statusform plan: ${plan.actions.length === 0 ? NO_CHANGES : summaryLine(plan.summary).replace(/^Plan: /, '')}`,
+    '',
+  ];
   if (plan.actions.length === 0 && plan.summary.adopt > 0) head.push(escapeInline(adoptOnlyLine(plan.summary)), '');
   const destructive = plan.actions.filter((a) => a.destructive);
   const sideEffects = plan.notes.filter((n) => n.side_effect);
   if (destructive.length > 0 || sideEffects.length > 0) head.push('> [!WARNING]');
   if (destructive.length > 0) {
     head.push(`> **${destructive.length} destructive change${destructive.length === 1 ? '' : 's'}:**`);
-    for (const a of destructive.slice(0, 20)) head.push(`> - \`${a.address.replace(/`/g, "'")}\` will be ${a.action === 'delete' ? '**deleted** (hard delete)' : 'deactivated'}${a.blocked ? ' — blocked' : ''}`);
+    for (const a of destructive.slice(0, 20))
+      head.push(
+        `> - \`${a.address.replace(/`/g, "'")}\` will be ${a.action === 'delete' ? '**deleted** (hard delete)' : 'deactivated'}${a.blocked ? ' — blocked' : ''}`,
+      );
     if (destructive.length > 20) head.push(`> - … and ${destructive.length - 20} more`);
     if (sideEffects.length > 0) head.push('>');
   }
   if (sideEffects.length > 0) {
-    head.push(`> **${sideEffects.length === 1 ? 'A side effect' : `${sideEffects.length} side effects`} at the vendor** (beyond the changes below):`);
+    head.push(
+      `> **${sideEffects.length === 1 ? 'A side effect' : `${sideEffects.length} side effects`} at the vendor** (beyond the changes below):`,
+    );
     for (const n of sideEffects.slice(0, 20)) head.push(`> - \`${n.address.replace(/`/g, "'")}\`: ${escapeInline(n.message)}`);
     if (sideEffects.length > 20) head.push(`> - … and ${sideEffects.length - 20} more`);
   }
   if (destructive.length > 0 || sideEffects.length > 0) head.push('');
   if (plan.thresholds.length > 0) {
-    head.push('> [!CAUTION]', '> **Safety thresholds exceeded** (apply needs `--allow-bulk`):', ...plan.thresholds.map((t) => `> - ${escapeInline(t)}`), '');
+    head.push(
+      '> [!CAUTION]',
+      '> **Safety thresholds exceeded** (apply needs `--allow-bulk`):',
+      ...plan.thresholds.map((t) => `> - ${escapeInline(t)}`),
+      '',
+    );
   }
   const bulk = plan.rules.filter((r) => r.moving > r.max);
   if (bulk.length > 0) {
     head.push('> [!CAUTION]', '> **Selector rules over their max** (apply needs `--allow-bulk`):');
-    for (const r of bulk) head.push(`> - ${escapeInline(r.account)}: rule "${escapeInline(r.rule)}" would change ${r.moving} (max ${r.max})`);
+    for (const r of bulk)
+      head.push(`> - ${escapeInline(r.account)}: rule "${escapeInline(r.rule)}" would change ${r.moving} (max ${r.max})`);
     head.push('');
   }
   if (plan.errors.length > 0) {
@@ -144,11 +164,15 @@ export function renderPlanMarkdown(plan: Plan, limit = GITHUB_COMMENT_LIMIT): st
   }
   const targeted = targetedLine(plan);
   if (targeted) head.push(`_${escapeInline(targeted)}_`, '');
-  if (plan.rate_shares && plan.rate_shares.length > 0) head.push(...plan.rate_shares.map((r) => `_Rate limit: ${escapeInline(rateShareLine(r))}._`), '');
+  if (plan.rate_shares && plan.rate_shares.length > 0)
+    head.push(...plan.rate_shares.map((r) => `_Rate limit: ${escapeInline(rateShareLine(r))}._`), '');
   const unreadable = plan.accounts.filter((a) => a.read === 'none');
   if (unreadable.length > 0) {
     const names = unreadable.map((a) => `${escapeInline(a.name)} (${a.vendor})`).join(', ');
-    head.push(`_${names} ha${unreadable.length === 1 ? 's' : 've'} no read API: live state is taken from the state file, and drift there cannot be seen._`, '');
+    head.push(
+      `_${names} ha${unreadable.length === 1 ? 's' : 've'} no read API: live state is taken from the state file, and drift there cannot be seen._`,
+      '',
+    );
   }
   const sections = plan.accounts.map((acc) =>
     accountSection(

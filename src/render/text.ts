@@ -8,7 +8,14 @@ import { plainColors, type Colors } from './style.js';
 
 export const NO_CHANGES = 'No changes. Live state matches the configuration.';
 
-const SYMBOL: Record<PlanAction['action'], string> = { create: '+', reactivate: '+', update: '~', transition: '~', deactivate: '-', delete: '-' };
+const SYMBOL: Record<PlanAction['action'], string> = {
+  create: '+',
+  reactivate: '+',
+  update: '~',
+  transition: '~',
+  deactivate: '-',
+  delete: '-',
+};
 
 export function symbolOf(a: PlanAction): string {
   return SYMBOL[a.action];
@@ -45,8 +52,14 @@ export function value(v: FieldValue | undefined): string {
 function changedText(before: FieldValue | undefined, after: FieldValue | undefined, c: Colors): string {
   if (!c.isColorSupported || typeof before !== 'string' || typeof after !== 'string') return `${value(before)} → ${value(after)}`;
   const parts = diffWordsWithSpace(before, after);
-  const old = parts.filter((p) => !p.added).map((p) => (p.removed ? c.red(c.strikethrough(p.value)) : p.value)).join('');
-  const neu = parts.filter((p) => !p.removed).map((p) => (p.added ? c.green(c.bold(p.value)) : p.value)).join('');
+  const old = parts
+    .filter((p) => !p.added)
+    .map((p) => (p.removed ? c.red(c.strikethrough(p.value)) : p.value))
+    .join('');
+  const neu = parts
+    .filter((p) => !p.removed)
+    .map((p) => (p.added ? c.green(c.bold(p.value)) : p.value))
+    .join('');
   return `"${old}" → "${neu}"`;
 }
 
@@ -59,7 +72,9 @@ function colorFor(a: PlanAction, c: Colors): (s: string) => string {
 
 export function renderAction(a: PlanAction, c: Colors = plainColors): string[] {
   const paint = colorFor(a, c);
-  const lines = [`  ${c.dim(`# ${a.address} ${headline(a)}`)}${a.reason === 'drift' ? c.magenta(' (drift: changed outside statusform)') : ''}${a.dependency_of ? c.cyan(` (${dependencyOf(a.dependency_of)})`) : ''}`];
+  const lines = [
+    `  ${c.dim(`# ${a.address} ${headline(a)}`)}${a.reason === 'drift' ? c.magenta(' (drift: changed outside statusform)') : ''}${a.dependency_of ? c.cyan(` (${dependencyOf(a.dependency_of)})`) : ''}`,
+  ];
   lines.push(`  ${paint(symbolOf(a))} ${a.address}`);
   const width = Math.max(0, ...Object.keys(a.after ?? a.before ?? {}).map((k) => k.length));
   if (a.action === 'create') {
@@ -68,7 +83,8 @@ export function renderAction(a: PlanAction, c: Colors = plainColors): string[] {
     for (const [k, v] of Object.entries(a.before ?? {})) if (v !== null) lines.push(`      ${c.red('-')} ${k.padEnd(width)} = ${value(v)}`);
   } else {
     for (const ch of a.changes) {
-      const via = a.via?.[ch.field] !== undefined && a.via[ch.field] !== ch.after ? c.dim(` (via ${value(a.via[ch.field])}, to keep it unique)`) : '';
+      const via =
+        a.via?.[ch.field] !== undefined && a.via[ch.field] !== ch.after ? c.dim(` (via ${value(a.via[ch.field])}, to keep it unique)`) : '';
       lines.push(`      ${c.yellow('~')} ${ch.field.padEnd(width)} : ${changedText(ch.before, ch.after, c)}${via}`);
     }
   }
@@ -146,7 +162,12 @@ export function renderPlanText(plan: Plan, c: Colors = plainColors, opts: TextOp
   if (targeted) out.push(c.yellow(targeted), '');
   const unreadable = plan.accounts.filter((a) => a.read === 'none');
   if (unreadable.length > 0) {
-    out.push(c.dim(`Note: ${unreadable.map((a) => `${a.name} (${a.vendor})`).join(', ')} ha${unreadable.length === 1 ? 's' : 've'} no read API; live state is taken from the state file and drift cannot be seen.`), '');
+    out.push(
+      c.dim(
+        `Note: ${unreadable.map((a) => `${a.name} (${a.vendor})`).join(', ')} ha${unreadable.length === 1 ? 's' : 've'} no read API; live state is taken from the state file and drift cannot be seen.`,
+      ),
+      '',
+    );
   }
   if (plan.actions.length > 0) {
     out.push('statusform will perform the following actions:', '');
@@ -170,7 +191,9 @@ export function renderPlanText(plan: Plan, c: Colors = plainColors, opts: TextOp
     out.push('Selector rules:');
     for (const r of plan.rules) {
       const over = r.moving > r.max ? c.red(` — more than its max of ${r.max}: apply needs --allow-bulk`) : '';
-      out.push(`  ${c.cyan('•')} ${r.account}: rule "${r.rule}" matches ${r.matched} item${r.matched === 1 ? '' : 's'}, ${r.moving} to change${over}`);
+      out.push(
+        `  ${c.cyan('•')} ${r.account}: rule "${r.rule}" matches ${r.matched} item${r.matched === 1 ? '' : 's'}, ${r.moving} to change${over}`,
+      );
     }
     out.push('');
   }
@@ -182,7 +205,12 @@ export function renderPlanText(plan: Plan, c: Colors = plainColors, opts: TextOp
   out.push(plan.actions.length === 0 ? c.green(NO_CHANGES) : c.bold(summaryLine(plan.summary)));
   if (plan.actions.length === 0 && plan.summary.adopt > 0) out.push(adoptOnlyLine(plan.summary));
   out.push(...plan.thresholds.map((t) => c.red(`Safety threshold: ${t}`)));
-  if (plan.summary.blocked > 0) out.push(c.red(`${plan.summary.blocked} change${plan.summary.blocked === 1 ? ' is' : 's are'} blocked: apply will refuse until the configuration allows ${plan.summary.blocked === 1 ? 'it' : 'them'}.`));
+  if (plan.summary.blocked > 0)
+    out.push(
+      c.red(
+        `${plan.summary.blocked} change${plan.summary.blocked === 1 ? ' is' : 's are'} blocked: apply will refuse until the configuration allows ${plan.summary.blocked === 1 ? 'it' : 'them'}.`,
+      ),
+    );
   return `${out.join('\n')}\n`;
 }
 
@@ -190,7 +218,10 @@ export function renderApplyText(result: ApplyResult, c: Colors = plainColors): s
   const out: string[] = [];
   for (const o of result.outcomes) {
     if (o.status === 'failed') out.push(`${c.red('✗')} ${o.address}: ${o.action} failed: ${o.detail ?? ''}`);
-    else if (o.status === 'skipped') out.push(`${c.yellow('○')} ${o.address}: ${o.action} skipped (${o.because === 'interrupted' ? 'interrupted: not started' : o.because === 'unrecordable' ? `not started: ${o.detail ?? 'the state file could not be written'}` : `waits on ${o.detail ?? 'a failed action'}`})`);
+    else if (o.status === 'skipped')
+      out.push(
+        `${c.yellow('○')} ${o.address}: ${o.action} skipped (${o.because === 'interrupted' ? 'interrupted: not started' : o.because === 'unrecordable' ? `not started: ${o.detail ?? 'the state file could not be written'}` : `waits on ${o.detail ?? 'a failed action'}`})`,
+      );
   }
   const adopted = result.adopted ? `, ${result.adopted} adopted` : '';
   const line = `Apply ${result.failed + result.skipped === 0 ? 'complete' : 'incomplete'}: ${result.done} done, ${result.failed} failed, ${result.skipped} skipped${adopted}.`;

@@ -104,7 +104,12 @@ interface Window {
   count: number;
 }
 
-export async function startSimulator<Store>(spec: VendorSpec, store: Store, opts: SimulatorOptions<unknown> & { basePath?: string }, defaultLimit: RateLimitOptions | false): Promise<RunningSimulator<Store>> {
+export async function startSimulator<Store>(
+  spec: VendorSpec,
+  store: Store,
+  opts: SimulatorOptions<unknown> & { basePath?: string },
+  defaultLimit: RateLimitOptions | false,
+): Promise<RunningSimulator<Store>> {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   const windows = new Map<string, Window>();
@@ -175,7 +180,9 @@ export async function startSimulator<Store>(spec: VendorSpec, store: Store, opts
       };
     }
     w.count++;
-    return spec.rateLimitHeaders ? { headers: { 'x-ratelimit-limit': String(rl.limit), 'x-ratelimit-remaining': String(rl.limit - w.count) } } : { headers: {} };
+    return spec.rateLimitHeaders
+      ? { headers: { 'x-ratelimit-limit': String(rl.limit), 'x-ratelimit-remaining': String(rl.limit - w.count) } }
+      : { headers: {} };
   };
 
   const server = createServer((req, res) => {

@@ -86,7 +86,10 @@ export function acquireLock(statePath: string, command: string, about: LockAbout
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-        const missing = (err as NodeJS.ErrnoException).code === 'ENOENT' ? `the directory ${dirname(statePath)} does not exist (create it, or change "state" in the configuration)` : fileProblem(err);
+        const missing =
+          (err as NodeJS.ErrnoException).code === 'ENOENT'
+            ? `the directory ${dirname(statePath)} does not exist (create it, or change "state" in the configuration)`
+            : fileProblem(err);
         throw new UsageError(`cannot lock the state file ${statePath}: ${missing}`);
       }
       const seen = readText(path);
@@ -94,7 +97,9 @@ export function acquireLock(statePath: string, command: string, about: LockAbout
       if (attempt === 0 && (holder ? isStale(holder) : unreadableAndOld(path))) {
         if (takeOverStale(path, seen ?? '')) continue;
         const now = readLock(statePath);
-        throw new RefusedError(`${about.what} was just locked by ${now ? `pid ${now.pid} on ${now.host} (${now.command})` : 'another run'}, which took over the same stale lock first`);
+        throw new RefusedError(
+          `${about.what} was just locked by ${now ? `pid ${now.pid} on ${now.host} (${now.command})` : 'another run'}, which took over the same stale lock first`,
+        );
       }
       const who = holder ? `pid ${holder.pid} on ${holder.host} (${holder.command}, since ${holder.since})` : 'an unknown process';
       throw new RefusedError(`${about.what} is locked by ${who}. If that run is gone, remove the lock with: ${about.unlock}`);
@@ -148,7 +153,13 @@ export function breakLock(statePath: string): LockInfo | undefined {
 }
 
 /** Like acquireLock, but waits up to `timeoutMs` for another run to release the lock before refusing. */
-export async function acquireLockWaiting(statePath: string, command: string, timeoutMs: number, pollMs = 200, about: LockAbout = STATE_FILE_LOCK): Promise<() => void> {
+export async function acquireLockWaiting(
+  statePath: string,
+  command: string,
+  timeoutMs: number,
+  pollMs = 200,
+  about: LockAbout = STATE_FILE_LOCK,
+): Promise<() => void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

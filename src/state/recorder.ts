@@ -69,17 +69,28 @@ export class StateRecorder {
     if (oldIsThis) delete items[action.from_key!];
     // One record per vendor id: the item renamed (at the vendor, or back by statusform) leaves no record under another key.
     const id = result.id ?? action.id;
-    if (id !== null) for (const [k, it] of Object.entries(items)) if (k !== action.key && it.id !== null && String(it.id) === String(id)) delete items[k];
+    if (id !== null)
+      for (const [k, it] of Object.entries(items)) if (k !== action.key && it.id !== null && String(it.id) === String(id)) delete items[k];
     switch (action.action) {
       case 'delete':
         delete items[action.key];
         break;
       case 'deactivate':
         // What the vendor answered is the latest word on the row's fields (a hidden row cannot be read again).
-        items[action.key] = { ...previous, fields: { ...previous?.fields, ...result.fields }, id: result.id ?? previous?.id ?? null, active: false };
+        items[action.key] = {
+          ...previous,
+          fields: { ...previous?.fields, ...result.fields },
+          id: result.id ?? previous?.id ?? null,
+          active: false,
+        };
         break;
       default:
-        items[action.key] = { id: result.id, fields: result.fields, active: true, ...(previous?.dependsOn ? { dependsOn: previous.dependsOn } : {}) };
+        items[action.key] = {
+          id: result.id,
+          fields: result.fields,
+          active: true,
+          ...(previous?.dependsOn ? { dependsOn: previous.dependsOn } : {}),
+        };
     }
     this.schedule(action.account);
   }

@@ -62,7 +62,8 @@ export function readState(path: string): State {
     throw new UsageError(`the state file ${path} is not a statusform state (version ${STATE_FORMAT_VERSION})`);
   }
   const problem = shapeProblem(data);
-  if (problem) throw new UsageError(`the state file ${path} is damaged: ${problem}; restore it from version control (or fix that part by hand)`);
+  if (problem)
+    throw new UsageError(`the state file ${path} is damaged: ${problem}; restore it from version control (or fix that part by hand)`);
   return data;
 }
 
@@ -92,10 +93,12 @@ function shapeProblem(data: Record<string, unknown>): string | undefined {
       if (!isRecord(item)) return `${it} is ${what(item)}, not an item`;
       if (!isRecord(item['fields'])) return `${it}.fields is ${what(item['fields'])}, not an object of fields`;
       const id = item['id'];
-      if (id !== null && typeof id !== 'string' && typeof id !== 'number') return `${it}.id is ${what(id)}, not the vendor's id (text, a number or null)`;
+      if (id !== null && typeof id !== 'string' && typeof id !== 'number')
+        return `${it}.id is ${what(id)}, not the vendor's id (text, a number or null)`;
       if (typeof item['active'] !== 'boolean') return `${it}.active is ${what(item['active'])}, not true or false`;
       const deps = item['dependsOn'];
-      if (deps !== undefined && !(Array.isArray(deps) && deps.every((d) => typeof d === 'string'))) return `${it}.dependsOn is ${what(deps)}, not a list of keys`;
+      if (deps !== undefined && !(Array.isArray(deps) && deps.every((d) => typeof d === 'string')))
+        return `${it}.dependsOn is ${what(deps)}, not a list of keys`;
     }
   }
   return undefined;
@@ -134,7 +137,12 @@ export function accountState(state: { accounts: Record<string, AccountState> }, 
     recordBinding(existing, binding);
     return existing;
   }
-  const created: AccountState = { vendor: binding.vendor, origin: binding.origin, ...(binding.tenant !== undefined ? { tenant: binding.tenant } : {}), items: {} };
+  const created: AccountState = {
+    vendor: binding.vendor,
+    origin: binding.origin,
+    ...(binding.tenant !== undefined ? { tenant: binding.tenant } : {}),
+    items: {},
+  };
   state.accounts[name] = created;
   return created;
 }

@@ -85,7 +85,9 @@ class FileStore implements StateStore {
 
   read(accounts: readonly string[]): Snapshot {
     if (!existsSync(this.path) && existsSync(`${this.path}.migrated`)) {
-      throw new UsageError(`the state file ${this.path} was split into a state directory by statusform state migrate (the old file is ${basename(this.path)}.migrated): set "state" in the configuration to that directory`);
+      throw new UsageError(
+        `the state file ${this.path} was split into a state directory by statusform state migrate (the old file is ${basename(this.path)}.migrated): set "state" in the configuration to that directory`,
+      );
     }
     this.state = readState(this.path);
     const version = { lineage: this.state.lineage, serial: this.state.serial };
@@ -130,7 +132,10 @@ class DirectoryStore implements StateStore {
       const file = this.fileOf(name);
       const state = readState(file);
       const others = Object.keys(state.accounts).filter((a) => a !== name);
-      if (others.length > 0) throw new UsageError(`the state file ${file} is damaged: it holds ${others.map((a) => `"${a}"`).join(', ')}, and a file of the state directory holds its own account ("${name}") only; restore it from version control`);
+      if (others.length > 0)
+        throw new UsageError(
+          `the state file ${file} is damaged: it holds ${others.map((a) => `"${a}"`).join(', ')}, and a file of the state directory holds its own account ("${name}") only; restore it from version control`,
+        );
       if (state.accounts[name]) snapshot.accounts[name] = state.accounts[name];
       snapshot.versions[name] = { lineage: state.lineage, serial: state.serial };
     }
@@ -146,7 +151,10 @@ class DirectoryStore implements StateStore {
     };
     try {
       for (const name of [...new Set(accounts)].sort()) {
-        const about: LockAbout = { what: `the state of account ${name} (${this.fileOf(name)})`, unlock: `statusform unlock -c <config> --account ${name}` };
+        const about: LockAbout = {
+          what: `the state of account ${name} (${this.fileOf(name)})`,
+          unlock: `statusform unlock -c <config> --account ${name}`,
+        };
         releases.push(await acquireLockWaiting(this.fileOf(name), command, Math.max(0, deadline - Date.now()), 200, about));
       }
     } catch (err) {
@@ -189,7 +197,10 @@ class DirectoryStore implements StateStore {
         this.made = true;
         return;
       }
-      const why = code === 'ENOENT' ? `the directory ${dirname(this.path)} does not exist (create it, or change "state" in the configuration)` : fileProblem(err);
+      const why =
+        code === 'ENOENT'
+          ? `the directory ${dirname(this.path)} does not exist (create it, or change "state" in the configuration)`
+          : fileProblem(err);
       throw new UsageError(`cannot make the state directory ${this.path}: ${why}`);
     }
   }

@@ -67,7 +67,9 @@ export interface DesiredContext {
 }
 
 /** Builds the one HTTP client of an account session; the engine supplies pool, pacing, retries and redaction. */
-export type HttpClientFactory = (opts: Pick<HttpClientOptions, 'headers' | 'describeError' | 'errorShape' | 'auth' | 'refusal'>) => HttpClient;
+export type HttpClientFactory = (
+  opts: Pick<HttpClientOptions, 'headers' | 'describeError' | 'errorShape' | 'auth' | 'refusal'>,
+) => HttpClient;
 
 export interface VendorAdapter {
   /** The `vendor:` value in the config. */

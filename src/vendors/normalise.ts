@@ -53,7 +53,9 @@ export function lookalike(value: string): string {
 
 /** What makes two lookalikes differ, for messages: e.g. `U+200B ZERO WIDTH SPACE`, or `Unicode normal form`. */
 export function invisibleDifference(a: string, b: string): string {
-  const names = [...new Set([...a, ...b].filter(unusual))].map((c) => `${codePoint(c)}${INVISIBLE[c] ? ` ${INVISIBLE[c]}` : c === '\u00A0' ? ' NO-BREAK SPACE' : ''}`);
+  const names = [...new Set([...a, ...b].filter(unusual))].map(
+    (c) => `${codePoint(c)}${INVISIBLE[c] ? ` ${INVISIBLE[c]}` : c === '\u00A0' ? ' NO-BREAK SPACE' : ''}`,
+  );
   if (names.length > 0) return names.join(', ');
   return a.normalize('NFC') === b.normalize('NFC') && a !== b ? 'Unicode normal form' : 'white space';
 }

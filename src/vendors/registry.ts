@@ -31,7 +31,7 @@ export const registry = {
   serieshr: { adapter: serieshr, sandbox: serieshrSandbox },
   spacebring: { adapter: spacebring, sandbox: spacebringSandbox },
   zendesk: { adapter: zendesk, sandbox: zendeskSandbox },
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry keeps its own seed and store types
+  // biome-ignore lint/suspicious/noExplicitAny: each entry keeps its own seed and store types
 } as const satisfies Readonly<Record<string, VendorEntry<any, any>>>;
 
 export type Registry = typeof registry;

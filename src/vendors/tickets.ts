@@ -36,16 +36,23 @@ export async function readTickets(
       try {
         const t = await fetchOne(d.key, `${account.name}.tickets[${JSON.stringify(d.key)}]`);
         if (t.id !== d.key) {
-          errors.push({ key: d.key, message: `${vendorName} answered for another ticket (${JSON.stringify(t.id)}): statusform will not move it` });
+          errors.push({
+            key: d.key,
+            message: `${vendorName} answered for another ticket (${JSON.stringify(t.id)}): statusform will not move it`,
+          });
           return;
         }
         if (typeof t.status !== 'string' || !statuses.includes(t.status)) {
-          errors.push({ key: d.key, message: `${vendorName} gave this ticket the status ${JSON.stringify(t.status ?? null)}, which is none of ${statuses.join(', ')}: statusform will not move it` });
+          errors.push({
+            key: d.key,
+            message: `${vendorName} gave this ticket the status ${JSON.stringify(t.status ?? null)}, which is none of ${statuses.join(', ')}: statusform will not move it`,
+          });
           return;
         }
         items.push({ key: d.key, id: t.id, fields: liveTicketFields(t.status, account), active: true });
       } catch (err) {
-        if (err instanceof VendorError && err.status === 404) errors.push({ key: d.key, message: `ticket not found at ${vendorName} (${err.reason})` });
+        if (err instanceof VendorError && err.status === 404)
+          errors.push({ key: d.key, message: `ticket not found at ${vendorName} (${err.reason})` });
         else throw err;
       }
     }),
@@ -88,7 +95,9 @@ export function ticketSchemas(statuses: readonly string[], opts: { locationRequi
             properties: {
               status: { enum: [...statuses] },
               not_updated_for_days: { type: 'integer', minimum: 0 },
-              ...(opts.locationRequired ? { location: { type: 'string', minLength: 1, description: 'The locationRef to list tickets of.' } } : {}),
+              ...(opts.locationRequired
+                ? { location: { type: 'string', minLength: 1, description: 'The locationRef to list tickets of.' } }
+                : {}),
             },
           },
           set: {
@@ -96,7 +105,11 @@ export function ticketSchemas(statuses: readonly string[], opts: { locationRequi
             additionalProperties: false,
             properties: { status: { enum: [...statuses] }, category: { type: 'string' } },
           },
-          max: { type: 'integer', minimum: 1, description: `Refuse (unless --allow-bulk) when the rule would move more tickets than this; default ${DEFAULT_RULE_MAX}.` },
+          max: {
+            type: 'integer',
+            minimum: 1,
+            description: `Refuse (unless --allow-bulk) when the rule would move more tickets than this; default ${DEFAULT_RULE_MAX}.`,
+          },
         },
       },
     },
@@ -128,14 +141,25 @@ export function mappingsOf(settings: Readonly<Record<string, unknown>>): Record<
 }
 
 /** Declared tickets → desired items; checks the mappings and each ticket's status or category. */
-export function desiredTickets(settings: Readonly<Record<string, unknown>>, ctx: DesiredContext, statuses: readonly string[]): DesiredItem[] {
+export function desiredTickets(
+  settings: Readonly<Record<string, unknown>>,
+  ctx: DesiredContext,
+  statuses: readonly string[],
+): DesiredItem[] {
   const mappings = mappingsOf(settings);
   for (const [status, category] of Object.entries(mappings)) {
-    if (!ctx.categories.includes(category)) ctx.problem(['mappings', status], `maps to unknown category "${category}" (categories: ${ctx.categories.join(', ')})`);
+    if (!ctx.categories.includes(category))
+      ctx.problem(['mappings', status], `maps to unknown category "${category}" (categories: ${ctx.categories.join(', ')})`);
   }
   ((settings['rules'] ?? []) as RuleConfig[]).forEach((r, i) => {
     const set = r.set ?? {};
-    if ((set.status === undefined) === (set.category === undefined)) ctx.problem(['rules', i, 'set'], set.status === undefined ? 'has neither status nor category: give one of them' : 'has both status and category: give only one of them');
+    if ((set.status === undefined) === (set.category === undefined))
+      ctx.problem(
+        ['rules', i, 'set'],
+        set.status === undefined
+          ? 'has neither status nor category: give one of them'
+          : 'has both status and category: give only one of them',
+      );
     else if (set.category !== undefined && !statuses.some((st) => mappings[st] === set.category)) {
       ctx.problem(['rules', i, 'set', 'category'], `category "${set.category}" maps to no vendor status in this account's mappings`);
     }
@@ -146,16 +170,29 @@ export function desiredTickets(settings: Readonly<Record<string, unknown>>, ctx:
     const fields: Fields = {};
     let category: string | undefined;
     if ((t.status === undefined) === (t.category === undefined)) {
-      ctx.problem(at, t.status === undefined ? 'has neither status nor category: give one of them' : 'has both status and category: give only one of them');
+      ctx.problem(
+        at,
+        t.status === undefined
+          ? 'has neither status nor category: give one of them'
+          : 'has both status and category: give only one of them',
+      );
     } else if (t.status !== undefined) {
       fields['status'] = t.status;
       category = mappings[t.status];
     } else {
       category = t.category!;
       fields['category'] = category;
-      if (!statuses.some((s) => mappings[s] === category)) ctx.problem([...at, 'category'], `category "${category}" maps to no vendor status in this account's mappings`);
+      if (!statuses.some((s) => mappings[s] === category))
+        ctx.problem([...at, 'category'], `category "${category}" maps to no vendor status in this account's mappings`);
     }
-    return { key: t.id, fields, ...(category !== undefined ? { category } : {}), dependsOn: [], renamedFrom: [], position: ctx.positionOf(at) };
+    return {
+      key: t.id,
+      fields,
+      ...(category !== undefined ? { category } : {}),
+      dependsOn: [],
+      renamedFrom: [],
+      position: ctx.positionOf(at),
+    };
   });
 }
 
@@ -174,10 +211,19 @@ export interface ListedTicket {
  * Applies a rule to tickets listed at the vendor: those that match `where` become desired items
  * set as the rule says, and their listed state becomes live (no second read per ticket).
  */
-export function selectByRule(rule: RuleConfig, index: number, listed: readonly ListedTicket[], account: AccountConfig, now: number, position: DesiredItem['position']): { selected: SelectedItems; live: LiveItem[] } {
+export function selectByRule(
+  rule: RuleConfig,
+  index: number,
+  listed: readonly ListedTicket[],
+  account: AccountConfig,
+  now: number,
+  position: DesiredItem['position'],
+): { selected: SelectedItems; live: LiveItem[] } {
   const cutoff = rule.where.not_updated_for_days === undefined ? undefined : now - rule.where.not_updated_for_days * 86_400_000;
   const matching = listed.filter(
-    (t) => (rule.where.status === undefined || t.status === rule.where.status) && (cutoff === undefined || (t.updatedAt !== undefined && Date.parse(t.updatedAt) <= cutoff)),
+    (t) =>
+      (rule.where.status === undefined || t.status === rule.where.status) &&
+      (cutoff === undefined || (t.updatedAt !== undefined && Date.parse(t.updatedAt) <= cutoff)),
   );
   const fields: Fields = rule.set.status !== undefined ? { status: rule.set.status } : { category: rule.set.category! };
   const category = rule.set.status !== undefined ? mappingsOf(account.settings)[rule.set.status] : rule.set.category;
@@ -185,7 +231,14 @@ export function selectByRule(rule: RuleConfig, index: number, listed: readonly L
     selected: {
       rule: rule.name ?? `rules[${index}]`,
       max: rule.max ?? DEFAULT_RULE_MAX,
-      items: matching.map((t) => ({ key: t.id, fields, ...(category !== undefined ? { category } : {}), dependsOn: [], renamedFrom: [], position })),
+      items: matching.map((t) => ({
+        key: t.id,
+        fields,
+        ...(category !== undefined ? { category } : {}),
+        dependsOn: [],
+        renamedFrom: [],
+        position,
+      })),
     },
     live: matching.map((t) => ({ key: t.id, id: t.id, fields: liveTicketFields(t.status, account), active: true })),
   };
@@ -195,7 +248,13 @@ export function selectByRule(rule: RuleConfig, index: number, listed: readonly L
  * Runs each of the account's rules over the tickets `list` returns for it, and adds what they
  * select to a read. `now` (ms since the epoch, from the run's clock) is what `not_updated_for_days` counts back from.
  */
-export async function withRules(read: LiveRead, account: AccountConfig, statuses: readonly string[], now: number, list: (rule: RuleConfig) => Promise<ListedTicket[]>): Promise<LiveRead> {
+export async function withRules(
+  read: LiveRead,
+  account: AccountConfig,
+  statuses: readonly string[],
+  now: number,
+  list: (rule: RuleConfig) => Promise<ListedTicket[]>,
+): Promise<LiveRead> {
   const rules = rulesOf(account.settings);
   if (rules.length === 0) return read;
   const known = new Set(read.items.map((i) => i.key));
@@ -205,10 +264,17 @@ export async function withRules(read: LiveRead, account: AccountConfig, statuses
     const listed = await list(rule);
     // A ticket listed without a documented status cannot be compared: never select it.
     const usable = listed.filter((t) => typeof t.status === 'string' && statuses.includes(t.status));
-    if (usable.length < listed.length) warnings.push(`rule "${rule.name ?? `rules[${i}]`}": ${listed.length - usable.length} listed ticket(s) have no documented status and were left out`);
+    if (usable.length < listed.length)
+      warnings.push(
+        `rule "${rule.name ?? `rules[${i}]`}": ${listed.length - usable.length} listed ticket(s) have no documented status and were left out`,
+      );
     const { selected: s, live } = selectByRule(rule, i, usable, account, now, account.position);
     selected.push(s);
-    for (const l of live) if (!known.has(l.key)) (known.add(l.key), read.items.push(l));
+    for (const l of live) {
+      if (known.has(l.key)) continue;
+      known.add(l.key);
+      read.items.push(l);
+    }
   }
   return { ...read, warnings, selected };
 }
@@ -223,7 +289,13 @@ export function liveTicketFields(status: string, account: AccountConfig): Fields
  * nothing. With `strictOrder`, a forward move walks every step of the documented path; moving
  * back (reopening) is one step.
  */
-export function ticketPath(live: Fields, desired: Fields, account: AccountConfig, statuses: readonly string[], strictOrder: boolean): string[] {
+export function ticketPath(
+  live: Fields,
+  desired: Fields,
+  account: AccountConfig,
+  statuses: readonly string[],
+  strictOrder: boolean,
+): string[] {
   const from = String(live['status']);
   const mappings = mappingsOf(account.settings);
   let target: string | undefined;

@@ -41,7 +41,9 @@ describe('the command line', () => {
   });
 
   it('limits a run to --account, and names an unknown one', async () => {
-    w = await world(PD_ACCOUNT('      - { label: A, type: contact, maps_to: open }\n', '    rate_limit: { requests: 100, seconds: 1 }\n'), { rateLimits: { propertydeck: false } });
+    w = await world(PD_ACCOUNT('      - { label: A, type: contact, maps_to: open }\n', '    rate_limit: { requests: 100, seconds: 1 }\n'), {
+      rateLimits: { propertydeck: false },
+    });
     const r = await w.run('plan', '--account', 'nope');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('unknown account "nope" (accounts: estate)');
@@ -49,7 +51,9 @@ describe('the command line', () => {
   });
 
   it('asks for confirmation on a terminal: only "yes" applies', async () => {
-    w = await world(PD_ACCOUNT('      - { label: A, type: contact, maps_to: open }\n', '    rate_limit: { requests: 100, seconds: 1 }\n'), { rateLimits: { propertydeck: false } });
+    w = await world(PD_ACCOUNT('      - { label: A, type: contact, maps_to: open }\n', '    rate_limit: { requests: 100, seconds: 1 }\n'), {
+      rateLimits: { propertydeck: false },
+    });
     const no = await cli(['apply'], { cwd: w.dir, env: w.env, stdinTTY: true, input: 'y\n' });
     expect(no.code).toBe(3);
     expect(no.stderr).toContain('Apply cancelled.');
@@ -64,7 +68,11 @@ describe('the command line', () => {
   });
 
   it('unlocks without any credential set, but not a lock whose run is alive on this host unless --force', async () => {
-    const dir = tree({ 'statusform.yaml': 'version: 1\nstate: state/sf.json\naccounts:\n  estate: { vendor: propertydeck, base_url: "${PD_URL}", token: "${PD_TOKEN}", statuses: [] }\n', 'state/.keep': '' });
+    const dir = tree({
+      'statusform.yaml':
+        'version: 1\nstate: state/sf.json\naccounts:\n  estate: { vendor: propertydeck, base_url: "${PD_URL}", token: "${PD_TOKEN}", statuses: [] }\n',
+      'state/.keep': '',
+    });
     const lock = join(dir, 'state', 'sf.json.lock');
     expect((await cli(['unlock'], { cwd: dir })).stdout).toContain('The state file was not locked.');
 
@@ -77,7 +85,9 @@ describe('the command line', () => {
     writeFileSync(lock, JSON.stringify({ pid: process.pid, host: hostname(), since: '2026-11-25T10:00:00Z', command: 'statusform apply' }));
     const alive = await cli(['unlock'], { cwd: dir });
     expect(alive.code).toBe(3);
-    expect(alive.stderr).toContain(`the lock is held by pid ${process.pid} (statusform apply, since 2026-11-25T10:00:00Z), which is still running on this host`);
+    expect(alive.stderr).toContain(
+      `the lock is held by pid ${process.pid} (statusform apply, since 2026-11-25T10:00:00Z), which is still running on this host`,
+    );
     expect(existsSync(lock)).toBe(true);
     expect((await cli(['unlock', '--force'], { cwd: dir })).code).toBe(0);
     expect(existsSync(lock)).toBe(false);
@@ -90,17 +100,24 @@ describe('the command line', () => {
   });
 
   it('in GitHub Actions, annotates config problems and writes the plan to the step summary', async () => {
-    const dir = tree({ 'statusform.yaml': 'version: 1\naccounts:\n  x: { vendor: thalamus, token: t, status_variants: [{ id: a, label: A, maps_to: nope }] }\n' });
+    const dir = tree({
+      'statusform.yaml':
+        'version: 1\naccounts:\n  x: { vendor: thalamus, token: t, status_variants: [{ id: a, label: A, maps_to: nope }] }\n',
+    });
     const summary = join(dir, 'summary.md');
     writeFileSync(summary, '');
     const env = { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary };
     const bad = await cli(['validate'], { cwd: dir, env });
     expect(bad.code).toBe(1);
     expect(bad.stdout).toBe(''); // a workflow may send stdout to a PR comment
-    expect(bad.stderr).toMatch(/^::error file=statusform\.yaml,line=3,col=\d+,title=statusform::x\.status_variants\["a"\]: unknown category "nope"/m);
+    expect(bad.stderr).toMatch(
+      /^::error file=statusform\.yaml,line=3,col=\d+,title=statusform::x\.status_variants\["a"\]: unknown category "nope"/m,
+    );
     expect(readFileSync(summary, 'utf8')).toContain('### statusform: 1 problem in the configuration');
 
-    w = await world(PD_ACCOUNT('      - { label: A, type: contact, maps_to: open }\n', '    rate_limit: { requests: 100, seconds: 1 }\n'), { rateLimits: { propertydeck: false } });
+    w = await world(PD_ACCOUNT('      - { label: A, type: contact, maps_to: open }\n', '    rate_limit: { requests: 100, seconds: 1 }\n'), {
+      rateLimits: { propertydeck: false },
+    });
     const gh = join(w.dir, 'summary.md');
     writeFileSync(gh, '');
     const r = await cli(['plan'], { cwd: w.dir, env: { ...w.env, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: gh } });
@@ -109,7 +126,9 @@ describe('the command line', () => {
   });
 
   it('writes the plan to --out as JSON while printing the text plan', async () => {
-    w = await world(PD_ACCOUNT('      - { label: A, type: contact, maps_to: open }\n', '    rate_limit: { requests: 100, seconds: 1 }\n'), { rateLimits: { propertydeck: false } });
+    w = await world(PD_ACCOUNT('      - { label: A, type: contact, maps_to: open }\n', '    rate_limit: { requests: 100, seconds: 1 }\n'), {
+      rateLimits: { propertydeck: false },
+    });
     const r = await w.run('plan', '--out', 'plan.json');
     expect(r.stdout).toContain('+ estate.statuses["contact:A"]');
     const saved = JSON.parse(readFileSync(join(w.dir, 'plan.json'), 'utf8'));

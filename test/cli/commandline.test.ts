@@ -20,11 +20,23 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}, cwd = tree({})): { cod
 
 describe('the command line helps', () => {
   it('gives each command its own help: its flags, one line each, and an example', () => {
-    for (const args of [['plan', '--help'], ['help', 'plan'], ['plan', '-h']]) {
+    for (const args of [
+      ['plan', '--help'],
+      ['help', 'plan'],
+      ['plan', '-h'],
+    ]) {
       const r = run(args);
       expect(r.code, args.join(' ')).toBe(0);
       expect(r.stdout).toMatch(/^Usage: statusform plan \[-c PATH\]/);
-      for (const f of ['--config PATH', '--out FILE', '--format text|markdown|json', '--detailed-exitcode', '--max-wait DURATION', '--no-color']) expect(r.stdout).toContain(f);
+      for (const f of [
+        '--config PATH',
+        '--out FILE',
+        '--format text|markdown|json',
+        '--detailed-exitcode',
+        '--max-wait DURATION',
+        '--no-color',
+      ])
+        expect(r.stdout).toContain(f);
       expect(r.stdout).not.toContain('--auto-approve');
       expect(r.stdout).toContain('Example:\n  statusform plan -c examples/quickstart --out plan.json');
     }
@@ -49,14 +61,23 @@ describe('the command line helps', () => {
     expect(r.stderr).toContain('unknown option "--ouput": did you mean `--out`?');
     expect(run(['apply', '--auto-aprove']).stderr).toContain('did you mean `--auto-approve`?');
     expect(run(['validate', '--port', '1']).stderr).toContain('validate does not take --port (sandbox does)');
-    expect(run(['plan', '--format', 'markdwn']).stderr).toContain('--format must be text, markdown or json (got "markdwn"): did you mean `markdown`?');
+    expect(run(['plan', '--format', 'markdwn']).stderr).toContain(
+      '--format must be text, markdown or json (got "markdwn"): did you mean `markdown`?',
+    );
     expect(run(['plan', '--out']).stderr).toContain('--out needs a value (FILE)');
     expect(run(['completion']).stderr).toContain('completion needs bash, zsh or fish');
   });
 
   it("accepts Terraform's single-dash forms, or names the statusform way in one line", () => {
     expect(run(['-version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
-    expect(run(['validate', '-no-color', `-config=${example}`], { THALAMUS_TOKEN: 'x', PROPERTYDECK_TOKEN: 'x', THALAMUS_URL: 'http://127.0.0.1:1', PROPERTYDECK_URL: 'http://127.0.0.1:2' }).stderr).not.toContain('unknown option');
+    expect(
+      run(['validate', '-no-color', `-config=${example}`], {
+        THALAMUS_TOKEN: 'x',
+        PROPERTYDECK_TOKEN: 'x',
+        THALAMUS_URL: 'http://127.0.0.1:1',
+        PROPERTYDECK_URL: 'http://127.0.0.1:2',
+      }).stderr,
+    ).not.toContain('unknown option');
     expect(run(['plan', '-auto-approve']).stderr).toContain('plan does not take --auto-approve (apply does)');
     expect(run(['apply', '-out=plan.json']).stderr).toContain('apply does not take --out');
     // -target is --target (reached the configuration, which this directory lacks); -json is apply's --json.
@@ -110,7 +131,9 @@ describe('the command line helps', () => {
       for (const c of COMMANDS) expect(r.stdout, shell).toContain(c.name.split(' ')[0]!);
     }
     expect(scripts['zsh']!.stdout).toMatch(/^#compdef statusform/);
-    expect(scripts['fish']!.stdout).toContain("complete -c statusform -n '__fish_seen_subcommand_from plan' -l format -x -a 'text markdown json'");
+    expect(scripts['fish']!.stdout).toContain(
+      "complete -c statusform -n '__fish_seen_subcommand_from plan' -l format -x -a 'text markdown json'",
+    );
     const dir = tree({});
     writeFileSync(join(dir, 'sf.bash'), scripts['bash']!.stdout);
     const complete = (...words: string[]) => {

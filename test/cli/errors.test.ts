@@ -27,7 +27,9 @@ describe('what a user meets', () => {
     try {
       const r = await cli(['sandbox', '--port', String(port)], { cwd: tree({}) });
       expect(r.code).toBe(1);
-      expect(r.stderr.trim()).toBe(`Error: port ${port} is already in use (another statusform sandbox?), and the simulators need ports ${port} to ${port + 5}; stop what uses it, or choose other ports with --port N`);
+      expect(r.stderr.trim()).toBe(
+        `Error: port ${port} is already in use (another statusform sandbox?), and the simulators need ports ${port} to ${port + 5}; stop what uses it, or choose other ports with --port N`,
+      );
     } finally {
       busy.close();
     }
@@ -39,7 +41,9 @@ describe('what a user meets', () => {
     for (const args of [['validate'], ['plan'], ['apply', '--auto-approve']]) {
       const r = await cli(args, { cwd: w.dir, env });
       expect(r.code, args[0]).toBe(1);
-      expect(r.stderr).toContain('statusform.yaml:6:12: accounts.estate.token: contains a line break (U+000A); a credential is sent in an HTTP header, which must be one line of printable characters (check the environment variable or file it comes from)');
+      expect(r.stderr).toContain(
+        'statusform.yaml:6:12: accounts.estate.token: contains a line break (U+000A); a credential is sent in an HTTP header, which must be one line of printable characters (check the environment variable or file it comes from)',
+      );
       expect(r.stderr).not.toContain(w.env['PROPERTYDECK_TOKEN']);
     }
     const wide = await cli(['validate'], { cwd: w.dir, env: { ...w.env, PROPERTYDECK_TOKEN: 'tok€n' } });
@@ -53,15 +57,23 @@ describe('what a user meets', () => {
     const cases: [unknown, string][] = [
       [null, '"accounts" is null, not an object of accounts by name'],
       [{ estate: { vendor: 'propertydeck', items: null } }, 'accounts.estate.items is null, not an object of items by key'],
-      [{ estate: { vendor: 'propertydeck', items: { 'contact:A': { id: 'x', active: true } } } }, 'accounts.estate.items["contact:A"].fields is missing, not an object of fields'],
-      [{ estate: { vendor: 'propertydeck', items: { 'contact:A': 3 } } }, 'accounts.estate.items["contact:A"] is the number 3, not an item'],
+      [
+        { estate: { vendor: 'propertydeck', items: { 'contact:A': { id: 'x', active: true } } } },
+        'accounts.estate.items["contact:A"].fields is missing, not an object of fields',
+      ],
+      [
+        { estate: { vendor: 'propertydeck', items: { 'contact:A': 3 } } },
+        'accounts.estate.items["contact:A"] is the number 3, not an item',
+      ],
     ];
     for (const [accounts, what] of cases) {
       writeFileSync(state, JSON.stringify({ version: 1, lineage: 'l', serial: 1, accounts }));
       for (const args of [['plan'], ['apply', '--auto-approve'], ['import', '--account', 'estate']]) {
         const r = await w.run(...args);
         expect(r.code, `${args[0]} ${what}`).toBe(1);
-        expect(r.stderr.trim()).toBe(`Error: the state file ${state} is damaged: ${what}; restore it from version control (or fix that part by hand)`);
+        expect(r.stderr.trim()).toBe(
+          `Error: the state file ${state} is damaged: ${what}; restore it from version control (or fix that part by hand)`,
+        );
       }
     }
     expect(w.sandbox.simulators.propertydeck.requests).toEqual([]);
@@ -71,7 +83,9 @@ describe('what a user meets', () => {
     w = await world(oneStatus.replace('version: 1\n', 'version: 1\nstate: states/estate.json\n'), { rateLimits: { propertydeck: false } });
     const r = await w.run('apply', '--auto-approve');
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe(`Error: cannot lock the state file ${join(w.dir, 'states', 'estate.json')}: the directory ${join(w.dir, 'states')} does not exist (create it, or change "state" in the configuration)`);
+    expect(r.stderr.trim()).toBe(
+      `Error: cannot lock the state file ${join(w.dir, 'states', 'estate.json')}: the directory ${join(w.dir, 'states')} does not exist (create it, or change "state" in the configuration)`,
+    );
     expect(w.sandbox.simulators.propertydeck.requests).toEqual([]);
   });
 
@@ -97,7 +111,10 @@ accounts:
     const plan = await w.run('plan');
     expect(plan.stdout).toContain('+ staging.statuses["contact:B"]');
 
-    writeFileSync(join(w.dir, 'statusform.yaml'), shared.replace('seconds: 1 }', 'seconds: "1" }').replace('    <<: *estate\n', '    <<: *estate\n    colour: blue\n'));
+    writeFileSync(
+      join(w.dir, 'statusform.yaml'),
+      shared.replace('seconds: 1 }', 'seconds: "1" }').replace('    <<: *estate\n', '    <<: *estate\n    colour: blue\n'),
+    );
     const bad = await w.run('validate');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('statusform.yaml:7:43: accounts.staging.rate_limit.seconds: must be a number (got the text "1")');
@@ -125,7 +142,9 @@ describe('an error nobody expected', () => {
     expect(await report(thrown, out)).toBe(1);
     const lines = out.text().trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^Error \(unexpected\): statusform stopped on an internal error \(TypeError: Cannot read properties of null \(reading 'x'\)\)\. This is a bug in statusform, not in your configuration: please report it with the command you ran; run it again with --verbose to see the requests made before it\.$/);
+    expect(lines[0]).toMatch(
+      /^Error \(unexpected\): statusform stopped on an internal error \(TypeError: Cannot read properties of null \(reading 'x'\)\)\. This is a bug in statusform, not in your configuration: please report it with the command you ran; run it again with --verbose to see the requests made before it\.$/,
+    );
     expect(out.text()).not.toContain('    at ');
   });
 

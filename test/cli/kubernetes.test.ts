@@ -23,13 +23,30 @@ afterEach(async () => {
 type Container = { name: string; command: string[]; args: string[]; workingDir: string; env: { name: string; value: string }[] };
 type CronJob = {
   kind: string;
-  spec: { concurrencyPolicy: string; jobTemplate: { spec: { completionMode: string; completions: number; parallelism: number; backoffLimit: number; template: { spec: { containers: Container[]; volumes: { name: string }[] } } } } };
+  spec: {
+    concurrencyPolicy: string;
+    jobTemplate: {
+      spec: {
+        completionMode: string;
+        completions: number;
+        parallelism: number;
+        backoffLimit: number;
+        template: { spec: { containers: Container[]; volumes: { name: string }[] } };
+      };
+    };
+  };
 };
 
-const th = (name: string) => `  ${name}:\n    vendor: thalamus\n    base_url: \${THALAMUS_URL}\n    token: \${THALAMUS_TOKEN}\n    status_variants:\n      - { id: a, label: "Alpha", maps_to: open }\n`;
+const th = (name: string) =>
+  `  ${name}:\n    vendor: thalamus\n    base_url: \${THALAMUS_URL}\n    token: \${THALAMUS_TOKEN}\n    status_variants:\n      - { id: a, label: "Alpha", maps_to: open }\n`;
 const NAMES = ['alpha', 'Beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta'];
 
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd, env });
     let stdout = '';
@@ -57,7 +74,7 @@ describe('examples/kubernetes/statusform-drift.yaml', () => {
     expect(container.workingDir).toBe('/work/repo');
   });
 
-  it("pod i plans shard i+1 of N: every account planned by exactly one pod, exit 0 where nothing changed and 2 where something did", async () => {
+  it('pod i plans shard i+1 of N: every account planned by exactly one pod, exit 0 where nothing changed and 2 where something did', async () => {
     sandbox = await startSandbox();
     const count = Number(envOf('SHARDS'));
     const table = shardTable(NAMES, count);
@@ -67,7 +84,10 @@ describe('examples/kubernetes/statusform-drift.yaml', () => {
     mkdirSync(join(repo, 'statusform'), { recursive: true });
     writeFileSync(join(repo, 'statusform', 'statusform.yaml'), `version: 1\naccounts:\n${NAMES.map(th).join('')}`);
     const vendorEnv = sandboxEnv(sandbox.simulators);
-    const applied = await run(process.execPath, [bin, 'apply', '-c', 'statusform', '--shard', `1/${count}`, '--auto-approve'], repo, { ...process.env, ...vendorEnv });
+    const applied = await run(process.execPath, [bin, 'apply', '-c', 'statusform', '--shard', `1/${count}`, '--auto-approve'], repo, {
+      ...process.env,
+      ...vendorEnv,
+    });
     expect(applied.status, applied.stderr).toBe(0);
 
     // A stand-in npm: `npm install --prefix DIR PACKAGE` puts this checkout's CLI at DIR/node_modules/.bin.

@@ -30,6 +30,10 @@ describe('statusform mappings', () => {
 
   it('renders a markdown table', async () => {
     const r = await cli(['mappings', '--format', 'markdown'], { cwd: tree({ 'statusform.yaml': config }) });
-    expect(r.stdout.split('\n').slice(0, 3)).toEqual(['| category | nerds (thalamus) | helpdesk (serieshr) |', '|---|---|---|', '| new | — | — |']);
+    expect(r.stdout.split('\n').slice(0, 3)).toEqual([
+      '| category | nerds (thalamus) | helpdesk (serieshr) |',
+      '|---|---|---|',
+      '| new | — | — |',
+    ]);
   });
 });

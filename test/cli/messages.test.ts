@@ -19,7 +19,9 @@ const validate = (yaml: string) => run(['validate'], tree({ 'statusform.yaml': y
 
 describe('validation messages say what to do', () => {
   it('suggests the field meant, once (not also "missing required")', () => {
-    const r = validate('version: 1\naccounts:\n  estate:\n    vendor: propertydeck\n    token: t\n    base_url: https://pd.example\n    statuses:\n      - { lable: A, type: contact, maps_to: open }\n');
+    const r = validate(
+      'version: 1\naccounts:\n  estate:\n    vendor: propertydeck\n    token: t\n    base_url: https://pd.example\n    statuses:\n      - { lable: A, type: contact, maps_to: open }\n',
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('statusform.yaml:8:11: accounts.estate.statuses[0]: unknown field "lable": did you mean `label`?');
     expect(r.stderr).not.toContain('missing required field "label"');
@@ -36,16 +38,25 @@ describe('validation messages say what to do', () => {
 
   it("names the vendor's own word for the list", () => {
     const r = validate('version: 1\naccounts:\n  nerds:\n    vendor: thalamus\n    token: t\n    statuses: []\n');
-    expect(r.stderr.trim().split('\n')).toEqual(['statusform.yaml:6:5: accounts.nerds: Thalamus calls this list `status_variants`, not `statuses`', '1 problem in the configuration.']);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'statusform.yaml:6:5: accounts.nerds: Thalamus calls this list `status_variants`, not `statuses`',
+      '1 problem in the configuration.',
+    ]);
   });
 
   it('puts a wrong category at its maps_to, with the category meant', () => {
-    const r = validate('version: 1\naccounts:\n  estate:\n    vendor: propertydeck\n    token: t\n    base_url: https://pd.example\n    statuses:\n      - label: A\n        type: contact\n        maps_to: opne\n');
-    expect(r.stderr).toContain('statusform.yaml:10:18: estate.statuses["contact:A"]: unknown category "opne" (categories: new, open, pending, hold, solved, closed): did you mean `open`?');
+    const r = validate(
+      'version: 1\naccounts:\n  estate:\n    vendor: propertydeck\n    token: t\n    base_url: https://pd.example\n    statuses:\n      - label: A\n        type: contact\n        maps_to: opne\n',
+    );
+    expect(r.stderr).toContain(
+      'statusform.yaml:10:18: estate.statuses["contact:A"]: unknown category "opne" (categories: new, open, pending, hold, solved, closed): did you mean `open`?',
+    );
   });
 
   it('says one thing per mis-indented line', () => {
-    const r = validate('version: 1\naccounts:\n  estate:\n    vendor: propertydeck\n    token: t\n    statuses:\n      - label: A\n       type: contact\n        maps_to: open\n');
+    const r = validate(
+      'version: 1\naccounts:\n  estate:\n    vendor: propertydeck\n    token: t\n    statuses:\n      - label: A\n       type: contact\n        maps_to: open\n',
+    );
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^statusform\.yaml:8:8: this line's indentation does not fit the lines above it/);

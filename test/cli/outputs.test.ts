@@ -17,11 +17,15 @@ const oneStatus = PD_ACCOUNT('      - { label: A, type: contact, maps_to: open }
 
 describe('output flags', () => {
   it('plan --out never writes over the state file, its lock or a config file, however the path is spelled', async () => {
-    w = await world(oneStatus, { rateLimits: { propertydeck: false } }, { 'statusform.state.json': '{"version":1,"lineage":"l","serial":3,"accounts":{}}\n', 'statusform.state.json.lock': '' });
+    w = await world(
+      oneStatus,
+      { rateLimits: { propertydeck: false } },
+      { 'statusform.state.json': '{"version":1,"lineage":"l","serial":3,"accounts":{}}\n', 'statusform.state.json.lock': '' },
+    );
     symlinkSync(join(w.dir, 'statusform.state.json'), join(w.dir, 'link.json'));
-    const before = (f: string) => readFileSync(join(w!.dir, f), 'utf8');
-    const state = before('statusform.state.json');
-    const config = before('statusform.yaml');
+    const contentOf = (f: string) => readFileSync(join(w!.dir, f), 'utf8');
+    const state = contentOf('statusform.state.json');
+    const config = contentOf('statusform.yaml');
     const cases: [string, string][] = [
       ['statusform.state.json', 'it is the state file (statusform.state.json)'],
       ['./statusform.state.json', 'it is the state file (statusform.state.json)'],
@@ -34,26 +38,38 @@ describe('output flags', () => {
     for (const [out, why] of cases) {
       const r = await w.run('plan', '--out', out);
       expect(r.code, out).toBe(1);
-      expect(r.stderr).toContain(`Error: cannot write the plan to ${out}: ${why}, which an output flag never replaces; choose another file`);
+      expect(r.stderr).toContain(
+        `Error: cannot write the plan to ${out}: ${why}, which an output flag never replaces; choose another file`,
+      );
     }
-    expect(before('statusform.state.json')).toBe(state);
-    expect(before('statusform.yaml')).toBe(config);
-    expect(before('statusform.state.json.lock')).toBe('');
+    expect(contentOf('statusform.state.json')).toBe(state);
+    expect(contentOf('statusform.yaml')).toBe(config);
+    expect(contentOf('statusform.state.json.lock')).toBe('');
     expect(w.sandbox.simulators.propertydeck.requests).toEqual([]); // refused before any request
   });
 
   it('plan --out never writes into the state directory (an account file, its lock, or a new file there)', async () => {
-    w = await world(oneStatus, { rateLimits: { propertydeck: false } }, { 'statusform.state/estate.json': '{"version":1,"lineage":"l","serial":3,"accounts":{}}\n' });
+    w = await world(
+      oneStatus,
+      { rateLimits: { propertydeck: false } },
+      { 'statusform.state/estate.json': '{"version":1,"lineage":"l","serial":3,"accounts":{}}\n' },
+    );
     for (const out of ['statusform.state/estate.json', 'statusform.state/estate.json.lock', 'statusform.state/other.json']) {
       const r = await w.run('plan', '--out', out);
       expect(r.code, out).toBe(1);
-      expect(r.stderr).toContain(`Error: cannot write the plan to ${out}: it is in the state directory (statusform.state), which an output flag never replaces; choose another file`);
+      expect(r.stderr).toContain(
+        `Error: cannot write the plan to ${out}: it is in the state directory (statusform.state), which an output flag never replaces; choose another file`,
+      );
     }
     expect(w.sandbox.simulators.propertydeck.requests).toEqual([]);
   });
 
   it('plan --out refuses every *.yaml of a config directory', async () => {
-    w = await world('version: 1\naccounts: {}\n', { rateLimits: { propertydeck: false } }, { 'conf/a.yaml': oneStatus, 'conf/b.yaml': 'version: 1\naccounts: {}\n' });
+    w = await world(
+      'version: 1\naccounts: {}\n',
+      { rateLimits: { propertydeck: false } },
+      { 'conf/a.yaml': oneStatus, 'conf/b.yaml': 'version: 1\naccounts: {}\n' },
+    );
     const r = await cli(['plan', '-c', 'conf', '--out', 'conf/b.yaml'], { cwd: w.dir, env: w.env });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('cannot write the plan to conf/b.yaml: it is a file of the configuration (conf/b.yaml)');
@@ -69,26 +85,36 @@ describe('output flags', () => {
     expect(missing.stderr.trim()).toBe('Error: cannot write the plan to nowhere/plan.json: the directory nowhere does not exist');
     const folder = await w.run('plan', '--out', 'plans');
     expect(folder.code).toBe(1);
-    expect(folder.stderr.trim()).toBe('Error: cannot write the plan to plans: it is a directory; give a file name in it, such as plans/plan.json');
+    expect(folder.stderr.trim()).toBe(
+      'Error: cannot write the plan to plans: it is a directory; give a file name in it, such as plans/plan.json',
+    );
     const imported = await w.run('import', '--account', 'estate', '--out', 'nowhere/estate.yaml');
     expect(imported.code).toBe(1);
     expect(imported.stderr.trim()).toBe('Error: cannot write the import to nowhere/estate.yaml: the directory nowhere does not exist');
     const importDir = await w.run('import', '--account', 'estate', '--out', 'plans');
-    expect(importDir.stderr.trim()).toBe('Error: cannot write the import to plans: it is a directory; give a file name in it, such as plans/estate.yaml');
+    expect(importDir.stderr.trim()).toBe(
+      'Error: cannot write the import to plans: it is a directory; give a file name in it, such as plans/estate.yaml',
+    );
     expect(w.sandbox.simulators.propertydeck.requests).toEqual([]);
   });
 
   it('import --out never writes over the state file, and replaces an unrelated file only with --force', async () => {
     const seed = { statuses: [{ label: 'Sold', type: 'property' as const }] };
     // A single state file (an existing user's): its lock is protected too.
-    w = await world(PD_ACCOUNT('      []\n'), { seeds: { propertydeck: seed }, rateLimits: { propertydeck: false } }, { 'notes.yaml': 'my notes\n', 'statusform.state.json': '{"version":1,"lineage":"l","serial":3,"accounts":{}}\n' });
+    w = await world(
+      PD_ACCOUNT('      []\n'),
+      { seeds: { propertydeck: seed }, rateLimits: { propertydeck: false } },
+      { 'notes.yaml': 'my notes\n', 'statusform.state.json': '{"version":1,"lineage":"l","serial":3,"accounts":{}}\n' },
+    );
     const onState = await w.run('import', '--account', 'estate', '--out', 'statusform.state.json.lock');
     expect(onState.code).toBe(1);
     expect(onState.stderr).toContain("cannot write the import to statusform.state.json.lock: it is the state file's lock");
 
     const refused = await w.run('import', '--account', 'estate', '--out', 'notes.yaml');
     expect(refused.code).toBe(1);
-    expect(refused.stderr.trim()).toBe('Error: notes.yaml exists already, and it is not the file that declares estate (statusform.yaml); pass --force to replace it, or write to a new file');
+    expect(refused.stderr.trim()).toBe(
+      'Error: notes.yaml exists already, and it is not the file that declares estate (statusform.yaml); pass --force to replace it, or write to a new file',
+    );
     expect(readFileSync(join(w.dir, 'notes.yaml'), 'utf8')).toBe('my notes\n');
     expect(w.sandbox.simulators.propertydeck.requests).toEqual([]);
 
@@ -98,10 +124,18 @@ describe('output flags', () => {
   });
 });
 
-describe('import into the account\'s own file, again', () => {
+describe("import into the account's own file, again", () => {
   it('keeps every declared item with its reviewed maps_to and comments, and adds only the new live ones, each guess marked', async () => {
-    const seed = { statuses: [{ label: 'Sold', type: 'property' as const }, { label: 'Hot Lead', type: 'contact' as const }] };
-    w = await world(PD_ACCOUNT('      []\n', '    rate_limit: { requests: 100, seconds: 1 }\n'), { seeds: { propertydeck: seed }, rateLimits: { propertydeck: false } });
+    const seed = {
+      statuses: [
+        { label: 'Sold', type: 'property' as const },
+        { label: 'Hot Lead', type: 'contact' as const },
+      ],
+    };
+    w = await world(PD_ACCOUNT('      []\n', '    rate_limit: { requests: 100, seconds: 1 }\n'), {
+      seeds: { propertydeck: seed },
+      rateLimits: { propertydeck: false },
+    });
     const first = await w.run('import', '--account', 'estate', '--out', 'statusform.yaml');
     expect(first.code, first.stderr).toBe(0);
 
@@ -114,14 +148,20 @@ describe('import into the account\'s own file, again', () => {
     expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
 
     // Someone adds a status at the vendor; import runs again into the same file.
-    await fetch(`${w.env['PROPERTYDECK_URL']}/statuses`, { method: 'POST', headers: { authorization: `Bearer ${w.env['PROPERTYDECK_TOKEN']}`, 'content-type': 'application/json' }, body: JSON.stringify({ label: 'Let Agreed', type: { code: 2 } }) });
+    await fetch(`${w.env['PROPERTYDECK_URL']}/statuses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${w.env['PROPERTYDECK_TOKEN']}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ label: 'Let Agreed', type: { code: 2 } }),
+    });
     const again = await w.run('import', '--account', 'estate', '--out', 'statusform.yaml');
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toContain('Imported 1 item of estate into statusform.yaml (the 2 declared already are kept as they are)');
     const text = readFileSync(path, 'utf8');
     expect(text.startsWith(reviewed.trimEnd())).toBe(true); // everything before the new item is as it was
     expect(text).toContain('maps_to: solved # checked with sales');
-    expect(text).toMatch(/\n\s+# Review: maps_to is a guess: Property Deck keeps no category for a status\.\n\s+- label: Let Agreed\n\s+type: property\n\s+maps_to: open\n/);
+    expect(text).toMatch(
+      /\n\s+# Review: maps_to is a guess: Property Deck keeps no category for a status\.\n\s+- label: Let Agreed\n\s+type: property\n\s+maps_to: open\n/,
+    );
     expect(text.match(/label: Sold/g)).toHaveLength(1);
     expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
 
@@ -133,9 +173,15 @@ describe('import into the account\'s own file, again', () => {
 
 describe('the state setting', () => {
   it('may not name a file of the configuration, which every apply would replace', async () => {
-    w = await world('version: 1\nstate: b.yaml\naccounts: {}\n', {}, { 'conf/a.yaml': 'version: 1\nstate: b.yaml\naccounts: {}\n', 'conf/b.yaml': 'version: 1\naccounts: {}\n' });
+    w = await world(
+      'version: 1\nstate: b.yaml\naccounts: {}\n',
+      {},
+      { 'conf/a.yaml': 'version: 1\nstate: b.yaml\naccounts: {}\n', 'conf/b.yaml': 'version: 1\naccounts: {}\n' },
+    );
     const r = await cli(['validate', '-c', 'conf'], { cwd: w.dir, env: w.env });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('conf/a.yaml:2:8: state names conf/b.yaml, a file of the configuration, which the state file (or its lock) would replace; give the state a file of its own');
+    expect(r.stderr).toContain(
+      'conf/a.yaml:2:8: state names conf/b.yaml, a file of the configuration, which the state file (or its lock) would replace; give the state a file of its own',
+    );
   });
 });

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { shardTable } from '../../src/engine/shard.js';
 import { cli, tree } from '../helpers.js';
 
-const account = (name: string, label = 'Alpha') => `  ${name}:\n    vendor: thalamus\n    token: \${THALAMUS_TOKEN}\n    status_variants:\n      - { id: a, label: "${label}", maps_to: open }\n`;
+const account = (name: string, label = 'Alpha') =>
+  `  ${name}:\n    vendor: thalamus\n    token: \${THALAMUS_TOKEN}\n    status_variants:\n      - { id: a, label: "${label}", maps_to: open }\n`;
 const config = (names: string[]) => `version: 1\naccounts:\n${names.map((n) => account(n)).join('')}`;
 const NAMES = Array.from({ length: 12 }, (_, i) => `acct-${i}`);
 
@@ -17,7 +18,9 @@ describe('statusform shards', () => {
     const dir = tree({ 'statusform.yaml': config(NAMES) });
     const r = await cli(['shards', '--count', '4'], { cwd: dir });
     expect(r.code).toBe(0);
-    const expected = shardTable(NAMES, 4).filter((t) => t.accounts.length > 0).map((t) => ({ shard: `${t.shard.index}/4`, accounts: t.accounts }));
+    const expected = shardTable(NAMES, 4)
+      .filter((t) => t.accounts.length > 0)
+      .map((t) => ({ shard: `${t.shard.index}/4`, accounts: t.accounts }));
     expect(JSON.parse(r.stdout)).toEqual({ include: expected });
     expect(r.stdout.trim().split('\n')).toHaveLength(1); // one line, for $GITHUB_OUTPUT
     const json = await cli(['shards', '--count', '4', '--format', 'json'], { cwd: dir });
@@ -26,11 +29,15 @@ describe('statusform shards', () => {
 
   it('refuses a matrix over 256 jobs and says which --count fits', async () => {
     const many = Array.from({ length: 1000 }, (_, i) => `a${i}`);
-    const dir = tree({ 'statusform.yaml': `version: 1\naccounts:\n${many.map((n) => `  ${n}: { vendor: thalamus, token: t, status_variants: [] }\n`).join('')}` });
+    const dir = tree({
+      'statusform.yaml': `version: 1\naccounts:\n${many.map((n) => `  ${n}: { vendor: thalamus, token: t, status_variants: [] }\n`).join('')}`,
+    });
     const r = await cli(['shards', '--count', '400'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/the matrix would have \d+ jobs, and GitHub Actions runs at most 256 from one matrix: use --count 256 or less \(1000 accounts: about 4 per shard at --count 256\)/);
+    expect(r.stderr).toMatch(
+      /the matrix would have \d+ jobs, and GitHub Actions runs at most 256 from one matrix: use --count 256 or less \(1000 accounts: about 4 per shard at --count 256\)/,
+    );
     expect((await cli(['shards', '--count', '256'], { cwd: dir })).code).toBe(0);
   });
 
@@ -40,7 +47,8 @@ describe('statusform shards', () => {
       'config/b.yaml': `state: ../statusform.state.json\n${config(NAMES.slice(6))}`,
       'statusform.state.json': JSON.stringify({ serial: 1, lineage: 'L', accounts: { 'acct-7': { items: {} }, 'acct-8': { items: {} } } }),
     });
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir, stdio: 'pipe' });
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir, stdio: 'pipe' });
     git('init', '-q');
     git('add', '.');
     git('commit', '-qm', 'fleet');
@@ -49,7 +57,10 @@ describe('statusform shards', () => {
     expect(JSON.parse((await run()).stdout)).toEqual({ include: [] });
     // One account's block in a.yaml, and another's entry in the state file.
     writeFileSync(join(dir, 'config/a.yaml'), config(NAMES.slice(0, 6)).replace(account('acct-2'), account('acct-2', 'Beta')));
-    writeFileSync(join(dir, 'statusform.state.json'), JSON.stringify({ serial: 2, lineage: 'L', accounts: { 'acct-7': { items: {} }, 'acct-8': { items: { a: {} } } } }));
+    writeFileSync(
+      join(dir, 'statusform.state.json'),
+      JSON.stringify({ serial: 2, lineage: 'L', accounts: { 'acct-7': { items: {} }, 'acct-8': { items: { a: {} } } } }),
+    );
     const r = await run('--format', 'json');
     expect(r.code).toBe(0);
     const rows = JSON.parse(r.stdout).shards as { shard: string; accounts: string[]; changed: string[] }[];

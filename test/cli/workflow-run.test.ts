@@ -18,9 +18,19 @@ afterEach(async () => {
   sandbox = undefined;
 });
 
-type WorkflowStep = { name?: string; id?: string; run?: string; uses?: string; with?: Record<string, string>; env?: Record<string, string> };
+type WorkflowStep = {
+  name?: string;
+  id?: string;
+  run?: string;
+  uses?: string;
+  with?: Record<string, string>;
+  env?: Record<string, string>;
+};
 const workflow = (file: string) =>
-  parse(readFileSync(new URL(`../../examples/github/${file}`, import.meta.url), 'utf8')) as { env?: Record<string, unknown>; jobs: Record<string, { steps: WorkflowStep[] }> };
+  parse(readFileSync(new URL(`../../examples/github/${file}`, import.meta.url), 'utf8')) as {
+    env?: Record<string, unknown>;
+    jobs: Record<string, { steps: WorkflowStep[] }>;
+  };
 
 /** `${{ name }}` expressions replaced by the values GitHub would put there (a matrix entry, a job index). */
 function expand(text: string, context: Record<string, string>): string {
@@ -32,7 +42,9 @@ function expand(text: string, context: Record<string, string>): string {
 
 /** The `run:` script of the step with this name (or id) in examples/github/<file>. */
 function step(file: string, name: string): string {
-  const found = Object.values(workflow(file).jobs).flatMap((j) => j.steps).find((s) => (s.name === name || s.id === name) && s.run);
+  const found = Object.values(workflow(file).jobs)
+    .flatMap((j) => j.steps)
+    .find((s) => (s.name === name || s.id === name) && s.run);
   if (!found?.run) throw new Error(`no step "${name}" in ${file}`);
   return found.run;
 }
@@ -46,17 +58,32 @@ const shardCount = (file: string) => String(workflow(file).env?.['SHARDS']);
  * expressions filled from `context`: the matrix entry of the job).
  */
 function actionStep(file: string, name: string, context: Record<string, string> = {}): { script: string; inputs: Record<string, string> } {
-  const found = Object.values(workflow(file).jobs).flatMap((j) => j.steps).find((s) => s.name === name);
+  const found = Object.values(workflow(file).jobs)
+    .flatMap((j) => j.steps)
+    .find((s) => s.name === name);
   if (found?.uses !== 'your-org/statusform@v0') throw new Error(`step "${name}" in ${file} does not use the action`);
-  const action = parse(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')) as { inputs: Record<string, { default?: string }>; runs: { steps: { id?: string; run?: string }[] } };
+  const action = parse(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')) as {
+    inputs: Record<string, { default?: string }>;
+    runs: { steps: { id?: string; run?: string }[] };
+  };
   const given = { ...Object.fromEntries(Object.entries(action.inputs).map(([k, v]) => [k, v.default ?? ''])), ...found.with };
-  const inputs = { INPUT_COMMAND: expand(String(given['command']), context), INPUT_CONFIG: expand(String(given['config']), context), INPUT_ARGS: expand(String(given['args']), context) };
+  const inputs = {
+    INPUT_COMMAND: expand(String(given['command']), context),
+    INPUT_CONFIG: expand(String(given['config']), context),
+    INPUT_ARGS: expand(String(given['args']), context),
+  };
   return { script: action.runs.steps.find((s) => s.id === 'run')!.run!, inputs };
 }
 
 /** The outputs a step wrote to $GITHUB_OUTPUT (name=value lines). */
 function outputs(file: string): Record<string, string> {
-  return Object.fromEntries(readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  return Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
 }
 
 type Matrix = { include: { shard: string; accounts: string[] }[] };
@@ -73,7 +100,13 @@ async function workspace(config: string): Promise<{ dir: string; env: NodeJS.Pro
   chmodSync(join(tools, 'statusform'), 0o755);
   writeFileSync(join(dir, 'summary.md'), '');
   writeFileSync(join(dir, 'output.txt'), '');
-  const env = { PATH: `${tools}:${process.env['PATH']}`, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: join(dir, 'summary.md'), GITHUB_OUTPUT: join(dir, 'output.txt'), ...sandboxEnv(sandbox.simulators) };
+  const env = {
+    PATH: `${tools}:${process.env['PATH']}`,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_STEP_SUMMARY: join(dir, 'summary.md'),
+    GITHUB_OUTPUT: join(dir, 'output.txt'),
+    ...sandboxEnv(sandbox.simulators),
+  };
   return { dir, env };
 }
 
@@ -89,9 +122,11 @@ function runStep(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{
   });
 }
 
-const status = '      - { label: "For Sale", type: property, maps_to: open }\n';
-const th = (name: string, label = 'Alpha') => `  ${name}:\n    vendor: thalamus\n    base_url: \${THALAMUS_URL}\n    token: \${THALAMUS_TOKEN}\n    status_variants:\n      - { id: a, label: "${label}", maps_to: open }\n`;
-const pd = (name: string, label: string) => `  ${name}:\n    vendor: propertydeck\n    base_url: \${PROPERTYDECK_URL}\n    token: \${PROPERTYDECK_TOKEN}\n    statuses:\n      - { label: "${label}", type: property, maps_to: open }\n`;
+const _status = '      - { label: "For Sale", type: property, maps_to: open }\n';
+const th = (name: string, label = 'Alpha') =>
+  `  ${name}:\n    vendor: thalamus\n    base_url: \${THALAMUS_URL}\n    token: \${THALAMUS_TOKEN}\n    status_variants:\n      - { id: a, label: "${label}", maps_to: open }\n`;
+const pd = (name: string, label: string) =>
+  `  ${name}:\n    vendor: propertydeck\n    base_url: \${PROPERTYDECK_URL}\n    token: \${PROPERTYDECK_TOKEN}\n    statuses:\n      - { label: "${label}", type: property, maps_to: open }\n`;
 const fleet = (blocks: string[]) => `version: 1\naccounts:\n${blocks.join('')}`;
 const NAMES = ['alpha', 'Beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta'];
 
@@ -126,14 +161,19 @@ describe('the example workflows, run', () => {
     const out = await runShards();
     expect(out['any']).toBe('true');
     const matrix = JSON.parse(out['matrix']!) as Matrix;
-    expect(matrix.include.map((r) => ({ shard: r.shard, accounts: r.accounts }))).toEqual(table.slice(0, 2).map((t) => ({ shard: shardText(t.shard), accounts: t.accounts })));
+    expect(matrix.include.map((r) => ({ shard: r.shard, accounts: r.accounts }))).toEqual(
+      table.slice(0, 2).map((t) => ({ shard: shardText(t.shard), accounts: t.accounts })),
+    );
 
     // The plan job, once per matrix entry.
     const plan = step(file, 'statusform plan');
     for (const row of matrix.include) {
       const r = await runStep(plan, dir, { ...env, SHARD: row.shard });
       expect(r.status, r.stderr).toBe(0);
-      const saved = expectWirePlan(readFileSync(join(dir, `plan-${row.shard.split('/')[0]}.json`), 'utf8'), `the plan of shard ${row.shard}`) as { actions: { account: string }[] };
+      const saved = expectWirePlan(
+        readFileSync(join(dir, `plan-${row.shard.split('/')[0]}.json`), 'utf8'),
+        `the plan of shard ${row.shard}`,
+      ) as { actions: { account: string }[] };
       expect([...new Set(saved.actions.map((a) => a.account))].sort()).toEqual([...row.accounts].sort());
     }
     // The comment job, with the plan artifacts downloaded into its workspace.
@@ -160,7 +200,10 @@ describe('the example workflows, run', () => {
 
     // A plan that fails before saving anything: annotations, and the comment says so.
     rmSync(join(dir, `plan-${first!.shard.split('/')[0]}.json`));
-    writeFileSync(join(dir, 'statusform', 'statusform.yaml'), fleet(NAMES.map((n) => th(n).replace(n === changed[0] ? 'maps_to: open' : '\0', 'maps_to: nope'))));
+    writeFileSync(
+      join(dir, 'statusform', 'statusform.yaml'),
+      fleet(NAMES.map((n) => th(n).replace(n === changed[0] ? 'maps_to: open' : '\0', 'maps_to: nope'))),
+    );
     const bad = await runStep(plan, dir, { ...env, SHARD: first!.shard });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/^::error file=statusform\/statusform\.yaml,line=\d+,col=\d+,title=statusform::/m);
@@ -210,8 +253,15 @@ describe('the example workflows, run', () => {
     const runDrift = async () => {
       const codes: Record<string, number | null> = {};
       for (const [i, row] of matrix.include.entries()) {
-        const drift = actionStep(file, 'statusform plan --detailed-exitcode', { 'matrix.shard': row.shard, 'strategy.job-index': String(i) });
-        expect(drift.inputs).toEqual({ INPUT_COMMAND: 'plan', INPUT_CONFIG: 'statusform', INPUT_ARGS: `--shard ${row.shard} --detailed-exitcode --out drift-plan-${i}.json` });
+        const drift = actionStep(file, 'statusform plan --detailed-exitcode', {
+          'matrix.shard': row.shard,
+          'strategy.job-index': String(i),
+        });
+        expect(drift.inputs).toEqual({
+          INPUT_COMMAND: 'plan',
+          INPUT_CONFIG: 'statusform',
+          INPUT_ARGS: `--shard ${row.shard} --detailed-exitcode --out drift-plan-${i}.json`,
+        });
         const output = join(dir, `drift-output-${i}`);
         writeFileSync(output, '');
         const r = await runStep(drift.script, dir, { ...env, ...drift.inputs, GITHUB_OUTPUT: output });
@@ -228,7 +278,10 @@ describe('the example workflows, run', () => {
 
     // The issue job, with every shard's drift plan downloaded into its workspace.
     const tools = join(dir, '.tools');
-    writeFileSync(join(tools, 'gh'), `#!/bin/sh\nprintf '%s\\n' "$*" >> "${join(dir, 'gh-calls')}"\nif [ "$1 $2" = "issue list" ]; then cat "${join(dir, 'gh-open')}"; fi\n`);
+    writeFileSync(
+      join(tools, 'gh'),
+      `#!/bin/sh\nprintf '%s\\n' "$*" >> "${join(dir, 'gh-calls')}"\nif [ "$1 $2" = "issue list" ]; then cat "${join(dir, 'gh-open')}"; fi\n`,
+    );
     chmodSync(join(tools, 'gh'), 0o755);
     writeFileSync(join(dir, 'gh-open'), '');
     const issue = step(file, 'Open or update the drift issue');
@@ -284,7 +337,11 @@ describe('the example workflows, run', () => {
     // The shards job.
     const shardsOutput = join(root, 'shards-output');
     writeFileSync(shardsOutput, '');
-    const shards = await runStep(step(file, 'shards'), seed, { PATH: `${tools}:${process.env['PATH']}`, GITHUB_OUTPUT: shardsOutput, SHARDS: count });
+    const shards = await runStep(step(file, 'shards'), seed, {
+      PATH: `${tools}:${process.env['PATH']}`,
+      GITHUB_OUTPUT: shardsOutput,
+      SHARDS: count,
+    });
     expect(shards.status, shards.stderr).toBe(0);
     const matrix = JSON.parse(outputs(shardsOutput)['matrix']!) as Matrix;
     expect(matrix.include.length).toBeGreaterThanOrEqual(3);
@@ -330,7 +387,9 @@ describe('the example workflows, run', () => {
     git(seed, 'pull', '-q', '--rebase', 'origin', 'main');
     const log = git(seed, 'log', '--format=%s').split('\n');
     expect(log.slice(runners.length)).toEqual(['second pull request', 'config']);
-    expect(log.slice(0, runners.length).sort()).toEqual(runners.map(({ row }) => `statusform: state after apply, shard ${row.shard} [skip ci]`).sort());
+    expect(log.slice(0, runners.length).sort()).toEqual(
+      runners.map(({ row }) => `statusform: state after apply, shard ${row.shard} [skip ci]`).sort(),
+    );
     const fileOf = (a: string) => `statusform/statusform.state/${a.replace(/[A-Z]/g, (c) => `+${c.toLowerCase()}`)}.json`;
     expect(fileOf('Beta')).toBe('statusform/statusform.state/+beta.json');
     // Each commit holds its own shard's files, and main holds them all.
@@ -338,7 +397,9 @@ describe('the example workflows, run', () => {
       const sha = git(seed, 'log', '--format=%H', '--fixed-strings', `--grep=shard ${row.shard} [skip ci]`);
       expect(git(seed, 'show', '--name-only', '--format=', sha).split('\n').sort()).toEqual(row.accounts.map(fileOf).sort());
     }
-    expect(git(seed, 'ls-tree', '-r', '--name-only', 'HEAD', 'statusform/statusform.state').split('\n').sort()).toEqual(NAMES.map(fileOf).sort());
+    expect(git(seed, 'ls-tree', '-r', '--name-only', 'HEAD', 'statusform/statusform.state').split('\n').sort()).toEqual(
+      NAMES.map(fileOf).sort(),
+    );
   });
 });
 

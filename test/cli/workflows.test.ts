@@ -9,7 +9,15 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { tempDir } from '../helpers.js';
 
-type Step = { name?: string; id?: string; run?: string; uses?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string> };
+type Step = {
+  name?: string;
+  id?: string;
+  run?: string;
+  uses?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+};
 type Job = {
   needs?: string | string[];
   if?: string;
@@ -29,7 +37,11 @@ const steps = (w: ReturnType<typeof load>) => Object.values(w.jobs).flatMap((j) 
 const WORKFLOWS = ['statusform-plan.yml', 'statusform-apply.yml', 'statusform-drift.yml'];
 
 describe('example GitHub workflows', () => {
-  type Action = { inputs: Record<string, { default?: string }>; outputs: Record<string, unknown>; runs: { using: string; steps: (Step & { shell?: string; id?: string; if?: string })[] } };
+  type Action = {
+    inputs: Record<string, { default?: string }>;
+    outputs: Record<string, unknown>;
+    runs: { using: string; steps: (Step & { shell?: string; id?: string; if?: string })[] };
+  };
   const action = parse(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')) as Action;
 
   it('action.yml is a composite action with the inputs command, config, args and version', () => {
@@ -42,7 +54,10 @@ describe('example GitHub workflows', () => {
 
   it("the action's install step installs the pinned tag from the action's own repository, into the runner's temp folder, and refuses a branch", () => {
     const install = action.runs.steps.find((s) => s.name === 'Install statusform (pinned)');
-    expect(install?.env).toEqual({ STATUSFORM_VERSION: '${{ inputs.version || github.action_ref }}', STATUSFORM_REPOSITORY: '${{ github.action_repository }}' });
+    expect(install?.env).toEqual({
+      STATUSFORM_VERSION: '${{ inputs.version || github.action_ref }}',
+      STATUSFORM_REPOSITORY: '${{ github.action_repository }}',
+    });
     const dir = tempDir('statusform-install-');
     const tools = join(dir, 'tools');
     mkdirSync(tools);
@@ -53,7 +68,13 @@ describe('example GitHub workflows', () => {
       spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', install!.run!], {
         cwd: dir,
         encoding: 'utf8',
-        env: { PATH: `${tools}:/usr/bin:/bin`, RUNNER_TEMP: join(dir, 'tmp'), GITHUB_PATH: join(dir, 'github-path'), STATUSFORM_VERSION: version, STATUSFORM_REPOSITORY: 'acme/statusform' },
+        env: {
+          PATH: `${tools}:/usr/bin:/bin`,
+          RUNNER_TEMP: join(dir, 'tmp'),
+          GITHUB_PATH: join(dir, 'github-path'),
+          STATUSFORM_VERSION: version,
+          STATUSFORM_REPOSITORY: 'acme/statusform',
+        },
       });
     for (const bad of ['', 'main', 'v1; rm -rf /']) {
       const refused = run(bad);
@@ -63,9 +84,13 @@ describe('example GitHub workflows', () => {
     for (const version of ['v0', 'v0.1.0', 'a'.repeat(40)]) {
       const ok = run(version);
       expect(ok.status, ok.stdout + ok.stderr).toBe(0);
-      expect(readFileSync(join(dir, 'npm-args'), 'utf8').trim()).toBe(`install --no-audit --no-fund --prefix ${join(dir, 'tmp', 'statusform')} git+https://github.com/acme/statusform.git#${version}`);
+      expect(readFileSync(join(dir, 'npm-args'), 'utf8').trim()).toBe(
+        `install --no-audit --no-fund --prefix ${join(dir, 'tmp', 'statusform')} git+https://github.com/acme/statusform.git#${version}`,
+      );
     }
-    expect(readFileSync(join(dir, 'github-path'), 'utf8').trim().split('\n')[0]).toBe(join(dir, 'tmp', 'statusform', 'node_modules', '.bin'));
+    expect(readFileSync(join(dir, 'github-path'), 'utf8').trim().split('\n')[0]).toBe(
+      join(dir, 'tmp', 'statusform', 'node_modules', '.bin'),
+    );
   });
 
   it.each(WORKFLOWS)('%s uses the composite action instead of installing statusform itself', (name) => {
@@ -98,7 +123,11 @@ describe('example GitHub workflows', () => {
     expect(matrix.strategy).toEqual({ 'fail-fast': false, matrix: '${{ fromJSON(needs.shards.outputs.matrix) }}' });
     // Nothing else installs statusform: each job that runs it gets it from the action.
     for (const [name, j] of Object.entries(w.jobs)) {
-      if (j.steps.some((s) => /^\s*(\w+=\$\()?statusform /m.test(s.run ?? ''))) expect(j.steps.some((s) => s.uses === 'your-org/statusform@v0'), name).toBe(true);
+      if (j.steps.some((s) => /^\s*(\w+=\$\()?statusform /m.test(s.run ?? '')))
+        expect(
+          j.steps.some((s) => s.uses === 'your-org/statusform@v0'),
+          name,
+        ).toBe(true);
     }
   };
 
@@ -117,7 +146,10 @@ describe('example GitHub workflows', () => {
     const comment = w.jobs['comment']!;
     expect(comment.needs).toEqual(['shards', 'plan']);
     expect(comment.if).toContain('always()');
-    expect(comment.steps.find((s) => s.uses === 'actions/download-artifact@v4')?.with).toEqual({ pattern: 'statusform-plan-*', 'merge-multiple': true });
+    expect(comment.steps.find((s) => s.uses === 'actions/download-artifact@v4')?.with).toEqual({
+      pattern: 'statusform-plan-*',
+      'merge-multiple': true,
+    });
     // Vendor secrets only where a plan reads the vendors.
     expect(JSON.stringify(w.jobs['shards'])).not.toContain('secrets.');
     expect(JSON.stringify(comment)).not.toContain('secrets.');
@@ -132,8 +164,14 @@ describe('example GitHub workflows', () => {
     const apply = w.jobs['apply']!;
     expect(apply.concurrency).toEqual({ group: 'statusform-apply-${{ matrix.shard }}', 'cancel-in-progress': false });
     expect(apply.steps.find((s) => s.uses?.startsWith('actions/checkout'))?.with).toEqual({ ref: '${{ github.ref }}' });
-    expect(apply.steps.find((s) => s.name === 'statusform apply')?.with).toMatchObject({ command: 'apply', args: '--shard ${{ matrix.shard }} --auto-approve' });
-    expect(apply.steps.find((s) => s.name === 'Commit the state files')?.env).toEqual({ SHARD: '${{ matrix.shard }}', ACCOUNTS: '${{ toJSON(matrix.accounts) }}' });
+    expect(apply.steps.find((s) => s.name === 'statusform apply')?.with).toMatchObject({
+      command: 'apply',
+      args: '--shard ${{ matrix.shard }} --auto-approve',
+    });
+    expect(apply.steps.find((s) => s.name === 'Commit the state files')?.env).toEqual({
+      SHARD: '${{ matrix.shard }}',
+      ACCOUNTS: '${{ toJSON(matrix.accounts) }}',
+    });
     const upload = apply.steps.find((s) => s.uses === 'actions/upload-artifact@v4')!;
     expect(upload.with?.['name']).toContain('${{ strategy.job-index }}');
   });
@@ -143,11 +181,16 @@ describe('example GitHub workflows', () => {
     expect(Object.keys(w.on)).toContain('schedule');
     expect(Object.keys(w.jobs)).toEqual(['shards', 'drift', 'issue']);
     expectShardsMatrix(w, 'drift', false);
-    expect(w.jobs['drift']!.steps.find((s) => s.id === 'drift')?.with?.['args']).toBe('--shard ${{ matrix.shard }} --detailed-exitcode --out drift-plan-${{ strategy.job-index }}.json');
+    expect(w.jobs['drift']!.steps.find((s) => s.id === 'drift')?.with?.['args']).toBe(
+      '--shard ${{ matrix.shard }} --detailed-exitcode --out drift-plan-${{ strategy.job-index }}.json',
+    );
     const issue = w.jobs['issue']!;
     expect(issue.needs).toBe('drift');
     expect(issue.if).toBe("always() && needs.drift.result == 'failure'");
-    expect(issue.steps.find((s) => s.uses === 'actions/download-artifact@v4')?.with).toEqual({ pattern: 'statusform-drift-*', 'merge-multiple': true });
+    expect(issue.steps.find((s) => s.uses === 'actions/download-artifact@v4')?.with).toEqual({
+      pattern: 'statusform-drift-*',
+      'merge-multiple': true,
+    });
     expect(issue.steps.some((s) => s.name === 'Open or update the drift issue')).toBe(true);
   });
 

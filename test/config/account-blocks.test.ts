@@ -3,11 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import { changedAccountsInConfig, changedAccountsInState } from '../../src/config/account-blocks.js';
 
-const before = 'version: 1\naccounts:\n  a: { vendor: thalamus, token: x, status_variants: [] }\n  b: { vendor: thalamus, token: y, status_variants: [] }\n';
+const before =
+  'version: 1\naccounts:\n  a: { vendor: thalamus, token: x, status_variants: [] }\n  b: { vendor: thalamus, token: y, status_variants: [] }\n';
 
 describe('changed accounts', () => {
   it('a config file: only the accounts whose block changed (key order does not count)', () => {
-    const after = before.replace('b: { vendor: thalamus, token: y', 'b: { vendor: thalamus, token: z').replace('a: { vendor: thalamus, token: x, status_variants: [] }', 'a: { token: x, vendor: thalamus, status_variants: [] }');
+    const after = before
+      .replace('b: { vendor: thalamus, token: y', 'b: { vendor: thalamus, token: z')
+      .replace('a: { vendor: thalamus, token: x, status_variants: [] }', 'a: { token: x, vendor: thalamus, status_variants: [] }');
     expect(changedAccountsInConfig(before, after)).toEqual({ accounts: ['b'], everyAccount: false });
   });
 

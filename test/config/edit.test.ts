@@ -37,17 +37,27 @@ const edit = (e: Partial<NodeEdit> & Pick<NodeEdit, 'at' | 'collection'>): NodeE
 const changed = (a: string, b: string) => a.split('\n').flatMap((l, i) => (l === b.split('\n')[i] ? [] : [[l, b.split('\n')[i]]]));
 
 describe('editing declared items in place', () => {
-  it('writes a flow item\'s value keeping its style, its quotes and the comment beside it', () => {
-    const r = editItems(FILE, [edit({ at: at('Sold STC', 9), collection: ['accounts', 'estate', 'statuses'], set: { label: 'Sold subject to contract' } })]);
+  it("writes a flow item's value keeping its style, its quotes and the comment beside it", () => {
+    const r = editItems(FILE, [
+      edit({ at: at('Sold STC', 9), collection: ['accounts', 'estate', 'statuses'], set: { label: 'Sold subject to contract' } }),
+    ]);
     expect(r.problems).toEqual([]);
     expect(changed(FILE, r.text)).toEqual([
-      ['      - { label: "Sold STC", type: property, maps_to: pending }   # the one that moves', '      - { label: "Sold subject to contract", type: property, maps_to: pending }   # the one that moves'],
+      [
+        '      - { label: "Sold STC", type: property, maps_to: pending }   # the one that moves',
+        '      - { label: "Sold subject to contract", type: property, maps_to: pending }   # the one that moves',
+      ],
     ]);
   });
 
-  it('writes a block item\'s values, quoting only what would read back as another type, and follows a rename in depends_on', () => {
+  it("writes a block item's values, quoting only what would read back as another type, and follows a rename in depends_on", () => {
     const r = editItems(FILE, [
-      edit({ at: at('CHECKEDIN, status', 9), collection: ['accounts', 'salon', 'statuses'], set: { sub_status: 'CHECKED_IN' }, rekey: { from: 'CHECKEDIN', to: 'CHECKED_IN' } }),
+      edit({
+        at: at('CHECKEDIN, status', 9),
+        collection: ['accounts', 'salon', 'statuses'],
+        set: { sub_status: 'CHECKED_IN' },
+        rekey: { from: 'CHECKEDIN', to: 'CHECKED_IN' },
+      }),
       edit({ at: at('For Sale', 9), collection: ['accounts', 'estate', 'statuses'], set: { label: 'true' } }),
     ]);
     expect(r.problems).toEqual([]);
@@ -60,9 +70,15 @@ describe('editing declared items in place', () => {
   });
 
   it('replaces a key by another in place, and writes "${" as a literal', () => {
-    const r = editItems(FILE, [edit({ at: at('T-1', 9), collection: ['accounts', 'helpdesk', 'tickets'], set: { status: 'in-progress' }, replace: ['category'] })]);
-    expect(changed(FILE, r.text)).toEqual([['      - { id: T-1, category: solved }   # by category', '      - { id: T-1, status: in-progress }   # by category']]);
-    const literal = editItems(FILE, [edit({ at: at('For Sale', 9), collection: ['accounts', 'estate', 'statuses'], set: { label: 'Costs ${x}' } })]);
+    const r = editItems(FILE, [
+      edit({ at: at('T-1', 9), collection: ['accounts', 'helpdesk', 'tickets'], set: { status: 'in-progress' }, replace: ['category'] }),
+    ]);
+    expect(changed(FILE, r.text)).toEqual([
+      ['      - { id: T-1, category: solved }   # by category', '      - { id: T-1, status: in-progress }   # by category'],
+    ]);
+    const literal = editItems(FILE, [
+      edit({ at: at('For Sale', 9), collection: ['accounts', 'estate', 'statuses'], set: { label: 'Costs ${x}' } }),
+    ]);
     expect(parse(literal.text).accounts.estate.statuses[1].label).toBe('Costs $${x}');
   });
 
@@ -72,7 +88,10 @@ describe('editing declared items in place', () => {
       edit({ at: at('sub_status: LATE', 9), collection: ['accounts', 'salon', 'statuses'], set: { sort_order: 5 } }),
       edit({ at: { line: 2, col: 1 }, collection: ['accounts', 'salon', 'statuses'], set: { status: 'X' } }),
     ]);
-    expect(r.problems.map((p) => p.message)).toEqual(['it has no sort_order of its own to write 5 to; write it by hand', 'no item at line 2 of its statuses (written through a merge key or an alias?)']);
+    expect(r.problems.map((p) => p.message)).toEqual([
+      'it has no sort_order of its own to write 5 to; write it by hand',
+      'no item at line 2 of its statuses (written through a merge key or an alias?)',
+    ]);
     expect(changed(FILE, r.text)).toEqual([['        status: OPEN', '        status: CONFIRMED']]);
   });
 

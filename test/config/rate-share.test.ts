@@ -5,7 +5,8 @@ import { loadConfig } from '../../src/config/load.js';
 import { Pacer, type Clock } from '../../src/http/pacer.js';
 import { tree } from '../helpers.js';
 
-const pd = (rate: string) => `version: 1\naccounts:\n  estate:\n    vendor: propertydeck\n    base_url: http://127.0.0.1:1\n    token: t\n    rate_limit: ${rate}\n    statuses: []\n`;
+const pd = (rate: string) =>
+  `version: 1\naccounts:\n  estate:\n    vendor: propertydeck\n    base_url: http://127.0.0.1:1\n    token: t\n    rate_limit: ${rate}\n    statuses: []\n`;
 const load = (rate: string) => loadConfig('statusform.yaml', { cwd: tree({ 'statusform.yaml': pd(rate) }), env: {} });
 
 /** A clock whose sleeps pass at once, recording when each request would start. */
@@ -36,8 +37,16 @@ describe('rate_limit.share', () => {
   });
 
   it('is refused outside (0, 1], and requests needs seconds', () => {
-    expect(load('{ share: 0 }').problems.map((p) => p.message).join('\n')).toMatch(/share/);
-    expect(load('{ share: 1.5 }').problems.map((p) => p.message).join('\n')).toMatch(/share/);
+    expect(
+      load('{ share: 0 }')
+        .problems.map((p) => p.message)
+        .join('\n'),
+    ).toMatch(/share/);
+    expect(
+      load('{ share: 1.5 }')
+        .problems.map((p) => p.message)
+        .join('\n'),
+    ).toMatch(/share/);
     expect(load('{ requests: 10 }').problems.length).toBeGreaterThan(0);
   });
 

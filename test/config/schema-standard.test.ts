@@ -19,8 +19,15 @@ function validator() {
 const sources: [string, string][] = [
   ...readdirSync(new URL('examples/', root), { withFileTypes: true })
     .filter((e) => e.isDirectory())
-    .flatMap((e) => readdirSync(new URL(`examples/${e.name}/`, root)).filter((f) => f === 'statusform.yaml').map((f): [string, string] => [`examples/${e.name}/${f}`, readFileSync(new URL(`examples/${e.name}/${f}`, root), 'utf8')])),
-  ['README config reference', [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!).find((b) => b.includes('version: 1') && b.includes('accounts:'))!],
+    .flatMap((e) =>
+      readdirSync(new URL(`examples/${e.name}/`, root))
+        .filter((f) => f === 'statusform.yaml')
+        .map((f): [string, string] => [`examples/${e.name}/${f}`, readFileSync(new URL(`examples/${e.name}/${f}`, root), 'utf8')]),
+    ),
+  [
+    'README config reference',
+    [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!).find((b) => b.includes('version: 1') && b.includes('accounts:'))!,
+  ],
 ];
 
 describe('the config schema, for editors and validators', () => {
@@ -38,7 +45,10 @@ describe('the config schema, for editors and validators', () => {
 
   it('allows ${VAR} where a number or boolean may come from the environment, and nowhere it is not a reference', () => {
     const validate = validator();
-    const config = (v: unknown) => ({ version: 1, accounts: { x: { vendor: 'thalamus', token: 't', prune: v, max_wait_seconds: v, status_variants: [] } } });
+    const config = (v: unknown) => ({
+      version: 1,
+      accounts: { x: { vendor: 'thalamus', token: 't', prune: v, max_wait_seconds: v, status_variants: [] } },
+    });
     expect(validate(config('${PRUNE}'))).toBe(true);
     expect(validate(config('yes'))).toBe(false);
   });

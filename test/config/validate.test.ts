@@ -7,7 +7,8 @@ import { cli, tree } from '../helpers.js';
 const env = { PD_TOKEN: 'pd-secret-token', TH_TOKEN: 'th-secret-token' };
 
 /** A Property Deck account with these status lines. */
-const estate = (statuses: string) => `version: 1\naccounts:\n  estate:\n    vendor: propertydeck\n    base_url: https://crm.example.com\n    token: t\n    statuses:\n${statuses}`;
+const estate = (statuses: string) =>
+  `version: 1\naccounts:\n  estate:\n    vendor: propertydeck\n    base_url: https://crm.example.com\n    token: t\n    statuses:\n${statuses}`;
 
 function problems(yaml: string, e: NodeJS.ProcessEnv = env): string[] {
   const dir = tree({ 'statusform.yaml': yaml });
@@ -104,20 +105,34 @@ accounts:
   });
 
   it('marks an unset environment variable with its code, so finding the state file needs no credential', () => {
-    const yaml = 'version: 1\nstate: ${STATE_DIR}/s.json\naccounts:\n  nerds:\n    vendor: thalamus\n    token: ${NOT_SET}\n    status_variants: []\n';
+    const yaml =
+      'version: 1\nstate: ${STATE_DIR}/s.json\naccounts:\n  nerds:\n    vendor: thalamus\n    token: ${NOT_SET}\n    status_variants: []\n';
     const dir = tree({ 'statusform.yaml': yaml });
     const loaded = loadConfig('statusform.yaml', { cwd: dir, env: { STATE_DIR: 'states' } });
-    expect(loaded.problems).toEqual([{ position: { file: 'statusform.yaml', line: 6, col: 12 }, message: 'environment variable NOT_SET is not set', code: 'E_ENV_UNSET' }]);
-    expect(statePathOf('statusform.yaml', { cwd: dir, env: { STATE_DIR: 'states' } })).toEqual({ statePath: `${dir}/states/s.json`, stateLayout: 'file', stateSetting: 'states/s.json', problems: [] });
+    expect(loaded.problems).toEqual([
+      { position: { file: 'statusform.yaml', line: 6, col: 12 }, message: 'environment variable NOT_SET is not set', code: 'E_ENV_UNSET' },
+    ]);
+    expect(statePathOf('statusform.yaml', { cwd: dir, env: { STATE_DIR: 'states' } })).toEqual({
+      statePath: `${dir}/states/s.json`,
+      stateLayout: 'file',
+      stateSetting: 'states/s.json',
+      problems: [],
+    });
     // An unset variable in the state setting itself still matters there.
-    expect(statePathOf('statusform.yaml', { cwd: dir, env: {} }).problems.map((p) => p.message)).toContain('state must be a path, with every ${VAR} in it set (got "${STATE_DIR}/s.json")');
+    expect(statePathOf('statusform.yaml', { cwd: dir, env: {} }).problems.map((p) => p.message)).toContain(
+      'state must be a path, with every ${VAR} in it set (got "${STATE_DIR}/s.json")',
+    );
   });
 
   it('refuses a renamed_from that names, in another case, a label still declared (Property Deck ignores case)', () => {
-    const found = problems(estate(`      - { label: Hot, type: contact, renamed_from: [cold], maps_to: open }
+    const found = problems(
+      estate(`      - { label: Hot, type: contact, renamed_from: [cold], maps_to: open }
       - { label: Cold, type: contact, maps_to: open }
-`));
-    expect(found).toEqual(['8:9: estate.statuses["contact:Hot"]: renamed_from names "contact:cold", which is still declared (as estate.statuses["contact:Cold"])']);
+`),
+    );
+    expect(found).toEqual([
+      '8:9: estate.statuses["contact:Hot"]: renamed_from names "contact:cold", which is still declared (as estate.statuses["contact:Cold"])',
+    ]);
   });
 
   it('refuses plain http to anything but loopback, and a missing base_url where the vendor has no default', () => {
@@ -129,13 +144,17 @@ accounts:
     token: t
     statuses: []
 `);
-    expect(found).toEqual(['5:15: accounts.estate.base_url: base_url must be an https URL (plain http only to loopback): "http://crm.example.com"']);
+    expect(found).toEqual([
+      '5:15: accounts.estate.base_url: base_url must be an https URL (plain http only to loopback): "http://crm.example.com"',
+    ]);
   });
 
   it('refuses two statuses renamed from the same one (found by the convergence property)', () => {
-    const found = problems(estate(`      - { label: Sold, type: property, maps_to: open, renamed_from: [Under Offer] }
+    const found = problems(
+      estate(`      - { label: Sold, type: property, maps_to: open, renamed_from: [Under Offer] }
       - { label: Let, type: property, maps_to: open, renamed_from: [Under Offer] }
-`));
+`),
+    );
     expect(found).toEqual([
       '9:9: estate.statuses["property:Let"]: renamed_from names "property:Under Offer", which estate.statuses["property:Sold"] (statusform.yaml:8:9) is already renamed from',
     ]);
@@ -153,11 +172,16 @@ accounts:
       'b.yaml': 'version: 1\naccounts:\n  nerds: { vendor: thalamus, token: t, status_variants: [] }\n',
     });
     const r = loadConfig('.', { cwd: dir, env: {} });
-    expect(r.problems.map((p) => `${p.position.file}:${p.position.line}:${p.position.col}: ${p.message}`)).toEqual(['b.yaml:3:3: account "nerds" is already defined at a.yaml:3:3']);
+    expect(r.problems.map((p) => `${p.position.file}:${p.position.line}:${p.position.col}: ${p.message}`)).toEqual([
+      'b.yaml:3:3: account "nerds" is already defined at a.yaml:3:3',
+    ]);
   });
 
   it('exits 1 from the CLI, printing file:line:col lines and no secret', async () => {
-    const dir = tree({ 'statusform.yaml': 'version: 1\naccounts:\n  nerds: { vendor: thalamus, token: "${TH_TOKEN}", status_variants: [{ id: a, label: A, maps_to: nope }] }\n' });
+    const dir = tree({
+      'statusform.yaml':
+        'version: 1\naccounts:\n  nerds: { vendor: thalamus, token: "${TH_TOKEN}", status_variants: [{ id: a, label: A, maps_to: nope }] }\n',
+    });
     const r = await cli(['validate'], { cwd: dir, env });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^statusform\.yaml:3:\d+: .*unknown category "nope"/m);
@@ -166,15 +190,24 @@ accounts:
 });
 
 describe('account defaults derived from settings', () => {
-  const stub = (derive?: VendorAdapter['accountDefaults']) => ({ ...propertydeck, defaultBaseUrl: 'https://default.example', ...(derive ? { accountDefaults: derive } : {}) }) as VendorAdapter;
-  const derive: VendorAdapter['accountDefaults'] = (s) => ({ baseUrl: `https://${String(s['subdomain'])}.example.com`, rateLimit: s['plan'] === 'big' ? { requests: 2500, seconds: 60 } : { requests: 200, seconds: 60 } });
+  const stub = (derive?: VendorAdapter['accountDefaults']) =>
+    ({ ...propertydeck, defaultBaseUrl: 'https://default.example', ...(derive ? { accountDefaults: derive } : {}) }) as VendorAdapter;
+  const derive: VendorAdapter['accountDefaults'] = (s) => ({
+    baseUrl: `https://${String(s['subdomain'])}.example.com`,
+    rateLimit: s['plan'] === 'big' ? { requests: 2500, seconds: 60 } : { requests: 200, seconds: 60 },
+  });
 
   it('takes the base URL and rate limit an adapter derives from the settings (a subdomain, a plan)', () => {
-    expect(accountDefaults({ subdomain: 'acme', plan: 'big' }, stub(derive))).toEqual({ baseUrl: 'https://acme.example.com', rateLimit: { requests: 2500, seconds: 60 } });
+    expect(accountDefaults({ subdomain: 'acme', plan: 'big' }, stub(derive))).toEqual({
+      baseUrl: 'https://acme.example.com',
+      rateLimit: { requests: 2500, seconds: 60 },
+    });
   });
 
   it('lets the account’s own base_url and rate_limit win, and falls back to the vendor’s defaults', () => {
-    expect(accountDefaults({ subdomain: 'acme', base_url: 'https://proxy.example', rate_limit: { requests: 5, seconds: 1 } }, stub(derive))).toEqual({ baseUrl: 'https://proxy.example', rateLimit: { requests: 5, seconds: 1 } });
+    expect(
+      accountDefaults({ subdomain: 'acme', base_url: 'https://proxy.example', rate_limit: { requests: 5, seconds: 1 } }, stub(derive)),
+    ).toEqual({ baseUrl: 'https://proxy.example', rateLimit: { requests: 5, seconds: 1 } });
     expect(accountDefaults({}, stub())).toEqual({ baseUrl: 'https://default.example', rateLimit: propertydeck.defaultRateLimit });
   });
 });

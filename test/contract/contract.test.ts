@@ -15,7 +15,12 @@ import { sandboxEnv } from '../../src/sandbox/demo-data.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { adapterFor, vendorNames, type VendorName } from '../../src/vendors/registry.js';
 import type { RunningSimulator } from '../../src/simulator/server.js';
-import { ZENDESK_SANDBOX_API_TOKEN, ZENDESK_SANDBOX_EMAIL, startZendeskSimulator, type ZendeskStore } from '../../src/vendors/zendesk/simulator.js';
+import {
+  ZENDESK_SANDBOX_API_TOKEN,
+  ZENDESK_SANDBOX_EMAIL,
+  startZendeskSimulator,
+  type ZendeskStore,
+} from '../../src/vendors/zendesk/simulator.js';
 import { tempDir } from '../helpers.js';
 
 type Vars = Record<string, string>;
@@ -46,9 +51,12 @@ const contracts: Contract[] = [
     sandbox: (s) => ({ URL: s.simulators.thalamus.url, TOKEN: sandboxEnv(s.simulators)['THALAMUS_TOKEN']! }),
     rate: '    rate_limit: { requests: 500, seconds: 1 }\n',
     steps: (run) => {
-      const acc = (variants: string) => `    vendor: thalamus\n    base_url: \${URL}\n    token: \${TOKEN}\n    prune: true\n    status_variants:${variants}`;
+      const acc = (variants: string) =>
+        `    vendor: thalamus\n    base_url: \${URL}\n    token: \${TOKEN}\n    prune: true\n    status_variants:${variants}`;
       return [
-        acc(`\n      - { id: statusform-contract-${run}-a, label: Contract A, maps_to: open }\n      - { id: statusform-contract-${run}-b, label: Contract B, maps_to: pending }\n`),
+        acc(
+          `\n      - { id: statusform-contract-${run}-a, label: Contract A, maps_to: open }\n      - { id: statusform-contract-${run}-b, label: Contract B, maps_to: pending }\n`,
+        ),
         acc(`\n      - { id: statusform-contract-${run}-a, label: Contract A renamed, maps_to: hold }\n`),
         acc(' []\n'),
       ];
@@ -60,10 +68,13 @@ const contracts: Contract[] = [
     sandbox: (s) => ({ URL: s.simulators.propertydeck.url, TOKEN: sandboxEnv(s.simulators)['PROPERTYDECK_TOKEN']! }),
     rate: '    rate_limit: { requests: 500, seconds: 1 }\n',
     steps: (run) => {
-      const acc = (statuses: string) => `    vendor: propertydeck\n    base_url: \${URL}\n    token: \${TOKEN}\n    prune: true\n    allow_delete: true\n    statuses:${statuses}`;
+      const acc = (statuses: string) =>
+        `    vendor: propertydeck\n    base_url: \${URL}\n    token: \${TOKEN}\n    prune: true\n    allow_delete: true\n    statuses:${statuses}`;
       return [
         acc(`\n      - { label: statusform-contract-${run} A, type: contact, maps_to: open }\n`),
-        acc(`\n      - { label: statusform-contract-${run} B, type: contact, maps_to: open, renamed_from: [statusform-contract-${run} A] }\n`),
+        acc(
+          `\n      - { label: statusform-contract-${run} B, type: contact, maps_to: open, renamed_from: [statusform-contract-${run} A] }\n`,
+        ),
         acc(' []\n'),
       ];
     },
@@ -73,7 +84,12 @@ const contracts: Contract[] = [
     live: ['API_KEY', 'PRIVATE_KEY', 'BUSINESS_ID'],
     sandbox: (s) => {
       const e = sandboxEnv(s.simulators);
-      return { URL: s.simulators.timetap.url, API_KEY: e['TIMETAP_API_KEY']!, PRIVATE_KEY: e['TIMETAP_PRIVATE_KEY']!, BUSINESS_ID: e['TIMETAP_BUSINESS_ID']! };
+      return {
+        URL: s.simulators.timetap.url,
+        API_KEY: e['TIMETAP_API_KEY']!,
+        PRIVATE_KEY: e['TIMETAP_PRIVATE_KEY']!,
+        BUSINESS_ID: e['TIMETAP_BUSINESS_ID']!,
+      };
     },
     rate: '    rate_limit: { requests: 500, seconds: 1 }\n',
     steps: (run) => {
@@ -90,7 +106,12 @@ const contracts: Contract[] = [
   {
     vendor: 'serieshr',
     live: ['API_KEY', 'STAFF_USER_ID', 'TICKET'],
-    sandbox: (s) => ({ URL: s.simulators.serieshr.url, API_KEY: sandboxEnv(s.simulators)['SERIES_API_KEY']!, STAFF_USER_ID: '7', TICKET: 'CONTRACT-1' }),
+    sandbox: (s) => ({
+      URL: s.simulators.serieshr.url,
+      API_KEY: sandboxEnv(s.simulators)['SERIES_API_KEY']!,
+      STAFF_USER_ID: '7',
+      TICKET: 'CONTRACT-1',
+    }),
     rate: '',
     steps: () => {
       const acc = (status: string) =>
@@ -103,7 +124,12 @@ const contracts: Contract[] = [
     live: ['CLIENT_ID', 'CLIENT_SECRET', 'TICKET'],
     sandbox: (s) => {
       const e = sandboxEnv(s.simulators);
-      return { URL: s.simulators.spacebring.url, CLIENT_ID: e['SPACEBRING_CLIENT_ID']!, CLIENT_SECRET: e['SPACEBRING_CLIENT_SECRET']!, TICKET: 'contract-1' };
+      return {
+        URL: s.simulators.spacebring.url,
+        CLIENT_ID: e['SPACEBRING_CLIENT_ID']!,
+        CLIENT_SECRET: e['SPACEBRING_CLIENT_SECRET']!,
+        TICKET: 'contract-1',
+      };
     },
     rate: '',
     steps: () => {
@@ -119,10 +145,13 @@ const contracts: Contract[] = [
     liveUrl: (vars) => `https://${vars['SUBDOMAIN']}.zendesk.com`,
     rate: '    rate_limit: { requests: 500, seconds: 1 }\n',
     steps: (run) => {
-      const acc = (statuses: string) => `    vendor: zendesk\n    base_url: \${URL}\n    email: \${EMAIL}\n    api_token: \${API_TOKEN}\n    prune: true\n    statuses:${statuses}`;
+      const acc = (statuses: string) =>
+        `    vendor: zendesk\n    base_url: \${URL}\n    email: \${EMAIL}\n    api_token: \${API_TOKEN}\n    prune: true\n    statuses:${statuses}`;
       return [
         acc(`\n      - { agent_label: statusform-contract-${run} A, maps_to: pending, end_user_label: Contract }\n`),
-        acc(`\n      - { agent_label: statusform-contract-${run} B, maps_to: pending, end_user_label: Contract, renamed_from: [statusform-contract-${run} A] }\n`),
+        acc(
+          `\n      - { agent_label: statusform-contract-${run} B, maps_to: pending, end_user_label: Contract, renamed_from: [statusform-contract-${run} A] }\n`,
+        ),
         acc(' []\n'),
       ];
     },
@@ -164,7 +193,9 @@ afterAll(async () => {
 
 const skippedLive = contracts.filter((c) => c.live.some((v) => !process.env[`STATUSFORM_LIVE_${c.vendor.toUpperCase()}_${v}`]));
 if (skippedLive.length > 0) {
-  console.log(`contract suite: live runs skipped for ${skippedLive.map((c) => c.vendor).join(', ')} (no STATUSFORM_LIVE_<VENDOR>_… credentials; see README "Trying a real account")`);
+  console.log(
+    `contract suite: live runs skipped for ${skippedLive.map((c) => c.vendor).join(', ')} (no STATUSFORM_LIVE_<VENDOR>_… credentials; see README "Trying a real account")`,
+  );
 }
 
 it('has a contract for every vendor of the registry', () => {
@@ -178,11 +209,18 @@ describe.each(contracts)('contract: $vendor', (c) => {
 
   const prefix = `STATUSFORM_LIVE_${c.vendor.toUpperCase()}_`;
   const missing = c.live.filter((v) => !process.env[prefix + v]);
-  const title = missing.length === 0 ? 'live account: every step applies and the plan after it is empty' : `live account: skipped — set ${missing.map((v) => prefix + v).join(', ')} to run`;
-  it.skipIf(missing.length > 0)(title, async () => {
-    const vars: Vars = {};
-    for (const v of c.live) vars[v] = process.env[prefix + v]!;
-    vars['URL'] = process.env[`${prefix}URL`] ?? c.liveUrl?.(vars) ?? adapterFor(c.vendor)!.defaultBaseUrl!;
-    await runContract(c, vars, true);
-  }, 300_000);
+  const title =
+    missing.length === 0
+      ? 'live account: every step applies and the plan after it is empty'
+      : `live account: skipped — set ${missing.map((v) => prefix + v).join(', ')} to run`;
+  it.skipIf(missing.length > 0)(
+    title,
+    async () => {
+      const vars: Vars = {};
+      for (const v of c.live) vars[v] = process.env[prefix + v]!;
+      vars['URL'] = process.env[`${prefix}URL`] ?? c.liveUrl?.(vars) ?? adapterFor(c.vendor)!.defaultBaseUrl!;
+      await runContract(c, vars, true);
+    },
+    300_000,
+  );
 });

@@ -50,7 +50,11 @@ accounts:
 `;
 
 async function twoFiles(): Promise<World> {
-  const x = await world('', { rateLimits: { propertydeck: { limit: 100, windowMs: 1000 } } }, { 'conf/estate.yaml': ESTATE, 'conf/salon.yaml': SALON });
+  const x = await world(
+    '',
+    { rateLimits: { propertydeck: { limit: 100, windowMs: 1000 } } },
+    { 'conf/estate.yaml': ESTATE, 'conf/salon.yaml': SALON },
+  );
   const apply = await x.run('apply', '-c', 'conf', '--auto-approve');
   expect(apply.code, apply.stderr).toBe(0);
   for (const s of Object.values(x.sandbox.simulators)) s.resetRequests();
@@ -58,7 +62,11 @@ async function twoFiles(): Promise<World> {
 }
 
 /** Every account's state file, as one text (the state is a directory: one file per account). */
-const state = (w: World) => readdirSync(join(w.dir, 'conf', 'statusform.state')).sort().map((f) => readFileSync(join(w.dir, 'conf', 'statusform.state', f), 'utf8')).join('\n');
+const state = (w: World) =>
+  readdirSync(join(w.dir, 'conf', 'statusform.state'))
+    .sort()
+    .map((f) => readFileSync(join(w.dir, 'conf', 'statusform.state', f), 'utf8'))
+    .join('\n');
 const conf = (w: World, file: string) => readFileSync(join(w.dir, 'conf', file), 'utf8');
 
 describe('statusform adopt', () => {
@@ -83,7 +91,9 @@ describe('statusform adopt', () => {
          type: property
          maps_to: open
 `);
-    expect(r.stderr).toContain('Adopted 1 drifted item into conf/estate.yaml: estate.statuses["property:Sold STC"]. No vendor and no state file was written');
+    expect(r.stderr).toContain(
+      'Adopted 1 drifted item into conf/estate.yaml: estate.statuses["property:Sold STC"]. No vendor and no state file was written',
+    );
     expect(conf(w, 'estate.yaml')).toBe(ESTATE.replace('label: Sold STC,', 'label: Sold subject to contract,'));
     expect(conf(w, 'salon.yaml')).toBe(SALON);
     expect(state(w)).toBe(stateBefore);
@@ -106,7 +116,9 @@ describe('statusform adopt', () => {
     expect(one.code, one.stderr).toBe(0);
     expect(conf(w, 'salon.yaml')).toBe(SALON.replace('status: OPEN\n        sort_order: 2', 'status: COMPLETED\n        sort_order: 7'));
     const after = JSON.parse((await w.run('plan', '-c', 'conf', '--format', 'json')).stdout);
-    expect(after.actions.map((a: { address: string; reason: string }) => `${a.address} ${a.reason}`)).toEqual(['salon.statuses["OPEN"] drift']);
+    expect(after.actions.map((a: { address: string; reason: string }) => `${a.address} ${a.reason}`)).toEqual([
+      'salon.statuses["OPEN"] drift',
+    ]);
 
     const rest = await w.run('adopt', '-c', 'conf', '--account', 'salon');
     expect(rest.code, rest.stderr).toBe(0);
@@ -122,7 +134,9 @@ describe('statusform adopt', () => {
     w.sandbox.simulators.timetap.store.own.find((r) => r.subStatus === 'OPEN')!.subStatus = 'WAITING';
     const r = await w.run('adopt', '-c', 'conf');
     expect(r.code, r.stderr).toBe(0);
-    expect(conf(w, 'salon.yaml')).toBe(SALON.replace('sub_status: OPEN,', 'sub_status: WAITING,').replace('depends_on: [OPEN]', 'depends_on: [WAITING]'));
+    expect(conf(w, 'salon.yaml')).toBe(
+      SALON.replace('sub_status: OPEN,', 'sub_status: WAITING,').replace('depends_on: [OPEN]', 'depends_on: [WAITING]'),
+    );
     expect((await w.run('plan', '-c', 'conf', '--detailed-exitcode')).code).toBe(0);
     expect(writes(w)).toEqual([]);
   });
@@ -138,7 +152,14 @@ describe('statusform adopt', () => {
   it('refuses an address that has not drifted or is unknown, writing nothing (exit 1)', async () => {
     w = await twoFiles();
     [...w.sandbox.simulators.propertydeck.store.statuses.values()].find((s) => s.label === 'For Sale')!.label = 'On the market';
-    const r = await w.run('adopt', '-c', 'conf', 'estate.statuses["property:Sold STC"]', 'estate.statuses["property:Nope"]', 'estate.statuses["property:For Sale"]');
+    const r = await w.run(
+      'adopt',
+      '-c',
+      'conf',
+      'estate.statuses["property:Sold STC"]',
+      'estate.statuses["property:Nope"]',
+      'estate.statuses["property:For Sale"]',
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('estate.statuses["property:Sold STC"] has not drifted: it matches the configuration');
     expect(r.stderr).toContain('unknown address estate.statuses["property:Nope"]: estate declares no such item');
@@ -161,12 +182,19 @@ describe('statusform adopt', () => {
     expect(r.stdout).toContain('Nothing drifted: nerds (thalamus) has no read API, so its drift cannot be seen');
     const asked = await w.run('adopt', 'nerds.status_variants["waiting"]');
     expect(asked.code).toBe(1);
-    expect(asked.stderr).toContain('has not drifted: it matches the configuration; thalamus has no read API, so drift cannot be seen there');
+    expect(asked.stderr).toContain(
+      'has not drifted: it matches the configuration; thalamus has no read API, so drift cannot be seen there',
+    );
   });
 
   it('writes a ticket moved at series.hr into its status, replacing a category it no longer matches', async () => {
-    const seed = [{ id: 'T-1', status: 'open' }, { id: 'T-2', status: 'open' }, { id: 'T-3', status: 'open' }];
-    const tickets = '      - { id: T-1, status: resolved }   # done by support\n      - id: T-2\n        category: solved\n      - { id: T-3, status: open }\n';
+    const seed = [
+      { id: 'T-1', status: 'open' },
+      { id: 'T-2', status: 'open' },
+      { id: 'T-3', status: 'open' },
+    ];
+    const tickets =
+      '      - { id: T-1, status: resolved }   # done by support\n      - id: T-2\n        category: solved\n      - { id: T-3, status: open }\n';
     w = await world(SERIES_ACCOUNT(tickets), { seeds: { serieshr: seed } });
     expect((await w.run('apply', '--auto-approve')).code).toBe(0);
     const store = w.sandbox.simulators.serieshr.store.tickets;
@@ -177,7 +205,11 @@ describe('statusform adopt', () => {
     const r = await w.run('adopt');
     expect(r.code, r.stderr).toBe(0);
     const text = readFileSync(join(w.dir, 'statusform.yaml'), 'utf8');
-    expect(text).toBe(SERIES_ACCOUNT('      - { id: T-1, status: in-progress }   # done by support\n      - id: T-2\n        status: open\n      - { id: T-3, status: open }\n'));
+    expect(text).toBe(
+      SERIES_ACCOUNT(
+        '      - { id: T-1, status: in-progress }   # done by support\n      - id: T-2\n        status: open\n      - { id: T-3, status: open }\n',
+      ),
+    );
     expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
     expect(writes(w)).toEqual([]);
   });

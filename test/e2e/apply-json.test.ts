@@ -24,7 +24,8 @@ afterEach(async () => {
 const SIM = { rateLimits: { propertydeck: false, timetap: false } } as const;
 const FAST = '    rate_limit: { requests: 1000, seconds: 1 }\n';
 const pd = (label: string) => `      - { label: "${label}", type: contact, maps_to: open }\n`;
-const tt = (sub: string, order: number, extra = '') => `      - { sub_status: ${sub}, status: OPEN, sort_order: ${order}, user_selectable: true, maps_to: open${extra} }\n`;
+const tt = (sub: string, order: number, extra = '') =>
+  `      - { sub_status: ${sub}, status: OPEN, sort_order: ${order}, user_selectable: true, maps_to: open${extra} }\n`;
 
 type Event = { type: string; [k: string]: unknown };
 
@@ -32,14 +33,17 @@ let validator: ValidateFunction | undefined;
 
 /** Every line of stdout as an event, each checked against the published schema. */
 function events(stdout: string): Event[] {
-  validator ??= new Ajv({ strict: true, allErrors: true, allowUnionTypes: true }).compile(JSON.parse(readFileSync(new URL('../../schemas/apply-events.schema.json', import.meta.url), 'utf8')) as object);
+  validator ??= new Ajv({ strict: true, allErrors: true, allowUnionTypes: true }).compile(
+    JSON.parse(readFileSync(new URL('../../schemas/apply-events.schema.json', import.meta.url), 'utf8')) as object,
+  );
   expect(stdout.endsWith('\n')).toBe(true);
   return stdout
     .slice(0, -1)
     .split('\n')
     .map((line, i) => {
       const e = JSON.parse(line) as Event;
-      if (!validator!(e)) throw new Error(`line ${i + 1} does not match schemas/apply-events.schema.json: ${JSON.stringify(validator!.errors)}\n${line}`);
+      if (!validator!(e))
+        throw new Error(`line ${i + 1} does not match schemas/apply-events.schema.json: ${JSON.stringify(validator!.errors)}\n${line}`);
       return e;
     });
 }
@@ -56,9 +60,21 @@ describe('apply --json', () => {
     const ev = events(r.stdout);
     expect(ev.map((e) => e.type)).toEqual(['version', 'plan', 'action_started', 'action_done', 'action_started', 'action_done', 'summary']);
     expect(ev[0]).toMatchObject({ format_version: '1.0', statusform: expect.any(String) });
-    expect(ev[1]).toMatchObject({ summary: { create: 2 }, actions: [{ address: 'salon.statuses["CHECKEDIN"]', action: 'create' }, { address: 'salon.statuses["RUNNING_LATE"]', depends_on: ['salon.statuses["CHECKEDIN"]'] }] });
+    expect(ev[1]).toMatchObject({
+      summary: { create: 2 },
+      actions: [
+        { address: 'salon.statuses["CHECKEDIN"]', action: 'create' },
+        { address: 'salon.statuses["RUNNING_LATE"]', depends_on: ['salon.statuses["CHECKEDIN"]'] },
+      ],
+    });
     const ids = Object.fromEntries(Object.entries(w.state().accounts['salon']!.items).map(([k, it]) => [k, it.id]));
-    expect(ev[3]).toMatchObject({ address: 'salon.statuses["CHECKEDIN"]', account: 'salon', action: 'create', vendor_id: ids['CHECKEDIN'], duration_ms: expect.any(Number) });
+    expect(ev[3]).toMatchObject({
+      address: 'salon.statuses["CHECKEDIN"]',
+      account: 'salon',
+      action: 'create',
+      vendor_id: ids['CHECKEDIN'],
+      duration_ms: expect.any(Number),
+    });
     expect(ev[6]).toMatchObject({ outcome: 'complete', done: 2, failed: 0, skipped: 0 });
     expect(r.stderr).toContain('salon.statuses["CHECKEDIN"] will be created');
     expect(r.stderr).toMatch(/salon\.statuses\["CHECKEDIN"\]: create done after \d+\.\d s \[id=\d+\]/);
@@ -70,16 +86,34 @@ describe('apply --json', () => {
     let reads = 0;
     vendor = await hostile(w.env['TIMETAP_URL']!, (ex) => {
       if (ex.method === 'GET' && ex.path.includes('/status') && reads++ < 2) return json(503, { errorMessage: 'Service Unavailable' });
-      if (ex.method === 'POST' && JSON.stringify(ex.body ?? '').includes('CHECKEDIN')) return json(400, { errorMessage: 'sub status refused' });
+      if (ex.method === 'POST' && JSON.stringify(ex.body ?? '').includes('CHECKEDIN'))
+        return json(400, { errorMessage: 'sub status refused' });
       return undefined;
     });
     w.env['TIMETAP_URL'] = vendor.url;
     const r = await w.run('apply', '--auto-approve', '--json');
     expect(r.code).toBe(1);
     const ev = events(r.stdout);
-    expect(ev.filter((e) => e.type === 'wait')).toEqual([expect.objectContaining({ kind: 'retry', account: 'salon', attempt: 2, request: 'GET /live/status', reason: '503 Service Unavailable', seconds: expect.any(Number), message: expect.stringMatching(/^salon: GET \/live\/status failed \(503 Service Unavailable\), retry 2 of 5 in \d+\.\d s$/) })]);
-    expect(ev.find((e) => e.type === 'action_failed')).toMatchObject({ address: 'salon.statuses["CHECKEDIN"]', message: expect.stringContaining('sub status refused') });
-    expect(ev.find((e) => e.type === 'action_skipped')).toMatchObject({ address: 'salon.statuses["RUNNING_LATE"]', reason: 'dependency', detail: 'salon.statuses["CHECKEDIN"]' });
+    expect(ev.filter((e) => e.type === 'wait')).toEqual([
+      expect.objectContaining({
+        kind: 'retry',
+        account: 'salon',
+        attempt: 2,
+        request: 'GET /live/status',
+        reason: '503 Service Unavailable',
+        seconds: expect.any(Number),
+        message: expect.stringMatching(/^salon: GET \/live\/status failed \(503 Service Unavailable\), retry 2 of 5 in \d+\.\d s$/),
+      }),
+    ]);
+    expect(ev.find((e) => e.type === 'action_failed')).toMatchObject({
+      address: 'salon.statuses["CHECKEDIN"]',
+      message: expect.stringContaining('sub status refused'),
+    });
+    expect(ev.find((e) => e.type === 'action_skipped')).toMatchObject({
+      address: 'salon.statuses["RUNNING_LATE"]',
+      reason: 'dependency',
+      detail: 'salon.statuses["CHECKEDIN"]',
+    });
     expect(ev.at(-1)).toMatchObject({ type: 'summary', outcome: 'incomplete', done: 1, failed: 1, skipped: 1 });
   }, 30_000);
 
@@ -98,7 +132,10 @@ describe('apply --json', () => {
     try {
       const locked = await w.run('apply', '--json', '--auto-approve');
       expect(locked.code).toBe(3);
-      expect(events(locked.stdout).at(-1)).toMatchObject({ type: 'error', message: expect.stringMatching(/^Refused: the state of account estate .* is locked by pid \d+/) });
+      expect(events(locked.stdout).at(-1)).toMatchObject({
+        type: 'error',
+        message: expect.stringMatching(/^Refused: the state of account estate .* is locked by pid \d+/),
+      });
     } finally {
       release();
     }

@@ -13,7 +13,11 @@ export interface World {
   env: NodeJS.ProcessEnv;
   run(...args: string[]): Promise<CliRun>;
   /** The state as one object, whatever its layout: the directory's accounts merged (the serial is the highest, the lineage the first account's). */
-  state(): { serial: number; lineage: string; accounts: Record<string, { items: Record<string, { id: unknown; active: boolean; fields: Record<string, unknown> }> }> };
+  state(): {
+    serial: number;
+    lineage: string;
+    accounts: Record<string, { items: Record<string, { id: unknown; active: boolean; fields: Record<string, unknown> }> }>;
+  };
   close(): Promise<void>;
 }
 
@@ -35,9 +39,15 @@ export async function world(config: string, opts: SandboxOptions = {}, files: Re
 export function readStateOf(dir: string): ReturnType<World['state']> {
   const stateDir = join(dir, 'statusform.state');
   if (!existsSync(stateDir)) return JSON.parse(readFileSync(join(dir, 'statusform.state.json'), 'utf8'));
-  const files = readdirSync(stateDir).filter((f) => f.endsWith('.json')).sort();
+  const files = readdirSync(stateDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   const parts = files.map((f) => JSON.parse(readFileSync(join(stateDir, f), 'utf8')) as ReturnType<World['state']>);
-  return { lineage: parts[0]?.lineage ?? '', serial: Math.max(0, ...parts.map((p) => p.serial)), accounts: Object.assign({}, ...parts.map((p) => p.accounts)) };
+  return {
+    lineage: parts[0]?.lineage ?? '',
+    serial: Math.max(0, ...parts.map((p) => p.serial)),
+    accounts: Object.assign({}, ...parts.map((p) => p.accounts)),
+  };
 }
 
 export const PD_ACCOUNT = (statuses: string, extra = '') => `version: 1
@@ -81,7 +91,10 @@ accounts:
 ${extra}    tickets:
 ${tickets}`;
 
-export const SPACEBRING_ACCOUNT = (tickets: string, auth = '    client_id: ${SPACEBRING_CLIENT_ID}\n    client_secret: ${SPACEBRING_CLIENT_SECRET}\n') => `version: 1
+export const SPACEBRING_ACCOUNT = (
+  tickets: string,
+  auth = '    client_id: ${SPACEBRING_CLIENT_ID}\n    client_secret: ${SPACEBRING_CLIENT_SECRET}\n',
+) => `version: 1
 accounts:
   coworking:
     vendor: spacebring
@@ -101,5 +114,7 @@ ${tickets}`;
  */
 export function expectPaced(requests: readonly { status: number }[]): void {
   const refused = requests.filter((q) => q.status === 429).length;
-  expect(refused, `${refused} of ${requests.length} requests answered 429`).toBeLessThanOrEqual(Math.max(2, Math.floor(requests.length / 10)));
+  expect(refused, `${refused} of ${requests.length} requests answered 429`).toBeLessThanOrEqual(
+    Math.max(2, Math.floor(requests.length / 10)),
+  );
 }

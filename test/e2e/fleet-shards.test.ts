@@ -52,9 +52,14 @@ function account(i: number, timetapUrl: (i: number) => string): string {
 /** `statusform ...args` as its own process, as a CI job runs it. */
 function statusform(args: string[], cwd: string, env: Record<string, string>): Promise<CliRun> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, maxBuffer: 32 * 1048576 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, maxBuffer: 32 * 1048576 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -104,7 +109,10 @@ describe('200 accounts over six vendors as 8 shards in 8 parallel processes', ()
   it('the 8 shard plans, merged by show, are the unsharded plan action for action', async () => {
     const all = await run('plan', '--out', 'all.json');
     expect(all.code, all.stderr).toBe(0);
-    const whole = expectWirePlan(readFileSync(join(dir, 'all.json'), 'utf8'), 'all.json') as { actions: { account: string; address: string }[]; summary: unknown };
+    const whole = expectWirePlan(readFileSync(join(dir, 'all.json'), 'utf8'), 'all.json') as {
+      actions: { account: string; address: string }[];
+      summary: unknown;
+    };
     // Two creates per account of a status vendor; one transition per ticket account (its other ticket's category is already met).
     const tickets = names.filter((_, i) => ['serieshr', 'spacebring'].includes(vendorOf(i))).length;
     expect(whole.summary).toMatchObject({ create: 2 * (ACCOUNTS - tickets), transition: tickets, update: 0, delete: 0 });
@@ -113,7 +121,10 @@ describe('200 accounts over six vendors as 8 shards in 8 parallel processes', ()
     const parts = await Promise.all(shards.map((k) => run('plan', '--shard', `${k}/${SHARDS}`, '--out', `plan-${k}.json`)));
     for (const [k, p] of parts.entries()) expect(p.code, `shard ${k + 1}: ${p.stderr}`).toBe(0);
     for (const k of shards) {
-      const plan = expectWirePlan(readFileSync(join(dir, `plan-${k}.json`), 'utf8'), `plan-${k}.json`) as { accounts: { name: string }[]; actions: { account: string }[] };
+      const plan = expectWirePlan(readFileSync(join(dir, `plan-${k}.json`), 'utf8'), `plan-${k}.json`) as {
+        accounts: { name: string }[];
+        actions: { account: string }[];
+      };
       const mine = inShard(names, { index: k, count: SHARDS });
       expect(plan.accounts.map((a) => a.name).sort()).toEqual(mine);
       expect(plan.actions.every((a) => shardOf(a.account, SHARDS) === k)).toBe(true);
@@ -149,7 +160,12 @@ describe('200 accounts over six vendors as 8 shards in 8 parallel processes', ()
     // Exactly the seven other shards' accounts have a state file, each holding only its own account.
     const others = shards.filter((k) => k !== blocked).flatMap(mineOf);
     expect(stateFiles()).toEqual(others.map((n) => `${n}.json`).sort());
-    const snapshot = new Map(others.map((n) => [n, { text: readFileSync(join(stateDir(), `${n}.json`), 'utf8'), mtime: statSync(join(stateDir(), `${n}.json`)).mtimeMs }]));
+    const snapshot = new Map(
+      others.map((n) => [
+        n,
+        { text: readFileSync(join(stateDir(), `${n}.json`), 'utf8'), mtime: statSync(join(stateDir(), `${n}.json`)).mtimeMs },
+      ]),
+    );
     for (const [n, s] of snapshot) expect(Object.keys(JSON.parse(s.text).accounts)).toEqual([n]);
 
     // The blocked shard, once the lock is gone, writes its own accounts' files and no other.
@@ -160,7 +176,8 @@ describe('200 accounts over six vendors as 8 shards in 8 parallel processes', ()
       expect(readFileSync(join(stateDir(), `${n}.json`), 'utf8'), n).toBe(s.text);
       expect(statSync(join(stateDir(), `${n}.json`)).mtimeMs, n).toBe(s.mtime);
     }
-    for (const n of mineOf(blocked)) expect(Object.keys(JSON.parse(readFileSync(join(stateDir(), `${n}.json`), 'utf8')).accounts)).toEqual([n]);
+    for (const n of mineOf(blocked))
+      expect(Object.keys(JSON.parse(readFileSync(join(stateDir(), `${n}.json`), 'utf8')).accounts)).toEqual([n]);
 
     // Converged: the unsharded re-plan is empty, and every change reached its vendor exactly once.
     const replan = await run('plan', '--detailed-exitcode');
@@ -173,7 +190,8 @@ describe('200 accounts over six vendors as 8 shards in 8 parallel processes', ()
     for (const [i, n] of names.entries()) {
       if (vendorOf(i) === 'propertydeck') expect(labels, n).toEqual(expect.arrayContaining([`For Sale ${i}`, `Hot Lead ${i}`]));
       if (vendorOf(i) === 'zendesk') expect(zd, n).toEqual(expect.arrayContaining([`Waiting ${i}`, `Escalated ${i}`]));
-      if (vendorOf(i) === 'serieshr') expect(sims.serieshr.store.tickets.get(`T-${i}-1`)).toMatchObject({ Status: 'resolved', messages: [expect.anything()] });
+      if (vendorOf(i) === 'serieshr')
+        expect(sims.serieshr.store.tickets.get(`T-${i}-1`)).toMatchObject({ Status: 'resolved', messages: [expect.anything()] });
     }
   }, 120_000);
 });

@@ -17,7 +17,8 @@ afterEach(async () => {
 const FAST = '    rate_limit: { requests: 200, seconds: 1 }\n';
 const pd = (label: string) => `      - { label: "${label}", type: property, maps_to: open }\n`;
 const th = (id: string, label: string) => `      - { id: ${id}, label: "${label}", maps_to: open }\n`;
-const tt = (sub: string, order: number) => `      - { sub_status: ${sub}, status: OPEN, sort_order: ${order}, user_selectable: true, maps_to: open }\n`;
+const tt = (sub: string, order: number) =>
+  `      - { sub_status: ${sub}, status: OPEN, sort_order: ${order}, user_selectable: true, maps_to: open }\n`;
 const body = (config: string) => config.replace('version: 1\naccounts:\n', '');
 
 /** Three accounts at three vendors, in name order: estate (Property Deck), nerds (Thalamus), salon (TimeTap). */
@@ -50,7 +51,10 @@ describe('sharded plans, merged by show', () => {
     expect((await w.run('show', 'plan-2.json', 'plan-1.json')).stdout).toBe(all.stdout);
     const md = await w.run('show', 'plan-1.json', 'plan-2.json', '--format', 'markdown');
     expect(md.stdout).toBe((await w.run('plan', '--format', 'markdown')).stdout);
-    const json = expectWirePlan((await w.run('show', 'plan-1.json', 'plan-2.json', '--format', 'json')).stdout, 'show --format json') as { actions: unknown; summary: unknown };
+    const json = expectWirePlan((await w.run('show', 'plan-1.json', 'plan-2.json', '--format', 'json')).stdout, 'show --format json') as {
+      actions: unknown;
+      summary: unknown;
+    };
     const whole = JSON.parse(readFileSync(join(w.dir, 'all.json'), 'utf8'));
     expect(json.actions).toEqual(whole.actions);
     expect(json.summary).toEqual(whole.summary);
@@ -113,7 +117,9 @@ describe('an account that cannot be read does not hide the others', () => {
     expect(md.stdout).toContain('<b>salon</b>');
     const json = await w.run('plan', '--format', 'json');
     const plan = JSON.parse(json.stdout);
-    expect(plan.errors).toEqual([expect.objectContaining({ address: 'estate.statuses', message: expect.stringMatching(/^cannot read live state: /) })]);
+    expect(plan.errors).toEqual([
+      expect.objectContaining({ address: 'estate.statuses', message: expect.stringMatching(/^cannot read live state: /) }),
+    ]);
     expect(plan.accounts.map((a: { name: string }) => a.name)).toEqual(['nerds', 'salon']);
     expect(new Set(plan.actions.map((a: { account: string }) => a.account))).toEqual(new Set(['nerds', 'salon']));
   });
@@ -140,7 +146,11 @@ describe('rate_limit.share', () => {
     w = await world(fleet().replace(FAST, '    rate_limit: { share: 0.5 }\n'));
     const r = await w.run('plan');
     expect(r.stdout.split('\n')[0]).toBe("Rate limit: estate uses at most 50% of its vendor's rate limit (30 requests per 60 s).");
-    expect((await w.run('plan', '--format', 'markdown')).stdout).toContain("_Rate limit: estate uses at most 50% of its vendor's rate limit (30 requests per 60 s)._");
-    expect(JSON.parse((await w.run('plan', '--format', 'json')).stdout).rate_shares).toEqual([{ account: 'estate', share: 0.5, requests: 30, seconds: 60 }]);
+    expect((await w.run('plan', '--format', 'markdown')).stdout).toContain(
+      "_Rate limit: estate uses at most 50% of its vendor's rate limit (30 requests per 60 s)._",
+    );
+    expect(JSON.parse((await w.run('plan', '--format', 'json')).stdout).rate_shares).toEqual([
+      { account: 'estate', share: 0.5, requests: 30, seconds: 60 },
+    ]);
   });
 });

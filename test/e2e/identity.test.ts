@@ -16,10 +16,11 @@ afterEach(async () => {
 const FAST = '    rate_limit: { requests: 100, seconds: 1 }\n';
 const FAST_SIM = { rateLimits: { propertydeck: { limit: 100, windowMs: 1000 } } };
 const status = (label: string) => `      - { label: "${label}", type: property, maps_to: open }\n`;
-const st = (sub: string, order: number) => `      - { sub_status: ${sub}, status: OPEN, sort_order: ${order}, user_selectable: true, maps_to: open }\n`;
+const st = (sub: string, order: number) =>
+  `      - { sub_status: ${sub}, status: OPEN, sort_order: ${order}, user_selectable: true, maps_to: open }\n`;
 const writesTo = (w: World, vendor: 'propertydeck' | 'timetap') => w.sandbox.simulators[vendor].requests.filter((r) => r.method !== 'GET');
 
-describe('an owned status renamed at the vendor is still statusform\'s', () => {
+describe("an owned status renamed at the vendor is still statusform's", () => {
   it('Property Deck: a label changed in the UI is renamed back with one PUT of the same uuid, marked drift', async () => {
     w = await world(PD_ACCOUNT(status('Sold STC') + status('For Sale'), FAST), FAST_SIM);
     expect((await w.run('apply', '--auto-approve')).code).toBe(0);
@@ -29,7 +30,9 @@ describe('an owned status renamed at the vendor is still statusform\'s', () => {
     sim.resetRequests();
 
     const plan = await w.run('plan');
-    expect(plan.stdout).toContain('# estate.statuses["property:Sold STC"] will be renamed in place from "property:Sold subject to contract" (drift: changed outside statusform)');
+    expect(plan.stdout).toContain(
+      '# estate.statuses["property:Sold STC"] will be renamed in place from "property:Sold subject to contract" (drift: changed outside statusform)',
+    );
     expect(plan.stdout).toContain('Plan: 0 to create, 1 to update, 0 to deactivate, 0 to delete');
     expect(plan.stdout).not.toContain('unmanaged');
     expect(plan.stdout).not.toContain('missing at the vendor');
@@ -53,7 +56,9 @@ describe('an owned status renamed at the vendor is still statusform\'s', () => {
     sim.resetRequests();
 
     const plan = await w.run('plan');
-    expect(plan.stdout).toContain('# estate.statuses["property:Drop"] will be DELETED (hard delete); it is "property:Dropped" at the vendor now');
+    expect(plan.stdout).toContain(
+      '# estate.statuses["property:Drop"] will be DELETED (hard delete); it is "property:Dropped" at the vendor now',
+    );
     expect(plan.stdout).not.toContain('unmanaged');
     expect(plan.stdout).not.toContain('is gone');
     expect((await w.run('apply', '--auto-approve', '--allow-destroy')).code).toBe(0);
@@ -71,7 +76,15 @@ describe('an owned status renamed at the vendor is still statusform\'s', () => {
     sim.resetRequests();
 
     const plan = JSON.parse((await w.run('plan', '--format', 'json')).stdout);
-    expect(plan.actions).toEqual([expect.objectContaining({ address: 'salon.statuses["LATE"]', action: 'update', live_key: 'RUNNING_LATE', vendor_id: late.statusId, reason: 'drift' })]);
+    expect(plan.actions).toEqual([
+      expect.objectContaining({
+        address: 'salon.statuses["LATE"]',
+        action: 'update',
+        live_key: 'RUNNING_LATE',
+        vendor_id: late.statusId,
+        reason: 'drift',
+      }),
+    ]);
     expect(plan.notes.filter((n: { kind: string }) => n.kind === 'unmanaged' || n.kind === 'gone')).toEqual([]);
 
     expect((await w.run('apply', '--auto-approve')).code).toBe(0);
@@ -97,13 +110,15 @@ describe('an owned status renamed at the vendor is still statusform\'s', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('salon.statuses["LATE"] will be deactivated (soft delete); it is "RUNNING_LATE" at the vendor now');
     expect(r.stdout).not.toContain('unmanaged');
-    expect(writesTo(w, 'timetap').map((q) => q.body)).toEqual([expect.objectContaining({ statusId: late.statusId, subStatus: 'RUNNING_LATE', active: false })]);
+    expect(writesTo(w, 'timetap').map((q) => q.body)).toEqual([
+      expect.objectContaining({ statusId: late.statusId, subStatus: 'RUNNING_LATE', active: false }),
+    ]);
     expect(w.state().accounts['salon']!.items['LATE']).toMatchObject({ id: late.statusId, active: false });
     expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
   });
 });
 
-describe('TimeTap: the business\'s own row is the live one, even beside a shared default of the same sub_status', () => {
+describe("TimeTap: the business's own row is the live one, even beside a shared default of the same sub_status", () => {
   it('plans no create for a status the business already has, and updates its own row', async () => {
     w = await world(TT_ACCOUNT(st('CHECKEDIN', 4)));
     expect((await w.run('apply', '--auto-approve')).code).toBe(0);
@@ -129,7 +144,11 @@ describe('the state file is bound to the vendor instance it describes', () => {
   it('TimeTap: a state recorded for business 43111 is refused for business 999 before any request, and accepted again once restored', async () => {
     w = await world(TT_ACCOUNT(st('OPEN', 1)));
     expect((await w.run('apply', '--auto-approve')).code).toBe(0);
-    expect(w.state().accounts['salon']).toMatchObject({ vendor: 'timetap', origin: new URL(w.env['TIMETAP_URL']!).origin, tenant: 'business_id 43111' });
+    expect(w.state().accounts['salon']).toMatchObject({
+      vendor: 'timetap',
+      origin: new URL(w.env['TIMETAP_URL']!).origin,
+      tenant: 'business_id 43111',
+    });
     const before = JSON.stringify(w.state());
     const sim = w.sandbox.simulators.timetap;
     sim.resetRequests();
@@ -139,10 +158,14 @@ describe('the state file is bound to the vendor instance it describes', () => {
     for (const args of [['plan'], ['apply', '--auto-approve']]) {
       const r = await w.run(...args);
       expect(r.code, args.join(' ')).toBe(3);
-      expect(r.stderr).toContain('Refused: salon: the state file records this account for another vendor instance (business_id 43111 → business_id 999); its vendor ids belong there, so nothing was read or written.');
+      expect(r.stderr).toContain(
+        'Refused: salon: the state file records this account for another vendor instance (business_id 43111 → business_id 999); its vendor ids belong there, so nothing was read or written.',
+      );
       expect(r.stderr).toContain('If the configuration changed by mistake, restore business_id 43111.');
       // A new config's state is a directory: the account's own file is what to remove.
-      expect(r.stderr).toMatch(/If the account really moved, remove \S+statusform\.state\/salon\.json \(what statusform owned there is then forgotten/);
+      expect(r.stderr).toMatch(
+        /If the account really moved, remove \S+statusform\.state\/salon\.json \(what statusform owned there is then forgotten/,
+      );
     }
     expect(sim.requests).toEqual([]);
     expect(JSON.stringify(w.state())).toBe(before);
@@ -160,7 +183,9 @@ describe('the state file is bound to the vendor instance it describes', () => {
     writeFileSync(join(w.dir, 'statusform.yaml'), moved);
     const r = await w.run('plan');
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain(`estate: the state file records this account for another vendor instance (base_url origin ${old} → http://localhost:9)`);
+    expect(r.stderr).toContain(
+      `estate: the state file records this account for another vendor instance (base_url origin ${old} → http://localhost:9)`,
+    );
     expect(r.stderr).toContain(`restore a base_url at ${old}`);
     expect(w.sandbox.simulators.propertydeck.requests).toEqual([]);
   });
@@ -198,7 +223,10 @@ describe('keys and labels compare in Unicode NFC, and lookalikes are told apart'
   });
 
   it('a label the vendor keeps in NFD is the one declared in NFC: adopted, nothing written', async () => {
-    w = await world(PD_ACCOUNT(status(NFC), FAST), { ...FAST_SIM, seeds: { propertydeck: { statuses: [{ label: NFD, type: 'property', uuid: 'nfd-1' }] } } });
+    w = await world(PD_ACCOUNT(status(NFC), FAST), {
+      ...FAST_SIM,
+      seeds: { propertydeck: { statuses: [{ label: NFD, type: 'property', uuid: 'nfd-1' }] } },
+    });
     const r = await w.run('apply', '--auto-approve');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('No changes.');
@@ -214,7 +242,10 @@ describe('keys and labels compare in Unicode NFC, and lookalikes are told apart'
   });
 
   it('warns when a create looks the same as a status the vendor already has', async () => {
-    w = await world(PD_ACCOUNT(status('Sold STC'), FAST), { ...FAST_SIM, seeds: { propertydeck: { statuses: [{ label: 'Sold\u00A0STC', type: 'property' }] } } });
+    w = await world(PD_ACCOUNT(status('Sold STC'), FAST), {
+      ...FAST_SIM,
+      seeds: { propertydeck: { statuses: [{ label: 'Sold\u00A0STC', type: 'property' }] } },
+    });
     const plan = await w.run('plan');
     expect(plan.stdout).toContain(
       'estate.statuses["property:Sold STC"]: propertydeck already has "property:Sold\\u00A0STC" (not managed by statusform), which differs from this only by U+00A0 NO-BREAK SPACE: this creates a second one that looks the same; to adopt it instead, declare it exactly as the vendor spells it',
@@ -225,7 +256,9 @@ describe('keys and labels compare in Unicode NFC, and lookalikes are told apart'
     w = await world(PD_ACCOUNT(status(NFC) + status('Cafe\\u0301 open') + status('Sold STC') + status('Sold\\u200B STC'), FAST), FAST_SIM);
     const r = await w.run('validate');
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('statusform.yaml:10:9: estate.statuses["property:Café open"] is declared twice (first at statusform.yaml:9:9)');
+    expect(r.stderr).toContain(
+      'statusform.yaml:10:9: estate.statuses["property:Café open"] is declared twice (first at statusform.yaml:9:9)',
+    );
     expect(r.stderr).toContain(
       'statusform.yaml:12:9: estate.statuses["property:Sold\\u200B STC"] is declared twice as estate.statuses["property:Sold STC"], which differs from it only by U+200B ZERO WIDTH SPACE, so the two look the same (first at statusform.yaml:11:9)',
     );

@@ -28,8 +28,17 @@ ${estateAccount}`;
 
 describe('statusform import', () => {
   it('writes the live statuses as YAML with the modeline and review notes, adopts them, and the next plan is empty', async () => {
-    const seed = { statuses: [{ label: 'For Sale', type: 'property' as const }, { label: 'Hot Lead', type: 'contact' as const }] };
-    w = await world('version: 1\naccounts: {}\n', { seeds: { propertydeck: seed }, rateLimits: { propertydeck: false } }, { 'conf/estate.yaml': estate });
+    const seed = {
+      statuses: [
+        { label: 'For Sale', type: 'property' as const },
+        { label: 'Hot Lead', type: 'contact' as const },
+      ],
+    };
+    w = await world(
+      'version: 1\naccounts: {}\n',
+      { seeds: { propertydeck: seed }, rateLimits: { propertydeck: false } },
+      { 'conf/estate.yaml': estate },
+    );
     const cfg = join(w.dir, 'conf');
     const r = await cli(['import', '--account', 'estate', '-c', 'conf', '--out', 'conf/estate.yaml'], { cwd: w.dir, env: w.env });
     expect(r.code).toBe(0);
@@ -38,19 +47,32 @@ describe('statusform import', () => {
     expect(text).toContain('# Review: maps_to is a guess');
     expect(text).toContain('token: ${PROPERTYDECK_TOKEN}');
     expect(text).toMatch(/- label: For Sale\n\s+type: property\n\s+maps_to: open/);
-    expect(JSON.parse(readFileSync(join(cfg, 'statusform.state', 'estate.json'), 'utf8')).accounts.estate.items).toHaveProperty(['property:For Sale']);
+    expect(JSON.parse(readFileSync(join(cfg, 'statusform.state', 'estate.json'), 'utf8')).accounts.estate.items).toHaveProperty([
+      'property:For Sale',
+    ]);
 
     const plan = await cli(['plan', '-c', 'conf', '--detailed-exitcode'], { cwd: w.dir, env: w.env });
     expect(plan.code).toBe(0);
     expect(plan.stdout).not.toContain('unmanaged');
     // Written straight into the config, the items are owned outright: dropping one later is a plain removal.
-    expect(JSON.parse(readFileSync(join(cfg, 'statusform.state', 'estate.json'), 'utf8')).accounts.estate.items['property:For Sale']).not.toHaveProperty('imported');
+    expect(
+      JSON.parse(readFileSync(join(cfg, 'statusform.state', 'estate.json'), 'utf8')).accounts.estate.items['property:For Sale'],
+    ).not.toHaveProperty('imported');
   });
 
   it('never prunes what it imported before the YAML is in the config, and an apply after pasting it in makes it plainly owned', async () => {
-    const seed = { statuses: [{ label: 'Sold', type: 'property' as const }, { label: 'Cold', type: 'contact' as const }] };
+    const seed = {
+      statuses: [
+        { label: 'Sold', type: 'property' as const },
+        { label: 'Cold', type: 'contact' as const },
+      ],
+    };
     const pruning = estate.replace('    statuses: []', '    prune: true\n    allow_delete: true\n    statuses: []');
-    w = await world('version: 1\naccounts: {}\n', { seeds: { propertydeck: seed }, rateLimits: { propertydeck: false } }, { 'conf/estate.yaml': pruning });
+    w = await world(
+      'version: 1\naccounts: {}\n',
+      { seeds: { propertydeck: seed }, rateLimits: { propertydeck: false } },
+      { 'conf/estate.yaml': pruning },
+    );
     const run = (...args: string[]) => cli([...args, '-c', 'conf'], { cwd: w!.dir, env: w!.env });
     const printed = await run('import', '--account', 'estate');
     expect(printed.code, printed.stderr).toBe(0);
@@ -61,7 +83,9 @@ describe('statusform import', () => {
     // The YAML went to the terminal, not into the config: the account still declares nothing.
     const plan = await run('plan', '--detailed-exitcode');
     expect(plan.code).toBe(0);
-    expect(plan.stdout).toContain('estate.statuses["property:Sold"]: imported, and not declared in the configuration since: left untouched');
+    expect(plan.stdout).toContain(
+      'estate.statuses["property:Sold"]: imported, and not declared in the configuration since: left untouched',
+    );
     expect((await run('apply', '--auto-approve', '--allow-destroy')).code).toBe(0);
     expect(w.sandbox.simulators.propertydeck.requests.filter((q) => q.method !== 'GET')).toEqual([]);
 
@@ -77,7 +101,11 @@ describe('statusform import', () => {
 
   it('never writes a credential that the config holds as it is: it becomes a ${VAR} to set', async () => {
     const inline = estate.replace('${PROPERTYDECK_TOKEN}', PROPERTYDECK_SANDBOX_TOKEN).replace(/^# yaml-language-server.*\n/, '');
-    w = await world('version: 1\naccounts: {}\n', { seeds: { propertydeck: { statuses: [{ label: 'Sold', type: 'property' as const }] } }, rateLimits: { propertydeck: false } }, { 'conf/estate.yaml': inline });
+    w = await world(
+      'version: 1\naccounts: {}\n',
+      { seeds: { propertydeck: { statuses: [{ label: 'Sold', type: 'property' as const }] } }, rateLimits: { propertydeck: false } },
+      { 'conf/estate.yaml': inline },
+    );
     const printed = await cli(['import', '--account', 'estate', '-c', 'conf'], { cwd: w.dir, env: w.env });
     expect(printed.code, printed.stderr).toBe(0);
     expect(printed.stdout + printed.stderr).not.toContain(PROPERTYDECK_SANDBOX_TOKEN);
@@ -89,7 +117,7 @@ describe('statusform import', () => {
     expect(printed.stdout).toContain('# Review: token was written into the config as it is; it is ${ESTATE_TOKEN} here');
   });
 
-  it('imports into the account\'s own file in place, keeping every other account and setting, and never over another config file', async () => {
+  it("imports into the account's own file in place, keeping every other account and setting, and never over another config file", async () => {
     const whole = `# a config with more than one account
 version: 1
 categories: [new, open, pending, hold, solved, closed, archived]
@@ -102,9 +130,16 @@ accounts:
     status_variants: []
 ${estateAccount}`;
     const seed = { statuses: [{ label: 'For Sale', type: 'property' as const }] };
-    w = await world(whole, { seeds: { propertydeck: seed }, rateLimits: { propertydeck: false } }, { 'other/one.yaml': 'version: 1\naccounts: {}\n' });
+    w = await world(
+      whole,
+      { seeds: { propertydeck: seed }, rateLimits: { propertydeck: false } },
+      { 'other/one.yaml': 'version: 1\naccounts: {}\n' },
+    );
 
-    const elsewhere = await cli(['import', '--account', 'estate', '-c', 'statusform.yaml', '--out', 'statusform.yaml'], { cwd: w.dir, env: w.env });
+    const elsewhere = await cli(['import', '--account', 'estate', '-c', 'statusform.yaml', '--out', 'statusform.yaml'], {
+      cwd: w.dir,
+      env: w.env,
+    });
     expect(elsewhere.code, elsewhere.stderr).toBe(0);
     const text = readFileSync(join(w.dir, 'statusform.yaml'), 'utf8');
     expect(text).toContain('# a config with more than one account');
@@ -113,7 +148,9 @@ ${estateAccount}`;
     expect(text).toMatch(/nerds:\s+# kept as it is\n\s+vendor: thalamus/);
     expect(text).toMatch(/# Imported by statusform from estate \(propertydeck\)/);
     expect(text).toMatch(/- label: For Sale\n\s+type: property/);
-    expect(JSON.parse(readFileSync(join(w.dir, 'sf-state.json'), 'utf8')).accounts.estate.items['property:For Sale']).toMatchObject({ id: expect.any(String) });
+    expect(JSON.parse(readFileSync(join(w.dir, 'sf-state.json'), 'utf8')).accounts.estate.items['property:For Sale']).toMatchObject({
+      id: expect.any(String),
+    });
     expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
 
     // Another file of a directory config would be replaced: refused before any change.
@@ -128,8 +165,18 @@ ${estateAccount}`;
   });
 
   it('writes a live label with "${" in it so that it reads back as the same text', async () => {
-    w = await world('version: 1\naccounts: {}\n', { seeds: { propertydeck: { statuses: [{ label: 'Offer ${HOME} band', type: 'property' as const }] } }, rateLimits: { propertydeck: false } }, { 'conf/estate.yaml': estate });
-    const r = await cli(['import', '--account', 'estate', '-c', 'conf', '--out', 'conf/estate.yaml'], { cwd: w.dir, env: { ...w.env, HOME: '/root' } });
+    w = await world(
+      'version: 1\naccounts: {}\n',
+      {
+        seeds: { propertydeck: { statuses: [{ label: 'Offer ${HOME} band', type: 'property' as const }] } },
+        rateLimits: { propertydeck: false },
+      },
+      { 'conf/estate.yaml': estate },
+    );
+    const r = await cli(['import', '--account', 'estate', '-c', 'conf', '--out', 'conf/estate.yaml'], {
+      cwd: w.dir,
+      env: { ...w.env, HOME: '/root' },
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(join(w.dir, 'conf', 'estate.yaml'), 'utf8')).toContain('label: Offer $${HOME} band');
     const plan = await cli(['plan', '-c', 'conf', '--detailed-exitcode'], { cwd: w.dir, env: { ...w.env, HOME: '/root' } });
@@ -137,7 +184,9 @@ ${estateAccount}`;
   });
 
   it('explains why Thalamus cannot be imported', async () => {
-    w = await world('version: 1\naccounts:\n  nerds: { vendor: thalamus, base_url: "${THALAMUS_URL}", token: "${THALAMUS_TOKEN}", status_variants: [] }\n');
+    w = await world(
+      'version: 1\naccounts:\n  nerds: { vendor: thalamus, base_url: "${THALAMUS_URL}", token: "${THALAMUS_TOKEN}", status_variants: [] }\n',
+    );
     const r = await w.run('import', '--account', 'nerds');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('Thalamus has no read API');

@@ -40,7 +40,11 @@ describe('Property Deck, end to end', () => {
     expect(again.stdout).toContain('estate: 249 items at the vendor are not managed by statusform; left untouched:');
     expect(again.stdout.match(/: unmanaged/g)).toHaveLength(249);
     expect(again.stdout).not.toContain('share this type and label');
-    expect(w.sandbox.simulators.propertydeck.requests.map((q) => q.query)).toEqual(['?page=1&per_page=100', '?page=2&per_page=100', '?page=3&per_page=100']);
+    expect(w.sandbox.simulators.propertydeck.requests.map((q) => q.query)).toEqual([
+      '?page=1&per_page=100',
+      '?page=2&per_page=100',
+      '?page=3&per_page=100',
+    ]);
   });
 
   it('refuses a hard delete without allow_delete: the plan shows it blocked and apply exits 3 before any write', async () => {
@@ -60,7 +64,10 @@ describe('Property Deck, end to end', () => {
 
   it('deletes only with allow_delete: true and --allow-destroy, and strips the status from records as the vendor does', async () => {
     const config = (s: string) => PD_ACCOUNT(s, `${FAST}    prune: true\n    allow_delete: true\n`);
-    w = await world(config(status('Keep') + status('Drop')), { ...FAST_SIM, seeds: { propertydeck: { statuses: [{ label: 'Drop', type: 'property' }], records: [{ kind: 'property', statusLabel: 'Drop' }] } } });
+    w = await world(config(status('Keep') + status('Drop')), {
+      ...FAST_SIM,
+      seeds: { propertydeck: { statuses: [{ label: 'Drop', type: 'property' }], records: [{ kind: 'property', statusLabel: 'Drop' }] } },
+    });
     expect((await w.run('apply', '--auto-approve')).code).toBe(0);
     writeFileSync(join(w.dir, 'statusform.yaml'), config(status('Keep')));
     w.sandbox.simulators.propertydeck.resetRequests();
@@ -80,7 +87,15 @@ describe('Property Deck, end to end', () => {
 
   it('renames in place when only the case of a label changes, since the vendor counts both as one label', async () => {
     const config = (s: string) => PD_ACCOUNT(s, `${FAST}    prune: true\n    allow_delete: true\n`);
-    w = await world(config(status('Under offer')), { ...FAST_SIM, seeds: { propertydeck: { statuses: [{ label: 'Under offer', type: 'property' }], records: [{ kind: 'property', statusLabel: 'Under offer' }] } } });
+    w = await world(config(status('Under offer')), {
+      ...FAST_SIM,
+      seeds: {
+        propertydeck: {
+          statuses: [{ label: 'Under offer', type: 'property' }],
+          records: [{ kind: 'property', statusLabel: 'Under offer' }],
+        },
+      },
+    });
     expect((await w.run('apply', '--auto-approve')).code).toBe(0);
     const uuid = [...w.sandbox.simulators.propertydeck.store.statuses.keys()];
     writeFileSync(join(w.dir, 'statusform.yaml'), config(status('Under OFFER')));
@@ -97,8 +112,17 @@ describe('Property Deck, end to end', () => {
     expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
 
     // Declared as a rename from its own case twin, an unmanaged status is renamed, not re-created.
-    w.sandbox.simulators.propertydeck.store.statuses.set('arch-1', { uuid: 'arch-1', created_at: '', updated_at: '', label: 'Archived', type: { code: 1, name: 'Contact' } });
-    writeFileSync(join(w.dir, 'statusform.yaml'), config(status('Under OFFER') + status('ARCHIVED', 'contact', ', renamed_from: [Archived]')));
+    w.sandbox.simulators.propertydeck.store.statuses.set('arch-1', {
+      uuid: 'arch-1',
+      created_at: '',
+      updated_at: '',
+      label: 'Archived',
+      type: { code: 1, name: 'Contact' },
+    });
+    writeFileSync(
+      join(w.dir, 'statusform.yaml'),
+      config(status('Under OFFER') + status('ARCHIVED', 'contact', ', renamed_from: [Archived]')),
+    );
     const own = await w.run('plan');
     expect(own.stdout).toContain('estate.statuses["contact:ARCHIVED"] will be renamed in place from "contact:Archived"');
     expect(own.stdout).not.toContain('likely refuse');
@@ -106,7 +130,9 @@ describe('Property Deck, end to end', () => {
     writeFileSync(join(w.dir, 'statusform.yaml'), config(status('Under OFFER') + status('under offer')));
     const twice = await w.run('validate');
     expect(twice.code).toBe(1);
-    expect(twice.stderr).toContain('estate.statuses["property:under offer"] is declared twice as estate.statuses["property:Under OFFER"], which propertydeck counts as the same (it ignores case)');
+    expect(twice.stderr).toContain(
+      'estate.statuses["property:under offer"] is declared twice as estate.statuses["property:Under OFFER"], which propertydeck counts as the same (it ignores case)',
+    );
   });
 
   it('never deletes a status it did not make, even when one with the same label took the place of its own', async () => {
@@ -124,7 +150,9 @@ describe('Property Deck, end to end', () => {
 
     const r = await w.run('apply', '--auto-approve', '--allow-destroy');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`the item statusform made (id ${ours.uuid}) is gone; the one now at this key (id theirs-1) is not statusform's and is left untouched`);
+    expect(r.stdout).toContain(
+      `the item statusform made (id ${ours.uuid}) is gone; the one now at this key (id theirs-1) is not statusform's and is left untouched`,
+    );
     expect(writes(w)).toEqual([]);
     expect(sim.store.records[0]!.status).toBe('theirs-1');
     expect(Object.keys(w.state().accounts['estate']!.items)).toEqual(['property:Keep']);
@@ -138,13 +166,18 @@ describe('Property Deck, end to end', () => {
     writeFileSync(join(w.dir, 'statusform.yaml'), PD_ACCOUNT(status('Under Offer (agreed)'), FAST));
     const hinted = await w.run('plan');
     expect(hinted.stdout).toContain('Plan: 1 to create, 0 to update, 0 to deactivate, 0 to delete');
-    expect(hinted.stdout).toContain('estate.statuses["property:Under Offer (agreed)"]: possible rename — looks like a rename of "property:Under Offer": did you mean `renamed_from: ["Under Offer"]`?');
+    expect(hinted.stdout).toContain(
+      'estate.statuses["property:Under Offer (agreed)"]: possible rename — looks like a rename of "property:Under Offer": did you mean `renamed_from: ["Under Offer"]`?',
+    );
     const md = await w.run('plan', '--format', 'markdown');
     // Escaped for markdown: GitHub shows it as written.
     expect(md.stdout).toContain('did you mean \\`renamed\\_from: \\["Under Offer"\\]\\`?');
 
     // The YAML the hint names, added as it says: a rename in place, keeping the uuid.
-    writeFileSync(join(w.dir, 'statusform.yaml'), PD_ACCOUNT(status('Under Offer (agreed)', 'property', ', renamed_from: ["Under Offer"]'), FAST));
+    writeFileSync(
+      join(w.dir, 'statusform.yaml'),
+      PD_ACCOUNT(status('Under Offer (agreed)', 'property', ', renamed_from: ["Under Offer"]'), FAST),
+    );
     const renamed = await w.run('plan');
     expect(renamed.stdout).toContain('will be renamed in place from "property:Under Offer"');
     expect(renamed.stdout).not.toContain('possible rename');
@@ -153,7 +186,10 @@ describe('Property Deck, end to end', () => {
   });
 
   it('adopts declared statuses found as declared, and says so in the plan and the apply summary', async () => {
-    w = await world(PD_ACCOUNT(status('Let') + status('Sold'), FAST), { ...FAST_SIM, seeds: { propertydeck: { statuses: [{ label: 'Let', type: 'property' }] } } });
+    w = await world(PD_ACCOUNT(status('Let') + status('Sold'), FAST), {
+      ...FAST_SIM,
+      seeds: { propertydeck: { statuses: [{ label: 'Let', type: 'property' }] } },
+    });
     const plan = await w.run('plan');
     expect(plan.stdout).toContain('Plan: 1 to create, 0 to update, 0 to deactivate, 0 to delete, 0 ticket transitions, 1 to adopt.');
     const json = JSON.parse((await w.run('plan', '--format', 'json')).stdout) as { summary: { adopt: number } };
@@ -170,7 +206,9 @@ describe('Property Deck, end to end', () => {
     const kept = await w.run('plan');
     expect(kept.stdout).toContain('Plan: 1 to create, 0 to update, 0 to deactivate, 0 to delete');
     expect(kept.stdout).toContain('estate.statuses["property:Viewing"]: no longer in the configuration; kept because prune is off');
-    expect(kept.stdout).toContain('estate.statuses["contact:Viewing"]: possible rename — looks like a type change of "property:Viewing": propertydeck cannot change an item\'s type, so this creates a new one; the old one goes only with prune, allow_delete and --allow-destroy (a hard delete)');
+    expect(kept.stdout).toContain(
+      'estate.statuses["contact:Viewing"]: possible rename — looks like a type change of "property:Viewing": propertydeck cannot change an item\'s type, so this creates a new one; the old one goes only with prune, allow_delete and --allow-destroy (a hard delete)',
+    );
 
     writeFileSync(join(w.dir, 'statusform.yaml'), PD_ACCOUNT(status('Viewing', 'contact'), `${FAST}    prune: true\n`));
     w.sandbox.simulators.propertydeck.resetRequests();
@@ -212,12 +250,17 @@ describe('Property Deck, end to end', () => {
 
   it('applies what is independent when one change fails, and a re-plan shows just what is left', async () => {
     // An unmanaged "taken" exists; the vendor compares labels case-insensitively, so creating "Taken" is refused.
-    w = await world(PD_ACCOUNT(status('Taken') + status('Fresh'), FAST), { ...FAST_SIM, seeds: { propertydeck: { statuses: [{ label: 'taken', type: 'property' }] } } });
+    w = await world(PD_ACCOUNT(status('Taken') + status('Fresh'), FAST), {
+      ...FAST_SIM,
+      seeds: { propertydeck: { statuses: [{ label: 'taken', type: 'property' }] } },
+    });
     const r = await w.run('apply', '--auto-approve');
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/estate\.statuses\["property:Taken"\]: create failed: 422 The label has already been taken\./);
     expect(r.stdout).toContain('Apply incomplete: 1 done, 1 failed, 0 skipped.');
-    expect((await w.run('plan')).stdout).toContain('propertydeck already has "property:taken" (not managed by statusform), which it counts as the same');
+    expect((await w.run('plan')).stdout).toContain(
+      'propertydeck already has "property:taken" (not managed by statusform), which it counts as the same',
+    );
     expect(Object.keys(w.state().accounts['estate']!.items)).toEqual(['property:Fresh']);
     const again = await w.run('plan');
     expect(again.stdout).toContain('Plan: 1 to create, 0 to update, 0 to deactivate, 0 to delete, 0 ticket transitions.');
@@ -228,7 +271,9 @@ describe('Property Deck, end to end', () => {
 describe('Property Deck under its rate limit and faults', () => {
   it('paces itself to the limit so the vendor never has to answer 429', async () => {
     const statuses = Array.from({ length: 12 }, (_, i) => status(`P${i}`)).join('');
-    w = await world(PD_ACCOUNT(statuses, '    rate_limit: { requests: 20, seconds: 1 }\n'), { rateLimits: { propertydeck: { limit: 20, windowMs: 1000 } } });
+    w = await world(PD_ACCOUNT(statuses, '    rate_limit: { requests: 20, seconds: 1 }\n'), {
+      rateLimits: { propertydeck: { limit: 20, windowMs: 1000 } },
+    });
     const started = Date.now();
     const r = await w.run('apply', '--auto-approve', '--parallelism', '8');
     expect(r.code).toBe(0);
@@ -261,14 +306,20 @@ describe('Property Deck under its rate limit and faults', () => {
     for (let run = 0; run < 3; run++) {
       const state = loadState(config);
       // A read may exhaust its retries under these faults: the next run tries again, as a user would.
-      const planned = await makePlan(config, state, { timeoutMs: 1000, retry: { attempts: 6, baseDelayMs: 5, maxDelayMs: 20 } }).catch(() => undefined);
+      const planned = await makePlan(config, state, { timeoutMs: 1000, retry: { attempts: 6, baseDelayMs: 5, maxDelayMs: 20 } }).catch(
+        () => undefined,
+      );
       if (!planned) continue;
       if (planned.plan.actions.length === 0) break;
       await applyPlan(config, state, planned, { parallelism: 4 });
     }
     sim.faults = {};
     await closeDefaultAgent();
-    expect(sim.requests.some((q) => q.faulted === 'error-after-process' || q.faulted === 'reset-after-process' || q.faulted === 'hang-after-process')).toBe(true);
+    expect(
+      sim.requests.some(
+        (q) => q.faulted === 'error-after-process' || q.faulted === 'reset-after-process' || q.faulted === 'hang-after-process',
+      ),
+    ).toBe(true);
     expect(sim.store.statuses.size).toBe(8);
     expect([...sim.store.creates.values()]).toEqual(Array(8).fill(1));
     expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);

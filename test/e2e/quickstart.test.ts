@@ -56,13 +56,23 @@ describe('the quickstart, end to end', () => {
     const state = w.state();
     expect(state.lineage).toBe(demoState().lineage);
     expect(state.serial).toBeGreaterThan(demoState().serial);
-    expect(Object.keys(state.accounts['estate']!.items).sort()).toEqual(['contact:Hot Lead', 'property:For Sale', 'property:Let Agreed', 'property:Sold STC']);
+    expect(Object.keys(state.accounts['estate']!.items).sort()).toEqual([
+      'contact:Hot Lead',
+      'property:For Sale',
+      'property:Let Agreed',
+      'property:Sold STC',
+    ]);
   });
 
   it('never prints or stores a secret, in any format, verbose or not, on success or failure', async () => {
     w = await quickstart();
     const outputs: string[] = [];
-    for (const args of [['plan', '--verbose'], ['plan', '--format', 'json', '--out', 'plan.json'], ['plan', '--format', 'markdown'], ['apply', '--auto-approve', '--verbose']]) {
+    for (const args of [
+      ['plan', '--verbose'],
+      ['plan', '--format', 'json', '--out', 'plan.json'],
+      ['plan', '--format', 'markdown'],
+      ['apply', '--auto-approve', '--verbose'],
+    ]) {
       const r = await w.run(...args);
       outputs.push(r.stdout, r.stderr);
     }
@@ -86,8 +96,21 @@ describe('the quickstart, end to end', () => {
     // The quickstart's state is one file (seeded by the demo): every account is at the file's lineage and serial.
     const version = { lineage: demoState().lineage, serial: 3 };
     expect(json.state).toEqual({ accounts: Object.fromEntries(json.accounts.map((a: { name: string }) => [a.name, version])) });
-    expect(json.accounts.map((a: { live_digest: string }) => a.live_digest)).toEqual([expect.stringMatching(/^sha256:/), expect.stringMatching(/^sha256:/)]);
-    expect(json.actions[0]).toEqual(expect.objectContaining({ address: expect.any(String), action: expect.any(String), before: expect.anything(), after: expect.anything(), changes: expect.any(Array), depends_on: [], destructive: false }));
+    expect(json.accounts.map((a: { live_digest: string }) => a.live_digest)).toEqual([
+      expect.stringMatching(/^sha256:/),
+      expect.stringMatching(/^sha256:/),
+    ]);
+    expect(json.actions[0]).toEqual(
+      expect.objectContaining({
+        address: expect.any(String),
+        action: expect.any(String),
+        before: expect.anything(),
+        after: expect.anything(),
+        changes: expect.any(Array),
+        depends_on: [],
+        destructive: false,
+      }),
+    );
     const update = json.actions.find((a: { action: string }) => a.action === 'update');
     expect(update.changes[0]).toEqual({ field: expect.any(String), before: expect.anything(), after: expect.anything() });
     expect(json.summary).toMatchObject({ create: 3, update: 2, deactivate: 1, delete: 0 });

@@ -18,7 +18,10 @@ const status = (label: string) => `      - { label: "${label}", type: property, 
 const writes = (w: World) => w.sandbox.simulators.propertydeck.requests.filter((r) => r.method !== 'GET');
 
 async function planned(): Promise<World> {
-  const made = await world(PD_ACCOUNT(status('For Sale') + status('Let Agreed'), FAST), { rateLimits: { propertydeck: false }, seeds: { propertydeck: { statuses: [{ label: 'For Sale', type: 'property' }] } } });
+  const made = await world(PD_ACCOUNT(status('For Sale') + status('Let Agreed'), FAST), {
+    rateLimits: { propertydeck: false },
+    seeds: { propertydeck: { statuses: [{ label: 'For Sale', type: 'property' }] } },
+  });
   const r = await made.run('plan', '--out', 'plan.json');
   expect(r.code).toBe(0);
   return made;
@@ -63,7 +66,11 @@ describe('saved plans', () => {
     w = await planned();
     // Someone creates the planned status by hand in the meantime.
     const sim = w.sandbox.simulators.propertydeck;
-    await fetch(`${sim.url}/statuses`, { method: 'POST', headers: { authorization: `Bearer ${PROPERTYDECK_SANDBOX_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ label: 'Let Agreed', type: { code: 2 } }) });
+    await fetch(`${sim.url}/statuses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${PROPERTYDECK_SANDBOX_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ label: 'Let Agreed', type: { code: 2 } }),
+    });
     sim.resetRequests();
     const r = await w.run('apply', 'plan.json');
     expect(r.code).toBe(3);
@@ -74,7 +81,11 @@ describe('saved plans', () => {
   it('refuses when another apply changed the state file, and ignores live changes it does not touch', async () => {
     w = await planned();
     const sim = w.sandbox.simulators.propertydeck;
-    await fetch(`${sim.url}/statuses`, { method: 'POST', headers: { authorization: `Bearer ${PROPERTYDECK_SANDBOX_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ label: 'Unrelated', type: { code: 1 } }) });
+    await fetch(`${sim.url}/statuses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${PROPERTYDECK_SANDBOX_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ label: 'Unrelated', type: { code: 1 } }),
+    });
     expect((await w.run('apply', 'plan.json')).code).toBe(0);
     // The same plan again: the state file has moved on.
     const again = await w.run('apply', 'plan.json');
@@ -86,11 +97,31 @@ describe('saved plans', () => {
     w = await planned();
     const saved = JSON.parse(readFileSync(join(w.dir, 'plan.json'), 'utf8'));
     const cases: [string, unknown, RegExp][] = [
-      ['other.json', { hello: 'world' }, /other\.json is not a statusform plan \(it has no format_version\); make one with: statusform plan --out FILE/],
+      [
+        'other.json',
+        { hello: 'world' },
+        /other\.json is not a statusform plan \(it has no format_version\); make one with: statusform plan --out FILE/,
+      ],
       // What statusform wrote before the wire format: the in-memory plan, format 1.0.
-      ['old.json', { ...saved, format_version: '1.0', actions: saved.actions.map((a: Record<string, unknown>) => ({ ...a, id: a['vendor_id'], phase: 1 })) }, /old\.json is plan format 1\.0; this statusform reads format 2\.x: make one with: statusform plan --out FILE/],
-      ['broken.json', { ...saved, actions: [{ ...saved.actions[0], address: undefined }] }, /broken\.json is not a valid statusform plan: \/actions\/0 lacks "address".*; make one with/],
-      ['wrong.json', { ...saved, actions: [{ ...saved.actions[0], action: 'explode' }] }, /wrong\.json is not a valid statusform plan: \/actions\/0\/action must be equal to one of the allowed values/],
+      [
+        'old.json',
+        {
+          ...saved,
+          format_version: '1.0',
+          actions: saved.actions.map((a: Record<string, unknown>) => ({ ...a, id: a['vendor_id'], phase: 1 })),
+        },
+        /old\.json is plan format 1\.0; this statusform reads format 2\.x: make one with: statusform plan --out FILE/,
+      ],
+      [
+        'broken.json',
+        { ...saved, actions: [{ ...saved.actions[0], address: undefined }] },
+        /broken\.json is not a valid statusform plan: \/actions\/0 lacks "address".*; make one with/,
+      ],
+      [
+        'wrong.json',
+        { ...saved, actions: [{ ...saved.actions[0], action: 'explode' }] },
+        /wrong\.json is not a valid statusform plan: \/actions\/0\/action must be equal to one of the allowed values/,
+      ],
     ];
     w.sandbox.simulators.propertydeck.resetRequests();
     for (const [name, content, message] of cases) {
@@ -105,7 +136,12 @@ describe('saved plans', () => {
   it('applies a plan from a later 2.x that added fields, ignoring them', async () => {
     w = await planned();
     const saved = JSON.parse(readFileSync(join(w.dir, 'plan.json'), 'utf8'));
-    const newer = { ...saved, format_version: '2.9', produced_by: 'statusform 9', actions: saved.actions.map((a: object) => ({ ...a, risk: 'low' })) };
+    const newer = {
+      ...saved,
+      format_version: '2.9',
+      produced_by: 'statusform 9',
+      actions: saved.actions.map((a: object) => ({ ...a, risk: 'low' })),
+    };
     writeFileSync(join(w.dir, 'newer.json'), JSON.stringify(newer));
     const r = await w.run('apply', 'newer.json');
     expect(r.code, r.stderr).toBe(0);

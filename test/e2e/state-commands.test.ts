@@ -20,7 +20,8 @@ const CONFIG = PD_ACCOUNT(pd('Hot Lead') + pd('Cold Lead') + pd('Sold', 'propert
 const HOT = 'estate.statuses["contact:Hot Lead"]';
 const COLD = 'estate.statuses["contact:Cold Lead"]';
 const SOLD = 'estate.statuses["property:Sold"]';
-const serial = (w: World) => (JSON.parse(readFileSync(join(w.dir, 'statusform.state', 'estate.json'), 'utf8')) as { serial: number }).serial;
+const serial = (w: World) =>
+  (JSON.parse(readFileSync(join(w.dir, 'statusform.state', 'estate.json'), 'utf8')) as { serial: number }).serial;
 
 async function applied(config = CONFIG): Promise<World> {
   const x = await world(config, SIM);
@@ -44,9 +45,21 @@ describe('state list and show', () => {
     const show = await w.run('state', 'show', HOT);
     expect(show.code, show.stderr).toBe(0);
     const id = w.state().accounts['estate']!.items['contact:Hot Lead']!.id as string;
-    expect(show.stdout).toBe(`# ${HOT}\nvendor     = "propertydeck"\nvendor_id  = ${JSON.stringify(id)}\nactive     = true\ndepends_on = []\nfields:\n  type  = "contact"\n  label = "Hot Lead"\n`);
+    expect(show.stdout).toBe(
+      `# ${HOT}\nvendor     = "propertydeck"\nvendor_id  = ${JSON.stringify(id)}\nactive     = true\ndepends_on = []\nfields:\n  type  = "contact"\n  label = "Hot Lead"\n`,
+    );
     const json = JSON.parse((await w.run('state', 'show', HOT, '--format', 'json')).stdout) as Record<string, unknown>;
-    expect(json).toEqual({ address: HOT, account: 'estate', collection: 'statuses', key: 'contact:Hot Lead', vendor: 'propertydeck', vendor_id: id, active: true, fields: { type: 'contact', label: 'Hot Lead' }, depends_on: [] });
+    expect(json).toEqual({
+      address: HOT,
+      account: 'estate',
+      collection: 'statuses',
+      key: 'contact:Hot Lead',
+      vendor: 'propertydeck',
+      vendor_id: id,
+      active: true,
+      fields: { type: 'contact', label: 'Hot Lead' },
+      depends_on: [],
+    });
     const typo = await w.run('state', 'show', 'estate.statuses["contact:Hot Led"]');
     expect(typo.code).toBe(1);
     expect(typo.stderr).toContain(`matches no address in the state; the nearest: ${HOT}`);
@@ -59,7 +72,10 @@ describe('state rm', () => {
   it('stops managing an item no longer declared: the vendor keeps it, the next plan lists it as unmanaged', async () => {
     w = await applied();
     const before = serial(w);
-    writeFileSync(join(w.dir, 'statusform.yaml'), PD_ACCOUNT(pd('Hot Lead') + pd('Sold', 'property'), `${FAST}    prune: true\n    allow_delete: true\n`));
+    writeFileSync(
+      join(w.dir, 'statusform.yaml'),
+      PD_ACCOUNT(pd('Hot Lead') + pd('Sold', 'property'), `${FAST}    prune: true\n    allow_delete: true\n`),
+    );
     const rm = await w.run('state', 'rm', COLD);
     expect(rm.code, rm.stderr).toBe(0);
     expect(rm.stdout).toContain(`Removed ${COLD} (vendor id `);
@@ -76,7 +92,9 @@ describe('state rm', () => {
     w = await applied();
     const rm = await w.run('state', 'rm', 'estate.statuses["contact:*"]');
     expect(rm.code, rm.stderr).toBe(0);
-    expect(rm.stdout).toContain(`Still declared in the configuration, so the next plan takes them over again (adopted, or updated to the configuration): ${COLD}, ${HOT}.`);
+    expect(rm.stdout).toContain(
+      `Still declared in the configuration, so the next plan takes them over again (adopted, or updated to the configuration): ${COLD}, ${HOT}.`,
+    );
     expect(Object.keys(w.state().accounts['estate']!.items)).toEqual(['property:Sold']);
     expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0); // found live, unchanged: adopted without a write
     expect((await w.run('apply', '--auto-approve')).code).toBe(0);
@@ -100,7 +118,10 @@ describe('state rm', () => {
     mkdirSync(join(w.dir, 'statusform.state'), { recursive: true });
     const release = acquireLock(join(w.dir, 'statusform.state', 'estate.json'), 'statusform apply (another run)');
     try {
-      for (const args of [['rm', HOT], ['mv', HOT, 'estate.statuses["contact:Warm Lead"]']]) {
+      for (const args of [
+        ['rm', HOT],
+        ['mv', HOT, 'estate.statuses["contact:Warm Lead"]'],
+      ]) {
         const r = await w.run('state', ...args);
         expect(r.code, r.stderr).toBe(3);
         expect(r.stderr).toMatch(/Refused: the state of account estate .* is locked by pid \d+/);

@@ -40,7 +40,12 @@ ${salon}`;
 }
 
 const CONFIG = twoAccounts(status('For Sale') + status('Let Agreed'), sub('OPEN', 1) + sub('LATE', 2));
-const accountFile = (w: World, name: string) => JSON.parse(readFileSync(join(w.dir, 'statusform.state', `${name}.json`), 'utf8')) as { lineage: string; serial: number; accounts: Record<string, { vendor: string; origin?: string; tenant?: string; items: Record<string, unknown> }> };
+const accountFile = (w: World, name: string) =>
+  JSON.parse(readFileSync(join(w.dir, 'statusform.state', `${name}.json`), 'utf8')) as {
+    lineage: string;
+    serial: number;
+    accounts: Record<string, { vendor: string; origin?: string; tenant?: string; items: Record<string, unknown> }>;
+  };
 const pdWrites = (w: World) => w.sandbox.simulators.propertydeck.requests.filter((r) => r.method !== 'GET').length;
 
 describe('a new configuration keeps its state in a directory, one file per account', () => {
@@ -57,7 +62,10 @@ describe('a new configuration keeps its state in a directory, one file per accou
     expect(salon.accounts['salon']).toMatchObject({ vendor: 'timetap', tenant: 'business_id 43111' });
     expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
 
-    writeFileSync(join(w.dir, 'statusform.yaml'), twoAccounts(status('For Sale') + status('Let Agreed') + status('Sold'), sub('OPEN', 1) + sub('LATE', 2)));
+    writeFileSync(
+      join(w.dir, 'statusform.yaml'),
+      twoAccounts(status('For Sale') + status('Let Agreed') + status('Sold'), sub('OPEN', 1) + sub('LATE', 2)),
+    );
     expect((await w.run('apply', '--auto-approve')).code).toBe(0);
     expect(accountFile(w, 'estate')).toMatchObject({ lineage: estate.lineage, serial: expect.any(Number) });
     expect(accountFile(w, 'estate').serial).toBeGreaterThan(estate.serial);
@@ -74,7 +82,9 @@ describe('a new configuration keeps its state in a directory, one file per accou
       expect(salon.code, salon.stderr).toBe(0);
       const estate = await w.run('apply', '--account', 'estate', '--auto-approve');
       expect(estate.code).toBe(3);
-      expect(estate.stderr).toMatch(/Refused: the state of account estate \(\S+estate\.json\) is locked by pid \d+ on \S+ \(statusform apply \(another run\), since /);
+      expect(estate.stderr).toMatch(
+        /Refused: the state of account estate \(\S+estate\.json\) is locked by pid \d+ on \S+ \(statusform apply \(another run\), since /,
+      );
       expect(estate.stderr).toContain('statusform unlock -c <config> --account estate');
       const all = await w.run('apply', '--auto-approve'); // every account: estate's lock is needed too
       expect(all.code).toBe(3);
@@ -89,7 +99,10 @@ describe('a new configuration keeps its state in a directory, one file per accou
 
   it('runs two applies on different accounts at the same time, both to the end', async () => {
     w = await world(CONFIG, SIM);
-    const [estate, salon] = await Promise.all([w.run('apply', '--account', 'estate', '--auto-approve'), w.run('apply', '--account', 'salon', '--auto-approve')]);
+    const [estate, salon] = await Promise.all([
+      w.run('apply', '--account', 'estate', '--auto-approve'),
+      w.run('apply', '--account', 'salon', '--auto-approve'),
+    ]);
     expect(estate.code, estate.stderr).toBe(0);
     expect(salon.code, salon.stderr).toBe(0);
     expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
@@ -117,7 +130,11 @@ describe('a new configuration keeps its state in a directory, one file per accou
   it('unlock --account removes one account lock; unlock alone removes stale locks and names live ones', async () => {
     w = await world(CONFIG, SIM);
     mkdirSync(join(w.dir, 'statusform.state'));
-    const lock = (name: string, pid: number, host: string) => writeFileSync(join(w!.dir, 'statusform.state', `${name}.json.lock`), JSON.stringify({ pid, host, since: 'then', command: 'statusform apply' }));
+    const lock = (name: string, pid: number, host: string) =>
+      writeFileSync(
+        join(w!.dir, 'statusform.state', `${name}.json.lock`),
+        JSON.stringify({ pid, host, since: 'then', command: 'statusform apply' }),
+      );
     lock('estate', 999_999_999, (await import('node:os')).hostname()); // a run gone from this host
     lock('salon', 1, 'elsewhere'); // a run on another machine: maybe still going
     const all = await w.run('unlock');
@@ -150,11 +167,18 @@ describe('an existing single state file', () => {
     const before = JSON.parse(readFileSync(join(w.dir, 'statusform.state.json'), 'utf8'));
     const m = await w.run('state', 'migrate');
     expect(m.code, m.stderr).toBe(0);
-    expect(m.stdout).toContain('Split statusform.state.json into statusform.state/: 2 account files, each with the old lineage and serial.');
+    expect(m.stdout).toContain(
+      'Split statusform.state.json into statusform.state/: 2 account files, each with the old lineage and serial.',
+    );
     expect(existsSync(join(w.dir, 'statusform.state.json'))).toBe(false);
     expect(existsSync(join(w.dir, 'statusform.state.json.migrated'))).toBe(true);
     for (const name of ['estate', 'salon']) {
-      expect(accountFile(w, name)).toEqual({ version: 1, lineage: 'old-history', serial: before.serial, accounts: { [name]: before.accounts[name] } });
+      expect(accountFile(w, name)).toEqual({
+        version: 1,
+        lineage: 'old-history',
+        serial: before.serial,
+        accounts: { [name]: before.accounts[name] },
+      });
     }
     expect(readdirSync(join(w.dir, 'statusform.state')).sort()).toEqual(['estate.json', 'salon.json']);
     w.sandbox.simulators.propertydeck.resetRequests();

@@ -15,8 +15,10 @@ afterEach(async () => {
 const SIM = { rateLimits: { propertydeck: false, timetap: false } } as const;
 const FAST = '    rate_limit: { requests: 1000, seconds: 1 }\n';
 const pd = (label: string, type = 'contact') => `      - { label: "${label}", type: ${type}, maps_to: open }\n`;
-const tt = (sub: string, order: number, extra = '') => `      - { sub_status: ${sub}, status: OPEN, sort_order: ${order}, user_selectable: true, maps_to: open${extra} }\n`;
-const pdCreates = (w: World) => w.sandbox.simulators.propertydeck.requests.filter((r) => r.method === 'POST').map((r) => (r.body as { label: string }).label);
+const tt = (sub: string, order: number, extra = '') =>
+  `      - { sub_status: ${sub}, status: OPEN, sort_order: ${order}, user_selectable: true, maps_to: open${extra} }\n`;
+const pdCreates = (w: World) =>
+  w.sandbox.simulators.propertydeck.requests.filter((r) => r.method === 'POST').map((r) => (r.body as { label: string }).label);
 
 describe('--target', () => {
   it('plans and applies one item only; the next plan shows the rest', async () => {
@@ -56,7 +58,9 @@ describe('--target', () => {
     const text = await w.run('plan', '--target', 'salon.statuses["RUNNING_LATE"]');
     expect(text.stdout).toContain('# salon.statuses["CHECKEDIN"] will be created (dependency of salon.statuses["RUNNING_LATE"])');
     expect((await w.run('apply', '--auto-approve', '--target', 'salon.statuses["RUNNING_LATE"]')).code).toBe(0);
-    const posts = w.sandbox.simulators.timetap.requests.filter((r) => r.method === 'POST' && r.status < 300).map((r) => (r.body as { subStatus: string }).subStatus);
+    const posts = w.sandbox.simulators.timetap.requests
+      .filter((r) => r.method === 'POST' && r.status < 300)
+      .map((r) => (r.body as { subStatus: string }).subStatus);
     expect(posts).toEqual(['CHECKEDIN', 'RUNNING_LATE']);
     expect((await w.run('plan')).stdout).toContain('Plan: 1 to create');
   });
@@ -78,7 +82,9 @@ describe('--target', () => {
     w = await world(PD_ACCOUNT(pd('Hot Lead') + pd('Cold Lead'), FAST), SIM);
     const typo = await w.run('plan', '--target', 'estate.statuses["contact:Hot Led"]');
     expect(typo.code).toBe(1);
-    expect(typo.stderr).toContain('--target estate.statuses["contact:Hot Led"] matches no address in the plan; the nearest: estate.statuses["contact:Hot Lead"]');
+    expect(typo.stderr).toContain(
+      '--target estate.statuses["contact:Hot Led"] matches no address in the plan; the nearest: estate.statuses["contact:Hot Lead"]',
+    );
     w.sandbox.simulators.propertydeck.resetRequests();
     const account = await w.run('plan', '--target', 'estat.statuses["contact:Hot Lead"]');
     expect(account.code).toBe(1);

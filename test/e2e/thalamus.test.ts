@@ -44,7 +44,10 @@ describe('Thalamus, end to end', () => {
     expect(w.state().accounts['nerds']!.items['b']!.active).toBe(false);
     expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
 
-    writeFileSync(join(w.dir, 'statusform.yaml'), TH_ACCOUNT(variant('a', 'Alpha') + variant('b', 'Beta again'), `${FAST}    prune: true\n`));
+    writeFileSync(
+      join(w.dir, 'statusform.yaml'),
+      TH_ACCOUNT(variant('a', 'Alpha') + variant('b', 'Beta again'), `${FAST}    prune: true\n`),
+    );
     const back = await w.run('apply', '--auto-approve');
     expect(back.stdout).toContain('# nerds.status_variants["b"] will be reactivated');
     expect(stored(w).get('b')).toMatchObject({ status: 'active', label: 'Beta again' });
@@ -84,7 +87,9 @@ describe('Thalamus, end to end', () => {
     const r = await w.run('apply', '--auto-approve');
     expect(r.code).toBe(1);
     // Which account and item, which host, the status, the vendor's words, and the variable to check.
-    expect(r.stdout).toMatch(/nerds\.status_variants\["a"\]: create failed: 127\.0\.0\.1:\d+ refused the credentials \(401 Unauthenticated\.\); check token \(\$THALAMUS_TOKEN\)/);
+    expect(r.stdout).toMatch(
+      /nerds\.status_variants\["a"\]: create failed: 127\.0\.0\.1:\d+ refused the credentials \(401 Unauthenticated\.\); check token \(\$THALAMUS_TOKEN\)/,
+    );
     expect(r.stdout + r.stderr).not.toContain('nerds_live_not_the_right_one');
   });
 });

@@ -20,7 +20,10 @@ const seedSeries = [
 
 describe('series.hr tickets', () => {
   it('posts only real changes (each adds a system message), and a category already satisfied moves nothing', async () => {
-    w = await world(SERIES_ACCOUNT('      - { id: T-1, status: resolved }\n      - { id: T-2, category: open }\n      - { id: T-3, status: resolved }\n'), { seeds: { serieshr: seedSeries } });
+    w = await world(
+      SERIES_ACCOUNT('      - { id: T-1, status: resolved }\n      - { id: T-2, category: open }\n      - { id: T-3, status: resolved }\n'),
+      { seeds: { serieshr: seedSeries } },
+    );
     const plan = await w.run('plan');
     // T-2 and T-3 are as declared already: adopted, with no message posted.
     expect(plan.stdout).toContain('Plan: 0 to create, 0 to update, 0 to deactivate, 0 to delete, 1 ticket transition, 2 to adopt.');
@@ -30,22 +33,34 @@ describe('series.hr tickets', () => {
     expect(tickets.get('T-1')!.messages).toHaveLength(1);
     expect(tickets.get('T-2')!.messages).toHaveLength(0);
     expect(tickets.get('T-3')!.messages).toHaveLength(0);
-    expect(w.sandbox.simulators.serieshr.requests.filter((r) => r.method === 'POST')[0]!.body).toEqual({ status: 'resolved', staffUserId: 987654321 });
+    expect(w.sandbox.simulators.serieshr.requests.filter((r) => r.method === 'POST')[0]!.body).toEqual({
+      status: 'resolved',
+      staffUserId: 987654321,
+    });
     expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
   });
 
   it('walks the documented path step by step with strict_transitions, and reopens in one step', async () => {
-    w = await world(SERIES_ACCOUNT('      - { id: T-1, status: closed }\n      - { id: T-3, status: open }\n', '    strict_transitions: true\n'), { seeds: { serieshr: seedSeries } });
+    w = await world(
+      SERIES_ACCOUNT('      - { id: T-1, status: closed }\n      - { id: T-3, status: open }\n', '    strict_transitions: true\n'),
+      { seeds: { serieshr: seedSeries } },
+    );
     const plan = await w.run('plan');
     expect(plan.stdout).toContain('helpdesk.tickets["T-1"] will move through in-progress → resolved → closed');
     expect((await w.run('apply', '--auto-approve')).code).toBe(0);
     const t = w.sandbox.simulators.serieshr.store.tickets;
-    expect(t.get('T-1')!.messages.map((m) => m.text)).toEqual(['Status changed to in-progress', 'Status changed to resolved', 'Status changed to closed']);
+    expect(t.get('T-1')!.messages.map((m) => m.text)).toEqual([
+      'Status changed to in-progress',
+      'Status changed to resolved',
+      'Status changed to closed',
+    ]);
     expect(t.get('T-3')!.messages.map((m) => m.text)).toEqual(['Status changed to open']);
   });
 
   it('makes a missing ticket a plan error for its address, and apply writes nothing', async () => {
-    w = await world(SERIES_ACCOUNT('      - { id: T-1, status: resolved }\n      - { id: T-404, status: closed }\n'), { seeds: { serieshr: seedSeries } });
+    w = await world(SERIES_ACCOUNT('      - { id: T-1, status: resolved }\n      - { id: T-404, status: closed }\n'), {
+      seeds: { serieshr: seedSeries },
+    });
     const plan = await w.run('plan');
     expect(plan.code).toBe(1);
     expect(plan.stdout).toContain('helpdesk.tickets["T-404"]: ticket not found at series.hr (404 Ticket not found)');
@@ -96,7 +111,12 @@ accounts:
 
 describe('Spacebring tickets', () => {
   it('moves tickets with Basic auth, and with a bearer token plus network id', async () => {
-    const seeds = { spacebring: [{ id: 'sb-1', status: 'new' }, { id: 'sb-2', status: 'inProgress' }] };
+    const seeds = {
+      spacebring: [
+        { id: 'sb-1', status: 'new' },
+        { id: 'sb-2', status: 'inProgress' },
+      ],
+    };
     w = await world(SPACEBRING_ACCOUNT('      - { id: sb-1, status: solved }\n      - { id: sb-2, category: open }\n'), { seeds });
     expect((await w.run('apply', '--auto-approve')).code).toBe(0);
     const store = w.sandbox.simulators.spacebring.store;
@@ -105,17 +125,32 @@ describe('Spacebring tickets', () => {
     expect(w.sandbox.simulators.spacebring.requests.find((r) => r.method === 'PUT')!.body).toEqual({ ticket: { status: 'solved' } });
     await w.close();
 
-    w = await world(SPACEBRING_ACCOUNT('      - { id: sb-1, status: closed }\n', '    token: sb_sandbox_oauth_token_0000000000\n    network_id: 7f1f0c1e-55a4-4a58-9d5f-1b6f3c9a2e10\n'), { seeds });
+    w = await world(
+      SPACEBRING_ACCOUNT(
+        '      - { id: sb-1, status: closed }\n',
+        '    token: sb_sandbox_oauth_token_0000000000\n    network_id: 7f1f0c1e-55a4-4a58-9d5f-1b6f3c9a2e10\n',
+      ),
+      { seeds },
+    );
     expect((await w.run('apply', '--auto-approve')).code).toBe(0);
     expect(w.sandbox.simulators.spacebring.store.tickets.get('sb-1')!.status).toBe('closed');
   });
 
   it('makes a ticket answered without a documented status a plan error, never a transition sent on every apply', async () => {
-    w = await world(SPACEBRING_ACCOUNT('      - { id: sb-odd, status: solved }\n      - { id: sb-ok, status: solved }\n'), { seeds: { spacebring: [{ id: 'sb-odd', status: 'new' }, { id: 'sb-ok', status: 'new' }] } });
+    w = await world(SPACEBRING_ACCOUNT('      - { id: sb-odd, status: solved }\n      - { id: sb-ok, status: solved }\n'), {
+      seeds: {
+        spacebring: [
+          { id: 'sb-odd', status: 'new' },
+          { id: 'sb-ok', status: 'new' },
+        ],
+      },
+    });
     (w.sandbox.simulators.spacebring.store.tickets.get('sb-odd') as { status?: string }).status = undefined; // the API left it out
     const plan = await w.run('plan');
     expect(plan.code).toBe(1);
-    expect(plan.stdout).toContain('coworking.tickets["sb-odd"]: Spacebring gave this ticket the status null, which is none of new, inProgress, solved, closed');
+    expect(plan.stdout).toContain(
+      'coworking.tickets["sb-odd"]: Spacebring gave this ticket the status null, which is none of new, inProgress, solved, closed',
+    );
     expect((await w.run('apply', '--auto-approve')).code).toBe(1);
     expect(w.sandbox.simulators.spacebring.requests.filter((q) => q.method === 'PUT')).toEqual([]);
   });
@@ -129,7 +164,9 @@ describe('Spacebring tickets', () => {
 
   it('keeps to 10 requests a second, so the vendor has no reason to answer 429', async () => {
     const seed = Array.from({ length: 12 }, (_, i) => ({ id: `r-${i}`, status: 'new' }));
-    w = await world(SPACEBRING_ACCOUNT(seed.map((t) => `      - { id: ${t.id}, status: solved }\n`).join('')), { seeds: { spacebring: seed } });
+    w = await world(SPACEBRING_ACCOUNT(seed.map((t) => `      - { id: ${t.id}, status: solved }\n`).join('')), {
+      seeds: { spacebring: seed },
+    });
     const started = Date.now();
     expect((await w.run('apply', '--auto-approve', '--parallelism', '8')).code).toBe(0);
     // 12 reads and 12 writes at 10/s take at least 2.3 s; none may be refused.
@@ -155,14 +192,22 @@ describe('selector rules', () => {
       { id: 'NEW-1', status: 'resolved', updatedAt: days(2) },
       { id: 'OPEN-1', status: 'open', updatedAt: days(40) },
     ];
-    const rules = '    rules:\n      - { name: close-stale, where: { status: resolved, not_updated_for_days: 14 }, set: { status: closed }, max: 25 }\n';
-    w = await world(SERIES_ACCOUNT('      - { id: OPEN-1, status: open }\n', rules), { seeds: { serieshr: seed }, rateLimits: { serieshr: false } });
+    const rules =
+      '    rules:\n      - { name: close-stale, where: { status: resolved, not_updated_for_days: 14 }, set: { status: closed }, max: 25 }\n';
+    w = await world(SERIES_ACCOUNT('      - { id: OPEN-1, status: open }\n', rules), {
+      seeds: { serieshr: seed },
+      rateLimits: { serieshr: false },
+    });
     const plan = await w.run('plan');
     expect(plan.stdout).toContain('~ helpdesk.tickets["OLD-29"]');
     expect(plan.stdout).not.toContain('NEW-1');
-    expect(plan.stdout).toContain('helpdesk: rule "close-stale" matches 30 items, 30 to change — more than its max of 25: apply needs --allow-bulk');
+    expect(plan.stdout).toContain(
+      'helpdesk: rule "close-stale" matches 30 items, 30 to change — more than its max of 25: apply needs --allow-bulk',
+    );
     // The listing walked every page of resolved tickets (10 a page, as documented), not one read per ticket.
-    expect(w.sandbox.simulators.serieshr.requests.filter((r) => r.path === '/tickets/list').map((r) => r.query)).toEqual([1, 2, 3, 4].map((n) => `?page=${n}&status=resolved`));
+    expect(w.sandbox.simulators.serieshr.requests.filter((r) => r.path === '/tickets/list').map((r) => r.query)).toEqual(
+      [1, 2, 3, 4].map((n) => `?page=${n}&status=resolved`),
+    );
 
     const refused = await w.run('apply', '--auto-approve');
     expect(refused.code).toBe(3);
@@ -183,7 +228,8 @@ describe('selector rules', () => {
       { id: 'STALE', status: 'resolved', updatedAt: '2020-01-01T00:00:00Z' },
       { id: 'RECENT', status: 'resolved', updatedAt: '2020-01-20T00:00:00Z' },
     ];
-    const rules = '    rules:\n      - { name: close-stale, where: { status: resolved, not_updated_for_days: 14 }, set: { status: closed } }\n';
+    const rules =
+      '    rules:\n      - { name: close-stale, where: { status: resolved, not_updated_for_days: 14 }, set: { status: closed } }\n';
     w = await world(SERIES_ACCOUNT('      []\n', rules), { seeds: { serieshr: seed }, rateLimits: { serieshr: false } });
     const config = loadConfig('.', { cwd: w.dir, env: w.env }).config!;
     const selectedAt = async (now: string) => {
@@ -200,7 +246,10 @@ describe('selector rules', () => {
   it('selects Spacebring tickets of a location through every page', async () => {
     const location = '0b7e3c1a-9f2d-4e7b-8a51-3d2c1b0a9f88';
     const seed = Array.from({ length: 120 }, (_, i) => ({ id: `sb-${i}`, status: i % 2 === 0 ? 'solved' : 'new' }));
-    const config = SPACEBRING_ACCOUNT('      []\n').replace('    tickets:\n      []\n', `    tickets: []\n    rules:\n      - { where: { location: ${location}, status: solved }, set: { category: closed }, max: 100 }\n`);
+    const config = SPACEBRING_ACCOUNT('      []\n').replace(
+      '    tickets:\n      []\n',
+      `    tickets: []\n    rules:\n      - { where: { location: ${location}, status: solved }, set: { category: closed }, max: 100 }\n`,
+    );
     w = await world(config, { seeds: { spacebring: seed }, rateLimits: { spacebring: false } });
     const r = await w.run('apply', '--auto-approve');
     expect(r.code).toBe(0);

@@ -15,7 +15,8 @@ afterEach(async () => {
   w = undefined;
 });
 
-const st = (sub: string, order: number, extra = '') => `      - { sub_status: ${sub}, status: OPEN, sort_order: ${order}, user_selectable: true, maps_to: open${extra} }\n`;
+const st = (sub: string, order: number, extra = '') =>
+  `      - { sub_status: ${sub}, status: OPEN, sort_order: ${order}, user_selectable: true, maps_to: open${extra} }\n`;
 const writes = (w: World) => w.sandbox.simulators.timetap.requests.filter((r) => r.method !== 'GET' && r.status < 300);
 
 describe('TimeTap, end to end', () => {
@@ -48,7 +49,10 @@ describe('TimeTap, end to end', () => {
     writeFileSync(join(w.dir, 'statusform.yaml'), TT_ACCOUNT(st('OPEN', 3), '    prune: true\n'));
     expect((await w.run('apply', '--auto-approve')).code).toBe(0);
     const puts = writes(w).map((r) => r.body as { subStatus: string; active: boolean });
-    expect(puts).toEqual([expect.objectContaining({ subStatus: 'RUNNING_LATE', active: false }), expect.objectContaining({ subStatus: 'CHECKEDIN', active: false })]);
+    expect(puts).toEqual([
+      expect.objectContaining({ subStatus: 'RUNNING_LATE', active: false }),
+      expect.objectContaining({ subStatus: 'CHECKEDIN', active: false }),
+    ]);
     expect(w.state().accounts['salon']!.items['CHECKEDIN']).toMatchObject({ active: false, id: expect.any(Number) });
     expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
 
@@ -56,7 +60,12 @@ describe('TimeTap, end to end', () => {
     const back = await w.run('apply', '--auto-approve');
     expect(back.stdout).toContain('salon.statuses["CHECKEDIN"] will be reactivated');
     expect([...sim.store.creates.values()].every((n) => n === 1)).toBe(true);
-    expect(sim.store.own.filter((r) => r.active).map((r) => r.subStatus).sort()).toEqual(['CHECKEDIN', 'OPEN', 'RUNNING_LATE']);
+    expect(
+      sim.store.own
+        .filter((r) => r.active)
+        .map((r) => r.subStatus)
+        .sort(),
+    ).toEqual(['CHECKEDIN', 'OPEN', 'RUNNING_LATE']);
     expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
   });
 
@@ -73,7 +82,16 @@ describe('TimeTap, end to end', () => {
     for (const token of w.sandbox.simulators.timetap.store.sessions) expect(r.stdout + r.stderr).not.toContain(token);
     expect(r.stdout + r.stderr).not.toMatch(/signature=[0-9a-f]{32}/);
     const put = writes(w).find((q) => q.method === 'PUT')!.body;
-    expect(put).toMatchObject({ statusId: expect.any(Number), businessId: 43111, subStatus: 'CONFIRMED', sortOrder: 5, status: 'OPEN', statusType: 'APPOINTMENT', active: true, userSelectable: true });
+    expect(put).toMatchObject({
+      statusId: expect.any(Number),
+      businessId: 43111,
+      subStatus: 'CONFIRMED',
+      sortOrder: 5,
+      status: 'OPEN',
+      statusType: 'APPOINTMENT',
+      active: true,
+      userSelectable: true,
+    });
     expect(w.sandbox.simulators.timetap.requests.filter((q) => q.path === '/live/sessionToken')).toHaveLength(2);
     expect(r.stdout + r.stderr).not.toMatch(/tt_sandbox_(api|private)_key/);
   });
@@ -96,14 +114,17 @@ describe('TimeTap, end to end', () => {
     expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
   });
 
-  it('sends back the vendor\'s own dependsOn on every PUT, and gives new statuses without sort_order free places', async () => {
+  it("sends back the vendor's own dependsOn on every PUT, and gives new statuses without sort_order free places", async () => {
     w = await world(TT_ACCOUNT(st('OPEN', 1) + st('CONFIRMED', 2)));
     await w.run('apply', '--auto-approve');
     const sim = w.sandbox.simulators.timetap;
     sim.store.uniqueSortOrder = true;
     sim.store.own.find((r) => r.subStatus === 'CONFIRMED')!.dependsOn = ['OPEN']; // set in TimeTap, not by statusform
     const bare = (sub: string) => `      - { sub_status: ${sub}, status: OPEN, maps_to: open }\n`;
-    writeFileSync(join(w.dir, 'statusform.yaml'), TT_ACCOUNT(st('OPEN', 1) + st('CONFIRMED', 4).replace('status: OPEN', 'status: PENDING') + bare('WAITING') + bare('LATE')));
+    writeFileSync(
+      join(w.dir, 'statusform.yaml'),
+      TT_ACCOUNT(st('OPEN', 1) + st('CONFIRMED', 4).replace('status: OPEN', 'status: PENDING') + bare('WAITING') + bare('LATE')),
+    );
     const r = await w.run('apply', '--auto-approve');
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(sim.requests.filter((q) => q.status >= 400)).toEqual([]);
@@ -120,7 +141,10 @@ describe('TimeTap, end to end', () => {
     const sim = w.sandbox.simulators.timetap;
     sim.store.uniqueSortOrder = true;
     // A swap (staged through temporary values) and a new status that leaves its place to statusform.
-    writeFileSync(join(w.dir, 'statusform.yaml'), TT_ACCOUNT(st('OPEN', 2) + st('CONFIRMED', 1) + '      - { sub_status: NEWONE, status: OPEN, maps_to: open }\n'));
+    writeFileSync(
+      join(w.dir, 'statusform.yaml'),
+      TT_ACCOUNT(`${st('OPEN', 2) + st('CONFIRMED', 1)}      - { sub_status: NEWONE, status: OPEN, maps_to: open }\n`),
+    );
     const r = await w.run('apply', '--auto-approve');
     expect(r.code, r.stdout).toBe(0);
     expect(r.stdout).toMatch(/\+ sort_order\s+= 3/);
@@ -157,7 +181,9 @@ describe('TimeTap, end to end', () => {
     sim.resetRequests();
     const r = await w.run('apply', '--auto-approve');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`the item statusform made (id ${ours.statusId}) is gone; the one now at this key (id 999001) is not statusform's`);
+    expect(r.stdout).toContain(
+      `the item statusform made (id ${ours.statusId}) is gone; the one now at this key (id 999001) is not statusform's`,
+    );
     expect(writes(w)).toEqual([]);
     expect(sim.store.own.find((row) => row.statusId === 999001)!.active).toBe(true);
   });
@@ -199,7 +225,9 @@ describe('TimeTap, end to end', () => {
     const sim = w.sandbox.simulators.timetap;
     sim.store.own.find((r) => r.subStatus === 'OPEN')!.sortOrder = 7; // edited in TimeTap's UI
     const plan = await w.run('plan', '--format', 'json');
-    expect(JSON.parse(plan.stdout).actions).toEqual([expect.objectContaining({ address: 'salon.statuses["OPEN"]', action: 'update', reason: 'drift' })]);
+    expect(JSON.parse(plan.stdout).actions).toEqual([
+      expect.objectContaining({ address: 'salon.statuses["OPEN"]', action: 'update', reason: 'drift' }),
+    ]);
     expect((await w.run('plan')).stdout).toContain('(drift: changed outside statusform)');
 
     // Two statuses asking for one sort order, at a vendor that refuses duplicates.
@@ -214,7 +242,9 @@ describe('TimeTap, end to end', () => {
     w = await world(TT_ACCOUNT(st('A', 1, ', depends_on: [B]') + st('B', 2, ', depends_on: [A]')));
     const r = await w.run('validate');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/statusform\.yaml:11:9: salon\.statuses: depends_on forms a cycle: A \(statusform\.yaml:11:9\) → B \(statusform\.yaml:12:9\) → A/);
+    expect(r.stderr).toMatch(
+      /statusform\.yaml:11:9: salon\.statuses: depends_on forms a cycle: A \(statusform\.yaml:11:9\) → B \(statusform\.yaml:12:9\) → A/,
+    );
   });
 
   it("signs the session request with the run's clock, in seconds", async () => {

@@ -42,7 +42,7 @@ afterEach(async () => {
   extra = undefined;
 });
 
-export const ZD_ACCOUNT = (statuses: string, more = '') => `version: 1
+const ZD_ACCOUNT = (statuses: string, more = '') => `version: 1
 accounts:
   support:
     vendor: zendesk
@@ -53,7 +53,8 @@ accounts:
 ${more}    statuses:${statuses === '' ? ' []' : ''}
 ${statuses}`;
 
-const st = (agentLabel: string, category: string, more = '') => `      - { agent_label: ${JSON.stringify(agentLabel)}, maps_to: ${category}${more} }\n`;
+const st = (agentLabel: string, category: string, more = '') =>
+  `      - { agent_label: ${JSON.stringify(agentLabel)}, maps_to: ${category}${more} }\n`;
 
 async function zdWorld(config: string, seed: ZendeskSeed = {}, env: NodeJS.ProcessEnv = {}): Promise<ZdWorld> {
   sim = await startZendeskSimulator({ seed, rateLimit: false });
@@ -75,7 +76,11 @@ const byLabel = (w: ZdWorld, l: string) => [...w.sim.store.statuses.values()].fi
 
 describe('Zendesk, end to end', () => {
   it('creates statuses with their category pushed as status_category (201), and the plan after is empty', async () => {
-    const w = await zdWorld(ZD_ACCOUNT(st('Waiting on vendor', 'pending', ', end_user_label: In progress') + st('Escalated', 'open', ', description: Sent to tier 2')));
+    const w = await zdWorld(
+      ZD_ACCOUNT(
+        st('Waiting on vendor', 'pending', ', end_user_label: In progress') + st('Escalated', 'open', ', description: Sent to tier 2'),
+      ),
+    );
     const plan = await w.run('plan');
     expect(plan.stdout).toContain('support.statuses["Waiting on vendor"] will be created');
     expect(plan.stdout).toContain('linked to no ticket form');
@@ -85,8 +90,18 @@ describe('Zendesk, end to end', () => {
     expect(posts).toHaveLength(2);
     expect(posts).toEqual(
       expect.arrayContaining([
-        ['POST', '/api/v2/custom_statuses', 201, { custom_status: { status_category: 'pending', agent_label: 'Waiting on vendor', end_user_label: 'In progress', active: true } }],
-        ['POST', '/api/v2/custom_statuses', 201, { custom_status: { status_category: 'open', agent_label: 'Escalated', description: 'Sent to tier 2', active: true } }],
+        [
+          'POST',
+          '/api/v2/custom_statuses',
+          201,
+          { custom_status: { status_category: 'pending', agent_label: 'Waiting on vendor', end_user_label: 'In progress', active: true } },
+        ],
+        [
+          'POST',
+          '/api/v2/custom_statuses',
+          201,
+          { custom_status: { status_category: 'open', agent_label: 'Escalated', description: 'Sent to tier 2', active: true } },
+        ],
       ]),
     );
     expect(byLabel(w, 'Waiting on vendor')).toMatchObject({ status_category: 'pending', active: true, default: false });
@@ -103,7 +118,9 @@ describe('Zendesk, end to end', () => {
     w.sim.resetRequests();
     w.write(ZD_ACCOUNT(st('Waiting on supplier', 'pending', ', renamed_from: [Waiting on vendor]')));
     expect((await w.run('apply', '--auto-approve')).code).toBe(0);
-    expect(writes(w).map((q) => [q.method, q.path, q.body])).toEqual([['PUT', `/api/v2/custom_statuses/${id}`, { custom_status: { agent_label: 'Waiting on supplier' } }]]);
+    expect(writes(w).map((q) => [q.method, q.path, q.body])).toEqual([
+      ['PUT', `/api/v2/custom_statuses/${id}`, { custom_status: { agent_label: 'Waiting on supplier' } }],
+    ]);
     w.sim.resetRequests();
     w.write(ZD_ACCOUNT(st('waiting on SUPPLIER', 'pending')));
     expect((await w.run('apply', '--auto-approve')).code).toBe(0);
@@ -122,7 +139,9 @@ describe('Zendesk, end to end', () => {
     w.write(ZD_ACCOUNT(st('Escalated', 'open'), '    prune: true\n'));
     const r = await w.run('apply', '--auto-approve');
     expect(r.code, r.stderr).toBe(0);
-    expect(writes(w).map((q) => [q.method, q.path, q.body])).toEqual([['PUT', `/api/v2/custom_statuses/${id}`, { custom_status: { active: false } }]]);
+    expect(writes(w).map((q) => [q.method, q.path, q.body])).toEqual([
+      ['PUT', `/api/v2/custom_statuses/${id}`, { custom_status: { active: false } }],
+    ]);
     expect(w.sim.store.statuses.get(id)!.active).toBe(false);
     expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
     w.sim.resetRequests();
@@ -133,10 +152,14 @@ describe('Zendesk, end to end', () => {
   });
 
   it('never writes a built-in or default status: declaring one is a plan error, pruning one a note, and unmanaged ones stay untouched', async () => {
-    const w = await zdWorld(ZD_ACCOUNT(st('Open', 'open') + st('New label', 'solved')), { statuses: [{ agent_label: 'Theirs', status_category: 'hold' }] });
+    const w = await zdWorld(ZD_ACCOUNT(st('Open', 'open') + st('New label', 'solved')), {
+      statuses: [{ agent_label: 'Theirs', status_category: 'hold' }],
+    });
     const plan = await w.run('plan');
     expect(plan.code).toBe(1);
-    expect(plan.stdout + plan.stderr).toMatch(/support\.statuses\["Open"\].*Zendesk's built-in open status \(\{\{zd\.status_open\}\}\), and the default status of the open category, which statusform never writes/);
+    expect(plan.stdout + plan.stderr).toMatch(
+      /support\.statuses\["Open"\].*Zendesk's built-in open status \(\{\{zd\.status_open\}\}\), and the default status of the open category, which statusform never writes/,
+    );
     expect((await w.run('apply', '--auto-approve')).code).toBe(1);
     expect(writes(w)).toEqual([]);
 
@@ -173,9 +196,15 @@ describe('Zendesk, end to end', () => {
     for (const cmd of ['validate', 'plan']) {
       const r = await w.run(cmd);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/^statusform\.yaml:10:24: accounts\.support\.statuses\[0\]\.agent_label: agent_label is 49 characters; Zendesk allows at most 48$/m);
-      expect(r.stderr).toMatch(/^statusform\.yaml:11:\d+: accounts\.support\.statuses\[1\]\.maps_to: Zendesk's new category holds only its built-in status/m);
-      expect(r.stderr).toMatch(/^statusform\.yaml:112:9: accounts\.support\.statuses\[102\]: more than 100 statuses in the pending category/m);
+      expect(r.stderr).toMatch(
+        /^statusform\.yaml:10:24: accounts\.support\.statuses\[0\]\.agent_label: agent_label is 49 characters; Zendesk allows at most 48$/m,
+      );
+      expect(r.stderr).toMatch(
+        /^statusform\.yaml:11:\d+: accounts\.support\.statuses\[1\]\.maps_to: Zendesk's new category holds only its built-in status/m,
+      );
+      expect(r.stderr).toMatch(
+        /^statusform\.yaml:112:9: accounts\.support\.statuses\[102\]: more than 100 statuses in the pending category/m,
+      );
     }
     expect(w.sim.requests).toEqual([]);
   });
@@ -185,7 +214,9 @@ describe('Zendesk, end to end', () => {
     const w = await zdWorld(ZD_ACCOUNT(Array.from({ length: 6 }, (_, i) => st(`New ${i}`, 'pending')).join('')), { statuses: seed });
     const plan = await w.run('plan');
     expect(plan.code).toBe(1);
-    expect(plan.stdout + plan.stderr).toMatch(/support\.statuses\["New 5"\].*would make 102 statuses in the pending category at Zendesk \(inactive ones count too\); the limit is 100 per category/);
+    expect(plan.stdout + plan.stderr).toMatch(
+      /support\.statuses\["New 5"\].*would make 102 statuses in the pending category at Zendesk \(inactive ones count too\); the limit is 100 per category/,
+    );
     expect((await w.run('apply', '--auto-approve')).code).toBe(1);
     expect(writes(w)).toEqual([]);
   });
@@ -209,11 +240,15 @@ describe('Zendesk, end to end', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('POST http://127.0.0.1');
     const basic = Buffer.from(`${ZENDESK_SANDBOX_EMAIL}/token:${ZENDESK_SANDBOX_API_TOKEN}`).toString('base64');
-    for (const secret of [ZENDESK_SANDBOX_API_TOKEN, basic, basic.slice(0, 24)]) expect(r.stdout + r.stderr + readFileSync(join(w.dir, 'statusform.state', 'support.json'), 'utf8')).not.toContain(secret);
+    for (const secret of [ZENDESK_SANDBOX_API_TOKEN, basic, basic.slice(0, 24)])
+      expect(r.stdout + r.stderr + readFileSync(join(w.dir, 'statusform.state', 'support.json'), 'utf8')).not.toContain(secret);
   });
 
   it('authenticates with an OAuth token as Bearer', async () => {
-    const config = ZD_ACCOUNT(st('Waiting', 'pending')).replace('    email: ${ZENDESK_EMAIL}\n    api_token: ${ZENDESK_API_TOKEN}\n', '    token: ${ZENDESK_OAUTH}\n');
+    const config = ZD_ACCOUNT(st('Waiting', 'pending')).replace(
+      '    email: ${ZENDESK_EMAIL}\n    api_token: ${ZENDESK_API_TOKEN}\n',
+      '    token: ${ZENDESK_OAUTH}\n',
+    );
     const w = await zdWorld(config, {}, { ZENDESK_OAUTH: ZENDESK_SANDBOX_OAUTH_TOKEN });
     expect((await w.run('apply', '--auto-approve')).code).toBe(0);
     expect(byLabel(w, 'Waiting')).toBeDefined();
@@ -222,10 +257,19 @@ describe('Zendesk, end to end', () => {
   it("shows Zendesk's 422 in its own words: a label taken outside statusform", async () => {
     const w = await zdWorld(ZD_ACCOUNT(st('Waiting', 'pending')));
     // Taken at Zendesk in another category, after the plan was read.
-    w.sim.store.statuses.set(99, { id: 99, status_category: 'hold', agent_label: 'waiting ', raw_agent_label: 'waiting ', active: true, default: false });
+    w.sim.store.statuses.set(99, {
+      id: 99,
+      status_category: 'hold',
+      agent_label: 'waiting ',
+      raw_agent_label: 'waiting ',
+      active: true,
+      default: false,
+    });
     const r = await w.run('apply', '--auto-approve');
     expect(r.code).toBe(1);
-    expect(r.stdout + r.stderr).toContain('422 RecordInvalid; Record validation errors; agent_label: Agent label: has already been taken (DuplicateValue)');
+    expect(r.stdout + r.stderr).toContain(
+      '422 RecordInvalid; Record validation errors; agent_label: Agent label: has already been taken (DuplicateValue)',
+    );
   });
 
   it('refuses to plan when custom statuses are not activated (features pre-flight), before reading the list', async () => {
@@ -252,7 +296,9 @@ describe('Zendesk, end to end', () => {
     const env = { ZENDESK_URL: url, ZENDESK_EMAIL: 'a@b.c', ZENDESK_API_TOKEN: 't' };
     const r = await cli(['plan'], { cwd: dir, env });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/support\.statuses: cannot read live state: GET \/api\/v2\/custom_statuses answered 200, but it is not a list of Zendesk custom statuses: \/custom_statuses\/0 lacks "status_category"/);
+    expect(r.stderr).toMatch(
+      /support\.statuses: cannot read live state: GET \/api\/v2\/custom_statuses answered 200, but it is not a list of Zendesk custom statuses: \/custom_statuses\/0 lacks "status_category"/,
+    );
     body = '<html>Maintenance</html>';
     const h = await cli(['plan'], { cwd: dir, env });
     expect(h.code).toBe(1);
@@ -294,7 +340,9 @@ describe('Zendesk, end to end', () => {
   });
 
   it('imports the live custom statuses with their real categories, leaving built-in ones out', async () => {
-    const w = await zdWorld(ZD_ACCOUNT(''), { statuses: [{ agent_label: 'Waiting on vendor', status_category: 'pending', end_user_label: 'In progress' }] });
+    const w = await zdWorld(ZD_ACCOUNT(''), {
+      statuses: [{ agent_label: 'Waiting on vendor', status_category: 'pending', end_user_label: 'In progress' }],
+    });
     const r = await w.run('import', '--account', 'support', '--out', 'statusform.yaml');
     expect(r.code, r.stderr).toBe(0);
     const config = readFileSync(join(w.dir, 'statusform.yaml'), 'utf8');

@@ -8,9 +8,25 @@ import type { DesiredItem, Fields } from '../../src/model.js';
 import { adapterFor } from '../../src/vendors/registry.js';
 
 const CATEGORIES = ['new', 'open', 'pending', 'hold', 'solved', 'closed'];
-const item = (key: string, fields: Fields): DesiredItem => ({ key, fields, dependsOn: [], renamedFrom: [], position: { file: 'f.yaml', line: 1, col: 1 } });
+const item = (key: string, fields: Fields): DesiredItem => ({
+  key,
+  fields,
+  dependsOn: [],
+  renamedFrom: [],
+  position: { file: 'f.yaml', line: 1, col: 1 },
+});
 const action = (a: Partial<PlanAction> & Pick<PlanAction, 'key' | 'action' | 'before'>): PlanAction => ({
-  address: `acct.statuses[${JSON.stringify(a.key)}]`, account: 'acct', collection: 'statuses', id: 1, after: null, changes: [], depends_on: [], destructive: false, reason: 'drift', phase: 2, ...a,
+  address: `acct.statuses[${JSON.stringify(a.key)}]`,
+  account: 'acct',
+  collection: 'statuses',
+  id: 1,
+  after: null,
+  changes: [],
+  depends_on: [],
+  destructive: false,
+  reason: 'drift',
+  phase: 2,
+  ...a,
 });
 
 describe('adoptEdit', () => {
@@ -18,25 +34,52 @@ describe('adoptEdit', () => {
 
   it('writes the declared fields that moved, never a guessed maps_to nor a field the config leaves out', () => {
     const declared = item('LATE', { status: 'OPEN', sort_order: 2 });
-    const edit = adoptEdit(action({ key: 'LATE', action: 'update', before: { status: 'COMPLETED', sort_order: 7, user_selectable: false } }), declared, timetap, CATEGORIES);
+    const edit = adoptEdit(
+      action({ key: 'LATE', action: 'update', before: { status: 'COMPLETED', sort_order: 7, user_selectable: false } }),
+      declared,
+      timetap,
+      CATEGORIES,
+    );
     expect(edit).toEqual({ address: 'acct.statuses["LATE"]', item: declared, set: { status: 'COMPLETED', sort_order: 7 }, replace: [] });
   });
 
   it('writes the key the vendor renamed the item to, and says the key changed', () => {
-    const edit = adoptEdit(action({ key: 'LATE', from_key: 'RUNNING_LATE', action: 'update', before: { status: 'OPEN' } }), item('LATE', { status: 'OPEN' }), timetap, CATEGORIES);
+    const edit = adoptEdit(
+      action({ key: 'LATE', from_key: 'RUNNING_LATE', action: 'update', before: { status: 'OPEN' } }),
+      item('LATE', { status: 'OPEN' }),
+      timetap,
+      CATEGORIES,
+    );
     expect(edit).toMatchObject({ set: { sub_status: 'RUNNING_LATE' }, rekey: { from: 'LATE', to: 'RUNNING_LATE' } });
   });
 
-  it('writes a ticket\'s live status, replacing a category', () => {
+  it("writes a ticket's live status, replacing a category", () => {
     const series = adapterFor('serieshr')!;
-    const edit = adoptEdit(action({ key: 'T-1', action: 'transition', before: { status: 'open' } }), item('T-1', { category: 'solved' }), series, CATEGORIES);
+    const edit = adoptEdit(
+      action({ key: 'T-1', action: 'transition', before: { status: 'open' } }),
+      item('T-1', { category: 'solved' }),
+      series,
+      CATEGORIES,
+    );
     expect(edit).toMatchObject({ set: { status: 'open' }, replace: ['category'] });
   });
 
   it('refuses what is an absence rather than a value: an item removed or deactivated at the vendor', () => {
-    const gone = adoptEdit(action({ key: 'LATE', action: 'create', id: null, before: null }), item('LATE', { status: 'OPEN' }), timetap, CATEGORIES);
-    const hidden = adoptEdit(action({ key: 'LATE', action: 'reactivate', before: { status: 'OPEN' } }), item('LATE', { status: 'OPEN' }), timetap, CATEGORIES);
+    const gone = adoptEdit(
+      action({ key: 'LATE', action: 'create', id: null, before: null }),
+      item('LATE', { status: 'OPEN' }),
+      timetap,
+      CATEGORIES,
+    );
+    const hidden = adoptEdit(
+      action({ key: 'LATE', action: 'reactivate', before: { status: 'OPEN' } }),
+      item('LATE', { status: 'OPEN' }),
+      timetap,
+      CATEGORIES,
+    );
     expect(isRefusal(gone) && gone.reason).toBe('it is gone at timetap: remove it from the configuration, or apply to create it again');
-    expect(isRefusal(hidden) && hidden.reason).toBe('it was deactivated at timetap: remove it from the configuration, or apply to reactivate it');
+    expect(isRefusal(hidden) && hidden.reason).toBe(
+      'it was deactivated at timetap: remove it from the configuration, or apply to reactivate it',
+    );
   });
 });

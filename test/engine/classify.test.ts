@@ -8,12 +8,49 @@ import type { Capabilities } from '../../src/vendors/adapter.js';
 import type { AccountConfig, LiveItem, StateItem } from '../../src/model.js';
 
 const pos = { file: 'statusform.yaml', line: 1, col: 1 };
-const caps = (extra: Partial<Capabilities> = {}): Capabilities => ({ read: 'list', create: true, softDelete: true, hardDelete: false, upsert: false, renameInPlace: true, hidesInactive: false, transitions: false, ...extra });
-const account = (extra: Partial<AccountConfig> = {}): AccountConfig => ({ name: 'acc', vendor: 'v', baseUrl: 'https://x', rateLimit: { requests: 1, seconds: 1 }, prune: true, safety: { max_update_percent: 30, max_delete_percent: 30, min_owned: 10 }, settings: {}, items: [], position: pos, ...extra });
-const ctx = (c: Partial<Capabilities> = {}, a: Partial<AccountConfig> = {}, extra: Partial<ClassifyContext> = {}): ClassifyContext => ({ account: account(a), vendor: 'acme', caps: caps(c), ...extra });
+const caps = (extra: Partial<Capabilities> = {}): Capabilities => ({
+  read: 'list',
+  create: true,
+  softDelete: true,
+  hardDelete: false,
+  upsert: false,
+  renameInPlace: true,
+  hidesInactive: false,
+  transitions: false,
+  ...extra,
+});
+const account = (extra: Partial<AccountConfig> = {}): AccountConfig => ({
+  name: 'acc',
+  vendor: 'v',
+  baseUrl: 'https://x',
+  rateLimit: { requests: 1, seconds: 1 },
+  prune: true,
+  safety: { max_update_percent: 30, max_delete_percent: 30, min_owned: 10 },
+  settings: {},
+  items: [],
+  position: pos,
+  ...extra,
+});
+const ctx = (c: Partial<Capabilities> = {}, a: Partial<AccountConfig> = {}, extra: Partial<ClassifyContext> = {}): ClassifyContext => ({
+  account: account(a),
+  vendor: 'acme',
+  caps: caps(c),
+  ...extra,
+});
 const declared = (key: string, fields = { label: key }) => ({ key, fields, dependsOn: [], renamedFrom: [], position: pos });
-const live = (key: string, fields: LiveItem['fields'] = { label: key }, extra: Partial<LiveItem> = {}): LiveItem => ({ key, id: `id-${key}`, fields, active: true, ...extra });
-const recorded = (fields: StateItem['fields'], extra: Partial<StateItem> = {}): StateItem => ({ id: 'id-A', fields, active: true, ...extra });
+const live = (key: string, fields: LiveItem['fields'] = { label: key }, extra: Partial<LiveItem> = {}): LiveItem => ({
+  key,
+  id: `id-${key}`,
+  fields,
+  active: true,
+  ...extra,
+});
+const recorded = (fields: StateItem['fields'], extra: Partial<StateItem> = {}): StateItem => ({
+  id: 'id-A',
+  fields,
+  active: true,
+  ...extra,
+});
 
 describe('classify: one row → an action, notes, an error', () => {
   it('a declared item not found is created, and one that was owned says it went missing', () => {
@@ -23,7 +60,10 @@ describe('classify: one row → an action, notes, an error', () => {
   });
 
   it('where inactive items vanish from reads, a remembered one is reactivated rather than created', () => {
-    const v = classify({ key: 'A', declared: declared('A'), recorded: recorded({ label: 'A' }, { active: false }) }, ctx({ hidesInactive: true }));
+    const v = classify(
+      { key: 'A', declared: declared('A'), recorded: recorded({ label: 'A' }, { active: false }) },
+      ctx({ hidesInactive: true }),
+    );
     expect(v.action).toMatchObject({ action: 'reactivate', id: 'id-A', reason: 'config' });
   });
 
@@ -33,8 +73,18 @@ describe('classify: one row → an action, notes, an error', () => {
   });
 
   it('a declared field that differs is an update, marked drift when live moved away from what was written', () => {
-    const row: Row = { key: 'A', declared: declared('A', { label: 'A' }), live: live('A', { label: 'a' }), via: 'key', recorded: recorded({ label: 'A' }) };
-    expect(classify(row, ctx()).action).toMatchObject({ action: 'update', changes: [{ field: 'label', before: 'a', after: 'A' }], reason: 'drift' });
+    const row: Row = {
+      key: 'A',
+      declared: declared('A', { label: 'A' }),
+      live: live('A', { label: 'a' }),
+      via: 'key',
+      recorded: recorded({ label: 'A' }),
+    };
+    expect(classify(row, ctx()).action).toMatchObject({
+      action: 'update',
+      changes: [{ field: 'label', before: 'a', after: 'A' }],
+      reason: 'drift',
+    });
   });
 
   it('a declared item found unchanged and not yet owned is adopted', () => {
@@ -43,7 +93,13 @@ describe('classify: one row → an action, notes, an error', () => {
   });
 
   it('renamed at the vendor, it is renamed back in place; a vendor that cannot rename says so as an error', () => {
-    const row: Row = { key: 'A', declared: declared('A'), live: live('A2', { label: 'A2' }), via: 'id', recorded: recorded({ label: 'A' }) };
+    const row: Row = {
+      key: 'A',
+      declared: declared('A'),
+      live: live('A2', { label: 'A2' }),
+      via: 'id',
+      recorded: recorded({ label: 'A' }),
+    };
     expect(classify(row, ctx()).action).toMatchObject({ action: 'update', from_key: 'A2', reason: 'drift' });
     expect(classify(row, ctx({ renameInPlace: false })).error).toContain('cannot change a key back');
   });
@@ -58,10 +114,20 @@ describe('classify: one row → an action, notes, an error', () => {
     const row: Row = { key: 'Old', recorded: recorded({ label: 'Old' }, { id: 'id-Old' }), live: live('Old'), via: 'key' };
     expect(classify(row, ctx())).toMatchObject({ leaving: 'removed', action: { action: 'deactivate', destructive: true } });
     expect(classify(row, ctx({}, { prune: false }))).toMatchObject({ leaving: 'orphaned', notes: [{ kind: 'orphan' }] });
-    expect(classify(row, ctx({ softDelete: false, hardDelete: true }, {}, { hardDeleteSetting: 'allow_delete' })).action).toMatchObject({ action: 'delete', blocked: expect.stringContaining('allow_delete') });
+    expect(classify(row, ctx({ softDelete: false, hardDelete: true }, {}, { hardDeleteSetting: 'allow_delete' })).action).toMatchObject({
+      action: 'delete',
+      blocked: expect.stringContaining('allow_delete'),
+    });
     // Opted in: not blocked here (apply still needs --allow-destroy); no setting declared: never allowed.
-    expect(classify(row, ctx({ softDelete: false, hardDelete: true }, { settings: { allow_delete: true } }, { hardDeleteSetting: 'allow_delete' })).action?.blocked).toBeUndefined();
-    expect(classify(row, ctx({ softDelete: false, hardDelete: true }, { settings: { allow_delete: true } })).action?.blocked).toBe('acme has no setting that allows a hard delete');
+    expect(
+      classify(
+        row,
+        ctx({ softDelete: false, hardDelete: true }, { settings: { allow_delete: true } }, { hardDeleteSetting: 'allow_delete' }),
+      ).action?.blocked,
+    ).toBeUndefined();
+    expect(classify(row, ctx({ softDelete: false, hardDelete: true }, { settings: { allow_delete: true } })).action?.blocked).toBe(
+      'acme has no setting that allows a hard delete',
+    );
   });
 
   it('an owned key now held by another vendor id is forgotten, and the stranger left alone', () => {
@@ -72,6 +138,8 @@ describe('classify: one row → an action, notes, an error', () => {
   });
 
   it('a live item nobody declares or owns is only a note', () => {
-    expect(classify({ key: 'Z', live: live('Z'), via: 'key' }, ctx())).toEqual({ notes: [{ kind: 'unmanaged', message: expect.stringContaining('not managed by statusform') }] });
+    expect(classify({ key: 'Z', live: live('Z'), via: 'key' }, ctx())).toEqual({
+      notes: [{ kind: 'unmanaged', message: expect.stringContaining('not managed by statusform') }],
+    });
   });
 });

@@ -20,12 +20,39 @@ import type { State } from '../../src/state/state-file.js';
 const snapshotOf = (state: State): Snapshot => ({ accounts: state.accounts, versions: {} });
 
 const pos = { file: 'f', line: 1, col: 1 };
-const it_ = (key: string, deps: string[] = []): DesiredItem => ({ key, fields: { label: key, mapped_status: 'open' }, dependsOn: deps, renamedFrom: [], position: pos });
+const it_ = (key: string, deps: string[] = []): DesiredItem => ({
+  key,
+  fields: { label: key, mapped_status: 'open' },
+  dependsOn: deps,
+  renamedFrom: [],
+  position: pos,
+});
 
 function planFor(items: DesiredItem[]): Plan {
-  const acc: AccountConfig = { name: 'acc', vendor: 'thalamus', baseUrl: 'https://x', rateLimit: { requests: 1, seconds: 1 }, prune: false, safety: { max_update_percent: 30, max_delete_percent: 30, min_owned: 10 }, settings: {}, items, position: pos };
+  const acc: AccountConfig = {
+    name: 'acc',
+    vendor: 'thalamus',
+    baseUrl: 'https://x',
+    rateLimit: { requests: 1, seconds: 1 },
+    prune: false,
+    safety: { max_update_percent: 30, max_delete_percent: 30, min_owned: 10 },
+    settings: {},
+    items,
+    position: pos,
+  };
   const d = diffAccount(acc, thalamus, { items: [], warnings: [], errors: [] }, {});
-  return { config_digest: 'x', state: { accounts: { acc: { lineage: 'l', serial: 0 } } }, options: { accounts: [], refresh_all: false }, accounts: [d.account], actions: d.actions, notes: [], errors: [], rules: [], thresholds: [], summary: summarise(d.actions) };
+  return {
+    config_digest: 'x',
+    state: { accounts: { acc: { lineage: 'l', serial: 0 } } },
+    options: { accounts: [], refresh_all: false },
+    accounts: [d.account],
+    actions: d.actions,
+    notes: [],
+    errors: [],
+    rules: [],
+    thresholds: [],
+    summary: summarise(d.actions),
+  };
 }
 
 function session(failKeys: string[], log: string[], delayMs = 5): VendorSession {
@@ -47,8 +74,16 @@ describe('executor', () => {
     const log: string[] = [];
     const statePath = join(tempDir(), 'state.json');
     const state = emptyState();
-    const recorder = new StateRecorder(snapshotOf(state), openStateStore({ layout: 'file', path: statePath }), () => ({ vendor: 'thalamus', origin: 'https://thalamus.nerds.nl' }));
-    const result = await executePlan(plan, { sessions: new Map([['acc', session(['x'], log)]]), recorder, parallelism: 3, scrub: (t) => t });
+    const recorder = new StateRecorder(snapshotOf(state), openStateStore({ layout: 'file', path: statePath }), () => ({
+      vendor: 'thalamus',
+      origin: 'https://thalamus.nerds.nl',
+    }));
+    const result = await executePlan(plan, {
+      sessions: new Map([['acc', session(['x'], log)]]),
+      recorder,
+      parallelism: 3,
+      scrub: (t) => t,
+    });
 
     expect(log.indexOf('end a')).toBeLessThan(log.indexOf('start b'));
     expect(log.indexOf('end b')).toBeLessThan(log.indexOf('start c'));
@@ -64,20 +99,41 @@ describe('executor', () => {
     const plan = planFor(Array.from({ length: 12 }, (_, i) => it_(`k${i}`)));
     const log: string[] = [];
     const statePath = join(tempDir(), 'gone', 'state.json'); // its folder does not exist
-    const recorder = new StateRecorder(snapshotOf(emptyState()), openStateStore({ layout: 'file', path: statePath }), () => ({ vendor: 'thalamus', origin: 'https://thalamus.nerds.nl' }));
+    const recorder = new StateRecorder(snapshotOf(emptyState()), openStateStore({ layout: 'file', path: statePath }), () => ({
+      vendor: 'thalamus',
+      origin: 'https://thalamus.nerds.nl',
+    }));
     // The first write's record fails: the executor waits for it before starting another, so exactly one write happened.
-    const result = await executePlan(plan, { sessions: new Map([['acc', session([], log, 1)]]), recorder, parallelism: 1, scrub: (t) => t });
+    const result = await executePlan(plan, {
+      sessions: new Map([['acc', session([], log, 1)]]),
+      recorder,
+      parallelism: 1,
+      scrub: (t) => t,
+    });
     expect(log.filter((l) => l.startsWith('start'))).toEqual(['start k0']);
     expect(result).toMatchObject({ done: 1, skipped: 11, stateFailure: 'no such file or directory (ENOENT)' });
-    expect(result.outcomes[1]).toMatchObject({ status: 'skipped', because: 'unrecordable', detail: 'the state file could not be written: no such file or directory (ENOENT)' });
+    expect(result.outcomes[1]).toMatchObject({
+      status: 'skipped',
+      because: 'unrecordable',
+      detail: 'the state file could not be written: no such file or directory (ENOENT)',
+    });
     expect(recorder.failed).toMatch(/^the state file could not be written: no such file or directory \(ENOENT\)/);
   });
 
   it('after the state file fails, lets only the writes already in flight finish', async () => {
     const plan = planFor(Array.from({ length: 12 }, (_, i) => it_(`k${i}`)));
     const log: string[] = [];
-    const recorder = new StateRecorder(snapshotOf(emptyState()), openStateStore({ layout: 'file', path: join(tempDir(), 'gone', 'state.json') }), () => ({ vendor: 'thalamus', origin: 'https://thalamus.nerds.nl' }));
-    const result = await executePlan(plan, { sessions: new Map([['acc', session([], log, 5)]]), recorder, parallelism: 3, scrub: (t) => t });
+    const recorder = new StateRecorder(
+      snapshotOf(emptyState()),
+      openStateStore({ layout: 'file', path: join(tempDir(), 'gone', 'state.json') }),
+      () => ({ vendor: 'thalamus', origin: 'https://thalamus.nerds.nl' }),
+    );
+    const result = await executePlan(plan, {
+      sessions: new Map([['acc', session([], log, 5)]]),
+      recorder,
+      parallelism: 3,
+      scrub: (t) => t,
+    });
     expect(log.filter((l) => l.startsWith('start'))).toEqual(['start k0', 'start k1', 'start k2']);
     expect(result).toMatchObject({ done: 3, skipped: 9 });
   });
@@ -87,10 +143,25 @@ describe('executor', () => {
     const log: string[] = [];
     const stop = new AbortController();
     const statePath = join(tempDir(), 'state.json');
-    const recorder = new StateRecorder(snapshotOf(emptyState()), openStateStore({ layout: 'file', path: statePath }), () => ({ vendor: 'thalamus', origin: 'https://thalamus.nerds.nl' }));
+    const recorder = new StateRecorder(snapshotOf(emptyState()), openStateStore({ layout: 'file', path: statePath }), () => ({
+      vendor: 'thalamus',
+      origin: 'https://thalamus.nerds.nl',
+    }));
     const s = session([], log, 20);
-    const watched: VendorSession = { ...s, write: async (req) => (log.length === 0 && setTimeout(() => stop.abort(), 5), s.write(req)) };
-    const result = await executePlan(plan, { sessions: new Map([['acc', watched]]), recorder, parallelism: 2, scrub: (t) => t, stop: stop.signal });
+    const watched: VendorSession = {
+      ...s,
+      write: async (req) => {
+        if (log.length === 0) setTimeout(() => stop.abort(), 5);
+        return s.write(req);
+      },
+    };
+    const result = await executePlan(plan, {
+      sessions: new Map([['acc', watched]]),
+      recorder,
+      parallelism: 2,
+      scrub: (t) => t,
+      stop: stop.signal,
+    });
     expect(log).toEqual(['start k0', 'start k1', 'end k0', 'end k1']);
     expect(result).toMatchObject({ done: 2, failed: 0, skipped: 6, interrupted: true });
     expect(result.outcomes.slice(2).every((o) => o.because === 'interrupted')).toBe(true);
@@ -101,7 +172,10 @@ describe('executor', () => {
     const plan = planFor([it_('slow'), it_('next')]);
     const stop = new AbortController();
     const statePath = join(tempDir(), 'state.json');
-    const recorder = new StateRecorder(snapshotOf(emptyState()), openStateStore({ layout: 'file', path: statePath }), () => ({ vendor: 'thalamus', origin: 'https://thalamus.nerds.nl' }));
+    const recorder = new StateRecorder(snapshotOf(emptyState()), openStateStore({ layout: 'file', path: statePath }), () => ({
+      vendor: 'thalamus',
+      origin: 'https://thalamus.nerds.nl',
+    }));
     let answer: (() => void) | undefined;
     const hanging: VendorSession = {
       read: async () => ({ items: [], warnings: [], errors: [] }),
@@ -109,9 +183,19 @@ describe('executor', () => {
     };
     setTimeout(() => stop.abort(), 5);
     const started = Date.now();
-    const result = await executePlan(plan, { sessions: new Map([['acc', hanging]]), recorder, parallelism: 1, scrub: (t) => t, stop: stop.signal, graceMs: 50 });
+    const result = await executePlan(plan, {
+      sessions: new Map([['acc', hanging]]),
+      recorder,
+      parallelism: 1,
+      scrub: (t) => t,
+      stop: stop.signal,
+      graceMs: 50,
+    });
     expect(Date.now() - started).toBeLessThan(1000);
-    expect(result.outcomes[0]).toMatchObject({ status: 'failed', detail: expect.stringContaining('still in flight when the run was interrupted') });
+    expect(result.outcomes[0]).toMatchObject({
+      status: 'failed',
+      detail: expect.stringContaining('still in flight when the run was interrupted'),
+    });
     expect(result.outcomes[1]).toMatchObject({ status: 'skipped', because: 'interrupted' });
     answer!(); // the vendor answers after the run ended: nothing is recorded any more
     await new Promise((r) => setTimeout(r, 20));
@@ -132,7 +216,11 @@ describe('executor', () => {
         return { id: null, fields: req.after ?? {} };
       },
     };
-    const recorder = new StateRecorder(snapshotOf(emptyState()), openStateStore({ layout: 'file', path: join(tempDir(), 's.json') }), () => ({ vendor: 'thalamus', origin: 'https://thalamus.nerds.nl' }));
+    const recorder = new StateRecorder(
+      snapshotOf(emptyState()),
+      openStateStore({ layout: 'file', path: join(tempDir(), 's.json') }),
+      () => ({ vendor: 'thalamus', origin: 'https://thalamus.nerds.nl' }),
+    );
     const result = await executePlan(plan, { sessions: new Map([['acc', s]]), recorder, parallelism: 3, scrub: (t) => t });
     expect(result.done).toBe(12);
     expect(peak).toBe(3);

@@ -22,24 +22,49 @@ const account = (vendor: string, items: DesiredItem[], extra: Partial<AccountCon
   ...extra,
 });
 const pd = (label: string) => ({ key: `property:${label}`, fields: { type: 'property', label } });
-const declare = (label: string, extra: Partial<DesiredItem> = {}): DesiredItem => ({ ...pd(label), dependsOn: [], renamedFrom: [], position: pos, ...extra });
+const declare = (label: string, extra: Partial<DesiredItem> = {}): DesiredItem => ({
+  ...pd(label),
+  dependsOn: [],
+  renamedFrom: [],
+  position: pos,
+  ...extra,
+});
 const liveAt = (label: string, id: string, active = true): LiveItem => ({ ...pd(label), id, active });
-const owns = (label: string, id: string): Record<string, StateItem> => ({ [`property:${label}`]: { id, fields: pd(label).fields, active: true } });
+const owns = (label: string, id: string): Record<string, StateItem> => ({
+  [`property:${label}`]: { id, fields: pd(label).fields, active: true },
+});
 const read = (items: LiveItem[]) => ({ items, warnings: [], errors: [] });
 const kinds = (d: ReturnType<typeof diffAccount>) => d.notes.map((n) => n.kind);
 
 describe('identity: live items matched to recorded vendor ids', () => {
   it('an owned status renamed at the vendor is renamed back: one update of the same id, marked drift, and nothing unmanaged or missing', () => {
-    const d = diffAccount(account('propertydeck', [declare('Sold STC')]), propertydeck, read([liveAt('Sold (subject to contract)', 'u1')]), owns('Sold STC', 'u1'));
+    const d = diffAccount(
+      account('propertydeck', [declare('Sold STC')]),
+      propertydeck,
+      read([liveAt('Sold (subject to contract)', 'u1')]),
+      owns('Sold STC', 'u1'),
+    );
     expect(d.actions).toEqual([
-      expect.objectContaining({ action: 'update', key: 'property:Sold STC', from_key: 'property:Sold (subject to contract)', id: 'u1', reason: 'drift', changes: [{ field: 'label', before: 'Sold (subject to contract)', after: 'Sold STC' }] }),
+      expect.objectContaining({
+        action: 'update',
+        key: 'property:Sold STC',
+        from_key: 'property:Sold (subject to contract)',
+        id: 'u1',
+        reason: 'drift',
+        changes: [{ field: 'label', before: 'Sold (subject to contract)', after: 'Sold STC' }],
+      }),
     ]);
     expect(d.notes).toEqual([]);
     expect(d.account.adopt).toEqual([]);
   });
 
   it('a change of case made at the vendor is renamed back, without the "not managed by statusform" warning', () => {
-    const d = diffAccount(account('propertydeck', [declare('Under Offer')]), propertydeck, read([liveAt('UNDER OFFER', 'u1')]), owns('Under Offer', 'u1'));
+    const d = diffAccount(
+      account('propertydeck', [declare('Under Offer')]),
+      propertydeck,
+      read([liveAt('UNDER OFFER', 'u1')]),
+      owns('Under Offer', 'u1'),
+    );
     expect(d.actions).toEqual([expect.objectContaining({ action: 'update', from_key: 'property:UNDER OFFER', id: 'u1', reason: 'drift' })]);
     expect(d.notes).toEqual([]);
   });
@@ -52,11 +77,22 @@ describe('identity: live items matched to recorded vendor ids', () => {
 
     const kept = diffAccount(account('propertydeck', []), propertydeck, read([liveAt('Renamed', 'u1')]), owns('Old', 'u1'));
     expect(kept.actions).toEqual([]);
-    expect(kept.notes).toEqual([expect.objectContaining({ kind: 'orphan', address: 'acc.statuses["property:Old"]', message: expect.stringContaining('renamed at the vendor to "property:Renamed"') })]);
+    expect(kept.notes).toEqual([
+      expect.objectContaining({
+        kind: 'orphan',
+        address: 'acc.statuses["property:Old"]',
+        message: expect.stringContaining('renamed at the vendor to "property:Renamed"'),
+      }),
+    ]);
   });
 
   it('renamed at the vendor to a key the config now declares, it is that item: adopted under the new key, the old record dropped', () => {
-    const d = diffAccount(account('propertydeck', [declare('New')], { prune: true, settings: { allow_delete: true } }), propertydeck, read([liveAt('New', 'u1')]), owns('Old', 'u1'));
+    const d = diffAccount(
+      account('propertydeck', [declare('New')], { prune: true, settings: { allow_delete: true } }),
+      propertydeck,
+      read([liveAt('New', 'u1')]),
+      owns('Old', 'u1'),
+    );
     expect(d.actions).toEqual([]);
     expect(d.notes).toEqual([]);
     expect(d.account.adopt).toEqual([{ key: 'property:New', id: 'u1', fields: pd('New').fields }]);
@@ -65,7 +101,12 @@ describe('identity: live items matched to recorded vendor ids', () => {
 
   it('two owned items whose keys were swapped at the vendor are each renamed back by id', () => {
     const owned = { ...owns('A', 'u1'), ...owns('B', 'u2') };
-    const d = diffAccount(account('propertydeck', [declare('A'), declare('B')]), propertydeck, read([liveAt('B', 'u1'), liveAt('A', 'u2')]), owned);
+    const d = diffAccount(
+      account('propertydeck', [declare('A'), declare('B')]),
+      propertydeck,
+      read([liveAt('B', 'u1'), liveAt('A', 'u2')]),
+      owned,
+    );
     expect(d.actions.map((a) => [a.key, a.from_key, a.id])).toEqual([
       ['property:A', 'property:B', 'u1'],
       ['property:B', 'property:A', 'u2'],
@@ -78,13 +119,24 @@ describe('identity: live items matched to recorded vendor ids', () => {
     const owned = { ...owns('A', 'u1'), ...owns('B', 'u2') };
     const d = diffAccount(account('propertydeck', [declare('A')]), propertydeck, read([liveAt('B', 'u1')]), owned);
     expect(d.actions).toEqual([expect.objectContaining({ action: 'update', key: 'property:A', from_key: 'property:B', id: 'u1' })]);
-    expect(d.notes).toEqual([expect.objectContaining({ kind: 'gone', address: 'acc.statuses["property:B"]', message: 'owned item no longer exists at the vendor; it will be dropped from the state file' })]);
+    expect(d.notes).toEqual([
+      expect.objectContaining({
+        kind: 'gone',
+        address: 'acc.statuses["property:B"]',
+        message: 'owned item no longer exists at the vendor; it will be dropped from the state file',
+      }),
+    ]);
   });
 
   it('renamed_from finds the item by its recorded id even when the vendor renamed it meanwhile', () => {
-    const acc = account('propertydeck', [declare('Sold STC', { renamedFrom: ['property:Sold'] })], { prune: true, settings: { allow_delete: true } });
+    const acc = account('propertydeck', [declare('Sold STC', { renamedFrom: ['property:Sold'] })], {
+      prune: true,
+      settings: { allow_delete: true },
+    });
     const d = diffAccount(acc, propertydeck, read([liveAt('Sold!', 'u1')]), owns('Sold', 'u1'));
-    expect(d.actions).toEqual([expect.objectContaining({ action: 'update', key: 'property:Sold STC', from_key: 'property:Sold!', id: 'u1' })]);
+    expect(d.actions).toEqual([
+      expect.objectContaining({ action: 'update', key: 'property:Sold STC', from_key: 'property:Sold!', id: 'u1' }),
+    ]);
     expect(d.notes).toEqual([]);
   });
 
@@ -95,15 +147,27 @@ describe('identity: live items matched to recorded vendor ids', () => {
   });
 
   it('a TimeTap row whose sub_status was changed at the vendor is updated back by statusId, never created again or reactivated', () => {
-    const row = (key: string, id: number): LiveItem => ({ key, id, fields: { status: 'OPEN', sort_order: 2, user_selectable: true, vendor_depends_on: null }, active: true });
+    const row = (key: string, id: number): LiveItem => ({
+      key,
+      id,
+      fields: { status: 'OPEN', sort_order: 2, user_selectable: true, vendor_depends_on: null },
+      active: true,
+    });
     const owned = { LATE: { id: 2001, fields: { status: 'OPEN', sort_order: 2 }, active: true } };
-    const d = diffAccount(account('timetap', [{ key: 'LATE', fields: { status: 'OPEN', sort_order: 2 }, dependsOn: [], renamedFrom: [], position: pos }]), timetap, read([row('RUNNING_LATE', 2001)]), owned);
-    expect(d.actions).toEqual([expect.objectContaining({ action: 'update', key: 'LATE', from_key: 'RUNNING_LATE', id: 2001, reason: 'drift', changes: [] })]);
+    const d = diffAccount(
+      account('timetap', [{ key: 'LATE', fields: { status: 'OPEN', sort_order: 2 }, dependsOn: [], renamedFrom: [], position: pos }]),
+      timetap,
+      read([row('RUNNING_LATE', 2001)]),
+      owned,
+    );
+    expect(d.actions).toEqual([
+      expect.objectContaining({ action: 'update', key: 'LATE', from_key: 'RUNNING_LATE', id: 2001, reason: 'drift', changes: [] }),
+    ]);
     expect(d.notes).toEqual([]);
   });
 });
 
-describe('identity: the account\'s own item wins over a shared read-only one with the same key', () => {
+describe("identity: the account's own item wins over a shared read-only one with the same key", () => {
   const own: LiveItem = { key: 'CHECKEDIN', id: 2001, fields: { status: 'OPEN', sort_order: 4 }, active: true };
   const shared: LiveItem = { key: 'CHECKEDIN', id: 1903, fields: { status: 'OPEN', sort_order: 4 }, active: true, readOnly: true };
 
@@ -113,8 +177,12 @@ describe('identity: the account\'s own item wins over a shared read-only one wit
   });
 
   it('so the plan never creates a status the business already has', () => {
-    const acc = account('timetap', [{ key: 'CHECKEDIN', fields: { status: 'OPEN', sort_order: 4 }, dependsOn: [], renamedFrom: [], position: pos }]);
-    const d = diffAccount(acc, timetap, read([own, shared]), { CHECKEDIN: { id: 2001, fields: { status: 'OPEN', sort_order: 4 }, active: true } });
+    const acc = account('timetap', [
+      { key: 'CHECKEDIN', fields: { status: 'OPEN', sort_order: 4 }, dependsOn: [], renamedFrom: [], position: pos },
+    ]);
+    const d = diffAccount(acc, timetap, read([own, shared]), {
+      CHECKEDIN: { id: 2001, fields: { status: 'OPEN', sort_order: 4 }, active: true },
+    });
     expect(d.actions).toEqual([]);
     expect(d.notes).toEqual([]);
   });

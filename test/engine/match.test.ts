@@ -7,11 +7,38 @@ import type { Capabilities } from '../../src/vendors/adapter.js';
 import type { DesiredItem, LiveItem, StateItem } from '../../src/model.js';
 
 const pos = { file: 'statusform.yaml', line: 1, col: 1 };
-const LIST: Capabilities = { read: 'list', create: true, softDelete: false, hardDelete: true, upsert: false, renameInPlace: true, hidesInactive: false, transitions: false };
-const declare = (key: string, extra: Partial<DesiredItem> = {}): DesiredItem => ({ key, fields: { label: key }, dependsOn: [], renamedFrom: [], position: pos, ...extra });
-const live = (key: string, id: string, extra: Partial<LiveItem> = {}): LiveItem => ({ key, id, fields: { label: key }, active: true, ...extra });
+const LIST: Capabilities = {
+  read: 'list',
+  create: true,
+  softDelete: false,
+  hardDelete: true,
+  upsert: false,
+  renameInPlace: true,
+  hidesInactive: false,
+  transitions: false,
+};
+const declare = (key: string, extra: Partial<DesiredItem> = {}): DesiredItem => ({
+  key,
+  fields: { label: key },
+  dependsOn: [],
+  renamedFrom: [],
+  position: pos,
+  ...extra,
+});
+const live = (key: string, id: string, extra: Partial<LiveItem> = {}): LiveItem => ({
+  key,
+  id,
+  fields: { label: key },
+  active: true,
+  ...extra,
+});
 const owns = (key: string, id: string): Record<string, StateItem> => ({ [key]: { id, fields: { label: key }, active: true } });
-const input = (declared: DesiredItem[], items: LiveItem[], owned: Record<string, StateItem> = {}, extra: Partial<MatchInput> = {}): MatchInput => ({
+const input = (
+  declared: DesiredItem[],
+  items: LiveItem[],
+  owned: Record<string, StateItem> = {},
+  extra: Partial<MatchInput> = {},
+): MatchInput => ({
   declared,
   live: { items, warnings: [], errors: [] },
   owned,
@@ -48,7 +75,9 @@ describe('match: one row per identity', () => {
   });
 
   it('a change of case is a rename of the owned item the vendor counts as the same, ahead of renamed_from', () => {
-    const rows = matchRows(input([declare('Sold', { renamedFrom: ['Old'] })], [live('SOLD', 'u1'), live('Old', 'u2')], owns('SOLD', 'u1'), { fold: lower }));
+    const rows = matchRows(
+      input([declare('Sold', { renamedFrom: ['Old'] })], [live('SOLD', 'u1'), live('Old', 'u2')], owns('SOLD', 'u1'), { fold: lower }),
+    );
     expect(brief(rows)[0]).toEqual(['Sold', 'SOLD', 'fold']);
     expect(brief(rows)[1]).toEqual(['Old', 'Old', 'key']);
   });
@@ -81,7 +110,10 @@ describe('match: one row per identity', () => {
   });
 
   it('a declared item the vendor could not read has no row; a shared read-only row is never a row', () => {
-    const rows = matchRows({ ...input([declare('T1'), declare('T2')], [live('T2', 'x', { readOnly: true })]), live: { items: [live('T2', 'x', { readOnly: true })], warnings: [], errors: [{ key: 'T1', message: 'no such ticket' }] } });
+    const rows = matchRows({
+      ...input([declare('T1'), declare('T2')], [live('T2', 'x', { readOnly: true })]),
+      live: { items: [live('T2', 'x', { readOnly: true })], warnings: [], errors: [{ key: 'T1', message: 'no such ticket' }] },
+    });
     expect(brief(rows)).toEqual([['T2', undefined, undefined]]);
     expect(rows[0]!.shared).toBe(true);
   });

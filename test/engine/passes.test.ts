@@ -23,7 +23,13 @@ const act = (key: string, action: ActionKind, extra: Partial<PlanAction> = {}): 
   phase: phaseOf(action),
   ...extra,
 });
-const declared = (key: string, dependsOn: string[] = [], fields = {}): DesiredItem => ({ key, fields, dependsOn, renamedFrom: [], position: pos });
+const declared = (key: string, dependsOn: string[] = [], fields = {}): DesiredItem => ({
+  key,
+  fields,
+  dependsOn,
+  renamedFrom: [],
+  position: pos,
+});
 const row = (key: string, sort_order: number): LiveItem => ({ key, id: key, fields: { sort_order }, active: true });
 
 describe('passes: after classification', () => {
@@ -35,7 +41,9 @@ describe('passes: after classification', () => {
 
   it('a create whose key folds like one leaving the config looks like an undeclared rename', () => {
     expect(relation(status('property', 'Sold'), status('property', 'SOLD'), pd)).toEqual({ kind: 'rename' });
-    expect(relationNote(status('property', 'Sold'), status('property', 'SOLD'), pd, 'acme', 'with prune')).toContain('did you mean `renamed_from: ["Sold"]`?');
+    expect(relationNote(status('property', 'Sold'), status('property', 'SOLD'), pd, 'acme', 'with prune')).toContain(
+      'did you mean `renamed_from: ["Sold"]`?',
+    );
   });
 
   it('a create beside an owned item leaving the config under a similar label is hinted with the renamed_from to add', () => {
@@ -46,7 +54,9 @@ describe('passes: after classification', () => {
       'looks like a rename of "property:Under Offer": did you mean `renamed_from: ["Under Offer"]`? It renames the item in place, keeping the vendor\'s identity; without it, this creates a new item and the old one goes only with prune',
     );
     // Keys of one field (Zendesk, TimeTap): renamed_from names the old key.
-    expect(relationNote(named('Waiting on customer'), named('Waiting on the customer'), zd, 'acme', 'with prune')).toContain('did you mean `renamed_from: ["Waiting on customer"]`?');
+    expect(relationNote(named('Waiting on customer'), named('Waiting on the customer'), zd, 'acme', 'with prune')).toContain(
+      'did you mean `renamed_from: ["Waiting on customer"]`?',
+    );
     expect(relation(named('CHECKEDIN'), named('CHECKED_IN'), zd)).toEqual({ kind: 'similar' });
     expect(relation(named('NO_SHOW'), named('NO-SHOW'), zd)).toEqual({ kind: 'similar' });
   });
@@ -65,8 +75,13 @@ describe('passes: after classification', () => {
   });
 
   it('each create gets at most one hint, from the first item leaving that relates to it', () => {
-    const creates = [act('Pending review', 'create', { after: { agent_label: 'Pending review' } }), act('Follow up', 'create', { after: { agent_label: 'Follow up' } })];
-    const notes = renameHints([named('Pending'), named('Pending customer'), named('Follow-up')], creates, (gone, created) => relationNote(gone, created, zd, 'acme', 'with prune'));
+    const creates = [
+      act('Pending review', 'create', { after: { agent_label: 'Pending review' } }),
+      act('Follow up', 'create', { after: { agent_label: 'Follow up' } }),
+    ];
+    const notes = renameHints([named('Pending'), named('Pending customer'), named('Follow-up')], creates, (gone, created) =>
+      relationNote(gone, created, zd, 'acme', 'with prune'),
+    );
     expect(notes.map((n) => [n.address, n.message.match(/renamed_from: \[(.*?)\]/)![1]])).toEqual([
       ['acc.s["Pending review"]', '"Pending"'],
       ['acc.s["Follow up"]', '"Follow-up"'],
@@ -76,7 +91,9 @@ describe('passes: after classification', () => {
   it('a change of a field the vendor cannot change in place is a replacement, read from the fields, never from the key', () => {
     expect(relation(status('property', 'Viewing'), status('contact', 'viewing'), pd)).toEqual({ kind: 'replace', fields: ['type'] });
     // The key says nothing the fields do not: a key that would split otherwise changes nothing.
-    expect(relation({ key: 'x', fields: { type: 'property', label: 'A:B' } }, { key: 'y', fields: { type: 'contact', label: 'A:B' } }, pd)).toEqual({ kind: 'replace', fields: ['type'] });
+    expect(
+      relation({ key: 'x', fields: { type: 'property', label: 'A:B' } }, { key: 'y', fields: { type: 'contact', label: 'A:B' } }, pd),
+    ).toEqual({ kind: 'replace', fields: ['type'] });
     expect(relation(status('property', 'Viewing'), status('contact', 'Sold'), pd)).toBeUndefined();
     expect(relationNote(status('property', 'Viewing'), status('contact', 'Viewing'), pd, 'acme', 'with prune')).toBe(
       'looks like a type change of "property:Viewing": acme cannot change an item\'s type, so this creates a new one; the old one goes only with prune',
@@ -88,8 +105,18 @@ describe('passes: after classification', () => {
   });
 
   it('a removal beside a related create gets one hint on the create', () => {
-    const notes = renameHints([status('property', 'Old')], [act('contact:Old', 'create', { after: { type: 'contact', label: 'Old' } }), act('X', 'update')], (gone, created) => relationNote(gone, created, pd, 'acme', 'with prune'));
-    expect(notes).toEqual([{ address: 'acc.s["contact:Old"]', kind: 'possible_rename', message: expect.stringContaining('looks like a type change of "property:Old"') }]);
+    const notes = renameHints(
+      [status('property', 'Old')],
+      [act('contact:Old', 'create', { after: { type: 'contact', label: 'Old' } }), act('X', 'update')],
+      (gone, created) => relationNote(gone, created, pd, 'acme', 'with prune'),
+    );
+    expect(notes).toEqual([
+      {
+        address: 'acc.s["contact:Old"]',
+        kind: 'possible_rename',
+        message: expect.stringContaining('looks like a type change of "property:Old"'),
+      },
+    ]);
   });
 
   it('a swap of a unique field goes through temporary values above everything in play, and a create without one takes the first free value', () => {
@@ -112,7 +139,9 @@ describe('passes: after classification', () => {
     const created = linkDependencies([act('b', 'create'), act('a', 'create')], [declared('b', ['a']), declared('a')], [], {});
     expect(created.find((a) => a.key === 'b')!.depends_on).toEqual(['acc.s["a"]']);
 
-    const removed = linkDependencies([act('x', 'deactivate'), act('y', 'deactivate')], [], [], { y: { id: 1, fields: {}, active: true, dependsOn: ['x'] } });
+    const removed = linkDependencies([act('x', 'deactivate'), act('y', 'deactivate')], [], [], {
+      y: { id: 1, fields: {}, active: true, dependsOn: ['x'] },
+    });
     expect(removed.find((a) => a.key === 'x')!.depends_on).toEqual(['acc.s["y"]']);
 
     const cyclic = linkDependencies([act('a', 'create'), act('b', 'create')], [declared('a', ['b']), declared('b', ['a'])], [], {});

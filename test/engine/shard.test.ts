@@ -23,7 +23,8 @@ describe('shards', () => {
     fc.assert(
       fc.property(names, count, fc.integer(), (ns, n, seed) => {
         const shuffled = [...ns].sort((a, b) => ((a.length * 31 + seed) % 7) - ((b.length * 31 + seed) % 7) || (a < b ? 1 : -1));
-        for (let k = 1; k <= n; k++) expect(new Set(inShard(shuffled, { index: k, count: n }))).toEqual(new Set(inShard(ns, { index: k, count: n })));
+        for (let k = 1; k <= n; k++)
+          expect(new Set(inShard(shuffled, { index: k, count: n }))).toEqual(new Set(inShard(ns, { index: k, count: n })));
       }),
     );
   });
@@ -52,12 +53,13 @@ describe('shards', () => {
   it('spread many accounts about evenly', () => {
     const accounts = Array.from({ length: 2000 }, (_, i) => `account-${i}`);
     const sizes = shardTable(accounts, 8).map((r) => r.accounts.length);
-    for (const s of sizes) expect(s).toBeGreaterThan(2000 / 8 * 0.8);
-    for (const s of sizes) expect(s).toBeLessThan(2000 / 8 * 1.2);
+    for (const s of sizes) expect(s).toBeGreaterThan((2000 / 8) * 0.8);
+    for (const s of sizes) expect(s).toBeLessThan((2000 / 8) * 1.2);
   });
 
   it('read K/N as vitest and Playwright do, and refuse anything else', () => {
     expect(parseShard('2/5')).toEqual({ index: 2, count: 5 });
-    for (const bad of ['0/3', '4/3', '1/0', '1', '1/2/3', 'x/2', '']) expect(() => parseShard(bad)).toThrow(/--shard must be K\/N with 1 ≤ K ≤ N/);
+    for (const bad of ['0/3', '4/3', '1/0', '1', '1/2/3', 'x/2', ''])
+      expect(() => parseShard(bad)).toThrow(/--shard must be K\/N with 1 ≤ K ≤ N/);
   });
 });

@@ -14,15 +14,55 @@ import { timetap } from '../../src/vendors/timetap/adapter.js';
 import { expectWirePlan } from '../helpers.js';
 
 const pos = { file: 'statusform.yaml', line: 1, col: 1 };
-const item = (key: string, sort: number): DesiredItem => ({ key, fields: { status: 'OPEN', sort_order: sort }, dependsOn: [], renamedFrom: [], position: pos });
-const row = (key: string, sort: number, id: number): LiveItem => ({ key, id, fields: { status: 'OPEN', sort_order: sort, user_selectable: true, vendor_depends_on: null }, active: true });
+const item = (key: string, sort: number): DesiredItem => ({
+  key,
+  fields: { status: 'OPEN', sort_order: sort },
+  dependsOn: [],
+  renamedFrom: [],
+  position: pos,
+});
+const row = (key: string, sort: number, id: number): LiveItem => ({
+  key,
+  id,
+  fields: { status: 'OPEN', sort_order: sort, user_selectable: true, vendor_depends_on: null },
+  active: true,
+});
 
 /** A TimeTap swap of two sort orders (staged through a temporary `via`), beside an unmanaged row at `other`. */
 function swapPlan(other: number): Plan {
-  const acc: AccountConfig = { name: 'salon', vendor: 'timetap', baseUrl: 'https://x', rateLimit: { requests: 1, seconds: 1 }, prune: false, safety: { max_update_percent: 30, max_delete_percent: 30, min_owned: 10 }, settings: {}, items: [item('OPEN', 2), item('LATE', 1)], position: pos };
-  const owned = { OPEN: { id: 1, active: true, fields: { status: 'OPEN', sort_order: 1 } }, LATE: { id: 2, active: true, fields: { status: 'OPEN', sort_order: 2 } } };
-  const d = diffAccount(acc, timetap, { items: [row('OPEN', 1, 1), row('LATE', 2, 2), row('OTHER', other, 3)], warnings: [], errors: [] }, owned);
-  return { config_digest: `sha256:${'0'.repeat(64)}`, state: { accounts: { estate: { lineage: 'l', serial: 4 } } }, options: { accounts: [], refresh_all: false }, accounts: [d.account], actions: d.actions, notes: d.notes, errors: [], rules: [], thresholds: [], summary: summarise(d.actions) };
+  const acc: AccountConfig = {
+    name: 'salon',
+    vendor: 'timetap',
+    baseUrl: 'https://x',
+    rateLimit: { requests: 1, seconds: 1 },
+    prune: false,
+    safety: { max_update_percent: 30, max_delete_percent: 30, min_owned: 10 },
+    settings: {},
+    items: [item('OPEN', 2), item('LATE', 1)],
+    position: pos,
+  };
+  const owned = {
+    OPEN: { id: 1, active: true, fields: { status: 'OPEN', sort_order: 1 } },
+    LATE: { id: 2, active: true, fields: { status: 'OPEN', sort_order: 2 } },
+  };
+  const d = diffAccount(
+    acc,
+    timetap,
+    { items: [row('OPEN', 1, 1), row('LATE', 2, 2), row('OTHER', other, 3)], warnings: [], errors: [] },
+    owned,
+  );
+  return {
+    config_digest: `sha256:${'0'.repeat(64)}`,
+    state: { accounts: { estate: { lineage: 'l', serial: 4 } } },
+    options: { accounts: [], refresh_all: false },
+    accounts: [d.account],
+    actions: d.actions,
+    notes: d.notes,
+    errors: [],
+    rules: [],
+    thresholds: [],
+    summary: summarise(d.actions),
+  };
 }
 
 describe('the plan on the wire', () => {
@@ -31,7 +71,8 @@ describe('the plan on the wire', () => {
   });
 
   it('compiles in ajv strict mode, in its strict (published) and open (reader) forms', () => {
-    for (const strict of [true, false]) expect(() => new Ajv({ strict: true, allowUnionTypes: true }).compile(buildPlanSchema({ strict }))).not.toThrow();
+    for (const strict of [true, false])
+      expect(() => new Ajv({ strict: true, allowUnionTypes: true }).compile(buildPlanSchema({ strict }))).not.toThrow();
   });
 
   it('carries the public fields and none of the engine internals', () => {
@@ -39,8 +80,27 @@ describe('the plan on the wire', () => {
     expect(plan.actions.every((a) => a.via !== undefined && a.phase === 2)).toBe(true); // the internals are there in memory
     const wire = expectWirePlan(wireText(plan), 'the swap plan') as WirePlan;
     expect(wire.format_version).toBe(WIRE_FORMAT_VERSION);
-    expect(wire.actions.map((a) => Object.keys(a).sort())).toEqual(plan.actions.map(() => ['account', 'action', 'address', 'after', 'before', 'changes', 'collection', 'depends_on', 'destructive', 'key', 'reason', 'vendor_id'].sort()));
-    expect(wire.accounts).toEqual([{ name: 'salon', vendor: 'timetap', collection: 'statuses', read: 'list', live_digest: plan.accounts[0]!.live_digest }]);
+    expect(wire.actions.map((a) => Object.keys(a).sort())).toEqual(
+      plan.actions.map(() =>
+        [
+          'account',
+          'action',
+          'address',
+          'after',
+          'before',
+          'changes',
+          'collection',
+          'depends_on',
+          'destructive',
+          'key',
+          'reason',
+          'vendor_id',
+        ].sort(),
+      ),
+    );
+    expect(wire.accounts).toEqual([
+      { name: 'salon', vendor: 'timetap', collection: 'statuses', read: 'list', live_digest: plan.accounts[0]!.live_digest },
+    ]);
     expect(wire.actions[0]!.changes).toEqual([{ field: 'sort_order', before: 1, after: 2 }]);
   });
 
@@ -48,10 +108,20 @@ describe('the plan on the wire', () => {
     const plan = swapPlan(9);
     const wire = toWire(plan);
     const leaked = { ...wire, actions: wire.actions.map((a) => ({ ...a, phase: 2 })) };
-    expect(() => expectWirePlan(JSON.stringify(leaked), 'a leak')).toThrow(/\/actions\/0 must NOT have additional properties \{"additionalProperty":"phase"\}/);
-    expect(() => expectWirePlan(JSON.stringify({ format_version: WIRE_FORMAT_VERSION, ...plan }), 'the in-memory plan')).toThrow(/does not match/);
+    expect(() => expectWirePlan(JSON.stringify(leaked), 'a leak')).toThrow(
+      /\/actions\/0 must NOT have additional properties \{"additionalProperty":"phase"\}/,
+    );
+    expect(() => expectWirePlan(JSON.stringify({ format_version: WIRE_FORMAT_VERSION, ...plan }), 'the in-memory plan')).toThrow(
+      /does not match/,
+    );
     // A reader of saved plans takes fields a later 2.x adds.
-    expect(new Ajv({ strict: true, allowUnionTypes: true }).validate(buildPlanSchema({ strict: false }), { ...leaked, format_version: '2.7', future: true })).toBe(true);
+    expect(
+      new Ajv({ strict: true, allowUnionTypes: true }).validate(buildPlanSchema({ strict: false }), {
+        ...leaked,
+        format_version: '2.7',
+        future: true,
+      }),
+    ).toBe(true);
   });
 
   it('a saved plan is stale when a wire action differs, not when only the internals do', () => {
@@ -61,7 +131,10 @@ describe('the plan on the wire', () => {
     expect(moved.actions.map((a) => a.via?.['sort_order'])).not.toEqual(swapPlan(9).actions.map((a) => a.via?.['sort_order']));
     expect(staleAgainst(saved, toWire(moved))).toEqual([]);
     // Fields a later minor version adds do not count either.
-    const newer = { ...saved, actions: saved.actions.map((a) => ({ ...a, note_for_reviewers: 'x', changes: a.changes.map((c) => ({ ...c, unit: 'n' })) })) };
+    const newer = {
+      ...saved,
+      actions: saved.actions.map((a) => ({ ...a, note_for_reviewers: 'x', changes: a.changes.map((c) => ({ ...c, unit: 'n' })) })),
+    };
     expect(staleAgainst(newer, toWire(moved))).toEqual([]);
     // A different vendor id, before value or dependency does.
     const fresh = toWire(swapPlan(9));
@@ -70,7 +143,9 @@ describe('the plan on the wire', () => {
     expect(staleAgainst(changed({ vendor_id: 99 }), fresh)).toEqual([`${first!.address}: live state changed since the plan was made`]);
     expect(staleAgainst(changed({ before: { ...first!.before, sort_order: 7 } }), fresh)).toHaveLength(1);
     expect(staleAgainst(changed({ depends_on: ['x'] }), fresh)).toHaveLength(1);
-    expect(staleAgainst({ ...fresh, actions: [first!] }, fresh)).toEqual([`${second!.address}: live state changed; a update is now needed`]);
+    expect(staleAgainst({ ...fresh, actions: [first!] }, fresh)).toEqual([
+      `${second!.address}: live state changed; a update is now needed`,
+    ]);
     expect(actionDigest(first!)).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 });

@@ -48,14 +48,38 @@ async function timed<T>(f: () => Promise<T>): Promise<{ value: T; ms: number }> 
 describe('a list read that is not what the docs say stops the plan, never plans on a wrong list', () => {
   const listPage = (ex: { method: string; path: string }) => ex.method === 'GET' && ex.path.endsWith('/statuses');
   const cases: { name: string; answer: (real: Record<string, unknown>) => ReturnType<typeof json>; says: RegExp }[] = [
-    { name: 'an HTML maintenance page', answer: () => ({ status: 200, headers: { 'content-type': 'text/html' }, body: '<!DOCTYPE html><h1>Down for maintenance</h1>' }), says: /answered 200, but the body is an HTML page, not JSON/ },
-    { name: 'JSON cut short', answer: (real) => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(real).slice(0, 40) }), says: /answered 200, but the JSON is cut short or broken/ },
+    {
+      name: 'an HTML maintenance page',
+      answer: () => ({ status: 200, headers: { 'content-type': 'text/html' }, body: '<!DOCTYPE html><h1>Down for maintenance</h1>' }),
+      says: /answered 200, but the body is an HTML page, not JSON/,
+    },
+    {
+      name: 'JSON cut short',
+      answer: (real) => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(real).slice(0, 40) }),
+      says: /answered 200, but the JSON is cut short or broken/,
+    },
     { name: 'an empty body', answer: () => ({ status: 200, body: '' }), says: /answered 200, but the body is empty/ },
-    { name: 'another envelope', answer: (real) => json(200, { statuses: real['data'], meta: real['meta'] }), says: /it is not a page of Property Deck statuses: the body lacks "data"/ },
+    {
+      name: 'another envelope',
+      answer: (real) => json(200, { statuses: real['data'], meta: real['meta'] }),
+      says: /it is not a page of Property Deck statuses: the body lacks "data"/,
+    },
     { name: 'an object where the list belongs', answer: (real) => json(200, { ...real, data: { a: 1 } }), says: /\/data must be array/ },
-    { name: 'a null entry', answer: (real) => json(200, { ...real, data: [...(real['data'] as unknown[]), null] }), says: /\/data\/2 must be object \(got null\)/ },
-    { name: 'an entry without its id', answer: (real) => json(200, { ...real, data: [...(real['data'] as object[]), { label: 'Ghost', type: { code: 2 } }] }), says: /\/data\/2 lacks "uuid"/ },
-    { name: 'a numeric label', answer: (real) => json(200, { ...real, data: [...(real['data'] as object[]), { uuid: 'u-9', label: 42, type: { code: 2 } }] }), says: /\/data\/2\/label must be string \(got 42\)/ },
+    {
+      name: 'a null entry',
+      answer: (real) => json(200, { ...real, data: [...(real['data'] as unknown[]), null] }),
+      says: /\/data\/2 must be object \(got null\)/,
+    },
+    {
+      name: 'an entry without its id',
+      answer: (real) => json(200, { ...real, data: [...(real['data'] as object[]), { label: 'Ghost', type: { code: 2 } }] }),
+      says: /\/data\/2 lacks "uuid"/,
+    },
+    {
+      name: 'a numeric label',
+      answer: (real) => json(200, { ...real, data: [...(real['data'] as object[]), { uuid: 'u-9', label: 42, type: { code: 2 } }] }),
+      says: /\/data\/2\/label must be string \(got 42\)/,
+    },
     {
       name: 'one id twice, with different labels',
       answer: (real) => {
@@ -71,7 +95,9 @@ describe('a list read that is not what the docs say stops the plan, never plans 
       w = await world(PD_ACCOUNT(status('Alpha') + status('Beta'), FAST), FAST_SIM);
       // The same vendor throughout (the state file is bound to its origin); it turns hostile after the first apply.
       let hostileNow = false;
-      await behind('PROPERTYDECK_URL', async (ex, forward) => (hostileNow && listPage(ex) ? c.answer((await forward()).json() as Record<string, unknown>) : undefined));
+      await behind('PROPERTYDECK_URL', async (ex, forward) =>
+        hostileNow && listPage(ex) ? c.answer((await forward()).json() as Record<string, unknown>) : undefined,
+      );
       expect((await w.run('apply', '--auto-approve')).code).toBe(0);
       const before = stateText();
       const writesBefore = vendor!.writes().length;
@@ -89,13 +115,15 @@ describe('a list read that is not what the docs say stops the plan, never plans 
   }
 });
 
-describe('every vendor read is checked, not only Property Deck\'s', () => {
+describe("every vendor read is checked, not only Property Deck's", () => {
   it('TimeTap: an object where the list of statuses belongs', async () => {
     w = await world(TT_ACCOUNT('      - { sub_status: CHECKEDIN, status: OPEN, maps_to: open }\n'));
     await behind('TIMETAP_URL', (ex) => (ex.method === 'GET' && ex.path.endsWith('/status') ? json(200, { statuses: [] }) : undefined));
     const r = await w.run('apply', '--auto-approve');
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('salon.statuses: cannot read live state: GET /live/status answered 200, but it is not a list of TimeTap statuses: the body must be array (got {"statuses":[]})');
+    expect(r.stderr).toContain(
+      'salon.statuses: cannot read live state: GET /live/status answered 200, but it is not a list of TimeTap statuses: the body must be array (got {"statuses":[]})',
+    );
     expect(vendor!.writes()).toEqual([]);
   });
 
@@ -104,7 +132,10 @@ describe('every vendor read is checked, not only Property Deck\'s', () => {
     await behind('TIMETAP_URL', async (ex, forward) => {
       if (ex.method !== 'GET' || !ex.path.endsWith('/status')) return undefined;
       const rows = (await forward()).json() as Record<string, unknown>[];
-      return json(200, rows.map((r, i) => (i === 0 ? { ...r, statusId: undefined } : r)));
+      return json(
+        200,
+        rows.map((r, i) => (i === 0 ? { ...r, statusId: undefined } : r)),
+      );
     });
     const r = await w.run('plan');
     expect(r.code).toBe(1);
@@ -116,12 +147,21 @@ describe('every vendor read is checked, not only Property Deck\'s', () => {
     await behind('SERIES_URL', (ex) => (ex.method === 'GET' ? json(200, { success: true, data: null }) : undefined));
     const r = await w.run('apply', '--auto-approve');
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('helpdesk.tickets["T-1"]: cannot read live state: GET /tickets/get/T-1 answered 200, but it is not a series.hr ticket: /data must be object (got null)');
+    expect(r.stderr).toContain(
+      'helpdesk.tickets["T-1"]: cannot read live state: GET /tickets/get/T-1 answered 200, but it is not a series.hr ticket: /data must be object (got null)',
+    );
     expect(vendor!.writes()).toEqual([]);
   });
 
   it('series.hr: a ticket answered for another ticket is an error for its address, never a move of the wrong one', async () => {
-    w = await world(SERIES_ACCOUNT('      - { id: T-1, status: closed }\n'), { seeds: { serieshr: [{ id: 'T-1', status: 'open' }, { id: 'T-2', status: 'open' }] } });
+    w = await world(SERIES_ACCOUNT('      - { id: T-1, status: closed }\n'), {
+      seeds: {
+        serieshr: [
+          { id: 'T-1', status: 'open' },
+          { id: 'T-2', status: 'open' },
+        ],
+      },
+    });
     await behind('SERIES_URL', async (ex, forward) => {
       if (ex.method !== 'GET') return undefined;
       const real = (await forward()).json() as { data: { Ticket: Record<string, unknown> } };
@@ -135,11 +175,17 @@ describe('every vendor read is checked, not only Property Deck\'s', () => {
 
   it('Spacebring: a page of tickets whose list is null', async () => {
     const rules = '    rules:\n      - { where: { location: loc-1, status: solved }, set: { status: closed } }\n';
-    w = await world(SPACEBRING_ACCOUNT('      - { id: sb-1, status: new }\n').replace('    mappings:', `${rules}    mappings:`), { seeds: { spacebring: [{ id: 'sb-1', status: 'new', locationRef: 'loc-1' }] } });
-    await behind('SPACEBRING_URL', (ex) => (ex.method === 'GET' && ex.path.endsWith('/support/tickets/v1') ? json(200, { tickets: null }) : undefined));
+    w = await world(SPACEBRING_ACCOUNT('      - { id: sb-1, status: new }\n').replace('    mappings:', `${rules}    mappings:`), {
+      seeds: { spacebring: [{ id: 'sb-1', status: 'new', locationRef: 'loc-1' }] },
+    });
+    await behind('SPACEBRING_URL', (ex) =>
+      ex.method === 'GET' && ex.path.endsWith('/support/tickets/v1') ? json(200, { tickets: null }) : undefined,
+    );
     const r = await w.run('plan');
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('coworking.tickets: cannot read live state: GET /support/tickets/v1?locationRef=loc-1&limit=100&order=updateDate%3Adesc answered 200, but it is not a page of Spacebring tickets: /tickets must be array (got null)');
+    expect(r.stderr).toContain(
+      'coworking.tickets: cannot read live state: GET /support/tickets/v1?locationRef=loc-1&limit=100&order=updateDate%3Adesc answered 200, but it is not a page of Spacebring tickets: /tickets must be array (got null)',
+    );
   });
 });
 
@@ -154,7 +200,9 @@ describe('a write answer that is not what the docs say is never recorded as done
     });
     const r = await w.run('apply', '--auto-approve');
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/nerds\.status_variants\["a"\]: create failed: POST \/api\/v1\/partner\/reference\/status answered 200, but the body is an HTML page/);
+    expect(r.stdout).toMatch(
+      /nerds\.status_variants\["a"\]: create failed: POST \/api\/v1\/partner\/reference\/status answered 200, but the body is an HTML page/,
+    );
     expect(stateText()).not.toContain('"a"');
     broken = false;
     expect((await w.run('apply', '--auto-approve')).code).toBe(0);
@@ -180,10 +228,14 @@ describe('a write answer that is not what the docs say is never recorded as done
 
   it('series.hr: 200 {"success": false} is a failed transition with the vendor message, never "done"', async () => {
     w = await world(SERIES_ACCOUNT('      - { id: T-1, status: closed }\n'), { seeds: { serieshr: [{ id: 'T-1', status: 'open' }] } });
-    await behind('SERIES_URL', (ex) => (ex.method === 'POST' ? json(200, { success: false, error: { code: 409, message: 'Ticket is locked by another agent' } }) : undefined));
+    await behind('SERIES_URL', (ex) =>
+      ex.method === 'POST' ? json(200, { success: false, error: { code: 409, message: 'Ticket is locked by another agent' } }) : undefined,
+    );
     const r = await w.run('apply', '--auto-approve');
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('helpdesk.tickets["T-1"]: transition failed: POST /tickets/T-1/status answered 200 but refused: Ticket is locked by another agent');
+    expect(r.stdout).toContain(
+      'helpdesk.tickets["T-1"]: transition failed: POST /tickets/T-1/status answered 200 but refused: Ticket is locked by another agent',
+    );
     expect(r.stdout).not.toMatch(/T-1"\]: transition done/);
     expect(vendor!.writes()).toHaveLength(1); // a refusal is not retried
     expect((await w.run('plan')).stdout).toContain('helpdesk.tickets["T-1"]');
@@ -196,7 +248,9 @@ describe('every wait is bounded and said', () => {
     await behind('PROPERTYDECK_URL', () => json(429, { message: 'Too Many Attempts.' }, { 'retry-after': '99999' }));
     const { value: r, ms } = await timed(() => w!.run('plan'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/127\.0\.0\.1:\d+ asked to wait 99999 s \(Retry-After\); the limit is 300 s \(max_wait_seconds on the account, or --max-wait\)/);
+    expect(r.stderr).toMatch(
+      /127\.0\.0\.1:\d+ asked to wait 99999 s \(Retry-After\); the limit is 300 s \(max_wait_seconds on the account, or --max-wait\)/,
+    );
     expect(ms).toBeLessThan(5000);
   });
 
@@ -205,7 +259,14 @@ describe('every wait is bounded and said', () => {
     await behind('PROPERTYDECK_URL', async (ex, forward) => {
       if (ex.method !== 'GET') return undefined;
       const real = await forward();
-      return { ...real, headers: { ...real.headers, 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 86_400 * 365 * 50) } };
+      return {
+        ...real,
+        headers: {
+          ...real.headers,
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 86_400 * 365 * 50),
+        },
+      };
     });
     const { value: r, ms } = await timed(() => w!.run('apply', '--auto-approve'));
     expect(r.code).toBe(1);
@@ -217,7 +278,9 @@ describe('every wait is bounded and said', () => {
   it('--max-wait lowers the limit, and a wait within it is announced on stderr without a TTY', async () => {
     w = await world(PD_ACCOUNT(status('Alpha'), FAST), FAST_SIM);
     let asked = 0;
-    await behind('PROPERTYDECK_URL', () => (asked++ === 0 ? json(429, { message: 'Too Many Attempts.' }, { 'retry-after': '6' }) : undefined));
+    await behind('PROPERTYDECK_URL', () =>
+      asked++ === 0 ? json(429, { message: 'Too Many Attempts.' }, { 'retry-after': '6' }) : undefined,
+    );
     const refused = await w.run('plan', '--max-wait', '5');
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/asked to wait 6 s \(Retry-After\); the limit is 5 s/);
@@ -243,7 +306,9 @@ describe('every wait is bounded and said', () => {
     await w.sandbox.simulators.propertydeck.close();
     const { value: r, ms } = await timed(() => w!.run('plan'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/cannot connect to 127\.0\.0\.1:\d+ \(connection refused\): nothing listens there\. If this is the sandbox, is `statusform sandbox` running/);
+    expect(r.stderr).toMatch(
+      /cannot connect to 127\.0\.0\.1:\d+ \(connection refused\): nothing listens there\. If this is the sandbox, is `statusform sandbox` running/,
+    );
     expect(ms).toBeLessThan(3000);
   });
 
@@ -282,12 +347,15 @@ describe('pagination cannot loop', () => {
     const seen = vendor!.requests.length;
     const r = await w.run('plan');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/estate\.statuses: cannot read live state: the vendor's pagination loops: page 2 of statuses is .*page=1.* again/);
+    expect(r.stderr).toMatch(
+      /estate\.statuses: cannot read live state: the vendor's pagination loops: page 2 of statuses is .*page=1.* again/,
+    );
     expect(vendor!.requests.length - seen).toBe(1);
   });
 
   const rules = (location: string) => `    rules:\n      - { where: { location: ${location}, status: solved }, set: { status: closed } }\n`;
-  const spacebringWithRule = (location: string) => SPACEBRING_ACCOUNT('      - { id: sb-1, status: new }\n').replace('    mappings:', `${rules(location)}    mappings:`);
+  const spacebringWithRule = (location: string) =>
+    SPACEBRING_ACCOUNT('      - { id: sb-1, status: new }\n').replace('    mappings:', `${rules(location)}    mappings:`);
   const seed = Array.from({ length: 3 }, (_, i) => ({ id: `sb-${i}`, status: i === 0 ? 'new' : 'solved', locationRef: 'loc-1' }));
 
   it('Spacebring: the same page token again is a loop, not an endless read', async () => {
@@ -300,7 +368,9 @@ describe('pagination cannot loop', () => {
     });
     const r = await w.run('plan');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/coworking\.tickets: cannot read live state: the vendor's pagination loops: page 3 of tickets is .*nextPageToken=same.* again/);
+    expect(r.stderr).toMatch(
+      /coworking\.tickets: cannot read live state: the vendor's pagination loops: page 3 of tickets is .*nextPageToken=same.* again/,
+    );
   });
 
   it('Spacebring: a server that ignores the page token (same page, new token) stops on the page that brings nothing new', async () => {
@@ -312,7 +382,9 @@ describe('pagination cannot loop', () => {
     });
     const r = await w.run('plan');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/page 2 of tickets \(.*nextPageToken=t\d+.*\) brought no new tickets but points to another page: the vendor may be ignoring the page parameter/);
+    expect(r.stderr).toMatch(
+      /page 2 of tickets \(.*nextPageToken=t\d+.*\) brought no new tickets but points to another page: the vendor may be ignoring the page parameter/,
+    );
     expect(vendor!.requests.filter((q) => q.path.endsWith('/support/tickets/v1'))).toHaveLength(2);
   });
 
@@ -321,7 +393,9 @@ describe('pagination cannot loop', () => {
     w = await world(spacebringWithRule('loc-1'), { ...FAST_SIM, seeds: { spacebring: many } });
     const r = await w.run('plan');
     expect(r.stdout).toContain('matches 230 items');
-    const lists = w.sandbox.simulators.spacebring.requests.filter((q) => q.path === '/support/tickets/v1').map((q) => new URLSearchParams(q.query).get('nextPageToken'));
+    const lists = w.sandbox.simulators.spacebring.requests
+      .filter((q) => q.path === '/support/tickets/v1')
+      .map((q) => new URLSearchParams(q.query).get('nextPageToken'));
     expect(lists).toEqual([null, '100', '200']);
   });
 });
@@ -332,7 +406,9 @@ describe('credentials never come back out, in any encoding a vendor may echo', (
     it(`a Spacebring 401 that echoes the Basic credential, whole or cut short, with a client id of ${idLength} characters`, async () => {
       const clientId = 'c'.repeat(idLength);
       const basic = Buffer.from(`${clientId}:${secret}`).toString('base64');
-      w = await world(SPACEBRING_ACCOUNT('      - { id: sb-1, status: new }\n'), { seeds: { spacebring: [{ id: 'sb-1', status: 'new' }] } });
+      w = await world(SPACEBRING_ACCOUNT('      - { id: sb-1, status: new }\n'), {
+        seeds: { spacebring: [{ id: 'sb-1', status: 'new' }] },
+      });
       w.env['SPACEBRING_CLIENT_ID'] = clientId;
       w.env['SPACEBRING_CLIENT_SECRET'] = secret;
       // Every cut of the echo: the bare base64, and "Basic " with it.
@@ -341,7 +417,9 @@ describe('credentials never come back out, in any encoding a vendor may echo', (
         const echo = basic.slice(0, cut);
         await vendor?.close();
         w.env['SPACEBRING_URL'] = w.sandbox.simulators.spacebring.url;
-        await behind('SPACEBRING_URL', () => json(401, { message: `invalid credentials ${echo} (Authorization: Basic ${echo})`, type: 'unauthorized' }));
+        await behind('SPACEBRING_URL', () =>
+          json(401, { message: `invalid credentials ${echo} (Authorization: Basic ${echo})`, type: 'unauthorized' }),
+        );
         const r = await w.run('plan', '--verbose');
         expect(r.code).toBe(1);
         const out = r.stdout + r.stderr;

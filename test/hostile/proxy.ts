@@ -58,7 +58,8 @@ export async function hostile(target: string, rule: Rule): Promise<HostileVendor
 
   const forward = (req: IncomingMessage, body: string) => async (): Promise<Forwarded> => {
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length' && k !== 'connection') headers[k] = v;
+    for (const [k, v] of Object.entries(req.headers))
+      if (typeof v === 'string' && k !== 'host' && k !== 'content-length' && k !== 'connection') headers[k] = v;
     const res = await fetch(`${upstream.origin}${req.url}`, { method: req.method ?? 'GET', headers, ...(body ? { body } : {}) });
     const text = await res.text();
     const out: Record<string, string> = {};

@@ -60,7 +60,12 @@ describe('HTTP client', () => {
 
   it('scrubs a credential that a vendor echoes in its 401 answer', async () => {
     const url = await serve((q, res) => json(res, 401, { message: `token ${String(q.headers['authorization'])} is not valid` }));
-    const c = new HttpClient({ baseUrl: url, ...fast, headers: { authorization: 'Bearer echoed-secret-4711' }, describeError: (_s, b) => (b as { message: string }).message });
+    const c = new HttpClient({
+      baseUrl: url,
+      ...fast,
+      headers: { authorization: 'Bearer echoed-secret-4711' },
+      describeError: (_s, b) => (b as { message: string }).message,
+    });
     const err = await c.request({ method: 'GET', path: '/x', address: 'acc.items' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(VendorError);
     expect((err as Error).message).toContain('token [redacted] is not valid');
@@ -73,7 +78,9 @@ describe('HTTP client', () => {
     const url = new URL('http://127.0.0.1/sessionToken');
     url.searchParams.set('apiKey', secret);
     for (const text of [secret, encodeURIComponent(secret), url.href, Buffer.from(secret).toString('base64')]) {
-      expect(scrub(`seen: ${text}`)).toBe('seen: [redacted]'.replace('[redacted]', text === url.href ? 'http://127.0.0.1/sessionToken?apiKey=[redacted]' : '[redacted]'));
+      expect(scrub(`seen: ${text}`)).toBe(
+        'seen: [redacted]'.replace('[redacted]', text === url.href ? 'http://127.0.0.1/sessionToken?apiKey=[redacted]' : '[redacted]'),
+      );
     }
   });
 
@@ -113,7 +120,13 @@ describe('HTTP client', () => {
       else json(res, 201, { created: posts });
     });
     const c = new HttpClient({ baseUrl: url, ...fast });
-    const found = await c.request({ method: 'POST', path: '/x', body: {}, address: 'x', recover: async () => ({ status: 201, headers: {}, body: { created: 'found' } }) });
+    const found = await c.request({
+      method: 'POST',
+      path: '/x',
+      body: {},
+      address: 'x',
+      recover: async () => ({ status: 201, headers: {}, body: { created: 'found' } }),
+    });
     expect(found.body).toEqual({ created: 'found' });
     expect(posts).toBe(1);
     posts = 0;
@@ -128,8 +141,15 @@ describe('HTTP client', () => {
       n++;
       json(res, 422, { message: `bad label; your token is ${q.headers['authorization']}` });
     });
-    const c = new HttpClient({ baseUrl: url, ...fast, headers: { authorization: 'Bearer sekret-token-123' }, describeError: (_s, b) => (b as { message: string }).message });
-    const err = (await c.request({ method: 'PUT', path: '/x', body: {}, address: 'acc.statuses["k"]' }).catch((e: unknown) => e)) as VendorError;
+    const c = new HttpClient({
+      baseUrl: url,
+      ...fast,
+      headers: { authorization: 'Bearer sekret-token-123' },
+      describeError: (_s, b) => (b as { message: string }).message,
+    });
+    const err = (await c
+      .request({ method: 'PUT', path: '/x', body: {}, address: 'acc.statuses["k"]' })
+      .catch((e: unknown) => e)) as VendorError;
     expect(n).toBe(1);
     expect(err.status).toBe(422);
     expect(err.message).toContain('bad label');
@@ -169,7 +189,11 @@ describe('HTTP client', () => {
     const clock = fakeClock();
     const notices: string[] = [];
     let n = 0;
-    const url = await serve((_q, res) => (++n === 1 ? json(res, 429, { message: 'slow down' }, { 'retry-after': '30' }) : json(res, 429, { message: 'slow down' }, { 'retry-after': '86400' })));
+    const url = await serve((_q, res) =>
+      ++n === 1
+        ? json(res, 429, { message: 'slow down' }, { 'retry-after': '30' })
+        : json(res, 429, { message: 'slow down' }, { 'retry-after': '86400' }),
+    );
     const c = new HttpClient({ baseUrl: url, ...fast, clock, label: 'estate', notify: (l) => notices.push(l) });
     const err = (await c.request({ method: 'GET', path: '/x', address: 'estate.statuses' }).catch((e: unknown) => e)) as VendorError;
     expect(notices[0]).toMatch(/^estate: 127\.0\.0\.1:\d+ asked to wait 30 s \(Retry-After\), resuming at \d\d:\d\d:\d\d UTC$/);

@@ -11,7 +11,12 @@ import { applyPlan, loadState, makePlan } from '../../src/engine/manager.js';
 import { checkGuards } from '../../src/engine/safety.js';
 import { sandboxEnv } from '../../src/sandbox/demo-data.js';
 import { startSandbox, type Seeds } from '../../src/sandbox/index.js';
-import { ZENDESK_SANDBOX_API_TOKEN, ZENDESK_SANDBOX_EMAIL, startZendeskSimulator, type ZendeskSeed } from '../../src/vendors/zendesk/simulator.js';
+import {
+  ZENDESK_SANDBOX_API_TOKEN,
+  ZENDESK_SANDBOX_EMAIL,
+  startZendeskSimulator,
+  type ZendeskSeed,
+} from '../../src/vendors/zendesk/simulator.js';
 import { tempDir } from '../helpers.js';
 
 /** Cases per vendor (STATUSFORM_PROPERTY_RUNS overrides). */
@@ -26,14 +31,16 @@ const tally = { ran: 0, skipped: 0 };
  * Runs a property and checks it was not vacuous: at most a quarter of its cases may be skipped
  * for an invalid generated config, and how many were is reported.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a property over any generated tuple
 async function assertConverges(name: string, property: fc.IAsyncPropertyWithHooks<any>): Promise<void> {
   tally.ran = 0;
   tally.skipped = 0;
   await fc.assert(property, settings);
   console.log(`${name}: ${tally.ran} cases converged, ${tally.skipped} skipped (a generated config that does not validate)`);
   expect(tally.ran).toBeGreaterThan(0);
-  expect(tally.skipped, `${name}: ${tally.skipped} of ${tally.ran + tally.skipped} cases skipped`).toBeLessThanOrEqual((tally.ran + tally.skipped) / 4);
+  expect(tally.skipped, `${name}: ${tally.skipped} of ${tally.ran + tally.skipped} cases skipped`).toBeLessThanOrEqual(
+    (tally.ran + tally.skipped) / 4,
+  );
 }
 
 /** Applies each config in turn; after each, a fresh plan must be empty. Returns false when a config is invalid (the case is skipped). */
@@ -57,7 +64,10 @@ async function applyInTurn(seeds: Seeds, configs: string[]): Promise<boolean> {
 async function zendeskConverges(seed: ZendeskSeed, configs: string[]): Promise<boolean> {
   const sim = await startZendeskSimulator({ seed, rateLimit: false });
   try {
-    const ok = await runInTurn({ ZENDESK_URL: sim.url, ZENDESK_EMAIL: ZENDESK_SANDBOX_EMAIL, ZENDESK_API_TOKEN: ZENDESK_SANDBOX_API_TOKEN }, configs);
+    const ok = await runInTurn(
+      { ZENDESK_URL: sim.url, ZENDESK_EMAIL: ZENDESK_SANDBOX_EMAIL, ZENDESK_API_TOKEN: ZENDESK_SANDBOX_API_TOKEN },
+      configs,
+    );
     if (ok) tally.ran++;
     else tally.skipped++;
     return ok;
@@ -68,22 +78,20 @@ async function zendeskConverges(seed: ZendeskSeed, configs: string[]): Promise<b
 
 async function runInTurn(env: NodeJS.ProcessEnv, configs: string[]): Promise<boolean> {
   const dir = tempDir('statusform-prop-');
-  {
-    for (const yaml of configs) {
-      writeFileSync(join(dir, 'statusform.yaml'), yaml);
-      const loaded = loadConfig('.', { cwd: dir, env });
-      if (!loaded.config) return false;
-      const config = loaded.config;
-      const planned = await makePlan(config, loadState(config), FAST);
-      checkGuards(planned.plan, { allowDestroy: true });
-      const result = await applyPlan(config, loadState(config), planned, { parallelism: 4 });
-      expect(result.outcomes.filter((o) => o.status !== 'done')).toEqual([]);
-      const after = await makePlan(config, loadState(config), FAST);
-      expect(after.plan.errors).toEqual([]);
-      expect(after.plan.actions.map((a) => `${a.action} ${a.address}`)).toEqual([]);
-    }
-    return true;
+  for (const yaml of configs) {
+    writeFileSync(join(dir, 'statusform.yaml'), yaml);
+    const loaded = loadConfig('.', { cwd: dir, env });
+    if (!loaded.config) return false;
+    const config = loaded.config;
+    const planned = await makePlan(config, loadState(config), FAST);
+    checkGuards(planned.plan, { allowDestroy: true });
+    const result = await applyPlan(config, loadState(config), planned, { parallelism: 4 });
+    expect(result.outcomes.filter((o) => o.status !== 'done')).toEqual([]);
+    const after = await makePlan(config, loadState(config), FAST);
+    expect(after.plan.errors).toEqual([]);
+    expect(after.plan.actions.map((a) => `${a.action} ${a.address}`)).toEqual([]);
   }
+  return true;
 }
 
 const CATS = ['new', 'open', 'pending', 'hold', 'solved', 'closed'] as const;
@@ -95,12 +103,24 @@ const settings = { numRuns: RUNS, endOnFailure: true };
 // 200 cases a vendor take about 9 s on an idle 2-core machine; a loaded CI runner gets room.
 describe('apply then plan is always empty', { timeout: 120_000 }, () => {
   it('Thalamus', async () => {
-    const variant = fc.record({ id: fc.constantFrom('a', 'b', 'c', 'd', 'e'), label, maps_to: fc.constantFrom(...CATS), source: fc.option(fc.constantFrom('freshdesk', 'zendesk'), { nil: undefined }) });
-    const config = fc.record({ prune: fc.boolean(), variants: fc.uniqueArray(variant, { selector: (v) => v.id, maxLength: 5 }) }).map(
-      ({ prune, variants }) =>
-        `${header('nerds')}    vendor: thalamus\n    base_url: \${THALAMUS_URL}\n    token: \${THALAMUS_TOKEN}\n    prune: ${prune}\n    status_variants:${variants.length === 0 ? ' []' : ''}\n` +
-        variants.map((v) => `      - { id: ${v.id}, label: ${q(v.label)}, maps_to: ${v.maps_to}${v.source ? `, source_system: ${v.source}` : ''} }\n`).join(''),
-    );
+    const variant = fc.record({
+      id: fc.constantFrom('a', 'b', 'c', 'd', 'e'),
+      label,
+      maps_to: fc.constantFrom(...CATS),
+      source: fc.option(fc.constantFrom('freshdesk', 'zendesk'), { nil: undefined }),
+    });
+    const config = fc
+      .record({ prune: fc.boolean(), variants: fc.uniqueArray(variant, { selector: (v) => v.id, maxLength: 5 }) })
+      .map(
+        ({ prune, variants }) =>
+          `${header('nerds')}    vendor: thalamus\n    base_url: \${THALAMUS_URL}\n    token: \${THALAMUS_TOKEN}\n    prune: ${prune}\n    status_variants:${variants.length === 0 ? ' []' : ''}\n` +
+          variants
+            .map(
+              (v) =>
+                `      - { id: ${v.id}, label: ${q(v.label)}, maps_to: ${v.maps_to}${v.source ? `, source_system: ${v.source}` : ''} }\n`,
+            )
+            .join(''),
+      );
     await assertConverges(
       'Thalamus',
       fc.asyncProperty(fc.array(config, { minLength: 1, maxLength: 3 }), async (configs) => {
@@ -114,9 +134,17 @@ describe('apply then plan is always empty', { timeout: 120_000 }, () => {
     // Labels only statusform creates, in changing case: a change of case must rename in place.
     const cased = fc.constantFrom('Sold', 'SOLD', 'sold', 'Cold Lead', 'cold lead');
     const liveStatus = fc.record({ label: lower, type: fc.constantFrom('contact' as const, 'property' as const) });
-    const desired = fc.record({ label: fc.oneof(lower, cased), type: fc.constantFrom('contact', 'property'), renamed: fc.option(lower, { nil: undefined }) });
-    const config = fc.record({ prune: fc.boolean(), statuses: fc.uniqueArray(desired, { selector: (s) => `${s.type}:${s.label.toLowerCase()}`, maxLength: 5 }) }).map(
-      ({ prune, statuses }) => {
+    const desired = fc.record({
+      label: fc.oneof(lower, cased),
+      type: fc.constantFrom('contact', 'property'),
+      renamed: fc.option(lower, { nil: undefined }),
+    });
+    const config = fc
+      .record({
+        prune: fc.boolean(),
+        statuses: fc.uniqueArray(desired, { selector: (s) => `${s.type}:${s.label.toLowerCase()}`, maxLength: 5 }),
+      })
+      .map(({ prune, statuses }) => {
         // renamed_from may name neither a declared status nor one another status already renames from (validation refuses both).
         const taken = new Set(statuses.map((s) => `${s.type}:${s.label.toLowerCase()}`));
         const renamed = (s: (typeof statuses)[number]) => {
@@ -129,8 +157,7 @@ describe('apply then plan is always empty', { timeout: 120_000 }, () => {
           `${header('estate')}    vendor: propertydeck\n    base_url: \${PROPERTYDECK_URL}\n    token: \${PROPERTYDECK_TOKEN}\n    prune: ${prune}\n    allow_delete: true\n    statuses:${statuses.length === 0 ? ' []' : ''}\n` +
           statuses.map((s) => `      - { label: ${q(s.label)}, type: ${s.type}, maps_to: open${renamed(s)} }\n`).join('')
         );
-      },
-    );
+      });
     const live = fc.uniqueArray(liveStatus, { selector: (s) => `${s.type}:${s.label}`, maxLength: 6 });
     await assertConverges(
       'Property Deck',
@@ -149,18 +176,23 @@ describe('apply then plan is always empty', { timeout: 120_000 }, () => {
       selectable: fc.option(fc.boolean(), { nil: undefined }),
       dep: fc.option(fc.constantFrom(...subs), { nil: undefined }),
     });
-    const config = fc.record({ prune: fc.boolean(), statuses: fc.uniqueArray(status, { selector: (s) => s.sub, maxLength: 6 }) }).map(({ prune, statuses }) => {
-      const keys = new Set(statuses.map((s) => s.sub));
-      // Keep depends_on acyclic: a status may depend only on one declared before it.
-      const seen = new Set<string>();
-      const lines = statuses.map((s) => {
-        const dep = s.dep && keys.has(s.dep) && seen.has(s.dep) ? `, depends_on: [${s.dep}]` : '';
-        seen.add(s.sub);
-        return `      - { sub_status: ${s.sub}, status: ${s.status}, maps_to: open${s.order !== undefined ? `, sort_order: ${s.order}` : ''}${s.selectable !== undefined ? `, user_selectable: ${s.selectable}` : ''}${dep} }\n`;
+    const config = fc
+      .record({ prune: fc.boolean(), statuses: fc.uniqueArray(status, { selector: (s) => s.sub, maxLength: 6 }) })
+      .map(({ prune, statuses }) => {
+        const keys = new Set(statuses.map((s) => s.sub));
+        // Keep depends_on acyclic: a status may depend only on one declared before it.
+        const seen = new Set<string>();
+        const lines = statuses.map((s) => {
+          const dep = s.dep && keys.has(s.dep) && seen.has(s.dep) ? `, depends_on: [${s.dep}]` : '';
+          seen.add(s.sub);
+          return `      - { sub_status: ${s.sub}, status: ${s.status}, maps_to: open${s.order !== undefined ? `, sort_order: ${s.order}` : ''}${s.selectable !== undefined ? `, user_selectable: ${s.selectable}` : ''}${dep} }\n`;
+        });
+        return `${header('salon')}    vendor: timetap\n    base_url: \${TIMETAP_URL}\n    api_key: \${TIMETAP_API_KEY}\n    private_key: \${TIMETAP_PRIVATE_KEY}\n    business_id: \${TIMETAP_BUSINESS_ID}\n    prune: ${prune}\n    statuses:${lines.length === 0 ? ' []' : ''}\n${lines.join('')}`;
       });
-      return `${header('salon')}    vendor: timetap\n    base_url: \${TIMETAP_URL}\n    api_key: \${TIMETAP_API_KEY}\n    private_key: \${TIMETAP_PRIVATE_KEY}\n    business_id: \${TIMETAP_BUSINESS_ID}\n    prune: ${prune}\n    statuses:${lines.length === 0 ? ' []' : ''}\n${lines.join('')}`;
-    });
-    const own = fc.uniqueArray(fc.record({ subStatus: fc.constantFrom(...subs), active: fc.boolean(), sortOrder: fc.integer({ min: 0, max: 9 }) }), { selector: (r) => r.subStatus, maxLength: 4 });
+    const own = fc.uniqueArray(
+      fc.record({ subStatus: fc.constantFrom(...subs), active: fc.boolean(), sortOrder: fc.integer({ min: 0, max: 9 }) }),
+      { selector: (r) => r.subStatus, maxLength: 4 },
+    );
     await assertConverges(
       'TimeTap',
       fc.asyncProperty(own, fc.array(config, { minLength: 1, maxLength: 3 }), async (rows, configs) => {
@@ -172,26 +204,46 @@ describe('apply then plan is always empty', { timeout: 120_000 }, () => {
 
   it('Zendesk', async () => {
     // One category per label, whatever its case: a category cannot change (that is a plan error, tested end to end).
-    const CATEGORY: Record<string, string> = { waiting: 'pending', review: 'pending', escalated: 'open', parked: 'hold', done: 'solved', 'on site': 'open' };
+    const CATEGORY: Record<string, string> = {
+      waiting: 'pending',
+      review: 'pending',
+      escalated: 'open',
+      parked: 'hold',
+      done: 'solved',
+      'on site': 'open',
+    };
     const lower = fc.constantFrom('waiting', 'review', 'escalated', 'parked');
     // Labels only statusform creates, in changing case: a change of case must rename in place.
     const cased = fc.constantFrom('Done', 'DONE', 'done', 'On Site', 'on site');
-    const liveStatus = fc.record({ agent_label: lower, active: fc.boolean() }).map((s) => ({ ...s, status_category: CATEGORY[s.agent_label]! }));
-    const desired = fc.record({ label: fc.oneof(lower, cased), renamed: fc.option(lower, { nil: undefined }), eu: fc.option(fc.constantFrom('In progress', 'Waiting on you'), { nil: undefined }) });
-    const config = fc.record({ prune: fc.boolean(), statuses: fc.uniqueArray(desired, { selector: (s) => s.label.toLowerCase(), maxLength: 5 }) }).map(({ prune, statuses }) => {
-      const taken = new Set(statuses.map((s) => s.label.toLowerCase()));
-      const category = (l: string) => CATEGORY[l.toLowerCase()]!;
-      // renamed_from: only within one category, naming neither a declared status nor one another already renames from.
-      const renamed = (s: (typeof statuses)[number]) => {
-        if (!s.renamed || taken.has(s.renamed) || category(s.renamed) !== category(s.label)) return '';
-        taken.add(s.renamed);
-        return `, renamed_from: [${q(s.renamed)}]`;
-      };
-      return (
-        `${header('support')}    vendor: zendesk\n    base_url: \${ZENDESK_URL}\n    email: \${ZENDESK_EMAIL}\n    api_token: \${ZENDESK_API_TOKEN}\n    prune: ${prune}\n    statuses:${statuses.length === 0 ? ' []' : ''}\n` +
-        statuses.map((s) => `      - { agent_label: ${q(s.label)}, maps_to: ${category(s.label)}${s.eu ? `, end_user_label: ${q(s.eu)}` : ''}${renamed(s)} }\n`).join('')
-      );
+    const liveStatus = fc
+      .record({ agent_label: lower, active: fc.boolean() })
+      .map((s) => ({ ...s, status_category: CATEGORY[s.agent_label]! }));
+    const desired = fc.record({
+      label: fc.oneof(lower, cased),
+      renamed: fc.option(lower, { nil: undefined }),
+      eu: fc.option(fc.constantFrom('In progress', 'Waiting on you'), { nil: undefined }),
     });
+    const config = fc
+      .record({ prune: fc.boolean(), statuses: fc.uniqueArray(desired, { selector: (s) => s.label.toLowerCase(), maxLength: 5 }) })
+      .map(({ prune, statuses }) => {
+        const taken = new Set(statuses.map((s) => s.label.toLowerCase()));
+        const category = (l: string) => CATEGORY[l.toLowerCase()]!;
+        // renamed_from: only within one category, naming neither a declared status nor one another already renames from.
+        const renamed = (s: (typeof statuses)[number]) => {
+          if (!s.renamed || taken.has(s.renamed) || category(s.renamed) !== category(s.label)) return '';
+          taken.add(s.renamed);
+          return `, renamed_from: [${q(s.renamed)}]`;
+        };
+        return (
+          `${header('support')}    vendor: zendesk\n    base_url: \${ZENDESK_URL}\n    email: \${ZENDESK_EMAIL}\n    api_token: \${ZENDESK_API_TOKEN}\n    prune: ${prune}\n    statuses:${statuses.length === 0 ? ' []' : ''}\n` +
+          statuses
+            .map(
+              (s) =>
+                `      - { agent_label: ${q(s.label)}, maps_to: ${category(s.label)}${s.eu ? `, end_user_label: ${q(s.eu)}` : ''}${renamed(s)} }\n`,
+            )
+            .join('')
+        );
+      });
     const live = fc.uniqueArray(liveStatus, { selector: (s) => s.agent_label, maxLength: 4 });
     await assertConverges(
       'Zendesk',
@@ -205,17 +257,29 @@ describe('apply then plan is always empty', { timeout: 120_000 }, () => {
     const ids = ['t1', 't2', 't3', 't4'];
     // Only categories some vendor status maps to: series.hr maps none to `new`.
     const categories = vendor === 'serieshr' ? (['open', 'solved', 'closed'] as const) : (['new', 'open', 'solved', 'closed'] as const);
-    const want = fc.record({ id: fc.constantFrom(...ids), by: fc.constantFrom('status', 'category'), status: fc.constantFrom(...statuses), category: fc.constantFrom(...categories) });
-    const mappings = vendor === 'serieshr' ? '{ open: open, in-progress: open, resolved: solved, closed: closed }' : '{ new: new, inProgress: open, solved: solved, closed: closed }';
+    const want = fc.record({
+      id: fc.constantFrom(...ids),
+      by: fc.constantFrom('status', 'category'),
+      status: fc.constantFrom(...statuses),
+      category: fc.constantFrom(...categories),
+    });
+    const mappings =
+      vendor === 'serieshr'
+        ? '{ open: open, in-progress: open, resolved: solved, closed: closed }'
+        : '{ new: new, inProgress: open, solved: solved, closed: closed }';
     const auth =
       vendor === 'serieshr'
         ? '    base_url: ${SERIES_URL}\n    api_key: ${SERIES_API_KEY}\n    staff_user_id: 7\n'
         : '    base_url: ${SPACEBRING_URL}\n    client_id: ${SPACEBRING_CLIENT_ID}\n    client_secret: ${SPACEBRING_CLIENT_SECRET}\n';
-    const config = fc.record({ strict: fc.boolean(), tickets: fc.uniqueArray(want, { selector: (t) => t.id, maxLength: 4 }) }).map(
-      ({ strict, tickets }) =>
-        `${header('desk')}    vendor: ${vendor}\n${auth}${vendor === 'serieshr' ? `    strict_transitions: ${strict}\n` : ''}    mappings: ${mappings}\n    tickets:${tickets.length === 0 ? ' []' : ''}\n` +
-        tickets.map((t) => `      - { id: ${t.id}, ${t.by === 'status' ? `status: ${t.status}` : `category: ${t.category}`} }\n`).join(''),
-    );
+    const config = fc
+      .record({ strict: fc.boolean(), tickets: fc.uniqueArray(want, { selector: (t) => t.id, maxLength: 4 }) })
+      .map(
+        ({ strict, tickets }) =>
+          `${header('desk')}    vendor: ${vendor}\n${auth}${vendor === 'serieshr' ? `    strict_transitions: ${strict}\n` : ''}    mappings: ${mappings}\n    tickets:${tickets.length === 0 ? ' []' : ''}\n` +
+          tickets
+            .map((t) => `      - { id: ${t.id}, ${t.by === 'status' ? `status: ${t.status}` : `category: ${t.category}`} }\n`)
+            .join(''),
+      );
     const seed = fc.tuple(...ids.map(() => fc.constantFrom(...statuses))).map((ss) => ss.map((status, i) => ({ id: ids[i]!, status })));
     return fc.asyncProperty(seed, fc.array(config, { minLength: 1, maxLength: 3 }), async (tickets, configs) => {
       fc.pre(await converges({ [vendor]: tickets }, configs));

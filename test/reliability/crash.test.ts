@@ -24,7 +24,10 @@ afterAll(async () => sandbox.close());
 
 /** Writes the vendors have received so far, across both simulators. */
 function writes(): number {
-  return [sandbox.simulators.propertydeck, sandbox.simulators.timetap].reduce((n, sim) => n + sim.requests.filter((q) => q.method !== 'GET').length, 0);
+  return [sandbox.simulators.propertydeck, sandbox.simulators.timetap].reduce(
+    (n, sim) => n + sim.requests.filter((q) => q.method !== 'GET').length,
+    0,
+  );
 }
 
 /**
@@ -35,7 +38,11 @@ function writes(): number {
 function killedApply(dir: string, env: NodeJS.ProcessEnv, afterWrites: number): Promise<void> {
   return new Promise((resolve) => {
     const target = writes() + afterWrites;
-    const child = spawn(process.execPath, [bin, 'apply', '--auto-approve', '--parallelism', '3'], { cwd: dir, env: { PATH: process.env['PATH'], ...env }, stdio: 'ignore' });
+    const child = spawn(process.execPath, [bin, 'apply', '--auto-approve', '--parallelism', '3'], {
+      cwd: dir,
+      env: { PATH: process.env['PATH'], ...env },
+      stdio: 'ignore',
+    });
     const poll = setInterval(() => {
       if (writes() >= target) child.kill('SIGKILL');
     }, 2);
@@ -55,7 +62,10 @@ describe.each(LAYOUTS)('apply killed with SIGKILL, the state in a $layout', ({ s
   it('never leaves a corrupt state file, recovers the lock, and converges with no duplicate', async () => {
     const dir = tempDir('statusform-crash-');
     const statuses = Array.from({ length: 30 }, (_, i) => `      - { label: "${p}C ${i}", type: contact, maps_to: open }\n`).join('');
-    const subs = Array.from({ length: 20 }, (_, i) => `      - { sub_status: ${p}S${i}, status: OPEN, sort_order: ${i}, maps_to: open }\n`).join('');
+    const subs = Array.from(
+      { length: 20 },
+      (_, i) => `      - { sub_status: ${p}S${i}, status: OPEN, sort_order: ${i}, maps_to: open }\n`,
+    ).join('');
     writeFileSync(
       join(dir, 'statusform.yaml'),
       `version: 1
@@ -92,7 +102,8 @@ ${subs}`,
     const finish = await cli(['apply', '--auto-approve'], { cwd: dir, env });
     expect(finish.code, finish.stderr).toBe(0);
     expect((await cli(['plan', '--detailed-exitcode'], { cwd: dir, env })).code).toBe(0);
-    const created = (store: Map<string, number>, prefix: string) => [...store.entries()].filter(([k]) => k.includes(prefix)).map(([, n]) => n);
+    const created = (store: Map<string, number>, prefix: string) =>
+      [...store.entries()].filter(([k]) => k.includes(prefix)).map(([, n]) => n);
     expect(created(sandbox.simulators.propertydeck.store.creates, `${p}C `)).toEqual(Array(30).fill(1));
     expect(created(sandbox.simulators.timetap.store.creates, `${p}S`)).toEqual(Array(20).fill(1));
     for (const statePath of statePaths) expect(JSON.parse(readFileSync(statePath, 'utf8')).serial).toBeGreaterThan(0);

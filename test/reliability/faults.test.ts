@@ -11,7 +11,12 @@ import { closeDefaultAgent } from '../../src/http/client.js';
 import { sandboxEnv } from '../../src/sandbox/demo-data.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import type { FaultOptions, RecordedRequest, RunningSimulator } from '../../src/simulator/server.js';
-import { ZENDESK_SANDBOX_API_TOKEN, ZENDESK_SANDBOX_EMAIL, startZendeskSimulator, type ZendeskStore } from '../../src/vendors/zendesk/simulator.js';
+import {
+  ZENDESK_SANDBOX_API_TOKEN,
+  ZENDESK_SANDBOX_EMAIL,
+  startZendeskSimulator,
+  type ZendeskStore,
+} from '../../src/vendors/zendesk/simulator.js';
 import { THALAMUS_SANDBOX_TOKEN } from '../../src/vendors/thalamus/simulator.js';
 import { tempDir } from '../helpers.js';
 
@@ -59,22 +64,34 @@ async function converge(yaml: string, seed: number, own?: { sims: { faults: Faul
   return applies;
 }
 
-const faulted = (s: Sandbox) => Object.values(s.simulators).flatMap((sim: { requests: RecordedRequest[] }) => sim.requests.filter((r) => r.faulted).map((r) => r.faulted));
+const faulted = (s: Sandbox) =>
+  Object.values(s.simulators).flatMap((sim: { requests: RecordedRequest[] }) =>
+    sim.requests.filter((r) => r.faulted).map((r) => r.faulted),
+  );
 
 describe('apply under injected faults', () => {
   it('Thalamus: upserts retried safely, nothing duplicated', async () => {
     sandbox = await startSandbox({ rateLimits: NO_LIMITS });
     const variants = Array.from({ length: 12 }, (_, i) => `      - { id: v${i}, label: "V ${i}", maps_to: open }\n`).join('');
-    const runs = await converge(`version: 1\naccounts:\n  nerds:\n    vendor: thalamus\n    base_url: \${THALAMUS_URL}\n    token: \${THALAMUS_TOKEN}\n${FAST}    status_variants:\n${variants}`, 11);
+    const runs = await converge(
+      `version: 1\naccounts:\n  nerds:\n    vendor: thalamus\n    base_url: \${THALAMUS_URL}\n    token: \${THALAMUS_TOKEN}\n${FAST}    status_variants:\n${variants}`,
+      11,
+    );
     expect(runs).toBeLessThanOrEqual(3);
     expect(sandbox.simulators.thalamus.store.variants.get(THALAMUS_SANDBOX_TOKEN)!.size).toBe(12);
     expect(faulted(sandbox).length).toBeGreaterThan(0);
   });
 
   it('Property Deck: no duplicate create, the unmanaged status untouched', async () => {
-    sandbox = await startSandbox({ rateLimits: NO_LIMITS, seeds: { propertydeck: { statuses: [{ label: 'Keep Out', type: 'contact', uuid: 'unmanaged-1' }] } } });
+    sandbox = await startSandbox({
+      rateLimits: NO_LIMITS,
+      seeds: { propertydeck: { statuses: [{ label: 'Keep Out', type: 'contact', uuid: 'unmanaged-1' }] } },
+    });
     const statuses = Array.from({ length: 12 }, (_, i) => `      - { label: "P ${i}", type: property, maps_to: open }\n`).join('');
-    const runs = await converge(`version: 1\naccounts:\n  estate:\n    vendor: propertydeck\n    base_url: \${PROPERTYDECK_URL}\n    token: \${PROPERTYDECK_TOKEN}\n${FAST}    statuses:\n${statuses}`, 12);
+    const runs = await converge(
+      `version: 1\naccounts:\n  estate:\n    vendor: propertydeck\n    base_url: \${PROPERTYDECK_URL}\n    token: \${PROPERTYDECK_TOKEN}\n${FAST}    statuses:\n${statuses}`,
+      12,
+    );
     expect(runs).toBeLessThanOrEqual(3);
     const sim = sandbox.simulators.propertydeck;
     expect([...sim.store.creates.values()]).toEqual(Array(12).fill(1));
@@ -98,8 +115,19 @@ describe('apply under injected faults', () => {
 
   it('Zendesk: no duplicate create, built-in, default and unmanaged statuses never written', async () => {
     // Not in the sandbox yet: its simulator runs on its own.
-    zendesk = await startZendeskSimulator({ rateLimit: false, seed: { statuses: [{ agent_label: 'Keep Out', status_category: 'hold', id: 77 }, { agent_label: 'Retire me', status_category: 'open', id: 78 }] } });
-    const statuses = Array.from({ length: 12 }, (_, i) => `      - { agent_label: "Z ${i}", maps_to: ${['open', 'pending', 'hold', 'solved'][i % 4]} }\n`).join('');
+    zendesk = await startZendeskSimulator({
+      rateLimit: false,
+      seed: {
+        statuses: [
+          { agent_label: 'Keep Out', status_category: 'hold', id: 77 },
+          { agent_label: 'Retire me', status_category: 'open', id: 78 },
+        ],
+      },
+    });
+    const statuses = Array.from(
+      { length: 12 },
+      (_, i) => `      - { agent_label: "Z ${i}", maps_to: ${['open', 'pending', 'hold', 'solved'][i % 4]} }\n`,
+    ).join('');
     const env = { ZENDESK_URL: zendesk.url, ZENDESK_EMAIL: ZENDESK_SANDBOX_EMAIL, ZENDESK_API_TOKEN: ZENDESK_SANDBOX_API_TOKEN };
     const head = `version: 1\naccounts:\n  support:\n    vendor: zendesk\n    base_url: \${ZENDESK_URL}\n    email: \${ZENDESK_EMAIL}\n    api_token: \${ZENDESK_API_TOKEN}\n    prune: true\n${FAST}    statuses:\n`;
     const runs = await converge(`${head}${statuses}`, 16, { sims: [zendesk], env });

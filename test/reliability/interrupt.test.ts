@@ -51,7 +51,10 @@ interface Exit {
 function interruptedApply(dir: string, afterWrites: number, signals: NodeJS.Signals[]): Promise<Exit> {
   return new Promise((resolve) => {
     const target = writes() + afterWrites;
-    const child = spawn(process.execPath, [bin, 'apply', '--auto-approve', '--parallelism', '3'], { cwd: dir, env: { PATH: process.env['PATH'], ...sandboxEnv(sandbox.simulators) } });
+    const child = spawn(process.execPath, [bin, 'apply', '--auto-approve', '--parallelism', '3'], {
+      cwd: dir,
+      env: { PATH: process.env['PATH'], ...sandboxEnv(sandbox.simulators) },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -72,7 +75,10 @@ function interruptedApply(dir: string, afterWrites: number, signals: NodeJS.Sign
 
 /** The labels the vendor holds, as state keys. */
 function liveKeys(prefix: string): string[] {
-  return [...pd().store.statuses.values()].filter((s) => s.label.startsWith(prefix)).map((s) => `contact:${s.label}`).sort();
+  return [...pd().store.statuses.values()]
+    .filter((s) => s.label.startsWith(prefix))
+    .map((s) => `contact:${s.label}`)
+    .sort();
 }
 
 describe('apply interrupted', () => {
@@ -82,8 +88,12 @@ describe('apply interrupted', () => {
     const statePath = join(dir, 'statusform.state', 'estate.json'); // a new config's state: one file per account
     const run = await interruptedApply(dir, 4, ['SIGTERM']);
     expect(run.code, run.stderr).toBe(143);
-    expect(run.stderr).toContain('SIGTERM received: no new change starts; waiting up to 30 s for the changes in flight, then saving the state. Interrupt again to stop at once.');
-    expect(run.stderr).toMatch(/Interrupted by SIGTERM: \d+ changes done and saved in the state file, \d+ not started\. Run statusform plan to see what is left\./);
+    expect(run.stderr).toContain(
+      'SIGTERM received: no new change starts; waiting up to 30 s for the changes in flight, then saving the state. Interrupt again to stop at once.',
+    );
+    expect(run.stderr).toMatch(
+      /Interrupted by SIGTERM: \d+ changes done and saved in the state file, \d+ not started\. Run statusform plan to see what is left\./,
+    );
     expect(run.stdout).toMatch(/○ estate\.statuses\["contact:T \d+"\]: create skipped \(interrupted: not started\)/);
     expect(run.stdout).toMatch(/Apply incomplete: \d+ done, 0 failed, \d+ skipped\./);
     expect(existsSync(lockPath(statePath))).toBe(false);
@@ -135,7 +145,9 @@ describe('a state file that can no longer be written', () => {
     // Only what was in flight when the state failed reached the vendor (at most --parallelism 2).
     expect(writes() - before).toBeLessThanOrEqual(2);
     expect(r.stdout).toContain('create skipped (not started: the state file could not be written: a directory is in its place (EISDIR))');
-    expect(r.stderr).toContain(`Error: the state file ${statePath} could not be written: a directory is in its place (EISDIR). Nothing more was started; what was done after its last good write is not recorded in it. Fix the file's place, then run statusform plan (it reads the vendors again)`);
+    expect(r.stderr).toContain(
+      `Error: the state file ${statePath} could not be written: a directory is in its place (EISDIR). Nothing more was started; what was done after its last good write is not recorded in it. Fix the file's place, then run statusform plan (it reads the vendors again)`,
+    );
     expect(existsSync(lockPath(statePath))).toBe(false);
     expect(readFileSync(join(dir, 'statusform.yaml'), 'utf8')).toContain('U 19');
   });

@@ -30,9 +30,25 @@ function plan(actions: PlanAction[], accounts = ['estate']): Plan {
     config_digest: 'sha256:x',
     state: { accounts: { estate: { lineage: 'l', serial: 1 } } },
     options: { accounts: [], refresh_all: false },
-    accounts: accounts.map((name) => ({ name, vendor: 'propertydeck', collection: 'statuses', read: 'list', live_digest: 'sha256:y', adopt: [], forget: [], owned: 0, safety: { max_update_percent: 30, max_delete_percent: 30, min_owned: 10 } })),
+    accounts: accounts.map((name) => ({
+      name,
+      vendor: 'propertydeck',
+      collection: 'statuses',
+      read: 'list',
+      live_digest: 'sha256:y',
+      adopt: [],
+      forget: [],
+      owned: 0,
+      safety: { max_update_percent: 30, max_delete_percent: 30, min_owned: 10 },
+    })),
     actions,
-    notes: [{ address: 'estate.statuses["contact:Archived"]', kind: 'unmanaged', message: 'exists at the vendor but is not managed by statusform; left untouched' }],
+    notes: [
+      {
+        address: 'estate.statuses["contact:Archived"]',
+        kind: 'unmanaged',
+        message: 'exists at the vendor but is not managed by statusform; left untouched',
+      },
+    ],
     errors: [],
     rules: [],
     thresholds: [],
@@ -45,7 +61,9 @@ describe('the markdown PR comment', () => {
     const md = renderPlanMarkdown(plan([action(1), action(2, 'delete'), action(3, 'create', 'other')], ['estate', 'other']));
     expect(md.split('\n')[0]).toBe(COMMENT_MARKER);
     const html = marked.parse(md, { gfm: true, async: false });
-    expect(html).toMatch(/^<!-- statusform-plan -->\s*<h3>statusform plan: 2 to create, 0 to update, 0 to deactivate, 1 to delete, 0 ticket transitions\.<\/h3>/);
+    expect(html).toMatch(
+      /^<!-- statusform-plan -->\s*<h3>statusform plan: 2 to create, 0 to update, 0 to deactivate, 1 to delete, 0 ticket transitions\.<\/h3>/,
+    );
     const warning = html.indexOf('will be <strong>deleted</strong>');
     expect(warning).toBeGreaterThan(0);
     expect(warning).toBeLessThan(html.indexOf('<details>'));
@@ -71,7 +89,11 @@ describe('the markdown PR comment', () => {
 
   it('says when notes are cut too, and that an account without a read API cannot show drift', () => {
     const p = plan(Array.from({ length: 1200 }, (_, i) => action(i)));
-    p.notes = Array.from({ length: 2000 }, (_, i) => ({ address: `estate.statuses["contact:U${i}"]`, kind: 'orphan' as const, message: 'no longer in the configuration; left as it is (prune is off)' }));
+    p.notes = Array.from({ length: 2000 }, (_, i) => ({
+      address: `estate.statuses["contact:U${i}"]`,
+      kind: 'orphan' as const,
+      message: 'no longer in the configuration; left as it is (prune is off)',
+    }));
     p.accounts.push({ ...p.accounts[0]!, name: 'nerds', vendor: 'thalamus', read: 'none' });
     const md = renderPlanMarkdown(p);
     expect(md.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
@@ -100,7 +122,7 @@ describe('the markdown PR comment says everything once', () => {
     const md = renderPlanMarkdown(plan([action(1), update, action(3, 'delete')]));
     const block = /```diff\n([\s\S]*?)\n```/.exec(md)![1]!.split('\n');
     // Every line is a comment, a change at column 0, or an indented remark GitHub leaves plain.
-    for (const line of block) expect(line).toMatch(/^(# |[+!-] |      )/);
+    for (const line of block) expect(line).toMatch(/^(# |[+!-] | {6})/);
     expect(block).toContain('+     label = "Status 1"');
     // An update: a red before and a green after for each changed field, under an orange header.
     const at = block.indexOf(`! ${update.address}`);
@@ -115,7 +137,11 @@ describe('the markdown PR comment says everything once', () => {
   it('collapses unmanaged items into one block per account, and lists at most 50 of them', () => {
     const p = plan([action(1)]);
     p.notes = [
-      ...Array.from({ length: 60 }, (_, i) => ({ address: `estate.statuses["contact:U${i}"]`, kind: 'unmanaged' as const, message: 'exists at the vendor but is not managed by statusform; left untouched' })),
+      ...Array.from({ length: 60 }, (_, i) => ({
+        address: `estate.statuses["contact:U${i}"]`,
+        kind: 'unmanaged' as const,
+        message: 'exists at the vendor but is not managed by statusform; left untouched',
+      })),
       { address: 'estate.statuses["contact:Gone"]', kind: 'orphan' as const, message: 'no longer in the configuration' },
     ];
     const md = renderPlanMarkdown(p);
@@ -130,8 +156,12 @@ describe('the markdown PR comment says everything once', () => {
 
   it('puts a warning with side effects at the vendor in the top warning block, beside destructive changes, and only there', () => {
     const p = plan([action(1), action(2, 'delete')]);
-    const message = 'first customisation: creates this business\'s own statuses; the vendor then shows only those, so these shared defaults will no longer be offered: NOSHOW';
-    p.notes.push({ address: 'estate.statuses', kind: 'warning', message, side_effect: true }, { address: 'estate.statuses', kind: 'warning', message: 'an ordinary warning' });
+    const message =
+      "first customisation: creates this business's own statuses; the vendor then shows only those, so these shared defaults will no longer be offered: NOSHOW";
+    p.notes.push(
+      { address: 'estate.statuses', kind: 'warning', message, side_effect: true },
+      { address: 'estate.statuses', kind: 'warning', message: 'an ordinary warning' },
+    );
     const md = renderPlanMarkdown(p);
     const top = md.slice(0, md.indexOf('<details>'));
     expect(top).toContain('> [!WARNING]\n> **1 destructive change:**');
@@ -144,7 +174,10 @@ describe('the markdown PR comment says everything once', () => {
 
   it('counts adoptions in the summary, and says so when they are all the plan does', () => {
     const p = plan([action(1)]);
-    p.accounts[0]!.adopt = [{ key: 'contact:A', id: 'u1', fields: {} }, { key: 'contact:B', id: 'u2', fields: {} }];
+    p.accounts[0]!.adopt = [
+      { key: 'contact:A', id: 'u1', fields: {} },
+      { key: 'contact:B', id: 'u2', fields: {} },
+    ];
     p.summary = summarise(p.actions, p.accounts);
     const md = renderPlanMarkdown(p);
     expect(md).toContain('### statusform plan: 1 to create, 0 to update, 0 to deactivate, 0 to delete, 0 ticket transitions, 2 to adopt.');
@@ -152,13 +185,18 @@ describe('the markdown PR comment says everything once', () => {
     const none = plan([]);
     none.accounts[0]!.adopt = p.accounts[0]!.adopt;
     none.summary = summarise([], none.accounts);
-    expect(renderPlanMarkdown(none)).toContain('### statusform plan: No changes. Live state matches the configuration.\n\n2 to adopt: declared items were found at the vendor as declared; apply records them as owned in the state file, writing nothing at the vendor.');
+    expect(renderPlanMarkdown(none)).toContain(
+      '### statusform plan: No changes. Live state matches the configuration.\n\n2 to adopt: declared items were found at the vendor as declared; apply records them as owned in the state file, writing nothing at the vendor.',
+    );
   });
 });
 
 describe('GitHub Actions annotations', () => {
   it('escapes workflow-command data and properties, and stops at 10 with a count of the rest', () => {
-    const problems = Array.from({ length: 12 }, (_, i) => ({ position: { file: 'conf,ig:/a.yaml', line: i + 1, col: 3 }, message: `100% wrong\non line ${i + 1}` }));
+    const problems = Array.from({ length: 12 }, (_, i) => ({
+      position: { file: 'conf,ig:/a.yaml', line: i + 1, col: 3 },
+      message: `100% wrong\non line ${i + 1}`,
+    }));
     const lines = annotations(problems);
     expect(lines).toHaveLength(11);
     expect(lines[0]).toBe('::error file=conf%2Cig%3A/a.yaml,line=1,col=3,title=statusform::100%25 wrong%0Aon line 1');

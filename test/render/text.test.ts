@@ -9,12 +9,33 @@ function plan(): Plan {
     config_digest: 'sha256:x',
     state: { accounts: {} },
     options: { accounts: [], refresh_all: false },
-    accounts: [{ name: 'estate', vendor: 'propertydeck', collection: 'statuses', read: 'list', live_digest: 'sha256:y', adopt: [{ key: 'contact:A', id: 'u1', fields: {} }], forget: [], owned: 0, safety: { max_update_percent: 30, max_delete_percent: 30, min_owned: 10 } }],
+    accounts: [
+      {
+        name: 'estate',
+        vendor: 'propertydeck',
+        collection: 'statuses',
+        read: 'list',
+        live_digest: 'sha256:y',
+        adopt: [{ key: 'contact:A', id: 'u1', fields: {} }],
+        forget: [],
+        owned: 0,
+        safety: { max_update_percent: 30, max_delete_percent: 30, min_owned: 10 },
+      },
+    ],
     actions: [],
     notes: [
-      ...Array.from({ length: 12 }, (_, i) => ({ address: `estate.statuses["contact:U${i}"]`, kind: 'unmanaged' as const, message: 'exists at the vendor but is not managed by statusform; left untouched' })),
+      ...Array.from({ length: 12 }, (_, i) => ({
+        address: `estate.statuses["contact:U${i}"]`,
+        kind: 'unmanaged' as const,
+        message: 'exists at the vendor but is not managed by statusform; left untouched',
+      })),
       { address: 'estate.statuses["contact:Old"]', kind: 'orphan', message: 'no longer in the configuration; kept because prune is off' },
-      { address: 'salon.statuses', kind: 'warning', message: 'first customisation: shared defaults will no longer be offered', side_effect: true },
+      {
+        address: 'salon.statuses',
+        kind: 'warning',
+        message: 'first customisation: shared defaults will no longer be offered',
+        side_effect: true,
+      },
     ],
     errors: [],
     rules: [],
@@ -31,13 +52,19 @@ describe('the text plan says everything once', () => {
     expect(text).toContain('  • estate.statuses["contact:Old"]: no longer in the configuration; kept because prune is off');
     expect(text).toContain('  ! salon.statuses: side effect at the vendor — first customisation');
     const verbose = renderPlanText(plan(), undefined, { verbose: true });
-    expect(verbose).toContain('  • estate: 12 items at the vendor are not managed by statusform; left untouched:\n      estate.statuses["contact:U0"]: unmanaged\n');
+    expect(verbose).toContain(
+      '  • estate: 12 items at the vendor are not managed by statusform; left untouched:\n      estate.statuses["contact:U0"]: unmanaged\n',
+    );
     expect(verbose.match(/: unmanaged$/gm)).toHaveLength(12);
   });
 
   it('says what a plan without changes adopts, and the apply summary counts adoptions', () => {
-    expect(renderPlanText(plan())).toContain('No changes. Live state matches the configuration.\n1 to adopt: a declared item was found at the vendor as declared; apply records it as owned in the state file, writing nothing at the vendor.\n');
-    expect(renderApplyText({ outcomes: [], done: 3, failed: 0, skipped: 0, adopted: 2 })).toBe('Apply complete: 3 done, 0 failed, 0 skipped, 2 adopted.\n');
+    expect(renderPlanText(plan())).toContain(
+      'No changes. Live state matches the configuration.\n1 to adopt: a declared item was found at the vendor as declared; apply records it as owned in the state file, writing nothing at the vendor.\n',
+    );
+    expect(renderApplyText({ outcomes: [], done: 3, failed: 0, skipped: 0, adopted: 2 })).toBe(
+      'Apply complete: 3 done, 0 failed, 0 skipped, 2 adopted.\n',
+    );
     expect(renderApplyText({ outcomes: [], done: 3, failed: 0, skipped: 0 })).toBe('Apply complete: 3 done, 0 failed, 0 skipped.\n');
   });
 });

@@ -24,9 +24,14 @@ describe('the vendor registry', () => {
   });
 
   it('holds every vendor folder, and each folder exports its adapter, simulator and sandbox', () => {
-    const folders = readdirSync(join(ROOT, 'src/vendors'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    const folders = readdirSync(join(ROOT, 'src/vendors'), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
     expect([...folders].sort()).toEqual([...vendorNames].sort());
-    for (const v of folders) expect(readdirSync(join(ROOT, 'src/vendors', v))).toEqual(expect.arrayContaining(['adapter.ts', 'api.ts', 'simulator.ts', 'sandbox.ts']));
+    for (const v of folders)
+      expect(readdirSync(join(ROOT, 'src/vendors', v))).toEqual(
+        expect.arrayContaining(['adapter.ts', 'api.ts', 'simulator.ts', 'sandbox.ts']),
+      );
   });
 
   it('starts every vendor of the registry on --port N + its index', async () => {
@@ -34,16 +39,21 @@ describe('the vendor registry', () => {
     const base = 12000 + Math.floor(Math.random() * 15000);
     sandbox = await startSandbox({ basePort: base });
     expect(Object.keys(sandbox.simulators)).toEqual(vendorNames);
-    vendorNames.forEach((v, i) => expect(new URL(sandbox!.simulators[v].url).port).toBe(String(base + i)));
+    for (const [i, v] of vendorNames.entries()) expect(new URL(sandbox.simulators[v].url).port).toBe(String(base + i));
   });
 
   it('gives examples/ every environment variable they read, each from its vendor folder', async () => {
     sandbox = await startSandbox();
     const env = sandboxEnv(sandbox.simulators);
-    const examples = ['quickstart', 'all-vendors'].map((e) => readFileSync(join(ROOT, 'examples', e, 'statusform.yaml'), 'utf8')).join('\n');
+    const examples = ['quickstart', 'all-vendors']
+      .map((e) => readFileSync(join(ROOT, 'examples', e, 'statusform.yaml'), 'utf8'))
+      .join('\n');
     const read = new Set([...examples.matchAll(/\$\{([A-Z0-9_]+)\}/g)].map((m) => m[1]!));
     for (const name of read) expect(env, name).toHaveProperty(name);
-    entries.forEach((e, i) => expect(Object.values(e.sandbox.env(sandbox!.simulators[vendorNames[i]!] as never))).toContain(sandbox!.simulators[vendorNames[i]!].url));
+    for (const [i, e] of entries.entries()) {
+      const sim = sandbox.simulators[vendorNames[i]!];
+      expect(Object.values(e.sandbox.env(sim as never))).toContain(sim.url);
+    }
   });
 
   it("seeds the demo from each vendor's sandbox, and its state file names each account's vendor", () => {

@@ -17,7 +17,10 @@ describe('labels and keys', () => {
   });
 
   it('a TimeTap sub_status declared in NFD is the NFC key', () => {
-    const items = timetap.desiredItems({ statuses: [{ sub_status: 'CAFE\u0301', status: 'OPEN', maps_to: 'open' }] }, { categories: ['open'], problem: () => undefined, positionOf: () => ({ file: 'f', line: 1, col: 1 }) });
+    const items = timetap.desiredItems(
+      { statuses: [{ sub_status: 'CAFE\u0301', status: 'OPEN', maps_to: 'open' }] },
+      { categories: ['open'], problem: () => undefined, positionOf: () => ({ file: 'f', line: 1, col: 1 }) },
+    );
     expect(items.map((i) => i.key)).toEqual(['CAF\u00C9']);
   });
 });

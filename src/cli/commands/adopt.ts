@@ -41,7 +41,9 @@ function accountOf(address: string): string {
       // not a quoted key: said below
     }
   }
-  throw new UsageError(`"${address}" is not an address: an address is account.collection["key"], as plan prints it (e.g. estate.statuses["property:Sold STC"])`);
+  throw new UsageError(
+    `"${address}" is not an address: an address is account.collection["key"], as plan prints it (e.g. estate.statuses["property:Sold STC"])`,
+  );
 }
 
 export async function adoptCommand(io: Io, opts: AdoptCommandOptions): Promise<Outcome> {
@@ -52,7 +54,8 @@ export async function adoptCommand(io: Io, opts: AdoptCommandOptions): Promise<O
   for (const a of addresses) {
     const account = accountOf(a);
     if (!known.has(account)) problems.push(`unknown address ${a}: the configuration has no account "${account}"`);
-    else if ((opts.accounts ?? []).length > 0 && !opts.accounts!.includes(account)) problems.push(`${a} is in account ${account}, which --account leaves out`);
+    else if ((opts.accounts ?? []).length > 0 && !opts.accounts!.includes(account))
+      problems.push(`${a} is in account ${account}, which --account leaves out`);
   }
   if (problems.length > 0) throw new UsageError(problems.join('\n'));
   // Read only what is needed: the accounts asked for, else those the addresses name, else all.
@@ -80,7 +83,11 @@ export async function adoptCommand(io: Io, opts: AdoptCommandOptions): Promise<O
     return 'failed';
   }
 
-  const declared = new Map(planned.accounts.flatMap((a) => a.items.map((i) => [address(a.name, adapterFor(a.vendor)!.collection, i.key), { account: a, item: i }] as const)));
+  const declared = new Map(
+    planned.accounts.flatMap((a) =>
+      a.items.map((i) => [address(a.name, adapterFor(a.vendor)!.collection, i.key), { account: a, item: i }] as const),
+    ),
+  );
   const drifted = plan.actions.filter((a) => a.reason === 'drift');
   const blind = plan.accounts.filter((a) => a.read === 'none');
   const blindNote = (name: string) => {
@@ -89,7 +96,10 @@ export async function adoptCommand(io: Io, opts: AdoptCommandOptions): Promise<O
   };
   for (const a of addresses) {
     const action = plan.actions.find((x) => x.address === a);
-    if (action && action.reason !== 'drift') problems.push(`${a} has not drifted: it differs because the configuration changed (${action.action}); apply it, or change the configuration`);
+    if (action && action.reason !== 'drift')
+      problems.push(
+        `${a} has not drifted: it differs because the configuration changed (${action.action}); apply it, or change the configuration`,
+      );
     else if (!action && declared.has(a)) problems.push(`${a} has not drifted: it matches the configuration${blindNote(accountOf(a))}`);
     else if (!action) problems.push(`unknown address ${a}: ${accountOf(a)} declares no such item`);
   }
@@ -100,7 +110,10 @@ export async function adoptCommand(io: Io, opts: AdoptCommandOptions): Promise<O
     const seen = plan.accounts.filter((a) => a.read !== 'none').map((a) => a.name);
     const parts = [
       ...(seen.length > 0 ? [`${seen.join(', ')} ${seen.length === 1 ? 'matches' : 'match'} what statusform last wrote`] : []),
-      ...blind.map((a) => `${a.name} (${a.vendor}) has no read API, so its drift cannot be seen (plan --refresh-all re-sends what the configuration declares)`),
+      ...blind.map(
+        (a) =>
+          `${a.name} (${a.vendor}) has no read API, so its drift cannot be seen (plan --refresh-all re-sends what the configuration declares)`,
+      ),
     ];
     write(io.stdout, `Nothing drifted: ${parts.join('; ')}.`);
     return 'done';
@@ -111,7 +124,12 @@ export async function adoptCommand(io: Io, opts: AdoptCommandOptions): Promise<O
   const refused: AdoptRefusal[] = [];
   for (const action of chosen) {
     const found = declared.get(action.address);
-    const result = found ? adoptEdit(action, found.item, adapterFor(found.account.vendor)!, config.categories) : { address: action.address, reason: 'it is chosen by a selector rule, not declared: there is nothing in the configuration to write' };
+    const result = found
+      ? adoptEdit(action, found.item, adapterFor(found.account.vendor)!, config.categories)
+      : {
+          address: action.address,
+          reason: 'it is chosen by a selector rule, not declared: there is nothing in the configuration to write',
+        };
     if (isRefusal(result)) refused.push(result);
     else edits.push(result);
   }
@@ -121,16 +139,29 @@ export async function adoptCommand(io: Io, opts: AdoptCommandOptions): Promise<O
   for (const edit of edits) {
     const found = declared.get(edit.address)!;
     const file = resolve(io.cwd, edit.item.position.file);
-    const node: NodeEdit = { at: { line: edit.item.position.line, col: edit.item.position.col }, collection: ['accounts', found.account.name, adapterFor(found.account.vendor)!.collection], set: edit.set, replace: edit.replace, ...(edit.rekey ? { rekey: edit.rekey } : {}) };
+    const node: NodeEdit = {
+      at: { line: edit.item.position.line, col: edit.item.position.col },
+      collection: ['accounts', found.account.name, adapterFor(found.account.vendor)!.collection],
+      set: edit.set,
+      replace: edit.replace,
+      ...(edit.rekey ? { rekey: edit.rekey } : {}),
+    };
     byFile.set(file, [...(byFile.get(file) ?? []), { edit, node }]);
   }
   const files: { path: string; before: string; after: string }[] = [];
   const adopted: string[] = [];
   for (const [path, list] of byFile) {
     const before = readFileSync(path, 'utf8');
-    const result = editItems(before, list.map((e) => e.node));
+    const result = editItems(
+      before,
+      list.map((e) => e.node),
+    );
     const failed = new Set(result.problems.map((p) => p.edit));
-    for (const p of result.problems) refused.push({ address: list.find((e) => e.node === p.edit)!.edit.address, reason: `${formatPosition(list.find((e) => e.node === p.edit)!.edit.item.position)}: ${p.message}` });
+    for (const p of result.problems)
+      refused.push({
+        address: list.find((e) => e.node === p.edit)!.edit.address,
+        reason: `${formatPosition(list.find((e) => e.node === p.edit)!.edit.item.position)}: ${p.message}`,
+      });
     // An edit that cannot be made leaves the whole file as it was: its other items are written on a run without it.
     if (failed.size > 0) continue;
     adopted.push(...list.map((e) => e.edit.address));
@@ -151,14 +182,32 @@ export async function adoptCommand(io: Io, opts: AdoptCommandOptions): Promise<O
     const check = loadConfig(opts.config ?? DEFAULT_CONFIG, { cwd: io.cwd, env: io.env });
     if (!check.config) {
       for (const f of files) writeFileSync(f.path, f.before);
-      throw new UsageError(`nothing adopted: the configuration would not be valid afterwards:\n${check.problems.map((p) => `${formatPosition(p.position)}: ${p.message}`).join('\n')}`);
+      throw new UsageError(
+        `nothing adopted: the configuration would not be valid afterwards:\n${check.problems.map((p) => `${formatPosition(p.position)}: ${p.message}`).join('\n')}`,
+      );
     }
   }
   const c = colors(io);
   for (const f of files) {
     const name = displayPath(f.path, io.cwd);
     const patch = createTwoFilesPatch(name, name, f.before, f.after, undefined, undefined, { headerOptions: FILE_HEADERS_ONLY });
-    write(io.stdout, patch.split('\n').map((l) => (l.startsWith('+++') || l.startsWith('---') ? c.bold(l) : l.startsWith('+') ? c.green(l) : l.startsWith('-') ? c.red(l) : l.startsWith('@@') ? c.cyan(l) : l)).join('\n'));
+    write(
+      io.stdout,
+      patch
+        .split('\n')
+        .map((l) =>
+          l.startsWith('+++') || l.startsWith('---')
+            ? c.bold(l)
+            : l.startsWith('+')
+              ? c.green(l)
+              : l.startsWith('-')
+                ? c.red(l)
+                : l.startsWith('@@')
+                  ? c.cyan(l)
+                  : l,
+        )
+        .join('\n'),
+    );
   }
   const where = files.map((f) => displayPath(f.path, io.cwd)).join(', ');
   const n = `${adopted.length} drifted item${adopted.length === 1 ? '' : 's'}`;

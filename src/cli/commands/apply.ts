@@ -2,7 +2,16 @@
 
 import { InterruptedError, RefusedError, StateWriteError, VendorError } from '../../errors.js';
 import { closeDefaultAgent } from '../../http/client.js';
-import { accountsWithErrors, applyPlan, loadState, makePlan, selectAccounts, stateStoreOf, withoutAccounts, type RunOptions } from '../../engine/manager.js';
+import {
+  accountsWithErrors,
+  applyPlan,
+  loadState,
+  makePlan,
+  selectAccounts,
+  stateStoreOf,
+  withoutAccounts,
+  type RunOptions,
+} from '../../engine/manager.js';
 import { parseShard, type Shard } from '../../engine/shard.js';
 import { checkGuards } from '../../engine/safety.js';
 import { readSavedPlan, staleAgainst, staleBeforeRead } from '../../engine/saved-plan.js';
@@ -16,7 +25,15 @@ import type { Outcome } from '../outcome.js';
 import { sayUnread } from './plan.js';
 import { checkTarget } from '../../engine/target.js';
 import { colorsFor } from '../../render/style.js';
-import { actionEvent, eventLine, neverReadyEvent, planEvent, summaryEvent, versionEvent, type ApplyEventLine } from '../../render/apply-events.js';
+import {
+  actionEvent,
+  eventLine,
+  neverReadyEvent,
+  planEvent,
+  summaryEvent,
+  versionEvent,
+  type ApplyEventLine,
+} from '../../render/apply-events.js';
 
 export interface ApplyCommandOptions {
   config?: string;
@@ -56,7 +73,8 @@ function shardOption(shard: Shard | string | undefined): { shard?: Shard } {
 }
 
 function refuseIfStale(reasons: string[]): void {
-  if (reasons.length > 0) throw new RefusedError(`the saved plan is stale; make a new one with statusform plan --out FILE:\n  ${reasons.join('\n  ')}`);
+  if (reasons.length > 0)
+    throw new RefusedError(`the saved plan is stale; make a new one with statusform plan --out FILE:\n  ${reasons.join('\n  ')}`);
 }
 
 /** The time of a JSON event. */
@@ -109,7 +127,18 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
         ...(opts.maxWaitSeconds !== undefined ? { maxWaitSeconds: opts.maxWaitSeconds } : {}),
         notify: (line, notice) => {
           say(line);
-          emit({ type: 'wait', timestamp: stamp(), kind: notice.kind, ...(notice.label ? { account: notice.label } : {}), seconds: notice.seconds, reason: notice.reason, ...(notice.until ? { until: notice.until } : {}), ...(notice.request ? { request: notice.request } : {}), ...(notice.attempt !== undefined ? { attempt: notice.attempt } : {}), message: line });
+          emit({
+            type: 'wait',
+            timestamp: stamp(),
+            kind: notice.kind,
+            ...(notice.label ? { account: notice.label } : {}),
+            seconds: notice.seconds,
+            reason: notice.reason,
+            ...(notice.until ? { until: notice.until } : {}),
+            ...(notice.request ? { request: notice.request } : {}),
+            ...(notice.attempt !== undefined ? { attempt: notice.attempt } : {}),
+            message: line,
+          });
         },
       });
     } finally {
@@ -125,11 +154,19 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
     sayUnread(io, planned.plan);
     if (failedAccounts.length > 0 && !opts.skipFailedAccounts) {
       const n = planned.plan.errors.length;
-      throw new VendorError(planned.plan.errors[0]!.address, `${n} error${n === 1 ? '' : 's'} in the plan (account${failedAccounts.length === 1 ? '' : 's'} ${failedAccounts.join(', ')}); nothing was applied. To apply the other accounts, pass --skip-failed-accounts`);
+      throw new VendorError(
+        planned.plan.errors[0]!.address,
+        `${n} error${n === 1 ? '' : 's'} in the plan (account${failedAccounts.length === 1 ? '' : 's'} ${failedAccounts.join(', ')}); nothing was applied. To apply the other accounts, pass --skip-failed-accounts`,
+      );
     }
     if (failedAccounts.length > 0) {
       planned = withoutAccounts(planned, failedAccounts);
-      write(io.stderr, colors(io).yellow(`Skipping ${failedAccounts.join(', ')} (error${planned.plan.errors.length === 1 ? '' : 's'} in the plan): nothing is written to ${failedAccounts.length === 1 ? 'it' : 'them'}.`));
+      write(
+        io.stderr,
+        colors(io).yellow(
+          `Skipping ${failedAccounts.join(', ')} (error${planned.plan.errors.length === 1 ? '' : 's'} in the plan): nothing is written to ${failedAccounts.length === 1 ? 'it' : 'them'}.`,
+        ),
+      );
     }
     const { plan } = planned;
     checkGuards(plan, { allowDestroy: opts.allowDestroy ?? false, allowBulk: opts.allowBulk ?? false });
@@ -159,7 +196,11 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
           finished++;
           spinApply.update(`Applying ${finished}/${total}…`);
           const o = e.outcome;
-          if (o.status === 'done') write(human, `${e.action.address}: ${e.action.action} done after ${seconds(o.durationMs ?? 0)}${o.vendorId !== undefined && o.vendorId !== null ? ` [id=${String(o.vendorId)}]` : ''}`);
+          if (o.status === 'done')
+            write(
+              human,
+              `${e.action.address}: ${e.action.action} done after ${seconds(o.durationMs ?? 0)}${o.vendorId !== undefined && o.vendorId !== null ? ` [id=${String(o.vendorId)}]` : ''}`,
+            );
         },
       });
     } finally {
@@ -175,7 +216,10 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
     if (result.stateFailure) throw new StateWriteError(result.stateFailedFile ?? config.statePath, result.stateFailure);
     if (interrupts?.received) {
       const notStarted = result.outcomes.filter((o) => o.because === 'interrupted').length;
-      throw new InterruptedError(interrupts.received, `${result.done} change${result.done === 1 ? '' : 's'} done and saved in the state file, ${notStarted} not started`);
+      throw new InterruptedError(
+        interrupts.received,
+        `${result.done} change${result.done === 1 ? '' : 's'} done and saved in the state file, ${notStarted} not started`,
+      );
     }
     if (failedAccounts.length > 0) return 'failed';
     if (total === 0) return 'done'; // the plan already said "No changes"; adoptions were recorded

@@ -35,21 +35,31 @@ export async function importCommand(io: Io, opts: ImportCommandOptions): Promise
   const config = loadOrThrow(io, opts.config);
   const [account] = selectAccounts(config, [opts.account]);
   const adapter = adapterFor(account!.vendor)!;
-  if (!adapter.importItem) throw new UsageError(`cannot import ${account!.name} (${adapter.vendor}): ${adapter.importRefusal ?? 'this vendor cannot be read as a list'}`);
+  if (!adapter.importItem)
+    throw new UsageError(
+      `cannot import ${account!.name} (${adapter.vendor}): ${adapter.importRefusal ?? 'this vendor cannot be read as a list'}`,
+    );
 
   // Where the YAML goes is settled before any request: never over the state, its lock or another config file.
   const sourcePath = resolve(io.cwd, account!.position.file);
   if (opts.out !== undefined) {
     const real = realPath(resolve(io.cwd, opts.out));
     if (real !== realPath(sourcePath) && config.files.some((f) => realPath(f) === real)) {
-      throw new UsageError(`${opts.out} is another file of the configuration, and the import would replace it; write it to a new file, or to ${account!.position.file} (the account's own file, where only new items are added to its ${adapter.collection})`);
+      throw new UsageError(
+        `${opts.out} is another file of the configuration, and the import would replace it; write it to a new file, or to ${account!.position.file} (the account's own file, where only new items are added to its ${adapter.collection})`,
+      );
     }
   }
-  const out = opts.out === undefined ? undefined : outputFile(opts.out, 'the import', io.cwd, config, { example: `${account!.name}.yaml`, allowConfigFile: sourcePath });
+  const out =
+    opts.out === undefined
+      ? undefined
+      : outputFile(opts.out, 'the import', io.cwd, config, { example: `${account!.name}.yaml`, allowConfigFile: sourcePath });
   // Written into the account's own file, the items are declared at once; anywhere else, not yet.
   const inPlace = out !== undefined && out.real === realPath(sourcePath);
   if (out?.exists && !inPlace && !opts.force) {
-    throw new UsageError(`${out.given} exists already, and it is not the file that declares ${account!.name} (${account!.position.file}); pass --force to replace it, or write to a new file`);
+    throw new UsageError(
+      `${out.given} exists already, and it is not the file that declares ${account!.name} (${account!.position.file}); pass --force to replace it, or write to a new file`,
+    );
   }
 
   const store = stateStoreOf(config);
@@ -71,11 +81,19 @@ export async function importCommand(io: Io, opts: ImportCommandOptions): Promise
     const source = sourceDoc.toJS({ maxAliasCount: 100 }) as { accounts: Record<string, Record<string, unknown>> };
     // Keep the source file's schema modeline (its path is relative to the config's folder), or point at the installed schema.
     const outDir = out === undefined ? io.cwd : dirname(out.path);
-    const modeline = /^#\s*(yaml-language-server: \$schema=\S+)/.exec(sourceText)?.[1] ?? `yaml-language-server: $schema=${relative(outDir, SCHEMA_FILE).split(sep).join('/')}`;
-    const imported = fresh.map((l) => adapter.importItem!(l, config.categories)).map((i) => ({ ...i, item: Object.fromEntries(Object.entries(i.item).map(([k, v]) => [k, literal(v)])) }));
+    const modeline =
+      /^#\s*(yaml-language-server: \$schema=\S+)/.exec(sourceText)?.[1] ??
+      `yaml-language-server: $schema=${relative(outDir, SCHEMA_FILE).split(sep).join('/')}`;
+    const imported = fresh
+      .map((l) => adapter.importItem!(l, config.categories))
+      .map((i) => ({ ...i, item: Object.fromEntries(Object.entries(i.item).map(([k, v]) => [k, literal(v)])) }));
     const about = [
       ` Imported by statusform from ${account!.name} (${adapter.vendor}) on ${new Date().toISOString().slice(0, 10)}: ${fresh.length} item${fresh.length === 1 ? '' : 's'}, now owned by statusform${declared.size > 0 ? `; the ${account!.items.length} declared before are kept as they were` : ''}.`,
-      ...(skippedShared > 0 ? [` ${skippedShared} shared default${skippedShared === 1 ? ' is' : 's are'} not imported: declaring one creates the business's own copy.`] : []),
+      ...(skippedShared > 0
+        ? [
+            ` ${skippedShared} shared default${skippedShared === 1 ? ' is' : 's are'} not imported: declaring one creates the business's own copy.`,
+          ]
+        : []),
     ];
     /** Adds each new item to `seq`, its guess marked on a line of its own. */
     const addNew = (doc: Document, seq: YAMLSeq): YAMLSeq => {
@@ -107,7 +125,9 @@ export async function importCommand(io: Io, opts: ImportCommandOptions): Promise
         if (raw === undefined || (typeof raw === 'string' && /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(raw))) continue;
         const variable = `${account!.name}_${field}`.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
         accountYaml[field] = `\${${variable}}`;
-        inlined.push(`${field} was written into the config as it is; it is \${${variable}} here: set that variable, and keep secrets out of files`);
+        inlined.push(
+          `${field} was written into the config as it is; it is \${${variable}} here: set that variable, and keep secrets out of files`,
+        );
       }
       const doc = new Document({ version: 1, accounts: { [account!.name]: accountYaml } });
       const seq = new YAMLSeq();
@@ -125,7 +145,11 @@ export async function importCommand(io: Io, opts: ImportCommandOptions): Promise
     // to a file outside the config) are marked imported: until the config declares them, a plan
     // leaves them alone instead of pruning them, so an import never pasted in loses nothing.
     const recorder = new StateRecorder(state, store, () => bindingOf(account!));
-    recorder.adoptImported(account!.name, fresh.filter((l) => !state.accounts[account!.name]?.items[l.key]), !inPlace);
+    recorder.adoptImported(
+      account!.name,
+      fresh.filter((l) => !state.accounts[account!.name]?.items[l.key]),
+      !inPlace,
+    );
     await recorder.flush();
 
     const kept = account!.items.length > 0 ? ` (the ${account!.items.length} declared already are kept as they are)` : '';
@@ -134,7 +158,10 @@ export async function importCommand(io: Io, opts: ImportCommandOptions): Promise
     } else if (fresh.length === 0) {
       write(io.stderr, `Nothing new to import: every live item of ${account!.name} is declared in ${out.given} already.`);
     } else {
-      write(io.stderr, `Imported ${fresh.length} item${fresh.length === 1 ? '' : 's'} of ${account!.name} into ${out.given}${kept} and the state file. Review it${inPlace ? '' : ', replace the account in your config with it'}, then run statusform plan.`);
+      write(
+        io.stderr,
+        `Imported ${fresh.length} item${fresh.length === 1 ? '' : 's'} of ${account!.name} into ${out.given}${kept} and the state file. Review it${inPlace ? '' : ', replace the account in your config with it'}, then run statusform plan.`,
+      );
     }
     return 'done';
   } finally {

@@ -17,13 +17,21 @@ export async function sandboxCommand(io: Io, opts: { port?: number | undefined }
     const e = err as NodeJS.ErrnoException & { port?: number };
     const port = e.port ?? base;
     const ports = `ports ${base} to ${base + SANDBOX_VENDORS.length - 1}`;
-    if (e.code === 'EADDRINUSE') throw new UsageError(`port ${port} is already in use (another statusform sandbox?), and the simulators need ${ports}; stop what uses it, or choose other ports with --port N`);
-    if (e.code === 'EACCES') throw new UsageError(`port ${port} may not be opened by this user, and the simulators need ${ports}; choose ports above 1024 with --port N`);
-    if (e.code === 'EADDRNOTAVAIL') throw new UsageError('the address 127.0.0.1 is not available on this machine, so the simulators cannot listen');
+    if (e.code === 'EADDRINUSE')
+      throw new UsageError(
+        `port ${port} is already in use (another statusform sandbox?), and the simulators need ${ports}; stop what uses it, or choose other ports with --port N`,
+      );
+    if (e.code === 'EACCES')
+      throw new UsageError(
+        `port ${port} may not be opened by this user, and the simulators need ${ports}; choose ports above 1024 with --port N`,
+      );
+    if (e.code === 'EADDRNOTAVAIL')
+      throw new UsageError('the address 127.0.0.1 is not available on this machine, so the simulators cannot listen');
     throw err;
   }
   write(io.stdout, 'The vendor simulators are running:');
-  for (const [vendor, sim] of Object.entries(sandbox.simulators) as [string, { url: string }][]) write(io.stdout, `  ${vendor.padEnd(13)} ${sim.url}`);
+  for (const [vendor, sim] of Object.entries(sandbox.simulators) as [string, { url: string }][])
+    write(io.stdout, `  ${vendor.padEnd(13)} ${sim.url}`);
   write(io.stdout, '\nIn another shell, point the quickstart at them:\n');
   for (const [k, v] of Object.entries(sandboxEnv(sandbox.simulators))) write(io.stdout, `  export ${k}=${v}`);
   write(io.stdout, '\n  npx statusform plan -c examples/quickstart\n\nPress Ctrl-C to stop.');

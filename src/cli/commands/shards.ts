@@ -37,13 +37,27 @@ export async function shardsCommand(io: Io, opts: ShardsCommandOptions): Promise
 
   const changed = opts.changedSince === undefined ? undefined : changedSince(opts.changedSince, files, statePath(path, io), names);
   const rows: Row[] = shardTable(names, opts.count)
-    .map((t) => ({ shard: shardText(t.shard), accounts: t.accounts, ...(changed ? { changed: t.accounts.filter((a) => changed.has(a)) } : {}) }))
+    .map((t) => ({
+      shard: shardText(t.shard),
+      accounts: t.accounts,
+      ...(changed ? { changed: t.accounts.filter((a) => changed.has(a)) } : {}),
+    }))
     .filter((r) => r.accounts.length > 0 && (r.changed === undefined || r.changed.length > 0));
   if (rows.length > GITHUB_MATRIX_LIMIT) {
-    throw new UsageError(`the matrix would have ${rows.length} jobs, and GitHub Actions runs at most ${GITHUB_MATRIX_LIMIT} from one matrix: use --count ${GITHUB_MATRIX_LIMIT} or less (${names.length} accounts: about ${Math.ceil(names.length / GITHUB_MATRIX_LIMIT)} per shard at --count ${GITHUB_MATRIX_LIMIT})`);
+    throw new UsageError(
+      `the matrix would have ${rows.length} jobs, and GitHub Actions runs at most ${GITHUB_MATRIX_LIMIT} from one matrix: use --count ${GITHUB_MATRIX_LIMIT} or less (${names.length} accounts: about ${Math.ceil(names.length / GITHUB_MATRIX_LIMIT)} per shard at --count ${GITHUB_MATRIX_LIMIT})`,
+    );
   }
   if (format === 'github-matrix') write(io.stdout, JSON.stringify({ include: rows }));
-  else write(io.stdout, JSON.stringify({ count: opts.count, ...(opts.changedSince !== undefined ? { changed_since: opts.changedSince } : {}), shards: rows }, null, 2));
+  else
+    write(
+      io.stdout,
+      JSON.stringify(
+        { count: opts.count, ...(opts.changedSince !== undefined ? { changed_since: opts.changedSince } : {}), shards: rows },
+        null,
+        2,
+      ),
+    );
   return 'done';
 }
 
@@ -97,7 +111,9 @@ function changedSince(ref: string, files: readonly string[], state: string | und
     paths = [...diff.split('\0'), ...untracked.split('\0')].filter((p) => p !== '').map((p) => resolve(top, p));
   } catch (err) {
     const why = ((err as { stderr?: string }).stderr ?? (err as Error).message).trim().split('\n')[0];
-    throw new UsageError(`--changed-since ${ref}: git cannot tell what changed (${why || 'is this a git repository, and is the ref fetched?'}); in CI, fetch enough history (actions/checkout with fetch-depth: 0)`);
+    throw new UsageError(
+      `--changed-since ${ref}: git cannot tell what changed (${why || 'is this a git repository, and is the ref fetched?'}); in CI, fetch enough history (actions/checkout with fetch-depth: 0)`,
+    );
   }
   const changed = new Set<string>();
   const configByPath = new Map(files.map((f) => [real(f), f]));

@@ -10,7 +10,6 @@ import { renderPlanText } from '../../render/text.js';
 import { colors, write, type Io } from '../io.js';
 import type { Outcome } from '../outcome.js';
 
-
 export interface ShowCommandOptions {
   files: string[];
   format?: string;
@@ -19,7 +18,8 @@ export interface ShowCommandOptions {
 
 export async function showCommand(io: Io, opts: ShowCommandOptions): Promise<Outcome> {
   const format = opts.format ?? 'text';
-  if (format !== 'text' && format !== 'markdown' && format !== 'json') throw new UsageError(`--format must be text, markdown or json (got "${format}")`);
+  if (format !== 'text' && format !== 'markdown' && format !== 'json')
+    throw new UsageError(`--format must be text, markdown or json (got "${format}")`);
   const merged = mergeWirePlans(opts.files.map((f) => ({ name: f, plan: readSavedPlan(resolve(io.cwd, f)) })));
   const plan = planFromWire(merged);
   if (format === 'json') write(io.stdout, `${JSON.stringify(merged, null, 2)}\n`);

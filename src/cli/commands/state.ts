@@ -74,25 +74,42 @@ async function migrate(io: Io, opts: StateCommandOptions, args: readonly string[
   }
   const file = located.statePath;
   if (!existsSync(file)) {
-    if (existsSync(`${file}.migrated`)) throw new UsageError(`${show(file)} was migrated already (the old file is ${basename(file)}.migrated): set "state" in the configuration to the state directory`);
-    throw new UsageError(`there is no state file ${show(file)} to migrate; without "state" set, a configuration with no state starts with a state directory`);
+    if (existsSync(`${file}.migrated`))
+      throw new UsageError(
+        `${show(file)} was migrated already (the old file is ${basename(file)}.migrated): set "state" in the configuration to the state directory`,
+      );
+    throw new UsageError(
+      `there is no state file ${show(file)} to migrate; without "state" set, a configuration with no state starts with a state directory`,
+    );
   }
   const dir = directoryFor(file);
-  if (existsSync(dir)) throw new RefusedError(`${show(dir)} exists already; nothing was changed. Move it away (or remove it, if it is not a state you need), then run statusform state migrate again`);
+  if (existsSync(dir))
+    throw new RefusedError(
+      `${show(dir)} exists already; nothing was changed. Move it away (or remove it, if it is not a state you need), then run statusform state migrate again`,
+    );
 
   const release = acquireLock(file, 'statusform state migrate');
   try {
     const state = readState(file);
     const names = Object.keys(state.accounts).sort();
     const bad = names.filter((n) => !ACCOUNT_NAME.test(n));
-    if (bad.length > 0) throw new UsageError(`the state file ${show(file)} holds accounts whose names cannot be account names (${bad.map((n) => JSON.stringify(n)).join(', ')}); rename or remove them in the file, then migrate`);
+    if (bad.length > 0)
+      throw new UsageError(
+        `the state file ${show(file)} holds accounts whose names cannot be account names (${bad.map((n) => JSON.stringify(n)).join(', ')}); rename or remove them in the file, then migrate`,
+      );
     const aside = join(dirname(dir), `.${basename(dir)}.migrating-${process.pid}`);
     rmSync(aside, { recursive: true, force: true });
     mkdirSync(aside);
     if (state.lineage === '') state.lineage = randomUUID(); // one history for all, as in the file
     try {
       // Each account file is a state of one account, in the same format, with the file's lineage and serial.
-      for (const name of names) writeState(join(aside, accountFileName(name)), { version: STATE_FORMAT_VERSION, lineage: state.lineage, serial: state.serial, accounts: { [name]: state.accounts[name]! } });
+      for (const name of names)
+        writeState(join(aside, accountFileName(name)), {
+          version: STATE_FORMAT_VERSION,
+          lineage: state.lineage,
+          serial: state.serial,
+          accounts: { [name]: state.accounts[name]! },
+        });
       syncDirectory(aside);
       renameSync(aside, dir);
     } catch (err) {
@@ -105,8 +122,12 @@ async function migrate(io: Io, opts: StateCommandOptions, args: readonly string[
     release();
   }
   const accounts = `${Object.keys(readState(`${file}.migrated`).accounts).length}`;
-  write(io.stdout, `Split ${show(file)} into ${show(dir)}/: ${accounts} account file${accounts === '1' ? '' : 's'}, each with the old lineage and serial. The old file is now ${show(file)}.migrated: delete it once the directory is committed.`);
-  if (located.stateSetting !== undefined) write(io.stdout, `"state" in the configuration names the old file: set it to "${directoryFor(located.stateSetting)}/".`);
+  write(
+    io.stdout,
+    `Split ${show(file)} into ${show(dir)}/: ${accounts} account file${accounts === '1' ? '' : 's'}, each with the old lineage and serial. The old file is now ${show(file)}.migrated: delete it once the directory is committed.`,
+  );
+  if (located.stateSetting !== undefined)
+    write(io.stdout, `"state" in the configuration names the old file: set it to "${directoryFor(located.stateSetting)}/".`);
   return 'done';
 }
 
@@ -154,8 +175,13 @@ function entries(snapshot: Snapshot): Entry[] {
 function resolve(pattern: string, all: readonly Entry[], what = 'address'): Entry[] {
   const hits = all.filter((e) => matchesAddress(pattern, e.address));
   if (hits.length > 0) return hits;
-  const near = nearest(pattern, all.map((e) => e.address));
-  throw new UsageError(`${pattern} matches no ${what} in the state${near.length > 0 ? `; the nearest: ${near.join(', ')}` : ' (the state records no item)'}`);
+  const near = nearest(
+    pattern,
+    all.map((e) => e.address),
+  );
+  throw new UsageError(
+    `${pattern} matches no ${what} in the state${near.length > 0 ? `; the nearest: ${near.join(', ')}` : ' (the state records no item)'}`,
+  );
 }
 
 /** Reads every account the state records whose name a pattern's account part names. */
@@ -165,7 +191,13 @@ function readFor(store: StateStore, patterns: readonly string[]): { names: strin
 }
 
 /** Holds the locks of the accounts the patterns name, reads them, runs `change`, and writes the accounts it changed one serial further. */
-async function changeUnderLock(store: StateStore, opts: StateCommandOptions, command: string, patterns: readonly string[], change: (all: Entry[], snapshot: Snapshot) => Set<string>): Promise<void> {
+async function changeUnderLock(
+  store: StateStore,
+  opts: StateCommandOptions,
+  command: string,
+  patterns: readonly string[],
+  change: (all: Entry[], snapshot: Snapshot) => Set<string>,
+): Promise<void> {
   const names = store.recorded().filter((n) => patterns.some((p) => matchesAccount(p, n)));
   const release = await store.lock(names, command, (opts.lockTimeoutSeconds ?? 0) * 1000);
   try {
@@ -187,25 +219,45 @@ async function list(io: Io, opts: StateCommandOptions, args: readonly string[]):
   const { snapshot } = readFor(storeOf(io, opts), [pattern]);
   const hits = entries(snapshot).filter((e) => matchesAddress(pattern, e.address));
   for (const e of hits) write(io.stdout, e.address);
-  if (hits.length === 0) write(io.stderr, args[0] === undefined ? 'The state records no item.' : `No address in the state matches ${pattern}.`);
+  if (hits.length === 0)
+    write(io.stderr, args[0] === undefined ? 'The state records no item.' : `No address in the state matches ${pattern}.`);
   return 'done';
 }
 
 async function show(io: Io, opts: StateCommandOptions, args: readonly string[]): Promise<Outcome> {
-  if (args.length !== 1) throw new UsageError('state show takes one ADDRESS, e.g. statusform state show \'estate.statuses["contact:Hot Lead"]\'');
+  if (args.length !== 1)
+    throw new UsageError('state show takes one ADDRESS, e.g. statusform state show \'estate.statuses["contact:Hot Lead"]\'');
   const format = opts.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json (got "${format}")`);
   const given = args[0]!;
-  if (given.includes('*')) throw new UsageError(`state show takes one exact address, not a pattern (see statusform state list ${JSON.stringify(given)})`);
+  if (given.includes('*'))
+    throw new UsageError(`state show takes one exact address, not a pattern (see statusform state list ${JSON.stringify(given)})`);
   const { snapshot } = readFor(storeOf(io, opts), [given]);
   const [e] = resolve(given, entries(snapshot));
   const { item } = e!;
   if (format === 'json') {
-    const out = { address: e!.address, account: e!.account, collection: e!.collection, key: e!.key, vendor: e!.vendor, vendor_id: item.id, active: item.active, fields: item.fields, depends_on: item.dependsOn ?? [], ...(item.imported ? { imported: true } : {}) };
+    const out = {
+      address: e!.address,
+      account: e!.account,
+      collection: e!.collection,
+      key: e!.key,
+      vendor: e!.vendor,
+      vendor_id: item.id,
+      active: item.active,
+      fields: item.fields,
+      depends_on: item.dependsOn ?? [],
+      ...(item.imported ? { imported: true } : {}),
+    };
     write(io.stdout, JSON.stringify(out, null, 2));
     return 'done';
   }
-  const lines = [`# ${e!.address}`, `vendor     = ${JSON.stringify(e!.vendor)}`, `vendor_id  = ${JSON.stringify(item.id)}`, `active     = ${item.active}`, `depends_on = ${JSON.stringify(item.dependsOn ?? [])}`];
+  const lines = [
+    `# ${e!.address}`,
+    `vendor     = ${JSON.stringify(e!.vendor)}`,
+    `vendor_id  = ${JSON.stringify(item.id)}`,
+    `active     = ${item.active}`,
+    `depends_on = ${JSON.stringify(item.dependsOn ?? [])}`,
+  ];
   if (item.imported) lines.push('imported   = true (adopted by statusform import; not declared in the configuration since)');
   const width = Math.max(0, ...Object.keys(item.fields).map((k) => k.length));
   lines.push('fields:', ...Object.entries(item.fields).map(([k, v]) => `  ${k.padEnd(width)} = ${JSON.stringify(v)}`));
@@ -217,11 +269,16 @@ async function show(io: Io, opts: StateCommandOptions, args: readonly string[]):
 function declaredAddresses(io: Io, opts: StateCommandOptions): Set<string> | undefined {
   const loaded = loadConfig(opts.config ?? DEFAULT_CONFIG, { cwd: io.cwd, env: io.env });
   if (!loaded.config) return undefined;
-  return new Set(loaded.config.accounts.flatMap((a) => a.items.map((i) => address(a.name, adapterFor(a.vendor)?.collection ?? 'items', i.key))));
+  return new Set(
+    loaded.config.accounts.flatMap((a) => a.items.map((i) => address(a.name, adapterFor(a.vendor)?.collection ?? 'items', i.key))),
+  );
 }
 
 async function rm(io: Io, opts: StateCommandOptions, args: readonly string[]): Promise<Outcome> {
-  if (args.length === 0) throw new UsageError('state rm takes one or more addresses (or patterns with *), e.g. statusform state rm \'estate.statuses["contact:Hot Lead"]\'');
+  if (args.length === 0)
+    throw new UsageError(
+      'state rm takes one or more addresses (or patterns with *), e.g. statusform state rm \'estate.statuses["contact:Hot Lead"]\'',
+    );
   const store = storeOf(io, opts);
   const removed: Entry[] = [];
   await changeUnderLock(store, opts, 'statusform state rm', args, (all, snapshot) => {
@@ -234,41 +291,70 @@ async function rm(io: Io, opts: StateCommandOptions, args: readonly string[]): P
     return new Set(removed.map((e) => e.account));
   });
   const declared = declaredAddresses(io, opts);
-  for (const e of removed) write(io.stdout, `Removed ${e.address} (${vendorId(e.item)}) from the state; it is left as it is at the vendor.`);
+  for (const e of removed)
+    write(io.stdout, `Removed ${e.address} (${vendorId(e.item)}) from the state; it is left as it is at the vendor.`);
   const still = removed.filter((e) => declared?.has(e.address));
   if (declared === undefined) {
-    write(io.stdout, 'The configuration could not be loaded to check it (are its variables set?): an item it still declares is taken over again by the next apply; remove it from the configuration as well to stop managing it.');
+    write(
+      io.stdout,
+      'The configuration could not be loaded to check it (are its variables set?): an item it still declares is taken over again by the next apply; remove it from the configuration as well to stop managing it.',
+    );
   } else {
-    if (still.length > 0) write(io.stdout, `Still declared in the configuration, so the next plan takes ${still.length === 1 ? 'it' : 'them'} over again (adopted, or updated to the configuration): ${still.map((e) => e.address).join(', ')}. Remove ${still.length === 1 ? 'it' : 'them'} from the configuration as well to stop managing ${still.length === 1 ? 'it' : 'them'}.`);
-    if (still.length < removed.length) write(io.stdout, `No longer managed: the next plan lists ${removed.length - still.length === 1 ? 'it' : 'them'} as unmanaged (where the vendor can be read) and never changes ${removed.length - still.length === 1 ? 'it' : 'them'}.`);
+    if (still.length > 0)
+      write(
+        io.stdout,
+        `Still declared in the configuration, so the next plan takes ${still.length === 1 ? 'it' : 'them'} over again (adopted, or updated to the configuration): ${still.map((e) => e.address).join(', ')}. Remove ${still.length === 1 ? 'it' : 'them'} from the configuration as well to stop managing ${still.length === 1 ? 'it' : 'them'}.`,
+      );
+    if (still.length < removed.length)
+      write(
+        io.stdout,
+        `No longer managed: the next plan lists ${removed.length - still.length === 1 ? 'it' : 'them'} as unmanaged (where the vendor can be read) and never changes ${removed.length - still.length === 1 ? 'it' : 'them'}.`,
+      );
   }
   return 'done';
 }
 
 async function mv(io: Io, opts: StateCommandOptions, args: readonly string[]): Promise<Outcome> {
-  if (args.length !== 2) throw new UsageError('state mv takes FROM and TO, two addresses of one account, e.g. statusform state mv \'estate.statuses["contact:Old"]\' \'estate.statuses["contact:New"]\'');
+  if (args.length !== 2)
+    throw new UsageError(
+      'state mv takes FROM and TO, two addresses of one account, e.g. statusform state mv \'estate.statuses["contact:Old"]\' \'estate.statuses["contact:New"]\'',
+    );
   const [fromText, toText] = args as [string, string];
   const from = parseAddress(fromText);
   const to = parseAddress(toText);
-  for (const [given, parsed] of [[fromText, from], [toText, to]] as const) {
+  for (const [given, parsed] of [
+    [fromText, from],
+    [toText, to],
+  ] as const) {
     if (!parsed) throw new UsageError(`state mv takes exact addresses: ${given} is not one (write account.collection["key"], no *)`);
   }
-  if (from!.account !== to!.account) throw new UsageError(`state mv moves an item within its account: ${fromText} is in ${from!.account}, ${toText} in ${to!.account} (an item's vendor id means nothing at another account)`);
-  if (from!.collection !== to!.collection) throw new UsageError(`state mv keeps the collection: ${fromText} is in ${from!.collection}, ${toText} in ${to!.collection}`);
+  if (from!.account !== to!.account)
+    throw new UsageError(
+      `state mv moves an item within its account: ${fromText} is in ${from!.account}, ${toText} in ${to!.account} (an item's vendor id means nothing at another account)`,
+    );
+  if (from!.collection !== to!.collection)
+    throw new UsageError(`state mv keeps the collection: ${fromText} is in ${from!.collection}, ${toText} in ${to!.collection}`);
   if (from!.key === to!.key) throw new UsageError(`state mv: ${fromText} and ${toText} are the same address`);
   const store = storeOf(io, opts);
   let moved: Entry | undefined;
   await changeUnderLock(store, opts, 'statusform state mv', [fromText], (all, snapshot) => {
     const [e] = resolve(fromText, all);
-    if (all.some((x) => x.address === toText)) throw new UsageError(`${toText} is in the state already (${vendorId(all.find((x) => x.address === toText)!.item)}); nothing was changed. Remove it first (statusform state rm) if it is not statusform's any more`);
+    if (all.some((x) => x.address === toText))
+      throw new UsageError(
+        `${toText} is in the state already (${vendorId(all.find((x) => x.address === toText)!.item)}); nothing was changed. Remove it first (statusform state rm) if it is not statusform's any more`,
+      );
     const items = snapshot.accounts[e!.account]!.items;
     items[to!.key] = items[from!.key]!;
     delete items[from!.key];
     // What other items of the account recorded as depending on it follows it.
-    for (const it of Object.values(items)) if (it.dependsOn?.includes(from!.key)) it.dependsOn = it.dependsOn.map((d) => (d === from!.key ? to!.key : d));
+    for (const it of Object.values(items))
+      if (it.dependsOn?.includes(from!.key)) it.dependsOn = it.dependsOn.map((d) => (d === from!.key ? to!.key : d));
     moved = e;
     return new Set([e!.account]);
   });
-  write(io.stdout, `Moved ${fromText} to ${toText} (${vendorId(moved!.item)}). The next plan finds the item by that id: if the vendor still has it under the old key, it is renamed in place to the new one (one update).`);
+  write(
+    io.stdout,
+    `Moved ${fromText} to ${toText} (${vendorId(moved!.item)}). The next plan finds the item by that id: if the vendor still has it under the old key, it is renamed in place to the new one (one update).`,
+  );
   return 'done';
 }

@@ -18,14 +18,26 @@ export async function unlockCommand(io: Io, opts: { config?: string; force?: boo
   const located = statePathOf(opts.config ?? DEFAULT_CONFIG, { cwd: io.cwd, env: io.env });
   if (!located.statePath) throw new ConfigError(located.problems);
   if (located.stateLayout !== 'directory') {
-    if (opts.account !== undefined) throw new UsageError(`--account is for a state directory; the state file ${located.statePath} has one lock for every account`);
+    if (opts.account !== undefined)
+      throw new UsageError(`--account is for a state directory; the state file ${located.statePath} has one lock for every account`);
     return unlockOne(io, located.statePath, 'The state file was not locked.', opts.force ?? false);
   }
   const dir = located.statePath;
   if (opts.account !== undefined) {
-    return unlockOne(io, join(dir, accountFileName(opts.account)), `The state of account ${opts.account} was not locked.`, opts.force ?? false, opts.account);
+    return unlockOne(
+      io,
+      join(dir, accountFileName(opts.account)),
+      `The state of account ${opts.account} was not locked.`,
+      opts.force ?? false,
+      opts.account,
+    );
   }
-  const locked = existsSync(dir) ? readdirSync(dir).flatMap((f) => (f.endsWith('.json.lock') ? [accountOfFileName(f.slice(0, -'.lock'.length))] : [])).filter((a): a is string => a !== undefined).sort() : [];
+  const locked = existsSync(dir)
+    ? readdirSync(dir)
+        .flatMap((f) => (f.endsWith('.json.lock') ? [accountOfFileName(f.slice(0, -'.lock'.length))] : []))
+        .filter((a): a is string => a !== undefined)
+        .sort()
+    : [];
   if (locked.length === 0) {
     write(io.stdout, "No account's state was locked.");
     return 'done';
@@ -36,13 +48,20 @@ export async function unlockCommand(io: Io, opts: { config?: string; force?: boo
     const holder = readLock(statePath);
     if (holder ? isStale(holder) : unreadableAndOld(lockPath(statePath))) {
       breakLock(statePath);
-      write(io.stdout, `${account}: removed the lock left by ${holder ? `pid ${holder.pid} (${holder.command}, since ${holder.since}), which is gone` : 'a run that died before saying who it was'}.`);
+      write(
+        io.stdout,
+        `${account}: removed the lock left by ${holder ? `pid ${holder.pid} (${holder.command}, since ${holder.since}), which is gone` : 'a run that died before saying who it was'}.`,
+      );
     } else {
-      held.push(`${account}: locked by ${holder ? `pid ${holder.pid} on ${holder.host} (${holder.command}, since ${holder.since})` : 'a run writing its lock right now'}`);
+      held.push(
+        `${account}: locked by ${holder ? `pid ${holder.pid} on ${holder.host} (${holder.command}, since ${holder.since})` : 'a run writing its lock right now'}`,
+      );
     }
   }
   if (held.length > 0) {
-    throw new RefusedError(`these locks may belong to runs still going, so they were left; once you know a run is gone, remove its lock with statusform unlock --account NAME:\n  ${held.join('\n  ')}`);
+    throw new RefusedError(
+      `these locks may belong to runs still going, so they were left; once you know a run is gone, remove its lock with statusform unlock --account NAME:\n  ${held.join('\n  ')}`,
+    );
   }
   return 'done';
 }
@@ -56,13 +75,20 @@ function unlockOne(io: Io, statePath: string, notLocked: string, force: boolean,
   }
   const holder = readLock(statePath);
   if (holder && holder.host === hostname() && !isStale(holder) && !force) {
-    throw new RefusedError(`the lock${account ? ` of account ${account}` : ''} is held by pid ${holder.pid} (${holder.command}, since ${holder.since}), which is still running on this host; stop it, or pass --force`);
+    throw new RefusedError(
+      `the lock${account ? ` of account ${account}` : ''} is held by pid ${holder.pid} (${holder.command}, since ${holder.since}), which is still running on this host; stop it, or pass --force`,
+    );
   }
   if (!holder && !unreadableAndOld(path) && !force) {
     throw new RefusedError('the lock file is being written right now (it is empty and a few seconds old); try again, or pass --force');
   }
   const info = breakLock(statePath);
   const of = account ? ` of account ${account}` : '';
-  write(io.stdout, info ? `Removed the lock${of} held by pid ${info.pid} on ${info.host} since ${info.since}.` : `Removed the lock${of} (it did not say who held it).`);
+  write(
+    io.stdout,
+    info
+      ? `Removed the lock${of} held by pid ${info.pid} on ${info.host} since ${info.since}.`
+      : `Removed the lock${of} (it did not say who held it).`,
+  );
   return 'done';
 }

@@ -10,7 +10,9 @@ import { fieldChanges, isDrift, sameId } from './fields.js';
 import type { Row } from './match.js';
 
 /** An action before it has an address, a phase and its dependencies (the account adds those). */
-export type ActionDraft = Omit<PlanAction, 'address' | 'account' | 'collection' | 'phase' | 'depends_on' | 'destructive'> & { destructive?: boolean };
+export type ActionDraft = Omit<PlanAction, 'address' | 'account' | 'collection' | 'phase' | 'depends_on' | 'destructive'> & {
+  destructive?: boolean;
+};
 
 /** What one row comes to. Notes and errors are about the row's key. */
 export interface Verdict {
@@ -49,10 +51,18 @@ function classifyDeclared(row: Row, d: DesiredItem, ctx: ClassifyContext): Verdi
   const l = row.live;
   if (l && row.via === 'id') {
     const notes: Verdict['notes'] = row.occupant
-      ? [{ kind: 'warning', message: `another item (id ${String(row.occupant.id)}, not managed by statusform) now has this key; ${vendor} may refuse the rename back if it keeps keys unique` }]
+      ? [
+          {
+            kind: 'warning',
+            message: `another item (id ${String(row.occupant.id)}, not managed by statusform) now has this key; ${vendor} may refuse the rename back if it keeps keys unique`,
+          },
+        ]
       : [];
     if (!caps.renameInPlace) {
-      return { notes, error: `the item statusform made (id ${String(l.id)}) is now ${JSON.stringify(l.key)} at the vendor, and ${vendor} cannot change a key back: rename it back at the vendor, or declare ${JSON.stringify(l.key)}` };
+      return {
+        notes,
+        error: `the item statusform made (id ${String(l.id)}) is now ${JSON.stringify(l.key)} at the vendor, and ${vendor} cannot change a key back: rename it back at the vendor, or declare ${JSON.stringify(l.key)}`,
+      };
     }
     const v = classifyExisting(d, l, row.recorded, ctx, l.key);
     return { ...v, notes: [...notes, ...v.notes] };
@@ -61,13 +71,25 @@ function classifyDeclared(row: Row, d: DesiredItem, ctx: ClassifyContext): Verdi
   if (row.readOnlyMatch) return classifyReadOnly(d, row.readOnlyMatch);
   const notes: Verdict['notes'] = [];
   if (row.twin && (l || caps.create)) {
-    notes.push({ kind: 'warning', message: `${vendor} already has "${row.twin.key}" (not managed by statusform), which it counts as the same, so it will likely refuse this ${l ? 'rename' : 'create'}; to adopt it instead, declare it exactly as the vendor spells it` });
+    notes.push({
+      kind: 'warning',
+      message: `${vendor} already has "${row.twin.key}" (not managed by statusform), which it counts as the same, so it will likely refuse this ${l ? 'rename' : 'create'}; to adopt it instead, declare it exactly as the vendor spells it`,
+    });
   }
   // Renamed in place (by fold or renamed_from): the declared fields against the source's.
   // An owned inactive source comes back as it is renamed.
   const rename = (x: LiveItem): Verdict => ({
     notes: [],
-    action: { key: d.key, action: x.active ? 'update' : 'reactivate', from_key: x.key, id: x.id, before: x.fields, after: d.fields, changes: fieldChanges(d.fields, x.fields), reason: 'config' },
+    action: {
+      key: d.key,
+      action: x.active ? 'update' : 'reactivate',
+      from_key: x.key,
+      id: x.id,
+      before: x.fields,
+      after: d.fields,
+      changes: fieldChanges(d.fields, x.fields),
+      reason: 'config',
+    },
   });
   const v: Verdict = l ? rename(l) : classifyMissing(row, d, ctx);
   return { ...v, notes: [...notes, ...v.notes] };
@@ -94,16 +116,34 @@ function classifyMissing(row: Row, d: DesiredItem, ctx: ClassifyContext): Verdic
   const recorded = row.recorded;
   if (recorded && ctx.caps.hidesInactive && recorded.id !== null) {
     // Hidden because inactive (the vendor shows only active rows): bring the remembered row back.
-    return { notes: [], action: { key: d.key, action: 'reactivate', id: recorded.id, before: recorded.fields, after: d.fields, changes: fieldChanges(d.fields, recorded.fields), reason: recorded.active ? 'drift' : 'config' } };
+    return {
+      notes: [],
+      action: {
+        key: d.key,
+        action: 'reactivate',
+        id: recorded.id,
+        before: recorded.fields,
+        after: d.fields,
+        changes: fieldChanges(d.fields, recorded.fields),
+        reason: recorded.active ? 'drift' : 'config',
+      },
+    };
   }
   if (!ctx.caps.create) return { notes: [], error: 'not found at the vendor' };
   const notes: Verdict['notes'] = [];
   const look = row.lookalike;
   if (look) {
-    notes.push({ kind: 'warning', message: `${ctx.vendor} already has ${showInvisible(JSON.stringify(look.key))} (not managed by statusform), which differs from this only by ${invisibleDifference(look.key, d.key)}: this creates a second one that looks the same; to adopt it instead, declare it exactly as the vendor spells it` });
+    notes.push({
+      kind: 'warning',
+      message: `${ctx.vendor} already has ${showInvisible(JSON.stringify(look.key))} (not managed by statusform), which differs from this only by ${invisibleDifference(look.key, d.key)}: this creates a second one that looks the same; to adopt it instead, declare it exactly as the vendor spells it`,
+    });
   }
-  if (recorded && !row.shared) notes.push({ kind: 'gone', message: 'owned item is missing at the vendor (removed outside statusform); it will be created again' });
-  return { notes, action: { key: d.key, action: 'create', id: null, before: null, after: d.fields, changes: [], reason: recorded ? 'drift' : 'config' } };
+  if (recorded && !row.shared)
+    notes.push({ kind: 'gone', message: 'owned item is missing at the vendor (removed outside statusform); it will be created again' });
+  return {
+    notes,
+    action: { key: d.key, action: 'create', id: null, before: null, after: d.fields, changes: [], reason: recorded ? 'drift' : 'config' },
+  };
 }
 
 /**
@@ -118,8 +158,13 @@ function classifyExisting(d: DesiredItem, l: LiveItem, recorded: StateItem | und
   if (caps.transitions) return classifyTicket(d, l, recorded, ctx) ?? (!recorded || recorded.imported ? adopt : { notes: [] });
   const draft = { key: d.key, ...rename, id: l.id, before: l.fields, after: d.fields, changes };
   if (!l.active) return { notes: [], action: { ...draft, action: 'reactivate', reason: recorded?.active === false ? 'config' : 'drift' } };
-  if (changes.length > 0 || fromKey !== undefined) return { notes: [], action: { ...draft, action: 'update', reason: isDrift(changes, recorded) ? 'drift' : 'config' } };
-  if (ctx.refreshAll && caps.read === 'none') return { notes: [], action: { key: d.key, action: 'update', id: l.id, before: l.fields, after: d.fields, changes: [], reason: 'refresh' } };
+  if (changes.length > 0 || fromKey !== undefined)
+    return { notes: [], action: { ...draft, action: 'update', reason: isDrift(changes, recorded) ? 'drift' : 'config' } };
+  if (ctx.refreshAll && caps.read === 'none')
+    return {
+      notes: [],
+      action: { key: d.key, action: 'update', id: l.id, before: l.fields, after: d.fields, changes: [], reason: 'refresh' },
+    };
   if (!recorded || recorded.imported || !sameId(recorded, l)) return adopt;
   return { notes: [] };
 }
@@ -131,7 +176,19 @@ function classifyTicket(d: DesiredItem, l: LiveItem, recorded: StateItem | undef
   const path = transitions && changes.length > 0 && ctx.transitionPath ? ctx.transitionPath(l.fields, d.fields, ctx.account) : [];
   if (!transitions || path.length === 0) return undefined;
   const after = { ...l.fields, ...d.fields, [transitions.field]: path[path.length - 1]! };
-  return { notes: [], action: { key: d.key, action: 'transition', id: l.id, before: l.fields, after, changes: fieldChanges(after, l.fields), path, reason: isDrift(changes, recorded) ? 'drift' : 'config' } };
+  return {
+    notes: [],
+    action: {
+      key: d.key,
+      action: 'transition',
+      id: l.id,
+      before: l.fields,
+      after,
+      changes: fieldChanges(after, l.fields),
+      path,
+      reason: isDrift(changes, recorded) ? 'drift' : 'config',
+    },
+  };
 }
 
 /** An owned item the configuration no longer declares: removed with prune, kept as an orphan, or forgotten when gone. */
@@ -145,25 +202,58 @@ function classifyLeaving(row: Row, recorded: StateItem, ctx: ClassifyContext): V
     if (caps.hidesInactive) return { notes: [] };
     // Read one by one, an item the config no longer names was simply not read: nothing to say.
     const gone = recorded.active && caps.read !== 'item';
-    return { forget: true, notes: gone ? [{ kind: 'gone', message: 'owned item no longer exists at the vendor; it will be dropped from the state file' }] : [] };
+    return {
+      forget: true,
+      notes: gone ? [{ kind: 'gone', message: 'owned item no longer exists at the vendor; it will be dropped from the state file' }] : [],
+    };
   }
   if (!l.active) return { notes: [] };
   if (!sameId(recorded, l)) {
     // Same key, another vendor id: the item statusform made is gone, and this one is not statusform's.
-    return { forget: true, notes: [{ kind: 'gone', message: `the item statusform made (id ${String(recorded.id)}) is gone; the one now at this key (id ${String(l.id)}) is not statusform's and is left untouched` }] };
+    return {
+      forget: true,
+      notes: [
+        {
+          kind: 'gone',
+          message: `the item statusform made (id ${String(recorded.id)}) is gone; the one now at this key (id ${String(l.id)}) is not statusform's and is left untouched`,
+        },
+      ],
+    };
   }
   const now = row.via === 'id' ? ` (renamed at the vendor to ${JSON.stringify(l.key)})` : '';
   // Ours once, read-only now (made a vendor default since): never written, so never pruned.
-  if (l.readOnly) return { notes: [{ kind: 'orphan', message: `no longer in the configuration${now}, but ${l.readOnlyReason ?? 'read-only at the vendor'}: left untouched` }] };
+  if (l.readOnly)
+    return {
+      notes: [
+        {
+          kind: 'orphan',
+          message: `no longer in the configuration${now}, but ${l.readOnlyReason ?? 'read-only at the vendor'}: left untouched`,
+        },
+      ],
+    };
   const orphan = (message: string): Verdict => ({ leaving: 'orphaned', notes: [{ kind: 'orphan', message }] });
-  if (recorded.imported) return orphan(`imported, and not declared in the configuration since${now}: left untouched (declare it, or apply once while it is declared, and prune can remove it later)`);
+  if (recorded.imported)
+    return orphan(
+      `imported, and not declared in the configuration since${now}: left untouched (declare it, or apply once while it is declared, and prune can remove it later)`,
+    );
   if (!account.prune) return orphan(`no longer in the configuration${now}; kept because prune is off`);
-  const draft = { key: row.key, ...(row.via === 'id' ? { from_key: l.key } : {}), id: l.id, before: l.fields, changes: [], reason: 'config' as const, destructive: true };
+  const draft = {
+    key: row.key,
+    ...(row.via === 'id' ? { from_key: l.key } : {}),
+    id: l.id,
+    before: l.fields,
+    changes: [],
+    reason: 'config' as const,
+    destructive: true,
+  };
   if (caps.softDelete) return { leaving: 'removed', notes: [], action: { ...draft, action: 'deactivate', after: l.fields } };
   if (caps.hardDelete) {
     return { leaving: 'removed', notes: [], action: { ...draft, action: 'delete', after: null, ...hardDeleteBlock(ctx) } };
   }
-  return { leaving: 'removed', notes: [{ kind: 'orphan', message: `no longer in the configuration${now}; ${ctx.vendor} cannot remove it` }] };
+  return {
+    leaving: 'removed',
+    notes: [{ kind: 'orphan', message: `no longer in the configuration${now}; ${ctx.vendor} cannot remove it` }],
+  };
 }
 
 /** Why a hard delete in this account is blocked: the adapter's opt-in setting is not `true`. Nothing when it is. */

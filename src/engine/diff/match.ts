@@ -87,7 +87,12 @@ export interface RecordedIdMatch {
  * listing (`read: 'list'`) can show an item under another key: item reads fetch each declared
  * key, and without a read API live state is the state file.
  */
-export function matchRecordedIds(items: readonly LiveItem[], owned: Readonly<Record<string, StateItem>>, declared: ReadonlySet<string>, caps: Capabilities): RecordedIdMatch {
+export function matchRecordedIds(
+  items: readonly LiveItem[],
+  owned: Readonly<Record<string, StateItem>>,
+  declared: ReadonlySet<string>,
+  caps: Capabilities,
+): RecordedIdMatch {
   const match: RecordedIdMatch = { moved: new Map(), owner: new Map(), redeclared: new Set() };
   if (caps.read !== 'list') return match;
   const byId = new Map<string, LiveItem>();
@@ -143,7 +148,8 @@ function lookups(input: MatchInput): Lookups {
     lookalikes(key) {
       if (!byLookalike) {
         byLookalike = new Map();
-        for (const l of live.items) if (!l.readOnly && !declared.has(l.key)) byLookalike.set(seen(l.key), [...(byLookalike.get(seen(l.key)) ?? []), l]);
+        for (const l of live.items)
+          if (!l.readOnly && !declared.has(l.key)) byLookalike.set(seen(l.key), [...(byLookalike.get(seen(l.key)) ?? []), l]);
       }
       return byLookalike.get(seen(key)) ?? [];
     },
@@ -180,7 +186,8 @@ function renameSource(lk: Lookups, d: DesiredItem, twin: LiveItem | undefined): 
   if (!caps.renameInPlace) return undefined;
   const replaceable = (x: LiveItem) => (lk.input.replaceOn ?? []).every((f) => sameValue(x.fields[f], d.fields[f]));
   if (twin && (owned[twin.key] !== undefined || lk.identity.owner.has(twin.key)) && replaceable(twin)) return { live: twin, via: 'fold' };
-  const source = (x: LiveItem | undefined): x is LiveItem => free(lk, x) && replaceable(x) && !(fold && (lk.declaredAs(fold(x.key)) ?? d) !== d);
+  const source = (x: LiveItem | undefined): x is LiveItem =>
+    free(lk, x) && replaceable(x) && !(fold && (lk.declaredAs(fold(x.key)) ?? d) !== d);
   const found = d.renamedFrom.map((k) => lk.identity.moved.get(k) ?? atKey(lk, k)).find(source);
   return found ? { live: found, via: 'renamed_from' } : undefined;
 }

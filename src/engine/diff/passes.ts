@@ -50,7 +50,11 @@ function editDistance(a: string, b: string, max: number): number {
  * "Follow up"). Compared without case, runs of space, `_` and `-` counting as one space.
  */
 export function similarLabels(a: string, b: string): boolean {
-  const norm = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, ' ').trim();
+  const norm = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[\s_-]+/g, ' ')
+      .trim();
   const x = norm(a);
   const y = norm(b);
   if (x === y) return x.length > 0;
@@ -66,7 +70,11 @@ export function similarLabels(a: string, b: string): boolean {
  * rename the config did not declare), or only key fields the vendor cannot change in place differ
  * (a replacement: a new item beside the old one); undefined when unrelated.
  */
-export function relation(gone: KeyedItem, created: KeyedItem, shape: KeyShape): { kind: 'rename' } | { kind: 'similar' } | { kind: 'replace'; fields: string[] } | undefined {
+export function relation(
+  gone: KeyedItem,
+  created: KeyedItem,
+  shape: KeyShape,
+): { kind: 'rename' } | { kind: 'similar' } | { kind: 'replace'; fields: string[] } | undefined {
   const fold = shape.fold ?? ((k: string) => k);
   if (shape.fold && fold(gone.key) === fold(created.key)) return { kind: 'rename' };
   const fields = shape.replaceOn.filter((f) => !sameValue(gone.fields[f], created.fields[f]));
@@ -86,7 +94,8 @@ export function relationNote(gone: KeyedItem, created: KeyedItem, shape: KeyShap
   if (!r) return undefined;
   if (r.kind === 'rename' || r.kind === 'similar') {
     // Without renamed_from in the config, only a change the fold hides is worth a word (the vendor may refuse it).
-    if (!shape.renamedFrom) return r.kind === 'rename' ? `looks like a rename of "${gone.key}": ${vendor} counts both keys as one item` : undefined;
+    if (!shape.renamedFrom)
+      return r.kind === 'rename' ? `looks like a rename of "${gone.key}": ${vendor} counts both keys as one item` : undefined;
     const yaml = `renamed_from: [${JSON.stringify(renamablePart(gone, shape))}]`;
     return `looks like a rename of "${gone.key}": did you mean \`${yaml}\`? It renames the item in place, keeping the vendor's identity; without it, this creates a new item and the old one goes only ${removal}`;
   }
@@ -99,7 +108,11 @@ export function relationNote(gone: KeyedItem, created: KeyedItem, shape: KeyShap
  * declare, or a change the vendor can only make by replacement: a note on the create, from the
  * first item leaving (`gone`, removed then orphaned) that relates to it.
  */
-export function renameHints(gone: readonly KeyedItem[], actions: readonly PlanAction[], hint: (gone: KeyedItem, created: KeyedItem) => string | undefined): PlanNote[] {
+export function renameHints(
+  gone: readonly KeyedItem[],
+  actions: readonly PlanAction[],
+  hint: (gone: KeyedItem, created: KeyedItem) => string | undefined,
+): PlanNote[] {
   const creates = actions.filter((a) => a.action === 'create');
   const notes: PlanNote[] = [];
   const hinted = new Set<string>();
@@ -123,13 +136,22 @@ export function renameHints(gone: readonly KeyedItem[], actions: readonly PlanAc
  * final values, so a reorder (even a swap) never has two items share a value. Creates that leave
  * the field to us take the first free values, before any temporary one.
  */
-export function stageUniqueUpdates(actions: readonly PlanAction[], live: readonly LiveItem[], desired: readonly DesiredItem[], field: string): PlanAction[] {
+export function stageUniqueUpdates(
+  actions: readonly PlanAction[],
+  live: readonly LiveItem[],
+  desired: readonly DesiredItem[],
+  field: string,
+): PlanAction[] {
   // Every value in play: live, declared, and what the actions bring back (a reactivated row hidden from the read keeps its value).
-  const numbers = [...live.map((l) => l.fields[field]), ...desired.map((d) => d.fields[field]), ...actions.flatMap((a) => [a.before?.[field], a.after?.[field]])].filter(
-    (v): v is number => typeof v === 'number',
-  );
+  const numbers = [
+    ...live.map((l) => l.fields[field]),
+    ...desired.map((d) => d.fields[field]),
+    ...actions.flatMap((a) => [a.before?.[field], a.after?.[field]]),
+  ].filter((v): v is number => typeof v === 'number');
   let spare = Math.max(0, ...numbers) + 1;
-  const filled = actions.map((a) => (a.action === 'create' && a.after && a.after[field] === undefined ? { ...a, after: { ...a.after, [field]: spare++ } } : a));
+  const filled = actions.map((a) =>
+    a.action === 'create' && a.after && a.after[field] === undefined ? { ...a, after: { ...a.after, [field]: spare++ } } : a,
+  );
   return filled.map((a) => {
     if (a.action !== 'update' || !a.changes.some((c) => c.field === field)) return a;
     const target = a.after?.[field];
@@ -139,7 +161,11 @@ export function stageUniqueUpdates(actions: readonly PlanAction[], live: readonl
 }
 
 /** What each key depends on: remembered (state file), then read (live), then declared — the later wins. */
-function dependencies(desired: readonly DesiredItem[], live: readonly LiveItem[], owned: Readonly<Record<string, StateItem>>): Map<string, string[]> {
+function dependencies(
+  desired: readonly DesiredItem[],
+  live: readonly LiveItem[],
+  owned: Readonly<Record<string, StateItem>>,
+): Map<string, string[]> {
   const dependsOn = new Map<string, string[]>();
   for (const [k, s] of Object.entries(owned)) if (s.dependsOn) dependsOn.set(k, s.dependsOn);
   for (const l of live) if (l.dependsOn) dependsOn.set(l.key, l.dependsOn);
@@ -153,14 +179,24 @@ function dependencies(desired: readonly DesiredItem[], live: readonly LiveItem[]
  * would close a cycle is left out: remembered dependencies (state, live) can disagree with
  * declared ones, and a cycle would leave its actions waiting for ever.
  */
-export function linkDependencies(actions: readonly PlanAction[], desired: readonly DesiredItem[], live: readonly LiveItem[], owned: Readonly<Record<string, StateItem>>): PlanAction[] {
+export function linkDependencies(
+  actions: readonly PlanAction[],
+  desired: readonly DesiredItem[],
+  live: readonly LiveItem[],
+  owned: Readonly<Record<string, StateItem>>,
+): PlanAction[] {
   const linked = actions.map((a) => ({ ...a, depends_on: [...a.depends_on] }));
   const byKey = new Map(linked.map((a) => [a.key, a]));
   const byAddress = new Map(linked.map((a) => [a.address, a]));
   const dependsOn = dependencies(desired, live, owned);
   /** Whether `from` already waits, directly or not, for `to`. */
   const waits = (from: PlanAction, to: string, seen = new Set<string>()): boolean =>
-    from.depends_on.some((d) => d === to || (!seen.has(d) && (seen.add(d), byAddress.has(d)) && waits(byAddress.get(d)!, to, seen)));
+    from.depends_on.some((d) => {
+      if (d === to) return true;
+      if (seen.has(d)) return false;
+      seen.add(d);
+      return byAddress.has(d) && waits(byAddress.get(d)!, to, seen);
+    });
   const link = (a: PlanAction, t: PlanAction | undefined, phase: 1 | 3) => {
     if (t && t.phase === phase && !a.depends_on.includes(t.address) && !waits(t, a.address)) a.depends_on.push(t.address);
   };

@@ -2,7 +2,7 @@
 // DELETE that strips the status from every contact and property — so it is always guarded.
 
 import { VendorError } from '../../errors.js';
-import type { HttpClient, HttpResponse } from '../../http/client.js';
+import type { HttpClient } from '../../http/client.js';
 import type { DesiredContext, HttpClientFactory, VendorAdapter, VendorSession } from '../adapter.js';
 import type { AccountConfig, DesiredItem, LiveItem, LiveRead, WriteRequest, WriteResult } from '../../model.js';
 import { LARAVEL_ERROR, describeLaravelError } from '../laravel-errors.js';
@@ -41,7 +41,13 @@ async function readAll(client: HttpClient, address: string): Promise<Status[]> {
     first: { path: '/statuses', query: { page: 1, per_page: MAX_PER_PAGE } },
     idOf: (s) => s.uuid,
     fetch: async (page) => {
-      const res = await client.request<StatusPage>({ method: 'GET', path: page.path, ...(page.query ? { query: page.query } : {}), address, answer: STATUS_PAGE });
+      const res = await client.request<StatusPage>({
+        method: 'GET',
+        path: page.path,
+        ...(page.query ? { query: page.query } : {}),
+        address,
+        answer: STATUS_PAGE,
+      });
       const p = res.body.meta.pagination;
       const links = Array.isArray(p.links) ? undefined : p.links;
       let next: PageRequest | undefined;
@@ -64,7 +70,11 @@ const statusSchema = {
   properties: {
     label: { type: 'string', minLength: 1, maxLength: 255, description: 'With type, the key.' },
     type: { enum: ['contact', 'property'] },
-    renamed_from: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Earlier labels: the live status is renamed in place (PUT), never deleted and re-created.' },
+    renamed_from: {
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+      description: 'Earlier labels: the live status is renamed in place (PUT), never deleted and re-created.',
+    },
     maps_to: { type: 'string', description: 'The category (kept in config; the API has no such field).' },
   },
 } as const;
@@ -135,7 +145,11 @@ export const propertydeck: VendorAdapter = {
   },
 
   open(account: AccountConfig, http: HttpClientFactory): VendorSession {
-    const client = http({ headers: { authorization: `Bearer ${String(account.settings['token'])}` }, describeError: describeLaravelError, errorShape: LARAVEL_ERROR });
+    const client = http({
+      headers: { authorization: `Bearer ${String(account.settings['token'])}` },
+      describeError: describeLaravelError,
+      errorShape: LARAVEL_ERROR,
+    });
     const accountAddress = `${account.name}.statuses`;
 
     return {
@@ -151,13 +165,17 @@ export const propertydeck: VendorAdapter = {
           }
           const seen = byKey.get(item.key);
           if (seen) {
-            warnings.push(`${accountAddress}["${item.key}"]: two live statuses share this type and label (${seen.id}, ${item.id}); only ${seen.id} is managed`);
+            warnings.push(
+              `${accountAddress}["${item.key}"]: two live statuses share this type and label (${seen.id}, ${item.id}); only ${seen.id} is managed`,
+            );
             continue;
           }
           byKey.set(item.key, item);
         }
         for (const [code, n] of unknownTypes) {
-          warnings.push(`${accountAddress}: ${n} live status(es) of type code ${code}, which is neither contact (1) nor property (2), are left alone`);
+          warnings.push(
+            `${accountAddress}: ${n} live status(es) of type code ${code}, which is neither contact (1) nor property (2), are left alone`,
+          );
         }
         return { items: [...byKey.values()], warnings, errors: [] };
       },
@@ -167,7 +185,8 @@ export const propertydeck: VendorAdapter = {
           case 'create': {
             const type = String(req.after?.['type']) as StatusTypeName;
             const text = String(req.after?.['label']);
-            if (!Object.hasOwn(STATUS_TYPES, type)) throw new VendorError(req.address, `cannot create a status of type ${JSON.stringify(type)}`);
+            if (!Object.hasOwn(STATUS_TYPES, type))
+              throw new VendorError(req.address, `cannot create a status of type ${JSON.stringify(type)}`);
             const res = await client.request<{ data: Status }>({
               method: 'POST',
               path: '/statuses',
@@ -184,9 +203,19 @@ export const propertydeck: VendorAdapter = {
           }
           case 'update': {
             const after = req.after ?? {};
-            const res = await client.request<{ data: Status }>({ method: 'PUT', path: `/statuses/${encodeURIComponent(String(req.id))}`, body: { label: after['label'] }, address: req.address, answer: ONE_STATUS });
+            const res = await client.request<{ data: Status }>({
+              method: 'PUT',
+              path: `/statuses/${encodeURIComponent(String(req.id))}`,
+              body: { label: after['label'] },
+              address: req.address,
+              answer: ONE_STATUS,
+            });
             if (res.body.data.uuid !== String(req.id)) {
-              throw new VendorError(req.address, `PUT /statuses/${String(req.id)} answered with another status (${res.body.data.uuid}); run plan to see the live state`, { code: 'E_ANSWER' });
+              throw new VendorError(
+                req.address,
+                `PUT /statuses/${String(req.id)} answered with another status (${res.body.data.uuid}); run plan to see the live state`,
+                { code: 'E_ANSWER' },
+              );
             }
             return { id: res.body.data.uuid, fields: after };
           }

@@ -3,7 +3,14 @@
 // properties, Bearer auth, and 60 requests per minute per token with X-RateLimit-* (vendor-docs §3).
 
 import { randomUUID } from 'node:crypto';
-import { bearer, startSimulator, type RunningSimulator, type SimRequest, type SimResponse, type SimulatorOptions } from '../../simulator/server.js';
+import {
+  bearer,
+  startSimulator,
+  type RunningSimulator,
+  type SimRequest,
+  type SimResponse,
+  type SimulatorOptions,
+} from '../../simulator/server.js';
 import { typeName, type Status } from './api.js';
 
 export const PROPERTYDECK_SANDBOX_TOKEN = 'pd_sandbox_token_0000000000000000';
@@ -36,9 +43,18 @@ function now(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00');
 }
 
-export async function startPropertyDeckSimulator(opts: SimulatorOptions<PropertyDeckSeed> & { uniqueLabels?: boolean } = {}): Promise<RunningSimulator<PropertyDeckStore>> {
+export async function startPropertyDeckSimulator(
+  opts: SimulatorOptions<PropertyDeckSeed> & { uniqueLabels?: boolean } = {},
+): Promise<RunningSimulator<PropertyDeckStore>> {
   const tokens = opts.tokens ?? [PROPERTYDECK_SANDBOX_TOKEN];
-  const store: PropertyDeckStore = { statuses: new Map(), records: [], creates: new Map(), uniqueLabels: opts.uniqueLabels ?? true, linksKeepPerPage: true, storesNfc: false };
+  const store: PropertyDeckStore = {
+    statuses: new Map(),
+    records: [],
+    creates: new Map(),
+    uniqueLabels: opts.uniqueLabels ?? true,
+    linksKeepPerPage: true,
+    storesNfc: false,
+  };
   for (const s of opts.seed?.statuses ?? []) {
     const code = s.type === 'contact' ? 1 : 2;
     const uuid = s.uuid ?? randomUUID();
@@ -49,12 +65,18 @@ export async function startPropertyDeckSimulator(opts: SimulatorOptions<Property
     store.records.push({ id: randomUUID(), kind: r.kind, status: st?.uuid ?? null });
   }
 
-  const validationError = (errors: Record<string, string[]>): SimResponse => ({ status: 422, body: { message: Object.values(errors)[0]![0], errors } });
+  const validationError = (errors: Record<string, string[]>): SimResponse => ({
+    status: 422,
+    body: { message: Object.values(errors)[0]![0], errors },
+  });
 
   const checkLabel = (label: unknown, code: number, except?: string): Record<string, string[]> | undefined => {
     if (typeof label !== 'string' || label.trim() === '') return { label: ['The label field is required.'] };
     if (label.length > 255) return { label: ['The label may not be greater than 255 characters.'] };
-    if (store.uniqueLabels && [...store.statuses.values()].some((s) => s.uuid !== except && s.type.code === code && s.label.toLowerCase() === label.toLowerCase())) {
+    if (
+      store.uniqueLabels &&
+      [...store.statuses.values()].some((s) => s.uuid !== except && s.type.code === code && s.label.toLowerCase() === label.toLowerCase())
+    ) {
       return { label: ['The label has already been taken.'] };
     }
     return undefined;
@@ -67,11 +89,20 @@ export async function startPropertyDeckSimulator(opts: SimulatorOptions<Property
     const page = Math.max(1, Number(req.query.get('page') ?? 1) || 1);
     const totalPages = Math.max(1, Math.ceil(all.length / perPage));
     const data = all.slice((page - 1) * perPage, page * perPage);
-    const link = (p: number) => `${req.origin}/statuses?page=${p}${store.linksKeepPerPage ? `&per_page=${perPage}` : ''}${uuid ? `&uuid=${uuid}` : ''}`;
+    const link = (p: number) =>
+      `${req.origin}/statuses?page=${p}${store.linksKeepPerPage ? `&per_page=${perPage}` : ''}${uuid ? `&uuid=${uuid}` : ''}`;
     const links: Record<string, string> = {};
     if (page < totalPages) links['next'] = link(page + 1);
     if (page > 1) links['previous'] = link(page - 1);
-    return { status: 200, body: { data, meta: { pagination: { total: all.length, count: data.length, per_page: perPage, current_page: page, total_pages: totalPages, links } } } };
+    return {
+      status: 200,
+      body: {
+        data,
+        meta: {
+          pagination: { total: all.length, count: data.length, per_page: perPage, current_page: page, total_pages: totalPages, links },
+        },
+      },
+    };
   };
 
   const stored = (label: string) => (store.storesNfc ? label.normalize('NFC') : label);
@@ -90,7 +121,13 @@ export async function startPropertyDeckSimulator(opts: SimulatorOptions<Property
       if (code !== 1 && code !== 2) return validationError({ 'type.code': ['The selected type.code is invalid.'] });
       const bad = checkLabel(b.label, code);
       if (bad) return validationError(bad);
-      const status: Status = { uuid: randomUUID(), created_at: now(), updated_at: now(), label: stored(b.label as string), type: { code, name: TYPE_NAMES[code]! } };
+      const status: Status = {
+        uuid: randomUUID(),
+        created_at: now(),
+        updated_at: now(),
+        label: stored(b.label as string),
+        type: { code, name: TYPE_NAMES[code]! },
+      };
       store.statuses.set(status.uuid, status);
       const key = `${typeName(code)}:${status.label}`;
       store.creates.set(key, (store.creates.get(key) ?? 0) + 1);
@@ -118,5 +155,10 @@ export async function startPropertyDeckSimulator(opts: SimulatorOptions<Property
     }
   };
 
-  return startSimulator({ vendor: 'propertydeck', errorBody, handle, limitKey: (r) => bearer(r.headers) ?? '', rateLimitHeaders: true }, store, opts, { limit: 60, windowMs: 60_000 });
+  return startSimulator(
+    { vendor: 'propertydeck', errorBody, handle, limitKey: (r) => bearer(r.headers) ?? '', rateLimitHeaders: true },
+    store,
+    opts,
+    { limit: 60, windowMs: 60_000 },
+  );
 }

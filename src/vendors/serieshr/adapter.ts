@@ -4,10 +4,30 @@
 import { VendorError } from '../../errors.js';
 import type { DesiredContext, HttpClientFactory, VendorAdapter, VendorSession } from '../adapter.js';
 import type { AccountConfig, DesiredItem, LiveRead, WriteRequest, WriteResult } from '../../model.js';
-import { TICKET_CAPABILITIES, desiredTickets, liveTicketFields, mappingsOf, readTickets, ticketPath, ticketSchemas, withRules, type ListedTicket } from '../tickets.js';
+import {
+  TICKET_CAPABILITIES,
+  desiredTickets,
+  liveTicketFields,
+  mappingsOf,
+  readTickets,
+  ticketPath,
+  ticketSchemas,
+  withRules,
+  type ListedTicket,
+} from '../tickets.js';
 import { readAllPages } from '../../http/paginate.js';
 import type { Clock } from '../../http/pacer.js';
-import { LIST_ANSWER, SERIES_ERROR, SERIES_STATUSES, STATUS_CHANGE_ANSWER, TICKET_ANSWER, describeSeriesError, seriesRefusal, type SeriesListResponse, type SeriesTicketResponse } from './api.js';
+import {
+  LIST_ANSWER,
+  SERIES_ERROR,
+  SERIES_STATUSES,
+  STATUS_CHANGE_ANSWER,
+  TICKET_ANSWER,
+  describeSeriesError,
+  seriesRefusal,
+  type SeriesListResponse,
+  type SeriesTicketResponse,
+} from './api.js';
 
 const schemas = ticketSchemas(SERIES_STATUSES, { locationRequired: false });
 
@@ -24,7 +44,11 @@ export const serieshr: VendorAdapter = {
     properties: {
       api_key: { type: 'string', minLength: 1, description: 'Sent as the apikey header.' },
       staff_user_id: { type: 'integer', minimum: 1, description: 'The staff member the status changes are made as.' },
-      strict_transitions: { type: 'boolean', default: false, description: 'Walk open → in-progress → resolved → closed one step at a time.' },
+      strict_transitions: {
+        type: 'boolean',
+        default: false,
+        description: 'Walk open → in-progress → resolved → closed one step at a time.',
+      },
       mappings: schemas.mappings,
       tickets: schemas.tickets,
       rules: schemas.rules,
@@ -42,10 +66,22 @@ export const serieshr: VendorAdapter = {
   },
 
   open(account: AccountConfig, http: HttpClientFactory, clock: Clock): VendorSession {
-    const client = http({ headers: { apikey: String(account.settings['api_key']) }, describeError: describeSeriesError, errorShape: SERIES_ERROR, refusal: seriesRefusal });
+    const client = http({
+      headers: { apikey: String(account.settings['api_key']) },
+      describeError: describeSeriesError,
+      errorShape: SERIES_ERROR,
+      refusal: seriesRefusal,
+    });
     const staffUserId = Number(account.settings['staff_user_id']);
     const readTicket = async (id: string, address: string) =>
-      (await client.request<SeriesTicketResponse>({ method: 'GET', path: `/tickets/get/${encodeURIComponent(id)}`, address, answer: TICKET_ANSWER })).body.data.Ticket;
+      (
+        await client.request<SeriesTicketResponse>({
+          method: 'GET',
+          path: `/tickets/get/${encodeURIComponent(id)}`,
+          address,
+          answer: TICKET_ANSWER,
+        })
+      ).body.data.Ticket;
 
     /** Every ticket (in one status, if given), through all pages of GET /tickets/list. */
     const listTickets = async (status: string | undefined): Promise<ListedTicket[]> => {
@@ -55,9 +91,18 @@ export const serieshr: VendorAdapter = {
         first: { path: '/tickets/list', query: { page: 1, status } },
         idOf: (t: SeriesListResponse['data']['Tickets'][number]) => t.TicketId,
         fetch: async (page) => {
-          const res = await client.request<SeriesListResponse>({ method: 'GET', path: page.path, query: page.query ?? {}, address: `${account.name}.tickets`, answer: LIST_ANSWER });
+          const res = await client.request<SeriesListResponse>({
+            method: 'GET',
+            path: page.path,
+            query: page.query ?? {},
+            address: `${account.name}.tickets`,
+            answer: LIST_ANSWER,
+          });
           const n = Number(page.query?.['page'] ?? 1);
-          return { items: res.body.data.Tickets, next: res.body.data.Pagination.HasNextPage ? { path: '/tickets/list', query: { page: n + 1, status } } : undefined };
+          return {
+            items: res.body.data.Tickets,
+            next: res.body.data.Pagination.HasNextPage ? { path: '/tickets/list', query: { page: n + 1, status } } : undefined,
+          };
         },
       });
       return tickets.map((t) => ({ id: t.TicketId, status: t.Status, updatedAt: t.UpdatedAt ?? undefined }));
@@ -82,7 +127,10 @@ export const serieshr: VendorAdapter = {
             address: req.address,
             answer: STATUS_CHANGE_ANSWER,
             // Re-sending would add a second system message: on an unknown outcome, read the ticket first.
-            recover: async () => ((await readTicket(req.key, req.address)).Status === status ? { status: 200, headers: {}, body: { success: true } } : undefined),
+            recover: async () =>
+              (await readTicket(req.key, req.address)).Status === status
+                ? { status: 200, headers: {}, body: { success: true } }
+                : undefined,
           });
         }
         const last = req.path[req.path.length - 1]!;

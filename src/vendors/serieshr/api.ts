@@ -22,7 +22,14 @@ export interface SeriesListResponse {
   success: boolean;
   data: {
     Tickets: SeriesTicket[];
-    Pagination: { CurrentPage: number; TotalPages: number; TotalCount: number; TicketsPerPage: number; HasNextPage: boolean; HasPreviousPage: boolean };
+    Pagination: {
+      CurrentPage: number;
+      TotalPages: number;
+      TotalCount: number;
+      TicketsPerPage: number;
+      HasNextPage: boolean;
+      HasPreviousPage: boolean;
+    };
   };
 }
 
@@ -42,7 +49,11 @@ const ticketShape = {
 /** GET /tickets/get/{id} (D). The status is checked against the documented ones per ticket, not here. */
 export const TICKET_ANSWER: AnswerShape = {
   name: 'a series.hr ticket',
-  schema: { type: 'object', required: ['data'], properties: { data: { type: 'object', required: ['Ticket'], properties: { Ticket: ticketShape } } } },
+  schema: {
+    type: 'object',
+    required: ['data'],
+    properties: { data: { type: 'object', required: ['Ticket'], properties: { Ticket: ticketShape } } },
+  },
 };
 
 /** GET /tickets/list (D): `data.Tickets` and `data.Pagination.HasNextPage`. */
@@ -57,7 +68,11 @@ export const LIST_ANSWER: AnswerShape = {
         required: ['Tickets', 'Pagination'],
         properties: {
           Tickets: { type: 'array', items: ticketShape },
-          Pagination: { type: 'object', required: ['HasNextPage'], properties: { HasNextPage: { type: 'boolean' }, CurrentPage: { type: 'integer' } } },
+          Pagination: {
+            type: 'object',
+            required: ['HasNextPage'],
+            properties: { HasNextPage: { type: 'boolean' }, CurrentPage: { type: 'integer' } },
+          },
         },
       },
     },
@@ -83,6 +98,9 @@ export const SERIES_ERROR: AnswerShape = {
   schema: {
     type: 'object',
     required: ['success', 'error'],
-    properties: { success: { const: false }, error: { type: 'object', required: ['message'], properties: { code: {}, message: { type: 'string' } } } },
+    properties: {
+      success: { const: false },
+      error: { type: 'object', required: ['message'], properties: { code: {}, message: { type: 'string' } } },
+    },
   },
 };

@@ -33,12 +33,21 @@ function apiKeyOf(req: SimRequest): string | undefined {
   return typeof h === 'string' ? h : undefined;
 }
 
-export async function startSeriesSimulator(opts: SimulatorOptions<SeriesSeed> & { premium?: boolean } = {}): Promise<RunningSimulator<SeriesStore>> {
+export async function startSeriesSimulator(
+  opts: SimulatorOptions<SeriesSeed> & { premium?: boolean } = {},
+): Promise<RunningSimulator<SeriesStore>> {
   const keys = opts.tokens ?? [SERIESHR_SANDBOX_API_KEY];
   const store: SeriesStore = { tickets: new Map(), premium: opts.premium ?? true };
   for (const t of opts.seed ?? []) {
     const at = t.updatedAt ?? new Date().toISOString();
-    store.tickets.set(t.id, { TicketId: t.id, Subject: t.subject ?? `Ticket ${t.id}`, Status: t.status, CreatedAt: at, UpdatedAt: at, messages: [] });
+    store.tickets.set(t.id, {
+      TicketId: t.id,
+      Subject: t.subject ?? `Ticket ${t.id}`,
+      Status: t.status,
+      CreatedAt: at,
+      UpdatedAt: at,
+      messages: [],
+    });
   }
   const view = ({ messages: _m, ...t }: StoredTicket) => t;
 
@@ -47,7 +56,18 @@ export async function startSeriesSimulator(opts: SimulatorOptions<SeriesSeed> & 
     if (!key) return fail(401, 'API key is missing');
     if (!keys.includes(key)) return fail(401, 'Invalid API key');
     const check = /^\/basic\/check-key\/([^/]+)$/.exec(req.path);
-    if (check && req.method === 'GET') return { status: 200, body: { success: true, data: { valid: keys.includes(decodeURIComponent(check[1]!)), rateLimitRemaining: 25, rateLimitReset: Math.ceil(Date.now() / 1000) + 1 } } };
+    if (check && req.method === 'GET')
+      return {
+        status: 200,
+        body: {
+          success: true,
+          data: {
+            valid: keys.includes(decodeURIComponent(check[1]!)),
+            rateLimitRemaining: 25,
+            rateLimitReset: Math.ceil(Date.now() / 1000) + 1,
+          },
+        },
+      };
     if (!req.path.startsWith('/tickets/')) return fail(404, 'Not found');
     if (!store.premium) return fail(403, 'Tickets module requires a Premium or Enterprise subscription');
 
@@ -63,7 +83,14 @@ export async function startSeriesSimulator(opts: SimulatorOptions<SeriesSeed> & 
           success: true,
           data: {
             Tickets: all.slice((page - 1) * perPage, page * perPage).map(view),
-            Pagination: { CurrentPage: page, TotalPages: totalPages, TotalCount: all.length, TicketsPerPage: perPage, HasNextPage: page < totalPages, HasPreviousPage: page > 1 },
+            Pagination: {
+              CurrentPage: page,
+              TotalPages: totalPages,
+              TotalCount: all.length,
+              TicketsPerPage: perPage,
+              HasNextPage: page < totalPages,
+              HasPreviousPage: page > 1,
+            },
           },
         },
       };
@@ -78,7 +105,8 @@ export async function startSeriesSimulator(opts: SimulatorOptions<SeriesSeed> & 
       const t = store.tickets.get(decodeURIComponent(post[1]!));
       if (!t) return fail(404, 'Ticket not found');
       const b = (req.body ?? {}) as { status?: unknown; staffUserId?: unknown };
-      if (!(SERIES_STATUSES as readonly unknown[]).includes(b.status)) return fail(400, `Invalid status. Must be one of: ${SERIES_STATUSES.join(', ')}`);
+      if (!(SERIES_STATUSES as readonly unknown[]).includes(b.status))
+        return fail(400, `Invalid status. Must be one of: ${SERIES_STATUSES.join(', ')}`);
       if (typeof b.staffUserId !== 'number') return fail(400, 'staffUserId is required');
       // Every call adds a system message, even when the status does not change (A) — so clients must not send no-ops.
       const at = new Date().toISOString();
@@ -90,5 +118,8 @@ export async function startSeriesSimulator(opts: SimulatorOptions<SeriesSeed> & 
     return fail(404, 'Not found');
   };
 
-  return startSimulator({ vendor: 'serieshr', errorBody, handle, limitKey: (r) => apiKeyOf(r) ?? '' }, store, opts, { limit: 25, windowMs: 1000 });
+  return startSimulator({ vendor: 'serieshr', errorBody, handle, limitKey: (r) => apiKeyOf(r) ?? '' }, store, opts, {
+    limit: 25,
+    windowMs: 1000,
+  });
 }

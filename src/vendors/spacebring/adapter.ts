@@ -4,10 +4,27 @@
 import { VendorError } from '../../errors.js';
 import type { DesiredContext, HttpClientFactory, VendorAdapter, VendorSession } from '../adapter.js';
 import type { AccountConfig, DesiredItem, LiveRead, WriteRequest, WriteResult } from '../../model.js';
-import { TICKET_CAPABILITIES, desiredTickets, liveTicketFields, mappingsOf, readTickets, ticketPath, ticketSchemas, withRules, type ListedTicket } from '../tickets.js';
+import {
+  TICKET_CAPABILITIES,
+  desiredTickets,
+  liveTicketFields,
+  mappingsOf,
+  readTickets,
+  ticketPath,
+  ticketSchemas,
+  withRules,
+  type ListedTicket,
+} from '../tickets.js';
 import { readAllPages } from '../../http/paginate.js';
 import type { Clock } from '../../http/pacer.js';
-import { LIST_ANSWER, SPACEBRING_ERROR, SPACEBRING_STATUSES, TICKET_ANSWER, describeSpacebringError, type SpacebringTicket } from './api.js';
+import {
+  LIST_ANSWER,
+  SPACEBRING_ERROR,
+  SPACEBRING_STATUSES,
+  TICKET_ANSWER,
+  describeSpacebringError,
+  type SpacebringTicket,
+} from './api.js';
 
 const schemas = ticketSchemas(SPACEBRING_STATUSES, { locationRequired: true });
 
@@ -44,13 +61,18 @@ export const spacebring: VendorAdapter = {
     const basic = settings['client_id'] !== undefined || settings['client_secret'] !== undefined;
     const oauth = settings['token'] !== undefined || settings['network_id'] !== undefined;
     if (basic === oauth) ctx.problem([], 'give either client_id and client_secret (Basic auth) or token and network_id (OAuth2)');
-    else if (basic && (settings['client_id'] === undefined || settings['client_secret'] === undefined)) ctx.problem([], 'Basic auth needs both client_id and client_secret');
-    else if (oauth && (settings['token'] === undefined || settings['network_id'] === undefined)) ctx.problem([], 'OAuth2 needs both token and network_id');
+    else if (basic && (settings['client_id'] === undefined || settings['client_secret'] === undefined))
+      ctx.problem([], 'Basic auth needs both client_id and client_secret');
+    else if (oauth && (settings['token'] === undefined || settings['network_id'] === undefined))
+      ctx.problem([], 'OAuth2 needs both token and network_id');
     return desiredTickets(settings, ctx, SPACEBRING_STATUSES);
   },
 
   // With OAuth the network is named; Basic credentials belong to one network without naming it.
-  tenant: (settings) => (typeof settings['token'] === 'string' && settings['network_id'] !== undefined ? `network_id ${String(settings['network_id'])}` : undefined),
+  tenant: (settings) =>
+    typeof settings['token'] === 'string' && settings['network_id'] !== undefined
+      ? `network_id ${String(settings['network_id'])}`
+      : undefined,
 
   mappingEntries: (settings) => Object.entries(mappingsOf(settings)).map(([value, category]) => ({ value, category })),
 
@@ -70,16 +92,32 @@ export const spacebring: VendorAdapter = {
         first: { path: '/support/tickets/v1', query: base },
         idOf: (t) => t.id,
         fetch: async (page) => {
-          const res = await client.request<{ tickets: SpacebringTicket[]; nextPageToken?: string | null }>({ method: 'GET', path: page.path, query: page.query ?? {}, address: listAddress, answer: LIST_ANSWER });
+          const res = await client.request<{ tickets: SpacebringTicket[]; nextPageToken?: string | null }>({
+            method: 'GET',
+            path: page.path,
+            query: page.query ?? {},
+            address: listAddress,
+            answer: LIST_ANSWER,
+          });
           // The request parameter is `nextPageToken`, the response field's own name (D: Spacebring's pagination docs).
           const token = res.body.nextPageToken;
-          return { items: res.body.tickets, next: token ? { path: '/support/tickets/v1', query: { ...base, nextPageToken: token } } : undefined };
+          return {
+            items: res.body.tickets,
+            next: token ? { path: '/support/tickets/v1', query: { ...base, nextPageToken: token } } : undefined,
+          };
         },
       });
       return tickets.map((t) => ({ id: t.id, status: t.status, updatedAt: t.updateDate ?? undefined }));
     };
     const readTicket = async (id: string, address: string) =>
-      (await client.request<{ ticket: SpacebringTicket }>({ method: 'GET', path: `/support/tickets/v1/${encodeURIComponent(id)}`, address, answer: TICKET_ANSWER })).body.ticket;
+      (
+        await client.request<{ ticket: SpacebringTicket }>({
+          method: 'GET',
+          path: `/support/tickets/v1/${encodeURIComponent(id)}`,
+          address,
+          answer: TICKET_ANSWER,
+        })
+      ).body.ticket;
 
     return {
       async read(desired): Promise<LiveRead> {

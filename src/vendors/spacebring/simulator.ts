@@ -40,7 +40,17 @@ export async function startSpacebringSimulator(opts: SimulatorOptions<Spacebring
   let number = 1;
   for (const t of opts.seed ?? []) {
     const at = new Date().toISOString();
-    store.tickets.set(t.id, { id: t.id, number: number++, locationRef: t.locationRef ?? defaultLocation, status: t.status, createDate: at, updateDate: at, statusUpdateDate: at, description: '', activities: [] });
+    store.tickets.set(t.id, {
+      id: t.id,
+      number: number++,
+      locationRef: t.locationRef ?? defaultLocation,
+      status: t.status,
+      createDate: at,
+      updateDate: at,
+      statusUpdateDate: at,
+      description: '',
+      activities: [],
+    });
   }
   const view = ({ activities: _a, ...t }: StoredSpacebringTicket) => t;
 
@@ -58,12 +68,17 @@ export async function startSpacebringSimulator(opts: SimulatorOptions<Spacebring
       if (!location) return fail(400, 'locationRef is required', 'validation');
       const limit = Number(req.query.get('limit') ?? 20);
       if (!Number.isInteger(limit) || limit < 1 || limit > 100) return fail(400, 'limit must be between 1 and 100', 'validation');
-      const all = [...store.tickets.values()].filter((t) => t.locationRef === location).sort((a, b) => b.updateDate.localeCompare(a.updateDate) || b.number - a.number);
+      const all = [...store.tickets.values()]
+        .filter((t) => t.locationRef === location)
+        .sort((a, b) => b.updateDate.localeCompare(a.updateDate) || b.number - a.number);
       // The page token travels back as `nextPageToken`, the response field's own name (vendor-docs: "Checked against the public docs").
       const start = Number(req.query.get('nextPageToken') ?? 0) || 0;
       const page = all.slice(start, start + limit);
       // The last page has no nextPageToken at all.
-      return { status: 200, body: { tickets: page.map(view), ...(start + limit < all.length ? { nextPageToken: String(start + limit) } : {}) } };
+      return {
+        status: 200,
+        body: { tickets: page.map(view), ...(start + limit < all.length ? { nextPageToken: String(start + limit) } : {}) },
+      };
     }
     const one = /^\/support\/tickets\/v1\/([^/]+)(\/status)?$/.exec(req.path);
     if (!one) return fail(404, 'Not found', 'not_found');
@@ -72,7 +87,8 @@ export async function startSpacebringSimulator(opts: SimulatorOptions<Spacebring
     if (!one[2] && req.method === 'GET') return { status: 200, body: { ticket: view(t), activities: t.activities } };
     if (one[2] && req.method === 'PUT') {
       const status = ((req.body ?? {}) as { ticket?: { status?: unknown } }).ticket?.status;
-      if (!(SPACEBRING_STATUSES as readonly unknown[]).includes(status)) return fail(400, `ticket.status must be one of ${SPACEBRING_STATUSES.join(', ')}`, 'validation');
+      if (!(SPACEBRING_STATUSES as readonly unknown[]).includes(status))
+        return fail(400, `ticket.status must be one of ${SPACEBRING_STATUSES.join(', ')}`, 'validation');
       const at = new Date().toISOString();
       const activity = { id: randomUUID(), createDate: at, ticketRef: t.id, data: { text: `Status changed to ${String(status)}` } };
       if (t.status !== status) {

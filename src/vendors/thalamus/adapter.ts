@@ -6,7 +6,14 @@ import type { AccountConfig, DesiredItem, Fields, StateItem, WriteRequest, Write
 import { LARAVEL_ERROR, describeLaravelError } from '../laravel-errors.js';
 import type { SameKeys } from '../schema-types.js';
 import { enumValue, key, label } from '../normalise.js';
-import { STATUS_VARIANT_PATH, THALAMUS_CATEGORIES, UPSERT_ANSWER, thalamusRefusal, type StatusVariantResponse, type StatusVariantUpsert } from './api.js';
+import {
+  STATUS_VARIANT_PATH,
+  THALAMUS_CATEGORIES,
+  UPSERT_ANSWER,
+  thalamusRefusal,
+  type StatusVariantResponse,
+  type StatusVariantUpsert,
+} from './api.js';
 import { VendorError } from '../../errors.js';
 
 interface VariantConfig {
@@ -69,7 +76,10 @@ export const thalamus: VendorAdapter = {
       const mapped = enumValue(v.maps_to);
       // An unknown category is reported once, by the generic check; this one is for a config category Thalamus lacks.
       if (ctx.categories.includes(mapped) && !(THALAMUS_CATEGORIES as readonly string[]).includes(mapped)) {
-        ctx.problem(['status_variants', i, 'maps_to'], `Thalamus maps variants to one of ${THALAMUS_CATEGORIES.join(', ')}; "${v.maps_to}" is not one of them`);
+        ctx.problem(
+          ['status_variants', i, 'maps_to'],
+          `Thalamus maps variants to one of ${THALAMUS_CATEGORIES.join(', ')}; "${v.maps_to}" is not one of them`,
+        );
       }
       const fields: Fields = { label: label(v.label), mapped_status: mapped };
       if ('source_system' in v) fields['source_system'] = v.source_system ?? null;
@@ -78,7 +88,12 @@ export const thalamus: VendorAdapter = {
   },
 
   open(account: AccountConfig, http: HttpClientFactory): VendorSession {
-    const client = http({ headers: { authorization: `Bearer ${String(account.settings['token'])}` }, describeError: describeLaravelError, errorShape: LARAVEL_ERROR, refusal: thalamusRefusal });
+    const client = http({
+      headers: { authorization: `Bearer ${String(account.settings['token'])}` },
+      describeError: describeLaravelError,
+      errorShape: LARAVEL_ERROR,
+      refusal: thalamusRefusal,
+    });
     return {
       // No read API: what the state file remembers is all there is to know.
       async read(_desired, state: Readonly<Record<string, StateItem>>) {
@@ -99,9 +114,20 @@ export const thalamus: VendorAdapter = {
         };
         if ('source_system' in fields) body.source_system = fields['source_system'] as string | null;
         // An upsert keyed by id: sending it twice leaves one variant, so it may be retried blindly.
-        const res = await client.request<StatusVariantResponse>({ method: 'POST', path: STATUS_VARIANT_PATH, body, address: req.address, idempotent: true, answer: UPSERT_ANSWER });
+        const res = await client.request<StatusVariantResponse>({
+          method: 'POST',
+          path: STATUS_VARIANT_PATH,
+          body,
+          address: req.address,
+          idempotent: true,
+          answer: UPSERT_ANSWER,
+        });
         if (res.body.data.id !== req.key) {
-          throw new VendorError(req.address, `the upsert answered for another variant (id ${JSON.stringify(res.body.data.id)}); not recorded, run plan to see the state`, { code: 'E_ANSWER' });
+          throw new VendorError(
+            req.address,
+            `the upsert answered for another variant (id ${JSON.stringify(res.body.data.id)}); not recorded, run plan to see the state`,
+            { code: 'E_ANSWER' },
+          );
         }
         return { id: res.body.data.uuid, fields };
       },

@@ -14,7 +14,11 @@ export const thalamusSandbox: VendorSandbox<ThalamusSeed, ThalamusStore> = {
   demoState: () => ({
     nerds: {
       items: {
-        waiting_on_customer: { id: null, fields: { label: 'Waiting for Customer', mapped_status: 'pending', source_system: 'freshdesk' }, active: true },
+        waiting_on_customer: {
+          id: null,
+          fields: { label: 'Waiting for Customer', mapped_status: 'pending', source_system: 'freshdesk' },
+          active: true,
+        },
         legacy_pending: { id: null, fields: { label: 'Pending (old)', mapped_status: 'pending' }, active: true },
       },
     },

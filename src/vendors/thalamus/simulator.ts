@@ -2,7 +2,14 @@
 // partner, with the documented body and response (vendor-docs §1). No read endpoint, as at the vendor.
 
 import { randomUUID } from 'node:crypto';
-import { bearer, startSimulator, type RunningSimulator, type SimRequest, type SimResponse, type SimulatorOptions } from '../../simulator/server.js';
+import {
+  bearer,
+  startSimulator,
+  type RunningSimulator,
+  type SimRequest,
+  type SimResponse,
+  type SimulatorOptions,
+} from '../../simulator/server.js';
 import { THALAMUS_CATEGORIES } from './api.js';
 
 export const THALAMUS_SANDBOX_TOKEN = 'nerds_test_sandbox0000000000000000';
@@ -28,7 +35,12 @@ export type ThalamusSeed = Omit<StoredVariant, 'uuid' | 'writes'>[];
 const CATEGORY_INFO: Record<string, { label: string; sort_order: number; color: string; description: string }> = {
   new: { label: 'New', sort_order: 1, color: '#3b82f6', description: 'Ticket was just created' },
   open: { label: 'Open', sort_order: 2, color: '#22c55e', description: 'Ticket is being worked on' },
-  pending: { label: 'Pending', sort_order: 4, color: '#8b5cf6', description: 'Ticket is pending awaiting response from the ticket requester' },
+  pending: {
+    label: 'Pending',
+    sort_order: 4,
+    color: '#8b5cf6',
+    description: 'Ticket is pending awaiting response from the ticket requester',
+  },
   hold: { label: 'On Hold', sort_order: 3, color: '#f59e0b', description: 'Ticket is waiting on a third party' },
   solved: { label: 'Solved', sort_order: 5, color: '#14b8a6', description: 'Ticket was solved' },
   closed: { label: 'Closed', sort_order: 6, color: '#6b7280', description: 'Ticket is closed' },
@@ -55,8 +67,10 @@ function validate(b: Record<string, unknown>): Record<string, string[]> {
   str('id', 1, 256);
   str('label', 1, 128);
   str('source_system', 0, 256, true);
-  if (!(THALAMUS_CATEGORIES as readonly unknown[]).includes(b['mapped_status'])) errors['mapped_status'] = ['The selected mapped status is invalid.'];
-  if (b['status'] !== undefined && b['status'] !== 'active' && b['status'] !== 'inactive') errors['status'] = ['The selected status is invalid.'];
+  if (!(THALAMUS_CATEGORIES as readonly unknown[]).includes(b['mapped_status']))
+    errors['mapped_status'] = ['The selected mapped status is invalid.'];
+  if (b['status'] !== undefined && b['status'] !== 'active' && b['status'] !== 'inactive')
+    errors['status'] = ['The selected status is invalid.'];
   return errors;
 }
 
@@ -96,8 +110,20 @@ export async function startThalamusSimulator(opts: SimulatorOptions<ThalamusSeed
       writes: (existing?.writes ?? 0) + 1,
     };
     partner.set(next.id, next);
-    return { status: 200, body: { success: true, data: present(next), message: existing ? 'Status variant updated successfully' : 'Status variant created successfully' } };
+    return {
+      status: 200,
+      body: {
+        success: true,
+        data: present(next),
+        message: existing ? 'Status variant updated successfully' : 'Status variant created successfully',
+      },
+    };
   };
 
-  return startSimulator({ vendor: 'thalamus', errorBody, handle, limitKey: (r) => bearer(r.headers) ?? '' }, store, { ...opts, basePath: '/api/v1' }, false);
+  return startSimulator(
+    { vendor: 'thalamus', errorBody, handle, limitKey: (r) => bearer(r.headers) ?? '' },
+    store,
+    { ...opts, basePath: '/api/v1' },
+    false,
+  );
 }

@@ -7,10 +7,19 @@ import { registerSecrets } from '../../http/redact.js';
 import type { Clock } from '../../http/pacer.js';
 import type { AuthProvider, HttpClient } from '../../http/client.js';
 import type { DesiredContext, HttpClientFactory, VendorAdapter, VendorSession } from '../adapter.js';
-import type { AccountConfig, DesiredItem, Fields, LiveItem, LiveRead, StateItem, WriteRequest, WriteResult } from '../../model.js';
+import type { AccountConfig, DesiredItem, Fields, LiveItem, LiveRead, WriteRequest, WriteResult } from '../../model.js';
 import type { SameKeys } from '../schema-types.js';
 import { key as keyOf } from '../normalise.js';
-import { APPOINTMENT_STATUSES, SESSION_TOKEN, STATUS_LIST, STATUS_ROW, TIMETAP_ERROR, describeTimeTapError, signature, type StatusRow } from './api.js';
+import {
+  APPOINTMENT_STATUSES,
+  SESSION_TOKEN,
+  STATUS_LIST,
+  STATUS_ROW,
+  TIMETAP_ERROR,
+  describeTimeTapError,
+  signature,
+  type StatusRow,
+} from './api.js';
 
 interface StatusConfig {
   sub_status: string;
@@ -30,7 +39,12 @@ const statusSchema = {
     status: { enum: [...APPOINTMENT_STATUSES] },
     sort_order: { type: 'integer', minimum: 0 },
     user_selectable: { type: 'boolean' },
-    depends_on: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, description: 'Other sub_status keys of this account: created first, deactivated last.' },
+    depends_on: {
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+      uniqueItems: true,
+      description: 'Other sub_status keys of this account: created first, deactivated last.',
+    },
     maps_to: { type: 'string', description: 'The category (kept in config; the API has no such field).' },
   },
 } as const;
@@ -67,7 +81,14 @@ function vendorDependsOn(before: Fields | null): string[] | null {
 }
 
 /** The full object a PUT needs, from what is known of the row and the fields to set. */
-function fullRow(businessId: number, key: string, id: number | null, known: Fields, active: boolean, dependsOn: string[] | null): StatusRow {
+function fullRow(
+  businessId: number,
+  key: string,
+  id: number | null,
+  known: Fields,
+  active: boolean,
+  dependsOn: string[] | null,
+): StatusRow {
   return {
     active,
     businessId,
@@ -149,7 +170,13 @@ export const timetap: VendorAdapter = {
     const guess = CATEGORY_GUESS[status];
     const mapsTo = guess && categories.includes(guess) ? guess : categories[0]!;
     return {
-      item: { sub_status: live.key, status, sort_order: live.fields['sort_order'], user_selectable: live.fields['user_selectable'], maps_to: mapsTo },
+      item: {
+        sub_status: live.key,
+        status,
+        sort_order: live.fields['sort_order'],
+        user_selectable: live.fields['user_selectable'],
+        maps_to: mapsTo,
+      },
       note: `maps_to is a guess from status ${status}: TimeTap keeps no category`,
       guessed: ['maps_to'],
     };
@@ -161,7 +188,14 @@ export const timetap: VendorAdapter = {
       const fields: Fields = { status: s.status };
       if (s.sort_order !== undefined) fields['sort_order'] = s.sort_order;
       if (s.user_selectable !== undefined) fields['user_selectable'] = s.user_selectable;
-      return { key: keyOf(s.sub_status), fields, category: s.maps_to, dependsOn: s.depends_on ?? [], renamedFrom: [], position: ctx.positionOf(['statuses', i]) };
+      return {
+        key: keyOf(s.sub_status),
+        fields,
+        category: s.maps_to,
+        dependsOn: s.depends_on ?? [],
+        renamedFrom: [],
+        position: ctx.positionOf(['statuses', i]),
+      };
     });
   },
 
@@ -173,23 +207,41 @@ export const timetap: VendorAdapter = {
 
     return {
       async read(desired): Promise<LiveRead> {
-        const res = await client.request<StatusRow[]>({ method: 'GET', path: '/status', address: `${account.name}.statuses`, answer: STATUS_LIST });
+        const res = await client.request<StatusRow[]>({
+          method: 'GET',
+          path: '/status',
+          address: `${account.name}.statuses`,
+          answer: STATUS_LIST,
+        });
         const rows = res.body;
         const ids = new Set<number | null>();
         for (const r of rows) {
-          if (ids.has(r.statusId)) throw new VendorError(`${account.name}.statuses`, `GET /status listed statusId ${r.statusId} twice: statusform cannot tell which row is live`, { code: 'E_DUPLICATE_ID' });
+          if (ids.has(r.statusId))
+            throw new VendorError(
+              `${account.name}.statuses`,
+              `GET /status listed statusId ${r.statusId} twice: statusform cannot tell which row is live`,
+              { code: 'E_DUPLICATE_ID' },
+            );
           ids.add(r.statusId);
         }
         const own = rows.filter((r) => r.businessId === businessId);
         const shared = rows.filter((r) => r.businessId === null);
         const items: LiveItem[] = [
-          ...own.map((r) => ({ key: keyOf(r.subStatus), id: r.statusId, fields: toFields(r), active: r.active, ...(r.dependsOn ? { dependsOn: r.dependsOn } : {}) })),
+          ...own.map((r) => ({
+            key: keyOf(r.subStatus),
+            id: r.statusId,
+            fields: toFields(r),
+            active: r.active,
+            ...(r.dependsOn ? { dependsOn: r.dependsOn } : {}),
+          })),
           ...shared.map((r) => ({ key: keyOf(r.subStatus), id: r.statusId, fields: toFields(r), active: r.active, readOnly: true })),
         ];
         const warnings: LiveRead['warnings'] = [];
         const others = [...new Set(rows.map((r) => r.businessId).filter((b) => b !== null && b !== businessId))];
         if (others.length > 0) {
-          warnings.push(`TimeTap returned rows of business ${others.join(', ')}, not of business_id ${businessId}: check business_id, or TimeTap will refuse every write`);
+          warnings.push(
+            `TimeTap returned rows of business ${others.join(', ')}, not of business_id ${businessId}: check business_id, or TimeTap will refuse every write`,
+          );
         }
         if (own.length === 0 && desired.length > 0) {
           const declared = new Set(desired.map((d) => d.key));
@@ -218,7 +270,9 @@ export const timetap: VendorAdapter = {
             answer: STATUS_ROW,
             // Not idempotent: on an unknown outcome, look for the business's own row before sending again.
             recover: async () => {
-              const rows = (await client.request<StatusRow[]>({ method: 'GET', path: '/status', address: req.address, answer: STATUS_LIST })).body;
+              const rows = (
+                await client.request<StatusRow[]>({ method: 'GET', path: '/status', address: req.address, answer: STATUS_LIST })
+              ).body;
               const found = rows.find((r) => r.businessId === businessId && keyOf(r.subStatus) === req.key);
               return found ? { status: 200, headers: {}, body: found } : undefined;
             },
@@ -233,7 +287,11 @@ export const timetap: VendorAdapter = {
           const body = fullRow(businessId, subStatus, Number(req.id), known, req.kind !== 'deactivate', vendorDependsOn(req.before)); // a PUT sends the whole row: TimeTap's own dependsOn goes back as it was
           const res = await client.request<StatusRow>({ method: 'PUT', path: '/status', body, address: req.address, answer: STATUS_ROW });
           if (res.body.statusId !== Number(req.id) || keyOf(res.body.subStatus) !== keyOf(subStatus)) {
-            throw new VendorError(req.address, `PUT /status answered with another row (statusId ${res.body.statusId}, ${JSON.stringify(res.body.subStatus)}); run plan to see the live state`, { code: 'E_ANSWER' });
+            throw new VendorError(
+              req.address,
+              `PUT /status answered with another row (statusId ${res.body.statusId}, ${JSON.stringify(res.body.subStatus)}); run plan to see the live state`,
+              { code: 'E_ANSWER' },
+            );
           }
           return { id: res.body.statusId, fields: toFields(res.body) };
         }

@@ -3,7 +3,18 @@
 import { createHash } from 'node:crypto';
 import type { AnswerShape } from '../../http/answer.js';
 
-export const APPOINTMENT_STATUSES = ['PENDING', 'PENDING_CONFIRMATION', 'PENDING_WAITLIST', 'OPEN', 'READ_ONLY', 'READ_ONLY_FREE', 'NO_SHOW', 'COMPLETED', 'CANCELLED', 'DELETED'] as const;
+export const APPOINTMENT_STATUSES = [
+  'PENDING',
+  'PENDING_CONFIRMATION',
+  'PENDING_WAITLIST',
+  'OPEN',
+  'READ_ONLY',
+  'READ_ONLY_FREE',
+  'NO_SHOW',
+  'COMPLETED',
+  'CANCELLED',
+  'DELETED',
+] as const;
 
 export interface StatusRow {
   active: boolean;
@@ -24,7 +35,9 @@ export interface StatusRow {
 
 /** The documented signature: MD5 hex of apiKey + privateKey. */
 export function signature(apiKey: string, privateKey: string): string {
-  return createHash('md5').update(apiKey + privateKey).digest('hex');
+  return createHash('md5')
+    .update(apiKey + privateKey)
+    .digest('hex');
 }
 
 /** Error bodies are not documented (A): the sandbox sends `{errorMessage}`; anything with a message is read. */

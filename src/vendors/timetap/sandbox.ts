@@ -2,7 +2,14 @@
 // (the demo's first customisation forks them), and the credentials of its one business.
 
 import type { VendorSandbox } from '../../simulator/vendor-sandbox.js';
-import { TIMETAP_SANDBOX_API_KEY, TIMETAP_SANDBOX_BUSINESS_ID, TIMETAP_SANDBOX_PRIVATE_KEY, startTimeTapSimulator, type TimeTapSeed, type TimeTapStore } from './simulator.js';
+import {
+  TIMETAP_SANDBOX_API_KEY,
+  TIMETAP_SANDBOX_BUSINESS_ID,
+  TIMETAP_SANDBOX_PRIVATE_KEY,
+  startTimeTapSimulator,
+  type TimeTapSeed,
+  type TimeTapStore,
+} from './simulator.js';
 
 export const timetapSandbox: VendorSandbox<TimeTapSeed, TimeTapStore> = {
   start: startTimeTapSimulator,

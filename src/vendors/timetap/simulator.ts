@@ -3,7 +3,14 @@
 // PUT of the full object, and inactive rows hidden from GET (vendor-docs §4).
 
 import { randomBytes } from 'node:crypto';
-import { bearer, startSimulator, type RunningSimulator, type SimRequest, type SimResponse, type SimulatorOptions } from '../../simulator/server.js';
+import {
+  bearer,
+  startSimulator,
+  type RunningSimulator,
+  type SimRequest,
+  type SimResponse,
+  type SimulatorOptions,
+} from '../../simulator/server.js';
 import { APPOINTMENT_STATUSES, signature, type StatusRow } from './api.js';
 
 export const TIMETAP_SANDBOX_API_KEY = 'tt_sandbox_api_key_00000';
@@ -49,7 +56,9 @@ const DEFAULTS: [string, string, number][] = [
 // Error bodies are not documented (A).
 const errorBody = (_status: number, message: string) => ({ errorMessage: message });
 
-export async function startTimeTapSimulator(opts: SimulatorOptions<TimeTapSeed> & { businessId?: number; uniqueSortOrder?: boolean } = {}): Promise<RunningSimulator<TimeTapStore>> {
+export async function startTimeTapSimulator(
+  opts: SimulatorOptions<TimeTapSeed> & { businessId?: number; uniqueSortOrder?: boolean } = {},
+): Promise<RunningSimulator<TimeTapStore>> {
   const [apiKey, privateKey] = opts.tokens ?? [TIMETAP_SANDBOX_API_KEY, TIMETAP_SANDBOX_PRIVATE_KEY];
   const businessId = opts.businessId ?? TIMETAP_SANDBOX_BUSINESS_ID;
   let nextId = 2000;
@@ -82,9 +91,11 @@ export async function startTimeTapSimulator(opts: SimulatorOptions<TimeTapSeed> 
 
   const checkRow = (b: Partial<StatusRow>): string | undefined => {
     if (typeof b.subStatus !== 'string' || b.subStatus === '') return 'subStatus is required';
-    if (!(APPOINTMENT_STATUSES as readonly string[]).includes(String(b.status))) return `status must be one of ${APPOINTMENT_STATUSES.join(', ')}`;
+    if (!(APPOINTMENT_STATUSES as readonly string[]).includes(String(b.status)))
+      return `status must be one of ${APPOINTMENT_STATUSES.join(', ')}`;
     if (typeof b.active !== 'boolean') return 'active is required';
-    if (b.businessId !== businessId) return b.businessId === null ? 'shared statuses cannot be written' : 'businessId does not match this account';
+    if (b.businessId !== businessId)
+      return b.businessId === null ? 'shared statuses cannot be written' : 'businessId does not match this account';
     return undefined;
   };
 
@@ -94,11 +105,13 @@ export async function startTimeTapSimulator(opts: SimulatorOptions<TimeTapSeed> 
   const handle = (req: SimRequest): SimResponse => {
     if (req.path === '/live/sessionToken' && req.method === 'GET') {
       const q = req.query;
-      if (q.get('apiKey') !== apiKey || q.get('signature') !== signature(apiKey!, privateKey!)) return { status: 401, body: errorBody(401, 'Invalid apiKey or signature') };
+      if (q.get('apiKey') !== apiKey || q.get('signature') !== signature(apiKey!, privateKey!))
+        return { status: 401, body: errorBody(401, 'Invalid apiKey or signature') };
       // The timestamp is seconds since the epoch (TTAPI "Introduction"); milliseconds, or a clock
       // far off, are refused as a real server would.
       const timestamp = Number(q.get('timestamp'));
-      if (!Number.isInteger(timestamp) || Math.abs(timestamp - Date.now() / 1000) > 900) return { status: 401, body: errorBody(401, 'timestamp must be the current time in seconds since the epoch') };
+      if (!Number.isInteger(timestamp) || Math.abs(timestamp - Date.now() / 1000) > 900)
+        return { status: 401, body: errorBody(401, 'timestamp must be the current time in seconds since the epoch') };
       const token = randomBytes(16).toString('hex');
       store.sessions.add(token);
       return { status: 200, body: { sessionToken: token } };
@@ -119,7 +132,15 @@ export async function startTimeTapSimulator(opts: SimulatorOptions<TimeTapSeed> 
         if (b.statusId !== null) return bad('statusId must be null when creating a status');
         const problem = checkRow(b);
         if (problem) return bad(problem);
-        const row: StatusRow = { ...(b as StatusRow), statusId: nextId++, statusType: 'APPOINTMENT', createdDate: now, createdUser: 'api', modifiedDate: null, modifiedUser: null };
+        const row: StatusRow = {
+          ...(b as StatusRow),
+          statusId: nextId++,
+          statusType: 'APPOINTMENT',
+          createdDate: now,
+          createdUser: 'api',
+          modifiedDate: null,
+          modifiedUser: null,
+        };
         if (sortClash(row)) return bad(`sortOrder ${row.sortOrder} is already used`);
         store.own.push(row);
         store.creates.set(row.subStatus, (store.creates.get(row.subStatus) ?? 0) + 1);

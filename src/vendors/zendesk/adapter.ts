@@ -42,12 +42,27 @@ const statusSchema = {
   additionalProperties: false,
   required: ['agent_label', 'maps_to'],
   properties: {
-    agent_label: { type: 'string', minLength: 1, description: 'The key: the label agents see (at most 48 characters; unique, whatever the case).' },
-    maps_to: { type: 'string', description: "The category, pushed as Zendesk's status_category: open, pending, hold or solved (fixed once created)." },
-    end_user_label: { type: 'string', minLength: 1, description: 'The label requesters see (at most 48 characters); compared only when declared.' },
+    agent_label: {
+      type: 'string',
+      minLength: 1,
+      description: 'The key: the label agents see (at most 48 characters; unique, whatever the case).',
+    },
+    maps_to: {
+      type: 'string',
+      description: "The category, pushed as Zendesk's status_category: open, pending, hold or solved (fixed once created).",
+    },
+    end_user_label: {
+      type: 'string',
+      minLength: 1,
+      description: 'The label requesters see (at most 48 characters); compared only when declared.',
+    },
     description: { type: 'string', description: 'When agents should pick this status; compared only when declared.' },
     end_user_description: { type: 'string', description: 'The text requesters see; compared only when declared.' },
-    renamed_from: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Earlier agent labels: the live status is renamed in place (PUT), keeping its id.' },
+    renamed_from: {
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+      description: 'Earlier agent labels: the live status is renamed in place (PUT), keeping its id.',
+    },
   },
 } as const;
 
@@ -129,7 +144,12 @@ async function listAll(client: HttpClient, address: string): Promise<CustomStatu
     first: { path: '/api/v2/custom_statuses' },
     idOf: (s) => String(s.id),
     fetch: async (page) => {
-      const res = await client.request<{ custom_statuses: CustomStatus[]; next_page?: string | null; links?: { next?: string | null }; meta?: { has_more?: boolean } }>({
+      const res = await client.request<{
+        custom_statuses: CustomStatus[];
+        next_page?: string | null;
+        links?: { next?: string | null };
+        meta?: { has_more?: boolean };
+      }>({
         method: 'GET',
         path: page.path,
         address,
@@ -173,9 +193,17 @@ export const zendesk: VendorAdapter = {
   accountSchema: {
     required: ['statuses'],
     properties: {
-      subdomain: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9-]*$', description: 'The account: https://{subdomain}.zendesk.com (or give base_url).' },
+      subdomain: {
+        type: 'string',
+        pattern: '^[A-Za-z0-9][A-Za-z0-9-]*$',
+        description: 'The account: https://{subdomain}.zendesk.com (or give base_url).',
+      },
       email: { type: 'string', minLength: 3, description: 'API token auth: an admin’s email, with api_token.' },
-      api_token: { type: 'string', minLength: 1, description: 'API token (Admin Center → Apps and integrations → Zendesk API), with email.' },
+      api_token: {
+        type: 'string',
+        minLength: 1,
+        description: 'API token (Admin Center → Apps and integrations → Zendesk API), with email.',
+      },
       token: { type: 'string', minLength: 1, description: 'OAuth access token (scopes read write), instead of email + api_token.' },
       plan: { enum: Object.keys(PLAN_LIMITS), description: 'The Zendesk plan, for the rate limit (default team: 200 requests a minute).' },
       statuses: { type: 'array', items: statusSchema },
@@ -194,8 +222,10 @@ export const zendesk: VendorAdapter = {
   desiredItems(settings, ctx: DesiredContext): DesiredItem[] {
     const { basic, oauth } = authChoice(settings);
     if (basic === oauth) ctx.problem([], 'give either email and api_token (API token) or token (OAuth), not both');
-    else if (basic && (settings['email'] === undefined || settings['api_token'] === undefined)) ctx.problem([], 'API token auth needs both email and api_token');
-    if ((settings['subdomain'] === undefined) === (settings['base_url'] === undefined)) ctx.problem([], 'give either subdomain (https://{subdomain}.zendesk.com) or base_url, not both');
+    else if (basic && (settings['email'] === undefined || settings['api_token'] === undefined))
+      ctx.problem([], 'API token auth needs both email and api_token');
+    if ((settings['subdomain'] === undefined) === (settings['base_url'] === undefined))
+      ctx.problem([], 'give either subdomain (https://{subdomain}.zendesk.com) or base_url, not both');
 
     const statuses = (settings['statuses'] ?? []) as StatusConfig[];
     const perCategory = new Map<string, number>();
@@ -203,55 +233,105 @@ export const zendesk: VendorAdapter = {
       const at = (...p: (string | number)[]) => ['statuses', i, ...p];
       const category = s.maps_to.trim().toLowerCase();
       if (!(STATUS_CATEGORIES as readonly string[]).includes(category)) {
-        ctx.problem(at('maps_to'), `Zendesk has no category "${s.maps_to}" (its categories: ${STATUS_CATEGORIES.join(', ')}; Closed tickets belong to solved)`);
+        ctx.problem(
+          at('maps_to'),
+          `Zendesk has no category "${s.maps_to}" (its categories: ${STATUS_CATEGORIES.join(', ')}; Closed tickets belong to solved)`,
+        );
       } else if (!CREATABLE_CATEGORIES.includes(category as never)) {
-        ctx.problem(at('maps_to'), `Zendesk's new category holds only its built-in status: a custom status goes in ${CREATABLE_CATEGORIES.join(', ')}`);
+        ctx.problem(
+          at('maps_to'),
+          `Zendesk's new category holds only its built-in status: a custom status goes in ${CREATABLE_CATEGORIES.join(', ')}`,
+        );
       }
       for (const field of ['agent_label', 'end_user_label'] as const) {
         const v = s[field];
         // Characters as code points (A: Zendesk counts characters, not UTF-16 units).
         const length = typeof v === 'string' ? [...label(v)].length : 0;
-        if (typeof v === 'string' && isPlain(v) && length > MAX_LABEL) ctx.problem(at(field), `${field} is ${length} characters; Zendesk allows at most ${MAX_LABEL}`);
+        if (typeof v === 'string' && isPlain(v) && length > MAX_LABEL)
+          ctx.problem(at(field), `${field} is ${length} characters; Zendesk allows at most ${MAX_LABEL}`);
       }
-      if (SYSTEM_LABEL.test(label(s.agent_label))) ctx.problem(at('agent_label'), `${label(s.agent_label)} is the placeholder of a Zendesk built-in status, which statusform never writes`);
+      if (SYSTEM_LABEL.test(label(s.agent_label)))
+        ctx.problem(
+          at('agent_label'),
+          `${label(s.agent_label)} is the placeholder of a Zendesk built-in status, which statusform never writes`,
+        );
       const n = (perCategory.get(category) ?? 0) + 1;
       perCategory.set(category, n);
-      if (n === MAX_PER_CATEGORY + 1) ctx.problem(at(), `more than ${MAX_PER_CATEGORY} statuses in the ${category} category: Zendesk allows ${MAX_PER_CATEGORY} per category`);
-      if (i === MAX_PER_ACCOUNT) ctx.problem(at(), `more than ${MAX_PER_ACCOUNT} statuses: Zendesk allows ${MAX_PER_ACCOUNT} per account, its built-in statuses included`);
+      if (n === MAX_PER_CATEGORY + 1)
+        ctx.problem(
+          at(),
+          `more than ${MAX_PER_CATEGORY} statuses in the ${category} category: Zendesk allows ${MAX_PER_CATEGORY} per category`,
+        );
+      if (i === MAX_PER_ACCOUNT)
+        ctx.problem(
+          at(),
+          `more than ${MAX_PER_ACCOUNT} statuses: Zendesk allows ${MAX_PER_ACCOUNT} per account, its built-in statuses included`,
+        );
 
       const fields: Fields = { status_category: category, agent_label: label(s.agent_label) };
       if (s.end_user_label !== undefined) fields['end_user_label'] = label(s.end_user_label);
       if (s.description !== undefined) fields['description'] = keyOf(s.description);
       if (s.end_user_description !== undefined) fields['end_user_description'] = keyOf(s.end_user_description);
-      return { key: label(s.agent_label), fields, category, dependsOn: [], renamedFrom: (s.renamed_from ?? []).map(label), position: ctx.positionOf(at()) };
+      return {
+        key: label(s.agent_label),
+        fields,
+        category,
+        dependsOn: [],
+        renamedFrom: (s.renamed_from ?? []).map(label),
+        position: ctx.positionOf(at()),
+      };
     });
   },
 
   importItem(live, categories) {
     const category = String(live.fields['status_category']);
-    const item: Record<string, unknown> = { agent_label: live.fields['agent_label'], maps_to: categories.includes(category) ? category : categories[0]! };
+    const item: Record<string, unknown> = {
+      agent_label: live.fields['agent_label'],
+      maps_to: categories.includes(category) ? category : categories[0]!,
+    };
     for (const f of ['end_user_label', 'description', 'end_user_description'] as const) if (live.fields[f]) item[f] = live.fields[f];
-    return categories.includes(category) ? { item } : { item, note: `Zendesk's category ${category} is not among the configuration's categories: maps_to is a placeholder; the category cannot change once created` };
+    return categories.includes(category)
+      ? { item }
+      : {
+          item,
+          note: `Zendesk's category ${category} is not among the configuration's categories: maps_to is a placeholder; the category cannot change once created`,
+        };
   },
 
   foldKey: fold,
   acceptsRenamedFrom: true,
 
   open(account: AccountConfig, http: HttpClientFactory): VendorSession {
-    const client = http({ headers: { authorization: authHeader(account.settings) }, describeError: describeZendeskError, errorShape: ZENDESK_ERROR });
+    const client = http({
+      headers: { authorization: authHeader(account.settings) },
+      describeError: describeZendeskError,
+      errorShape: ZENDESK_ERROR,
+    });
     const accountAddress = `${account.name}.statuses`;
     const address = (key: string) => `${accountAddress}[${JSON.stringify(key)}]`;
 
     /** Features pre-flight (3P: Salto; A: statusform does the same). A features endpoint the user may not read is not a refusal. */
     const preflight = async (): Promise<string[]> => {
       try {
-        const res = await client.request<{ features: { custom_statuses_enabled?: { enabled: boolean } } }>({ method: 'GET', path: '/api/v2/account/features', address: accountAddress, answer: ACCOUNT_FEATURES });
+        const res = await client.request<{ features: { custom_statuses_enabled?: { enabled: boolean } } }>({
+          method: 'GET',
+          path: '/api/v2/account/features',
+          address: accountAddress,
+          answer: ACCOUNT_FEATURES,
+        });
         if (res.body.features.custom_statuses_enabled?.enabled === false) {
-          throw new VendorError(accountAddress, 'custom ticket statuses are not activated on this Zendesk account (GET /api/v2/account/features: custom_statuses_enabled is false); an admin activates them in Admin Center → Objects and rules → Tickets → Settings', { code: 'E_FEATURE_OFF' });
+          throw new VendorError(
+            accountAddress,
+            'custom ticket statuses are not activated on this Zendesk account (GET /api/v2/account/features: custom_statuses_enabled is false); an admin activates them in Admin Center → Objects and rules → Tickets → Settings',
+            { code: 'E_FEATURE_OFF' },
+          );
         }
         return [];
       } catch (err) {
-        if (err instanceof VendorError && (err.status === 403 || err.status === 404)) return [`could not check whether custom ticket statuses are activated (GET /api/v2/account/features answered ${err.status}); going on`];
+        if (err instanceof VendorError && (err.status === 403 || err.status === 404))
+          return [
+            `could not check whether custom ticket statuses are activated (GET /api/v2/account/features answered ${err.status}); going on`,
+          ];
         throw err;
       }
     };
@@ -265,14 +345,21 @@ export const zendesk: VendorAdapter = {
         } catch (err) {
           // The answer when the feature is off is undocumented (A: 403, 404 or 422 on this path).
           if (err instanceof VendorError && [403, 404, 422].includes(err.status ?? 0)) {
-            throw new VendorError(accountAddress, `${err.message} — custom ticket statuses may not be activated on this account (the API's answer then is undocumented)`, { status: err.status, ...(err.code ? { code: err.code } : {}) });
+            throw new VendorError(
+              accountAddress,
+              `${err.message} — custom ticket statuses may not be activated on this account (the API's answer then is undocumented)`,
+              { status: err.status, ...(err.code ? { code: err.code } : {}) },
+            );
           }
           throw err;
         }
         const items = rows.map(toLive);
         const errors: LiveRead['errors'] = [];
         const unknown = rows.filter((r) => !(STATUS_CATEGORIES as readonly string[]).includes(r.status_category));
-        if (unknown.length > 0) warnings.push(`${unknown.length} live status(es) in a category statusform does not know (${[...new Set(unknown.map((r) => r.status_category))].join(', ')}) are left alone`);
+        if (unknown.length > 0)
+          warnings.push(
+            `${unknown.length} live status(es) in a category statusform does not know (${[...new Set(unknown.map((r) => r.status_category))].join(', ')}) are left alone`,
+          );
 
         // A category cannot change (D: not in the update body; 3P: Salto and the andsafe provider
         // refuse it): refused here, before any write, for every live row the declared item would be.
@@ -298,17 +385,34 @@ export const zendesk: VendorAdapter = {
           }
         }
         // Limits count every listed row, built-in and inactive ones too (D: 300/100; A: what counts).
-        const creates = desired.filter((d) => !(byFold.get(fold(d.key)) ?? []).length && !d.renamedFrom.some((k) => byFold.has(fold(k))) && !(state[d.key]?.id != null && byId.has(String(state[d.key]!.id))));
+        const creates = desired.filter(
+          (d) =>
+            !(byFold.get(fold(d.key)) ?? []).length &&
+            !d.renamedFrom.some((k) => byFold.has(fold(k))) &&
+            !(state[d.key]?.id != null && byId.has(String(state[d.key]!.id))),
+        );
         const total = rows.length + creates.length;
         if (total > MAX_PER_ACCOUNT) {
-          for (const d of creates.slice(creates.length - (total - MAX_PER_ACCOUNT))) errors.push({ key: d.key, message: `creating it would make ${total} statuses at Zendesk (every listed row counts, inactive and built-in ones too); the limit is ${MAX_PER_ACCOUNT} per account` });
+          for (const d of creates.slice(creates.length - (total - MAX_PER_ACCOUNT)))
+            errors.push({
+              key: d.key,
+              message: `creating it would make ${total} statuses at Zendesk (every listed row counts, inactive and built-in ones too); the limit is ${MAX_PER_ACCOUNT} per account`,
+            });
         }
         for (const category of CREATABLE_CATEGORIES) {
           const mine = creates.filter((d) => d.fields['status_category'] === category);
           const n = rows.filter((r) => r.status_category === category).length + mine.length;
-          if (n > MAX_PER_CATEGORY) for (const d of mine.slice(mine.length - (n - MAX_PER_CATEGORY))) errors.push({ key: d.key, message: `creating it would make ${n} statuses in the ${category} category at Zendesk (inactive ones count too); the limit is ${MAX_PER_CATEGORY} per category` });
+          if (n > MAX_PER_CATEGORY)
+            for (const d of mine.slice(mine.length - (n - MAX_PER_CATEGORY)))
+              errors.push({
+                key: d.key,
+                message: `creating it would make ${n} statuses in the ${category} category at Zendesk (inactive ones count too); the limit is ${MAX_PER_CATEGORY} per category`,
+              });
         }
-        if (creates.length > 0) warnings.push(`${creates.length} new status(es) will be linked to no ticket form: agents see a status only on the forms it is linked to (Admin Center → Ticket forms); statusform does not manage form links`);
+        if (creates.length > 0)
+          warnings.push(
+            `${creates.length} new status(es) will be linked to no ticket form: agents see a status only on the forms it is linked to (Admin Center → Ticket forms); statusform does not manage form links`,
+          );
         return { items, warnings, errors };
       },
 
@@ -316,8 +420,13 @@ export const zendesk: VendorAdapter = {
         const after = req.after ?? {};
         switch (req.kind) {
           case 'create': {
-            const body: CustomStatusInput = { status_category: String(after['status_category']), agent_label: String(after['agent_label']), active: true };
-            for (const f of ['end_user_label', 'description', 'end_user_description'] as const) if (typeof after[f] === 'string') body[f] = after[f];
+            const body: CustomStatusInput = {
+              status_category: String(after['status_category']),
+              agent_label: String(after['agent_label']),
+              active: true,
+            };
+            for (const f of ['end_user_label', 'description', 'end_user_description'] as const)
+              if (typeof after[f] === 'string') body[f] = after[f];
             const res = await client.request<{ custom_status: CustomStatus }>({
               method: 'POST',
               path: '/api/v2/custom_statuses',
@@ -326,7 +435,9 @@ export const zendesk: VendorAdapter = {
               answer: ONE_STATUS,
               // Not idempotent: on an unknown outcome, look for it before sending again.
               recover: async () => {
-                const found = (await listAll(client, req.address)).find((s) => !isSystem(s) && fold(label(raw(s, 'agent_label'))) === fold(req.key) && s.status_category === body.status_category);
+                const found = (await listAll(client, req.address)).find(
+                  (s) => !isSystem(s) && fold(label(raw(s, 'agent_label'))) === fold(req.key) && s.status_category === body.status_category,
+                );
                 return found ? { status: 201, headers: {}, body: { custom_status: found } } : undefined;
               },
             });
@@ -336,22 +447,47 @@ export const zendesk: VendorAdapter = {
           case 'reactivate':
           case 'deactivate': {
             if (req.id === null) throw new VendorError(address(req.key), 'no Zendesk id known for this status');
-            if (req.kind !== 'deactivate' && after['status_category'] !== undefined && req.before && after['status_category'] !== req.before['status_category']) {
-              throw new VendorError(req.address, `Zendesk cannot change a status's category (${String(req.before['status_category'])} → ${String(after['status_category'])}); not sent`, { code: 'E_IMMUTABLE' });
+            if (
+              req.kind !== 'deactivate' &&
+              after['status_category'] !== undefined &&
+              req.before &&
+              after['status_category'] !== req.before['status_category']
+            ) {
+              throw new VendorError(
+                req.address,
+                `Zendesk cannot change a status's category (${String(req.before['status_category'])} → ${String(after['status_category'])}); not sent`,
+                { code: 'E_IMMUTABLE' },
+              );
             }
             // A deactivation changes only `active` (A: the only retirement; DELETE is never used).
-            const body: CustomStatusInput = req.kind === 'deactivate' ? { active: false } : { ...changedFields(req.before, after), ...(req.kind === 'reactivate' ? { active: true } : {}) };
+            const body: CustomStatusInput =
+              req.kind === 'deactivate'
+                ? { active: false }
+                : { ...changedFields(req.before, after), ...(req.kind === 'reactivate' ? { active: true } : {}) };
             const path = `/api/v2/custom_statuses/${encodeURIComponent(String(req.id))}`;
             let status: CustomStatus;
             try {
-              status = (await client.request<{ custom_status: CustomStatus }>({ method: 'PUT', path, body: { custom_status: body }, address: req.address, answer: ONE_STATUS })).body.custom_status;
+              status = (
+                await client.request<{ custom_status: CustomStatus }>({
+                  method: 'PUT',
+                  path,
+                  body: { custom_status: body },
+                  address: req.address,
+                  answer: ONE_STATUS,
+                })
+              ).body.custom_status;
             } catch (err) {
               // Deleted outside statusform (A: 404 on a stored id): for a retirement, that is as asked.
-              if (req.kind === 'deactivate' && err instanceof VendorError && err.status === 404) return { id: req.id, fields: req.before ?? {} };
+              if (req.kind === 'deactivate' && err instanceof VendorError && err.status === 404)
+                return { id: req.id, fields: req.before ?? {} };
               throw err;
             }
             if (String(status.id) !== String(req.id)) {
-              throw new VendorError(req.address, `PUT ${path} answered with another status (id ${status.id}); run plan to see the live state`, { code: 'E_ANSWER' });
+              throw new VendorError(
+                req.address,
+                `PUT ${path} answered with another status (id ${status.id}); run plan to see the live state`,
+                { code: 'E_ANSWER' },
+              );
             }
             return { id: status.id, fields: toFields(status) };
           }

@@ -137,7 +137,13 @@ export const ZENDESK_ERROR: AnswerShape = {
     properties: {
       error: { anyOf: [{ type: 'string' }, { type: 'object', properties: { title: { type: 'string' }, message: { type: 'string' } } }] },
       description: { type: 'string' },
-      details: { type: 'object', additionalProperties: { type: 'array', items: { type: 'object', properties: { description: { type: 'string' }, error: { type: 'string' } } } } },
+      details: {
+        type: 'object',
+        additionalProperties: {
+          type: 'array',
+          items: { type: 'object', properties: { description: { type: 'string' }, error: { type: 'string' } } },
+        },
+      },
     },
   },
 };
@@ -159,6 +165,7 @@ export function describeZendeskError(status: number, body: unknown): string | un
   const line = parts.filter(Boolean).join('; ');
   if (!line) return undefined;
   // Every write is for admins only (D: CTS "Allowed For"); a 403 is a permission, not a bad token (A).
-  if (status === 403) return `${line} — Zendesk allows writes to custom statuses to admins only: check that the user (email, or the OAuth token's user) is an admin, and that custom ticket statuses are activated`;
+  if (status === 403)
+    return `${line} — Zendesk allows writes to custom statuses to admins only: check that the user (email, or the OAuth token's user) is an admin, and that custom ticket statuses are activated`;
   return line;
 }

@@ -2,7 +2,13 @@
 // status statusform does not manage yet, and the variables examples/ read.
 
 import type { VendorSandbox } from '../../simulator/vendor-sandbox.js';
-import { ZENDESK_SANDBOX_API_TOKEN, ZENDESK_SANDBOX_EMAIL, startZendeskSimulator, type ZendeskSeed, type ZendeskStore } from './simulator.js';
+import {
+  ZENDESK_SANDBOX_API_TOKEN,
+  ZENDESK_SANDBOX_EMAIL,
+  startZendeskSimulator,
+  type ZendeskSeed,
+  type ZendeskStore,
+} from './simulator.js';
 
 export const zendeskSandbox: VendorSandbox<ZendeskSeed, ZendeskStore> = {
   start: startZendeskSimulator,
