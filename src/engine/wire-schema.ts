@@ -207,6 +207,7 @@ export function buildPlanSchema(opts: { strict: boolean }): Schema {
     {
       format_version: { type: 'string', pattern: `^${major}\\.[0-9]+$` },
       config_digest: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' },
+      config_path: { type: 'string', minLength: 1, description: "The configuration (-c), relative to the plan file's folder (since 2.1)." },
       state,
       options,
       accounts: { type: 'array', items: { $ref: '#/definitions/account' } },

@@ -144,6 +144,11 @@ export interface WirePlan {
   /** A digest of the configuration (secrets left out): a saved plan is refused once it changes. */
   config_digest: string;
   /**
+   * The configuration the plan was made from (`-c`), relative to the saved plan's own folder, so
+   * `apply PLANFILE` finds it from any directory. Written by `plan --out` (since 2.1).
+   */
+  config_path?: string;
+  /**
    * The state each planned account was read at: its history (`lineage`, '' before its first
    * write) and how far along (`serial`). A saved plan is refused once one of them moves on; the
    * state of an account the plan does not cover may change freely. With a single state file,
@@ -233,8 +238,9 @@ export function toWire(plan: Plan): WirePlan {
 }
 
 /** The JSON text of a plan, as printed and saved. */
-export function wireText(plan: Plan): string {
-  return `${JSON.stringify(toWire(plan), null, 2)}\n`;
+export function wireText(plan: Plan, configPath?: string): string {
+  const wire = toWire(plan);
+  return `${JSON.stringify(configPath === undefined ? wire : { ...wire, config_path: configPath }, null, 2)}\n`;
 }
 
 /** Every field of a wire action this version knows: a later minor version's additions do not count. */

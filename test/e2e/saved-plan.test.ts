@@ -1,10 +1,11 @@
 // Saved plans: made in a pull request, applied on merge exactly as reviewed — or refused.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROPERTYDECK_SANDBOX_TOKEN } from '../../src/vendors/propertydeck/simulator.js';
 import { THALAMUS_SANDBOX_TOKEN } from '../../src/vendors/thalamus/simulator.js';
+import { cli } from '../helpers.js';
 import { PD_ACCOUNT, SERIES_ACCOUNT, world, type World } from './fixtures.js';
 
 let w: World | undefined;
@@ -36,6 +37,19 @@ describe('saved plans', () => {
     const r = await w.run('apply', 'plan.json');
     expect(r.code).toBe(0);
     expect(writes(w).map((q) => `${q.method} ${JSON.stringify(q.body)}`)).toEqual(['POST {"label":"Let Agreed","type":{"code":2}}']);
+  });
+
+  it('is self-contained: applied from another directory, it finds the configuration it was made from', async () => {
+    const made = await world(PD_ACCOUNT(status('Let Agreed'), FAST), { rateLimits: { propertydeck: false } });
+    w = made;
+    mkdirSync(join(made.dir, 'plans'));
+    mkdirSync(join(made.dir, 'elsewhere'));
+    expect((await cli(['plan', '--out', 'plans/plan.json'], { cwd: made.dir, env: made.env })).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(made.dir, 'plans', 'plan.json'), 'utf8')).config_path).toBe('../statusform.yaml');
+    // No -c, from a directory with no configuration of its own.
+    const r = await cli(['apply', '../plans/plan.json'], { cwd: join(made.dir, 'elsewhere'), env: made.env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(writes(made).map((q) => `${q.method} ${JSON.stringify(q.body)}`)).toEqual(['POST {"label":"Let Agreed","type":{"code":2}}']);
   });
 
   it('refuses (exit 3) when the configuration changed since', async () => {

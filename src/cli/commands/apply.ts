@@ -15,8 +15,9 @@ import {
 import { parseShard, type Shard } from '../../engine/shard.js';
 import { checkGuards } from '../../engine/safety.js';
 import { readSavedPlan, staleAgainst, staleBeforeRead } from '../../engine/saved-plan.js';
-import { toWire } from '../../engine/wire.js';
-import { resolve } from 'node:path';
+import { toWire, type WirePlan } from '../../engine/wire.js';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { renderApplyText, renderPlanText } from '../../render/text.js';
 import { loadOrThrow } from '../context.js';
 import { appendStepSummary, colors, confirm, progress, write, type Io } from '../io.js';
@@ -85,6 +86,17 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+/**
+ * The configuration a saved plan was made from, when `-c` is not given: recorded relative to the
+ * plan file, so `apply PLANFILE` works from any directory. Absent (an older plan, or the file is
+ * gone), the usual default applies — and the config digest still refuses the wrong one.
+ */
+function configOfPlan(saved: WirePlan | undefined, planPath: string | undefined): string | undefined {
+  if (!saved?.config_path || !planPath) return undefined;
+  const path = resolve(dirname(planPath), saved.config_path);
+  return existsSync(path) ? path : undefined;
+}
+
 export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<Outcome> {
   const json = opts.json ?? false;
   const emit = (e: ApplyEventLine) => {
@@ -93,9 +105,10 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
   emit(versionEvent(opts.statusformVersion ?? 'unknown', stamp));
   // With --json, stdout carries the events only: what a person reads goes to stderr.
   const human = json ? io.stderr : io.stdout;
-  const config = loadOrThrow(io, opts.config);
+  const planPath = opts.planFile === undefined ? undefined : resolve(io.cwd, opts.planFile);
+  const saved = planPath ? readSavedPlan(planPath) : undefined;
+  const config = loadOrThrow(io, opts.config ?? configOfPlan(saved, planPath));
   const c = colorsFor(human, io.env);
-  const saved = opts.planFile ? readSavedPlan(resolve(io.cwd, opts.planFile)) : undefined;
   const accounts = saved ? saved.options.accounts : (opts.accounts ?? []);
   const targets = saved ? (saved.options.targets ?? []) : (opts.targets ?? []).map(checkTarget);
   const { shard } = shardOption(saved ? saved.options.shard : opts.shard);

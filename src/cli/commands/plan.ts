@@ -9,7 +9,8 @@ import { checkTarget } from '../../engine/target.js';
 import { wireText } from '../../engine/wire.js';
 import { renderPlanMarkdown } from '../../render/markdown.js';
 import { renderPlanText } from '../../render/text.js';
-import { loadOrThrow } from '../context.js';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { DEFAULT_CONFIG, loadOrThrow } from '../context.js';
 import { appendStepSummary, colors, progress, write, type Io } from '../io.js';
 import { outputFile, writeOutput } from '../output.js';
 import type { Outcome } from '../outcome.js';
@@ -81,7 +82,12 @@ export async function planCommand(io: Io, opts: PlanCommandOptions): Promise<Out
   write(io.stdout, renderPlan(plan, format, io, { verbose: opts.verbose ?? false }));
   appendStepSummary(io, renderPlanMarkdown(plan));
   if (out) {
-    writeOutput(out, 'the plan', wireText(plan));
+    // The configuration as seen from the plan file's folder: `apply PLANFILE` finds it from anywhere.
+    const configPath =
+      relative(dirname(out.path), resolve(io.cwd, opts.config ?? DEFAULT_CONFIG))
+        .split(sep)
+        .join('/') || '.';
+    writeOutput(out, 'the plan', wireText(plan, configPath));
     write(io.stderr, `Saved the plan to ${out.given}.`);
   }
   sayUnread(io, plan);
