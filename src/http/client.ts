@@ -50,6 +50,12 @@ export interface HttpRequest<T = unknown> {
    * not take effect); any other write fails, unrecorded.
    */
   answer?: AnswerShape;
+  /**
+   * Whether a well-shaped answer is about what was asked (a create answered with another item's
+   * id is not): undefined when it is, else what is wrong. Treated like a wrong shape — never
+   * recorded; for a create with `recover`, an unknown outcome that is looked up before sending again.
+   */
+  about?: (body: T) => string | undefined;
 }
 
 export interface AuthProvider {
@@ -287,7 +293,7 @@ export class HttpClient {
    * A wait the vendor asked for: kept by the pacer when it is within the limit (announced when
    * long), refused when it is not, so no run sleeps for a day on a vendor's word.
    */
-  private vendorWait(waitMs: number, source: string, req: HttpRequest<unknown>): void {
+  private vendorWait(waitMs: number, source: string, req: Pick<HttpRequest, 'address' | 'path' | 'method'>): void {
     if (!Number.isFinite(waitMs) || waitMs > this.maxWaitMs) {
       const asked = Number.isFinite(waitMs) ? `${Math.ceil(waitMs / 1000)} s` : 'for ever';
       this.waitRefused = `${this.base.host} asked to wait ${asked} (${source}); the limit is ${Math.round(this.maxWaitMs / 1000)} s (max_wait_seconds on the account, or --max-wait)`;
@@ -308,7 +314,7 @@ export class HttpClient {
     this.opts.notify?.(this.scrub(this.opts.label ? `${this.opts.label}: ${line}` : line), scrubbed);
   }
 
-  private shortPath(req: HttpRequest<unknown>): string {
+  private shortPath(req: Pick<HttpRequest, 'address' | 'path' | 'method'>): string {
     try {
       return this.url(req.path).pathname;
     } catch {
@@ -399,7 +405,8 @@ export class HttpClient {
     const refused = parsed.ok ? this.opts.refusal?.(parsed.body) : undefined;
     if (refused !== undefined)
       return { kind: 'terminal', status, code: 'E_REFUSED', message: `${shown} answered ${status} but refused: ${refused}` };
-    const problem = parsed.ok ? (req.answer ? answerProblem(req.answer, parsed.body) : undefined) : parsed.problem;
+    const shapeProblem = parsed.ok ? (req.answer ? answerProblem(req.answer, parsed.body) : undefined) : parsed.problem;
+    const problem = shapeProblem ?? (parsed.ok && req.about ? req.about(parsed.body as T) : undefined);
     if (problem === undefined) return { kind: 'ok', response: { status, headers, body: (parsed.ok ? parsed.body : null) as T } };
     const message = `${shown} answered ${status}, but ${problem}`;
     this.log(`${shown}: ${message}`);
@@ -413,7 +420,7 @@ export class HttpClient {
    * common spellings: X-RateLimit-*, X-Rate-Limit-Remaining, and the IETF draft's RateLimit-*
    * (whose reset is seconds from now).
    */
-  private observeQuota(headers: HttpResponse['headers'], req: HttpRequest<unknown>): void {
+  private observeQuota(headers: HttpResponse['headers'], req: Pick<HttpRequest, 'address' | 'path' | 'method'>): void {
     const remaining =
       header(headers, 'x-ratelimit-remaining') ?? header(headers, 'x-rate-limit-remaining') ?? header(headers, 'ratelimit-remaining');
     if (remaining === undefined || Number(remaining) > 0) return;

@@ -4,7 +4,7 @@
 // line, the state file untouched (or exactly what the vendor processed), no unexpected write,
 // and a bounded time.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
@@ -433,4 +433,70 @@ describe('credentials never come back out, in any encoding a vendor may echo', (
       }
     });
   }
+});
+
+describe('a create is recorded only as the item it made, never as another', () => {
+  it('Property Deck: a 201 that names a status someone else has is not recorded; prune later leaves that status alone', async () => {
+    w = await world(PD_ACCOUNT(status('Mine'), `${FAST}    prune: true\n    allow_delete: true\n`), {
+      ...FAST_SIM,
+      seeds: { propertydeck: { statuses: [{ label: 'Theirs', type: 'property' }] } },
+    });
+    const sim = w.sandbox.simulators.propertydeck;
+    const theirs = [...sim.store.statuses.values()].find((s) => s.label === 'Theirs')!;
+    let lying = true;
+    await behind('PROPERTYDECK_URL', async (ex, forward) => {
+      if (ex.method !== 'POST' || !lying) return undefined;
+      await forward(); // the vendor makes "Mine" …
+      lying = false;
+      return json(201, { data: theirs }); // … but answers with "Theirs"
+    });
+    const r = await w.run('apply', '--auto-approve');
+    expect(r.code).toBe(0);
+    const mine = [...sim.store.statuses.values()].find((s) => s.label === 'Mine')!;
+    expect(w.state().accounts['estate']!.items['property:Mine']!.id).toBe(mine.uuid); // found by re-reading, not taken from the answer
+    expect(vendor!.writes()).toHaveLength(1); // and not sent twice
+    writeFileSync(
+      join(w.dir, 'statusform.yaml'),
+      PD_ACCOUNT('', `${FAST}    prune: true\n    allow_delete: true\n`).replace('statuses:\n', 'statuses: []\n'),
+    );
+    expect((await w.run('apply', '--auto-approve', '--allow-destroy')).code).toBe(0);
+    expect(sim.store.statuses.has(theirs.uuid)).toBe(true);
+    expect(sim.store.statuses.has(mine.uuid)).toBe(false);
+  });
+
+  const ZD = (statuses: string) =>
+    `version: 1\naccounts:\n  support:\n    vendor: zendesk\n    base_url: \${ZENDESK_URL}\n    email: \${ZENDESK_EMAIL}\n    api_token: \${ZENDESK_API_TOKEN}\n    rate_limit: { requests: 200, seconds: 1 }\n    prune: true\n    statuses:\n${statuses}`;
+
+  it('Zendesk: after a 503, a status of another case that was already there is not taken for the one asked for', async () => {
+    w = await world(ZD('      - { agent_label: Waiting on vendor, maps_to: pending }\n'), {
+      ...FAST_SIM,
+      seeds: { zendesk: { statuses: [{ agent_label: 'waiting on vendor', status_category: 'pending' }] } },
+    });
+    const sim = w.sandbox.simulators.zendesk;
+    await behind('ZENDESK_URL', (ex) =>
+      ex.method === 'POST' ? json(503, { error: 'ServiceUnavailable', description: 'busy' }) : undefined,
+    );
+    const r = await w.run('apply', '--auto-approve');
+    expect(r.code).toBe(1); // never created, and nothing else recorded as it
+    const stranger = [...sim.store.statuses.values()].find((s) => s.agent_label === 'waiting on vendor')!;
+    expect(JSON.stringify(existsSync(join(w.dir, 'statusform.state')) ? w.state() : {})).not.toContain(String(stranger.id));
+    expect(stranger.active).toBe(true);
+  });
+
+  it("TimeTap: a create answered with a shared default row is not recorded as the business's own", async () => {
+    w = await world(TT_ACCOUNT('      - { sub_status: CHECKEDIN, status: OPEN, maps_to: open }\n'));
+    const sim = w.sandbox.simulators.timetap;
+    const shared = sim.store.shared.find((r) => r.subStatus === 'OPEN')!;
+    let lying = true;
+    await behind('TIMETAP_URL', async (ex, forward) => {
+      if (ex.method !== 'POST' || !lying) return undefined;
+      await forward();
+      lying = false;
+      return json(200, shared);
+    });
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    const own = sim.store.own.find((r) => r.subStatus === 'CHECKEDIN')!;
+    expect(w.state().accounts['salon']!.items['CHECKEDIN']!.id).toBe(own.statusId);
+    expect(sim.store.own.filter((r) => r.subStatus === 'CHECKEDIN')).toHaveLength(1);
+  });
 });

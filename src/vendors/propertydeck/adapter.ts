@@ -150,6 +150,8 @@ export const propertydeck: VendorAdapter = {
       describeError: describeLaravelError,
       errorShape: LARAVEL_ERROR,
     });
+    /** Every uuid listed when the account was read, and every one created since: a create's answer must name none of them. */
+    const known = new Set<string>();
     const accountAddress = `${account.name}.statuses`;
 
     return {
@@ -157,7 +159,9 @@ export const propertydeck: VendorAdapter = {
         const warnings: string[] = [];
         const byKey = new Map<string, LiveItem>();
         const unknownTypes = new Map<number, number>();
-        for (const s of await readAll(client, accountAddress)) {
+        const listed = await readAll(client, accountAddress);
+        for (const s of listed) known.add(s.uuid);
+        for (const s of listed) {
           const item = toLive(s);
           if (!item) {
             unknownTypes.set(s.type.code, (unknownTypes.get(s.type.code) ?? 0) + 1);
@@ -193,13 +197,20 @@ export const propertydeck: VendorAdapter = {
               body: { label: text, type: { code: STATUS_TYPES[type] } },
               address: req.address,
               answer: ONE_STATUS,
-              // POST is not idempotent: when the outcome is unknown, look before sending again.
+              // Never record another status as this one: it would be renamed, then deleted, as statusform's.
+              about: (b) =>
+                toLive(b.data)?.key === req.key && !known.has(b.data.uuid)
+                  ? undefined
+                  : `it names another status (${b.data.uuid}, ${JSON.stringify(b.data.label)})`,
+              // POST is not idempotent: when the outcome is unknown, look before sending again — for
+              // a status under this key that was not there when the account was read.
               recover: async () => {
-                const found = (await readAll(client, req.address)).find((s) => toLive(s)?.key === req.key);
+                const found = (await readAll(client, req.address)).find((s) => toLive(s)?.key === req.key && !known.has(s.uuid));
                 return found ? { status: 201, headers: {}, body: { data: found } } : undefined;
               },
             });
-            return { id: res.body.data.uuid, fields: { type, label: text } };
+            known.add(res.body.data.uuid);
+            return { id: res.body.data.uuid, fields: toLive(res.body.data)!.fields };
           }
           case 'update': {
             const after = req.after ?? {};

@@ -204,6 +204,8 @@ export const timetap: VendorAdapter = {
     let client: HttpClient;
     client = http({ auth: sessionAuth(account, () => client, clock), describeError: describeTimeTapError, errorShape: TIMETAP_ERROR });
     const address = (key: string) => `${account.name}.statuses[${JSON.stringify(key)}]`;
+    /** Every statusId listed when the account was read, and every one created since: a create's answer must name none of them. */
+    const known = new Set<number | null>();
 
     return {
       async read(desired): Promise<LiveRead> {
@@ -214,6 +216,7 @@ export const timetap: VendorAdapter = {
           answer: STATUS_LIST,
         });
         const rows = res.body;
+        for (const r of rows) known.add(r.statusId);
         const ids = new Set<number | null>();
         for (const r of rows) {
           if (ids.has(r.statusId))
@@ -262,21 +265,26 @@ export const timetap: VendorAdapter = {
         if (req.kind === 'create') {
           // A sort_order the config leaves out was chosen free by the plan (the unique field).
           const body = fullRow(businessId, req.key, null, req.after ?? {}, true, null);
+          const isThisNew = (r: StatusRow) => r.businessId === businessId && keyOf(r.subStatus) === req.key && !known.has(r.statusId);
           const res = await client.request<StatusRow>({
             method: 'POST',
             path: '/status',
             body,
             address: req.address,
             answer: STATUS_ROW,
-            // Not idempotent: on an unknown outcome, look for the business's own row before sending again.
+            // Never record another row as this one: it would be written to (reactivated, deactivated) as statusform's.
+            about: (row) =>
+              isThisNew(row) ? undefined : `it names another row (statusId ${row.statusId}, ${JSON.stringify(row.subStatus)})`,
+            // Not idempotent: on an unknown outcome, look for the business's own new row before sending again.
             recover: async () => {
               const rows = (
                 await client.request<StatusRow[]>({ method: 'GET', path: '/status', address: req.address, answer: STATUS_LIST })
               ).body;
-              const found = rows.find((r) => r.businessId === businessId && keyOf(r.subStatus) === req.key);
+              const found = rows.find(isThisNew);
               return found ? { status: 200, headers: {}, body: found } : undefined;
             },
           });
+          known.add(res.body.statusId);
           return { id: res.body.statusId, fields: toFields(res.body) };
         }
         if (req.kind === 'update' || req.kind === 'reactivate' || req.kind === 'deactivate') {

@@ -308,6 +308,8 @@ export const zendesk: VendorAdapter = {
       errorShape: ZENDESK_ERROR,
     });
     const accountAddress = `${account.name}.statuses`;
+    /** Every id listed when the account was read, and every one created since: a create's answer must name none of them. */
+    const known = new Set<string>();
     const address = (key: string) => `${accountAddress}[${JSON.stringify(key)}]`;
 
     /** Features pre-flight (3P: Salto; A: statusform does the same). A features endpoint the user may not read is not a refusal. */
@@ -353,6 +355,7 @@ export const zendesk: VendorAdapter = {
           }
           throw err;
         }
+        for (const r of rows) known.add(String(r.id));
         const items = rows.map(toLive);
         const errors: LiveRead['errors'] = [];
         const unknown = rows.filter((r) => !(STATUS_CATEGORIES as readonly string[]).includes(r.status_category));
@@ -427,20 +430,27 @@ export const zendesk: VendorAdapter = {
             };
             for (const f of ['end_user_label', 'description', 'end_user_description'] as const)
               if (typeof after[f] === 'string') body[f] = after[f];
+            const isThisNew = (s: CustomStatus) =>
+              !isSystem(s) &&
+              !known.has(String(s.id)) &&
+              label(raw(s, 'agent_label')) === req.key &&
+              s.status_category === body.status_category;
             const res = await client.request<{ custom_status: CustomStatus }>({
               method: 'POST',
               path: '/api/v2/custom_statuses',
               body: { custom_status: body },
               address: req.address,
               answer: ONE_STATUS,
-              // Not idempotent: on an unknown outcome, look for it before sending again.
+              // Never record another status as this one: it would be renamed, then deactivated, as statusform's.
+              about: (b) => (isThisNew(b.custom_status) ? undefined : `it names another status (id ${b.custom_status.id})`),
+              // Not idempotent: on an unknown outcome, look for it before sending again — exactly this
+              // label and category, and not a status that was there when the account was read.
               recover: async () => {
-                const found = (await listAll(client, req.address)).find(
-                  (s) => !isSystem(s) && fold(label(raw(s, 'agent_label'))) === fold(req.key) && s.status_category === body.status_category,
-                );
+                const found = (await listAll(client, req.address)).find(isThisNew);
                 return found ? { status: 201, headers: {}, body: { custom_status: found } } : undefined;
               },
             });
+            known.add(String(res.body.custom_status.id));
             return { id: res.body.custom_status.id, fields: toFields(res.body.custom_status) };
           }
           case 'update':
