@@ -176,8 +176,8 @@ async function seriesApply(): Promise<void> {
     return {
       yaml:
         `version: 1\naccounts:\n  desk:\n    vendor: serieshr\n    base_url: \${SERIES_URL}\n` +
-        `    api_key: \${SERIES_API_KEY}\n    staff_user_id: 1\n    mappings: { open: open, ` +
-        `in-progress: open, resolved: solved, closed: closed }\n    tickets:\n${tickets}`,
+        `    api_key: \${SERIES_API_KEY}\n    staff_user_id: 1\n` +
+        `    mappings: { open: open, in-progress: open, resolved: solved, closed: closed }\n    tickets:\n${tickets}`,
       env,
       rateLimited: () => sandbox.simulators.serieshr.requests.filter((r) => r.status === 429).length,
       reset: async () => {
