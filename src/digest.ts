@@ -2,7 +2,10 @@
 
 import { createHash } from 'node:crypto';
 
-/** JSON with object keys sorted at every level, so equal data always gives equal text. Undefined members are left out, as JSON.stringify does. */
+/**
+ * JSON with object keys sorted at every level, so equal data always gives equal text. Undefined members are left
+ * out, as JSON.stringify does.
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;

@@ -102,7 +102,9 @@ export class StateWriteError extends Error {
   readonly path: string;
   constructor(path: string, reason: string) {
     super(
-      `the state file ${path} could not be written: ${reason}. Nothing more was started; what was done after its last good write is not recorded in it. Fix the file's place, then run statusform plan (it reads the vendors again)`,
+      `the state file ${path} could not be written: ${reason}. Nothing more was started; ` +
+        `what was done after its last good write is not recorded in it. Fix the file's place, ` +
+        'then run statusform plan (it reads the vendors again)',
     );
     this.name = 'StateWriteError';
     this.path = path;

@@ -12,6 +12,9 @@ const SRC = resolve(import.meta.dirname, '../src');
 /** Bottom to top. A module may import from its own layer and the ones below it, never above. */
 const LAYERS = ['.', 'http', 'simulator', 'vendors', 'config', 'state', 'engine', 'render', 'sandbox', 'cli', 'demo', 'bench'];
 
+/** The line width of biome.json, which Biome keeps to everywhere but in string literals and comments. */
+const MAX_LINE = 140;
+
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -117,5 +120,19 @@ describe('the shape of src/', () => {
         numeric.push(`${relative(SRC, file)}: ${m[0]}`);
     }
     expect(numeric).toEqual([]);
+  });
+
+  it('has no line over 140 characters, the width Biome formats to (it does not break strings or comments)', () => {
+    const long: string[] = [];
+    for (const file of sourceFiles(SRC)) {
+      if (file.endsWith('.generated.ts')) continue;
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          const width = [...line].length;
+          if (width > MAX_LINE) long.push(`${relative(SRC, file)}:${i + 1}: ${width} characters`);
+        });
+    }
+    expect(long).toEqual([]);
   });
 });

@@ -63,7 +63,8 @@ async function planLarge(): Promise<void> {
       sims
         .map(
           (s, i) =>
-            `  pd${i}:\n    vendor: propertydeck\n    base_url: ${s.url}\n    token: \${PD_TOKEN}\n    rate_limit: { requests: ${limit.requests}, seconds: ${limit.seconds} }\n    statuses:\n` +
+            `  pd${i}:\n    vendor: propertydeck\n    base_url: ${s.url}\n    token: \${PD_TOKEN}\n` +
+            `    rate_limit: { requests: ${limit.requests}, seconds: ${limit.seconds} }\n    statuses:\n` +
             Array.from({ length: perAccount }, (_, j) => `      - { label: "A${i} status ${j}", type: contact, maps_to: open }\n`).join(''),
         )
         .join('');
@@ -152,7 +153,9 @@ async function applyRate(
     };
     rows.push({
       name,
-      figure: `${writes} writes in ${(ms / 1000).toFixed(1)} s = ${rate.toFixed(1)}/s (${((rate / vendorLimitPerSec) * 100).toFixed(0)}% of limit), ${result.failed} failed, ${ours429} × 429`,
+      figure:
+        `${writes} writes in ${(ms / 1000).toFixed(1)} s = ${rate.toFixed(1)}/s ` +
+        `(${((rate / vendorLimitPerSec) * 100).toFixed(0)}% of limit), ${result.failed} failed, ${ours429} × 429`,
       floor: `${vendorLimitPerSec}/s → ${floorS.toFixed(1)} s`,
       baseline: `${base.requests} requests in ${(base.ms / 1000).toFixed(1)} s, ${base.rateLimited} × 429`,
       target: '≥ 0.95 × limit, 0 failed',
@@ -171,7 +174,10 @@ async function seriesApply(): Promise<void> {
     const env = sandboxEnv(sandbox.simulators);
     const tickets = Array.from({ length: n }, (_, i) => `      - { id: T-${i}, status: in-progress }\n`).join('');
     return {
-      yaml: `version: 1\naccounts:\n  desk:\n    vendor: serieshr\n    base_url: \${SERIES_URL}\n    api_key: \${SERIES_API_KEY}\n    staff_user_id: 1\n    mappings: { open: open, in-progress: open, resolved: solved, closed: closed }\n    tickets:\n${tickets}`,
+      yaml:
+        `version: 1\naccounts:\n  desk:\n    vendor: serieshr\n    base_url: \${SERIES_URL}\n` +
+        `    api_key: \${SERIES_API_KEY}\n    staff_user_id: 1\n` +
+        `    mappings: { open: open, in-progress: open, resolved: solved, closed: closed }\n    tickets:\n${tickets}`,
       env,
       rateLimited: () => sandbox.simulators.serieshr.requests.filter((r) => r.status === 429).length,
       reset: async () => {
@@ -198,7 +204,9 @@ async function propertyDeckApply(): Promise<void> {
     let sim = await startPropertyDeckSimulator({ rateLimit: limit, faults: { latencyMs: LATENCY } });
     const statuses = Array.from({ length: n }, (_, i) => `      - { label: "B ${i}", type: property, maps_to: open }\n`).join('');
     return {
-      yaml: `version: 1\naccounts:\n  estate:\n    vendor: propertydeck\n    base_url: ${sim.url}\n    token: \${PD_TOKEN}\n    rate_limit: { requests: 60, seconds: 6 }\n    statuses:\n${statuses}`,
+      yaml:
+        `version: 1\naccounts:\n  estate:\n    vendor: propertydeck\n    base_url: ${sim.url}\n` +
+        `    token: \${PD_TOKEN}\n    rate_limit: { requests: 60, seconds: 6 }\n    statuses:\n${statuses}`,
       env: { PD_TOKEN: PROPERTYDECK_SANDBOX_TOKEN },
       rateLimited: () => sim.requests.filter((r) => r.status === 429).length,
       reset: async () => {
@@ -292,7 +300,8 @@ async function cpuOnly(): Promise<void> {
 
 /** Reports the child's peak RSS (KiB) on stderr as it exits: preloaded into each timed CLI run. */
 const REPORT_MAX_RSS =
-  "data:text/javascript,import{writeSync}from'node:fs';process.on('exit',()=>writeSync(2,'\\nmaxrss_kb='+process.resourceUsage().maxRSS+'\\n'))";
+  "data:text/javascript,import{writeSync}from'node:fs';" +
+  "process.on('exit',()=>writeSync(2,'\\nmaxrss_kb='+process.resourceUsage().maxRSS+'\\n'))";
 
 interface CliTiming {
   ms: number;
@@ -346,7 +355,10 @@ async function fleet(): Promise<void> {
     const list = labels
       .map((label, j) => `      - { label: "${label}", type: ${j % 2 === 0 ? 'property' : 'contact'}, maps_to: open }\n`)
       .join('');
-    const yaml = `version: 1\naccounts:\n${Array.from({ length: accounts }, (_, i) => `  office-${String(i).padStart(3, '0')}:\n    vendor: propertydeck\n    base_url: \${PROPERTYDECK_URL}\n    token: \${PROPERTYDECK_TOKEN}\n    statuses:\n${list}`).join('')}`;
+    const office = (i: number): string =>
+      `  office-${String(i).padStart(3, '0')}:\n    vendor: propertydeck\n` +
+      `    base_url: \${PROPERTYDECK_URL}\n    token: \${PROPERTYDECK_TOKEN}\n    statuses:\n${list}`;
+    const yaml = `version: 1\naccounts:\n${Array.from({ length: accounts }, (_, i) => office(i)).join('')}`;
     const d = dir({ 'statusform.yaml': yaml });
     const env = { PROPERTYDECK_URL: sim.url, PROPERTYDECK_TOKEN: PROPERTYDECK_SANDBOX_TOKEN };
     const check = (t: CliTiming, what: string): CliTiming => {
@@ -400,8 +412,12 @@ async function fleet(): Promise<void> {
       },
     };
     rows.push({
-      name: `validate, ${accounts} Property Deck accounts × ${statuses} statuses (${(Buffer.byteLength(yaml) / 1048576).toFixed(1)} MB YAML)`,
-      figure: `${(v / 1000).toFixed(2)} s (${spread(validate.map((t) => t.ms))} over ${runs}), peak RSS ${Math.round(Math.max(...validate.map((t) => t.rssMb)))} MB`,
+      name:
+        `validate, ${accounts} Property Deck accounts × ${statuses} ` +
+        `statuses (${(Buffer.byteLength(yaml) / 1048576).toFixed(1)} MB YAML)`,
+      figure:
+        `${(v / 1000).toFixed(2)} s (${spread(validate.map((t) => t.ms))} over ${runs}), ` +
+        `peak RSS ${Math.round(Math.max(...validate.map((t) => t.rssMb)))} MB`,
       floor: '—',
       baseline: '—',
       target: '< 1 s',
@@ -409,7 +425,9 @@ async function fleet(): Promise<void> {
     });
     rows.push({
       name: `plan, the same ${accounts} accounts, unsharded`,
-      figure: `${requests} requests (${(requests / minimum).toFixed(2)} × min), ${(p / 1000).toFixed(2)} s (${spread(plan.map((t) => t.ms))}), peak RSS ${Math.round(pRss)} MB`,
+      figure:
+        `${requests} requests (${(requests / minimum).toFixed(2)} × min), ` +
+        `${(p / 1000).toFixed(2)} s (${spread(plan.map((t) => t.ms))}), peak RSS ${Math.round(pRss)} MB`,
       floor: `${minimum} requests`,
       baseline: '—',
       target: '≤ 1.0 × min, < 2 s, < 150 MB',
@@ -417,7 +435,9 @@ async function fleet(): Promise<void> {
     });
     rows.push({
       name: `plan, the same ${accounts} accounts as ${shards} shards in parallel`,
-      figure: `${shardRequests} requests, ${(s / 1000).toFixed(2)} s (${spread(sharded.map((t) => t.ms))}), peak RSS ${Math.round(sRss)} MB per process`,
+      figure:
+        `${shardRequests} requests, ${(s / 1000).toFixed(2)} s (${spread(sharded.map((t) => t.ms))}), ` +
+        `peak RSS ${Math.round(sRss)} MB per process`,
       floor: `${minimum} requests`,
       baseline: '—',
       target: `≤ 1.3 × (unsharded / ${shards}) + cold start ${Math.round(coldMs)} ms = ${(shardTarget / 1000).toFixed(2)} s`,

@@ -35,7 +35,10 @@ function sandboxHint(problems: readonly ConfigProblem[], env: NodeJS.ProcessEnv)
   );
   if (unset.has(undefined) || unset.size === 0) return undefined;
   if (![...unset].every((n) => (SANDBOX_VARIABLES as readonly (string | undefined)[]).includes(n))) return undefined;
-  return 'None of the sandbox variables is set: run `statusform sandbox` in another shell and paste the `export` lines it prints here (or set your real credentials).';
+  return (
+    'None of the sandbox variables is set: run `statusform sandbox` in another shell ' +
+    'and paste the `export` lines it prints here (or set your real credentials).'
+  );
 }
 
 export function loadOrThrow(io: Io, path: string | undefined, opts: { unsetEnvAllowed?: boolean } = {}): Config {

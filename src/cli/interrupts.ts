@@ -25,7 +25,8 @@ export function listenForInterrupts(io: Io, graceSeconds: number, exitCode: (s: 
       received = sig;
       write(
         io.stderr,
-        `\n${sig} received: no new change starts; waiting up to ${graceSeconds} s for the changes in flight, then saving the state. Interrupt again to stop at once.`,
+        `\n${sig} received: no new change starts; waiting up to ${graceSeconds} s for ` +
+          'the changes in flight, then saving the state. Interrupt again to stop at once.',
       );
       controller.abort();
       return;
@@ -39,7 +40,8 @@ export function listenForInterrupts(io: Io, graceSeconds: number, exitCode: (s: 
     }
     write(
       io.stderr,
-      `${sig} received again: stopping at once. Changes in flight may or may not have been made; the state file holds what finished (run statusform plan).`,
+      `${sig} received again: stopping at once. Changes in flight may or may not have been made; ` +
+        'the state file holds what finished (run statusform plan).',
     );
     io.exit?.(exitCode(received));
   });

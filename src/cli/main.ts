@@ -124,7 +124,8 @@ async function dispatch(argv: string[], io: Io): Promise<Outcome> {
     if (!f) {
       const guess = nearest(t.name, allowed);
       throw new UsageError(
-        `unknown option "${t.rawName}"${guess ? `: did you mean \`--${guess}\`?` : cmd ? ` (statusform help ${cmd.name} lists its options)` : ''}`,
+        'unknown option ' +
+          `"${t.rawName}"${guess ? `: did you mean \`--${guess}\`?` : cmd ? ` (statusform help ${cmd.name} lists its options)` : ''}`,
       );
     }
     if (f.type === 'string' && (t.value === undefined || (!t.inlineValue && t.value.startsWith('-') && t.value !== '-'))) {
@@ -158,7 +159,8 @@ async function dispatch(argv: string[], io: Io): Promise<Outcome> {
   if (misplaced.length > 0) {
     const takers = COMMANDS.filter((c) => misplaced.every((m) => c.flags.includes(m))).map((c) => c.name);
     throw new UsageError(
-      `${cmd.name} does not take ${misplaced.map(flagText).join(', ')}${takers.length ? ` (${takers.join(', ')} ${takers.length === 1 ? 'does' : 'do'})` : ''}`,
+      `${cmd.name} does not take ` +
+        `${misplaced.map(flagText).join(', ')}${takers.length ? ` (${takers.join(', ')} ${takers.length === 1 ? 'does' : 'do'})` : ''}`,
     );
   }
   for (const name of cmd.required ?? [])
@@ -227,7 +229,9 @@ export async function report(err: unknown, io: Io): Promise<number> {
   }
   say(
     c.red(
-      `Error (unexpected): statusform stopped on an internal error (${describeUnexpected(err)}). This is a bug in statusform, not in your configuration: please report it with the command you ran; run it again with --verbose to see the requests made before it.`,
+      `Error (unexpected): statusform stopped on an internal error (${describeUnexpected(err)}). ` +
+        'This is a bug in statusform, not in your configuration: please report it with the command you ran; ' +
+        'run it again with --verbose to see the requests made before it.',
     ),
   );
   return EXIT.error;

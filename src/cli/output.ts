@@ -35,7 +35,8 @@ function protectedAs(real: string, config: Config, cwd: string): string | undefi
 
 /**
  * Checks that `given` (relative to `cwd`) can be written as `what` ("the plan") without replacing
- * a file the user has. `example` is a file name to suggest for a directory; `allowConfigFile` names the one config file the command may edit in place.
+ * a file the user has. `example` is a file name to suggest for a directory; `allowConfigFile` names
+ * the one config file the command may edit in place.
  */
 export function outputFile(
   given: string,

@@ -219,7 +219,8 @@ export function readConfigDocument(
           }
         : position,
       message: indentation
-        ? `this line's indentation does not fit the lines above it: indent it exactly as far as the fields it belongs with (the parser says: ${yamlMessage(first.code, first.message)})`
+        ? `this line's indentation does not fit the lines above it: indent it exactly as far as ` +
+          `the fields it belongs with (the parser says: ${yamlMessage(first.code, first.message)})`
         : yamlMessage(first.code, first.message),
     });
   }

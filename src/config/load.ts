@@ -56,7 +56,9 @@ export function locateState(root: string, setting: string | undefined): { layout
   if (!existsSync(file)) return { layout: 'directory', path: dir };
   if (existsSync(dir)) {
     return {
-      problem: `both ${DEFAULT_STATE_FILE} and ${DEFAULT_STATE_DIR}/ are beside the configuration, and either could be its state: keep the one that is current (after statusform state migrate, the directory) and remove the other, or name it with "state"`,
+      problem:
+        `both ${DEFAULT_STATE_FILE} and ${DEFAULT_STATE_DIR}/ are beside the configuration, and either could be its state: ` +
+        'keep the one that is current (after statusform state migrate, the directory) and remove the other, or name it with "state"',
     };
   }
   return { layout: 'file', path: file };
@@ -222,14 +224,17 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
     const real = realPath(f);
     if (stateLayout === 'file') return real === stateReal || real === `${stateReal}.lock`;
     const inside = relative(stateReal, real);
-    return !inside.startsWith('..') && !inside.includes(sep) && /\.json(\.lock)?$/.test(basename(real)); // an account's state file, or its lock
+    // an account's state file, or its lock
+    return !inside.startsWith('..') && !inside.includes(sep) && /\.json(\.lock)?$/.test(basename(real));
   });
   if (overwritten !== undefined) {
     const d = docs.find((x) => (x.data as Record<string, unknown> | null)?.['state'] !== undefined);
     const position = d ? positionOf(d, nodeAt(d.doc, ['state'])) : { file: displayPath(overwritten, opts.cwd), line: 1, col: 1 };
     problems.push({
       position,
-      message: `state names ${displayPath(overwritten, opts.cwd)}, a file of the configuration, which the state file (or its lock) would replace; give the state a file of its own`,
+      message:
+        `state names ${displayPath(overwritten, opts.cwd)}, a file of the configuration, ` +
+        'which the state file (or its lock) would replace; give the state a file of its own',
     });
   }
   if (problems.length > 0) {
@@ -288,11 +293,12 @@ function buildAccount(
     if (typeof value !== 'string') continue;
     const secret = adapter.secretFields.includes(field);
     const bad = illegalCharacter(value, secret);
-    if (bad)
-      problem(
-        [field],
-        `contains ${bad}; ${secret ? 'a credential is sent in an HTTP header, which must be one line of printable characters' : 'a setting must be one line of printable characters'} (check the environment variable or file it comes from)`,
-      );
+    if (bad) {
+      const rule = secret
+        ? 'a credential is sent in an HTTP header, which must be one line of printable characters'
+        : 'a setting must be one line of printable characters';
+      problem([field], `contains ${bad}; ${rule} (check the environment variable or file it comes from)`);
+    }
   }
   const items = adapter.desiredItems(settings, { categories, problem, positionOf: at });
   checkItems(name, adapter, items, categories, problems, (item, value) => valuePosition(d, item.position, value));
@@ -428,7 +434,9 @@ function checkItems(
       const guess = nearest(item.category, categories);
       problems.push({
         position: categoryAt(item, item.category),
-        message: `${address(item.key)}: unknown category "${item.category}" (categories: ${categories.join(', ')})${guess ? `: did you mean \`${guess}\`?` : ''}`,
+        message:
+          `${address(item.key)}: unknown category "${item.category}" (categories: ` +
+          `${categories.join(', ')})${guess ? `: did you mean \`${guess}\`?` : ''}`,
       });
     }
   }
@@ -439,13 +447,17 @@ function checkItems(
       if (byKey.has(old) || (holder && holder !== item))
         problems.push({
           position: item.position,
-          message: `${address(item.key)}: renamed_from names "${old}", which is still declared${holder && holder.key !== old ? ` (as ${address(holder.key)})` : ''}`,
+          message:
+            `${address(item.key)}: renamed_from names "${old}", ` +
+            `which is still declared${holder && holder.key !== old ? ` (as ${address(holder.key)})` : ''}`,
         });
       const claimed = renameClaims.get(identity(old));
       if (claimed && claimed !== item) {
         problems.push({
           position: item.position,
-          message: `${address(item.key)}: renamed_from names "${old}", which ${address(claimed.key)} (${formatPosition(claimed.position)}) is already renamed from`,
+          message:
+            `${address(item.key)}: renamed_from names "${old}", ` +
+            `which ${address(claimed.key)} (${formatPosition(claimed.position)}) is already renamed from`,
         });
       } else {
         renameClaims.set(identity(old), item);
@@ -591,9 +603,10 @@ function schemaProblem(d: ConfigDocument, e: ErrorObject): (ConfigProblem & { in
       const adapter = adapterFor(vendor);
       // Another vendor's name for the list (Thalamus `statuses:`): say what this one calls it.
       if (adapter && field !== adapter.collection && adapters.some((a) => a.collection === field)) {
+        const name = VENDOR_NAMES[adapter.vendor] ?? adapter.vendor;
         return {
           position: at([...path, field], true),
-          message: `${where}: ${VENDOR_NAMES[adapter.vendor] ?? adapter.vendor} calls this list \`${adapter.collection}\`, not \`${field}\``,
+          message: `${where}: ${name} calls this list \`${adapter.collection}\`, not \`${field}\``,
           instead: [...path, adapter.collection].join('.'),
         };
       }
@@ -611,12 +624,16 @@ function schemaProblem(d: ConfigDocument, e: ErrorObject): (ConfigProblem & { in
       if (path.length === 3 && path[0] === 'accounts' && path[2] === 'vendor') {
         return {
           position: at(path),
-          message: `accounts.${String(path[1])}: unknown vendor ${JSON.stringify(value)}${guess ? `: did you mean \`${guess}\`?` : ''} (known: ${allowed.join(', ')})`,
+          message:
+            `accounts.${String(path[1])}: ` +
+            `unknown vendor ${JSON.stringify(value)}${guess ? `: did you mean \`${guess}\`?` : ''} (known: ${allowed.join(', ')})`,
         };
       }
       return {
         position: at(path),
-        message: `${where}: must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')} (got ${describeValue(value)})${guess ? `: did you mean \`${guess}\`?` : ''}`,
+        message:
+          `${where}: must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')} ` +
+          `(got ${describeValue(value)})${guess ? `: did you mean \`${guess}\`?` : ''}`,
       };
     }
     case 'if':

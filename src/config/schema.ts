@@ -113,7 +113,9 @@ export function buildSchema(adapters: readonly VendorAdapter[], opts: { envRefer
         type: 'string',
         minLength: 1,
         description:
-          'Where the state is, relative to the config: a directory (one file per account; a path ending in / or naming a directory) or a single state file (a path ending in .json or naming a file). Default: statusform.state.json beside the config if it exists, else the directory statusform.state/.',
+          'Where the state is, relative to the config: a directory (one file per account; ' +
+          'a path ending in / or naming a directory) or a single state file (a path ending in .json or naming a file). ' +
+          'Default: statusform.state.json beside the config if it exists, else the directory statusform.state/.',
       },
       accounts: {
         type: 'object',

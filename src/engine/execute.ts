@@ -30,7 +30,10 @@ export interface ApplyResult {
   done: number;
   failed: number;
   skipped: number;
-  /** Declared items found live as declared and recorded as owned in the state file, without a write (set by applyPlan when there are any). */
+  /**
+   * Declared items found live as declared and recorded as owned in the state file, without a write (set by
+   * applyPlan when there are any).
+   */
   adopted?: number;
   /** Why the state file could not be written, when it could not: what was done after its last good write is not recorded. */
   stateFailure?: string;

@@ -52,7 +52,8 @@ export function mergeWirePlans(plans: readonly NamedPlan[]): WirePlan {
   for (const p of plans) {
     if (p.plan.config_digest !== first!.plan.config_digest)
       problems.push(
-        `${p.name} was made from another configuration than ${first!.name} (config_digest ${p.plan.config_digest} ≠ ${first!.plan.config_digest}): make every shard's plan from the same commit`,
+        `${p.name} was made from another configuration than ${first!.name} (config_digest ` +
+          `${p.plan.config_digest} ≠ ${first!.plan.config_digest}): make every shard's plan from the same commit`,
       );
     const state = stateDisagreements(first!.plan.state, p.plan.state);
     if (state.length > 0) problems.push(`${p.name} was made from another state than ${first!.name} (${state.join(', ')})`);

@@ -24,7 +24,8 @@ export function checkGuards(plan: Plan, opts: GuardOptions): void {
     for (const r of plan.rules) {
       if (r.moving > r.max)
         reasons.push(
-          `${r.account}: rule "${r.rule}" would change ${r.moving} items, more than its max of ${r.max} (check the plan, then pass --allow-bulk)`,
+          `${r.account}: rule "${r.rule}" would change ${r.moving} items, ` +
+            `more than its max of ${r.max} (check the plan, then pass --allow-bulk)`,
         );
     }
   }
@@ -49,12 +50,14 @@ export function thresholdProblems(plan: Plan): string[] {
     const pct = (n: number) => Math.round((n / owned) * 1000) / 10;
     if (pct(updates) > safety.max_update_percent) {
       out.push(
-        `${acc.name}: ${updates} of ${owned} owned items would be updated (${pct(updates)}%, more than max_update_percent ${safety.max_update_percent}%); pass --allow-bulk if that is intended`,
+        `${acc.name}: ${updates} of ${owned} owned items would be updated (${pct(updates)}%, ` +
+          `more than max_update_percent ${safety.max_update_percent}%); pass --allow-bulk if that is intended`,
       );
     }
     if (pct(removals) > safety.max_delete_percent) {
       out.push(
-        `${acc.name}: ${removals} of ${owned} owned items would be deactivated or deleted (${pct(removals)}%, more than max_delete_percent ${safety.max_delete_percent}%); pass --allow-bulk if that is intended`,
+        `${acc.name}: ${removals} of ${owned} owned items would be deactivated or deleted (${pct(removals)}%, ` +
+          `more than max_delete_percent ${safety.max_delete_percent}%); pass --allow-bulk if that is intended`,
       );
     }
   }

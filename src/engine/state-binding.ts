@@ -55,11 +55,14 @@ export function foreignStateProblems(
     }
     if (changed.length === 0) continue;
     problems.push(
-      `${account.name}: the state file records this account for another vendor instance (${changed.join(', ')}); its vendor ids belong there, so nothing was read or written. ` +
+      `${account.name}: the state file records this account for another vendor instance (${changed.join(', ')}); ` +
+        'its vendor ids belong there, so nothing was read or written. ' +
         `If the configuration changed by mistake, restore ${restore.join(' and ')}. ` +
         (layout === 'directory'
-          ? `If the account really moved, remove ${fileOf(account.name)} (what statusform owned there is then forgotten, and the next plan adopts or creates afresh).`
-          : `If the account really moved, remove "${account.name}" from "accounts" in ${fileOf(account.name)} (what statusform owned there is then forgotten, and the next plan adopts or creates afresh).`),
+          ? `If the account really moved, remove ${fileOf(account.name)} (what statusform ` +
+            'owned there is then forgotten, and the next plan adopts or creates afresh).'
+          : `If the account really moved, remove "${account.name}" from "accounts" in ${fileOf(account.name)} ` +
+            '(what statusform owned there is then forgotten, and the next plan adopts or creates afresh).'),
     );
   }
   return problems;

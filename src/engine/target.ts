@@ -12,7 +12,8 @@ export function checkTarget(target: string): string {
   const t = target.trim();
   if (t === '' || !/^[A-Za-z*][A-Za-z0-9_*-]*(?:\.[A-Za-z_*][A-Za-z0-9_*]*(?:\[.*\])?)?$/s.test(t)) {
     throw new UsageError(
-      `--target ${JSON.stringify(target)} is not an address: write account.collection["key"], with * for any characters (e.g. 'estate.statuses["contact:*"]'), or an account name`,
+      `--target ${JSON.stringify(target)} is not an address: write account.collection["key"], ` +
+        `with * for any characters (e.g. 'estate.statuses["contact:*"]'), or an account name`,
     );
   }
   return t;

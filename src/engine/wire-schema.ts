@@ -242,7 +242,9 @@ export function buildPlanSchema(opts: { strict: boolean }): Schema {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: PLAN_SCHEMA_ID,
     title: `statusform plan (format ${WIRE_FORMAT_VERSION})`,
-    description: `What \`statusform plan --format json\` prints and \`plan --out\` saves. A later ${major}.x may add fields: consumers ignore fields they do not know.`,
+    description:
+      `What \`statusform plan --format json\` prints and \`plan --out\` saves. ` +
+      `A later ${major}.x may add fields: consumers ignore fields they do not know.`,
     ...plan,
     definitions: {
       value,

@@ -59,7 +59,10 @@ export interface WireAction {
   depends_on: string[];
   /** Removes something a user may miss (deactivate, delete). */
   destructive: boolean;
-  /** `config`: the configuration asks for it; `drift`: live state moved away from what statusform last wrote; `refresh`: `--refresh-all` re-sends it. */
+  /**
+   * `config`: the configuration asks for it; `drift`: live state moved away from what statusform last wrote;
+   * `refresh`: `--refresh-all` re-sends it.
+   */
   reason: 'config' | 'drift' | 'refresh';
   /** For a transition: the statuses passed through, ending with the target. */
   path?: string[];
@@ -77,7 +80,10 @@ export interface WireNote {
   address: string;
   kind: 'unmanaged' | 'orphan' | 'possible_rename' | 'gone' | 'warning';
   message: string;
-  /** A warning of something apply sets off at the vendor beyond the planned changes (e.g. a first customisation hiding shared defaults). Since 2.1; left out when false. */
+  /**
+   * A warning of something apply sets off at the vendor beyond the planned changes (e.g. a first customisation
+   * hiding shared defaults). Since 2.1; left out when false.
+   */
   side_effect?: boolean;
 }
 

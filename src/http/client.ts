@@ -296,13 +296,16 @@ export class HttpClient {
   private vendorWait(waitMs: number, source: string, req: Pick<HttpRequest, 'address' | 'path' | 'method'>): void {
     if (!Number.isFinite(waitMs) || waitMs > this.maxWaitMs) {
       const asked = Number.isFinite(waitMs) ? `${Math.ceil(waitMs / 1000)} s` : 'for ever';
-      this.waitRefused = `${this.base.host} asked to wait ${asked} (${source}); the limit is ${Math.round(this.maxWaitMs / 1000)} s (max_wait_seconds on the account, or --max-wait)`;
+      this.waitRefused =
+        `${this.base.host} asked to wait ${asked} (${source}); ` +
+        `the limit is ${Math.round(this.maxWaitMs / 1000)} s (max_wait_seconds on the account, or --max-wait)`;
       throw new VendorError(req.address, this.waitRefused, { code: 'E_WAIT_TOO_LONG' });
     }
     const at = this.clock.now() + Math.max(0, waitMs);
     if (waitMs >= ANNOUNCE_WAIT_MS) {
       this.notice(
-        `${this.base.host} asked to wait ${Math.ceil(waitMs / 1000)} s (${source}), resuming at ${new Date(at).toISOString().slice(11, 19)} UTC`,
+        `${this.base.host} asked to wait ${Math.ceil(waitMs / 1000)} s (${source}), ` +
+          `resuming at ${new Date(at).toISOString().slice(11, 19)} UTC`,
         { kind: 'wait', seconds: waitMs / 1000, reason: source, until: new Date(at).toISOString() },
       );
     }
@@ -368,7 +371,9 @@ export class HttpClient {
         return {
           kind: 'terminal',
           code: 'E_CONNREFUSED',
-          message: `cannot connect to ${url.host} (connection refused): nothing listens there. If this is the sandbox, is \`statusform sandbox\` running, and are its export lines set in this shell?`,
+          message:
+            `cannot connect to ${url.host} (connection refused): nothing listens there. If this is the sandbox, ` +
+            `is \`statusform sandbox\` running, and are its export lines set in this shell?`,
         };
       }
       if (code === 'UND_ERR_INVALID_ARG') {
@@ -376,7 +381,9 @@ export class HttpClient {
         return {
           kind: 'terminal',
           code: 'E_REQUEST',
-          message: `the request to ${url.host} could not be built (${(err as Error).message}); check the account's credentials and settings for stray characters`,
+          message:
+            `the request to ${url.host} could not be built (${(err as Error).message}); ` +
+            `check the account's credentials and settings for stray characters`,
         };
       }
       if (NOT_SENT_CODES.has(code)) return { kind: 'retry', reason, notSent: true };

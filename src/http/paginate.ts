@@ -88,7 +88,8 @@ export async function readAllPages<T>(opts: PaginateOptions<T>): Promise<T[]> {
       } else if (seen !== content) {
         throw new VendorError(
           opts.address,
-          `page ${n} of ${opts.what} (${describe(page)}) lists id ${JSON.stringify(id)} a second time, with different content: statusform cannot tell which is live`,
+          `page ${n} of ${opts.what} (${describe(page)}) lists id ${JSON.stringify(id)} a second time, ` +
+            'with different content: statusform cannot tell which is live',
           {
             code: 'E_DUPLICATE_ID',
           },
@@ -98,7 +99,8 @@ export async function readAllPages<T>(opts: PaginateOptions<T>): Promise<T[]> {
     if (next !== undefined && fresh === 0) {
       throw new VendorError(
         opts.address,
-        `page ${n} of ${opts.what} (${describe(page)}) brought no new ${opts.what} but points to another page: the vendor may be ignoring the page parameter; stopped rather than read for ever`,
+        `page ${n} of ${opts.what} (${describe(page)}) brought no new ${opts.what} but points to another page: ` +
+          'the vendor may be ignoring the page parameter; stopped rather than read for ever',
         { code: 'E_PAGINATION' },
       );
     }

@@ -173,7 +173,11 @@ export function buildApplyEventsSchema(): Schema {
     $id: APPLY_EVENTS_SCHEMA_ID,
     title: `statusform apply --json event (format ${APPLY_EVENTS_FORMAT_VERSION})`,
     description:
-      'One line of `statusform apply --json`: newline-delimited JSON on stdout, nothing else there. The first event is `version`; then `plan`; then, per action, `action_started` and one of `action_done`, `action_failed` or `action_skipped` (a skipped action, or one whose first staged write failed, has no `action_started`), with `wait` events between; last `summary` — or `error` when the run stopped before or instead of applying (the exit code says which way it ended). A later 1.x may add event types and fields: ignore the ones you do not know.',
+      'One line of `statusform apply --json`: newline-delimited JSON on stdout, nothing else there. ' +
+      'The first event is `version`; then `plan`; then, per action, `action_started` and one of `action_done`, ' +
+      '`action_failed` or `action_skipped` (a skipped action, or one whose first staged write failed, has no `action_started`), ' +
+      'with `wait` events between; last `summary` — or `error` when the run stopped before or instead of applying ' +
+      '(the exit code says which way it ended). A later 1.x may add event types and fields: ignore the ones you do not know.',
     oneOf: [
       event(
         'version',
@@ -232,13 +236,15 @@ export function buildApplyEventsSchema(): Schema {
       ),
       event(
         'action_skipped',
-        'An action that never started: a dependency failed (`detail` names it), the run was interrupted, or the state could not be written.',
+        'An action that never started: a dependency failed (`detail` names it), ' +
+          'the run was interrupted, or the state could not be written.',
         { ...aboutProps, reason: { enum: ['dependency', 'interrupted', 'unrecordable', 'never_ready'] }, detail: str },
         [...aboutReq, 'reason', 'detail'],
       ),
       event(
         'wait',
-        'A wait the run makes: a pause the vendor asked for (`kind: wait`, announced from 5 s), or a retry after a failed request (`kind: retry`, from the second retry).',
+        'A wait the run makes: a pause the vendor asked for (`kind: wait`, announced from 5 s), ' +
+          'or a retry after a failed request (`kind: retry`, from the second retry).',
         {
           kind: { enum: ['wait', 'retry'] },
           account: str,

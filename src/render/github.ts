@@ -22,7 +22,8 @@ export function annotations(problems: readonly ConfigProblem[]): string[] {
     .slice(0, MAX_ANNOTATIONS)
     .map(
       (p) =>
-        `::error file=${escapeProperty(p.position.file)},line=${p.position.line},col=${p.position.col},title=statusform::${escapeData(p.message)}`,
+        `::error file=${escapeProperty(p.position.file)},line=${p.position.line},col=${p.position.col}` +
+        `,title=statusform::${escapeData(p.message)}`,
     );
   if (problems.length > MAX_ANNOTATIONS) {
     lines.push(`::error title=statusform::${problems.length - MAX_ANNOTATIONS} more problems in the configuration; see the job summary`);
@@ -35,5 +36,8 @@ export function problemsSummary(problems: readonly ConfigProblem[]): string {
   const rows = problems.map(
     (p) => `| \`${p.position.file}:${p.position.line}:${p.position.col}\` | ${p.message.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`,
   );
-  return `### statusform: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the configuration\n\n| where | problem |\n|---|---|\n${rows.join('\n')}\n`;
+  return (
+    `### statusform: ${problems.length} problem${problems.length === 1 ? '' : 's'} ` +
+    `in the configuration\n\n| where | problem |\n|---|---|\n${rows.join('\n')}\n`
+  );
 }

@@ -76,7 +76,8 @@ function legend(m: MappingMatrix): string[] {
   const gaps = m.cells.flat().filter((c) => c.gap).length;
   const ambiguous = m.cells.flat().filter((c) => c.ambiguous).length;
   const lines = [
-    `— no status maps to the category (${gaps} gap${gaps === 1 ? '' : 's'}); (!) several vendor statuses map to it, a ticket declared by category goes to the first (${ambiguous}).`,
+    `— no status maps to the category (${gaps} gap${gaps === 1 ? '' : 's'}); (!) ` +
+      `several vendor statuses map to it, a ticket declared by category goes to the first (${ambiguous}).`,
   ];
   for (const u of m.unknown) lines.push(`${u.account}: ${u.value} maps to unknown category "${u.category}"`);
   return lines;

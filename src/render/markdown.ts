@@ -128,14 +128,16 @@ export function renderPlanMarkdown(plan: Plan, limit = GITHUB_COMMENT_LIMIT): st
     head.push(`> **${destructive.length} destructive change${destructive.length === 1 ? '' : 's'}:**`);
     for (const a of destructive.slice(0, 20))
       head.push(
-        `> - \`${a.address.replace(/`/g, "'")}\` will be ${a.action === 'delete' ? '**deleted** (hard delete)' : 'deactivated'}${a.blocked ? ' — blocked' : ''}`,
+        `> - \`${a.address.replace(/`/g, "'")}\` will be ` +
+          `${a.action === 'delete' ? '**deleted** (hard delete)' : 'deactivated'}${a.blocked ? ' — blocked' : ''}`,
       );
     if (destructive.length > 20) head.push(`> - … and ${destructive.length - 20} more`);
     if (sideEffects.length > 0) head.push('>');
   }
   if (sideEffects.length > 0) {
     head.push(
-      `> **${sideEffects.length === 1 ? 'A side effect' : `${sideEffects.length} side effects`} at the vendor** (beyond the changes below):`,
+      `> **${sideEffects.length === 1 ? 'A side effect' : `${sideEffects.length} side effects`} ` +
+        'at the vendor** (beyond the changes below):',
     );
     for (const n of sideEffects.slice(0, 20)) head.push(`> - \`${n.address.replace(/`/g, "'")}\`: ${escapeInline(n.message)}`);
     if (sideEffects.length > 20) head.push(`> - … and ${sideEffects.length - 20} more`);
@@ -170,7 +172,8 @@ export function renderPlanMarkdown(plan: Plan, limit = GITHUB_COMMENT_LIMIT): st
   if (unreadable.length > 0) {
     const names = unreadable.map((a) => `${escapeInline(a.name)} (${a.vendor})`).join(', ');
     head.push(
-      `_${names} ha${unreadable.length === 1 ? 's' : 've'} no read API: live state is taken from the state file, and drift there cannot be seen._`,
+      `_${names} ha${unreadable.length === 1 ? 's' : 've'} no read API: ` +
+        'live state is taken from the state file, and drift there cannot be seen._',
       '',
     );
   }
@@ -212,7 +215,10 @@ function fitToLimit(head: string, sections: Section[], limit: number): string {
     }
   }
   if (cutChanges > 0 || leftOut > 0) {
-    out += `\n> [!NOTE]\n> Cut to fit GitHub's ${limit.toLocaleString('en-US')}-character comment limit: ${cutChanges} change${cutChanges === 1 ? '' : 's'}${leftOut > 0 ? ` (and ${leftOut} whole account section${leftOut === 1 ? '' : 's'})` : ''} not shown. Run \`statusform plan\` for the whole plan.\n`;
+    const sections = leftOut > 0 ? ` (and ${leftOut} whole account section${leftOut === 1 ? '' : 's'})` : '';
+    out +=
+      `\n> [!NOTE]\n> Cut to fit GitHub's ${limit.toLocaleString('en-US')}-character comment limit: ` +
+      `${cutChanges} change${cutChanges === 1 ? '' : 's'}${sections} not shown. Run \`statusform plan\` for the whole plan.\n`;
   }
   return out;
 }

@@ -72,9 +72,9 @@ function colorFor(a: PlanAction, c: Colors): (s: string) => string {
 
 export function renderAction(a: PlanAction, c: Colors = plainColors): string[] {
   const paint = colorFor(a, c);
-  const lines = [
-    `  ${c.dim(`# ${a.address} ${headline(a)}`)}${a.reason === 'drift' ? c.magenta(' (drift: changed outside statusform)') : ''}${a.dependency_of ? c.cyan(` (${dependencyOf(a.dependency_of)})`) : ''}`,
-  ];
+  const drift = a.reason === 'drift' ? c.magenta(' (drift: changed outside statusform)') : '';
+  const dependency = a.dependency_of ? c.cyan(` (${dependencyOf(a.dependency_of)})`) : '';
+  const lines = [`  ${c.dim(`# ${a.address} ${headline(a)}`)}${drift}${dependency}`];
   lines.push(`  ${paint(symbolOf(a))} ${a.address}`);
   const width = Math.max(0, ...Object.keys(a.after ?? a.before ?? {}).map((k) => k.length));
   if (a.action === 'create') {
@@ -103,7 +103,10 @@ function dependencyOf(targets: readonly string[]): string {
 export function targetedLine(plan: Plan): string | undefined {
   const t = plan.options.targets;
   if (!t || t.length === 0) return undefined;
-  return `Targeted: only ${t.join(', ')} and what ${t.length === 1 ? 'it depends' : 'they depend'} on. Other changes are left out of this plan; a plan without --target shows them.`;
+  return (
+    `Targeted: only ${t.join(', ')} and what ${t.length === 1 ? 'it depends' : 'they depend'} on. ` +
+    'Other changes are left out of this plan; a plan without --target shows them.'
+  );
 }
 
 export function summaryLine(s: PlanSummary): string {
@@ -116,7 +119,10 @@ export function summaryLine(s: PlanSummary): string {
 
 /** A plan without changes that still adopts: "2 declared items found at the vendor as declared will be adopted …". */
 export function adoptOnlyLine(s: PlanSummary): string {
-  return `${s.adopt} to adopt: ${s.adopt === 1 ? 'a declared item was' : 'declared items were'} found at the vendor as declared; apply records ${s.adopt === 1 ? 'it' : 'them'} as owned in the state file, writing nothing at the vendor.`;
+  return (
+    `${s.adopt} to adopt: ${s.adopt === 1 ? 'a declared item was' : 'declared items were'} found at the vendor as declared; ` +
+    `apply records ${s.adopt === 1 ? 'it' : 'them'} as owned in the state file, writing nothing at the vendor.`
+  );
 }
 
 /** The notes that would repeat on every run, one per live item nobody manages, apart from those that matter (shown one by one). */
@@ -144,7 +150,8 @@ function noteLabel(n: PlanNote): string {
 export function rateShareLine(r: RateShare): string {
   const pct = Math.round(r.share * 1000) / 10;
   const requests = Math.round(r.requests * 100) / 100;
-  return `${r.account} uses at most ${pct}% of its vendor's rate limit (${requests} request${requests === 1 ? '' : 's'} per ${r.seconds} s)`;
+  const per = `${requests} request${requests === 1 ? '' : 's'} per ${r.seconds} s`;
+  return `${r.account} uses at most ${pct}% of its vendor's rate limit (${per})`;
 }
 
 export interface TextOptions {
@@ -164,7 +171,8 @@ export function renderPlanText(plan: Plan, c: Colors = plainColors, opts: TextOp
   if (unreadable.length > 0) {
     out.push(
       c.dim(
-        `Note: ${unreadable.map((a) => `${a.name} (${a.vendor})`).join(', ')} ha${unreadable.length === 1 ? 's' : 've'} no read API; live state is taken from the state file and drift cannot be seen.`,
+        `Note: ${unreadable.map((a) => `${a.name} (${a.vendor})`).join(', ')} ha${unreadable.length === 1 ? 's' : 've'} ` +
+          'no read API; live state is taken from the state file and drift cannot be seen.',
       ),
       '',
     );
@@ -192,7 +200,8 @@ export function renderPlanText(plan: Plan, c: Colors = plainColors, opts: TextOp
     for (const r of plan.rules) {
       const over = r.moving > r.max ? c.red(` — more than its max of ${r.max}: apply needs --allow-bulk`) : '';
       out.push(
-        `  ${c.cyan('•')} ${r.account}: rule "${r.rule}" matches ${r.matched} item${r.matched === 1 ? '' : 's'}, ${r.moving} to change${over}`,
+        `  ${c.cyan('•')} ${r.account}: rule "${r.rule}" matches ${r.matched} ` +
+          `item${r.matched === 1 ? '' : 's'}, ${r.moving} to change${over}`,
       );
     }
     out.push('');
@@ -208,7 +217,8 @@ export function renderPlanText(plan: Plan, c: Colors = plainColors, opts: TextOp
   if (plan.summary.blocked > 0)
     out.push(
       c.red(
-        `${plan.summary.blocked} change${plan.summary.blocked === 1 ? ' is' : 's are'} blocked: apply will refuse until the configuration allows ${plan.summary.blocked === 1 ? 'it' : 'them'}.`,
+        `${plan.summary.blocked} change${plan.summary.blocked === 1 ? ' is' : 's are'} blocked: ` +
+          `apply will refuse until the configuration allows ${plan.summary.blocked === 1 ? 'it' : 'them'}.`,
       ),
     );
   return `${out.join('\n')}\n`;
@@ -218,13 +228,20 @@ export function renderApplyText(result: ApplyResult, c: Colors = plainColors): s
   const out: string[] = [];
   for (const o of result.outcomes) {
     if (o.status === 'failed') out.push(`${c.red('✗')} ${o.address}: ${o.action} failed: ${o.detail ?? ''}`);
-    else if (o.status === 'skipped')
-      out.push(
-        `${c.yellow('○')} ${o.address}: ${o.action} skipped (${o.because === 'interrupted' ? 'interrupted: not started' : o.because === 'unrecordable' ? `not started: ${o.detail ?? 'the state file could not be written'}` : `waits on ${o.detail ?? 'a failed action'}`})`,
-      );
+    else if (o.status === 'skipped') {
+      const why =
+        o.because === 'interrupted'
+          ? 'interrupted: not started'
+          : o.because === 'unrecordable'
+            ? `not started: ${o.detail ?? 'the state file could not be written'}`
+            : `waits on ${o.detail ?? 'a failed action'}`;
+      out.push(`${c.yellow('○')} ${o.address}: ${o.action} skipped (${why})`);
+    }
   }
   const adopted = result.adopted ? `, ${result.adopted} adopted` : '';
-  const line = `Apply ${result.failed + result.skipped === 0 ? 'complete' : 'incomplete'}: ${result.done} done, ${result.failed} failed, ${result.skipped} skipped${adopted}.`;
+  const line =
+    `Apply ${result.failed + result.skipped === 0 ? 'complete' : 'incomplete'}: ` +
+    `${result.done} done, ${result.failed} failed, ${result.skipped} skipped${adopted}.`;
   out.push(result.failed + result.skipped === 0 ? c.green(c.bold(line)) : c.red(c.bold(line)));
   if (result.failed + result.skipped > 0) out.push('Run plan again to see what is left.');
   return `${out.join('\n')}\n`;

@@ -13,7 +13,10 @@ export interface DemoAccountState {
 export interface VendorSandbox<Seed, Store> {
   /** Starts the vendor's simulator on 127.0.0.1 (`port` 0 or absent: any free port). */
   start(opts: SimulatorOptions<Seed>): Promise<RunningSimulator<Store>>;
-  /** What `npm start` and `statusform sandbox` seed it with, matching examples/; a fresh copy each call. Absent: the simulator's own defaults. */
+  /**
+   * What `npm start` and `statusform sandbox` seed it with, matching examples/; a fresh copy each call. Absent:
+   * the simulator's own defaults.
+   */
   demoSeed?(): Seed;
   /**
    * What an earlier apply left in the state file for this vendor's accounts of examples/quickstart,

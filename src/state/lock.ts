@@ -98,7 +98,8 @@ export function acquireLock(statePath: string, command: string, about: LockAbout
         if (takeOverStale(path, seen ?? '')) continue;
         const now = readLock(statePath);
         throw new RefusedError(
-          `${about.what} was just locked by ${now ? `pid ${now.pid} on ${now.host} (${now.command})` : 'another run'}, which took over the same stale lock first`,
+          `${about.what} was just locked by ${now ? `pid ${now.pid} on ${now.host} (${now.command})` : 'another run'}, ` +
+            'which took over the same stale lock first',
         );
       }
       const who = holder ? `pid ${holder.pid} on ${holder.host} (${holder.command}, since ${holder.since})` : 'an unknown process';

@@ -86,7 +86,8 @@ class FileStore implements StateStore {
   read(accounts: readonly string[]): Snapshot {
     if (!existsSync(this.path) && existsSync(`${this.path}.migrated`)) {
       throw new UsageError(
-        `the state file ${this.path} was split into a state directory by statusform state migrate (the old file is ${basename(this.path)}.migrated): set "state" in the configuration to that directory`,
+        `the state file ${this.path} was split into a state directory by statusform state migrate (the ` +
+          `old file is ${basename(this.path)}.migrated): set "state" in the configuration to that directory`,
       );
     }
     this.state = readState(this.path);
@@ -134,7 +135,8 @@ class DirectoryStore implements StateStore {
       const others = Object.keys(state.accounts).filter((a) => a !== name);
       if (others.length > 0)
         throw new UsageError(
-          `the state file ${file} is damaged: it holds ${others.map((a) => `"${a}"`).join(', ')}, and a file of the state directory holds its own account ("${name}") only; restore it from version control`,
+          `the state file ${file} is damaged: it holds ${others.map((a) => `"${a}"`).join(', ')}, ` +
+            `and a file of the state directory holds its own account ("${name}") only; restore it from version control`,
         );
       if (state.accounts[name]) snapshot.accounts[name] = state.accounts[name];
       snapshot.versions[name] = { lineage: state.lineage, serial: state.serial };

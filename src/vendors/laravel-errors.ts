@@ -1,4 +1,5 @@
-// Error bodies in the Laravel style `{message, errors:{field:[…]}}`, which Thalamus and Property Deck are assumed to send (vendor-docs §1, §3: A).
+// Error bodies in the Laravel style `{message, errors:{field:[…]}}`, which Thalamus and Property Deck are
+// assumed to send (vendor-docs §1, §3: A).
 
 import type { AnswerShape } from '../http/answer.js';
 

@@ -45,7 +45,9 @@ export async function readTickets(
         if (typeof t.status !== 'string' || !statuses.includes(t.status)) {
           errors.push({
             key: d.key,
-            message: `${vendorName} gave this ticket the status ${JSON.stringify(t.status ?? null)}, which is none of ${statuses.join(', ')}: statusform will not move it`,
+            message:
+              `${vendorName} gave this ticket the status ${JSON.stringify(t.status ?? null)}, ` +
+              `which is none of ${statuses.join(', ')}: statusform will not move it`,
           });
           return;
         }
@@ -266,7 +268,8 @@ export async function withRules(
     const usable = listed.filter((t) => typeof t.status === 'string' && statuses.includes(t.status));
     if (usable.length < listed.length)
       warnings.push(
-        `rule "${rule.name ?? `rules[${i}]`}": ${listed.length - usable.length} listed ticket(s) have no documented status and were left out`,
+        `rule "${rule.name ?? `rules[${i}]`}": ${listed.length - usable.length} ` +
+          'listed ticket(s) have no documented status and were left out',
       );
     const { selected: s, live } = selectByRule(rule, i, usable, account, now, account.position);
     selected.push(s);

@@ -70,7 +70,8 @@ describe('the command line', () => {
   it('unlocks without any credential set, but not a lock whose run is alive on this host unless --force', async () => {
     const dir = tree({
       'statusform.yaml':
-        'version: 1\nstate: state/sf.json\naccounts:\n  estate: { vendor: propertydeck, base_url: "${PD_URL}", token: "${PD_TOKEN}", statuses: [] }\n',
+        'version: 1\nstate: state/sf.json\naccounts:\n' +
+        '  estate: { vendor: propertydeck, base_url: "${PD_URL}", token: "${PD_TOKEN}", statuses: [] }\n',
       'state/.keep': '',
     });
     const lock = join(dir, 'state', 'sf.json.lock');

@@ -137,7 +137,9 @@ describe('the command line helps', () => {
     const dir = tree({});
     writeFileSync(join(dir, 'sf.bash'), scripts['bash']!.stdout);
     const complete = (...words: string[]) => {
-      const script = `source ./sf.bash; COMP_WORDS=(statusform ${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length}; _statusform; printf '%s\\n' "\${COMPREPLY[@]}"`;
+      const script =
+        `source ./sf.bash; COMP_WORDS=(statusform ${words.map((w) => `'${w}'`).join(' ')}); ` +
+        `COMP_CWORD=${words.length}; _statusform; printf '%s\\n' "\${COMPREPLY[@]}"`;
       const r = spawnSync('bash', ['-c', script], { cwd: dir, encoding: 'utf8' });
       expect(r.stderr).toBe('');
       return r.stdout.trim().split('\n').sort();

@@ -28,7 +28,8 @@ describe('what a user meets', () => {
       const r = await cli(['sandbox', '--port', String(port)], { cwd: tree({}) });
       expect(r.code).toBe(1);
       expect(r.stderr.trim()).toBe(
-        `Error: port ${port} is already in use (another statusform sandbox?), and the simulators need ports ${port} to ${port + 5}; stop what uses it, or choose other ports with --port N`,
+        `Error: port ${port} is already in use (another statusform sandbox?), ` +
+          `and the simulators need ports ${port} to ${port + 5}; stop what uses it, or choose other ports with --port N`,
       );
     } finally {
       busy.close();
@@ -42,7 +43,8 @@ describe('what a user meets', () => {
       const r = await cli(args, { cwd: w.dir, env });
       expect(r.code, args[0]).toBe(1);
       expect(r.stderr).toContain(
-        'statusform.yaml:6:12: accounts.estate.token: contains a line break (U+000A); a credential is sent in an HTTP header, which must be one line of printable characters (check the environment variable or file it comes from)',
+        'statusform.yaml:6:12: accounts.estate.token: contains a line break (U+000A); a credential is sent in an HTTP header, ' +
+          'which must be one line of printable characters (check the environment variable or file it comes from)',
       );
       expect(r.stderr).not.toContain(w.env['PROPERTYDECK_TOKEN']);
     }
@@ -84,7 +86,8 @@ describe('what a user meets', () => {
     const r = await w.run('apply', '--auto-approve');
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toBe(
-      `Error: cannot lock the state file ${join(w.dir, 'states', 'estate.json')}: the directory ${join(w.dir, 'states')} does not exist (create it, or change "state" in the configuration)`,
+      `Error: cannot lock the state file ${join(w.dir, 'states', 'estate.json')}: ` +
+        `the directory ${join(w.dir, 'states')} does not exist (create it, or change "state" in the configuration)`,
     );
     expect(w.sandbox.simulators.propertydeck.requests).toEqual([]);
   });

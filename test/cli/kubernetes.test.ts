@@ -38,7 +38,8 @@ type CronJob = {
 };
 
 const th = (name: string) =>
-  `  ${name}:\n    vendor: thalamus\n    base_url: \${THALAMUS_URL}\n    token: \${THALAMUS_TOKEN}\n    status_variants:\n      - { id: a, label: "Alpha", maps_to: open }\n`;
+  `  ${name}:\n    vendor: thalamus\n    base_url: \${THALAMUS_URL}\n    token: \${THALAMUS_TOKEN}\n` +
+  '    status_variants:\n      - { id: a, label: "Alpha", maps_to: open }\n';
 const NAMES = ['alpha', 'Beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta'];
 
 function run(
@@ -95,7 +96,10 @@ describe('examples/kubernetes/statusform-drift.yaml', () => {
     mkdirSync(tools);
     writeFileSync(
       join(tools, 'npm'),
-      `#!/bin/sh\nset -e\n[ "$1 $2" = "install --prefix" ] && [ -n "$4" ] || { echo "unexpected: npm $*" >&2; exit 1; }\nmkdir -p "$3/node_modules/.bin"\nprintf '#!/bin/sh\\nexec "%s" "%s" "$@"\\n' "${process.execPath}" "${bin}" > "$3/node_modules/.bin/statusform"\nchmod +x "$3/node_modules/.bin/statusform"\n`,
+      '#!/bin/sh\nset -e\n[ "$1 $2" = "install --prefix" ] && [ -n "$4" ] || { echo "unexpected: npm $*" >&2; exit 1; }\n' +
+        'mkdir -p "$3/node_modules/.bin"\n' +
+        `printf '#!/bin/sh\\nexec "%s" "%s" "$@"\\n' "${process.execPath}" "${bin}" > "$3/node_modules/.bin/statusform"\n` +
+        'chmod +x "$3/node_modules/.bin/statusform"\n',
     );
     chmodSync(join(tools, 'npm'), 0o755);
 

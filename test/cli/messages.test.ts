@@ -20,7 +20,8 @@ const validate = (yaml: string) => run(['validate'], tree({ 'statusform.yaml': y
 describe('validation messages say what to do', () => {
   it('suggests the field meant, once (not also "missing required")', () => {
     const r = validate(
-      'version: 1\naccounts:\n  estate:\n    vendor: propertydeck\n    token: t\n    base_url: https://pd.example\n    statuses:\n      - { lable: A, type: contact, maps_to: open }\n',
+      'version: 1\naccounts:\n  estate:\n    vendor: propertydeck\n    token: t\n' +
+        '    base_url: https://pd.example\n    statuses:\n      - { lable: A, type: contact, maps_to: open }\n',
     );
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('statusform.yaml:8:11: accounts.estate.statuses[0]: unknown field "lable": did you mean `label`?');
@@ -31,7 +32,8 @@ describe('validation messages say what to do', () => {
   it('suggests the vendor meant, in one message', () => {
     const r = validate('version: 1\naccounts:\n  nerds:\n    vendor: Thalamus\n    token: t\n    status_variants: []\n');
     expect(r.stderr.trim().split('\n')).toEqual([
-      'statusform.yaml:4:13: accounts.nerds: unknown vendor "Thalamus": did you mean `thalamus`? (known: thalamus, propertydeck, timetap, serieshr, spacebring, zendesk)',
+      'statusform.yaml:4:13: accounts.nerds: unknown vendor "Thalamus": ' +
+        'did you mean `thalamus`? (known: thalamus, propertydeck, timetap, serieshr, spacebring, zendesk)',
       '1 problem in the configuration.',
     ]);
   });
@@ -46,16 +48,19 @@ describe('validation messages say what to do', () => {
 
   it('puts a wrong category at its maps_to, with the category meant', () => {
     const r = validate(
-      'version: 1\naccounts:\n  estate:\n    vendor: propertydeck\n    token: t\n    base_url: https://pd.example\n    statuses:\n      - label: A\n        type: contact\n        maps_to: opne\n',
+      'version: 1\naccounts:\n  estate:\n    vendor: propertydeck\n    token: t\n    base_url: https://pd.example\n' +
+        '    statuses:\n      - label: A\n        type: contact\n        maps_to: opne\n',
     );
     expect(r.stderr).toContain(
-      'statusform.yaml:10:18: estate.statuses["contact:A"]: unknown category "opne" (categories: new, open, pending, hold, solved, closed): did you mean `open`?',
+      'statusform.yaml:10:18: estate.statuses["contact:A"]: unknown category "opne" (categories: ' +
+        'new, open, pending, hold, solved, closed): did you mean `open`?',
     );
   });
 
   it('says one thing per mis-indented line', () => {
     const r = validate(
-      'version: 1\naccounts:\n  estate:\n    vendor: propertydeck\n    token: t\n    statuses:\n      - label: A\n       type: contact\n        maps_to: open\n',
+      'version: 1\naccounts:\n  estate:\n    vendor: propertydeck\n    token: t\n' +
+        '    statuses:\n      - label: A\n       type: contact\n        maps_to: open\n',
     );
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(2);

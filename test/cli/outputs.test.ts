@@ -58,7 +58,8 @@ describe('output flags', () => {
       const r = await w.run('plan', '--out', out);
       expect(r.code, out).toBe(1);
       expect(r.stderr).toContain(
-        `Error: cannot write the plan to ${out}: it is in the state directory (statusform.state), which an output flag never replaces; choose another file`,
+        `Error: cannot write the plan to ${out}: it is in the state directory (statusform.state), ` +
+          'which an output flag never replaces; choose another file',
       );
     }
     expect(w.sandbox.simulators.propertydeck.requests).toEqual([]);
@@ -113,7 +114,8 @@ describe('output flags', () => {
     const refused = await w.run('import', '--account', 'estate', '--out', 'notes.yaml');
     expect(refused.code).toBe(1);
     expect(refused.stderr.trim()).toBe(
-      'Error: notes.yaml exists already, and it is not the file that declares estate (statusform.yaml); pass --force to replace it, or write to a new file',
+      'Error: notes.yaml exists already, and it is not the file that declares ' +
+        'estate (statusform.yaml); pass --force to replace it, or write to a new file',
     );
     expect(readFileSync(join(w.dir, 'notes.yaml'), 'utf8')).toBe('my notes\n');
     expect(w.sandbox.simulators.propertydeck.requests).toEqual([]);
@@ -181,7 +183,8 @@ describe('the state setting', () => {
     const r = await cli(['validate', '-c', 'conf'], { cwd: w.dir, env: w.env });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
-      'conf/a.yaml:2:8: state names conf/b.yaml, a file of the configuration, which the state file (or its lock) would replace; give the state a file of its own',
+      'conf/a.yaml:2:8: state names conf/b.yaml, a file of the configuration, ' +
+        'which the state file (or its lock) would replace; give the state a file of its own',
     );
   });
 });

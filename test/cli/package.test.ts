@@ -39,7 +39,9 @@ describe('the npm package', () => {
     npm(['install', '-g', '--prefix', prefix, join(out, tarball!)], out);
     const elsewhere = tree({
       'statusform.yaml':
-        'version: 1\naccounts:\n  estate: { vendor: propertydeck, base_url: "https://pd.example", token: t, statuses: [{ label: A, type: contact, maps_to: open }] }\n',
+        'version: 1\naccounts:\n' +
+        '  estate: { vendor: propertydeck, base_url: "https://pd.example", token: t, ' +
+        'statuses: [{ label: A, type: contact, maps_to: open }] }\n',
     });
     const env = { PATH: `${join(prefix, 'bin')}:${process.env['PATH'] ?? ''}` };
     const version = spawnSync(join(prefix, 'bin', 'statusform'), ['--version'], { cwd: elsewhere, env, encoding: 'utf8' });

@@ -9,7 +9,8 @@ import { shardTable } from '../../src/engine/shard.js';
 import { cli, tree } from '../helpers.js';
 
 const account = (name: string, label = 'Alpha') =>
-  `  ${name}:\n    vendor: thalamus\n    token: \${THALAMUS_TOKEN}\n    status_variants:\n      - { id: a, label: "${label}", maps_to: open }\n`;
+  `  ${name}:\n    vendor: thalamus\n    token: \${THALAMUS_TOKEN}\n` +
+  `    status_variants:\n      - { id: a, label: "${label}", maps_to: open }\n`;
 const config = (names: string[]) => `version: 1\naccounts:\n${names.map((n) => account(n)).join('')}`;
 const NAMES = Array.from({ length: 12 }, (_, i) => `acct-${i}`);
 
@@ -29,9 +30,8 @@ describe('statusform shards', () => {
 
   it('refuses a matrix over 256 jobs and says which --count fits', async () => {
     const many = Array.from({ length: 1000 }, (_, i) => `a${i}`);
-    const dir = tree({
-      'statusform.yaml': `version: 1\naccounts:\n${many.map((n) => `  ${n}: { vendor: thalamus, token: t, status_variants: [] }\n`).join('')}`,
-    });
+    const accounts = many.map((n) => `  ${n}: { vendor: thalamus, token: t, status_variants: [] }\n`).join('');
+    const dir = tree({ 'statusform.yaml': `version: 1\naccounts:\n${accounts}` });
     const r = await cli(['shards', '--count', '400'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');

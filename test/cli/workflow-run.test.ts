@@ -124,9 +124,11 @@ function runStep(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{
 
 const _status = '      - { label: "For Sale", type: property, maps_to: open }\n';
 const th = (name: string, label = 'Alpha') =>
-  `  ${name}:\n    vendor: thalamus\n    base_url: \${THALAMUS_URL}\n    token: \${THALAMUS_TOKEN}\n    status_variants:\n      - { id: a, label: "${label}", maps_to: open }\n`;
+  `  ${name}:\n    vendor: thalamus\n    base_url: \${THALAMUS_URL}\n    token: \${THALAMUS_TOKEN}\n` +
+  `    status_variants:\n      - { id: a, label: "${label}", maps_to: open }\n`;
 const pd = (name: string, label: string) =>
-  `  ${name}:\n    vendor: propertydeck\n    base_url: \${PROPERTYDECK_URL}\n    token: \${PROPERTYDECK_TOKEN}\n    statuses:\n      - { label: "${label}", type: property, maps_to: open }\n`;
+  `  ${name}:\n    vendor: propertydeck\n    base_url: \${PROPERTYDECK_URL}\n    token: \${PROPERTYDECK_TOKEN}\n` +
+  `    statuses:\n      - { label: "${label}", type: property, maps_to: open }\n`;
 const fleet = (blocks: string[]) => `version: 1\naccounts:\n${blocks.join('')}`;
 const NAMES = ['alpha', 'Beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta'];
 
@@ -247,7 +249,8 @@ describe('the example workflows, run', () => {
     };
     await applyAll();
     const pdStore = sandbox!.simulators.propertydeck.store;
-    for (const label of ['For Sale', 'Sold']) [...pdStore.statuses.values()].find((s) => s.label === label)!.label = `${label} (edited)`; // renamed in the vendor's UI
+    // renamed in the vendor's UI
+    for (const label of ['For Sale', 'Sold']) [...pdStore.statuses.values()].find((s) => s.label === label)!.label = `${label} (edited)`;
 
     // The drift job, once per matrix entry.
     const runDrift = async () => {
@@ -280,7 +283,8 @@ describe('the example workflows, run', () => {
     const tools = join(dir, '.tools');
     writeFileSync(
       join(tools, 'gh'),
-      `#!/bin/sh\nprintf '%s\\n' "$*" >> "${join(dir, 'gh-calls')}"\nif [ "$1 $2" = "issue list" ]; then cat "${join(dir, 'gh-open')}"; fi\n`,
+      `#!/bin/sh\nprintf '%s\\n' "$*" >> "${join(dir, 'gh-calls')}"\n` +
+        `if [ "$1 $2" = "issue list" ]; then cat "${join(dir, 'gh-open')}"; fi\n`,
     );
     chmodSync(join(tools, 'gh'), 0o755);
     writeFileSync(join(dir, 'gh-open'), '');
@@ -295,7 +299,8 @@ describe('the example workflows, run', () => {
     expect(body).toContain('statusform adopt');
     const calls = () => readFileSync(join(dir, 'gh-calls'), 'utf8').trim().split('\n');
     expect(calls()).toEqual([
-      'issue list --state open --search "statusform: live state drifted" in:title --json number,title --jq .[] | select(.title == "statusform: live state drifted") | .number',
+      'issue list --state open --search "statusform: live state drifted" in:title --json ' +
+        'number,title --jq .[] | select(.title == "statusform: live state drifted") | .number',
       'issue create --title statusform: live state drifted --body-file drift-issue.md',
     ]);
     writeFileSync(join(dir, 'gh-open'), '12\n');

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { changedAccountsInConfig, changedAccountsInState } from '../../src/config/account-blocks.js';
 
 const before =
-  'version: 1\naccounts:\n  a: { vendor: thalamus, token: x, status_variants: [] }\n  b: { vendor: thalamus, token: y, status_variants: [] }\n';
+  'version: 1\naccounts:\n  a: { vendor: thalamus, token: x, status_variants: [] }\n' +
+  '  b: { vendor: thalamus, token: y, status_variants: [] }\n';
 
 describe('changed accounts', () => {
   it('a config file: only the accounts whose block changed (key order does not count)', () => {

@@ -6,7 +6,8 @@ import { Pacer, type Clock } from '../../src/http/pacer.js';
 import { tree } from '../helpers.js';
 
 const pd = (rate: string) =>
-  `version: 1\naccounts:\n  estate:\n    vendor: propertydeck\n    base_url: http://127.0.0.1:1\n    token: t\n    rate_limit: ${rate}\n    statuses: []\n`;
+  'version: 1\naccounts:\n  estate:\n    vendor: propertydeck\n' +
+  `    base_url: http://127.0.0.1:1\n    token: t\n    rate_limit: ${rate}\n    statuses: []\n`;
 const load = (rate: string) => loadConfig('statusform.yaml', { cwd: tree({ 'statusform.yaml': pd(rate) }), env: {} });
 
 /** A clock whose sleeps pass at once, recording when each request would start. */

@@ -8,7 +8,8 @@ const env = { PD_TOKEN: 'pd-secret-token', TH_TOKEN: 'th-secret-token' };
 
 /** A Property Deck account with these status lines. */
 const estate = (statuses: string) =>
-  `version: 1\naccounts:\n  estate:\n    vendor: propertydeck\n    base_url: https://crm.example.com\n    token: t\n    statuses:\n${statuses}`;
+  'version: 1\naccounts:\n  estate:\n    vendor: propertydeck\n' +
+  `    base_url: https://crm.example.com\n    token: t\n    statuses:\n${statuses}`;
 
 function problems(yaml: string, e: NodeJS.ProcessEnv = env): string[] {
   const dir = tree({ 'statusform.yaml': yaml });
@@ -131,7 +132,8 @@ accounts:
 `),
     );
     expect(found).toEqual([
-      '8:9: estate.statuses["contact:Hot"]: renamed_from names "contact:cold", which is still declared (as estate.statuses["contact:Cold"])',
+      '8:9: estate.statuses["contact:Hot"]: renamed_from names "contact:cold", ' +
+        'which is still declared (as estate.statuses["contact:Cold"])',
     ]);
   });
 
@@ -156,7 +158,8 @@ accounts:
 `),
     );
     expect(found).toEqual([
-      '9:9: estate.statuses["property:Let"]: renamed_from names "property:Under Offer", which estate.statuses["property:Sold"] (statusform.yaml:8:9) is already renamed from',
+      '9:9: estate.statuses["property:Let"]: renamed_from names "property:Under Offer", ' +
+        'which estate.statuses["property:Sold"] (statusform.yaml:8:9) is already renamed from',
     ]);
   });
 
@@ -180,7 +183,8 @@ accounts:
   it('exits 1 from the CLI, printing file:line:col lines and no secret', async () => {
     const dir = tree({
       'statusform.yaml':
-        'version: 1\naccounts:\n  nerds: { vendor: thalamus, token: "${TH_TOKEN}", status_variants: [{ id: a, label: A, maps_to: nope }] }\n',
+        'version: 1\naccounts:\n' +
+        '  nerds: { vendor: thalamus, token: "${TH_TOKEN}", status_variants: [{ id: a, label: A, maps_to: nope }] }\n',
     });
     const r = await cli(['validate'], { cwd: dir, env });
     expect(r.code).toBe(1);

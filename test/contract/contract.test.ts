@@ -55,7 +55,8 @@ const contracts: Contract[] = [
         `    vendor: thalamus\n    base_url: \${URL}\n    token: \${TOKEN}\n    prune: true\n    status_variants:${variants}`;
       return [
         acc(
-          `\n      - { id: statusform-contract-${run}-a, label: Contract A, maps_to: open }\n      - { id: statusform-contract-${run}-b, label: Contract B, maps_to: pending }\n`,
+          `\n      - { id: statusform-contract-${run}-a, label: Contract A, maps_to: open }\n` +
+            `      - { id: statusform-contract-${run}-b, label: Contract B, maps_to: pending }\n`,
         ),
         acc(`\n      - { id: statusform-contract-${run}-a, label: Contract A renamed, maps_to: hold }\n`),
         acc(' []\n'),
@@ -69,7 +70,8 @@ const contracts: Contract[] = [
     rate: '    rate_limit: { requests: 500, seconds: 1 }\n',
     steps: (run) => {
       const acc = (statuses: string) =>
-        `    vendor: propertydeck\n    base_url: \${URL}\n    token: \${TOKEN}\n    prune: true\n    allow_delete: true\n    statuses:${statuses}`;
+        `    vendor: propertydeck\n    base_url: \${URL}\n    token: \${TOKEN}\n` +
+        `    prune: true\n    allow_delete: true\n    statuses:${statuses}`;
       return [
         acc(`\n      - { label: statusform-contract-${run} A, type: contact, maps_to: open }\n`),
         acc(
@@ -94,7 +96,8 @@ const contracts: Contract[] = [
     rate: '    rate_limit: { requests: 500, seconds: 1 }\n',
     steps: (run) => {
       const acc = (statuses: string) =>
-        `    vendor: timetap\n    base_url: \${URL}\n    api_key: \${API_KEY}\n    private_key: \${PRIVATE_KEY}\n    business_id: \${BUSINESS_ID}\n    prune: true\n    statuses:${statuses}`;
+        `    vendor: timetap\n    base_url: \${URL}\n    api_key: \${API_KEY}\n    private_key: \${PRIVATE_KEY}\n` +
+        `    business_id: \${BUSINESS_ID}\n    prune: true\n    statuses:${statuses}`;
       const sub = `STATUSFORM_CONTRACT_${run.toUpperCase()}`;
       return [
         acc(`\n      - { sub_status: ${sub}, status: OPEN, sort_order: 90, user_selectable: false, maps_to: open }\n`),
@@ -115,7 +118,10 @@ const contracts: Contract[] = [
     rate: '',
     steps: () => {
       const acc = (status: string) =>
-        `    vendor: serieshr\n    base_url: \${URL}\n    api_key: \${API_KEY}\n    staff_user_id: \${STAFF_USER_ID}\n    mappings: { open: open, in-progress: open, resolved: solved, closed: closed }\n    tickets:\n      - { id: "\${TICKET}", status: ${status} }\n`;
+        `    vendor: serieshr\n    base_url: \${URL}\n    api_key: \${API_KEY}\n` +
+        `    staff_user_id: \${STAFF_USER_ID}\n` +
+        '    mappings: { open: open, in-progress: open, resolved: solved, closed: closed }\n' +
+        `    tickets:\n      - { id: "\${TICKET}", status: ${status} }\n`;
       return [acc('in-progress'), acc('open')];
     },
   },
@@ -134,7 +140,9 @@ const contracts: Contract[] = [
     rate: '',
     steps: () => {
       const acc = (status: string) =>
-        `    vendor: spacebring\n    base_url: \${URL}\n    client_id: \${CLIENT_ID}\n    client_secret: \${CLIENT_SECRET}\n    mappings: { new: new, inProgress: open, solved: solved, closed: closed }\n    tickets:\n      - { id: "\${TICKET}", status: ${status} }\n`;
+        `    vendor: spacebring\n    base_url: \${URL}\n    client_id: \${CLIENT_ID}\n` +
+        `    client_secret: \${CLIENT_SECRET}\n    mappings: { new: new, inProgress: open, solved: solved, closed: closed }\n` +
+        `    tickets:\n      - { id: "\${TICKET}", status: ${status} }\n`;
       return [acc('inProgress'), acc('new')];
     },
   },
@@ -146,11 +154,13 @@ const contracts: Contract[] = [
     rate: '    rate_limit: { requests: 500, seconds: 1 }\n',
     steps: (run) => {
       const acc = (statuses: string) =>
-        `    vendor: zendesk\n    base_url: \${URL}\n    email: \${EMAIL}\n    api_token: \${API_TOKEN}\n    prune: true\n    statuses:${statuses}`;
+        `    vendor: zendesk\n    base_url: \${URL}\n    email: \${EMAIL}\n` +
+        `    api_token: \${API_TOKEN}\n    prune: true\n    statuses:${statuses}`;
       return [
         acc(`\n      - { agent_label: statusform-contract-${run} A, maps_to: pending, end_user_label: Contract }\n`),
         acc(
-          `\n      - { agent_label: statusform-contract-${run} B, maps_to: pending, end_user_label: Contract, renamed_from: [statusform-contract-${run} A] }\n`,
+          `\n      - { agent_label: statusform-contract-${run} B, maps_to: pending, ` +
+            `end_user_label: Contract, renamed_from: [statusform-contract-${run} A] }\n`,
         ),
         acc(' []\n'),
       ];
@@ -194,7 +204,8 @@ afterAll(async () => {
 const skippedLive = contracts.filter((c) => c.live.some((v) => !process.env[`STATUSFORM_LIVE_${c.vendor.toUpperCase()}_${v}`]));
 if (skippedLive.length > 0) {
   console.log(
-    `contract suite: live runs skipped for ${skippedLive.map((c) => c.vendor).join(', ')} (no STATUSFORM_LIVE_<VENDOR>_… credentials; see README "Trying a real account")`,
+    `contract suite: live runs skipped for ${skippedLive.map((c) => c.vendor).join(', ')} ` +
+      '(no STATUSFORM_LIVE_<VENDOR>_… credentials; see README "Trying a real account")',
   );
 }
 

@@ -194,7 +194,8 @@ describe('statusform adopt', () => {
       { id: 'T-3', status: 'open' },
     ];
     const tickets =
-      '      - { id: T-1, status: resolved }   # done by support\n      - id: T-2\n        category: solved\n      - { id: T-3, status: open }\n';
+      '      - { id: T-1, status: resolved }   # done by support\n      - id: T-2\n' +
+      '        category: solved\n      - { id: T-3, status: open }\n';
     w = await world(SERIES_ACCOUNT(tickets), { seeds: { serieshr: seed } });
     expect((await w.run('apply', '--auto-approve')).code).toBe(0);
     const store = w.sandbox.simulators.serieshr.store.tickets;
@@ -207,7 +208,8 @@ describe('statusform adopt', () => {
     const text = readFileSync(join(w.dir, 'statusform.yaml'), 'utf8');
     expect(text).toBe(
       SERIES_ACCOUNT(
-        '      - { id: T-1, status: in-progress }   # done by support\n      - id: T-2\n        status: open\n      - { id: T-3, status: open }\n',
+        '      - { id: T-1, status: in-progress }   # done by support\n' +
+          '      - id: T-2\n        status: open\n      - { id: T-3, status: open }\n',
       ),
     );
     expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);

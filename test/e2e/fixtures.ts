@@ -12,7 +12,10 @@ export interface World {
   dir: string;
   env: NodeJS.ProcessEnv;
   run(...args: string[]): Promise<CliRun>;
-  /** The state as one object, whatever its layout: the directory's accounts merged (the serial is the highest, the lineage the first account's). */
+  /**
+   * The state as one object, whatever its layout: the directory's accounts merged (the serial is the highest, the
+   * lineage the first account's).
+   */
   state(): {
     serial: number;
     lineage: string;

@@ -35,17 +35,43 @@ function account(i: number, timetapUrl: (i: number) => string): string {
   const head = `  ${name(i)}:\n    vendor: ${vendorOf(i)}\n`;
   switch (vendorOf(i)) {
     case 'thalamus':
-      return `${head}    base_url: \${THALAMUS_URL}\n    token: \${THALAMUS_TOKEN}\n${FAST}    status_variants:\n      - { id: waiting_${i}, label: "Waiting ${i}", maps_to: pending }\n      - { id: escalated_${i}, label: "Escalated ${i}", maps_to: hold }\n`;
+      return (
+        `${head}    base_url: \${THALAMUS_URL}\n    token: \${THALAMUS_TOKEN}\n${FAST}    status_variants:\n` +
+        `      - { id: waiting_${i}, label: "Waiting ${i}", maps_to: pending }\n` +
+        `      - { id: escalated_${i}, label: "Escalated ${i}", maps_to: hold }\n`
+      );
     case 'propertydeck':
-      return `${head}    base_url: \${PROPERTYDECK_URL}\n    token: \${PROPERTYDECK_TOKEN}\n${FAST}    statuses:\n      - { label: "For Sale ${i}", type: property, maps_to: open }\n      - { label: "Hot Lead ${i}", type: contact, maps_to: new }\n`;
+      return (
+        `${head}    base_url: \${PROPERTYDECK_URL}\n    token: \${PROPERTYDECK_TOKEN}\n${FAST}    statuses:\n` +
+        `      - { label: "For Sale ${i}", type: property, maps_to: open }\n` +
+        `      - { label: "Hot Lead ${i}", type: contact, maps_to: new }\n`
+      );
     case 'timetap':
-      return `${head}    base_url: ${timetapUrl(i)}\n    api_key: \${TIMETAP_API_KEY}\n    private_key: \${TIMETAP_PRIVATE_KEY}\n    business_id: \${TIMETAP_BUSINESS_ID}\n${FAST}    statuses:\n      - { sub_status: OPEN, status: OPEN, sort_order: 1, user_selectable: true, maps_to: open }\n      - { sub_status: LATE, status: OPEN, sort_order: 2, user_selectable: true, maps_to: open }\n`;
+      return (
+        `${head}    base_url: ${timetapUrl(i)}\n    api_key: \${TIMETAP_API_KEY}\n` +
+        `    private_key: \${TIMETAP_PRIVATE_KEY}\n    business_id: \${TIMETAP_BUSINESS_ID}\n` +
+        `${FAST}    statuses:\n      - { sub_status: OPEN, status: OPEN, sort_order: 1, user_selectable: true, maps_to: open }\n` +
+        '      - { sub_status: LATE, status: OPEN, sort_order: 2, user_selectable: true, maps_to: open }\n'
+      );
     case 'serieshr':
-      return `${head}    base_url: \${SERIES_URL}\n    api_key: \${SERIES_API_KEY}\n    staff_user_id: 987654321\n    mappings: { open: open, in-progress: open, resolved: solved, closed: closed }\n${FAST}    tickets:\n      - { id: T-${i}-1, status: resolved }\n      - { id: T-${i}-2, category: open }\n`;
+      return (
+        `${head}    base_url: \${SERIES_URL}\n    api_key: \${SERIES_API_KEY}\n    staff_user_id: 987654321\n` +
+        `    mappings: { open: open, in-progress: open, resolved: solved, closed: closed }\n${FAST}    tickets:\n` +
+        `      - { id: T-${i}-1, status: resolved }\n      - { id: T-${i}-2, category: open }\n`
+      );
     case 'spacebring':
-      return `${head}    base_url: \${SPACEBRING_URL}\n    client_id: \${SPACEBRING_CLIENT_ID}\n    client_secret: \${SPACEBRING_CLIENT_SECRET}\n    mappings: { new: new, inProgress: open, solved: solved, closed: closed }\n${FAST}    tickets:\n      - { id: ${spacebringTicket(i)}, status: solved }\n`;
+      return (
+        `${head}    base_url: \${SPACEBRING_URL}\n    client_id: \${SPACEBRING_CLIENT_ID}\n` +
+        `    client_secret: \${SPACEBRING_CLIENT_SECRET}\n` +
+        `    mappings: { new: new, inProgress: open, solved: solved, closed: closed }\n${FAST}    tickets:\n` +
+        `      - { id: ${spacebringTicket(i)}, status: solved }\n`
+      );
     case 'zendesk':
-      return `${head}    base_url: \${ZENDESK_URL}\n    email: \${ZENDESK_EMAIL}\n    api_token: \${ZENDESK_API_TOKEN}\n${FAST}    statuses:\n      - { agent_label: "Waiting ${i}", maps_to: pending }\n      - { agent_label: "Escalated ${i}", maps_to: hold }\n`;
+      return (
+        `${head}    base_url: \${ZENDESK_URL}\n    email: \${ZENDESK_EMAIL}\n` +
+        `    api_token: \${ZENDESK_API_TOKEN}\n${FAST}    statuses:\n` +
+        `      - { agent_label: "Waiting ${i}", maps_to: pending }\n      - { agent_label: "Escalated ${i}", maps_to: hold }\n`
+      );
   }
 }
 

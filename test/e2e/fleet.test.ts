@@ -23,7 +23,11 @@ const body = (config: string) => config.replace('version: 1\naccounts:\n', '');
 
 /** Three accounts at three vendors, in name order: estate (Property Deck), nerds (Thalamus), salon (TimeTap). */
 function fleet(extra = ''): string {
-  return `${PD_ACCOUNT(pd('For Sale') + pd('Let Agreed'), FAST + extra)}${body(TH_ACCOUNT(th('a', 'Alpha'), FAST))}${body(TT_ACCOUNT(tt('OPEN', 1) + tt('LATE', 2)))}`;
+  return (
+    PD_ACCOUNT(pd('For Sale') + pd('Let Agreed'), FAST + extra) +
+    body(TH_ACCOUNT(th('a', 'Alpha'), FAST)) +
+    body(TT_ACCOUNT(tt('OPEN', 1) + tt('LATE', 2)))
+  );
 }
 
 const NAMES = ['estate', 'nerds', 'salon'];

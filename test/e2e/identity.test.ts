@@ -31,7 +31,8 @@ describe("an owned status renamed at the vendor is still statusform's", () => {
 
     const plan = await w.run('plan');
     expect(plan.stdout).toContain(
-      '# estate.statuses["property:Sold STC"] will be renamed in place from "property:Sold subject to contract" (drift: changed outside statusform)',
+      '# estate.statuses["property:Sold STC"] will be renamed in place from ' +
+        '"property:Sold subject to contract" (drift: changed outside statusform)',
     );
     expect(plan.stdout).toContain('Plan: 0 to create, 1 to update, 0 to deactivate, 0 to delete');
     expect(plan.stdout).not.toContain('unmanaged');
@@ -159,7 +160,8 @@ describe('the state file is bound to the vendor instance it describes', () => {
       const r = await w.run(...args);
       expect(r.code, args.join(' ')).toBe(3);
       expect(r.stderr).toContain(
-        'Refused: salon: the state file records this account for another vendor instance (business_id 43111 → business_id 999); its vendor ids belong there, so nothing was read or written.',
+        'Refused: salon: the state file records this account for another vendor instance (business_id ' +
+          '43111 → business_id 999); its vendor ids belong there, so nothing was read or written.',
       );
       expect(r.stderr).toContain('If the configuration changed by mistake, restore business_id 43111.');
       // A new config's state is a directory: the account's own file is what to remove.
@@ -248,7 +250,9 @@ describe('keys and labels compare in Unicode NFC, and lookalikes are told apart'
     });
     const plan = await w.run('plan');
     expect(plan.stdout).toContain(
-      'estate.statuses["property:Sold STC"]: propertydeck already has "property:Sold\\u00A0STC" (not managed by statusform), which differs from this only by U+00A0 NO-BREAK SPACE: this creates a second one that looks the same; to adopt it instead, declare it exactly as the vendor spells it',
+      'estate.statuses["property:Sold STC"]: propertydeck already has "property:Sold\\u00A0STC" (not managed by statusform), ' +
+        'which differs from this only by U+00A0 NO-BREAK SPACE: this creates a second one that looks the same; ' +
+        'to adopt it instead, declare it exactly as the vendor spells it',
     );
   });
 
@@ -260,7 +264,9 @@ describe('keys and labels compare in Unicode NFC, and lookalikes are told apart'
       'statusform.yaml:10:9: estate.statuses["property:Café open"] is declared twice (first at statusform.yaml:9:9)',
     );
     expect(r.stderr).toContain(
-      'statusform.yaml:12:9: estate.statuses["property:Sold\\u200B STC"] is declared twice as estate.statuses["property:Sold STC"], which differs from it only by U+200B ZERO WIDTH SPACE, so the two look the same (first at statusform.yaml:11:9)',
+      'statusform.yaml:12:9: estate.statuses["property:Sold\\u200B STC"] is declared twice as ' +
+        'estate.statuses["property:Sold STC"], which differs from it only by U+200B ZERO WIDTH SPACE, ' +
+        'so the two look the same (first at statusform.yaml:11:9)',
     );
     for (const sim of Object.values(w.sandbox.simulators)) expect(sim.requests).toEqual([]);
   });

@@ -185,7 +185,8 @@ ${estateAccount}`;
 
   it('explains why Thalamus cannot be imported', async () => {
     w = await world(
-      'version: 1\naccounts:\n  nerds: { vendor: thalamus, base_url: "${THALAMUS_URL}", token: "${THALAMUS_TOKEN}", status_variants: [] }\n',
+      'version: 1\naccounts:\n' +
+        '  nerds: { vendor: thalamus, base_url: "${THALAMUS_URL}", token: "${THALAMUS_TOKEN}", status_variants: [] }\n',
     );
     const r = await w.run('import', '--account', 'nerds');
     expect(r.code).toBe(1);

@@ -131,7 +131,8 @@ describe('Property Deck, end to end', () => {
     const twice = await w.run('validate');
     expect(twice.code).toBe(1);
     expect(twice.stderr).toContain(
-      'estate.statuses["property:under offer"] is declared twice as estate.statuses["property:Under OFFER"], which propertydeck counts as the same (it ignores case)',
+      'estate.statuses["property:under offer"] is declared twice as estate.statuses["property:Under OFFER"], ' +
+        'which propertydeck counts as the same (it ignores case)',
     );
   });
 
@@ -167,7 +168,8 @@ describe('Property Deck, end to end', () => {
     const hinted = await w.run('plan');
     expect(hinted.stdout).toContain('Plan: 1 to create, 0 to update, 0 to deactivate, 0 to delete');
     expect(hinted.stdout).toContain(
-      'estate.statuses["property:Under Offer (agreed)"]: possible rename — looks like a rename of "property:Under Offer": did you mean `renamed_from: ["Under Offer"]`?',
+      'estate.statuses["property:Under Offer (agreed)"]: possible rename — ' +
+        'looks like a rename of "property:Under Offer": did you mean `renamed_from: ["Under Offer"]`?',
     );
     const md = await w.run('plan', '--format', 'markdown');
     // Escaped for markdown: GitHub shows it as written.
@@ -207,7 +209,9 @@ describe('Property Deck, end to end', () => {
     expect(kept.stdout).toContain('Plan: 1 to create, 0 to update, 0 to deactivate, 0 to delete');
     expect(kept.stdout).toContain('estate.statuses["property:Viewing"]: no longer in the configuration; kept because prune is off');
     expect(kept.stdout).toContain(
-      'estate.statuses["contact:Viewing"]: possible rename — looks like a type change of "property:Viewing": propertydeck cannot change an item\'s type, so this creates a new one; the old one goes only with prune, allow_delete and --allow-destroy (a hard delete)',
+      'estate.statuses["contact:Viewing"]: possible rename — looks like a type change of "property:Viewing": ' +
+        "propertydeck cannot change an item's type, so this creates a new one; " +
+        'the old one goes only with prune, allow_delete and --allow-destroy (a hard delete)',
     );
 
     writeFileSync(join(w.dir, 'statusform.yaml'), PD_ACCOUNT(status('Viewing', 'contact'), `${FAST}    prune: true\n`));

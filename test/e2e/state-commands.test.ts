@@ -46,7 +46,8 @@ describe('state list and show', () => {
     expect(show.code, show.stderr).toBe(0);
     const id = w.state().accounts['estate']!.items['contact:Hot Lead']!.id as string;
     expect(show.stdout).toBe(
-      `# ${HOT}\nvendor     = "propertydeck"\nvendor_id  = ${JSON.stringify(id)}\nactive     = true\ndepends_on = []\nfields:\n  type  = "contact"\n  label = "Hot Lead"\n`,
+      `# ${HOT}\nvendor     = "propertydeck"\nvendor_id  = ${JSON.stringify(id)}\n` +
+        'active     = true\ndepends_on = []\nfields:\n  type  = "contact"\n  label = "Hot Lead"\n',
     );
     const json = JSON.parse((await w.run('state', 'show', HOT, '--format', 'json')).stdout) as Record<string, unknown>;
     expect(json).toEqual({
@@ -93,7 +94,8 @@ describe('state rm', () => {
     const rm = await w.run('state', 'rm', 'estate.statuses["contact:*"]');
     expect(rm.code, rm.stderr).toBe(0);
     expect(rm.stdout).toContain(
-      `Still declared in the configuration, so the next plan takes them over again (adopted, or updated to the configuration): ${COLD}, ${HOT}.`,
+      'Still declared in the configuration, so the next plan takes them over again (adopted, ' +
+        `or updated to the configuration): ${COLD}, ${HOT}.`,
     );
     expect(Object.keys(w.state().accounts['estate']!.items)).toEqual(['property:Sold']);
     expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0); // found live, unchanged: adopted without a write

@@ -193,7 +193,8 @@ describe('selector rules', () => {
       { id: 'OPEN-1', status: 'open', updatedAt: days(40) },
     ];
     const rules =
-      '    rules:\n      - { name: close-stale, where: { status: resolved, not_updated_for_days: 14 }, set: { status: closed }, max: 25 }\n';
+      '    rules:\n      - { name: close-stale, where: { status: resolved, ' +
+      'not_updated_for_days: 14 }, set: { status: closed }, max: 25 }\n';
     w = await world(SERIES_ACCOUNT('      - { id: OPEN-1, status: open }\n', rules), {
       seeds: { serieshr: seed },
       rateLimits: { serieshr: false },

@@ -51,7 +51,8 @@ describe('passes: after classification', () => {
     expect(relation(status('property', 'Sold STC'), status('property', 'Sold (STC)'), pd)).toEqual({ kind: 'similar' });
     expect(relation(status('contact', 'Pending'), status('contact', 'Pending review'), pd)).toEqual({ kind: 'similar' });
     expect(relationNote(status('property', 'Under Offer'), status('property', 'Under offer (agreed)'), pd, 'acme', 'with prune')).toBe(
-      'looks like a rename of "property:Under Offer": did you mean `renamed_from: ["Under Offer"]`? It renames the item in place, keeping the vendor\'s identity; without it, this creates a new item and the old one goes only with prune',
+      'looks like a rename of "property:Under Offer": did you mean `renamed_from: ["Under Offer"]`? It renames the item ' +
+        "in place, keeping the vendor's identity; without it, this creates a new item and the old one goes only with prune",
     );
     // Keys of one field (Zendesk, TimeTap): renamed_from names the old key.
     expect(relationNote(named('Waiting on customer'), named('Waiting on the customer'), zd, 'acme', 'with prune')).toContain(
@@ -96,7 +97,8 @@ describe('passes: after classification', () => {
     ).toEqual({ kind: 'replace', fields: ['type'] });
     expect(relation(status('property', 'Viewing'), status('contact', 'Sold'), pd)).toBeUndefined();
     expect(relationNote(status('property', 'Viewing'), status('contact', 'Viewing'), pd, 'acme', 'with prune')).toBe(
-      'looks like a type change of "property:Viewing": acme cannot change an item\'s type, so this creates a new one; the old one goes only with prune',
+      'looks like a type change of "property:Viewing": acme cannot change an item\'s type, ' +
+        'so this creates a new one; the old one goes only with prune',
     );
   });
 

@@ -122,7 +122,8 @@ describe("every vendor read is checked, not only Property Deck's", () => {
     const r = await w.run('apply', '--auto-approve');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
-      'salon.statuses: cannot read live state: GET /live/status answered 200, but it is not a list of TimeTap statuses: the body must be array (got {"statuses":[]})',
+      'salon.statuses: cannot read live state: GET /live/status answered 200, ' +
+        'but it is not a list of TimeTap statuses: the body must be array (got {"statuses":[]})',
     );
     expect(vendor!.writes()).toEqual([]);
   });
@@ -148,7 +149,8 @@ describe("every vendor read is checked, not only Property Deck's", () => {
     const r = await w.run('apply', '--auto-approve');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
-      'helpdesk.tickets["T-1"]: cannot read live state: GET /tickets/get/T-1 answered 200, but it is not a series.hr ticket: /data must be object (got null)',
+      'helpdesk.tickets["T-1"]: cannot read live state: GET /tickets/get/T-1 answered 200, ' +
+        'but it is not a series.hr ticket: /data must be object (got null)',
     );
     expect(vendor!.writes()).toEqual([]);
   });
@@ -184,7 +186,8 @@ describe("every vendor read is checked, not only Property Deck's", () => {
     const r = await w.run('plan');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
-      'coworking.tickets: cannot read live state: GET /support/tickets/v1?locationRef=loc-1&limit=100&order=updateDate%3Adesc answered 200, but it is not a page of Spacebring tickets: /tickets must be array (got null)',
+      'coworking.tickets: cannot read live state: GET /support/tickets/v1?locationRef=loc-1&limit=100&order=updateDate%3Adesc ' +
+        'answered 200, but it is not a page of Spacebring tickets: /tickets must be array (got null)',
     );
   });
 });

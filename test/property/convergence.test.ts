@@ -113,7 +113,8 @@ describe('apply then plan is always empty', { timeout: 120_000 }, () => {
       .record({ prune: fc.boolean(), variants: fc.uniqueArray(variant, { selector: (v) => v.id, maxLength: 5 }) })
       .map(
         ({ prune, variants }) =>
-          `${header('nerds')}    vendor: thalamus\n    base_url: \${THALAMUS_URL}\n    token: \${THALAMUS_TOKEN}\n    prune: ${prune}\n    status_variants:${variants.length === 0 ? ' []' : ''}\n` +
+          `${header('nerds')}    vendor: thalamus\n    base_url: \${THALAMUS_URL}\n    token: \${THALAMUS_TOKEN}\n` +
+          `    prune: ${prune}\n    status_variants:${variants.length === 0 ? ' []' : ''}\n` +
           variants
             .map(
               (v) =>
@@ -154,7 +155,8 @@ describe('apply then plan is always empty', { timeout: 120_000 }, () => {
           return `, renamed_from: [${q(s.renamed!)}]`;
         };
         return (
-          `${header('estate')}    vendor: propertydeck\n    base_url: \${PROPERTYDECK_URL}\n    token: \${PROPERTYDECK_TOKEN}\n    prune: ${prune}\n    allow_delete: true\n    statuses:${statuses.length === 0 ? ' []' : ''}\n` +
+          `${header('estate')}    vendor: propertydeck\n    base_url: \${PROPERTYDECK_URL}\n    token: \${PROPERTYDECK_TOKEN}\n` +
+          `    prune: ${prune}\n    allow_delete: true\n    statuses:${statuses.length === 0 ? ' []' : ''}\n` +
           statuses.map((s) => `      - { label: ${q(s.label)}, type: ${s.type}, maps_to: open${renamed(s)} }\n`).join('')
         );
       });
@@ -184,10 +186,16 @@ describe('apply then plan is always empty', { timeout: 120_000 }, () => {
         const seen = new Set<string>();
         const lines = statuses.map((s) => {
           const dep = s.dep && keys.has(s.dep) && seen.has(s.dep) ? `, depends_on: [${s.dep}]` : '';
+          const order = s.order !== undefined ? `, sort_order: ${s.order}` : '';
+          const selectable = s.selectable !== undefined ? `, user_selectable: ${s.selectable}` : '';
           seen.add(s.sub);
-          return `      - { sub_status: ${s.sub}, status: ${s.status}, maps_to: open${s.order !== undefined ? `, sort_order: ${s.order}` : ''}${s.selectable !== undefined ? `, user_selectable: ${s.selectable}` : ''}${dep} }\n`;
+          return `      - { sub_status: ${s.sub}, status: ${s.status}, maps_to: open${order}${selectable}${dep} }\n`;
         });
-        return `${header('salon')}    vendor: timetap\n    base_url: \${TIMETAP_URL}\n    api_key: \${TIMETAP_API_KEY}\n    private_key: \${TIMETAP_PRIVATE_KEY}\n    business_id: \${TIMETAP_BUSINESS_ID}\n    prune: ${prune}\n    statuses:${lines.length === 0 ? ' []' : ''}\n${lines.join('')}`;
+        return (
+          `${header('salon')}    vendor: timetap\n    base_url: \${TIMETAP_URL}\n    api_key: \${TIMETAP_API_KEY}\n` +
+          `    private_key: \${TIMETAP_PRIVATE_KEY}\n    business_id: \${TIMETAP_BUSINESS_ID}\n` +
+          `    prune: ${prune}\n    statuses:${lines.length === 0 ? ' []' : ''}\n${lines.join('')}`
+        );
       });
     const own = fc.uniqueArray(
       fc.record({ subStatus: fc.constantFrom(...subs), active: fc.boolean(), sortOrder: fc.integer({ min: 0, max: 9 }) }),
@@ -235,11 +243,13 @@ describe('apply then plan is always empty', { timeout: 120_000 }, () => {
           return `, renamed_from: [${q(s.renamed)}]`;
         };
         return (
-          `${header('support')}    vendor: zendesk\n    base_url: \${ZENDESK_URL}\n    email: \${ZENDESK_EMAIL}\n    api_token: \${ZENDESK_API_TOKEN}\n    prune: ${prune}\n    statuses:${statuses.length === 0 ? ' []' : ''}\n` +
+          `${header('support')}    vendor: zendesk\n    base_url: \${ZENDESK_URL}\n    email: \${ZENDESK_EMAIL}\n` +
+          `    api_token: \${ZENDESK_API_TOKEN}\n    prune: ${prune}\n    statuses:${statuses.length === 0 ? ' []' : ''}\n` +
           statuses
             .map(
               (s) =>
-                `      - { agent_label: ${q(s.label)}, maps_to: ${category(s.label)}${s.eu ? `, end_user_label: ${q(s.eu)}` : ''}${renamed(s)} }\n`,
+                `      - { agent_label: ${q(s.label)}, maps_to: ` +
+                `${category(s.label)}${s.eu ? `, end_user_label: ${q(s.eu)}` : ''}${renamed(s)} }\n`,
             )
             .join('')
         );
@@ -275,7 +285,9 @@ describe('apply then plan is always empty', { timeout: 120_000 }, () => {
       .record({ strict: fc.boolean(), tickets: fc.uniqueArray(want, { selector: (t) => t.id, maxLength: 4 }) })
       .map(
         ({ strict, tickets }) =>
-          `${header('desk')}    vendor: ${vendor}\n${auth}${vendor === 'serieshr' ? `    strict_transitions: ${strict}\n` : ''}    mappings: ${mappings}\n    tickets:${tickets.length === 0 ? ' []' : ''}\n` +
+          `${header('desk')}    vendor: ${vendor}\n` +
+          `${auth}${vendor === 'serieshr' ? `    strict_transitions: ${strict}\n` : ''}    mappings: ${mappings}\n` +
+          `    tickets:${tickets.length === 0 ? ' []' : ''}\n` +
           tickets
             .map((t) => `      - { id: ${t.id}, ${t.by === 'status' ? `status: ${t.status}` : `category: ${t.category}`} }\n`)
             .join(''),

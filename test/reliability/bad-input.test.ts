@@ -39,9 +39,11 @@ const PD = 'vendor: propertydeck, base_url: "${PROPERTYDECK_URL}", token: "${PRO
 const TT =
   'vendor: timetap, base_url: "${TIMETAP_URL}", api_key: "${TIMETAP_API_KEY}", private_key: "${TIMETAP_PRIVATE_KEY}", business_id: 43111';
 const SR =
-  'vendor: serieshr, base_url: "${SERIES_URL}", api_key: "${SERIES_API_KEY}", staff_user_id: 1, mappings: { open: open, in-progress: open, resolved: solved, closed: closed }';
+  'vendor: serieshr, base_url: "${SERIES_URL}", api_key: "${SERIES_API_KEY}", ' +
+  'staff_user_id: 1, mappings: { open: open, in-progress: open, resolved: solved, closed: closed }';
 const SB =
-  'vendor: spacebring, base_url: "${SPACEBRING_URL}", client_id: "${SPACEBRING_CLIENT_ID}", client_secret: "${SPACEBRING_CLIENT_SECRET}", mappings: { new: new, inProgress: open, solved: solved, closed: closed }';
+  'vendor: spacebring, base_url: "${SPACEBRING_URL}", client_id: "${SPACEBRING_CLIENT_ID}", client_secret: ' +
+  '"${SPACEBRING_CLIENT_SECRET}", mappings: { new: new, inProgress: open, solved: solved, closed: closed }';
 const ZD = 'vendor: zendesk, base_url: "${ZENDESK_URL}", email: "${ZENDESK_EMAIL}", api_token: "${ZENDESK_API_TOKEN}"';
 const acc = (body: string) => `version: 1\naccounts:\n  a: { ${body} }\n`;
 const variant = (v: string) => acc(`${TH}, status_variants: [${v}]`);
@@ -118,7 +120,8 @@ const corpus: [string, string | Buffer][] = [
   [
     'series mapping to unknown category',
     acc(
-      'vendor: serieshr, api_key: k, staff_user_id: 1, mappings: { open: open, in-progress: open, resolved: done, closed: closed }, tickets: []',
+      'vendor: serieshr, api_key: k, staff_user_id: 1, ' +
+        'mappings: { open: open, in-progress: open, resolved: done, closed: closed }, tickets: []',
     ),
   ],
   ['series ticket with both', acc(`${SR}, tickets: [{ id: T, status: open, category: open }]`)],
@@ -130,7 +133,8 @@ const corpus: [string, string | Buffer][] = [
   [
     'spacebring both auths',
     acc(
-      'vendor: spacebring, client_id: a, client_secret: b, token: c, network_id: d, mappings: { new: new, inProgress: open, solved: solved, closed: closed }, tickets: []',
+      'vendor: spacebring, client_id: a, client_secret: b, token: c, network_id: d, ' +
+        'mappings: { new: new, inProgress: open, solved: solved, closed: closed }, tickets: []',
     ),
   ],
   [
@@ -166,7 +170,9 @@ const corpus: [string, string | Buffer][] = [
   ['safety percent over 100', acc(`${TH}, safety: { max_update_percent: 150 }, status_variants: []`)],
   [
     'alias bomb',
-    `version: 1\na: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e]\naccounts: {}\n`,
+    'version: 1\na: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n' +
+      'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n' +
+      'e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e]\naccounts: {}\n',
   ],
   [
     'not UTF-8',

@@ -74,7 +74,8 @@ describe('apply under injected faults', () => {
     sandbox = await startSandbox({ rateLimits: NO_LIMITS });
     const variants = Array.from({ length: 12 }, (_, i) => `      - { id: v${i}, label: "V ${i}", maps_to: open }\n`).join('');
     const runs = await converge(
-      `version: 1\naccounts:\n  nerds:\n    vendor: thalamus\n    base_url: \${THALAMUS_URL}\n    token: \${THALAMUS_TOKEN}\n${FAST}    status_variants:\n${variants}`,
+      `version: 1\naccounts:\n  nerds:\n    vendor: thalamus\n    base_url: \${THALAMUS_URL}\n` +
+        `    token: \${THALAMUS_TOKEN}\n${FAST}    status_variants:\n${variants}`,
       11,
     );
     expect(runs).toBeLessThanOrEqual(3);
@@ -89,7 +90,8 @@ describe('apply under injected faults', () => {
     });
     const statuses = Array.from({ length: 12 }, (_, i) => `      - { label: "P ${i}", type: property, maps_to: open }\n`).join('');
     const runs = await converge(
-      `version: 1\naccounts:\n  estate:\n    vendor: propertydeck\n    base_url: \${PROPERTYDECK_URL}\n    token: \${PROPERTYDECK_TOKEN}\n${FAST}    statuses:\n${statuses}`,
+      `version: 1\naccounts:\n  estate:\n    vendor: propertydeck\n    base_url: \${PROPERTYDECK_URL}\n` +
+        `    token: \${PROPERTYDECK_TOKEN}\n${FAST}    statuses:\n${statuses}`,
       12,
     );
     expect(runs).toBeLessThanOrEqual(3);
@@ -104,7 +106,8 @@ describe('apply under injected faults', () => {
     const subs = ['OPEN', 'CONFIRMED', 'CHECKEDIN', 'RUNNING_LATE', 'COMPLETED', 'NO_SHOW', 'CANCELLED', 'LATE_CANCEL'];
     const statuses = subs.map((s, i) => `      - { sub_status: ${s}, status: OPEN, sort_order: ${i + 1}, maps_to: open }\n`).join('');
     const runs = await converge(
-      `version: 1\naccounts:\n  salon:\n    vendor: timetap\n    base_url: \${TIMETAP_URL}\n    api_key: \${TIMETAP_API_KEY}\n    private_key: \${TIMETAP_PRIVATE_KEY}\n    business_id: \${TIMETAP_BUSINESS_ID}\n${FAST}    statuses:\n${statuses}`,
+      `version: 1\naccounts:\n  salon:\n    vendor: timetap\n    base_url: \${TIMETAP_URL}\n    api_key: \${TIMETAP_API_KEY}\n` +
+        `    private_key: \${TIMETAP_PRIVATE_KEY}\n    business_id: \${TIMETAP_BUSINESS_ID}\n${FAST}    statuses:\n${statuses}`,
       13,
     );
     expect(runs).toBeLessThanOrEqual(3);
@@ -129,7 +132,9 @@ describe('apply under injected faults', () => {
       (_, i) => `      - { agent_label: "Z ${i}", maps_to: ${['open', 'pending', 'hold', 'solved'][i % 4]} }\n`,
     ).join('');
     const env = { ZENDESK_URL: zendesk.url, ZENDESK_EMAIL: ZENDESK_SANDBOX_EMAIL, ZENDESK_API_TOKEN: ZENDESK_SANDBOX_API_TOKEN };
-    const head = `version: 1\naccounts:\n  support:\n    vendor: zendesk\n    base_url: \${ZENDESK_URL}\n    email: \${ZENDESK_EMAIL}\n    api_token: \${ZENDESK_API_TOKEN}\n    prune: true\n${FAST}    statuses:\n`;
+    const head =
+      `version: 1\naccounts:\n  support:\n    vendor: zendesk\n    base_url: \${ZENDESK_URL}\n` +
+      `    email: \${ZENDESK_EMAIL}\n    api_token: \${ZENDESK_API_TOKEN}\n    prune: true\n${FAST}    statuses:\n`;
     const runs = await converge(`${head}${statuses}`, 16, { sims: [zendesk], env });
     expect(runs).toBeLessThanOrEqual(3);
     const store = zendesk.store;
@@ -145,7 +150,9 @@ describe('apply under injected faults', () => {
     sandbox = await startSandbox({ rateLimits: NO_LIMITS, seeds: { serieshr: seed } });
     const tickets = seed.map((t) => `      - { id: ${t.id}, status: resolved }\n`).join('');
     const runs = await converge(
-      `version: 1\naccounts:\n  desk:\n    vendor: serieshr\n    base_url: \${SERIES_URL}\n    api_key: \${SERIES_API_KEY}\n    staff_user_id: 1\n${FAST}    mappings: { open: open, in-progress: open, resolved: solved, closed: closed }\n    tickets:\n${tickets}`,
+      `version: 1\naccounts:\n  desk:\n    vendor: serieshr\n    base_url: \${SERIES_URL}\n` +
+        `    api_key: \${SERIES_API_KEY}\n    staff_user_id: 1\n` +
+        `${FAST}    mappings: { open: open, in-progress: open, resolved: solved, closed: closed }\n    tickets:\n${tickets}`,
       14,
     );
     expect(runs).toBeLessThanOrEqual(3);
@@ -160,7 +167,9 @@ describe('apply under injected faults', () => {
     sandbox = await startSandbox({ rateLimits: NO_LIMITS, seeds: { spacebring: seed } });
     const tickets = seed.map((t) => `      - { id: ${t.id}, status: solved }\n`).join('');
     const runs = await converge(
-      `version: 1\naccounts:\n  cow:\n    vendor: spacebring\n    base_url: \${SPACEBRING_URL}\n    client_id: \${SPACEBRING_CLIENT_ID}\n    client_secret: \${SPACEBRING_CLIENT_SECRET}\n${FAST}    mappings: { new: new, inProgress: open, solved: solved, closed: closed }\n    tickets:\n${tickets}`,
+      `version: 1\naccounts:\n  cow:\n    vendor: spacebring\n    base_url: \${SPACEBRING_URL}\n` +
+        `    client_id: \${SPACEBRING_CLIENT_ID}\n    client_secret: \${SPACEBRING_CLIENT_SECRET}\n` +
+        `${FAST}    mappings: { new: new, inProgress: open, solved: solved, closed: closed }\n    tickets:\n${tickets}`,
       15,
     );
     expect(runs).toBeLessThanOrEqual(3);

@@ -89,7 +89,8 @@ describe('apply interrupted', () => {
     const run = await interruptedApply(dir, 4, ['SIGTERM']);
     expect(run.code, run.stderr).toBe(143);
     expect(run.stderr).toContain(
-      'SIGTERM received: no new change starts; waiting up to 30 s for the changes in flight, then saving the state. Interrupt again to stop at once.',
+      'SIGTERM received: no new change starts; waiting up to 30 s for the changes in flight, ' +
+        'then saving the state. Interrupt again to stop at once.',
     );
     expect(run.stderr).toMatch(
       /Interrupted by SIGTERM: \d+ changes done and saved in the state file, \d+ not started\. Run statusform plan to see what is left\./,
@@ -146,7 +147,9 @@ describe('a state file that can no longer be written', () => {
     expect(writes() - before).toBeLessThanOrEqual(2);
     expect(r.stdout).toContain('create skipped (not started: the state file could not be written: a directory is in its place (EISDIR))');
     expect(r.stderr).toContain(
-      `Error: the state file ${statePath} could not be written: a directory is in its place (EISDIR). Nothing more was started; what was done after its last good write is not recorded in it. Fix the file's place, then run statusform plan (it reads the vendors again)`,
+      `Error: the state file ${statePath} could not be written: a directory is in its place (EISDIR). ` +
+        'Nothing more was started; what was done after its last good write is not recorded in it. ' +
+        `Fix the file's place, then run statusform plan (it reads the vendors again)`,
     );
     expect(existsSync(lockPath(statePath))).toBe(false);
     expect(readFileSync(join(dir, 'statusform.yaml'), 'utf8')).toContain('U 19');

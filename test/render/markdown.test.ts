@@ -157,7 +157,8 @@ describe('the markdown PR comment says everything once', () => {
   it('puts a warning with side effects at the vendor in the top warning block, beside destructive changes, and only there', () => {
     const p = plan([action(1), action(2, 'delete')]);
     const message =
-      "first customisation: creates this business's own statuses; the vendor then shows only those, so these shared defaults will no longer be offered: NOSHOW";
+      "first customisation: creates this business's own statuses; " +
+      'the vendor then shows only those, so these shared defaults will no longer be offered: NOSHOW';
     p.notes.push(
       { address: 'estate.statuses', kind: 'warning', message, side_effect: true },
       { address: 'estate.statuses', kind: 'warning', message: 'an ordinary warning' },
@@ -186,7 +187,9 @@ describe('the markdown PR comment says everything once', () => {
     none.accounts[0]!.adopt = p.accounts[0]!.adopt;
     none.summary = summarise([], none.accounts);
     expect(renderPlanMarkdown(none)).toContain(
-      '### statusform plan: No changes. Live state matches the configuration.\n\n2 to adopt: declared items were found at the vendor as declared; apply records them as owned in the state file, writing nothing at the vendor.',
+      '### statusform plan: No changes. Live state matches the configuration.\n\n' +
+        '2 to adopt: declared items were found at the vendor as declared; apply records them as owned in the state file, ' +
+        'writing nothing at the vendor.',
     );
   });
 });

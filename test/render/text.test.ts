@@ -53,14 +53,16 @@ describe('the text plan says everything once', () => {
     expect(text).toContain('  ! salon.statuses: side effect at the vendor — first customisation');
     const verbose = renderPlanText(plan(), undefined, { verbose: true });
     expect(verbose).toContain(
-      '  • estate: 12 items at the vendor are not managed by statusform; left untouched:\n      estate.statuses["contact:U0"]: unmanaged\n',
+      '  • estate: 12 items at the vendor are not managed by statusform; left untouched:\n' +
+        '      estate.statuses["contact:U0"]: unmanaged\n',
     );
     expect(verbose.match(/: unmanaged$/gm)).toHaveLength(12);
   });
 
   it('says what a plan without changes adopts, and the apply summary counts adoptions', () => {
     expect(renderPlanText(plan())).toContain(
-      'No changes. Live state matches the configuration.\n1 to adopt: a declared item was found at the vendor as declared; apply records it as owned in the state file, writing nothing at the vendor.\n',
+      'No changes. Live state matches the configuration.\n1 to adopt: a declared item was found at the vendor as declared; ' +
+        'apply records it as owned in the state file, writing nothing at the vendor.\n',
     );
     expect(renderApplyText({ outcomes: [], done: 3, failed: 0, skipped: 0, adopted: 2 })).toBe(
       'Apply complete: 3 done, 0 failed, 0 skipped, 2 adopted.\n',

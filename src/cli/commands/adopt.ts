@@ -42,7 +42,8 @@ function accountOf(address: string): string {
     }
   }
   throw new UsageError(
-    `"${address}" is not an address: an address is account.collection["key"], as plan prints it (e.g. estate.statuses["property:Sold STC"])`,
+    `"${address}" is not an address: an address is account.collection["key"], ` +
+      'as plan prints it (e.g. estate.statuses["property:Sold STC"])',
   );
 }
 
@@ -112,7 +113,8 @@ export async function adoptCommand(io: Io, opts: AdoptCommandOptions): Promise<O
       ...(seen.length > 0 ? [`${seen.join(', ')} ${seen.length === 1 ? 'matches' : 'match'} what statusform last wrote`] : []),
       ...blind.map(
         (a) =>
-          `${a.name} (${a.vendor}) has no read API, so its drift cannot be seen (plan --refresh-all re-sends what the configuration declares)`,
+          `${a.name} (${a.vendor}) has no read API, so its drift cannot be ` +
+          'seen (plan --refresh-all re-sends what the configuration declares)',
       ),
     ];
     write(io.stdout, `Nothing drifted: ${parts.join('; ')}.`);
@@ -183,7 +185,8 @@ export async function adoptCommand(io: Io, opts: AdoptCommandOptions): Promise<O
     if (!check.config) {
       for (const f of files) writeFileSync(f.path, f.before);
       throw new UsageError(
-        `nothing adopted: the configuration would not be valid afterwards:\n${check.problems.map((p) => `${formatPosition(p.position)}: ${p.message}`).join('\n')}`,
+        'nothing adopted: the configuration would not be valid afterwards:\n' +
+          `${check.problems.map((p) => `${formatPosition(p.position)}: ${p.message}`).join('\n')}`,
       );
     }
   }

@@ -169,7 +169,8 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
       const n = planned.plan.errors.length;
       throw new VendorError(
         planned.plan.errors[0]!.address,
-        `${n} error${n === 1 ? '' : 's'} in the plan (account${failedAccounts.length === 1 ? '' : 's'} ${failedAccounts.join(', ')}); nothing was applied. To apply the other accounts, pass --skip-failed-accounts`,
+        `${n} error${n === 1 ? '' : 's'} in the plan (account${failedAccounts.length === 1 ? '' : 's'} ` +
+          `${failedAccounts.join(', ')}); nothing was applied. To apply the other accounts, pass --skip-failed-accounts`,
       );
     }
     if (failedAccounts.length > 0) {
@@ -177,7 +178,8 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
       write(
         io.stderr,
         colors(io).yellow(
-          `Skipping ${failedAccounts.join(', ')} (error${planned.plan.errors.length === 1 ? '' : 's'} in the plan): nothing is written to ${failedAccounts.length === 1 ? 'it' : 'them'}.`,
+          `Skipping ${failedAccounts.join(', ')} (error${planned.plan.errors.length === 1 ? '' : 's'} in the plan): ` +
+            `nothing is written to ${failedAccounts.length === 1 ? 'it' : 'them'}.`,
         ),
       );
     }
@@ -212,7 +214,8 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
           if (o.status === 'done')
             write(
               human,
-              `${e.action.address}: ${e.action.action} done after ${seconds(o.durationMs ?? 0)}${o.vendorId !== undefined && o.vendorId !== null ? ` [id=${String(o.vendorId)}]` : ''}`,
+              `${e.action.address}: ${e.action.action} done after ` +
+                `${seconds(o.durationMs ?? 0)}${o.vendorId !== undefined && o.vendorId !== null ? ` [id=${String(o.vendorId)}]` : ''}`,
             );
         },
       });

@@ -46,7 +46,8 @@ export async function importCommand(io: Io, opts: ImportCommandOptions): Promise
     const real = realPath(resolve(io.cwd, opts.out));
     if (real !== realPath(sourcePath) && config.files.some((f) => realPath(f) === real)) {
       throw new UsageError(
-        `${opts.out} is another file of the configuration, and the import would replace it; write it to a new file, or to ${account!.position.file} (the account's own file, where only new items are added to its ${adapter.collection})`,
+        `${opts.out} is another file of the configuration, and the import would replace it; write it to a new file, ` +
+          `or to ${account!.position.file} (the account's own file, where only new items are added to its ${adapter.collection})`,
       );
     }
   }
@@ -58,7 +59,8 @@ export async function importCommand(io: Io, opts: ImportCommandOptions): Promise
   const inPlace = out !== undefined && out.real === realPath(sourcePath);
   if (out?.exists && !inPlace && !opts.force) {
     throw new UsageError(
-      `${out.given} exists already, and it is not the file that declares ${account!.name} (${account!.position.file}); pass --force to replace it, or write to a new file`,
+      `${out.given} exists already, and it is not the file that declares ${account!.name} ` +
+        `(${account!.position.file}); pass --force to replace it, or write to a new file`,
     );
   }
 
@@ -88,10 +90,13 @@ export async function importCommand(io: Io, opts: ImportCommandOptions): Promise
       .map((l) => adapter.importItem!(l, config.categories))
       .map((i) => ({ ...i, item: Object.fromEntries(Object.entries(i.item).map(([k, v]) => [k, literal(v)])) }));
     const about = [
-      ` Imported by statusform from ${account!.name} (${adapter.vendor}) on ${new Date().toISOString().slice(0, 10)}: ${fresh.length} item${fresh.length === 1 ? '' : 's'}, now owned by statusform${declared.size > 0 ? `; the ${account!.items.length} declared before are kept as they were` : ''}.`,
+      ` Imported by statusform from ${account!.name} (${adapter.vendor}) on ${new Date().toISOString().slice(0, 10)}: ` +
+        `${fresh.length} item${fresh.length === 1 ? '' : 's'}, ` +
+        `now owned by statusform${declared.size > 0 ? `; the ${account!.items.length} declared before are kept as they were` : ''}.`,
       ...(skippedShared > 0
         ? [
-            ` ${skippedShared} shared default${skippedShared === 1 ? ' is' : 's are'} not imported: declaring one creates the business's own copy.`,
+            ` ${skippedShared} shared default${skippedShared === 1 ? ' is' : 's are'} not imported: ` +
+              `declaring one creates the business's own copy.`,
           ]
         : []),
     ];
@@ -160,7 +165,8 @@ export async function importCommand(io: Io, opts: ImportCommandOptions): Promise
     } else {
       write(
         io.stderr,
-        `Imported ${fresh.length} item${fresh.length === 1 ? '' : 's'} of ${account!.name} into ${out.given}${kept} and the state file. Review it${inPlace ? '' : ', replace the account in your config with it'}, then run statusform plan.`,
+        `Imported ${fresh.length} item${fresh.length === 1 ? '' : 's'} of ${account!.name} into ${out.given}${kept} and the ` +
+          `state file. Review it${inPlace ? '' : ', replace the account in your config with it'}, then run statusform plan.`,
       );
     }
     return 'done';

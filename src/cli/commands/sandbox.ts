@@ -19,7 +19,8 @@ export async function sandboxCommand(io: Io, opts: { port?: number | undefined }
     const ports = `ports ${base} to ${base + SANDBOX_VENDORS.length - 1}`;
     if (e.code === 'EADDRINUSE')
       throw new UsageError(
-        `port ${port} is already in use (another statusform sandbox?), and the simulators need ${ports}; stop what uses it, or choose other ports with --port N`,
+        `port ${port} is already in use (another statusform sandbox?), ` +
+          `and the simulators need ${ports}; stop what uses it, or choose other ports with --port N`,
       );
     if (e.code === 'EACCES')
       throw new UsageError(

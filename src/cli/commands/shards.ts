@@ -45,7 +45,9 @@ export async function shardsCommand(io: Io, opts: ShardsCommandOptions): Promise
     .filter((r) => r.accounts.length > 0 && (r.changed === undefined || r.changed.length > 0));
   if (rows.length > GITHUB_MATRIX_LIMIT) {
     throw new UsageError(
-      `the matrix would have ${rows.length} jobs, and GitHub Actions runs at most ${GITHUB_MATRIX_LIMIT} from one matrix: use --count ${GITHUB_MATRIX_LIMIT} or less (${names.length} accounts: about ${Math.ceil(names.length / GITHUB_MATRIX_LIMIT)} per shard at --count ${GITHUB_MATRIX_LIMIT})`,
+      `the matrix would have ${rows.length} jobs, and GitHub Actions runs at most ${GITHUB_MATRIX_LIMIT} from one matrix: ` +
+        `use --count ${GITHUB_MATRIX_LIMIT} or less (${names.length} accounts: ` +
+        `about ${Math.ceil(names.length / GITHUB_MATRIX_LIMIT)} per shard at --count ${GITHUB_MATRIX_LIMIT})`,
     );
   }
   if (format === 'github-matrix') write(io.stdout, JSON.stringify({ include: rows }));
@@ -112,7 +114,8 @@ function changedSince(ref: string, files: readonly string[], state: string | und
   } catch (err) {
     const why = ((err as { stderr?: string }).stderr ?? (err as Error).message).trim().split('\n')[0];
     throw new UsageError(
-      `--changed-since ${ref}: git cannot tell what changed (${why || 'is this a git repository, and is the ref fetched?'}); in CI, fetch enough history (actions/checkout with fetch-depth: 0)`,
+      `--changed-since ${ref}: git cannot tell what changed (${why || 'is this a git repository, and is the ref fetched?'}); ` +
+        'in CI, fetch enough history (actions/checkout with fetch-depth: 0)',
     );
   }
   const changed = new Set<string>();

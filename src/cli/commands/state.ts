@@ -76,7 +76,8 @@ async function migrate(io: Io, opts: StateCommandOptions, args: readonly string[
   if (!existsSync(file)) {
     if (existsSync(`${file}.migrated`))
       throw new UsageError(
-        `${show(file)} was migrated already (the old file is ${basename(file)}.migrated): set "state" in the configuration to the state directory`,
+        `${show(file)} was migrated already (the old file is ${basename(file)}.migrated): ` +
+          'set "state" in the configuration to the state directory',
       );
     throw new UsageError(
       `there is no state file ${show(file)} to migrate; without "state" set, a configuration with no state starts with a state directory`,
@@ -85,7 +86,8 @@ async function migrate(io: Io, opts: StateCommandOptions, args: readonly string[
   const dir = directoryFor(file);
   if (existsSync(dir))
     throw new RefusedError(
-      `${show(dir)} exists already; nothing was changed. Move it away (or remove it, if it is not a state you need), then run statusform state migrate again`,
+      `${show(dir)} exists already; nothing was changed. Move it away (or remove it, ` +
+        'if it is not a state you need), then run statusform state migrate again',
     );
 
   const release = acquireLock(file, 'statusform state migrate');
@@ -95,7 +97,8 @@ async function migrate(io: Io, opts: StateCommandOptions, args: readonly string[
     const bad = names.filter((n) => !ACCOUNT_NAME.test(n));
     if (bad.length > 0)
       throw new UsageError(
-        `the state file ${show(file)} holds accounts whose names cannot be account names (${bad.map((n) => JSON.stringify(n)).join(', ')}); rename or remove them in the file, then migrate`,
+        `the state file ${show(file)} holds accounts whose names cannot be account names ` +
+          `(${bad.map((n) => JSON.stringify(n)).join(', ')}); rename or remove them in the file, then migrate`,
       );
     const aside = join(dirname(dir), `.${basename(dir)}.migrating-${process.pid}`);
     rmSync(aside, { recursive: true, force: true });
@@ -124,7 +127,8 @@ async function migrate(io: Io, opts: StateCommandOptions, args: readonly string[
   const accounts = `${Object.keys(readState(`${file}.migrated`).accounts).length}`;
   write(
     io.stdout,
-    `Split ${show(file)} into ${show(dir)}/: ${accounts} account file${accounts === '1' ? '' : 's'}, each with the old lineage and serial. The old file is now ${show(file)}.migrated: delete it once the directory is committed.`,
+    `Split ${show(file)} into ${show(dir)}/: ${accounts} account file${accounts === '1' ? '' : 's'}, ` +
+      `each with the old lineage and serial. The old file is now ${show(file)}.migrated: delete it once the directory is committed.`,
   );
   if (located.stateSetting !== undefined)
     write(io.stdout, `"state" in the configuration names the old file: set it to "${directoryFor(located.stateSetting)}/".`);
@@ -297,18 +301,24 @@ async function rm(io: Io, opts: StateCommandOptions, args: readonly string[]): P
   if (declared === undefined) {
     write(
       io.stdout,
-      'The configuration could not be loaded to check it (are its variables set?): an item it still declares is taken over again by the next apply; remove it from the configuration as well to stop managing it.',
+      'The configuration could not be loaded to check it (are its variables set?): ' +
+        'an item it still declares is taken over again by the next apply; remove it from the configuration as ' +
+        'well to stop managing it.',
     );
   } else {
     if (still.length > 0)
       write(
         io.stdout,
-        `Still declared in the configuration, so the next plan takes ${still.length === 1 ? 'it' : 'them'} over again (adopted, or updated to the configuration): ${still.map((e) => e.address).join(', ')}. Remove ${still.length === 1 ? 'it' : 'them'} from the configuration as well to stop managing ${still.length === 1 ? 'it' : 'them'}.`,
+        `Still declared in the configuration, so the next plan takes ${still.length === 1 ? 'it' : 'them'} over again (adopted, ` +
+          `or updated to the configuration): ${still.map((e) => e.address).join(', ')}. ` +
+          `Remove ${still.length === 1 ? 'it' : 'them'} from the configuration as well to stop managing ` +
+          `${still.length === 1 ? 'it' : 'them'}.`,
       );
     if (still.length < removed.length)
       write(
         io.stdout,
-        `No longer managed: the next plan lists ${removed.length - still.length === 1 ? 'it' : 'them'} as unmanaged (where the vendor can be read) and never changes ${removed.length - still.length === 1 ? 'it' : 'them'}.`,
+        `No longer managed: the next plan lists ${removed.length - still.length === 1 ? 'it' : 'them'} as unmanaged ` +
+          `(where the vendor can be read) and never changes ${removed.length - still.length === 1 ? 'it' : 'them'}.`,
       );
   }
   return 'done';
@@ -317,7 +327,8 @@ async function rm(io: Io, opts: StateCommandOptions, args: readonly string[]): P
 async function mv(io: Io, opts: StateCommandOptions, args: readonly string[]): Promise<Outcome> {
   if (args.length !== 2)
     throw new UsageError(
-      'state mv takes FROM and TO, two addresses of one account, e.g. statusform state mv \'estate.statuses["contact:Old"]\' \'estate.statuses["contact:New"]\'',
+      'state mv takes FROM and TO, two addresses of one account, e.g. ' +
+        'statusform state mv \'estate.statuses["contact:Old"]\' \'estate.statuses["contact:New"]\'',
     );
   const [fromText, toText] = args as [string, string];
   const from = parseAddress(fromText);
@@ -330,7 +341,8 @@ async function mv(io: Io, opts: StateCommandOptions, args: readonly string[]): P
   }
   if (from!.account !== to!.account)
     throw new UsageError(
-      `state mv moves an item within its account: ${fromText} is in ${from!.account}, ${toText} in ${to!.account} (an item's vendor id means nothing at another account)`,
+      `state mv moves an item within its account: ${fromText} is in ${from!.account}, ` +
+        `${toText} in ${to!.account} (an item's vendor id means nothing at another account)`,
     );
   if (from!.collection !== to!.collection)
     throw new UsageError(`state mv keeps the collection: ${fromText} is in ${from!.collection}, ${toText} in ${to!.collection}`);
@@ -341,7 +353,8 @@ async function mv(io: Io, opts: StateCommandOptions, args: readonly string[]): P
     const [e] = resolve(fromText, all);
     if (all.some((x) => x.address === toText))
       throw new UsageError(
-        `${toText} is in the state already (${vendorId(all.find((x) => x.address === toText)!.item)}); nothing was changed. Remove it first (statusform state rm) if it is not statusform's any more`,
+        `${toText} is in the state already (${vendorId(all.find((x) => x.address === toText)!.item)}); ` +
+          `nothing was changed. Remove it first (statusform state rm) if it is not statusform's any more`,
       );
     const items = snapshot.accounts[e!.account]!.items;
     items[to!.key] = items[from!.key]!;
@@ -354,7 +367,8 @@ async function mv(io: Io, opts: StateCommandOptions, args: readonly string[]): P
   });
   write(
     io.stdout,
-    `Moved ${fromText} to ${toText} (${vendorId(moved!.item)}). The next plan finds the item by that id: if the vendor still has it under the old key, it is renamed in place to the new one (one update).`,
+    `Moved ${fromText} to ${toText} (${vendorId(moved!.item)}). The next plan finds the item by that id: ` +
+      'if the vendor still has it under the old key, it is renamed in place to the new one (one update).',
   );
   return 'done';
 }

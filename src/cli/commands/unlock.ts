@@ -48,19 +48,21 @@ export async function unlockCommand(io: Io, opts: { config?: string; force?: boo
     const holder = readLock(statePath);
     if (holder ? isStale(holder) : unreadableAndOld(lockPath(statePath))) {
       breakLock(statePath);
-      write(
-        io.stdout,
-        `${account}: removed the lock left by ${holder ? `pid ${holder.pid} (${holder.command}, since ${holder.since}), which is gone` : 'a run that died before saying who it was'}.`,
-      );
+      const left = holder
+        ? `pid ${holder.pid} (${holder.command}, since ${holder.since}), which is gone`
+        : 'a run that died before saying who it was';
+      write(io.stdout, `${account}: removed the lock left by ${left}.`);
     } else {
-      held.push(
-        `${account}: locked by ${holder ? `pid ${holder.pid} on ${holder.host} (${holder.command}, since ${holder.since})` : 'a run writing its lock right now'}`,
-      );
+      const by = holder
+        ? `pid ${holder.pid} on ${holder.host} (${holder.command}, since ${holder.since})`
+        : 'a run writing its lock right now';
+      held.push(`${account}: locked by ${by}`);
     }
   }
   if (held.length > 0) {
     throw new RefusedError(
-      `these locks may belong to runs still going, so they were left; once you know a run is gone, remove its lock with statusform unlock --account NAME:\n  ${held.join('\n  ')}`,
+      'these locks may belong to runs still going, so they were left; once you know a run is gone, ' +
+        `remove its lock with statusform unlock --account NAME:\n  ${held.join('\n  ')}`,
     );
   }
   return 'done';
@@ -76,7 +78,8 @@ function unlockOne(io: Io, statePath: string, notLocked: string, force: boolean,
   const holder = readLock(statePath);
   if (holder && holder.host === hostname() && !isStale(holder) && !force) {
     throw new RefusedError(
-      `the lock${account ? ` of account ${account}` : ''} is held by pid ${holder.pid} (${holder.command}, since ${holder.since}), which is still running on this host; stop it, or pass --force`,
+      `the lock${account ? ` of account ${account}` : ''} is held by pid ${holder.pid} (${holder.command}, ` +
+        `since ${holder.since}), which is still running on this host; stop it, or pass --force`,
     );
   }
   if (!holder && !unreadableAndOld(path) && !force) {

@@ -9,7 +9,8 @@ export async function validateCommand(io: Io, opts: { config?: string }): Promis
   const items = config.accounts.reduce((n, a) => n + a.items.length, 0);
   write(
     io.stdout,
-    `The configuration is valid: ${config.accounts.length} account${config.accounts.length === 1 ? '' : 's'}, ${items} item${items === 1 ? '' : 's'}.`,
+    `The configuration is valid: ${config.accounts.length} account${config.accounts.length === 1 ? '' : 's'}, ` +
+      `${items} item${items === 1 ? '' : 's'}.`,
   );
   return 'done';
 }

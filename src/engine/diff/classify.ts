@@ -54,14 +54,18 @@ function classifyDeclared(row: Row, d: DesiredItem, ctx: ClassifyContext): Verdi
       ? [
           {
             kind: 'warning',
-            message: `another item (id ${String(row.occupant.id)}, not managed by statusform) now has this key; ${vendor} may refuse the rename back if it keeps keys unique`,
+            message:
+              `another item (id ${String(row.occupant.id)}, not managed by statusform) ` +
+              `now has this key; ${vendor} may refuse the rename back if it keeps keys unique`,
           },
         ]
       : [];
     if (!caps.renameInPlace) {
       return {
         notes,
-        error: `the item statusform made (id ${String(l.id)}) is now ${JSON.stringify(l.key)} at the vendor, and ${vendor} cannot change a key back: rename it back at the vendor, or declare ${JSON.stringify(l.key)}`,
+        error:
+          `the item statusform made (id ${String(l.id)}) is now ${JSON.stringify(l.key)} at the vendor, ` +
+          `and ${vendor} cannot change a key back: rename it back at the vendor, or declare ${JSON.stringify(l.key)}`,
       };
     }
     const v = classifyExisting(d, l, row.recorded, ctx, l.key);
@@ -73,7 +77,9 @@ function classifyDeclared(row: Row, d: DesiredItem, ctx: ClassifyContext): Verdi
   if (row.twin && (l || caps.create)) {
     notes.push({
       kind: 'warning',
-      message: `${vendor} already has "${row.twin.key}" (not managed by statusform), which it counts as the same, so it will likely refuse this ${l ? 'rename' : 'create'}; to adopt it instead, declare it exactly as the vendor spells it`,
+      message:
+        `${vendor} already has "${row.twin.key}" (not managed by statusform), which it counts as the same, ` +
+        `so it will likely refuse this ${l ? 'rename' : 'create'}; to adopt it instead, declare it exactly as the vendor spells it`,
     });
   }
   // Renamed in place (by fold or renamed_from): the declared fields against the source's.
@@ -107,7 +113,9 @@ function classifyReadOnly(d: DesiredItem, fixed: LiveItem): Verdict {
   const reason = fixed.readOnlyReason ?? 'read-only at the vendor';
   return {
     notes: [],
-    error: `${showInvisible(JSON.stringify(fixed.key))} (id ${String(fixed.id)}) is ${reason}, which statusform never writes, and this declaration would change it (${what.join('; ')}): remove it from the configuration, or give the item another key`,
+    error:
+      `${showInvisible(JSON.stringify(fixed.key))} (id ${String(fixed.id)}) is ${reason}, which statusform never writes, ` +
+      `and this declaration would change it (${what.join('; ')}): remove it from the configuration, or give the item another key`,
   };
 }
 
@@ -135,7 +143,10 @@ function classifyMissing(row: Row, d: DesiredItem, ctx: ClassifyContext): Verdic
   if (look) {
     notes.push({
       kind: 'warning',
-      message: `${ctx.vendor} already has ${showInvisible(JSON.stringify(look.key))} (not managed by statusform), which differs from this only by ${invisibleDifference(look.key, d.key)}: this creates a second one that looks the same; to adopt it instead, declare it exactly as the vendor spells it`,
+      message:
+        `${ctx.vendor} already has ${showInvisible(JSON.stringify(look.key))} (not managed by statusform), ` +
+        `which differs from this only by ${invisibleDifference(look.key, d.key)}: ` +
+        'this creates a second one that looks the same; to adopt it instead, declare it exactly as the vendor spells it',
     });
   }
   if (recorded && !row.shared)
@@ -215,7 +226,9 @@ function classifyLeaving(row: Row, recorded: StateItem, ctx: ClassifyContext): V
       notes: [
         {
           kind: 'gone',
-          message: `the item statusform made (id ${String(recorded.id)}) is gone; the one now at this key (id ${String(l.id)}) is not statusform's and is left untouched`,
+          message:
+            `the item statusform made (id ${String(recorded.id)}) is gone; ` +
+            `the one now at this key (id ${String(l.id)}) is not statusform's and is left untouched`,
         },
       ],
     };
@@ -234,7 +247,8 @@ function classifyLeaving(row: Row, recorded: StateItem, ctx: ClassifyContext): V
   const orphan = (message: string): Verdict => ({ leaving: 'orphaned', notes: [{ kind: 'orphan', message }] });
   if (recorded.imported)
     return orphan(
-      `imported, and not declared in the configuration since${now}: left untouched (declare it, or apply once while it is declared, and prune can remove it later)`,
+      `imported, and not declared in the configuration since${now}: left untouched (declare it, ` +
+        'or apply once while it is declared, and prune can remove it later)',
     );
   if (!account.prune) return orphan(`no longer in the configuration${now}; kept because prune is off`);
   const draft = {

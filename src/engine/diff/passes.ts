@@ -97,10 +97,16 @@ export function relationNote(gone: KeyedItem, created: KeyedItem, shape: KeyShap
     if (!shape.renamedFrom)
       return r.kind === 'rename' ? `looks like a rename of "${gone.key}": ${vendor} counts both keys as one item` : undefined;
     const yaml = `renamed_from: [${JSON.stringify(renamablePart(gone, shape))}]`;
-    return `looks like a rename of "${gone.key}": did you mean \`${yaml}\`? It renames the item in place, keeping the vendor's identity; without it, this creates a new item and the old one goes only ${removal}`;
+    return (
+      `looks like a rename of "${gone.key}": did you mean \`${yaml}\`? It renames the item in place, ` +
+      `keeping the vendor's identity; without it, this creates a new item and the old one goes only ${removal}`
+    );
   }
   const what = r.fields.join(' and ');
-  return `looks like a ${what} change of "${gone.key}": ${vendor} cannot change an item's ${r.fields.join(' or ')}, so this creates a new one; the old one goes only ${removal}`;
+  return (
+    `looks like a ${what} change of "${gone.key}": ${vendor} cannot change an item's ` +
+    `${r.fields.join(' or ')}, so this creates a new one; the old one goes only ${removal}`
+  );
 }
 
 /**

@@ -170,7 +170,8 @@ export const propertydeck: VendorAdapter = {
           const seen = byKey.get(item.key);
           if (seen) {
             warnings.push(
-              `${accountAddress}["${item.key}"]: two live statuses share this type and label (${seen.id}, ${item.id}); only ${seen.id} is managed`,
+              `${accountAddress}["${item.key}"]: two live statuses share this ` +
+                `type and label (${seen.id}, ${item.id}); only ${seen.id} is managed`,
             );
             continue;
           }

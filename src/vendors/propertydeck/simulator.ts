@@ -25,7 +25,10 @@ export interface PropertyDeckStore {
   uniqueLabels: boolean;
   /** Whether `links.next` keeps `per_page` (A: Laravel's paginator drops it unless the API appends it). A switch; on by default. */
   linksKeepPerPage: boolean;
-  /** Store labels in Unicode NFC, as a database or middleware that normalises text would (A: the docs do not say). A switch; off by default. */
+  /**
+   * Store labels in Unicode NFC, as a database or middleware that normalises text would (A: the docs do not say).
+   * A switch; off by default.
+   */
   storesNfc: boolean;
 }
 

@@ -243,7 +243,8 @@ export const timetap: VendorAdapter = {
         const others = [...new Set(rows.map((r) => r.businessId).filter((b) => b !== null && b !== businessId))];
         if (others.length > 0) {
           warnings.push(
-            `TimeTap returned rows of business ${others.join(', ')}, not of business_id ${businessId}: check business_id, or TimeTap will refuse every write`,
+            `TimeTap returned rows of business ${others.join(', ')}, ` +
+              `not of business_id ${businessId}: check business_id, or TimeTap will refuse every write`,
           );
         }
         if (own.length === 0 && desired.length > 0) {
@@ -253,8 +254,10 @@ export const timetap: VendorAdapter = {
           // A side effect at the vendor: the first row of its own hides every shared default from this business.
           warnings.push({
             message:
-              `first customisation: creates this business's own statuses${forked.length > 0 ? ` (its own copies of the shared defaults ${forked.join(', ')})` : ''}; ` +
-              `TimeTap then shows only the business's own statuses${left.length > 0 ? `, so these shared defaults will no longer be offered: ${left.join(', ')}` : ''}`,
+              `first customisation: creates this business's own ` +
+              `statuses${forked.length > 0 ? ` (its own copies of the shared defaults ${forked.join(', ')})` : ''}; ` +
+              `TimeTap then shows only the business's own ` +
+              `statuses${left.length > 0 ? `, so these shared defaults will no longer be offered: ${left.join(', ')}` : ''}`,
             sideEffect: true,
           });
         }
@@ -292,12 +295,14 @@ export const timetap: VendorAdapter = {
           const known = { ...(req.before ?? {}), ...(req.after ?? {}) };
           // A deactivation changes only `active`: a row renamed in TimeTap keeps the subStatus it has there.
           const subStatus = req.kind === 'deactivate' ? (req.fromKey ?? req.key) : req.key;
-          const body = fullRow(businessId, subStatus, Number(req.id), known, req.kind !== 'deactivate', vendorDependsOn(req.before)); // a PUT sends the whole row: TimeTap's own dependsOn goes back as it was
+          // a PUT sends the whole row: TimeTap's own dependsOn goes back as it was
+          const body = fullRow(businessId, subStatus, Number(req.id), known, req.kind !== 'deactivate', vendorDependsOn(req.before));
           const res = await client.request<StatusRow>({ method: 'PUT', path: '/status', body, address: req.address, answer: STATUS_ROW });
           if (res.body.statusId !== Number(req.id) || keyOf(res.body.subStatus) !== keyOf(subStatus)) {
             throw new VendorError(
               req.address,
-              `PUT /status answered with another row (statusId ${res.body.statusId}, ${JSON.stringify(res.body.subStatus)}); run plan to see the live state`,
+              `PUT /status answered with another row (statusId ${res.body.statusId}, ` +
+                `${JSON.stringify(res.body.subStatus)}); run plan to see the live state`,
               { code: 'E_ANSWER' },
             );
           }

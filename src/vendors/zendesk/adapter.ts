@@ -294,7 +294,9 @@ export const zendesk: VendorAdapter = {
       ? { item }
       : {
           item,
-          note: `Zendesk's category ${category} is not among the configuration's categories: maps_to is a placeholder; the category cannot change once created`,
+          note:
+            `Zendesk's category ${category} is not among the configuration's categories: ` +
+            'maps_to is a placeholder; the category cannot change once created',
         };
   },
 
@@ -324,7 +326,8 @@ export const zendesk: VendorAdapter = {
         if (res.body.features.custom_statuses_enabled?.enabled === false) {
           throw new VendorError(
             accountAddress,
-            'custom ticket statuses are not activated on this Zendesk account (GET /api/v2/account/features: custom_statuses_enabled is false); an admin activates them in Admin Center → Objects and rules → Tickets → Settings',
+            'custom ticket statuses are not activated on this Zendesk account (GET /api/v2/account/features: ' +
+              'custom_statuses_enabled is false); an admin activates them in Admin Center → Objects and rules → Tickets → Settings',
             { code: 'E_FEATURE_OFF' },
           );
         }
@@ -361,7 +364,8 @@ export const zendesk: VendorAdapter = {
         const unknown = rows.filter((r) => !(STATUS_CATEGORIES as readonly string[]).includes(r.status_category));
         if (unknown.length > 0)
           warnings.push(
-            `${unknown.length} live status(es) in a category statusform does not know (${[...new Set(unknown.map((r) => r.status_category))].join(', ')}) are left alone`,
+            `${unknown.length} live status(es) in a category statusform does not know ` +
+              `(${[...new Set(unknown.map((r) => r.status_category))].join(', ')}) are left alone`,
           );
 
         // A category cannot change (D: not in the update body; 3P: Salto and the andsafe provider
@@ -383,7 +387,12 @@ export const zendesk: VendorAdapter = {
           if (l && l.fields['status_category'] !== d.fields['status_category']) {
             errors.push({
               key: d.key,
-              message: `Zendesk cannot change a status's category (status_category is fixed at creation): ${JSON.stringify(l.key)} (id ${String(l.id)}) is in ${String(l.fields['status_category'])}, declared ${String(d.fields['status_category'])}. Declare the ${String(d.fields['status_category'])} status under a new agent_label and let prune retire this one (tickets keep it until moved), or keep maps_to: ${String(l.fields['status_category'])}`,
+              message:
+                `Zendesk cannot change a status's category (status_category is fixed at creation): ` +
+                `${JSON.stringify(l.key)} (id ${String(l.id)}) is in ${String(l.fields['status_category'])}, ` +
+                `declared ${String(d.fields['status_category'])}. Declare the ${String(d.fields['status_category'])} status ` +
+                'under a new agent_label and let prune retire this one (tickets keep it until moved), or keep maps_to: ' +
+                `${String(l.fields['status_category'])}`,
             });
           }
         }
@@ -399,7 +408,9 @@ export const zendesk: VendorAdapter = {
           for (const d of creates.slice(creates.length - (total - MAX_PER_ACCOUNT)))
             errors.push({
               key: d.key,
-              message: `creating it would make ${total} statuses at Zendesk (every listed row counts, inactive and built-in ones too); the limit is ${MAX_PER_ACCOUNT} per account`,
+              message:
+                `creating it would make ${total} statuses at Zendesk (every listed row counts, ` +
+                `inactive and built-in ones too); the limit is ${MAX_PER_ACCOUNT} per account`,
             });
         }
         for (const category of CREATABLE_CATEGORIES) {
@@ -409,12 +420,15 @@ export const zendesk: VendorAdapter = {
             for (const d of mine.slice(mine.length - (n - MAX_PER_CATEGORY)))
               errors.push({
                 key: d.key,
-                message: `creating it would make ${n} statuses in the ${category} category at Zendesk (inactive ones count too); the limit is ${MAX_PER_CATEGORY} per category`,
+                message:
+                  `creating it would make ${n} statuses in the ${category} category at Zendesk ` +
+                  `(inactive ones count too); the limit is ${MAX_PER_CATEGORY} per category`,
               });
         }
         if (creates.length > 0)
           warnings.push(
-            `${creates.length} new status(es) will be linked to no ticket form: agents see a status only on the forms it is linked to (Admin Center → Ticket forms); statusform does not manage form links`,
+            `${creates.length} new status(es) will be linked to no ticket form: agents see a status only on ` +
+              'the forms it is linked to (Admin Center → Ticket forms); statusform does not manage form links',
           );
         return { items, warnings, errors };
       },
@@ -465,7 +479,8 @@ export const zendesk: VendorAdapter = {
             ) {
               throw new VendorError(
                 req.address,
-                `Zendesk cannot change a status's category (${String(req.before['status_category'])} → ${String(after['status_category'])}); not sent`,
+                `Zendesk cannot change a status's category (${String(req.before['status_category'])} ` +
+                  `→ ${String(after['status_category'])}); not sent`,
                 { code: 'E_IMMUTABLE' },
               );
             }

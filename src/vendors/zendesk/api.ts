@@ -148,7 +148,10 @@ export const ZENDESK_ERROR: AnswerShape = {
   },
 };
 
-/** One line from a Zendesk error body: its code and description, then `details` verbatim (A: the codes are unpublished, so never parsed). */
+/**
+ * One line from a Zendesk error body: its code and description, then `details` verbatim (A: the codes are
+ * unpublished, so never parsed).
+ */
 export function describeZendeskError(status: number, body: unknown): string | undefined {
   if (!body || typeof body !== 'object') return undefined;
   const b = body as { error?: unknown; description?: unknown; details?: Record<string, { description?: string; error?: string }[]> };
@@ -166,6 +169,9 @@ export function describeZendeskError(status: number, body: unknown): string | un
   if (!line) return undefined;
   // Every write is for admins only (D: CTS "Allowed For"); a 403 is a permission, not a bad token (A).
   if (status === 403)
-    return `${line} — Zendesk allows writes to custom statuses to admins only: check that the user (email, or the OAuth token's user) is an admin, and that custom ticket statuses are activated`;
+    return (
+      `${line} — Zendesk allows writes to custom statuses to admins only: check that the user (email, ` +
+      `or the OAuth token's user) is an admin, and that custom ticket statuses are activated`
+    );
   return line;
 }

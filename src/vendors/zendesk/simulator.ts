@@ -119,7 +119,10 @@ export async function startZendeskSimulator(
     return user === email!.toLowerCase() ? 'admin' : user === ZENDESK_SANDBOX_AGENT_EMAIL ? 'agent' : undefined;
   };
 
-  /** A label's problems: required, at most 48 characters of plain text, unique whatever the case (A: scope and case unknown, so account-wide, every row). */
+  /**
+   * A label's problems: required, at most 48 characters of plain text, unique whatever the case
+   * (A: scope and case unknown, so account-wide, every row).
+   */
   const checkLabel = (field: 'agent_label' | 'end_user_label', value: unknown, except?: number): SimResponse | undefined => {
     if (value === undefined && field === 'end_user_label') return undefined;
     if (typeof value !== 'string' || value.trim() === '')
@@ -206,7 +209,8 @@ export async function startZendeskSimulator(
       return invalid('status_category', 'Status category: cannot be changed', 'Immutable');
     if (b['default'] !== undefined && b['default'] !== s.default)
       return invalid('default', 'Default: is changed with PUT /api/v2/custom_status/default only', 'Immutable');
-    if (b['active'] === false && s.default) return invalid('active', 'Active: a default status cannot be deactivated', 'InvalidValue'); // D: a default is always active
+    // D: a default is always active
+    if (b['active'] === false && s.default) return invalid('active', 'Active: a default status cannot be deactivated', 'InvalidValue');
     // A built-in status is never relabelled here (A: open question 4 — the strictest reading).
     if (/^\{\{zd\./.test(s.raw_agent_label ?? '') && Object.keys(b).some((k) => k !== 'active' || b[k] !== s.active))
       return invalid('base', 'System statuses cannot be changed', 'InvalidValue');
