@@ -145,7 +145,17 @@ export async function makePlan(config: Config, state: Snapshot, opts: RunOptions
   const stats = opts.stats ?? newStats();
   const sessions = openSessions(config, accounts, opts, stats);
   const reads = await Promise.allSettled(accounts.map((a) => sessions.get(a.name)!.read(a.items, state.accounts[a.name]?.items ?? {})));
+  const plan = emptyPlan(config, state, accounts, opts);
+  const scrub = redactor(config.secrets);
+  for (const [i, account] of accounts.entries()) planAccount(plan, account, reads[i]!, state, opts, scrub);
+  plan.summary = summarise(plan.actions, plan.accounts);
+  plan.thresholds = thresholdProblems(plan);
+  if (targets.length === 0) return { plan, sessions, accounts, stats };
+  return { plan: targetPlan(plan, targets, knownAddresses(accounts, state)), sessions, accounts, stats };
+}
 
+/** A plan with nothing in it yet: what it was made from, and with which options. */
+function emptyPlan(config: Config, state: Snapshot, accounts: readonly AccountConfig[], opts: RunOptions): Plan {
   const plan: Plan = {
     config_digest: config.digest,
     state: { accounts: Object.fromEntries(accounts.map((a) => [a.name, { ...(state.versions[a.name] ?? { lineage: '', serial: 0 }) }])) },
@@ -163,56 +173,60 @@ export async function makePlan(config: Config, state: Snapshot, opts: RunOptions
     summary: summarise([]),
   };
   const shares = accounts.filter((a) => a.rateShare !== undefined);
-  if (shares.length > 0)
+  if (shares.length > 0) {
     plan.rate_shares = shares.map((a) => ({
       account: a.name,
       share: a.rateShare!,
       requests: a.rateLimit.requests,
       seconds: a.rateLimit.seconds,
     }));
-  const scrub = redactor(config.secrets);
-  accounts.forEach((account, i) => {
-    const read = reads[i]!;
-    // An account that cannot be read is an error of that account: every other account is still planned.
-    // A VendorError names its address already; anything else gets the account's name.
-    if (read.status === 'rejected') {
-      const error = read.reason as Error;
-      plan.errors.push({
-        address: error instanceof VendorError ? error.address : account.name,
-        message: `cannot read live state: ${scrub(error instanceof VendorError ? error.reason : error.message)}`,
-        unread: true,
-      });
-      return;
-    }
-    const live = read.value;
-    const d = diffAccount(withSelected(account, live), adapterFor(account.vendor)!, live, state.accounts[account.name]?.items ?? {}, {
-      refreshAll: opts.refreshAll ?? false,
+  }
+  return plan;
+}
+
+/**
+ * One account's read into the plan: its diff, or — when it could not be read — an error of that
+ * account, while every other account is still planned. A VendorError names its address already;
+ * anything else gets the account's name.
+ */
+function planAccount(
+  plan: Plan,
+  account: AccountConfig,
+  read: PromiseSettledResult<LiveRead>,
+  state: Snapshot,
+  opts: RunOptions,
+  scrub: (text: string) => string,
+): void {
+  if (read.status === 'rejected') {
+    const error = read.reason as Error;
+    plan.errors.push({
+      address: error instanceof VendorError ? error.address : account.name,
+      message: `cannot read live state: ${scrub(error instanceof VendorError ? error.reason : error.message)}`,
+      unread: true,
     });
-    for (const s of live.selected ?? []) {
-      const keys = new Set(s.items.map((item) => item.key));
-      plan.rules.push({
-        account: account.name,
-        rule: s.rule,
-        matched: s.items.length,
-        moving: d.actions.filter((a) => keys.has(a.key)).length,
-        max: s.max,
-      });
-    }
-    plan.accounts.push(d.account);
-    plan.actions.push(...d.actions);
-    plan.notes.push(...d.notes);
-    plan.errors.push(...d.errors);
+    return;
+  }
+  const live = read.value;
+  const owned = state.accounts[account.name]?.items ?? {};
+  const d = diffAccount(withSelected(account, live), adapterFor(account.vendor)!, live, owned, { refreshAll: opts.refreshAll ?? false });
+  for (const s of live.selected ?? []) {
+    const keys = new Set(s.items.map((item) => item.key));
+    const moving = d.actions.filter((a) => keys.has(a.key)).length;
+    plan.rules.push({ account: account.name, rule: s.rule, matched: s.items.length, moving, max: s.max });
+  }
+  plan.accounts.push(d.account);
+  plan.actions.push(...d.actions);
+  plan.notes.push(...d.notes);
+  plan.errors.push(...d.errors);
+}
+
+/** Every address a target may name: the declared items and the state's, of the planned accounts. */
+function knownAddresses(accounts: readonly AccountConfig[], state: Snapshot): string[] {
+  return accounts.flatMap((a) => {
+    const collection = adapterFor(a.vendor)!.collection;
+    const keys = [...a.items.map((i) => i.key), ...Object.keys(state.accounts[a.name]?.items ?? {})];
+    return keys.map((key) => address(a.name, collection, key));
   });
-  plan.summary = summarise(plan.actions, plan.accounts);
-  plan.thresholds = thresholdProblems(plan);
-  if (targets.length === 0) return { plan, sessions, accounts, stats };
-  const adapters = new Map(accounts.map((a) => [a.name, adapterFor(a.vendor)!.collection]));
-  const known = accounts.flatMap((a) =>
-    [...a.items.map((i) => i.key), ...Object.keys(state.accounts[a.name]?.items ?? {})].map((key) =>
-      address(a.name, adapters.get(a.name)!, key),
-    ),
-  );
-  return { plan: targetPlan(plan, targets, known), sessions, accounts, stats };
 }
 
 /** The accounts with an error in the plan (an unreadable account, or an item that could not be planned). */

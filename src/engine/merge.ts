@@ -46,51 +46,30 @@ function stateDisagreements(a: unknown, b: unknown, path = ''): string[] {
  */
 export function mergeWirePlans(plans: readonly NamedPlan[]): WirePlan {
   if (plans.length === 0) throw new UsageError('no plan to show');
-  const [first] = plans;
-  const problems: string[] = [];
-  const owner = new Map<string, string>();
-  for (const p of plans) {
-    if (p.plan.config_digest !== first!.plan.config_digest)
-      problems.push(
-        `${p.name} was made from another configuration than ${first!.name} (config_digest ` +
-          `${p.plan.config_digest} ≠ ${first!.plan.config_digest}): make every shard's plan from the same commit`,
-      );
-    const state = stateDisagreements(first!.plan.state, p.plan.state);
-    if (state.length > 0) problems.push(`${p.name} was made from another state than ${first!.name} (${state.join(', ')})`);
-    for (const account of accountsOf(p.plan)) {
-      const other = owner.get(account);
-      if (other !== undefined)
-        problems.push(
-          `account ${account} is in both ${other} and ${p.name}: shards must not overlap (plan each with --shard K/N of the same N)`,
-        );
-      else owner.set(account, p.name);
-    }
-  }
-  if (problems.length > 0) throw new UsageError(`cannot merge the plans:\n  ${problems.join('\n  ')}`);
-  if (plans.length === 1) return first!.plan;
-
+  const owner = accountOwners(plans);
+  if (plans.length === 1) return plans[0]!.plan;
   const names = [...owner.keys()].sort();
   const byAccount = <T>(items: (p: WirePlan) => readonly T[], account: (t: T) => string): T[] =>
     names.flatMap((n) => plans.flatMap((p) => items(p.plan).filter((t) => account(t) === n)));
-  const actions = byAccount(
-    (p) => p.actions,
-    (a) => a.account,
-  );
   const shares = byAccount(
     (p) => p.rate_shares ?? [],
     (r) => r.account,
   );
   const targets = [...new Set(plans.flatMap((p) => p.plan.options.targets ?? []))];
+  const refreshAll = plans.some((p) => p.plan.options.refresh_all);
   return {
     format_version: WIRE_FORMAT_VERSION,
-    config_digest: first!.plan.config_digest,
+    config_digest: plans[0]!.plan.config_digest,
     state: { accounts: Object.fromEntries(plans.flatMap((p) => Object.entries(p.plan.state.accounts))) },
-    options: { accounts: names, refresh_all: plans.some((p) => p.plan.options.refresh_all), ...(targets.length > 0 ? { targets } : {}) },
+    options: { accounts: names, refresh_all: refreshAll, ...(targets.length > 0 ? { targets } : {}) },
     accounts: byAccount(
       (p) => p.accounts,
       (a) => a.name,
     ),
-    actions,
+    actions: byAccount(
+      (p) => p.actions,
+      (a) => a.account,
+    ),
     notes: byAccount(
       (p) => p.notes,
       (n) => accountOf(n.address),
@@ -117,6 +96,35 @@ export function mergeWirePlans(plans: readonly NamedPlan[]): WirePlan {
       { create: 0, update: 0, deactivate: 0, reactivate: 0, delete: 0, transition: 0, blocked: 0, adopt: 0 },
     ),
   };
+}
+
+/**
+ * Which plan covers each account. Refused (UsageError, every problem at once) when the plans were
+ * made from different configurations or state histories, or when an account is in two of them.
+ */
+function accountOwners(plans: readonly NamedPlan[]): Map<string, string> {
+  const [first] = plans;
+  const problems: string[] = [];
+  const owner = new Map<string, string>();
+  for (const p of plans) {
+    if (p.plan.config_digest !== first!.plan.config_digest)
+      problems.push(
+        `${p.name} was made from another configuration than ${first!.name} (config_digest ` +
+          `${p.plan.config_digest} ≠ ${first!.plan.config_digest}): make every shard's plan from the same commit`,
+      );
+    const state = stateDisagreements(first!.plan.state, p.plan.state);
+    if (state.length > 0) problems.push(`${p.name} was made from another state than ${first!.name} (${state.join(', ')})`);
+    for (const account of accountsOf(p.plan)) {
+      const other = owner.get(account);
+      if (other === undefined) owner.set(account, p.name);
+      else
+        problems.push(
+          `account ${account} is in both ${other} and ${p.name}: shards must not overlap (plan each with --shard K/N of the same N)`,
+        );
+    }
+  }
+  if (problems.length > 0) throw new UsageError(`cannot merge the plans:\n  ${problems.join('\n  ')}`);
+  return owner;
 }
 
 /**

@@ -61,9 +61,8 @@ const str = (description?: string): Schema => ({ type: 'string', ...(description
 const count: Schema = { type: 'integer', minimum: 0 };
 const strings: Schema = { type: 'array', items: { type: 'string' } };
 
-export function buildPlanSchema(opts: { strict: boolean }): Schema {
-  const { strict } = opts;
-  const major = WIRE_FORMAT_VERSION.split('.')[0]!;
+/** The definitions of one action and its values. */
+function actionDefinitions(strict: boolean): Record<string, Schema> {
   const value: Schema = { anyOf: [{ type: ['string', 'number', 'boolean', 'null'] }, { type: 'array', items: { type: 'string' } }] };
   const fieldsOrNull: Schema = { anyOf: [{ type: 'null' }, { $ref: '#/definitions/fields' }] };
 
@@ -116,6 +115,11 @@ export function buildPlanSchema(opts: { strict: boolean }): Schema {
     ),
   );
 
+  return { value, fields: { type: 'object', additionalProperties: { $ref: '#/definitions/value' } }, change, action };
+}
+
+/** The definitions of notes, errors, accounts, rules, rate shares and state versions. */
+function otherDefinitions(strict: boolean): Record<string, Schema> {
   const note = object<WireNote>(
     strict,
     {
@@ -146,6 +150,28 @@ export function buildPlanSchema(opts: { strict: boolean }): Schema {
     { account: str(), rule: str(), matched: count, moving: count, max: count },
     all<WireRule>()('account', 'rule', 'matched', 'moving', 'max'),
   );
+  const rateShare = object<WireRateShare>(
+    strict,
+    {
+      account: str(),
+      share: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+      requests: { type: 'number', exclusiveMinimum: 0 },
+      seconds: { type: 'number', exclusiveMinimum: 0 },
+    },
+    all<WireRateShare>()('account', 'share', 'requests', 'seconds'),
+    "An account that uses only a share of its vendor's rate limit (since 2.1).",
+  );
+
+  const version = object<WireStateVersion>(
+    strict,
+    { lineage: str("Empty before the account's first apply."), serial: count },
+    all<WireStateVersion>()('lineage', 'serial'),
+  );
+  return { note, error, rate_share: rateShare, account, rule, state_version: version };
+}
+
+/** The plan's summary, state and options objects. */
+function planParts(strict: boolean): { summary: Schema; state: Schema; options: Schema } {
   const summary = object<WireSummary>(
     strict,
     {
@@ -159,11 +185,6 @@ export function buildPlanSchema(opts: { strict: boolean }): Schema {
       adopt: { ...count, description: 'Declared items found live as declared, recorded as owned on apply without a write (since 2.1).' },
     },
     all<WireSummary>()('create', 'update', 'deactivate', 'reactivate', 'delete', 'transition', 'blocked'),
-  );
-  const version = object<WireStateVersion>(
-    strict,
-    { lineage: str("Empty before the account's first apply."), serial: count },
-    all<WireStateVersion>()('lineage', 'serial'),
   );
   const state = object<WirePlan['state']>(
     strict,
@@ -190,18 +211,12 @@ export function buildPlanSchema(opts: { strict: boolean }): Schema {
     },
     all<WirePlan['options']>()('accounts', 'refresh_all'),
   );
-  const rateShare = object<WireRateShare>(
-    strict,
-    {
-      account: str(),
-      share: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
-      requests: { type: 'number', exclusiveMinimum: 0 },
-      seconds: { type: 'number', exclusiveMinimum: 0 },
-    },
-    all<WireRateShare>()('account', 'share', 'requests', 'seconds'),
-    "An account that uses only a share of its vendor's rate limit (since 2.1).",
-  );
+  return { summary, state, options };
+}
 
+/** The plan object itself: its fields, in terms of the definitions. */
+function planObject(strict: boolean, major: string): Schema {
+  const { summary, state, options } = planParts(strict);
   const plan = object<WirePlan>(
     strict,
     {
@@ -238,6 +253,12 @@ export function buildPlanSchema(opts: { strict: boolean }): Schema {
     ),
   );
 
+  return plan;
+}
+
+export function buildPlanSchema(opts: { strict: boolean }): Schema {
+  const { strict } = opts;
+  const major = WIRE_FORMAT_VERSION.split('.')[0]!;
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: PLAN_SCHEMA_ID,
@@ -245,19 +266,8 @@ export function buildPlanSchema(opts: { strict: boolean }): Schema {
     description:
       `What \`statusform plan --format json\` prints and \`plan --out\` saves. ` +
       `A later ${major}.x may add fields: consumers ignore fields they do not know.`,
-    ...plan,
-    definitions: {
-      value,
-      fields: { type: 'object', additionalProperties: { $ref: '#/definitions/value' } },
-      change,
-      action,
-      note,
-      error,
-      rate_share: rateShare,
-      account,
-      rule,
-      state_version: version,
-    },
+    ...planObject(strict, major),
+    definitions: { ...actionDefinitions(strict), ...otherDefinitions(strict) },
   };
 }
 

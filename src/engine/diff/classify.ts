@@ -204,53 +204,46 @@ function classifyTicket(d: DesiredItem, l: LiveItem, recorded: StateItem | undef
 
 /** An owned item the configuration no longer declares: removed with prune, kept as an orphan, or forgotten when gone. */
 function classifyLeaving(row: Row, recorded: StateItem, ctx: ClassifyContext): Verdict {
-  const { caps, account } = ctx;
   // The config declares it under the key the vendor now gives it: adopted as that.
   if (row.redeclared) return { notes: [], forget: true };
   const l = row.live;
-  if (!l) {
-    // Where inactive rows are hidden, absence means inactive: keep remembering the id to reactivate it later.
-    if (caps.hidesInactive) return { notes: [] };
-    // Read one by one, an item the config no longer names was simply not read: nothing to say.
-    const gone = recorded.active && caps.read !== 'item';
-    return {
-      forget: true,
-      notes: gone ? [{ kind: 'gone', message: 'owned item no longer exists at the vendor; it will be dropped from the state file' }] : [],
-    };
-  }
+  if (!l) return classifyVanished(recorded, ctx.caps);
   if (!l.active) return { notes: [] };
   if (!sameId(recorded, l)) {
     // Same key, another vendor id: the item statusform made is gone, and this one is not statusform's.
-    return {
-      forget: true,
-      notes: [
-        {
-          kind: 'gone',
-          message:
-            `the item statusform made (id ${String(recorded.id)}) is gone; ` +
-            `the one now at this key (id ${String(l.id)}) is not statusform's and is left untouched`,
-        },
-      ],
-    };
+    const message =
+      `the item statusform made (id ${String(recorded.id)}) is gone; ` +
+      `the one now at this key (id ${String(l.id)}) is not statusform's and is left untouched`;
+    return { forget: true, notes: [{ kind: 'gone', message }] };
   }
   const now = row.via === 'id' ? ` (renamed at the vendor to ${JSON.stringify(l.key)})` : '';
-  // Ours once, read-only now (made a vendor default since): never written, so never pruned.
-  if (l.readOnly)
-    return {
-      notes: [
-        {
-          kind: 'orphan',
-          message: `no longer in the configuration${now}, but ${l.readOnlyReason ?? 'read-only at the vendor'}: left untouched`,
-        },
-      ],
-    };
   const orphan = (message: string): Verdict => ({ leaving: 'orphaned', notes: [{ kind: 'orphan', message }] });
+  // Ours once, read-only now (made a vendor default since): never written, so never pruned.
+  if (l.readOnly) {
+    const message = `no longer in the configuration${now}, but ${l.readOnlyReason ?? 'read-only at the vendor'}: left untouched`;
+    return { notes: [{ kind: 'orphan', message }] };
+  }
   if (recorded.imported)
     return orphan(
       `imported, and not declared in the configuration since${now}: left untouched (declare it, ` +
         'or apply once while it is declared, and prune can remove it later)',
     );
-  if (!account.prune) return orphan(`no longer in the configuration${now}; kept because prune is off`);
+  if (!ctx.account.prune) return orphan(`no longer in the configuration${now}; kept because prune is off`);
+  return classifyRemoval(row, l, now, ctx);
+}
+
+/** An owned item no longer listed at the vendor: forgotten, unless the vendor hides inactive items. */
+function classifyVanished(recorded: StateItem, caps: Capabilities): Verdict {
+  // Where inactive rows are hidden, absence means inactive: keep remembering the id to reactivate it later.
+  if (caps.hidesInactive) return { notes: [] };
+  // Read one by one, an item the config no longer names was simply not read: nothing to say.
+  const gone = recorded.active && caps.read !== 'item';
+  const message = 'owned item no longer exists at the vendor; it will be dropped from the state file';
+  return { forget: true, notes: gone ? [{ kind: 'gone', message }] : [] };
+}
+
+/** Prune of an owned item: deactivated, deleted (guarded), or noted where the vendor cannot remove it. */
+function classifyRemoval(row: Row, l: LiveItem, now: string, ctx: ClassifyContext): Verdict {
   const draft = {
     key: row.key,
     ...(row.via === 'id' ? { from_key: l.key } : {}),
@@ -260,14 +253,12 @@ function classifyLeaving(row: Row, recorded: StateItem, ctx: ClassifyContext): V
     reason: 'config' as const,
     destructive: true,
   };
-  if (caps.softDelete) return { leaving: 'removed', notes: [], action: { ...draft, action: 'deactivate', after: l.fields } };
-  if (caps.hardDelete) {
+  if (ctx.caps.softDelete) return { leaving: 'removed', notes: [], action: { ...draft, action: 'deactivate', after: l.fields } };
+  if (ctx.caps.hardDelete) {
     return { leaving: 'removed', notes: [], action: { ...draft, action: 'delete', after: null, ...hardDeleteBlock(ctx) } };
   }
-  return {
-    leaving: 'removed',
-    notes: [{ kind: 'orphan', message: `no longer in the configuration${now}; ${ctx.vendor} cannot remove it` }],
-  };
+  const message = `no longer in the configuration${now}; ${ctx.vendor} cannot remove it`;
+  return { leaving: 'removed', notes: [{ kind: 'orphan', message }] };
 }
 
 /** Why a hard delete in this account is blocked: the adapter's opt-in setting is not `true`. Nothing when it is. */
