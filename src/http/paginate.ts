@@ -55,7 +55,8 @@ function requestKey(page: PageRequest): string {
 export async function readAllPages<T>(opts: PaginateOptions<T>): Promise<T[]> {
   const maxPages = opts.maxPages ?? 10_000;
   const out: T[] = [];
-  const byId = new Map<string, string>();
+  /** Each id's first item: compared (as canonical JSON) only when the id comes again. */
+  const byId = new Map<string, T>();
   const requested = new Set<string>();
   let page: PageRequest | undefined = opts.first;
   for (let n = 1; page !== undefined; n++) {
@@ -79,13 +80,12 @@ export async function readAllPages<T>(opts: PaginateOptions<T>): Promise<T[]> {
     let fresh = 0;
     for (const item of items) {
       const id = opts.idOf(item);
-      const content = canonicalJson(item);
       const seen = byId.get(id);
       if (seen === undefined) {
-        byId.set(id, content);
+        byId.set(id, item);
         out.push(item);
         fresh++;
-      } else if (seen !== content) {
+      } else if (canonicalJson(seen) !== canonicalJson(item)) {
         throw new VendorError(
           opts.address,
           `page ${n} of ${opts.what} (${describe(page)}) lists id ${JSON.stringify(id)} a second time, ` +
