@@ -104,6 +104,8 @@ export function appendStepSummary(io: Io, markdown: string): void {
   appendFileSync(path, `${scrubKnown(markdown)}\n`);
 }
 
+/** Writes a line to a stream, never a secret: live data a vendor sends back may hold one (a token pasted into a description). */
 export function write(stream: OutStream, text: string): void {
-  stream.write(text.endsWith('\n') ? text : `${text}\n`);
+  const line = scrubKnown(text);
+  stream.write(line.endsWith('\n') ? line : `${line}\n`);
 }

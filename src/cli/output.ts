@@ -2,6 +2,7 @@
 // any network request, so that no output flag ever replaces what the user has (the state file,
 // its lock, a file of the configuration), and a wrong path is a sentence, not an errno.
 
+import { scrubKnown } from '../http/redact.js';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { UsageError, fileProblem } from '../errors.js';
@@ -63,7 +64,7 @@ export function outputFile(
 /** Writes an output file, turning what the file system says into a sentence. */
 export function writeOutput(file: OutputFile, what: string, text: string): void {
   try {
-    writeFileSync(file.path, text);
+    writeFileSync(file.path, scrubKnown(text));
   } catch (err) {
     throw new UsageError(`cannot write ${what} to ${file.given}: ${fileProblem(err)}`);
   }

@@ -55,6 +55,15 @@ export function editItems(text: string, edits: readonly NodeEdit[]): { text: str
       });
       continue;
     }
+    // An anchored item (or list) may be used again through an alias: editing it here would change the others too.
+    const shared = [item, seq as Node].find((n) => (n as { anchor?: string }).anchor);
+    if (shared) {
+      problems.push({
+        edit,
+        message: `it is shared through &${(shared as { anchor?: string }).anchor} with other places; edit it by hand`,
+      });
+      continue;
+    }
     const own = (key: string) =>
       item.items.find((p) => isScalar(p.key) && String(p.key.value) === key) as Pair<Scalar, unknown> | undefined;
     const replaceable = edit.replace.map(own).filter((p): p is Pair<Scalar, unknown> => p !== undefined);
@@ -64,6 +73,10 @@ export function editItems(text: string, edits: readonly NodeEdit[]): { text: str
       const pair = own(key) ?? replaceable.shift();
       if (!pair || !isScalar(pair.value) || !pair.value.srcToken || !pair.key.srcToken) {
         problem = `it has no ${key} of its own to write ${JSON.stringify(value)} to; write it by hand`;
+        break;
+      }
+      if (pair.value.anchor) {
+        problem = `its ${key} is shared through &${pair.value.anchor} with other places; edit it by hand`;
         break;
       }
       if (typeof pair.value.value === 'string' && /\$\{/.test(pair.value.value.replaceAll('$${', ''))) {

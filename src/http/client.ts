@@ -7,7 +7,7 @@ import { VendorError } from '../errors.js';
 import type { RateLimit } from '../model.js';
 import { answerProblem, preview, type AnswerShape } from './answer.js';
 import { Pacer, realClock, type Clock } from './pacer.js';
-import { redactor } from './redact.js';
+import { redactor, registerSecrets } from './redact.js';
 import { isAllowedBaseUrl, isLoopbackHost } from './url-policy.js';
 
 export { isAllowedBaseUrl };
@@ -189,6 +189,9 @@ export class HttpClient {
     this.pacer = new Pacer(opts.rateLimit, this.clock);
     this.dispatcher = opts.dispatcher ?? defaultAgent();
     this.scrubStatic = redactor([...(opts.secrets ?? []), ...Object.values(opts.headers ?? {})]);
+    // Header values are credentials too (a Basic header's base64 of id:secret): every output scrubs them,
+    // also where a vendor hands them back inside live data.
+    registerSecrets([...(opts.secrets ?? []), ...Object.values(opts.headers ?? {})]);
     this.attempts = opts.retry?.attempts ?? 6;
     this.baseDelayMs = opts.retry?.baseDelayMs ?? 250;
     this.maxDelayMs = opts.retry?.maxDelayMs ?? 20_000;

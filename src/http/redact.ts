@@ -76,12 +76,16 @@ function redactStarts(text: string, needle: string, min: number): string {
 
 const known = new Set<string>();
 
-/** Registers secret values for the process-wide last line of defence (error reports). */
+let scrubber: { size: number; scrub: (text: string) => string } | undefined;
+
+/** Registers secret values for the process-wide last line of defence (every output, every error report). */
 export function registerSecrets(values: Iterable<string>): void {
   for (const v of values) known.add(v);
 }
 
-/** Scrubs every registered secret from text. */
+/** Scrubs every registered secret from text (the scrubber is rebuilt only when a secret was added). */
 export function scrubKnown(text: string): string {
-  return known.size === 0 ? text : redactor(known)(text);
+  if (known.size === 0) return text;
+  if (scrubber?.size !== known.size) scrubber = { size: known.size, scrub: redactor(known) };
+  return scrubber.scrub(text);
 }

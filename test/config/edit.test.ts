@@ -101,4 +101,31 @@ describe('editing declared items in place', () => {
     expect(r.problems.map((p) => p.message)).toEqual(['its label comes from an environment variable (${LBL}); set that to "Sold" instead']);
     expect(r.text).toBe(text);
   });
+
+  it('never edits a value or an item shared through an anchor: the other places that use it would change too', () => {
+    const shared = [
+      'accounts:',
+      '  support:',
+      '    statuses:',
+      '      - { agent_label: A, maps_to: pending, end_user_label: &eul In progress }',
+      '      - { agent_label: B, maps_to: pending, end_user_label: *eul }',
+      '      - &item { agent_label: C, maps_to: hold }',
+      '',
+    ].join('\n');
+    const line = (needle: string) => shared.split('\n').findIndex((l) => l.includes(needle)) + 1;
+    const value = editItems(shared, [
+      edit({
+        at: { line: line('agent_label: A'), col: 9 },
+        collection: ['accounts', 'support', 'statuses'],
+        set: { end_user_label: 'Handled' },
+      }),
+    ]);
+    expect(value.problems.map((p) => p.message)).toEqual(['its end_user_label is shared through &eul with other places; edit it by hand']);
+    expect(value.text).toBe(shared);
+    const item = editItems(shared, [
+      edit({ at: { line: line('agent_label: C'), col: 15 }, collection: ['accounts', 'support', 'statuses'], set: { agent_label: 'D' } }),
+    ]);
+    expect(item.problems.map((p) => p.message)).toEqual(['it is shared through &item with other places; edit it by hand']);
+    expect(item.text).toBe(shared);
+  });
 });

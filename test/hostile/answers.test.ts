@@ -11,6 +11,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { loadState, makePlan } from '../../src/engine/manager.js';
 import { closeDefaultAgent } from '../../src/http/client.js';
 import { PD_ACCOUNT, SERIES_ACCOUNT, SPACEBRING_ACCOUNT, TH_ACCOUNT, TT_ACCOUNT, world, type World } from '../e2e/fixtures.js';
+import { ZENDESK_SANDBOX_API_TOKEN, ZENDESK_SANDBOX_EMAIL } from '../../src/vendors/zendesk/simulator.js';
 import { hostile, json, type HostileVendor, type Rule } from './proxy.js';
 
 let w: World | undefined;
@@ -501,5 +502,31 @@ describe('a create is recorded only as the item it made, never as another', () =
     const own = sim.store.own.find((r) => r.subStatus === 'CHECKEDIN')!;
     expect(w.state().accounts['salon']!.items['CHECKEDIN']!.id).toBe(own.statusId);
     expect(sim.store.own.filter((r) => r.subStatus === 'CHECKEDIN')).toHaveLength(1);
+  });
+});
+
+describe('a secret a vendor hands back inside live data never reaches an output', () => {
+  it('Zendesk: a token pasted into a description is scrubbed from the text, markdown and JSON plans, the saved plan and apply --json', async () => {
+    const basic = Buffer.from(`${ZENDESK_SANDBOX_EMAIL}/token:${ZENDESK_SANDBOX_API_TOKEN}`).toString('base64');
+    const pasted = `call us; token ${ZENDESK_SANDBOX_API_TOKEN}, header Basic ${basic}`;
+    const config =
+      'version: 1\naccounts:\n  support:\n    vendor: zendesk\n    base_url: ${ZENDESK_URL}\n    email: ${ZENDESK_EMAIL}\n' +
+      '    api_token: ${ZENDESK_API_TOKEN}\n    statuses:\n      - { agent_label: Pasted, maps_to: pending, description: Fine }\n';
+    w = await world(config, {
+      ...FAST_SIM,
+      seeds: { zendesk: { statuses: [{ agent_label: 'Pasted', status_category: 'pending', description: pasted }] } },
+    });
+    const outputs: string[] = [];
+    for (const format of ['text', 'markdown', 'json']) {
+      const r = await w.run('plan', '--format', format, '--out', `plan-${format}.json`);
+      expect(r.code, r.stderr).toBe(0);
+      outputs.push(r.stdout, r.stderr, readFileSync(join(w.dir, `plan-${format}.json`), 'utf8'));
+    }
+    const applied = await w.run('apply', '--auto-approve', '--json');
+    outputs.push(applied.stdout, applied.stderr);
+    const all = outputs.join('\n');
+    expect(all).toContain('[redacted]'); // the description was shown, scrubbed
+    expect(all).not.toContain(ZENDESK_SANDBOX_API_TOKEN);
+    expect(all).not.toContain(basic);
   });
 });

@@ -1,5 +1,6 @@
 // `statusform apply`: plan under the state lock, check the guards, confirm, execute, report.
 
+import { scrubKnown } from '../../http/redact.js';
 import { InterruptedError, RefusedError, StateWriteError, VendorError } from '../../errors.js';
 import { closeDefaultAgent } from '../../http/client.js';
 import {
@@ -100,7 +101,7 @@ function configOfPlan(saved: WirePlan | undefined, planPath: string | undefined)
 export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<Outcome> {
   const json = opts.json ?? false;
   const emit = (e: ApplyEventLine) => {
-    if (json) io.stdout.write(eventLine(e));
+    if (json) io.stdout.write(scrubKnown(eventLine(e)));
   };
   emit(versionEvent(opts.statusformVersion ?? 'unknown', stamp));
   // With --json, stdout carries the events only: what a person reads goes to stderr.

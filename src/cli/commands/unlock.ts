@@ -23,6 +23,10 @@ export async function unlockCommand(io: Io, opts: { config?: string; force?: boo
     return unlockOne(io, located.statePath, 'The state file was not locked.', opts.force ?? false);
   }
   const dir = located.statePath;
+  // An account name, never a path: `--account ../x` must not reach a lock outside the state directory.
+  if (opts.account !== undefined && !/^[A-Za-z][A-Za-z0-9_-]*$/.test(opts.account)) {
+    throw new UsageError(`--account must be an account name (letters, digits, "_" and "-"), not ${JSON.stringify(opts.account)}`);
+  }
   if (opts.account !== undefined) {
     return unlockOne(
       io,

@@ -110,7 +110,11 @@ function sessionAuth(account: AccountConfig, client: () => HttpClient, clock: Cl
   // go to the process-wide scrubber too, the last line of defence for any error report.
   registerSecrets([sig]);
   let token: string | undefined;
-  const fetchToken = async () => {
+  // One sign-in at a time: requests that meet an expired token together share the one that fetches
+  // the next (a vendor that invalidates the previous token on each sign-in would refuse the rest).
+  let signingIn: Promise<void> | undefined;
+  const fetchToken = () => (signingIn ??= signIn().finally(() => (signingIn = undefined)));
+  const signIn = async () => {
     const res = await client().request<{ sessionToken: string }>({
       method: 'GET',
       path: '/sessionToken',
