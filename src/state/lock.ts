@@ -12,6 +12,8 @@ export interface LockInfo {
   host: string;
   since: string;
   command: string;
+  /** This taking of the lock: a run releases only the lock it took (not one another run took after `unlock --force`). */
+  token?: string;
 }
 
 /** What a lock guards, in words (`the state file`, `the state of account estate`), and how to remove it by hand. */
@@ -68,7 +70,7 @@ export function unreadableAndOld(path: string): boolean {
  */
 export function acquireLock(statePath: string, command: string, about: LockAbout = STATE_FILE_LOCK): () => void {
   const path = lockPath(statePath);
-  const info: LockInfo = { pid: process.pid, host: hostname(), since: new Date().toISOString(), command };
+  const info: LockInfo = { pid: process.pid, host: hostname(), since: new Date().toISOString(), command, token: randomUUID() };
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx', 0o644);
@@ -78,6 +80,8 @@ export function acquireLock(statePath: string, command: string, about: LockAbout
       return () => {
         if (released) return;
         released = true;
+        // Still ours? After `unlock --force` another run may hold it now: that lock is left alone.
+        if (readLock(statePath)?.token !== info.token) return;
         try {
           unlinkSync(path);
         } catch {

@@ -1,10 +1,10 @@
-import { existsSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { RefusedError, UsageError } from '../../src/errors.js';
-import { acquireLock, lockPath, takeOverStale } from '../../src/state/lock.js';
+import { acquireLock, lockPath, readLock, takeOverStale } from '../../src/state/lock.js';
 import { emptyState, readState, writeState } from '../../src/state/state-file.js';
 import { tempDir } from '../helpers.js';
 
@@ -41,6 +41,18 @@ describe('the state lock', () => {
     release();
     expect(existsSync(lockPath(path))).toBe(false);
     acquireLock(path, 'again')();
+  });
+
+  it("releases only the lock it took: after a forced unlock, another run's lock stays", () => {
+    const path = join(tempDir(), 's.json');
+    const releaseFirst = acquireLock(path, 'statusform apply (first)');
+    unlinkSync(lockPath(path)); // statusform unlock --force, while the first run still goes on
+    const releaseSecond = acquireLock(path, 'statusform apply (second)');
+    releaseFirst(); // the first run ends
+    expect(existsSync(lockPath(path))).toBe(true);
+    expect(readLock(path)?.command).toBe('statusform apply (second)');
+    releaseSecond();
+    expect(existsSync(lockPath(path))).toBe(false);
   });
 
   it('takes over a lock left by a process that died on this host', () => {
