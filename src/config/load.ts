@@ -19,14 +19,6 @@ import { configFiles, displayPath, nodeAt, realPath, positionOf, readConfigDocum
 import { DEFAULT_CATEGORIES, DEFAULT_SAFETY, buildSchema } from './schema.js';
 import { nearest } from '../suggest.js';
 
-/** How the vendors call themselves, for messages. */
-const VENDOR_NAMES: Record<string, string> = {
-  thalamus: 'Thalamus',
-  propertydeck: 'Property Deck',
-  timetap: 'TimeTap',
-  serieshr: 'series.hr',
-  spacebring: 'Spacebring',
-};
 import validateConfigSchema from './validate-config.generated.js';
 
 /** `directory`: one state file per account in a directory; `file`: the single state file of earlier versions. */
@@ -603,7 +595,7 @@ function schemaProblem(d: ConfigDocument, e: ErrorObject): (ConfigProblem & { in
       const adapter = adapterFor(vendor);
       // Another vendor's name for the list (Thalamus `statuses:`): say what this one calls it.
       if (adapter && field !== adapter.collection && adapters.some((a) => a.collection === field)) {
-        const name = VENDOR_NAMES[adapter.vendor] ?? adapter.vendor;
+        const name = adapter.displayName;
         return {
           position: at([...path, field], true),
           message: `${where}: ${name} calls this list \`${adapter.collection}\`, not \`${field}\``,

@@ -74,6 +74,8 @@ export type HttpClientFactory = (
 export interface VendorAdapter {
   /** The `vendor:` value in the config. */
   readonly vendor: string;
+  /** How the vendor calls itself, for messages ("Property Deck", "series.hr"). */
+  readonly displayName: string;
   /** The config key of the managed collection (`status_variants`, `statuses`, `tickets`). */
   readonly collection: string;
   readonly capabilities: Capabilities;

@@ -84,6 +84,7 @@ void statusTypeMatchesSchema;
 
 export const propertydeck: VendorAdapter = {
   vendor: 'propertydeck',
+  displayName: 'Property Deck',
   collection: 'statuses',
   capabilities: {
     read: 'list',

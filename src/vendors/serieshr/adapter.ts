@@ -33,6 +33,7 @@ const schemas = ticketSchemas(SERIES_STATUSES, { locationRequired: false });
 
 export const serieshr: VendorAdapter = {
   vendor: 'serieshr',
+  displayName: 'series.hr',
   collection: 'tickets',
   capabilities: TICKET_CAPABILITIES,
   defaultBaseUrl: 'https://api.series.hr',
@@ -110,7 +111,7 @@ export const serieshr: VendorAdapter = {
 
     return {
       async read(desired): Promise<LiveRead> {
-        const read = await readTickets(desired, account, 'series.hr', SERIES_STATUSES, async (id, address) => {
+        const read = await readTickets(desired, account, serieshr.displayName, SERIES_STATUSES, async (id, address) => {
           const t = await readTicket(id, address);
           return { id: t.TicketId, status: t.Status };
         });

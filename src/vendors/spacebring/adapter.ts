@@ -38,6 +38,7 @@ function authHeaders(settings: Readonly<Record<string, unknown>>): Record<string
 
 export const spacebring: VendorAdapter = {
   vendor: 'spacebring',
+  displayName: 'Spacebring',
   collection: 'tickets',
   capabilities: TICKET_CAPABILITIES,
   defaultBaseUrl: 'https://api.spacebring.com',
@@ -121,7 +122,7 @@ export const spacebring: VendorAdapter = {
 
     return {
       async read(desired): Promise<LiveRead> {
-        const read = await readTickets(desired, account, 'Spacebring', SPACEBRING_STATUSES, async (id, address) => {
+        const read = await readTickets(desired, account, spacebring.displayName, SPACEBRING_STATUSES, async (id, address) => {
           const t = await readTicket(id, address);
           return { id: t.id, status: t.status };
         });

@@ -40,6 +40,7 @@ void variantTypeMatchesSchema;
 
 export const thalamus: VendorAdapter = {
   vendor: 'thalamus',
+  displayName: 'Thalamus',
   collection: 'status_variants',
   capabilities: {
     read: 'none',

@@ -139,6 +139,7 @@ function sessionAuth(account: AccountConfig, client: () => HttpClient, clock: Cl
 
 export const timetap: VendorAdapter = {
   vendor: 'timetap',
+  displayName: 'TimeTap',
   collection: 'statuses',
   capabilities: {
     read: 'list',

@@ -175,6 +175,7 @@ function changedFields(before: Fields | null, after: Fields): CustomStatusInput 
 
 export const zendesk: VendorAdapter = {
   vendor: 'zendesk',
+  displayName: 'Zendesk',
   collection: 'statuses',
   capabilities: {
     read: 'list',
