@@ -3,22 +3,22 @@
 
 import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import {
-  LineCounter,
-  Scalar,
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  parseDocument,
-  visit,
-  type Document,
-  type Node,
-  type Pair,
-  type YAMLMap,
-} from 'yaml';
+import { createRequire } from 'node:module';
 import type { ConfigProblem, Position } from '../errors.js';
 import { UsageError } from '../errors.js';
+import { treeFromEvents } from './yaml-events.js';
+import {
+  treeData,
+  valueScalars,
+  type TreeProblem,
+  type YamlAlias,
+  type YamlMap,
+  type YamlNode,
+  type YamlScalar,
+  type YamlSeq,
+} from './yaml-tree.js';
+
+export { nodeAt } from './yaml-tree.js';
 
 /** Config files larger than this are refused before parsing (a status list is never this big). */
 export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
@@ -26,8 +26,9 @@ export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
 export interface ConfigDocument {
   /** The path as shown to the user (relative to the working directory where possible). */
   file: string;
-  doc: Document.Parsed;
-  lines: LineCounter;
+  /** The document's tree: where each value is written. */
+  root: YamlNode | null;
+  lines: LineIndex;
   /** The plain data, after env substitution; undefined when the file could not be parsed. */
   data: unknown;
 }
@@ -64,64 +65,33 @@ export function displayPath(path: string, cwd: string): string {
   return rel.startsWith('..') || rel === '' ? path : rel;
 }
 
+/** Where each line of a text starts, to turn offsets into line:col (1-based, as editors count). */
+export class LineIndex {
+  readonly lineStarts: number[] = [0];
+  constructor(text: string) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
+  }
+  linePos(offset: number): { line: number; col: number } {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, col: offset - this.lineStarts[lo]! + 1 };
+  }
+}
+
 /** Position of a character offset in a document. */
 export function positionAt(d: Pick<ConfigDocument, 'file' | 'lines'>, offset: number): Position {
   const { line, col } = d.lines.linePos(offset);
   return { file: d.file, line, col };
 }
 
-/** Position of a node (its first character), or of the file's start when the node has no range. */
-export function positionOf(d: Pick<ConfigDocument, 'file' | 'lines'>, node: Node | null | undefined): Position {
-  const offset = node?.range?.[0];
-  return offset === undefined ? { file: d.file, line: 1, col: 1 } : positionAt(d, offset);
-}
-
-/**
- * The node at a path of keys and indices, or the deepest existing ancestor (so a missing field
- * is reported where its parent is). `keyNode` asks for the key of the last map pair instead of its value.
- */
-export function nodeAt(doc: Document.Parsed, path: readonly (string | number)[], keyNode = false): Node | null {
-  let node: unknown = doc.contents;
-  for (let i = 0; i < path.length; i++) {
-    const seg = path[i];
-    if (isMap(node)) {
-      const pair = pairAt(doc, node, String(seg));
-      if (!pair) return node;
-      if (keyNode && i === path.length - 1) return pair.key as Node;
-      node = pair.value;
-    } else if (isSeq(node) && typeof seg === 'number') {
-      const item = node.items[seg];
-      if (item === undefined) return node;
-      node = item;
-    } else {
-      return (node as Node | null) ?? null;
-    }
-  }
-  return (node as Node | null) ?? null;
-}
-
-const MERGE_KEY = '<<';
-
-/**
- * The pair for `key` in a map: its own, or one a merge key (`<<: *anchor`, `<<: [*a, *b]`) brings
- * in, where it is written (so a problem in a merged value is reported at the anchor's line).
- * Own keys win, then the merged maps in order, as YAML merges them.
- */
-function pairAt(doc: Document.Parsed, map: YAMLMap, key: string, depth = 0): Pair | undefined {
-  const own = map.items.find((p) => isScalar(p.key) && typeof p.key.value !== 'symbol' && String(p.key.value) === key);
-  if (own || depth > 20) return own;
-  // With `merge: true` the parser gives a merge key the value Symbol('<<'), and `source` '<<'.
-  for (const merge of map.items.filter(
-    (p) => isScalar(p.key) && (p.key.source === MERGE_KEY || String(p.key.value) === `Symbol(${MERGE_KEY})`),
-  )) {
-    const sources = isSeq(merge.value) ? merge.value.items : [merge.value];
-    for (const source of sources) {
-      const target = isAlias(source) ? source.resolve(doc) : source;
-      const found = isMap(target) ? pairAt(doc, target, key, depth + 1) : undefined;
-      if (found) return found;
-    }
-  }
-  return undefined;
+/** Position of a node (its first character), or of the file's start when there is no node. */
+export function positionOf(d: Pick<ConfigDocument, 'file' | 'lines'>, node: YamlNode | null | undefined): Position {
+  return node ? positionAt(d, node.offset) : { file: d.file, line: 1, col: 1 };
 }
 
 const ENV_REF = /\$\$\{|\$\{([^}]*)\}/g;
@@ -134,9 +104,9 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * `business_id: ${TIMETAP_BUSINESS_ID}` is a number.
  */
 export function substituteEnv(d: ConfigDocument, env: NodeJS.ProcessEnv, problems: ConfigProblem[]): void {
-  visit(d.doc, {
-    Scalar(key, node) {
-      if (key === 'key' || typeof node.value !== 'string' || !node.value.includes('$')) return;
+  for (const node of valueScalars(d.root)) {
+    if (typeof node.value !== 'string' || !node.value.includes('$')) continue;
+    {
       const source = node.value;
       const whole = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(source);
       const replaced = source.replace(ENV_REF, (match, name: string | undefined) => {
@@ -152,9 +122,9 @@ export function substituteEnv(d: ConfigDocument, env: NodeJS.ProcessEnv, problem
         }
         return value;
       });
-      node.value = whole && node.type === Scalar.PLAIN ? typedScalar(replaced) : replaced;
-    },
-  });
+      node.value = whole && node.plain ? typedScalar(replaced) : replaced;
+    }
+  }
 }
 
 function typedScalar(text: string): string | number | boolean {
@@ -192,10 +162,51 @@ export function readConfigDocument(
     problems.push({ position: at(line), message: 'file is not valid UTF-8' });
     return undefined;
   }
-  const lines = new LineCounter();
+  return parseConfigText(file, text, env, problems);
+}
+
+/**
+ * One config text → its document (tree, data, line index). js-yaml's event parser reads it when
+ * it can; the `yaml` package when it cannot, or when `parser` asks for it (the tests compare the two).
+ */
+export function parseConfigText(
+  file: string,
+  text: string,
+  env: NodeJS.ProcessEnv,
+  problems: ConfigProblem[],
+  parser: 'fast' | 'yaml' = 'fast',
+): ConfigDocument {
+  const lines = new LineIndex(text);
+  const d: ConfigDocument = { file, root: null, lines, data: undefined };
+  const found: TreeProblem[] = [];
+  const fast = parser === 'fast' ? treeFromEvents(text, found) : undefined;
+  if (fast) d.root = fast.root;
+  else if (!readWithYamlPackage(d, text, found, problems)) return d;
+  for (const p of found.splice(0)) problems.push({ position: positionAt(d, p.offset), message: p.message });
+  substituteEnv(d, env, problems);
+  const built = treeData(d.root, found);
+  for (const p of found) problems.push({ position: positionAt(d, p.offset), message: p.message });
+  if (built) d.data = built.data;
+  return d;
+}
+
+/** The `yaml` package, loaded only for the texts the fast parser leaves to it (and by `adopt`, `import`). */
+type YamlPackage = typeof import('yaml');
+type YamlDocument = import('yaml').Document.Parsed;
+let yamlPackage: YamlPackage | undefined;
+function yamlModule(): YamlPackage {
+  yamlPackage ??= createRequire(import.meta.url)('yaml') as YamlPackage;
+  return yamlPackage;
+}
+
+/**
+ * Reads a text the fast parser left alone (a syntax error, a tag, a directive…) with the `yaml`
+ * package: its errors become problems, one per line; false when the text cannot be read further.
+ */
+function readWithYamlPackage(d: ConfigDocument, text: string, found: TreeProblem[], problems: ConfigProblem[]): boolean {
   // Merge keys (`<<: *defaults`) are supported, as YAML 1.1 had them: accounts often share settings.
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2', merge: true });
-  const d: ConfigDocument = { file, doc, lines, data: undefined };
+  const doc = yamlModule().parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2', merge: true });
+  const lines = d.lines;
   // One message per line: a mis-indented line makes the parser report several things about it.
   const byLine = new Map<number, { position: Position; errors: typeof doc.errors }>();
   for (const err of doc.errors) {
@@ -225,14 +236,60 @@ export function readConfigDocument(
     });
   }
   // A repeated key is reported, but the rest of the file is still checked: every problem at once.
-  if (doc.errors.some((e) => e.code !== 'DUPLICATE_KEY')) return d;
-  substituteEnv(d, env, problems);
-  try {
-    d.data = doc.toJS({ maxAliasCount: 100 });
-  } catch (err) {
-    problems.push({ position: at(), message: `cannot load YAML: ${(err as Error).message}` });
-  }
-  return d;
+  if (doc.errors.some((e) => e.code !== 'DUPLICATE_KEY')) return false;
+  d.root = treeFromDocument(yamlModule(), doc, found);
+  return true;
+}
+
+/** The tree of a Document parsed by the `yaml` package (for the texts the fast parser leaves to it). */
+function treeFromDocument(yaml: YamlPackage, doc: YamlDocument, problems: TreeProblem[]): YamlNode | null {
+  const { isAlias, isMap, isScalar, isSeq, Scalar } = yaml;
+  const done = new Map<unknown, YamlNode>();
+  const convert = (node: unknown): YamlNode | null => {
+    if (node === null || node === undefined) return null;
+    const known = done.get(node);
+    if (known) return known;
+    const offset = (node as import('yaml').Node).range?.[0] ?? 0;
+    if (isAlias(node)) {
+      const placeholder: YamlAlias = { kind: 'alias', offset, target: { kind: 'scalar', offset, value: null, plain: true, text: '' } };
+      done.set(node, placeholder);
+      const target = convert(node.resolve(doc));
+      if (target) placeholder.target = target;
+      else problems.push({ offset, message: `the alias *${node.source} names no anchor (&${node.source}) written before it` });
+      return placeholder;
+    }
+    if (isScalar(node)) {
+      const merge = typeof node.value === 'symbol';
+      const text = typeof node.source === 'string' ? node.source : merge ? '<<' : String(node.value);
+      const s: YamlScalar = {
+        kind: 'scalar',
+        offset,
+        value: merge ? '<<' : node.value,
+        plain: !node.type || node.type === Scalar.PLAIN,
+        text,
+      };
+      done.set(node, s);
+      return s;
+    }
+    if (isMap(node)) {
+      const m: YamlMap = { kind: 'map', offset, pairs: [] };
+      done.set(node, m);
+      for (const p of node.items) {
+        const merge = isScalar(p.key) && typeof p.key.value === 'symbol';
+        const key = convert(p.key) ?? { kind: 'scalar', offset, value: null, plain: true, text: '' };
+        m.pairs.push({ key, value: convert(p.value), merge });
+      }
+      return m;
+    }
+    if (isSeq(node)) {
+      const s: YamlSeq = { kind: 'seq', offset, items: [] };
+      done.set(node, s);
+      for (const item of node.items) s.items.push(convert(item));
+      return s;
+    }
+    return null;
+  };
+  return convert(doc.contents);
 }
 
 /** Parser errors that mean a line is indented wrongly. */

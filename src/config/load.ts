@@ -14,8 +14,8 @@ import type { VendorAdapter } from '../vendors/adapter.js';
 import type { AccountConfig, DesiredItem, RateLimit, Safety } from '../model.js';
 import { invisibleDifference, lookalike, showInvisible } from '../vendors/normalise.js';
 import { adapterFor, adapters } from '../vendors/registry.js';
-import { visit, isScalar } from 'yaml';
 import { configFiles, displayPath, nodeAt, realPath, positionOf, readConfigDocument, type ConfigDocument } from './documents.js';
+import { scalarPairs } from './yaml-tree.js';
 import { DEFAULT_CATEGORIES, DEFAULT_SAFETY, buildSchema } from './schema.js';
 import { nearest } from '../suggest.js';
 
@@ -127,7 +127,7 @@ export function statePathOf(
   if (state !== undefined && (typeof state !== 'string' || state.includes('${'))) {
     const d = docs.find((x) => (x.data as Record<string, unknown> | null)?.['state'] !== undefined)!;
     problems.push({
-      position: positionOf(d, nodeAt(d.doc, ['state'])),
+      position: positionOf(d, nodeAt(d.root, ['state'])),
       message: `state must be a path, with every \${VAR} in it set (got ${JSON.stringify(state)})`,
     });
   }
@@ -187,7 +187,7 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
     const data = d.data as { accounts?: Record<string, Record<string, unknown>> };
     if (!data || typeof data !== 'object' || !data.accounts || typeof data.accounts !== 'object') continue;
     for (const [name, settings] of Object.entries(data.accounts)) {
-      const namePos = positionOf(d, nodeAt(d.doc, ['accounts', name], true));
+      const namePos = positionOf(d, nodeAt(d.root, ['accounts', name], true));
       const first = seen.get(name);
       if (first) {
         problems.push({ position: namePos, message: `account "${name}" is already defined at ${formatPosition(first)}` });
@@ -221,7 +221,7 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
   });
   if (overwritten !== undefined) {
     const d = docs.find((x) => (x.data as Record<string, unknown> | null)?.['state'] !== undefined);
-    const position = d ? positionOf(d, nodeAt(d.doc, ['state'])) : { file: displayPath(overwritten, opts.cwd), line: 1, col: 1 };
+    const position = d ? positionOf(d, nodeAt(d.root, ['state'])) : { file: displayPath(overwritten, opts.cwd), line: 1, col: 1 };
     problems.push({
       position,
       message:
@@ -269,7 +269,7 @@ function buildAccount(
   position: Position,
   problems: ConfigProblem[],
 ): AccountConfig {
-  const at = (path: (string | number)[]) => positionOf(d, nodeAt(d.doc, ['accounts', name, ...path]));
+  const at = (path: (string | number)[]) => positionOf(d, nodeAt(d.root, ['accounts', name, ...path]));
   const problem = (path: (string | number)[], message: string) =>
     problems.push({ position: at(path), message: `accounts.${name}${pathText(path)}: ${message}` });
 
@@ -345,9 +345,9 @@ function rateLimitOf(
 function credentialHint(d: ConfigDocument, name: string, adapter: VendorAdapter): string {
   const parts: string[] = [];
   for (const field of adapter.secretFields) {
-    const node = nodeAt(d.doc, ['accounts', name, field]);
+    const node = nodeAt(d.root, ['accounts', name, field]);
     if (!node) continue;
-    const source = (node as { source?: unknown }).source;
+    const source = node.kind === 'scalar' ? node.text : undefined;
     const vars = typeof source === 'string' ? [...source.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1]!) : [];
     parts.push(vars.length > 0 ? `${field} (${vars.map((v) => `$${v}`).join(', ')})` : `${field} (${formatPosition(positionOf(d, node))})`);
   }
@@ -374,15 +374,12 @@ function illegalCharacter(value: string, credential: boolean): string | undefine
 /** Where, from an item's position on, the item's scalar `value` is written (its `maps_to`), else the item's position. */
 function valuePosition(d: ConfigDocument, from: Position, value: string): Position {
   let best: Position | undefined;
-  visit(d.doc, {
-    Pair(_k, pair) {
-      const v = pair.value as { value?: unknown } | null;
-      if (!isScalar(pair.value) || v?.value !== value) return;
-      const at = positionOf(d, pair.value);
-      const after = at.line > from.line || (at.line === from.line && at.col >= from.col);
-      if (after && (!best || at.line < best.line || (at.line === best.line && at.col < best.col))) best = at;
-    },
-  });
+  for (const pair of scalarPairs(d.root)) {
+    if (pair.value.value !== value) continue;
+    const at = positionOf(d, pair.value);
+    const after = at.line > from.line || (at.line === from.line && at.col >= from.col);
+    if (after && (!best || at.line < best.line || (at.line === best.line && at.col < best.col))) best = at;
+  }
   return best ?? from;
 }
 
@@ -500,7 +497,7 @@ function mergeSetting(docs: ConfigDocument[], key: 'categories' | 'state', probl
   for (const d of docs) {
     const v = (d.data as Record<string, unknown> | null)?.[key];
     if (v === undefined) continue;
-    const pos = positionOf(d, nodeAt(d.doc, [key]));
+    const pos = positionOf(d, nodeAt(d.root, [key]));
     if (from && JSON.stringify(v) !== JSON.stringify(value)) {
       problems.push({ position: pos, message: `${key} differs from the one at ${formatPosition(from)}; declare it once` });
       continue;
@@ -569,7 +566,7 @@ function schemaAt(schemaPath: string): unknown {
 function schemaProblem(d: ConfigDocument, e: ErrorObject): (ConfigProblem & { instead?: string }) | undefined {
   const path = pointer(e.instancePath);
   const where = pathText(path).replace(/^\./, '') || '(top level)';
-  const at = (p: (string | number)[], keyNode = false) => positionOf(d, nodeAt(d.doc, p, keyNode));
+  const at = (p: (string | number)[], keyNode = false) => positionOf(d, nodeAt(d.root, p, keyNode));
   const p = e.params as Record<string, unknown>;
   if (e.propertyName !== undefined) return undefined; // reported once, by the propertyNames error below
   if (e.keyword === 'propertyNames') {
@@ -652,7 +649,8 @@ function schemaProblem(d: ConfigDocument, e: ErrorObject): (ConfigProblem & { in
       const vendorPath = [...path, 'vendor'];
       const known = adapters.map((a) => a.vendor).join(', ');
       if (p['error'] === 'mapping') {
-        const value = (nodeAt(d.doc, vendorPath) as { value?: unknown } | null)?.value;
+        const node = nodeAt(d.root, vendorPath);
+        const value = node?.kind === 'scalar' ? node.value : undefined;
         return { position: at(vendorPath), message: `${where}: unknown vendor ${JSON.stringify(value)} (known: ${known})` };
       }
       return { position: at(path), message: `${where}: "vendor" must be one of ${known}` };

@@ -1,0 +1,228 @@
+// A YAML document as the config loader needs it: a small tree of maps, lists and scalars, each
+// knowing the offset where it is written, and the plain data built from it. Two parsers feed it
+// (yaml-events.ts, fast; the `yaml` package's Document, for what the fast one leaves alone), so
+// navigation, merge keys, aliases and the data follow one set of rules, the `yaml` package's.
+
+export type YamlNode = YamlScalar | YamlMap | YamlSeq | YamlAlias;
+
+export interface YamlScalar {
+  kind: 'scalar';
+  offset: number;
+  /** The resolved value (YAML 1.2 core schema for plain scalars; text for quoted and block ones). */
+  value: unknown;
+  /** Written without quotes: `${NAME}` alone then takes the variable's type. */
+  plain: boolean;
+  /** The text as written (quotes and escapes decoded), before any `${NAME}` was replaced. */
+  text: string;
+}
+
+export interface YamlPair {
+  key: YamlNode;
+  value: YamlNode | null;
+  /** A merge key (`<<: *defaults`): its value's pairs join the map unless the map has them itself. */
+  merge: boolean;
+}
+
+export interface YamlMap {
+  kind: 'map';
+  offset: number;
+  pairs: YamlPair[];
+  /** The first own pair of each key, built on first lookup (an account map has hundreds of keys). */
+  index?: Map<string, YamlPair>;
+}
+
+export interface YamlSeq {
+  kind: 'seq';
+  offset: number;
+  items: (YamlNode | null)[];
+}
+
+export interface YamlAlias {
+  kind: 'alias';
+  offset: number;
+  target: YamlNode;
+}
+
+/** A problem found while building the tree or its data, at an offset of the text. */
+export interface TreeProblem {
+  offset: number;
+  message: string;
+}
+
+/** A map key as the data names it: the `yaml` package's rule (`null` → "", else the value as text). */
+export function keyText(key: YamlNode): string {
+  if (key.kind !== 'scalar') return '';
+  return key.value === null ? '' : String(key.value);
+}
+
+/** YAML 1.2 core schema resolution of a plain scalar, with the `yaml` package's patterns. */
+export function resolvePlain(text: string): unknown {
+  if (/^(?:~|[Nn]ull|NULL)?$/.test(text)) return null;
+  if (/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(text)) return text[0] === 't' || text[0] === 'T';
+  if (/^[-+]?[0-9]+$/.test(text)) return Number.parseInt(text, 10);
+  if (/^0o[0-7]+$/.test(text)) return Number.parseInt(text.slice(2), 8);
+  if (/^0x[0-9a-fA-F]+$/.test(text)) return Number.parseInt(text.slice(2), 16);
+  if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(text))
+    return text.slice(-3).toLowerCase() === 'nan' ? Number.NaN : text[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(text) || /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(text))
+    return Number.parseFloat(text);
+  return text;
+}
+
+/**
+ * The node at a path of keys and indices, or the deepest existing ancestor (so a missing field
+ * is reported where its parent is). `keyNode` asks for the key of the last map pair instead of its value.
+ */
+export function nodeAt(root: YamlNode | null, path: readonly (string | number)[], keyNode = false): YamlNode | null {
+  let node: YamlNode | null = root;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i]!;
+    if (node?.kind === 'map') {
+      const pair = pairAt(node, String(seg));
+      if (!pair) return node;
+      if (keyNode && i === path.length - 1) return pair.key;
+      node = pair.value;
+    } else if (node?.kind === 'seq' && typeof seg === 'number') {
+      const item = node.items[seg];
+      if (item === undefined) return node;
+      node = item;
+    } else {
+      return node;
+    }
+  }
+  return node;
+}
+
+/**
+ * The pair for `key` in a map: its own, or one a merge key (`<<: *anchor`, `<<: [*a, *b]`) brings
+ * in, where it is written (so a problem in a merged value is reported at the anchor's line).
+ * Own keys win, then the merged maps in order, as YAML merges them.
+ */
+function pairAt(map: YamlMap, key: string, depth = 0): YamlPair | undefined {
+  if (!map.index) {
+    map.index = new Map();
+    for (const p of map.pairs) if (!p.merge && p.key.kind === 'scalar' && !map.index.has(keyText(p.key))) map.index.set(keyText(p.key), p);
+  }
+  const own = map.index.get(key);
+  if (own || depth > 20) return own;
+  for (const merge of map.pairs) {
+    if (!merge.merge) continue;
+    const value = deref(merge.value);
+    for (const source of value?.kind === 'seq' ? value.items : [value]) {
+      const target = deref(source);
+      const found = target?.kind === 'map' ? pairAt(target, key, depth + 1) : undefined;
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function deref(node: YamlNode | null | undefined): YamlNode | null {
+  let n = node ?? null;
+  for (let hops = 0; n?.kind === 'alias' && hops < 100; hops++) n = n.target;
+  return n;
+}
+
+/** Every scalar written as a value (not a key), each once: aliases are not followed. */
+export function* valueScalars(root: YamlNode | null): Generator<YamlScalar> {
+  const stack: (YamlNode | null)[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (!node) continue;
+    if (node.kind === 'scalar') yield node;
+    else if (node.kind === 'seq') for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]!);
+    else if (node.kind === 'map') for (let i = node.pairs.length - 1; i >= 0; i--) stack.push(node.pairs[i]!.value);
+  }
+}
+
+/** Every pair of the tree whose value is a scalar, in document order (aliases are not followed). */
+export function scalarPairs(root: YamlNode | null): { key: YamlNode; value: YamlScalar }[] {
+  const found: { key: YamlNode; value: YamlScalar }[] = [];
+  const walk = (node: YamlNode | null): void => {
+    if (node?.kind === 'seq') for (const item of node.items) walk(item);
+    else if (node?.kind === 'map')
+      for (const p of node.pairs) {
+        if (p.value?.kind === 'scalar') found.push({ key: p.key, value: p.value });
+        else walk(p.value);
+      }
+  };
+  walk(root);
+  return found;
+}
+
+/** Values a document may expand to through its aliases before it is refused (each alias counts its whole target). */
+export const MAX_EXPANDED_VALUES = 1_000_000;
+
+/**
+ * The plain data of a tree, as the `yaml` package's toJS makes it: maps become objects (keys as
+ * text, `__proto__` an own key), merge keys fill in what a map lacks, an alias shares its
+ * target's data. A document whose aliases expand past MAX_EXPANDED_VALUES, or a merge key whose
+ * value is not a map, is a problem instead.
+ */
+export function treeData(root: YamlNode | null, problems: TreeProblem[]): { data: unknown } | undefined {
+  const sizes = new Map<YamlNode, number>();
+  const size = (node: YamlNode | null, depth: number): number => {
+    if (!node) return 1;
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    if (depth > 200) return Number.POSITIVE_INFINITY; // an alias inside its own anchor
+    let n = 1;
+    if (node.kind === 'alias') n = size(node.target, depth + 1);
+    else if (node.kind === 'seq') for (const item of node.items) n += size(item, depth + 1);
+    else if (node.kind === 'map') for (const p of node.pairs) n += 1 + size(p.value, depth + 1);
+    sizes.set(node, n);
+    return n;
+  };
+  const total = size(root, 0);
+  if (total > MAX_EXPANDED_VALUES) {
+    problems.push({
+      offset: root?.offset ?? 0,
+      message:
+        `the file expands, through its aliases (*name), to more than ${MAX_EXPANDED_VALUES.toLocaleString('en')} values; ` +
+        'write the repeated parts out, or repeat them fewer times',
+    });
+    return undefined;
+  }
+  const built = new Map<YamlNode, unknown>();
+  let failed = false;
+  const data = (node: YamlNode | null): unknown => {
+    if (!node) return null;
+    if (node.kind === 'scalar') return node.value;
+    const known = built.get(node);
+    if (known !== undefined) return known;
+    if (node.kind === 'alias') return data(node.target);
+    if (node.kind === 'seq') {
+      const list: unknown[] = [];
+      built.set(node, list);
+      for (const item of node.items) list.push(data(item));
+      return list;
+    }
+    const obj: Record<string, unknown> = {};
+    built.set(node, obj);
+    for (const p of node.pairs) {
+      if (!p.merge) {
+        setOwn(obj, keyText(p.key), data(p.value));
+        continue;
+      }
+      const value = deref(p.value);
+      for (const source of value?.kind === 'seq' ? value.items : [value]) {
+        const target = deref(source);
+        if (target?.kind !== 'map') {
+          problems.push({ offset: (source ?? p.key).offset, message: 'a merge key (<<) takes a mapping, or a list of mappings' });
+          failed = true;
+          continue;
+        }
+        const merged = data(target) as Record<string, unknown>;
+        for (const k of Object.keys(merged)) if (!Object.hasOwn(obj, k)) setOwn(obj, k, merged[k]);
+      }
+    }
+    return obj;
+  };
+  const result = data(root);
+  return failed ? undefined : { data: result };
+}
+
+function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (key in obj) Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+  else obj[key] = value;
+}
