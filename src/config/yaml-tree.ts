@@ -160,21 +160,10 @@ export const MAX_EXPANDED_VALUES = 1_000_000;
  * value is not a map, is a problem instead.
  */
 export function treeData(root: YamlNode | null, problems: TreeProblem[]): { data: unknown } | undefined {
-  const sizes = new Map<YamlNode, number>();
-  const size = (node: YamlNode | null, depth: number): number => {
-    if (!node) return 1;
-    const known = sizes.get(node);
-    if (known !== undefined) return known;
-    if (depth > 200) return Number.POSITIVE_INFINITY; // an alias inside its own anchor
-    let n = 1;
-    if (node.kind === 'alias') n = size(node.target, depth + 1);
-    else if (node.kind === 'seq') for (const item of node.items) n += size(item, depth + 1);
-    else if (node.kind === 'map') for (const p of node.pairs) n += 1 + size(p.value, depth + 1);
-    sizes.set(node, n);
-    return n;
-  };
-  const total = size(root, 0);
-  if (total > MAX_EXPANDED_VALUES) {
+  // Only the nodes an alias names are shared, so only they are remembered (a long file has a
+  // hundred thousand nodes, and maps of them all would cost more memory than the data).
+  const targets = aliasTargets(root);
+  if (targets.size > 0 && expandedSize(root, new Map([...targets].map((t) => [t, -1]))) > MAX_EXPANDED_VALUES) {
     problems.push({
       offset: root?.offset ?? 0,
       message:
@@ -188,17 +177,18 @@ export function treeData(root: YamlNode | null, problems: TreeProblem[]): { data
   const data = (node: YamlNode | null): unknown => {
     if (!node) return null;
     if (node.kind === 'scalar') return node.value;
-    const known = built.get(node);
-    if (known !== undefined) return known;
     if (node.kind === 'alias') return data(node.target);
+    const shared = targets.has(node);
+    const known = shared ? built.get(node) : undefined;
+    if (known !== undefined) return known;
     if (node.kind === 'seq') {
       const list: unknown[] = [];
-      built.set(node, list);
+      if (shared) built.set(node, list);
       for (const item of node.items) list.push(data(item));
       return list;
     }
     const obj: Record<string, unknown> = {};
-    built.set(node, obj);
+    if (shared) built.set(node, obj);
     for (const p of node.pairs) {
       if (!p.merge) {
         setOwn(obj, keyText(p.key), data(p.value));
@@ -220,6 +210,33 @@ export function treeData(root: YamlNode | null, problems: TreeProblem[]): { data
   };
   const result = data(root);
   return failed ? undefined : { data: result };
+}
+
+/** The nodes some alias names (walked without following aliases). */
+function aliasTargets(root: YamlNode | null): Set<YamlNode> {
+  const found = new Set<YamlNode>();
+  const stack: (YamlNode | null)[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node?.kind === 'alias') found.add(node.target);
+    else if (node?.kind === 'seq') stack.push(...node.items);
+    else if (node?.kind === 'map') for (const p of node.pairs) stack.push(p.key, p.value);
+  }
+  return found;
+}
+
+/** How many values a node stands for once every alias is written out; `known` holds the alias targets' counts (-1: not yet). */
+function expandedSize(node: YamlNode | null, known: Map<YamlNode, number>, depth = 0): number {
+  if (!node || node.kind === 'scalar') return 1;
+  if (depth > 200) return Number.POSITIVE_INFINITY; // an alias inside its own anchor
+  const memo = known.get(node);
+  if (memo !== undefined && memo >= 0) return memo;
+  let n = 1;
+  if (node.kind === 'alias') n = expandedSize(node.target, known, depth + 1);
+  else if (node.kind === 'seq') for (const item of node.items) n += expandedSize(item, known, depth + 1);
+  else for (const p of node.pairs) n += 1 + expandedSize(p.value, known, depth + 1);
+  if (memo !== undefined) known.set(node, n);
+  return n;
 }
 
 function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
