@@ -1,66 +1,103 @@
 // Stable digests of plain data: canonical JSON (sorted keys) hashed with SHA-256.
 
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 
-/**
- * JSON with object keys sorted at every level, so equal data always gives equal text. Undefined members are left
- * out, as JSON.stringify does.
- */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).sort();
-  let out = '{';
-  for (const k of keys) {
-    const v = obj[k];
-    if (v === undefined || typeof v === 'function') continue;
-    if (out.length > 1) out += ',';
-    out += `${JSON.stringify(k)}:${canonicalJson(v)}`;
+/** The keys of an object in code-unit order, as `.sort()` gives them, sorted in place: the objects digested are many and small. */
+function sortedKeys(obj: object): string[] {
+  const keys = Object.keys(obj);
+  if (keys.length > 16) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    for (; j >= 0 && keys[j]! > k; j--) keys[j + 1] = keys[j]!;
+    keys[j + 1] = k;
   }
-  return `${out}}`;
+  return keys;
 }
 
 /**
- * SHA-256 of canonicalJson(value), written to the hash in pieces as it is made: a whole
- * configuration's JSON (300 accounts, 19,500 items) is never one string in memory.
+ * Writes canonical JSON in pieces: object keys sorted at every level, so equal data always gives
+ * equal text; undefined members and functions left out, as JSON.stringify does.
  */
-export function digest(value: unknown): string {
-  const hash = createHash('sha256');
-  let chunk = '';
-  const put = (text: string) => {
-    chunk += text;
-    if (chunk.length > 16_384) {
-      hash.update(chunk);
-      chunk = '';
-    }
-  };
-  const write = (v: unknown): void => {
+class CanonicalWriter {
+  /** The same few keys come back in every item: each is quoted once. */
+  private readonly quoted = new Map<string, string>();
+  constructor(private readonly put: (text: string) => void) {}
+
+  write(v: unknown): void {
     if (v === null || typeof v !== 'object') {
-      put(JSON.stringify(v) ?? 'null');
+      this.put(JSON.stringify(v) ?? 'null');
       return;
     }
     if (Array.isArray(v)) {
-      put('[');
+      this.put('[');
       for (let i = 0; i < v.length; i++) {
-        if (i > 0) put(',');
-        write(v[i] === undefined ? null : v[i]);
+        if (i > 0) this.put(',');
+        this.write(v[i] === undefined ? null : v[i]);
       }
-      put(']');
+      this.put(']');
       return;
     }
     const obj = v as Record<string, unknown>;
     let first = true;
-    put('{');
-    for (const k of Object.keys(obj).sort()) {
+    this.put('{');
+    for (const k of sortedKeys(obj)) {
       const member = obj[k];
       if (member === undefined || typeof member === 'function') continue;
-      put(first ? `${JSON.stringify(k)}:` : `,${JSON.stringify(k)}:`);
+      let key = this.quoted.get(k);
+      if (key === undefined) {
+        key = `${JSON.stringify(k)}:`;
+        this.quoted.set(k, key);
+      }
+      this.put(first ? key : `,${key}`);
       first = false;
-      write(member);
+      this.write(member);
     }
-    put('}');
-  };
-  write(value);
-  return `sha256:${hash.update(chunk).digest('hex')}`;
+    this.put('}');
+  }
+}
+
+/** JSON with object keys sorted at every level, so equal data always gives equal text. */
+export function canonicalJson(value: unknown): string {
+  let out = '';
+  new CanonicalWriter((text) => {
+    out += text;
+  }).write(value);
+  return out;
+}
+
+/**
+ * A SHA-256 of canonical JSON and text, fed in pieces as it is made: a whole configuration's JSON
+ * (300 accounts, 19,500 items) is never one string in memory.
+ */
+export class CanonicalHash {
+  private readonly hash: Hash = createHash('sha256');
+  private chunk = '';
+  private readonly writer = new CanonicalWriter((text) => this.text(text));
+
+  /** Adds the canonical JSON of `value`. */
+  add(value: unknown): this {
+    this.writer.write(value);
+    return this;
+  }
+
+  /** Adds text as it is. */
+  text(text: string): this {
+    this.chunk += text;
+    if (this.chunk.length > 16_384) {
+      this.hash.update(this.chunk);
+      this.chunk = '';
+    }
+    return this;
+  }
+
+  /** `sha256:` and the hex digest of everything added. */
+  digest(): string {
+    return `sha256:${this.hash.update(this.chunk).digest('hex')}`;
+  }
+}
+
+/** SHA-256 of canonicalJson(value). */
+export function digest(value: unknown): string {
+  return new CanonicalHash().add(value).digest();
 }

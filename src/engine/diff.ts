@@ -3,8 +3,7 @@
 // A short composition of pure stages: match (diff/match.ts) → classify (diff/classify.ts) →
 // passes (diff/passes.ts). No I/O, no clock; decides only from the adapter's declared capabilities.
 
-import { createHash } from 'node:crypto';
-import { canonicalJson } from '../digest.js';
+import { CanonicalHash } from '../digest.js';
 import type { VendorAdapter } from '../vendors/adapter.js';
 import type { AccountConfig, LiveItem, LiveRead, StateItem } from '../model.js';
 import { address, phaseOf, type AccountPlan, type PlanAction, type PlanNote } from './plan.js';
@@ -152,7 +151,7 @@ export function diffAccount(
 
 /** Digest of live state, order-independent; hashed item by item so a large account costs no giant string. */
 export function liveDigest(items: readonly LiveItem[]): string {
-  const hash = createHash('sha256');
-  for (const item of [...items].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) hash.update(canonicalJson(item)).update('\n');
-  return `sha256:${hash.digest('hex')}`;
+  const hash = new CanonicalHash();
+  for (const item of [...items].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) hash.add(item).text('\n');
+  return hash.digest();
 }
