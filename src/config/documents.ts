@@ -3,6 +3,7 @@
 
 import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { ConfigProblem, Position } from '../errors.js';
 import { UsageError } from '../errors.js';
@@ -31,6 +32,8 @@ export interface ConfigDocument {
   lines: LineIndex;
   /** The plain data, after env substitution; undefined when the file could not be parsed. */
   data: unknown;
+  /** SHA-256 of the text as written. */
+  textDigest: string;
 }
 
 /** Finds the config files: one file, or every *.yaml / *.yml of a directory (sorted, not recursive). */
@@ -177,7 +180,7 @@ export function parseConfigText(
   parser: 'fast' | 'yaml' = 'fast',
 ): ConfigDocument {
   const lines = new LineIndex(text);
-  const d: ConfigDocument = { file, root: null, lines, data: undefined };
+  const d: ConfigDocument = { file, root: null, lines, data: undefined, textDigest: createHash('sha256').update(text).digest('hex') };
   const found: TreeProblem[] = [];
   const fast = parser === 'fast' ? treeFromEvents(text, found) : undefined;
   if (fast) d.root = fast.root;

@@ -65,8 +65,10 @@ export interface Config {
   statePath: string;
   stateLayout: StateLayout;
   accounts: AccountConfig[];
-  /** Digest of the desired model (no secrets, no positions): a saved plan is refused when it changes. */
+  /** Digest of the loaded accounts' desired model (no secrets, no positions): a saved plan is refused when it changes. */
   digest: string;
+  /** Digest of the configuration files as written: plans made from the same files (shards of one commit) share it. */
+  filesDigest: string;
   /** Every credential value in the config, to scrub from all output. */
   secrets: string[];
 }
@@ -81,6 +83,14 @@ export interface LoadOptions {
   env: NodeJS.ProcessEnv;
   /** For commands that make no request (mappings): an unset variable, and what it alone causes, is no problem. */
   unsetEnvAllowed?: boolean;
+  /**
+   * Only some accounts are wanted (plan and apply of a shard, of `--account`): given every
+   * account's name in order, returns those to validate and build. The others are only named —
+   * checked for repeats, their credentials still scrubbed from output — so a shard's load costs
+   * its share; their unset variables are not this run's problem. Not called while a file cannot
+   * be read (its accounts would be missing from the names); everything is then validated.
+   */
+  select?: (names: readonly string[]) => readonly string[];
 }
 
 interface SchemaValidator {
@@ -149,16 +159,24 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
   const files = configFiles(abs);
   const problems: ConfigProblem[] = [];
   const docs: ConfigDocument[] = [];
+  const read: { d: ConfigDocument | undefined; found: ConfigProblem[] }[] = [];
   for (const f of files) {
-    const d = readConfigDocument(f, opts.cwd, opts.env, problems);
+    const found: ConfigProblem[] = [];
+    const d = readConfigDocument(f, opts.cwd, opts.env, found);
     if (d && d.data !== undefined) docs.push(d);
+    read.push({ d, found });
+  }
+  const chosen = opts.select && docs.length === files.length ? new Set(opts.select(accountNames(docs))) : undefined;
+  for (const { d, found } of read) {
+    const elsewhere = chosen && d ? otherAccountsAt(d, chosen) : () => false;
+    problems.push(...found.filter((p) => p.code !== 'E_ENV_UNSET' || !elsewhere(p.position)));
   }
 
   const badAccounts = new Set<string>();
   for (const d of docs) {
     credentialsAsText(d.data);
     const validate = validateSchema();
-    if (validate(d.data)) continue;
+    if (validate(chosen ? withAccounts(d.data, chosen) : d.data)) continue;
     const found = (validate.errors ?? []).map((e) => schemaProblem(d, e));
     // A misspelt field that says what to write instead is reported once, not also as the field missing.
     const named = new Set(found.flatMap((f) => (f?.instead ? [f.instead] : [])));
@@ -194,6 +212,10 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
         continue;
       }
       seen.set(name, namePos);
+      if (chosen && !chosen.has(name)) {
+        secrets.push(...credentialsOf(settings));
+        continue;
+      }
       if (badAccounts.has(`${d.file}\0${name}`) || badAccounts.has(`${d.file}\0*`)) continue;
       const adapter = adapterFor(String(settings['vendor']));
       if (!adapter) continue;
@@ -254,10 +276,58 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
       stateLayout,
       accounts,
       digest: digest({ categories: cats, accounts: model }),
+      filesDigest: digest(docs.map((d) => ({ file: relative(root, resolve(opts.cwd, d.file)), text: d.textDigest }))),
       secrets,
     },
     problems: [],
   };
+}
+
+/** Every account's name, in the order the files give them (a repeated name once). */
+function accountNames(docs: readonly ConfigDocument[]): string[] {
+  const names = new Set<string>();
+  for (const d of docs) {
+    const accounts = (d.data as { accounts?: unknown } | null)?.accounts;
+    if (accounts && typeof accounts === 'object' && !Array.isArray(accounts)) for (const name of Object.keys(accounts)) names.add(name);
+  }
+  return [...names];
+}
+
+/** The data with only the chosen accounts, for the schema check of a selective load. */
+function withAccounts(data: unknown, chosen: ReadonlySet<string>): unknown {
+  const accounts = (data as { accounts?: unknown } | null)?.accounts;
+  if (!accounts || typeof accounts !== 'object' || Array.isArray(accounts)) return data;
+  const kept = Object.entries(accounts as Record<string, unknown>).filter(([name]) => chosen.has(name));
+  return { ...(data as Record<string, unknown>), accounts: Object.fromEntries(kept) };
+}
+
+/** Whether a position lies in the block of an account that is not chosen (from its name to the next account's). */
+function otherAccountsAt(d: ConfigDocument, chosen: ReadonlySet<string>): (p: Position) => boolean {
+  const top = d.root?.kind === 'map' ? d.root : undefined;
+  const at = top?.pairs.findIndex((p) => !p.merge && p.key.kind === 'scalar' && p.key.value === 'accounts') ?? -1;
+  const accounts = at >= 0 ? top!.pairs[at]!.value : null;
+  if (accounts?.kind !== 'map') return () => false;
+  const end = top!.pairs[at + 1]?.key.offset ?? Number.POSITIVE_INFINITY;
+  const spans = accounts.pairs
+    .map((p, i) => ({
+      name: p.key.kind === 'scalar' ? String(p.key.value) : '',
+      from: p.key.offset,
+      to: accounts.pairs[i + 1]?.key.offset ?? end,
+    }))
+    .filter((span) => !chosen.has(span.name));
+  const offsetOf = (p: Position) => (d.lines.lineStarts[p.line - 1] ?? 0) + p.col - 1;
+  return (p) => {
+    const o = offsetOf(p);
+    return spans.some((span) => o >= span.from && o < span.to);
+  };
+}
+
+/** The credential values of an account's settings, by its vendor's secret fields (for scrubbing). */
+function credentialsOf(settings: unknown): string[] {
+  if (!settings || typeof settings !== 'object') return [];
+  const s = settings as Record<string, unknown>;
+  const fields = adapterFor(String(s['vendor']))?.secretFields ?? [];
+  return fields.flatMap((f) => (typeof s[f] === 'string' ? [s[f] as string] : []));
 }
 
 function buildAccount(

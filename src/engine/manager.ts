@@ -54,39 +54,52 @@ export interface Planned {
   stats: HttpStats;
 }
 
-/** The accounts named (all when none), then those of `shard` among them, then those a target names (when there are targets). */
+/**
+ * The names a run covers, of all the configuration's (in their order): those named (all when none
+ * are), then this shard's of them, then those a target names. A name that is not there, or a
+ * target that names none of them, is a UsageError. Names alone decide, so the config loader can
+ * be told which accounts to build before it builds any (loadConfig's `select`).
+ */
+export function selectNames(
+  all: readonly string[],
+  names: readonly string[] | undefined,
+  shard?: Shard,
+  targets: readonly string[] = [],
+): string[] {
+  let chosen = [...all];
+  if (names && names.length > 0) {
+    const known = new Set(all);
+    const unknown = names.filter((n) => !known.has(n));
+    if (unknown.length > 0)
+      throw new UsageError(`unknown account ${unknown.map((n) => `"${n}"`).join(', ')} (accounts: ${all.join(', ')})`);
+    chosen = chosen.filter((n) => names.includes(n));
+  }
+  if (shard) chosen = inShard(chosen, shard);
+  if (targets.length === 0) return chosen;
+  const none = targets.filter((t) => !chosen.some((n) => matchesAccount(t, n)));
+  if (none.length > 0) {
+    const among = chosen.length === all.length ? 'the configuration' : 'the accounts selected';
+    throw new UsageError(none.map((t) => `--target ${t} names no account of ${among} (${chosen.join(', ') || 'none'})`).join('\n'));
+  }
+  return chosen.filter((n) => targets.some((t) => matchesAccount(t, n)));
+}
+
+/** The accounts a run covers (see selectNames). */
 export function selectAccounts(
   config: Config,
   names: readonly string[] | undefined,
   shard?: Shard,
   targets: readonly string[] = [],
 ): AccountConfig[] {
-  let chosen = config.accounts;
-  if (names && names.length > 0) {
-    const known = new Set(config.accounts.map((a) => a.name));
-    const unknown = names.filter((n) => !known.has(n));
-    if (unknown.length > 0)
-      throw new UsageError(`unknown account ${unknown.map((n) => `"${n}"`).join(', ')} (accounts: ${[...known].join(', ')})`);
-    chosen = config.accounts.filter((a) => names.includes(a.name));
-  }
-  if (shard) {
-    const mine = new Set(
-      inShard(
-        chosen.map((a) => a.name),
-        shard,
-      ),
-    );
-    chosen = chosen.filter((a) => mine.has(a.name));
-  }
-  if (targets.length === 0) return chosen;
-  const none = targets.filter((t) => !chosen.some((a) => matchesAccount(t, a.name)));
-  if (none.length > 0) {
-    const among = chosen.length === config.accounts.length ? 'the configuration' : 'the accounts selected';
-    throw new UsageError(
-      none.map((t) => `--target ${t} names no account of ${among} (${chosen.map((a) => a.name).join(', ') || 'none'})`).join('\n'),
-    );
-  }
-  return chosen.filter((a) => targets.some((t) => matchesAccount(t, a.name)));
+  const chosen = new Set(
+    selectNames(
+      config.accounts.map((a) => a.name),
+      names,
+      shard,
+      targets,
+    ),
+  );
+  return config.accounts.filter((a) => chosen.has(a.name));
 }
 
 /** Opens one session per account; each gets its own HTTP client (own pacer) on the shared pool. */
@@ -158,6 +171,7 @@ export async function makePlan(config: Config, state: Snapshot, opts: RunOptions
 function emptyPlan(config: Config, state: Snapshot, accounts: readonly AccountConfig[], opts: RunOptions): Plan {
   const plan: Plan = {
     config_digest: config.digest,
+    config_files_digest: config.filesDigest,
     state: { accounts: Object.fromEntries(accounts.map((a) => [a.name, { ...(state.versions[a.name] ?? { lineage: '', serial: 0 }) }])) },
     options: {
       accounts: opts.accounts ?? [],

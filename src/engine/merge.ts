@@ -2,6 +2,7 @@
 // into one, and a wire plan turned back into the in-memory Plan the renderers take. Pure: the
 // files are read and checked by ./saved-plan.ts first.
 
+import { digest } from '../digest.js';
 import { UsageError } from '../errors.js';
 import { accountOf, phaseOf, summarise, type Plan, type PlanAction } from './plan.js';
 import { WIRE_FORMAT_VERSION, type WirePlan } from './wire.js';
@@ -57,9 +58,13 @@ export function mergeWirePlans(plans: readonly NamedPlan[]): WirePlan {
   );
   const targets = [...new Set(plans.flatMap((p) => p.plan.options.targets ?? []))];
   const refreshAll = plans.some((p) => p.plan.options.refresh_all);
+  // Each shard's config_digest covers its own accounts; the merged plan's covers theirs together.
+  const digests = [...new Set(plans.map((p) => p.plan.config_digest))].sort();
+  const files = plans[0]!.plan.config_files_digest;
   return {
     format_version: WIRE_FORMAT_VERSION,
-    config_digest: plans[0]!.plan.config_digest,
+    config_digest: digests.length === 1 ? digests[0]! : digest(digests),
+    ...(files !== undefined ? { config_files_digest: files } : {}),
     state: { accounts: Object.fromEntries(plans.flatMap((p) => Object.entries(p.plan.state.accounts))) },
     options: { accounts: names, refresh_all: refreshAll, ...(targets.length > 0 ? { targets } : {}) },
     accounts: byAccount(
@@ -106,11 +111,13 @@ function accountOwners(plans: readonly NamedPlan[]): Map<string, string> {
   const [first] = plans;
   const problems: string[] = [];
   const owner = new Map<string, string>();
+  // Since format 2.2 each plan names its configuration files; before, its whole configuration.
+  const field = plans.every((p) => p.plan.config_files_digest !== undefined) ? 'config_files_digest' : 'config_digest';
   for (const p of plans) {
-    if (p.plan.config_digest !== first!.plan.config_digest)
+    if (p.plan[field] !== first!.plan[field])
       problems.push(
-        `${p.name} was made from another configuration than ${first!.name} (config_digest ` +
-          `${p.plan.config_digest} ≠ ${first!.plan.config_digest}): make every shard's plan from the same commit`,
+        `${p.name} was made from another configuration than ${first!.name} (${field} ` +
+          `${p.plan[field]} ≠ ${first!.plan[field]}): make every shard's plan from the same commit`,
       );
     const state = stateDisagreements(first!.plan.state, p.plan.state);
     if (state.length > 0) problems.push(`${p.name} was made from another state than ${first!.name} (${state.join(', ')})`);
@@ -155,6 +162,7 @@ export function planFromWire(w: WirePlan): Plan {
   const planned = new Set(w.accounts.map((a) => a.name));
   return {
     config_digest: w.config_digest,
+    ...(w.config_files_digest !== undefined ? { config_files_digest: w.config_files_digest } : {}),
     state: {
       accounts: Object.fromEntries(Object.entries(w.state.accounts).map(([name, v]) => [name, { lineage: v.lineage, serial: v.serial }])),
     },

@@ -128,7 +128,10 @@ export interface RuleSelection {
 }
 
 export interface Plan {
+  /** The desired model of the accounts the plan covers (and the categories): a saved plan is refused once it changes. */
   config_digest: string;
+  /** The configuration files as written: shards of one commit share it, whatever accounts each covers. */
+  config_files_digest?: string;
   /** Each planned account's state as read (lineage '' and serial 0 before its first write): a saved plan is refused once one moves. */
   state: { accounts: Record<string, StateVersion> };
   /** What the plan was made with, so a saved plan is replayed the same way. */

@@ -222,6 +222,11 @@ function planObject(strict: boolean, major: string): Schema {
     {
       format_version: { type: 'string', pattern: `^${major}\\.[0-9]+$` },
       config_digest: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' },
+      config_files_digest: {
+        type: 'string',
+        pattern: '^sha256:[0-9a-f]{64}$',
+        description: "The configuration files as written: the plans of one commit's shards share it (since 2.2).",
+      },
       config_path: { type: 'string', minLength: 1, description: "The configuration (-c), relative to the plan file's folder (since 2.1)." },
       state,
       options,

@@ -17,7 +17,7 @@ import type { Plan, PlanAction } from './plan.js';
  * The version of this format. The major part changes on an incompatible change (a reader refuses
  * another major); a minor bump only adds fields, which consumers must ignore when they do not know them.
  */
-export const WIRE_FORMAT_VERSION = '2.1';
+export const WIRE_FORMAT_VERSION = '2.2';
 
 /** A field's value, as declared in the config or read from the vendor. */
 export type WireValue = string | number | boolean | null | string[];
@@ -147,8 +147,14 @@ export interface WireStateVersion {
 /** A statusform plan, format 2.x. */
 export interface WirePlan {
   format_version: string;
-  /** A digest of the configuration (secrets left out): a saved plan is refused once it changes. */
+  /**
+   * A digest of the configuration of the accounts the plan covers, and the categories (secrets
+   * left out): a saved plan is refused once it changes. Since 2.2 it covers only those accounts,
+   * so a shard's plan does not go stale when another shard's account changes.
+   */
   config_digest: string;
+  /** A digest of the configuration files as written: the plans of one commit's shards share it (since 2.2). */
+  config_files_digest?: string;
   /**
    * The configuration the plan was made from (`-c`), relative to the saved plan's own folder, so
    * `apply PLANFILE` finds it from any directory. Written by `plan --out` (since 2.1).
@@ -210,6 +216,7 @@ export function toWire(plan: Plan): WirePlan {
   return {
     format_version: WIRE_FORMAT_VERSION,
     config_digest: plan.config_digest,
+    ...(plan.config_files_digest !== undefined ? { config_files_digest: plan.config_files_digest } : {}),
     state: {
       accounts: Object.fromEntries(
         Object.entries(plan.state.accounts).map(([name, v]) => [name, { lineage: v.lineage, serial: v.serial }]),

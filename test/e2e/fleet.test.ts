@@ -79,6 +79,56 @@ describe('sharded plans, merged by show', () => {
     expect(other.stderr).toContain('plan-2.json was made from another configuration than plan-1.json');
   });
 
+  it("a shard checks and builds its own accounts only: another shard's broken account or unset variable is not its problem", async () => {
+    const broken =
+      '  broken:\n    vendor: thalamus\n    base_url: ${THALAMUS_URL}\n    token: ${NOBODY_SET_THIS}\n' +
+      '    colour: blue\n    status_variants: []\n';
+    w = await world(fleet() + broken, { rateLimits: { propertydeck: false } });
+    const theirs = shardOf('broken', 2);
+    const ours = 3 - theirs;
+    const whole = await w.run('validate');
+    expect(whole.code).toBe(1);
+    expect(whole.stderr).toMatch(/statusform\.yaml:\d+:\d+: environment variable NOBODY_SET_THIS is not set/);
+    const mine = await w.run('plan', '--shard', `${ours}/2`, '--out', `plan-${ours}.json`);
+    expect(mine.code, mine.stderr).toBe(0);
+    for (const n of NAMES.filter((x) => shardOf(x, 2) === ours)) expect(mine.stdout).toContain(`${n}.`);
+    const other = await w.run('plan', '--shard', `${theirs}/2`);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/environment variable NOBODY_SET_THIS is not set/);
+    expect(other.stderr).toMatch(/accounts\.broken: unknown field "colour"/);
+    // --account selects the same way
+    expect((await w.run('plan', '--account', 'nerds')).code).toBe(0);
+    expect((await w.run('plan', '--account', 'broken')).code).toBe(1);
+  });
+
+  it("a saved shard plan stays valid when another shard's account changes, and goes stale when its own does", async () => {
+    w = await world(fleet(), { rateLimits: { propertydeck: false } });
+    const estate = shardOf('estate', 2);
+    expect(shardOf('nerds', 2)).not.toBe(estate); // the names hash so: nerds is planned by the other shard
+    expect((await w.run('plan', '--shard', `${estate}/2`, '--out', 'p.json')).code).toBe(0);
+    const config = join(w.dir, 'statusform.yaml');
+    const original = readFileSync(config, 'utf8');
+    writeFileSync(config, original.replace('"Alpha"', '"Alpha 2"'));
+    expect((await w.run('plan', '--shard', `${estate}/2`, '--out', 'q.json')).code).toBe(0);
+    const p = JSON.parse(readFileSync(join(w.dir, 'p.json'), 'utf8'));
+    const q = JSON.parse(readFileSync(join(w.dir, 'q.json'), 'utf8'));
+    expect(q.config_digest).toBe(p.config_digest);
+    expect(q.config_files_digest).not.toBe(p.config_files_digest);
+    // The plan of this shard applies though another shard's account changed since…
+    expect((await w.run('apply', 'p.json')).code).toBe(0);
+    expect(writesTo(w).estate).toBeGreaterThan(0);
+    expect(writesTo(w).nerds).toBe(0);
+    // …but not once one of its own accounts changed.
+    expect((await w.run('plan', '--shard', `${estate}/2`, '--out', 'r.json')).code).toBe(0);
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8').replace('rate_limit: { requests: 200, seconds: 1 }', 'rate_limit: { requests: 150, seconds: 1 }'),
+    );
+    const stale = await w.run('apply', 'r.json');
+    expect(stale.code).toBe(3);
+    expect(stale.stderr).toContain('the configuration changed since the plan was made');
+  });
+
   it('apply --shard writes only to its shard, and a saved shard plan applies just that shard', async () => {
     w = await world(fleet(), { rateLimits: { propertydeck: false } });
     expect((await w.run('plan', '--shard', '1/2', '--out', 'plan-1.json')).code).toBe(0);

@@ -20,7 +20,7 @@ import { toWire, type WirePlan } from '../../engine/wire.js';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { renderApplyText, renderPlanText } from '../../render/text.js';
-import { loadOrThrow } from '../context.js';
+import { loadOrThrow, selection } from '../context.js';
 import { appendStepSummary, colors, confirm, progress, write, type Io } from '../io.js';
 import type { Interrupts } from '../interrupts.js';
 import type { Outcome } from '../outcome.js';
@@ -108,11 +108,11 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
   const human = json ? io.stderr : io.stdout;
   const planPath = opts.planFile === undefined ? undefined : resolve(io.cwd, opts.planFile);
   const saved = planPath ? readSavedPlan(planPath) : undefined;
-  const config = loadOrThrow(io, opts.config ?? configOfPlan(saved, planPath));
-  const c = colorsFor(human, io.env);
   const accounts = saved ? saved.options.accounts : (opts.accounts ?? []);
   const targets = saved ? (saved.options.targets ?? []) : (opts.targets ?? []).map(checkTarget);
   const { shard } = shardOption(saved ? saved.options.shard : opts.shard);
+  const config = loadOrThrow(io, opts.config ?? configOfPlan(saved, planPath), selection(accounts, shard, targets));
+  const c = colorsFor(human, io.env);
   // Only the accounts this apply may write are locked (each its own, in the directory layout): applies on others go on.
   const store = stateStoreOf(config);
   const names = selectAccounts(config, accounts, shard, targets).map((a) => a.name);

@@ -10,7 +10,7 @@ import { wireText } from '../../engine/wire.js';
 import { renderPlanMarkdown } from '../../render/markdown.js';
 import { renderPlanText } from '../../render/text.js';
 import { dirname, relative, resolve, sep } from 'node:path';
-import { DEFAULT_CONFIG, loadOrThrow } from '../context.js';
+import { DEFAULT_CONFIG, loadOrThrow, selection } from '../context.js';
 import { appendStepSummary, colors, progress, write, type Io } from '../io.js';
 import { outputFile, writeOutput } from '../output.js';
 import type { Outcome } from '../outcome.js';
@@ -57,7 +57,7 @@ export function planFormat(value: string | undefined): PlanFormat {
 export async function planCommand(io: Io, opts: PlanCommandOptions): Promise<Outcome> {
   const format = planFormat(opts.format);
   const targets = (opts.targets ?? []).map(checkTarget);
-  const config = loadOrThrow(io, opts.config);
+  const config = loadOrThrow(io, opts.config, selection(opts.accounts ?? [], opts.shard, targets));
   // Checked before any request: a wrong --out is found in a second, not after reading every vendor.
   const out = opts.out === undefined ? undefined : outputFile(opts.out, 'the plan', io.cwd, config, { example: 'plan.json' });
   const state = loadState(config, opts.accounts ?? []);
