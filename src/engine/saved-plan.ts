@@ -17,8 +17,12 @@ import { buildPlanSchema } from './wire-schema.js';
 
 const MAKE_ONE = 'make one with: statusform plan --out FILE';
 
-/** The open form of the schema: a later minor version may add fields, which are ignored. */
+/** A saved plan, by the open form of the schema: a later minor version may add fields, which are ignored. */
 let shape: AnswerShape | undefined;
+export function savedPlanShape(): AnswerShape {
+  shape ??= { name: 'a valid statusform plan', schema: buildPlanSchema({ strict: false }) };
+  return shape;
+}
 
 export function readSavedPlan(path: string): WirePlan {
   let plan: unknown;
@@ -36,8 +40,7 @@ export function readSavedPlan(path: string): WirePlan {
       `${path} is plan format ${version}; this statusform reads format ${WIRE_FORMAT_VERSION.split('.')[0]}.x: ${MAKE_ONE}`,
     );
   }
-  shape ??= { name: 'a valid statusform plan', schema: buildPlanSchema({ strict: false }) };
-  const problem = answerProblem(shape, plan); // "it is not a valid statusform plan: /actions/0 lacks …"
+  const problem = answerProblem(savedPlanShape(), plan); // "it is not a valid statusform plan: /actions/0 lacks …"
   if (problem) throw new UsageError(`${path} ${problem.replace(/^it /, '')}; ${MAKE_ONE}`);
   return plan as WirePlan;
 }

@@ -1,8 +1,13 @@
 // Checks a vendor's answer against the shape its docs give, before anything reads it. A JSON
-// Schema per response is declared in each vendor's folder; this compiles them (once, lazily, so
-// commands that make no request never load ajv) and turns a mismatch into one line of text.
+// Schema per response is declared in each vendor's folder; `npm run schema` precompiles them
+// (answer-validators.generated.ts, keyed by the schema's digest), so a run does not load ajv's
+// compiler. A schema that is not there (changed since) is compiled here, once. A mismatch becomes
+// one line of text.
 
-import { Ajv, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, Options } from 'ajv';
+import { digest } from '../digest.js';
+import { byDigest } from './answer-validators.generated.js';
 
 /** A documented response body: a name for messages and the JSON Schema it must match. */
 export interface AnswerShape {
@@ -11,15 +16,27 @@ export interface AnswerShape {
   readonly schema: Readonly<Record<string, unknown>>;
 }
 
-let ajv: Ajv | undefined;
-const compiled = new WeakMap<AnswerShape, ValidateFunction>();
+/** How answer schemas are compiled, at build time and here alike. Vendors add fields over time: schemas say what must be there. */
+export const ANSWER_AJV_OPTIONS: Options = { allErrors: false, strict: true, allowUnionTypes: true };
 
-function validatorFor(shape: AnswerShape): ValidateFunction {
+/** A compiled schema, from ajv at build time or now. */
+interface Validator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+
+let ajv: Ajv | undefined;
+const compiled = new WeakMap<AnswerShape, Validator>();
+const precompiled: Readonly<Record<string, Validator | undefined>> = byDigest;
+
+function validatorFor(shape: AnswerShape): Validator {
   let v = compiled.get(shape);
   if (!v) {
-    // Vendors add fields over time: schemas say what must be there, and may leave the rest open.
-    ajv ??= new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
-    v = ajv.compile(shape.schema);
+    v = precompiled[digest(shape.schema)];
+    if (!v) {
+      ajv ??= new (createRequire(import.meta.url)('ajv') as typeof import('ajv')).Ajv(ANSWER_AJV_OPTIONS);
+      v = ajv.compile(shape.schema);
+    }
     compiled.set(shape, v);
   }
   return v;
