@@ -4,19 +4,8 @@ import { ConfigError, type ConfigProblem } from '../errors.js';
 import { loadConfig, type Config, type LoadOptions } from '../config/load.js';
 import { registerSecrets } from '../http/redact.js';
 import type { Io } from './io.js';
-import { selectNames } from '../engine/manager.js';
-import type { Shard } from '../engine/shard.js';
 
 export const DEFAULT_CONFIG = 'statusform.yaml';
-
-/**
- * For loadOrThrow: when a run covers only some accounts (`--account`, `--shard`, `--target`),
- * only those are validated and built, so each shard of a matrix does its share of the work.
- */
-export function selection(accounts: readonly string[], shard: Shard | undefined, targets: readonly string[]): Pick<LoadOptions, 'select'> {
-  if (accounts.length === 0 && !shard && targets.length === 0) return {};
-  return { select: (names) => selectNames(names, accounts, shard, targets) };
-}
 
 /** The variables `statusform sandbox` prints (a test keeps this list equal to the sandbox's). */
 export const SANDBOX_VARIABLES = [
