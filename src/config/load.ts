@@ -14,7 +14,16 @@ import type { VendorAdapter } from '../vendors/adapter.js';
 import type { AccountConfig, DesiredItem, RateLimit, Safety } from '../model.js';
 import { invisibleDifference, lookalike, showInvisible } from '../vendors/normalise.js';
 import { adapterFor, adapters } from '../vendors/registry.js';
-import { configFiles, displayPath, nodeAt, realPath, positionOf, readConfigDocument, type ConfigDocument } from './documents.js';
+import {
+  configFiles,
+  displayPath,
+  nodeAt,
+  realPath,
+  positionAt,
+  positionOf,
+  readConfigDocument,
+  type ConfigDocument,
+} from './documents.js';
 import { scalarPairs } from './yaml-tree.js';
 import { DEFAULT_CATEGORIES, DEFAULT_SAFETY, buildSchema } from './schema.js';
 import { nearest } from '../suggest.js';
@@ -440,19 +449,39 @@ function illegalCharacter(value: string, credential: boolean): string | undefine
   return undefined;
 }
 
-/** Checks every vendor shares: unique keys, known categories, rename sources, depends_on references and cycles. */
-/** Where, from an item's position on, the item's scalar `value` is written (its `maps_to`), else the item's position. */
+/** Per document, where each scalar value is written as a pair's value, in document order (built on first need). */
+const writtenAt = new WeakMap<ConfigDocument, Map<unknown, number[]>>();
+
+/**
+ * Where, from an item's position on, the item's scalar `value` is written (its `maps_to`), else
+ * the item's position. Looked up in an index of the document, so a config with thousands of
+ * such problems is reported at once, not in minutes.
+ */
 function valuePosition(d: ConfigDocument, from: Position, value: string): Position {
-  let best: Position | undefined;
-  for (const pair of scalarPairs(d.root)) {
-    if (pair.value.value !== value) continue;
-    const at = positionOf(d, pair.value);
-    const after = at.line > from.line || (at.line === from.line && at.col >= from.col);
-    if (after && (!best || at.line < best.line || (at.line === best.line && at.col < best.col))) best = at;
+  let index = writtenAt.get(d);
+  if (!index) {
+    index = new Map();
+    for (const pair of scalarPairs(d.root)) {
+      const offsets = index.get(pair.value.value) ?? [];
+      offsets.push(pair.value.offset);
+      index.set(pair.value.value, offsets);
+    }
+    for (const offsets of index.values()) offsets.sort((a, b) => a - b);
+    writtenAt.set(d, index);
   }
-  return best ?? from;
+  const offsets = index.get(value) ?? [];
+  const start = (d.lines.lineStarts[from.line - 1] ?? 0) + from.col - 1;
+  let lo = 0;
+  let hi = offsets.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (offsets[mid]! < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < offsets.length ? positionAt(d, offsets[lo]!) : from;
 }
 
+/** Checks every vendor shares: unique keys, known categories, rename sources, depends_on references and cycles. */
 function checkItems(
   account: string,
   adapter: VendorAdapter,

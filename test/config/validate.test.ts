@@ -105,6 +105,15 @@ accounts:
     expect(found.some((p) => p.startsWith('10:37:') && p.includes('unknown category "pending"'))).toBe(true); // at maps_to itself
   });
 
+  it('reports thousands of unknown categories at once, each at its own maps_to (an index, not a search per problem)', () => {
+    const lines = Array.from({ length: 6000 }, (_, i) => `      - { id: s${i}, label: S${i}, maps_to: opn }\n`).join('');
+    const found = problems(`version: 1\naccounts:\n  nerds:\n    vendor: thalamus\n    token: t\n    status_variants:\n${lines}`);
+    expect(found).toHaveLength(6000);
+    expect(found[0]).toMatch(/^7:\d+: .*unknown category "opn"/);
+    expect(found[5999]).toMatch(/^6006:\d+: .*unknown category "opn"/);
+    expect(found[5999]!.split(':')[1]).toBe(String('      - { id: s5999, label: S5999, maps_to: '.length + 1));
+  });
+
   it('marks an unset environment variable with its code, so finding the state file needs no credential', () => {
     const yaml =
       'version: 1\nstate: ${STATE_DIR}/s.json\naccounts:\n  nerds:\n    vendor: thalamus\n    token: ${NOT_SET}\n    status_variants: []\n';
