@@ -3,8 +3,8 @@
 // (`statusform shards --changed-since` reads them with git). Raw YAML, before `${ENV}`: a
 // changed credential variable's value is not a change of the file.
 
-import { parse } from 'yaml';
 import { canonicalJson } from '../digest.js';
+import { yamlData } from './documents.js';
 
 /** The account names a config file's text defines, in order; none when it is not YAML. */
 export function accountNamesIn(text: string): string[] {
@@ -13,12 +13,8 @@ export function accountNamesIn(text: string): string[] {
 }
 
 function parseYaml(text: string): Record<string, unknown> | undefined {
-  try {
-    const data: unknown = parse(text);
-    return data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
+  const data = yamlData(text)?.data;
+  return data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined;
 }
 
 function accountsOf(data: Record<string, unknown>): Record<string, unknown> {

@@ -193,6 +193,22 @@ export function parseConfigText(
   return d;
 }
 
+/**
+ * The plain data of a YAML text as written (no `${NAME}` replaced), read as config files are;
+ * undefined when it is not YAML the loader would accept.
+ */
+export function yamlData(text: string): { data: unknown } | undefined {
+  const found: TreeProblem[] = [];
+  let root = treeFromEvents(text, found)?.root;
+  if (root === undefined) {
+    const doc = yamlModule().parseDocument(text, { uniqueKeys: true, strict: true, version: '1.2', merge: true });
+    if (doc.errors.length > 0) return undefined;
+    root = treeFromDocument(yamlModule(), doc, found);
+  }
+  const built = found.length === 0 ? treeData(root, found) : undefined;
+  return found.length === 0 ? built : undefined;
+}
+
 /** The `yaml` package, loaded only for the texts the fast parser leaves to it (and by `adopt`, `import`). */
 type YamlPackage = typeof import('yaml');
 type YamlDocument = import('yaml').Document.Parsed;
