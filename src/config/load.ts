@@ -96,8 +96,9 @@ export interface LoadOptions {
    * Only some accounts are wanted (plan and apply of a shard, of `--account`): given every
    * account's name in order, returns those to validate and build. The others are only named —
    * checked for repeats, their credentials still scrubbed from output — so a shard's load costs
-   * its share; their unset variables are not this run's problem. Not called while a file cannot
-   * be read (its accounts would be missing from the names); everything is then validated.
+   * its share; what is wrong inside their blocks (an unset variable, a repeated key) is not this
+   * run's problem. Not called while a file cannot be read (its accounts would be missing from the
+   * names); everything is then validated.
    */
   select?: (names: readonly string[]) => readonly string[];
 }
@@ -178,7 +179,7 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
   const chosen = opts.select && docs.length === files.length ? new Set(opts.select(accountNames(docs))) : undefined;
   for (const { d, found } of read) {
     const elsewhere = chosen && d ? otherAccountsAt(d, chosen) : () => false;
-    problems.push(...found.filter((p) => p.code !== 'E_ENV_UNSET' || !elsewhere(p.position)));
+    problems.push(...found.filter((p) => !elsewhere(p.position)));
   }
 
   const badAccounts = new Set<string>();
