@@ -1,0 +1,56 @@
+// A run that covers some accounts (`--shard`, `--account`) loads only those: each must come out
+// exactly as a full load builds it, whatever the accounts, files and shards.
+
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import { inShard } from '../../src/engine/shard.js';
+import { tree } from '../helpers.js';
+
+const env = { PD_TOKEN: 'pd-secret', TH_TOKEN: 'th-secret' };
+
+/** One account's block: Property Deck or Thalamus, with a few items. */
+function block(name: string, vendor: 'propertydeck' | 'thalamus', labels: readonly string[]): string {
+  if (vendor === 'propertydeck') {
+    const items = labels.map((l) => `      - { label: "${l}", type: contact, maps_to: open }\n`).join('');
+    return `  ${name}:\n    vendor: propertydeck\n    base_url: https://crm.example.com\n    token: \${PD_TOKEN}\n    statuses:\n${items || '      []\n'}`;
+  }
+  const items = labels.map((l, i) => `      - { id: v${i}, label: "${l}", maps_to: pending }\n`).join('');
+  return `  ${name}:\n    vendor: thalamus\n    token: \${TH_TOKEN}\n    status_variants:\n${items || '      []\n'}`;
+}
+
+describe('a selective load', () => {
+  it('builds each chosen account exactly as a full load does, and nothing else, in one file or several', () => {
+    const account = fc.record({
+      vendor: fc.constantFrom('propertydeck' as const, 'thalamus' as const),
+      labels: fc.uniqueArray(fc.stringMatching(/^[A-Z][a-z]{0,6}$/), { maxLength: 4 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/), { minLength: 1, maxLength: 8 }),
+        fc.array(account, { minLength: 8, maxLength: 8 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.boolean(),
+        (names, specs, count, split) => {
+          const blocks = names.map((n, i) => block(n, specs[i]!.vendor, specs[i]!.labels));
+          const files = split
+            ? Object.fromEntries(blocks.map((b, i) => [`c/${String(i).padStart(2, '0')}.yaml`, `version: 1\naccounts:\n${b}`]))
+            : { 'c/all.yaml': `version: 1\naccounts:\n${blocks.join('')}` };
+          const dir = tree(files);
+          const full = loadConfig('c', { cwd: dir, env });
+          expect(full.problems).toEqual([]);
+          for (let k = 1; k <= count; k++) {
+            const shard = { index: k, count };
+            const part = loadConfig('c', { cwd: dir, env, select: (all) => inShard([...all], shard) });
+            expect(part.problems).toEqual([]);
+            const mine = inShard(names, shard);
+            expect(part.config!.accounts).toEqual(full.config!.accounts.filter((a) => mine.includes(a.name)));
+            expect(part.config!.filesDigest).toBe(full.config!.filesDigest);
+            expect(part.config!.secrets.sort()).toEqual(full.config!.secrets.sort()); // every credential is still scrubbed
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
