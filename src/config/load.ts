@@ -24,7 +24,7 @@ import {
   readConfigDocument,
   type ConfigDocument,
 } from './documents.js';
-import { scalarPairs } from './yaml-tree.js';
+import { hasAliases, scalarPairs } from './yaml-tree.js';
 import { DEFAULT_CATEGORIES, DEFAULT_SAFETY, buildSchema } from './schema.js';
 import { nearest } from '../suggest.js';
 
@@ -311,8 +311,12 @@ function withAccounts(data: unknown, chosen: ReadonlySet<string>): unknown {
   return { ...(data as Record<string, unknown>), accounts: Object.fromEntries(kept) };
 }
 
-/** Whether a position lies in the block of an account that is not chosen (from its name to the next account's). */
+/**
+ * Whether a position lies in the block of an account that is not chosen (from its name to the
+ * next account's). Never, in a document with aliases: a chosen account may take any of its text.
+ */
 function otherAccountsAt(d: ConfigDocument, chosen: ReadonlySet<string>): (p: Position) => boolean {
+  if (hasAliases(d.root)) return () => false;
   const top = d.root?.kind === 'map' ? d.root : undefined;
   const at = top?.pairs.findIndex((p) => !p.merge && p.key.kind === 'scalar' && p.key.value === 'accounts') ?? -1;
   const accounts = at >= 0 ? top!.pairs[at]!.value : null;
@@ -332,11 +336,11 @@ function otherAccountsAt(d: ConfigDocument, chosen: ReadonlySet<string>): (p: Po
   };
 }
 
-/** The credential values of an account's settings, by its vendor's secret fields (for scrubbing). */
+/** The credential values of an account's settings, by its vendor's secret fields (any vendor's if unknown), for scrubbing. */
 function credentialsOf(settings: unknown): string[] {
   if (!settings || typeof settings !== 'object') return [];
   const s = settings as Record<string, unknown>;
-  const fields = adapterFor(String(s['vendor']))?.secretFields ?? [];
+  const fields = adapterFor(String(s['vendor']))?.secretFields ?? adapters.flatMap((a) => a.secretFields);
   return fields.flatMap((f) => (typeof s[f] === 'string' ? [s[f] as string] : []));
 }
 

@@ -1,8 +1,10 @@
 // The fast way to a config file's tree: js-yaml's event parser (one flat pass, offsets into the
 // text) composed here into yaml-tree nodes. It takes plain YAML — maps, lists, scalars, anchors,
-// aliases, merge keys — and leaves everything else (a syntax error, a tag, a directive, several
-// documents, a key that is a map or a list, an alias before its anchor) to the `yaml` package,
-// whose messages and rules the loader keeps; `undefined` says "ask the other parser".
+// aliases, merge keys — and leaves everything else to the `yaml` package, whose messages and rules
+// the loader keeps: a syntax error, a tag, a directive, several documents, a key that is a map or
+// a list, an alias before its anchor or inside it, and what the two parsers read differently (a
+// tab, a quoted scalar over several lines, a block scalar with an indentation indicator, a block
+// mapping on its key's line, an anchor not followed by a space). `undefined` says "ask the other parser".
 
 import {
   COLLECTION_STYLE_FLOW,
@@ -28,19 +30,27 @@ interface Frame {
   key?: YamlNode;
   /** Keys seen in this map, by resolved value, for the duplicate-key check. */
   keys?: Set<unknown>;
-  /** The collection's anchor (`&name`), registered when it is complete. */
-  anchor?: { anchorStart: number; anchorEnd: number };
+  /** The collection's anchor (`&name`) while it is being read: an alias to it now is the `yaml` package's case. */
+  anchor?: { name: string; pending: Pending };
+}
+
+/** An anchor whose collection is not complete yet. */
+interface Pending {
+  readonly pending: true;
 }
 
 /** The tree of `text`, with duplicate keys as problems; undefined when the `yaml` package should read it. */
 export function treeFromEvents(text: string, problems: TreeProblem[]): { root: YamlNode | null } | undefined {
+  // Tabs: the two parsers allow them in different places; the `yaml` package's rules apply.
+  if (text.includes('\t')) return undefined;
   let events: Event[];
   try {
     events = parseEvents(text, {});
   } catch {
     return undefined; // a syntax error: the `yaml` package words it, one message per line
   }
-  const anchors = new Map<string, YamlNode>();
+  // The latest definition of a name wins, as YAML says, and a collection's anchor is defined where it starts.
+  const anchors = new Map<string, YamlNode | Pending>();
   const stack: Frame[] = [];
   const found: TreeProblem[] = [];
   let root: YamlNode | null = null;
@@ -67,7 +77,8 @@ export function treeFromEvents(text: string, problems: TreeProblem[]): { root: Y
     const key = top.key;
     top.key = undefined;
     const merge = key.kind === 'scalar' && key.plain && key.text === '<<';
-    if (!merge && key.kind === 'scalar') {
+    // Keys are the same when their values are (===, as the `yaml` package compares them: never NaN).
+    if (!merge && key.kind === 'scalar' && !Number.isNaN(key.value)) {
       top.keys ??= new Set();
       if (top.keys.has(key.value)) found.push({ offset: key.offset, message: 'duplicate key: Map keys must be unique' });
       top.keys.add(key.value);
@@ -75,8 +86,11 @@ export function treeFromEvents(text: string, problems: TreeProblem[]): { root: Y
     top.node.pairs.push({ key, value: node, merge });
     return true;
   };
-  const anchor = (e: { anchorStart: number; anchorEnd: number }, node: YamlNode) => {
-    if (e.anchorStart >= 0) anchors.set(text.slice(e.anchorStart, e.anchorEnd), node);
+  /** A node's anchor, or false when the text after it is not a space (js-yaml allows `&a{…}`, YAML does not). */
+  const anchorOf = (e: { anchorStart: number; anchorEnd: number }): string | undefined | false => {
+    if (e.anchorStart < 0) return undefined;
+    const next = text[e.anchorEnd];
+    return next === undefined || next === ' ' || next === '\n' || next === '\r' ? text.slice(e.anchorStart, e.anchorEnd) : false;
   };
 
   for (const e of events) {
@@ -85,32 +99,49 @@ export function treeFromEvents(text: string, problems: TreeProblem[]): { root: Y
         if (++documents > 1 || e.directives.length > 0) return undefined;
         break;
       case EVENT_SCALAR: {
-        if (e.tagStart >= 0) return undefined;
+        const name = anchorOf(e);
+        if (e.tagStart >= 0 || name === false || readDifferently(text, e, end)) return undefined;
         const value = e.valueStart < 0 ? '' : getScalarValue(text, e);
-        const offset = scalarOffset(text, e, end);
+        const top = stack[stack.length - 1];
+        // An empty key (`: value`) is where its `:` is; an empty value, after it.
+        const emptyKey = e.valueStart < 0 && e.anchorStart < 0 && top?.node.kind === 'map' && top.key === undefined;
+        const offset = emptyKey ? nextToken(text, end) : scalarOffset(text, e, end);
+        // A key over 1,024 characters: YAML refuses it, js-yaml takes it.
+        if (top?.node.kind === 'map' && top.key === undefined && e.valueEnd - e.valueStart > 1024) return undefined;
+        // A block map whose first key has an anchor starts, for the `yaml` package, at the key.
+        if (top?.node.kind === 'map' && top.node.pairs.length === 0 && top.key === undefined && e.anchorStart - 1 === top.node.offset)
+          top.node.offset = offset;
         end =
           e.valueEnd < 0 ? end : e.valueEnd + (e.style === SCALAR_STYLE_SINGLE_QUOTED || e.style === SCALAR_STYLE_DOUBLE_QUOTED ? 1 : 0);
         const plain = e.style === SCALAR_STYLE_PLAIN;
         const node: YamlNode = { kind: 'scalar', offset, value: plain ? resolvePlain(value) : value, plain, text: value };
         if (!attach(node)) return undefined;
-        anchor(e, node);
+        if (name) anchors.set(name, node);
         break;
       }
       case EVENT_ALIAS: {
         const target = anchors.get(text.slice(e.anchorStart, e.anchorEnd));
-        if (!target) return undefined;
+        if (!target || 'pending' in target) return undefined;
         end = e.anchorEnd;
         if (!attach({ kind: 'alias', offset: e.anchorStart - 1, target })) return undefined;
         break;
       }
       case EVENT_MAPPING:
       case EVENT_SEQUENCE: {
-        if (e.tagStart >= 0) return undefined;
+        const name = anchorOf(e);
+        if (e.tagStart >= 0 || name === false) return undefined;
+        // A block collection on the same line as its key (`a: &x b: c`): js-yaml takes it, YAML does not.
+        const key = stack[stack.length - 1]?.key;
+        if (e.style !== COLLECTION_STYLE_FLOW && key && text.lastIndexOf('\n', e.start) < key.offset) return undefined;
         const node: YamlMap | YamlSeq =
           e.type === EVENT_MAPPING ? { kind: 'map', offset: e.start, pairs: [] } : { kind: 'seq', offset: e.start, items: [] };
         end = e.style === COLLECTION_STYLE_FLOW ? e.start + 1 : e.start;
-        // The anchor names the collection once it is complete: an alias inside its own anchor is the `yaml` package's case.
-        stack.push(e.anchorStart >= 0 ? { node, anchor: { anchorStart: e.anchorStart, anchorEnd: e.anchorEnd } } : { node });
+        const frame: Frame = { node };
+        if (name) {
+          frame.anchor = { name, pending: { pending: true } };
+          anchors.set(name, frame.anchor.pending);
+        }
+        stack.push(frame);
         break;
       }
       case EVENT_POP: {
@@ -118,7 +149,8 @@ export function treeFromEvents(text: string, problems: TreeProblem[]): { root: Y
         if (!frame) break; // the document's end
         if (frame.node.kind === 'map' && frame.key !== undefined) return undefined; // a key left without a value
         if (!attach(frame.node)) return undefined;
-        if (frame.anchor) anchor(frame.anchor, frame.node);
+        // Unless the name was given to another node since, as the latest definition.
+        if (frame.anchor && anchors.get(frame.anchor.name) === frame.anchor.pending) anchors.set(frame.anchor.name, frame.node);
         break;
       }
     }
@@ -132,10 +164,42 @@ export function treeFromEvents(text: string, problems: TreeProblem[]): { root: Y
  * scalar's `|` or `>`, and for an empty value just after its `:` or `-` and the spaces after it.
  */
 function scalarOffset(text: string, e: ScalarEvent, end: number): number {
-  if (e.valueStart < 0) return afterIndicator(text, Math.max(end, e.anchorEnd));
+  if (e.valueStart < 0) return e.anchorStart >= 0 ? afterSpaces(text, e.anchorEnd) : afterIndicator(text, end);
   if (e.style === SCALAR_STYLE_SINGLE_QUOTED || e.style === SCALAR_STYLE_DOUBLE_QUOTED) return e.valueStart - 1;
   if (e.style === SCALAR_STYLE_PLAIN) return e.valueStart;
   return blockHeader(text, Math.max(end, e.anchorEnd), e.valueStart);
+}
+
+/** The offset of the next character that is not white space or part of a comment. */
+function nextToken(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+      while (i < text.length && text[i] !== '\n') i++;
+      continue;
+    }
+    if (!/\s/.test(c)) return i;
+  }
+  return from;
+}
+
+function afterSpaces(text: string, from: number): number {
+  let i = from;
+  while (text[i] === ' ') i++;
+  return i;
+}
+
+/**
+ * Scalars the two parsers read differently: a quoted scalar over several lines (escaped line
+ * breaks, blank lines), a block scalar with an indentation indicator (`|2`) or a line of spaces only.
+ */
+function readDifferently(text: string, e: ScalarEvent, end: number): boolean {
+  if (e.valueStart < 0 || e.style === SCALAR_STYLE_PLAIN) return false;
+  const lineBreak = text.indexOf('\n', e.valueStart);
+  if (e.style === SCALAR_STYLE_SINGLE_QUOTED || e.style === SCALAR_STYLE_DOUBLE_QUOTED) return lineBreak >= 0 && lineBreak < e.valueEnd;
+  const header = blockHeader(text, Math.max(end, e.anchorEnd), e.valueStart);
+  const headerLine = text.slice(header, text.indexOf('\n', header) >>> 0);
+  return /^[|>](?:[-+]?[1-9]|[1-9][-+])/.test(headerLine) || /(?:^|\n) +(?:\n|$)/.test(text.slice(header, e.valueEnd));
 }
 
 /** The offset after the next `:`, `-` or `?` indicator from `from` and the spaces after it (comments skipped). */

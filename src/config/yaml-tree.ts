@@ -49,10 +49,11 @@ export interface TreeProblem {
   message: string;
 }
 
-/** A map key as the data names it: the `yaml` package's rule (`null` → "", else the value as text). */
+/** A map key as the data names it: the `yaml` package's rule (`null` → "", else the value as text; an alias, its target's). */
 export function keyText(key: YamlNode): string {
-  if (key.kind !== 'scalar') return '';
-  return key.value === null ? '' : String(key.value);
+  const k = deref(key);
+  if (k?.kind !== 'scalar') return '';
+  return k.value === null ? '' : String(k.value);
 }
 
 const NULL = /^(?:~|[Nn]ull|NULL)?$/;
@@ -112,7 +113,8 @@ export function nodeAt(root: YamlNode | null, path: readonly (string | number)[]
 function pairAt(map: YamlMap, key: string, depth = 0): YamlPair | undefined {
   if (!map.index) {
     map.index = new Map();
-    for (const p of map.pairs) if (!p.merge && p.key.kind === 'scalar' && !map.index.has(keyText(p.key))) map.index.set(keyText(p.key), p);
+    for (const p of map.pairs)
+      if (!p.merge && deref(p.key)?.kind === 'scalar' && !map.index.has(keyText(p.key))) map.index.set(keyText(p.key), p);
   }
   const own = map.index.get(key);
   if (own || depth > 20) return own;
@@ -174,12 +176,14 @@ export function treeData(root: YamlNode | null, problems: TreeProblem[]): { data
   // Only the nodes an alias names are shared, so only they are remembered (a long file has a
   // hundred thousand nodes, and maps of them all would cost more memory than the data).
   const targets = aliasTargets(root);
-  if (targets.size > 0 && expandedSize(root, new Map([...targets].map((t) => [t, -1]))) > MAX_EXPANDED_VALUES) {
+  const expanded = targets.size > 0 ? expandedSize(root, new Map([...targets].map((t) => [t, -1]))) : 0;
+  if (expanded > MAX_EXPANDED_VALUES) {
     problems.push({
       offset: root?.offset ?? 0,
-      message:
-        `the file expands, through its aliases (*name), to more than ${MAX_EXPANDED_VALUES.toLocaleString('en')} values; ` +
-        'write the repeated parts out, or repeat them fewer times',
+      message: Number.isFinite(expanded)
+        ? `the file expands, through its aliases (*name), to more than ${MAX_EXPANDED_VALUES.toLocaleString('en')} values; ` +
+          'write the repeated parts out, or repeat them fewer times'
+        : `the file's aliases (*name) lead more than ${MAX_ALIAS_DEPTH} levels deep, or into their own anchor`,
     });
     return undefined;
   }
@@ -201,6 +205,11 @@ export function treeData(root: YamlNode | null, problems: TreeProblem[]): { data
     const obj: Record<string, unknown> = {};
     if (shared) built.set(node, obj);
     for (const p of node.pairs) {
+      if (!p.merge && deref(p.key)?.kind !== 'scalar') {
+        problems.push({ offset: p.key.offset, message: 'a key must be a single value (a name or a number), not a list or a mapping' });
+        failed = true;
+        continue;
+      }
       if (!p.merge) {
         setOwn(obj, keyText(p.key), data(p.value));
         continue;
@@ -223,6 +232,11 @@ export function treeData(root: YamlNode | null, problems: TreeProblem[]): { data
   return failed ? undefined : { data: result };
 }
 
+/** Whether any alias (`*name`, a merge's included) uses a node written elsewhere in the document. */
+export function hasAliases(root: YamlNode | null): boolean {
+  return aliasTargets(root).size > 0;
+}
+
 /** The nodes some alias names (walked without following aliases). */
 function aliasTargets(root: YamlNode | null): Set<YamlNode> {
   const found = new Set<YamlNode>();
@@ -236,10 +250,16 @@ function aliasTargets(root: YamlNode | null): Set<YamlNode> {
   return found;
 }
 
-/** How many values a node stands for once every alias is written out; `known` holds the alias targets' counts (-1: not yet). */
+/** How deep values may nest in a document that has aliases (each level a map, a list or an alias). */
+const MAX_ALIAS_DEPTH = 1000;
+
+/**
+ * How many values a node stands for once every alias is written out; `known` holds the alias
+ * targets' counts (-1: not yet). Infinite past MAX_ALIAS_DEPTH: an alias inside its own anchor.
+ */
 function expandedSize(node: YamlNode | null, known: Map<YamlNode, number>, depth = 0): number {
   if (!node || node.kind === 'scalar') return 1;
-  if (depth > 200) return Number.POSITIVE_INFINITY; // an alias inside its own anchor
+  if (depth > MAX_ALIAS_DEPTH) return Number.POSITIVE_INFINITY;
   const memo = known.get(node);
   if (memo !== undefined && memo >= 0) return memo;
   let n = 1;

@@ -53,4 +53,20 @@ describe('a selective load', () => {
       { numRuns: 40 },
     );
   });
+
+  it("still reports what a chosen account takes from another's block through an alias or a merge key", () => {
+    const dir = tree({
+      'statusform.yaml':
+        'version: 1\naccounts:\n  a: &base\n    vendor: thalamus\n    token: ${TH_TOKEN}\n    status_variants:\n' +
+        '      - { id: v1, label: "Open ${LABEL_SUFFIX}", maps_to: pending }\n  b:\n    <<: *base\n    token: ${TH_TOKEN}\n',
+    });
+    const only = (name: string) => loadConfig('statusform.yaml', { cwd: dir, env, select: () => [name] });
+    for (const name of ['a', 'b']) {
+      const r = only(name);
+      expect(r.config, name).toBeUndefined();
+      expect(r.problems.map((p) => `${p.position.line}:${p.position.col}: ${p.message}`)).toContain(
+        '7:26: environment variable LABEL_SUFFIX is not set',
+      );
+    }
+  });
 });

@@ -84,6 +84,19 @@ const TRICKY = [
   'a: &s scalar\nb: *s\nc: [*s, *s]\n',
   '- top\n- level\n- list\n',
   'a: 2026-01-01\nb: 12:30\nc: 1.0\nd: "1.0"\ne: -0\n',
+  // a name given twice: the latest definition wins, also inside the first one's collection
+  'base: &d\n  vendor: thalamus\n  labels: &d\n    - {id: v1}\nb:\n  <<: *d\n',
+  'b: &x\n  - &x 1\nc: *x\n',
+  'a: &x 1\nb: &x 2\nc: *x\n',
+  // anchors on empty values and on a map's first key; an alias as a key; NaN keys are never equal
+  'a: &e\nb: 1\nc: &f # note\nd: 2\n',
+  'x:\n  &y a: 1\n  b: *y\n',
+  'k: &k name\n*k : 1\n',
+  '.nan: 1\n.NaN: 2\n',
+  // what js-yaml reads otherwise goes to the yaml package: quoted scalars over lines, |2, tabs
+  'a: "one\\\n  \n  two"\nb: "one \\\n\n  two"\nc: \'x\n\n  y\'\n',
+  'a: |2\n   \nb: |\n  x\n   \n  y\n',
+  'a:\t1\nb: [1,\t2]\n',
 ];
 
 describe('the fast YAML reader gives what the yaml package gives', () => {
@@ -124,7 +137,7 @@ describe('the fast YAML reader gives what the yaml package gives', () => {
       const pick = () => styles[n++ % styles.length]!;
       const quoted = (s: string): string => {
         const style = pick() % 3;
-        if (style === 0 && /^[a-z]([a-z0-9 ]*[a-z0-9])?$/.test(s)) return s;
+        if (style === 0 && (s === '' || /^[a-z]([a-z0-9 ]*[a-z0-9])?$/.test(s))) return s; // '' plain: an empty value
         return style === 1 ? `'${s.replace(/'/g, "''")}'` : JSON.stringify(s);
       };
       const isEmpty = (v: Exclude<Value, string>) => ('pairs' in v ? v.pairs.length : v.items.length) === 0;
@@ -176,6 +189,12 @@ describe('what the fast reader leaves to the yaml package', () => {
     ['several documents', 'a: 1\n---\nb: 2\n'],
     ['an alias before its anchor', 'a: *x\nb: &x 1\n'],
     ['a merge of a scalar', 'a: &x 1\nb:\n  <<: *x\n'],
+    ['an alias inside its own anchor', 'a: &x 1\nb: &x [*x]\n'],
+    ["a block mapping on its key's line", 'defaults: &d vendor: x\n'],
+    ['an anchor not followed by a space', '- &a{TOKEN: 1}\n'],
+    ['a key over 1,024 characters', `${'k'.repeat(1100)}: 1\n`],
+    ['a tab where YAML allows none', 'a: |\n  x\n\n\t\nb: 1\n'],
+    ['lists as keys', '? [a]\n: 1\n? [b]\n: 2\n'],
   ])('%s: the same problems, at the same places, from either reader', (_name, text) => {
     expect(problems(text, 'fast')).toEqual(problems(text, 'yaml'));
     expect(problems(text, 'fast').length).toBeGreaterThan(0);
