@@ -15,8 +15,9 @@ export function formatPosition(p: Position): string {
  * The kinds of config problem that code acts on (every other problem is only reported, and has
  * no code). Match on the code, never on the message text.
  * - `E_ENV_UNSET`: a `${NAME}` names an environment variable that is not set.
+ * - `E_ENV_REF`: a `${…}` that is not a valid reference.
  */
-export type ConfigProblemCode = 'E_ENV_UNSET';
+export type ConfigProblemCode = 'E_ENV_UNSET' | 'E_ENV_REF';
 
 /** One problem found in the configuration; validation collects all of them before reporting. */
 export interface ConfigProblem {

@@ -115,7 +115,11 @@ export function substituteEnv(d: ConfigDocument, env: NodeJS.ProcessEnv, problem
       const replaced = source.replace(ENV_REF, (match, name: string | undefined) => {
         if (match === '$${') return '${';
         if (name === undefined || !ENV_NAME.test(name)) {
-          problems.push({ position: positionOf(d, node), message: `"${match}" is not a valid environment reference (use \${NAME})` });
+          problems.push({
+            position: positionOf(d, node),
+            message: `"${match}" is not a valid environment reference (use \${NAME})`,
+            code: 'E_ENV_REF',
+          });
           return match;
         }
         const value = env[name];
@@ -226,9 +230,12 @@ function readWithYamlPackage(d: ConfigDocument, text: string, found: TreeProblem
   // Merge keys (`<<: *defaults`) are supported, as YAML 1.1 had them: accounts often share settings.
   const doc = yamlModule().parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2', merge: true });
   const lines = d.lines;
+  // Repeated keys alone are found again as the tree is made, at the repeated key (the yaml package
+  // points after the pair before it, which may be another account's block).
+  const onlyRepeats = doc.errors.every((e) => e.code === 'DUPLICATE_KEY');
   // One message per line: a mis-indented line makes the parser report several things about it.
   const byLine = new Map<number, { position: Position; errors: typeof doc.errors }>();
-  for (const err of doc.errors) {
+  for (const err of onlyRepeats ? [] : doc.errors) {
     const position = positionAt(d, err.pos[0]);
     const entry = byLine.get(position.line) ?? { position, errors: [] };
     entry.errors.push(err);
@@ -255,7 +262,7 @@ function readWithYamlPackage(d: ConfigDocument, text: string, found: TreeProblem
     });
   }
   // A repeated key is reported, but the rest of the file is still checked: every problem at once.
-  if (doc.errors.some((e) => e.code !== 'DUPLICATE_KEY')) return false;
+  if (!onlyRepeats) return false;
   d.root = treeFromDocument(yamlModule(), doc, found);
   return true;
 }
@@ -293,9 +300,15 @@ function treeFromDocument(yaml: YamlPackage, doc: YamlDocument, problems: TreePr
     if (isMap(node)) {
       const m: YamlMap = { kind: 'map', offset, pairs: [] };
       done.set(node, m);
+      const keys = new Set<unknown>();
       for (const p of node.items) {
         const merge = isScalar(p.key) && typeof p.key.value === 'symbol';
         const key = convert(p.key) ?? { kind: 'scalar', offset, value: null, plain: true, text: '' };
+        // As the fast reader does: the same value twice (===, so never NaN) is a repeated key, reported where it is.
+        if (!merge && key.kind === 'scalar' && !Number.isNaN(key.value)) {
+          if (keys.has(key.value)) problems.push({ offset: key.offset, message: 'duplicate key: Map keys must be unique' });
+          keys.add(key.value);
+        }
         m.pairs.push({ key, value: convert(p.value), merge });
       }
       return m;

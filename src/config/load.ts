@@ -96,9 +96,9 @@ export interface LoadOptions {
    * Only some accounts are wanted (plan and apply of a shard, of `--account`): given every
    * account's name in order, returns those to validate and build. The others are only named —
    * checked for repeats, their credentials still scrubbed from output — so a shard's load costs
-   * its share; what is wrong inside their blocks (an unset variable, a repeated key) is not this
-   * run's problem. Not called while a file cannot be read (its accounts would be missing from the
-   * names); everything is then validated.
+   * its share; their unset or malformed `${NAME}`s are not this run's problem (a repeated key or a
+   * syntax error, being the file's, still is). Not called while a file cannot be read (its
+   * accounts would be missing from the names); everything is then validated.
    */
   select?: (names: readonly string[]) => readonly string[];
 }
@@ -179,7 +179,8 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
   const chosen = opts.select && docs.length === files.length ? new Set(opts.select(accountNames(docs))) : undefined;
   for (const { d, found } of read) {
     const elsewhere = chosen && d ? otherAccountsAt(d, chosen) : () => false;
-    problems.push(...found.filter((p) => !elsewhere(p.position)));
+    // Another account's variables are its run's; what is wrong with the file itself is everyone's.
+    problems.push(...found.filter((p) => !(p.code === 'E_ENV_UNSET' || p.code === 'E_ENV_REF') || !elsewhere(p.position)));
   }
 
   const badAccounts = new Set<string>();
@@ -320,7 +321,8 @@ function otherAccountsAt(d: ConfigDocument, chosen: ReadonlySet<string>): (p: Po
   const top = d.root?.kind === 'map' ? d.root : undefined;
   const at = top?.pairs.findIndex((p) => !p.merge && p.key.kind === 'scalar' && p.key.value === 'accounts') ?? -1;
   const accounts = at >= 0 ? top!.pairs[at]!.value : null;
-  if (accounts?.kind !== 'map') return () => false;
+  // Blocks are known only when every entry is an account of its own (a `<<` brings in others').
+  if (accounts?.kind !== 'map' || accounts.pairs.some((p) => p.merge)) return () => false;
   const end = top!.pairs[at + 1]?.key.offset ?? Number.POSITIVE_INFINITY;
   const spans = accounts.pairs
     .map((p, i) => ({

@@ -41,8 +41,9 @@ interface Pending {
 
 /** The tree of `text`, with duplicate keys as problems; undefined when the `yaml` package should read it. */
 export function treeFromEvents(text: string, problems: TreeProblem[]): { root: YamlNode | null } | undefined {
-  // Tabs: the two parsers allow them in different places; the `yaml` package's rules apply.
-  if (text.includes('\t')) return undefined;
+  // What the two parsers allow in different places goes by the `yaml` package's rules: tabs, a
+  // line break that is a lone CR, and a document marker that is indented or ends a document early.
+  if (text.includes('\t') || /\r(?!\n)/.test(text) || /^(?:[ ]+---|[ ]*\.\.\.)(?:[ \r]|$)/m.test(text)) return undefined;
   let events: Event[];
   try {
     events = parseEvents(text, {});
@@ -106,13 +107,17 @@ export function treeFromEvents(text: string, problems: TreeProblem[]): { root: Y
         // An empty key (`: value`) is where its `:` is; an empty value, after it.
         const emptyKey = e.valueStart < 0 && e.anchorStart < 0 && top?.node.kind === 'map' && top.key === undefined;
         const offset = emptyKey ? nextToken(text, end) : scalarOffset(text, e, end);
-        // A key over 1,024 characters: YAML refuses it, js-yaml takes it.
-        if (top?.node.kind === 'map' && top.key === undefined && e.valueEnd - e.valueStart > 1024) return undefined;
+        // A key near or over 1,024 characters (YAML counts its anchor, quotes and spaces too): YAML refuses it, js-yaml takes it.
+        const keyStart = e.anchorStart >= 0 ? Math.min(offset, e.anchorStart - 1) : offset;
+        if (top?.node.kind === 'map' && top.key === undefined && e.valueEnd - keyStart > 1000) return undefined;
         // A block map whose first key has an anchor starts, for the `yaml` package, at the key.
         if (top?.node.kind === 'map' && top.node.pairs.length === 0 && top.key === undefined && e.anchorStart - 1 === top.node.offset)
           top.node.offset = offset;
+        // The next empty value is looked for after this one (so empty list items each get their own `-`).
         end =
-          e.valueEnd < 0 ? end : e.valueEnd + (e.style === SCALAR_STYLE_SINGLE_QUOTED || e.style === SCALAR_STYLE_DOUBLE_QUOTED ? 1 : 0);
+          e.valueEnd < 0
+            ? Math.max(end, offset)
+            : e.valueEnd + (e.style === SCALAR_STYLE_SINGLE_QUOTED || e.style === SCALAR_STYLE_DOUBLE_QUOTED ? 1 : 0);
         const plain = e.style === SCALAR_STYLE_PLAIN;
         const node: YamlNode = { kind: 'scalar', offset, value: plain ? resolvePlain(value) : value, plain, text: value };
         if (!attach(node)) return undefined;

@@ -69,4 +69,21 @@ describe('a selective load', () => {
       );
     }
   });
+
+  it('still reports what a chosen account brings in with a merge key in accounts, or a repeated account', () => {
+    /** The problems of loading only `name` from `yaml`, as line:col: message; the load must fail. */
+    const onlyThis = (yaml: string, name: string): string[] => {
+      const r = loadConfig('statusform.yaml', { cwd: tree({ 'statusform.yaml': yaml }), env, select: () => [name] });
+      expect(r.config).toBeUndefined();
+      return r.problems.map((p) => `${p.position.line}:${p.position.col}: ${p.message}`);
+    };
+    const merged =
+      'version: 1\naccounts:\n  <<: {b: {vendor: thalamus, token: "${UNSET}", status_variants: []}}\n' +
+      '  a: {vendor: thalamus, token: x, status_variants: []}\n';
+    expect(onlyThis(merged, 'b')).toContain('3:37: environment variable UNSET is not set');
+    const repeated =
+      'version: 1\naccounts:\n  a: {vendor: thalamus, token: "${TH_TOKEN}", status_variants: []}\n  b:\n' +
+      '  a: {vendor: thalamus, token: other, status_variants: []}\n# note:\tx\n';
+    expect(onlyThis(repeated, 'a')).toContain('5:3: duplicate key: Map keys must be unique');
+  });
 });

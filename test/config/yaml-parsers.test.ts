@@ -97,6 +97,8 @@ const TRICKY = [
   'a: "one\\\n  \n  two"\nb: "one \\\n\n  two"\nc: \'x\n\n  y\'\n',
   'a: |2\n   \nb: |\n  x\n   \n  y\n',
   'a:\t1\nb: [1,\t2]\n',
+  // empty list items, each at its own dash
+  'l:\n  - {a: 1}\n  -\n  -\n  - x\n',
 ];
 
 describe('the fast YAML reader gives what the yaml package gives', () => {
@@ -195,9 +197,26 @@ describe('what the fast reader leaves to the yaml package', () => {
     ['a key over 1,024 characters', `${'k'.repeat(1100)}: 1\n`],
     ['a tab where YAML allows none', 'a: |\n  x\n\n\t\nb: 1\n'],
     ['lists as keys', '? [a]\n: 1\n? [b]\n: 2\n'],
+    ['a key with spaces before its colon, near 1,024 characters', `${'k'.repeat(1022)}   : 1\n`],
+    ['an anchored key near 1,024 characters', `&aa ${'k'.repeat(1021)}: 1\n`],
+    ['a quoted key near 1,024 characters', `"${'k'.repeat(1023)}": 1\n`],
+    ['an indented document marker', '  ---\n  a: 1\n'],
+    ['a document end before the content', '# c\n...\na: 1\n'],
+    ['lone carriage returns', 'a: 1\rb: 2\r'],
+    ['a repeated key after an empty value', '"a":\na:\n'],
   ])('%s: the same problems, at the same places, from either reader', (_name, text) => {
     expect(problems(text, 'fast')).toEqual(problems(text, 'yaml'));
     expect(problems(text, 'fast').length).toBeGreaterThan(0);
+  });
+
+  it('a repeated key is reported at the repeated key, whichever parser reads the file', () => {
+    for (const text of ['a: 1\nb:\na: 2\n', 'a: 1\nb:\na: 2\n# a tab:\tsends this file to the yaml package\n']) {
+      const found: ConfigProblem[] = [];
+      parseConfigText('c.yaml', text, env, found);
+      expect(found.map((p) => `${p.position.line}:${p.position.col}: ${p.message}`)).toEqual([
+        '3:1: duplicate key: Map keys must be unique',
+      ]);
+    }
   });
 
   it('a tag is read by the yaml package: !!str keeps a number as text', () => {

@@ -82,7 +82,7 @@ describe('sharded plans, merged by show', () => {
   it("a shard checks and builds its own accounts only: another shard's broken account or unset variable is not its problem", async () => {
     const broken =
       '  broken:\n    vendor: thalamus\n    base_url: ${THALAMUS_URL}\n    token: ${NOBODY_SET_THIS}\n' +
-      '    colour: blue\n    prune: true\n    prune: false\n    status_variants: []\n';
+      '    colour: blue\n    prune: ${not a name}\n    status_variants: []\n';
     w = await world(fleet() + broken, { rateLimits: { propertydeck: false } });
     const theirs = shardOf('broken', 2);
     const ours = 3 - theirs;
@@ -96,8 +96,8 @@ describe('sharded plans, merged by show', () => {
     expect(other.code).toBe(1);
     expect(other.stderr).toMatch(/environment variable NOBODY_SET_THIS is not set/);
     expect(other.stderr).toMatch(/accounts\.broken: unknown field "colour"/);
-    expect(other.stderr).toMatch(/duplicate key/);
-    expect(mine.stderr).not.toMatch(/duplicate key|NOBODY_SET_THIS|colour/);
+    expect(other.stderr).toMatch(/"\$\{not a name\}" is not a valid environment reference/);
+    expect(mine.stderr).not.toMatch(/valid environment reference|NOBODY_SET_THIS|colour/);
     // --account selects the same way
     expect((await w.run('plan', '--account', 'nerds')).code).toBe(0);
     expect((await w.run('plan', '--account', 'broken')).code).toBe(1);
