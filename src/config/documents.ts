@@ -109,28 +109,26 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export function substituteEnv(d: ConfigDocument, env: NodeJS.ProcessEnv, problems: ConfigProblem[]): void {
   for (const node of valueScalars(d.root)) {
     if (typeof node.value !== 'string' || !node.value.includes('$')) continue;
-    {
-      const source = node.value;
-      const whole = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(source);
-      const replaced = source.replace(ENV_REF, (match, name: string | undefined) => {
-        if (match === '$${') return '${';
-        if (name === undefined || !ENV_NAME.test(name)) {
-          problems.push({
-            position: positionOf(d, node),
-            message: `"${match}" is not a valid environment reference (use \${NAME})`,
-            code: 'E_ENV_REF',
-          });
-          return match;
-        }
-        const value = env[name];
-        if (value === undefined) {
-          problems.push({ position: positionOf(d, node), message: `environment variable ${name} is not set`, code: 'E_ENV_UNSET' });
-          return match; // keep the reference, so the rest of the file is still checked
-        }
-        return value;
-      });
-      node.value = whole && node.plain ? typedScalar(replaced) : replaced;
-    }
+    const source = node.value;
+    const whole = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(source);
+    const replaced = source.replace(ENV_REF, (match, name: string | undefined) => {
+      if (match === '$${') return '${';
+      if (name === undefined || !ENV_NAME.test(name)) {
+        problems.push({
+          position: positionOf(d, node),
+          message: `"${match}" is not a valid environment reference (use \${NAME})`,
+          code: 'E_ENV_REF',
+        });
+        return match;
+      }
+      const value = env[name];
+      if (value === undefined) {
+        problems.push({ position: positionOf(d, node), message: `environment variable ${name} is not set`, code: 'E_ENV_UNSET' });
+        return match; // keep the reference, so the rest of the file is still checked
+      }
+      return value;
+    });
+    node.value = whole && node.plain ? typedScalar(replaced) : replaced;
   }
 }
 
