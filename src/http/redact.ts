@@ -47,31 +47,86 @@ export function redactor(secrets: Iterable<string>): (text: string) => string {
       if (start !== undefined) prefixes.set(bare, Math.min(prefixes.get(bare) ?? start, start));
     }
   }
-  const sorted = [...needles].sort((a, b) => b.length - a.length);
-  const starts = [...prefixes].filter(([n]) => n.length > 0);
-  return (text: string) => {
-    let out = text;
-    for (const n of sorted) out = out.split(n).join(REDACTED);
-    for (const [n, min] of starts) out = redactStarts(out, n, min);
-    return out;
-  };
+  // Whole needles must match in full; a prefix rule from its `min` characters on.
+  const rules: Rule[] = [...[...needles].map((n) => ({ text: n, min: n.length })), ...[...prefixes].map(([n, min]) => ({ text: n, min }))];
+  if (rules.length === 0) return (text) => text;
+  const index = new RuleIndex(rules);
+  return (text: string) => index.redact(text);
 }
 
-/** Replaces every run of `text` that is the first `min` or more characters of `needle`. */
-function redactStarts(text: string, needle: string, min: number): string {
-  const head = needle.slice(0, min);
-  let at = text.indexOf(head);
-  if (at < 0) return text;
-  let out = '';
-  let from = 0;
-  while (at >= 0) {
-    let end = at + head.length;
-    while (end < text.length && end - at < needle.length && text[end] === needle[end - at]) end++;
-    out += `${text.slice(from, at)}${REDACTED}`;
-    from = end;
-    at = text.indexOf(head, end);
+/** Something to redact from its first `min` characters on (`min` = its length: only in full). */
+interface Rule {
+  text: string;
+  min: number;
+}
+
+/** A rule as the index keeps it, with its first four characters. */
+interface IndexedRule extends Rule {
+  head: string;
+}
+
+/**
+ * Finds every rule in a text in one pass, whatever the number of secrets: each position's first
+ * two characters are tested against a table of the rules' (most positions stop there), then its
+ * first four against the rules that start so. Every span a rule matches is redacted, and spans
+ * that overlap are redacted as one, so no character of any secret is left between two markers.
+ */
+class RuleIndex {
+  /** By the rules' first two characters (low bytes): whether any rule starts so. */
+  private readonly pairs = new Uint8Array(65536);
+  /** By a hash of the rules' first four characters (a match is checked character by character). */
+  private readonly byHead = new Map<number, IndexedRule[]>();
+
+  constructor(rules: readonly Rule[]) {
+    for (const r of rules) {
+      this.pairs[pairOf(r.text, 0)] = 1;
+      const key = headOf(r.text, 0);
+      const indexed = { ...r, head: r.text.slice(0, 4) };
+      const list = this.byHead.get(key);
+      if (list) list.push(indexed);
+      else this.byHead.set(key, [indexed]);
+    }
   }
-  return out + text.slice(from);
+
+  redact(text: string): string {
+    let out = '';
+    let from = 0; // the text before it is written out
+    let spanStart = -1;
+    let spanEnd = -1;
+    for (let i = 0; i + 4 <= text.length; i++) {
+      if (this.pairs[pairOf(text, i)] === 0) continue;
+      const rules = this.byHead.get(headOf(text, i));
+      if (!rules) continue;
+      let end = -1;
+      for (const r of rules) {
+        let k = 4;
+        while (k < r.text.length && i + k < text.length && text.charCodeAt(i + k) === r.text.charCodeAt(k)) k++;
+        if (k >= r.min && text.startsWith(r.head, i)) end = Math.max(end, i + k);
+      }
+      if (end < 0) continue;
+      if (i < spanEnd) {
+        spanEnd = Math.max(spanEnd, end); // overlaps the span being built: one span
+        continue;
+      }
+      if (spanStart >= 0) {
+        out += `${text.slice(from, spanStart)}${REDACTED}`;
+        from = spanEnd;
+      }
+      spanStart = i;
+      spanEnd = end;
+    }
+    if (spanStart < 0) return text;
+    return `${out}${text.slice(from, spanStart)}${REDACTED}${text.slice(spanEnd)}`;
+  }
+}
+
+function pairOf(s: string, i: number): number {
+  return ((s.charCodeAt(i) & 0xff) << 8) | (s.charCodeAt(i + 1) & 0xff);
+}
+
+/** A 32-bit hash of the four characters at `i`. */
+function headOf(s: string, i: number): number {
+  return (((s.charCodeAt(i) * 31 + s.charCodeAt(i + 1)) * 31 + s.charCodeAt(i + 2)) * 31 + s.charCodeAt(i + 3)) | 0;
 }
 
 const known = new Set<string>();
