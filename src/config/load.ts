@@ -223,17 +223,11 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
         continue;
       }
       seen.set(name, namePos);
-      if (chosen && !chosen.has(name)) {
-        secrets.push(...credentialsOf(settings));
-        continue;
-      }
+      secrets.push(...credentialsOf(settings)); // every account's, built here or not
+      if (chosen && !chosen.has(name)) continue;
       if (badAccounts.has(`${d.file}\0${name}`) || badAccounts.has(`${d.file}\0*`)) continue;
       const adapter = adapterFor(String(settings['vendor']));
       if (!adapter) continue;
-      for (const field of adapter.secretFields) {
-        const v = settings[field];
-        if (typeof v === 'string') secrets.push(v);
-      }
       accounts.push(buildAccount(d, name, settings, adapter, cats, namePos, problems));
     }
   }

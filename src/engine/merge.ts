@@ -5,7 +5,7 @@
 import { digest } from '../digest.js';
 import { UsageError } from '../errors.js';
 import { accountOf, phaseOf, summarise, type Plan, type PlanAction } from './plan.js';
-import { WIRE_FORMAT_VERSION, type WirePlan } from './wire.js';
+import { WIRE_FORMAT_VERSION, planOrigin, type WirePlan } from './wire.js';
 
 /** A saved plan and the name it was given (a file path), for messages. */
 export interface NamedPlan {
@@ -161,17 +161,7 @@ export function planFromWire(w: WirePlan): Plan {
   }));
   const planned = new Set(w.accounts.map((a) => a.name));
   return {
-    config_digest: w.config_digest,
-    ...(w.config_files_digest !== undefined ? { config_files_digest: w.config_files_digest } : {}),
-    state: {
-      accounts: Object.fromEntries(Object.entries(w.state.accounts).map(([name, v]) => [name, { lineage: v.lineage, serial: v.serial }])),
-    },
-    options: {
-      accounts: [...w.options.accounts],
-      refresh_all: w.options.refresh_all,
-      ...(w.options.shard !== undefined ? { shard: w.options.shard } : {}),
-      ...(w.options.targets !== undefined ? { targets: [...w.options.targets] } : {}),
-    },
+    ...planOrigin(w),
     accounts: w.accounts.map((a) => ({
       ...a,
       adopt: [],

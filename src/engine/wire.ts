@@ -211,23 +211,30 @@ function wireAction(a: PlanAction): WireAction {
   };
 }
 
+/** What a plan was made from and with: the same fields in the in-memory plan and the wire format, copied. */
+export function planOrigin(
+  p: Pick<Plan, 'config_digest' | 'config_files_digest' | 'state' | 'options'>,
+): Pick<WirePlan, 'config_digest' | 'config_files_digest' | 'state' | 'options'> {
+  return {
+    config_digest: p.config_digest,
+    ...(p.config_files_digest !== undefined ? { config_files_digest: p.config_files_digest } : {}),
+    state: {
+      accounts: Object.fromEntries(Object.entries(p.state.accounts).map(([name, v]) => [name, { lineage: v.lineage, serial: v.serial }])),
+    },
+    options: {
+      accounts: [...p.options.accounts],
+      refresh_all: p.options.refresh_all,
+      ...(p.options.shard !== undefined ? { shard: p.options.shard } : {}),
+      ...(p.options.targets !== undefined ? { targets: [...p.options.targets] } : {}),
+    },
+  };
+}
+
 /** The in-memory plan as the public, versioned format. */
 export function toWire(plan: Plan): WirePlan {
   return {
     format_version: WIRE_FORMAT_VERSION,
-    config_digest: plan.config_digest,
-    ...(plan.config_files_digest !== undefined ? { config_files_digest: plan.config_files_digest } : {}),
-    state: {
-      accounts: Object.fromEntries(
-        Object.entries(plan.state.accounts).map(([name, v]) => [name, { lineage: v.lineage, serial: v.serial }]),
-      ),
-    },
-    options: {
-      accounts: [...plan.options.accounts],
-      refresh_all: plan.options.refresh_all,
-      ...(plan.options.shard !== undefined ? { shard: plan.options.shard } : {}),
-      ...(plan.options.targets !== undefined ? { targets: [...plan.options.targets] } : {}),
-    },
+    ...planOrigin(plan),
     accounts: plan.accounts.map((a) => ({
       name: a.name,
       vendor: a.vendor,
