@@ -14,7 +14,7 @@ import { adapterFor } from '../vendors/registry.js';
 import { recordBinding } from '../state/state-file.js';
 import { StateRecorder } from '../state/recorder.js';
 import { openStateStore, type Snapshot, type StateStore } from '../state/store.js';
-import { diffAccount } from './diff.js';
+import { diffAccount, type AccountDiff } from './diff.js';
 import { executePlan, type ApplyEvent, type ApplyResult } from './execute.js';
 import { matchesAccount } from '../address.js';
 import { accountOf, address, summarise, type Plan } from './plan.js';
@@ -157,10 +157,27 @@ export async function makePlan(config: Config, state: Snapshot, opts: RunOptions
   refuseForeignState(accounts, state, (name) => store.fileOf(name), store.layout); // before any request
   const stats = opts.stats ?? newStats();
   const sessions = openSessions(config, accounts, opts, stats);
-  const reads = await Promise.allSettled(accounts.map((a) => sessions.get(a.name)!.read(a.items, state.accounts[a.name]?.items ?? {})));
+  // Each account is diffed as its read arrives, while the others' are still on the wire; the plan
+  // takes them in the configuration's order. A read that fails is that account's error; a diff
+  // that throws is a fault of statusform's, and fails the plan (after every read has settled).
+  const settled = await Promise.allSettled(
+    accounts.map((a) =>
+      sessions
+        .get(a.name)!
+        .read(a.items, state.accounts[a.name]?.items ?? {})
+        .then(
+          (live): AccountRead => ({ live, diff: diffRead(a, live, state, opts) }),
+          (reason: unknown): AccountRead => ({ reason }),
+        ),
+    ),
+  );
   const plan = emptyPlan(config, state, accounts, opts);
   const scrub = redactor(config.secrets);
-  for (const [i, account] of accounts.entries()) planAccount(plan, account, reads[i]!, state, opts, scrub);
+  for (const [i, account] of accounts.entries()) {
+    const result = settled[i]!;
+    if (result.status === 'rejected') throw result.reason;
+    planAccount(plan, account, result.value, scrub);
+  }
   plan.summary = summarise(plan.actions, plan.accounts);
   plan.thresholds = thresholdProblems(plan);
   if (targets.length === 0) return { plan, sessions, accounts, stats };
@@ -198,20 +215,21 @@ function emptyPlan(config: Config, state: Snapshot, accounts: readonly AccountCo
   return plan;
 }
 
+/** One account's read: what was read and its diff, or why it could not be read. */
+type AccountRead = { live: LiveRead; diff: AccountDiff } | { reason: unknown };
+
+function diffRead(account: AccountConfig, live: LiveRead, state: Snapshot, opts: RunOptions): AccountDiff {
+  const owned = state.accounts[account.name]?.items ?? {};
+  return diffAccount(withSelected(account, live), adapterFor(account.vendor)!, live, owned, { refreshAll: opts.refreshAll ?? false });
+}
+
 /**
  * One account's read into the plan: its diff, or — when it could not be read — an error of that
  * account, while every other account is still planned. A VendorError names its address already;
  * anything else gets the account's name.
  */
-function planAccount(
-  plan: Plan,
-  account: AccountConfig,
-  read: PromiseSettledResult<LiveRead>,
-  state: Snapshot,
-  opts: RunOptions,
-  scrub: (text: string) => string,
-): void {
-  if (read.status === 'rejected') {
+function planAccount(plan: Plan, account: AccountConfig, read: AccountRead, scrub: (text: string) => string): void {
+  if ('reason' in read) {
     const error = read.reason as Error;
     plan.errors.push({
       address: error instanceof VendorError ? error.address : account.name,
@@ -220,9 +238,7 @@ function planAccount(
     });
     return;
   }
-  const live = read.value;
-  const owned = state.accounts[account.name]?.items ?? {};
-  const d = diffAccount(withSelected(account, live), adapterFor(account.vendor)!, live, owned, { refreshAll: opts.refreshAll ?? false });
+  const { live, diff: d } = read;
   for (const s of live.selected ?? []) {
     const keys = new Set(s.items.map((item) => item.key));
     const moving = d.actions.filter((a) => keys.has(a.key)).length;

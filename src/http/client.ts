@@ -2,12 +2,13 @@
 // account's rate limit, retries with backoff and jitter honouring Retry-After, and the single
 // place that decides what is retryable and what is terminal. Adapters never retry on their own.
 
-import { Agent, type Dispatcher } from 'undici';
+import type { Agent as AgentType, Dispatcher } from 'undici';
 import { VendorError } from '../errors.js';
 import type { RateLimit } from '../model.js';
 import { answerProblem, preview, type AnswerShape } from './answer.js';
 import { Pacer, realClock, type Clock } from './pacer.js';
 import { redactor, registerSecrets } from './redact.js';
+import { Agent, request } from './undici-parts.js';
 import { isAllowedBaseUrl, isLoopbackHost } from './url-policy.js';
 
 export { isAllowedBaseUrl };
@@ -143,9 +144,9 @@ const ANNOUNCE_WAIT_MS = 5_000;
 /** Error codes that mean the connection failed before the request could have been received. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH']);
 
-let sharedAgent: Agent | undefined;
+let sharedAgent: AgentType | undefined;
 /** The process-wide keep-alive agent: one connection pool per origin. */
-export function defaultAgent(): Agent {
+export function defaultAgent(): AgentType {
   sharedAgent ??= new Agent({ keepAliveTimeout: 10_000, connections: 16, pipelining: 1 });
   return sharedAgent;
 }
@@ -350,7 +351,7 @@ export class HttpClient {
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), this.deadlineMs);
     try {
-      const res = await this.dispatcher.request({
+      const res = await request(this.dispatcher, {
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: req.method,
