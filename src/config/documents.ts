@@ -68,22 +68,47 @@ export function displayPath(path: string, cwd: string): string {
   return rel.startsWith('..') || rel === '' ? path : rel;
 }
 
-/** Where each line of a text starts, to turn offsets into line:col (1-based, as editors count). */
+/**
+ * Where each line of a text starts, to turn offsets into line:col (1-based, as editors count). A
+ * text cut from a file (account-split.ts) counts lines as the file does, through its pieces' map.
+ */
 export class LineIndex {
   readonly lineStarts: number[] = [0];
-  constructor(text: string) {
+  constructor(
+    text: string,
+    private readonly pieces?: { here: readonly number[]; there: readonly number[] },
+  ) {
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
   }
   linePos(offset: number): { line: number; col: number } {
-    let lo = 0;
-    let hi = this.lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, col: offset - this.lineStarts[lo]! + 1 };
+    const index = lastAtMost(this.lineStarts, offset);
+    return { line: this.fileLine(index) + 1, col: offset - this.lineStarts[index]! + 1 };
   }
+  /** The offset where a line (1-based, as the file counts) starts; undefined when it is not in this text. */
+  lineStart(line: number): number | undefined {
+    if (!this.pieces) return this.lineStarts[line - 1];
+    const k = lastAtMost(this.pieces.there, line - 1);
+    if (k < 0) return undefined;
+    const index = this.pieces.here[k]! + line - 1 - this.pieces.there[k]!;
+    return index < (this.pieces.here[k + 1] ?? this.lineStarts.length) ? this.lineStarts[index] : undefined;
+  }
+  private fileLine(index: number): number {
+    if (!this.pieces) return index;
+    const k = lastAtMost(this.pieces.here, index);
+    return this.pieces.there[k]! + index - this.pieces.here[k]!;
+  }
+}
+
+/** The index of the last element of an ascending list that is at most `value` (-1: none). */
+function lastAtMost(sorted: readonly number[], value: number): number {
+  let lo = -1;
+  let hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (sorted[mid]! <= value) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** Position of a character offset in a document. */
@@ -146,6 +171,12 @@ export function readConfigDocument(
   env: NodeJS.ProcessEnv,
   problems: ConfigProblem[],
 ): ConfigDocument | undefined {
+  const read = readConfigText(path, cwd, problems);
+  return read && parseConfigText(read.file, read.text, env, problems);
+}
+
+/** Reads one config file's text: a file that cannot be read, is too large or is not UTF-8 is a problem. */
+export function readConfigText(path: string, cwd: string, problems: ConfigProblem[]): { file: string; text: string } | undefined {
   const file = displayPath(path, cwd);
   const at = (line = 1, col = 1): Position => ({ file, line, col });
   let bytes: Buffer;
@@ -159,15 +190,19 @@ export function readConfigDocument(
     problems.push({ position: at(), message: `file is ${bytes.length} bytes; the limit is ${MAX_CONFIG_BYTES}` });
     return undefined;
   }
-  let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return { file, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
   } catch {
     const line = firstInvalidUtf8Line(bytes);
     problems.push({ position: at(line), message: 'file is not valid UTF-8' });
     return undefined;
   }
-  return parseConfigText(file, text, env, problems);
+}
+
+/** How a text was read: by the fast reader or not, and how many problems its YAML had (not counting `${NAME}`s). */
+export interface ReadReport {
+  fast: boolean;
+  yamlProblems: number;
 }
 
 /**
@@ -180,17 +215,27 @@ export function parseConfigText(
   env: NodeJS.ProcessEnv,
   problems: ConfigProblem[],
   parser: 'fast' | 'yaml' = 'fast',
+  report: ReadReport = { fast: false, yamlProblems: 0 },
+  pieces?: { here: readonly number[]; there: readonly number[] },
 ): ConfigDocument {
-  const lines = new LineIndex(text);
+  const lines = new LineIndex(text, pieces);
   const d: ConfigDocument = { file, root: null, lines, data: undefined, textDigest: createHash('sha256').update(text).digest('hex') };
   const found: TreeProblem[] = [];
   const fast = parser === 'fast' ? treeFromEvents(text, found) : undefined;
+  const before = problems.length;
+  report.fast = fast !== undefined;
+  report.yamlProblems = 0;
   if (fast) d.root = fast.root;
-  else if (!readWithYamlPackage(d, text, found, problems)) return d;
+  else if (!readWithYamlPackage(d, text, found, problems)) {
+    report.yamlProblems = problems.length - before;
+    return d;
+  }
+  report.yamlProblems = found.length + problems.length - before;
   for (const p of found.splice(0)) problems.push({ position: positionAt(d, p.offset), message: p.message });
   substituteEnv(d, env, problems);
   const built = treeData(d.root, found);
   for (const p of found) problems.push({ position: positionAt(d, p.offset), message: p.message });
+  report.yamlProblems += found.length;
   if (built) d.data = built.data;
   return d;
 }
@@ -248,8 +293,8 @@ function readWithYamlPackage(d: ConfigDocument, text: string, found: TreeProblem
             ...position,
             col:
               1 +
-              (lines.lineStarts[position.line - 1] !== undefined
-                ? (/^ */.exec(text.slice(lines.lineStarts[position.line - 1]!))?.[0].length ?? 0)
+              (lines.lineStart(position.line) !== undefined
+                ? (/^ */.exec(text.slice(lines.lineStart(position.line)))?.[0].length ?? 0)
                 : 0),
           }
         : position,

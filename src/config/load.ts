@@ -4,6 +4,7 @@
 
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import type { ErrorObject } from 'ajv';
 import type { ConfigProblem, Position } from '../errors.js';
 import { formatPosition } from '../errors.js';
@@ -21,9 +22,13 @@ import {
   realPath,
   positionAt,
   positionOf,
+  parseConfigText,
   readConfigDocument,
+  readConfigText,
   type ConfigDocument,
+  type ReadReport,
 } from './documents.js';
+import { credentialsWritten, keepBlocks, splitAccounts, type AccountBlock, type AccountSplit } from './account-split.js';
 import { hasAliases, scalarPairs } from './yaml-tree.js';
 import { DEFAULT_CATEGORIES, DEFAULT_SAFETY, buildSchema } from './schema.js';
 import { nearest } from '../suggest.js';
@@ -101,6 +106,11 @@ export interface LoadOptions {
    * accounts would be missing from the names); everything is then validated.
    */
   select?: (names: readonly string[]) => readonly string[];
+  /**
+   * false: parse every file whole. By default a selective load parses, of a file whose lines make
+   * its accounts' blocks certain, only the selected accounts' blocks (account-split.ts).
+   */
+  split?: boolean;
 }
 
 interface SchemaValidator {
@@ -163,72 +173,102 @@ export function statePathOf(
   };
 }
 
+/** One config file as read: its text and, where its lines make them certain, its accounts' blocks. */
+interface Source {
+  path: string;
+  file: string;
+  text: string;
+  textDigest: string;
+  split?: AccountSplit;
+  /** The file parsed whole (no split), with the problems its reading found. */
+  whole?: { d: ConfigDocument; found: ConfigProblem[] };
+}
+
 /** Loads and validates the configuration at `path` (a file or a directory of *.yaml files). */
 export function loadConfig(path: string, opts: LoadOptions): LoadResult {
   const abs = resolve(opts.cwd, path);
   const files = configFiles(abs);
   const problems: ConfigProblem[] = [];
-  const docs: ConfigDocument[] = [];
-  const read: { d: ConfigDocument | undefined; found: ConfigProblem[] }[] = [];
+  const sources: Source[] = [];
   for (const f of files) {
-    const found: ConfigProblem[] = [];
-    const d = readConfigDocument(f, opts.cwd, opts.env, found);
-    if (d && d.data !== undefined) docs.push(d);
-    read.push({ d, found });
-  }
-  const chosen = opts.select && docs.length === files.length ? new Set(opts.select(accountNames(docs))) : undefined;
-  for (const { d, found } of read) {
-    const elsewhere = chosen && d ? otherAccountsAt(d, chosen) : () => false;
-    // Another account's variables are its run's; what is wrong with the file itself is everyone's.
-    problems.push(...found.filter((p) => !(p.code === 'E_ENV_UNSET' || p.code === 'E_ENV_REF') || !elsewhere(p.position)));
-  }
-
-  const badAccounts = new Set<string>();
-  for (const d of docs) {
-    credentialsAsText(d.data);
-    const validate = validateSchema();
-    if (validate(chosen ? withAccounts(d.data, chosen) : d.data)) continue;
-    const found = (validate.errors ?? []).map((e) => schemaProblem(d, e));
-    // A misspelt field that says what to write instead is reported once, not also as the field missing.
-    const named = new Set(found.flatMap((f) => (f?.instead ? [f.instead] : [])));
-    for (const [i, e] of (validate.errors ?? []).entries()) {
-      const found1 = found[i];
-      const missing =
-        e.keyword === 'required'
-          ? [...pointer(e.instancePath), String((e.params as { missingProperty?: unknown }).missingProperty)].join('.')
-          : '';
-      if (found1 && !named.has(missing)) problems.push({ position: found1.position, message: found1.message });
-      const segs = pointer(e.instancePath);
-      if (segs[0] === 'accounts' && segs[1] !== undefined) badAccounts.add(`${d.file}\0${segs[1]}`);
-      else if (segs.length === 0 || segs[0] !== 'accounts') badAccounts.add(`${d.file}\0*`);
+    const read = readConfigText(f, opts.cwd, problems);
+    if (!read) continue;
+    // Only a run that covers some accounts gains from the cut: a whole file parses faster whole.
+    const split = opts.select && opts.split !== false ? splitAccounts(read.text) : undefined;
+    if (split) {
+      sources.push({ path: f, ...read, textDigest: createHash('sha256').update(read.text).digest('hex'), split });
+      continue;
     }
+    const found: ConfigProblem[] = [];
+    const d = parseConfigText(read.file, read.text, opts.env, found);
+    if (d.data === undefined) problems.push(...found);
+    else sources.push({ path: f, ...read, textDigest: d.textDigest, whole: { d, found } });
   }
+  const chosen = opts.select && sources.length === files.length ? new Set(opts.select(accountNames(sources))) : undefined;
 
-  const categories = mergeSetting(docs, 'categories', problems) as string[] | undefined;
-  const stateSetting = mergeSetting(docs, 'state', problems) as string | undefined;
+  // Each file parsed: of a split file the chosen accounts' blocks alone, any other whole.
+  const parts: Part[] = [];
+  for (const source of sources) {
+    const part = partOf(source, chosen, opts.env);
+    if (!part) return loadConfig(path, { ...opts, split: false }); // the cut and the parse disagree: read every file whole
+    parts.push(part);
+  }
+  const categories = mergeSetting(
+    parts.map((p) => p.d),
+    'categories',
+    problems,
+  ) as string[] | undefined;
+  const stateSetting = mergeSetting(
+    parts.map((p) => p.d),
+    'state',
+    problems,
+  ) as string | undefined;
   const cats = categories ?? [...DEFAULT_CATEGORIES];
   const root = statSync(abs).isDirectory() ? abs : dirname(abs);
 
   const accounts: AccountConfig[] = [];
   const seen = new Map<string, Position>();
   const secrets: string[] = [];
-  for (const d of docs) {
-    const data = d.data as { accounts?: Record<string, Record<string, unknown>> };
-    if (!data || typeof data !== 'object' || !data.accounts || typeof data.accounts !== 'object') continue;
-    for (const [name, settings] of Object.entries(data.accounts)) {
-      const namePos = positionOf(d, nodeAt(d.root, ['accounts', name], true));
-      const first = seen.get(name);
-      if (first) {
-        problems.push({ position: namePos, message: `account "${name}" is already defined at ${formatPosition(first)}` });
-        continue;
+  const named = (name: string, position: Position): boolean => {
+    const first = seen.get(name);
+    if (first) problems.push({ position, message: `account "${name}" is already defined at ${formatPosition(first)}` });
+    else seen.set(name, position);
+    return !first;
+  };
+  for (const [i, source] of sources.entries()) {
+    // A split file's accounts are named, and the unparsed ones' credentials taken from their lines, before its part is read.
+    const own = new Set<string>();
+    for (const b of source.split?.blocks ?? []) {
+      if (!named(b.name, { file: source.file, line: b.line, col: b.col })) continue;
+      if (chosen && !chosen.has(b.name))
+        secrets.push(...credentialsWritten(source.text.slice(b.start, b.end), allSecretFields(), opts.env));
+      else own.add(b.name);
+    }
+    {
+      const { d, found, whole } = parts[i]!;
+      const elsewhere = whole && chosen ? otherAccountsAt(d, chosen) : () => false;
+      // Another account's variables are its run's; what is wrong with the file itself is everyone's.
+      problems.push(...found.filter((p) => !(p.code === 'E_ENV_UNSET' || p.code === 'E_ENV_REF') || !elsewhere(p.position)));
+      credentialsAsText(d.data);
+      const badAccounts = schemaCheck(d, chosen && whole ? withAccounts(d.data, chosen) : d.data, problems);
+      const data = d.data as { accounts?: Record<string, Record<string, unknown>> };
+      if (data && typeof data === 'object' && data.accounts && typeof data.accounts === 'object') {
+        for (const [name, settings] of Object.entries(data.accounts)) {
+          if (whole) {
+            if (!named(name, positionOf(d, nodeAt(d.root, ['accounts', name], true)))) continue;
+            secrets.push(...credentialsOf(settings)); // every account's, built here or not
+            if (chosen && !chosen.has(name)) continue;
+          } else {
+            if (!own.has(name)) continue;
+            secrets.push(...credentialsOf(settings));
+          }
+          if (badAccounts.has(name) || badAccounts.has('*')) continue;
+          const adapter = adapterFor(String(settings['vendor']));
+          if (!adapter) continue;
+          const namePos = positionOf(d, nodeAt(d.root, ['accounts', name], true));
+          accounts.push(buildAccount(d, name, settings, adapter, cats, namePos, problems));
+        }
       }
-      seen.set(name, namePos);
-      secrets.push(...credentialsOf(settings)); // every account's, built here or not
-      if (chosen && !chosen.has(name)) continue;
-      if (badAccounts.has(`${d.file}\0${name}`) || badAccounts.has(`${d.file}\0*`)) continue;
-      const adapter = adapterFor(String(settings['vendor']));
-      if (!adapter) continue;
-      accounts.push(buildAccount(d, name, settings, adapter, cats, namePos, problems));
     }
   }
 
@@ -247,7 +287,7 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
     return !inside.startsWith('..') && !inside.includes(sep) && /\.json(\.lock)?$/.test(basename(real));
   });
   if (overwritten !== undefined) {
-    const d = docs.find((x) => (x.data as Record<string, unknown> | null)?.['state'] !== undefined);
+    const d = parts.find((x) => (x.d.data as Record<string, unknown> | null)?.['state'] !== undefined)?.d;
     const position = d ? positionOf(d, nodeAt(d.root, ['state'])) : { file: displayPath(overwritten, opts.cwd), line: 1, col: 1 };
     problems.push({
       position,
@@ -281,7 +321,7 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
       stateLayout,
       accounts,
       digest: digest({ categories: cats, accounts: model }),
-      filesDigest: digest(docs.map((d) => ({ file: relative(root, resolve(opts.cwd, d.file)), text: d.textDigest }))),
+      filesDigest: digest(sources.map((x) => ({ file: relative(root, x.path), text: x.textDigest }))),
       secrets,
     },
     problems: [],
@@ -289,13 +329,80 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
 }
 
 /** Every account's name, in the order the files give them (a repeated name once). */
-function accountNames(docs: readonly ConfigDocument[]): string[] {
+function accountNames(sources: readonly Source[]): string[] {
   const names = new Set<string>();
-  for (const d of docs) {
-    const accounts = (d.data as { accounts?: unknown } | null)?.accounts;
+  for (const source of sources) {
+    for (const b of source.split?.blocks ?? []) names.add(b.name);
+    const accounts = (source.whole?.d.data as { accounts?: unknown } | null)?.accounts;
     if (accounts && typeof accounts === 'object' && !Array.isArray(accounts)) for (const name of Object.keys(accounts)) names.add(name);
   }
   return [...names];
+}
+
+/** A file, parsed: the chosen accounts' blocks of a split file (`whole` false), or the whole file. */
+interface Part {
+  d: ConfigDocument;
+  found: ConfigProblem[];
+  whole: boolean;
+}
+
+/**
+ * A file, parsed: a split file's chosen blocks alone (what the cut leaves out is not read at all),
+ * any other file whole. Undefined when the parse of the cut text is not what the cut promised.
+ */
+function partOf(source: Source, chosen: ReadonlySet<string> | undefined, env: NodeJS.ProcessEnv): Part | undefined {
+  if (source.whole) return { ...source.whole, whole: true };
+  const split = source.split!;
+  const kept = split.blocks.filter((b) => !chosen || chosen.has(b.name));
+  const found: ConfigProblem[] = [];
+  const report: ReadReport = { fast: false, yamlProblems: 0 };
+  const cut = keepBlocks(source.text, split, new Set(kept.map((b) => b.name)));
+  const d = parseConfigText(source.file, cut.text, env, found, 'fast', report, cut.pieces);
+  d.textDigest = source.textDigest;
+  // A file with no blocks is parsed as written: nothing was cut, so there is nothing to check.
+  if (split.blocks.length > 0 && (!report.fast || report.yamlProblems > 0 || !cutHolds(d, kept))) return undefined;
+  return { d, found, whole: false };
+}
+
+/** Whether a cut text's parse has exactly the blocks kept, each named where the cut found it. */
+function cutHolds(d: ConfigDocument, kept: readonly AccountBlock[]): boolean {
+  const accounts = (d.data as { accounts?: unknown } | null)?.accounts;
+  if (!accounts || typeof accounts !== 'object' || Array.isArray(accounts)) return false;
+  const names = Object.keys(accounts);
+  if (names.length !== kept.length) return false;
+  return kept.every((b, i) => {
+    const at = positionOf(d, nodeAt(d.root, ['accounts', b.name], true));
+    return names[i] === b.name && at.line === b.line && at.col === b.col;
+  });
+}
+
+/** Checks a document's data against the schema; returns the accounts (`*`: the whole file) it finds fault with. */
+function schemaCheck(d: ConfigDocument, data: unknown, problems: ConfigProblem[]): Set<string> {
+  const bad = new Set<string>();
+  const validate = validateSchema();
+  if (validate(data)) return bad;
+  const found = (validate.errors ?? []).map((e) => schemaProblem(d, e));
+  // A misspelt field that says what to write instead is reported once, not also as the field missing.
+  const named = new Set(found.flatMap((f) => (f?.instead ? [f.instead] : [])));
+  for (const [i, e] of (validate.errors ?? []).entries()) {
+    const found1 = found[i];
+    const missing =
+      e.keyword === 'required'
+        ? [...pointer(e.instancePath), String((e.params as { missingProperty?: unknown }).missingProperty)].join('.')
+        : '';
+    if (found1 && !named.has(missing)) problems.push({ position: found1.position, message: found1.message });
+    const segs = pointer(e.instancePath);
+    if (segs[0] === 'accounts' && segs[1] !== undefined) bad.add(String(segs[1]));
+    else if (segs.length === 0 || segs[0] !== 'accounts') bad.add('*');
+  }
+  return bad;
+}
+
+let secretFieldNames: string[] | undefined;
+/** Every vendor's secret fields: an account a run does not parse has its credentials read from its lines by these names. */
+function allSecretFields(): string[] {
+  secretFieldNames ??= [...new Set(adapters.flatMap((a) => a.secretFields))];
+  return secretFieldNames;
 }
 
 /** The data with only the chosen accounts, for the schema check of a selective load. */
@@ -325,7 +432,7 @@ function otherAccountsAt(d: ConfigDocument, chosen: ReadonlySet<string>): (p: Po
       to: accounts.pairs[i + 1]?.key.offset ?? end,
     }))
     .filter((span) => !chosen.has(span.name));
-  const offsetOf = (p: Position) => (d.lines.lineStarts[p.line - 1] ?? 0) + p.col - 1;
+  const offsetOf = (p: Position) => (d.lines.lineStart(p.line) ?? 0) + p.col - 1;
   return (p) => {
     const o = offsetOf(p);
     return spans.some((span) => o >= span.from && o < span.to);
@@ -471,7 +578,7 @@ function valuePosition(d: ConfigDocument, from: Position, value: string): Positi
     writtenAt.set(d, index);
   }
   const offsets = index.get(value) ?? [];
-  const start = (d.lines.lineStarts[from.line - 1] ?? 0) + from.col - 1;
+  const start = (d.lines.lineStart(from.line) ?? 0) + from.col - 1;
   let lo = 0;
   let hi = offsets.length;
   while (lo < hi) {

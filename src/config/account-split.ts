@@ -1,0 +1,158 @@
+// A config file cut into its accounts' blocks by its lines alone, so that a run can parse only
+// the accounts it covers (a shard its share), and a large file a few accounts at a time (the
+// parse of 300 accounts at once held ~60 MB of events and tree; a batch's die young).
+//
+// The cut is made only where lines alone are certain to decide it: block style at the top and
+// at the accounts' level, plain names, and nothing that lets one block's text stand in another
+// (no anchor, alias, tag or directive anywhere — judged generously: a `*` or `&` that only might
+// be one is enough to read the whole file). What is kept keeps its columns, and its line numbers
+// through the pieces' map (documents.ts's LineIndex reads positions through it). The loader
+// still checks the parsed result against the cut (see load.ts) and reads the whole file when
+// they disagree.
+
+/** One account's block: its name's line to the next account's (or to the end of `accounts`). */
+export interface AccountBlock {
+  name: string;
+  /** Offsets in the text: the block's first character, and the first character after it. */
+  start: number;
+  end: number;
+  /** Where the name is written (1-based, as editors count). */
+  line: number;
+  col: number;
+  /** The line `end` starts (1-based). */
+  endLine: number;
+}
+
+export interface AccountSplit {
+  blocks: AccountBlock[];
+  /** Offset of the line break after `accounts:` (where ` {}` goes when no block is kept); -1 without `accounts`. */
+  accountsKeyEnd: number;
+}
+
+/** A node property (anchor `&`, alias `*`, tag `!`) may start here: after a line start, a space, a flow indicator or `:`. */
+const PROPERTY = /(?:^|[\s[\]{},:])[&*!][^\s]/m;
+const TOP_KEY = /^([A-Za-z_][A-Za-z0-9_-]*):(?:[ ]|$)/;
+const NAME_LINE = /^([A-Za-z0-9_][A-Za-z0-9_.-]*):[ ]*(?:#.*)?$/;
+const EMPTY_VALUE = /^[ ]*(?:#.*)?$/;
+
+/** The text's account blocks, or undefined when lines alone cannot be sure of them (the file is then parsed whole). */
+export function splitAccounts(text: string): AccountSplit | undefined {
+  if (text.includes('\t') || text.includes('\r') || PROPERTY.test(text) || /^(?:%|---|\.\.\.)/m.test(text)) return undefined;
+  const blocks: AccountBlock[] = [];
+  const names = new Set<string>();
+  const topKeys = new Set<string>();
+  let accountsKeyEnd = -1;
+  let region: 'top' | 'accounts' = 'top';
+  let indent = 0; // of the account names, once the first is seen
+  let open: AccountBlock | undefined;
+  for (let offset = 0, lineNo = 1; ; lineNo++) {
+    const nl = text.indexOf('\n', offset);
+    const line = text.slice(offset, nl < 0 ? text.length : nl);
+    const spaces = /^ */.exec(line)![0].length;
+    const blank = spaces === line.length || line[spaces] === '#';
+    if (!blank) {
+      if (spaces === 0) {
+        // A top-level key ends the accounts' region (and the open block).
+        if (open) Object.assign(open, { end: offset, endLine: lineNo });
+        open = undefined;
+        region = 'top';
+        const key = TOP_KEY.exec(line);
+        if (!key || topKeys.has(key[1]!)) return undefined;
+        topKeys.add(key[1]!);
+        if (key[1] === 'accounts') {
+          if (!EMPTY_VALUE.test(line.slice(key[0].length))) return undefined;
+          region = 'accounts';
+          accountsKeyEnd = offset + 'accounts:'.length;
+        }
+      } else if (region === 'accounts') {
+        if (indent === 0) indent = spaces;
+        if (spaces < indent) return undefined;
+        if (spaces === indent) {
+          const name = NAME_LINE.exec(line.slice(spaces));
+          if (!name || names.has(name[1]!)) return undefined;
+          names.add(name[1]!);
+          if (open) Object.assign(open, { end: offset, endLine: lineNo });
+          open = { name: name[1]!, start: offset, end: text.length, line: lineNo, col: spaces + 1, endLine: Number.NaN };
+          blocks.push(open);
+        } else if (!open) {
+          return undefined;
+        }
+      }
+    }
+    if (nl < 0) {
+      if (open) open.endLine = lineNo + 1;
+      break;
+    }
+    offset = nl + 1;
+  }
+  return { blocks, accountsKeyEnd };
+}
+
+/** A text cut from a file: what is kept, and which line of the file each kept piece starts on. */
+export interface CutText {
+  text: string;
+  /** Per piece: its first line here and in the file (0-based), in order. */
+  pieces: { here: number[]; there: number[] };
+}
+
+/**
+ * The text with only the blocks `keep` names; the others' lines are left out, and `pieces` says
+ * where each kept line was (a line break in place of each, as a first version did, made a kept
+ * `|+` block scalar keep them too). When every block is left out, `accounts:` becomes
+ * `accounts: {}` (only a comment after it on that line moves).
+ */
+export function keepBlocks(text: string, split: AccountSplit, keep: ReadonlySet<string>): CutText {
+  const parts: string[] = [];
+  const here: number[] = [];
+  const there: number[] = [];
+  let lines = 0;
+  let from = 0;
+  let fromLine = 1;
+  const take = (to: number) => {
+    if (to <= from) return;
+    const piece = text.slice(from, to);
+    here.push(lines);
+    there.push(fromLine - 1);
+    parts.push(piece);
+    lines += countBreaks(piece);
+  };
+  for (const b of split.blocks) {
+    if (keep.has(b.name)) continue;
+    take(b.start);
+    from = b.end;
+    fromLine = b.endLine;
+  }
+  take(text.length);
+  let out = parts.join('');
+  if (split.blocks.length > 0 && !split.blocks.some((b) => keep.has(b.name))) {
+    out = `${out.slice(0, split.accountsKeyEnd)} {}${out.slice(split.accountsKeyEnd)}`;
+  }
+  return { text: out, pieces: { here, there } };
+}
+
+function countBreaks(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** The secret fields' values written in a block, read from its lines (for scrubbing an account a run does not parse). */
+export function credentialsWritten(blockText: string, fields: readonly string[], env: NodeJS.ProcessEnv): string[] {
+  const found: string[] = [];
+  for (const m of blockText.matchAll(/^[ ]*(?:-[ ]+)?([A-Za-z_]+):[ ]+(.+?)[ ]*$/gm)) {
+    if (!fields.includes(m[1]!)) continue;
+    let value = m[2]!.replace(/[ ]+#.*$/, '');
+    if (/^".*"$/.test(value)) {
+      try {
+        value = JSON.parse(value) as string;
+      } catch {
+        value = value.slice(1, -1);
+      }
+    } else if (/^'.*'$/.test(value)) {
+      value = value.slice(1, -1).replaceAll("''", "'");
+    }
+    const substituted = value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (ref, name: string) => env[name] ?? ref);
+    if (substituted !== '') found.push(substituted);
+  }
+  return found;
+}
