@@ -10,6 +10,8 @@
 // still checks the parsed result against the cut (see load.ts) and reads the whole file when
 // they disagree.
 
+import { resolvePlain } from './yaml-tree.js';
+
 /** One account's block: its name's line to the next account's (or to the end of `accounts`). */
 export interface AccountBlock {
   name: string;
@@ -32,7 +34,8 @@ export interface AccountSplit {
 /** A node property (anchor `&`, alias `*`, tag `!`) may start here: after a line start, a space, a flow indicator or `:`. */
 const PROPERTY = /(?:^|[\s[\]{},:])[&*!][^\s]/m;
 const TOP_KEY = /^([A-Za-z_][A-Za-z0-9_-]*):(?:[ ]|$)/;
-const NAME_LINE = /^([A-Za-z0-9_][A-Za-z0-9_.-]*):[ ]*(?:#.*)?$/;
+/** An account's name alone on its line (a comment after a space may follow). */
+const NAME_LINE = /^([A-Za-z0-9_][A-Za-z0-9_.-]*):(?:[ ]+(?:#.*)?)?$/;
 const EMPTY_VALUE = /^[ ]*(?:#.*)?$/;
 
 /** The text's account blocks, or undefined when lines alone cannot be sure of them (the file is then parsed whole). */
@@ -47,9 +50,12 @@ export function splitAccounts(text: string): AccountSplit | undefined {
   let open: AccountBlock | undefined;
   for (let offset = 0, lineNo = 1; ; lineNo++) {
     const nl = text.indexOf('\n', offset);
-    const line = text.slice(offset, nl < 0 ? text.length : nl);
-    const spaces = /^ */.exec(line)![0].length;
-    const blank = spaces === line.length || line[spaces] === '#';
+    const lineEnd = nl < 0 ? text.length : nl;
+    let spaces = 0;
+    while (offset + spaces < lineEnd && text.charCodeAt(offset + spaces) === 32) spaces++;
+    const blank = offset + spaces === lineEnd || text.charCodeAt(offset + spaces) === 35; // '#'
+    // Most lines are inside a block, deeper than its name: only the others are looked at further.
+    const line = blank || (region === 'accounts' && spaces > indent && indent > 0) ? '' : text.slice(offset, lineEnd);
     if (!blank) {
       if (spaces === 0) {
         // A top-level key ends the accounts' region (and the open block).
@@ -57,7 +63,7 @@ export function splitAccounts(text: string): AccountSplit | undefined {
         open = undefined;
         region = 'top';
         const key = TOP_KEY.exec(line);
-        if (!key || topKeys.has(key[1]!)) return undefined;
+        if (!key || !isText(key[1]!) || topKeys.has(key[1]!)) return undefined;
         topKeys.add(key[1]!);
         if (key[1] === 'accounts') {
           if (!EMPTY_VALUE.test(line.slice(key[0].length))) return undefined;
@@ -69,7 +75,8 @@ export function splitAccounts(text: string): AccountSplit | undefined {
         if (spaces < indent) return undefined;
         if (spaces === indent) {
           const name = NAME_LINE.exec(line.slice(spaces));
-          if (!name || names.has(name[1]!)) return undefined;
+          // `true` and `True`, `1` and `01` are one key to YAML: only names that are text are compared as text.
+          if (!name || !isText(name[1]!) || names.has(name[1]!)) return undefined;
           names.add(name[1]!);
           if (open) Object.assign(open, { end: offset, endLine: lineNo });
           open = { name: name[1]!, start: offset, end: text.length, line: lineNo, col: spaces + 1, endLine: Number.NaN };
@@ -80,7 +87,8 @@ export function splitAccounts(text: string): AccountSplit | undefined {
       }
     }
     if (nl < 0) {
-      if (open) open.endLine = lineNo + 1;
+      // The end of the text: the start of the line after this one, or of this (empty) line after a final line break.
+      if (open) open.endLine = offset === text.length ? lineNo : lineNo + 1;
       break;
     }
     offset = nl + 1;
@@ -130,29 +138,55 @@ export function keepBlocks(text: string, split: AccountSplit, keep: ReadonlySet<
   return { text: out, pieces: { here, there } };
 }
 
+/** Whether YAML reads a plain scalar as text (not a number, a boolean or null). */
+function isText(plain: string): boolean {
+  return typeof resolvePlain(plain) === 'string';
+}
+
 function countBreaks(text: string): number {
   let n = 0;
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
   return n;
 }
 
-/** The secret fields' values written in a block, read from its lines (for scrubbing an account a run does not parse). */
-export function credentialsWritten(blockText: string, fields: readonly string[], env: NodeJS.ProcessEnv): string[] {
+/**
+ * The secret fields' values written in a block, read from its lines, for scrubbing an account a
+ * run does not parse; undefined when the lines leave any doubt (a secret field written another
+ * way than `field: value` on one line — over several lines, as a block scalar, in flow style,
+ * with a quoted key, as a number, with `$${`), and the block must be parsed to be sure.
+ */
+export function credentialsWritten(blockText: string, fields: readonly string[], env: NodeJS.ProcessEnv): string[] | undefined {
   const found: string[] = [];
-  for (const m of blockText.matchAll(/^[ ]*(?:-[ ]+)?([A-Za-z_]+):[ ]+(.+?)[ ]*$/gm)) {
-    if (!fields.includes(m[1]!)) continue;
-    let value = m[2]!.replace(/[ ]+#.*$/, '');
-    if (/^".*"$/.test(value)) {
-      try {
-        value = JSON.parse(value) as string;
-      } catch {
-        value = value.slice(1, -1);
-      }
-    } else if (/^'.*'$/.test(value)) {
-      value = value.slice(1, -1).replaceAll("''", "'");
-    }
-    const substituted = value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (ref, name: string) => env[name] ?? ref);
-    if (substituted !== '') found.push(substituted);
+  const lines = blockText.split('\n');
+  const mentions = new RegExp(`\\b(?:${fields.join('|')})\\b`);
+  for (const [i, line] of lines.entries()) {
+    if (!mentions.test(line)) continue;
+    const m = /^([ ]*)(?:-[ ]+)?([A-Za-z_]+):[ ]+(\S.*)$/.exec(line);
+    if (!m || !fields.includes(m[2]!)) return undefined;
+    // A deeper line after it continues the value.
+    const next = lines.slice(i + 1).find((l) => l.trim() !== '' && !/^[ ]*#/.test(l));
+    if (next !== undefined && /^[ ]*/.exec(next)![0].length > m[1]!.length) return undefined;
+    const value = scalarWritten(m[3]!);
+    if (value === undefined || value.includes('$${')) return undefined;
+    found.push(value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (ref, name: string) => env[name] ?? ref));
   }
-  return found;
+  return found.filter((v) => v !== '');
+}
+
+/** A one-line scalar as written after `key: `, with a trailing comment; undefined unless it is plainly text. */
+function scalarWritten(written: string): string | undefined {
+  const double = /^"((?:[^"\\]|\\.)*)"[ ]*(?:#.*)?$/.exec(written);
+  if (double) {
+    try {
+      return JSON.parse(`"${double[1]}"`) as string;
+    } catch {
+      return undefined; // a YAML escape JSON does not have
+    }
+  }
+  const single = /^'((?:[^']|'')*)'[ ]*(?:#.*)?$/.exec(written);
+  if (single) return single[1]!.replaceAll("''", "'");
+  // What YAML would read as something else than plain text: another kind of node, a comment, a map.
+  if (/^(?:["'|>{}[\],!&*@`%#]|[-?:](?:[ ]|$))/.test(written)) return undefined;
+  const plain = written.replace(/[ ]+#.*$/, '').trimEnd();
+  return isText(plain) && !plain.includes(': ') ? plain : undefined;
 }

@@ -101,9 +101,10 @@ export interface LoadOptions {
    * Only some accounts are wanted (plan and apply of a shard, of `--account`): given every
    * account's name in order, returns those to validate and build. The others are only named —
    * checked for repeats, their credentials still scrubbed from output — so a shard's load costs
-   * its share; their unset or malformed `${NAME}`s are not this run's problem (a repeated key or a
-   * syntax error, being the file's, still is). Not called while a file cannot be read (its
-   * accounts would be missing from the names); everything is then validated.
+   * its share: their unset or malformed `${NAME}`s, and (where a file is cut into account blocks,
+   * see `split`) the YAML mistakes inside their blocks, are their own runs' problems; a mistake
+   * in the file's structure is everyone's. Not called while a file cannot be read (its accounts
+   * would be missing from the names); everything is then validated.
    */
   select?: (names: readonly string[]) => readonly string[];
   /**
@@ -240,8 +241,7 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
     const own = new Set<string>();
     for (const b of source.split?.blocks ?? []) {
       if (!named(b.name, { file: source.file, line: b.line, col: b.col })) continue;
-      if (chosen && !chosen.has(b.name))
-        secrets.push(...credentialsWritten(source.text.slice(b.start, b.end), allSecretFields(), opts.env));
+      if (chosen && !chosen.has(b.name)) secrets.push(...credentialsOfBlock(source, b, opts.env));
       else own.add(b.name);
     }
     {
@@ -272,7 +272,8 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
     }
   }
 
-  const located = locateState(root, stateSetting);
+  // A state setting that is not text is a schema problem already; the default stands in until it is fixed.
+  const located = locateState(root, typeof stateSetting === 'string' ? stateSetting : undefined);
   if ('problem' in located)
     problems.push({ position: { file: displayPath(files[0] ?? abs, opts.cwd), line: 1, col: 1 }, message: located.problem });
   const statePath = 'problem' in located ? resolve(root, DEFAULT_STATE_FILE) : located.path;
@@ -396,6 +397,19 @@ function schemaCheck(d: ConfigDocument, data: unknown, problems: ConfigProblem[]
     else if (segs.length === 0 || segs[0] !== 'accounts') bad.add('*');
   }
   return bad;
+}
+
+/**
+ * The credentials of an account a selective load does not build, for scrubbing: read from its
+ * lines where they are plain, else from a parse of its block alone.
+ */
+function credentialsOfBlock(source: Source, b: AccountBlock, env: NodeJS.ProcessEnv): string[] {
+  const written = credentialsWritten(source.text.slice(b.start, b.end), allSecretFields(), env);
+  if (written) return written;
+  const cut = keepBlocks(source.text, source.split!, new Set([b.name]));
+  const d = parseConfigText(source.file, cut.text, env, [], 'fast', undefined, cut.pieces);
+  credentialsAsText(d.data);
+  return credentialsOf((d.data as { accounts?: Record<string, unknown> } | undefined)?.accounts?.[b.name]);
 }
 
 let secretFieldNames: string[] | undefined;

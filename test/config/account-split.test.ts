@@ -46,6 +46,9 @@ describe('the cut of a config file into account blocks', () => {
     ['a repeated top-level key', `version: 1\naccounts:\n  a:\n    vendor: thalamus\nversion: 1\n`],
     ['a merge key among the accounts', `version: 1\naccounts:\n  <<:\n    b: {}\n`],
     ['a quoted top-level key', `"version": 1\naccounts:\n  a:\n    vendor: thalamus\n`],
+    ['an account name that is a boolean', `version: 1\naccounts:\n  true:\n    vendor: thalamus\n  True:\n    vendor: thalamus\n`],
+    ['an account name that is a number', `version: 1\naccounts:\n  1:\n    vendor: thalamus\n  01:\n    vendor: thalamus\n`],
+    ['a name line with a comment and no space', `version: 1\naccounts:\n  a:\n    vendor: thalamus\n  b:# staging\n    vendor: x\n`],
   ])('refuses a file with %s (it is parsed whole)', (_what, text) => {
     expect(splitAccounts(text)).toBeUndefined();
   });
@@ -179,6 +182,29 @@ describe('a selective load of a file cut into blocks', () => {
     ]);
     // validate, a load of everything, reports it whoever asks.
     expect(loadConfig('statusform.yaml', { cwd: dir, env }).problems).toHaveLength(1);
+  });
+
+  it.each([
+    ['a block scalar', '    token: |-\n      block-secret\n'],
+    ['the value on the next line', '    token:\n      next-line-secret\n'],
+    ['a plain value over two lines', '    token: two\n      lines\n'],
+    ['a quoted key', '    "token": quoted-key-secret\n'],
+    ['a space before the colon', '    token : spaced-secret\n'],
+    ['an explicit key', '    ? token\n    : explicit-secret\n'],
+    ['a merge key', '    <<: {token: merged-secret}\n'],
+    ['a # inside quotes', '    token: "abc #def"\n'],
+    ['a YAML escape', '    token: "\\x41BC"\n'],
+    ['a hexadecimal number', '    token: 0x1F\n'],
+    ['a number with a leading zero', '    token: 007\n'],
+    ['an escaped reference', '    token: "$${TOKEN}-literal"\n'],
+    ['a comment after the value', '    token: plain-secret # rotated in May\n'],
+  ])('scrubs a credential of an account it does not parse, written as %s', (_what, tokenLines) => {
+    const b = `  b:\n    vendor: thalamus\n${tokenLines}    status_variants: []\n`;
+    const dir = tree({ 'statusform.yaml': `version: 1\naccounts:\n${account('a')}${b}` });
+    const cut = loadConfig('statusform.yaml', { cwd: dir, env, select: () => ['a'] });
+    const whole = loadConfig('statusform.yaml', { cwd: dir, env, select: () => ['a'], split: false });
+    expect(whole.config?.secrets.length).toBe(2);
+    expect(new Set(cut.config?.secrets)).toEqual(new Set(whole.config?.secrets));
   });
 
   it('still scrubs the credentials written in the blocks it does not parse', () => {

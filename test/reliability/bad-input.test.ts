@@ -68,6 +68,8 @@ const corpus: [string, string | Buffer][] = [
   ['version as string', 'version: "1"\naccounts: {}\n'],
   ['missing accounts', 'version: 1\n'],
   ['accounts as list', 'version: 1\naccounts: [a, b]\n'],
+  ['state as a number', `version: 1\nstate: 5\naccounts:\n  a: { ${TH}, status_variants: [] }\n`],
+  ['state as a list', `version: 1\nstate: [x]\naccounts:\n  a: { ${TH}, status_variants: [] }\n`],
   ['unknown top-level field', 'version: 1\naccounts: {}\nextra: true\n'],
   ['unknown vendor', acc('vendor: freshdesk, token: x')],
   ['vendor missing', acc('token: x')],
