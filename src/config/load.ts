@@ -214,16 +214,9 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
     if (!part) return loadConfig(path, { ...opts, split: false }); // the cut and the parse disagree: read every file whole
     parts.push(part);
   }
-  const categories = mergeSetting(
-    parts.map((p) => p.d),
-    'categories',
-    problems,
-  ) as string[] | undefined;
-  const stateSetting = mergeSetting(
-    parts.map((p) => p.d),
-    'state',
-    problems,
-  ) as string | undefined;
+  const docs = parts.map((p) => p.d);
+  const categories = mergeSetting(docs, 'categories', problems) as string[] | undefined;
+  const stateSetting = mergeSetting(docs, 'state', problems) as string | undefined;
   const cats = categories ?? [...DEFAULT_CATEGORIES];
   const root = statSync(abs).isDirectory() ? abs : dirname(abs);
 
@@ -244,30 +237,28 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
       if (chosen && !chosen.has(b.name)) secrets.push(...credentialsOfBlock(source, b, opts.env));
       else own.add(b.name);
     }
-    {
-      const { d, found, whole } = parts[i]!;
-      const elsewhere = whole && chosen ? otherAccountsAt(d, chosen) : () => false;
-      // Another account's variables are its run's; what is wrong with the file itself is everyone's.
-      problems.push(...found.filter((p) => !(p.code === 'E_ENV_UNSET' || p.code === 'E_ENV_REF') || !elsewhere(p.position)));
-      credentialsAsText(d.data);
-      const badAccounts = schemaCheck(d, chosen && whole ? withAccounts(d.data, chosen) : d.data, problems);
-      const data = d.data as { accounts?: Record<string, Record<string, unknown>> };
-      if (data && typeof data === 'object' && data.accounts && typeof data.accounts === 'object') {
-        for (const [name, settings] of Object.entries(data.accounts)) {
-          if (whole) {
-            if (!named(name, positionOf(d, nodeAt(d.root, ['accounts', name], true)))) continue;
-            secrets.push(...credentialsOf(settings)); // every account's, built here or not
-            if (chosen && !chosen.has(name)) continue;
-          } else {
-            if (!own.has(name)) continue;
-            secrets.push(...credentialsOf(settings));
-          }
-          if (badAccounts.has(name) || badAccounts.has('*')) continue;
-          const adapter = adapterFor(String(settings['vendor']));
-          if (!adapter) continue;
-          const namePos = positionOf(d, nodeAt(d.root, ['accounts', name], true));
-          accounts.push(buildAccount(d, name, settings, adapter, cats, namePos, problems));
+    const { d, found, whole } = parts[i]!;
+    const elsewhere = whole && chosen ? otherAccountsAt(d, chosen) : () => false;
+    // Another account's variables are its run's; what is wrong with the file itself is everyone's.
+    problems.push(...found.filter((p) => !(p.code === 'E_ENV_UNSET' || p.code === 'E_ENV_REF') || !elsewhere(p.position)));
+    credentialsAsText(d.data);
+    const badAccounts = schemaCheck(d, chosen && whole ? withAccounts(d.data, chosen) : d.data, problems);
+    const data = d.data as { accounts?: Record<string, Record<string, unknown>> };
+    if (data && typeof data === 'object' && data.accounts && typeof data.accounts === 'object') {
+      for (const [name, settings] of Object.entries(data.accounts)) {
+        if (whole) {
+          if (!named(name, positionOf(d, nodeAt(d.root, ['accounts', name], true)))) continue;
+          secrets.push(...credentialsOf(settings)); // every account's, built here or not
+          if (chosen && !chosen.has(name)) continue;
+        } else {
+          if (!own.has(name)) continue;
+          secrets.push(...credentialsOf(settings));
         }
+        if (badAccounts.has(name) || badAccounts.has('*')) continue;
+        const adapter = adapterFor(String(settings['vendor']));
+        if (!adapter) continue;
+        const namePos = positionOf(d, nodeAt(d.root, ['accounts', name], true));
+        accounts.push(buildAccount(d, name, settings, adapter, cats, namePos, problems));
       }
     }
   }
