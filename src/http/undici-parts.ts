@@ -1,8 +1,8 @@
 // The two pieces of undici the client uses, loaded on their own. undici's index loads all of
 // undici — fetch, WebSocket, cookies, caches, mocks — which took ~72 ms of every plan's start
 // (measured on Node 20.20, 2 cores); its Agent and its `request` alone take ~24 ms. undici has no
-// `exports` map, so these paths are reachable, and the version is pinned by the lockfile;
-// test/http/undici-parts.test.ts fails if either path stops being what this module expects.
+// `exports` map, so these paths are reachable; if a later 7.x moves them, the index is loaded
+// instead (undiciParts), and test/http/undici-parts.test.ts fails here, where the lockfile pins it.
 
 import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
@@ -17,17 +17,30 @@ import type { Agent as AgentType, Dispatcher } from 'undici';
 // first connection, after this.
 setFlagsFromString('--liftoff-only');
 
-const require = createRequire(import.meta.url);
+type Request = (dispatcher: Dispatcher, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
+
+/**
+ * undici's Agent and its `request`, from their own modules — or, should an undici release have
+ * moved them (package.json allows any 7.x), from undici's index, slower to load but the same.
+ */
+export function undiciParts(load: (id: string) => unknown): { Agent: typeof AgentType; request: Request } {
+  try {
+    const agent = load('undici/lib/dispatcher/agent.js');
+    const requestOn = load('undici/lib/api/api-request.js');
+    if (typeof agent === 'function' && typeof requestOn === 'function') {
+      return { Agent: agent as typeof AgentType, request: (dispatcher, options) => requestOn.call(dispatcher, options) };
+    }
+  } catch {
+    // moved: the index below
+  }
+  const undici = load('undici') as typeof import('undici');
+  return { Agent: undici.Agent, request: (dispatcher, options) => dispatcher.request(options) };
+}
+
+const parts = undiciParts(createRequire(import.meta.url));
 
 /** undici's Agent: a keep-alive pool per origin. */
-export const Agent = require('undici/lib/dispatcher/agent.js') as typeof AgentType;
+export const Agent = parts.Agent;
 
-const requestOn = require('undici/lib/api/api-request.js') as (
-  this: Dispatcher,
-  options: Dispatcher.RequestOptions,
-) => Promise<Dispatcher.ResponseData>;
-
-/** `dispatcher.request(options)`, for any dispatcher (this module does not add `request` to their prototype). */
-export function request(dispatcher: Dispatcher, options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData> {
-  return requestOn.call(dispatcher, options);
-}
+/** `dispatcher.request(options)`, for any dispatcher (its own modules do not add `request` to their prototype). */
+export const request: Request = parts.request;
