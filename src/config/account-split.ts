@@ -40,7 +40,8 @@ const EMPTY_VALUE = /^[ ]*(?:#.*)?$/;
 
 /** The text's account blocks, or undefined when lines alone cannot be sure of them (the file is then parsed whole). */
 export function splitAccounts(text: string): AccountSplit | undefined {
-  if (text.includes('\t') || text.includes('\r') || PROPERTY.test(text) || /^(?:%|---|\.\.\.)/m.test(text)) return undefined;
+  // Lines end with LF or CRLF; a carriage return on its own ends a line for YAML but not here.
+  if (text.includes('\t') || /\r(?!\n)/.test(text) || PROPERTY.test(text) || /^(?:%|---|\.\.\.)/m.test(text)) return undefined;
   const blocks: AccountBlock[] = [];
   const names = new Set<string>();
   const topKeys = new Set<string>();
@@ -50,7 +51,7 @@ export function splitAccounts(text: string): AccountSplit | undefined {
   let open: AccountBlock | undefined;
   for (let offset = 0, lineNo = 1; ; lineNo++) {
     const nl = text.indexOf('\n', offset);
-    const lineEnd = nl < 0 ? text.length : nl;
+    const lineEnd = nl < 0 ? text.length : nl > offset && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
     let spaces = 0;
     while (offset + spaces < lineEnd && text.charCodeAt(offset + spaces) === 32) spaces++;
     const blank = offset + spaces === lineEnd || text.charCodeAt(offset + spaces) === 35; // '#'
@@ -157,7 +158,7 @@ function countBreaks(text: string): number {
  */
 export function credentialsWritten(blockText: string, fields: readonly string[], env: NodeJS.ProcessEnv): string[] | undefined {
   const found: string[] = [];
-  const lines = blockText.split('\n');
+  const lines = blockText.split(/\r?\n/);
   const mentions = new RegExp(`\\b(?:${fields.join('|')})\\b`);
   for (const [i, line] of lines.entries()) {
     if (!mentions.test(line)) continue;

@@ -33,7 +33,7 @@ describe('the cut of a config file into account blocks', () => {
     ['an alias in a flow list', `version: 1\naccounts:\n  a:\n    depends: [*x]\n`],
     ['a tag', `version: 1\naccounts:\n  a:\n    token: !env X\n`],
     ['a tab', `version: 1\naccounts:\n  a:\n    token:\tx\n`],
-    ['a carriage return', `version: 1\r\naccounts:\r\n  a:\r\n    vendor: thalamus\r\n`],
+    ['a carriage return on its own', `version: 1\raccounts:\n  a:\n    vendor: thalamus\n`],
     ['a document marker', `---\nversion: 1\naccounts:\n  a:\n    vendor: thalamus\n`],
     ['a directive', `%YAML 1.2\n---\naccounts:\n  a:\n    vendor: thalamus\n`],
     ['accounts in flow style', `version: 1\naccounts: {a: {vendor: thalamus}}\n`],
@@ -138,13 +138,15 @@ describe('a selective load of a file cut into blocks', () => {
         fc.array(accountText, { minLength: 6, maxLength: 6 }),
         fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }),
         fc.boolean(),
-        (names, specs, chosenFlags, header) => {
-          const text =
+        fc.boolean(),
+        (names, specs, chosenFlags, header, crlf) => {
+          const lf =
             (header
               ? '# yaml-language-server: $schema=x\nversion: 1\ncategories: [new, open, pending, hold, solved, closed]\n'
               : 'version: 1\n') +
             `accounts:\n${names.map((n, i) => render(n, specs[i]!)).join('')}` +
             (header ? 'state: state/\n' : '');
+          const text = crlf ? lf.replaceAll('\n', '\r\n') : lf; // as a file saved on Windows
           const split = splitAccounts(text);
           expect(split).toBeDefined();
           const dir = tree({ 'statusform.yaml': text });
