@@ -1,6 +1,6 @@
-// A config file cut into its accounts' blocks by its lines alone, so that a run can parse only
-// the accounts it covers (a shard its share), and a large file a few accounts at a time (the
-// parse of 300 accounts at once held ~60 MB of events and tree; a batch's die young).
+// A config file cut into its accounts' blocks by its lines alone, so that a run that covers some
+// accounts (a shard, --account) parses only theirs: one account of 300 took 0.6 s to plan when
+// the whole 1.2 MB file was parsed, 0.28 s when only its block is.
 //
 // The cut is made only where lines alone are certain to decide it: block style at the top and
 // at the accounts' level, plain names, and nothing that lets one block's text stand in another
@@ -27,7 +27,7 @@ export interface AccountBlock {
 
 export interface AccountSplit {
   blocks: AccountBlock[];
-  /** Offset of the line break after `accounts:` (where ` {}` goes when no block is kept); -1 without `accounts`. */
+  /** Offset just after `accounts:` (where ` {}` goes when no block is kept); -1 without `accounts`. */
   accountsKeyEnd: number;
 }
 
