@@ -158,20 +158,51 @@ function countBreaks(text: string): number {
  */
 export function credentialsWritten(blockText: string, fields: readonly string[], env: NodeJS.ProcessEnv): string[] | undefined {
   const found: string[] = [];
-  const lines = blockText.split(/\r?\n/);
-  const mentions = new RegExp(`\\b(?:${fields.join('|')})\\b`);
-  for (const [i, line] of lines.entries()) {
-    if (!mentions.test(line)) continue;
-    const m = /^([ ]*)(?:-[ ]+)?([A-Za-z_]+):[ ]+(\S.*)$/.exec(line);
+  let done = -1; // the start of the last line looked at: a line naming two fields is read once
+  // Only the lines that name a secret field are read (one or two in a block of dozens).
+  for (const mention of blockText.matchAll(mentionsOf(fields))) {
+    const start = blockText.lastIndexOf('\n', mention.index) + 1;
+    if (start === done) continue;
+    done = start;
+    const end = lineEndAt(blockText, start);
+    const m = /^([ ]*)(?:-[ ]+)?([A-Za-z_]+):[ ]+(\S.*)$/.exec(blockText.slice(start, end));
     if (!m || !fields.includes(m[2]!)) return undefined;
     // A deeper line after it continues the value.
-    const next = lines.slice(i + 1).find((l) => l.trim() !== '' && !/^[ ]*#/.test(l));
-    if (next !== undefined && /^[ ]*/.exec(next)![0].length > m[1]!.length) return undefined;
+    if (nextIndent(blockText, end) > m[1]!.length) return undefined;
     const value = scalarWritten(m[3]!);
     if (value === undefined || value.includes('$${')) return undefined;
     found.push(value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (ref, name: string) => env[name] ?? ref));
   }
   return found.filter((v) => v !== '');
+}
+
+const mentionPatterns = new Map<string, RegExp>();
+function mentionsOf(fields: readonly string[]): RegExp {
+  const key = fields.join('|');
+  let pattern = mentionPatterns.get(key);
+  if (!pattern) {
+    pattern = new RegExp(`\\b(?:${key})\\b`, 'g');
+    mentionPatterns.set(key, pattern);
+  }
+  return pattern;
+}
+
+/** Where the line starting at `start` ends, before its line break (LF or CRLF). */
+function lineEndAt(text: string, start: number): number {
+  const nl = text.indexOf('\n', start);
+  const end = nl < 0 ? text.length : nl;
+  return end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+}
+
+/** The indentation of the first line after `from` that is neither blank nor a comment (-1: none). */
+function nextIndent(text: string, from: number): number {
+  for (let start = text.indexOf('\n', from) + 1; start > 0 && start < text.length; start = text.indexOf('\n', start) + 1) {
+    let spaces = 0;
+    while (text.charCodeAt(start + spaces) === 32) spaces++;
+    const c = text.charCodeAt(start + spaces);
+    if (!(c === 10 || c === 13 || c === 35 || Number.isNaN(c))) return spaces;
+  }
+  return -1;
 }
 
 /** A one-line scalar as written after `key: `, with a trailing comment; undefined unless it is plainly text. */
