@@ -23,7 +23,6 @@ import {
   positionAt,
   positionOf,
   parseConfigText,
-  readConfigDocument,
   readConfigText,
   type ConfigDocument,
   type ReadReport,
@@ -149,8 +148,13 @@ export function statePathOf(
   const found: ConfigProblem[] = [];
   const docs: ConfigDocument[] = [];
   for (const f of configFiles(abs)) {
-    const d = readConfigDocument(f, opts.cwd, opts.env, found);
-    if (d && d.data !== undefined) docs.push(d);
+    const read = readConfigText(f, opts.cwd, found);
+    if (!read) continue;
+    // The shared settings are all that is needed: of a file cut into account blocks, none is parsed.
+    const split = splitAccounts(read.text);
+    const cut = split && keepBlocks(read.text, split, new Set());
+    const d = parseConfigText(read.file, cut ? cut.text : read.text, opts.env, found, 'fast', undefined, cut?.pieces);
+    if (d.data !== undefined) docs.push(d);
   }
   // An unset credential does not matter here; a broken file, or a state setting in doubt, does.
   const problems = found.filter((p) => p.code !== 'E_ENV_UNSET');
