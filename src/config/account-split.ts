@@ -51,7 +51,7 @@ export function splitAccounts(text: string): AccountSplit | undefined {
   let open: AccountBlock | undefined;
   for (let offset = 0, lineNo = 1; ; lineNo++) {
     const nl = text.indexOf('\n', offset);
-    const lineEnd = nl < 0 ? text.length : nl > offset && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+    const lineEnd = lineEndAt(text, offset);
     let spaces = 0;
     while (offset + spaces < lineEnd && text.charCodeAt(offset + spaces) === 32) spaces++;
     const blank = offset + spaces === lineEnd || text.charCodeAt(offset + spaces) === 35; // '#'

@@ -100,7 +100,7 @@ export class LineIndex {
 }
 
 /** The index of the last element of an ascending list that is at most `value` (-1: none). */
-function lastAtMost(sorted: readonly number[], value: number): number {
+export function lastAtMost(sorted: readonly number[], value: number): number {
   let lo = -1;
   let hi = sorted.length - 1;
   while (lo < hi) {
@@ -162,17 +162,6 @@ function typedScalar(text: string): string | number | boolean {
   if (/^-?(0|[1-9]\d*)$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
   if (text === 'true' || text === 'false') return text === 'true';
   return text;
-}
-
-/** Reads and parses one config file. Syntax errors, duplicate keys, bad encoding and oversize files become problems. */
-export function readConfigDocument(
-  path: string,
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-  problems: ConfigProblem[],
-): ConfigDocument | undefined {
-  const read = readConfigText(path, cwd, problems);
-  return read && parseConfigText(read.file, read.text, env, problems);
 }
 
 /** Reads one config file's text: a file that cannot be read, is too large or is not UTF-8 is a problem. */

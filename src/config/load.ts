@@ -18,6 +18,7 @@ import { adapterFor, adapters } from '../vendors/registry.js';
 import {
   configFiles,
   displayPath,
+  lastAtMost,
   nodeAt,
   realPath,
   positionAt,
@@ -152,8 +153,7 @@ export function statePathOf(
     if (!read) continue;
     // The shared settings are all that is needed: of a file cut into account blocks, none is parsed.
     const split = splitAccounts(read.text);
-    const cut = split && keepBlocks(read.text, split, new Set());
-    const d = parseConfigText(read.file, cut ? cut.text : read.text, opts.env, found, 'fast', undefined, cut?.pieces);
+    const d = split ? parseBlocks(read, split, new Set(), opts.env, found) : parseConfigText(read.file, read.text, opts.env, found);
     if (d.data !== undefined) docs.push(d);
   }
   // An unset credential does not matter here; a broken file, or a state setting in doubt, does.
@@ -250,8 +250,9 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
     const data = d.data as { accounts?: Record<string, Record<string, unknown>> };
     if (data && typeof data === 'object' && data.accounts && typeof data.accounts === 'object') {
       for (const [name, settings] of Object.entries(data.accounts)) {
+        const namePos = positionOf(d, nodeAt(d.root, ['accounts', name], true));
         if (whole) {
-          if (!named(name, positionOf(d, nodeAt(d.root, ['accounts', name], true)))) continue;
+          if (!named(name, namePos)) continue;
           secrets.push(...credentialsOf(settings)); // every account's, built here or not
           if (chosen && !chosen.has(name)) continue;
         } else {
@@ -261,7 +262,6 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
         if (badAccounts.has(name) || badAccounts.has('*')) continue;
         const adapter = adapterFor(String(settings['vendor']));
         if (!adapter) continue;
-        const namePos = positionOf(d, nodeAt(d.root, ['accounts', name], true));
         accounts.push(buildAccount(d, name, settings, adapter, cats, namePos, problems));
       }
     }
@@ -352,12 +352,24 @@ function partOf(source: Source, chosen: ReadonlySet<string> | undefined, env: No
   const kept = split.blocks.filter((b) => !chosen || chosen.has(b.name));
   const found: ConfigProblem[] = [];
   const report: ReadReport = { fast: false, yamlProblems: 0 };
-  const cut = keepBlocks(source.text, split, new Set(kept.map((b) => b.name)));
-  const d = parseConfigText(source.file, cut.text, env, found, 'fast', report, cut.pieces);
+  const d = parseBlocks(source, split, new Set(kept.map((b) => b.name)), env, found, report);
   d.textDigest = source.textDigest;
   // A file with no blocks is parsed as written: nothing was cut, so there is nothing to check.
   if (split.blocks.length > 0 && (!report.fast || report.yamlProblems > 0 || !cutHolds(d, kept))) return undefined;
   return { d, found, whole: false };
+}
+
+/** A file's text with only the blocks `keep` names, parsed: its lines numbered as in the file. */
+function parseBlocks(
+  file: { file: string; text: string },
+  split: AccountSplit,
+  keep: ReadonlySet<string>,
+  env: NodeJS.ProcessEnv,
+  problems: ConfigProblem[],
+  report?: ReadReport,
+): ConfigDocument {
+  const cut = keepBlocks(file.text, split, keep);
+  return parseConfigText(file.file, cut.text, env, problems, 'fast', report, cut.pieces);
 }
 
 /** Whether a cut text's parse has exactly the blocks kept, each named where the cut found it. */
@@ -401,14 +413,13 @@ function schemaCheck(d: ConfigDocument, data: unknown, problems: ConfigProblem[]
 function credentialsOfBlock(source: Source, b: AccountBlock, env: NodeJS.ProcessEnv): string[] {
   const written = credentialsWritten(source.text.slice(b.start, b.end), allSecretFields(), env);
   if (written) return written;
-  const cut = keepBlocks(source.text, source.split!, new Set([b.name]));
-  const d = parseConfigText(source.file, cut.text, env, [], 'fast', undefined, cut.pieces);
+  const d = parseBlocks(source, source.split!, new Set([b.name]), env, []);
   credentialsAsText(d.data);
   return credentialsOf((d.data as { accounts?: Record<string, unknown> } | undefined)?.accounts?.[b.name]);
 }
 
 let secretFieldNames: string[] | undefined;
-/** Every vendor's secret fields: an account a run does not parse has its credentials read from its lines by these names. */
+/** Every vendor's secret fields: those of an account whose vendor is unknown, or that a run does not parse. */
 function allSecretFields(): string[] {
   secretFieldNames ??= [...new Set(adapters.flatMap((a) => a.secretFields))];
   return secretFieldNames;
@@ -452,7 +463,7 @@ function otherAccountsAt(d: ConfigDocument, chosen: ReadonlySet<string>): (p: Po
 function credentialsOf(settings: unknown): string[] {
   if (!settings || typeof settings !== 'object') return [];
   const s = settings as Record<string, unknown>;
-  const fields = adapterFor(String(s['vendor']))?.secretFields ?? adapters.flatMap((a) => a.secretFields);
+  const fields = adapterFor(String(s['vendor']))?.secretFields ?? allSecretFields();
   return fields.flatMap((f) => (typeof s[f] === 'string' ? [s[f] as string] : []));
 }
 
@@ -588,14 +599,8 @@ function valuePosition(d: ConfigDocument, from: Position, value: string): Positi
   }
   const offsets = index.get(value) ?? [];
   const start = (d.lines.lineStart(from.line) ?? 0) + from.col - 1;
-  let lo = 0;
-  let hi = offsets.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (offsets[mid]! < start) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < offsets.length ? positionAt(d, offsets[lo]!) : from;
+  const first = lastAtMost(offsets, start - 1) + 1; // the first written at or after `from`
+  return first < offsets.length ? positionAt(d, offsets[first]!) : from;
 }
 
 /** Checks every vendor shares: unique keys, known categories, rename sources, depends_on references and cycles. */
