@@ -15,16 +15,29 @@ function sortedKeys(obj: object): string[] {
   return keys;
 }
 
+/** A string JSON writes as it is, between quotes: no quote, backslash, control character or surrogate. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are exactly what JSON escapes
+const PLAIN_STRING = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+
 /**
  * Writes canonical JSON in pieces: object keys sorted at every level, so equal data always gives
- * equal text; undefined members and functions left out, as JSON.stringify does.
+ * equal text; undefined members and functions left out, as JSON.stringify does. A string that
+ * needs no escape is put as it is between quotes, not copied into a new quoted string.
  */
 class CanonicalWriter {
-  /** The same few keys come back in every item: each is quoted once. */
-  private readonly quoted = new Map<string, string>();
+  /** The same few keys come back in every item: each is quoted once, as the first member and as a later one. */
+  private readonly quoted = new Map<string, readonly [first: string, later: string]>();
   constructor(private readonly put: (text: string) => void) {}
 
   write(v: unknown): void {
+    if (typeof v === 'string') {
+      if (PLAIN_STRING.test(v)) {
+        this.put('"');
+        this.put(v);
+        this.put('"');
+      } else this.put(JSON.stringify(v));
+      return;
+    }
     if (v === null || typeof v !== 'object') {
       this.put(JSON.stringify(v) ?? 'null');
       return;
@@ -46,10 +59,11 @@ class CanonicalWriter {
       if (member === undefined || typeof member === 'function') continue;
       let key = this.quoted.get(k);
       if (key === undefined) {
-        key = `${JSON.stringify(k)}:`;
+        const text = `${JSON.stringify(k)}:`;
+        key = [text, `,${text}`];
         this.quoted.set(k, key);
       }
-      this.put(first ? key : `,${key}`);
+      this.put(first ? key[0] : key[1]);
       first = false;
       this.write(member);
     }
@@ -68,11 +82,13 @@ export function canonicalJson(value: unknown): string {
 
 /**
  * A SHA-256 of canonical JSON and text, fed in pieces as it is made: a whole configuration's JSON
- * (300 accounts, 19,500 items) is never one string in memory.
+ * (300 accounts, 19,500 items) is never one string in memory. The pieces are written as UTF-8
+ * into one buffer, hashed each time it fills, so they make no strings of their own.
  */
 export class CanonicalHash {
   private readonly hash: Hash = createHash('sha256');
-  private chunk = '';
+  private readonly buffer = Buffer.allocUnsafe(32_768);
+  private used = 0;
   private readonly writer = new CanonicalWriter((text) => this.text(text));
 
   /** Adds the canonical JSON of `value`. */
@@ -83,17 +99,27 @@ export class CanonicalHash {
 
   /** Adds text as it is. */
   text(text: string): this {
-    this.chunk += text;
-    if (this.chunk.length > 16_384) {
-      this.hash.update(this.chunk);
-      this.chunk = '';
+    // A UTF-16 code unit is at most 3 bytes of UTF-8 (a surrogate pair, 2 units, is 4).
+    if (this.used + text.length * 3 > this.buffer.length) {
+      this.flush();
+      if (text.length * 3 > this.buffer.length) {
+        this.hash.update(text);
+        return this;
+      }
     }
+    this.used += this.buffer.write(text, this.used);
     return this;
   }
 
   /** `sha256:` and the hex digest of everything added. */
   digest(): string {
-    return `sha256:${this.hash.update(this.chunk).digest('hex')}`;
+    this.flush();
+    return `sha256:${this.hash.digest('hex')}`;
+  }
+
+  private flush(): void {
+    if (this.used > 0) this.hash.update(this.buffer.subarray(0, this.used));
+    this.used = 0;
   }
 }
 

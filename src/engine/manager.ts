@@ -166,7 +166,7 @@ export async function makePlan(config: Config, state: Snapshot, opts: RunOptions
         .get(a.name)!
         .read(a.items, state.accounts[a.name]?.items ?? {})
         .then(
-          (live): AccountRead => ({ live, diff: diffRead(a, live, state, opts) }),
+          (live): AccountRead => readOf(a, live, state, opts),
           (reason: unknown): AccountRead => ({ reason }),
         ),
     ),
@@ -215,12 +215,23 @@ function emptyPlan(config: Config, state: Snapshot, accounts: readonly AccountCo
   return plan;
 }
 
-/** One account's read: what was read and its diff, or why it could not be read. */
-type AccountRead = { live: LiveRead; diff: AccountDiff } | { reason: unknown };
+/**
+ * One account's read: its diff and what its selector rules matched, or why it could not be read.
+ * The live items themselves are not kept: a fleet's reads would all be held until the last one.
+ */
+type AccountRead = { diff: AccountDiff; rules: Plan['rules'] } | { reason: unknown };
 
-function diffRead(account: AccountConfig, live: LiveRead, state: Snapshot, opts: RunOptions): AccountDiff {
+function readOf(account: AccountConfig, live: LiveRead, state: Snapshot, opts: RunOptions): AccountRead {
   const owned = state.accounts[account.name]?.items ?? {};
-  return diffAccount(withSelected(account, live), adapterFor(account.vendor)!, live, owned, { refreshAll: opts.refreshAll ?? false });
+  const diff = diffAccount(withSelected(account, live), adapterFor(account.vendor)!, live, owned, {
+    refreshAll: opts.refreshAll ?? false,
+  });
+  const rules = (live.selected ?? []).map((s) => {
+    const keys = new Set(s.items.map((item) => item.key));
+    const moving = diff.actions.filter((a) => keys.has(a.key)).length;
+    return { account: account.name, rule: s.rule, matched: s.items.length, moving, max: s.max };
+  });
+  return { diff, rules };
 }
 
 /**
@@ -238,12 +249,8 @@ function planAccount(plan: Plan, account: AccountConfig, read: AccountRead, scru
     });
     return;
   }
-  const { live, diff: d } = read;
-  for (const s of live.selected ?? []) {
-    const keys = new Set(s.items.map((item) => item.key));
-    const moving = d.actions.filter((a) => keys.has(a.key)).length;
-    plan.rules.push({ account: account.name, rule: s.rule, matched: s.items.length, moving, max: s.max });
-  }
+  const { diff: d, rules } = read;
+  plan.rules.push(...rules);
   plan.accounts.push(d.account);
   plan.actions.push(...d.actions);
   plan.notes.push(...d.notes);

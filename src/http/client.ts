@@ -169,7 +169,8 @@ export class HttpClient {
   private readonly pacer: Pacer;
   private readonly clock: Clock;
   private readonly dispatcher: Dispatcher;
-  private readonly scrubStatic: (t: string) => string;
+  /** Built at its first use: most runs never scrub, and a fleet has a client per account. */
+  private scrubStatic: ((t: string) => string) | undefined;
   private readonly attempts: number;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
@@ -189,7 +190,6 @@ export class HttpClient {
     this.clock = opts.clock ?? realClock;
     this.pacer = new Pacer(opts.rateLimit, this.clock);
     this.dispatcher = opts.dispatcher ?? defaultAgent();
-    this.scrubStatic = redactor([...(opts.secrets ?? []), ...Object.values(opts.headers ?? {})]);
     // Header values are credentials too (a Basic header's base64 of id:secret): every output scrubs them,
     // also where a vendor hands them back inside live data.
     registerSecrets([...(opts.secrets ?? []), ...Object.values(opts.headers ?? {})]);
@@ -206,6 +206,7 @@ export class HttpClient {
   /** Scrubs every known secret (config credentials, auth headers, session tokens) from text. */
   scrub(text: string): string {
     const dynamic = this.opts.auth?.secrets?.() ?? [];
+    this.scrubStatic ??= redactor([...(this.opts.secrets ?? []), ...Object.values(this.opts.headers ?? {})]);
     return redactor(dynamic)(this.scrubStatic(text));
   }
 

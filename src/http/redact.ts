@@ -72,14 +72,15 @@ interface IndexedRule extends Rule {
  * that overlap are redacted as one, so no character of any secret is left between two markers.
  */
 class RuleIndex {
-  /** By the rules' first two characters (low bytes): whether any rule starts so. */
-  private readonly pairs = new Uint8Array(65536);
+  /** By the rules' first two characters (low bytes), a bit each: whether any rule starts so. */
+  private readonly pairs = new Uint32Array(2048);
   /** By a hash of the rules' first four characters (a match is checked character by character). */
   private readonly byHead = new Map<number, IndexedRule[]>();
 
   constructor(rules: readonly Rule[]) {
     for (const r of rules) {
-      this.pairs[pairOf(r.text, 0)] = 1;
+      const pair = pairOf(r.text, 0);
+      this.pairs[pair >>> 5]! |= 1 << (pair & 31);
       const key = headOf(r.text, 0);
       const indexed = { ...r, head: r.text.slice(0, 4) };
       const list = this.byHead.get(key);
@@ -94,7 +95,8 @@ class RuleIndex {
     let spanStart = -1;
     let spanEnd = -1;
     for (let i = 0; i + 4 <= text.length; i++) {
-      if (this.pairs[pairOf(text, i)] === 0) continue;
+      const pair = pairOf(text, i);
+      if ((this.pairs[pair >>> 5]! & (1 << (pair & 31))) === 0) continue;
       const rules = this.byHead.get(headOf(text, i));
       if (!rules) continue;
       let end = -1;
