@@ -82,13 +82,11 @@ export function canonicalJson(value: unknown): string {
 
 /**
  * A SHA-256 of canonical JSON and text, fed in pieces as it is made: a whole configuration's JSON
- * (300 accounts, 19,500 items) is never one string in memory. The pieces are written as UTF-8
- * into one buffer, hashed each time it fills, so they make no strings of their own.
+ * (300 accounts, 19,500 items) is never one string in memory.
  */
 export class CanonicalHash {
   private readonly hash: Hash = createHash('sha256');
-  private readonly buffer = Buffer.allocUnsafe(32_768);
-  private used = 0;
+  private chunk = '';
   private readonly writer = new CanonicalWriter((text) => this.text(text));
 
   /** Adds the canonical JSON of `value`. */
@@ -99,27 +97,17 @@ export class CanonicalHash {
 
   /** Adds text as it is. */
   text(text: string): this {
-    // A UTF-16 code unit is at most 3 bytes of UTF-8 (a surrogate pair, 2 units, is 4).
-    if (this.used + text.length * 3 > this.buffer.length) {
-      this.flush();
-      if (text.length * 3 > this.buffer.length) {
-        this.hash.update(text);
-        return this;
-      }
+    this.chunk += text;
+    if (this.chunk.length > 16_384) {
+      this.hash.update(this.chunk);
+      this.chunk = '';
     }
-    this.used += this.buffer.write(text, this.used);
     return this;
   }
 
   /** `sha256:` and the hex digest of everything added. */
   digest(): string {
-    this.flush();
-    return `sha256:${this.hash.digest('hex')}`;
-  }
-
-  private flush(): void {
-    if (this.used > 0) this.hash.update(this.buffer.subarray(0, this.used));
-    this.used = 0;
+    return `sha256:${this.hash.update(this.chunk).digest('hex')}`;
   }
 }
 

@@ -139,13 +139,17 @@ describe('a selective load of a file cut into blocks', () => {
         fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }),
         fc.boolean(),
         fc.boolean(),
-        (names, specs, chosenFlags, header, crlf) => {
+        fc.constantFrom('none', 'unknown key', 'unset variable'),
+        fc.constantFrom(1, 200, undefined),
+        (names, specs, chosenFlags, header, crlf, headerMistake, groupChars) => {
           const lf =
             (header
               ? '# yaml-language-server: $schema=x\nversion: 1\ncategories: [new, open, pending, hold, solved, closed]\n'
               : 'version: 1\n') +
             `accounts:\n${names.map((n, i) => render(n, specs[i]!)).join('')}` +
-            (header ? 'state: state/\n' : '');
+            (header ? 'state: state/\n' : '') +
+            // A mistake of the shared settings, after the last block: reported once, whatever the groups.
+            { none: '', 'unknown key': 'prnue: true\n', 'unset variable': 'x_owner: ${UNSET_OWNER}\n' }[headerMistake];
           const text = crlf ? lf.replaceAll('\n', '\r\n') : lf; // as a file saved on Windows
           const split = splitAccounts(text);
           expect(split).toBeDefined();
@@ -158,13 +162,16 @@ describe('a selective load of a file cut into blocks', () => {
           runs++;
           if (report.fast && report.yamlProblems === 0) cuts++;
           const select = () => chosen;
-          const cut = loadConfig('statusform.yaml', { cwd: dir, env, select });
-          const whole = loadConfig('statusform.yaml', { cwd: dir, env, select, split: false });
-          expect(cut.problems).toEqual(whole.problems);
-          expect(cut.config?.accounts).toEqual(whole.config?.accounts);
-          expect(cut.config?.digest).toEqual(whole.config?.digest);
-          expect(cut.config?.filesDigest).toEqual(whole.config?.filesDigest);
-          if (cut.config) expect(new Set(cut.config.secrets)).toEqual(new Set(whole.config!.secrets));
+          // A selective load, and a load of every account, each in groups of blocks (one block each at 1).
+          for (const opts of [{ select }, {}]) {
+            const cut = loadConfig('statusform.yaml', { cwd: dir, env, ...opts, ...(groupChars ? { groupChars } : {}) });
+            const whole = loadConfig('statusform.yaml', { cwd: dir, env, ...opts, split: false });
+            expect(cut.problems).toEqual(whole.problems);
+            expect(cut.config?.accounts).toEqual(whole.config?.accounts);
+            expect(cut.config?.digest).toEqual(whole.config?.digest);
+            expect(cut.config?.filesDigest).toEqual(whole.config?.filesDigest);
+            if (cut.config) expect(new Set(cut.config.secrets)).toEqual(new Set(whole.config!.secrets));
+          }
         },
       ),
       { numRuns: 150 },
