@@ -4,7 +4,7 @@
 
 import type { Dispatcher } from 'undici';
 import { UsageError, VendorError } from '../errors.js';
-import { HttpClient, newStats, type HttpNotice, type HttpStats } from '../http/client.js';
+import { CONNECTIONS_PER_ORIGIN, HttpClient, newStats, type HttpNotice, type HttpStats } from '../http/client.js';
 import { realClock, type Clock } from '../http/pacer.js';
 import { redactor } from '../http/redact.js';
 import type { Config } from '../config/load.js';
@@ -21,6 +21,7 @@ import { accountOf, address, summarise, type Plan } from './plan.js';
 import { targetPlan } from './target.js';
 import { thresholdProblems } from './safety.js';
 import { inShard, shardText, type Shard } from './shard.js';
+import { StartGate } from './start-gate.js';
 import { bindingOf, refuseForeignState } from './state-binding.js';
 
 export interface RunOptions {
@@ -108,6 +109,7 @@ export function openSessions(
   accounts: readonly AccountConfig[],
   opts: RunOptions,
   stats: HttpStats,
+  answered?: (account: string) => void,
 ): Map<string, VendorSession> {
   const sessions = new Map<string, VendorSession>();
   for (const account of accounts) {
@@ -128,6 +130,7 @@ export function openSessions(
         ...(opts.deadlineMs ? { deadlineMs: opts.deadlineMs } : {}),
         ...maxWait(opts.maxWaitSeconds ?? account.maxWaitSeconds),
         label: account.name,
+        ...(answered ? { answered: () => answered(account.name) } : {}),
         ...(account.credentialHint ? { authHint: account.credentialHint } : {}),
       });
     sessions.set(account.name, adapter.open(account, factory, opts.clock ?? realClock));
@@ -156,19 +159,25 @@ export async function makePlan(config: Config, state: Snapshot, opts: RunOptions
   const store = stateStoreOf(config);
   refuseForeignState(accounts, state, (name) => store.fileOf(name), store.layout); // before any request
   const stats = opts.stats ?? newStats();
-  const sessions = openSessions(config, accounts, opts, stats);
+  const firstAnswer = new Map<string, () => void>();
+  const sessions = openSessions(config, accounts, opts, stats, (name) => firstAnswer.get(name)?.());
   // Each account is diffed as its read arrives, while the others' are still on the wire; the plan
   // takes them in the configuration's order. A read that fails is that account's error; a diff
   // that throws is a fault of statusform's, and fails the plan (after every read has settled).
+  // Reads start as their origin has room (start-gate.ts): twice what its connections carry.
+  const gate = new StartGate(2 * CONNECTIONS_PER_ORIGIN);
   const settled = await Promise.allSettled(
     accounts.map((a) =>
-      sessions
-        .get(a.name)!
-        .read(a.items, state.accounts[a.name]?.items ?? {})
-        .then(
-          (live): AccountRead => readOf(a, live, state, opts),
-          (reason: unknown): AccountRead => ({ reason }),
-        ),
+      gate.run(originOf(a.baseUrl), (answered) => {
+        firstAnswer.set(a.name, answered);
+        return sessions
+          .get(a.name)!
+          .read(a.items, state.accounts[a.name]?.items ?? {})
+          .then(
+            (live): AccountRead => readOf(a, live, state, opts),
+            (reason: unknown): AccountRead => ({ reason }),
+          );
+      }),
     ),
   );
   const plan = emptyPlan(config, state, accounts, opts);
@@ -182,6 +191,15 @@ export async function makePlan(config: Config, state: Snapshot, opts: RunOptions
   plan.thresholds = thresholdProblems(plan);
   if (targets.length === 0) return { plan, sessions, accounts, stats };
   return { plan: targetPlan(plan, targets, knownAddresses(accounts, state)), sessions, accounts, stats };
+}
+
+/** The origin an account's requests go to (its base URL itself, should that not parse). */
+function originOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).origin;
+  } catch {
+    return baseUrl;
+  }
 }
 
 /** A plan with nothing in it yet: what it was made from, and with which options. */

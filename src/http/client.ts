@@ -86,6 +86,8 @@ export interface HttpClientOptions {
   label?: string;
   /** Receives notices a user should see even without --verbose: retries, long waits (the line, and the same as data). */
   notify?: (line: string, notice: HttpNotice) => void;
+  /** Called as each exchange ends, answered or failed: the request no longer waits on a connection. */
+  answered?: () => void;
   /** Which settings (and environment variables) hold the credentials, for the message of a 401. */
   authHint?: string;
   /** The longest wait a vendor may ask for (Retry-After, X-RateLimit-Reset), ms; beyond it the request fails. */
@@ -144,10 +146,13 @@ const ANNOUNCE_WAIT_MS = 5_000;
 /** Error codes that mean the connection failed before the request could have been received. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH']);
 
+/** How many connections the shared pool opens to one origin (one request each at a time). */
+export const CONNECTIONS_PER_ORIGIN = 16;
+
 let sharedAgent: AgentType | undefined;
 /** The process-wide keep-alive agent: one connection pool per origin. */
 export function defaultAgent(): AgentType {
-  sharedAgent ??= new Agent({ keepAliveTimeout: 10_000, connections: 16, pipelining: 1 });
+  sharedAgent ??= new Agent({ keepAliveTimeout: 10_000, connections: CONNECTIONS_PER_ORIGIN, pipelining: 1 });
   return sharedAgent;
 }
 
@@ -395,6 +400,7 @@ export class HttpClient {
       return { kind: 'unknown', reason };
     } finally {
       clearTimeout(timer);
+      this.opts.answered?.();
     }
     this.log(`${req.method} ${url.href} → ${status} (${Math.round(this.clock.now() - started)} ms)`);
     this.observeQuota(resHeaders, req);
