@@ -2,10 +2,12 @@
 // adopt, one statusform does not manage — with records that carry them.
 
 import type { VendorSandbox } from '../../simulator/vendor-sandbox.js';
-import { PROPERTYDECK_SANDBOX_TOKEN, startPropertyDeckSimulator, type PropertyDeckSeed, type PropertyDeckStore } from './simulator.js';
+import type { PropertyDeckSeed, PropertyDeckStore } from './simulator.js';
+import { PROPERTYDECK_SANDBOX_TOKEN } from './sandbox-credentials.js';
 
 export const propertydeckSandbox: VendorSandbox<PropertyDeckSeed, PropertyDeckStore> = {
-  start: startPropertyDeckSimulator,
+  // The simulator is loaded when started: every other command leaves it unread.
+  start: async (options) => (await import('./simulator.js')).startPropertyDeckSimulator(options),
   demoSeed: () => ({
     statuses: [
       { label: 'For Sale', type: 'property' },

@@ -12,8 +12,10 @@ import {
   type SimulatorOptions,
 } from '../../simulator/server.js';
 import { typeName, type Status } from './api.js';
+import { PROPERTYDECK_SANDBOX_TOKEN } from './sandbox-credentials.js';
 
-export const PROPERTYDECK_SANDBOX_TOKEN = 'pd_sandbox_token_0000000000000000';
+// The credentials it accepts by default, for whoever starts it directly (tests, the bench).
+export { PROPERTYDECK_SANDBOX_TOKEN };
 
 export interface PropertyDeckStore {
   statuses: Map<string, Status>;

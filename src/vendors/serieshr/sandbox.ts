@@ -1,10 +1,12 @@
 // series.hr in the sandbox: its simulator and the demo's tickets, which examples/ move on.
 
 import type { VendorSandbox } from '../../simulator/vendor-sandbox.js';
-import { SERIESHR_SANDBOX_API_KEY, startSeriesSimulator, type SeriesSeed, type SeriesStore } from './simulator.js';
+import type { SeriesSeed, SeriesStore } from './simulator.js';
+import { SERIESHR_SANDBOX_API_KEY } from './sandbox-credentials.js';
 
 export const serieshrSandbox: VendorSandbox<SeriesSeed, SeriesStore> = {
-  start: startSeriesSimulator,
+  // The simulator is loaded when started: every other command leaves it unread.
+  start: async (options) => (await import('./simulator.js')).startSeriesSimulator(options),
   demoSeed: () => [
     { id: 'TICKET-1234567890-ABCD', status: 'in-progress', subject: 'Printer on fire' },
     { id: 'TICKET-1234567890-EFGH', status: 'open', subject: 'Cannot log in' },

@@ -4,8 +4,10 @@
 
 import { startSimulator, type RunningSimulator, type SimRequest, type SimResponse, type SimulatorOptions } from '../../simulator/server.js';
 import { SERIES_STATUSES } from './api.js';
+import { SERIESHR_SANDBOX_API_KEY } from './sandbox-credentials.js';
 
-export const SERIESHR_SANDBOX_API_KEY = 'series_sandbox_key_000000000000';
+// The credentials it accepts by default, for whoever starts it directly (tests, the bench).
+export { SERIESHR_SANDBOX_API_KEY };
 
 export interface StoredTicket {
   TicketId: string;

@@ -5,11 +5,15 @@
 import { randomUUID } from 'node:crypto';
 import { startSimulator, type RunningSimulator, type SimRequest, type SimResponse, type SimulatorOptions } from '../../simulator/server.js';
 import { SPACEBRING_STATUSES } from './api.js';
+import {
+  SPACEBRING_SANDBOX_CLIENT_ID,
+  SPACEBRING_SANDBOX_CLIENT_SECRET,
+  SPACEBRING_SANDBOX_NETWORK_ID,
+  SPACEBRING_SANDBOX_TOKEN,
+} from './sandbox-credentials.js';
 
-export const SPACEBRING_SANDBOX_CLIENT_ID = 'sb_sandbox_client';
-export const SPACEBRING_SANDBOX_CLIENT_SECRET = 'sb_sandbox_secret_000000000000';
-export const SPACEBRING_SANDBOX_NETWORK_ID = '7f1f0c1e-55a4-4a58-9d5f-1b6f3c9a2e10';
-export const SPACEBRING_SANDBOX_TOKEN = 'sb_sandbox_oauth_token_0000000000';
+// The credentials it accepts by default, for whoever starts it directly (tests, the bench).
+export { SPACEBRING_SANDBOX_CLIENT_ID, SPACEBRING_SANDBOX_CLIENT_SECRET, SPACEBRING_SANDBOX_NETWORK_ID, SPACEBRING_SANDBOX_TOKEN };
 
 export interface StoredSpacebringTicket {
   id: string;

@@ -2,10 +2,12 @@
 // deactivate; and, since it cannot be read back, what an earlier apply left in the state file.
 
 import type { VendorSandbox } from '../../simulator/vendor-sandbox.js';
-import { THALAMUS_SANDBOX_TOKEN, startThalamusSimulator, type ThalamusSeed, type ThalamusStore } from './simulator.js';
+import type { ThalamusSeed, ThalamusStore } from './simulator.js';
+import { THALAMUS_SANDBOX_TOKEN } from './sandbox-credentials.js';
 
 export const thalamusSandbox: VendorSandbox<ThalamusSeed, ThalamusStore> = {
-  start: startThalamusSimulator,
+  // The simulator is loaded when started: every other command leaves it unread.
+  start: async (options) => (await import('./simulator.js')).startThalamusSimulator(options),
   demoSeed: () => [
     { id: 'waiting_on_customer', label: 'Waiting for Customer', mapped_status: 'pending', source_system: 'freshdesk', status: 'active' },
     { id: 'legacy_pending', label: 'Pending (old)', mapped_status: 'pending', source_system: null, status: 'active' },

@@ -11,8 +11,10 @@ import {
   type SimulatorOptions,
 } from '../../simulator/server.js';
 import { THALAMUS_CATEGORIES } from './api.js';
+import { THALAMUS_SANDBOX_TOKEN } from './sandbox-credentials.js';
 
-export const THALAMUS_SANDBOX_TOKEN = 'nerds_test_sandbox0000000000000000';
+// The credentials it accepts by default, for whoever starts it directly (tests, the bench).
+export { THALAMUS_SANDBOX_TOKEN };
 
 export interface StoredVariant {
   uuid: string;

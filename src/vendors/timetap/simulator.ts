@@ -12,10 +12,10 @@ import {
   type SimulatorOptions,
 } from '../../simulator/server.js';
 import { APPOINTMENT_STATUSES, signature, type StatusRow } from './api.js';
+import { TIMETAP_SANDBOX_API_KEY, TIMETAP_SANDBOX_PRIVATE_KEY, TIMETAP_SANDBOX_BUSINESS_ID } from './sandbox-credentials.js';
 
-export const TIMETAP_SANDBOX_API_KEY = 'tt_sandbox_api_key_00000';
-export const TIMETAP_SANDBOX_PRIVATE_KEY = 'tt_sandbox_private_key_0000000000';
-export const TIMETAP_SANDBOX_BUSINESS_ID = 43111;
+// The credentials it accepts by default, for whoever starts it directly (tests, the bench).
+export { TIMETAP_SANDBOX_API_KEY, TIMETAP_SANDBOX_PRIVATE_KEY, TIMETAP_SANDBOX_BUSINESS_ID };
 
 export interface TimeTapStore {
   businessId: number;

@@ -14,12 +14,15 @@ import {
   type SimulatorOptions,
 } from '../../simulator/server.js';
 import { CREATABLE_CATEGORIES, MAX_LABEL, MAX_PER_ACCOUNT, MAX_PER_CATEGORY, STATUS_CATEGORIES, type CustomStatus } from './api.js';
+import {
+  ZENDESK_SANDBOX_EMAIL,
+  ZENDESK_SANDBOX_API_TOKEN,
+  ZENDESK_SANDBOX_OAUTH_TOKEN,
+  ZENDESK_SANDBOX_AGENT_EMAIL,
+} from './sandbox-credentials.js';
 
-export const ZENDESK_SANDBOX_EMAIL = 'admin@sandbox.example';
-export const ZENDESK_SANDBOX_API_TOKEN = 'zd_sandbox_api_token_000000000000000000';
-export const ZENDESK_SANDBOX_OAUTH_TOKEN = 'zd_sandbox_oauth_token_00000000000000000';
-/** A verified user who is an agent, not an admin: reads allowed, writes 403 (D: writes are admins only). */
-export const ZENDESK_SANDBOX_AGENT_EMAIL = 'agent@sandbox.example';
+// The credentials it accepts by default, for whoever starts it directly (tests, the bench).
+export { ZENDESK_SANDBOX_EMAIL, ZENDESK_SANDBOX_API_TOKEN, ZENDESK_SANDBOX_OAUTH_TOKEN, ZENDESK_SANDBOX_AGENT_EMAIL };
 
 export interface ZendeskStore {
   statuses: Map<number, CustomStatus>;
