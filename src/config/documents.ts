@@ -32,7 +32,7 @@ export interface ConfigDocument {
   lines: LineIndex;
   /** The plain data, after env substitution; undefined when the file could not be parsed. */
   data: unknown;
-  /** SHA-256 of the text as written. */
+  /** SHA-256 of the file's text as written (of a cut text, what its cutter sets: '' until then). */
   textDigest: string;
 }
 
@@ -208,7 +208,9 @@ export function parseConfigText(
   pieces?: { here: readonly number[]; there: readonly number[] },
 ): ConfigDocument {
   const lines = new LineIndex(text, pieces);
-  const d: ConfigDocument = { file, root: null, lines, data: undefined, textDigest: createHash('sha256').update(text).digest('hex') };
+  // A cut text is not the file: whoever cut it gives the document the file's digest.
+  const textDigest = pieces ? '' : createHash('sha256').update(text).digest('hex');
+  const d: ConfigDocument = { file, root: null, lines, data: undefined, textDigest };
   const found: TreeProblem[] = [];
   const fast = parser === 'fast' ? treeFromEvents(text, found) : undefined;
   const before = problems.length;
