@@ -377,7 +377,9 @@ function partOf(source: Source, chosen: ReadonlySet<string> | undefined, env: No
 /**
  * About this much of a file's text is parsed at once, so that each group's trees die young (in
  * V8's young generation) instead of a whole file's being promoted and collected later: on 300
- * accounts × 65 statuses (1.2 MB), `validate` peaks at 116 MB instead of 140, at ~0.1 s more.
+ * accounts × 65 statuses (1.2 MB), `validate` peaks at 117 MB instead of 140, and takes 0.73 s
+ * instead of 0.55 (js-yaml's parser slows once called about ten times in a process; see the
+ * README's bench footnote ²).
  */
 const GROUP_CHARS = 65_536;
 
@@ -486,30 +488,51 @@ function withAccounts(data: unknown, chosen: ReadonlySet<string>): unknown {
   return { ...(data as Record<string, unknown>), accounts: Object.fromEntries(kept) };
 }
 
+/** An account's block in a document, as offsets: from its name to the next account's (or the next top-level key). */
+interface Span {
+  name: string;
+  from: number;
+  to: number;
+}
+
+const spansOf = new WeakMap<ConfigDocument, Span[] | undefined>();
+
+/** Every account's block in a document; undefined where blocks are not known (a `<<` among the accounts brings in others'). */
+function accountSpans(d: ConfigDocument): Span[] | undefined {
+  if (spansOf.has(d)) return spansOf.get(d);
+  const top = d.root?.kind === 'map' ? d.root : undefined;
+  const at = top?.pairs.findIndex((p) => !p.merge && p.key.kind === 'scalar' && p.key.value === 'accounts') ?? -1;
+  const accounts = at >= 0 ? top!.pairs[at]!.value : null;
+  let spans: Span[] | undefined;
+  if (accounts?.kind === 'map' && !accounts.pairs.some((p) => p.merge)) {
+    const end = top!.pairs[at + 1]?.key.offset ?? Number.POSITIVE_INFINITY;
+    spans = accounts.pairs.map((p, i) => ({
+      name: p.key.kind === 'scalar' ? String(p.key.value) : '',
+      from: p.key.offset,
+      to: accounts.pairs[i + 1]?.key.offset ?? end,
+    }));
+  }
+  spansOf.set(d, spans);
+  return spans;
+}
+
 /**
  * Whether a position lies in the block of an account that is not chosen (from its name to the
  * next account's). Never, in a document with aliases: a chosen account may take any of its text.
  */
 function otherAccountsAt(d: ConfigDocument, chosen: ReadonlySet<string>): (p: Position) => boolean {
   if (hasAliases(d.root)) return () => false;
-  const top = d.root?.kind === 'map' ? d.root : undefined;
-  const at = top?.pairs.findIndex((p) => !p.merge && p.key.kind === 'scalar' && p.key.value === 'accounts') ?? -1;
-  const accounts = at >= 0 ? top!.pairs[at]!.value : null;
-  // Blocks are known only when every entry is an account of its own (a `<<` brings in others').
-  if (accounts?.kind !== 'map' || accounts.pairs.some((p) => p.merge)) return () => false;
-  const end = top!.pairs[at + 1]?.key.offset ?? Number.POSITIVE_INFINITY;
-  const spans = accounts.pairs
-    .map((p, i) => ({
-      name: p.key.kind === 'scalar' ? String(p.key.value) : '',
-      from: p.key.offset,
-      to: accounts.pairs[i + 1]?.key.offset ?? end,
-    }))
-    .filter((span) => !chosen.has(span.name));
-  const offsetOf = (p: Position) => (d.lines.lineStart(p.line) ?? 0) + p.col - 1;
+  const spans = accountSpans(d)?.filter((span) => !chosen.has(span.name));
+  if (!spans) return () => false;
   return (p) => {
-    const o = offsetOf(p);
+    const o = offsetOf(d, p);
     return spans.some((span) => o >= span.from && o < span.to);
   };
+}
+
+/** A position's offset in its document's text. */
+function offsetOf(d: ConfigDocument, p: Position): number {
+  return (d.lines.lineStart(p.line) ?? 0) + p.col - 1;
 }
 
 /** The credential values of an account's settings, by its vendor's secret fields (any vendor's if unknown), for scrubbing. */
@@ -553,7 +576,8 @@ function buildAccount(
     }
   }
   const items = adapter.desiredItems(settings, { categories, problem, positionOf: at });
-  checkItems(name, adapter, items, categories, problems, (item, value) => valuePosition(d, item.position, value));
+  const span = accountSpans(d)?.find((b) => b.name === name);
+  checkItems(name, adapter, items, categories, problems, (item, value) => valuePosition(d, item.position, value, span));
   return {
     name,
     vendor: adapter.vendor,
@@ -634,11 +658,14 @@ function illegalCharacter(value: string, credential: boolean): string | undefine
 const writtenAt = new WeakMap<ConfigDocument, Map<unknown, number[]>>();
 
 /**
- * Where, from an item's position on, the item's scalar `value` is written (its `maps_to`), else
- * the item's position. Looked up in an index of the document, so a config with thousands of
- * such problems is reported at once, not in minutes.
+ * Where the item's scalar `value` (its `maps_to`) is written: the first place at or after the
+ * item within its account's block, else the first in that block (a `mappings` entry above the
+ * tickets), else the item's position — never in another account's block, so a whole file and
+ * its groups of blocks (load.ts) report it alike. An item written elsewhere (through an alias)
+ * is looked up from where it is written. Looked up in an index of the document, so a config with
+ * thousands of such problems is reported at once, not in minutes.
  */
-function valuePosition(d: ConfigDocument, from: Position, value: string): Position {
+function valuePosition(d: ConfigDocument, from: Position, value: string, span: Span | undefined): Position {
   let index = writtenAt.get(d);
   if (!index) {
     index = new Map();
@@ -651,9 +678,15 @@ function valuePosition(d: ConfigDocument, from: Position, value: string): Positi
     writtenAt.set(d, index);
   }
   const offsets = index.get(value) ?? [];
-  const start = (d.lines.lineStart(from.line) ?? 0) + from.col - 1;
-  const first = lastAtMost(offsets, start - 1) + 1; // the first written at or after `from`
-  return first < offsets.length ? positionAt(d, offsets[first]!) : from;
+  const start = offsetOf(d, from);
+  const inside = span !== undefined && start >= span.from && start < span.to;
+  /** The first offset at or after `o`, if below `to`. */
+  const firstFrom = (o: number, to: number): number | undefined => {
+    const found = offsets[lastAtMost(offsets, o - 1) + 1];
+    return found !== undefined && found < to ? found : undefined;
+  };
+  const at = inside ? (firstFrom(start, span.to) ?? firstFrom(span.from, span.to)) : firstFrom(start, Number.POSITIVE_INFINITY);
+  return at === undefined ? from : positionAt(d, at);
 }
 
 /** Checks every vendor shares: unique keys, known categories, rename sources, depends_on references and cycles. */

@@ -225,3 +225,33 @@ describe('a selective load of a file cut into blocks', () => {
     expect(r.config?.secrets).toEqual(expect.arrayContaining(['secret-token', 'literal key', 'other-secret', "it's secret"]));
   });
 });
+
+describe('a problem with a category not written at its item', () => {
+  // A ticket's category comes from its account's `mappings`, written above the tickets; Zendesk
+  // reads `maps_to` in any case. Where the category is written is looked for in the account's
+  // own block only: a whole file and its groups of blocks report it at the same place.
+  const desk = (i: number) =>
+    `  desk-${i}:\n    vendor: serieshr\n    base_url: https://desk${i}.example\n    api_key: key_${i}_0123456789abcdef\n` +
+    `    staff_user_id: 987654321\n    mappings: { open: open, in-progress: open, resolved: solved, closed: closed }\n` +
+    `    tickets:\n      - { id: TICKET-${1000000000 + i}-ABCD, status: resolved }\n`;
+  const zendesk = (name: string, mapsTo: string) =>
+    `  ${name}:\n    vendor: zendesk\n    subdomain: ${name}\n    email: a@b.example\n    api_token: tok_${name}_0123456789\n` +
+    `    statuses:\n      - agent_label: Waiting on vendor\n        maps_to: ${mapsTo}\n`;
+
+  it.each([1, 300, undefined])('is placed in its own account, whole or in groups of %s characters', (groupChars) => {
+    const text =
+      `version: 1\ncategories: [open, pending, closed]\naccounts:\n${desk(0)}${desk(1)}` +
+      zendesk('alpha', 'Solved') +
+      zendesk('beta', 'solved');
+    const dir = tree({ 'statusform.yaml': text });
+    const lines = text.split('\n');
+    const whole = loadConfig('statusform.yaml', { cwd: dir, env, split: false }).problems;
+    const grouped = loadConfig('statusform.yaml', { cwd: dir, env, ...(groupChars ? { groupChars } : {}) }).problems;
+    expect(grouped).toEqual(whole);
+    const at = (account: string) => whole.find((p) => p.message.startsWith(`${account}.`))!.position.line;
+    expect(lines[at('desk-0') - 1]).toBe('    mappings: { open: open, in-progress: open, resolved: solved, closed: closed }');
+    expect(at('desk-0')).toBeLessThan(at('desk-1')); // its own mappings, not the next account's
+    expect(lines[at('alpha') - 1]).toBe('      - agent_label: Waiting on vendor'); // not beta's `solved`
+    expect(lines[at('beta') - 1]).toBe('        maps_to: solved');
+  });
+});
