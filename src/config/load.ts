@@ -576,8 +576,15 @@ function buildAccount(
     }
   }
   const items = adapter.desiredItems(settings, { categories, problem, positionOf: at });
-  const span = accountSpans(d)?.find((b) => b.name === name);
-  checkItems(name, adapter, items, categories, problems, (item, value) => valuePosition(d, item.position, value, span));
+  // Where a category is written is looked up only for a problem: an account's span is found then.
+  const placed = (item: DesiredItem, value: string) =>
+    valuePosition(
+      d,
+      item.position,
+      value,
+      accountSpans(d)?.find((b) => b.name === name),
+    );
+  checkItems(name, adapter, items, categories, problems, placed);
   return {
     name,
     vendor: adapter.vendor,
