@@ -41,7 +41,7 @@ function write(stream: Io['stdout'], text: string): void {
 export const EXIT = { ok: 0, error: 1, changes: 2, refused: 3 } as const;
 
 /** The exit code of each way a command can end without throwing. */
-const OUTCOME_EXIT: Record<Outcome, number> = { done: EXIT.ok, changes: EXIT.changes, failed: EXIT.error };
+const OUTCOME_EXIT: Record<Outcome, number> = { done: EXIT.ok, changes: EXIT.changes, failed: EXIT.error, refused: EXIT.refused };
 
 export { EXIT_INTERRUPTED };
 

@@ -6,5 +6,7 @@
  * - `changes`: `plan --detailed-exitcode` found changes.
  * - `failed`: it ran to its end and printed the items that failed (a plan with errors, an apply
  *   with failed or skipped changes); what succeeded is recorded.
+ * - `refused`: it ran to its end, and some accounts were refused on purpose (a guard, a held lock, a
+ *   stale saved plan, a state bound elsewhere) while none failed; the others were done.
  */
-export type Outcome = 'done' | 'changes' | 'failed';
+export type Outcome = 'done' | 'changes' | 'failed' | 'refused';

@@ -87,7 +87,7 @@ export const FLAGS = {
   shard: { type: 'string', value: 'K/N', description: 'only shard K of N of the accounts (a stable hash of each name; K from 1)' },
   'skip-failed-accounts': {
     type: 'boolean',
-    description: 'apply the accounts whose plan has no error; write nothing to the others (exit 1)',
+    description: 'kept for older workflows: apply always writes nothing to an account with errors and applies the others (exit 1)',
   },
   count: { type: 'string', value: 'N', description: 'how many shards (jobs) to split the accounts into' },
   'changed-since': {

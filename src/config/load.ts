@@ -83,6 +83,11 @@ export interface Config {
   digest: string;
   /** Digest of the configuration files as written: plans made from the same files (shards of one commit) share it. */
   filesDigest: string;
+  /**
+   * Each loaded account's own digest (its model and the categories): a saved plan goes stale for
+   * the accounts whose configuration changed, not for the others merged beside them.
+   */
+  accountDigests: Record<string, string>;
   /** Every credential value in the config, to scrub from all output. */
   secrets: string[];
 }
@@ -330,6 +335,7 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
       stateLayout,
       accounts,
       digest: digest({ categories: cats, accounts: model }),
+      accountDigests: Object.fromEntries(model.map((m) => [m.name, digest({ categories: cats, account: m })])),
       filesDigest: digest(sources.map((x) => ({ file: relative(root, x.path), text: x.textDigest }))),
       secrets,
     },

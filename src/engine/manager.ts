@@ -22,7 +22,7 @@ import { targetPlan } from './target.js';
 import { thresholdProblems } from './safety.js';
 import { inShard, shardText, type Shard } from './shard.js';
 import { StartGate } from './start-gate.js';
-import { bindingOf, refuseForeignState } from './state-binding.js';
+import { bindingOf, foreignStateProblems } from './state-binding.js';
 
 export interface RunOptions {
   /** Limit the run to these accounts (all when empty). */
@@ -46,6 +46,11 @@ export interface RunOptions {
   /** Every request's total deadline, ms (tests shorten it). */
   deadlineMs?: number;
   stats?: HttpStats;
+  /**
+   * Accounts refused before any request (apply: a held lock, a saved plan gone stale), each with
+   * why: not read, and in the plan as a refused error of their own, while the others are planned.
+   */
+  refuse?: ReadonlyMap<string, string>;
 }
 
 export interface Planned {
@@ -155,9 +160,9 @@ export function loadState(config: Config, names?: readonly string[], store = sta
 /** Reads live state for every selected account (concurrently) and computes the plan. */
 export async function makePlan(config: Config, state: Snapshot, opts: RunOptions = {}): Promise<Planned> {
   const targets = opts.targets ?? [];
-  const accounts = selectAccounts(config, opts.accounts, opts.shard, targets);
-  const store = stateStoreOf(config);
-  refuseForeignState(accounts, state, (name) => store.fileOf(name), store.layout); // before any request
+  const selected = selectAccounts(config, opts.accounts, opts.shard, targets);
+  const refused = refusedAccounts(selected, state, stateStoreOf(config), opts.refuse);
+  const accounts = selected.filter((a) => !refused.has(a.name));
   const stats = opts.stats ?? newStats();
   const firstAnswer = new Map<string, () => void>();
   const sessions = openSessions(config, accounts, opts, stats, (name) => firstAnswer.get(name)?.());
@@ -180,17 +185,37 @@ export async function makePlan(config: Config, state: Snapshot, opts: RunOptions
       }),
     ),
   );
-  const plan = emptyPlan(config, state, accounts, opts);
+  const plan = emptyPlan(config, state, selected, opts);
   const scrub = redactor(config.secrets);
   for (const [i, account] of accounts.entries()) {
     const result = settled[i]!;
     if (result.status === 'rejected') throw result.reason;
     planAccount(plan, account, result.value, scrub);
   }
+  for (const [name, message] of refused) plan.errors.push({ address: name, message, unread: true, refused: true });
   plan.summary = summarise(plan.actions, plan.accounts);
   plan.thresholds = thresholdProblems(plan);
   if (targets.length === 0) return { plan, sessions, accounts, stats };
   return { plan: targetPlan(plan, targets, knownAddresses(accounts, state)), sessions, accounts, stats };
+}
+
+/**
+ * The accounts not to read, each with why: those the caller refused, and those whose state
+ * describes another vendor instance (its vendor ids belong there: nothing is read or written).
+ */
+function refusedAccounts(
+  accounts: readonly AccountConfig[],
+  state: Snapshot,
+  store: StateStore,
+  given: ReadonlyMap<string, string> = new Map(),
+): Map<string, string> {
+  const refused = new Map(given);
+  for (const a of accounts) {
+    if (refused.has(a.name)) continue;
+    const [problem] = foreignStateProblems([a], state, (name) => store.fileOf(name), store.layout);
+    if (problem !== undefined) refused.set(a.name, problem.slice(a.name.length + 2));
+  }
+  return refused;
 }
 
 /** The origin an account's requests go to (its base URL itself, should that not parse). */
@@ -207,6 +232,7 @@ function emptyPlan(config: Config, state: Snapshot, accounts: readonly AccountCo
   const plan: Plan = {
     config_digest: config.digest,
     config_files_digest: config.filesDigest,
+    config_digests: Object.fromEntries(accounts.map((a) => [a.name, config.accountDigests[a.name] ?? config.digest])),
     state: { accounts: Object.fromEntries(accounts.map((a) => [a.name, { ...(state.versions[a.name] ?? { lineage: '', serial: 0 }) }])) },
     options: {
       accounts: opts.accounts ?? [],

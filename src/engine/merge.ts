@@ -65,6 +65,9 @@ export function mergeWirePlans(plans: readonly NamedPlan[]): WirePlan {
     format_version: WIRE_FORMAT_VERSION,
     config_digest: digests.length === 1 ? digests[0]! : digest(digests),
     ...(files !== undefined ? { config_files_digest: files } : {}),
+    ...(plans.every((p) => p.plan.config_digests)
+      ? { config_digests: Object.assign({}, ...plans.map((p) => p.plan.config_digests)) as Record<string, string> }
+      : {}),
     state: { accounts: Object.fromEntries(plans.flatMap((p) => Object.entries(p.plan.state.accounts))) },
     options: { accounts: names, refresh_all: refreshAll, ...(targets.length > 0 ? { targets } : {}) },
     accounts: byAccount(
@@ -181,6 +184,7 @@ export function planFromWire(w: WirePlan): Plan {
       address: e.address,
       message: e.message,
       ...(planned.has(accountOf(e.address)) ? {} : { unread: true }),
+      ...(e.refused ? { refused: true } : {}),
     })),
     ...(w.rate_shares ? { rate_shares: w.rate_shares.map((r) => ({ ...r })) } : {}),
     rules: w.rules.map((r) => ({ ...r })),

@@ -94,6 +94,11 @@ export interface PlanError {
   message: string;
   /** The account's live state could not be read at all: nothing of it is planned, and apply never writes to it. */
   unread?: boolean;
+  /**
+   * The account was not read because statusform refused it before any request (its state belongs to
+   * another vendor instance, its lock is held, its saved plan went stale): exit 3 rather than 1.
+   */
+  refused?: boolean;
 }
 
 /** An account's share of its vendor's rate limit (`rate_limit: { share }`), and the limit it comes to. */
@@ -132,6 +137,8 @@ export interface Plan {
   config_digest: string;
   /** The configuration files as written: shards of one commit share it, whatever accounts each covers. */
   config_files_digest?: string;
+  /** Each planned account's own configuration digest: a saved plan goes stale account by account. */
+  config_digests?: Record<string, string>;
   /** Each planned account's state as read (lineage '' and serial 0 before its first write): a saved plan is refused once one moves. */
   state: { accounts: Record<string, StateVersion> };
   /** What the plan was made with, so a saved plan is replayed the same way. */

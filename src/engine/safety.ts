@@ -1,4 +1,4 @@
-// Safety guards, decided on the plan as a whole before any write (like octoDNS's thresholds).
+// Safety guards, decided per account before any write (like octoDNS's thresholds).
 
 import { RefusedError } from '../errors.js';
 import type { Plan } from './plan.js';
@@ -10,25 +10,36 @@ export interface GuardOptions {
 }
 
 /**
- * Refuses (exit 3) before any write, for every account at once, if any action is blocked, a hard
- * delete lacks --allow-destroy, or a rule or threshold is exceeded without --allow-bulk.
+ * Why apply may not write each account, by account: a blocked action, a hard delete without
+ * --allow-destroy, a rule or threshold exceeded without --allow-bulk. An account absent from the
+ * map may be applied; one present is refused whole (exit 3), and the others still apply.
  */
-export function checkGuards(plan: Plan, opts: GuardOptions): void {
-  const reasons: string[] = [];
+export function guardProblems(plan: Plan, opts: GuardOptions): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const add = (account: string, reason: string) => out.set(account, [...(out.get(account) ?? []), reason]);
   for (const a of plan.actions) {
-    if (a.blocked) reasons.push(`${a.address}: ${a.action} refused: ${a.blocked}`);
-    else if (a.action === 'delete' && !opts.allowDestroy) reasons.push(`${a.address}: delete refused: a hard delete needs --allow-destroy`);
+    if (a.blocked) add(a.account, `${a.address}: ${a.action} refused: ${a.blocked}`);
+    else if (a.action === 'delete' && !opts.allowDestroy)
+      add(a.account, `${a.address}: delete refused: a hard delete needs --allow-destroy`);
   }
   if (!opts.allowBulk) {
-    reasons.push(...plan.thresholds);
+    // Each threshold is about one account and starts with its name (thresholdProblems).
+    for (const t of plan.thresholds) add(t.split(':', 1)[0]!, t);
     for (const r of plan.rules) {
       if (r.moving > r.max)
-        reasons.push(
+        add(
+          r.account,
           `${r.account}: rule "${r.rule}" would change ${r.moving} items, ` +
             `more than its max of ${r.max} (check the plan, then pass --allow-bulk)`,
         );
     }
   }
+  return out;
+}
+
+/** Refuses (exit 3) before any write, for every account at once, if any account's guard stops it. */
+export function checkGuards(plan: Plan, opts: GuardOptions): void {
+  const reasons = [...guardProblems(plan, opts).values()].flat();
   if (reasons.length > 0) {
     throw new RefusedError(`apply refused before any write:\n  ${reasons.join('\n  ')}`);
   }

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { UsageError, fileProblem } from '../errors.js';
 import { answerProblem, type AnswerShape } from '../http/answer.js';
 import type { Config } from '../config/load.js';
-import type { Snapshot } from '../state/store.js';
+import type { Snapshot, StateVersion } from '../state/store.js';
 import { WIRE_FORMAT_VERSION, actionDigest, type WireAction, type WirePlan } from './wire.js';
 import { buildPlanSchema } from './wire-schema.js';
 
@@ -45,41 +45,68 @@ export function readSavedPlan(path: string): WirePlan {
   return plan as WirePlan;
 }
 
-/** Why the saved plan no longer holds, checked before reading live state: config and state. */
-export function staleBeforeRead(saved: WirePlan, config: Config, state: Snapshot): string[] {
-  const reasons: string[] = [];
-  if (saved.config_digest !== config.digest) reasons.push('the configuration changed since the plan was made');
-  const whose = (name: string) => (config.stateLayout === 'directory' ? `the state of account ${name}` : 'the state file');
-  const seen = new Set<string>();
+/**
+ * Why a saved plan no longer holds: for the whole plan (`all`: every account it covers is refused),
+ * and account by account (only those are refused; the others are applied as reviewed).
+ */
+export interface Staleness {
+  all: string[];
+  accounts: Map<string, string[]>;
+}
+
+function staleness(): Staleness & { add(account: string, reason: string): void } {
+  const accounts = new Map<string, string[]>();
+  return { all: [], accounts, add: (a, r) => accounts.set(a, [...(accounts.get(a) ?? []), r]) };
+}
+
+/** Why the saved plan no longer holds, checked before reading live state: config and state, per account. */
+export function staleBeforeRead(saved: WirePlan, config: Config, state: Snapshot): Staleness {
+  const out = staleness();
+  const digests = saved.config_digests;
+  // Before 2.3 a plan has one digest for all its accounts: any change refuses all of them.
+  if (digests === undefined && saved.config_digest !== config.digest) out.all.push('the configuration changed since the plan was made');
   for (const [name, then] of Object.entries(saved.state.accounts)) {
+    if (digests !== undefined && digests[name] !== config.accountDigests[name])
+      out.add(name, `the configuration of account ${name} changed since the plan was made`);
     const now = state.versions[name] ?? { lineage: '', serial: 0 };
-    const what = whose(name);
-    if (seen.has(what)) continue; // the single state file: said once
-    // A plan made before the account's first apply has no lineage yet; the first write gives its state one.
-    if (then.lineage !== now.lineage && then.lineage !== '')
-      reasons.push(`${what} is another history (lineage ${now.lineage}, the plan has ${then.lineage})`);
-    else if (then.serial !== now.serial) reasons.push(`${what} changed since the plan was made (serial ${then.serial} → ${now.serial})`);
-    else continue;
-    seen.add(what);
+    const reason = stateMoved(then, now, config.stateLayout === 'directory' ? `the state of account ${name}` : 'the state file');
+    if (reason === undefined) continue;
+    // The single state file is every account's: when it moved, the whole plan is stale (said once).
+    if (config.stateLayout === 'directory') out.add(name, reason);
+    else if (!out.all.includes(reason)) out.all.push(reason);
   }
-  return reasons;
+  return out;
+}
+
+function stateMoved(then: StateVersion, now: StateVersion, what: string): string | undefined {
+  // A plan made before the account's first apply has no lineage yet; the first write gives its state one.
+  if (then.lineage !== now.lineage && then.lineage !== '')
+    return `${what} is another history (lineage ${now.lineage}, the plan has ${then.lineage})`;
+  if (then.serial !== now.serial) return `${what} changed since the plan was made (serial ${then.serial} → ${now.serial})`;
+  return undefined;
 }
 
 /**
- * Why the saved plan no longer holds, from the wire form of a plan made now: any action added,
- * gone or different (its digest). Live changes to items no action touches do not count.
+ * Why the saved plan no longer holds, from the wire form of a plan made now, per account: any
+ * action added, gone or different (its digest). Live changes to items no action touches do not count.
  */
-export function staleAgainst(saved: WirePlan, fresh: WirePlan): string[] {
+export function staleAgainst(saved: WirePlan, fresh: WirePlan): Staleness {
+  const out = staleness();
   const byAddress = (actions: readonly WireAction[]) => new Map(actions.map((a) => [a.address, a]));
   const before = byAddress(saved.actions);
   const now = byAddress(fresh.actions);
-  const reasons: string[] = [];
-  if (before.size !== saved.actions.length) reasons.push('the plan file lists an address twice');
+  if (before.size !== saved.actions.length) out.all.push('the plan file lists an address twice');
   for (const [address, a] of before) {
     const f = now.get(address);
-    if (!f) reasons.push(`${address}: live state changed; the planned ${a.action} is no longer needed`);
-    else if (actionDigest(f) !== actionDigest(a)) reasons.push(`${address}: live state changed since the plan was made`);
+    if (!f) out.add(a.account, `${address}: live state changed; the planned ${a.action} is no longer needed`);
+    else if (actionDigest(f) !== actionDigest(a)) out.add(a.account, `${address}: live state changed since the plan was made`);
   }
-  for (const [address, f] of now) if (!before.has(address)) reasons.push(`${address}: live state changed; a ${f.action} is now needed`);
-  return reasons;
+  for (const [address, f] of now)
+    if (!before.has(address)) out.add(f.account, `${address}: live state changed; a ${f.action} is now needed`);
+  return out;
+}
+
+/** Every reason, whole-plan ones first: for messages and tests. */
+export function staleReasons(s: Staleness): string[] {
+  return [...s.all, ...[...s.accounts.values()].flat()];
 }

@@ -133,7 +133,15 @@ function otherDefinitions(strict: boolean): Record<string, Schema> {
     },
     all<WireNote>()('address', 'kind', 'message'),
   );
-  const error = object<WireError>(strict, { address: str(), message: str() }, all<WireError>()('address', 'message'));
+  const error = object<WireError>(
+    strict,
+    {
+      address: str(),
+      message: str(),
+      refused: { type: 'boolean', description: 'The account was refused before any request, not read (since 2.3).' },
+    },
+    all<WireError>()('address', 'message'),
+  );
   const account = object<WireAccount>(
     strict,
     {
@@ -226,6 +234,11 @@ function planObject(strict: boolean, major: string): Schema {
         type: 'string',
         pattern: '^sha256:[0-9a-f]{64}$',
         description: "The configuration files as written: the plans of one commit's shards share it (since 2.2).",
+      },
+      config_digests: {
+        type: 'object',
+        additionalProperties: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' },
+        description: "Per planned account, its own configuration's digest: apply refuses only the accounts whose digest moved (since 2.3).",
       },
       config_path: { type: 'string', minLength: 1, description: "The configuration (-c), relative to the plan file's folder (since 2.1)." },
       state,

@@ -17,7 +17,7 @@ import type { Plan, PlanAction } from './plan.js';
  * The version of this format. The major part changes on an incompatible change (a reader refuses
  * another major); a minor bump only adds fields, which consumers must ignore when they do not know them.
  */
-export const WIRE_FORMAT_VERSION = '2.2';
+export const WIRE_FORMAT_VERSION = '2.3';
 
 /** A field's value, as declared in the config or read from the vendor. */
 export type WireValue = string | number | boolean | null | string[];
@@ -91,6 +91,8 @@ export interface WireNote {
 export interface WireError {
   address: string;
   message: string;
+  /** Since 2.3: the account was refused before any request (e.g. its state describes another vendor instance). */
+  refused?: boolean;
 }
 
 /** One account the plan covers. */
@@ -156,6 +158,11 @@ export interface WirePlan {
   /** A digest of the configuration files as written: the plans of one commit's shards share it (since 2.2). */
   config_files_digest?: string;
   /**
+   * Since 2.3, each planned account's own configuration digest (its settings and items, and the
+   * categories): `apply PLANFILE` refuses only the accounts whose configuration changed since.
+   */
+  config_digests?: Record<string, string>;
+  /**
    * The configuration the plan was made from (`-c`), relative to the saved plan's own folder, so
    * `apply PLANFILE` finds it from any directory. Written by `plan --out` (since 2.1).
    */
@@ -213,11 +220,12 @@ function wireAction(a: PlanAction): WireAction {
 
 /** What a plan was made from and with: the same fields in the in-memory plan and the wire format, copied. */
 export function planOrigin(
-  p: Pick<Plan, 'config_digest' | 'config_files_digest' | 'state' | 'options'>,
-): Pick<WirePlan, 'config_digest' | 'config_files_digest' | 'state' | 'options'> {
+  p: Pick<Plan, 'config_digest' | 'config_files_digest' | 'config_digests' | 'state' | 'options'>,
+): Pick<WirePlan, 'config_digest' | 'config_files_digest' | 'config_digests' | 'state' | 'options'> {
   return {
     config_digest: p.config_digest,
     ...(p.config_files_digest !== undefined ? { config_files_digest: p.config_files_digest } : {}),
+    ...(p.config_digests !== undefined ? { config_digests: { ...p.config_digests } } : {}),
     state: {
       accounts: Object.fromEntries(Object.entries(p.state.accounts).map(([name, v]) => [name, { lineage: v.lineage, serial: v.serial }])),
     },
@@ -249,7 +257,7 @@ export function toWire(plan: Plan): WirePlan {
       message: n.message,
       ...(n.side_effect ? { side_effect: true } : {}),
     })),
-    errors: plan.errors.map((e) => ({ address: e.address, message: e.message })),
+    errors: plan.errors.map((e) => ({ address: e.address, message: e.message, ...(e.refused ? { refused: true } : {}) })),
     ...(plan.rate_shares ? { rate_shares: plan.rate_shares.map((r) => ({ ...r })) } : {}),
     rules: plan.rules.map((r) => ({ account: r.account, rule: r.rule, matched: r.matched, moving: r.moving, max: r.max })),
     thresholds: [...plan.thresholds],

@@ -5,11 +5,12 @@
 
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { AccountOutcome, AccountOutcomeKind } from '../engine/account-outcomes.js';
 import type { ActionOutcome, ApplyEvent, ApplyResult } from '../engine/execute.js';
 import type { Plan } from '../engine/plan.js';
 import type { WireActionKind, WireSummary } from '../engine/wire.js';
 
-export const APPLY_EVENTS_FORMAT_VERSION = '1.0';
+export const APPLY_EVENTS_FORMAT_VERSION = '1.1';
 export const APPLY_EVENTS_SCHEMA_ID = 'https://statusform.dev/schemas/apply-events.schema.json';
 
 interface About {
@@ -44,6 +45,15 @@ export type ApplyEventLine = { timestamp: string } & (
       message: string;
     }
   | {
+      type: 'account';
+      account: string;
+      outcome: AccountOutcomeKind;
+      reasons: string[];
+      done: number;
+      failed: number;
+      skipped: number;
+    }
+  | {
       type: 'summary';
       outcome: 'complete' | 'incomplete' | 'interrupted';
       done: number;
@@ -51,6 +61,7 @@ export type ApplyEventLine = { timestamp: string } & (
       skipped: number;
       adopted?: number;
       state_failure?: string;
+      accounts?: Record<AccountOutcomeKind, number>;
     }
   | { type: 'error'; message: string }
 );
@@ -114,10 +125,17 @@ export function neverReadyEvent(o: ActionOutcome, account: string, at: Stamp): A
   };
 }
 
-export function summaryEvent(result: ApplyResult, at: Stamp): ApplyEventLine {
+/** One account's outcome (since 1.1): applied, unchanged, refused or failed, and why. */
+export function accountEvent(o: AccountOutcome, at: Stamp): ApplyEventLine {
+  return { type: 'account', timestamp: at(), ...o, reasons: [...o.reasons] };
+}
+
+export function summaryEvent(result: ApplyResult, at: Stamp, accounts?: readonly AccountOutcome[]): ApplyEventLine {
   const outcome = result.interrupted
     ? 'interrupted'
-    : result.failed + result.skipped === 0 && !result.stateFailure
+    : result.failed + result.skipped === 0 &&
+        !result.stateFailure &&
+        !accounts?.some((a) => a.outcome === 'failed' || a.outcome === 'refused')
       ? 'complete'
       : 'incomplete';
   return {
@@ -129,7 +147,14 @@ export function summaryEvent(result: ApplyResult, at: Stamp): ApplyEventLine {
     skipped: result.skipped,
     ...(result.adopted ? { adopted: result.adopted } : {}),
     ...(result.stateFailure ? { state_failure: result.stateFailure } : {}),
+    ...(accounts ? { accounts: tally(accounts) } : {}),
   };
+}
+
+function tally(accounts: readonly AccountOutcome[]): Record<AccountOutcomeKind, number> {
+  const n = { applied: 0, unchanged: 0, refused: 0, failed: 0 };
+  for (const a of accounts) n[a.outcome]++;
+  return n;
 }
 
 export function eventLine(e: ApplyEventLine): string {
@@ -144,6 +169,7 @@ export function buildApplyEventsSchema(): Schema {
   const count = { type: 'integer', minimum: 0 };
   const strings = { type: 'array', items: str };
   const actionKind = { enum: ['create', 'update', 'deactivate', 'reactivate', 'delete', 'transition'] };
+  const accountOutcome = { enum: ['applied', 'unchanged', 'refused', 'failed'] };
   const event = (type: string, description: string, properties: Record<string, Schema>, required: string[]): Schema => ({
     type: 'object',
     description,
@@ -176,7 +202,8 @@ export function buildApplyEventsSchema(): Schema {
       'One line of `statusform apply --json`: newline-delimited JSON on stdout, nothing else there. ' +
       'The first event is `version`; then `plan`; then, per action, `action_started` and one of `action_done`, ' +
       '`action_failed` or `action_skipped` (a skipped action, or one whose first staged write failed, has no `action_started`), ' +
-      'with `wait` events between; last `summary` — or `error` when the run stopped before or instead of applying ' +
+      'with `wait` events between; then one `account` event per account (since 1.1); ' +
+      'last `summary` — or `error` when the run stopped before or instead of applying ' +
       '(the exit code says which way it ended). A later 1.x may add event types and fields: ignore the ones you do not know.',
     oneOf: [
       event(
@@ -258,6 +285,21 @@ export function buildApplyEventsSchema(): Schema {
         ['kind', 'seconds', 'reason', 'message'],
       ),
       event(
+        'account',
+        "One account's outcome, before the summary (since 1.1): `applied` (every change made), `unchanged` (nothing to change), " +
+          '`refused` (nothing written, on purpose: a guard, a held lock, a stale saved plan) or `failed` (unreadable, or a change ' +
+          'failed or was skipped). Accounts are independent: one refused or failed does not stop the others.',
+        {
+          account: str,
+          outcome: accountOutcome,
+          reasons: { ...strings, description: 'Why it was refused or failed; empty otherwise.' },
+          done: count,
+          failed: count,
+          skipped: count,
+        },
+        ['account', 'outcome', 'reasons', 'done', 'failed', 'skipped'],
+      ),
+      event(
         'summary',
         'The end of the apply: how many actions were done, failed and skipped.',
         {
@@ -267,6 +309,13 @@ export function buildApplyEventsSchema(): Schema {
           skipped: count,
           adopted: { ...count, description: 'Items recorded as owned without a write.' },
           state_failure: { type: 'string', description: 'Why the state could not be written.' },
+          accounts: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['applied', 'unchanged', 'refused', 'failed'],
+            properties: { applied: count, unchanged: count, refused: count, failed: count },
+            description: 'How many accounts came to each outcome (since 1.1).',
+          },
         },
         ['outcome', 'done', 'failed', 'skipped'],
       ),

@@ -58,8 +58,17 @@ describe('apply --json', () => {
     const r = await w.run('apply', '--auto-approve', '--json');
     expect(r.code, r.stderr).toBe(0);
     const ev = events(r.stdout);
-    expect(ev.map((e) => e.type)).toEqual(['version', 'plan', 'action_started', 'action_done', 'action_started', 'action_done', 'summary']);
-    expect(ev[0]).toMatchObject({ format_version: '1.0', statusform: expect.any(String) });
+    expect(ev.map((e) => e.type)).toEqual([
+      'version',
+      'plan',
+      'action_started',
+      'action_done',
+      'action_started',
+      'action_done',
+      'account',
+      'summary',
+    ]);
+    expect(ev[0]).toMatchObject({ format_version: '1.1', statusform: expect.any(String) });
     expect(ev[1]).toMatchObject({
       summary: { create: 2 },
       actions: [
@@ -75,7 +84,14 @@ describe('apply --json', () => {
       vendor_id: ids['CHECKEDIN'],
       duration_ms: expect.any(Number),
     });
-    expect(ev[6]).toMatchObject({ outcome: 'complete', done: 2, failed: 0, skipped: 0 });
+    expect(ev[6]).toMatchObject({ account: 'salon', outcome: 'applied', reasons: [], done: 2, failed: 0, skipped: 0 });
+    expect(ev[7]).toMatchObject({
+      outcome: 'complete',
+      done: 2,
+      failed: 0,
+      skipped: 0,
+      accounts: { applied: 1, unchanged: 0, refused: 0, failed: 0 },
+    });
     expect(r.stderr).toContain('salon.statuses["CHECKEDIN"] will be created');
     expect(r.stderr).toMatch(/salon\.statuses\["CHECKEDIN"\]: create done after \d+\.\d s \[id=\d+\]/);
     expect(r.stderr).toContain('Apply complete: 2 done, 0 failed, 0 skipped.');
@@ -117,7 +133,7 @@ describe('apply --json', () => {
     expect(ev.at(-1)).toMatchObject({ type: 'summary', outcome: 'incomplete', done: 1, failed: 1, skipped: 1 });
   }, 30_000);
 
-  it('ends with an error event when it refuses, and needs --auto-approve or a saved plan', async () => {
+  it('ends with an error event when it cannot start, an account event when an account is refused, and needs --auto-approve or a saved plan', async () => {
     w = await world(PD_ACCOUNT(pd('Hot Lead'), `${FAST}    prune: true\n`), SIM);
     const usage = await w.run('apply', '--json');
     expect(usage.code).toBe(1);
@@ -132,10 +148,15 @@ describe('apply --json', () => {
     try {
       const locked = await w.run('apply', '--json', '--auto-approve');
       expect(locked.code).toBe(3);
-      expect(events(locked.stdout).at(-1)).toMatchObject({
-        type: 'error',
-        message: expect.stringMatching(/^Refused: the state of account estate .* is locked by pid \d+/),
+      const ev = events(locked.stdout);
+      expect(ev.at(-2)).toMatchObject({
+        type: 'account',
+        account: 'estate',
+        outcome: 'refused',
+        reasons: [expect.stringMatching(/^the state of account estate .* is locked by pid \d+/)],
       });
+      expect(ev.at(-1)).toMatchObject({ type: 'summary', outcome: 'incomplete', accounts: { refused: 1 } });
+      expect(w.sandbox.simulators.propertydeck.requests).toEqual([]);
     } finally {
       release();
     }
@@ -146,6 +167,6 @@ describe('apply --json', () => {
     expect((await w.run('plan', '--out', 'plan.json')).code).toBe(0);
     const r = await w.run('apply', 'plan.json', '--json');
     expect(r.code, r.stderr).toBe(0);
-    expect(events(r.stdout).map((e) => e.type)).toEqual(['version', 'plan', 'action_started', 'action_done', 'summary']);
+    expect(events(r.stdout).map((e) => e.type)).toEqual(['version', 'plan', 'action_started', 'action_done', 'account', 'summary']);
   });
 });

@@ -128,7 +128,9 @@ describe('sharded plans, merged by show', () => {
     );
     const stale = await w.run('apply', 'r.json');
     expect(stale.code).toBe(3);
-    expect(stale.stderr).toContain('the configuration changed since the plan was made');
+    expect(stale.stderr).toContain(
+      'Refused: estate: the saved plan is stale (the configuration of account estate changed since the plan was made)',
+    );
   });
 
   it('apply --shard writes only to its shard, and a saved shard plan applies just that shard', async () => {
@@ -180,20 +182,21 @@ describe('an account that cannot be read does not hide the others', () => {
     expect(new Set(plan.actions.map((a: { account: string }) => a.account))).toEqual(new Set(['nerds', 'salon']));
   });
 
-  it('apply refuses before any write; with --skip-failed-accounts it applies the others and never writes to it', async () => {
+  it('apply leaves the unreadable account untouched and applies the others (exit 1); --skip-failed-accounts is the same', async () => {
     w = await withDeadPropertyDeck();
-    const refused = await w.run('apply', '--auto-approve');
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('nothing was applied. To apply the other accounts, pass --skip-failed-accounts');
-    expect(writesTo(w)).toEqual({ estate: 0, nerds: 0, salon: 0 });
-    const skipped = await w.run('apply', '--auto-approve', '--skip-failed-accounts');
+    const skipped = await w.run('apply', '--auto-approve');
     expect(skipped.code).toBe(1);
-    expect(skipped.stderr).toContain('Skipping estate');
+    expect(skipped.stderr).toMatch(/^Error: estate: .*cannot read live state/m);
+    expect(skipped.stderr).toContain('Nothing is written to estate; every other account is applied.');
+    expect(skipped.stdout).toContain('Accounts: 2 applied, 1 failed.');
     const writes = writesTo(w);
     expect(writes.estate).toBe(0);
     expect(writes.nerds).toBeGreaterThan(0);
     expect(writes.salon).toBeGreaterThan(0);
     expect(Object.keys(w.state().accounts).sort()).toEqual(['nerds', 'salon']);
+    const again = await w.run('apply', '--auto-approve', '--skip-failed-accounts');
+    expect(again.code).toBe(1);
+    expect(writesTo(w).estate).toBe(0);
   });
 });
 

@@ -57,7 +57,9 @@ describe('saved plans', () => {
     writeFileSync(join(w.dir, 'statusform.yaml'), PD_ACCOUNT(status('For Sale') + status('Let Agreed') + status('Sold'), FAST));
     const r = await w.run('apply', 'plan.json');
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain('the configuration changed since the plan was made');
+    expect(r.stderr).toContain(
+      'Refused: estate: the saved plan is stale (the configuration of account estate changed since the plan was made)',
+    );
     expect(writes(w)).toEqual([]);
   });
 
@@ -68,7 +70,9 @@ describe('saved plans', () => {
     writeFileSync(join(w.dir, 'statusform.yaml'), config.replace('staff_user_id: 987654321', 'staff_user_id: 5'));
     const r = await w.run('apply', 'plan.json');
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain('the configuration changed since the plan was made');
+    expect(r.stderr).toContain(
+      'Refused: helpdesk: the saved plan is stale (the configuration of account helpdesk changed since the plan was made)',
+    );
     expect(w.sandbox.simulators.serieshr.requests.filter((q) => q.method === 'POST')).toEqual([]);
 
     writeFileSync(join(w.dir, 'statusform.yaml'), config.replace('${SERIES_API_KEY}', '${ROTATED_KEY}'));

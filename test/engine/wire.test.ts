@@ -6,7 +6,7 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { diffAccount } from '../../src/engine/diff.js';
 import { summarise, type Plan } from '../../src/engine/plan.js';
-import { staleAgainst } from '../../src/engine/saved-plan.js';
+import { staleAgainst, staleReasons } from '../../src/engine/saved-plan.js';
 import { WIRE_FORMAT_VERSION, actionDigest, toWire, wireText, type WirePlan } from '../../src/engine/wire.js';
 import { buildPlanSchema, planSchemaText } from '../../src/engine/wire-schema.js';
 import type { AccountConfig, DesiredItem, LiveItem } from '../../src/model.js';
@@ -129,21 +129,23 @@ describe('the plan on the wire', () => {
     // An untouched row moved: the swap's temporary values change, the wire actions do not.
     const moved = swapPlan(40);
     expect(moved.actions.map((a) => a.via?.['sort_order'])).not.toEqual(swapPlan(9).actions.map((a) => a.via?.['sort_order']));
-    expect(staleAgainst(saved, toWire(moved))).toEqual([]);
+    expect(staleReasons(staleAgainst(saved, toWire(moved)))).toEqual([]);
     // Fields a later minor version adds do not count either.
     const newer = {
       ...saved,
       actions: saved.actions.map((a) => ({ ...a, note_for_reviewers: 'x', changes: a.changes.map((c) => ({ ...c, unit: 'n' })) })),
     };
-    expect(staleAgainst(newer, toWire(moved))).toEqual([]);
+    expect(staleReasons(staleAgainst(newer, toWire(moved)))).toEqual([]);
     // A different vendor id, before value or dependency does.
     const fresh = toWire(swapPlan(9));
     const [first, second] = fresh.actions;
     const changed = (patch: object): WirePlan => ({ ...fresh, actions: [{ ...first!, ...patch }, second!] });
-    expect(staleAgainst(changed({ vendor_id: 99 }), fresh)).toEqual([`${first!.address}: live state changed since the plan was made`]);
-    expect(staleAgainst(changed({ before: { ...first!.before, sort_order: 7 } }), fresh)).toHaveLength(1);
-    expect(staleAgainst(changed({ depends_on: ['x'] }), fresh)).toHaveLength(1);
-    expect(staleAgainst({ ...fresh, actions: [first!] }, fresh)).toEqual([
+    expect(staleReasons(staleAgainst(changed({ vendor_id: 99 }), fresh))).toEqual([
+      `${first!.address}: live state changed since the plan was made`,
+    ]);
+    expect(staleReasons(staleAgainst(changed({ before: { ...first!.before, sort_order: 7 } }), fresh))).toHaveLength(1);
+    expect(staleReasons(staleAgainst(changed({ depends_on: ['x'] }), fresh))).toHaveLength(1);
+    expect(staleReasons(staleAgainst({ ...fresh, actions: [first!] }, fresh))).toEqual([
       `${second!.address}: live state changed; a update is now needed`,
     ]);
     expect(actionDigest(first!)).toMatch(/^sha256:[0-9a-f]{64}$/);

@@ -1,34 +1,30 @@
 // `statusform apply`: plan under the state lock, check the guards, confirm, execute, report.
 
 import { scrubKnown } from '../../http/redact.js';
-import { InterruptedError, RefusedError, StateWriteError, VendorError } from '../../errors.js';
-import { closeDefaultAgent } from '../../http/client.js';
-import {
-  accountsWithErrors,
-  applyPlan,
-  loadState,
-  makePlan,
-  selectAccounts,
-  stateStoreOf,
-  withoutAccounts,
-  type RunOptions,
-} from '../../engine/manager.js';
+import { InterruptedError, RefusedError, StateWriteError } from '../../errors.js';
+import { closeDefaultAgent, type HttpNotice } from '../../http/client.js';
+import { accountOutcomes, outcomeCounts, Verdicts } from '../../engine/account-outcomes.js';
+import { accountOf } from '../../address.js';
+import type { Plan } from '../../engine/plan.js';
+import type { StateStore } from '../../state/store.js';
+import { applyPlan, loadState, makePlan, selectAccounts, stateStoreOf, withoutAccounts, type RunOptions } from '../../engine/manager.js';
 import { parseShard, type Shard } from '../../engine/shard.js';
-import { checkGuards } from '../../engine/safety.js';
-import { readSavedPlan, staleAgainst, staleBeforeRead } from '../../engine/saved-plan.js';
+import { guardProblems } from '../../engine/safety.js';
+import { readSavedPlan, staleAgainst, staleBeforeRead, type Staleness } from '../../engine/saved-plan.js';
 import { toWire, type WirePlan } from '../../engine/wire.js';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { renderApplyText, renderPlanText } from '../../render/text.js';
+import { renderAccountOutcomesText } from '../../render/apply-report.js';
 import { loadOrThrow } from '../context.js';
 import { selection } from '../selection.js';
 import { appendStepSummary, colors, confirm, progress, write, type Io } from '../io.js';
 import type { Interrupts } from '../interrupts.js';
 import type { Outcome } from '../outcome.js';
-import { sayUnread } from './plan.js';
 import { checkTarget } from '../../engine/target.js';
 import { colorsFor } from '../../render/style.js';
 import {
+  accountEvent,
   actionEvent,
   eventLine,
   neverReadyEvent,
@@ -56,7 +52,7 @@ export interface ApplyCommandOptions {
   /** Wait this long for another apply to release the state lock before refusing. */
   lockTimeoutSeconds?: number;
   refreshAll?: boolean;
-  /** Apply the accounts whose plan has no error; leave those with errors (e.g. unreadable) untouched, and exit 1. */
+  /** Kept for older workflows: every apply now leaves accounts with errors untouched and applies the others. */
   skipFailedAccounts?: boolean;
   /** `--shard K/N`: only this shard of the selected accounts. */
   shard?: Shard;
@@ -73,11 +69,6 @@ export interface ApplyCommandOptions {
 function shardOption(shard: Shard | string | undefined): { shard?: Shard } {
   if (shard === undefined) return {};
   return { shard: typeof shard === 'string' ? parseShard(shard) : shard };
-}
-
-function refuseIfStale(reasons: string[]): void {
-  if (reasons.length > 0)
-    throw new RefusedError(`the saved plan is stale; make a new one with statusform plan --out FILE:\n  ${reasons.join('\n  ')}`);
 }
 
 /** The time of a JSON event. */
@@ -99,6 +90,56 @@ function configOfPlan(saved: WirePlan | undefined, planPath: string | undefined)
   return existsSync(path) ? path : undefined;
 }
 
+/**
+ * Locks each account this apply may write. In the directory layout a lock held elsewhere refuses
+ * that account alone (within one shared --lock-timeout); the single state file's one lock refuses all.
+ */
+async function lockAccounts(store: StateStore, names: readonly string[], timeoutMs: number, verdicts: Verdicts): Promise<() => void> {
+  if (store.layout === 'file') return store.lock(names, 'statusform apply', timeoutMs);
+  const deadline = Date.now() + timeoutMs;
+  const releases: (() => void)[] = [];
+  for (const name of [...names].sort()) {
+    try {
+      releases.push(await store.lock([name], 'statusform apply', Math.max(0, deadline - Date.now())));
+    } catch (err) {
+      if (!(err instanceof RefusedError)) {
+        for (const r of releases.reverse()) r();
+        throw err;
+      }
+      verdicts.refuse(name, [err.message]);
+    }
+  }
+  return () => {
+    for (const r of releases.reverse()) r();
+  };
+}
+
+/** A saved plan's staleness as verdicts: whole-plan reasons refuse every account it covers. */
+function refuseStale(verdicts: Verdicts, stale: Staleness, names: readonly string[]): void {
+  for (const name of names) verdicts.refuse(name, stale.all.map(staleWords));
+  for (const [name, reasons] of stale.accounts) if (names.includes(name)) verdicts.refuse(name, reasons.map(staleWords));
+}
+
+const staleWords = (reason: string) => `the saved plan is stale (${reason}); make a new one with statusform plan --out FILE`;
+
+/** The plan's errors as verdicts: an account refused before any request, or one that could not be read or planned. */
+function judgeErrors(verdicts: Verdicts, plan: Plan): void {
+  for (const e of plan.errors) {
+    const account = accountOf(e.address);
+    if (e.refused) verdicts.refuse(account, [e.message]);
+    else verdicts.fail(account, [e.address === account ? e.message : `${e.address}: ${e.message}`]);
+  }
+}
+
+/** What a person reads about the accounts decided before any write: one line each, on stderr. */
+function sayVerdicts(io: Io, verdicts: Verdicts): void {
+  const c = colors(io);
+  for (const [name, reasons] of verdicts.refused) write(io.stderr, c.yellow(`Refused: ${name}: ${reasons.join('; ')}`));
+  for (const [name, reasons] of verdicts.failed) write(io.stderr, c.red(`Error: ${name}: ${reasons.join('; ')}`));
+  const decided = verdicts.names();
+  if (decided.length > 0) write(io.stderr, `Nothing is written to ${decided.join(', ')}; every other account is applied.`);
+}
+
 export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<Outcome> {
   const json = opts.json ?? false;
   const emit = (e: ApplyEventLine) => {
@@ -117,7 +158,8 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
   // Only the accounts this apply may write are locked (each its own, in the directory layout): applies on others go on.
   const store = stateStoreOf(config);
   const names = selectAccounts(config, accounts, shard, targets).map((a) => a.name);
-  const release = await store.lock(names, 'statusform apply', (opts.lockTimeoutSeconds ?? 0) * 1000);
+  const verdicts = new Verdicts();
+  const release = await lockAccounts(store, names, (opts.lockTimeoutSeconds ?? 0) * 1000, verdicts);
   const interrupts = opts.interrupts;
   interrupts?.onForcedExit(release); // even at once, the process leaves no lock behind
   /** Stops before any change when an interrupt came while reading or asking. */
@@ -126,7 +168,7 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
   };
   try {
     const state = loadState(config, names, store);
-    if (saved) refuseIfStale(staleBeforeRead(saved, config, state));
+    if (saved) refuseStale(verdicts, staleBeforeRead(saved, config, state), names);
     let spin = await progress(io, 'Reading live state…');
     // Notices go through whichever spinner runs: reading first, then applying.
     const say = (line: string) => spin.say(line);
@@ -138,55 +180,36 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
         targets,
         ...(shard ? { shard } : {}),
         refreshAll: saved ? saved.options.refresh_all : (opts.refreshAll ?? false),
+        refuse: new Map([...verdicts.refused].map(([name, reasons]) => [name, reasons.join('; ')])),
         ...(opts.verbose ? { httpLog: say } : {}),
         ...(opts.maxWaitSeconds !== undefined ? { maxWaitSeconds: opts.maxWaitSeconds } : {}),
         notify: (line, notice) => {
           say(line);
-          emit({
-            type: 'wait',
-            timestamp: stamp(),
-            kind: notice.kind,
-            ...(notice.label ? { account: notice.label } : {}),
-            seconds: notice.seconds,
-            reason: notice.reason,
-            ...(notice.until ? { until: notice.until } : {}),
-            ...(notice.request ? { request: notice.request } : {}),
-            ...(notice.attempt !== undefined ? { attempt: notice.attempt } : {}),
-            message: line,
-          });
+          emit(waitEvent(line, notice));
         },
       });
     } finally {
       spin.stop();
     }
     stopIfInterrupted();
-    if (saved) refuseIfStale(staleAgainst(saved, toWire(planned.plan)));
+    judgeErrors(verdicts, planned.plan);
+    if (saved)
+      refuseStale(
+        verdicts,
+        staleAgainst(saved, toWire(planned.plan)),
+        names.filter((n) => !verdicts.decided(n)),
+      );
     write(human, renderPlanText(planned.plan, c, { verbose: opts.verbose ?? false }));
     emit(planEvent(planned.plan, stamp));
-    // Like Terraform, a plan with errors is not applied — unless asked to apply the other accounts.
-    // Either way nothing is ever written to an account whose read failed.
-    const failedAccounts = accountsWithErrors(planned.plan);
-    sayUnread(io, planned.plan);
-    if (failedAccounts.length > 0 && !opts.skipFailedAccounts) {
-      const n = planned.plan.errors.length;
-      throw new VendorError(
-        planned.plan.errors[0]!.address,
-        `${n} error${n === 1 ? '' : 's'} in the plan (account${failedAccounts.length === 1 ? '' : 's'} ` +
-          `${failedAccounts.join(', ')}); nothing was applied. To apply the other accounts, pass --skip-failed-accounts`,
-      );
-    }
-    if (failedAccounts.length > 0) {
-      planned = withoutAccounts(planned, failedAccounts);
-      write(
-        io.stderr,
-        colors(io).yellow(
-          `Skipping ${failedAccounts.join(', ')} (error${planned.plan.errors.length === 1 ? '' : 's'} in the plan): ` +
-            `nothing is written to ${failedAccounts.length === 1 ? 'it' : 'them'}.`,
-        ),
-      );
-    }
+    for (const [name, reasons] of guardProblems(planned.plan, {
+      allowDestroy: opts.allowDestroy ?? false,
+      allowBulk: opts.allowBulk ?? false,
+    }))
+      verdicts.refuse(name, reasons);
+    sayVerdicts(io, verdicts);
+    // Nothing is ever written to an account refused or failed before the first write: the others go on.
+    planned = withoutAccounts(planned, verdicts.names());
     const { plan } = planned;
-    checkGuards(plan, { allowDestroy: opts.allowDestroy ?? false, allowBulk: opts.allowBulk ?? false });
     // A saved plan was reviewed when it was made (e.g. in a pull request): applying it is the approval.
     if (plan.actions.length > 0 && !opts.autoApprove && !saved) {
       if (!io.stdin.isTTY) throw new RefusedError('apply needs confirmation: run it in a terminal, or pass --auto-approve (e.g. in CI)');
@@ -226,10 +249,13 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
     }
     const accountOf = new Map(plan.actions.map((a) => [a.address, a.account]));
     for (const o of result.outcomes) if (!reported.has(o.address)) emit(neverReadyEvent(o, accountOf.get(o.address) ?? '', stamp));
-    emit(summaryEvent(result, stamp));
-    if (total > 0 || result.adopted) {
-      write(human, renderApplyText(result, c));
-      appendStepSummary(io, `### statusform apply\n\n\`\`\`\n${renderApplyText(result)}\`\`\`\n`);
+    const outcomes = accountOutcomes(names, verdicts, result);
+    for (const o of outcomes) emit(accountEvent(o, stamp));
+    emit(summaryEvent(result, stamp, outcomes));
+    const accountsText = renderAccountOutcomesText(outcomes, c);
+    if (total > 0 || result.adopted || accountsText !== '') {
+      write(human, renderApplyText(result, c) + accountsText);
+      appendStepSummary(io, `### statusform apply\n\n\`\`\`\n${renderApplyText(result)}${renderAccountOutcomesText(outcomes)}\`\`\`\n`);
     }
     if (result.stateFailure) throw new StateWriteError(result.stateFailedFile ?? config.statePath, result.stateFailure);
     if (interrupts?.received) {
@@ -239,11 +265,27 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
         `${result.done} change${result.done === 1 ? '' : 's'} done and saved in the state file, ${notStarted} not started`,
       );
     }
-    if (failedAccounts.length > 0) return 'failed';
-    if (total === 0) return 'done'; // the plan already said "No changes"; adoptions were recorded
-    return result.failed + result.skipped > 0 ? 'failed' : 'done';
+    const counts = outcomeCounts(outcomes);
+    if (counts.failed > 0) return 'failed';
+    return counts.refused > 0 ? 'refused' : 'done';
   } finally {
     release();
     await closeDefaultAgent();
   }
+}
+
+/** A wait or retry notice as its JSON event. */
+function waitEvent(line: string, notice: HttpNotice): ApplyEventLine {
+  return {
+    type: 'wait',
+    timestamp: stamp(),
+    kind: notice.kind,
+    ...(notice.label ? { account: notice.label } : {}),
+    seconds: notice.seconds,
+    reason: notice.reason,
+    ...(notice.until ? { until: notice.until } : {}),
+    ...(notice.request ? { request: notice.request } : {}),
+    ...(notice.attempt !== undefined ? { attempt: notice.attempt } : {}),
+    message: line,
+  };
 }

@@ -46,7 +46,8 @@ export function renderPlan(plan: Plan, format: PlanFormat, io: Io, opts: { verbo
  * or a pull-request comment, and the run's log should say why it failed.
  */
 export function sayUnread(io: Io, plan: Plan): void {
-  for (const e of plan.errors.filter((x) => x.unread)) write(io.stderr, colors(io).red(`Error: ${e.address}: ${e.message}`));
+  for (const e of plan.errors.filter((x) => x.unread))
+    write(io.stderr, colors(io).red(`${e.refused ? 'Refused' : 'Error'}: ${e.address}: ${e.message}`));
 }
 
 export function planFormat(value: string | undefined): PlanFormat {
@@ -92,6 +93,7 @@ export async function planCommand(io: Io, opts: PlanCommandOptions): Promise<Out
     write(io.stderr, `Saved the plan to ${out.given}.`);
   }
   sayUnread(io, plan);
-  if (plan.errors.length > 0) return 'failed';
+  // Refused accounts alone (e.g. a state bound to another vendor instance) end in 3, as apply's do.
+  if (plan.errors.length > 0) return plan.errors.every((e) => e.refused) ? 'refused' : 'failed';
   return opts.detailedExitcode && plan.actions.length > 0 ? 'changes' : 'done';
 }
