@@ -5,7 +5,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { AccountOutcome, AccountOutcomeKind } from '../engine/account-outcomes.js';
+import { outcomeCounts, type AccountOutcome, type AccountOutcomeKind } from '../engine/account-outcomes.js';
 import type { ActionOutcome, ApplyEvent, ApplyResult } from '../engine/execute.js';
 import type { Plan } from '../engine/plan.js';
 import type { WireActionKind, WireSummary } from '../engine/wire.js';
@@ -44,15 +44,7 @@ export type ApplyEventLine = { timestamp: string } & (
       attempt?: number;
       message: string;
     }
-  | {
-      type: 'account';
-      account: string;
-      outcome: AccountOutcomeKind;
-      reasons: string[];
-      done: number;
-      failed: number;
-      skipped: number;
-    }
+  | ({ type: 'account' } & AccountOutcome)
   | {
       type: 'summary';
       outcome: 'complete' | 'incomplete' | 'interrupted';
@@ -147,14 +139,8 @@ export function summaryEvent(result: ApplyResult, at: Stamp, accounts?: readonly
     skipped: result.skipped,
     ...(result.adopted ? { adopted: result.adopted } : {}),
     ...(result.stateFailure ? { state_failure: result.stateFailure } : {}),
-    ...(accounts ? { accounts: tally(accounts) } : {}),
+    ...(accounts ? { accounts: outcomeCounts(accounts) } : {}),
   };
-}
-
-function tally(accounts: readonly AccountOutcome[]): Record<AccountOutcomeKind, number> {
-  const n = { applied: 0, unchanged: 0, refused: 0, failed: 0 };
-  for (const a of accounts) n[a.outcome]++;
-  return n;
 }
 
 export function eventLine(e: ApplyEventLine): string {
