@@ -258,8 +258,15 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'show',
-    summary: 'saved plans (one per shard) merged into one rendering: the PR comment of a fleet',
-    args: [{ name: 'PLANFILE', repeats: true, file: true, description: 'plans saved with plan --out (e.g. plan-*.json)' }],
+    summary: 'saved plans (one per shard) merged into one rendering: the PR comment of a fleet; or apply logs, into one report',
+    args: [
+      {
+        name: 'PLANFILE',
+        repeats: true,
+        file: true,
+        description: 'plans saved with plan --out (e.g. plan-*.json), or the logs of apply --json (e.g. apply-*.jsonl)',
+      },
+    ],
     flags: ['format', 'detailed-exitcode'],
     example: 'statusform show plan-*.json --format markdown',
     run: async (io, { values: v, args }) =>

@@ -13,7 +13,7 @@ function fenceSafe(line: string): string {
   return line.replace(/```/g, '`\u200b``');
 }
 
-function escapeInline(text: string): string {
+export function escapeInline(text: string): string {
   return text.replace(/[\\`*_{}[\]<>|]/g, (ch) => `\\${ch}`);
 }
 

@@ -80,6 +80,21 @@ describe('one account never blocks another', () => {
       ],
     });
     expect(writesTo(w)).toEqual({ estate: 0, nerds: 1 });
+
+    // The log, as the merged pull request's results comment: refused accounts called out with why.
+    writeFileSync(join(w.dir, 'apply-1.jsonl'), r.stdout);
+    const md = await w.run('show', 'apply-1.jsonl', '--format', 'markdown');
+    expect(md.code).toBe(3);
+    expect(md.stdout.split('\n').slice(0, 2)).toEqual(['<!-- statusform-apply -->', '### statusform apply: 1 refused, 1 applied']);
+    expect(md.stdout).toContain('> **Refused (nothing written to them):**\n> - `estate`: the saved plan is stale (the configuration of account estate');
+    expect(md.stdout).toContain('- `nerds.status_variants["a"]`: update');
+    const text = await w.run('show', 'apply-1.jsonl');
+    expect(text.stdout).toContain('Accounts: 1 applied, 1 refused.');
+    writeFileSync(join(w.dir, 'broken.jsonl'), `${r.stdout.split('\n')[0]}\n{"type":"account"}\n`);
+    const broken = await w.run('show', 'broken.jsonl');
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain('broken.jsonl:2: the line is not a statusform apply event');
+    expect((await w.run('show', 'apply-1.jsonl', 'plan.json')).stderr).toContain('saved plans or apply logs');
   });
 
   it('a lock held on one account refuses that account alone; the other applies', async () => {
