@@ -37,11 +37,8 @@ export async function shardsCommand(io: Io, opts: ShardsCommandOptions): Promise
       `--count must be at most ${GITHUB_MATRIX_LIMIT}: GitHub Actions runs at most ${GITHUB_MATRIX_LIMIT} jobs from one matrix (got ${opts.count})`,
     );
   }
-  // Unset variables are no problem: they are credentials and hosts, which a matrix job does not hold.
-  const config = loadOrThrow(io, opts.config, { unsetEnvAllowed: true });
-  const names = config.accounts.map((a) => a.name);
-  const changed =
-    opts.changedSince === undefined ? undefined : changedSince(opts.changedSince, config.files, statePath(io, opts.config), names);
+  const { names, files } = validated(io, opts.config);
+  const changed = opts.changedSince === undefined ? undefined : changedSince(opts.changedSince, files, statePath(io, opts.config), names);
   const rows: Row[] = shardTable(names, opts.count)
     .map((t) => ({
       shard: shardText(t.shard),
@@ -60,6 +57,16 @@ export async function shardsCommand(io: Io, opts: ShardsCommandOptions): Promise
       ),
     );
   return 'done';
+}
+
+/**
+ * The accounts' names and the files of a configuration that validates, or the ConfigError that
+ * `validate` would print. Unset variables are no problem: they hold credentials and hosts, which
+ * a matrix job does not have. Only names are kept: the loaded model is let go before git is asked.
+ */
+function validated(io: Io, config: string | undefined): { names: string[]; files: string[] } {
+  const loaded = loadOrThrow(io, config, { unsetEnvAllowed: true });
+  return { names: loaded.accounts.map((a) => a.name), files: loaded.files };
 }
 
 /**
