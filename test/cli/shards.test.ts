@@ -2,10 +2,11 @@
 // --changed-since, and never more jobs than GitHub runs.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { shardOf, shardTable } from '../../src/engine/shard.js';
 import { cli, tree } from '../helpers.js';
 
@@ -157,6 +158,16 @@ describe('statusform shards, the gate of every workflow', () => {
     ).toEqual([...NAMES].sort());
     // plan still needs them
     expect(statusform(['plan', '--shard', '1/4'], dir).stderr).toContain('environment variable THALAMUS_TOKEN is not set');
+  });
+
+  it('lists every account of the all-vendors example with no variable set (a TimeTap business_id from one is unknown, not wrong)', () => {
+    const example = fileURLToPath(new URL('../../examples/all-vendors', import.meta.url));
+    const names = Object.keys((parse(readFileSync(join(example, 'statusform.yaml'), 'utf8')) as { accounts: object }).accounts);
+    expect(names).toContain('salon');
+    const r = statusform(['shards', '-c', example, '--count', '4'], example);
+    expect(r.code, r.stderr).toBe(0);
+    const listed = (JSON.parse(r.stdout).include as { accounts: string[] }[]).flatMap((x) => x.accounts);
+    expect(listed.sort()).toEqual([...names].sort());
   });
 
   it('--changed-since refuses a state setting with an unset variable: the state changes would go unseen', () => {
