@@ -34,7 +34,8 @@ export async function shardsCommand(io: Io, opts: ShardsCommandOptions): Promise
   // Before anything is read: the table hashes every account once per shard.
   if (opts.count > GITHUB_MATRIX_LIMIT) {
     throw new UsageError(
-      `--count must be at most ${GITHUB_MATRIX_LIMIT}: GitHub Actions runs at most ${GITHUB_MATRIX_LIMIT} jobs from one matrix (got ${opts.count})`,
+      `--count must be at most ${GITHUB_MATRIX_LIMIT}: ` +
+        `GitHub Actions runs at most ${GITHUB_MATRIX_LIMIT} jobs from one matrix (got ${opts.count})`,
     );
   }
   const { names, files } = validated(io, opts.config);
