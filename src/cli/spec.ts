@@ -84,12 +84,16 @@ export const FLAGS = {
     description: 'the longest wait a vendor may ask for before the run stops (5s, 2m; default 300s)',
   },
   port: { type: 'string', value: 'N', description: "the first of the simulators' ports, one per vendor (default 4780)" },
-  shard: { type: 'string', value: 'K/N', description: 'only shard K of N of the accounts (a stable hash of each name; K from 1)' },
+  shard: {
+    type: 'string',
+    value: 'K/N',
+    description: 'only shard K of N of the accounts (a stable hash of each name; K from 1, N at most 1000)',
+  },
   'skip-failed-accounts': {
     type: 'boolean',
     description: 'kept for older workflows: apply always writes nothing to an account with errors and applies the others (exit 1)',
   },
-  count: { type: 'string', value: 'N', description: 'how many shards (jobs) to split the accounts into' },
+  count: { type: 'string', value: 'N', description: 'how many shards (jobs) to split the accounts into, at most 256 (a GitHub matrix)' },
   'changed-since': {
     type: 'string',
     value: 'REF',

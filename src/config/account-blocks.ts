@@ -7,14 +7,6 @@ import { canonicalJson } from '../digest.js';
 import { keepBlocks, splitAccounts, type AccountSplit } from './account-split.js';
 import { yamlData } from './documents.js';
 
-/** The account names a config file's text defines, in order; none when it is not YAML. */
-export function accountNamesIn(text: string): string[] {
-  const split = splitAccounts(text);
-  if (split) return split.blocks.map((b) => b.name);
-  const data = parseYaml(text);
-  return data ? Object.keys(accountsOf(data)) : [];
-}
-
 function parseYaml(text: string): Record<string, unknown> | undefined {
   const data = yamlData(text)?.data;
   return data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined;

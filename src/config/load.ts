@@ -257,7 +257,8 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
       // Another account's variables are its run's; what is wrong with the file itself is everyone's.
       problems.push(...found.filter((p) => !(p.code === 'E_ENV_UNSET' || p.code === 'E_ENV_REF') || !elsewhere(p.position)));
       credentialsAsText(d.data);
-      const badAccounts = schemaCheck(d, chosen && whole ? withAccounts(d.data, chosen) : d.data, problems);
+      const unknown = opts.unsetEnvAllowed ? unsetAt(found) : undefined;
+      const badAccounts = schemaCheck(d, chosen && whole ? withAccounts(d.data, chosen) : d.data, problems, unknown);
       const data = d.data as { accounts?: Record<string, Record<string, unknown>> };
       if (!data || typeof data !== 'object' || !data.accounts || typeof data.accounts !== 'object') return;
       for (const [name, settings] of Object.entries(data.accounts)) {
@@ -273,7 +274,7 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
         if (badAccounts.has(name) || badAccounts.has('*')) continue;
         const adapter = adapterFor(String(settings['vendor']));
         if (!adapter) continue;
-        accounts.push(buildAccount(d, name, settings, adapter, cats, namePos, problems));
+        accounts.push(buildAccount(d, name, settings, adapter, cats, namePos, problems, unknown));
       }
     };
     take(parts[i]!.d, parts[i]!.found);
@@ -445,8 +446,21 @@ function cutHolds(d: ConfigDocument, kept: readonly AccountBlock[]): boolean {
   });
 }
 
-/** Checks a document's data against the schema; returns the accounts (`*`: the whole file) it finds fault with. */
-function schemaCheck(d: ConfigDocument, data: unknown, problems: ConfigProblem[]): Set<string> {
+/**
+ * Where a document's variables are unset, for a load that allows it (`unsetEnvAllowed`): the value
+ * written there is unknown, so what a check finds there alone is no fault of the account.
+ */
+function unsetAt(found: readonly ConfigProblem[]): ((p: Position) => boolean) | undefined {
+  const at = new Set(found.filter((p) => p.code === 'E_ENV_UNSET').map((p) => formatPosition(p.position)));
+  return at.size === 0 ? undefined : (p) => at.has(formatPosition(p));
+}
+
+/**
+ * Checks a document's data against the schema; returns the accounts (`*`: the whole file) it finds
+ * fault with. An error at an `unknown` value, or one only echoing others (no problem of its own),
+ * leaves its account to be built and checked: `business_id: ${ID}` unset is text, not a number.
+ */
+function schemaCheck(d: ConfigDocument, data: unknown, problems: ConfigProblem[], unknown?: (p: Position) => boolean): Set<string> {
   const bad = new Set<string>();
   const validate = validateSchema();
   if (validate(data)) return bad;
@@ -460,11 +474,33 @@ function schemaCheck(d: ConfigDocument, data: unknown, problems: ConfigProblem[]
         ? [...pointer(e.instancePath), String((e.params as { missingProperty?: unknown }).missingProperty)].join('.')
         : '';
     if (found1 && !named.has(missing)) problems.push({ position: found1.position, message: found1.message });
+    if (unknown && excused(d, e, found1, unknown, problems)) continue;
     const segs = pointer(e.instancePath);
     if (segs[0] === 'accounts' && segs[1] !== undefined) bad.add(String(segs[1]));
     else if (segs.length === 0 || segs[0] !== 'accounts') bad.add('*');
   }
   return bad;
+}
+
+/**
+ * Whether a schema error leaves its account to be built, in a load where some values are
+ * `unknown`: it only echoes others (no problem of its own), or it is at an unknown value where
+ * the schema wants a scalar. A variable never holds a list or a mapping: that is said at the
+ * field's name, where the unset variable's own message (which is dropped) does not hide it.
+ */
+function excused(
+  d: ConfigDocument,
+  e: ErrorObject,
+  problem: ConfigProblem | undefined,
+  unknown: (p: Position) => boolean,
+  problems: ConfigProblem[],
+): boolean {
+  if (!problem) return true;
+  if (!unknown(problem.position)) return false;
+  const wanted = e.keyword === 'type' ? String((e.params as { type?: unknown }).type).split(',') : [];
+  if (!wanted.includes('array') && !wanted.includes('object')) return true;
+  problems.push({ position: positionOf(d, nodeAt(d.root, pointer(e.instancePath), true)), message: problem.message });
+  return false;
 }
 
 /**
@@ -557,15 +593,18 @@ function buildAccount(
   categories: readonly string[],
   position: Position,
   problems: ConfigProblem[],
+  unknown: (p: Position) => boolean = () => false,
 ): AccountConfig {
   const at = (path: (string | number)[]) => positionOf(d, nodeAt(d.root, ['accounts', name, ...path]));
   const problem = (path: (string | number)[], message: string) =>
     problems.push({ position: at(path), message: `accounts.${name}${pathText(path)}: ${message}` });
 
   const { baseUrl, rateLimit } = accountDefaults(settings, adapter);
+  // A URL the adapter derives from a setting whose variable is unset (Zendesk's subdomain) is unknown too.
+  const derivedFromUnknown = settings['base_url'] === undefined && Object.keys(settings).some((k) => unknown(at([k])));
   if (baseUrl === undefined) {
     problem([], `base_url is required: ${adapter.vendor} has no public default host`);
-  } else if (!isAllowedBaseUrl(baseUrl)) {
+  } else if (!derivedFromUnknown && !isAllowedBaseUrl(baseUrl)) {
     problem(['base_url'], `base_url must be an https URL (plain http only to loopback): ${JSON.stringify(baseUrl)}`);
   }
   // Credentials and settings travel in HTTP headers and URLs: a line break (a file read with its

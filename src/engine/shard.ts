@@ -14,16 +14,24 @@ export interface Shard {
   count: number;
 }
 
-/** GitHub Actions runs at most 256 jobs from one matrix. */
+/** GitHub Actions runs at most 256 jobs from one matrix: the most `statusform shards --count` makes. */
 export const GITHUB_MATRIX_LIMIT = 256;
 
-/** `"K/N"` → the shard, or a UsageError saying what is expected. */
+/**
+ * The most shards `--shard K/N` splits the accounts into. Picking a shard hashes every account
+ * once per shard (rendezvous), so N bounds the work before any account is read: at 1,000 that is
+ * about 2 ms per account. Well beyond GitHub's matrix (256) and any fan-out a fleet uses.
+ */
+export const MAX_SHARDS = 1000;
+
+/** `"K/N"` → the shard, or a UsageError saying what is expected; checked before anything is read. */
 export function parseShard(text: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
   if (!m || count < 1 || index < 1 || index > count)
     throw new UsageError(`--shard must be K/N with 1 ≤ K ≤ N, e.g. --shard 1/4 (got "${text}")`);
+  if (count > MAX_SHARDS) throw new UsageError(`--shard K/N takes N up to ${MAX_SHARDS} (got "${text}")`);
   return { index, count };
 }
 

@@ -1,11 +1,13 @@
 // `statusform shards`: the CI matrix for --shard K/N, only the changed shards with
 // --changed-since, and never more jobs than GitHub runs.
 
-import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { shardTable } from '../../src/engine/shard.js';
+import { parse } from 'yaml';
+import { shardOf, shardTable } from '../../src/engine/shard.js';
 import { cli, tree } from '../helpers.js';
 
 const account = (name: string, label = 'Alpha') =>
@@ -13,6 +15,24 @@ const account = (name: string, label = 'Alpha') =>
   `    status_variants:\n      - { id: a, label: "${label}", maps_to: open }\n`;
 const config = (names: string[]) => `version: 1\naccounts:\n${names.map((n) => account(n)).join('')}`;
 const NAMES = Array.from({ length: 12 }, (_, i) => `acct-${i}`);
+const BIN = fileURLToPath(new URL('../../bin/statusform.js', import.meta.url));
+
+/** The installed command in a process of its own, as a workflow step runs it, with `env` as its whole environment. */
+function statusform(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
+  const started = performance.now();
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env['PATH'] ?? '', ...env }, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, ms: performance.now() - started };
+}
+
+/** `dir` as a git repository with everything in it committed. */
+function committed(dir: string): string {
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir, stdio: 'pipe' });
+  git('init', '-q');
+  git('add', '.');
+  git('commit', '-qm', 'fleet');
+  return dir;
+}
 
 describe('statusform shards', () => {
   it('prints a GitHub matrix of the non-empty shards, and the same data as JSON; no credentials needed', async () => {
@@ -28,17 +48,17 @@ describe('statusform shards', () => {
     expect(JSON.parse(json.stdout)).toEqual({ count: 4, shards: expected });
   });
 
-  it('refuses a matrix over 256 jobs and says which --count fits', async () => {
+  it('refuses a --count over 256, the jobs GitHub Actions runs from one matrix', async () => {
     const many = Array.from({ length: 1000 }, (_, i) => `a${i}`);
     const accounts = many.map((n) => `  ${n}: { vendor: thalamus, token: t, status_variants: [] }\n`).join('');
     const dir = tree({ 'statusform.yaml': `version: 1\naccounts:\n${accounts}` });
-    const r = await cli(['shards', '--count', '400'], { cwd: dir });
+    const r = await cli(['shards', '--count', '257'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(
-      /the matrix would have \d+ jobs, and GitHub Actions runs at most 256 from one matrix: use --count 256 or less \(1000 accounts: about 4 per shard at --count 256\)/,
-    );
-    expect((await cli(['shards', '--count', '256'], { cwd: dir })).code).toBe(0);
+    expect(r.stderr).toContain('--count must be at most 256: GitHub Actions runs at most 256 jobs from one matrix (got 257)');
+    const most = await cli(['shards', '--count', '256'], { cwd: dir });
+    expect(most.code).toBe(0);
+    expect(JSON.parse(most.stdout).include.length).toBeLessThanOrEqual(256);
   });
 
   it('--changed-since lists only the shards whose accounts changed: their config block, or their state', async () => {
@@ -71,5 +91,143 @@ describe('statusform shards', () => {
     const unknown = await cli(['shards', '-c', 'config', '--count', '3', '--changed-since', 'no-such-ref'], { cwd: dir });
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('--changed-since no-such-ref: git cannot tell what changed');
+  });
+});
+
+describe('statusform shards, the gate of every workflow', () => {
+  const broken: { what: string; file: string; text: string; problem: string }[] = [
+    {
+      what: 'a YAML syntax error',
+      file: 'statusform.yaml',
+      text: config(NAMES).replace('label: "Alpha"', 'label: "Alpha'),
+      problem: 'statusform.yaml:',
+    },
+    {
+      what: 'a misspelt accounts:',
+      file: 'statusform.yaml',
+      text: config(NAMES).replace('accounts:', 'acounts:'),
+      problem: 'statusform.yaml:2:1: (top level): unknown field "acounts": did you mean `accounts`?',
+    },
+    {
+      what: 'an unknown category',
+      file: 'statusform.yaml',
+      text: config(NAMES).replace('maps_to: open', 'maps_to: opn'),
+      problem: 'statusform.yaml:7:43: acct-0.status_variants["a"]: unknown category "opn"',
+    },
+    {
+      what: "a YAML error in one account's file of a directory",
+      file: 'statusform/acct-3.yaml',
+      text: `accounts:\n${account('acct-3')}      - id: b\n       label: B\n`,
+      problem: 'statusform/acct-3.yaml:',
+    },
+  ];
+  const layouts: Record<string, Record<string, string>> = {
+    'statusform.yaml': { 'statusform.yaml': config(NAMES) },
+    'statusform/acct-3.yaml': Object.fromEntries(NAMES.map((n) => [`statusform/${n}.yaml`, `version: 1\naccounts:\n${account(n)}`])),
+  };
+
+  for (const b of broken) {
+    it(`exits 1 on ${b.what}, positioned as validate says it, with nothing on stdout (with --changed-since too)`, () => {
+      const dir = committed(tree(layouts[b.file]!));
+      writeFileSync(join(dir, b.file), b.text);
+      const c = b.file === 'statusform.yaml' ? [] : ['-c', 'statusform'];
+      const validate = statusform(['validate', ...c], dir, { THALAMUS_TOKEN: 't' });
+      expect(validate.code).toBe(1);
+      for (const extra of [[], ['--changed-since', 'HEAD']]) {
+        const r = statusform(['shards', ...c, '--count', '4', ...extra], dir);
+        expect(r.code, r.stderr).toBe(1);
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toContain(b.problem);
+        // The same problems validate prints, in the same words.
+        const lines = (text: string) => text.split('\n').filter((l) => /^[\w./-]+\.yaml:\d+:\d+: /.test(l));
+        expect(lines(r.stderr)).toEqual(lines(validate.stderr));
+        expect(lines(r.stderr).length).toBeGreaterThan(0);
+      }
+    });
+  }
+
+  it('needs no credentials: unset variables in credentials and hosts still give the matrix', () => {
+    const withHost = (n: string) => account(n).replace('    token:', '    base_url: ${THALAMUS_URL}\n    token:');
+    const dir = tree({ 'statusform.yaml': `version: 1\naccounts:\n${NAMES.map(withHost).join('')}` });
+    const r = statusform(['shards', '--count', '4'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(
+      JSON.parse(r.stdout)
+        .include.flatMap((x: { accounts: string[] }) => x.accounts)
+        .sort(),
+    ).toEqual([...NAMES].sort());
+    // plan still needs them
+    expect(statusform(['plan', '--shard', '1/4'], dir).stderr).toContain('environment variable THALAMUS_TOKEN is not set');
+  });
+
+  it('lists every account of the all-vendors example with no variable set (a TimeTap business_id from one is unknown, not wrong)', () => {
+    const example = fileURLToPath(new URL('../../examples/all-vendors', import.meta.url));
+    const names = Object.keys((parse(readFileSync(join(example, 'statusform.yaml'), 'utf8')) as { accounts: object }).accounts);
+    expect(names).toContain('salon');
+    const r = statusform(['shards', '-c', example, '--count', '4'], example);
+    expect(r.code, r.stderr).toBe(0);
+    const listed = (JSON.parse(r.stdout).include as { accounts: string[] }[]).flatMap((x) => x.accounts);
+    expect(listed.sort()).toEqual([...names].sort());
+  });
+
+  it('--changed-since refuses a state setting with an unset variable: the state changes would go unseen', () => {
+    const dir = committed(tree({ 'statusform.yaml': `version: 1\nstate: \${STATE_DIR}\n${config(NAMES).slice('version: 1\n'.length)}` }));
+    expect(statusform(['shards', '--count', '4'], dir).code).toBe(0);
+    const r = statusform(['shards', '--count', '4', '--changed-since', 'HEAD'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('statusform.yaml:2:8: state must be a path, with every ${VAR} in it set (got "${STATE_DIR}")');
+    expect(JSON.parse(statusform(['shards', '--count', '4', '--changed-since', 'HEAD'], dir, { STATE_DIR: 'st' }).stdout)).toEqual({
+      include: [],
+    });
+  });
+
+  it("--changed-since finds the account of a changed state file however its name is written: +beta.json is Beta's", () => {
+    const names = ['alpha', 'Beta', 'gamma', 'DeltaX'];
+    const state = (items: object) => JSON.stringify({ serial: 1, lineage: 'L', accounts: { x: { items } } });
+    const dir = committed(
+      tree({
+        'statusform.yaml': config(names),
+        'statusform.state/alpha.json': state({}),
+        'statusform.state/+beta.json': state({}),
+        'statusform.state/+delta+x.json': state({}),
+      }),
+    );
+    const changed = (...more: string[]) => {
+      const r = statusform(['shards', '--count', '4', '--changed-since', 'HEAD', '--format', 'json', ...more], dir);
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout).shards as { changed: string[] }[]).flatMap((x) => x.changed).sort();
+    };
+    writeFileSync(join(dir, 'statusform.state/+beta.json'), state({ a: {} }));
+    writeFileSync(join(dir, 'statusform.state/+delta+x.json.lock'), '{}'); // a lock is no change
+    expect(changed()).toEqual(['Beta']);
+    const r = statusform(['shards', '--count', '4', '--changed-since', 'HEAD'], dir);
+    expect(JSON.parse(r.stdout).include).toEqual([
+      { shard: `${shardOf('Beta', 4)}/4`, accounts: shardTable(names, 4)[shardOf('Beta', 4) - 1]!.accounts, changed: ['Beta'] },
+    ]);
+    // A new account's first state file, and one written in capitals by hand, are no other account's.
+    mkdirSync(join(dir, 'statusform.state', 'nested'), { recursive: true });
+    writeFileSync(join(dir, 'statusform.state/+delta+x.json'), state({ b: {} }));
+    writeFileSync(join(dir, 'statusform.state/Gamma.json'), state({}));
+    expect(changed()).toEqual(['Beta', 'DeltaX']);
+  });
+
+  it('refuses a huge --count or --shard at once, before reading any configuration', () => {
+    const dir = tree({}); // no configuration at all: the limit is said first
+    const runs = [
+      { args: ['shards', '--count', '100000000'], says: '--count must be at most 256' },
+      { args: ['plan', '--shard', '1/999999999999'], says: '--shard K/N takes N up to 1000 (got "1/999999999999")' },
+      { args: ['apply', '--shard', '1/1001', '--auto-approve'], says: '--shard K/N takes N up to 1000 (got "1/1001")' },
+    ];
+    for (const { args, says } of runs) {
+      const r = statusform(args, dir);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(says);
+      expect(r.stderr).not.toContain('no configuration');
+      expect(r.ms).toBeLessThan(5000); // minutes before the limits were checked first
+    }
+    expect(statusform(['shards', '--count', '256'], dir).stderr).toContain('no configuration at');
+    expect(statusform(['plan', '--shard', '1000/1000'], dir).stderr).toContain('no configuration at');
   });
 });

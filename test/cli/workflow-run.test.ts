@@ -225,6 +225,28 @@ describe('the example workflows, run', () => {
     expect(readFileSync(join(dir, 'plan.md'), 'utf8')).toContain('nothing to plan');
   });
 
+  it('shards: a configuration that does not validate fails the step of every workflow, never an empty matrix', async () => {
+    const root = tempDir('statusform-workflow-');
+    mkdirSync(join(root, 'statusform'));
+    writeFileSync(join(root, 'statusform', 'statusform.yaml'), fleet(NAMES.map((n) => th(n))));
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', 'statusform');
+    git(root, 'commit', '-qm', 'fleet');
+    git(root, 'update-ref', 'refs/remotes/origin/main', 'HEAD');
+    // The pull request misspells `accounts:`: no account is left to change, and nothing must say so.
+    writeFileSync(join(root, 'statusform', 'statusform.yaml'), fleet(NAMES.map((n) => th(n))).replace('accounts:', 'acounts:'));
+    const tools = toolsDir(root);
+    for (const file of ['statusform-plan.yml', 'statusform-apply.yml', 'statusform-drift.yml']) {
+      const output = join(root, `${file}-output`);
+      writeFileSync(output, '');
+      const env = { PATH: `${tools}:${process.env['PATH']}`, GITHUB_OUTPUT: output, SHARDS: shardCount(file), BASE_REF: 'main' };
+      const r = await runStep(step(file, 'shards'), root, env);
+      expect(r.status, `${file}: ${r.stdout}`).toBe(1);
+      expect(r.stderr).toContain('statusform/statusform.yaml:2:1: (top level): unknown field "acounts": did you mean `accounts`?');
+      expect(readFileSync(output, 'utf8'), file).toBe(''); // no matrix, and no any=false to skip the jobs after it
+    }
+  });
+
   it('drift: every shard planned, exit 2 where live state moved, and one issue listing the drifted addresses of all shards', async () => {
     const file = 'statusform-drift.yml';
     const count = shardCount(file);

@@ -2,7 +2,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { accountNamesIn, changedAccountsInConfig, changedAccountsInState } from '../../src/config/account-blocks.js';
+import { changedAccountsInConfig, changedAccountsInState } from '../../src/config/account-blocks.js';
 import { yamlData } from '../../src/config/documents.js';
 import { canonicalJson } from '../../src/digest.js';
 
@@ -96,10 +96,5 @@ describe('changed accounts, from the cut of both versions', () => {
       ),
       { numRuns: 200 },
     );
-  });
-
-  it("names a file's accounts from its lines alone, even when a block of it would not parse", () => {
-    const text = 'version: 1\naccounts:\n  a:\n    vendor: thalamus\n    vendor: thalamus\n  b:\n    vendor: thalamus\n';
-    expect(accountNamesIn(text)).toEqual(['a', 'b']);
   });
 });

@@ -134,6 +134,29 @@ accounts:
     );
   });
 
+  it('with unset variables allowed (mappings, shards), builds and checks every account, whatever type its unset values stand for', () => {
+    const tt = (statuses: string) =>
+      '  salon:\n    vendor: timetap\n    base_url: ${TT_URL}\n    api_key: ${TT_KEY}\n    private_key: ${TT_PRIVATE}\n' +
+      `    business_id: \${TT_BUSINESS}\n    statuses:${statuses}`;
+    const zd = '  support:\n    vendor: zendesk\n    subdomain: ${ZD_SUB}\n    token: ${ZD_TOKEN}\n    statuses: []\n';
+    const load = (statuses: string) => {
+      const dir = tree({ 'statusform.yaml': `version: 1\naccounts:\n${tt(statuses)}${zd}` });
+      return loadConfig('statusform.yaml', { cwd: dir, env: {}, unsetEnvAllowed: true });
+    };
+    const ok = load('\n      - { sub_status: LATE, status: OPEN, sort_order: 1, user_selectable: true, maps_to: open }\n');
+    expect(ok.problems).toEqual([]);
+    expect(ok.config?.accounts.map((a) => a.name)).toEqual(['salon', 'support']);
+    // The account is still checked: an unset business_id does not hide its items' problems.
+    const wrong = load('\n      - { sub_status: LATE, status: OPEN, sort_order: 1, user_selectable: true, maps_to: opn }\n');
+    expect(wrong.problems.map((p) => `${p.position.line}:${p.position.col}: ${p.message}`)).toEqual([
+      expect.stringMatching(/^10:90: salon\.statuses\["LATE"\]: unknown category "opn"/),
+    ]);
+    // A variable never holds a list: said at the field's name, not dropped with the unset variable's message.
+    expect(load(' ${TT_STATUSES}\n').problems.map((p) => `${p.position.line}:${p.position.col}: ${p.message}`)).toEqual([
+      '9:5: accounts.salon.statuses: must be a list (got the text "${TT_STATUSES}")',
+    ]);
+  });
+
   it('refuses a renamed_from that names, in another case, a label still declared (Property Deck ignores case)', () => {
     const found = problems(
       estate(`      - { label: Hot, type: contact, renamed_from: [cold], maps_to: open }

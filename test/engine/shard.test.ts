@@ -62,4 +62,10 @@ describe('shards', () => {
     for (const bad of ['0/3', '4/3', '1/0', '1', '1/2/3', 'x/2', ''])
       expect(() => parseShard(bad)).toThrow(/--shard must be K\/N with 1 ≤ K ≤ N/);
   });
+
+  it('take at most 1,000 shards, so that picking one never hashes without end', () => {
+    expect(parseShard('1000/1000')).toEqual({ index: 1000, count: 1000 });
+    for (const big of ['1/1001', '1/999999999999', `1/${'9'.repeat(400)}`])
+      expect(() => parseShard(big)).toThrow(`--shard K/N takes N up to 1000 (got "${big}")`);
+  });
 });

@@ -1,16 +1,17 @@
 // `statusform shards --count N`: the CI job matrix for `plan/apply --shard K/N`, optionally only
-// the shards whose accounts changed since a git ref. Reads the config's files (no credentials
-// needed: a matrix job need not hold secrets) and, for --changed-since, asks `git`.
+// the shards whose accounts changed since a git ref. The gate of every workflow: the config is
+// validated as `validate` does (a config plan would refuse is an error here, never an empty
+// matrix), but with no credentials needed (a matrix job holds no secrets). For --changed-since it asks `git`.
 
 import { execFileSync } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
-import { UsageError } from '../../errors.js';
-import { accountNamesIn, changedAccountsInConfig, changedAccountsInState } from '../../config/account-blocks.js';
-import { configFiles } from '../../config/documents.js';
-import { statePathOf } from '../../config/load.js';
+import { basename, dirname, relative, resolve, sep } from 'node:path';
+import { ConfigError, UsageError } from '../../errors.js';
+import { changedAccountsInConfig, changedAccountsInState } from '../../config/account-blocks.js';
+import { statePathOf, type StateLayout } from '../../config/load.js';
 import { GITHUB_MATRIX_LIMIT, shardTable, shardText } from '../../engine/shard.js';
-import { DEFAULT_CONFIG } from '../context.js';
+import { accountOfFileName } from '../../state/store.js';
+import { DEFAULT_CONFIG, loadOrThrow } from '../context.js';
 import { write, type Io } from '../io.js';
 import type { Outcome } from '../outcome.js';
 
@@ -30,12 +31,15 @@ interface Row {
 export async function shardsCommand(io: Io, opts: ShardsCommandOptions): Promise<Outcome> {
   const format = opts.format ?? 'github-matrix';
   if (format !== 'github-matrix' && format !== 'json') throw new UsageError(`--format must be github-matrix or json (got "${format}")`);
-  const path = resolve(io.cwd, opts.config ?? DEFAULT_CONFIG);
-  const files = configFiles(path);
-  const names: string[] = [];
-  for (const f of files) for (const n of accountNamesIn(readFileSync(f, 'utf8'))) if (!names.includes(n)) names.push(n);
-
-  const changed = opts.changedSince === undefined ? undefined : changedSince(opts.changedSince, files, statePath(path, io), names);
+  // Before anything is read: the table hashes every account once per shard.
+  if (opts.count > GITHUB_MATRIX_LIMIT) {
+    throw new UsageError(
+      `--count must be at most ${GITHUB_MATRIX_LIMIT}: ` +
+        `GitHub Actions runs at most ${GITHUB_MATRIX_LIMIT} jobs from one matrix (got ${opts.count})`,
+    );
+  }
+  const { names, files } = validated(io, opts.config);
+  const changed = opts.changedSince === undefined ? undefined : changedSince(opts.changedSince, files, statePath(io, opts.config), names);
   const rows: Row[] = shardTable(names, opts.count)
     .map((t) => ({
       shard: shardText(t.shard),
@@ -43,13 +47,6 @@ export async function shardsCommand(io: Io, opts: ShardsCommandOptions): Promise
       ...(changed ? { changed: t.accounts.filter((a) => changed.has(a)) } : {}),
     }))
     .filter((r) => r.accounts.length > 0 && (r.changed === undefined || r.changed.length > 0));
-  if (rows.length > GITHUB_MATRIX_LIMIT) {
-    throw new UsageError(
-      `the matrix would have ${rows.length} jobs, and GitHub Actions runs at most ${GITHUB_MATRIX_LIMIT} from one matrix: ` +
-        `use --count ${GITHUB_MATRIX_LIMIT} or less (${names.length} accounts: ` +
-        `about ${Math.ceil(names.length / GITHUB_MATRIX_LIMIT)} per shard at --count ${GITHUB_MATRIX_LIMIT})`,
-    );
-  }
   if (format === 'github-matrix') write(io.stdout, JSON.stringify({ include: rows }));
   else
     write(
@@ -63,8 +60,24 @@ export async function shardsCommand(io: Io, opts: ShardsCommandOptions): Promise
   return 'done';
 }
 
-function statePath(configPath: string, io: Io): string | undefined {
-  return statePathOf(configPath, { cwd: io.cwd, env: io.env }).statePath;
+/**
+ * The accounts' names and the files of a configuration that validates, or the ConfigError that
+ * `validate` would print. Unset variables are no problem: they hold credentials and hosts, which
+ * a matrix job does not have. Only names are kept: the loaded model is let go before git is asked.
+ */
+function validated(io: Io, config: string | undefined): { names: string[]; files: string[] } {
+  const loaded = loadOrThrow(io, config, { unsetEnvAllowed: true });
+  return { names: loaded.accounts.map((a) => a.name), files: loaded.files };
+}
+
+/**
+ * Where the state is. Read apart from the loaded config, which takes an unset variable as no
+ * problem: in `state` it would hide every state change from --changed-since.
+ */
+function statePath(io: Io, config: string | undefined): { path: string; layout: StateLayout } {
+  const located = statePathOf(config ?? DEFAULT_CONFIG, { cwd: io.cwd, env: io.env });
+  if (located.problems.length > 0) throw new ConfigError(located.problems);
+  return { path: located.statePath!, layout: located.stateLayout! };
 }
 
 function git(cwd: string, args: string[]): string {
@@ -88,29 +101,24 @@ function readOrUndefined(path: string): string | undefined {
   }
 }
 
-/**
- * The accounts whose config block, file or state changed between `ref` and the working tree: a
- * changed config file → its accounts whose block differs (all of them when a shared setting
- * changed); a changed state file → the accounts whose entry differs; a changed file in a state
- * directory → the account it is named after.
- */
-function changedSince(ref: string, files: readonly string[], state: string | undefined, names: readonly string[]): Set<string> {
-  const real = (p: string) => {
-    try {
-      return realpathSync(p);
-    } catch {
-      return resolve(p);
-    }
-  };
-  let top: string;
-  let paths: string[];
-  const dir = real(resolve(files[0]!, '..'));
+/** The real path (links resolved), or the path as given when it does not exist. */
+function real(p: string): string {
   try {
-    top = real(git(dir, ['rev-parse', '--show-toplevel']).trim());
+    return realpathSync(p);
+  } catch {
+    return resolve(p);
+  }
+}
+
+/** The repository's top, and every path (absolute) that differs from `ref` in the working tree or is untracked. */
+function changedPaths(ref: string, dir: string): { top: string; paths: Set<string> } {
+  try {
+    const top = real(git(dir, ['rev-parse', '--show-toplevel']).trim());
     git(top, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
     const diff = git(top, ['diff', '--name-only', '-z', ref, '--']);
     const untracked = git(top, ['ls-files', '--others', '--exclude-standard', '-z']);
-    paths = [...diff.split('\0'), ...untracked.split('\0')].filter((p) => p !== '').map((p) => resolve(top, p));
+    const paths = [...diff.split('\0'), ...untracked.split('\0')].filter((p) => p !== '').map((p) => resolve(top, p));
+    return { top, paths: new Set(paths) };
   } catch (err) {
     const why = ((err as { stderr?: string }).stderr ?? (err as Error).message).trim().split('\n')[0];
     throw new UsageError(
@@ -118,19 +126,34 @@ function changedSince(ref: string, files: readonly string[], state: string | und
         'in CI, fetch enough history (actions/checkout with fetch-depth: 0)',
     );
   }
+}
+
+/**
+ * The accounts whose config block, file or state changed between `ref` and the working tree: a
+ * changed config file → its accounts whose block differs (all of them when a shared setting
+ * changed); a changed state file → the accounts whose entry differs; a changed file in a state
+ * directory → the account it is named after (`+beta.json` → Beta, as the state store names it).
+ */
+function changedSince(
+  ref: string,
+  files: readonly string[],
+  state: { path: string; layout: StateLayout },
+  names: readonly string[],
+): Set<string> {
+  const { top, paths } = changedPaths(ref, real(dirname(files[0]!)));
   const changed = new Set<string>();
-  const configByPath = new Map(files.map((f) => [real(f), f]));
-  const stateReal = state === undefined ? undefined : real(state);
-  for (const p of new Set(paths)) {
-    const rel = relative(top, p);
-    if (configByPath.has(p)) {
-      const c = changedAccountsInConfig(atRef(top, ref, rel), readOrUndefined(p));
+  const configs = new Set(files.map(real));
+  const stateReal = real(state.path);
+  for (const p of paths) {
+    const before = () => atRef(top, ref, relative(top, p));
+    if (configs.has(p)) {
+      const c = changedAccountsInConfig(before(), readOrUndefined(p));
       for (const n of c.everyAccount ? names : c.accounts) changed.add(n);
-    } else if (stateReal !== undefined && p === stateReal) {
-      for (const n of changedAccountsInState(atRef(top, ref, rel), readOrUndefined(p)) ?? names) changed.add(n);
-    } else if (stateReal !== undefined && p.startsWith(`${stateReal}${sep}`) && !p.endsWith('.lock')) {
-      const account = relative(stateReal, p).split(sep)[0]!.split('.')[0]!;
-      if (names.includes(account)) changed.add(account);
+    } else if (state.layout === 'file' && p === stateReal) {
+      for (const n of changedAccountsInState(before(), readOrUndefined(p)) ?? names) changed.add(n);
+    } else if (state.layout === 'directory' && dirname(p) === stateReal) {
+      const account = accountOfFileName(basename(p)); // undefined for a lock or a temporary file
+      if (account !== undefined && names.includes(account)) changed.add(account);
     }
   }
   return changed;
