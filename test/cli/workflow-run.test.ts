@@ -2,7 +2,7 @@
 // (`bash --noprofile --norc -eo pipefail`), against the simulators: what they write and exit.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -263,9 +263,7 @@ describe('the example workflows, run', () => {
     // The apply workflow's own step, per shard, brings live state to the config.
     const applyAll = async () => {
       for (const row of matrix.include) {
-        const apply = actionStep('statusform-apply.yml', 'statusform apply', { 'matrix.shard': row.shard });
-        expect(apply.inputs['INPUT_ARGS']).toBe(`--shard ${row.shard} --auto-approve`);
-        const r = await runStep(apply.script, dir, { ...env, ...apply.inputs });
+        const r = await reviewedApply(dir, row, env);
         expect(r.status, r.stderr).toBe(0);
       }
     };
@@ -392,13 +390,8 @@ describe('the example workflows, run', () => {
     expect(idle.status, idle.stderr).toBe(0);
     expect(git(runners[0]!.dir, 'log', '--format=%s')).toBe('config');
 
-    // Every shard applies at once (another account's state file left in the clone must not be committed).
-    const applied = await Promise.all(
-      runners.map(({ row, dir }) => {
-        const apply = actionStep(file, 'statusform apply', { 'matrix.shard': row.shard });
-        return runStep(apply.script, dir, { ...env(dir, row), ...apply.inputs });
-      }),
-    );
+    // Every shard applies its reviewed plan at once (another account's state file left in the clone must not be committed).
+    const applied = await Promise.all(runners.map(({ row, dir }) => reviewedApply(dir, row, env(dir, row))));
     for (const r of applied) expect(r.status, r.stderr).toBe(0);
     writeFileSync(join(runners[0]!.dir, 'statusform', 'statusform.state', 'stray.json'), '{}\n');
 
@@ -429,6 +422,216 @@ describe('the example workflows, run', () => {
     );
   });
 });
+
+describe('apply on merge: the reviewed plan, and nothing else without an approval', () => {
+  it('applies a reviewed plan as is; a stale or destructive account waits, posted on the pull request, until approved; the others apply', async () => {
+    const apply = 'statusform-apply.yml';
+    const count = Number(shardCount(apply));
+    sandbox = await startSandbox({ rateLimits: { propertydeck: false } });
+    const pdStore = sandbox.simulators.propertydeck.store;
+    const thStore = sandbox.simulators.thalamus.store;
+    const labels = () => [...pdStore.statuses.values()].map((x) => x.label).sort();
+    // estate (Property Deck, hard deletes allowed) and a Thalamus account in another shard.
+    const other = NAMES.find((n) => shardOf(n, count) !== shardOf('estate', count))!;
+    const estate = (statuses: string[]) =>
+      `  estate:\n    vendor: propertydeck\n    base_url: \${PROPERTYDECK_URL}\n    token: \${PROPERTYDECK_TOKEN}\n` +
+      '    rate_limit: { requests: 200, seconds: 1 }\n    prune: true\n    allow_delete: true\n    statuses:\n' +
+      statuses.map((l) => `      - { label: "${l}", type: property, maps_to: open }\n`).join('');
+    const config = (statuses: string[], label: string) => fleet([estate(statuses), th(other, label)]);
+
+    const root = tempDir('statusform-merge-');
+    const origin = join(root, 'origin.git');
+    git(root, 'init', '-q', '--bare', '-b', 'main', origin);
+    const pr = join(root, 'pr'); // the pull request's checkout
+    git(root, 'clone', '-q', origin, pr);
+    writeFileSync(join(pr, 'README.md'), 'statuses\n');
+    git(pr, 'add', '.');
+    git(pr, 'commit', '-qm', 'start');
+    git(pr, 'push', '-q', 'origin', 'main');
+    const runner = join(root, 'runner'); // the apply jobs' checkout
+    git(root, 'clone', '-q', origin, runner);
+
+    // A fake gh: the merged pull request, its plan run, that run's artifacts, and the comments posted.
+    const gh = join(root, 'gh');
+    mkdirSync(join(gh, 'artifacts'), { recursive: true });
+    const tools = toolsDir(root);
+    writeFileSync(
+      join(tools, 'gh'),
+      '#!/bin/sh\n' +
+        `printf '%s\\n' "$*" >> "${gh}/calls"\n` +
+        'case "$1 $2" in\n' +
+        `  "api "*) cat "${gh}/pulls" ;;\n` +
+        `  "run list") cat "${gh}/runs" ;;\n` +
+        `  "run download") mkdir -p "$7" && cp -R "${gh}/artifacts/$3/." "$7/" ;;\n` +
+        `  "pr comment") { printf 'PR %s\\n' "$3"; cat "$5"; printf '\\n----\\n'; } >> "${gh}/comments" ;;\n` +
+        'esac\n',
+    );
+    chmodSync(join(tools, 'gh'), 0o755);
+    const comments = () =>
+      readFileSync(join(gh, 'comments'), 'utf8')
+        .split('\n----\n')
+        .filter((c) => c.trim() !== '');
+    const base = {
+      PATH: `${tools}:${process.env['PATH']}`,
+      HOME: root,
+      GITHUB_REF_NAME: 'main',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: 'acme/statuses',
+      GITHUB_RUN_ID: '99',
+      ...sandboxEnv(sandbox.simulators),
+    };
+    const fresh = (name: string) => {
+      for (const f of ['output', 'summary', 'env']) writeFileSync(join(root, `${name}.${f}`), '');
+      return {
+        GITHUB_OUTPUT: join(root, `${name}.output`),
+        GITHUB_STEP_SUMMARY: join(root, `${name}.summary`),
+        GITHUB_ENV: join(root, `${name}.env`),
+      };
+    };
+
+    /** The pull request: its config pushed for review, the plan workflow's shards and plan jobs; its plans become run N's artifacts. */
+    let number = 0;
+    const review = async (text: string) => {
+      number++;
+      git(pr, 'pull', '-q', '--rebase', 'origin', 'main'); // the state files the last apply committed
+      mkdirSync(join(pr, 'statusform'), { recursive: true });
+      writeFileSync(join(pr, 'statusform', 'statusform.yaml'), text);
+      const out = fresh('plan-shards');
+      const shards = await runStep(step('statusform-plan.yml', 'shards'), pr, { ...base, ...out, SHARDS: String(count), BASE_REF: 'main' });
+      expect(shards.status, shards.stderr).toBe(0);
+      const matrix = JSON.parse(outputs(out.GITHUB_OUTPUT)['matrix']!) as Matrix;
+      for (const [i, row] of matrix.include.entries()) {
+        const r = await runStep(step('statusform-plan.yml', 'statusform plan'), pr, { ...base, ...fresh('plan'), SHARD: row.shard });
+        expect(r.status, r.stderr).toBe(0);
+        const dir = join(gh, 'artifacts', String(number), `statusform-plan-${i}`);
+        mkdirSync(dir, { recursive: true });
+        renameSync(join(pr, `plan-${row.shard.split('/')[0]}.json`), join(dir, `plan-${row.shard.split('/')[0]}.json`));
+      }
+      git(pr, 'add', 'statusform');
+      git(pr, 'commit', '-qm', `pull request ${number}`);
+      writeFileSync(join(gh, 'pulls'), `${number} ${git(pr, 'rev-parse', 'HEAD')}\n`);
+      writeFileSync(join(gh, 'runs'), `${number}\n`);
+      return matrix;
+    };
+
+    /** The merge: pushed to main, then the apply workflow's jobs — shards, each shard's apply, the report. */
+    const merge = async () => {
+      git(pr, 'push', '-q', 'origin', 'HEAD:main');
+      git(runner, 'pull', '-q', '--rebase', 'origin', 'main');
+      const out = fresh('apply-shards');
+      const shards = await runStep(step(apply, 'shards'), runner, { ...base, ...out, SHARDS: String(count) });
+      expect(shards.status, shards.stderr).toBe(0);
+      const found = await runStep(step(apply, 'Find the reviewed plan'), runner, { ...base, ...out });
+      expect(found.status, found.stderr).toBe(0);
+      const o = outputs(out.GITHUB_OUTPUT);
+      expect({ pr: o['pr'], run: o['plan-run'] }).toEqual({ pr: String(number), run: String(number) });
+      const matrix = JSON.parse(o['matrix']!) as Matrix;
+      const codes: Record<string, number | null> = {};
+      for (const f of ['reviewed']) rmSync(join(runner, f), { recursive: true, force: true });
+      const dl = await runStep(step(apply, 'Download the reviewed plans'), runner, { ...base, PLAN_RUN: o['plan-run']! });
+      expect(dl.status, dl.stderr).toBe(0);
+      for (const row of matrix.include) {
+        const r = await runStep(step(apply, 'statusform apply'), runner, { ...base, ...fresh('apply'), SHARD: row.shard });
+        for (const a of row.accounts) codes[a] = r.status;
+        const shardEnv = { ...base, SHARD: row.shard, ACCOUNTS: JSON.stringify(row.accounts) };
+        const committed = await runStep(step(apply, 'Commit the state files'), runner, shardEnv);
+        expect(committed.status, committed.stderr).toBe(0);
+      }
+      const report = fresh('report');
+      const r = await runStep(step(apply, 'Comment the results on the pull request'), runner, {
+        ...base,
+        ...report,
+        PR: o['pr']!,
+        GITHUB_SHA: git(runner, 'rev-parse', 'HEAD'),
+      });
+      expect(r.status, r.stderr).toBe(0);
+      return { codes, pending: outputs(report.GITHUB_OUTPUT)['pending'], comment: comments().at(-1)! };
+    };
+
+    /** The approval job, once the environment's reviewers approved: the pending plans, applied as saved. */
+    const approve = async () => {
+      const env = { ...base, ...fresh('approve') };
+      const r = await runStep(step(apply, 'statusform apply (approved)'), runner, env);
+      const summary = readFileSync(env.GITHUB_STEP_SUMMARY, 'utf8');
+      const accounts = /^ACCOUNTS=(.*)$/m.exec(readFileSync(env.GITHUB_ENV, 'utf8'))![1]!;
+      const committed = await runStep(step(apply, 'Commit the approved state files'), runner, {
+        ...base,
+        SHARD: 'approved',
+        ACCOUNTS: accounts,
+      });
+      expect(committed.status, committed.stderr).toBe(0);
+      const c = await runStep(step(apply, 'Comment the approved results on the pull request'), runner, { ...base, PR: String(number) });
+      expect(c.status, c.stderr).toBe(0);
+      for (const f of ['pending', 'approved', 'apply']) for (const x of lsMatching(runner, f)) rmSync(join(runner, x));
+      return { code: r.status, summary, comment: comments().at(-1)! };
+    };
+
+    // 1. A reviewed plan, applied as is: every account, no approval needed.
+    await review(config(['For Sale', 'Sold'], 'Alpha'));
+    const first = await merge();
+    expect(first.codes).toEqual({ estate: 0, [other]: 0 });
+    expect(first.pending).toBe('false');
+    expect(first.comment.split('\n').slice(0, 3)).toEqual(['PR 1', '<!-- statusform-apply -->', '### statusform apply: 2 applied']);
+    expect(first.comment).toMatch(/^Commit [0-9a-f]{40}, \[apply run\]\(https:\/\/github\.com\/acme\/statuses\/actions\/runs\/99\)\.$/m);
+    expect(labels()).toEqual(['For Sale', 'Sold']);
+
+    // 2. Reviewed, then the vendor moved before the merge: estate's plan is stale and waits; the approval applies the new plan.
+    await review(config(['For Sale', 'Sold', 'Let'], 'Alpha'));
+    [...pdStore.statuses.values()].find((x) => x.label === 'Sold')!.label = 'Sold (edited)';
+    const stale = await merge();
+    expect(stale.codes['estate']).toBe(3);
+    expect(labels()).toEqual(['For Sale', 'Sold (edited)']); // nothing applied unseen
+    expect(stale.pending).toBe('true');
+    expect(stale.comment).toContain('### statusform apply: 1 refused');
+    expect(stale.comment).toContain('> - `estate`: the saved plan is stale (estate.statuses\\[');
+    expect(stale.comment).toContain('### Waiting for approval');
+    const digest = /^ {4}([0-9a-f]{64}) {2}pending-\d+\.json$/m.exec(stale.comment)![1]!;
+    expect(stale.comment).toContain('+ estate.statuses["property:Let"]');
+    const approved = await approve();
+    expect(approved.code).toBe(0);
+    expect(approved.summary).toContain(digest);
+    expect(approved.comment).toContain('### statusform apply: 1 applied');
+    expect(labels()).toEqual(['For Sale', 'Let', 'Sold']);
+
+    // 3. A destructive change waits for approval while the other shard's change applies.
+    await review(config(['Sold', 'Let'], 'Alpha 2'));
+    const destructive = await merge();
+    expect(destructive.codes).toEqual({ estate: 3, [other]: 0 });
+    expect([...thStore.variants.values()].flatMap((m) => [...m.values()].map((v) => v.label))).toContain('Alpha 2');
+    expect(labels()).toEqual(['For Sale', 'Let', 'Sold']);
+    expect(destructive.comment).toContain('### statusform apply: 1 refused, 1 applied');
+    expect(destructive.comment).toContain('delete refused: a hard delete needs --allow-destroy');
+    expect(destructive.comment).toContain('- estate.statuses["property:For Sale"]');
+    const deleted = await approve();
+    expect(deleted.code).toBe(0);
+    expect(labels()).toEqual(['Let', 'Sold']);
+    expect(readFileSync(join(gh, 'calls'), 'utf8')).not.toContain('secret');
+  }, 120_000);
+});
+
+/**
+ * One shard's job of the apply workflow, on a merge whose pull request planned that shard: the plan
+ * workflow's plan step saves the shard's plan (the reviewed one, as the artifact download puts it),
+ * then the apply step applies it and plans what is left.
+ */
+async function reviewedApply(
+  dir: string,
+  row: Matrix['include'][number],
+  env: NodeJS.ProcessEnv,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const k = row.shard.split('/')[0]!;
+  const planned = await runStep(step('statusform-plan.yml', 'statusform plan'), dir, { ...env, SHARD: row.shard });
+  expect(planned.status, planned.stderr).toBe(0);
+  rmSync(join(dir, 'reviewed'), { recursive: true, force: true });
+  mkdirSync(join(dir, 'reviewed', `statusform-plan-${k}`), { recursive: true });
+  renameSync(join(dir, `plan-${k}.json`), join(dir, 'reviewed', `statusform-plan-${k}`, `plan-${k}.json`));
+  return runStep(step('statusform-apply.yml', 'statusform apply'), dir, { ...env, SHARD: row.shard });
+}
+
+/** The files in a directory whose names start with `prefix`. */
+function lsMatching(dir: string, prefix: string): string[] {
+  return readdirSync(dir).filter((f) => f.startsWith(`${prefix}-`));
+}
 
 /** A directory with `statusform` on PATH as the installed CLI. */
 function toolsDir(root: string): string {

@@ -20,6 +20,8 @@ type Step = {
 };
 type Job = {
   needs?: string | string[];
+  environment?: string;
+  permissions?: Record<string, string>;
   if?: string;
   outputs?: Record<string, string>;
   strategy?: { matrix: unknown; 'fail-fast'?: boolean };
@@ -112,7 +114,7 @@ describe('example GitHub workflows', () => {
   /** The jobs every workflow shares: `shards` makes the matrix, and the matrix job runs only when it is not empty. */
   const expectShardsMatrix = (w: ReturnType<typeof load>, job: string, changedSince: boolean) => {
     const shards = w.jobs['shards']!;
-    expect(shards.outputs).toEqual({ matrix: '${{ steps.shards.outputs.matrix }}', any: '${{ steps.shards.outputs.any }}' });
+    expect(shards.outputs).toMatchObject({ matrix: '${{ steps.shards.outputs.matrix }}', any: '${{ steps.shards.outputs.any }}' });
     const run = shards.steps.find((s) => s.id === 'shards')!.run!;
     expect(run).toContain('statusform shards -c statusform --count "$SHARDS"');
     expect(run.includes('--changed-since')).toBe(changedSince);
@@ -159,21 +161,45 @@ describe('example GitHub workflows', () => {
     const w = load('statusform-apply.yml');
     expect(w.on['push']).toMatchObject({ branches: ['main'] });
     expect(w.concurrency).toBeUndefined(); // per shard, not one group for the whole fleet
-    expect(Object.keys(w.jobs)).toEqual(['shards', 'apply']);
+    expect(Object.keys(w.jobs)).toEqual(['shards', 'apply', 'report', 'approve']);
     expectShardsMatrix(w, 'apply', false);
     const apply = w.jobs['apply']!;
     expect(apply.concurrency).toEqual({ group: 'statusform-apply-${{ matrix.shard }}', 'cancel-in-progress': false });
     expect(apply.steps.find((s) => s.uses?.startsWith('actions/checkout'))?.with).toEqual({ ref: '${{ github.ref }}' });
-    expect(apply.steps.find((s) => s.name === 'statusform apply')?.with).toMatchObject({
-      command: 'apply',
-      args: '--shard ${{ matrix.shard }} --auto-approve',
-    });
+    // The reviewed plan, as saved: never a fresh plan applied with --auto-approve, never the destructive flags.
+    const run = apply.steps.find((s) => s.name === 'statusform apply')!.run!;
+    expect(run).toContain('statusform apply -c statusform "$reviewed" --json');
+    expect(run).not.toMatch(/--auto-approve|--allow-destroy|--allow-bulk/);
     expect(apply.steps.find((s) => s.name === 'Commit the state files')?.env).toEqual({
       SHARD: '${{ matrix.shard }}',
       ACCOUNTS: '${{ toJSON(matrix.accounts) }}',
     });
     const upload = apply.steps.find((s) => s.uses === 'actions/upload-artifact@v4')!;
     expect(upload.with?.['name']).toContain('${{ strategy.job-index }}');
+  });
+
+  it('apply: destructive or unreviewed changes wait for the statusform-approval environment; the results go back to the pull request', () => {
+    const w = load('statusform-apply.yml');
+    const approve = w.jobs['approve']!;
+    expect(approve.environment).toBe('statusform-approval');
+    expect(approve.needs).toEqual(['shards', 'report']);
+    expect(approve.if).toBe("always() && needs.report.outputs.pending == 'true'");
+    const applied = approve.steps.find((s) => s.name === 'statusform apply (approved)')!;
+    expect(applied.run).toContain('statusform apply -c statusform "$plan" --allow-destroy --allow-bulk --json');
+    expect(applied.run).toContain('sha256sum pending-*.json');
+    // The approved job commits the same way a shard does.
+    const commit = (job: Job, name: string) => job.steps.find((s) => s.name === name)!.run;
+    expect(commit(approve, 'Commit the approved state files')).toBe(commit(w.jobs['apply']!, 'Commit the state files'));
+    const report = w.jobs['report']!;
+    expect(report.if).toBe("always() && needs.shards.outputs.any == 'true'");
+    expect(report.steps.find((s) => s.id === 'report')!.env).toEqual({
+      PR: '${{ needs.shards.outputs.pr }}',
+      GH_TOKEN: '${{ github.token }}',
+    });
+    // Only gh steps hold the GitHub token; the steps that run statusform with vendor secrets never do.
+    for (const s of steps(w)) {
+      if (JSON.stringify(s.env ?? {}).includes('secrets.')) expect(JSON.stringify(s.env), s.name).not.toContain('github.token');
+    }
   });
 
   it('drift runs on a schedule as a matrix of every shard, and one job after them opens the issue', () => {

@@ -86,7 +86,9 @@ describe('one account never blocks another', () => {
     const md = await w.run('show', 'apply-1.jsonl', '--format', 'markdown');
     expect(md.code).toBe(3);
     expect(md.stdout.split('\n').slice(0, 2)).toEqual(['<!-- statusform-apply -->', '### statusform apply: 1 refused, 1 applied']);
-    expect(md.stdout).toContain('> **Refused (nothing written to them):**\n> - `estate`: the saved plan is stale (the configuration of account estate');
+    expect(md.stdout).toContain(
+      '> **Refused (nothing written to them):**\n> - `estate`: the saved plan is stale (the configuration of account estate',
+    );
     expect(md.stdout).toContain('- `nerds.status_variants["a"]`: update');
     const text = await w.run('show', 'apply-1.jsonl');
     expect(text.stdout).toContain('Accounts: 1 applied, 1 refused.');
