@@ -3,6 +3,7 @@
 // from the adapter's contract only (`importItem`, `capabilities.transitions`), never by vendor.
 
 import type { DesiredItem, FieldValue, LiveItem } from '../model.js';
+import type { AdoptedItem } from '../state/recorder.js';
 import type { VendorAdapter } from '../vendors/adapter.js';
 import { sameValue } from './diff/fields.js';
 import type { PlanAction } from './plan.js';
@@ -85,6 +86,21 @@ export function adoptEdit(
     set,
     replace: [],
     ...(liveKey !== declared.key ? { rekey: { from: declared.key, to: liveKey } } : {}),
+  };
+}
+
+/**
+ * What the state records of an adopted item: the live values as the applied ones, under the key
+ * the configuration now declares, by the same vendor id. So a later change at the vendor is drift
+ * of that id — a second rename at the vendor is a rename back, never a create beside a removal.
+ */
+export function adoptedItem(action: PlanAction, edit: ItemEdit): AdoptedItem {
+  return {
+    account: action.account,
+    key: edit.rekey?.to ?? action.key,
+    ...(edit.rekey ? { from_key: edit.rekey.from } : {}),
+    id: action.id,
+    fields: { ...(action.before ?? {}) },
   };
 }
 
