@@ -80,6 +80,8 @@ export function staleAgainst(saved: WirePlan, fresh: WirePlan): string[] {
   for (const [address, a] of before) {
     const f = now.get(address);
     if (!f) reasons.push(`${address}: live state changed; the planned ${kindOf(a)} is no longer needed`);
+    else if (f.action !== a.action)
+      reasons.push(`${address}: live state changed; the planned ${kindOf(a)} is no longer needed, ${article(f)} is instead`);
     else if (actionDigest(f) !== actionDigest(a)) reasons.push(`${address}: live state changed since the plan was made`);
   }
   for (const [address, f] of now) if (!before.has(address)) reasons.push(`${address}: live state changed; ${article(f)} is now needed`);

@@ -123,7 +123,9 @@ describe('plans name what they adopt', () => {
     [...w.sandbox.simulators.propertydeck.store.statuses.values()].find((s) => s.label === 'For Sale')!.label = 'Available';
     const stale = await statusform(w, 'apply', 'plan.json');
     expect(stale.code).toBe(3);
-    expect(stale.stderr).toContain('estate.statuses["property:For Sale"]: live state changed since the plan was made');
+    expect(stale.stderr).toContain(
+      'estate.statuses["property:For Sale"]: live state changed; the planned adoption is no longer needed, a create is instead',
+    );
     expect(writes(w).filter((q) => q.method === 'POST' && q.path.includes('statuses'))).toHaveLength(1); // the first apply's
   });
 });

@@ -2,7 +2,7 @@
 // writes, which it never writes (guesses, fields the config leaves out), and what cannot be adopted.
 
 import { describe, expect, it } from 'vitest';
-import { adoptEdit, adoptedItem, isRefusal, type ItemEdit } from '../../src/engine/adopt.js';
+import { adoptEdit, adoptedItem, isRefusal, recordConflict, type ItemEdit } from '../../src/engine/adopt.js';
 import type { PlanAction } from '../../src/engine/plan.js';
 import type { DesiredItem, Fields } from '../../src/model.js';
 import { adapterFor } from '../../src/vendors/registry.js';
@@ -63,6 +63,12 @@ describe('adoptEdit', () => {
       id: 42,
       fields: { status: 'OPEN', sort_order: 3 },
     });
+    // Refused, as state mv refuses it, when the state records another item under the new key.
+    const other = { id: 7, active: true, fields: {} };
+    expect(recordConflict({ RUNNING_LATE: other }, adoptedItem(drifted, edit))).toContain(
+      'another item under "RUNNING_LATE" (vendor id 7)',
+    );
+    expect(recordConflict({ RUNNING_LATE: { ...other, id: 42 } }, adoptedItem(drifted, edit))).toBeUndefined();
   });
 
   it("writes a ticket's live status, replacing a category", () => {

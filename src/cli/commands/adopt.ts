@@ -10,7 +10,7 @@ import { displayPath } from '../../config/documents.js';
 import { editItems, type NodeEdit } from '../../config/edit.js';
 import { loadConfig, type Config } from '../../config/load.js';
 import { address } from '../../address.js';
-import { adoptEdit, adoptedItem, isRefusal, type AdoptRefusal, type ItemEdit } from '../../engine/adopt.js';
+import { adoptEdit, adoptedItem, isRefusal, recordConflict, type AdoptRefusal, type ItemEdit } from '../../engine/adopt.js';
 import { loadState, makePlan, stateStoreOf, type Planned, type RunOptions } from '../../engine/manager.js';
 import type { Plan, PlanAction } from '../../engine/plan.js';
 import { bindingOf } from '../../engine/state-binding.js';
@@ -58,8 +58,8 @@ function accountOf(address: string): string {
 /** A declared item and its account, by address. */
 type Declared = Map<string, { account: AccountConfig; item: DesiredItem }>;
 
-/** One drifted action, the edit that adopts it into the configuration. */
-interface Adoption {
+/** One drifted action, and the edit that adopts it into the configuration. */
+interface DriftEdit {
   action: PlanAction;
   edit: ItemEdit;
 }
@@ -147,7 +147,7 @@ async function adoptDrift(io: Io, run: AdoptRun): Promise<Outcome> {
   }
 
   const refused: AdoptRefusal[] = [];
-  const edits = editsOf(chosen, declared, run.config, refused);
+  const edits = editsOf(chosen, declared, run.config, refused).filter((a) => recordable(run.state, a, refused));
   const { files, adopted } = fileChanges(io, edits, declared, refused);
   // Asked for by address, every one must be adopted; otherwise the ones that cannot be are said and skipped.
   const refusedAsked = refused.filter((r) => run.addresses.includes(r.address));
@@ -160,17 +160,26 @@ async function adoptDrift(io: Io, run: AdoptRun): Promise<Outcome> {
 
   if (!run.opts.dryRun) await writeAdoptions(io, run, files, adopted);
   for (const f of files) write(io.stdout, patchText(io, f));
+  write(io.stderr, doneLine(io, run.opts.dryRun ?? false, files, adopted));
+  return 'done';
+}
+
+/** What was adopted, where, and what was written (or would be, with --dry-run). */
+function doneLine(io: Io, dryRun: boolean, files: readonly FileChange[], adopted: readonly DriftEdit[]): string {
   const where = files.map((f) => displayPath(f.path, io.cwd)).join(', ');
   const n = `${adopted.length} drifted item${adopted.length === 1 ? '' : 's'}`;
   const list = adopted.map((a) => a.action.address).join(', ');
-  write(
-    io.stderr,
-    run.opts.dryRun
-      ? `Would adopt ${n} into ${where} (--dry-run: no file written): ${list}.`
-      : `Adopted ${n} into ${where}: ${list}. The state records the live values as applied, under the same vendor ids; ` +
-          'no vendor was written. Review the diff and commit it with the state.',
-  );
-  return 'done';
+  return dryRun
+    ? `Would adopt ${n} into ${where} (--dry-run: no file written): ${list}.`
+    : `Adopted ${n} into ${where}: ${list}. The state records the live values as applied, under the same vendor ids; ` +
+        'no vendor was written. Review the diff and commit it with the state.';
+}
+
+/** Whether the state can take the adoption as it is; if not, it goes to `refused`, saying why. */
+function recordable(state: Snapshot, a: DriftEdit, refused: AdoptRefusal[]): boolean {
+  const conflict = recordConflict(state.accounts[a.action.account]?.items ?? {}, adoptedItem(a.action, a.edit));
+  if (conflict) refused.push({ address: a.action.address, reason: conflict });
+  return conflict === undefined;
 }
 
 /** The drifted actions to adopt: the addresses asked for (each must have drifted), or every drifted one. */
@@ -213,8 +222,8 @@ function nothingDrifted(plan: Plan): string {
 }
 
 /** Each drifted item → the edit of its declared item; those that cannot be adopted go to `refused`, saying why. */
-function editsOf(chosen: readonly PlanAction[], declared: Declared, config: Config, refused: AdoptRefusal[]): Adoption[] {
-  const edits: Adoption[] = [];
+function editsOf(chosen: readonly PlanAction[], declared: Declared, config: Config, refused: AdoptRefusal[]): DriftEdit[] {
+  const edits: DriftEdit[] = [];
   for (const action of chosen) {
     const found = declared.get(action.address);
     const result = found
@@ -235,11 +244,11 @@ function editsOf(chosen: readonly PlanAction[], declared: Declared, config: Conf
  */
 function fileChanges(
   io: Io,
-  edits: readonly Adoption[],
+  edits: readonly DriftEdit[],
   declared: Declared,
   refused: AdoptRefusal[],
-): { files: FileChange[]; adopted: Adoption[] } {
-  const byFile = new Map<string, { adoption: Adoption; node: NodeEdit }[]>();
+): { files: FileChange[]; adopted: DriftEdit[] } {
+  const byFile = new Map<string, { adoption: DriftEdit; node: NodeEdit }[]>();
   for (const adoption of edits) {
     const { edit } = adoption;
     const found = declared.get(edit.address)!;
@@ -254,7 +263,7 @@ function fileChanges(
     byFile.set(file, [...(byFile.get(file) ?? []), { adoption, node }]);
   }
   const files: FileChange[] = [];
-  const adopted: Adoption[] = [];
+  const adopted: DriftEdit[] = [];
   for (const [path, list] of byFile) {
     const before = readFileSync(path, 'utf8');
     const result = editItems(
@@ -276,7 +285,7 @@ function fileChanges(
  * Writes the files, checks the configuration still loads, and records the adoptions in the state.
  * Either step failing puts every file back as it was: the configuration and the state agree.
  */
-async function writeAdoptions(io: Io, run: AdoptRun, files: readonly FileChange[], adopted: readonly Adoption[]): Promise<void> {
+async function writeAdoptions(io: Io, run: AdoptRun, files: readonly FileChange[], adopted: readonly DriftEdit[]): Promise<void> {
   const restore = () => {
     for (const f of files) writeFileSync(f.path, f.before);
   };
