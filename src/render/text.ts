@@ -105,7 +105,7 @@ export function renderAdoption(a: Adoption, c: Colors = plainColors): string {
 }
 
 /** Every adoption of the plan, account by account. */
-export function adoptionsOf(plan: Plan): Adoption[] {
+function adoptionsOf(plan: Plan): Adoption[] {
   return plan.accounts.flatMap((a) => a.adopt);
 }
 
