@@ -293,9 +293,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'adopt',
-    summary: 'write the live values of drifted items into the config files, in place (no vendor write)',
+    summary: 'write the live values of drifted items into the config files, in place, and the state (no vendor write)',
     args: [{ name: 'ADDRESS', optional: true, repeats: true, description: 'only these drifted items, as plan prints them' }],
-    flags: ['config', 'account', 'dry-run', 'verbose'],
+    flags: ['config', 'account', 'dry-run', 'verbose', 'lock-timeout'],
     example: 'statusform adopt \'estate.statuses["property:Sold STC"]\'',
     run: async (io, { values: v, args }) =>
       (await import('./commands/adopt.js')).adoptCommand(io, {
@@ -304,6 +304,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         addresses: args,
         dryRun: flag(v['dry-run']),
         verbose: flag(v['verbose']),
+        lockTimeoutSeconds: duration('lock-timeout', str(v['lock-timeout'])) ?? 0,
       }),
   },
   {

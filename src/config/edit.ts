@@ -105,7 +105,17 @@ export function editItems(text: string, edits: readonly NodeEdit[]): { text: str
       }
     }
   }
-  return { text: tokens.map((t) => CST.stringify(t)).join(''), problems };
+  return { text: sameLineEnds(text, tokens.map((t) => CST.stringify(t)).join('')), problems };
+}
+
+/**
+ * The edited text with the original's line ends: a value written over several lines (a quoted
+ * scalar folded by the yaml library) breaks them with `\n`, which a file written with `\r\n`
+ * throughout (Windows, `core.autocrlf`) keeps as `\r\n`. A file that mixes them is left as it is.
+ */
+function sameLineEnds(original: string, edited: string): string {
+  const crlfOnly = original.includes('\r\n') && !/(^|[^\r])\n/.test(original);
+  return crlfOnly ? edited.replace(/(?<!\r)\n/g, '\r\n') : edited;
 }
 
 /** Writes a value into a scalar's source token, quoted only when it must be (or when it was). */

@@ -2,7 +2,8 @@
 // configuration say what the vendor has now, so the next plan shows no change for it. Pure; decided
 // from the adapter's contract only (`importItem`, `capabilities.transitions`), never by vendor.
 
-import type { DesiredItem, FieldValue, LiveItem } from '../model.js';
+import type { DesiredItem, FieldValue, LiveItem, StateItem } from '../model.js';
+import type { AdoptedItem } from '../state/recorder.js';
 import type { VendorAdapter } from '../vendors/adapter.js';
 import { sameValue } from './diff/fields.js';
 import type { PlanAction } from './plan.js';
@@ -86,6 +87,34 @@ export function adoptEdit(
     replace: [],
     ...(liveKey !== declared.key ? { rekey: { from: declared.key, to: liveKey } } : {}),
   };
+}
+
+/**
+ * What the state records of an adopted item: the live values as the applied ones, under the key
+ * the configuration now declares, by the same vendor id. So a later change at the vendor is drift
+ * of that id — a second rename at the vendor is a rename back, never a create beside a removal.
+ */
+export function adoptedItem(action: PlanAction, edit: ItemEdit): AdoptedItem {
+  return {
+    account: action.account,
+    key: edit.rekey?.to ?? action.key,
+    ...(edit.rekey ? { from_key: edit.rekey.from } : {}),
+    id: action.id,
+    fields: { ...(action.before ?? {}) },
+  };
+}
+
+/**
+ * Why the state cannot take an adopted rename: it records another item (another vendor id) under
+ * the new key. Refused as `state mv` refuses it, rather than forgetting that item's ownership.
+ */
+export function recordConflict(owned: Readonly<Record<string, StateItem>>, adopted: AdoptedItem): string | undefined {
+  const there = adopted.from_key === undefined ? undefined : owned[adopted.key];
+  if (!there || there.id === null || adopted.id === null || String(there.id) === String(adopted.id)) return undefined;
+  return (
+    `the state records another item under ${JSON.stringify(adopted.key)} (vendor id ${String(there.id)}); ` +
+    "remove it first (statusform state rm) if it is not statusform's any more"
+  );
 }
 
 export function isRefusal(x: ItemEdit | AdoptRefusal): x is AdoptRefusal {

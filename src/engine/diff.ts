@@ -49,7 +49,7 @@ function gather(
     const at = addr(row.key);
     g.notes.push(...v.notes.map((n) => ({ address: at, ...n })));
     if (v.error !== undefined) g.errors.push({ address: at, message: v.error });
-    if (v.adopt) g.adopt.push({ key: row.key, ...v.adopt });
+    if (v.adopt) g.adopt.push({ address: at, key: row.key, ...v.adopt });
     if (v.forget) g.forget.push(row.key);
     if (v.leaving)
       (v.leaving === 'removed' ? g.leaving : orphaned).push({ key: row.key, fields: row.live?.fields ?? row.recorded?.fields ?? {} });

@@ -4,8 +4,8 @@
 
 import { digest } from '../digest.js';
 import { UsageError } from '../errors.js';
-import { accountOf, phaseOf, summarise, type Plan, type PlanAction } from './plan.js';
-import { WIRE_FORMAT_VERSION, planOrigin, type WirePlan } from './wire.js';
+import { accountOf, phaseOf, summarise, type Adoption, type Plan, type PlanAction } from './plan.js';
+import { WIRE_FORMAT_VERSION, planOrigin, type WireAction, type WirePlan } from './wire.js';
 
 /** A saved plan and the name it was given (a file path), for messages. */
 export interface NamedPlan {
@@ -137,13 +137,34 @@ function accountOwners(plans: readonly NamedPlan[]): Map<string, string> {
   return owner;
 }
 
+/** The adoptions among a wire plan's actions, by account (the engine keeps them apart from the changes). */
+function adoptionsOf(w: WirePlan): Map<string, Adoption[]> {
+  const byAccount = new Map<string, Adoption[]>();
+  for (const a of w.actions.filter(isAdoption)) {
+    const adoption = { address: a.address, key: a.key, id: a.vendor_id, fields: { ...(a.after ?? a.before ?? {}) } };
+    byAccount.set(a.account, [...(byAccount.get(a.account) ?? []), adoption]);
+  }
+  return byAccount;
+}
+
+function isAdoption(a: WireAction): boolean {
+  return a.action === 'adopt';
+}
+
+/** A wire action that changes something at the vendor, with its kind narrowed to say so. */
+function isChange(a: WireAction): a is WireAction & { action: PlanAction['action'] } {
+  return !isAdoption(a);
+}
+
 /**
- * A wire plan as the in-memory Plan, for the renderers. What the wire format leaves out (an
- * account's adoptions but their count, item counts and safety settings; a swap's temporary value) is left empty:
- * the renderers do not show it, and `thresholds` already carries what came of it.
+ * A wire plan as the in-memory Plan, for the renderers. What the wire format leaves out (item
+ * counts and safety settings; a swap's temporary value; before format 2.3, the adoptions
+ * themselves, of which it kept the count) is left empty: the renderers do not show it, and
+ * `thresholds` already carries what came of it.
  */
 export function planFromWire(w: WirePlan): Plan {
-  const actions: PlanAction[] = w.actions.map((a) => ({
+  const adoptions = adoptionsOf(w);
+  const actions: PlanAction[] = w.actions.filter(isChange).map((a) => ({
     address: a.address,
     account: a.account,
     collection: a.collection,
@@ -167,7 +188,7 @@ export function planFromWire(w: WirePlan): Plan {
     ...planOrigin(w),
     accounts: w.accounts.map((a) => ({
       ...a,
-      adopt: [],
+      adopt: adoptions.get(a.name) ?? [],
       forget: [],
       owned: 0,
       safety: { max_update_percent: 100, max_delete_percent: 100, min_owned: 0 },

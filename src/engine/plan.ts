@@ -80,12 +80,26 @@ export interface AccountPlan {
   /** Digest of what was read, so a saved plan can tell whether live state moved since. */
   live_digest: string;
   /** Declared items found live and unchanged that the state file does not list yet: recorded as owned on apply. */
-  adopt: { key: string; id: string | number | null; fields: Fields }[];
+  adopt: Adoption[];
   /** Owned items that no longer exist at the vendor: dropped from the state file on apply. */
   forget: string[];
   /** How many items the account owned when the plan was made, and the thresholds that apply. */
   owned: number;
   safety: Safety;
+}
+
+/**
+ * A declared item found at the vendor as declared that the state file does not own yet: apply
+ * records it as owned (so prune may remove it later) and writes nothing at the vendor.
+ */
+export interface Adoption {
+  /** `account.collection["key"]`. */
+  address: string;
+  key: string;
+  /** The vendor identity of the live item, recorded as the item's. */
+  id: string | number | null;
+  /** The fields recorded for it (the declared ones, which the live item has). */
+  fields: Fields;
 }
 
 /** Something that could not be planned: one item (e.g. a declared ticket the vendor does not know), or a whole account. */

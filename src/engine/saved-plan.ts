@@ -4,8 +4,9 @@
 //
 // Apply does not execute the file: it re-derives the plan from the config, the state and a fresh
 // read, and goes ahead only when that plan's wire actions are the saved ones, action by action
-// (compared by digest). What the file leaves out — a unique-field swap's temporary value,
-// adoptions, items to forget — is the engine's to work out again, and changes no outcome.
+// (compared by digest) — adoptions too, since what is recorded as owned decides what prune may
+// remove later. What the file leaves out — a unique-field swap's temporary value, items to
+// forget — is the engine's to work out again, and changes no outcome.
 
 import { readFileSync } from 'node:fs';
 import { UsageError, fileProblem } from '../errors.js';
@@ -94,19 +95,36 @@ export function staleAgainst(saved: WirePlan, fresh: WirePlan): Staleness {
   const out = staleness();
   const byAddress = (actions: readonly WireAction[]) => new Map(actions.map((a) => [a.address, a]));
   const before = byAddress(saved.actions);
-  const now = byAddress(fresh.actions);
+  // A plan saved before adoptions were actions (format 2.2) could not list them: they are not held against it.
+  const now = byAddress(listsAdoptions(saved) ? fresh.actions : fresh.actions.filter((a) => a.action !== 'adopt'));
   if (before.size !== saved.actions.length) out.all.push('the plan file lists an address twice');
   for (const [address, a] of before) {
     const f = now.get(address);
-    if (!f) out.add(a.account, `${address}: live state changed; the planned ${a.action} is no longer needed`);
+    if (!f) out.add(a.account, `${address}: live state changed; the planned ${kindOf(a)} is no longer needed`);
+    else if (f.action !== a.action)
+      out.add(a.account, `${address}: live state changed; the planned ${kindOf(a)} is no longer needed, ${article(f)} is instead`);
     else if (actionDigest(f) !== actionDigest(a)) out.add(a.account, `${address}: live state changed since the plan was made`);
   }
   for (const [address, f] of now)
-    if (!before.has(address)) out.add(f.account, `${address}: live state changed; a ${f.action} is now needed`);
+    if (!before.has(address)) out.add(f.account, `${address}: live state changed; ${article(f)} is now needed`);
   return out;
 }
 
 /** Every reason, whole-plan ones first: for messages and tests. */
 export function staleReasons(s: Staleness): string[] {
   return [...s.all, ...[...s.accounts.values()].flat()];
+}
+
+/** Whether a saved plan's format lists adoptions as actions (2.3 and later). */
+function listsAdoptions(saved: WirePlan): boolean {
+  const minor = Number(saved.format_version.split('.')[1]);
+  return !(minor < 3);
+}
+
+function kindOf(a: WireAction): string {
+  return a.action === 'adopt' ? 'adoption' : a.action;
+}
+
+function article(a: WireAction): string {
+  return `${/^[aeiou]/.test(kindOf(a)) ? 'an' : 'a'} ${kindOf(a)}`;
 }

@@ -75,14 +75,14 @@ export function targetPlan(plan: Plan, targets: readonly string[], known: Iterab
     options: { ...plan.options, targets: [...targets] },
     accounts: plan.accounts.map((a) => ({
       ...a,
-      adopt: a.adopt.filter((x) => keep(address(a.name, a.collection, x.key))),
+      adopt: a.adopt.filter((x) => keep(x.address)),
       forget: a.forget.filter((key) => keep(address(a.name, a.collection, key))),
     })),
     actions,
     notes: plan.notes.filter((n) => keep(n.address) || aboutAccount(n.address)),
     errors: plan.errors.filter((e) => e.unread || keep(e.address) || aboutAccount(e.address)),
   };
-  out.summary = summarise(out.actions);
+  out.summary = summarise(out.actions, out.accounts);
   out.thresholds = thresholdProblems(out);
   return out;
 }

@@ -80,7 +80,12 @@ function actionDefinitions(strict: boolean): Record<string, Schema> {
       account: str(),
       collection: str(),
       key: str(),
-      action: { enum: ['create', 'update', 'deactivate', 'reactivate', 'delete', 'transition'] },
+      action: {
+        enum: ['create', 'update', 'deactivate', 'reactivate', 'delete', 'transition', 'adopt'],
+        description:
+          'What the action does. `adopt` (since 2.3) writes nothing at the vendor: apply records the item, ' +
+          'found there as declared, as owned in the state file.',
+      },
       live_key: str(
         'The key the live item has at the vendor now, when it is not `key` (a rename in place, or an item renamed at the vendor).',
       ),
@@ -190,7 +195,12 @@ function planParts(strict: boolean): { summary: Schema; state: Schema; options: 
       delete: count,
       transition: count,
       blocked: count,
-      adopt: { ...count, description: 'Declared items found live as declared, recorded as owned on apply without a write (since 2.1).' },
+      adopt: {
+        ...count,
+        description:
+          'Declared items found live as declared, recorded as owned on apply without a write (since 2.1); ' +
+          'since 2.3 each is an action `adopt` too.',
+      },
     },
     all<WireSummary>()('create', 'update', 'deactivate', 'reactivate', 'delete', 'transition', 'blocked'),
   );

@@ -4,14 +4,18 @@
 // this format changes only with its version. schemas/plan.schema.json is generated from
 // ./wire-schema.ts, which the compiler holds to these types.
 //
+// An account's adoptions are actions of their own kind (`adopt`), as Terraform names each import:
+// what apply records as owned decides what prune may remove later, so a reviewer sees each one
+// and a saved plan is held to them like to any change.
+//
 // Left out on purpose, because they are the engine's working state and apply re-derives them
 // from the live state it reads anyway: an action's `phase` (follows from `action`), `via` (the
 // free temporary value of a unique-field swap, chosen from whatever values are in play at
-// apply time), and an account's `adopt` / `forget` lists (only their count: `summary.adopt`), item counts and safety settings
-// (state-file bookkeeping; what a consumer needs of them is in `thresholds`).
+// apply time), an account's `forget` list, item counts and safety settings (state-file
+// bookkeeping; what a consumer needs of them is in `thresholds`).
 
 import { digest } from '../digest.js';
-import type { Plan, PlanAction } from './plan.js';
+import type { AccountPlan, Adoption, Plan, PlanAction } from './plan.js';
 
 /**
  * The version of this format. The major part changes on an incompatible change (a reader refuses
@@ -25,7 +29,12 @@ export type WireValue = string | number | boolean | null | string[];
 /** An item's fields, by field name (snake_case, as in the config). */
 export type WireFields = Record<string, WireValue>;
 
-export type WireActionKind = 'create' | 'update' | 'deactivate' | 'reactivate' | 'delete' | 'transition';
+/**
+ * What an action does. `adopt` (since 2.3) writes nothing at the vendor: apply records the item,
+ * found there as declared, as owned in the state file. A reader that does not know a kind must
+ * not take the plan for one it can act on.
+ */
+export type WireActionKind = 'create' | 'update' | 'deactivate' | 'reactivate' | 'delete' | 'transition' | 'adopt';
 
 /** One declared field that differs. A value that is not set is left out (`before` of a field the live item lacks). */
 export interface WireChange {
@@ -50,7 +59,7 @@ export interface WireAction {
   live_key?: string;
   /** The vendor's identity of the live item (uuid, numeric id, ticket id); null for a create. */
   vendor_id: string | number | null;
-  /** The item's fields now (null for a create) and after the change (null for a delete). */
+  /** The item's fields now (null for a create) and after the change (null for a delete); an adoption's are the fields recorded, both. */
   before: WireFields | null;
   after: WireFields | null;
   /** The declared fields that differ (empty for create, deactivate, delete and a refresh). */
@@ -126,7 +135,10 @@ export interface WireSummary {
   transition: number;
   /** Actions apply would refuse (see each action's `blocked`). */
   blocked: number;
-  /** Declared items found live as declared that apply records as owned in the state file, writing nothing at the vendor. Since 2.1. */
+  /**
+   * Declared items found live as declared that apply records as owned in the state file, writing nothing at the vendor.
+   * Since 2.1; since 2.3 each is also an action (`action: "adopt"`).
+   */
   adopt?: number;
 }
 
@@ -180,7 +192,7 @@ export interface WirePlan {
    */
   options: { accounts: string[]; refresh_all: boolean; shard?: string; targets?: string[] };
   accounts: WireAccount[];
-  /** In dependency order within each account. */
+  /** Each account's in dependency order, its adoptions (which depend on nothing) last. */
   actions: WireAction[];
   notes: WireNote[];
   /** Items — or whole accounts, whose live state could not be read — that could not be planned. */
@@ -218,6 +230,32 @@ function wireAction(a: PlanAction): WireAction {
   };
 }
 
+/** An adoption as an action: nothing changes at the vendor, so before and after are the fields recorded. */
+function adoptAction(account: AccountPlan, a: Adoption): WireAction {
+  return {
+    address: a.address,
+    account: account.name,
+    collection: account.collection,
+    key: a.key,
+    action: 'adopt',
+    vendor_id: a.id,
+    before: { ...a.fields },
+    after: { ...a.fields },
+    changes: [],
+    depends_on: [],
+    destructive: false,
+    reason: 'config',
+  };
+}
+
+/** The plan's actions and adoptions, grouped by account in the plan's order (a stable sort keeps each account's own order). */
+function wireActions(plan: Plan): WireAction[] {
+  const rank = new Map(plan.accounts.map((a, i) => [a.name, i]));
+  const at = (account: string) => rank.get(account) ?? rank.size;
+  const adoptions = plan.accounts.flatMap((account) => account.adopt.map((a) => adoptAction(account, a)));
+  return [...plan.actions.map(wireAction), ...adoptions].sort((x, y) => at(x.account) - at(y.account));
+}
+
 /** What a plan was made from and with: the same fields in the in-memory plan and the wire format, copied. */
 export function planOrigin(
   p: Pick<Plan, 'config_digest' | 'config_files_digest' | 'config_digests' | 'state' | 'options'>,
@@ -250,7 +288,7 @@ export function toWire(plan: Plan): WirePlan {
       read: a.read,
       live_digest: a.live_digest,
     })),
-    actions: plan.actions.map(wireAction),
+    actions: wireActions(plan),
     notes: plan.notes.map((n) => ({
       address: n.address,
       kind: n.kind,

@@ -7,8 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { outcomeCounts, type AccountOutcome, type AccountOutcomeKind } from '../engine/account-outcomes.js';
 import type { ActionOutcome, ApplyEvent, ApplyResult } from '../engine/execute.js';
-import type { Plan } from '../engine/plan.js';
-import type { WireActionKind, WireSummary } from '../engine/wire.js';
+import type { Plan, PlanAction } from '../engine/plan.js';
+import type { WireSummary } from '../engine/wire.js';
 
 export const APPLY_EVENTS_FORMAT_VERSION = '1.1';
 export const APPLY_EVENTS_SCHEMA_ID = 'https://statusform.dev/schemas/apply-events.schema.json';
@@ -16,7 +16,8 @@ export const APPLY_EVENTS_SCHEMA_ID = 'https://statusform.dev/schemas/apply-even
 interface About {
   address: string;
   account: string;
-  action: WireActionKind;
+  /** A change the executor makes (an adoption is no action it runs: the summary counts them). */
+  action: PlanAction['action'];
 }
 
 /** One line of `apply --json`. Every event has `type` and `timestamp` (ISO 8601, UTC). */
@@ -82,7 +83,7 @@ export function planEvent(plan: Plan, at: Stamp): ApplyEventLine {
   };
 }
 
-function about(o: { address: string; account: string; action: WireActionKind }): About {
+function about(o: { address: string; account: string; action: PlanAction['action'] }): About {
   return { address: o.address, account: o.account, action: o.action };
 }
 

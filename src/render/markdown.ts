@@ -2,8 +2,19 @@
 // destructive changes called out at the top, details per account in <details>, and never
 // over GitHub's 65,536-character comment limit (cut with an explicit note).
 
-import type { Plan, PlanAction, PlanNote } from '../engine/plan.js';
-import { adoptOnlyLine, headline, NO_CHANGES, rateShareLine, splitNotes, summaryLine, targetedLine, unmanagedLine, value } from './text.js';
+import type { Adoption, Plan, PlanAction, PlanNote } from '../engine/plan.js';
+import {
+  adoptionHeadline,
+  adoptOnlyLine,
+  headline,
+  NO_CHANGES,
+  rateShareLine,
+  splitNotes,
+  summaryLine,
+  targetedLine,
+  unmanagedLine,
+  value,
+} from './text.js';
 
 export const COMMENT_MARKER = '<!-- statusform-plan -->';
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -65,16 +76,22 @@ interface Section {
   notes: string[];
 }
 
-function accountSection(name: string, vendor: string, actions: PlanAction[], notes: Plan['notes'], adopt: number): Section {
+/** An adoption as a line of the ```diff block: plain (GitHub colours none of `=`), as nothing changes at the vendor. */
+export function adoptionLines(a: Adoption): string[] {
+  return [fenceSafe(`= ${a.address} ${adoptionHeadline(a)}`)];
+}
+
+function accountSection(name: string, vendor: string, actions: PlanAction[], notes: Plan['notes'], adopt: readonly Adoption[]): Section {
   const counts = new Map<string, number>();
   for (const a of actions) counts.set(a.action, (counts.get(a.action) ?? 0) + 1);
-  const tally = [...[...counts].map(([k, n]) => `${n} ${k}`), ...(adopt > 0 ? [`${adopt} to adopt`] : [])].join(', ') || 'no changes';
+  const adopting = adopt.length > 0 ? [`${adopt.length} to adopt`] : [];
+  const tally = [...[...counts].map(([k, n]) => `${n} ${k}`), ...adopting].join(', ') || 'no changes';
   const drift = actions.filter((a) => a.reason === 'drift').length;
   // Side effects are in the warning block at the top; unmanaged items, one collapsed list.
   const { individual, unmanaged } = splitNotes(notes.filter((n) => !n.side_effect));
   return {
     summary: `<b>${escapeInline(name)}</b> (${vendor}): ${tally}${drift > 0 ? ` — ${drift} from drift` : ''}`,
-    blocks: actions.map(diffLines),
+    blocks: [...actions.map(diffLines), ...adopt.map(adoptionLines)],
     notes: [
       ...individual.map((n) => `- \`${n.address.replace(/`/g, "'")}\` ${n.kind}: ${escapeInline(n.message)}`),
       ...[...unmanaged].map(([account, list]) => unmanagedBlock(account, list)),
@@ -183,7 +200,7 @@ export function renderPlanMarkdown(plan: Plan, limit = GITHUB_COMMENT_LIMIT): st
       acc.vendor,
       plan.actions.filter((a) => a.account === acc.name),
       plan.notes.filter((n) => n.address.startsWith(`${acc.name}.`)),
-      acc.adopt.length,
+      acc.adopt,
     ),
   );
   return fitToLimit(head.join('\n'), sections, limit);

@@ -3,7 +3,7 @@
 import { diffWordsWithSpace } from 'diff';
 import type { FieldValue } from '../model.js';
 import type { ApplyResult } from '../engine/execute.js';
-import { accountOf, type Plan, type PlanAction, type PlanNote, type PlanSummary, type RateShare } from '../engine/plan.js';
+import { accountOf, type Adoption, type Plan, type PlanAction, type PlanNote, type PlanSummary, type RateShare } from '../engine/plan.js';
 import { plainColors, type Colors } from './style.js';
 
 export const NO_CHANGES = 'No changes. Live state matches the configuration.';
@@ -93,6 +93,22 @@ export function renderAction(a: PlanAction, c: Colors = plainColors): string[] {
   return lines;
 }
 
+/** What apply does with an adoption, after its address: it is recorded by the vendor id it has there. */
+export function adoptionHeadline(a: Adoption): string {
+  const id = a.id === null ? '' : `, id ${JSON.stringify(a.id)}`;
+  return `will be adopted (found at the vendor as declared${id}; recorded as owned, nothing written)`;
+}
+
+/** An adoption's line: `= address will be adopted (…)`. */
+export function renderAdoption(a: Adoption, c: Colors = plainColors): string {
+  return `  ${c.cyan('=')} ${a.address} ${c.dim(adoptionHeadline(a))}`;
+}
+
+/** Every adoption of the plan, account by account. */
+function adoptionsOf(plan: Plan): Adoption[] {
+  return plan.accounts.flatMap((a) => a.adopt);
+}
+
 /** Why an action a target did not name is in a targeted plan: "dependency of salon.statuses["LATE"]". */
 function dependencyOf(targets: readonly string[]): string {
   const shown = targets.slice(0, 3).join(', ');
@@ -177,10 +193,11 @@ export function renderPlanText(plan: Plan, c: Colors = plainColors, opts: TextOp
       '',
     );
   }
-  if (plan.actions.length > 0) {
-    out.push('statusform will perform the following actions:', '');
-    for (const a of plan.actions) out.push(...renderAction(a, c), '');
-  }
+  const adoptions = adoptionsOf(plan);
+  if (plan.actions.length > 0) out.push('statusform will perform the following actions:', '');
+  else if (adoptions.length > 0) out.push('statusform will adopt the following items (nothing is written at the vendor):', '');
+  for (const a of plan.actions) out.push(...renderAction(a, c), '');
+  if (adoptions.length > 0) out.push(...adoptions.map((a) => renderAdoption(a, c)), '');
   if (plan.notes.length > 0) {
     const { individual, unmanaged } = splitNotes(plan.notes);
     out.push('Notes (no changes):');

@@ -19,6 +19,20 @@ export interface RecordedAction {
   id: string | number | null;
 }
 
+/**
+ * A drifted item whose live values `statusform adopt` wrote into the configuration: recorded as
+ * if applied. `key` is the key the configuration declares now; `from_key` the key it was recorded
+ * under, when the adoption renamed it (the item renamed at the vendor).
+ */
+export interface AdoptedItem {
+  account: string;
+  key: string;
+  from_key?: string;
+  id: string | number | null;
+  /** The live fields, which the configuration now declares. */
+  fields: Fields;
+}
+
 /** What an account's plan says to record without a write: items adopted as owned, items gone for good. */
 export interface Reconciliation {
   name: string;
@@ -105,6 +119,20 @@ export class StateRecorder {
     }
     for (const key of account.forget) delete items[key];
     this.schedule(account.name);
+  }
+
+  /**
+   * A drifted item adopted into the configuration: its live values become the applied ones, so the
+   * next change at the vendor is drift again. Renamed, its record moves to the new key keeping its
+   * vendor id (as `state mv` does), and what other items record as depending on it follows.
+   */
+  recordAdopted(adopted: AdoptedItem): void {
+    const { account, key, from_key: from, id, fields } = adopted;
+    // Before `record`, which schedules the write: the write takes the state as it is then.
+    if (from !== undefined)
+      for (const it of Object.values(this.state.accounts[account]?.items ?? {}))
+        if (it.dependsOn?.includes(from)) it.dependsOn = it.dependsOn.map((d) => (d === from ? key : d));
+    this.record({ account, key, action: 'update', ...(from !== undefined ? { from_key: from } : {}), id }, { id, fields });
   }
 
   /** Items `statusform import` adopted; `pending`: not declared yet, so not pruned until they are. */

@@ -128,4 +128,16 @@ describe('editing declared items in place', () => {
     expect(item.problems.map((p) => p.message)).toEqual(['it is shared through &item with other places; edit it by hand']);
     expect(item.text).toBe(shared);
   });
+
+  it('keeps the line ends of a file written with CRLF, even for a value the yaml library writes over several lines', () => {
+    const crlf = FILE.replaceAll('\n', '\r\n');
+    const label = `Sold ${'subject to contract, '.repeat(5)}\nsecond line`;
+    const r = editItems(crlf, [edit({ at: at('Sold STC', 9), collection: ['accounts', 'estate', 'statuses'], set: { label } })]);
+    expect(r.problems).toEqual([]);
+    expect(r.text).not.toMatch(/(^|[^\r])\n/);
+    expect(parse(r.text).accounts.estate.statuses[0].label).toBe(label);
+    // A file that mixes them is left as the library writes it.
+    const mixed = `${FILE.slice(0, 20)}\r\n${FILE.slice(20)}`;
+    expect(editItems(mixed, []).text).toBe(mixed);
+  });
 });

@@ -1,11 +1,11 @@
 // adopt: drift resolved the other way round — the live values written into the config files in
-// place (comments and style kept), the config diff printed, and the next plan empty, with no write
-// to any vendor and the state file as it was.
+// place (comments and style kept), the config diff printed, the state told as if those values had
+// been applied (same vendor ids, new keys), and the next plan empty, with no write to any vendor.
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SERIES_ACCOUNT, TH_ACCOUNT, world, type World } from './fixtures.js';
+import { readStateOf, SERIES_ACCOUNT, TH_ACCOUNT, world, type World } from './fixtures.js';
 
 let w: World | undefined;
 afterEach(async () => {
@@ -61,12 +61,8 @@ async function twoFiles(): Promise<World> {
   return x;
 }
 
-/** Every account's state file, as one text (the state is a directory: one file per account). */
-const state = (w: World) =>
-  readdirSync(join(w.dir, 'conf', 'statusform.state'))
-    .sort()
-    .map((f) => readFileSync(join(w.dir, 'conf', 'statusform.state', f), 'utf8'))
-    .join('\n');
+/** The state beside the config folder's files (a directory: one file per account), as one object. */
+const state = (w: World) => readStateOf(join(w.dir, 'conf'));
 const conf = (w: World, file: string) => readFileSync(join(w.dir, 'conf', file), 'utf8');
 
 describe('statusform adopt', () => {
@@ -74,7 +70,7 @@ describe('statusform adopt', () => {
     w = await twoFiles();
     const sim = w.sandbox.simulators.propertydeck;
     [...sim.store.statuses.values()].find((s) => s.label === 'Sold STC')!.label = 'Sold subject to contract'; // renamed in the UI
-    const stateBefore = state(w);
+    const before = state(w).accounts['estate']!.items;
 
     const r = await w.run('adopt', '-c', 'conf');
     expect(r.code, r.stderr).toBe(0);
@@ -92,11 +88,20 @@ describe('statusform adopt', () => {
          maps_to: open
 `);
     expect(r.stderr).toContain(
-      'Adopted 1 drifted item into conf/estate.yaml: estate.statuses["property:Sold STC"]. No vendor and no state file was written',
+      'Adopted 1 drifted item into conf/estate.yaml: estate.statuses["property:Sold STC"]. ' +
+        'The state records the live values as applied, under the same vendor ids; no vendor was written.',
     );
     expect(conf(w, 'estate.yaml')).toBe(ESTATE.replace('label: Sold STC,', 'label: Sold subject to contract,'));
     expect(conf(w, 'salon.yaml')).toBe(SALON);
-    expect(state(w)).toBe(stateBefore);
+    // The record moved to the new key, keeping the uuid, with the live label as the one applied.
+    const after = state(w).accounts['estate']!.items;
+    expect(Object.keys(after).sort()).toEqual(['property:For Sale', 'property:Sold subject to contract']);
+    expect(after['property:Sold subject to contract']).toMatchObject({
+      id: before['property:Sold STC']!.id,
+      active: true,
+      fields: { type: 'property', label: 'Sold subject to contract' },
+    });
+    expect(after['property:For Sale']).toEqual(before['property:For Sale']);
 
     const plan = await w.run('plan', '-c', 'conf', '--detailed-exitcode');
     expect(plan.code, plan.stdout).toBe(0);

@@ -92,7 +92,9 @@ describe('saved plans', () => {
     sim.resetRequests();
     const r = await w.run('apply', 'plan.json');
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain('estate.statuses["property:Let Agreed"]: live state changed; the planned create is no longer needed');
+    expect(r.stderr).toContain(
+      'estate.statuses["property:Let Agreed"]: live state changed; the planned create is no longer needed, an adoption is instead',
+    );
     expect(writes(w)).toEqual([]);
   });
 

@@ -2,7 +2,7 @@
 // writes, which it never writes (guesses, fields the config leaves out), and what cannot be adopted.
 
 import { describe, expect, it } from 'vitest';
-import { adoptEdit, isRefusal } from '../../src/engine/adopt.js';
+import { adoptEdit, adoptedItem, isRefusal, recordConflict, type ItemEdit } from '../../src/engine/adopt.js';
 import type { PlanAction } from '../../src/engine/plan.js';
 import type { DesiredItem, Fields } from '../../src/model.js';
 import { adapterFor } from '../../src/vendors/registry.js';
@@ -51,6 +51,24 @@ describe('adoptEdit', () => {
       CATEGORIES,
     );
     expect(edit).toMatchObject({ set: { sub_status: 'RUNNING_LATE' }, rekey: { from: 'LATE', to: 'RUNNING_LATE' } });
+  });
+
+  it('records a renamed item as applied under its new key, by the same id, with its live values', () => {
+    const drifted = action({ key: 'LATE', from_key: 'RUNNING_LATE', id: 42, action: 'update', before: { status: 'OPEN', sort_order: 3 } });
+    const edit = adoptEdit(drifted, item('LATE', { status: 'OPEN', sort_order: 3 }), timetap, CATEGORIES) as ItemEdit;
+    expect(adoptedItem(drifted, edit)).toEqual({
+      account: 'acct',
+      key: 'RUNNING_LATE',
+      from_key: 'LATE',
+      id: 42,
+      fields: { status: 'OPEN', sort_order: 3 },
+    });
+    // Refused, as state mv refuses it, when the state records another item under the new key.
+    const other = { id: 7, active: true, fields: {} };
+    expect(recordConflict({ RUNNING_LATE: other }, adoptedItem(drifted, edit))).toContain(
+      'another item under "RUNNING_LATE" (vendor id 7)',
+    );
+    expect(recordConflict({ RUNNING_LATE: { ...other, id: 42 } }, adoptedItem(drifted, edit))).toBeUndefined();
   });
 
   it("writes a ticket's live status, replacing a category", () => {

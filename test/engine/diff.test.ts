@@ -39,7 +39,14 @@ describe('diff: desired against live and owned', () => {
     ]);
     const d = diffAccount(acc, propertydeck, read([live('property:For Sale', { type: 'property', label: 'For Sale' }, 'u1')]), {});
     expect(d.actions.map((a) => [a.action, a.key])).toEqual([['create', 'property:Let Agreed']]);
-    expect(d.account.adopt).toEqual([{ key: 'property:For Sale', id: 'u1', fields: { type: 'property', label: 'For Sale' } }]);
+    expect(d.account.adopt).toEqual([
+      {
+        address: 'acc.statuses["property:For Sale"]',
+        key: 'property:For Sale',
+        id: 'u1',
+        fields: { type: 'property', label: 'For Sale' },
+      },
+    ]);
   });
 
   it('renames in place through renamed_from, keeping the vendor identity', () => {

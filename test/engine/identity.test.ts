@@ -95,7 +95,7 @@ describe('identity: live items matched to recorded vendor ids', () => {
     );
     expect(d.actions).toEqual([]);
     expect(d.notes).toEqual([]);
-    expect(d.account.adopt).toEqual([{ key: 'property:New', id: 'u1', fields: pd('New').fields }]);
+    expect(d.account.adopt).toEqual([{ address: 'acc.statuses["property:New"]', key: 'property:New', id: 'u1', fields: pd('New').fields }]);
     expect(d.account.forget).toEqual(['property:Old']);
   });
 

@@ -37,8 +37,8 @@ function plan(actions: PlanAction[]): Plan {
         read: 'list',
         live_digest: 'sha256:0',
         adopt: [
-          { key: 'KEPT', id: 1, fields: {} },
-          { key: 'OTHER', id: 2, fields: {} },
+          { address: addr('KEPT'), key: 'KEPT', id: 1, fields: {} },
+          { address: addr('OTHER'), key: 'OTHER', id: 2, fields: {} },
         ],
         forget: ['GONE'],
         owned: 0,
@@ -105,6 +105,7 @@ describe('targetPlan', () => {
     const t = targetPlan(full, [addr('KEPT')], [addr('KEPT'), addr('OTHER')]);
     expect(t.actions).toEqual([]);
     expect(t.accounts[0]!.adopt.map((a) => a.key)).toEqual(['KEPT']);
+    expect(t.summary.adopt).toBe(1); // counted, so the targeted plan says it adopts
     expect(t.accounts[0]!.forget).toEqual([]);
     expect(t.notes.map((n) => n.address)).toEqual(['salon.statuses']);
   });

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { diffAccount } from '../../src/engine/diff.js';
+import { planFromWire } from '../../src/engine/merge.js';
 import { summarise, type Plan } from '../../src/engine/plan.js';
 import { staleAgainst, staleReasons } from '../../src/engine/saved-plan.js';
 import { WIRE_FORMAT_VERSION, actionDigest, toWire, wireText, type WirePlan } from '../../src/engine/wire.js';
@@ -146,8 +147,57 @@ describe('the plan on the wire', () => {
     expect(staleReasons(staleAgainst(changed({ before: { ...first!.before, sort_order: 7 } }), fresh))).toHaveLength(1);
     expect(staleReasons(staleAgainst(changed({ depends_on: ['x'] }), fresh))).toHaveLength(1);
     expect(staleReasons(staleAgainst({ ...fresh, actions: [first!] }, fresh))).toEqual([
-      `${second!.address}: live state changed; a update is now needed`,
+      `${second!.address}: live state changed; an update is now needed`,
     ]);
     expect(actionDigest(first!)).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
+
+  it("names each adoption as an action of its own kind, after its account's changes, and reads it back as an adoption", () => {
+    const plan = withAdoption(swapPlan(9));
+    const wire = expectWirePlan(wireText(plan), 'a plan that adopts') as WirePlan;
+    expect(wire.actions.map((a) => `${a.action} ${a.address}`)).toEqual([
+      'update salon.statuses["OPEN"]',
+      'update salon.statuses["LATE"]',
+      'adopt salon.statuses["DONE"]',
+    ]);
+    expect(wire.actions[2]).toEqual({
+      address: 'salon.statuses["DONE"]',
+      account: 'salon',
+      collection: 'statuses',
+      key: 'DONE',
+      action: 'adopt',
+      vendor_id: 7,
+      before: { status: 'COMPLETED' },
+      after: { status: 'COMPLETED' },
+      changes: [],
+      depends_on: [],
+      destructive: false,
+      reason: 'config',
+    });
+    expect(wire.summary.adopt).toBe(1);
+    const back = planFromWire(wire);
+    expect(back.actions.map((a) => a.action)).toEqual(['update', 'update']);
+    expect(back.accounts[0]!.adopt).toEqual(plan.accounts[0]!.adopt);
+    expect(back.summary).toEqual(plan.summary);
+  });
+
+  it('a saved plan is stale when what it adopts changed; one saved before adoptions were actions (2.2) is not held to them', () => {
+    const fresh = toWire(withAdoption(swapPlan(9)));
+    const without = { ...fresh, actions: fresh.actions.filter((a) => a.action !== 'adopt') };
+    expect(staleReasons(staleAgainst(fresh, fresh))).toEqual([]);
+    expect(staleReasons(staleAgainst(without, fresh))).toEqual(['salon.statuses["DONE"]: live state changed; an adoption is now needed']);
+    expect(staleReasons(staleAgainst(fresh, without))).toEqual([
+      'salon.statuses["DONE"]: live state changed; the planned adoption is no longer needed',
+    ]);
+    const otherId = { ...fresh, actions: fresh.actions.map((a) => (a.action === 'adopt' ? { ...a, vendor_id: 8 } : a)) };
+    expect(staleReasons(staleAgainst(otherId, fresh))).toEqual(['salon.statuses["DONE"]: live state changed since the plan was made']);
+    expect(staleReasons(staleAgainst({ ...without, format_version: '2.2' }, fresh))).toEqual([]);
+  });
 });
+
+/** The swap plan with a declared item found at the vendor as declared, not yet owned. */
+function withAdoption(plan: Plan): Plan {
+  const adopt = [{ address: 'salon.statuses["DONE"]', key: 'DONE', id: 7, fields: { status: 'COMPLETED' } }];
+  const accounts = plan.accounts.map((a) => ({ ...a, adopt }));
+  return { ...plan, accounts, summary: summarise(plan.actions, accounts) };
+}

@@ -176,13 +176,19 @@ describe('the markdown PR comment says everything once', () => {
   it('counts adoptions in the summary, and says so when they are all the plan does', () => {
     const p = plan([action(1)]);
     p.accounts[0]!.adopt = [
-      { key: 'contact:A', id: 'u1', fields: {} },
-      { key: 'contact:B', id: 'u2', fields: {} },
+      { address: 'estate.statuses["contact:A"]', key: 'contact:A', id: 'u1', fields: {} },
+      { address: 'estate.statuses["contact:B"]', key: 'contact:B', id: 'u2', fields: {} },
     ];
     p.summary = summarise(p.actions, p.accounts);
     const md = renderPlanMarkdown(p);
     expect(md).toContain('### statusform plan: 1 to create, 0 to update, 0 to deactivate, 0 to delete, 0 ticket transitions, 2 to adopt.');
     expect(md).toContain('<summary><b>estate</b> (propertydeck): 1 create, 2 to adopt</summary>');
+    // Each adoption is a line of its account's diff block, after the changes, naming its address.
+    const block = md.slice(md.indexOf('```diff'), md.indexOf('```', md.indexOf('```diff') + 3));
+    expect(block.trimEnd().split('\n').slice(-2)).toEqual([
+      '= estate.statuses["contact:A"] will be adopted (found at the vendor as declared, id "u1"; recorded as owned, nothing written)',
+      '= estate.statuses["contact:B"] will be adopted (found at the vendor as declared, id "u2"; recorded as owned, nothing written)',
+    ]);
     const none = plan([]);
     none.accounts[0]!.adopt = p.accounts[0]!.adopt;
     none.summary = summarise([], none.accounts);

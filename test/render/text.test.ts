@@ -1,4 +1,4 @@
-// The text plan and apply report: notes that repeat on every run are a count, adoptions are counted.
+// The text plan and apply report: notes that repeat on every run are a count, adoptions are named and counted.
 
 import { describe, expect, it } from 'vitest';
 import { summarise, type Plan } from '../../src/engine/plan.js';
@@ -16,7 +16,7 @@ function plan(): Plan {
         collection: 'statuses',
         read: 'list',
         live_digest: 'sha256:y',
-        adopt: [{ key: 'contact:A', id: 'u1', fields: {} }],
+        adopt: [{ address: 'estate.statuses["contact:A"]', key: 'contact:A', id: 'u1', fields: {} }],
         forget: [],
         owned: 0,
         safety: { max_update_percent: 30, max_delete_percent: 30, min_owned: 10 },
@@ -40,7 +40,7 @@ function plan(): Plan {
     errors: [],
     rules: [],
     thresholds: [],
-    summary: summarise([], [{ adopt: [{ key: 'contact:A', id: 'u1', fields: {} }] }]),
+    summary: summarise([], [{ adopt: [{ address: 'estate.statuses["contact:A"]', key: 'contact:A', id: 'u1', fields: {} }] }]),
   };
 }
 
@@ -57,6 +57,36 @@ describe('the text plan says everything once', () => {
         '      estate.statuses["contact:U0"]: unmanaged\n',
     );
     expect(verbose.match(/: unmanaged$/gm)).toHaveLength(12);
+  });
+
+  it('names every adoption by its address and vendor id, with changes or without', () => {
+    const line =
+      '  = estate.statuses["contact:A"] will be adopted (found at the vendor as declared, id "u1"; recorded as owned, nothing written)\n';
+    const alone = renderPlanText(plan());
+    expect(alone).toContain(`statusform will adopt the following items (nothing is written at the vendor):\n\n${line}`);
+    const p = plan();
+    p.actions = [
+      {
+        address: 'estate.statuses["contact:B"]',
+        account: 'estate',
+        collection: 'statuses',
+        key: 'contact:B',
+        action: 'create',
+        id: null,
+        before: null,
+        after: { label: 'B' },
+        changes: [],
+        depends_on: [],
+        destructive: false,
+        reason: 'config',
+        phase: 1,
+      },
+    ];
+    p.summary = summarise(p.actions, p.accounts);
+    const text = renderPlanText(p);
+    expect(text).toContain('statusform will perform the following actions:\n');
+    expect(text.indexOf(line)).toBeGreaterThan(text.indexOf('+ estate.statuses["contact:B"]'));
+    expect(text).toContain('Plan: 1 to create, 0 to update, 0 to deactivate, 0 to delete, 0 ticket transitions, 1 to adopt.');
   });
 
   it('says what a plan without changes adopts, and the apply summary counts adoptions', () => {

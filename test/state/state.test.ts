@@ -5,7 +5,9 @@ import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { RefusedError, UsageError } from '../../src/errors.js';
 import { acquireLock, lockPath, readLock, takeOverStale } from '../../src/state/lock.js';
+import { StateRecorder } from '../../src/state/recorder.js';
 import { emptyState, readState, writeState } from '../../src/state/state-file.js';
+import { openStateStore } from '../../src/state/store.js';
 import { tempDir } from '../helpers.js';
 
 describe('the state file', () => {
@@ -87,5 +89,27 @@ describe('the state lock', () => {
     writeFileSync(path, stale);
     expect(takeOverStale(path, stale)).toBe(true);
     expect(existsSync(path)).toBe(false);
+  });
+});
+
+describe('what adopt records', () => {
+  it('an item renamed at the vendor and adopted moves to its new key with its vendor id and live values; what depends on it follows', async () => {
+    const path = join(tempDir(), 'state.json');
+    const items = {
+      OPEN: { id: 1, active: true, fields: { status: 'OPEN', sort_order: 1 } },
+      LATE: { id: 2, active: true, fields: { status: 'OPEN', sort_order: 2 }, dependsOn: ['OPEN'] },
+    };
+    const snapshot = { accounts: { salon: { vendor: 'timetap', items } }, versions: {} };
+    const recorder = new StateRecorder(snapshot, openStateStore({ layout: 'file', path }), () => ({
+      vendor: 'timetap',
+      origin: 'https://api.timetap.com',
+    }));
+    recorder.recordAdopted({ account: 'salon', key: 'WAITING', from_key: 'OPEN', id: 1, fields: { status: 'OPEN', sort_order: 3 } });
+    recorder.recordAdopted({ account: 'salon', key: 'LATE', id: 2, fields: { status: 'COMPLETED', sort_order: 2 } });
+    await recorder.flush();
+    expect(readState(path).accounts['salon']!.items).toEqual({
+      WAITING: { id: 1, active: true, fields: { status: 'OPEN', sort_order: 3 } },
+      LATE: { id: 2, active: true, fields: { status: 'COMPLETED', sort_order: 2 }, dependsOn: ['WAITING'] },
+    });
   });
 });
