@@ -6,10 +6,10 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ActionOutcome, ApplyEvent, ApplyResult } from '../engine/execute.js';
-import type { Plan } from '../engine/plan.js';
-import type { WireActionKind, WireSummary } from '../engine/wire.js';
+import { accountOf, type Plan } from '../engine/plan.js';
+import { wireSummary, type WireActionKind, type WireSummary } from '../engine/wire.js';
 
-export const APPLY_EVENTS_FORMAT_VERSION = '1.0';
+export const APPLY_EVENTS_FORMAT_VERSION = '1.1';
 export const APPLY_EVENTS_SCHEMA_ID = 'https://statusform.dev/schemas/apply-events.schema.json';
 
 interface About {
@@ -26,7 +26,7 @@ export type ApplyEventLine = { timestamp: string } & (
       summary: WireSummary;
       targets?: string[];
       actions: (About & { destructive: boolean; depends_on: string[]; dependency_of?: string[] })[];
-      errors: { address: string; message: string }[];
+      errors: { address: string; account: string; message: string }[];
     }
   | ({ type: 'action_started' } & About)
   | ({ type: 'action_done'; vendor_id: string | number | null; duration_ms: number } & About)
@@ -50,6 +50,7 @@ export type ApplyEventLine = { timestamp: string } & (
       failed: number;
       skipped: number;
       adopted?: number;
+      errored_accounts?: number;
       state_failure?: string;
     }
   | { type: 'error'; message: string }
@@ -65,7 +66,7 @@ export function planEvent(plan: Plan, at: Stamp): ApplyEventLine {
   return {
     type: 'plan',
     timestamp: at(),
-    summary: { ...plan.summary },
+    summary: wireSummary(plan),
     ...(plan.options.targets ? { targets: [...plan.options.targets] } : {}),
     actions: plan.actions.map((a) => ({
       address: a.address,
@@ -75,7 +76,7 @@ export function planEvent(plan: Plan, at: Stamp): ApplyEventLine {
       depends_on: [...a.depends_on],
       ...(a.dependency_of ? { dependency_of: [...a.dependency_of] } : {}),
     })),
-    errors: plan.errors.map((e) => ({ address: e.address, message: e.message })),
+    errors: plan.errors.map((e) => ({ address: e.address, account: accountOf(e.address), message: e.message })),
   };
 }
 
@@ -114,10 +115,14 @@ export function neverReadyEvent(o: ActionOutcome, account: string, at: Stamp): A
   };
 }
 
-export function summaryEvent(result: ApplyResult, at: Stamp): ApplyEventLine {
+/**
+ * The end of an apply. `erroredAccounts` are those left untouched because they could not be planned
+ * (`--skip-failed-accounts`): an apply that left any is incomplete, however its actions went.
+ */
+export function summaryEvent(result: ApplyResult, at: Stamp, erroredAccounts: readonly string[] = []): ApplyEventLine {
   const outcome = result.interrupted
     ? 'interrupted'
-    : result.failed + result.skipped === 0 && !result.stateFailure
+    : result.failed + result.skipped === 0 && !result.stateFailure && erroredAccounts.length === 0
       ? 'complete'
       : 'incomplete';
   return {
@@ -128,6 +133,7 @@ export function summaryEvent(result: ApplyResult, at: Stamp): ApplyEventLine {
     failed: result.failed,
     skipped: result.skipped,
     ...(result.adopted ? { adopted: result.adopted } : {}),
+    ...(erroredAccounts.length > 0 ? { errored_accounts: erroredAccounts.length } : {}),
     ...(result.stateFailure ? { state_failure: result.stateFailure } : {}),
   };
 }
@@ -166,6 +172,11 @@ export function buildApplyEventsSchema(): Schema {
       transition: count,
       blocked: count,
       adopt: { ...count, description: 'Declared items found at the vendor as declared: recorded as owned, no write.' },
+      accounts: { ...count, description: 'Every account the plan covers, those that could not be planned included (since 1.1).' },
+      errored_accounts: {
+        ...count,
+        description: 'Of those, the accounts that could not be planned in full (see `errors`): the plan is incomplete (since 1.1).',
+      },
     },
   };
   return {
@@ -211,7 +222,11 @@ export function buildApplyEventsSchema(): Schema {
               type: 'object',
               additionalProperties: false,
               required: ['address', 'message'],
-              properties: { address: str, message: str },
+              properties: {
+                address: str,
+                account: { type: 'string', description: 'The account part of `address` (since 1.1).' },
+                message: str,
+              },
             },
           },
         },
@@ -266,6 +281,11 @@ export function buildApplyEventsSchema(): Schema {
           failed: count,
           skipped: count,
           adopted: { ...count, description: 'Items recorded as owned without a write.' },
+          errored_accounts: {
+            ...count,
+            description:
+              'Accounts left untouched because they could not be planned (--skip-failed-accounts); the outcome is then incomplete (since 1.1).',
+          },
           state_failure: { type: 'string', description: 'Why the state could not be written.' },
         },
         ['outcome', 'done', 'failed', 'skipped'],

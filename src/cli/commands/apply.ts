@@ -3,16 +3,8 @@
 import { scrubKnown } from '../../http/redact.js';
 import { InterruptedError, RefusedError, StateWriteError, VendorError } from '../../errors.js';
 import { closeDefaultAgent } from '../../http/client.js';
-import {
-  accountsWithErrors,
-  applyPlan,
-  loadState,
-  makePlan,
-  selectAccounts,
-  stateStoreOf,
-  withoutAccounts,
-  type RunOptions,
-} from '../../engine/manager.js';
+import { applyPlan, loadState, makePlan, selectAccounts, stateStoreOf, withoutAccounts, type RunOptions } from '../../engine/manager.js';
+import { accountsWithErrors } from '../../engine/plan.js';
 import { parseShard, type Shard } from '../../engine/shard.js';
 import { checkGuards } from '../../engine/safety.js';
 import { readSavedPlan, staleAgainst, staleBeforeRead } from '../../engine/saved-plan.js';
@@ -226,10 +218,10 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
     }
     const accountOf = new Map(plan.actions.map((a) => [a.address, a.account]));
     for (const o of result.outcomes) if (!reported.has(o.address)) emit(neverReadyEvent(o, accountOf.get(o.address) ?? '', stamp));
-    emit(summaryEvent(result, stamp));
-    if (total > 0 || result.adopted) {
-      write(human, renderApplyText(result, c));
-      appendStepSummary(io, `### statusform apply\n\n\`\`\`\n${renderApplyText(result)}\`\`\`\n`);
+    emit(summaryEvent(result, stamp, failedAccounts));
+    if (total > 0 || result.adopted || failedAccounts.length > 0) {
+      write(human, renderApplyText(result, c, failedAccounts));
+      appendStepSummary(io, `### statusform apply\n\n\`\`\`\n${renderApplyText(result, undefined, failedAccounts)}\`\`\`\n`);
     }
     if (result.stateFailure) throw new StateWriteError(result.stateFailedFile ?? config.statePath, result.stateFailure);
     if (interrupts?.received) {
@@ -240,7 +232,7 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
       );
     }
     if (failedAccounts.length > 0) return 'failed';
-    if (total === 0) return 'done'; // the plan already said "No changes"; adoptions were recorded
+    if (total === 0) return 'done'; // the plan already said so ("No changes"); adoptions were recorded
     return result.failed + result.skipped > 0 ? 'failed' : 'done';
   } finally {
     release();
