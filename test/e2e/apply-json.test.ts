@@ -59,7 +59,7 @@ describe('apply --json', () => {
     expect(r.code, r.stderr).toBe(0);
     const ev = events(r.stdout);
     expect(ev.map((e) => e.type)).toEqual(['version', 'plan', 'action_started', 'action_done', 'action_started', 'action_done', 'summary']);
-    expect(ev[0]).toMatchObject({ format_version: '1.0', statusform: expect.any(String) });
+    expect(ev[0]).toMatchObject({ format_version: '1.1', statusform: expect.any(String) });
     expect(ev[1]).toMatchObject({
       summary: { create: 2 },
       actions: [
