@@ -4,7 +4,7 @@
 
 import { digest } from '../digest.js';
 import { UsageError } from '../errors.js';
-import { accountOf, phaseOf, summarise, type Plan, type PlanAction } from './plan.js';
+import { accountOf, accountsWithErrors, phaseOf, summarise, type Plan, type PlanAction } from './plan.js';
 import { WIRE_FORMAT_VERSION, planOrigin, type WirePlan } from './wire.js';
 
 /** A saved plan and the name it was given (a file path), for messages. */
@@ -104,7 +104,7 @@ export function mergeWirePlans(plans: readonly NamedPlan[]): WirePlan {
   };
   // Counted from the merged plan, not summed: a plan saved before 2.3 does not count its accounts.
   merged.summary.accounts = accountsOf(merged).length;
-  merged.summary.errored_accounts = new Set(merged.errors.map((e) => accountOf(e.address))).size;
+  merged.summary.errored_accounts = accountsWithErrors(merged).length;
   return merged;
 }
 

@@ -284,7 +284,8 @@ export function buildApplyEventsSchema(): Schema {
           errored_accounts: {
             ...count,
             description:
-              'Accounts left untouched because they could not be planned (--skip-failed-accounts); the outcome is then incomplete (since 1.1).',
+              'Accounts left untouched because they could not be planned (--skip-failed-accounts); ' +
+              'the outcome is then incomplete (since 1.1).',
           },
           state_failure: { type: 'string', description: 'Why the state could not be written.' },
         },

@@ -162,7 +162,7 @@ export function incompleteLine(plan: Pick<Plan, 'accounts' | 'errors'>): string 
 /** The last line: the counts, or "No changes" — which only a plan of every account in full may say. */
 export function closingLine(plan: Plan): string {
   const what = unplannedText(plan, false);
-  if (what !== undefined) return `${incompleteSummaryLine(plan.summary).slice(0, -1)}; ${what}.`;
+  if (what !== undefined) return `Incomplete plan: ${countsText(plan.summary)}; ${what}.`;
   return plan.actions.length === 0 ? NO_CHANGES : summaryLine(plan.summary);
 }
 
@@ -301,12 +301,8 @@ export function renderApplyText(result: ApplyResult, c: Colors = plainColors, er
     `${result.done} done, ${result.failed} failed, ${result.skipped} skipped${adopted}.`;
   out.push(complete ? c.green(c.bold(line)) : c.red(c.bold(line)));
   const n = erroredAccounts.length;
-  if (n > 0)
-    out.push(
-      c.red(
-        `${n} account${n === 1 ? '' : 's'} could not be planned and ${n === 1 ? 'was' : 'were'} left untouched: ${accountNames(erroredAccounts)}.`,
-      ),
-    );
+  const were = n === 1 ? 'account could not be planned and was' : 'accounts could not be planned and were';
+  if (n > 0) out.push(c.red(`${n} ${were} left untouched: ${accountNames(erroredAccounts)}.`));
   if (result.failed + result.skipped > 0) out.push('Run plan again to see what is left.');
   return `${out.join('\n')}\n`;
 }
