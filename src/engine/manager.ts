@@ -310,11 +310,6 @@ function knownAddresses(accounts: readonly AccountConfig[], state: Snapshot): st
   });
 }
 
-/** The accounts with an error in the plan (an unreadable account, or an item that could not be planned). */
-export function accountsWithErrors(plan: Plan): string[] {
-  return [...new Set(plan.errors.map((e) => accountOf(e.address)))];
-}
-
 /**
  * The plan without these accounts (for `apply --skip-failed-accounts`): none of their actions,
  * adoptions or bookkeeping, so apply writes nothing to them. Their errors stay, to be reported.

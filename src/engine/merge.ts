@@ -4,7 +4,7 @@
 
 import { digest } from '../digest.js';
 import { UsageError } from '../errors.js';
-import { accountOf, phaseOf, summarise, type Adoption, type Plan, type PlanAction } from './plan.js';
+import { accountOf, accountsWithErrors, phaseOf, summarise, type Adoption, type Plan, type PlanAction } from './plan.js';
 import { WIRE_FORMAT_VERSION, planOrigin, type WireAction, type WirePlan } from './wire.js';
 
 /** A saved plan and the name it was given (a file path), for messages. */
@@ -61,7 +61,7 @@ export function mergeWirePlans(plans: readonly NamedPlan[]): WirePlan {
   // Each shard's config_digest covers its own accounts; the merged plan's covers theirs together.
   const digests = [...new Set(plans.map((p) => p.plan.config_digest))].sort();
   const files = plans[0]!.plan.config_files_digest;
-  return {
+  const merged: WirePlan = {
     format_version: WIRE_FORMAT_VERSION,
     config_digest: digests.length === 1 ? digests[0]! : digest(digests),
     ...(files !== undefined ? { config_files_digest: files } : {}),
@@ -82,10 +82,11 @@ export function mergeWirePlans(plans: readonly NamedPlan[]): WirePlan {
       (p) => p.notes,
       (n) => accountOf(n.address),
     ),
+    // A plan saved before 2.3 does not name an error's account; the merged plan is of this version, so it does.
     errors: byAccount(
       (p) => p.errors,
       (e) => accountOf(e.address),
-    ),
+    ).map((e) => ({ address: e.address, account: accountOf(e.address), message: e.message })),
     ...(shares.length > 0 ? { rate_shares: shares } : {}),
     rules: byAccount(
       (p) => p.rules,
@@ -104,6 +105,10 @@ export function mergeWirePlans(plans: readonly NamedPlan[]): WirePlan {
       { create: 0, update: 0, deactivate: 0, reactivate: 0, delete: 0, transition: 0, blocked: 0, adopt: 0 },
     ),
   };
+  // Counted from the merged plan, not summed: a plan saved before 2.3 does not count its accounts.
+  merged.summary.accounts = accountsOf(merged).length;
+  merged.summary.errored_accounts = accountsWithErrors(merged).length;
+  return merged;
 }
 
 /**

@@ -5,6 +5,7 @@
 
 import type { ActionKind, FieldValue, Fields, Safety } from '../model.js';
 import type { StateVersion } from '../state/store.js';
+import { accountOf } from '../address.js';
 export { accountOf, address } from '../address.js';
 
 export interface FieldChange {
@@ -179,6 +180,22 @@ export function summarise(actions: readonly PlanAction[], adoptions: readonly Pi
     if (a.blocked) s.blocked++;
   }
   return s;
+}
+
+/**
+ * The accounts with an error in the plan: one whose live state could not be read, or with an item
+ * that could not be planned. None of them is planned in full, so no output may say the plan has no changes.
+ */
+export function accountsWithErrors(plan: Pick<Plan, 'errors'>): string[] {
+  return [...new Set(plan.errors.map((e) => accountOf(e.address)))];
+}
+
+/**
+ * Every account the plan covers: those it planned and those it could not read (which it knows by
+ * their error only), in the plan's order.
+ */
+export function accountsCovered(plan: Pick<Plan, 'accounts' | 'errors'>): string[] {
+  return [...new Set([...plan.accounts.map((a) => a.name), ...accountsWithErrors(plan)])];
 }
 
 export function hasChanges(plan: Plan): boolean {

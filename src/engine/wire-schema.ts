@@ -142,10 +142,12 @@ function otherDefinitions(strict: boolean): Record<string, Schema> {
     strict,
     {
       address: str(),
+      account: str('The account part of `address` (since 2.3).'),
       message: str(),
       refused: { type: 'boolean', description: 'The account was refused before any request, not read (since 2.3).' },
     },
     all<WireError>()('address', 'message'),
+    'An item that could not be planned, or a whole account whose live state could not be read.',
   );
   const account = object<WireAccount>(
     strict,
@@ -200,6 +202,13 @@ function planParts(strict: boolean): { summary: Schema; state: Schema; options: 
         description:
           'Declared items found live as declared, recorded as owned on apply without a write (since 2.1); ' +
           'since 2.3 each is an action `adopt` too.',
+      },
+      accounts: { ...count, description: 'Every account the plan covers, those that could not be planned included (since 2.3).' },
+      errored_accounts: {
+        ...count,
+        description:
+          'Of those, the accounts that could not be planned in full: unread, or with an item in `errors`. ' +
+          'Not 0: the plan is incomplete, and the counts are of what could be planned only (since 2.3).',
       },
     },
     all<WireSummary>()('create', 'update', 'deactivate', 'reactivate', 'delete', 'transition', 'blocked'),

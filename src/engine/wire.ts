@@ -15,7 +15,7 @@
 // bookkeeping; what a consumer needs of them is in `thresholds`).
 
 import { digest } from '../digest.js';
-import type { AccountPlan, Adoption, Plan, PlanAction } from './plan.js';
+import { accountOf, accountsCovered, accountsWithErrors, type AccountPlan, type Adoption, type Plan, type PlanAction } from './plan.js';
 
 /**
  * The version of this format. The major part changes on an incompatible change (a reader refuses
@@ -96,9 +96,11 @@ export interface WireNote {
   side_effect?: boolean;
 }
 
-/** An item that could not be planned (e.g. a declared ticket the vendor does not know). */
+/** An item that could not be planned (e.g. a declared ticket the vendor does not know), or a whole account that could not be read. */
 export interface WireError {
   address: string;
+  /** The account part of `address`, so that nobody has to parse it. Since 2.3. */
+  account?: string;
   message: string;
   /** Since 2.3: the account was refused before any request (e.g. its state describes another vendor instance). */
   refused?: boolean;
@@ -140,6 +142,14 @@ export interface WireSummary {
    * Since 2.1; since 2.3 each is also an action (`action: "adopt"`).
    */
   adopt?: number;
+  /** Every account the plan covers, those that could not be planned included. Since 2.3. */
+  accounts?: number;
+  /**
+   * Of those, the accounts that could not be planned (in full): their live state could not be read, or an item of
+   * theirs could not be planned (see `errors`). When it is not 0 the plan is incomplete: the counts above are of
+   * what could be planned only. Since 2.3.
+   */
+  errored_accounts?: number;
 }
 
 /** An account that uses only a share of its vendor's rate limit (`rate_limit: { share }`). Since 2.1. */
@@ -295,12 +305,22 @@ export function toWire(plan: Plan): WirePlan {
       message: n.message,
       ...(n.side_effect ? { side_effect: true } : {}),
     })),
-    errors: plan.errors.map((e) => ({ address: e.address, message: e.message, ...(e.refused ? { refused: true } : {}) })),
+    errors: plan.errors.map((e) => ({
+      address: e.address,
+      account: accountOf(e.address),
+      message: e.message,
+      ...(e.refused ? { refused: true } : {}),
+    })),
     ...(plan.rate_shares ? { rate_shares: plan.rate_shares.map((r) => ({ ...r })) } : {}),
     rules: plan.rules.map((r) => ({ account: r.account, rule: r.rule, matched: r.matched, moving: r.moving, max: r.max })),
     thresholds: [...plan.thresholds],
-    summary: { ...plan.summary },
+    summary: wireSummary(plan),
   };
+}
+
+/** The plan's counts, with how many accounts it covers and how many of them could not be planned. */
+export function wireSummary(plan: Pick<Plan, 'summary' | 'accounts' | 'errors'>): WireSummary {
+  return { ...plan.summary, accounts: accountsCovered(plan).length, errored_accounts: accountsWithErrors(plan).length };
 }
 
 /** The JSON text of a plan, as printed and saved. */

@@ -7,8 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { outcomeCounts, type AccountOutcome, type AccountOutcomeKind } from '../engine/account-outcomes.js';
 import type { ActionOutcome, ApplyEvent, ApplyResult } from '../engine/execute.js';
-import type { Plan, PlanAction } from '../engine/plan.js';
-import type { WireSummary } from '../engine/wire.js';
+import { accountOf, type Plan, type PlanAction } from '../engine/plan.js';
+import { wireSummary, type WireSummary } from '../engine/wire.js';
 
 export const APPLY_EVENTS_FORMAT_VERSION = '1.1';
 export const APPLY_EVENTS_SCHEMA_ID = 'https://statusform.dev/schemas/apply-events.schema.json';
@@ -28,7 +28,7 @@ export type ApplyEventLine = { timestamp: string } & (
       summary: WireSummary;
       targets?: string[];
       actions: (About & { destructive: boolean; depends_on: string[]; dependency_of?: string[] })[];
-      errors: { address: string; message: string }[];
+      errors: { address: string; account: string; message: string }[];
     }
   | ({ type: 'action_started' } & About)
   | ({ type: 'action_done'; vendor_id: string | number | null; duration_ms: number } & About)
@@ -69,7 +69,7 @@ export function planEvent(plan: Plan, at: Stamp): ApplyEventLine {
   return {
     type: 'plan',
     timestamp: at(),
-    summary: { ...plan.summary },
+    summary: wireSummary(plan),
     ...(plan.options.targets ? { targets: [...plan.options.targets] } : {}),
     actions: plan.actions.map((a) => ({
       address: a.address,
@@ -79,7 +79,7 @@ export function planEvent(plan: Plan, at: Stamp): ApplyEventLine {
       depends_on: [...a.depends_on],
       ...(a.dependency_of ? { dependency_of: [...a.dependency_of] } : {}),
     })),
-    errors: plan.errors.map((e) => ({ address: e.address, message: e.message })),
+    errors: plan.errors.map((e) => ({ address: e.address, account: accountOf(e.address), message: e.message })),
   };
 }
 
@@ -179,6 +179,11 @@ export function buildApplyEventsSchema(): Schema {
       transition: count,
       blocked: count,
       adopt: { ...count, description: 'Declared items found at the vendor as declared: recorded as owned, no write.' },
+      accounts: { ...count, description: 'Every account the plan covers, those that could not be planned included (since 1.1).' },
+      errored_accounts: {
+        ...count,
+        description: 'Of those, the accounts that could not be planned in full (see `errors`): the plan is incomplete (since 1.1).',
+      },
     },
   };
   return {
@@ -225,7 +230,11 @@ export function buildApplyEventsSchema(): Schema {
               type: 'object',
               additionalProperties: false,
               required: ['address', 'message'],
-              properties: { address: str, message: str },
+              properties: {
+                address: str,
+                account: { type: 'string', description: 'The account part of `address` (since 1.1).' },
+                message: str,
+              },
             },
           },
         },

@@ -2,17 +2,19 @@
 // destructive changes called out at the top, details per account in <details>, and never
 // over GitHub's 65,536-character comment limit (cut with an explicit note).
 
-import type { Adoption, Plan, PlanAction, PlanNote } from '../engine/plan.js';
+import { accountOf, type Adoption, type Plan, type PlanAction, type PlanNote } from '../engine/plan.js';
 import {
   adoptionHeadline,
   adoptOnlyLine,
   headline,
+  incompleteSummaryLine,
   NO_CHANGES,
   rateShareLine,
   splitNotes,
   summaryLine,
   targetedLine,
   unmanagedLine,
+  unplannedText,
   value,
 } from './text.js';
 
@@ -81,11 +83,23 @@ export function adoptionLines(a: Adoption): string[] {
   return [fenceSafe(`= ${a.address} ${adoptionHeadline(a)}`)];
 }
 
-function accountSection(name: string, vendor: string, actions: PlanAction[], notes: Plan['notes'], adopt: readonly Adoption[]): Section {
+/** What an account's section holds, as its one-line summary: an account with an error never reads "no changes". */
+interface AccountContent {
+  actions: PlanAction[];
+  notes: Plan['notes'];
+  adopt: readonly Adoption[];
+  errors: number;
+}
+
+function accountSection(name: string, vendor: string, { actions, notes, adopt, errors }: AccountContent): Section {
   const counts = new Map<string, number>();
   for (const a of actions) counts.set(a.action, (counts.get(a.action) ?? 0) + 1);
-  const adopting = adopt.length > 0 ? [`${adopt.length} to adopt`] : [];
-  const tally = [...[...counts].map(([k, n]) => `${n} ${k}`), ...adopting].join(', ') || 'no changes';
+  const tally =
+    [
+      ...[...counts].map(([k, n]) => `${n} ${k}`),
+      ...(adopt.length > 0 ? [`${adopt.length} to adopt`] : []),
+      ...(errors > 0 ? [`${errors} error${errors === 1 ? '' : 's'}`] : []),
+    ].join(', ') || 'no changes';
   const drift = actions.filter((a) => a.reason === 'drift').length;
   // Side effects are in the warning block at the top; unmanaged items, one collapsed list.
   const { individual, unmanaged } = splitNotes(notes.filter((n) => !n.side_effect));
@@ -131,13 +145,21 @@ function sectionText(s: Section, budget = Infinity): { text: string; cut: number
   return { text: `${open}${body.join('\n')}${close}`, cut };
 }
 
-export function renderPlanMarkdown(plan: Plan, limit = GITHUB_COMMENT_LIMIT): string {
-  const head: string[] = [
-    COMMENT_MARKER,
-    `### statusform plan: ${plan.actions.length === 0 ? NO_CHANGES : summaryLine(plan.summary).replace(/^Plan: /, '')}`,
-    '',
-  ];
+/**
+ * The headline and the paragraph under it. A plan that could not cover every account says how many
+ * it missed in the headline, and gives its counts as incomplete: never "No changes".
+ */
+function headlines(plan: Plan): string[] {
+  const unplanned = unplannedText(plan);
+  if (unplanned !== undefined)
+    return [`### statusform plan: ${escapeInline(unplanned)}`, '', escapeInline(incompleteSummaryLine(plan.summary)), ''];
+  const head = [`### statusform plan: ${plan.actions.length === 0 ? NO_CHANGES : summaryLine(plan.summary).replace(/^Plan: /, '')}`, ''];
   if (plan.actions.length === 0 && plan.summary.adopt > 0) head.push(escapeInline(adoptOnlyLine(plan.summary)), '');
+  return head;
+}
+
+export function renderPlanMarkdown(plan: Plan, limit = GITHUB_COMMENT_LIMIT): string {
+  const head: string[] = [COMMENT_MARKER, ...headlines(plan)];
   const destructive = plan.actions.filter((a) => a.destructive);
   const sideEffects = plan.notes.filter((n) => n.side_effect);
   if (destructive.length > 0 || sideEffects.length > 0) head.push('> [!WARNING]');
@@ -176,7 +198,7 @@ export function renderPlanMarkdown(plan: Plan, limit = GITHUB_COMMENT_LIMIT): st
     head.push('');
   }
   if (plan.errors.length > 0) {
-    head.push('> [!CAUTION]', `> **${plan.errors.length} item${plan.errors.length === 1 ? '' : 's'} could not be planned:**`);
+    head.push('> [!CAUTION]', `> **${plan.errors.length} error${plan.errors.length === 1 ? '' : 's'} in the plan:**`);
     for (const e of plan.errors.slice(0, 20)) head.push(`> - \`${e.address.replace(/`/g, "'")}\`: ${escapeInline(e.message)}`);
     if (plan.errors.length > 20) head.push(`> - … and ${plan.errors.length - 20} more`);
     head.push('');
@@ -195,13 +217,12 @@ export function renderPlanMarkdown(plan: Plan, limit = GITHUB_COMMENT_LIMIT): st
     );
   }
   const sections = plan.accounts.map((acc) =>
-    accountSection(
-      acc.name,
-      acc.vendor,
-      plan.actions.filter((a) => a.account === acc.name),
-      plan.notes.filter((n) => n.address.startsWith(`${acc.name}.`)),
-      acc.adopt,
-    ),
+    accountSection(acc.name, acc.vendor, {
+      actions: plan.actions.filter((a) => a.account === acc.name),
+      notes: plan.notes.filter((n) => n.address.startsWith(`${acc.name}.`)),
+      adopt: acc.adopt,
+      errors: plan.errors.filter((e) => accountOf(e.address) === acc.name).length,
+    }),
   );
   return fitToLimit(head.join('\n'), sections, limit);
 }

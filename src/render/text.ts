@@ -3,7 +3,17 @@
 import { diffWordsWithSpace } from 'diff';
 import type { FieldValue } from '../model.js';
 import type { ApplyResult } from '../engine/execute.js';
-import { accountOf, type Adoption, type Plan, type PlanAction, type PlanNote, type PlanSummary, type RateShare } from '../engine/plan.js';
+import {
+  accountOf,
+  accountsCovered,
+  accountsWithErrors,
+  type Adoption,
+  type Plan,
+  type PlanAction,
+  type PlanNote,
+  type PlanSummary,
+  type RateShare,
+} from '../engine/plan.js';
 import { plainColors, type Colors } from './style.js';
 
 export const NO_CHANGES = 'No changes. Live state matches the configuration.';
@@ -125,12 +135,52 @@ export function targetedLine(plan: Plan): string | undefined {
   );
 }
 
-export function summaryLine(s: PlanSummary): string {
+/** The counts of a plan: "3 to create, 2 to update, 1 to deactivate, 0 to delete, 4 ticket transitions". */
+function countsText(s: PlanSummary): string {
   const parts = [`${s.create} to create`, `${s.update} to update`];
   if (s.reactivate > 0) parts.push(`${s.reactivate} to reactivate`);
   parts.push(`${s.deactivate} to deactivate`, `${s.delete} to delete`, `${s.transition} ticket transition${s.transition === 1 ? '' : 's'}`);
   if (s.adopt > 0) parts.push(`${s.adopt} to adopt`);
-  return `Plan: ${parts.join(', ')}.`;
+  return parts.join(', ');
+}
+
+export function summaryLine(s: PlanSummary): string {
+  return `Plan: ${countsText(s)}.`;
+}
+
+/** The counts of a plan that left accounts out: never a "Plan:" or "No changes" line a reader could take for the whole. */
+export function incompleteSummaryLine(s: PlanSummary): string {
+  return `Incomplete plan: ${countsText(s)}.`;
+}
+
+/** At most this many account names in a line (a fleet may have hundreds); the rest are a count. */
+const NAMES_LISTED = 5;
+
+function accountNames(names: readonly string[]): string {
+  const more = names.length - NAMES_LISTED;
+  return `${names.slice(0, NAMES_LISTED).join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+}
+
+/** "1 of 3 accounts could not be planned" (with `named`, their names follow), or undefined when every account was planned in full. */
+export function unplannedText(plan: Pick<Plan, 'accounts' | 'errors'>, named = true): string | undefined {
+  const errored = accountsWithErrors(plan);
+  if (errored.length === 0) return undefined;
+  const total = accountsCovered(plan).length;
+  const names = named ? ` (${accountNames(errored)})` : '';
+  return `${errored.length} of ${total} account${total === 1 ? '' : 's'} could not be planned${names}`;
+}
+
+/** The first line of a plan in which an account could not be read or planned: it says so before anything else. */
+export function incompleteLine(plan: Pick<Plan, 'accounts' | 'errors'>): string | undefined {
+  const what = unplannedText(plan);
+  return what === undefined ? undefined : `Error: ${what}; the plan below is incomplete.`;
+}
+
+/** The last line: the counts, or "No changes" — which only a plan of every account in full may say. */
+export function closingLine(plan: Plan): string {
+  const what = unplannedText(plan, false);
+  if (what !== undefined) return `Incomplete plan: ${countsText(plan.summary)}; ${what}.`;
+  return plan.actions.length === 0 ? NO_CHANGES : summaryLine(plan.summary);
 }
 
 /** A plan without changes that still adopts: "2 declared items found at the vendor as declared will be adopted …". */
@@ -177,6 +227,8 @@ export interface TextOptions {
 
 export function renderPlanText(plan: Plan, c: Colors = plainColors, opts: TextOptions = {}): string {
   const out: string[] = [];
+  const incomplete = incompleteLine(plan);
+  if (incomplete) out.push(c.red(c.bold(incomplete)), '');
   if (plan.rate_shares && plan.rate_shares.length > 0) {
     for (const r of plan.rate_shares) out.push(c.dim(`Rate limit: ${rateShareLine(r)}.`));
     out.push('');
@@ -228,8 +280,9 @@ export function renderPlanText(plan: Plan, c: Colors = plainColors, opts: TextOp
     for (const e of plan.errors) out.push(`  ${c.red('✗')} ${e.address}: ${e.message}`);
     out.push('');
   }
-  out.push(plan.actions.length === 0 ? c.green(NO_CHANGES) : c.bold(summaryLine(plan.summary)));
-  if (plan.actions.length === 0 && plan.summary.adopt > 0) out.push(adoptOnlyLine(plan.summary));
+  const closing = closingLine(plan);
+  out.push(incomplete ? c.red(c.bold(closing)) : closing === NO_CHANGES ? c.green(closing) : c.bold(closing));
+  if (!incomplete && plan.actions.length === 0 && plan.summary.adopt > 0) out.push(adoptOnlyLine(plan.summary));
   out.push(...plan.thresholds.map((t) => c.red(`Safety threshold: ${t}`)));
   if (plan.summary.blocked > 0)
     out.push(
@@ -241,7 +294,15 @@ export function renderPlanText(plan: Plan, c: Colors = plainColors, opts: TextOp
   return `${out.join('\n')}\n`;
 }
 
-export function renderApplyText(result: ApplyResult, c: Colors = plainColors): string {
+/**
+ * The apply report. `erroredAccounts` are the accounts left untouched because they could not be
+ * planned (`--skip-failed-accounts`): an apply that left any is incomplete, however its actions went.
+ */
+/**
+ * The apply's closing line: complete only when every change was made and no account was left
+ * untouched (`untouched`: refused or failed before any write; the accounts block says why).
+ */
+export function renderApplyText(result: ApplyResult, c: Colors = plainColors, untouched: readonly string[] = []): string {
   const out: string[] = [];
   for (const o of result.outcomes) {
     if (o.status === 'failed') out.push(`${c.red('✗')} ${o.address}: ${o.action} failed: ${o.detail ?? ''}`);
@@ -256,10 +317,11 @@ export function renderApplyText(result: ApplyResult, c: Colors = plainColors): s
     }
   }
   const adopted = result.adopted ? `, ${result.adopted} adopted` : '';
+  const complete = result.failed + result.skipped === 0 && untouched.length === 0;
   const line =
-    `Apply ${result.failed + result.skipped === 0 ? 'complete' : 'incomplete'}: ` +
+    `Apply ${complete ? 'complete' : 'incomplete'}: ` +
     `${result.done} done, ${result.failed} failed, ${result.skipped} skipped${adopted}.`;
-  out.push(result.failed + result.skipped === 0 ? c.green(c.bold(line)) : c.red(c.bold(line)));
+  out.push(complete ? c.green(c.bold(line)) : c.red(c.bold(line)));
   if (result.failed + result.skipped > 0) out.push('Run plan again to see what is left.');
   return `${out.join('\n')}\n`;
 }

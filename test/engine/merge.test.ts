@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { mergeWirePlans, planFromWire } from '../../src/engine/merge.js';
 import type { WirePlan } from '../../src/engine/wire.js';
+import { renderPlanText } from '../../src/render/text.js';
+import { expectWirePlan } from '../helpers.js';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 function plan(accounts: string[], extra: Partial<WirePlan> = {}): WirePlan {
@@ -58,5 +60,22 @@ describe('merging saved plans', () => {
       ]),
     ).toThrow(/account a is in both p1 and p2/);
     expect(planFromWire(failed).errors).toEqual([{ address: 'a.statuses', message: 'cannot read live state: boom', unread: true }]);
+  });
+
+  it("keeps a shard's unread account in the merged plan's first line and counts, also from a plan saved before 2.3", () => {
+    const before23 = plan([], { format_version: '2.2', errors: [{ address: 'estate.statuses', message: 'cannot read live state: 401' }] });
+    const merged = mergeWirePlans([
+      { name: 'p1', plan: before23 },
+      { name: 'p2', plan: plan(['nerds', 'salon']) },
+    ]);
+    expect(merged.summary).toMatchObject({ accounts: 3, errored_accounts: 1 });
+    expect(merged.errors).toEqual([{ address: 'estate.statuses', account: 'estate', message: 'cannot read live state: 401' }]);
+    expectWirePlan(JSON.stringify(merged), 'the merged plan');
+    const text = renderPlanText(planFromWire(merged));
+    expect(text.split('\n')[0]).toBe('Error: 1 of 3 accounts could not be planned (estate); the plan below is incomplete.');
+    expect(text).not.toContain('No changes');
+    expect(renderPlanText(planFromWire(before23)).split('\n')[0]).toBe(
+      'Error: 1 of 1 account could not be planned (estate); the plan below is incomplete.',
+    );
   });
 });

@@ -254,8 +254,10 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
     emit(summaryEvent(result, stamp, outcomes));
     const accountsText = renderAccountOutcomesText(outcomes, c);
     if (total > 0 || result.adopted || accountsText !== '') {
-      write(human, renderApplyText(result, c) + accountsText);
-      appendStepSummary(io, `### statusform apply\n\n\`\`\`\n${renderApplyText(result)}${renderAccountOutcomesText(outcomes)}\`\`\`\n`);
+      const untouched = verdicts.names();
+      write(human, renderApplyText(result, c, untouched) + accountsText);
+      const plain = renderApplyText(result, undefined, untouched) + renderAccountOutcomesText(outcomes);
+      appendStepSummary(io, `### statusform apply\n\n\`\`\`\n${plain}\`\`\`\n`);
     }
     if (result.stateFailure) throw new StateWriteError(result.stateFailedFile ?? config.statePath, result.stateFailure);
     if (interrupts?.received) {
