@@ -542,6 +542,7 @@ describe('apply on merge: the reviewed plan, and nothing else without an approva
         ...base,
         ...report,
         PR: o['pr']!,
+        APPLY_RESULT: Object.values(codes).every((c) => c === 0) ? 'success' : 'failure',
         GITHUB_SHA: git(runner, 'rev-parse', 'HEAD'),
       });
       expect(r.status, r.stderr).toBe(0);
@@ -585,6 +586,7 @@ describe('apply on merge: the reviewed plan, and nothing else without an approva
     expect(stale.comment).toContain('### statusform apply: 1 refused');
     expect(stale.comment).toContain('> - `estate`: the saved plan is stale (estate.statuses\\[');
     expect(stale.comment).toContain('### Waiting for approval');
+    expect(stale.comment).toContain('> **Some shards did not apply everything** (failure)');
     const digest = /^ {4}([0-9a-f]{64}) {2}pending-\d+\.json$/m.exec(stale.comment)![1]!;
     expect(stale.comment).toContain('+ estate.statuses["property:Let"]');
     const approved = await approve();

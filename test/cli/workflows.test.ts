@@ -194,6 +194,7 @@ describe('example GitHub workflows', () => {
     expect(report.if).toBe("always() && needs.shards.outputs.any == 'true'");
     expect(report.steps.find((s) => s.id === 'report')!.env).toEqual({
       PR: '${{ needs.shards.outputs.pr }}',
+      APPLY_RESULT: '${{ needs.apply.result }}',
       GH_TOKEN: '${{ github.token }}',
     });
     // Only gh steps hold the GitHub token; the steps that run statusform with vendor secrets never do.
