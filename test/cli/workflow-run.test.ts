@@ -180,7 +180,16 @@ describe('the example workflows, run', () => {
     }
     // The comment job, with the plan artifacts downloaded into its workspace.
     const show = step(file, 'statusform show');
-    const commentEnv = { ...env, SHARDS_RESULT: 'success', ANY: out['any']!, MATRIX: out['matrix']! };
+    const commentEnv = {
+      ...env,
+      SHARDS_RESULT: 'success',
+      ANY: out['any']!,
+      MATRIX: out['matrix']!,
+      HEAD: 'a'.repeat(40),
+      GITHUB_RUN_ID: '7',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: 'acme/statuses',
+    };
     const shown = await runStep(show, dir, commentEnv);
     expect(shown.status, shown.stderr).toBe(0);
     const planned = matrix.include.flatMap((r) => r.accounts);
@@ -190,6 +199,7 @@ describe('the example workflows, run', () => {
     for (const a of planned) expect(md).toContain(`<b>${a}</b>`);
     for (const a of NAMES.filter((n) => !planned.includes(n))) expect(md).not.toContain(`<b>${a}</b>`);
     expect(md).not.toContain('Not planned');
+    expect(md).toContain(`Planned at commit ${'a'.repeat(40)} in [run 7](https://github.com/acme/statuses/actions/runs/7).`);
 
     // A shard whose job failed before saving its plan: the comment shows the others and says so.
     const [first, second] = matrix.include;
@@ -219,7 +229,7 @@ describe('the example workflows, run', () => {
     // A pull request that changes no account: an empty matrix (the plan job is skipped), and a comment saying so.
     writeFileSync(join(dir, 'statusform', 'statusform.yaml'), fleet(NAMES.map((n) => th(n))));
     const none = await runShards();
-    expect(none).toEqual({ matrix: '{"include":[]}', any: 'false' });
+    expect(none).toMatchObject({ matrix: '{"include":[]}', any: 'false' });
     const nothing = await runStep(show, dir, { ...commentEnv, ANY: 'false', MATRIX: none['matrix']! });
     expect(nothing.status).toBe(0);
     expect(readFileSync(join(dir, 'plan.md'), 'utf8')).toContain('nothing to plan');
@@ -245,6 +255,16 @@ describe('the example workflows, run', () => {
       expect(r.stderr).toContain('statusform/statusform.yaml:2:1: (top level): unknown field "acounts": did you mean `accounts`?');
       expect(readFileSync(output, 'utf8'), file).toBe(''); // no matrix, and no any=false to skip the jobs after it
     }
+  });
+
+  it('plan, fork: a pull request from a fork gets a notice and no plan, with no secret and no checkout', async () => {
+    const dir = tempDir('statusform-fork-');
+    // The notice step alone, with nothing but the pull request's number: no vendor secret, no statusform, no code of the fork.
+    const r = await runStep(step('statusform-plan.yml', 'Fork notice'), dir, { PATH: '/usr/bin:/bin', NUMBER: '41' });
+    expect(r.status, r.stderr).toBe(0);
+    const md = readFileSync(join(dir, 'fork.md'), 'utf8');
+    expect(md.split('\n').slice(0, 2)).toEqual(['<!-- statusform-plan -->', '### statusform plan: not run for a pull request from a fork']);
+    expect(md).toContain('with pull request number 41');
   });
 
   it('drift: every shard planned, exit 2 where live state moved, and one issue listing the drifted addresses of all shards', async () => {

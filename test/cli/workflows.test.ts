@@ -103,12 +103,41 @@ describe('example GitHub workflows', () => {
 
   it('plan runs on pull requests that touch the config or the workflows themselves, and comments the file the plan step writes', () => {
     const w = load('statusform-plan.yml');
-    expect(Object.keys(w.on)).toEqual(['pull_request']);
+    expect(Object.keys(w.on)).toEqual(['pull_request', 'pull_request_target', 'workflow_dispatch']);
     expect((w.on['pull_request'] as { paths: string[] }).paths).toContain('.github/workflows/statusform-*.yml');
     const comment = steps(w).find((s) => s.uses?.startsWith('marocchino/sticky-pull-request-comment'));
     // workflow-run.test.ts runs the show step and reads plan.md, the file this input names.
     expect(comment?.with).toMatchObject({ path: 'plan.md', header: 'statusform' });
     expect(comment?.if).toContain('always()');
+  });
+
+  it('plan is safe by default: least privilege per job, superseded plans cancelled, no secrets and no checkout for forks', () => {
+    const w = load('statusform-plan.yml') as ReturnType<typeof load> & { permissions: unknown };
+    expect(w.permissions).toEqual({}); // the workflow's token grants nothing; each job asks
+    expect(w.concurrency).toEqual({
+      group: 'statusform-plan-${{ github.event_name }}-${{ github.event.pull_request.number || inputs.pull-request }}',
+      'cancel-in-progress': true,
+    });
+    const withSecrets = Object.entries(w.jobs).filter(([, j]) => JSON.stringify(j).includes('secrets.'));
+    expect(withSecrets.map(([n]) => n)).toEqual(['plan']);
+    for (const [, j] of withSecrets) expect(j.permissions).toEqual({ contents: 'read' });
+    const writers = Object.entries(w.jobs).filter(([, j]) => j.permissions?.['pull-requests'] === 'write');
+    expect(writers.map(([n]) => n).sort()).toEqual(['comment', 'fork']);
+    for (const [, j] of writers) expect(JSON.stringify(j)).not.toContain('secrets.');
+    // Only a pull request from this repository, or a maintainer's dispatch, reaches the jobs that check out and hold secrets.
+    const trusted =
+      "github.event_name == 'workflow_dispatch' || (github.event_name == 'pull_request' && " +
+      'github.event.pull_request.head.repo.full_name == github.repository)';
+    expect(w.jobs['shards']!.if).toBe(trusted);
+    expect(w.jobs['comment']!.if).toBe(`always() && (${trusted})`);
+    // The fork notice runs from pull_request_target with no checkout and nothing of the pull request's code.
+    const fork = w.jobs['fork']!;
+    expect(fork.if).toBe(
+      "github.event_name == 'pull_request_target' && github.event.pull_request.head.repo.full_name != github.repository",
+    );
+    expect(fork.steps.some((s) => s.uses?.startsWith('actions/checkout') || /^\s*statusform /m.test(s.run ?? ''))).toBe(false);
+    for (const [name, j] of Object.entries(w.jobs))
+      if (j.steps.some((s) => s.uses?.startsWith('actions/checkout'))) expect(j.if, name).not.toContain('pull_request_target');
   });
 
   /** The jobs every workflow shares: `shards` makes the matrix, and the matrix job runs only when it is not empty. */
@@ -135,11 +164,15 @@ describe('example GitHub workflows', () => {
 
   it('plan: a matrix of the changed shards, each uploading its saved plan, and one comment job after all of them', () => {
     const w = load('statusform-plan.yml');
-    expect(Object.keys(w.jobs)).toEqual(['shards', 'plan', 'comment']);
+    expect(Object.keys(w.jobs)).toEqual(['shards', 'plan', 'comment', 'fork']);
     expectShardsMatrix(w, 'plan', true);
-    // --changed-since needs the base branch's history.
-    expect(w.jobs['shards']!.steps.find((s) => s.uses?.startsWith('actions/checkout'))?.with).toEqual({ 'fetch-depth': 0 });
-    expect(w.jobs['shards']!.steps.find((s) => s.id === 'shards')!.env).toEqual({ BASE_REF: '${{ github.base_ref }}' });
+    // --changed-since needs the base branch's history; a maintainer's dispatch checks out the pull request's merge.
+    const pullRef = "${{ inputs.pull-request && format('refs/pull/{0}/merge', inputs.pull-request) || '' }}";
+    expect(w.jobs['shards']!.steps.find((s) => s.uses?.startsWith('actions/checkout'))?.with).toEqual({ 'fetch-depth': 0, ref: pullRef });
+    expect(w.jobs['plan']!.steps.find((s) => s.uses?.startsWith('actions/checkout'))?.with).toEqual({ ref: pullRef });
+    expect(w.jobs['shards']!.steps.find((s) => s.id === 'shards')!.env).toEqual({
+      BASE_REF: '${{ github.base_ref || github.event.repository.default_branch }}',
+    });
     const plan = w.jobs['plan']!;
     expect(plan.steps.find((s) => s.name === 'statusform plan')?.env).toMatchObject({ SHARD: '${{ matrix.shard }}' });
     const upload = plan.steps.find((s) => s.uses === 'actions/upload-artifact@v4')!;
