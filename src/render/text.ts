@@ -161,19 +161,35 @@ function accountNames(names: readonly string[]): string {
   return `${names.slice(0, NAMES_LISTED).join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
 }
 
-/** "1 of 3 accounts could not be planned" (with `named`, their names follow), or undefined when every account was planned in full. */
-export function unplannedText(plan: Pick<Plan, 'accounts' | 'errors'>, named = true): string | undefined {
+/** The accounts a plan could not plan in full: failed (unread, or an item in error) and refused before any request. */
+function unplanned(plan: Pick<Plan, 'errors'>): { failed: string[]; refused: string[] } {
   const errored = accountsWithErrors(plan);
-  if (errored.length === 0) return undefined;
+  const refusedOnly = (a: string) => plan.errors.every((e) => accountOf(e.address) !== a || e.refused);
+  return { failed: errored.filter((a) => !refusedOnly(a)), refused: errored.filter(refusedOnly) };
+}
+
+/**
+ * "1 of 3 accounts could not be planned" and "1 of 3 accounts refused" (with `named`, their names
+ * follow), or undefined when every account was planned in full.
+ */
+export function unplannedText(plan: Pick<Plan, 'accounts' | 'errors'>, named = true): string | undefined {
+  const { failed, refused } = unplanned(plan);
+  if (failed.length + refused.length === 0) return undefined;
   const total = accountsCovered(plan).length;
-  const names = named ? ` (${accountNames(errored)})` : '';
-  return `${errored.length} of ${total} account${total === 1 ? '' : 's'} could not be planned${names}`;
+  const of = (n: number) => `${n} of ${total} account${total === 1 ? '' : 's'}`;
+  const names = (list: readonly string[]) => (named ? ` (${accountNames(list)})` : '');
+  const parts = [
+    ...(failed.length > 0 ? [`${of(failed.length)} could not be planned${names(failed)}`] : []),
+    ...(refused.length > 0 ? [`${of(refused.length)} refused before any request${names(refused)}`] : []),
+  ];
+  return parts.join('; ');
 }
 
 /** The first line of a plan in which an account could not be read or planned: it says so before anything else. */
 export function incompleteLine(plan: Pick<Plan, 'accounts' | 'errors'>): string | undefined {
   const what = unplannedText(plan);
-  return what === undefined ? undefined : `Error: ${what}; the plan below is incomplete.`;
+  if (what === undefined) return undefined;
+  return `${unplanned(plan).failed.length > 0 ? 'Error' : 'Refused'}: ${what}; the plan below is incomplete.`;
 }
 
 /** The last line: the counts, or "No changes" — which only a plan of every account in full may say. */

@@ -535,21 +535,26 @@ describe('apply on merge: the reviewed plan, and nothing else without an approva
     };
 
     /** The merge: pushed to main, then the apply workflow's jobs — shards, each shard's apply, the report. */
-    const merge = async () => {
+    const merge = async (opts: { reviewed?: boolean; crash?: string } = {}) => {
       git(pr, 'push', '-q', 'origin', 'HEAD:main');
       git(runner, 'pull', '-q', '--rebase', 'origin', 'main');
+      if (opts.reviewed === false) writeFileSync(join(gh, 'pulls'), ''); // a push that merged no pull request
       const out = fresh('apply-shards');
       const shards = await runStep(step(apply, 'shards'), runner, { ...base, ...out, SHARDS: String(count) });
       expect(shards.status, shards.stderr).toBe(0);
       const found = await runStep(step(apply, 'Find the reviewed plan'), runner, { ...base, ...out });
       expect(found.status, found.stderr).toBe(0);
       const o = outputs(out.GITHUB_OUTPUT);
-      expect({ pr: o['pr'], run: o['plan-run'] }).toEqual({ pr: String(number), run: String(number) });
+      const reviewed = opts.reviewed ?? true;
+      expect({ pr: o['pr'], run: o['plan-run'] }).toEqual(reviewed ? { pr: String(number), run: String(number) } : { pr: '', run: '' });
       const matrix = JSON.parse(o['matrix']!) as Matrix;
       const codes: Record<string, number | null> = {};
-      for (const f of ['reviewed']) rmSync(join(runner, f), { recursive: true, force: true });
-      const dl = await runStep(step(apply, 'Download the reviewed plans'), runner, { ...base, PLAN_RUN: o['plan-run']! });
-      expect(dl.status, dl.stderr).toBe(0);
+      for (const f of lsMatching(runner, 'shard')) rmSync(join(runner, f));
+      rmSync(join(runner, 'reviewed'), { recursive: true, force: true });
+      if (reviewed) {
+        const dl = await runStep(step(apply, 'Download the reviewed plans'), runner, { ...base, PLAN_RUN: o['plan-run']! });
+        expect(dl.status, dl.stderr).toBe(0);
+      }
       for (const row of matrix.include) {
         const r = await runStep(step(apply, 'statusform apply'), runner, { ...base, ...fresh('apply'), SHARD: row.shard });
         for (const a of row.accounts) codes[a] = r.status;
@@ -557,34 +562,43 @@ describe('apply on merge: the reviewed plan, and nothing else without an approva
         const committed = await runStep(step(apply, 'Commit the state files'), runner, shardEnv);
         expect(committed.status, committed.stderr).toBe(0);
       }
+      if (opts.crash) rmSync(join(runner, `shard-${opts.crash.split('/')[0]}.status`)); // its job died before the end
       const report = fresh('report');
       const r = await runStep(step(apply, 'Comment the results on the pull request'), runner, {
         ...base,
         ...report,
         PR: o['pr']!,
-        APPLY_RESULT: Object.values(codes).every((c) => c === 0) ? 'success' : 'failure',
+        MATRIX: o['matrix']!,
         GITHUB_SHA: git(runner, 'rev-parse', 'HEAD'),
       });
       expect(r.status, r.stderr).toBe(0);
-      return { codes, pending: outputs(report.GITHUB_OUTPUT)['pending'], comment: comments().at(-1)! };
+      const written = outputs(report.GITHUB_OUTPUT);
+      const pending = written['pending-matrix'] === undefined ? [] : (JSON.parse(written['pending-matrix']) as Matrix).include;
+      return { codes, pending: written['pending'], matrix: pending, comment: reviewed ? comments().at(-1)! : '' };
     };
 
-    /** The approval job, once the environment's reviewers approved: the pending plans, applied as saved. */
-    const approve = async () => {
-      const env = { ...base, ...fresh('approve') };
-      const r = await runStep(step(apply, 'statusform apply (approved)'), runner, env);
-      const summary = readFileSync(env.GITHUB_STEP_SUMMARY, 'utf8');
-      const accounts = /^ACCOUNTS=(.*)$/m.exec(readFileSync(env.GITHUB_ENV, 'utf8'))![1]!;
-      const committed = await runStep(step(apply, 'Commit the approved state files'), runner, {
+    /** The approval jobs, once the environment's reviewers approved: each waiting shard's plan, applied as saved. */
+    const approve = async (waiting: Matrix['include']) => {
+      const codes: (number | null)[] = [];
+      let summary = '';
+      for (const row of waiting) {
+        const env = { ...base, ...fresh('approve'), SHARD: row.shard };
+        const r = await runStep(step(apply, 'statusform apply (approved)'), runner, env);
+        codes.push(r.status);
+        summary += readFileSync(env.GITHUB_STEP_SUMMARY, 'utf8');
+        const shardEnv = { ...base, SHARD: row.shard, ACCOUNTS: JSON.stringify(row.accounts) };
+        const committed = await runStep(step(apply, 'Commit the approved state files'), runner, shardEnv);
+        expect(committed.status, committed.stderr).toBe(0);
+      }
+      const c = await runStep(step(apply, 'Comment the approved results on the pull request'), runner, {
         ...base,
-        SHARD: 'approved',
-        ACCOUNTS: accounts,
+        PR: String(number),
+        APPROVE_RESULT: codes.every((x) => x === 0) ? 'success' : 'failure',
+        GITHUB_SHA: git(runner, 'rev-parse', 'HEAD'),
       });
-      expect(committed.status, committed.stderr).toBe(0);
-      const c = await runStep(step(apply, 'Comment the approved results on the pull request'), runner, { ...base, PR: String(number) });
       expect(c.status, c.stderr).toBe(0);
       for (const f of ['pending', 'approved', 'apply']) for (const x of lsMatching(runner, f)) rmSync(join(runner, x));
-      return { code: r.status, summary, comment: comments().at(-1)! };
+      return { codes, summary, comment: comments().at(-1)! };
     };
 
     // 1. A reviewed plan, applied as is: every account, no approval needed.
@@ -606,11 +620,11 @@ describe('apply on merge: the reviewed plan, and nothing else without an approva
     expect(stale.comment).toContain('### statusform apply: 1 refused');
     expect(stale.comment).toContain('> - `estate`: the saved plan is stale (estate.statuses\\[');
     expect(stale.comment).toContain('### Waiting for approval');
-    expect(stale.comment).toContain('> **Some shards did not apply everything** (failure)');
+    expect(stale.matrix).toEqual([{ shard: `${shardOf('estate', count)}/${count}`, accounts: ['estate'] }]);
     const digest = /^ {4}([0-9a-f]{64}) {2}pending-\d+\.json$/m.exec(stale.comment)![1]!;
     expect(stale.comment).toContain('+ estate.statuses["property:Let"]');
-    const approved = await approve();
-    expect(approved.code).toBe(0);
+    const approved = await approve(stale.matrix);
+    expect(approved.codes).toEqual([0]);
     expect(approved.summary).toContain(digest);
     expect(approved.comment).toContain('### statusform apply: 1 applied');
     expect(labels()).toEqual(['For Sale', 'Let', 'Sold']);
@@ -624,8 +638,40 @@ describe('apply on merge: the reviewed plan, and nothing else without an approva
     expect(destructive.comment).toContain('### statusform apply: 1 refused, 1 applied');
     expect(destructive.comment).toContain('delete refused: a hard delete needs --allow-destroy');
     expect(destructive.comment).toContain('- estate.statuses["property:For Sale"]');
-    const deleted = await approve();
-    expect(deleted.code).toBe(0);
+    const deleted = await approve(destructive.matrix);
+    expect(deleted.codes).toEqual([0]);
+    expect(labels()).toEqual(['Let', 'Sold']);
+
+    // 4. A push that merged no pull request: nothing was reviewed, so its change waits; a shard that died is named.
+    mkdirSync(join(pr, 'statusform'), { recursive: true });
+    git(pr, 'pull', '-q', '--rebase', 'origin', 'main');
+    writeFileSync(join(pr, 'statusform', 'statusform.yaml'), config(['Sold', 'Let', 'Offer'], 'Alpha 2'));
+    git(pr, 'commit', '-qam', 'pushed to main directly');
+    const direct = await merge({ reviewed: false, crash: `${shardOf(other, count)}/${count}` });
+    expect(direct.codes['estate']).toBe(3);
+    expect(direct.codes[other]).toBe(0);
+    expect(labels()).toEqual(['Let', 'Sold']);
+    expect(direct.pending).toBe('true');
+    const report = readFileSync(join(root, 'report.summary'), 'utf8');
+    expect(report).toContain('### statusform apply: no reviewed plan was applied');
+    expect(report).toContain(`> **Did not finish**: shard ${shardOf(other, count)}/${count}`);
+    expect(report).toContain('+ estate.statuses["property:Offer"]');
+
+    // 5. A reviewed plan made for another shard count (SHARDS changed since) is no reviewed plan of this shard.
+    const k = shardOf('estate', count);
+    rmSync(join(runner, 'reviewed'), { recursive: true, force: true });
+    mkdirSync(join(runner, 'reviewed', 'statusform-plan-0'), { recursive: true });
+    const planned = await runStep(
+      `statusform plan -c statusform --shard ${Math.min(k, 2)}/2 --out reviewed/statusform-plan-0/plan-${k}.json`,
+      runner,
+      base,
+    );
+    expect(planned.status, planned.stderr).toBe(0);
+    const wrong = await runStep(step(apply, 'statusform apply'), runner, { ...base, ...fresh('apply'), SHARD: `${k}/${count}` });
+    expect(wrong.stdout).toContain(
+      `::warning title=statusform::the reviewed plan reviewed/statusform-plan-0/plan-${k}.json was made for another shard`,
+    );
+    expect(lsMatching(runner, 'apply')).toEqual([]);
     expect(labels()).toEqual(['Let', 'Sold']);
     expect(readFileSync(join(gh, 'calls'), 'utf8')).not.toContain('secret');
   }, 120_000);

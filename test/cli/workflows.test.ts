@@ -194,7 +194,7 @@ describe('example GitHub workflows', () => {
     const w = load('statusform-apply.yml');
     expect(w.on['push']).toMatchObject({ branches: ['main'] });
     expect(w.concurrency).toBeUndefined(); // per shard, not one group for the whole fleet
-    expect(Object.keys(w.jobs)).toEqual(['shards', 'apply', 'report', 'approve']);
+    expect(Object.keys(w.jobs)).toEqual(['shards', 'apply', 'report', 'approve', 'approved']);
     expectShardsMatrix(w, 'apply', false);
     const apply = w.jobs['apply']!;
     expect(apply.concurrency).toEqual({ group: 'statusform-apply-${{ matrix.shard }}', 'cancel-in-progress': false });
@@ -212,28 +212,37 @@ describe('example GitHub workflows', () => {
   });
 
   it('apply: destructive or unreviewed changes wait for the statusform-approval environment; the results go back to the pull request', () => {
-    const w = load('statusform-apply.yml');
+    const w = load('statusform-apply.yml') as ReturnType<typeof load> & { permissions: unknown };
+    expect(Object.keys(w.jobs)).toEqual(['shards', 'apply', 'report', 'approve', 'approved']);
+    expect(w.permissions).toEqual({});
     const approve = w.jobs['approve']!;
     expect(approve.environment).toBe('statusform-approval');
     expect(approve.needs).toEqual(['shards', 'report']);
-    expect(approve.if).toBe("always() && needs.report.outputs.pending == 'true'");
+    expect(approve.if).toBe("${{ !cancelled() && needs.report.outputs.pending == 'true' }}");
+    // One job per waiting shard, serialised with that shard's own applies.
+    expect(approve.strategy).toEqual({ 'fail-fast': false, matrix: '${{ fromJSON(needs.report.outputs.pending-matrix) }}' });
+    expect(approve.concurrency).toEqual(w.jobs['apply']!.concurrency);
     const applied = approve.steps.find((s) => s.name === 'statusform apply (approved)')!;
-    expect(applied.run).toContain('statusform apply -c statusform "$plan" --allow-destroy --allow-bulk --json');
-    expect(applied.run).toContain('sha256sum pending-*.json');
-    // The approved job commits the same way a shard does.
-    const commit = (job: Job, name: string) => job.steps.find((s) => s.name === name)!.run;
-    expect(commit(approve, 'Commit the approved state files')).toBe(commit(w.jobs['apply']!, 'Commit the state files'));
+    expect(applied.run).toContain('statusform apply -c statusform "pending-$k.json" --allow-destroy --allow-bulk --json');
+    expect(applied.run).toContain('sha256sum "pending-$k.json"');
+    // The approved job commits the way a shard does, with the same files.
+    const commit = (job: Job, name: string) => job.steps.find((s) => s.name === name)!;
+    expect(commit(approve, 'Commit the approved state files').run).toBe(commit(w.jobs['apply']!, 'Commit the state files').run);
+    expect(commit(approve, 'Commit the approved state files').env).toEqual(commit(w.jobs['apply']!, 'Commit the state files').env);
     const report = w.jobs['report']!;
-    expect(report.if).toBe("always() && needs.shards.outputs.any == 'true'");
+    expect(report.if).toBe("${{ !cancelled() && needs.shards.outputs.any == 'true' }}");
     expect(report.steps.find((s) => s.id === 'report')!.env).toEqual({
       PR: '${{ needs.shards.outputs.pr }}',
-      APPLY_RESULT: '${{ needs.apply.result }}',
+      MATRIX: '${{ needs.shards.outputs.matrix }}',
       GH_TOKEN: '${{ github.token }}',
     });
-    // Only gh steps hold the GitHub token; the steps that run statusform with vendor secrets never do.
+    // Only gh steps hold the GitHub token; the steps that run statusform with vendor secrets never do,
+    // and the jobs that may write to pull requests hold no vendor secret.
     for (const s of steps(w)) {
       if (JSON.stringify(s.env ?? {}).includes('secrets.')) expect(JSON.stringify(s.env), s.name).not.toContain('github.token');
     }
+    for (const [name, j] of Object.entries(w.jobs))
+      if (j.permissions?.['pull-requests'] === 'write') expect(JSON.stringify(j), name).not.toContain('secrets.');
   });
 
   it('drift runs on a schedule as a matrix of every shard, and one job after them opens the issue', () => {

@@ -80,6 +80,10 @@ describe('one account never blocks another', () => {
       ],
     });
     expect(writesTo(w)).toEqual({ estate: 0, nerds: 1 });
+    // Said once, as a refusal: not as an account that could not be planned.
+    expect(r.stderr.split('\n')[0]).toBe('Refused: 1 of 2 accounts refused before any request (estate); the plan below is incomplete.');
+    // Once in the plan, once on the Refused line, once in the closing accounts block: never twice in one place.
+    expect(r.stderr.match(/the configuration of account estate changed/g)).toHaveLength(3);
 
     // The log, as the merged pull request's results comment: refused accounts called out with why.
     writeFileSync(join(w.dir, 'apply-1.jsonl'), r.stdout);

@@ -126,8 +126,10 @@ const staleWords = (reason: string) => `the saved plan is stale (${reason}); mak
 function judgeErrors(verdicts: Verdicts, plan: Plan): void {
   for (const e of plan.errors) {
     const account = accountOf(e.address);
-    if (e.refused) verdicts.refuse(account, [e.message]);
-    else verdicts.fail(account, [e.address === account ? e.message : `${e.address}: ${e.message}`]);
+    // An account refused before the read is in the plan with its reasons joined: they are known already.
+    if (e.refused) {
+      if (!verdicts.refused.has(account)) verdicts.refuse(account, [e.message]);
+    } else verdicts.fail(account, [e.address === account ? e.message : `${e.address}: ${e.message}`]);
   }
 }
 
