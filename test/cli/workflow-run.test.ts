@@ -10,6 +10,7 @@ import { sandboxEnv } from '../../src/sandbox/demo-data.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { shardOf, shardTable, shardText } from '../../src/engine/shard.js';
 import { expectWirePlan, tempDir } from '../helpers.js';
+import { cacheOf, installedStatusform, runAction } from './action-runner.js';
 
 const bin = new URL('../../bin/statusform.js', import.meta.url).pathname;
 let sandbox: Sandbox | undefined;
@@ -53,26 +54,15 @@ function step(file: string, name: string): string {
 const shardCount = (file: string) => String(workflow(file).env?.['SHARDS']);
 
 /**
- * A step of examples/github/<file> that uses the composite action: the action's own run step
- * (action.yml), with the step's `with:` as the action's inputs, as GitHub passes them (its
- * expressions filled from `context`: the matrix entry of the job).
+ * A step of examples/github/<file> that uses the composite action: its `with:` (the action's
+ * inputs), expressions filled from `context` (the matrix entry of the job).
  */
-function actionStep(file: string, name: string, context: Record<string, string> = {}): { script: string; inputs: Record<string, string> } {
+function actionInputs(file: string, name: string, context: Record<string, string> = {}): Record<string, string> {
   const found = Object.values(workflow(file).jobs)
     .flatMap((j) => j.steps)
     .find((s) => s.name === name);
-  if (found?.uses !== 'your-org/statusform@v0') throw new Error(`step "${name}" in ${file} does not use the action`);
-  const action = parse(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')) as {
-    inputs: Record<string, { default?: string }>;
-    runs: { steps: { id?: string; run?: string }[] };
-  };
-  const given = { ...Object.fromEntries(Object.entries(action.inputs).map(([k, v]) => [k, v.default ?? ''])), ...found.with };
-  const inputs = {
-    INPUT_COMMAND: expand(String(given['command']), context),
-    INPUT_CONFIG: expand(String(given['config']), context),
-    INPUT_ARGS: expand(String(given['args']), context),
-  };
-  return { script: action.runs.steps.find((s) => s.id === 'run')!.run!, inputs };
+  if (!found?.uses?.startsWith('your-org/statusform@')) throw new Error(`step "${name}" in ${file} does not use the action`);
+  return Object.fromEntries(Object.entries(found.with ?? {}).map(([k, v]) => [k, expand(String(v), context)]));
 }
 
 /** The outputs a step wrote to $GITHUB_OUTPUT (name=value lines). */
@@ -296,19 +286,30 @@ describe('the example workflows, run', () => {
     const runDrift = async () => {
       const codes: Record<string, number | null> = {};
       for (const [i, row] of matrix.include.entries()) {
-        const drift = actionStep(file, 'statusform plan --detailed-exitcode', {
+        const inputs = actionInputs(file, 'statusform plan --detailed-exitcode', {
           'matrix.shard': row.shard,
           'strategy.job-index': String(i),
         });
-        expect(drift.inputs).toEqual({
-          INPUT_COMMAND: 'plan',
-          INPUT_CONFIG: 'statusform',
-          INPUT_ARGS: `--shard ${row.shard} --detailed-exitcode --out drift-plan-${i}.json`,
+        expect(inputs).toEqual({
+          command: 'plan',
+          config: 'statusform',
+          args: `--shard ${row.shard} --detailed-exitcode --out drift-plan-${i}.json`,
         });
-        const output = join(dir, `drift-output-${i}`);
-        writeFileSync(output, '');
-        const r = await runStep(drift.script, dir, { ...env, ...drift.inputs, GITHUB_OUTPUT: output });
-        expect(readFileSync(output, 'utf8')).toBe(`exit-code=${r.status}\n`);
+        // The examples still use the action at @v0 with args on one line; another branch moves them
+        // to an exact release and one argument per line, which is what runs here.
+        const runner = tempDir('statusform-runner-');
+        installedStatusform(join(cacheOf(runner), 'statusform-v0.1.0-Linux'), '0.1.0');
+        const drift = await runAction({
+          uses: 'your-org/statusform@v0.1.0',
+          with: { ...inputs, args: inputs['args']!.split(' ').join('\n') },
+          env,
+          cwd: dir,
+          runner,
+        });
+        const r = drift.steps.find((s) => s.name === 'Run statusform')!;
+        expect(drift.outputs['exit-code']).toBe(String(r.status));
+        expect(drift.outputs['has-changes']).toBe(String(r.status === 2));
+        expect(drift.outputs['plan-file']).toBe(`drift-plan-${i}.json`);
         for (const acct of row.accounts) codes[acct] = r.status;
       }
       return codes;
