@@ -289,23 +289,19 @@ describe('the example workflows, run', () => {
         const inputs = actionInputs(file, 'statusform plan --detailed-exitcode', {
           'matrix.shard': row.shard,
           'strategy.job-index': String(i),
+          'secrets.THALAMUS_TOKEN': env['THALAMUS_TOKEN']!,
+          'secrets.PROPERTYDECK_TOKEN': env['PROPERTYDECK_TOKEN']!,
         });
-        expect(inputs).toEqual({
+        expect(inputs).toMatchObject({
           command: 'plan',
           config: 'statusform',
-          args: `--shard ${row.shard} --detailed-exitcode --out drift-plan-${i}.json`,
+          args: `--shard\n${row.shard}\n--detailed-exitcode\n--out\ndrift-plan-${i}.json\n`,
         });
-        // The examples still use the action at @v0 with args on one line; another branch moves them
-        // to an exact release and one argument per line, which is what runs here.
+        // The vendor tokens reach statusform through the action's env input only.
+        const { THALAMUS_TOKEN: _t, PROPERTYDECK_TOKEN: _p, ...withoutSecrets } = env;
         const runner = tempDir('statusform-runner-');
-        installedStatusform(join(cacheOf(runner), 'statusform-v0.1.0-Linux'), '0.1.0');
-        const drift = await runAction({
-          uses: 'your-org/statusform@v0.1.0',
-          with: { ...inputs, args: inputs['args']!.split(' ').join('\n') },
-          env,
-          cwd: dir,
-          runner,
-        });
+        installedStatusform(join(cacheOf(runner), 'statusform-v0.2.0-Linux'), '0.2.0');
+        const drift = await runAction({ uses: 'your-org/statusform@v0.2.0', with: inputs, env: withoutSecrets, cwd: dir, runner });
         const r = drift.steps.find((s) => s.name === 'Run statusform')!;
         expect(drift.outputs['exit-code']).toBe(String(r.status));
         expect(drift.outputs['has-changes']).toBe(String(r.status === 2));
@@ -359,7 +355,7 @@ describe('the example workflows, run', () => {
     // The GitHub token is the gh step's alone: no step that runs statusform has it.
     const steps = Object.values(workflow(file).jobs).flatMap((j) => j.steps);
     expect(steps.find((s) => s.name === 'Open or update the drift issue')!.env).toMatchObject({ GH_TOKEN: '${{ github.token }}' });
-    const runsStatusform = steps.filter((s) => s.uses === 'your-org/statusform@v0' || /^\s*(\w+=\$\()?statusform /m.test(s.run ?? ''));
+    const runsStatusform = steps.filter((s) => s.uses === 'your-org/statusform@v0.2.0' || /^\s*(\w+=\$\()?statusform /m.test(s.run ?? ''));
     expect(runsStatusform.length).toBeGreaterThanOrEqual(2);
     for (const s of runsStatusform) expect(JSON.stringify(s.env ?? {})).not.toContain('github.token');
   });

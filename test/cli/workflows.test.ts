@@ -38,7 +38,7 @@ const WORKFLOWS = ['statusform-plan.yml', 'statusform-apply.yml', 'statusform-dr
 describe('example GitHub workflows', () => {
   it.each(WORKFLOWS)('%s uses the composite action instead of installing statusform itself', (name) => {
     const all = steps(load(name));
-    expect(all.filter((s) => s.uses === 'your-org/statusform@v0').length).toBeGreaterThan(0);
+    expect(all.filter((s) => s.uses === 'your-org/statusform@v0.2.0').length).toBeGreaterThan(0);
     expect(all.some((s) => s.run?.includes('npm install'))).toBe(false);
   });
 
@@ -97,7 +97,7 @@ describe('example GitHub workflows', () => {
     for (const [name, j] of Object.entries(w.jobs)) {
       if (j.steps.some((s) => /^\s*(\w+=\$\()?statusform /m.test(s.run ?? '')))
         expect(
-          j.steps.some((s) => s.uses === 'your-org/statusform@v0'),
+          j.steps.some((s) => s.uses === 'your-org/statusform@v0.2.0'),
           name,
         ).toBe(true);
     }
@@ -191,9 +191,13 @@ describe('example GitHub workflows', () => {
     expect(Object.keys(w.on)).toContain('schedule');
     expect(Object.keys(w.jobs)).toEqual(['shards', 'drift', 'issue']);
     expectShardsMatrix(w, 'drift', false);
-    expect(w.jobs['drift']!.steps.find((s) => s.id === 'drift')?.with?.['args']).toBe(
-      '--shard ${{ matrix.shard }} --detailed-exitcode --out drift-plan-${{ strategy.job-index }}.json',
+    const drift = w.jobs['drift']!.steps.find((s) => s.id === 'drift')!;
+    expect(drift.with?.['args']).toBe(
+      '--shard\n${{ matrix.shard }}\n--detailed-exitcode\n--out\ndrift-plan-${{ strategy.job-index }}.json\n',
     );
+    // The secrets reach only the action's run step, through its env input: never the step's own env (the install's too).
+    expect(drift.env).toBeUndefined();
+    expect(drift.with?.['env']).toContain('THALAMUS_TOKEN=${{ secrets.THALAMUS_TOKEN }}');
     const issue = w.jobs['issue']!;
     expect(issue.needs).toBe('drift');
     expect(issue.if).toBe("always() && needs.drift.result == 'failure'");
