@@ -101,14 +101,34 @@ export function fileProblem(err: unknown): string {
  */
 export class StateWriteError extends Error {
   readonly path: string;
-  constructor(path: string, reason: string) {
+  /** `path` names a state file, or a database (the PostgreSQL backend). */
+  constructor(path: string, reason: string, where: 'file' | 'database' = 'file') {
     super(
-      `the state file ${path} could not be written: ${reason}. Nothing more was started; ` +
-        `what was done after its last good write is not recorded in it. Fix the file's place, ` +
-        'then run statusform plan (it reads the vendors again)',
+      where === 'file'
+        ? `the state file ${path} could not be written: ${reason}. Nothing more was started; ` +
+            `what was done after its last good write is not recorded in it. Fix the file's place, ` +
+            'then run statusform plan (it reads the vendors again)'
+        : `the state in ${path} could not be written: ${reason}. Nothing more was started; ` +
+            'what was done after its last good write is not recorded in it. Once the database answers again, ' +
+            'run statusform plan (it reads the vendors again)',
     );
     this.name = 'StateWriteError';
     this.path = path;
+  }
+}
+
+/**
+ * The state's database could not be reached, answered with an error, or holds what this
+ * statusform cannot read. `code` E_STATE_CONFLICT: a write lost a race (compare-and-swap on the
+ * serial) and wrote nothing. Exit 1.
+ */
+export class StateBackendError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'E_STATE_DB' | 'E_STATE_CONFLICT' | 'E_STATE_SCHEMA' = 'E_STATE_DB',
+  ) {
+    super(message);
+    this.name = 'StateBackendError';
   }
 }
 

@@ -128,7 +128,7 @@ async function applyRate(
   try {
     const d = dir({ 'statusform.yaml': s.yaml });
     const config = loadConfig('.', { cwd: d, env: s.env }).config!;
-    const state = loadState(config);
+    const state = await loadState(config);
     const planned = await makePlan(config, state);
     const writes = planned.plan.actions.length;
     const t0 = performance.now();

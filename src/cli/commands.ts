@@ -325,10 +325,22 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...(['list', 'show', 'rm', 'mv'] as const).map((sub): CommandSpec => STATE_COMMANDS[sub]),
   {
     name: 'state migrate',
-    summary: 'split a single state file into a state directory, one file per account',
-    flags: ['config'],
-    example: 'statusform state migrate -c statusform',
-    run: async (io, { values: v }) => (await import('./commands/state.js')).stateCommand(io, { config: str(v['config']) }, ['migrate']),
+    summary:
+      'move the state between backends, lineage and serial kept: --from a state directory into the configured state, ' +
+      '--to a state directory from it; with neither, split a single state file into a state directory',
+    flags: ['config', 'from', 'to', 'lock-timeout'],
+    example: 'statusform state migrate --from statusform.state/',
+    run: async (io, { values: v }) =>
+      (await import('./commands/state.js')).stateCommand(
+        io,
+        {
+          config: str(v['config']),
+          ...opt('from', str(v['from'])),
+          ...opt('to', str(v['to'])),
+          lockTimeoutSeconds: duration('lock-timeout', str(v['lock-timeout'])) ?? 0,
+        },
+        ['migrate'],
+      ),
   },
   {
     name: 'version',

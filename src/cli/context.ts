@@ -1,7 +1,8 @@
 // What every command that touches a config shares: loading it (or reporting every problem), and the state path.
 
 import { ConfigError, type ConfigProblem } from '../errors.js';
-import { loadConfig, type Config, type LoadOptions } from '../config/load.js';
+import { loadConfig, statePathOf, type Config, type LoadOptions } from '../config/load.js';
+import type { StateLocation } from '../state/store.js';
 import { registerSecrets } from '../http/redact.js';
 import type { Io } from './io.js';
 
@@ -43,7 +44,30 @@ function sandboxHint(problems: readonly ConfigProblem[], env: NodeJS.ProcessEnv)
 
 export function loadOrThrow(io: Io, path: string | undefined, opts: Pick<LoadOptions, 'unsetEnvAllowed' | 'select'> = {}): Config {
   const result = loadConfig(path ?? DEFAULT_CONFIG, { cwd: io.cwd, env: io.env, ...opts });
+  // Even a configuration with problems may hold a secret its problems are about (the state's URL).
+  registerSecrets(result.secrets ?? []);
   if (!result.config) throw new ConfigError(result.problems, sandboxHint(result.problems, io.env));
   registerSecrets(result.config.secrets);
   return result.config;
+}
+
+/**
+ * Where the configuration's state is, read from its settings alone (no credential needed, but a
+ * database's URL is, and is scrubbed from all output). `setting`: the `state` path as written.
+ * `unsetEnvAllowed`: a database URL whose variable is unset is no problem (for commands that never connect).
+ */
+export function stateLocationOf(
+  io: Io,
+  config: string | undefined,
+  opts: Pick<LoadOptions, 'unsetEnvAllowed'> = {},
+): StateLocation & { setting?: string } {
+  const located = statePathOf(config ?? DEFAULT_CONFIG, { cwd: io.cwd, env: io.env, ...opts });
+  registerSecrets(located.secrets);
+  if (!located.statePath || !located.stateLayout) throw new ConfigError(located.problems);
+  return {
+    layout: located.stateLayout,
+    path: located.statePath,
+    ...(located.statePostgres ? { postgres: located.statePostgres } : {}),
+    ...(located.stateSetting !== undefined ? { setting: located.stateSetting } : {}),
+  };
 }

@@ -8,6 +8,7 @@ import {
   InterruptedError,
   RefusedError,
   StateWriteError,
+  StateBackendError,
   UsageError,
   VendorError,
   fileProblem,
@@ -217,7 +218,7 @@ export async function report(err: unknown, io: Io): Promise<number> {
     say(c.red(`Interrupted by ${err.signal}: ${err.message}. Run statusform plan to see what is left.`));
     return EXIT_INTERRUPTED[err.signal];
   }
-  if (err instanceof VendorError || err instanceof UsageError || err instanceof StateWriteError) {
+  if (err instanceof VendorError || err instanceof UsageError || err instanceof StateWriteError || err instanceof StateBackendError) {
     say(c.red(`Error: ${err.message}`));
     return EXIT.error;
   }

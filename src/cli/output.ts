@@ -23,15 +23,19 @@ export interface OutputFile {
 
 /** What the user's files are at this path, if any: the reason not to write over it. */
 function protectedAs(real: string, config: Config, cwd: string): string | undefined {
+  if (config.stateLayout === 'postgres') return configFileAt(real, config, cwd); // the state is no file
   if (config.stateLayout === 'directory') {
     const dir = realPath(config.statePath);
     if (real === dir || real.startsWith(`${dir}${sep}`)) return `it is in the state directory (${displayPath(config.statePath, cwd)})`;
   }
   if (real === realPath(config.statePath)) return `it is the state file (${displayPath(config.statePath, cwd)})`;
   if (real === realPath(lockPath(config.statePath))) return `it is the state file's lock (${displayPath(lockPath(config.statePath), cwd)})`;
+  return configFileAt(real, config, cwd);
+}
+
+function configFileAt(real: string, config: Config, cwd: string): string | undefined {
   const file = config.files.find((f) => realPath(f) === real);
-  if (file !== undefined) return `it is a file of the configuration (${displayPath(file, cwd)})`;
-  return undefined;
+  return file === undefined ? undefined : `it is a file of the configuration (${displayPath(file, cwd)})`;
 }
 
 /**

@@ -100,6 +100,13 @@ export const FLAGS = {
     description: 'only shards whose accounts changed since this git ref (config blocks, state)',
   },
   'dry-run': { type: 'boolean', description: 'print the config diff, write nothing' },
+  from: {
+    type: 'string',
+    value: 'PATH',
+    file: true,
+    description: 'state migrate: the state directory (or single state file) to move into the configured state',
+  },
+  to: { type: 'string', value: 'PATH', file: true, description: 'state migrate: a new state directory to move the configured state into' },
   target: {
     type: 'string',
     multiple: true,

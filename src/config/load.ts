@@ -34,9 +34,9 @@ import { DEFAULT_CATEGORIES, DEFAULT_SAFETY, buildSchema } from './schema.js';
 import { nearest } from '../suggest.js';
 
 import validateConfigSchema from './validate-config.generated.js';
+import { postgresLabel, stateSecrets, stateSettingOf, type PostgresState, type StateLayout } from './state-setting.js';
 
-/** `directory`: one state file per account in a directory; `file`: the single state file of earlier versions. */
-export type StateLayout = 'file' | 'directory';
+export type { PostgresState, StateLayout };
 
 /** The single state file of earlier versions: still used where it exists and `state` is not set. */
 export const DEFAULT_STATE_FILE = 'statusform.state.json';
@@ -50,7 +50,10 @@ export const DEFAULT_STATE_DIR = 'statusform.state';
  * the config when it exists (an existing user keeps the one state they have), else the directory
  * `statusform.state/`. Both of them present is a problem: which one holds the truth is the user's call.
  */
-export function locateState(root: string, setting: string | undefined): { layout: StateLayout; path: string } | { problem: string } {
+export function locateState(
+  root: string,
+  setting: string | undefined,
+): { layout: 'file' | 'directory'; path: string } | { problem: string } {
   if (setting !== undefined) {
     const path = resolve(root, setting);
     if (/[/\\]$/.test(setting)) return { layout: 'directory', path };
@@ -75,9 +78,11 @@ export interface Config {
   root: string;
   files: string[];
   categories: string[];
-  /** The state file (layout `file`) or the state directory (layout `directory`); see locateState. */
+  /** The state file (layout `file`), the state directory (layout `directory`), or how messages name the database (`postgres`). */
   statePath: string;
   stateLayout: StateLayout;
+  /** Where the state is kept, when in PostgreSQL. */
+  statePostgres?: PostgresState;
   accounts: AccountConfig[];
   /** Digest of the loaded accounts' desired model (no secrets, no positions): a saved plan is refused when it changes. */
   digest: string;
@@ -95,6 +100,8 @@ export interface Config {
 export interface LoadResult {
   config?: Config;
   problems: ConfigProblem[];
+  /** Secrets found even when there are problems (the state's URL), to scrub from what reports them. */
+  secrets?: string[];
 }
 
 export interface LoadOptions {
@@ -152,7 +159,15 @@ function credentialsAsText(data: unknown): void {
 export function statePathOf(
   path: string,
   opts: LoadOptions,
-): { statePath?: string; stateLayout?: StateLayout; stateSetting?: string; problems: ConfigProblem[] } {
+): {
+  statePath?: string;
+  stateLayout?: StateLayout;
+  statePostgres?: PostgresState;
+  stateSetting?: string;
+  problems: ConfigProblem[];
+  /** The state setting's secrets (its URL), problems or not: to scrub from what is reported. */
+  secrets: string[];
+} {
   const abs = resolve(opts.cwd, path);
   const found: ConfigProblem[] = [];
   const docs: ConfigDocument[] = [];
@@ -167,22 +182,25 @@ export function statePathOf(
   // An unset credential does not matter here; a broken file, or a state setting in doubt, does.
   const problems = found.filter((p) => p.code !== 'E_ENV_UNSET');
   const state = mergeSetting(docs, 'state', problems);
-  if (state !== undefined && (typeof state !== 'string' || state.includes('${'))) {
+  const secrets = stateSecrets(state);
+  const setting = stateSettingOf(state, { urlUnsetAllowed: opts.unsetEnvAllowed ?? false });
+  if ('problem' in setting) {
     const d = docs.find((x) => (x.data as Record<string, unknown> | null)?.['state'] !== undefined)!;
-    problems.push({
-      position: positionOf(d, nodeAt(d.root, ['state'])),
-      message: `state must be a path, with every \${VAR} in it set (got ${JSON.stringify(state)})`,
-    });
+    problems.push({ position: positionOf(d, nodeAt(d.root, setting.at)), message: setting.problem });
   }
-  if (problems.length > 0) return { problems: sortProblems(problems) };
-  const located = locateState(statSync(abs).isDirectory() ? abs : dirname(abs), state as string | undefined);
+  if (problems.length > 0) return { problems: sortProblems(problems), secrets };
+  if ('postgres' in setting)
+    return { statePath: postgresLabel(setting.postgres), stateLayout: 'postgres', statePostgres: setting.postgres, problems: [], secrets };
+  const given = 'path' in setting ? setting.path : undefined;
+  const located = locateState(statSync(abs).isDirectory() ? abs : dirname(abs), given);
   if ('problem' in located)
-    return { problems: [{ position: { file: displayPath(abs, opts.cwd), line: 1, col: 1 }, message: located.problem }] };
+    return { problems: [{ position: { file: displayPath(abs, opts.cwd), line: 1, col: 1 }, message: located.problem }], secrets };
   return {
     statePath: located.path,
     stateLayout: located.layout,
-    ...(state !== undefined ? { stateSetting: state as string } : {}),
+    ...(given !== undefined ? { stateSetting: given } : {}),
     problems: [],
+    secrets,
   };
 }
 
@@ -228,7 +246,8 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
   }
   const docs = parts.map((p) => p.d);
   const categories = mergeSetting(docs, 'categories', problems) as string[] | undefined;
-  const stateSetting = mergeSetting(docs, 'state', problems) as string | undefined;
+  const stateValue = mergeSetting(docs, 'state', problems);
+  const stateSetting = stateSettingOf(stateValue);
   const cats = categories ?? [...DEFAULT_CATEGORIES];
   const root = statSync(abs).isDirectory() ? abs : dirname(abs);
 
@@ -286,15 +305,22 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
     }
   }
 
-  // A state setting that is not text is a schema problem already; the default stands in until it is fixed.
-  const located = locateState(root, typeof stateSetting === 'string' ? stateSetting : undefined);
-  if ('problem' in located)
+  // A state setting of the wrong shape is a schema problem already, an unset variable the reading's; the
+  // default stands in until it is fixed. A URL written as the path is found here alone.
+  if ('problem' in stateSetting && stateSetting.kind === 'url') {
+    const d = parts.find((x) => (x.d.data as Record<string, unknown> | null)?.['state'] !== undefined)!.d;
+    problems.push({ position: positionOf(d, nodeAt(d.root, stateSetting.at)), message: stateSetting.problem });
+  }
+  const statePostgres = 'postgres' in stateSetting ? stateSetting.postgres : undefined;
+  const located = locateState(root, 'path' in stateSetting ? stateSetting.path : undefined);
+  if ('problem' in located && !statePostgres)
     problems.push({ position: { file: displayPath(files[0] ?? abs, opts.cwd), line: 1, col: 1 }, message: located.problem });
-  const statePath = 'problem' in located ? resolve(root, DEFAULT_STATE_FILE) : located.path;
-  const stateLayout: StateLayout = 'problem' in located ? 'file' : located.layout;
+  const statePath = statePostgres ? postgresLabel(statePostgres) : 'problem' in located ? resolve(root, DEFAULT_STATE_FILE) : located.path;
+  const stateLayout: StateLayout = statePostgres ? 'postgres' : 'problem' in located ? 'file' : located.layout;
   // The state is written after every action: never over a file of the configuration.
   const stateReal = realPath(statePath);
   const overwritten = files.find((f) => {
+    if (stateLayout === 'postgres') return false;
     const real = realPath(f);
     if (stateLayout === 'file') return real === stateReal || real === `${stateReal}.lock`;
     const inside = relative(stateReal, real);
@@ -314,7 +340,7 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
   if (problems.length > 0) {
     const sorted = sortProblems(problems);
     const left = opts.unsetEnvAllowed ? sorted.filter((p) => p.code !== 'E_ENV_UNSET') : sorted;
-    if (left.length > 0) return { problems: left };
+    if (left.length > 0) return { problems: left, secrets: [...secrets, ...stateSecrets(stateValue)] };
   }
   const model = accounts.map((a) => ({
     name: a.name,
@@ -334,11 +360,12 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
       categories: cats,
       statePath,
       stateLayout,
+      ...(statePostgres ? { statePostgres } : {}),
       accounts,
       digest: digest({ categories: cats, accounts: model }),
       accountDigests: Object.fromEntries(model.map((m) => [m.name, digest({ categories: cats, account: m })])),
       filesDigest: digest(sources.map((x) => ({ file: relative(root, x.path), text: x.textDigest }))),
-      secrets,
+      secrets: [...secrets, ...stateSecrets(stateValue)],
     },
     problems: [],
   };

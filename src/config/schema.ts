@@ -110,12 +110,16 @@ export function buildSchema(adapters: readonly VendorAdapter[], opts: { envRefer
         description: `The canonical categories; default ${DEFAULT_CATEGORIES.join(', ')}.`,
       },
       state: {
-        type: 'string',
+        type: ['string', 'object'],
         minLength: 1,
         description:
           'Where the state is, relative to the config: a directory (one file per account; ' +
           'a path ending in / or naming a directory) or a single state file (a path ending in .json or naming a file). ' +
-          'Default: statusform.state.json beside the config if it exists, else the directory statusform.state/.',
+          'Default: statusform.state.json beside the config if it exists, else the directory statusform.state/. ' +
+          'Or a PostgreSQL database: a mapping with backend: postgres and url: ${STATUSFORM_PG_URL}.',
+        if: { type: 'object' },
+        // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword
+        then: { $ref: '#/definitions/postgres_state' },
       },
       accounts: {
         type: 'object',
@@ -124,6 +128,24 @@ export function buildSchema(adapters: readonly VendorAdapter[], opts: { envRefer
       },
     },
     definitions: {
+      postgres_state: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['backend', 'url'],
+        properties: {
+          backend: { enum: ['postgres'], description: 'Keep the state in PostgreSQL: one row per account, locks held by the database.' },
+          url: {
+            type: 'string',
+            minLength: 1,
+            description: 'The connection URL, postgres://user:password@host:5432/db: a secret, so write it as ${VARIABLE}.',
+          },
+          schema: {
+            type: 'string',
+            pattern: '^[a-z_][a-z0-9_]{0,62}$',
+            description: "The database schema of statusform's tables (default statusform): one per configuration sharing a database.",
+          },
+        },
+      },
       // Standard JSON Schema only (no `discriminator`): an unknown vendor is one enum error, and a
       // known one is checked against its own definition alone.
       account: {

@@ -147,14 +147,26 @@ function maxWait(seconds: number | undefined): { maxWaitMs?: number } {
   return seconds === undefined ? {} : { maxWaitMs: seconds * 1000 };
 }
 
-/** The configuration's state, in its layout (see locateState). */
+/** The configuration's state, in its layout (see locateState). Nothing is read or connected to yet. */
 export function stateStoreOf(config: Config): StateStore {
-  return openStateStore({ layout: config.stateLayout, path: config.statePath });
+  return openStateStore({
+    layout: config.stateLayout,
+    path: config.statePath,
+    ...(config.statePostgres ? { postgres: config.statePostgres } : {}),
+  });
 }
 
-/** The recorded state of these accounts (all the configuration's when none are named). */
-export function loadState(config: Config, names?: readonly string[], store = stateStoreOf(config)): Snapshot {
-  return store.read(selectAccounts(config, names).map((a) => a.name));
+/**
+ * The recorded state of these accounts (all the configuration's when none are named): read
+ * through `store`, or through a store of its own, closed once read.
+ */
+export async function loadState(config: Config, names?: readonly string[], store?: StateStore): Promise<Snapshot> {
+  const from = store ?? stateStoreOf(config);
+  try {
+    return await from.read(selectAccounts(config, names).map((a) => a.name));
+  } finally {
+    if (!store) await from.close();
+  }
 }
 
 /** Reads live state for every selected account (concurrently) and computes the plan. */
@@ -358,12 +370,17 @@ export interface ApplyOptions {
  * the lock. A state file that cannot be written is reported in the result (`stateFailure`), not thrown.
  */
 export async function applyPlan(config: Config, state: Snapshot, planned: Planned, opts: ApplyOptions): Promise<ApplyResult> {
+  const store = opts.store ?? stateStoreOf(config);
+  try {
+    return await applyWith(config, state, planned, opts, store);
+  } finally {
+    if (!opts.store) await store.close();
+  }
+}
+
+async function applyWith(config: Config, state: Snapshot, planned: Planned, opts: ApplyOptions, store: StateStore): Promise<ApplyResult> {
   const bindings = new Map(config.accounts.map((a) => [a.name, bindingOf(a)]));
-  const recorder = new StateRecorder(
-    state,
-    opts.store ?? stateStoreOf(config),
-    (name) => bindings.get(name) ?? { vendor: 'unknown', origin: 'unknown' },
-  );
+  const recorder = new StateRecorder(state, store, (name) => bindings.get(name) ?? { vendor: 'unknown', origin: 'unknown' });
   // An older state file learns which instance it describes; written with the next change.
   for (const a of planned.accounts) if (state.accounts[a.name]) recordBinding(state.accounts[a.name]!, bindings.get(a.name)!);
   const declaredDeps = new Map(planned.accounts.map((a) => [a.name, new Map(a.items.map((i) => [i.key, i.dependsOn]))]));

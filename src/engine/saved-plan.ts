@@ -70,10 +70,11 @@ export function staleBeforeRead(saved: WirePlan, config: Config, state: Snapshot
     if (digests !== undefined && digests[name] !== config.accountDigests[name])
       out.add(name, `the configuration of account ${name} changed since the plan was made`);
     const now = state.versions[name] ?? { lineage: '', serial: 0 };
-    const reason = stateMoved(then, now, config.stateLayout === 'directory' ? `the state of account ${name}` : 'the state file');
+    const perAccount = config.stateLayout !== 'file';
+    const reason = stateMoved(then, now, perAccount ? `the state of account ${name}` : 'the state file');
     if (reason === undefined) continue;
     // The single state file is every account's: when it moved, the whole plan is stale (said once).
-    if (config.stateLayout === 'directory') out.add(name, reason);
+    if (perAccount) out.add(name, reason);
     else if (!out.all.includes(reason)) out.all.push(reason);
   }
   return out;

@@ -58,14 +58,18 @@ export function foreignStateProblems(
       `${account.name}: the state file records this account for another vendor instance (${changed.join(', ')}); ` +
         'its vendor ids belong there, so nothing was read or written. ' +
         `If the configuration changed by mistake, restore ${restore.join(' and ')}. ` +
-        (layout === 'directory'
-          ? `If the account really moved, remove ${fileOf(account.name)} (what statusform ` +
-            'owned there is then forgotten, and the next plan adopts or creates afresh).'
-          : `If the account really moved, remove "${account.name}" from "accounts" in ${fileOf(account.name)} ` +
-            '(what statusform owned there is then forgotten, and the next plan adopts or creates afresh).'),
+        movedWords(account.name, fileOf, layout),
     );
   }
   return problems;
+}
+
+/** What to do when the account really moved: forget what the state recorded for it, in the layout's terms. */
+function movedWords(name: string, fileOf: (account: string) => string, layout: StateLayout): string {
+  const forgotten = '(what statusform owned there is then forgotten, and the next plan adopts or creates afresh).';
+  if (layout === 'directory') return `If the account really moved, remove ${fileOf(name)} ${forgotten}`;
+  if (layout === 'postgres') return `If the account really moved, delete ${fileOf(name)} ${forgotten}`;
+  return `If the account really moved, remove "${name}" from "accounts" in ${fileOf(name)} ${forgotten}`;
 }
 
 /** Refuses (exit 3) before any request when the state file describes another vendor instance than the configuration. */

@@ -12,6 +12,8 @@ export interface LockInfo {
   host: string;
   since: string;
   command: string;
+  /** The CI run that holds it (GitHub Actions), for the refusal's reader to follow. */
+  run?: string;
   /** This taking of the lock: a run releases only the lock it took (not one another run took after `unlock --force`). */
   token?: string;
 }
@@ -23,6 +25,20 @@ export interface LockAbout {
 }
 
 const STATE_FILE_LOCK: LockAbout = { what: 'the state file', unlock: 'statusform unlock -c <config>' };
+
+/** The GitHub Actions run this process belongs to, from the variables the runner sets; undefined elsewhere. */
+export function ciRunUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const server = env['GITHUB_SERVER_URL'];
+  const repo = env['GITHUB_REPOSITORY'];
+  const id = env['GITHUB_RUN_ID'];
+  if (!server || !repo || !id) return undefined;
+  return `${server.replace(/\/+$/, '')}/${repo}/actions/runs/${id}`;
+}
+
+/** Who holds a lock, in words: `pid 4242 on runner-7 (statusform apply, run https://…, since …)`. */
+export function holderWords(h: Pick<LockInfo, 'pid' | 'host' | 'command' | 'run' | 'since'>): string {
+  return `pid ${h.pid} on ${h.host} (${h.command}${h.run ? `, run ${h.run}` : ''}, since ${h.since})`;
+}
 
 export function lockPath(statePath: string): string {
   return `${statePath}.lock`;
@@ -70,7 +86,15 @@ export function unreadableAndOld(path: string): boolean {
  */
 export function acquireLock(statePath: string, command: string, about: LockAbout = STATE_FILE_LOCK): () => void {
   const path = lockPath(statePath);
-  const info: LockInfo = { pid: process.pid, host: hostname(), since: new Date().toISOString(), command, token: randomUUID() };
+  const run = ciRunUrl(process.env);
+  const info: LockInfo = {
+    pid: process.pid,
+    host: hostname(),
+    since: new Date().toISOString(),
+    command,
+    ...(run ? { run } : {}),
+    token: randomUUID(),
+  };
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx', 0o644);
@@ -106,7 +130,7 @@ export function acquireLock(statePath: string, command: string, about: LockAbout
             'which took over the same stale lock first',
         );
       }
-      const who = holder ? `pid ${holder.pid} on ${holder.host} (${holder.command}, since ${holder.since})` : 'an unknown process';
+      const who = holder ? holderWords(holder) : 'an unknown process';
       throw new RefusedError(`${about.what} is locked by ${who}. If that run is gone, remove the lock with: ${about.unlock}`);
     }
   }

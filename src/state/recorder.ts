@@ -1,8 +1,9 @@
 // Records what apply did into the state, and persists it after every successful action.
 // Writes are coalesced (one in flight, one queued) so a fast apply is not throttled by fsync;
 // each write is an atomic replace with a higher serial, of the accounts changed since the last
-// one only (one file each in the directory layout, the one state file in the file layout). `durable()` says when what was recorded
-// is on disk (or the file failed), so the executor starts nothing it could not record.
+// one only (one file each in the directory layout, the one state file in the file layout, one
+// transaction in PostgreSQL). `durable()` says when what was recorded is on disk (or the write
+// failed), so the executor starts nothing it could not record.
 
 import type { ActionKind, Fields, WriteResult } from '../model.js';
 import { StateWriteError, fileProblem } from '../errors.js';
@@ -60,7 +61,8 @@ export class StateRecorder {
 
   /** Why the state file could not be written, once a write failed: no further action should start. */
   get failed(): string | undefined {
-    return this.failure ? `the state file could not be written: ${fileProblem(this.failure.cause)}` : undefined;
+    const what = this.store.layout === 'postgres' ? 'the state' : 'the state file';
+    return this.failure ? `${what} could not be written: ${fileProblem(this.failure.cause)}` : undefined;
   }
 
   /** The state file a write failed on. */

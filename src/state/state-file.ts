@@ -79,7 +79,7 @@ function what(v: unknown): string {
 }
 
 /** The first part of a parsed state that is not the shape statusform writes, in words; undefined when it all is. */
-function shapeProblem(data: Record<string, unknown>): string | undefined {
+export function shapeProblem(data: Record<string, unknown>): string | undefined {
   const accounts = data['accounts'];
   if (!isRecord(accounts)) return `"accounts" is ${what(accounts)}, not an object of accounts by name`;
   for (const [name, account] of Object.entries(accounts)) {

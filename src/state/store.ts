@@ -1,16 +1,18 @@
-// Where the state lives, and its two layouts. `directory`: one file per account
+// Where the state lives, and its layouts. `directory`: one file per account
 // (`<dir>/<account>.json`, each a state of one account with its own lineage, serial and
 // `.lock`), so runs on different accounts never contend and each rewrite is one account's.
 // `file`: the single state file of earlier versions, one lineage, serial and lock for all.
+// `postgres` (postgres.ts): one row per account, locks held by the database.
 // Commands open a store and read, lock and write through it; the engine sees a Snapshot.
 
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, existsSync, readdirSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { UsageError, fileProblem } from '../errors.js';
-import type { StateLayout } from '../config/load.js';
+import { RefusedError, UsageError, fileProblem } from '../errors.js';
+import type { PostgresState, StateLayout } from '../config/load.js';
 import { acquireLockWaiting, lockPath, type LockAbout } from './lock.js';
+import { PostgresStore } from './postgres.js';
 import { STATE_FORMAT_VERSION, readState, type AccountState, type State } from './state-file.js';
 
 export type { StateLayout };
@@ -29,24 +31,39 @@ export interface Snapshot {
   versions: Record<string, StateVersion>;
 }
 
+/** Releases every lock one `lock` call took; a second call does nothing. Never rejects. */
+export type Release = () => Promise<void>;
+
 export interface StateStore {
   readonly layout: StateLayout;
-  /** The state file, or the state directory. */
+  /** The state file, the state directory, or how messages name the database. */
   readonly path: string;
-  /** The file an account's state is written to (the one state file in the file layout). */
+  /** Where an account's state is written, in words for messages: its file (the one state file in the file layout), or its row. */
   fileOf(account: string): string;
   /** The accounts the state has a record of (for the state commands). */
-  recorded(): string[];
+  recorded(): Promise<string[]>;
   /** Reads the state of these accounts (in the file layout, the whole file is read, and kept). */
-  read(accounts: readonly string[]): Snapshot;
+  read(accounts: readonly string[]): Promise<Snapshot>;
   /**
    * Locks what writing these accounts needs: the one file lock, or each account's lock in sorted
    * order (so two runs never wait on each other in a cycle). Waits up to `timeoutMs`, then refuses
-   * naming the holder (and the account). The release function releases every lock taken.
+   * (RefusedError) naming the holder (and the account), holding none of them.
    */
-  lock(accounts: readonly string[], command: string, timeoutMs: number): Promise<() => void>;
-  /** Writes these accounts' state one serial further, atomically and durably; the first write of a history gives it a lineage. */
+  lock(accounts: readonly string[], command: string, timeoutMs: number): Promise<Release>;
+  /**
+   * Writes these accounts' state one serial further, atomically and durably; the first write of a
+   * history gives it a lineage. A write that finds the account moved on since it was read (another
+   * run wrote it) fails and writes nothing, where the backend can tell (PostgreSQL).
+   */
   write(snapshot: Snapshot, accounts: ReadonlySet<string>): Promise<void>;
+  /**
+   * Writes these accounts as the snapshot holds them, at the snapshot's versions (lineage and serial
+   * kept), where the store has no record of them yet: moving a state from one backend to another.
+   * Refuses (RefusedError), writing none, when it has a record of any of them.
+   */
+  seed(snapshot: Snapshot, accounts: readonly string[]): Promise<void>;
+  /** Lets go of what the store holds open (a database session, and with it any lock left). */
+  close(): Promise<void>;
 }
 
 /**
@@ -65,8 +82,28 @@ export function accountOfFileName(file: string): string | undefined {
   return m[1]!.replace(/\+([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
-export function openStateStore(state: { layout: StateLayout; path: string }): StateStore {
+/** Where a state is: a path in a file layout, or a PostgreSQL database (`path` then names it for messages). */
+export interface StateLocation {
+  layout: StateLayout;
+  path: string;
+  postgres?: PostgresState;
+}
+
+/** Opens the state where it is. Nothing is read or connected to before the first call that needs it. */
+export function openStateStore(state: StateLocation, env: NodeJS.ProcessEnv = process.env): StateStore {
+  if (state.layout === 'postgres') {
+    if (!state.postgres) throw new Error('a PostgreSQL state needs its connection');
+    return new PostgresStore(state.postgres, env);
+  }
   return state.layout === 'directory' ? new DirectoryStore(state.path) : new FileStore(state.path);
+}
+
+/** Wraps synchronous lock releases as a Release: run at once (a forced exit gets them done), then only once. */
+function releaseOnce(releases: (() => void)[]): Release {
+  return () => {
+    for (const r of releases.splice(0).reverse()) r();
+    return Promise.resolve();
+  };
 }
 
 /** The single state file of earlier versions: one lineage, serial and lock for every account. */
@@ -79,11 +116,11 @@ class FileStore implements StateStore {
     return this.path;
   }
 
-  recorded(): string[] {
+  async recorded(): Promise<string[]> {
     return Object.keys(readState(this.path).accounts).sort();
   }
 
-  read(accounts: readonly string[]): Snapshot {
+  async read(accounts: readonly string[]): Promise<Snapshot> {
     if (!existsSync(this.path) && existsSync(`${this.path}.migrated`)) {
       throw new UsageError(
         `the state file ${this.path} was split into a state directory by statusform state migrate (the ` +
@@ -95,8 +132,8 @@ class FileStore implements StateStore {
     return { accounts: this.state.accounts, versions: Object.fromEntries(accounts.map((a) => [a, { ...version }])) };
   }
 
-  lock(_accounts: readonly string[], command: string, timeoutMs: number): Promise<() => void> {
-    return acquireLockWaiting(this.path, command, timeoutMs);
+  async lock(_accounts: readonly string[], command: string, timeoutMs: number): Promise<Release> {
+    return releaseOnce([await acquireLockWaiting(this.path, command, timeoutMs)]);
   }
 
   async write(snapshot: Snapshot): Promise<void> {
@@ -108,6 +145,15 @@ class FileStore implements StateStore {
     await writeOrSay(this.path, `${JSON.stringify(state, null, 2)}\n`);
     for (const v of Object.values(snapshot.versions)) Object.assign(v, { lineage: state.lineage, serial: state.serial });
   }
+
+  async seed(): Promise<void> {
+    throw new UsageError(
+      `the single state file ${this.path} has one lineage and serial for every account, so it cannot take accounts ` +
+        'with their own: move the state into a state directory instead (set "state" to a directory, e.g. statusform.state/)',
+    );
+  }
+
+  async close(): Promise<void> {}
 }
 
 /** One file per account, each with its own lineage, serial and lock. */
@@ -119,7 +165,7 @@ class DirectoryStore implements StateStore {
     return join(this.path, accountFileName(account));
   }
 
-  recorded(): string[] {
+  async recorded(): Promise<string[]> {
     if (!existsSync(this.path)) return [];
     return readdirSync(this.path)
       .map(accountOfFileName)
@@ -127,7 +173,7 @@ class DirectoryStore implements StateStore {
       .sort();
   }
 
-  read(accounts: readonly string[]): Snapshot {
+  async read(accounts: readonly string[]): Promise<Snapshot> {
     const snapshot: Snapshot = { accounts: {}, versions: {} };
     for (const name of accounts) {
       const file = this.fileOf(name);
@@ -144,13 +190,11 @@ class DirectoryStore implements StateStore {
     return snapshot;
   }
 
-  async lock(accounts: readonly string[], command: string, timeoutMs: number): Promise<() => void> {
+  async lock(accounts: readonly string[], command: string, timeoutMs: number): Promise<Release> {
     this.ensureDirectory();
     const deadline = Date.now() + timeoutMs;
     const releases: (() => void)[] = [];
-    const releaseAll = () => {
-      for (const r of releases.splice(0).reverse()) r();
-    };
+    const releaseAll = releaseOnce(releases);
     try {
       for (const name of [...new Set(accounts)].sort()) {
         const about: LockAbout = {
@@ -160,7 +204,7 @@ class DirectoryStore implements StateStore {
         releases.push(await acquireLockWaiting(this.fileOf(name), command, Math.max(0, deadline - Date.now()), 200, about));
       }
     } catch (err) {
-      releaseAll();
+      await releaseAll();
       throw err;
     }
     return releaseAll;
@@ -177,12 +221,35 @@ class DirectoryStore implements StateStore {
       [...accounts].map(async (name) => {
         const version = (snapshot.versions[name] ??= { lineage: '', serial: 0 });
         const next = { lineage: version.lineage === '' ? randomUUID() : version.lineage, serial: version.serial + 1 };
-        const account = snapshot.accounts[name];
-        const state: State = { version: STATE_FORMAT_VERSION, ...next, accounts: account ? { [name]: account } : {} };
-        await writeOrSay(this.fileOf(name), `${JSON.stringify(state, null, 2)}\n`);
+        await this.writeAccount(name, next, snapshot.accounts[name]);
         Object.assign(version, next);
       }),
     );
+  }
+
+  async seed(snapshot: Snapshot, accounts: readonly string[]): Promise<void> {
+    const there = accounts.filter((name) => existsSync(this.fileOf(name)));
+    if (there.length > 0)
+      throw new RefusedError(
+        `the state directory ${this.path} has a state of ${there.join(', ')} already; nothing was written. ` +
+          'Move those files away (or remove them, if they are not a state you need), then run this again',
+      );
+    this.ensureDirectory();
+    for (const name of accounts) {
+      try {
+        await this.writeAccount(name, snapshot.versions[name] ?? { lineage: '', serial: 0 }, snapshot.accounts[name]);
+      } catch (err) {
+        throw new UsageError(`cannot write ${this.fileOf(name)}: ${fileProblem(err instanceof StateFileFailure ? err.cause : err)}`);
+      }
+    }
+  }
+
+  async close(): Promise<void> {}
+
+  /** One account's file: a state of that account alone, at this version. */
+  private async writeAccount(name: string, version: StateVersion, account: AccountState | undefined): Promise<void> {
+    const state: State = { version: STATE_FORMAT_VERSION, ...version, accounts: account ? { [name]: account } : {} };
+    await writeOrSay(this.fileOf(name), `${JSON.stringify(state, null, 2)}\n`);
   }
 
   private made = false;

@@ -177,12 +177,12 @@ async function runContract(c: Contract, vars: Vars, live: boolean): Promise<void
     const loaded = loadConfig('.', { cwd: dir, env: vars });
     expect(loaded.problems).toEqual([]);
     const config = loaded.config!;
-    const planned = await makePlan(config, loadState(config));
+    const planned = await makePlan(config, await loadState(config));
     expect(planned.plan.errors).toEqual([]);
     checkGuards(planned.plan, { allowDestroy: true, allowBulk: true });
-    const result = await applyPlan(config, loadState(config), planned, { parallelism: 2 });
+    const result = await applyPlan(config, await loadState(config), planned, { parallelism: 2 });
     expect(result.outcomes.filter((o) => o.status !== 'done')).toEqual([]);
-    const after = await makePlan(config, loadState(config));
+    const after = await makePlan(config, await loadState(config));
     expect(after.plan.actions.map((a) => `${a.action} ${a.address}`)).toEqual([]);
   }
   await closeDefaultAgent();

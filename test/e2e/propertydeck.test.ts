@@ -308,7 +308,7 @@ describe('Property Deck under its rate limit and faults', () => {
     const loaded = loadConfig('.', { cwd: w.dir, env: w.env });
     const config = loaded.config!;
     for (let run = 0; run < 3; run++) {
-      const state = loadState(config);
+      const state = await loadState(config);
       // A read may exhaust its retries under these faults: the next run tries again, as a user would.
       const planned = await makePlan(config, state, { timeoutMs: 1000, retry: { attempts: 6, baseDelayMs: 5, maxDelayMs: 20 } }).catch(
         () => undefined,

@@ -235,7 +235,7 @@ describe('selector rules', () => {
     const config = loadConfig('.', { cwd: w.dir, env: w.env }).config!;
     const selectedAt = async (now: string) => {
       const clock: Clock = { now: () => Date.parse(now), sleep: realClock.sleep };
-      const { plan } = await makePlan(config, loadState(config), { clock });
+      const { plan } = await makePlan(config, await loadState(config), { clock });
       return plan.actions.map((a) => a.address);
     };
     // On 25 January 2020, only the ticket resolved 24 days before is stale; the machine's clock would say both are.

@@ -251,7 +251,7 @@ describe('TimeTap, end to end', () => {
     w = await world(TT_ACCOUNT(st('CHECKEDIN', 1)));
     const config = loadConfig('.', { cwd: w.dir, env: w.env }).config!;
     const now = Math.floor(Date.now() / 1000) * 1000 - 600_000; // ten minutes behind: still within the vendor's tolerance
-    await makePlan(config, loadState(config), { clock: { now: () => now, sleep: realClock.sleep } });
+    await makePlan(config, await loadState(config), { clock: { now: () => now, sleep: realClock.sleep } });
     const session = w.sandbox.simulators.timetap.requests.find((q) => q.path === '/live/sessionToken')!;
     expect(new URLSearchParams(session.query).get('timestamp')).toBe(String(now / 1000));
   });

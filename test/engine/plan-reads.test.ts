@@ -56,7 +56,7 @@ afterEach(async () => {
 async function planOf(): Promise<ReturnType<typeof makePlan>> {
   w = await world(config);
   const { config: c } = loadConfig(w.dir, { cwd: w.dir, env: w.env });
-  return makePlan(c!, loadState(c!), { retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+  return makePlan(c!, await loadState(c!), { retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
 }
 
 describe('a plan made as reads arrive', () => {

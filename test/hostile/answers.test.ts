@@ -321,7 +321,7 @@ describe('every wait is bounded and said', () => {
     w = await world(PD_ACCOUNT(status('Alpha'), FAST), FAST_SIM);
     await behind('PROPERTYDECK_URL', async (ex, forward) => (ex.method === 'GET' ? { trickle: await forward(), everyMs: 100 } : undefined));
     const config = loadConfig('.', { cwd: w.dir, env: w.env }).config!;
-    const { value: err, ms } = await timed(() => makePlan(config, loadState(config), engineRun).then((p) => p.plan.errors[0]));
+    const { value: err, ms } = await timed(async () => makePlan(config, await loadState(config), engineRun).then((p) => p.plan.errors[0]));
     expect(err?.message).toMatch(/no complete answer within 2 s to GET \/statuses\?page=1&per_page=100/);
     expect(ms).toBeLessThan(6000);
   });
@@ -330,7 +330,7 @@ describe('every wait is bounded and said', () => {
     w = await world(PD_ACCOUNT(status('Alpha'), FAST), FAST_SIM);
     await behind('PROPERTYDECK_URL', () => ({ hang: true }));
     const config = loadConfig('.', { cwd: w.dir, env: w.env }).config!;
-    const { value: err, ms } = await timed(() => makePlan(config, loadState(config), engineRun).then((p) => p.plan.errors[0]));
+    const { value: err, ms } = await timed(async () => makePlan(config, await loadState(config), engineRun).then((p) => p.plan.errors[0]));
     expect(err?.message).toMatch(/gave up after 2 attempts/);
     expect(ms).toBeLessThan(6000);
   });

@@ -83,11 +83,11 @@ async function runInTurn(env: NodeJS.ProcessEnv, configs: string[]): Promise<boo
     const loaded = loadConfig('.', { cwd: dir, env });
     if (!loaded.config) return false;
     const config = loaded.config;
-    const planned = await makePlan(config, loadState(config), FAST);
+    const planned = await makePlan(config, await loadState(config), FAST);
     checkGuards(planned.plan, { allowDestroy: true });
-    const result = await applyPlan(config, loadState(config), planned, { parallelism: 4 });
+    const result = await applyPlan(config, await loadState(config), planned, { parallelism: 4 });
     expect(result.outcomes.filter((o) => o.status !== 'done')).toEqual([]);
-    const after = await makePlan(config, loadState(config), FAST);
+    const after = await makePlan(config, await loadState(config), FAST);
     expect(after.plan.errors).toEqual([]);
     expect(after.plan.actions.map((a) => `${a.action} ${a.address}`)).toEqual([]);
   }

@@ -54,12 +54,12 @@ async function converge(yaml: string, seed: number, own?: { sims: { faults: Faul
   const run = { timeoutMs: 1000, retry: { attempts: 6, baseDelayMs: 5, maxDelayMs: 40 } };
   let applies = 0;
   for (; applies < 3; applies++) {
-    const planned = await makePlan(config, loadState(config), run).catch(() => undefined); // a read may exhaust its retries: try again
+    const planned = await makePlan(config, await loadState(config), run).catch(() => undefined); // a read may exhaust its retries: try again
     if (planned && planned.plan.actions.length === 0) break;
-    if (planned) await applyPlan(config, loadState(config), planned, { parallelism: 4 });
+    if (planned) await applyPlan(config, await loadState(config), planned, { parallelism: 4 });
   }
   for (const sim of sims) sim.faults = {};
-  const final = await makePlan(config, loadState(config), run);
+  const final = await makePlan(config, await loadState(config), run);
   expect(final.plan.actions.map((a) => a.address)).toEqual([]);
   return applies;
 }

@@ -80,13 +80,17 @@ export async function adoptCommand(io: Io, opts: AdoptCommandOptions): Promise<O
   const store = stateStoreOf(config);
   // The state is written too: held from before it is read until it is written, as apply holds it.
   const names = accounts.length > 0 ? accounts : config.accounts.map((a) => a.name);
-  const release = opts.dryRun ? () => {} : await store.lock(names, 'statusform adopt', (opts.lockTimeoutSeconds ?? 0) * 1000);
   try {
-    const state = loadState(config, accounts.length > 0 ? accounts : undefined, store);
-    const planned = await readPlan(io, config, state, accounts, opts);
-    return await adoptDrift(io, { config, state, store, planned, addresses, opts });
+    const release = opts.dryRun ? async () => {} : await store.lock(names, 'statusform adopt', (opts.lockTimeoutSeconds ?? 0) * 1000);
+    try {
+      const state = await loadState(config, accounts.length > 0 ? accounts : undefined, store);
+      const planned = await readPlan(io, config, state, accounts, opts);
+      return await adoptDrift(io, { config, state, store, planned, addresses, opts });
+    } finally {
+      await release();
+    }
   } finally {
-    release();
+    await store.close();
   }
 }
 

@@ -6,7 +6,7 @@ import { closeDefaultAgent, type HttpNotice } from '../../http/client.js';
 import { accountOutcomes, outcomeCounts, Verdicts } from '../../engine/account-outcomes.js';
 import { accountOf } from '../../address.js';
 import type { Plan } from '../../engine/plan.js';
-import type { StateStore } from '../../state/store.js';
+import type { Release, StateStore } from '../../state/store.js';
 import { applyPlan, loadState, makePlan, selectAccounts, stateStoreOf, withoutAccounts, type RunOptions } from '../../engine/manager.js';
 import { parseShard, type Shard } from '../../engine/shard.js';
 import { guardProblems } from '../../engine/safety.js';
@@ -91,27 +91,29 @@ function configOfPlan(saved: WirePlan | undefined, planPath: string | undefined)
 }
 
 /**
- * Locks each account this apply may write. In the directory layout a lock held elsewhere refuses
- * that account alone (within one shared --lock-timeout); the single state file's one lock refuses all.
+ * Locks each account this apply may write. In the directory layout and in PostgreSQL a lock held
+ * elsewhere refuses that account alone (within one shared --lock-timeout); the single state file's
+ * one lock refuses all.
  */
-async function lockAccounts(store: StateStore, names: readonly string[], timeoutMs: number, verdicts: Verdicts): Promise<() => void> {
+async function lockAccounts(store: StateStore, names: readonly string[], timeoutMs: number, verdicts: Verdicts): Promise<Release> {
   if (store.layout === 'file') return store.lock(names, 'statusform apply', timeoutMs);
   const deadline = Date.now() + timeoutMs;
-  const releases: (() => void)[] = [];
+  const releases: Release[] = [];
+  const releaseAll = async () => {
+    for (const r of releases.splice(0).reverse()) await r();
+  };
   for (const name of [...names].sort()) {
     try {
       releases.push(await store.lock([name], 'statusform apply', Math.max(0, deadline - Date.now())));
     } catch (err) {
       if (!(err instanceof RefusedError)) {
-        for (const r of releases.reverse()) r();
+        await releaseAll();
         throw err;
       }
       verdicts.refuse(name, [err.message]);
     }
   }
-  return () => {
-    for (const r of releases.reverse()) r();
-  };
+  return releaseAll;
 }
 
 /** A saved plan's staleness as verdicts: whole-plan reasons refuse every account it covers. */
@@ -161,15 +163,22 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
   const store = stateStoreOf(config);
   const names = selectAccounts(config, accounts, shard, targets).map((a) => a.name);
   const verdicts = new Verdicts();
-  const release = await lockAccounts(store, names, (opts.lockTimeoutSeconds ?? 0) * 1000, verdicts);
+  let release: Release;
+  try {
+    release = await lockAccounts(store, names, (opts.lockTimeoutSeconds ?? 0) * 1000, verdicts);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   const interrupts = opts.interrupts;
-  interrupts?.onForcedExit(release); // even at once, the process leaves no lock behind
+  // Even at once, the process leaves no lock behind (a file lock goes now; the database frees its own when the process ends).
+  interrupts?.onForcedExit(() => void release());
   /** Stops before any change when an interrupt came while reading or asking. */
   const stopIfInterrupted = () => {
     if (interrupts?.received) throw new InterruptedError(interrupts.received, 'nothing was applied');
   };
   try {
-    const state = loadState(config, names, store);
+    const state = await loadState(config, names, store);
     if (saved) refuseStale(verdicts, staleBeforeRead(saved, config, state), names);
     let spin = await progress(io, 'Reading live state…');
     // Notices go through whichever spinner runs: reading first, then applying.
@@ -261,19 +270,25 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
       const plain = renderApplyText(result, undefined, untouched) + renderAccountOutcomesText(outcomes);
       appendStepSummary(io, `### statusform apply\n\n\`\`\`\n${plain}\`\`\`\n`);
     }
-    if (result.stateFailure) throw new StateWriteError(result.stateFailedFile ?? config.statePath, result.stateFailure);
+    if (result.stateFailure)
+      throw new StateWriteError(
+        result.stateFailedFile ?? config.statePath,
+        result.stateFailure,
+        store.layout === 'postgres' ? 'database' : 'file',
+      );
     if (interrupts?.received) {
       const notStarted = result.outcomes.filter((o) => o.because === 'interrupted').length;
       throw new InterruptedError(
         interrupts.received,
-        `${result.done} change${result.done === 1 ? '' : 's'} done and saved in the state file, ${notStarted} not started`,
+        `${result.done} change${result.done === 1 ? '' : 's'} done and saved in the state${store.layout === 'postgres' ? '' : ' file'}, ${notStarted} not started`,
       );
     }
     const counts = outcomeCounts(outcomes);
     if (counts.failed > 0) return 'failed';
     return counts.refused > 0 ? 'refused' : 'done';
   } finally {
-    release();
+    await release();
+    await store.close();
     await closeDefaultAgent();
   }
 }

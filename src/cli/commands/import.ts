@@ -65,9 +65,12 @@ export async function importCommand(io: Io, opts: ImportCommandOptions): Promise
   }
 
   const store = stateStoreOf(config);
-  const release = await store.lock([account!.name], 'statusform import', 0);
+  const release = await store.lock([account!.name], 'statusform import', 0).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
   try {
-    const state = loadState(config, [account!.name], store);
+    const state = await loadState(config, [account!.name], store);
     refuseForeignState([account!], state, (name) => store.fileOf(name), store.layout);
     const session = openSessions(config, [account!], {}, newStats()).get(account!.name)!;
     const live = await session.read([], state.accounts[account!.name]?.items ?? {});
@@ -171,7 +174,8 @@ export async function importCommand(io: Io, opts: ImportCommandOptions): Promise
     }
     return 'done';
   } finally {
-    release();
+    await release();
+    await store.close();
     await closeDefaultAgent();
   }
 }

@@ -62,7 +62,7 @@ export async function planCommand(io: Io, opts: PlanCommandOptions): Promise<Out
   const config = loadOrThrow(io, opts.config, selection(opts.accounts ?? [], opts.shard, targets));
   // Checked before any request: a wrong --out is found in a second, not after reading every vendor.
   const out = opts.out === undefined ? undefined : outputFile(opts.out, 'the plan', io.cwd, config, { example: 'plan.json' });
-  const state = loadState(config, opts.accounts ?? []);
+  const state = await loadState(config, opts.accounts ?? []);
   const spin = await progress(io, 'Reading live state…');
   let plan: Plan;
   try {

@@ -6,12 +6,12 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
-import { ConfigError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { changedAccountsInConfig, changedAccountsInState } from '../../config/account-blocks.js';
-import { statePathOf, type StateLayout } from '../../config/load.js';
+import type { StateLayout } from '../../config/load.js';
 import { GITHUB_MATRIX_LIMIT, shardTable, shardText } from '../../engine/shard.js';
 import { accountOfFileName } from '../../state/store.js';
-import { DEFAULT_CONFIG, loadOrThrow } from '../context.js';
+import { loadOrThrow, stateLocationOf } from '../context.js';
 import { write, type Io } from '../io.js';
 import type { Outcome } from '../outcome.js';
 
@@ -75,9 +75,8 @@ function validated(io: Io, config: string | undefined): { names: string[]; files
  * problem: in `state` it would hide every state change from --changed-since.
  */
 function statePath(io: Io, config: string | undefined): { path: string; layout: StateLayout } {
-  const located = statePathOf(config ?? DEFAULT_CONFIG, { cwd: io.cwd, env: io.env });
-  if (located.problems.length > 0) throw new ConfigError(located.problems);
-  return { path: located.statePath!, layout: located.stateLayout! };
+  // A database's URL is never needed here: the state in PostgreSQL is not in the repository.
+  return stateLocationOf(io, config, { unsetEnvAllowed: true });
 }
 
 function git(cwd: string, args: string[]): string {

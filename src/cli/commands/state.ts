@@ -1,22 +1,23 @@
 // `statusform state <subcommand>`: work on the state itself, by address, without credentials or
 // requests. `list` and `show` read it; `rm` (stop managing an item, leaving it at the vendor) and
 // `mv` (re-key an owned item) hold the affected accounts' locks and write one serial further;
-// `migrate` splits a single state file into a state directory (one file per account). Each
-// subcommand is one entry of SUBCOMMANDS.
+// `migrate` moves the state between backends (a state directory and PostgreSQL), or splits a
+// single state file into a state directory. Each subcommand is one entry of SUBCOMMANDS.
 
 import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import { statePathOf } from '../../config/load.js';
-import { ConfigError, RefusedError, UsageError } from '../../errors.js';
+import { realPath } from '../../config/documents.js';
+import { locateState } from '../../config/load.js';
+import { RefusedError, UsageError } from '../../errors.js';
 import { acquireLock } from '../../state/lock.js';
 import { STATE_FORMAT_VERSION, readState, writeState } from '../../state/state-file.js';
-import { accountFileName, openStateStore, type Snapshot, type StateStore } from '../../state/store.js';
+import { accountFileName, openStateStore, type Release, type Snapshot, type StateStore } from '../../state/store.js';
 import { address, matchesAccount, matchesAddress, nearest, parseAddress } from '../../address.js';
 import { loadConfig } from '../../config/load.js';
 import { adapterFor } from '../../vendors/registry.js';
 import type { StateItem } from '../../model.js';
-import { DEFAULT_CONFIG } from '../context.js';
+import { DEFAULT_CONFIG, stateLocationOf } from '../context.js';
 import { write, type Io } from '../io.js';
 import type { Outcome } from '../outcome.js';
 
@@ -24,8 +25,12 @@ export interface StateCommandOptions {
   config?: string;
   /** `state show --format text|json`. */
   format?: string;
-  /** `rm` and `mv`: wait this long for another run's lock before refusing. */
+  /** `rm`, `mv` and `migrate`: wait this long for another run's lock before refusing. */
   lockTimeoutSeconds?: number;
+  /** `migrate --from`: a state directory (or single state file) to move into the configured state. */
+  from?: string;
+  /** `migrate --to`: a new state directory to move the configured state into. */
+  to?: string;
 }
 
 type Subcommand = (io: Io, opts: StateCommandOptions, args: readonly string[]) => Promise<Outcome>;
@@ -35,7 +40,12 @@ const SUBCOMMANDS: Record<string, { run: Subcommand; usage: string }> = {
   show: { run: show, usage: 'show ADDRESS [--format text|json]   what the state records of one item' },
   rm: { run: rm, usage: 'rm ADDRESS…             stop managing items (patterns too): removed from the state, left at the vendor' },
   mv: { run: mv, usage: 'mv FROM TO              record an owned item under another key of its account' },
-  migrate: { run: migrate, usage: 'migrate [-c PATH]   split the single state file into a state directory, one file per account' },
+  migrate: {
+    run: migrate,
+    usage:
+      'migrate [--from PATH | --to PATH]   move the state between a state directory and the configured state (PostgreSQL); ' +
+      'with neither, split the single state file into a state directory',
+  },
 };
 
 export const STATE_USAGE = `statusform state <subcommand>:\n${Object.values(SUBCOMMANDS)
@@ -57,6 +67,14 @@ function directoryFor(file: string): string {
   return file.endsWith('.json') ? file.slice(0, -'.json'.length) : `${file}.d`;
 }
 
+async function migrate(io: Io, opts: StateCommandOptions, args: readonly string[]): Promise<Outcome> {
+  if (args.length > 0) throw new UsageError(`state migrate takes no argument "${args[0]}"`);
+  if (opts.from !== undefined && opts.to !== undefined)
+    throw new UsageError('state migrate takes --from or --to, not both: one side is always the configured state');
+  if (opts.from !== undefined || opts.to !== undefined) return move(io, opts);
+  return split(io, opts);
+}
+
 /**
  * Splits the state file into a state directory: every account its own file, keeping the file's
  * lineage and serial (so a saved plan's versions still mean the same history) and its binding
@@ -64,15 +82,21 @@ function directoryFor(file: string): string {
  * renames it into place, so it appears whole or not at all; then renames the file to
  * `<file>.migrated`, so no run reads it again by mistake.
  */
-async function migrate(io: Io, opts: StateCommandOptions, args: readonly string[]): Promise<Outcome> {
-  if (args.length > 0) throw new UsageError(`state migrate takes no argument "${args[0]}"`);
-  const located = statePathOf(opts.config ?? DEFAULT_CONFIG, { cwd: io.cwd, env: io.env });
-  if (!located.statePath) throw new ConfigError(located.problems);
+async function split(io: Io, opts: StateCommandOptions): Promise<Outcome> {
+  const located = stateLocationOf(io, opts.config);
   const show = (p: string) => relative(io.cwd, p) || p;
-  if (located.stateLayout === 'directory') {
-    throw new UsageError(`the state is a directory already (${show(located.statePath)}): there is no single state file to migrate`);
+  if (located.layout === 'postgres')
+    throw new UsageError(
+      `the state is in ${located.path}: move a state directory into it with statusform state migrate --from DIR, ` +
+        'or it into a new state directory with --to DIR',
+    );
+  if (located.layout === 'directory') {
+    throw new UsageError(
+      `the state is a directory already (${show(located.path)}): there is no single state file to migrate ` +
+        '(to move it into PostgreSQL, set "state" to the database and run statusform state migrate --from it)',
+    );
   }
-  const file = located.statePath;
+  const file = located.path;
   if (!existsSync(file)) {
     if (existsSync(`${file}.migrated`))
       throw new UsageError(
@@ -130,9 +154,74 @@ async function migrate(io: Io, opts: StateCommandOptions, args: readonly string[
     `Split ${show(file)} into ${show(dir)}/: ${accounts} account file${accounts === '1' ? '' : 's'}, ` +
       `each with the old lineage and serial. The old file is now ${show(file)}.migrated: delete it once the directory is committed.`,
   );
-  if (located.stateSetting !== undefined)
-    write(io.stdout, `"state" in the configuration names the old file: set it to "${directoryFor(located.stateSetting)}/".`);
+  if (located.setting !== undefined)
+    write(io.stdout, `"state" in the configuration names the old file: set it to "${directoryFor(located.setting)}/".`);
   return 'done';
+}
+
+/**
+ * Moves every account of one state into another where it has none yet, each with its lineage and
+ * serial (a saved plan's versions still hold, and the history goes on): `--from` a state directory
+ * (or single state file) into the configured state, `--to` a new state directory from it. Holds
+ * both sides' locks throughout, and writes all or nothing where the target can (PostgreSQL: one
+ * transaction). The source is left as it was, for the user to remove once they have checked.
+ */
+async function move(io: Io, opts: StateCommandOptions): Promise<Outcome> {
+  const show = (p: string) => relative(io.cwd, p) || p;
+  const configured = openStateStore(stateLocationOf(io, opts.config), io.env);
+  const other = openStateStore(otherState(io, opts), io.env);
+  const [source, target] = opts.from !== undefined ? [other, configured] : [configured, other];
+  const where = (store: StateStore) => (store.layout === 'postgres' ? store.path : show(store.path));
+  if (source.layout !== 'postgres' && target.layout !== 'postgres' && realPath(source.path) === realPath(target.path))
+    throw new UsageError(`${where(source)} is the configured state itself: nothing to move`);
+  const timeoutMs = (opts.lockTimeoutSeconds ?? 0) * 1000;
+  const releases: Release[] = [];
+  let names: string[];
+  try {
+    names = await source.recorded();
+    if (names.length === 0) throw new UsageError(`${where(source)} holds no account's state: nothing to move`);
+    checkAccountNames(names, where(source));
+    releases.push(await source.lock(names, 'statusform state migrate', timeoutMs));
+    releases.push(await target.lock(names, 'statusform state migrate', timeoutMs));
+    const snapshot = await source.read(names);
+    // A history that was never written has no lineage yet: it gets one here, as its first write would give it.
+    for (const v of Object.values(snapshot.versions)) if (v.lineage === '') v.lineage = randomUUID();
+    await target.seed(snapshot, names);
+  } finally {
+    for (const r of releases.reverse()) await r();
+    await Promise.all([source.close(), target.close()]);
+  }
+  const n = `${names.length} account${names.length === 1 ? '' : 's'}`;
+  write(io.stdout, `Moved the state of ${n} from ${where(source)} to ${where(target)}, each with its lineage and serial.`);
+  write(
+    io.stdout,
+    opts.from !== undefined
+      ? `${where(source)} is left as it was: remove it once statusform state list shows what you expect.`
+      : `${where(source)} is left as it was. Set "state" in the configuration to "${show(target.path)}/" to use the new one; ` +
+          'then remove the old state (its rows, or its schema).',
+  );
+  return 'done';
+}
+
+/** The other side of a move: `--from` an existing state directory or single state file, `--to` a state directory. */
+function otherState(io: Io, opts: StateCommandOptions): { layout: 'file' | 'directory'; path: string } {
+  const given = (opts.from ?? opts.to)!;
+  const located = locateState(io.cwd, given);
+  if ('problem' in located) throw new UsageError(located.problem);
+  if (opts.from !== undefined && !existsSync(located.path)) throw new UsageError(`--from ${given}: there is no state there`);
+  if (opts.to !== undefined && located.layout !== 'directory')
+    throw new UsageError(`--to takes a state directory (a path ending in /), not a single state file: ${given}`);
+  return located;
+}
+
+/** Every name must be one an account can have: each becomes a file name or a row of its own. */
+function checkAccountNames(names: readonly string[], where: string): void {
+  const bad = names.filter((n) => !ACCOUNT_NAME.test(n));
+  if (bad.length > 0)
+    throw new UsageError(
+      `${where} holds accounts whose names cannot be account names (${bad.map((n) => JSON.stringify(n)).join(', ')}); ` +
+        'rename or remove them there, then migrate',
+    );
 }
 
 /** Makes the directory's entries (new files, renames) durable. */
@@ -145,11 +234,14 @@ function syncDirectory(path: string): void {
   }
 }
 
-/** The configuration's state store, located without credentials. */
-function storeOf(io: Io, opts: StateCommandOptions): StateStore {
-  const located = statePathOf(opts.config ?? DEFAULT_CONFIG, { cwd: io.cwd, env: io.env });
-  if (!located.statePath) throw new ConfigError(located.problems);
-  return openStateStore({ layout: located.stateLayout ?? 'file', path: located.statePath });
+/** Runs `work` with the configuration's state store (located without credentials), closed after. */
+async function withStore<T>(io: Io, opts: StateCommandOptions, work: (store: StateStore) => Promise<T>): Promise<T> {
+  const store = openStateStore(stateLocationOf(io, opts.config), io.env);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
 }
 
 /** One recorded item, by address. */
@@ -189,9 +281,9 @@ function resolve(pattern: string, all: readonly Entry[], what = 'address'): Entr
 }
 
 /** Reads every account the state records whose name a pattern's account part names. */
-function readFor(store: StateStore, patterns: readonly string[]): { names: string[]; snapshot: Snapshot } {
-  const names = store.recorded().filter((n) => patterns.some((p) => matchesAccount(p, n)));
-  return { names, snapshot: store.read(names) };
+async function readFor(store: StateStore, patterns: readonly string[]): Promise<{ names: string[]; snapshot: Snapshot }> {
+  const names = (await store.recorded()).filter((n) => patterns.some((p) => matchesAccount(p, n)));
+  return { names, snapshot: await store.read(names) };
 }
 
 /** Holds the locks of the accounts the patterns name, reads them, runs `change`, and writes the accounts it changed one serial further. */
@@ -202,14 +294,14 @@ async function changeUnderLock(
   patterns: readonly string[],
   change: (all: Entry[], snapshot: Snapshot) => Set<string>,
 ): Promise<void> {
-  const names = store.recorded().filter((n) => patterns.some((p) => matchesAccount(p, n)));
+  const names = (await store.recorded()).filter((n) => patterns.some((p) => matchesAccount(p, n)));
   const release = await store.lock(names, command, (opts.lockTimeoutSeconds ?? 0) * 1000);
   try {
-    const snapshot = store.read(names);
+    const snapshot = await store.read(names);
     const changed = change(entries(snapshot), snapshot);
     await store.write(snapshot, changed);
   } finally {
-    release();
+    await release();
   }
 }
 
@@ -220,7 +312,7 @@ function vendorId(item: StateItem): string {
 async function list(io: Io, opts: StateCommandOptions, args: readonly string[]): Promise<Outcome> {
   if (args.length > 1) throw new UsageError(`state list takes at most one PATTERN (got ${args.length}); quote a pattern with * in it`);
   const pattern = args[0] ?? '*';
-  const { snapshot } = readFor(storeOf(io, opts), [pattern]);
+  const { snapshot } = await withStore(io, opts, (store) => readFor(store, [pattern]));
   const hits = entries(snapshot).filter((e) => matchesAddress(pattern, e.address));
   for (const e of hits) write(io.stdout, e.address);
   if (hits.length === 0)
@@ -236,7 +328,7 @@ async function show(io: Io, opts: StateCommandOptions, args: readonly string[]):
   const given = args[0]!;
   if (given.includes('*'))
     throw new UsageError(`state show takes one exact address, not a pattern (see statusform state list ${JSON.stringify(given)})`);
-  const { snapshot } = readFor(storeOf(io, opts), [given]);
+  const { snapshot } = await withStore(io, opts, (store) => readFor(store, [given]));
   const [e] = resolve(given, entries(snapshot));
   const { item } = e!;
   if (format === 'json') {
@@ -283,17 +375,18 @@ async function rm(io: Io, opts: StateCommandOptions, args: readonly string[]): P
     throw new UsageError(
       'state rm takes one or more addresses (or patterns with *), e.g. statusform state rm \'estate.statuses["contact:Hot Lead"]\'',
     );
-  const store = storeOf(io, opts);
   const removed: Entry[] = [];
-  await changeUnderLock(store, opts, 'statusform state rm', args, (all, snapshot) => {
-    // Every argument must name something before anything is removed.
-    const hits = new Map(args.flatMap((a) => resolve(a, all)).map((e) => [e.address, e]));
-    for (const e of hits.values()) {
-      delete snapshot.accounts[e.account]!.items[e.key];
-      removed.push(e);
-    }
-    return new Set(removed.map((e) => e.account));
-  });
+  await withStore(io, opts, (store) =>
+    changeUnderLock(store, opts, 'statusform state rm', args, (all, snapshot) => {
+      // Every argument must name something before anything is removed.
+      const hits = new Map(args.flatMap((a) => resolve(a, all)).map((e) => [e.address, e]));
+      for (const e of hits.values()) {
+        delete snapshot.accounts[e.account]!.items[e.key];
+        removed.push(e);
+      }
+      return new Set(removed.map((e) => e.account));
+    }),
+  );
   const declared = declaredAddresses(io, opts);
   for (const e of removed)
     write(io.stdout, `Removed ${e.address} (${vendorId(e.item)}) from the state; it is left as it is at the vendor.`);
@@ -347,24 +440,25 @@ async function mv(io: Io, opts: StateCommandOptions, args: readonly string[]): P
   if (from!.collection !== to!.collection)
     throw new UsageError(`state mv keeps the collection: ${fromText} is in ${from!.collection}, ${toText} in ${to!.collection}`);
   if (from!.key === to!.key) throw new UsageError(`state mv: ${fromText} and ${toText} are the same address`);
-  const store = storeOf(io, opts);
   let moved: Entry | undefined;
-  await changeUnderLock(store, opts, 'statusform state mv', [fromText], (all, snapshot) => {
-    const [e] = resolve(fromText, all);
-    if (all.some((x) => x.address === toText))
-      throw new UsageError(
-        `${toText} is in the state already (${vendorId(all.find((x) => x.address === toText)!.item)}); ` +
-          `nothing was changed. Remove it first (statusform state rm) if it is not statusform's any more`,
-      );
-    const items = snapshot.accounts[e!.account]!.items;
-    items[to!.key] = items[from!.key]!;
-    delete items[from!.key];
-    // What other items of the account recorded as depending on it follows it.
-    for (const it of Object.values(items))
-      if (it.dependsOn?.includes(from!.key)) it.dependsOn = it.dependsOn.map((d) => (d === from!.key ? to!.key : d));
-    moved = e;
-    return new Set([e!.account]);
-  });
+  await withStore(io, opts, (store) =>
+    changeUnderLock(store, opts, 'statusform state mv', [fromText], (all, snapshot) => {
+      const [e] = resolve(fromText, all);
+      if (all.some((x) => x.address === toText))
+        throw new UsageError(
+          `${toText} is in the state already (${vendorId(all.find((x) => x.address === toText)!.item)}); ` +
+            `nothing was changed. Remove it first (statusform state rm) if it is not statusform's any more`,
+        );
+      const items = snapshot.accounts[e!.account]!.items;
+      items[to!.key] = items[from!.key]!;
+      delete items[from!.key];
+      // What other items of the account recorded as depending on it follows it.
+      for (const it of Object.values(items))
+        if (it.dependsOn?.includes(from!.key)) it.dependsOn = it.dependsOn.map((d) => (d === from!.key ? to!.key : d));
+      moved = e;
+      return new Set([e!.account]);
+    }),
+  );
   write(
     io.stdout,
     `Moved ${fromText} to ${toText} (${vendorId(moved!.item)}). The next plan finds the item by that id: ` +

@@ -2,31 +2,43 @@
 // credential (only where the state is), and leaves alone a lock whose run is still alive here.
 // In the directory layout each account has its own lock: `--account NAME` removes that one;
 // without it, every stale lock (its run gone from this host) is removed and the others are named.
+// In PostgreSQL a lock dies with its run's database session, so there is nothing to remove: it
+// names who holds what, and `--force` ends the session of a run that hangs.
 
-import { statePathOf } from '../../config/load.js';
-import { ConfigError, RefusedError, UsageError } from '../../errors.js';
+import { RefusedError, UsageError } from '../../errors.js';
 import { existsSync, readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { breakLock, isStale, lockPath, readLock, unreadableAndOld } from '../../state/lock.js';
-import { accountFileName, accountOfFileName } from '../../state/store.js';
-import { DEFAULT_CONFIG } from '../context.js';
+import { holderWords } from '../../state/lock.js';
+import type { PostgresStore, HeldLock } from '../../state/postgres.js';
+import { accountFileName, accountOfFileName, openStateStore } from '../../state/store.js';
+import { stateLocationOf } from '../context.js';
 import { write, type Io } from '../io.js';
 import type { Outcome } from '../outcome.js';
 
 export async function unlockCommand(io: Io, opts: { config?: string; force?: boolean; account?: string }): Promise<Outcome> {
-  const located = statePathOf(opts.config ?? DEFAULT_CONFIG, { cwd: io.cwd, env: io.env });
-  if (!located.statePath) throw new ConfigError(located.problems);
-  if (located.stateLayout !== 'directory') {
+  const located = stateLocationOf(io, opts.config);
+  if (located.layout === 'file') {
     if (opts.account !== undefined)
-      throw new UsageError(`--account is for a state directory; the state file ${located.statePath} has one lock for every account`);
-    return unlockOne(io, located.statePath, 'The state file was not locked.', opts.force ?? false);
+      throw new UsageError(`--account is for a state directory; the state file ${located.path} has one lock for every account`);
+    return unlockOne(io, located.path, 'The state file was not locked.', opts.force ?? false);
   }
-  const dir = located.statePath;
   // An account name, never a path: `--account ../x` must not reach a lock outside the state directory.
   if (opts.account !== undefined && !/^[A-Za-z][A-Za-z0-9_-]*$/.test(opts.account)) {
     throw new UsageError(`--account must be an account name (letters, digits, "_" and "-"), not ${JSON.stringify(opts.account)}`);
   }
+  if (located.layout === 'postgres') {
+    const store = openStateStore(located, io.env) as PostgresStore;
+    try {
+      return opts.account === undefined
+        ? await sayPostgresLocks(io, store)
+        : await unlockPostgres(io, store, opts.account, opts.force ?? false);
+    } finally {
+      await store.close();
+    }
+  }
+  const dir = located.path;
   if (opts.account !== undefined) {
     return unlockOne(
       io,
@@ -96,6 +108,55 @@ function unlockOne(io: Io, statePath: string, notLocked: string, force: boolean,
     info
       ? `Removed the lock${of} held by pid ${info.pid} on ${info.host} since ${info.since}.`
       : `Removed the lock${of} (it did not say who held it).`,
+  );
+  return 'done';
+}
+
+const heldWords = (lock: HeldLock) =>
+  lock.holder ? holderWords(lock.holder) : `a run whose record is being written (database session ${lock.backendPid})`;
+
+/**
+ * Every account whose lock a live database session holds, named (exit 3: those runs may still be
+ * going); records left by runs that are gone are removed, and said. Their locks went with them.
+ */
+async function sayPostgresLocks(io: Io, store: PostgresStore): Promise<Outcome> {
+  const { held, leftOver } = await store.locks();
+  for (const l of leftOver)
+    write(
+      io.stdout,
+      `${l.account}: the run that held its lock${l.holder ? ` (${holderWords(l.holder)})` : ''} is gone, and the database ` +
+        'released the lock with it; its record is removed.',
+    );
+  if (held.length === 0) {
+    if (leftOver.length === 0) write(io.stdout, "No account's state was locked.");
+    return 'done';
+  }
+  throw new RefusedError(
+    'these locks are held by database sessions that are still open, so their runs may still be going; a lock is released ' +
+      'when its run ends, however it ends. If a run hangs, end its session with statusform unlock --account NAME --force:\n  ' +
+      held.map((l) => `${l.account}: locked by ${heldWords(l)}`).join('\n  '),
+  );
+}
+
+/** One account's lock: free, held (refused without --force), or freed by ending the session that holds it. */
+async function unlockPostgres(io: Io, store: PostgresStore, account: string, force: boolean): Promise<Outcome> {
+  const lock = await store.heldLock(account);
+  if (!lock) {
+    write(io.stdout, `The state of account ${account} was not locked.`);
+    return 'done';
+  }
+  if (!force)
+    throw new RefusedError(
+      `the lock of account ${account} is held by ${heldWords(lock)}, whose database session is still open: the lock is ` +
+        'released when that run ends, however it ends. If it hangs, pass --force to end its database session ' +
+        '(its writes then fail, and what it did at the vendors is read again by the next plan)',
+    );
+  const ended = await store.endHolder(account);
+  write(
+    io.stdout,
+    ended
+      ? `Ended the database session of ${heldWords(ended)}: the lock of account ${account} is free.`
+      : `The state of account ${account} was not locked (its run ended meanwhile).`,
   );
   return 'done';
 }
