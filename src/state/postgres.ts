@@ -12,7 +12,7 @@ import { ciRunUrl, holderWords, type LockInfo } from './lock.js';
 import { ensureSchema, lockKey, schemaVersion, sqlName } from './postgres-schema.js';
 import { Session } from './postgres-session.js';
 import { shapeProblem, type AccountState } from './state-file.js';
-import type { Release, Snapshot, StateStore, StateVersion } from './store.js';
+import type { Release, Snapshot, StateStore, StateVersion } from './backend.js';
 
 const LOCK_POLL_MS = 200;
 

@@ -127,10 +127,11 @@ accounts:
       stateLayout: 'file',
       stateSetting: 'states/s.json',
       problems: [],
+      secrets: [],
     });
     // An unset variable in the state setting itself still matters there.
     expect(statePathOf('statusform.yaml', { cwd: dir, env: {} }).problems.map((p) => p.message)).toContain(
-      'state must be a path, with every ${VAR} in it set (got "${STATE_DIR}/s.json")',
+      'state needs the environment variable STATE_DIR set',
     );
   });
 

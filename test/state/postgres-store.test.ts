@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RefusedError, StateBackendError } from '../../src/errors.js';
 import type { PostgresStore } from '../../src/state/postgres.js';
+import type { AccountState } from '../../src/state/state-file.js';
 import { openStateStore, type Snapshot } from '../../src/state/store.js';
 import { pgAvailable, pgSkipReason, startPostgres, type PgServer } from './pg-server.js';
 
@@ -32,7 +33,7 @@ describe.skipIf(!pgAvailable)('the PostgreSQL state store', () => {
     opened.push(s);
     return s;
   };
-  const withEstate = (snapshot: Snapshot, items = ESTATE.items): Snapshot => {
+  const withEstate = (snapshot: Snapshot, items: AccountState['items'] = ESTATE.items): Snapshot => {
     snapshot.accounts['estate'] = { ...ESTATE, items };
     return snapshot;
   };

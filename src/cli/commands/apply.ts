@@ -280,7 +280,8 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
       const notStarted = result.outcomes.filter((o) => o.because === 'interrupted').length;
       throw new InterruptedError(
         interrupts.received,
-        `${result.done} change${result.done === 1 ? '' : 's'} done and saved in the state${store.layout === 'postgres' ? '' : ' file'}, ${notStarted} not started`,
+        `${result.done} change${result.done === 1 ? '' : 's'} done and saved in the state` +
+          `${store.layout === 'postgres' ? '' : ' file'}, ${notStarted} not started`,
       );
     }
     const counts = outcomeCounts(outcomes);
