@@ -92,7 +92,7 @@ describe.skipIf(!pgAvailable)('the PostgreSQL state store', () => {
     expect(await store.recorded()).toEqual(['estate']);
   });
 
-  it("locks an account against other sessions, naming the holder and its CI run, and waits for it up to the timeout", async () => {
+  it('locks an account against other sessions, naming the holder and its CI run, and waits for it up to the timeout', async () => {
     const holder = storeIn('locks', CI);
     const other = storeIn('locks');
     const release = await holder.lock(['estate'], 'statusform apply', 0);
