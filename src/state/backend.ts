@@ -59,4 +59,3 @@ export interface StateLocation {
   path: string;
   postgres?: PostgresState;
 }
-

@@ -31,9 +31,11 @@ describe.skipIf(!pgAvailable)('200 accounts as 8 parallel shards, the state in P
   });
   const rows = async () =>
     new Map(
-      (await server.query<{ account: string; serial: number; at: string }>(
-        'SELECT account, serial::int AS serial, written_at::text AS at FROM statusform.accounts',
-      )).map((r) => [r.account, r]),
+      (
+        await server.query<{ account: string; serial: number; at: string }>(
+          'SELECT account, serial::int AS serial, written_at::text AS at FROM statusform.accounts',
+        )
+      ).map((r) => [r.account, r]),
     );
 
   it('a held lock stops only its account; each shard writes only its accounts; the fleet converges', async () => {
