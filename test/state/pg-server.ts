@@ -17,6 +17,8 @@ export interface PgServer {
   url(password?: string): string;
   /** One statement on a connection of its own (for a test to look at, or break, what statusform left). */
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<R[]>;
+  /** Stops the server at once (every session cut, as when a database host goes away), then starts it again on the same port. */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -80,13 +82,25 @@ export async function startPostgres(): Promise<PgServer> {
   const data = join(dir, 'data');
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions']);
   let port = 0;
+  // Durability is not what these tests are about: no fsync, so the server keeps up on a loaded machine.
+  const start = () =>
+    run('pg_ctl', [
+      '-D',
+      data,
+      '-l',
+      join(dir, 'log'),
+      '-w',
+      '-t',
+      '30',
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
+      'start',
+    ]);
   // A port found free may be taken before the server binds it: try another.
   for (let attempt = 0; ; attempt++) {
     port = await freePort();
-    // Durability is not what these tests are about: no fsync, so the server keeps up on a loaded machine.
-    const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
     try {
-      run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '30', '-o', options, 'start']);
+      start();
       break;
     } catch (err) {
       if (attempt >= 2) throw new Error(`${(err as Error).message}\n${readLog(dir)}`);
@@ -104,6 +118,11 @@ export async function startPostgres(): Promise<PgServer> {
       } finally {
         await client.end();
       }
+    },
+    async restart(whileDown) {
+      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      await whileDown?.();
+      start();
     },
     async stop() {
       try {
