@@ -4,6 +4,7 @@
 // and text kept; `unlock` names who holds a lock and ends a hung holder's session; and the URL —
 // a secret — is printed nowhere, not even by a mistyped `state:` mapping's error.
 
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -186,5 +187,18 @@ describe.skipIf(!pgAvailable)('the state in PostgreSQL, through the CLI', () => 
     const unset = await w.run('state', 'list');
     expect(unset.stderr).toContain('state.url needs the environment variable STATUSFORM_PG_URL set');
     expect(existsSync(join(w.dir, 'statusform.state'))).toBe(false);
+  });
+
+  it('shards --changed-since needs no database URL: the state in PostgreSQL is not in the repository', async () => {
+    w = await pgWorld('shards');
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: w!.dir });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'config');
+    delete w.env['STATUSFORM_PG_URL'];
+    writeFileSync(join(w.dir, 'statusform.yaml'), inPostgres('shards', CONFIG.replace('Sold', 'Sold STC')));
+    const r = await w.run('shards', '--count', '2', '--changed-since', 'HEAD', '--format', 'json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).shards.flatMap((s: { changed: string[] }) => s.changed)).toEqual(['estate']);
   });
 });
