@@ -90,6 +90,7 @@ const FILE_PROBLEMS: Record<string, string> = {
 
 /** What a Node file-system error means for the file, in words, with its code for searching. */
 export function fileProblem(err: unknown): string {
+  if (err instanceof StateBackendError) return err.reason;
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (code && FILE_PROBLEMS[code]) return `${FILE_PROBLEMS[code]} (${code})`;
   return (err as Error | undefined)?.message ?? String(err);
@@ -126,6 +127,8 @@ export class StateBackendError extends Error {
   constructor(
     message: string,
     readonly code: 'E_STATE_DB' | 'E_STATE_CONFLICT' | 'E_STATE_SCHEMA' = 'E_STATE_DB',
+    /** What went wrong without the database's name, for a message that names it already. */
+    readonly reason = message,
   ) {
     super(message);
     this.name = 'StateBackendError';

@@ -58,9 +58,11 @@ export function lockKey(schema: string, what: string): bigint {
 
 /** The version of the tables in the schema: 0 when there are none yet. Refuses a version newer than this statusform's. */
 export async function schemaVersion(session: Session, schema: string): Promise<number> {
-  const { rows } = await session.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [`${sqlName(schema)}.schema_version`]);
+  const { rows } = await session.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [
+    `${sqlName(schema)}.statusform_version`,
+  ]);
   if (rows[0]?.t === null || rows[0]?.t === undefined) return 0;
-  const version = await session.query<{ version: number }>(`SELECT version FROM ${sqlName(schema)}.schema_version`);
+  const version = await session.query<{ version: number }>(`SELECT version FROM ${sqlName(schema)}.statusform_version`);
   return refuseNewer(version.rows[0]?.version ?? 0, session.label);
 }
 
@@ -86,11 +88,11 @@ export async function ensureSchema(session: Session, schema: string): Promise<vo
     await session.query('SELECT pg_advisory_xact_lock($1::bigint)', [lockKey(schema, '\0schema').toString()]);
     const { rows } = await session.query<{ n: string | null }>('SELECT to_regnamespace($1)::text AS n', [s]);
     if (rows[0]?.n === null || rows[0]?.n === undefined) await session.query(`CREATE SCHEMA ${s}`);
-    await session.query(`CREATE TABLE IF NOT EXISTS ${s}.schema_version (version integer NOT NULL)`);
-    const found = await session.query<{ version: number }>(`SELECT version FROM ${s}.schema_version`);
+    await session.query(`CREATE TABLE IF NOT EXISTS ${s}.statusform_version (version integer NOT NULL)`);
+    const found = await session.query<{ version: number }>(`SELECT version FROM ${s}.statusform_version`);
     const from = refuseNewer(found.rows[0]?.version ?? 0, session.label);
     for (let v = from; v < SCHEMA_VERSION; v++) await session.query(STEPS[v]!(s));
-    await session.query(`DELETE FROM ${s}.schema_version`);
-    await session.query(`INSERT INTO ${s}.schema_version (version) VALUES ($1)`, [SCHEMA_VERSION]);
+    await session.query(`DELETE FROM ${s}.statusform_version`);
+    await session.query(`INSERT INTO ${s}.statusform_version (version) VALUES ($1)`, [SCHEMA_VERSION]);
   });
 }

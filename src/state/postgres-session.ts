@@ -67,23 +67,27 @@ export class Session {
 
   /** One statement. A failure is a StateBackendError; an answer that does not come in time gives the session up. */
   async query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
-    if (this.lost) throw new StateBackendError(`${this.label}: ${this.lost}`);
+    if (this.lost) throw this.failure(this.lost);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         this.lost = `the database did not answer within ${QUERY_TIMEOUT_MS / 1000} s`;
         void this.client.end().catch(() => undefined);
-        reject(new StateBackendError(`${this.label}: ${this.lost}`));
+        reject(this.failure(this.lost));
       }, QUERY_TIMEOUT_MS);
     });
     try {
       return await Promise.race([this.client.query<R>(text, values), late]);
     } catch (err) {
       if (err instanceof StateBackendError) throw err;
-      throw new StateBackendError(`${this.label}: ${this.lost ?? describeDbError(err)}`);
+      throw this.failure(this.lost ?? describeDbError(err));
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  private failure(why: string): StateBackendError {
+    return new StateBackendError(`${this.label}: ${why}`, 'E_STATE_DB', why);
   }
 
   /** Runs `work` with the session to itself: the statements of one caller never interleave with another's. */

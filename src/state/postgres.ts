@@ -213,11 +213,10 @@ export class PostgresStore implements StateStore {
     const was = read.lineage === '' ? 'no state yet' : `serial ${read.serial}`;
     const another = now && read.lineage !== '' && now.lineage !== read.lineage;
     const is = now ? `serial ${now.serial}${another ? ` of another lineage (${now.lineage})` : ''}` : 'no row';
-    return new StateBackendError(
-      `the state of account ${name} changed in ${this.path} since this run read it (it read ${was}; it is now ${is}): ` +
-        'another run wrote it, so this write was not made and nothing was overwritten; run statusform plan again',
-      'E_STATE_CONFLICT',
-    );
+    const words = (where: string) =>
+      `the state of account ${name} changed${where} since this run read it (it read ${was}; it is now ${is}): ` +
+      'another run wrote it, so this write was not made and nothing was overwritten; run statusform plan again';
+    return new StateBackendError(words(` in ${this.path}`), 'E_STATE_CONFLICT', words(''));
   }
 
   async seed(snapshot: Snapshot, accounts: readonly string[]): Promise<void> {

@@ -45,20 +45,20 @@ describe.skipIf(!pgAvailable)('the PostgreSQL state store', () => {
     expect(await server.query("SELECT to_regnamespace('fresh') AS n")).toEqual([{ n: null }]);
     const release = await store.lock(['estate'], 'statusform apply', 0);
     await release();
-    expect(await server.query('SELECT version FROM fresh.schema_version')).toEqual([{ version: 1 }]);
+    expect(await server.query('SELECT version FROM fresh.statusform_version')).toEqual([{ version: 1 }]);
   });
 
   it('makes the tables once when several runs start together on an empty database', async () => {
     const stores = Array.from({ length: 4 }, () => storeIn('together'));
     const releases = await Promise.all(stores.map((s, i) => s.lock([`account${i}`], 'statusform apply', 0)));
     for (const r of releases) await r();
-    expect(await server.query('SELECT version FROM together.schema_version')).toEqual([{ version: 1 }]);
+    expect(await server.query('SELECT version FROM together.statusform_version')).toEqual([{ version: 1 }]);
   });
 
   it('refuses tables newer than it knows, saying to upgrade', async () => {
     const store = storeIn('newer');
     await (await store.lock(['estate'], 'statusform apply', 0))();
-    await server.query('UPDATE newer.schema_version SET version = 99');
+    await server.query('UPDATE newer.statusform_version SET version = 99');
     const later = storeIn('newer');
     await expect(later.read(['estate'])).rejects.toThrow(/version 99, newer than this statusform knows \(1\).*upgrade statusform/);
   });
