@@ -97,7 +97,7 @@ describe('the command line', () => {
     writeFileSync(join(dir, 'statusform.yaml'), 'version: 1\nstate: ${STATE_DIR}/sf.json\naccounts: {}\n');
     const unsure = await cli(['unlock'], { cwd: dir });
     expect(unsure.code).toBe(1);
-    expect(unsure.stderr).toContain('state must be a path, with every ${VAR} in it set');
+    expect(unsure.stderr).toContain('state needs the environment variable STATE_DIR set');
   });
 
   it('in GitHub Actions, annotates config problems and writes the plan to the step summary', async () => {

@@ -176,7 +176,7 @@ describe('statusform shards, the gate of every workflow', () => {
     const r = statusform(['shards', '--count', '4', '--changed-since', 'HEAD'], dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('statusform.yaml:2:8: state must be a path, with every ${VAR} in it set (got "${STATE_DIR}")');
+    expect(r.stderr).toContain('statusform.yaml:2:8: state needs the environment variable STATE_DIR set');
     expect(JSON.parse(statusform(['shards', '--count', '4', '--changed-since', 'HEAD'], dir, { STATE_DIR: 'st' }).stdout)).toEqual({
       include: [],
     });
