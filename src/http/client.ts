@@ -337,7 +337,10 @@ export class HttpClient {
     return new VendorError(req.address, this.scrub(`${earlier}${full}`), { code: 'E_DEADLINE' });
   }
 
-  /** A request stopped because another one stalled the account: not sent, or abandoned in flight (its outcome unknown when it is not idempotent). */
+  /**
+   * A request stopped because another one stalled the account: not sent, or abandoned in flight
+   * (its outcome unknown when it is not idempotent).
+   */
   private halted(req: RequestShown, idempotent: boolean, outcome: { reason: string; sent: boolean }): VendorError {
     if (outcome.sent && !idempotent) return this.outcomeUnknown(req, `it was abandoned in flight (${outcome.reason})`);
     return new VendorError(req.address, this.scrub(`${outcome.sent ? 'abandoned in flight' : 'not sent'}: ${outcome.reason}`), {
@@ -483,7 +486,10 @@ export class HttpClient {
     return { kind: 'terminal', status, message: `${status} ${this.describe(response)}` };
   }
 
-  /** An exchange that failed without an answer: retried when nothing was sent, an unknown outcome otherwise, terminal where retrying cannot help. */
+  /**
+   * An exchange that failed without an answer: retried when nothing was sent, an unknown outcome
+   * otherwise, terminal where retrying cannot help.
+   */
   private failed<T>(err: unknown, code: string, url: URL, shown: string): Outcome<T> {
     const reason = `${code} ${url.host} on ${shown}`;
     if (code === 'ECONNREFUSED' && isLoopbackHost(url.hostname)) {
