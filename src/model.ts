@@ -96,6 +96,11 @@ export interface StateItem {
    * it declared, its absence from the config is the import not yet pasted in, not a removal.
    */
   imported?: true;
+  /**
+   * The category the item maps to, where the vendor has no field for it (`keepsCategory`): what
+   * statusform last applied, against which a changed `maps_to` shows. Absent in state written before it was kept.
+   */
+  category?: string;
 }
 
 export type ActionKind = 'create' | 'update' | 'deactivate' | 'reactivate' | 'delete' | 'transition';

@@ -115,6 +115,7 @@ export function diffAccount(
     transitionPath: adapter.transitionPath?.bind(adapter),
     refreshAll: opts.refreshAll,
     hardDeleteSetting: adapter.hardDeleteSetting,
+    owned,
   };
   const g = gather(
     rows.map((row) => [row, classify(row, ctx)] as const),

@@ -354,6 +354,19 @@ export interface ApplyOptions {
 }
 
 /**
+ * Where the vendor has no category field, every owned item of a planned account gets its declared
+ * category recorded when it has none yet (adopted now, or recorded before categories were kept), so
+ * the next change of its `maps_to` is a plan line. A recorded one changes only by an action.
+ */
+function fillKeptCategories(recorder: StateRecorder, planned: Planned): void {
+  const inPlan = new Set(planned.plan.accounts.map((a) => a.name));
+  for (const account of planned.accounts) {
+    if (!inPlan.has(account.name) || !adapterFor(account.vendor)?.capabilities.keepsCategory) continue;
+    for (const item of account.items) if (item.category !== undefined) recorder.fillCategory(account.name, item.key, item.category);
+  }
+}
+
+/**
  * Runs a plan's actions and records the outcome (and adoptions) in the state file. The caller holds
  * the lock. A state file that cannot be written is reported in the result (`stateFailure`), not thrown.
  */
@@ -378,6 +391,7 @@ export async function applyPlan(config: Config, state: Snapshot, planned: Planne
     ...(opts.graceMs !== undefined ? { graceMs: opts.graceMs } : {}),
   });
   for (const [account, deps] of declaredDeps) for (const [key, d] of deps) recorder.setDependsOn(account, key, d);
+  fillKeptCategories(recorder, planned);
   await recorder.durable();
   const stateFailure = recorder.failureReason;
   const adopted = planned.plan.accounts.reduce((n, a) => n + a.adopt.length, 0);

@@ -8,6 +8,7 @@ import {
   adoptOnlyLine,
   headline,
   incompleteSummaryLine,
+  KEPT_NOTE,
   NO_CHANGES,
   rateShareLine,
   splitNotes,
@@ -42,7 +43,7 @@ export function diffLines(a: PlanAction): string[] {
     `# ${a.address} ${headline(a)}${a.reason === 'drift' ? ' (drift: changed outside statusform)' : ''}`,
     `${head} ${a.address}`,
   ];
-  const width = Math.max(0, ...Object.keys(a.after ?? a.before ?? {}).map((k) => k.length));
+  const width = Math.max(0, ...[...Object.keys(a.after ?? a.before ?? {}), ...a.changes.map((ch) => ch.field)].map((k) => k.length));
   if (a.action === 'create') {
     for (const [k, v] of Object.entries(a.after ?? {})) lines.push(`+     ${k.padEnd(width)} = ${value(v)}`);
   } else if (a.action === 'delete' || a.action === 'deactivate') {
@@ -51,7 +52,11 @@ export function diffLines(a: PlanAction): string[] {
     for (const ch of a.changes) {
       const via =
         a.via?.[ch.field] !== undefined && a.via[ch.field] !== ch.after ? ` (via ${value(a.via[ch.field])}, to keep it unique)` : '';
-      lines.push(`-     ${ch.field.padEnd(width)} = ${value(ch.before)}`, `+     ${ch.field.padEnd(width)} = ${value(ch.after)}${via}`);
+      const kept = ch.kept ? KEPT_NOTE : '';
+      lines.push(
+        `-     ${ch.field.padEnd(width)} = ${value(ch.before)}`,
+        `+     ${ch.field.padEnd(width)} = ${value(ch.after)}${via}${kept}`,
+      );
     }
   }
   if (a.blocked) lines.push(`      ✗ blocked: ${a.blocked}`);

@@ -7,6 +7,7 @@ import {
   accountOf,
   accountsCovered,
   accountsWithErrors,
+  isStateOnly,
   type Adoption,
   type Plan,
   type PlanAction,
@@ -39,6 +40,7 @@ export function headline(a: PlanAction): string {
       return a.from_key ? `will be reactivated and renamed in place from ${JSON.stringify(a.from_key)}` : 'will be reactivated';
     case 'update':
       if (a.from_key) return `will be renamed in place from ${JSON.stringify(a.from_key)}`;
+      if (isStateOnly(a)) return 'will be updated in the state file only (nothing is sent to the vendor)';
       return a.reason === 'refresh' ? 'will be re-sent (--refresh-all)' : 'will be updated in place';
     case 'transition':
       return a.path && a.path.length > 1 ? `will move through ${a.path.join(' → ')}` : 'will change status';
@@ -53,6 +55,9 @@ export function headline(a: PlanAction): string {
 function renamedAtVendor(a: PlanAction): string {
   return a.from_key ? `; it is ${JSON.stringify(a.from_key)} at the vendor now` : '';
 }
+
+/** After a change of a field statusform keeps itself: why nothing goes to the vendor for it. */
+export const KEPT_NOTE = ' (kept by statusform; the vendor has no such field)';
 
 export function value(v: FieldValue | undefined): string {
   return v === undefined ? '(unset)' : JSON.stringify(v);
@@ -86,7 +91,7 @@ export function renderAction(a: PlanAction, c: Colors = plainColors): string[] {
   const dependency = a.dependency_of ? c.cyan(` (${dependencyOf(a.dependency_of)})`) : '';
   const lines = [`  ${c.dim(`# ${a.address} ${headline(a)}`)}${drift}${dependency}`];
   lines.push(`  ${paint(symbolOf(a))} ${a.address}`);
-  const width = Math.max(0, ...Object.keys(a.after ?? a.before ?? {}).map((k) => k.length));
+  const width = Math.max(0, ...[...Object.keys(a.after ?? a.before ?? {}), ...a.changes.map((ch) => ch.field)].map((k) => k.length));
   if (a.action === 'create') {
     for (const [k, v] of Object.entries(a.after ?? {})) lines.push(`      ${c.green('+')} ${k.padEnd(width)} = ${value(v)}`);
   } else if (a.action === 'delete' || a.action === 'deactivate') {
@@ -95,7 +100,8 @@ export function renderAction(a: PlanAction, c: Colors = plainColors): string[] {
     for (const ch of a.changes) {
       const via =
         a.via?.[ch.field] !== undefined && a.via[ch.field] !== ch.after ? c.dim(` (via ${value(a.via[ch.field])}, to keep it unique)`) : '';
-      lines.push(`      ${c.yellow('~')} ${ch.field.padEnd(width)} : ${changedText(ch.before, ch.after, c)}${via}`);
+      const kept = ch.kept ? c.dim(KEPT_NOTE) : '';
+      lines.push(`      ${c.yellow('~')} ${ch.field.padEnd(width)} : ${changedText(ch.before, ch.after, c)}${via}${kept}`);
     }
   }
   if (a.blocked) lines.push(`      ${c.red(c.bold('✗ blocked:'))} ${a.blocked}`);

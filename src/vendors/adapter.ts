@@ -54,6 +54,12 @@ export interface Capabilities {
    * (`foldKey`) count as the same key here.
    */
   readOnlyDeclared?: 'fork' | 'refuse';
+  /**
+   * The vendor has no field for an item's category, so statusform keeps it (`maps_to`) in the
+   * state file, beside the item. A changed `maps_to` is then a change of its own — an `update`
+   * whose only change is `maps_to` (`kept`) — applied by recording it, with no request to the vendor.
+   */
+  keepsCategory?: boolean;
 }
 
 /** Reports a semantic problem at a path inside the account's YAML (e.g. ['statuses', 2, 'maps_to']). */
