@@ -2,11 +2,16 @@
 // job's step summary. Pure: the CLI decides when (GITHUB_ACTIONS=true) and where to write.
 
 import type { ConfigProblem } from '../errors.js';
+import { markdownCode, markdownText } from '../inert.js';
 
 /** At most this many annotations; GitHub shows only the first few per step anyway. */
 export const MAX_ANNOTATIONS = 10;
 
-/** Escaping of workflow-command data (the message). */
+/**
+ * Escaping of workflow-command data (the message), as the runner unescapes it: a line break stays
+ * a line break of the annotation, never a new line of the log (the last guard in cli/io.ts makes
+ * every other control character visible).
+ */
 function escapeData(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
@@ -31,10 +36,13 @@ export function annotations(problems: readonly ConfigProblem[]): string[] {
   return lines;
 }
 
-/** Every problem, as markdown for the step summary. */
+/** A table cell: GFM splits cells at `|` even inside a code span, so it is escaped there too. */
+const cell = (markdown: string) => markdown.replace(/(?<!\\)\|/g, '\\|');
+
+/** Every problem, as markdown for the step summary: file names and messages inert (no heading, mention, link or HTML). */
 export function problemsSummary(problems: readonly ConfigProblem[]): string {
   const rows = problems.map(
-    (p) => `| \`${p.position.file}:${p.position.line}:${p.position.col}\` | ${p.message.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`,
+    (p) => `| ${cell(markdownCode(`${p.position.file}:${p.position.line}:${p.position.col}`))} | ${cell(markdownText(p.message))} |`,
   );
   return (
     `### statusform: ${problems.length} problem${problems.length === 1 ? '' : 's'} ` +

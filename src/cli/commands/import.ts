@@ -8,6 +8,7 @@ import { Document, YAMLSeq, isSeq, parseDocument } from 'yaml';
 import { literal } from '../../config/edit.js';
 import { UsageError } from '../../errors.js';
 import { scrubKnown } from '../../http/redact.js';
+import { inertText } from '../../inert.js';
 import { closeDefaultAgent } from '../../http/client.js';
 import { loadState, openSessions, selectAccounts, stateStoreOf } from '../../engine/manager.js';
 import { bindingOf, refuseForeignState } from '../../engine/state-binding.js';
@@ -105,7 +106,8 @@ export async function importCommand(io: Io, opts: ImportCommandOptions): Promise
       if (seq.items.length === 0) seq.flow = false; // `statuses: []` becomes a block list
       imported.forEach((i, n) => {
         const node = doc.createNode(i.item);
-        const lines = [...(n === 0 ? about : []), ...(i.note ? [` Review: ${i.note}.`] : [])];
+        // A note may quote a vendor: a line break in it would end the comment and write YAML.
+        const lines = [...(n === 0 ? about : []), ...(i.note ? [` Review: ${inertText(i.note)}.`] : [])];
         if (lines.length > 0) node.commentBefore = lines.join('\n');
         seq.items.push(node);
       });
@@ -142,7 +144,8 @@ export async function importCommand(io: Io, opts: ImportCommandOptions): Promise
       }
       doc.setIn(['accounts', account!.name, adapter.collection], addNew(doc, seq));
       doc.commentBefore = [` ${modeline}`, ...inlined.map((n) => ` Review: ${n}.`)].join('\n');
-      text = scrubKnown(doc.toString({ lineWidth: 0 }));
+      // No block scalars: a label with a line break is one double-quoted line, so no line of it starts with what a vendor wrote.
+      text = scrubKnown(doc.toString({ lineWidth: 0, blockQuote: false }));
     }
 
     if (out !== undefined && !(inPlace && fresh.length === 0)) writeOutput(out, 'the import', text);
