@@ -13,6 +13,7 @@
 const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
 
 /** Those, or one of our own colour codes (SGR), which the last guard lets through. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character is what a colour code starts with
 const UNSAFE_OR_COLOUR = /\x1b\[[0-9;]*m|[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
 
 /** A `##[` (legacy workflow command), invisible characters between its parts included. */
@@ -35,7 +36,7 @@ function escaped(ch: string): string {
   return out;
 }
 
-const PICTOGRAPH = /[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\uFE0F]$/u;
+const PICTOGRAPH = /(?:\p{Extended_Pictographic}|[\u{1F3FB}-\u{1F3FF}]|\uFE0F)$/u;
 const PICTOGRAPH_START = /^\p{Extended_Pictographic}/u;
 
 /**

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Document, YAMLSeq, isSeq, parseDocument } from 'yaml';
+import { Document, YAMLSeq, isSeq, parseDocument, visit, type Node } from 'yaml';
 import { literal } from '../../config/edit.js';
 import { UsageError } from '../../errors.js';
 import { scrubKnown } from '../../http/redact.js';
@@ -105,7 +105,7 @@ export async function importCommand(io: Io, opts: ImportCommandOptions): Promise
     const addNew = (doc: Document, seq: YAMLSeq): YAMLSeq => {
       if (seq.items.length === 0) seq.flow = false; // `statuses: []` becomes a block list
       imported.forEach((i, n) => {
-        const node = doc.createNode(i.item);
+        const node = quoteUnsafe(doc.createNode(i.item));
         // A note may quote a vendor: a line break in it would end the comment and write YAML.
         const lines = [...(n === 0 ? about : []), ...(i.note ? [` Review: ${inertText(i.note)}.`] : [])];
         if (lines.length > 0) node.commentBefore = lines.join('\n');
@@ -177,4 +177,18 @@ export async function importCommand(io: Io, opts: ImportCommandOptions): Promise
     release();
     await closeDefaultAgent();
   }
+}
+
+/**
+ * Double-quotes every text a vendor gave that holds a character the output guard escapes (a
+ * control or invisible one, `##[`): in double quotes its escape (`\u202e`) is YAML's own, so the
+ * YAML printed or written still holds the label as the vendor has it.
+ */
+function quoteUnsafe<T extends Node>(node: T): T {
+  visit(node, {
+    Scalar(_, scalar) {
+      if (typeof scalar.value === 'string' && inertText(scalar.value) !== scalar.value) scalar.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return node;
 }
