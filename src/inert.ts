@@ -20,7 +20,7 @@ const UNSAFE_OR_COLOUR = /\x1b\[[0-9;]*m|[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ign
 const LEGACY_COMMAND = /#([\p{Default_Ignorable_Code_Point}\p{Mn}]*)#([\p{Default_Ignorable_Code_Point}\p{Mn}]*)\[/gu;
 
 /** A line the runner would take for a workflow command: `::` after whitespace or invisible characters. */
-const COMMAND_LINE = /^[\s\p{Cc}\p{Default_Ignorable_Code_Point}\p{Mn}]*:[\p{Default_Ignorable_Code_Point}\p{Mn}]*:/gmu;
+const COMMAND_LINE = /^(?:[^\S\n]|[\p{Default_Ignorable_Code_Point}\p{Mn}])*:[\p{Default_Ignorable_Code_Point}\p{Mn}]*:/gmu;
 
 /** The `user:password@` of a URL in any text (the authority ends at `/`, `?`, `#` or a quote). */
 const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#"'<>`\\]*@/gi;
@@ -40,12 +40,14 @@ const PICTOGRAPH = /(?:\p{Extended_Pictographic}|[\u{1F3FB}-\u{1F3FF}]|\uFE0F)$/
 const PICTOGRAPH_START = /^\p{Extended_Pictographic}/u;
 
 /**
- * The invisible characters that are part of how a text is written, kept: a zero-width joiner
- * inside an emoji sequence, a variation selector after a visible character, and the tag
- * characters of a subdivision flag. Everywhere else they are escaped.
+ * The invisible characters that are part of how a text is written, kept: a zero-width joiner or
+ * non-joiner between letters (Persian, Indic scripts) or inside an emoji sequence, a variation
+ * selector after a visible character, and the tag characters of a subdivision flag. Everywhere
+ * else they are escaped. (The `::` and `##[` guards see through the ones kept.)
  */
 function partOfWriting(ch: string, before: string, after: string): boolean {
   const code = ch.codePointAt(0)!;
+  if ((code === 0x200c || code === 0x200d) && /\p{L}\p{M}*$/u.test(before) && /^\p{L}/u.test(after)) return true;
   if (code === 0x200d) return PICTOGRAPH.test(before) && PICTOGRAPH_START.test(after);
   if ((code >= 0xfe00 && code <= 0xfe0f) || (code >= 0xe0100 && code <= 0xe01ef))
     return before !== '' && !/[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\s]$/u.test(before);
@@ -102,7 +104,7 @@ export function inertOutput(text: string, opts: OutputOptions = {}): string {
 
 // Markdown (GitHub's flavour): a pull-request comment and the job summary.
 
-/** ASCII punctuation that means something inline in GFM: emphasis, code, links and images, HTML, tables, strikethrough, math, entities, headings. */
+/** ASCII punctuation that means something inline in GFM: emphasis, code, links, images, HTML, tables, strikethrough, math, entities. */
 const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]<>|~#&$]/g;
 
 /** Line breaks of any kind, and the whitespace around them. */

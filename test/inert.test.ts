@@ -49,9 +49,19 @@ describe('inertText: a value on one line of a terminal or a CI log', () => {
     expect(inertText('#\u0301#[warning]x')).toBe('#\u0301\\u0023[warning]x');
   });
 
-  it('keeps what is part of the writing: emoji sequences, variation selectors, subdivision flags, accents', () => {
-    for (const text of ['👩‍💻 on call', '❤️ done', '🏴󠁧󠁢󠁳󠁣󠁴󠁿 team', 'Café Zoë', '完了']) expect(inertText(text), text).toBe(text);
-    expect(inertText('a\u200db')).toBe('a\\u200db'); // a joiner outside an emoji is an invisible character
+  it('keeps what is part of the writing: emoji sequences, variation selectors, subdivision flags, accents, joiners in words', () => {
+    const written = [
+      '\u{1F469}\u200d\u{1F4BB} on call', // woman technologist: a joiner inside an emoji sequence
+      '\u{1F469}\u{1F3FD}\u200d\u{1F4BB} too', // with a skin tone
+      '\u2764\ufe0f done', // a variation selector
+      '\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F} team', // the flag of Scotland: tag characters
+      'Café Zoë',
+      '完了',
+      'می\u200cخواهم', // Persian: a non-joiner inside a word
+    ];
+    for (const text of written) expect(inertText(text), text).toBe(text);
+    // A joiner anywhere else is an invisible character: it could hide a `::` from a reader.
+    expect(inertText(':\u200d: a\u200d1')).toBe(':\\u200d: a\\u200d1');
   });
 
   it('never prints the user:password@ of a URL', () => {
@@ -70,8 +80,13 @@ describe('inertText: a value on one line of a terminal or a CI log', () => {
 
 describe('inertOutput: the last guard on every line statusform writes', () => {
   it('makes a line that starts a workflow command visible text, however it is indented', () => {
-    const out = inertOutput('ok\n::warning::a\n  ::add-mask::b\n\t::stop-commands::c\n');
-    expect(out).toBe('ok\n\\u003a:warning::a\n  \\u003a:add-mask::b\n\t\\u003a:stop-commands::c\n');
+    const out = inertOutput('ok\n::warning::a\n  ::add-mask::b\n\t::stop-commands::c\n\n\n\u3000::x::y\n');
+    expect(out).toBe('ok\n\\u003a:warning::a\n  \\u003a:add-mask::b\n\t\\u003a:stop-commands::c\n\n\n\u3000\\u003a:x::y\n');
+  });
+
+  it('sees a command through the invisible characters a line may keep (joiners between letters)', () => {
+    expect(inertOutput('a\u200db ##[x]')).toBe('a\u200db #\\u0023[x]');
+    expect(unsafeIn(inertOutput('x\n\n\n\u0301::warning::x'))).toEqual([]);
   });
 
   it("lets statusform's own annotation through, and only when asked", () => {

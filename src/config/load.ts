@@ -1005,7 +1005,8 @@ function schemaProblem(d: ConfigDocument, e: ErrorObject): (ConfigProblem & { in
     case 'const':
       return {
         position: at(path),
-        message: `${where}: must be ${JSON.stringify(p['allowedValue'])} (got ${describeValue(valueAt(d.data, path), nodeAt(d.root, path))})`,
+        message:
+          `${where}: must be ${JSON.stringify(p['allowedValue'])} ` + `(got ${describeValue(valueAt(d.data, path), nodeAt(d.root, path))})`,
       };
     case 'type': {
       const value = valueAt(d.data, path);

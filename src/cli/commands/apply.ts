@@ -237,12 +237,9 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
           finished++;
           spinApply.update(`Applying ${finished}/${total}…`);
           const o = e.outcome;
+          const id = o.vendorId !== undefined && o.vendorId !== null ? ` [id=${inertText(String(o.vendorId))}]` : '';
           if (o.status === 'done')
-            write(
-              human,
-              `${inertText(e.action.address)}: ${e.action.action} done after ` +
-                `${seconds(o.durationMs ?? 0)}${o.vendorId !== undefined && o.vendorId !== null ? ` [id=${inertText(String(o.vendorId))}]` : ''}`,
-            );
+            write(human, `${inertText(e.action.address)}: ${e.action.action} done after ${seconds(o.durationMs ?? 0)}${id}`);
         },
       });
     } finally {
