@@ -83,6 +83,14 @@ export function inertText(value: string): string {
   return breakLegacyCommands(withoutUserinfo(escapeUnsafe(value, UNSAFE, () => false)));
 }
 
+/** A message of several lines, each made inert (inertText): its own line breaks stay, nothing else does. */
+export function inertLines(message: string): string {
+  return message
+    .split(/\r\n|\r|\n/)
+    .map(inertText)
+    .join('\n');
+}
+
 export interface OutputOptions {
   /** The text is statusform's own workflow command (an annotation, its data escaped): the `::` guard is off. */
   workflowCommand?: boolean;

@@ -14,7 +14,7 @@ import {
   formatPosition,
 } from '../errors.js';
 import { scrubKnown } from '../http/redact.js';
-import { inertOutput, inertText, type OutputOptions } from '../inert.js';
+import { inertLines, inertOutput, inertText, type OutputOptions } from '../inert.js';
 import { colorsFor } from '../render/style.js';
 import type { Io } from './io.js';
 import {
@@ -214,16 +214,17 @@ export async function report(err: unknown, io: Io): Promise<number> {
     if (err.hint) say(err.hint);
     return EXIT.error;
   }
+  // A message may quote the config or a vendor (a rule's name, a saved plan's account): each of its lines stays one line.
   if (err instanceof RefusedError) {
-    say(c.red(`Refused: ${err.message}`));
+    say(c.red(`Refused: ${inertLines(err.message)}`));
     return EXIT.refused;
   }
   if (err instanceof InterruptedError) {
-    say(c.red(`Interrupted by ${err.signal}: ${err.message}. Run statusform plan to see what is left.`));
+    say(c.red(`Interrupted by ${err.signal}: ${inertLines(err.message)}. Run statusform plan to see what is left.`));
     return EXIT_INTERRUPTED[err.signal];
   }
   if (err instanceof VendorError || err instanceof UsageError || err instanceof StateWriteError) {
-    say(c.red(`Error: ${err.message}`));
+    say(c.red(`Error: ${inertLines(err.message)}`));
     return EXIT.error;
   }
   // A file the system would not let us read or write (a path the user gave, or a permission) is theirs to fix.

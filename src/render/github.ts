@@ -2,7 +2,7 @@
 // job's step summary. Pure: the CLI decides when (GITHUB_ACTIONS=true) and where to write.
 
 import type { ConfigProblem } from '../errors.js';
-import { inertText, markdownCode, markdownText } from '../inert.js';
+import { inertLines, inertText, markdownCode, markdownText } from '../inert.js';
 
 /** At most this many annotations; GitHub shows only the first few per step anyway. */
 export const MAX_ANNOTATIONS = 10;
@@ -21,23 +21,14 @@ function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-/** A message whose lines stay lines of the annotation, each inert: a key's escape codes are text in it too. */
-function inertLines(message: string): string {
-  return message
-    .split(/\r\n|\r|\n/)
-    .map(inertText)
-    .join('\n');
-}
-
 /** `::error file=…,line=…,col=…::message` lines for the first problems, and a line counting the rest. */
 export function annotations(problems: readonly ConfigProblem[]): string[] {
-  const lines = problems
-    .slice(0, MAX_ANNOTATIONS)
-    .map(
-      (p) =>
-        `::error file=${escapeProperty(p.position.file)},line=${p.position.line},col=${p.position.col}` +
-        `,title=statusform::${escapeData(inertLines(p.message))}`,
-    );
+  const lines = problems.slice(0, MAX_ANNOTATIONS).map(
+    (p) =>
+      `::error file=${escapeProperty(inertText(p.position.file))},line=${p.position.line},col=${p.position.col}` +
+      // Each line of the message inert (a key's escape codes are text too); its line breaks stay the annotation's.
+      `,title=statusform::${escapeData(inertLines(p.message))}`,
+  );
   if (problems.length > MAX_ANNOTATIONS) {
     lines.push(`::error title=statusform::${problems.length - MAX_ANNOTATIONS} more problems in the configuration; see the job summary`);
   }
