@@ -25,6 +25,9 @@ const COMMAND_LINE = /^(?:[^\S\n]|[\p{Default_Ignorable_Code_Point}\p{Mn}])*:[\p
 /** The `user:password@` of a URL in any text (the authority ends at `/`, `?`, `#` or a quote). */
 const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#"'<>`\\]*@/gi;
 
+/** Whether a text may need any of it: most values (a label, an address) do not, and are passed through at once. */
+const SUSPECT = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}#@]/u;
+
 const SHORT_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /** A character as JSON writes it escaped (`\n`, `\u001b`; astral ones as a surrogate pair): visible, and the same inside JSON. */
@@ -80,6 +83,7 @@ export function withoutUserinfo(text: string): string {
  * credentials. The result never holds a line break, so it can never start a line of its own.
  */
 export function inertText(value: string): string {
+  if (!SUSPECT.test(value)) return value;
   return breakLegacyCommands(withoutUserinfo(escapeUnsafe(value, UNSAFE, () => false)));
 }
 
@@ -96,6 +100,17 @@ export interface OutputOptions {
   workflowCommand?: boolean;
 }
 
+/** Whether an output may need escapes, a `##[` broken or credentials redacted (line breaks and tabs alone do not). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is looked for
+const SUSPECT_OUTPUT = /[\x00-\x08\x0b-\x1f\x7f-\x9f\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}#@]/u;
+
+/** The guard's escapes: every control but line breaks, tabs and colour codes; `##[`; URL credentials. */
+function guarded(text: string): string {
+  return breakLegacyCommands(
+    withoutUserinfo(escapeUnsafe(text, UNSAFE_OR_COLOUR, (m) => m === '\n' || m === '\t' || m.startsWith('\x1b['))),
+  );
+}
+
 /**
  * The last guard on whatever statusform writes to stdout, stderr or the job summary, after each
  * value was made inert where it was put in: only line breaks, tabs and colour codes pass; no line
@@ -103,9 +118,7 @@ export interface OutputOptions {
  * Lossless on JSON (the escapes are JSON's own), so it guards JSON output too.
  */
 export function inertOutput(text: string, opts: OutputOptions = {}): string {
-  const safe = breakLegacyCommands(
-    withoutUserinfo(escapeUnsafe(text, UNSAFE_OR_COLOUR, (m) => m === '\n' || m === '\t' || m.startsWith('\x1b['))),
-  );
+  const safe = SUSPECT_OUTPUT.test(text) ? guarded(text) : text;
   if (opts.workflowCommand) return safe;
   return safe.replace(COMMAND_LINE, (lead) => lead.replace(':', '\\u003a'));
 }
