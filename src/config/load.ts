@@ -175,7 +175,7 @@ export function statePathOf(
       position: positionOf(d, node),
       message:
         'state must be a path, with every ${VAR} in it set ' +
-        `(got ${typeof state === 'string' && node?.kind === 'scalar' ? JSON.stringify(shownText(node.text)) : describeValue(state)})`,
+        `(got ${typeof state === 'string' && node?.kind === 'scalar' ? quoted(node.text) : describeValue(state)})`,
     });
   }
   if (problems.length > 0) return { problems: sortProblems(problems) };
@@ -609,7 +609,7 @@ function buildAccount(
   if (baseUrl === undefined) {
     problem([], `base_url is required: ${adapter.vendor} has no public default host`);
   } else if (!derivedFromUnknown && !isAllowedBaseUrl(baseUrl)) {
-    problem(['base_url'], `base_url must be an https URL (plain http only to loopback): ${JSON.stringify(shownText(baseUrl))}`);
+    problem(['base_url'], `base_url must be an https URL (plain http only to loopback): ${quoted(baseUrl)}`);
   }
   // Credentials and settings travel in HTTP headers and URLs: a line break (a file read with its
   // newline, a pasted token) would otherwise be refused by the HTTP layer on every retry.
@@ -913,13 +913,13 @@ function describeValue(v: unknown, node?: YamlNode | null): string {
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
   if (typeof v !== 'string') return String(v);
-  const text = shownText(node?.kind === 'scalar' ? node.text : v);
-  return `the text ${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)}`;
+  const text = withoutUserinfo(node?.kind === 'scalar' ? node.text : v);
+  return `the text ${quoted(text.length > 40 ? `${text.slice(0, 40)}…` : text)}`;
 }
 
-/** Text of the config for a message: on one line, without URL credentials. */
-function shownText(text: string): string {
-  return inertText(withoutUserinfo(text));
+/** Text of the config quoted for a message: on one line (JSON's escapes, and inertText's for the rest), without URL credentials. */
+function quoted(text: string): string {
+  return inertText(JSON.stringify(withoutUserinfo(text)));
 }
 
 let runtimeSchema: Record<string, unknown> | undefined;
@@ -989,7 +989,7 @@ function schemaProblem(d: ConfigDocument, e: ErrorObject): (ConfigProblem & { in
           position: at(path),
           message:
             `accounts.${String(path[1])}: ` +
-            `unknown vendor ${typeof value === 'string' ? JSON.stringify(inertText(value)) : describeValue(value)}` +
+            `unknown vendor ${typeof value === 'string' ? quoted(value) : describeValue(value)}` +
             `${guess ? `: did you mean \`${guess}\`?` : ''} (known: ${allowed.join(', ')})`,
         };
       }
