@@ -94,7 +94,7 @@ async function hostileWorld(): Promise<{ summary: () => string; drift: () => voi
   vendors.push(estate, broken);
   w.env['PROPERTYDECK_URL'] = estate.url;
   w.env['BROKEN_URL'] = broken.url;
-  // "Renamed Me" (and the declared hostile label) are made while the vendor still takes creates; then it drifts.
+  // "Renamed Me" is made while the vendor still takes creates; then it drifts.
   const made = await w.run('apply', '--auto-approve', '--account', 'estate');
   expect(made.code, made.stderr).toBe(0);
   refuseCreates = true;
