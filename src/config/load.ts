@@ -10,6 +10,7 @@ import type { ConfigProblem, Position } from '../errors.js';
 import { formatPosition } from '../errors.js';
 import { isAllowedBaseUrl } from '../http/url-policy.js';
 import { digest } from '../digest.js';
+import { inertText, withoutUserinfo } from '../inert.js';
 import { address as itemAddress } from '../address.js';
 import type { VendorAdapter } from '../vendors/adapter.js';
 import type { AccountConfig, DesiredItem, RateLimit, Safety } from '../model.js';
@@ -29,7 +30,7 @@ import {
   type ReadReport,
 } from './documents.js';
 import { credentialsWritten, keepBlocks, splitAccounts, type AccountBlock, type AccountSplit } from './account-split.js';
-import { hasAliases, scalarPairs } from './yaml-tree.js';
+import { hasAliases, scalarPairs, type YamlNode } from './yaml-tree.js';
 import { DEFAULT_CATEGORIES, DEFAULT_SAFETY, buildSchema } from './schema.js';
 import { nearest } from '../suggest.js';
 
@@ -169,9 +170,12 @@ export function statePathOf(
   const state = mergeSetting(docs, 'state', problems);
   if (state !== undefined && (typeof state !== 'string' || state.includes('${'))) {
     const d = docs.find((x) => (x.data as Record<string, unknown> | null)?.['state'] !== undefined)!;
+    const node = nodeAt(d.root, ['state']);
     problems.push({
-      position: positionOf(d, nodeAt(d.root, ['state'])),
-      message: `state must be a path, with every \${VAR} in it set (got ${JSON.stringify(state)})`,
+      position: positionOf(d, node),
+      message:
+        'state must be a path, with every ${VAR} in it set ' +
+        `(got ${typeof state === 'string' && node?.kind === 'scalar' ? quoted(node.text) : describeValue(state)})`,
     });
   }
   if (problems.length > 0) return { problems: sortProblems(problems) };
@@ -605,7 +609,7 @@ function buildAccount(
   if (baseUrl === undefined) {
     problem([], `base_url is required: ${adapter.vendor} has no public default host`);
   } else if (!derivedFromUnknown && !isAllowedBaseUrl(baseUrl)) {
-    problem(['base_url'], `base_url must be an https URL (plain http only to loopback): ${JSON.stringify(baseUrl)}`);
+    problem(['base_url'], `base_url must be an https URL (plain http only to loopback): ${quoted(baseUrl)}`);
   }
   // Credentials and settings travel in HTTP headers and URLs: a line break (a file read with its
   // newline, a pasted token) would otherwise be refused by the HTTP layer on every retry.
@@ -898,13 +902,24 @@ function valueAt(data: unknown, path: readonly (string | number)[]): unknown {
   return at;
 }
 
-/** A value as a message names it: `2`, `the text "1"`, `a list`. */
-function describeValue(v: unknown): string {
+/**
+ * A value as a message names it: `2`, `the text "1"`, `a list`. Never whole where it may hold a
+ * secret: a mapping or list by its kind only (a mistyped `state:` mapping holds a database
+ * password), text from `${NAME}` as written (the variable, not what it holds), a URL without its
+ * `user:password@`, and long text cut.
+ */
+function describeValue(v: unknown, node?: YamlNode | null): string {
   if (v === null || v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return `the text ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
-  return String(v);
+  if (typeof v !== 'string') return String(v);
+  const text = withoutUserinfo(node?.kind === 'scalar' ? node.text : v);
+  return `the text ${quoted(text.length > 40 ? `${text.slice(0, 40)}…` : text)}`;
+}
+
+/** Text of the config quoted for a message: on one line (JSON's escapes, and inertText's for the rest), without URL credentials. */
+function quoted(text: string): string {
+  return inertText(JSON.stringify(withoutUserinfo(text)));
 }
 
 let runtimeSchema: Record<string, unknown> | undefined;
@@ -974,14 +989,15 @@ function schemaProblem(d: ConfigDocument, e: ErrorObject): (ConfigProblem & { in
           position: at(path),
           message:
             `accounts.${String(path[1])}: ` +
-            `unknown vendor ${JSON.stringify(value)}${guess ? `: did you mean \`${guess}\`?` : ''} (known: ${allowed.join(', ')})`,
+            `unknown vendor ${typeof value === 'string' ? quoted(value) : describeValue(value)}` +
+            `${guess ? `: did you mean \`${guess}\`?` : ''} (known: ${allowed.join(', ')})`,
         };
       }
       return {
         position: at(path),
         message:
           `${where}: must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')} ` +
-          `(got ${describeValue(value)})${guess ? `: did you mean \`${guess}\`?` : ''}`,
+          `(got ${describeValue(value, nodeAt(d.root, path))})${guess ? `: did you mean \`${guess}\`?` : ''}`,
       };
     }
     case 'if':
@@ -989,7 +1005,8 @@ function schemaProblem(d: ConfigDocument, e: ErrorObject): (ConfigProblem & { in
     case 'const':
       return {
         position: at(path),
-        message: `${where}: must be ${JSON.stringify(p['allowedValue'])} (got ${describeValue(valueAt(d.data, path))})`,
+        message:
+          `${where}: must be ${JSON.stringify(p['allowedValue'])} ` + `(got ${describeValue(valueAt(d.data, path), nodeAt(d.root, path))})`,
       };
     case 'type': {
       const value = valueAt(d.data, path);
@@ -1002,7 +1019,7 @@ function schemaProblem(d: ConfigDocument, e: ErrorObject): (ConfigProblem & { in
         .split(',')
         .map((t) => TYPE_WORDS[t] ?? t)
         .join(' or ');
-      return { position: at(path), message: `${where}: must be ${wanted} (got ${describeValue(value)})` };
+      return { position: at(path), message: `${where}: must be ${wanted} (got ${describeValue(value, nodeAt(d.root, path))})` };
     }
     case 'discriminator': {
       const vendorPath = [...path, 'vendor'];

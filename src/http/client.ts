@@ -4,6 +4,7 @@
 
 import type { Agent as AgentType, Dispatcher } from 'undici';
 import { VendorError } from '../errors.js';
+import { inertText, withoutUserinfo } from '../inert.js';
 import type { RateLimit } from '../model.js';
 import { answerProblem, preview, type AnswerShape } from './answer.js';
 import { Pacer, realClock, type Clock } from './pacer.js';
@@ -211,7 +212,10 @@ export class HttpClient {
 
   constructor(private readonly opts: HttpClientOptions) {
     if (!isAllowedBaseUrl(opts.baseUrl)) {
-      throw new VendorError(opts.baseUrl, 'refusing a base URL that is not https (plain http is allowed only to loopback)');
+      throw new VendorError(
+        withoutUserinfo(opts.baseUrl),
+        'refusing a base URL that is not https (plain http is allowed only to loopback)',
+      );
     }
     this.base = new URL(opts.baseUrl.endsWith('/') ? opts.baseUrl : `${opts.baseUrl}/`);
     this.clock = opts.clock ?? realClock;
@@ -460,7 +464,7 @@ export class HttpClient {
       text = await res.body.text();
     } catch (err) {
       const code = expired ? 'DEADLINE' : exchange.signal.aborted ? 'HALTED' : ((err as { code?: string }).code ?? 'ERROR');
-      this.log(`${req.method} ${url.href} ✗ ${code} (${Math.round(this.clock.now() - started)} ms)`);
+      this.log(`${req.method} ${shownUrl(url)} ✗ ${code} (${Math.round(this.clock.now() - started)} ms)`);
       if (code === 'DEADLINE')
         return { kind: 'expired', reason: `no complete answer within ${Math.round(this.deadlineMs / 1000)} s to ${shown}` };
       if (code === 'HALTED') return { kind: 'halted', reason: this.stalled ?? 'the account stopped', sent: true };
@@ -471,7 +475,7 @@ export class HttpClient {
       budget.leftMs -= this.clock.now() - started;
       this.opts.answered?.();
     }
-    this.log(`${req.method} ${url.href} → ${status} (${Math.round(this.clock.now() - started)} ms)`);
+    this.log(`${req.method} ${shownUrl(url)} → ${status} (${Math.round(this.clock.now() - started)} ms)`);
     this.observeQuota(resHeaders, req);
     if (status >= 200 && status < 300) return this.accepted(req, shown, status, resHeaders, text);
     const response: HttpResponse<T> = { status, headers: resHeaders, body: parseBody(text) as T };
@@ -559,7 +563,12 @@ export class HttpClient {
     return `${this.base.host} refused the credentials (401 ${this.describe(res)})${hint}`;
   }
 
+  /** What an error answer says, on one line and inert: it goes into notices, errors and logs. */
   private describe(res: HttpResponse<unknown>): string {
+    return inertText(this.describeBody(res));
+  }
+
+  private describeBody(res: HttpResponse<unknown>): string {
     const documented = this.opts.errorShape === undefined || answerProblem(this.opts.errorShape, res.body) === undefined;
     const own = documented ? this.opts.describeError?.(res.status, res.body) : undefined;
     if (own) return own;
@@ -571,6 +580,15 @@ export class HttpClient {
   private log(line: string): void {
     this.opts.log?.(this.scrub(line));
   }
+}
+
+/** A request's URL for the --verbose log: never the `user:password@` a base URL may carry. */
+function shownUrl(url: URL): string {
+  if (url.username === '' && url.password === '') return url.href;
+  const shown = new URL(url.href);
+  shown.username = '';
+  shown.password = '';
+  return shown.href;
 }
 
 /**
