@@ -193,7 +193,8 @@ function checkAuth(settings: Readonly<Record<string, unknown>>, ctx: DesiredCont
       ['api_token'],
       `Zendesk deactivates every API token on ${API_TOKENS_END} (none can be created since 27 October 2026, and one unused ` +
         'for 30 days goes sooner): create an OAuth client (Admin Center → Apps and integrations → APIs → OAuth clients, ' +
-        `kind confidential) and give client_id and client_secret instead of email and api_token; statusform asks for scope "${OAUTH_SCOPE}"`,
+        'kind confidential) and give client_id and client_secret instead of email and api_token; ' +
+        `statusform asks for scope "${OAUTH_SCOPE}"`,
     );
 }
 
@@ -384,7 +385,8 @@ export const zendesk: VendorAdapter = {
     read: 'list',
     create: true,
     softDelete: true,
-    // DELETE is irreversible and fails while tickets use the status (D: CTS-b); Zendesk's own client finds the row afterwards (3P): never used.
+    // DELETE is irreversible and fails while tickets use the status (D: CTS-b); Zendesk's own client
+    // finds the row afterwards (3P): never used.
     hardDelete: false,
     upsert: false,
     renameInPlace: true,
