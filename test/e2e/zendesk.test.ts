@@ -339,14 +339,6 @@ describe('Zendesk, end to end', () => {
     expect(writes(w).filter((q) => q.status === 201)).toHaveLength(4);
   });
 
-  it('renews a token before the end Zendesk announced, without waiting to be refused', async () => {
-    const w = await zdWorld(ZD_ACCOUNT(st('One', 'open')), {}, {}, { lifetimeMs: 2_000 });
-    w.sim.faults = { latencyMs: 400 };
-    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
-    expect(grants(w).length).toBeGreaterThanOrEqual(2);
-    expect(w.sim.requests.filter((q) => q.status === 401)).toEqual([]);
-  });
-
   it('a revoked OAuth client is one clear error naming the client and the scope, with no retry and no write', async () => {
     const w = await zdWorld(ZD_ACCOUNT(st('Waiting', 'pending')));
     w.sim.store.oauth.revoked = true;
@@ -429,6 +421,19 @@ describe('Zendesk, end to end', () => {
     expect(r.stdout + r.stderr).toContain(
       '422 RecordInvalid; Record validation errors; agent_label: Agent label: has already been taken (DuplicateValue)',
     );
+  });
+
+  it("shows an error body in the OpenAPI description's {errors: [{code, title}]} shape in Zendesk's own words", async () => {
+    const w = await zdWorld(ZD_ACCOUNT(st('Waiting', 'pending')));
+    vendor = await hostile(w.sim.url, (ex) =>
+      ex.method === 'POST' && ex.path === '/api/v2/custom_statuses'
+        ? json(422, { errors: [{ code: 'InvalidValue', title: 'Agent label is reserved', detail: 'pick another' }] })
+        : undefined,
+    );
+    w.env['ZENDESK_URL'] = vendor.url;
+    const r = await w.run('apply', '--auto-approve');
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toContain('422 InvalidValue: Agent label is reserved (pick another)');
   });
 
   it('refuses to plan when custom statuses are not activated (features pre-flight), before reading the list', async () => {
