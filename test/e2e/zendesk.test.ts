@@ -279,6 +279,8 @@ describe('Zendesk, end to end', () => {
     const r = await w.run('plan');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("refused the credentials (401 Couldn't authenticate you); check api_token ($ZENDESK_API_TOKEN)");
+    // Only the credentials the account gives are named.
+    expect(r.stderr).not.toMatch(/client_secret|token \(statusform\.yaml/);
     expect(r.stderr + r.stdout).not.toContain(ZENDESK_SANDBOX_API_TOKEN);
 
     const agent = { ...w.env, ZENDESK_EMAIL: ZENDESK_SANDBOX_AGENT_EMAIL, ZENDESK_API_TOKEN: ZENDESK_SANDBOX_API_TOKEN };
