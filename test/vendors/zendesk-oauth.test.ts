@@ -56,7 +56,7 @@ describe('a Zendesk OAuth client token', () => {
     await list();
     expect(auth.grants()).toBe(2);
     expect(sim.requests.filter((q) => q.status === 401)).toEqual([]);
-    expect(auth.secrets()).toEqual([...sim.store.oauth.tokens.keys()].slice(-1));
+    expect(auth.secrets!()).toEqual([...sim.store.oauth.tokens.keys()].slice(-1));
   });
 
   it('is renewed once when several requests are refused with it, the ones refused later finding it renewed', async () => {

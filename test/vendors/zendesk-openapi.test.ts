@@ -28,7 +28,8 @@ import {
 } from '../fixtures/zendesk-openapi.js';
 import { cli, tree } from '../helpers.js';
 
-const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
+// ajv-formats is CommonJS: its function is the default export, or that export's own `default`.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
 const ajv = new Ajv({ strict: true, allErrors: true });
 addFormats(ajv);
 const described = {
