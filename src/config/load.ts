@@ -91,6 +91,8 @@ export interface Config {
   accountDigests: Record<string, string>;
   /** Every credential value in the config, to scrub from all output. */
   secrets: string[];
+  /** What the user should change in time, though nothing is wrong yet (a credential the vendor is retiring); positioned. */
+  warnings: ConfigProblem[];
 }
 
 export interface LoadResult {
@@ -239,6 +241,7 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
   const accounts: AccountConfig[] = [];
   const seen = new Map<string, Position>();
   const secrets: string[] = [];
+  const warnings: ConfigProblem[] = [];
   const named = (name: string, position: Position): boolean => {
     const first = seen.get(name);
     if (first) problems.push({ position, message: `account "${name}" is already defined at ${formatPosition(first)}` });
@@ -278,7 +281,7 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
         if (badAccounts.has(name) || badAccounts.has('*')) continue;
         const adapter = adapterFor(String(settings['vendor']));
         if (!adapter) continue;
-        accounts.push(buildAccount(d, name, settings, adapter, cats, namePos, problems, unknown));
+        accounts.push(buildAccount(d, name, settings, adapter, cats, namePos, { problems, warnings }, unknown));
       }
     };
     take(parts[i]!.d, parts[i]!.found);
@@ -343,6 +346,7 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
       accountDigests: Object.fromEntries(model.map((m) => [m.name, digest({ categories: cats, account: m })])),
       filesDigest: digest(sources.map((x) => ({ file: relative(root, x.path), text: x.textDigest }))),
       secrets,
+      warnings: sortProblems(warnings),
     },
     problems: [],
   };
@@ -596,12 +600,14 @@ function buildAccount(
   adapter: VendorAdapter,
   categories: readonly string[],
   position: Position,
-  problems: ConfigProblem[],
+  found: { problems: ConfigProblem[]; warnings: ConfigProblem[] },
   unknown: (p: Position) => boolean = () => false,
 ): AccountConfig {
+  const { problems } = found;
   const at = (path: (string | number)[]) => positionOf(d, nodeAt(d.root, ['accounts', name, ...path]));
-  const problem = (path: (string | number)[], message: string) =>
-    problems.push({ position: at(path), message: `accounts.${name}${pathText(path)}: ${message}` });
+  const report = (to: ConfigProblem[]) => (path: (string | number)[], message: string) =>
+    to.push({ position: at(path), message: `accounts.${name}${pathText(path)}: ${message}` });
+  const problem = report(problems);
 
   const { baseUrl, rateLimit } = accountDefaults(settings, adapter);
   // A URL the adapter derives from a setting whose variable is unset (Zendesk's subdomain) is unknown too.
@@ -624,7 +630,7 @@ function buildAccount(
       problem([field], `contains ${bad}; ${rule} (check the environment variable or file it comes from)`);
     }
   }
-  const items = adapter.desiredItems(settings, { categories, problem, positionOf: at });
+  const items = adapter.desiredItems(settings, { categories, problem, warn: report(found.warnings), positionOf: at });
   // Where a category is written is looked up only for a problem: an account's span is found then.
   const placed = (item: DesiredItem, value: string) =>
     valuePosition(
@@ -642,7 +648,7 @@ function buildAccount(
     prune: settings['prune'] === true,
     safety: { ...DEFAULT_SAFETY, ...(settings['safety'] as Partial<Safety> | undefined) },
     ...(typeof settings['max_wait_seconds'] === 'number' ? { maxWaitSeconds: settings['max_wait_seconds'] } : {}),
-    credentialHint: credentialHint(d, name, adapter),
+    credentialHint: credentialHint(d, name, settings, adapter),
     settings,
     items,
     position,
@@ -682,9 +688,10 @@ function rateLimitOf(
 }
 
 /** Where the account's credentials come from, for the message of a refused login: "token (${PROPERTYDECK_TOKEN})". */
-function credentialHint(d: ConfigDocument, name: string, adapter: VendorAdapter): string {
+function credentialHint(d: ConfigDocument, name: string, settings: Readonly<Record<string, unknown>>, adapter: VendorAdapter): string {
   const parts: string[] = [];
-  for (const field of adapter.secretFields) {
+  // Only the ones the account gives: nodeAt would answer a missing one with the account's own node.
+  for (const field of adapter.secretFields.filter((f) => settings[f] !== undefined)) {
     const node = nodeAt(d.root, ['accounts', name, field]);
     if (!node) continue;
     const source = node.kind === 'scalar' ? node.text : undefined;

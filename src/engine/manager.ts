@@ -287,7 +287,9 @@ function planAccount(plan: Plan, account: AccountConfig, read: AccountRead, scru
   if ('reason' in read) {
     const error = read.reason as Error;
     plan.errors.push({
-      address: error instanceof VendorError ? error.address : account.name,
+      // The account's own address whatever the error names (e.g. "salon (session token)"): an error
+      // filed under another name would leave this account looking planned, and apply would exit 0.
+      address: error instanceof VendorError && accountOf(error.address) === account.name ? error.address : account.name,
       message: `cannot read live state: ${scrub(error instanceof VendorError ? error.reason : error.message)}`,
       unread: true,
     });

@@ -63,8 +63,12 @@ export interface HttpRequest<T = unknown> {
 export interface AuthProvider {
   /** Headers that authenticate a request (may fetch a session token first). */
   headers(): Promise<Record<string, string>>;
-  /** Called once after a 401 to get fresh credentials before one more try. */
-  refresh?(): Promise<void>;
+  /**
+   * Called once after a 401 to get fresh credentials before one more try. `refused` are the auth
+   * headers the refused request carried: requests refused together for one expired credential
+   * renew it once (the others find it renewed already).
+   */
+  refresh?(refused: Record<string, string>): Promise<void>;
   /** Values to scrub from output, e.g. a session token fetched at run time. */
   secrets?(): string[];
 }
@@ -171,7 +175,7 @@ type Outcome<T> =
   | { kind: 'ok'; response: HttpResponse<T> }
   | { kind: 'retry'; reason: string; waitMs?: number; notSent?: boolean }
   | { kind: 'unknown'; reason: string }
-  | { kind: 'unauthorised'; response: HttpResponse<unknown> }
+  | { kind: 'unauthorised'; response: HttpResponse<unknown>; sentAuth: Record<string, string> }
   | { kind: 'terminal'; status?: number; message: string; code?: string }
   /** The request's deadline ran out during this exchange. */
   | { kind: 'expired'; reason: string }
@@ -273,7 +277,7 @@ export class HttpClient {
         case 'unauthorised':
           if (this.opts.auth?.refresh && !refreshed && !req.skipAuth) {
             refreshed = true;
-            await this.opts.auth.refresh();
+            await this.opts.auth.refresh(outcome.sentAuth);
             attempt--; // a credential refresh is not a retry of a failure
             continue;
           }
@@ -424,8 +428,8 @@ export class HttpClient {
     if (this.stalled !== undefined) return { kind: 'halted', reason: this.stalled, sent: false };
     const url = this.url(req.path, req.query);
     const shown = `${req.method} ${url.pathname}${url.search}`;
-    const headers: Record<string, string> = { accept: 'application/json', ...this.opts.headers };
-    if (this.opts.auth && !req.skipAuth) Object.assign(headers, await this.opts.auth.headers());
+    const sentAuth = this.opts.auth && !req.skipAuth ? await this.opts.auth.headers() : {};
+    const headers: Record<string, string> = { accept: 'application/json', ...this.opts.headers, ...sentAuth };
     let payload: string | undefined;
     if (req.body !== undefined) {
       headers['content-type'] = 'application/json';
@@ -484,7 +488,7 @@ export class HttpClient {
       const waitMs = retryAfterMs(resHeaders, this.clock.now());
       return { kind: 'retry', reason: `429 ${this.describe(response)}`, waitMs: waitMs ?? this.pacer.requestInterval };
     }
-    if (status === 401) return { kind: 'unauthorised', response };
+    if (status === 401) return { kind: 'unauthorised', response, sentAuth };
     if (status >= 500) return { kind: 'unknown', reason: `${status} ${this.describe(response)}` };
     if (status === 408) return { kind: 'unknown', reason: '408 request timeout' };
     return { kind: 'terminal', status, message: `${status} ${this.describe(response)}` };

@@ -143,6 +143,24 @@ describe('classify: one row → an action, notes, an error', () => {
       notes: [{ kind: 'unmanaged', message: expect.stringContaining('not managed by statusform') }],
     });
   });
+
+  it('an owned item the vendor must keep active (a default) leaving the config is an error saying why with prune, never a write', () => {
+    const keep = live('A', { label: 'A' }, { id: 'id-A', keepActive: 'make another the default first' });
+    const row: Row = { key: 'A', recorded: recorded({ label: 'A' }), live: keep, via: 'key' };
+    const v = classify(row, ctx());
+    expect(v.action).toBeUndefined();
+    expect(v.error).toBe('no longer in the configuration, but it cannot be removed: make another the default first');
+    expect(classify(row, ctx({}, { prune: false }))).toMatchObject({ leaving: 'orphaned', notes: [{ kind: 'orphan' }] });
+    // Declared, it is updated like any other item.
+    const declaredRow: Row = {
+      key: 'A',
+      declared: declared('A', { label: 'B' }),
+      recorded: recorded({ label: 'A' }),
+      live: keep,
+      via: 'key',
+    };
+    expect(classify(declaredRow, ctx()).action).toMatchObject({ action: 'update' });
+  });
 });
 
 describe('classify: a category statusform keeps itself (the vendor has no field for it)', () => {

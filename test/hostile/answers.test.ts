@@ -492,7 +492,7 @@ describe('a create is recorded only as the item it made, never as another', () =
   });
 
   const ZD = (statuses: string) =>
-    `version: 1\naccounts:\n  support:\n    vendor: zendesk\n    base_url: \${ZENDESK_URL}\n    email: \${ZENDESK_EMAIL}\n    api_token: \${ZENDESK_API_TOKEN}\n    rate_limit: { requests: 200, seconds: 1 }\n    prune: true\n    statuses:\n${statuses}`;
+    `version: 1\naccounts:\n  support:\n    vendor: zendesk\n    base_url: \${ZENDESK_URL}\n    client_id: \${ZENDESK_CLIENT_ID}\n    client_secret: \${ZENDESK_CLIENT_SECRET}\n    rate_limit: { requests: 200, seconds: 1 }\n    prune: true\n    statuses:\n${statuses}`;
 
   it('Zendesk: after a 503, a status of another case that was already there is not taken for the one asked for', async () => {
     w = await world(ZD('      - { agent_label: Waiting on vendor, maps_to: pending }\n'), {
@@ -501,7 +501,7 @@ describe('a create is recorded only as the item it made, never as another', () =
     });
     const sim = w.sandbox.simulators.zendesk;
     await behind('ZENDESK_URL', (ex) =>
-      ex.method === 'POST' ? json(503, { error: 'ServiceUnavailable', description: 'busy' }) : undefined,
+      ex.method === 'POST' && ex.path !== '/oauth/tokens' ? json(503, { error: 'ServiceUnavailable', description: 'busy' }) : undefined,
     );
     const r = await w.run('apply', '--auto-approve');
     expect(r.code).toBe(1); // never created, and nothing else recorded as it
@@ -539,6 +539,8 @@ describe('a secret a vendor hands back inside live data never reaches an output'
       ...FAST_SIM,
       seeds: { zendesk: { statuses: [{ agent_label: 'Pasted', status_category: 'pending', description: pasted }] } },
     });
+    // API token auth, whose Basic header is a credential of its own (the sandbox hands out an OAuth client).
+    Object.assign(w.env, { ZENDESK_EMAIL: ZENDESK_SANDBOX_EMAIL, ZENDESK_API_TOKEN: ZENDESK_SANDBOX_API_TOKEN });
     const outputs: string[] = [];
     for (const format of ['text', 'markdown', 'json']) {
       const r = await w.run('plan', '--format', format, '--out', `plan-${format}.json`);

@@ -60,9 +60,9 @@ async function applyInTurn(seeds: Seeds, configs: string[]): Promise<boolean> {
   }
 }
 
-/** Zendesk is not in the sandbox yet: its simulator runs on its own. */
+/** Zendesk's simulator runs on its own, with the On-hold category on (statuses map to hold). */
 async function zendeskConverges(seed: ZendeskSeed, configs: string[]): Promise<boolean> {
-  const sim = await startZendeskSimulator({ seed, rateLimit: false });
+  const sim = await startZendeskSimulator({ seed: { hold: true, ...seed }, rateLimit: false });
   try {
     const ok = await runInTurn(
       { ZENDESK_URL: sim.url, ZENDESK_EMAIL: ZENDESK_SANDBOX_EMAIL, ZENDESK_API_TOKEN: ZENDESK_SANDBOX_API_TOKEN },

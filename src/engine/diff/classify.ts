@@ -271,6 +271,8 @@ function classifyLeaving(row: Row, recorded: StateItem, ctx: ClassifyContext): V
         'or apply once while it is declared, and prune can remove it later)',
     );
   if (!ctx.account.prune) return orphan(`no longer in the configuration${now}; kept because prune is off`);
+  // The vendor would refuse to retire it (a category's default): the plan says what to change first, and writes nothing.
+  if (l.keepActive) return { notes: [], error: `no longer in the configuration${now}, but it cannot be removed: ${l.keepActive}` };
   return classifyRemoval(row, l, now, ctx);
 }
 
