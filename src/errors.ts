@@ -1,5 +1,7 @@
 // The typed errors users see. The CLI maps each type to an exit code in one place (cli/main.ts).
 
+import { inertText } from './inert.js';
+
 /** A position in a config file, 1-based like every editor. */
 export interface Position {
   file: string;
@@ -41,7 +43,8 @@ export class ConfigError extends Error {
 
 /**
  * A vendor answered with an error that retrying will not fix (auth, validation, not found, …),
- * or retries ran out. The message is the vendor's own, scrubbed of secrets. Exit 1.
+ * or retries ran out. The message is the vendor's own, scrubbed of secrets, and inert: on one
+ * line, with its controls as visible escapes, wherever it is printed or logged. Exit 1.
  */
 export class VendorError extends Error {
   readonly address: string;
@@ -50,10 +53,11 @@ export class VendorError extends Error {
   /** The message without the address, for places that already name it. */
   readonly reason: string;
   constructor(address: string, message: string, opts: { status?: number; code?: string } = {}) {
-    super(`${address}: ${message}`);
+    const reason = inertText(message);
+    super(`${inertText(address)}: ${reason}`);
     this.name = 'VendorError';
     this.address = address;
-    this.reason = message;
+    this.reason = reason;
     this.status = opts.status;
     this.code = opts.code ?? (opts.status === undefined ? 'E_VENDOR' : `E_HTTP_${opts.status}`);
   }

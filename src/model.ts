@@ -50,8 +50,13 @@ export interface LiveItem {
    * its key creates the account's own copy.
    */
   readOnly?: boolean;
-  /** Why a read-only item is read-only, for plan errors and notes, e.g. `the default status of the solved category`. */
+  /** Why a read-only item is read-only, for plan errors and notes, e.g. `Zendesk's built-in open status`. */
   readOnlyReason?: string;
+  /**
+   * The vendor requires this item to stay active (a category's default status): why, and what to
+   * change first. Its fields may be written; removing it is a plan error for its address, never a write.
+   */
+  keepActive?: string;
 }
 
 /** What `read` returns: the live items, plus warnings and per-address errors that do not stop the plan. */
@@ -96,6 +101,11 @@ export interface StateItem {
    * it declared, its absence from the config is the import not yet pasted in, not a removal.
    */
   imported?: true;
+  /**
+   * The category the item maps to, where the vendor has no field for it (`keepsCategory`): what
+   * statusform last applied, against which a changed `maps_to` shows. Absent in state written before it was kept.
+   */
+  category?: string;
 }
 
 export type ActionKind = 'create' | 'update' | 'deactivate' | 'reactivate' | 'delete' | 'transition';

@@ -212,10 +212,10 @@ export const COMMANDS: readonly CommandSpec[] = [
         });
       } catch (err) {
         // With --json, the event stream ends with what stopped it (also said on stderr, as always).
-        if (json)
-          io.stdout.write(
-            `${JSON.stringify({ type: 'error', timestamp: new Date().toISOString(), message: scrubKnown(errorMessage(err)) })}\n`,
-          );
+        if (json) {
+          const { write } = await import('./io.js');
+          write(io.stdout, JSON.stringify({ type: 'error', timestamp: new Date().toISOString(), message: scrubKnown(errorMessage(err)) }));
+        }
         throw err;
       } finally {
         interrupts.dispose();

@@ -24,8 +24,8 @@ export const SANDBOX_VARIABLES = [
   'SPACEBRING_CLIENT_ID',
   'SPACEBRING_CLIENT_SECRET',
   'ZENDESK_URL',
-  'ZENDESK_EMAIL',
-  'ZENDESK_API_TOKEN',
+  'ZENDESK_CLIENT_ID',
+  'ZENDESK_CLIENT_SECRET',
 ] as const;
 
 /** When the only problems are unset sandbox variables, and no sandbox variable is set: the likely fix is the sandbox's export lines. */

@@ -3,6 +3,7 @@
 import { appendFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { scrubKnown } from '../http/redact.js';
+import { inertOutput, type OutputOptions } from '../inert.js';
 import type { Readable, Writable } from 'node:stream';
 import { colorsFor, type Colors } from '../render/style.js';
 import type { InterruptSignal } from '../errors.js';
@@ -21,7 +22,18 @@ export interface Io {
   exit?: (code: number) => void;
 }
 
+/**
+ * A reader that closed its end (`statusform state list | head -1`) is no error: what is left to
+ * print is dropped and the command ends as it would have (an apply still saves its state and
+ * releases its lock), with its own exit code, and without a stack trace.
+ */
+function ignoreClosedPipe(err: NodeJS.ErrnoException): void {
+  if (err.code !== 'EPIPE') throw err;
+}
+
 export function processIo(): Io {
+  process.stdout.on('error', ignoreClosedPipe);
+  process.stderr.on('error', ignoreClosedPipe);
   return {
     cwd: process.cwd(),
     env: process.env,
@@ -101,11 +113,17 @@ export async function confirm(io: Io, question: string, stop?: AbortSignal): Pro
 export function appendStepSummary(io: Io, markdown: string): void {
   const path = io.env['GITHUB_STEP_SUMMARY'];
   if (io.env['GITHUB_ACTIONS'] !== 'true' || !path) return;
-  appendFileSync(path, `${scrubKnown(markdown)}\n`);
+  appendFileSync(path, `${inertOutput(scrubKnown(markdown))}\n`);
 }
 
-/** Writes a line to a stream, never a secret: live data a vendor sends back may hold one (a token pasted into a description). */
-export function write(stream: OutStream, text: string): void {
-  const line = scrubKnown(text);
+/**
+ * Writes a line to a stream, never a secret (live data a vendor sends back may hold one: a token
+ * pasted into a description), and never a live workflow command or terminal escape (inert.ts).
+ * `workflowCommand` is for statusform's own annotations alone. Nothing is written once the
+ * reader has gone (a closed pipe).
+ */
+export function write(stream: OutStream, text: string, opts: OutputOptions = {}): void {
+  if (stream.destroyed) return;
+  const line = inertOutput(scrubKnown(text), opts);
   stream.write(line.endsWith('\n') ? line : `${line}\n`);
 }

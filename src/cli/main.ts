@@ -15,6 +15,7 @@ import {
   formatPosition,
 } from '../errors.js';
 import { scrubKnown } from '../http/redact.js';
+import { inertLines, inertOutput, inertText, type OutputOptions } from '../inert.js';
 import { colorsFor } from '../render/style.js';
 import type { Io } from './io.js';
 import {
@@ -35,8 +36,11 @@ import type { Outcome } from './outcome.js';
 // The command table (commands.ts) says what each command takes and imports the command when run,
 // so `--version` and `validate` do not load HTTP, spinners or the engine.
 
-function write(stream: Io['stdout'], text: string): void {
-  stream.write(text.endsWith('\n') ? text : `${text}\n`);
+/** As io.ts's write (never a secret, a live workflow command or a terminal escape), without loading io.ts. */
+function write(stream: Io['stdout'], text: string, opts: OutputOptions = {}): void {
+  if (stream.destroyed) return;
+  const safe = inertOutput(scrubKnown(text), opts);
+  stream.write(safe.endsWith('\n') ? safe : `${safe}\n`);
 }
 
 export const EXIT = { ok: 0, error: 1, changes: 2, refused: 3 } as const;
@@ -194,7 +198,7 @@ async function dispatch(argv: string[], io: Io): Promise<Outcome> {
  */
 async function reportToGitHub(err: ConfigError, io: Io): Promise<void> {
   const { annotations, problemsSummary } = await import('../render/github.js');
-  for (const line of annotations(err.problems)) write(io.stderr, scrubKnown(line));
+  for (const line of annotations(err.problems)) write(io.stderr, line, { workflowCommand: true });
   const { appendStepSummary } = await import('./io.js');
   appendStepSummary(io, problemsSummary(err.problems));
 }
@@ -202,24 +206,26 @@ async function reportToGitHub(err: ConfigError, io: Io): Promise<void> {
 /** Prints an error the way its type asks and returns the exit code for it. */
 export async function report(err: unknown, io: Io): Promise<number> {
   const c = colorsFor(io.stderr, io.env);
-  const say = (text: string) => write(io.stderr, scrubKnown(text));
+  const say = (text: string) => write(io.stderr, text);
   if (err instanceof ConfigError) {
     if (io.env['GITHUB_ACTIONS'] === 'true') await reportToGitHub(err, io);
-    for (const p of err.problems) say(`${formatPosition(p.position)}: ${p.message}`);
+    // A problem is one line, whatever the file name or a key in it holds (a line break, `::warning`).
+    for (const p of err.problems) say(inertText(`${formatPosition(p.position)}: ${p.message}`));
     say(c.red(`${err.problems.length} problem${err.problems.length === 1 ? '' : 's'} in the configuration.`));
     if (err.hint) say(err.hint);
     return EXIT.error;
   }
+  // A message may quote the config or a vendor (a rule's name, a saved plan's account): each of its lines stays one line.
   if (err instanceof RefusedError) {
-    say(c.red(`Refused: ${err.message}`));
+    say(c.red(`Refused: ${inertLines(err.message)}`));
     return EXIT.refused;
   }
   if (err instanceof InterruptedError) {
-    say(c.red(`Interrupted by ${err.signal}: ${err.message}. Run statusform plan to see what is left.`));
+    say(c.red(`Interrupted by ${err.signal}: ${inertLines(err.message)}. Run statusform plan to see what is left.`));
     return EXIT_INTERRUPTED[err.signal];
   }
   if (err instanceof VendorError || err instanceof UsageError || err instanceof StateWriteError || err instanceof StateBackendError) {
-    say(c.red(`Error: ${err.message}`));
+    say(c.red(`Error: ${inertLines(err.message)}`));
     return EXIT.error;
   }
   // A file the system would not let us read or write (a path the user gave, or a permission) is theirs to fix.

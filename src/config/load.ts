@@ -10,6 +10,7 @@ import type { ConfigProblem, Position } from '../errors.js';
 import { formatPosition } from '../errors.js';
 import { isAllowedBaseUrl } from '../http/url-policy.js';
 import { digest } from '../digest.js';
+import { inertText, withoutUserinfo } from '../inert.js';
 import { address as itemAddress } from '../address.js';
 import type { VendorAdapter } from '../vendors/adapter.js';
 import type { AccountConfig, DesiredItem, RateLimit, Safety } from '../model.js';
@@ -29,7 +30,7 @@ import {
   type ReadReport,
 } from './documents.js';
 import { credentialsWritten, keepBlocks, splitAccounts, type AccountBlock, type AccountSplit } from './account-split.js';
-import { hasAliases, scalarPairs } from './yaml-tree.js';
+import { hasAliases, scalarPairs, type YamlNode } from './yaml-tree.js';
 import { DEFAULT_CATEGORIES, DEFAULT_SAFETY, buildSchema } from './schema.js';
 import { nearest } from '../suggest.js';
 
@@ -95,6 +96,8 @@ export interface Config {
   accountDigests: Record<string, string>;
   /** Every credential value in the config, to scrub from all output. */
   secrets: string[];
+  /** What the user should change in time, though nothing is wrong yet (a credential the vendor is retiring); positioned. */
+  warnings: ConfigProblem[];
 }
 
 export interface LoadResult {
@@ -254,6 +257,7 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
   const accounts: AccountConfig[] = [];
   const seen = new Map<string, Position>();
   const secrets: string[] = [];
+  const warnings: ConfigProblem[] = [];
   const named = (name: string, position: Position): boolean => {
     const first = seen.get(name);
     if (first) problems.push({ position, message: `account "${name}" is already defined at ${formatPosition(first)}` });
@@ -293,7 +297,7 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
         if (badAccounts.has(name) || badAccounts.has('*')) continue;
         const adapter = adapterFor(String(settings['vendor']));
         if (!adapter) continue;
-        accounts.push(buildAccount(d, name, settings, adapter, cats, namePos, problems, unknown));
+        accounts.push(buildAccount(d, name, settings, adapter, cats, namePos, { problems, warnings }, unknown));
       }
     };
     take(parts[i]!.d, parts[i]!.found);
@@ -366,6 +370,7 @@ export function loadConfig(path: string, opts: LoadOptions): LoadResult {
       accountDigests: Object.fromEntries(model.map((m) => [m.name, digest({ categories: cats, account: m })])),
       filesDigest: digest(sources.map((x) => ({ file: relative(root, x.path), text: x.textDigest }))),
       secrets: [...secrets, ...stateSecrets(stateValue)],
+      warnings: sortProblems(warnings),
     },
     problems: [],
   };
@@ -619,12 +624,14 @@ function buildAccount(
   adapter: VendorAdapter,
   categories: readonly string[],
   position: Position,
-  problems: ConfigProblem[],
+  found: { problems: ConfigProblem[]; warnings: ConfigProblem[] },
   unknown: (p: Position) => boolean = () => false,
 ): AccountConfig {
+  const { problems } = found;
   const at = (path: (string | number)[]) => positionOf(d, nodeAt(d.root, ['accounts', name, ...path]));
-  const problem = (path: (string | number)[], message: string) =>
-    problems.push({ position: at(path), message: `accounts.${name}${pathText(path)}: ${message}` });
+  const report = (to: ConfigProblem[]) => (path: (string | number)[], message: string) =>
+    to.push({ position: at(path), message: `accounts.${name}${pathText(path)}: ${message}` });
+  const problem = report(problems);
 
   const { baseUrl, rateLimit } = accountDefaults(settings, adapter);
   // A URL the adapter derives from a setting whose variable is unset (Zendesk's subdomain) is unknown too.
@@ -632,7 +639,7 @@ function buildAccount(
   if (baseUrl === undefined) {
     problem([], `base_url is required: ${adapter.vendor} has no public default host`);
   } else if (!derivedFromUnknown && !isAllowedBaseUrl(baseUrl)) {
-    problem(['base_url'], `base_url must be an https URL (plain http only to loopback): ${JSON.stringify(baseUrl)}`);
+    problem(['base_url'], `base_url must be an https URL (plain http only to loopback): ${quoted(baseUrl)}`);
   }
   // Credentials and settings travel in HTTP headers and URLs: a line break (a file read with its
   // newline, a pasted token) would otherwise be refused by the HTTP layer on every retry.
@@ -647,7 +654,7 @@ function buildAccount(
       problem([field], `contains ${bad}; ${rule} (check the environment variable or file it comes from)`);
     }
   }
-  const items = adapter.desiredItems(settings, { categories, problem, positionOf: at });
+  const items = adapter.desiredItems(settings, { categories, problem, warn: report(found.warnings), positionOf: at });
   // Where a category is written is looked up only for a problem: an account's span is found then.
   const placed = (item: DesiredItem, value: string) =>
     valuePosition(
@@ -665,7 +672,7 @@ function buildAccount(
     prune: settings['prune'] === true,
     safety: { ...DEFAULT_SAFETY, ...(settings['safety'] as Partial<Safety> | undefined) },
     ...(typeof settings['max_wait_seconds'] === 'number' ? { maxWaitSeconds: settings['max_wait_seconds'] } : {}),
-    credentialHint: credentialHint(d, name, adapter),
+    credentialHint: credentialHint(d, name, settings, adapter),
     settings,
     items,
     position,
@@ -705,9 +712,10 @@ function rateLimitOf(
 }
 
 /** Where the account's credentials come from, for the message of a refused login: "token (${PROPERTYDECK_TOKEN})". */
-function credentialHint(d: ConfigDocument, name: string, adapter: VendorAdapter): string {
+function credentialHint(d: ConfigDocument, name: string, settings: Readonly<Record<string, unknown>>, adapter: VendorAdapter): string {
   const parts: string[] = [];
-  for (const field of adapter.secretFields) {
+  // Only the ones the account gives: nodeAt would answer a missing one with the account's own node.
+  for (const field of adapter.secretFields.filter((f) => settings[f] !== undefined)) {
     const node = nodeAt(d.root, ['accounts', name, field]);
     if (!node) continue;
     const source = node.kind === 'scalar' ? node.text : undefined;
@@ -925,13 +933,24 @@ function valueAt(data: unknown, path: readonly (string | number)[]): unknown {
   return at;
 }
 
-/** A value as a message names it: `2`, `the text "1"`, `a list`. */
-function describeValue(v: unknown): string {
+/**
+ * A value as a message names it: `2`, `the text "1"`, `a list`. Never whole where it may hold a
+ * secret: a mapping or list by its kind only (a mistyped `state:` mapping holds a database
+ * password), text from `${NAME}` as written (the variable, not what it holds), a URL without its
+ * `user:password@`, and long text cut.
+ */
+function describeValue(v: unknown, node?: YamlNode | null): string {
   if (v === null || v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return `the text ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
-  return String(v);
+  if (typeof v !== 'string') return String(v);
+  const text = withoutUserinfo(node?.kind === 'scalar' ? node.text : v);
+  return `the text ${quoted(text.length > 40 ? `${text.slice(0, 40)}…` : text)}`;
+}
+
+/** Text of the config quoted for a message: on one line (JSON's escapes, and inertText's for the rest), without URL credentials. */
+function quoted(text: string): string {
+  return inertText(JSON.stringify(withoutUserinfo(text)));
 }
 
 let runtimeSchema: Record<string, unknown> | undefined;
@@ -1001,14 +1020,15 @@ function schemaProblem(d: ConfigDocument, e: ErrorObject): (ConfigProblem & { in
           position: at(path),
           message:
             `accounts.${String(path[1])}: ` +
-            `unknown vendor ${JSON.stringify(value)}${guess ? `: did you mean \`${guess}\`?` : ''} (known: ${allowed.join(', ')})`,
+            `unknown vendor ${typeof value === 'string' ? quoted(value) : describeValue(value)}` +
+            `${guess ? `: did you mean \`${guess}\`?` : ''} (known: ${allowed.join(', ')})`,
         };
       }
       return {
         position: at(path),
         message:
           `${where}: must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')} ` +
-          `(got ${describeValue(value)})${guess ? `: did you mean \`${guess}\`?` : ''}`,
+          `(got ${describeValue(value, nodeAt(d.root, path))})${guess ? `: did you mean \`${guess}\`?` : ''}`,
       };
     }
     case 'if':
@@ -1016,7 +1036,8 @@ function schemaProblem(d: ConfigDocument, e: ErrorObject): (ConfigProblem & { in
     case 'const':
       return {
         position: at(path),
-        message: `${where}: must be ${JSON.stringify(p['allowedValue'])} (got ${describeValue(valueAt(d.data, path))})`,
+        message:
+          `${where}: must be ${JSON.stringify(p['allowedValue'])} ` + `(got ${describeValue(valueAt(d.data, path), nodeAt(d.root, path))})`,
       };
     case 'type': {
       const value = valueAt(d.data, path);
@@ -1029,7 +1050,7 @@ function schemaProblem(d: ConfigDocument, e: ErrorObject): (ConfigProblem & { in
         .split(',')
         .map((t) => TYPE_WORDS[t] ?? t)
         .join(' or ');
-      return { position: at(path), message: `${where}: must be ${wanted} (got ${describeValue(value)})` };
+      return { position: at(path), message: `${where}: must be ${wanted} (got ${describeValue(value, nodeAt(d.root, path))})` };
     }
     case 'discriminator': {
       const vendorPath = [...path, 'vendor'];

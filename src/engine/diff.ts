@@ -90,6 +90,14 @@ function hints(adapter: VendorAdapter, g: Gathered): PlanNote[] {
   return renameHints(g.leaving, g.actions, (gone, created) => relationNote(gone, created, shape, adapter.vendor, removal));
 }
 
+/** The adapter's notes on planned changes, each on its change's address. */
+function changeNotes(adapter: VendorAdapter, actions: readonly PlanAction[]): PlanNote[] {
+  if (!adapter.changeNotes) return [];
+  return actions.flatMap((a) =>
+    adapter.changeNotes!(a.action, a.before, a.after).map((message) => ({ address: a.address, kind: 'warning' as const, message })),
+  );
+}
+
 export function diffAccount(
   account: AccountConfig,
   adapter: VendorAdapter,
@@ -115,6 +123,7 @@ export function diffAccount(
     transitionPath: adapter.transitionPath?.bind(adapter),
     refreshAll: opts.refreshAll,
     hardDeleteSetting: adapter.hardDeleteSetting,
+    owned,
   };
   const g = gather(
     rows.map((row) => [row, classify(row, ctx)] as const),
@@ -122,7 +131,7 @@ export function diffAccount(
     account.name,
     collection,
   );
-  const notes = [...g.notes, ...hints(adapter, g)];
+  const notes = [...g.notes, ...hints(adapter, g), ...changeNotes(adapter, g.actions)];
   for (const w of live.warnings) {
     const { message, sideEffect } = typeof w === 'string' ? { message: w, sideEffect: false } : w;
     notes.push({

@@ -7,7 +7,7 @@ import { VendorError } from '../errors.js';
 import type { VendorSession } from '../vendors/adapter.js';
 import type { WriteRequest, WriteResult } from '../model.js';
 import type { StateRecorder } from '../state/recorder.js';
-import type { Plan, PlanAction } from './plan.js';
+import { isStateOnly, type Plan, type PlanAction } from './plan.js';
 
 export type OutcomeStatus = 'done' | 'failed' | 'skipped';
 
@@ -105,6 +105,7 @@ function failed(run: Run, a: PlanAction, err: unknown): ActionOutcome {
  * run was abandoned meanwhile.
  */
 async function writeAndRecord(run: Run, a: PlanAction, req: WriteRequest): Promise<WriteResult | undefined> {
+  if (isStateOnly(a)) return recordStateOnly(run, a);
   const session = run.opts.sessions.get(a.account);
   if (!session) throw new Error(`no session for account ${a.account}`);
   const result = await session.write(req);
@@ -112,6 +113,14 @@ async function writeAndRecord(run: Run, a: PlanAction, req: WriteRequest): Promi
   run.opts.recorder.record(a, result);
   await run.opts.recorder.durable();
   return result;
+}
+
+/** A change of what statusform keeps itself: recorded in the state, and nothing is sent to the vendor. */
+async function recordStateOnly(run: Run, a: PlanAction): Promise<WriteResult> {
+  if (a.category === undefined) throw new Error(`no category to record for ${a.address}`);
+  run.opts.recorder.recordCategory({ ...a, category: a.category });
+  await run.opts.recorder.durable();
+  return { id: a.id, fields: a.after ?? {} };
 }
 
 /** The first write of a staged update: to its temporary value. A failure here fails the action. */

@@ -299,7 +299,9 @@ function planAccount(plan: Plan, account: AccountConfig, read: AccountRead, scru
   if ('reason' in read) {
     const error = read.reason as Error;
     plan.errors.push({
-      address: error instanceof VendorError ? error.address : account.name,
+      // The account's own address whatever the error names (e.g. "salon (session token)"): an error
+      // filed under another name would leave this account looking planned, and apply would exit 0.
+      address: error instanceof VendorError && accountOf(error.address) === account.name ? error.address : account.name,
       message: `cannot read live state: ${scrub(error instanceof VendorError ? error.reason : error.message)}`,
       unread: true,
     });
@@ -366,6 +368,19 @@ export interface ApplyOptions {
 }
 
 /**
+ * Where the vendor has no category field, every owned item of a planned account gets its declared
+ * category recorded when it has none yet (adopted now, or recorded before categories were kept), so
+ * the next change of its `maps_to` is a plan line. A recorded one changes only by an action.
+ */
+function fillKeptCategories(recorder: StateRecorder, planned: Planned): void {
+  const inPlan = new Set(planned.plan.accounts.map((a) => a.name));
+  for (const account of planned.accounts) {
+    if (!inPlan.has(account.name) || !adapterFor(account.vendor)?.capabilities.keepsCategory) continue;
+    for (const item of account.items) if (item.category !== undefined) recorder.fillCategory(account.name, item.key, item.category);
+  }
+}
+
+/**
  * Runs a plan's actions and records the outcome (and adoptions) in the state file. The caller holds
  * the lock. A state file that cannot be written is reported in the result (`stateFailure`), not thrown.
  */
@@ -395,6 +410,7 @@ async function applyWith(config: Config, state: Snapshot, planned: Planned, opts
     ...(opts.graceMs !== undefined ? { graceMs: opts.graceMs } : {}),
   });
   for (const [account, deps] of declaredDeps) for (const [key, d] of deps) recorder.setDependsOn(account, key, d);
+  fillKeptCategories(recorder, planned);
   await recorder.durable();
   const stateFailure = recorder.failureReason;
   const adopted = planned.plan.accounts.reduce((n, a) => n + a.adopt.length, 0);

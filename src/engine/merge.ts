@@ -179,7 +179,7 @@ export function planFromWire(w: WirePlan): Plan {
     id: a.vendor_id,
     before: a.before,
     after: a.after,
-    changes: a.changes.map((c) => ({ field: c.field, before: c.before, after: c.after })),
+    changes: a.changes.map((c) => ({ field: c.field, before: c.before, after: c.after, ...(c.kept ? { kept: true as const } : {}) })),
     depends_on: [...a.depends_on],
     destructive: a.destructive,
     reason: a.reason,

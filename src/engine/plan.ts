@@ -12,6 +12,8 @@ export interface FieldChange {
   field: string;
   before: FieldValue | undefined;
   after: FieldValue | undefined;
+  /** A field statusform keeps itself (`maps_to` where the vendor has no such field): applied to the state file only. */
+  kept?: true;
 }
 
 /**
@@ -59,6 +61,11 @@ export interface PlanAction {
   dependency_of?: string[];
   /** Order within the account: 1 creates and reactivations, 2 updates and transitions, 3 deactivations and deletes. */
   phase: 1 | 2 | 3;
+  /**
+   * Where the vendor has no category field (`keepsCategory`): the category recorded with the item
+   * once the action succeeds. Not on the wire: apply derives it again from the configuration.
+   */
+  category?: string;
 }
 
 export type NoteKind = 'unmanaged' | 'orphan' | 'possible_rename' | 'gone' | 'warning';
@@ -200,6 +207,14 @@ export function accountsCovered(plan: Pick<Plan, 'accounts' | 'errors'>): string
 
 export function hasChanges(plan: Plan): boolean {
   return plan.actions.length > 0;
+}
+
+/**
+ * An update whose every change is a field statusform keeps itself (`kept`), renaming nothing: it
+ * is applied by writing the state file, with no request to the vendor.
+ */
+export function isStateOnly(a: Pick<PlanAction, 'action' | 'changes' | 'from_key'>): boolean {
+  return a.action === 'update' && a.from_key === undefined && a.changes.length > 0 && a.changes.every((c) => c.kept);
 }
 
 export function phaseOf(kind: PlanAction['action']): 1 | 2 | 3 {

@@ -68,7 +68,17 @@ function actionDefinitions(strict: boolean): Record<string, Schema> {
 
   const change = object<WireChange>(
     strict,
-    { field: str(), before: { $ref: '#/definitions/value' }, after: { $ref: '#/definitions/value' } },
+    {
+      field: str(),
+      before: { $ref: '#/definitions/value' },
+      after: { $ref: '#/definitions/value' },
+      kept: {
+        const: true,
+        description:
+          'Since 2.4: a field statusform keeps itself (maps_to, where the vendor has no such field): ' +
+          'apply records it in the state file and sends nothing to the vendor.',
+      },
+    },
     all<WireChange>()('field'),
     'A declared field that differs; a value that is not set is left out.',
   );

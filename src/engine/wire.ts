@@ -21,7 +21,7 @@ import { accountOf, accountsCovered, accountsWithErrors, type AccountPlan, type 
  * The version of this format. The major part changes on an incompatible change (a reader refuses
  * another major); a minor bump only adds fields, which consumers must ignore when they do not know them.
  */
-export const WIRE_FORMAT_VERSION = '2.3';
+export const WIRE_FORMAT_VERSION = '2.4';
 
 /** A field's value, as declared in the config or read from the vendor. */
 export type WireValue = string | number | boolean | null | string[];
@@ -41,6 +41,11 @@ export interface WireChange {
   field: string;
   before?: WireValue;
   after?: WireValue;
+  /**
+   * Since 2.4: a field statusform keeps itself, in the state file (`maps_to` where the vendor has
+   * no such field). An update whose every change is kept sends nothing to the vendor.
+   */
+  kept?: true;
 }
 
 /** One change statusform would make at a vendor. */
@@ -230,6 +235,7 @@ function wireAction(a: PlanAction): WireAction {
       field: c.field,
       ...(c.before !== undefined ? { before: c.before } : {}),
       ...(c.after !== undefined ? { after: c.after } : {}),
+      ...(c.kept ? { kept: true as const } : {}),
     })),
     depends_on: [...a.depends_on],
     destructive: a.destructive,

@@ -4,6 +4,7 @@
 
 import type { Agent as AgentType, Dispatcher } from 'undici';
 import { VendorError } from '../errors.js';
+import { inertText, withoutUserinfo } from '../inert.js';
 import type { RateLimit } from '../model.js';
 import { answerProblem, preview, type AnswerShape } from './answer.js';
 import { Pacer, realClock, type Clock } from './pacer.js';
@@ -62,8 +63,12 @@ export interface HttpRequest<T = unknown> {
 export interface AuthProvider {
   /** Headers that authenticate a request (may fetch a session token first). */
   headers(): Promise<Record<string, string>>;
-  /** Called once after a 401 to get fresh credentials before one more try. */
-  refresh?(): Promise<void>;
+  /**
+   * Called once after a 401 to get fresh credentials before one more try. `refused` are the auth
+   * headers the refused request carried: requests refused together for one expired credential
+   * renew it once (the others find it renewed already).
+   */
+  refresh?(refused: Record<string, string>): Promise<void>;
   /** Values to scrub from output, e.g. a session token fetched at run time. */
   secrets?(): string[];
 }
@@ -92,7 +97,11 @@ export interface HttpClientOptions {
   authHint?: string;
   /** The longest wait a vendor may ask for (Retry-After, X-RateLimit-Reset), ms; beyond it the request fails. */
   maxWaitMs?: number;
-  /** Every request's total deadline, headers and body together, ms. */
+  /**
+   * Every request's total deadline, ms: the exchanges of all its attempts (headers and body) and
+   * the backoff between them; not the pacing and pauses of the account, which are bounded on their own.
+   * A request that runs out of it stops the account: nothing more is sent to it in this run.
+   */
   deadlineMs?: number;
   rateLimit: RateLimit;
   /** Secret values to scrub from every message (credentials from the config). */
@@ -122,7 +131,7 @@ export function newStats(): HttpStats {
 
 /** The longest vendor-requested wait, by default: a few minutes, then the run says why it stops. */
 export const DEFAULT_MAX_WAIT_MS = 300_000;
-/** A request's total deadline, by default (headers and body together). */
+/** A request's total deadline, by default: its exchanges (headers and body) and backoff, retries included. */
 export const DEFAULT_DEADLINE_MS = 120_000;
 /** A wait the user should hear about, as data (for machine-readable output): a vendor-requested pause, or a retry's backoff. */
 export interface HttpNotice {
@@ -140,7 +149,7 @@ export interface HttpNotice {
   attempt?: number;
 }
 
-/** Waits at least this long are announced on stderr, with or without a TTY. */
+/** Pauses at least this long are announced on stderr, with or without a TTY (once each). */
 const ANNOUNCE_WAIT_MS = 5_000;
 
 /** Error codes that mean the connection failed before the request could have been received. */
@@ -166,8 +175,20 @@ type Outcome<T> =
   | { kind: 'ok'; response: HttpResponse<T> }
   | { kind: 'retry'; reason: string; waitMs?: number; notSent?: boolean }
   | { kind: 'unknown'; reason: string }
-  | { kind: 'unauthorised'; response: HttpResponse<unknown> }
-  | { kind: 'terminal'; status?: number; message: string; code?: string };
+  | { kind: 'unauthorised'; response: HttpResponse<unknown>; sentAuth: Record<string, string> }
+  | { kind: 'terminal'; status?: number; message: string; code?: string }
+  /** The request's deadline ran out during this exchange. */
+  | { kind: 'expired'; reason: string }
+  /** Another request of the account ran out of its deadline: this one was not sent, or was abandoned in flight. */
+  | { kind: 'halted'; reason: string; sent: boolean };
+
+/** What messages name of a request. */
+type RequestShown = Pick<HttpRequest, 'address' | 'path' | 'method'>;
+
+/** What is left of one request's deadline, ms: each exchange and each backoff takes from it. */
+interface Budget {
+  leftMs: number;
+}
 
 export class HttpClient {
   private readonly base: URL;
@@ -185,11 +206,20 @@ export class HttpClient {
   private readonly random: () => number;
   /** Set once the vendor asked for a wait longer than allowed: every later request fails with it. */
   private waitRefused: string | undefined;
+  /** Set once a request ran out of its deadline: the vendor is not answering, so nothing more is sent. */
+  private stalled: string | undefined;
+  /** Aborts the exchanges in flight, when the account stalls. */
+  private readonly inFlight = new Set<AbortController>();
+  /** When the last announced pause ends (epoch ms): a pause is announced once, however many answers ask for it. */
+  private announcedUntil = 0;
   readonly stats: HttpStats;
 
   constructor(private readonly opts: HttpClientOptions) {
     if (!isAllowedBaseUrl(opts.baseUrl)) {
-      throw new VendorError(opts.baseUrl, 'refusing a base URL that is not https (plain http is allowed only to loopback)');
+      throw new VendorError(
+        withoutUserinfo(opts.baseUrl),
+        'refusing a base URL that is not https (plain http is allowed only to loopback)',
+      );
     }
     this.base = new URL(opts.baseUrl.endsWith('/') ? opts.baseUrl : `${opts.baseUrl}/`);
     this.clock = opts.clock ?? realClock;
@@ -227,10 +257,11 @@ export class HttpClient {
 
   async request<T = unknown>(req: HttpRequest<T>): Promise<HttpResponse<T>> {
     const idempotent = req.idempotent ?? req.method !== 'POST';
+    const budget: Budget = { leftMs: this.deadlineMs };
     let refreshed = false;
     let lastReason = '';
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
-      const outcome = await this.once<T>(req);
+      const outcome = await this.once<T>(req, budget);
       switch (outcome.kind) {
         case 'ok':
           return outcome.response;
@@ -239,10 +270,14 @@ export class HttpClient {
             status: outcome.status,
             ...(outcome.code ? { code: outcome.code } : {}),
           });
+        case 'expired':
+          throw this.expired(req, idempotent, attempt, lastReason, outcome.reason);
+        case 'halted':
+          throw this.halted(req, idempotent, outcome);
         case 'unauthorised':
           if (this.opts.auth?.refresh && !refreshed && !req.skipAuth) {
             refreshed = true;
-            await this.opts.auth.refresh();
+            await this.opts.auth.refresh(outcome.sentAuth);
             attempt--; // a credential refresh is not a retry of a failure
             continue;
           }
@@ -252,15 +287,7 @@ export class HttpClient {
             lastReason = outcome.reason;
             break;
           }
-          if (!req.recover) {
-            throw new VendorError(
-              req.address,
-              this.scrub(`outcome unknown after ${outcome.reason}; not re-sent (it is not idempotent). Run plan to see the live state.`),
-              {
-                code: 'E_OUTCOME_UNKNOWN',
-              },
-            );
-          }
+          if (!req.recover) throw this.outcomeUnknown(req, outcome.reason);
           const recovered = await req.recover();
           if (recovered) return recovered;
           lastReason = `${outcome.reason} (re-read: it did not take effect)`;
@@ -271,26 +298,82 @@ export class HttpClient {
           if (outcome.waitMs !== undefined) this.vendorWait(outcome.waitMs, 'Retry-After', req);
           break;
       }
-      if (attempt < this.attempts) {
-        this.stats.retries++;
-        const wait = this.backoff(attempt);
-        // One blip is routine; from the second retry on, the user hears why the run is slow.
-        if (attempt >= 2) {
-          const request = `${req.method} ${this.shortPath(req)}`;
-          this.notice(`${request} failed (${lastReason}), retry ${attempt} of ${this.attempts - 1} in ${(wait / 1000).toFixed(1)} s`, {
-            kind: 'retry',
-            seconds: wait / 1000,
-            reason: lastReason,
-            request,
-            attempt,
-          });
-        }
-        await this.clock.sleep(wait);
-      }
+      if (attempt < this.attempts) await this.beforeRetry(req, attempt, lastReason, budget);
     }
     throw new VendorError(req.address, this.scrub(`gave up after ${this.attempts} attempts at ${this.base.host}: ${lastReason}`), {
       code: 'E_RETRIES_EXHAUSTED',
     });
+  }
+
+  /** The backoff before a retry, announced from the second retry on; the request gives up when it would outlast its deadline. */
+  private async beforeRetry(req: RequestShown, attempt: number, lastReason: string, budget: Budget): Promise<void> {
+    const wait = this.backoff(attempt);
+    if (wait >= budget.leftMs) {
+      const reason = `no time left for another attempt within ${this.deadlineText()}`;
+      this.stall(req);
+      throw new VendorError(req.address, this.scrub(`gave up after ${attempt} attempts at ${this.base.host}: ${lastReason}; ${reason}`), {
+        code: 'E_DEADLINE',
+      });
+    }
+    this.stats.retries++;
+    // One blip is routine; from the second retry on, the user hears why the run is slow.
+    if (attempt >= 2) {
+      const request = `${req.method} ${this.shortPath(req)}`;
+      this.notice(`${request} failed (${lastReason}), retry ${attempt} of ${this.attempts - 1} in ${(wait / 1000).toFixed(1)} s`, {
+        kind: 'retry',
+        seconds: wait / 1000,
+        reason: lastReason,
+        request,
+        attempt,
+      });
+    }
+    budget.leftMs -= wait;
+    await this.clock.sleep(wait);
+  }
+
+  /** "its deadline of 120 s, retries included". */
+  private deadlineText(): string {
+    return `its deadline of ${Math.round(this.deadlineMs / 1000)} s, retries included`;
+  }
+
+  /** A request that ran out of its deadline: it fails, and so does the account (see stall). */
+  private expired(req: RequestShown, idempotent: boolean, attempt: number, lastReason: string, reason: string): VendorError {
+    this.stall(req);
+    const full = `${reason} (its deadline, retries included)`;
+    if (!idempotent) return this.outcomeUnknown(req, full);
+    const earlier = attempt > 1 ? `gave up after ${attempt} attempts at ${this.base.host}: ${lastReason}; then ` : '';
+    return new VendorError(req.address, this.scrub(`${earlier}${full}`), { code: 'E_DEADLINE' });
+  }
+
+  /**
+   * A request stopped because another one stalled the account: not sent, or abandoned in flight
+   * (its outcome unknown when it is not idempotent).
+   */
+  private halted(req: RequestShown, idempotent: boolean, outcome: { reason: string; sent: boolean }): VendorError {
+    if (outcome.sent && !idempotent) return this.outcomeUnknown(req, `it was abandoned in flight (${outcome.reason})`);
+    return new VendorError(req.address, this.scrub(`${outcome.sent ? 'abandoned in flight' : 'not sent'}: ${outcome.reason}`), {
+      code: 'E_DEADLINE',
+    });
+  }
+
+  private outcomeUnknown(req: RequestShown, reason: string): VendorError {
+    return new VendorError(
+      req.address,
+      this.scrub(`outcome unknown after ${reason}; not re-sent (it is not idempotent). Run plan to see the live state.`),
+      { code: 'E_OUTCOME_UNKNOWN' },
+    );
+  }
+
+  /**
+   * The vendor did not complete a request within its deadline: a vendor that trickles or stays
+   * silent would cost every later request the same, so the account stops here — exchanges in
+   * flight are abandoned and no new one starts — and the run's cost stays one deadline.
+   */
+  private stall(req: RequestShown): void {
+    this.stalled ??=
+      `${this.base.host} did not complete ${req.method} ${this.shortPath(req)} within ${this.deadlineText()}, ` +
+      'so nothing more is sent to it for this account in this run';
+    for (const exchange of this.inFlight) exchange.abort();
   }
 
   /** Full jitter: a random wait up to base·2^(attempt-1), capped. Pauses asked by the vendor are kept by the pacer. */
@@ -300,8 +383,10 @@ export class HttpClient {
   }
 
   /**
-   * A wait the vendor asked for: kept by the pacer when it is within the limit (announced when
-   * long), refused when it is not, so no run sleeps for a day on a vendor's word.
+   * A wait the vendor asked for: the whole account pauses (the pacer holds every request that has
+   * not started) when it is within the limit, and the run stops when it is not, so no run sleeps
+   * for a day on a vendor's word. A long pause is announced once, however many answers ask for it;
+   * again only when one moves its end by as much again.
    */
   private vendorWait(waitMs: number, source: string, req: Pick<HttpRequest, 'address' | 'path' | 'method'>): void {
     if (!Number.isFinite(waitMs) || waitMs > this.maxWaitMs) {
@@ -311,15 +396,16 @@ export class HttpClient {
         `the limit is ${Math.round(this.maxWaitMs / 1000)} s (max_wait_seconds on the account, or --max-wait)`;
       throw new VendorError(req.address, this.waitRefused, { code: 'E_WAIT_TOO_LONG' });
     }
-    const at = this.clock.now() + Math.max(0, waitMs);
-    if (waitMs >= ANNOUNCE_WAIT_MS) {
-      this.notice(
-        `${this.base.host} asked to wait ${Math.ceil(waitMs / 1000)} s (${source}), ` +
-          `resuming at ${new Date(at).toISOString().slice(11, 19)} UTC`,
-        { kind: 'wait', seconds: waitMs / 1000, reason: source, until: new Date(at).toISOString() },
-      );
-    }
-    this.pacer.pauseUntil(at);
+    const now = this.clock.now();
+    const until = this.pacer.pauseUntil(now + Math.max(0, waitMs));
+    const pauseMs = until - now;
+    if (pauseMs < ANNOUNCE_WAIT_MS || until < this.announcedUntil + ANNOUNCE_WAIT_MS) return;
+    this.announcedUntil = until;
+    this.notice(
+      `${this.base.host} asked to wait ${Math.ceil(pauseMs / 1000)} s (${source}), ` +
+        `resuming at ${new Date(until).toISOString().slice(11, 19)} UTC`,
+      { kind: 'wait', seconds: pauseMs / 1000, reason: source, until: new Date(until).toISOString() },
+    );
   }
 
   private notice(line: string, notice: Omit<HttpNotice, 'label'>): void {
@@ -335,13 +421,15 @@ export class HttpClient {
     }
   }
 
-  private async once<T>(req: HttpRequest<T>): Promise<Outcome<T>> {
+  private async once<T>(req: HttpRequest<T>, budget: Budget): Promise<Outcome<T>> {
     if (this.waitRefused) return { kind: 'terminal', message: this.waitRefused, code: 'E_WAIT_TOO_LONG' };
-    await this.pacer.acquire();
+    if (this.stalled === undefined) await this.pacer.acquire();
+    // Checked after the wait too: the account may have stalled meanwhile.
+    if (this.stalled !== undefined) return { kind: 'halted', reason: this.stalled, sent: false };
     const url = this.url(req.path, req.query);
     const shown = `${req.method} ${url.pathname}${url.search}`;
-    const headers: Record<string, string> = { accept: 'application/json', ...this.opts.headers };
-    if (this.opts.auth && !req.skipAuth) Object.assign(headers, await this.opts.auth.headers());
+    const sentAuth = this.opts.auth && !req.skipAuth ? await this.opts.auth.headers() : {};
+    const headers: Record<string, string> = { accept: 'application/json', ...this.opts.headers, ...sentAuth };
     let payload: string | undefined;
     if (req.body !== undefined) {
       headers['content-type'] = 'application/json';
@@ -353,9 +441,17 @@ export class HttpClient {
     let resHeaders: HttpResponse['headers'];
     let text: string;
     // Idle timeouts alone let a body that trickles in a byte a second run for ever: the whole
-    // exchange, headers and body, has one deadline.
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), this.deadlineMs);
+    // exchange, headers and body, gets what is left of the request's deadline.
+    const exchange = new AbortController();
+    let expired = false;
+    const timer = setTimeout(
+      () => {
+        expired = true;
+        exchange.abort();
+      },
+      Math.max(0, budget.leftMs),
+    );
+    this.inFlight.add(exchange);
     try {
       const res = await request(this.dispatcher, {
         origin: url.origin,
@@ -365,44 +461,25 @@ export class HttpClient {
         body: payload,
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
-        signal: deadline.signal,
+        signal: exchange.signal,
       });
       status = res.statusCode;
       resHeaders = res.headers as HttpResponse['headers'];
       text = await res.body.text();
     } catch (err) {
-      const code = deadline.signal.aborted ? 'DEADLINE' : ((err as { code?: string }).code ?? 'ERROR');
-      this.log(`${req.method} ${url.href} ✗ ${code} (${Math.round(this.clock.now() - started)} ms)`);
+      const code = expired ? 'DEADLINE' : exchange.signal.aborted ? 'HALTED' : ((err as { code?: string }).code ?? 'ERROR');
+      this.log(`${req.method} ${shownUrl(url)} ✗ ${code} (${Math.round(this.clock.now() - started)} ms)`);
       if (code === 'DEADLINE')
-        return { kind: 'unknown', reason: `no complete answer within ${Math.round(this.deadlineMs / 1000)} s to ${shown}` };
-      const reason = `${code} ${url.host} on ${shown}`;
-      if (code === 'ECONNREFUSED' && isLoopbackHost(url.hostname)) {
-        // Nothing listens here: on this machine that is a simulator that is not running, not a blip.
-        return {
-          kind: 'terminal',
-          code: 'E_CONNREFUSED',
-          message:
-            `cannot connect to ${url.host} (connection refused): nothing listens there. If this is the sandbox, ` +
-            `is \`statusform sandbox\` running, and are its export lines set in this shell?`,
-        };
-      }
-      if (code === 'UND_ERR_INVALID_ARG') {
-        // Nothing was sent and nothing would change on a retry: a header value undici refuses (a credential with a line break, say).
-        return {
-          kind: 'terminal',
-          code: 'E_REQUEST',
-          message:
-            `the request to ${url.host} could not be built (${(err as Error).message}); ` +
-            `check the account's credentials and settings for stray characters`,
-        };
-      }
-      if (NOT_SENT_CODES.has(code)) return { kind: 'retry', reason, notSent: true };
-      return { kind: 'unknown', reason };
+        return { kind: 'expired', reason: `no complete answer within ${Math.round(this.deadlineMs / 1000)} s to ${shown}` };
+      if (code === 'HALTED') return { kind: 'halted', reason: this.stalled ?? 'the account stopped', sent: true };
+      return this.failed(err, code, url, shown);
     } finally {
       clearTimeout(timer);
+      this.inFlight.delete(exchange);
+      budget.leftMs -= this.clock.now() - started;
       this.opts.answered?.();
     }
-    this.log(`${req.method} ${url.href} → ${status} (${Math.round(this.clock.now() - started)} ms)`);
+    this.log(`${req.method} ${shownUrl(url)} → ${status} (${Math.round(this.clock.now() - started)} ms)`);
     this.observeQuota(resHeaders, req);
     if (status >= 200 && status < 300) return this.accepted(req, shown, status, resHeaders, text);
     const response: HttpResponse<T> = { status, headers: resHeaders, body: parseBody(text) as T };
@@ -411,10 +488,40 @@ export class HttpClient {
       const waitMs = retryAfterMs(resHeaders, this.clock.now());
       return { kind: 'retry', reason: `429 ${this.describe(response)}`, waitMs: waitMs ?? this.pacer.requestInterval };
     }
-    if (status === 401) return { kind: 'unauthorised', response };
+    if (status === 401) return { kind: 'unauthorised', response, sentAuth };
     if (status >= 500) return { kind: 'unknown', reason: `${status} ${this.describe(response)}` };
     if (status === 408) return { kind: 'unknown', reason: '408 request timeout' };
     return { kind: 'terminal', status, message: `${status} ${this.describe(response)}` };
+  }
+
+  /**
+   * An exchange that failed without an answer: retried when nothing was sent, an unknown outcome
+   * otherwise, terminal where retrying cannot help.
+   */
+  private failed<T>(err: unknown, code: string, url: URL, shown: string): Outcome<T> {
+    const reason = `${code} ${url.host} on ${shown}`;
+    if (code === 'ECONNREFUSED' && isLoopbackHost(url.hostname)) {
+      // Nothing listens here: on this machine that is a simulator that is not running, not a blip.
+      return {
+        kind: 'terminal',
+        code: 'E_CONNREFUSED',
+        message:
+          `cannot connect to ${url.host} (connection refused): nothing listens there. If this is the sandbox, ` +
+          `is \`statusform sandbox\` running, and are its export lines set in this shell?`,
+      };
+    }
+    if (code === 'UND_ERR_INVALID_ARG') {
+      // Nothing was sent and nothing would change on a retry: a header value undici refuses (a credential with a line break, say).
+      return {
+        kind: 'terminal',
+        code: 'E_REQUEST',
+        message:
+          `the request to ${url.host} could not be built (${(err as Error).message}); ` +
+          `check the account's credentials and settings for stray characters`,
+      };
+    }
+    if (NOT_SENT_CODES.has(code)) return { kind: 'retry', reason, notSent: true };
+    return { kind: 'unknown', reason };
   }
 
   /** A 2xx answer: handed back only when it is what the docs say it is. */
@@ -460,7 +567,12 @@ export class HttpClient {
     return `${this.base.host} refused the credentials (401 ${this.describe(res)})${hint}`;
   }
 
+  /** What an error answer says, on one line and inert: it goes into notices, errors and logs. */
   private describe(res: HttpResponse<unknown>): string {
+    return inertText(this.describeBody(res));
+  }
+
+  private describeBody(res: HttpResponse<unknown>): string {
     const documented = this.opts.errorShape === undefined || answerProblem(this.opts.errorShape, res.body) === undefined;
     const own = documented ? this.opts.describeError?.(res.status, res.body) : undefined;
     if (own) return own;
@@ -472,6 +584,15 @@ export class HttpClient {
   private log(line: string): void {
     this.opts.log?.(this.scrub(line));
   }
+}
+
+/** A request's URL for the --verbose log: never the `user:password@` a base URL may carry. */
+function shownUrl(url: URL): string {
+  if (url.username === '' && url.password === '') return url.href;
+  const shown = new URL(url.href);
+  shown.username = '';
+  shown.password = '';
+  return shown.href;
 }
 
 /**

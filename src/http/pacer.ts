@@ -1,5 +1,6 @@
 // Pacing of one account's requests to its vendor's rate limit: a token bucket in GCRA form
-// (theoretical arrival time), plus pauses the vendor asks for (Retry-After, X-RateLimit-*).
+// (theoretical arrival time), plus pauses the vendor asks for (Retry-After, X-RateLimit-*), which
+// hold every request of the account — the vendor's limit is the account's, not one request's.
 
 import type { RateLimit } from '../model.js';
 
@@ -30,6 +31,8 @@ export class Pacer {
   private readonly intervalMs: number;
   private readonly burst: number;
   private tat = 0;
+  /** No request starts before this (epoch ms): the vendor asked the account to wait. */
+  private closedUntil = 0;
 
   constructor(
     limit: RateLimit,
@@ -42,19 +45,38 @@ export class Pacer {
 
   /** Waits until the next request may start, and reserves that slot. */
   async acquire(): Promise<void> {
-    const now = this.clock.now();
-    this.tat = Math.max(this.tat, now);
-    const allowedAt = this.tat - (this.burst - 1) * this.intervalMs;
-    this.tat += this.intervalMs;
-    if (allowedAt > now) await this.clock.sleep(allowedAt - now);
+    for (;;) {
+      await this.untilOpen();
+      const now = this.clock.now();
+      this.tat = Math.max(this.tat, now);
+      const allowedAt = this.tat - (this.burst - 1) * this.intervalMs;
+      this.tat += this.intervalMs;
+      if (allowedAt > now) await this.clock.sleep(allowedAt - now);
+      // A pause that began while this request waited for its slot holds it too: its slot is given
+      // up and a new one taken once the pause ends.
+      if (!this.isClosed()) return;
+    }
   }
 
-  /** No request starts before `at` (epoch ms): the vendor said so (429, or its quota is spent). */
-  pauseUntil(at: number): void {
-    this.tat = Math.max(this.tat, at);
+  /**
+   * No request starts before `at` (epoch ms): the vendor said so (429, or its quota is spent).
+   * Requests in flight finish; every later one waits. Returns when the account's pause now ends.
+   */
+  pauseUntil(at: number): number {
+    this.closedUntil = Math.max(this.closedUntil, at);
+    return this.closedUntil;
   }
 
   get requestInterval(): number {
     return this.intervalMs;
+  }
+
+  private isClosed(): boolean {
+    return this.clock.now() < this.closedUntil;
+  }
+
+  private async untilOpen(): Promise<void> {
+    // Re-checked after each sleep: another answer may have moved the end of the pause meanwhile.
+    while (this.isClosed()) await this.clock.sleep(this.closedUntil - this.clock.now());
   }
 }

@@ -3,7 +3,7 @@
 
 import { outcomeCounts, type AccountOutcome } from '../engine/account-outcomes.js';
 import type { ApplyLog } from './apply-log.js';
-import { escapeInline } from './markdown.js';
+import { inertText, markdownCode, markdownText } from '../inert.js';
 import { plainColors, type Colors } from './style.js';
 
 const MARK: Record<AccountOutcome['outcome'], string> = { applied: '✓', unchanged: '=', refused: '⊘', failed: '✗' };
@@ -25,16 +25,16 @@ export function renderAccountOutcomesText(outcomes: readonly AccountOutcome[], c
   const lines = [accountsLine(outcomes)];
   for (const o of stopped) {
     const paint = o.outcome === 'failed' ? c.red : c.yellow;
-    lines.push(`  ${paint(MARK[o.outcome])} ${o.account}: ${o.outcome}`);
-    for (const r of o.reasons) lines.push(`      ${r}`);
+    lines.push(`  ${paint(MARK[o.outcome])} ${inertText(o.account)}: ${o.outcome}`);
+    for (const r of o.reasons) lines.push(`      ${inertText(r)}`);
   }
   return `${lines.join('\n')}\n`;
 }
 
 export const APPLY_COMMENT_MARKER = '<!-- statusform-apply -->';
 
-/** An address or account name as inline code that cannot close early. */
-const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
+/** An address, account name or file as inline code that cannot close early. */
+const code = markdownCode;
 
 /** The headline: every outcome counted, the worst first when any account did not apply. */
 function applyHeadline(log: ApplyLog): string {
@@ -54,7 +54,7 @@ function applyHeadline(log: ApplyLog): string {
 function accountsAlert(kind: 'CAUTION' | 'WARNING', title: string, outcomes: readonly AccountOutcome[]): string[] {
   if (outcomes.length === 0) return [];
   const lines = ['', `> [!${kind}]`, `> **${title}**`];
-  for (const o of outcomes) lines.push(`> - ${code(o.account)}: ${escapeInline(o.reasons.join('; ') || o.outcome)}`);
+  for (const o of outcomes) lines.push(`> - ${code(o.account)}: ${markdownText(o.reasons.join('; ') || o.outcome)}`);
   return lines;
 }
 
@@ -64,7 +64,7 @@ function accountsAlert(kind: 'CAUTION' | 'WARNING', title: string, outcomes: rea
  */
 export function renderApplyReportMarkdown(log: ApplyLog): string {
   const out = [APPLY_COMMENT_MARKER, applyHeadline(log)];
-  for (const s of log.stopped) out.push('', `> [!CAUTION]`, `> **${code(s.file)} stopped before applying:** ${escapeInline(s.message)}`);
+  for (const s of log.stopped) out.push('', `> [!CAUTION]`, `> **${code(s.file)} stopped before applying:** ${markdownText(s.message)}`);
   for (const f of log.unfinished)
     out.push('', '> [!CAUTION]', `> **${code(f)} ended without a summary**: the run was cut short; see its log.`);
   out.push(...accountsAlert('CAUTION', 'Failed (what succeeded is recorded; run plan to see what is left):', failedOf(log)));
@@ -78,13 +78,14 @@ export function renderApplyReportMarkdown(log: ApplyLog): string {
   const done = log.changes.filter((c) => c.status === 'done');
   if (done.length > 0) {
     out.push('', `<details><summary>${done.length} change${done.length === 1 ? '' : 's'} made</summary>`, '');
-    for (const c of done) out.push(`- ${code(c.address)}: ${c.action}`);
+    for (const c of done) out.push(`- ${code(c.address)}: ${markdownText(c.action)}`);
     out.push('', '</details>');
   }
   const notDone = log.changes.filter((c) => c.status !== 'done');
   if (notDone.length > 0) {
     out.push('', `<details><summary>${notDone.length} change${notDone.length === 1 ? '' : 's'} not made</summary>`, '');
-    for (const c of notDone) out.push(`- ${code(c.address)}: ${c.action} ${c.status}${c.detail ? `: ${escapeInline(c.detail)}` : ''}`);
+    for (const c of notDone)
+      out.push(`- ${code(c.address)}: ${markdownText(c.action)} ${c.status}${c.detail ? `: ${markdownText(c.detail)}` : ''}`);
     out.push('', '</details>');
   }
   return `${out.join('\n')}\n`;
@@ -95,8 +96,8 @@ const failedOf = (log: ApplyLog) => log.accounts.filter((o) => o.outcome === 'fa
 /** The apply results as text: the accounts line, then every account not applied with why. */
 export function renderApplyReportText(log: ApplyLog, c: Colors = plainColors): string {
   const lines: string[] = [];
-  for (const s of log.stopped) lines.push(c.red(`${s.file}: stopped before applying: ${s.message}`));
-  for (const f of log.unfinished) lines.push(c.red(`${f}: ended without a summary (the run was cut short)`));
+  for (const s of log.stopped) lines.push(c.red(`${inertText(s.file)}: stopped before applying: ${inertText(s.message)}`));
+  for (const f of log.unfinished) lines.push(c.red(`${inertText(f)}: ended without a summary (the run was cut short)`));
   const text = renderAccountOutcomesText(log.accounts, c);
   lines.push(text === '' ? accountsLine(log.accounts) : text.trimEnd());
   return `${lines.join('\n')}\n`;

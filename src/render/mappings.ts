@@ -3,6 +3,7 @@
 // reaches through more than one status) are marked. Pure.
 
 import type { Config } from '../config/load.js';
+import { inertText, markdownText } from '../inert.js';
 import { adapterFor } from '../vendors/registry.js';
 
 export interface MappingCell {
@@ -41,14 +42,15 @@ export function mappingMatrix(config: Config): MappingMatrix {
   return { categories: config.categories, accounts, cells, unknown };
 }
 
-function cellText(c: MappingCell): string {
+/** A cell in plain text (`shown` makes each value from the config inert for the output it goes to). */
+function cellText(c: MappingCell, shown: (value: string) => string = inertText): string {
   if (c.gap) return '—';
-  return `${c.values.join(', ')}${c.ambiguous ? ' (!)' : ''}`;
+  return `${c.values.map(shown).join(', ')}${c.ambiguous ? ' (!)' : ''}`;
 }
 
 export function renderMappingsText(m: MappingMatrix): string {
   const header = ['category', ...m.accounts.map((a) => `${a.name} (${a.vendor})`)];
-  const rows = m.categories.map((cat, i) => [cat, ...m.cells[i]!.map(cellText)]);
+  const rows = m.categories.map((cat, i) => [inertText(cat), ...m.cells[i]!.map((c) => cellText(c))]);
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j]!.length)));
   const line = (r: string[]) =>
     r
@@ -61,24 +63,23 @@ export function renderMappingsText(m: MappingMatrix): string {
 }
 
 export function renderMappingsMarkdown(m: MappingMatrix): string {
-  const esc = (t: string) => t.replace(/\|/g, '\\|');
   const out = [
-    `| category | ${m.accounts.map((a) => `${esc(a.name)} (${a.vendor})`).join(' | ')} |`,
+    `| category | ${m.accounts.map((a) => `${markdownText(a.name)} (${a.vendor})`).join(' | ')} |`,
     `|---|${m.accounts.map(() => '---').join('|')}|`,
-    ...m.categories.map((cat, i) => `| ${cat} | ${m.cells[i]!.map((c) => esc(cellText(c))).join(' | ')} |`),
+    ...m.categories.map((cat, i) => `| ${markdownText(cat)} | ${m.cells[i]!.map((c) => cellText(c, markdownText)).join(' | ')} |`),
     '',
-    ...legend(m),
+    ...legend(m, markdownText),
   ];
   return `${out.join('\n')}\n`;
 }
 
-function legend(m: MappingMatrix): string[] {
+function legend(m: MappingMatrix, shown: (value: string) => string = inertText): string[] {
   const gaps = m.cells.flat().filter((c) => c.gap).length;
   const ambiguous = m.cells.flat().filter((c) => c.ambiguous).length;
   const lines = [
     `— no status maps to the category (${gaps} gap${gaps === 1 ? '' : 's'}); (!) ` +
       `several vendor statuses map to it, a ticket declared by category goes to the first (${ambiguous}).`,
   ];
-  for (const u of m.unknown) lines.push(`${u.account}: ${u.value} maps to unknown category "${u.category}"`);
+  for (const u of m.unknown) lines.push(`${shown(u.account)}: ${shown(u.value)} maps to unknown category "${shown(u.category)}"`);
   return lines;
 }

@@ -3,11 +3,13 @@
 // over GitHub's 65,536-character comment limit (cut with an explicit note).
 
 import { accountOf, type Adoption, type Plan, type PlanAction, type PlanNote } from '../engine/plan.js';
+import { htmlText, inertText, markdownCode, markdownFence, markdownText } from '../inert.js';
 import {
   adoptionHeadline,
   adoptOnlyLine,
   headline,
   incompleteSummaryLine,
+  KEPT_NOTE,
   NO_CHANGES,
   rateShareLine,
   splitNotes,
@@ -21,15 +23,6 @@ import {
 export const COMMENT_MARKER = '<!-- statusform-plan -->';
 export const GITHUB_COMMENT_LIMIT = 65_536;
 
-/** Text inside a ```diff fence must not close it. */
-function fenceSafe(line: string): string {
-  return line.replace(/```/g, '`\u200b``');
-}
-
-export function escapeInline(text: string): string {
-  return text.replace(/[\\`*_{}[\]<>|]/g, (ch) => `\\${ch}`);
-}
-
 /**
  * One action as lines of a ```diff block, the change's symbol in column 0 of every changed line:
  * GitHub colours a diff block's lines by their first character only (`+` green, `-` red, `!`
@@ -39,10 +32,10 @@ export function escapeInline(text: string): string {
 export function diffLines(a: PlanAction): string[] {
   const head = a.action === 'create' || a.action === 'reactivate' ? '+' : a.action === 'deactivate' || a.action === 'delete' ? '-' : '!';
   const lines = [
-    `# ${a.address} ${headline(a)}${a.reason === 'drift' ? ' (drift: changed outside statusform)' : ''}`,
+    `# ${a.address} ${inertText(headline(a))}${a.reason === 'drift' ? ' (drift: changed outside statusform)' : ''}`,
     `${head} ${a.address}`,
   ];
-  const width = Math.max(0, ...Object.keys(a.after ?? a.before ?? {}).map((k) => k.length));
+  const width = Math.max(0, ...[...Object.keys(a.after ?? a.before ?? {}), ...a.changes.map((ch) => ch.field)].map((k) => k.length));
   if (a.action === 'create') {
     for (const [k, v] of Object.entries(a.after ?? {})) lines.push(`+     ${k.padEnd(width)} = ${value(v)}`);
   } else if (a.action === 'delete' || a.action === 'deactivate') {
@@ -51,12 +44,17 @@ export function diffLines(a: PlanAction): string[] {
     for (const ch of a.changes) {
       const via =
         a.via?.[ch.field] !== undefined && a.via[ch.field] !== ch.after ? ` (via ${value(a.via[ch.field])}, to keep it unique)` : '';
-      lines.push(`-     ${ch.field.padEnd(width)} = ${value(ch.before)}`, `+     ${ch.field.padEnd(width)} = ${value(ch.after)}${via}`);
+      const kept = ch.kept ? KEPT_NOTE : '';
+      lines.push(
+        `-     ${ch.field.padEnd(width)} = ${value(ch.before)}`,
+        `+     ${ch.field.padEnd(width)} = ${value(ch.after)}${via}${kept}`,
+      );
     }
   }
-  if (a.blocked) lines.push(`      ✗ blocked: ${a.blocked}`);
+  if (a.blocked) lines.push(`      ✗ blocked: ${inertText(a.blocked)}`);
   else if (a.action === 'delete') lines.push('      needs --allow-destroy on apply');
-  return lines.map(fenceSafe);
+  // One line each, whatever a value holds: the fence (sectionText) is then closed by nothing inside it.
+  return lines.map(inertText);
 }
 
 /** At most this many unmanaged items are listed per account: the rest is a count (`plan --verbose` lists all). */
@@ -64,10 +62,10 @@ const UNMANAGED_LISTED = 50;
 
 /** An account's unmanaged items, one collapsed block: they repeat on every run and change nothing. */
 function unmanagedBlock(account: string, notes: readonly PlanNote[]): string {
-  const listed = notes.slice(0, UNMANAGED_LISTED).map((n) => `- \`${n.address.replace(/`/g, "'")}\``);
+  const listed = notes.slice(0, UNMANAGED_LISTED).map((n) => `- ${markdownCode(n.address)}`);
   if (notes.length > UNMANAGED_LISTED)
     listed.push(`- … and ${notes.length - UNMANAGED_LISTED} more (\`statusform plan --verbose\` lists them all)`);
-  const summary = escapeInline(unmanagedLine(account, notes.length).replace(/^[^:]*: /, ''));
+  const summary = htmlText(unmanagedLine(account, notes.length).replace(/^[^:]*: /, ''));
   return `\n<details><summary>${summary}; left untouched</summary>\n\n${listed.join('\n')}\n\n</details>\n`;
 }
 
@@ -80,7 +78,7 @@ interface Section {
 
 /** An adoption as a line of the ```diff block: plain (GitHub colours none of `=`), as nothing changes at the vendor. */
 export function adoptionLines(a: Adoption): string[] {
-  return [fenceSafe(`= ${a.address} ${adoptionHeadline(a)}`)];
+  return [inertText(`= ${a.address} ${adoptionHeadline(a)}`)];
 }
 
 /** What an account's section holds, as its one-line summary: an account with an error never reads "no changes". */
@@ -104,10 +102,11 @@ function accountSection(name: string, vendor: string, { actions, notes, adopt, e
   // Side effects are in the warning block at the top; unmanaged items, one collapsed list.
   const { individual, unmanaged } = splitNotes(notes.filter((n) => !n.side_effect));
   return {
-    summary: `<b>${escapeInline(name)}</b> (${vendor}): ${tally}${drift > 0 ? ` — ${drift} from drift` : ''}`,
+    // Inside <summary> (raw HTML), where markdown escapes do not work: HTML entities.
+    summary: `<b>${htmlText(name)}</b> (${htmlText(vendor)}): ${htmlText(tally)}${drift > 0 ? ` — ${drift} from drift` : ''}`,
     blocks: [...actions.map(diffLines), ...adopt.map(adoptionLines)],
     notes: [
-      ...individual.map((n) => `- \`${n.address.replace(/`/g, "'")}\` ${n.kind}: ${escapeInline(n.message)}`),
+      ...individual.map((n) => `- ${markdownCode(n.address)} ${markdownText(n.kind)}: ${markdownText(n.message)}`),
       ...[...unmanaged].map(([account, list]) => unmanagedBlock(account, list)),
     ],
   };
@@ -121,15 +120,16 @@ function sectionText(s: Section, budget = Infinity): { text: string; cut: number
   let used = open.length + close.length + 200;
   let shown = 0;
   if (s.blocks.length > 0) {
-    body.push('```diff');
+    const lines: string[] = [];
     for (const b of s.blocks) {
       const text = b.join('\n');
       if (used + text.length + 1 > budget) break;
-      body.push(text);
+      lines.push(...b);
       used += text.length + 1;
       shown++;
     }
-    body.push('```');
+    // A fence longer than any backtick run in a label: nothing inside closes it.
+    body.push(...markdownFence(lines, 'diff'));
   }
   const cut = s.blocks.length - shown;
   if (cut > 0) body.push('', `_… ${cut} more change${cut === 1 ? '' : 's'} in this account not shown (comment size limit)._`);
@@ -152,9 +152,9 @@ function sectionText(s: Section, budget = Infinity): { text: string; cut: number
 function headlines(plan: Plan): string[] {
   const unplanned = unplannedText(plan);
   if (unplanned !== undefined)
-    return [`### statusform plan: ${escapeInline(unplanned)}`, '', escapeInline(incompleteSummaryLine(plan.summary)), ''];
+    return [`### statusform plan: ${markdownText(unplanned)}`, '', markdownText(incompleteSummaryLine(plan.summary)), ''];
   const head = [`### statusform plan: ${plan.actions.length === 0 ? NO_CHANGES : summaryLine(plan.summary).replace(/^Plan: /, '')}`, ''];
-  if (plan.actions.length === 0 && plan.summary.adopt > 0) head.push(escapeInline(adoptOnlyLine(plan.summary)), '');
+  if (plan.actions.length === 0 && plan.summary.adopt > 0) head.push(markdownText(adoptOnlyLine(plan.summary)), '');
   return head;
 }
 
@@ -167,7 +167,7 @@ export function renderPlanMarkdown(plan: Plan, limit = GITHUB_COMMENT_LIMIT): st
     head.push(`> **${destructive.length} destructive change${destructive.length === 1 ? '' : 's'}:**`);
     for (const a of destructive.slice(0, 20))
       head.push(
-        `> - \`${a.address.replace(/`/g, "'")}\` will be ` +
+        `> - ${markdownCode(a.address)} will be ` +
           `${a.action === 'delete' ? '**deleted** (hard delete)' : 'deactivated'}${a.blocked ? ' — blocked' : ''}`,
       );
     if (destructive.length > 20) head.push(`> - … and ${destructive.length - 20} more`);
@@ -178,7 +178,7 @@ export function renderPlanMarkdown(plan: Plan, limit = GITHUB_COMMENT_LIMIT): st
       `> **${sideEffects.length === 1 ? 'A side effect' : `${sideEffects.length} side effects`} ` +
         'at the vendor** (beyond the changes below):',
     );
-    for (const n of sideEffects.slice(0, 20)) head.push(`> - \`${n.address.replace(/`/g, "'")}\`: ${escapeInline(n.message)}`);
+    for (const n of sideEffects.slice(0, 20)) head.push(`> - ${markdownCode(n.address)}: ${markdownText(n.message)}`);
     if (sideEffects.length > 20) head.push(`> - … and ${sideEffects.length - 20} more`);
   }
   if (destructive.length > 0 || sideEffects.length > 0) head.push('');
@@ -186,7 +186,7 @@ export function renderPlanMarkdown(plan: Plan, limit = GITHUB_COMMENT_LIMIT): st
     head.push(
       '> [!CAUTION]',
       '> **Safety thresholds exceeded** (apply needs `--allow-bulk`):',
-      ...plan.thresholds.map((t) => `> - ${escapeInline(t)}`),
+      ...plan.thresholds.map((t) => `> - ${markdownText(t)}`),
       '',
     );
   }
@@ -194,22 +194,22 @@ export function renderPlanMarkdown(plan: Plan, limit = GITHUB_COMMENT_LIMIT): st
   if (bulk.length > 0) {
     head.push('> [!CAUTION]', '> **Selector rules over their max** (apply needs `--allow-bulk`):');
     for (const r of bulk)
-      head.push(`> - ${escapeInline(r.account)}: rule "${escapeInline(r.rule)}" would change ${r.moving} (max ${r.max})`);
+      head.push(`> - ${markdownText(r.account)}: rule "${markdownText(r.rule)}" would change ${r.moving} (max ${r.max})`);
     head.push('');
   }
   if (plan.errors.length > 0) {
     head.push('> [!CAUTION]', `> **${plan.errors.length} error${plan.errors.length === 1 ? '' : 's'} in the plan:**`);
-    for (const e of plan.errors.slice(0, 20)) head.push(`> - \`${e.address.replace(/`/g, "'")}\`: ${escapeInline(e.message)}`);
+    for (const e of plan.errors.slice(0, 20)) head.push(`> - ${markdownCode(e.address)}: ${markdownText(e.message)}`);
     if (plan.errors.length > 20) head.push(`> - … and ${plan.errors.length - 20} more`);
     head.push('');
   }
   const targeted = targetedLine(plan);
-  if (targeted) head.push(`_${escapeInline(targeted)}_`, '');
+  if (targeted) head.push(`_${markdownText(targeted)}_`, '');
   if (plan.rate_shares && plan.rate_shares.length > 0)
-    head.push(...plan.rate_shares.map((r) => `_Rate limit: ${escapeInline(rateShareLine(r))}._`), '');
+    head.push(...plan.rate_shares.map((r) => `_Rate limit: ${markdownText(rateShareLine(r))}._`), '');
   const unreadable = plan.accounts.filter((a) => a.read === 'none');
   if (unreadable.length > 0) {
-    const names = unreadable.map((a) => `${escapeInline(a.name)} (${a.vendor})`).join(', ');
+    const names = unreadable.map((a) => `${markdownText(a.name)} (${markdownText(a.vendor)})`).join(', ');
     head.push(
       `_${names} ha${unreadable.length === 1 ? 's' : 've'} no read API: ` +
         'live state is taken from the state file, and drift there cannot be seen._',

@@ -1,4 +1,5 @@
 // The human plan and apply report, Terraform-style: a symbol per address, field-level before → after, a closing count line.
+// Every value from a vendor or the config goes through inertText: one line, no control character.
 
 import { diffWordsWithSpace } from 'diff';
 import type { FieldValue } from '../model.js';
@@ -7,6 +8,7 @@ import {
   accountOf,
   accountsCovered,
   accountsWithErrors,
+  isStateOnly,
   type Adoption,
   type Plan,
   type PlanAction,
@@ -14,6 +16,7 @@ import {
   type PlanSummary,
   type RateShare,
 } from '../engine/plan.js';
+import { inertText } from '../inert.js';
 import { plainColors, type Colors } from './style.js';
 
 export const NO_CHANGES = 'No changes. Live state matches the configuration.';
@@ -36,12 +39,13 @@ export function headline(a: PlanAction): string {
     case 'create':
       return 'will be created';
     case 'reactivate':
-      return a.from_key ? `will be reactivated and renamed in place from ${JSON.stringify(a.from_key)}` : 'will be reactivated';
+      return a.from_key ? `will be reactivated and renamed in place from ${value(a.from_key)}` : 'will be reactivated';
     case 'update':
-      if (a.from_key) return `will be renamed in place from ${JSON.stringify(a.from_key)}`;
+      if (a.from_key) return `will be renamed in place from ${value(a.from_key)}`;
+      if (isStateOnly(a)) return 'will be updated in the state file only (nothing is sent to the vendor)';
       return a.reason === 'refresh' ? 'will be re-sent (--refresh-all)' : 'will be updated in place';
     case 'transition':
-      return a.path && a.path.length > 1 ? `will move through ${a.path.join(' → ')}` : 'will change status';
+      return a.path && a.path.length > 1 ? `will move through ${inertText(a.path.join(' → '))}` : 'will change status';
     case 'deactivate':
       return `will be deactivated (soft delete)${renamedAtVendor(a)}`;
     case 'delete':
@@ -51,11 +55,15 @@ export function headline(a: PlanAction): string {
 
 /** For a removal of an item renamed at the vendor: the name it has there now. */
 function renamedAtVendor(a: PlanAction): string {
-  return a.from_key ? `; it is ${JSON.stringify(a.from_key)} at the vendor now` : '';
+  return a.from_key ? `; it is ${value(a.from_key)} at the vendor now` : '';
 }
 
+/** After a change of a field statusform keeps itself: why nothing goes to the vendor for it. */
+export const KEPT_NOTE = ' (kept by statusform; the vendor has no such field)';
+
+/** A field's value as JSON writes it, and the characters JSON leaves as they are (C1, invisible ones) escaped too. */
 export function value(v: FieldValue | undefined): string {
-  return v === undefined ? '(unset)' : JSON.stringify(v);
+  return v === undefined ? '(unset)' : inertText(JSON.stringify(v));
 }
 
 /** Highlights the words that changed between two strings (the `diff` library), when colour is on. */
@@ -64,11 +72,11 @@ function changedText(before: FieldValue | undefined, after: FieldValue | undefin
   const parts = diffWordsWithSpace(before, after);
   const old = parts
     .filter((p) => !p.added)
-    .map((p) => (p.removed ? c.red(c.strikethrough(p.value)) : p.value))
+    .map((p) => (p.removed ? c.red(c.strikethrough(inertText(p.value))) : inertText(p.value)))
     .join('');
   const neu = parts
     .filter((p) => !p.removed)
-    .map((p) => (p.added ? c.green(c.bold(p.value)) : p.value))
+    .map((p) => (p.added ? c.green(c.bold(inertText(p.value))) : inertText(p.value)))
     .join('');
   return `"${old}" → "${neu}"`;
 }
@@ -84,34 +92,37 @@ export function renderAction(a: PlanAction, c: Colors = plainColors): string[] {
   const paint = colorFor(a, c);
   const drift = a.reason === 'drift' ? c.magenta(' (drift: changed outside statusform)') : '';
   const dependency = a.dependency_of ? c.cyan(` (${dependencyOf(a.dependency_of)})`) : '';
-  const lines = [`  ${c.dim(`# ${a.address} ${headline(a)}`)}${drift}${dependency}`];
-  lines.push(`  ${paint(symbolOf(a))} ${a.address}`);
-  const width = Math.max(0, ...Object.keys(a.after ?? a.before ?? {}).map((k) => k.length));
+  const address = inertText(a.address);
+  const lines = [`  ${c.dim(`# ${address} ${headline(a)}`)}${drift}${dependency}`];
+  lines.push(`  ${paint(symbolOf(a))} ${address}`);
+  const width = Math.max(0, ...[...Object.keys(a.after ?? a.before ?? {}), ...a.changes.map((ch) => ch.field)].map((k) => k.length));
   if (a.action === 'create') {
-    for (const [k, v] of Object.entries(a.after ?? {})) lines.push(`      ${c.green('+')} ${k.padEnd(width)} = ${value(v)}`);
+    for (const [k, v] of Object.entries(a.after ?? {})) lines.push(`      ${c.green('+')} ${inertText(k.padEnd(width))} = ${value(v)}`);
   } else if (a.action === 'delete' || a.action === 'deactivate') {
-    for (const [k, v] of Object.entries(a.before ?? {})) if (v !== null) lines.push(`      ${c.red('-')} ${k.padEnd(width)} = ${value(v)}`);
+    for (const [k, v] of Object.entries(a.before ?? {}))
+      if (v !== null) lines.push(`      ${c.red('-')} ${inertText(k.padEnd(width))} = ${value(v)}`);
   } else {
     for (const ch of a.changes) {
       const via =
         a.via?.[ch.field] !== undefined && a.via[ch.field] !== ch.after ? c.dim(` (via ${value(a.via[ch.field])}, to keep it unique)`) : '';
-      lines.push(`      ${c.yellow('~')} ${ch.field.padEnd(width)} : ${changedText(ch.before, ch.after, c)}${via}`);
+      const kept = ch.kept ? c.dim(KEPT_NOTE) : '';
+      lines.push(`      ${c.yellow('~')} ${inertText(ch.field.padEnd(width))} : ${changedText(ch.before, ch.after, c)}${via}${kept}`);
     }
   }
-  if (a.blocked) lines.push(`      ${c.red(c.bold('✗ blocked:'))} ${a.blocked}`);
+  if (a.blocked) lines.push(`      ${c.red(c.bold('✗ blocked:'))} ${inertText(a.blocked)}`);
   else if (a.action === 'delete') lines.push(`      ${c.red('! needs --allow-destroy on apply')}`);
   return lines;
 }
 
 /** What apply does with an adoption, after its address: it is recorded by the vendor id it has there. */
 export function adoptionHeadline(a: Adoption): string {
-  const id = a.id === null ? '' : `, id ${JSON.stringify(a.id)}`;
+  const id = a.id === null ? '' : `, id ${inertText(JSON.stringify(a.id))}`;
   return `will be adopted (found at the vendor as declared${id}; recorded as owned, nothing written)`;
 }
 
 /** An adoption's line: `= address will be adopted (…)`. */
 export function renderAdoption(a: Adoption, c: Colors = plainColors): string {
-  return `  ${c.cyan('=')} ${a.address} ${c.dim(adoptionHeadline(a))}`;
+  return `  ${c.cyan('=')} ${inertText(a.address)} ${c.dim(adoptionHeadline(a))}`;
 }
 
 /** Every adoption of the plan, account by account. */
@@ -121,7 +132,7 @@ function adoptionsOf(plan: Plan): Adoption[] {
 
 /** Why an action a target did not name is in a targeted plan: "dependency of salon.statuses["LATE"]". */
 function dependencyOf(targets: readonly string[]): string {
-  const shown = targets.slice(0, 3).join(', ');
+  const shown = inertText(targets.slice(0, 3).join(', '));
   return `dependency of ${shown}${targets.length > 3 ? ` and ${targets.length - 3} more` : ''}`;
 }
 
@@ -130,7 +141,7 @@ export function targetedLine(plan: Plan): string | undefined {
   const t = plan.options.targets;
   if (!t || t.length === 0) return undefined;
   return (
-    `Targeted: only ${t.join(', ')} and what ${t.length === 1 ? 'it depends' : 'they depend'} on. ` +
+    `Targeted: only ${inertText(t.join(', '))} and what ${t.length === 1 ? 'it depends' : 'they depend'} on. ` +
     'Other changes are left out of this plan; a plan without --target shows them.'
   );
 }
@@ -255,7 +266,7 @@ export function renderPlanText(plan: Plan, c: Colors = plainColors, opts: TextOp
   if (unreadable.length > 0) {
     out.push(
       c.dim(
-        `Note: ${unreadable.map((a) => `${a.name} (${a.vendor})`).join(', ')} ha${unreadable.length === 1 ? 's' : 've'} ` +
+        `Note: ${unreadable.map((a) => inertText(`${a.name} (${a.vendor})`)).join(', ')} ha${unreadable.length === 1 ? 's' : 've'} ` +
           'no read API; live state is taken from the state file and drift cannot be seen.',
       ),
       '',
@@ -269,14 +280,15 @@ export function renderPlanText(plan: Plan, c: Colors = plainColors, opts: TextOp
   if (plan.notes.length > 0) {
     const { individual, unmanaged } = splitNotes(plan.notes);
     out.push('Notes (no changes):');
-    for (const n of individual) out.push(`  ${n.side_effect ? c.yellow('!') : c.cyan('•')} ${n.address}: ${noteLabel(n)}${n.message}`);
+    for (const n of individual)
+      out.push(`  ${n.side_effect ? c.yellow('!') : c.cyan('•')} ${inertText(n.address)}: ${noteLabel(n)}${inertText(n.message)}`);
     for (const [account, notes] of unmanaged) {
       if (!opts.verbose) {
         out.push(`  ${c.cyan('•')} ${unmanagedLine(account, notes.length)} (--verbose lists them)`);
         continue;
       }
       out.push(`  ${c.cyan('•')} ${unmanagedLine(account, notes.length)}; left untouched:`);
-      for (const n of notes) out.push(`      ${n.address}: unmanaged`);
+      for (const n of notes) out.push(`      ${inertText(n.address)}: unmanaged`);
     }
     out.push('');
   }
@@ -285,7 +297,7 @@ export function renderPlanText(plan: Plan, c: Colors = plainColors, opts: TextOp
     for (const r of plan.rules) {
       const over = r.moving > r.max ? c.red(` — more than its max of ${r.max}: apply needs --allow-bulk`) : '';
       out.push(
-        `  ${c.cyan('•')} ${r.account}: rule "${r.rule}" matches ${r.matched} ` +
+        `  ${c.cyan('•')} ${inertText(r.account)}: rule "${inertText(r.rule)}" matches ${r.matched} ` +
           `item${r.matched === 1 ? '' : 's'}, ${r.moving} to change${over}`,
       );
     }
@@ -293,13 +305,13 @@ export function renderPlanText(plan: Plan, c: Colors = plainColors, opts: TextOp
   }
   if (plan.errors.length > 0) {
     out.push(c.red('Errors:'));
-    for (const e of plan.errors) out.push(`  ${c.red('✗')} ${e.address}: ${e.message}`);
+    for (const e of plan.errors) out.push(`  ${c.red('✗')} ${inertText(e.address)}: ${inertText(e.message)}`);
     out.push('');
   }
   const closing = closingLine(plan);
   out.push(incomplete ? c.red(c.bold(closing)) : closing === NO_CHANGES ? c.green(closing) : c.bold(closing));
   if (!incomplete && plan.actions.length === 0 && plan.summary.adopt > 0) out.push(adoptOnlyLine(plan.summary));
-  out.push(...plan.thresholds.map((t) => c.red(`Safety threshold: ${t}`)));
+  out.push(...plan.thresholds.map((t) => c.red(`Safety threshold: ${inertText(t)}`)));
   if (plan.summary.blocked > 0)
     out.push(
       c.red(
@@ -321,15 +333,15 @@ export function renderPlanText(plan: Plan, c: Colors = plainColors, opts: TextOp
 export function renderApplyText(result: ApplyResult, c: Colors = plainColors, untouched: readonly string[] = []): string {
   const out: string[] = [];
   for (const o of result.outcomes) {
-    if (o.status === 'failed') out.push(`${c.red('✗')} ${o.address}: ${o.action} failed: ${o.detail ?? ''}`);
+    if (o.status === 'failed') out.push(`${c.red('✗')} ${inertText(o.address)}: ${o.action} failed: ${inertText(o.detail ?? '')}`);
     else if (o.status === 'skipped') {
       const why =
         o.because === 'interrupted'
           ? 'interrupted: not started'
           : o.because === 'unrecordable'
-            ? `not started: ${o.detail ?? 'the state file could not be written'}`
-            : `waits on ${o.detail ?? 'a failed action'}`;
-      out.push(`${c.yellow('○')} ${o.address}: ${o.action} skipped (${why})`);
+            ? `not started: ${inertText(o.detail ?? 'the state file could not be written')}`
+            : `waits on ${inertText(o.detail ?? 'a failed action')}`;
+      out.push(`${c.yellow('○')} ${inertText(o.address)}: ${o.action} skipped (${why})`);
     }
   }
   const adopted = result.adopted ? `, ${result.adopted} adopted` : '';

@@ -18,6 +18,8 @@ export interface RecordedAction {
   /** The key the item had at the vendor before this action (renamed in place, or acted on by id). */
   from_key?: string;
   id: string | number | null;
+  /** The category statusform keeps for the item, where the vendor has no field for it. */
+  category?: string;
 }
 
 /**
@@ -100,15 +102,40 @@ export class StateRecorder {
           active: false,
         };
         break;
-      default:
+      default: {
+        const category = action.category ?? previous?.category;
         items[action.key] = {
           id: result.id,
           fields: result.fields,
           active: true,
           ...(previous?.dependsOn ? { dependsOn: previous.dependsOn } : {}),
+          ...(category !== undefined ? { category } : {}),
         };
+      }
     }
     this.schedule(action.account);
+  }
+
+  /**
+   * An update of what statusform keeps itself (`isStateOnly`): the item's category changes in the
+   * state, and nothing else does — no vendor answer has come to say anything about its fields.
+   */
+  recordCategory(action: RecordedAction & { category: string }): void {
+    const item = this.state.accounts[action.account]?.items[action.key];
+    if (!item) throw new Error(`no record of ${action.account} ${action.key} to change the category of`);
+    item.category = action.category;
+    this.schedule(action.account);
+  }
+
+  /**
+   * The category of an owned item that has none recorded yet (adopted, or recorded before categories
+   * were kept), so a later change of it shows in the plan. One already recorded is changed only by an action.
+   */
+  fillCategory(account: string, key: string, category: string): void {
+    const item = this.state.accounts[account]?.items[key];
+    if (!item || item.category !== undefined) return;
+    item.category = category;
+    this.schedule(account);
   }
 
   /** Declared items found live unchanged become owned; owned items gone from the vendor are forgotten. */

@@ -99,6 +99,8 @@ export function shapeProblem(data: Record<string, unknown>): string | undefined 
       const deps = item['dependsOn'];
       if (deps !== undefined && !(Array.isArray(deps) && deps.every((d) => typeof d === 'string')))
         return `${it}.dependsOn is ${what(deps)}, not a list of keys`;
+      const category = item['category'];
+      if (category !== undefined && typeof category !== 'string') return `${it}.category is ${what(category)}, not a category's name`;
     }
   }
   return undefined;

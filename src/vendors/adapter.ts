@@ -5,7 +5,18 @@
 import type { Position } from '../errors.js';
 import type { HttpClient, HttpClientOptions } from '../http/client.js';
 import type { Clock } from '../http/pacer.js';
-import type { AccountConfig, DesiredItem, Fields, LiveItem, LiveRead, RateLimit, StateItem, WriteRequest, WriteResult } from '../model.js';
+import type {
+  AccountConfig,
+  ActionKind,
+  DesiredItem,
+  Fields,
+  LiveItem,
+  LiveRead,
+  RateLimit,
+  StateItem,
+  WriteRequest,
+  WriteResult,
+} from '../model.js';
 
 /** What a vendor can do. The engine decides generically from these; it never asks "are you X?". */
 export interface Capabilities {
@@ -54,6 +65,12 @@ export interface Capabilities {
    * (`foldKey`) count as the same key here.
    */
   readOnlyDeclared?: 'fork' | 'refuse';
+  /**
+   * The vendor has no field for an item's category, so statusform keeps it (`maps_to`) in the
+   * state file, beside the item. A changed `maps_to` is then a change of its own — an `update`
+   * whose only change is `maps_to` (`kept`) — applied by recording it, with no request to the vendor.
+   */
+  keepsCategory?: boolean;
 }
 
 /** Reports a semantic problem at a path inside the account's YAML (e.g. ['statuses', 2, 'maps_to']). */
@@ -62,6 +79,11 @@ export type ProblemReporter = (path: (string | number)[], message: string) => vo
 export interface DesiredContext {
   categories: readonly string[];
   problem: ProblemReporter;
+  /**
+   * Reports something the user should change in time that is not a problem yet (a credential the
+   * vendor is retiring): `statusform validate` prints it, positioned; it changes no exit code.
+   */
+  warn?: ProblemReporter;
   /** The position of a path inside the account's YAML, for items. */
   positionOf(path: (string | number)[]): Position;
 }
@@ -133,6 +155,12 @@ export interface VendorAdapter {
   importItem?(live: LiveItem, categories: readonly string[]): { item: Record<string, unknown>; note?: string; guessed?: readonly string[] };
   /** Why this vendor cannot be imported from, and what to do instead. */
   importRefusal?: string;
+  /**
+   * What a reviewer should know about one planned change beyond its field changes: a field the
+   * change leaves as it was although it goes with the ones that change (Zendesk's end-user label
+   * beside a renamed agent label). Each line becomes a note on the change's address. Pure.
+   */
+  changeNotes?(kind: ActionKind, before: Fields | null, after: Fields | null): string[];
   /**
    * The vendor's identity of an item when it is looser than the key: keys that fold alike name
    * one item (Property Deck labels are unique whatever their case). Declaring two of them is a

@@ -64,8 +64,8 @@ function account(i: number, timetapUrl: (i: number) => string): string {
       );
     case 'zendesk':
       return (
-        `${head}    base_url: \${ZENDESK_URL}\n    email: \${ZENDESK_EMAIL}\n` +
-        `    api_token: \${ZENDESK_API_TOKEN}\n${FAST}    statuses:\n` +
+        `${head}    base_url: \${ZENDESK_URL}\n    client_id: \${ZENDESK_CLIENT_ID}\n` +
+        `    client_secret: \${ZENDESK_CLIENT_SECRET}\n${FAST}    statuses:\n` +
         `      - { agent_label: "Waiting ${i}", maps_to: pending }\n      - { agent_label: "Escalated ${i}", maps_to: hold }\n`
       );
   }
@@ -108,6 +108,8 @@ export async function startFleet(stateSetting = '', extraEnv: Record<string, str
         { id: `T-${i}-2`, status: 'in-progress' },
       ]),
       spacebring: ticketAccounts('spacebring').map((i) => ({ id: spacebringTicket(i), status: 'new' })),
+      // Its accounts map a status to hold: the On-hold category on.
+      zendesk: { hold: true },
     },
   });
   const ttIndex = ticketAccounts('timetap');

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { acquireLock } from '../../src/state/lock.js';
-import { PD_ACCOUNT, TH_ACCOUNT, world, type World } from './fixtures.js';
+import { PD_ACCOUNT, TH_ACCOUNT, TT_ACCOUNT, world, type World } from './fixtures.js';
 
 let w: World | undefined;
 afterEach(async () => {
@@ -132,5 +132,16 @@ describe('one account never blocks another', () => {
     const applied = await w.run('apply', '--auto-approve');
     expect(applied.code).toBe(3);
     expect(writesTo(w)).toEqual({ estate: 0, nerds: 1 });
+  });
+
+  it("a TimeTap account whose sign-in is refused is that account's failure: never an apply that looks complete", async () => {
+    const tt = `      - { sub_status: LATE, status: OPEN, sort_order: 2, user_selectable: true, maps_to: open }\n`;
+    w = await world(TT_ACCOUNT(tt) + body(TH_ACCOUNT(th('Alpha'), FAST)), { rateLimits: { timetap: false } });
+    w.env['TIMETAP_PRIVATE_KEY'] = 'not-the-key';
+    const r = await w.run('apply', '--auto-approve');
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/^Error: salon/m);
+    expect(r.stdout).toContain('Accounts: 1 applied, 1 failed.');
+    expect(w.sandbox.simulators.timetap.requests.filter((q) => q.method !== 'GET' && !q.path.includes('session'))).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 // Property Deck over real HTTP: paging, guarded hard deletes, pacing to its limit, and no
 // duplicate create when the outcome of a POST is unknown.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
@@ -269,6 +269,66 @@ describe('Property Deck, end to end', () => {
     const again = await w.run('plan');
     expect(again.stdout).toContain('Plan: 1 to create, 0 to update, 0 to deactivate, 0 to delete, 0 ticket transitions.');
     expect(again.stdout).toContain('+ estate.statuses["property:Taken"]');
+  });
+});
+
+describe('a Property Deck maps_to, which statusform keeps (Property Deck has no such field)', () => {
+  const mapped = (label: string, category: string) => `      - { label: "${label}", type: property, maps_to: ${category} }\n`;
+  const configure = (w: World, category: string) =>
+    writeFileSync(join(w.dir, 'statusform.yaml'), PD_ACCOUNT(mapped('Alpha', category) + mapped('Beta', 'open'), FAST));
+  const recordedCategory = (w: World) => (w.state().accounts['estate']!.items['property:Alpha'] as { category?: string }).category;
+
+  it('a changed maps_to is a plan line of its own; apply records it without a request to the vendor, and the next plan is empty', async () => {
+    w = await world(PD_ACCOUNT(mapped('Alpha', 'open') + mapped('Beta', 'open'), FAST), FAST_SIM);
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    expect(recordedCategory(w)).toBe('open');
+    configure(w, 'pending');
+    w.sandbox.simulators.propertydeck.resetRequests();
+
+    const plan = await w.run('plan', '--detailed-exitcode');
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain(
+      '# estate.statuses["property:Alpha"] will be updated in the state file only (nothing is sent to the vendor)',
+    );
+    expect(plan.stdout).toContain('~ estate.statuses["property:Alpha"]');
+    expect(plan.stdout).toContain('~ maps_to : "open" → "pending" (kept by statusform; the vendor has no such field)');
+    expect(plan.stdout).toContain('Plan: 0 to create, 1 to update, 0 to deactivate, 0 to delete, 0 ticket transitions.');
+    const json = JSON.parse((await w.run('plan', '--format', 'json')).stdout) as { actions: { address: string; changes: unknown[] }[] };
+    expect(json.actions).toEqual([
+      expect.objectContaining({
+        address: 'estate.statuses["property:Alpha"]',
+        action: 'update',
+        changes: [{ field: 'maps_to', before: 'open', after: 'pending', kept: true }],
+      }),
+    ]);
+    const markdown = (await w.run('plan', '--format', 'markdown')).stdout;
+    expect(markdown).toContain('+     maps_to = "pending" (kept by statusform; the vendor has no such field)');
+    const mappings = (await w.run('mappings')).stdout;
+    expect(mappings).toMatch(/pending\s+\S*property:Alpha/);
+
+    const apply = await w.run('apply', '--auto-approve');
+    expect(apply.code).toBe(0);
+    expect(apply.stdout).toMatch(/estate\.statuses\["property:Alpha"\]: update done/);
+    expect(writes(w)).toEqual([]);
+    expect(recordedCategory(w)).toBe('pending');
+    expect((await w.run('plan', '--detailed-exitcode')).stdout).toContain('No changes.');
+  });
+
+  it('a state recorded before maps_to was kept shows no change, and learns it with the next apply', async () => {
+    w = await world(PD_ACCOUNT(mapped('Alpha', 'open') + mapped('Beta', 'open'), FAST), FAST_SIM);
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    const file = join(w.dir, 'statusform.state', 'estate.json');
+    const older = JSON.parse(readFileSync(file, 'utf8')) as { accounts: { estate: { items: Record<string, { category?: string }> } } };
+    for (const item of Object.values(older.accounts.estate.items)) delete item.category;
+    writeFileSync(file, JSON.stringify(older));
+
+    expect((await w.run('plan', '--detailed-exitcode')).code).toBe(0);
+    w.sandbox.simulators.propertydeck.resetRequests();
+    expect((await w.run('apply', '--auto-approve')).code).toBe(0);
+    expect(writes(w)).toEqual([]);
+    expect(recordedCategory(w)).toBe('open');
+    configure(w, 'hold');
+    expect((await w.run('plan')).stdout).toContain('~ maps_to : "open" → "hold"');
   });
 });
 

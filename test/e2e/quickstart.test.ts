@@ -91,7 +91,7 @@ describe('the quickstart, end to end', () => {
   it('renders the plan as JSON in the wire format (schemas/plan.schema.json), and as a markdown PR comment', async () => {
     w = await quickstart();
     const json = JSON.parse((await w.run('plan', '--format', 'json')).stdout); // cli() checks it against the schema
-    expect(json.format_version).toBe('2.3');
+    expect(json.format_version).toBe('2.4');
     expect(json.config_files_digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(json.config_digest).toMatch(/^sha256:/);
     // The quickstart's state is one file (seeded by the demo): every account is at the file's lineage and serial.

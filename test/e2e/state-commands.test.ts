@@ -47,7 +47,8 @@ describe('state list and show', () => {
     const id = w.state().accounts['estate']!.items['contact:Hot Lead']!.id as string;
     expect(show.stdout).toBe(
       `# ${HOT}\nvendor     = "propertydeck"\nvendor_id  = ${JSON.stringify(id)}\n` +
-        'active     = true\ndepends_on = []\nfields:\n  type  = "contact"\n  label = "Hot Lead"\n',
+        'active     = true\ndepends_on = []\nmaps_to    = "open" (kept by statusform: the vendor has no such field)\n' +
+        'fields:\n  type  = "contact"\n  label = "Hot Lead"\n',
     );
     const json = JSON.parse((await w.run('state', 'show', HOT, '--format', 'json')).stdout) as Record<string, unknown>;
     expect(json).toEqual({
@@ -60,6 +61,7 @@ describe('state list and show', () => {
       active: true,
       fields: { type: 'contact', label: 'Hot Lead' },
       depends_on: [],
+      maps_to: 'open',
     });
     const typo = await w.run('state', 'show', 'estate.statuses["contact:Hot Led"]');
     expect(typo.code).toBe(1);

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { classify, type ClassifyContext } from '../../src/engine/diff/classify.js';
 import type { Row } from '../../src/engine/diff/match.js';
+import { isStateOnly } from '../../src/engine/plan.js';
 import type { Capabilities } from '../../src/vendors/adapter.js';
 import type { AccountConfig, LiveItem, StateItem } from '../../src/model.js';
 
@@ -141,5 +142,77 @@ describe('classify: one row → an action, notes, an error', () => {
     expect(classify({ key: 'Z', live: live('Z'), via: 'key' }, ctx())).toEqual({
       notes: [{ kind: 'unmanaged', message: expect.stringContaining('not managed by statusform') }],
     });
+  });
+
+  it('an owned item the vendor must keep active (a default) leaving the config is an error saying why with prune, never a write', () => {
+    const keep = live('A', { label: 'A' }, { id: 'id-A', keepActive: 'make another the default first' });
+    const row: Row = { key: 'A', recorded: recorded({ label: 'A' }), live: keep, via: 'key' };
+    const v = classify(row, ctx());
+    expect(v.action).toBeUndefined();
+    expect(v.error).toBe('no longer in the configuration, but it cannot be removed: make another the default first');
+    expect(classify(row, ctx({}, { prune: false }))).toMatchObject({ leaving: 'orphaned', notes: [{ kind: 'orphan' }] });
+    // Declared, it is updated like any other item.
+    const declaredRow: Row = {
+      key: 'A',
+      declared: declared('A', { label: 'B' }),
+      recorded: recorded({ label: 'A' }),
+      live: keep,
+      via: 'key',
+    };
+    expect(classify(declaredRow, ctx()).action).toMatchObject({ action: 'update' });
+  });
+});
+
+describe('classify: a category statusform keeps itself (the vendor has no field for it)', () => {
+  const mapped = (key: string, category: string, fields = { label: key }) => ({ ...declared(key, fields), category });
+  const row = (category: string, recordedCategory: string | undefined, liveLabel = 'A'): Row => ({
+    key: 'A',
+    declared: mapped('A', category),
+    live: live('A', { label: liveLabel }),
+    via: 'key',
+    recorded: recorded({ label: 'A' }, recordedCategory === undefined ? {} : { category: recordedCategory }),
+  });
+
+  it('a changed maps_to is an update of its own, marked kept, that touches only the state', () => {
+    const v = classify(row('pending', 'open'), ctx({ keepsCategory: true }));
+    expect(v.action).toMatchObject({
+      action: 'update',
+      reason: 'config',
+      category: 'pending',
+      changes: [{ field: 'maps_to', before: 'open', after: 'pending', kept: true }],
+    });
+    expect(isStateOnly(v.action!)).toBe(true);
+  });
+
+  it('beside a change at the vendor, the update carries both and is not state-only', () => {
+    const v = classify(row('pending', 'open', 'a'), ctx({ keepsCategory: true }));
+    expect(v.action?.changes).toEqual([
+      { field: 'label', before: 'a', after: 'A' },
+      { field: 'maps_to', before: 'open', after: 'pending', kept: true },
+    ]);
+    expect(isStateOnly(v.action!)).toBe(false);
+  });
+
+  it('an unchanged or never recorded category is no change; a vendor that holds the category itself never gets a kept one', () => {
+    expect(classify(row('open', 'open'), ctx({ keepsCategory: true })).action).toBeUndefined();
+    expect(classify(row('pending', undefined), ctx({ keepsCategory: true })).action).toBeUndefined();
+    expect(classify(row('pending', 'open'), ctx()).action).toBeUndefined();
+  });
+
+  it('a create records the category it declares', () => {
+    const v = classify({ key: 'B', declared: mapped('B', 'hold') }, ctx({ keepsCategory: true }));
+    expect(v.action).toMatchObject({ action: 'create', category: 'hold', changes: [] });
+  });
+
+  it('a rename in place compares with what its source record mapped to', () => {
+    const r: Row = {
+      key: 'B',
+      declared: { ...mapped('B', 'pending'), renamedFrom: ['A'] },
+      live: live('A'),
+      via: 'renamed_from',
+    };
+    const v = classify(r, ctx({ keepsCategory: true }, {}, { owned: { A: recorded({ label: 'A' }, { category: 'open' }) } }));
+    expect(v.action).toMatchObject({ action: 'update', from_key: 'A', category: 'pending' });
+    expect(v.action?.changes).toContainEqual({ field: 'maps_to', before: 'open', after: 'pending', kept: true });
   });
 });

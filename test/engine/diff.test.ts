@@ -198,6 +198,17 @@ describe('diff: desired against live and owned', () => {
       },
     ]);
   });
+
+  it("adds the adapter's notes on a planned change at the change's address, and none where it has nothing to say", () => {
+    const noting = { ...propertydeck, changeNotes: (kind: string) => (kind === 'update' ? ['the other label stays'] : []) };
+    const acc = account('propertydeck', [
+      item('property:Sold', { type: 'property', label: 'Sold' }, { renamedFrom: ['property:Sold STC'] }),
+    ]);
+    const d = diffAccount(acc, noting, read([live('property:Sold STC', { type: 'property', label: 'Sold STC' }, 'u1')]), {});
+    expect(d.actions.map((a) => a.action)).toEqual(['update']);
+    expect(d.notes).toContainEqual({ address: 'acc.statuses["property:Sold"]', kind: 'warning', message: 'the other label stays' });
+    expect(diffAccount(acc, propertydeck, read([]), {}).notes.filter((n) => n.message === 'the other label stays')).toEqual([]);
+  });
 });
 
 describe('diff: read-only live items a vendor refuses to have declared', () => {

@@ -47,6 +47,35 @@ function fakeClock(start = 1_800_000_000_000): Clock & { sleeps: number[] } {
   };
 }
 
+/**
+ * A clock whose hands move only when the test says: each sleeper wakes when the hands pass its
+ * time, and real I/O gets a moment after each wake-up, so queued requests can be watched.
+ */
+function manualClock(start = 1_800_000_000_000) {
+  let now = start;
+  const timers: { at: number; wake: () => void }[] = [];
+  const settle = () => new Promise((r) => setTimeout(r, 30));
+  return {
+    start,
+    now: () => now,
+    sleep: (ms: number) => (ms <= 0 ? Promise.resolve() : new Promise<void>((wake) => timers.push({ at: now + ms, wake }))),
+    settle,
+    async advanceTo(t: number): Promise<void> {
+      for (;;) {
+        timers.sort((a, b) => a.at - b.at);
+        const next = timers[0];
+        if (!next || next.at > t) break;
+        timers.shift();
+        now = Math.max(now, next.at);
+        next.wake();
+        await settle();
+      }
+      now = t;
+      await settle();
+    },
+  };
+}
+
 describe('HTTP client', () => {
   it('retries a GET through 5xx and returns the answer', async () => {
     let n = 0;
@@ -254,5 +283,148 @@ describe('HTTP client', () => {
     expect(() => new HttpClient({ baseUrl: 'http://example.com', ...fast })).toThrow(/not https/);
     const c = new HttpClient({ baseUrl: 'https://api.example.com', ...fast });
     expect(() => c.url('https://evil.example.net/statuses?page=2')).toThrow(/another origin/);
+  });
+});
+
+describe('a wait the vendor asks for holds the whole account', () => {
+  it('a 429 with Retry-After: the requests queued behind it start only when the time given has passed, one in flight finishes, and the pause is announced once', async () => {
+    const clock = manualClock();
+    const seen: { path: string; at: number }[] = [];
+    let holdA: (() => void) | undefined;
+    const url = await serve((q, res) => {
+      seen.push({ path: q.url!, at: clock.now() });
+      if (q.url === '/a' && seen.filter((s) => s.path === '/a').length === 1) {
+        holdA = () => json(res, 429, { message: 'Too Many Attempts.' }, { 'retry-after': '30' });
+      } else if (q.url === '/b') {
+        holdA?.(); // the pause begins while /b is in flight …
+        setTimeout(() => json(res, 200, { path: q.url }), 10); // … and /b is answered after it
+      } else json(res, 200, { path: q.url });
+    });
+    const notices: string[] = [];
+    const c = new HttpClient({
+      baseUrl: url,
+      rateLimit: { requests: 10, seconds: 1 },
+      clock,
+      random: () => 0,
+      label: 'estate',
+      notify: (line) => notices.push(line),
+    });
+    const get = (path: string) => c.request({ method: 'GET', path, address: `estate.statuses${path}` });
+    const answers = Promise.all(['/a', '/b', '/c', '/d'].map(get));
+    await clock.settle();
+    await clock.advanceTo(clock.start + 103); // /b's slot: it is sent, and the 429 for /a comes back
+    const pauseEnds = clock.start + 103 + 30_000;
+    expect(seen.map((s) => s.path)).toEqual(['/a', '/b']);
+    await clock.advanceTo(pauseEnds - 1); // /c and /d had slots long before: they wait
+    expect(seen.map((s) => s.path)).toEqual(['/a', '/b']);
+    await clock.advanceTo(pauseEnds + 1_000);
+    expect((await answers).map((r) => (r.body as { path: string }).path)).toEqual(['/a', '/b', '/c', '/d']);
+    expect(
+      seen
+        .slice(2)
+        .map((s) => s.path)
+        .sort(),
+    ).toEqual(['/a', '/c', '/d']);
+    for (const s of seen.slice(2)) expect(s.at).toBeGreaterThanOrEqual(pauseEnds);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/^estate: 127\.0\.0\.1:\d+ asked to wait 30 s \(Retry-After\), resuming at \d\d:\d\d:\d\d UTC$/);
+  });
+
+  it('several answers asking for the same pause (429s, a spent quota) announce it once', async () => {
+    const clock = manualClock();
+    const waiting: (() => void)[] = [];
+    let n = 0;
+    const url = await serve((_q, res) => {
+      if (++n > 3) return json(res, 200, {});
+      const answer = [
+        () => json(res, 429, {}, { 'retry-after': '30' }),
+        () => json(res, 429, {}, { 'retry-after': '31' }),
+        () => json(res, 200, {}, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '30' }),
+      ][n - 1]!;
+      waiting.push(answer);
+      if (waiting.length === 3) for (const w of waiting) w(); // all three were in flight together
+    });
+    const notices: string[] = [];
+    const c = new HttpClient({ baseUrl: url, ...fast, clock, random: () => 0, notify: (line) => notices.push(line) });
+    const answers = Promise.all(['/a', '/b', '/c'].map((path) => c.request({ method: 'GET', path, address: 'x' })));
+    await clock.advanceTo(clock.start + 10);
+    await clock.advanceTo(clock.start + 40_000);
+    await answers;
+    expect(notices).toHaveLength(1);
+    expect(n).toBe(5);
+  });
+});
+
+describe('a request has one deadline, retries included', () => {
+  /** A server whose answers to `slow` paths trickle in a byte every 50 ms and never end; the rest answer at once. */
+  const trickling = (slow: (path: string) => boolean) => {
+    const got: string[] = [];
+    const handler: Handler = (q, res) => {
+      got.push(`${q.method} ${q.url}`);
+      if (!slow(q.url!)) return json(res, 200, {});
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{');
+      const t = setInterval(() => res.write(' '), 50);
+      res.on('close', () => clearInterval(t));
+    };
+    return { got, handler };
+  };
+
+  it('a body that trickles in fails when the deadline is spent, and is not tried again', async () => {
+    const { got, handler } = trickling(() => true);
+    const url = await serve(handler);
+    const c = new HttpClient({ baseUrl: url, ...fast, timeoutMs: 300, deadlineMs: 800 });
+    const t0 = Date.now();
+    const err = (await c.request({ method: 'GET', path: '/statuses', address: 'estate.statuses' }).catch((e: unknown) => e)) as VendorError;
+    const ms = Date.now() - t0;
+    expect(err.code).toBe('E_DEADLINE');
+    expect(err.message).toMatch(/^estate\.statuses: no complete answer within 1 s to GET \/statuses \(its deadline, retries included\)$/);
+    expect(got).toHaveLength(1);
+    expect(ms).toBeGreaterThanOrEqual(750);
+    expect(ms).toBeLessThan(1_300);
+  });
+
+  it('a silent server: the retries share one deadline', async () => {
+    let got = 0;
+    const url = await serve(() => void got++); // never answers
+    const c = new HttpClient({
+      baseUrl: url,
+      rateLimit: { requests: 1000, seconds: 1 },
+      retry: { attempts: 6, baseDelayMs: 5, maxDelayMs: 20 },
+      random: () => 1,
+      timeoutMs: 1_000, // undici's idle timers tick about once a second
+      deadlineMs: 2_400,
+    });
+    const t0 = Date.now();
+    const err = (await c.request({ method: 'GET', path: '/statuses', address: 'x' }).catch((e: unknown) => e)) as VendorError;
+    const ms = Date.now() - t0;
+    expect(err.code).toBe('E_DEADLINE');
+    expect(err.message).toMatch(
+      /^x: gave up after \d attempts at 127\.0\.0\.1:\d+: UND_ERR_HEADERS_TIMEOUT .*; then no complete answer within 2 s to GET \/statuses/,
+    );
+    expect(got).toBeGreaterThanOrEqual(2);
+    expect(got).toBeLessThan(6); // of 6 allowed
+    expect(ms).toBeLessThan(2_900);
+  });
+
+  it('once a request ran out of its deadline the account stops: exchanges in flight are abandoned, nothing new is sent', async () => {
+    const { got, handler } = trickling((path) => path !== '/later');
+    const url = await serve(handler);
+    const c = new HttpClient({ baseUrl: url, ...fast, timeoutMs: 5_000, deadlineMs: 500 });
+    const t0 = Date.now();
+    const slow = c.request({ method: 'GET', path: '/statuses', address: 'acc.statuses' }).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 200));
+    const create = c.request({ method: 'POST', path: '/statuses', body: {}, address: 'acc.statuses["k"]' }).catch((e: unknown) => e);
+    const [first, inFlight] = (await Promise.all([slow, create])) as VendorError[];
+    expect(Date.now() - t0).toBeLessThan(900);
+    expect(first!.code).toBe('E_DEADLINE');
+    // A create cut off may or may not have landed: said so, never re-sent.
+    expect(inFlight!.code).toBe('E_OUTCOME_UNKNOWN');
+    expect(inFlight!.message).toMatch(
+      /abandoned in flight \(127\.0\.0\.1:\d+ did not complete GET \/statuses within its deadline of 1 s, retries included/,
+    );
+    const later = (await c.request({ method: 'GET', path: '/later', address: 'acc.statuses' }).catch((e: unknown) => e)) as VendorError;
+    expect(later.message).toMatch(/^acc\.statuses: not sent: 127\.0\.0\.1:\d+ did not complete GET \/statuses/);
+    expect(got).toEqual(['GET /statuses', 'POST /statuses']);
   });
 });

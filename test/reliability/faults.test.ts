@@ -12,8 +12,8 @@ import { sandboxEnv } from '../../src/sandbox/demo-data.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import type { FaultOptions, RecordedRequest, RunningSimulator } from '../../src/simulator/server.js';
 import {
-  ZENDESK_SANDBOX_API_TOKEN,
-  ZENDESK_SANDBOX_EMAIL,
+  ZENDESK_SANDBOX_CLIENT_ID,
+  ZENDESK_SANDBOX_CLIENT_SECRET,
   startZendeskSimulator,
   type ZendeskStore,
 } from '../../src/vendors/zendesk/simulator.js';
@@ -117,10 +117,11 @@ describe('apply under injected faults', () => {
   });
 
   it('Zendesk: no duplicate create, built-in, default and unmanaged statuses never written', async () => {
-    // Not in the sandbox yet: its simulator runs on its own.
+    // Its simulator runs on its own, On-hold on; the OAuth grant meets the same faults as every request.
     zendesk = await startZendeskSimulator({
       rateLimit: false,
       seed: {
+        hold: true,
         statuses: [
           { agent_label: 'Keep Out', status_category: 'hold', id: 77 },
           { agent_label: 'Retire me', status_category: 'open', id: 78 },
@@ -131,16 +132,20 @@ describe('apply under injected faults', () => {
       { length: 12 },
       (_, i) => `      - { agent_label: "Z ${i}", maps_to: ${['open', 'pending', 'hold', 'solved'][i % 4]} }\n`,
     ).join('');
-    const env = { ZENDESK_URL: zendesk.url, ZENDESK_EMAIL: ZENDESK_SANDBOX_EMAIL, ZENDESK_API_TOKEN: ZENDESK_SANDBOX_API_TOKEN };
+    const env = {
+      ZENDESK_URL: zendesk.url,
+      ZENDESK_CLIENT_ID: ZENDESK_SANDBOX_CLIENT_ID,
+      ZENDESK_CLIENT_SECRET: ZENDESK_SANDBOX_CLIENT_SECRET,
+    };
     const head =
       `version: 1\naccounts:\n  support:\n    vendor: zendesk\n    base_url: \${ZENDESK_URL}\n` +
-      `    email: \${ZENDESK_EMAIL}\n    api_token: \${ZENDESK_API_TOKEN}\n    prune: true\n${FAST}    statuses:\n`;
+      `    client_id: \${ZENDESK_CLIENT_ID}\n    client_secret: \${ZENDESK_CLIENT_SECRET}\n    prune: true\n${FAST}    statuses:\n`;
     const runs = await converge(`${head}${statuses}`, 16, { sims: [zendesk], env });
     expect(runs).toBeLessThanOrEqual(3);
     const store = zendesk.store;
     expect([...store.creates.values()]).toEqual(Array(12).fill(1));
     expect(store.statuses.get(77)).toMatchObject({ agent_label: 'Keep Out', active: true });
-    const writes = zendesk.requests.filter((r) => r.method !== 'GET');
+    const writes = zendesk.requests.filter((r) => r.method !== 'GET' && r.path.startsWith('/api/'));
     expect(writes.filter((r) => /\/(1[0-4]|77|78)$/.test(r.path))).toEqual([]);
     expect(zendesk.requests.filter((r) => r.faulted).length).toBeGreaterThan(0);
   });

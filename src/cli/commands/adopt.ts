@@ -16,6 +16,7 @@ import type { Plan, PlanAction } from '../../engine/plan.js';
 import { bindingOf } from '../../engine/state-binding.js';
 import { UsageError, fileProblem, formatPosition } from '../../errors.js';
 import { closeDefaultAgent } from '../../http/client.js';
+import { inertText } from '../../inert.js';
 import type { AccountConfig, DesiredItem } from '../../model.js';
 import { StateRecorder } from '../../state/recorder.js';
 import type { Snapshot, StateStore } from '../../state/store.js';
@@ -135,7 +136,7 @@ interface AdoptRun {
 async function adoptDrift(io: Io, run: AdoptRun): Promise<Outcome> {
   const { plan } = run.planned;
   if (plan.errors.length > 0) {
-    for (const e of plan.errors) write(io.stderr, `${e.address}: ${e.message}`);
+    for (const e of plan.errors) write(io.stderr, inertText(`${e.address}: ${e.message}`));
     write(io.stderr, 'Nothing adopted: the plan has errors (above); fix them, then run adopt again.');
     return 'failed';
   }
@@ -155,8 +156,9 @@ async function adoptDrift(io: Io, run: AdoptRun): Promise<Outcome> {
   const { files, adopted } = fileChanges(io, edits, declared, refused);
   // Asked for by address, every one must be adopted; otherwise the ones that cannot be are said and skipped.
   const refusedAsked = refused.filter((r) => run.addresses.includes(r.address));
-  if (refusedAsked.length > 0) throw new UsageError(`nothing adopted:\n${refusedAsked.map((r) => `${r.address}: ${r.reason}`).join('\n')}`);
-  for (const r of refused) write(io.stderr, `Not adopted: ${r.address}: ${r.reason}`);
+  if (refusedAsked.length > 0)
+    throw new UsageError(`nothing adopted:\n${refusedAsked.map((r) => inertText(`${r.address}: ${r.reason}`)).join('\n')}`);
+  for (const r of refused) write(io.stderr, `Not adopted: ${inertText(`${r.address}: ${r.reason}`)}`);
   if (adopted.length === 0) {
     write(io.stderr, 'Nothing adopted: no drifted item can be written into the configuration (above).');
     return 'failed';

@@ -1,6 +1,6 @@
 // `statusform apply`: plan under the state lock, check the guards, confirm, execute, report.
 
-import { scrubKnown } from '../../http/redact.js';
+import { inertText, markdownFence } from '../../inert.js';
 import { InterruptedError, RefusedError, StateWriteError } from '../../errors.js';
 import { closeDefaultAgent, type HttpNotice } from '../../http/client.js';
 import { accountOutcomes, outcomeCounts, Verdicts } from '../../engine/account-outcomes.js';
@@ -138,8 +138,9 @@ function judgeErrors(verdicts: Verdicts, plan: Plan): void {
 /** What a person reads about the accounts decided before any write: one line each, on stderr. */
 function sayVerdicts(io: Io, verdicts: Verdicts): void {
   const c = colors(io);
-  for (const [name, reasons] of verdicts.refused) write(io.stderr, c.yellow(`Refused: ${name}: ${reasons.join('; ')}`));
-  for (const [name, reasons] of verdicts.failed) write(io.stderr, c.red(`Error: ${name}: ${reasons.join('; ')}`));
+  // Reasons may quote a vendor: each stays on its line.
+  for (const [name, reasons] of verdicts.refused) write(io.stderr, c.yellow(`Refused: ${name}: ${inertText(reasons.join('; '))}`));
+  for (const [name, reasons] of verdicts.failed) write(io.stderr, c.red(`Error: ${name}: ${inertText(reasons.join('; '))}`));
   const decided = verdicts.names();
   if (decided.length > 0) write(io.stderr, `Nothing is written to ${decided.join(', ')}; every other account is applied.`);
 }
@@ -147,7 +148,7 @@ function sayVerdicts(io: Io, verdicts: Verdicts): void {
 export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<Outcome> {
   const json = opts.json ?? false;
   const emit = (e: ApplyEventLine) => {
-    if (json) io.stdout.write(scrubKnown(eventLine(e)));
+    if (json) write(io.stdout, eventLine(e));
   };
   emit(versionEvent(opts.statusformVersion ?? 'unknown', stamp));
   // With --json, stdout carries the events only: what a person reads goes to stderr.
@@ -247,12 +248,9 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
           finished++;
           spinApply.update(`Applying ${finished}/${total}…`);
           const o = e.outcome;
+          const id = o.vendorId !== undefined && o.vendorId !== null ? ` [id=${inertText(String(o.vendorId))}]` : '';
           if (o.status === 'done')
-            write(
-              human,
-              `${e.action.address}: ${e.action.action} done after ` +
-                `${seconds(o.durationMs ?? 0)}${o.vendorId !== undefined && o.vendorId !== null ? ` [id=${String(o.vendorId)}]` : ''}`,
-            );
+            write(human, `${inertText(e.action.address)}: ${e.action.action} done after ${seconds(o.durationMs ?? 0)}${id}`);
         },
       });
     } finally {
@@ -268,7 +266,7 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
       const untouched = verdicts.names();
       write(human, renderApplyText(result, c, untouched) + accountsText);
       const plain = renderApplyText(result, undefined, untouched) + renderAccountOutcomesText(outcomes);
-      appendStepSummary(io, `### statusform apply\n\n\`\`\`\n${plain}\`\`\`\n`);
+      appendStepSummary(io, ['### statusform apply', '', ...markdownFence(plain.trimEnd().split('\n')), ''].join('\n'));
     }
     if (result.stateFailure)
       throw new StateWriteError(

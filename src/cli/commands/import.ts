@@ -4,10 +4,11 @@
 import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Document, YAMLSeq, isSeq, parseDocument } from 'yaml';
+import { Document, YAMLSeq, isSeq, parseDocument, visit, type Node } from 'yaml';
 import { literal } from '../../config/edit.js';
 import { UsageError } from '../../errors.js';
 import { scrubKnown } from '../../http/redact.js';
+import { inertText } from '../../inert.js';
 import { closeDefaultAgent } from '../../http/client.js';
 import { loadState, openSessions, selectAccounts, stateStoreOf } from '../../engine/manager.js';
 import { bindingOf, refuseForeignState } from '../../engine/state-binding.js';
@@ -107,8 +108,9 @@ export async function importCommand(io: Io, opts: ImportCommandOptions): Promise
     const addNew = (doc: Document, seq: YAMLSeq): YAMLSeq => {
       if (seq.items.length === 0) seq.flow = false; // `statuses: []` becomes a block list
       imported.forEach((i, n) => {
-        const node = doc.createNode(i.item);
-        const lines = [...(n === 0 ? about : []), ...(i.note ? [` Review: ${i.note}.`] : [])];
+        const node = quoteUnsafe(doc.createNode(i.item));
+        // A note may quote a vendor: a line break in it would end the comment and write YAML.
+        const lines = [...(n === 0 ? about : []), ...(i.note ? [` Review: ${inertText(i.note)}.`] : [])];
         if (lines.length > 0) node.commentBefore = lines.join('\n');
         seq.items.push(node);
       });
@@ -145,7 +147,8 @@ export async function importCommand(io: Io, opts: ImportCommandOptions): Promise
       }
       doc.setIn(['accounts', account!.name, adapter.collection], addNew(doc, seq));
       doc.commentBefore = [` ${modeline}`, ...inlined.map((n) => ` Review: ${n}.`)].join('\n');
-      text = scrubKnown(doc.toString({ lineWidth: 0 }));
+      // No block scalars: a label with a line break is one double-quoted line, so no line of it starts with what a vendor wrote.
+      text = scrubKnown(doc.toString({ lineWidth: 0, blockQuote: false }));
     }
 
     if (out !== undefined && !(inPlace && fresh.length === 0)) writeOutput(out, 'the import', text);
@@ -178,4 +181,18 @@ export async function importCommand(io: Io, opts: ImportCommandOptions): Promise
     await store.close();
     await closeDefaultAgent();
   }
+}
+
+/**
+ * Double-quotes every text a vendor gave that holds a character the output guard escapes (a
+ * control or invisible one, `##[`): in double quotes its escape (`\u202e`) is YAML's own, so the
+ * YAML printed or written still holds the label as the vendor has it.
+ */
+function quoteUnsafe<T extends Node>(node: T): T {
+  visit(node, {
+    Scalar(_, scalar) {
+      if (typeof scalar.value === 'string' && inertText(scalar.value) !== scalar.value) scalar.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return node;
 }

@@ -9,6 +9,7 @@ import { checkTarget } from '../../engine/target.js';
 import { wireText } from '../../engine/wire.js';
 import { renderPlanMarkdown } from '../../render/markdown.js';
 import { renderPlanText } from '../../render/text.js';
+import { inertText } from '../../inert.js';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { DEFAULT_CONFIG, loadOrThrow } from '../context.js';
 import { selection } from '../selection.js';
@@ -47,7 +48,7 @@ export function renderPlan(plan: Plan, format: PlanFormat, io: Io, opts: { verbo
  */
 export function sayUnread(io: Io, plan: Plan): void {
   for (const e of plan.errors.filter((x) => x.unread))
-    write(io.stderr, colors(io).red(`${e.refused ? 'Refused' : 'Error'}: ${e.address}: ${e.message}`));
+    write(io.stderr, colors(io).red(`${e.refused ? 'Refused' : 'Error'}: ${inertText(`${e.address}: ${e.message}`)}`));
 }
 
 export function planFormat(value: string | undefined): PlanFormat {

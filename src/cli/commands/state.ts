@@ -342,6 +342,7 @@ async function show(io: Io, opts: StateCommandOptions, args: readonly string[]):
       active: item.active,
       fields: item.fields,
       depends_on: item.dependsOn ?? [],
+      ...(item.category !== undefined ? { maps_to: item.category } : {}),
       ...(item.imported ? { imported: true } : {}),
     };
     write(io.stdout, JSON.stringify(out, null, 2));
@@ -354,6 +355,8 @@ async function show(io: Io, opts: StateCommandOptions, args: readonly string[]):
     `active     = ${item.active}`,
     `depends_on = ${JSON.stringify(item.dependsOn ?? [])}`,
   ];
+  if (item.category !== undefined)
+    lines.push(`maps_to    = ${JSON.stringify(item.category)} (kept by statusform: the vendor has no such field)`);
   if (item.imported) lines.push('imported   = true (adopted by statusform import; not declared in the configuration since)');
   const width = Math.max(0, ...Object.keys(item.fields).map((k) => k.length));
   lines.push('fields:', ...Object.entries(item.fields).map(([k, v]) => `  ${k.padEnd(width)} = ${JSON.stringify(v)}`));

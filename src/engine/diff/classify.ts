@@ -5,7 +5,7 @@
 import type { Capabilities } from '../../vendors/adapter.js';
 import type { AccountConfig, DesiredItem, Fields, LiveItem, StateItem } from '../../model.js';
 import { invisibleDifference, showInvisible } from '../../vendors/normalise.js';
-import type { NoteKind, PlanAction } from '../plan.js';
+import type { FieldChange, NoteKind, PlanAction } from '../plan.js';
 import { fieldChanges, isDrift, sameId } from './fields.js';
 import type { Row } from './match.js';
 
@@ -37,6 +37,28 @@ export interface ClassifyContext {
   refreshAll?: boolean | undefined;
   /** The account setting that must be `true` before a hard delete (the adapter's `hardDeleteSetting`). */
   hardDeleteSetting?: string | undefined;
+  /** What the state file records, by key: a rename's source record says what its item mapped to. */
+  owned?: Readonly<Record<string, StateItem>>;
+}
+
+/**
+ * Where the vendor has no category field: the declared `maps_to` against the one statusform
+ * recorded, as a change of its own. Nothing to compare before a category was first recorded.
+ */
+function keptChanges(d: DesiredItem, recorded: StateItem | undefined, caps: Capabilities): FieldChange[] {
+  const before = recorded?.category;
+  if (!caps.keepsCategory || d.category === undefined || before === undefined || before === d.category) return [];
+  return [{ field: 'maps_to', before, after: d.category, kept: true }];
+}
+
+/** The category an action records with its item, where the vendor keeps none. */
+function keptCategory(d: DesiredItem, caps: Capabilities): { category?: string } {
+  return caps.keepsCategory && d.category !== undefined ? { category: d.category } : {};
+}
+
+/** Why an update or reactivation is planned: drift only when every change is live moving away from what statusform wrote. */
+function reasonOf(changes: FieldChange[], kept: FieldChange[], recorded: StateItem | undefined): 'drift' | 'config' {
+  return kept.length === 0 && isDrift(changes, recorded) ? 'drift' : 'config';
 }
 
 /** Classifies one row: a declared item, an owned item that left the configuration, or an unmanaged one. */
@@ -93,8 +115,9 @@ function classifyDeclared(row: Row, d: DesiredItem, ctx: ClassifyContext): Verdi
       id: x.id,
       before: x.fields,
       after: d.fields,
-      changes: fieldChanges(d.fields, x.fields),
+      changes: [...fieldChanges(d.fields, x.fields), ...keptChanges(d, row.recorded ?? ctx.owned?.[row.recordedKey ?? x.key], caps)],
       reason: 'config',
+      ...keptCategory(d, caps),
     },
   });
   const v: Verdict = l ? rename(l) : classifyMissing(row, d, ctx);
@@ -132,8 +155,9 @@ function classifyMissing(row: Row, d: DesiredItem, ctx: ClassifyContext): Verdic
         id: recorded.id,
         before: recorded.fields,
         after: d.fields,
-        changes: fieldChanges(d.fields, recorded.fields),
+        changes: [...fieldChanges(d.fields, recorded.fields), ...keptChanges(d, recorded, ctx.caps)],
         reason: recorded.active ? 'drift' : 'config',
+        ...keptCategory(d, ctx.caps),
       },
     };
   }
@@ -153,7 +177,16 @@ function classifyMissing(row: Row, d: DesiredItem, ctx: ClassifyContext): Verdic
     notes.push({ kind: 'gone', message: 'owned item is missing at the vendor (removed outside statusform); it will be created again' });
   return {
     notes,
-    action: { key: d.key, action: 'create', id: null, before: null, after: d.fields, changes: [], reason: recorded ? 'drift' : 'config' },
+    action: {
+      key: d.key,
+      action: 'create',
+      id: null,
+      before: null,
+      after: d.fields,
+      changes: [],
+      reason: recorded ? 'drift' : 'config',
+      ...keptCategory(d, ctx.caps),
+    },
   };
 }
 
@@ -164,13 +197,22 @@ function classifyMissing(row: Row, d: DesiredItem, ctx: ClassifyContext): Verdic
 function classifyExisting(d: DesiredItem, l: LiveItem, recorded: StateItem | undefined, ctx: ClassifyContext, fromKey?: string): Verdict {
   const { caps } = ctx;
   const changes = fieldChanges(d.fields, l.fields);
+  const kept = keptChanges(d, recorded, caps);
   const rename = fromKey === undefined ? {} : { from_key: fromKey };
   const adopt = { notes: [], adopt: { id: l.id, fields: d.fields } };
   if (caps.transitions) return classifyTicket(d, l, recorded, ctx) ?? (!recorded || recorded.imported ? adopt : { notes: [] });
-  const draft = { key: d.key, ...rename, id: l.id, before: l.fields, after: d.fields, changes };
+  const draft = {
+    key: d.key,
+    ...rename,
+    id: l.id,
+    before: l.fields,
+    after: d.fields,
+    changes: [...changes, ...kept],
+    ...keptCategory(d, caps),
+  };
   if (!l.active) return { notes: [], action: { ...draft, action: 'reactivate', reason: recorded?.active === false ? 'config' : 'drift' } };
-  if (changes.length > 0 || fromKey !== undefined)
-    return { notes: [], action: { ...draft, action: 'update', reason: isDrift(changes, recorded) ? 'drift' : 'config' } };
+  if (draft.changes.length > 0 || fromKey !== undefined)
+    return { notes: [], action: { ...draft, action: 'update', reason: reasonOf(changes, kept, recorded) } };
   if (ctx.refreshAll && caps.read === 'none')
     return {
       notes: [],
@@ -229,6 +271,8 @@ function classifyLeaving(row: Row, recorded: StateItem, ctx: ClassifyContext): V
         'or apply once while it is declared, and prune can remove it later)',
     );
   if (!ctx.account.prune) return orphan(`no longer in the configuration${now}; kept because prune is off`);
+  // The vendor would refuse to retire it (a category's default): the plan says what to change first, and writes nothing.
+  if (l.keepActive) return { notes: [], error: `no longer in the configuration${now}, but it cannot be removed: ${l.keepActive}` };
   return classifyRemoval(row, l, now, ctx);
 }
 

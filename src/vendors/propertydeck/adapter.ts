@@ -95,6 +95,8 @@ export const propertydeck: VendorAdapter = {
     renameInPlace: true,
     hidesInactive: false,
     transitions: false,
+    // Property Deck has no category field: maps_to is statusform's own, kept in the state file.
+    keepsCategory: true,
   },
   // The key is type + label; a status's type cannot be changed (PUT sends only the label).
   keyFields: ['type', 'label'],

@@ -153,6 +153,8 @@ export const timetap: VendorAdapter = {
     transitions: false,
     // Undocumented whether TimeTap refuses duplicate sort orders (A): reorders never make one.
     uniqueField: 'sort_order',
+    // TimeTap has no category field: maps_to is statusform's own, kept in the state file.
+    keepsCategory: true,
   },
   defaultBaseUrl: 'https://api.timetap.com/live',
   // Not documented (vendor-docs §4): an assumed, polite default; override with rate_limit.

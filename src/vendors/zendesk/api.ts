@@ -20,6 +20,22 @@ export const MAX_PER_CATEGORY = 100;
 /** The built-in statuses' raw labels, e.g. `{{zd.status_open}}` (3P: BLOG). */
 export const SYSTEM_LABEL = /^\{\{zd\.status_[a-z_]+\}\}$/;
 
+/**
+ * The OAuth scope statusform asks for: `read` for the list, the features and the settings, `write`
+ * for POST and PUT (D: OAuth Tokens API "Scopes"). No resource scope is documented for custom
+ * statuses (A: the global pair, as Salto asks).
+ */
+export const OAUTH_SCOPE = 'read write';
+/** Where a confidential client gets a token by the client-credentials grant (D: "OAuth Tokens for Grant Types"). */
+export const OAUTH_TOKEN_PATH = '/oauth/tokens';
+/** When Zendesk deactivates every API token (D: "Migrating from API tokens to OAuth access tokens"). */
+export const API_TOKENS_END = '30 April 2027';
+
+/**
+ * A custom status as statusform reads it. Zendesk's OpenAPI description requires only
+ * `agent_label` and `status_category` (CustomStatusObject); statusform also requires `id` and
+ * `active` (see STATUS_SHAPE), and reads an absent `default` as false.
+ */
 export interface CustomStatus {
   id: number;
   status_category: string;
@@ -32,7 +48,7 @@ export interface CustomStatus {
   end_user_description?: string | null;
   raw_end_user_description?: string | null;
   active: boolean;
-  default: boolean;
+  default?: boolean;
   created_at?: string;
   updated_at?: string;
 }
@@ -64,10 +80,20 @@ export const DEFAULT_RATE_LIMIT: RateLimit = { requests: 200, seconds: 60 };
 
 const text = { type: ['string', 'null'] } as const;
 
-/** A custom status as every answer carries it (D: CTS field table). Unknown keys are ignored (A). */
+/**
+ * A custom status in an answer. Zendesk's OpenAPI description (CustomStatusObject) requires
+ * `agent_label` and `status_category` only; statusform requires two more, because the engine cannot
+ * plan without them and a guess would be a silent lie: `id` (the identity recorded in the state and
+ * used in every PUT path) and `active` (what decides a reactivation or a retirement — an absent
+ * one read as true would hide a retired status, read as false would reactivate a live one).
+ * `default` stays optional, read as false: at worst statusform plans a retirement Zendesk refuses
+ * with its own message (D: a default cannot be deactivated). `status_category` is any text here,
+ * not the five-value enum: a category statusform does not know is a warning, not an unreadable
+ * account. Unknown keys are ignored (A).
+ */
 const statusShape = {
   type: 'object',
-  required: ['id', 'status_category', 'agent_label', 'active', 'default'],
+  required: ['id', 'status_category', 'agent_label', 'active'],
   properties: {
     id: { type: 'integer', minimum: 1 },
     status_category: { type: 'string', minLength: 1 },
@@ -81,13 +107,16 @@ const statusShape = {
     raw_end_user_description: text,
     active: { type: 'boolean' },
     default: { type: 'boolean' },
+    created_at: { type: 'string' },
+    updated_at: { type: 'string' },
   },
 } as const;
 
 /**
- * GET /api/v2/custom_statuses: `{custom_statuses: […]}`, one call, not paginated (D). A
- * `next_page`, or `links.next` with `meta.has_more`, is followed should it appear (A: some
- * clients model pagination here, 3P).
+ * GET /api/v2/custom_statuses: `{custom_statuses: […]}`, one call, not paginated (D). The
+ * description leaves `custom_statuses` optional; statusform requires it (a missing list is never
+ * read as an empty one). A `next_page`, or `links.next` with `meta.has_more`, is followed should it
+ * appear (A: some clients model pagination here, 3P).
  */
 export const STATUS_LIST: AnswerShape = {
   name: 'a list of Zendesk custom statuses',
@@ -103,7 +132,7 @@ export const STATUS_LIST: AnswerShape = {
   },
 };
 
-/** POST (201) and PUT (200) /api/v2/custom_statuses[/{id}]: `{custom_status: {…}}` (D). */
+/** POST (201) and PUT (200) /api/v2/custom_statuses[/{id}]: `{custom_status: {…}}` (D; `custom_status` required here, as above). */
 export const ONE_STATUS: AnswerShape = {
   name: 'a Zendesk custom status',
   schema: { type: 'object', required: ['custom_status'], properties: { custom_status: statusShape } },
@@ -125,17 +154,74 @@ export const ACCOUNT_FEATURES: AnswerShape = {
 };
 
 /**
- * Error bodies: `{error, description?, details?}` with `details` a map from field to
- * `[{description, error}]` (3P: public client threads); some errors carry `error: {title, message}`
- * (A); some are text/plain or text/html (D: REQ, RLBP), shown as they are.
+ * GET /api/v2/account/settings: `settings.tickets.status_hold`, whether the On-hold status is on
+ * (D: Account Settings reference, AccountSettingsTicketObject). Every part may be absent (A).
  */
+export const ACCOUNT_SETTINGS: AnswerShape = {
+  name: 'the Zendesk account settings',
+  schema: {
+    type: 'object',
+    required: ['settings'],
+    properties: {
+      settings: {
+        type: 'object',
+        properties: { tickets: { type: 'object', properties: { status_hold: { type: 'boolean' } } } },
+      },
+    },
+  },
+};
+
+/**
+ * POST /oauth/tokens (client-credentials grant): `{access_token, token_type, scope, expires_in?}`
+ * (D: "OAuth Tokens for Grant Types"; `expires_in` in seconds, A: absent means Zendesk gave no end).
+ */
+export const OAUTH_TOKEN: AnswerShape = {
+  name: 'a Zendesk OAuth access token',
+  schema: {
+    type: 'object',
+    required: ['access_token'],
+    properties: {
+      access_token: { type: 'string', minLength: 1 },
+      token_type: { type: 'string' },
+      scope: { type: 'string' },
+      expires_in: { type: ['integer', 'null'], minimum: 1 },
+    },
+  },
+};
+
+/**
+ * Error bodies, in every shape Zendesk uses: `{error, description?, details?}` with `details` a map
+ * from field to `[{description, error}]` (3P: public client threads); `{error: {title, message}}`
+ * for a permission refusal and `{error, description}` for a missing scope (D: the two 403s);
+ * `{errors: [{code, title, detail?}]}` (D: the OpenAPI description's Errors); OAuth's
+ * `{error, error_description}` (A: RFC 6749 §5.2, RFC 6750 §3.1). Some are text/plain or
+ * text/html (D: REQ, RLBP), shown as they are.
+ */
+const errorField = {
+  anyOf: [{ type: 'string' }, { type: 'object', properties: { title: { type: 'string' }, message: { type: 'string' } } }],
+} as const;
+const errorsField = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['code', 'title'],
+    properties: { code: { type: 'string' }, title: { type: 'string' }, detail: { type: 'string' } },
+  },
+} as const;
+
 export const ZENDESK_ERROR: AnswerShape = {
   name: 'a Zendesk error body',
   schema: {
     type: 'object',
-    required: ['error'],
+    // One of the two envelopes at least: `error` (Zendesk's own, and OAuth's) or `errors` (the description's).
+    anyOf: [
+      { required: ['error'], properties: { error: errorField } },
+      { required: ['errors'], properties: { errors: errorsField } },
+    ],
     properties: {
-      error: { anyOf: [{ type: 'string' }, { type: 'object', properties: { title: { type: 'string' }, message: { type: 'string' } } }] },
+      error: errorField,
+      errors: errorsField,
+      error_description: { type: 'string' },
       description: { type: 'string' },
       details: {
         type: 'object',
@@ -148,30 +234,50 @@ export const ZENDESK_ERROR: AnswerShape = {
   },
 };
 
-/**
- * One line from a Zendesk error body: its code and description, then `details` verbatim (A: the codes are
- * unpublished, so never parsed).
- */
-export function describeZendeskError(status: number, body: unknown): string | undefined {
-  if (!body || typeof body !== 'object') return undefined;
-  const b = body as { error?: unknown; description?: unknown; details?: Record<string, { description?: string; error?: string }[]> };
+interface ErrorBody {
+  error?: unknown;
+  error_description?: unknown;
+  description?: unknown;
+  details?: Record<string, { description?: string; error?: string }[]>;
+  errors?: { code?: string; title?: string; detail?: string }[];
+}
+
+/** The parts of an error body, in Zendesk's own words and order (A: the codes are unpublished, so never parsed). */
+function errorParts(b: ErrorBody): string[] {
   const parts: string[] = [];
   if (typeof b.error === 'string') parts.push(b.error);
   else if (b.error && typeof b.error === 'object') {
     const e = b.error as { title?: unknown; message?: unknown };
     parts.push([e.title, e.message].filter((x) => typeof x === 'string').join(': '));
   }
-  if (typeof b.description === 'string') parts.push(b.description);
+  for (const x of [b.error_description, b.description]) if (typeof x === 'string') parts.push(x);
   for (const [field, list] of Object.entries(b.details ?? {})) {
     for (const d of Array.isArray(list) ? list : []) parts.push(`${field}: ${d.description ?? ''}${d.error ? ` (${d.error})` : ''}`);
   }
-  const line = parts.filter(Boolean).join('; ');
-  if (!line) return undefined;
-  // Every write is for admins only (D: CTS "Allowed For"); a 403 is a permission, not a bad token (A).
-  if (status === 403)
+  for (const e of Array.isArray(b.errors) ? b.errors : []) parts.push(`${e.code}: ${e.title}${e.detail ? ` (${e.detail})` : ''}`);
+  return parts.filter(Boolean);
+}
+
+/**
+ * What a 403 means, by its shape (D: the two 403 bodies): `{error: "Forbidden", description}` is
+ * a missing OAuth scope; any other is a permission — writes are for admins only (D: CTS "Allowed For").
+ */
+function forbiddenHint(b: ErrorBody): string {
+  if (typeof b.error === 'string' && typeof b.description === 'string')
     return (
-      `${line} — Zendesk allows writes to custom statuses to admins only: check that the user (email, ` +
-      `or the OAuth token's user) is an admin, and that custom ticket statuses are activated`
+      `the OAuth token lacks a scope: statusform needs "${OAUTH_SCOPE}" (read for plans, write for applies); ` +
+      'a fixed token must have been created with both'
     );
-  return line;
+  return (
+    'Zendesk allows writes to custom statuses to admins only: check that the user (email, or the OAuth ' +
+    "token's user or client owner) is an admin, and that custom ticket statuses are activated"
+  );
+}
+
+/** One line from a Zendesk error body: its codes and descriptions, then `details` verbatim; a 403 says which kind it is. */
+export function describeZendeskError(status: number, body: unknown): string | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const line = errorParts(body as ErrorBody).join('; ');
+  if (!line) return undefined;
+  return status === 403 ? `${line} — ${forbiddenHint(body as ErrorBody)}` : line;
 }
