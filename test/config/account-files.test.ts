@@ -69,7 +69,7 @@ describe('statusform split', () => {
     );
     expect(readFileSync(join(dir, 'accounts/one.yaml'), 'utf8')).toMatch(/^# the first shop\n\nvendor: thalamus\n/);
     expect(readFileSync(join(dir, 'accounts/two.yaml'), 'utf8')).toContain('token: "0012"');
-    expect(loadConfig('.', { cwd: dir, env }).config!.digest).toBe(before.digest);
+    expect(loadConfig('.', { cwd: dir, env }).config!.accountDigests).toEqual(before.accountDigests);
   });
 
   it('refuses a file whose accounts share settings through aliases, and changes nothing', async () => {

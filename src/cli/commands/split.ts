@@ -8,6 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { Document, isMap, isScalar, parseDocument, visit, type Pair } from 'yaml';
 import { ACCOUNT_NAME, ACCOUNTS_DIR, SETTINGS_FILE } from '../../config/files.js';
 import { loadConfig } from '../../config/load.js';
+import { canonicalJson } from '../../digest.js';
 import { ConfigError, RefusedError, UsageError } from '../../errors.js';
 import { DEFAULT_CONFIG } from '../context.js';
 import { write, type Io } from '../io.js';
@@ -24,7 +25,8 @@ export async function splitCommand(io: Io, opts: { config?: string }): Promise<O
   try {
     writeLayout(staged, files);
     const after = loadConfig(staged, { cwd: io.cwd, env: io.env, unsetEnvAllowed: true });
-    if (after.config?.digest !== before.config.digest) {
+    // Account files are read in their names' order: the same accounts, each the same, is enough.
+    if (!after.config || canonicalJson(after.config.accountDigests) !== canonicalJson(before.config.accountDigests)) {
       throw new RefusedError('split: the account files would not describe the same accounts; nothing was changed');
     }
     renameSync(join(staged, ACCOUNTS_DIR), join(dir, ACCOUNTS_DIR));
