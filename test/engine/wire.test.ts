@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { diffAccount } from '../../src/engine/diff.js';
+import { diffAccount } from '../../src/engine/diff/diff-account.js';
 import { planFromWire } from '../../src/engine/merge.js';
 import { summarise, type Plan } from '../../src/engine/plan.js';
 import { staleAgainst, staleReasons } from '../../src/engine/saved-plan.js';
