@@ -10,7 +10,7 @@ import { loadConfig } from '../config/load.js';
 import { diffAccount } from '../engine/diff/diff-account.js';
 import { applyPlan, loadState, makePlan } from '../engine/manager.js';
 import { summarise, type Plan } from '../engine/plan.js';
-import { toWire } from '../engine/wire.js';
+import { toWire } from '../plan-file/wire.js';
 import { closeDefaultAgent, newStats } from '../http/client.js';
 import { renderPlanMarkdown } from '../render/markdown.js';
 import { renderPlanText } from '../render/text.js';
