@@ -40,23 +40,3 @@ export function matchesAddress(pattern: string, addr: string): boolean {
 export function matchesAccount(pattern: string, name: string): boolean {
   return matchesAddress(accountOf(pattern), name);
 }
-
-/** Up to `n` of `candidates` nearest to `given` (edit distance, case ignored), for "did you mean" lists. */
-export function nearest(given: string, candidates: Iterable<string>, n = 3): string[] {
-  const g = given.toLowerCase();
-  return [...new Set(candidates)]
-    .map((c) => ({ c, d: editDistance(g, c.toLowerCase()) }))
-    .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c))
-    .slice(0, n)
-    .map((x) => x.c);
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length]!;
-}

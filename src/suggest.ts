@@ -30,3 +30,13 @@ export function nearest(word: string, candidates: readonly string[]): string | u
   const prefix = candidates.filter((c) => c.startsWith(w) || (w.length >= 3 && w.startsWith(c)));
   return prefix.length === 1 ? prefix[0] : undefined;
 }
+
+/** Up to `n` of `candidates` nearest to `given` (case ignored), for "did you mean" lists. */
+export function nearestFew(given: string, candidates: Iterable<string>, n = 3): string[] {
+  const g = given.toLowerCase();
+  return [...new Set(candidates)]
+    .map((c) => ({ c, d: distance(g, c.toLowerCase()) }))
+    .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c))
+    .slice(0, n)
+    .map((x) => x.c);
+}

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 const SRC = resolve(import.meta.dirname, '../src');
 
 /** Bottom to top. A module may import from its own layer and the ones below it, never above. */
-const LAYERS = ['.', 'http', 'simulator', 'vendors', 'config', 'state', 'engine', 'render', 'sandbox', 'cli', 'demo', 'bench'];
+const LAYERS = ['.', 'http', 'simulator', 'vendors', 'config', 'state', 'engine', 'plan-file', 'render', 'sandbox', 'cli', 'demo', 'bench'];
 
 /** The line width of biome.json, which Biome keeps to everywhere but in string literals and comments. */
 const MAX_LINE = 140;

@@ -1,4 +1,4 @@
-// Help text, all of it from the command table (commands.ts): the overview, each command's help,
+// Help text, all of it from the command table (command-table.ts): the overview, each command's help,
 // and the synopsis block the README's CLI reference shows (a test keeps the two identical).
 
 import { FLAGS, GLOBAL_FLAGS, type CommandSpec, type FlagName, type FlagSpec } from './spec.js';

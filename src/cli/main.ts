@@ -30,10 +30,10 @@ import {
   version,
   type FlagSpec,
   type Invocation,
-} from './commands.js';
+} from './command-table.js';
 import type { Outcome } from './outcome.js';
 
-// The command table (commands.ts) says what each command takes and imports the command when run,
+// The command table (command-table.ts) says what each command takes and imports the command when run,
 // so `--version` and `validate` do not load HTTP, spinners or the engine.
 
 /** As io.ts's write (never a secret, a live workflow command or a terminal escape), without loading io.ts. */

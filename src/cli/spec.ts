@@ -1,4 +1,4 @@
-// The shape of the command table (commands.ts) and the flags every command draws from. Kept apart
+// The shape of the command table (command-table.ts) and the flags every command draws from. Kept apart
 // from the table so help and completion (which the table's own commands load) do not import it back.
 
 import { readFileSync } from 'node:fs';

@@ -1,13 +1,11 @@
 // Config files → YAML documents that remember where every value came from, with ${ENV}
 // substituted in place. Reports problems positioned as file:line:col; never throws for bad input.
 
-import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
+import { parseDocument, isAlias, isMap, isScalar, isSeq, Scalar, type Document, type Node as YamlPackageNode } from 'yaml';
 import type { ConfigProblem, Position } from '../errors.js';
-import { UsageError } from '../errors.js';
-import { treeFromEvents } from './yaml-events.js';
 import {
   treeData,
   valueScalars,
@@ -32,25 +30,8 @@ export interface ConfigDocument {
   lines: LineIndex;
   /** The plain data, after env substitution; undefined when the file could not be parsed. */
   data: unknown;
-  /** SHA-256 of the file's text as written (of a cut text, what its cutter sets: '' until then). */
+  /** SHA-256 of the file's text as written. */
   textDigest: string;
-}
-
-/** Finds the config files: one file, or every *.yaml / *.yml of a directory (sorted, not recursive). */
-export function configFiles(path: string): string[] {
-  let st;
-  try {
-    st = statSync(path);
-  } catch {
-    throw new UsageError(`no configuration at ${path} (give one with -c PATH: a statusform.yaml or a directory of *.yaml files)`);
-  }
-  if (st.isFile()) return [path];
-  const files = readdirSync(path)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort()
-    .map((f) => join(path, f));
-  if (files.length === 0) throw new UsageError(`no *.yaml files in ${path}`);
-  return files;
 }
 
 /** The path with every symbolic link resolved (of its nearest existing part, for a file not made yet). */
@@ -68,34 +49,19 @@ export function displayPath(path: string, cwd: string): string {
   return rel.startsWith('..') || rel === '' ? path : rel;
 }
 
-/**
- * Where each line of a text starts, to turn offsets into line:col (1-based, as editors count). A
- * text cut from a file (account-split.ts) counts lines as the file does, through its pieces' map.
- */
+/** Where each line of a text starts, to turn offsets into line:col (1-based, as editors count). */
 export class LineIndex {
   readonly lineStarts: number[] = [0];
-  constructor(
-    text: string,
-    private readonly pieces?: { here: readonly number[]; there: readonly number[] },
-  ) {
+  constructor(text: string) {
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
   }
   linePos(offset: number): { line: number; col: number } {
     const index = lastAtMost(this.lineStarts, offset);
-    return { line: this.fileLine(index) + 1, col: offset - this.lineStarts[index]! + 1 };
+    return { line: index + 1, col: offset - this.lineStarts[index]! + 1 };
   }
-  /** The offset where a line (1-based, as the file counts) starts; undefined when it is not in this text. */
+  /** The offset where a line (1-based) starts; undefined past the end. */
   lineStart(line: number): number | undefined {
-    if (!this.pieces) return this.lineStarts[line - 1];
-    const k = lastAtMost(this.pieces.there, line - 1);
-    if (k < 0) return undefined;
-    const index = this.pieces.here[k]! + line - 1 - this.pieces.there[k]!;
-    return index < (this.pieces.here[k + 1] ?? this.lineStarts.length) ? this.lineStarts[index] : undefined;
-  }
-  private fileLine(index: number): number {
-    if (!this.pieces) return index;
-    const k = lastAtMost(this.pieces.here, index);
-    return this.pieces.there[k]! + index - this.pieces.here[k]!;
+    return this.lineStarts[line - 1];
   }
 }
 
@@ -153,6 +119,7 @@ export function substituteEnv(d: ConfigDocument, env: NodeJS.ProcessEnv, problem
       }
       return value;
     });
+    node.substituted = replaced;
     node.value = whole && node.plain ? typedScalar(replaced) : replaced;
   }
 }
@@ -188,45 +155,15 @@ export function readConfigText(path: string, cwd: string, problems: ConfigProble
   }
 }
 
-/** How a text was read: by the fast reader or not, and how many problems its YAML had (not counting `${NAME}`s). */
-export interface ReadReport {
-  fast: boolean;
-  yamlProblems: number;
-}
-
-/**
- * One config text → its document (tree, data, line index). js-yaml's event parser reads it when
- * it can; the `yaml` package when it cannot, or when `parser` asks for it (the tests compare the two).
- */
-export function parseConfigText(
-  file: string,
-  text: string,
-  env: NodeJS.ProcessEnv,
-  problems: ConfigProblem[],
-  parser: 'fast' | 'yaml' = 'fast',
-  report: ReadReport = { fast: false, yamlProblems: 0 },
-  pieces?: { here: readonly number[]; there: readonly number[] },
-): ConfigDocument {
-  const lines = new LineIndex(text, pieces);
-  // A cut text is not the file: whoever cut it gives the document the file's digest.
-  const textDigest = pieces ? '' : createHash('sha256').update(text).digest('hex');
-  const d: ConfigDocument = { file, root: null, lines, data: undefined, textDigest };
+/** One config text → its document (tree, data, line index), read by the `yaml` package. */
+export function parseConfigText(file: string, text: string, env: NodeJS.ProcessEnv, problems: ConfigProblem[]): ConfigDocument {
+  const textDigest = createHash('sha256').update(text).digest('hex');
+  const d: ConfigDocument = { file, root: null, lines: new LineIndex(text), data: undefined, textDigest };
   const found: TreeProblem[] = [];
-  const fast = parser === 'fast' ? treeFromEvents(text, found) : undefined;
-  const before = problems.length;
-  report.fast = fast !== undefined;
-  report.yamlProblems = 0;
-  if (fast) d.root = fast.root;
-  else if (!readWithYamlPackage(d, text, found, problems)) {
-    report.yamlProblems = problems.length - before;
-    return d;
-  }
-  report.yamlProblems = found.length + problems.length - before;
-  for (const p of found.splice(0)) problems.push({ position: positionAt(d, p.offset), message: p.message });
+  if (!readYaml(d, text, found, problems)) return d;
   substituteEnv(d, env, problems);
   const built = treeData(d.root, found);
   for (const p of found) problems.push({ position: positionAt(d, p.offset), message: p.message });
-  report.yamlProblems += found.length;
   if (built) d.data = built.data;
   return d;
 }
@@ -236,80 +173,66 @@ export function parseConfigText(
  * undefined when it is not YAML the loader would accept.
  */
 export function yamlData(text: string): { data: unknown } | undefined {
+  const doc = parseDocument(text, YAML_OPTIONS);
+  if (doc.errors.length > 0) return undefined;
   const found: TreeProblem[] = [];
-  let root = treeFromEvents(text, found)?.root;
-  if (root === undefined) {
-    const doc = yamlModule().parseDocument(text, { uniqueKeys: true, strict: true, version: '1.2', merge: true });
-    if (doc.errors.length > 0) return undefined;
-    root = treeFromDocument(yamlModule(), doc, found);
-  }
+  const root = treeFromDocument(doc, found);
   const built = found.length === 0 ? treeData(root, found) : undefined;
   return found.length === 0 ? built : undefined;
 }
 
-/** The `yaml` package, loaded only for the texts the fast parser leaves to it (and by `adopt`, `import`). */
-type YamlPackage = typeof import('yaml');
-type YamlDocument = import('yaml').Document.Parsed;
-let yamlPackage: YamlPackage | undefined;
-function yamlModule(): YamlPackage {
-  yamlPackage ??= createRequire(import.meta.url)('yaml') as YamlPackage;
-  return yamlPackage;
-}
+/** YAML 1.2; merge keys (`<<: *defaults`) as YAML 1.1 had them, since accounts often share settings. */
+const YAML_OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2', merge: true } as const;
 
 /**
- * Reads a text the fast parser left alone (a syntax error, a tag, a directive…) with the `yaml`
- * package: its errors become problems, one per line; false when the text cannot be read further.
+ * Parses a text into the document's tree; its errors become problems, one per line. False when
+ * the text cannot be read further (a repeated key alone is reported and the rest still checked).
  */
-function readWithYamlPackage(d: ConfigDocument, text: string, found: TreeProblem[], problems: ConfigProblem[]): boolean {
-  // Merge keys (`<<: *defaults`) are supported, as YAML 1.1 had them: accounts often share settings.
-  const doc = yamlModule().parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2', merge: true });
-  const lines = d.lines;
+function readYaml(d: ConfigDocument, text: string, found: TreeProblem[], problems: ConfigProblem[]): boolean {
+  const doc = parseDocument(text, YAML_OPTIONS);
   // Repeated keys alone are found again as the tree is made, at the repeated key (the yaml package
   // points after the pair before it, which may be another account's block).
   const onlyRepeats = doc.errors.every((e) => e.code === 'DUPLICATE_KEY');
-  // One message per line: a mis-indented line makes the parser report several things about it.
-  const byLine = new Map<number, { position: Position; errors: typeof doc.errors }>();
-  for (const err of onlyRepeats ? [] : doc.errors) {
+  if (!onlyRepeats) {
+    problems.push(...syntaxProblems(d, text, doc.errors));
+    return false;
+  }
+  d.root = treeFromDocument(doc, found);
+  return true;
+}
+
+type YamlError = Document.Parsed['errors'][number];
+
+/** One message per line: a mis-indented line makes the parser report several things about it. */
+function syntaxProblems(d: ConfigDocument, text: string, errors: readonly YamlError[]): ConfigProblem[] {
+  const byLine = new Map<number, { position: Position; errors: YamlError[] }>();
+  for (const err of errors) {
     const position = positionAt(d, err.pos[0]);
     const entry = byLine.get(position.line) ?? { position, errors: [] };
     entry.errors.push(err);
     byLine.set(position.line, entry);
   }
-  for (const { position, errors } of byLine.values()) {
-    const first = errors[0]!;
-    const indentation = errors.length > 1 || INDENT_CODES.has(first.code);
-    problems.push({
-      position: indentation
-        ? {
-            ...position,
-            col:
-              1 +
-              (lines.lineStart(position.line) !== undefined
-                ? (/^ */.exec(text.slice(lines.lineStart(position.line)))?.[0].length ?? 0)
-                : 0),
-          }
-        : position,
-      message: indentation
-        ? `this line's indentation does not fit the lines above it: indent it exactly as far as ` +
-          `the fields it belongs with (the parser says: ${yamlMessage(first.code, first.message)})`
-        : yamlMessage(first.code, first.message),
-    });
-  }
-  // A repeated key is reported, but the rest of the file is still checked: every problem at once.
-  if (!onlyRepeats) return false;
-  d.root = treeFromDocument(yamlModule(), doc, found);
-  return true;
+  return [...byLine.values()].map(({ position, errors: onLine }) => {
+    const first = onLine[0]!;
+    if (onLine.length === 1 && !INDENT_CODES.has(first.code)) return { position, message: yamlMessage(first.code, first.message) };
+    const indent = /^ */.exec(text.slice(d.lines.lineStart(position.line) ?? 0))?.[0].length ?? 0;
+    return {
+      position: { ...position, col: 1 + indent },
+      message:
+        `this line's indentation does not fit the lines above it: indent it exactly as far as ` +
+        `the fields it belongs with (the parser says: ${yamlMessage(first.code, first.message)})`,
+    };
+  });
 }
 
-/** The tree of a Document parsed by the `yaml` package (for the texts the fast parser leaves to it). */
-function treeFromDocument(yaml: YamlPackage, doc: YamlDocument, problems: TreeProblem[]): YamlNode | null {
-  const { isAlias, isMap, isScalar, isSeq, Scalar } = yaml;
+/** The tree of a Document parsed by the `yaml` package. */
+function treeFromDocument(doc: Document.Parsed, problems: TreeProblem[]): YamlNode | null {
   const done = new Map<unknown, YamlNode>();
   const convert = (node: unknown): YamlNode | null => {
     if (node === null || node === undefined) return null;
     const known = done.get(node);
     if (known) return known;
-    const offset = (node as import('yaml').Node).range?.[0] ?? 0;
+    const offset = (node as YamlPackageNode).range?.[0] ?? 0;
     if (isAlias(node)) {
       const placeholder: YamlAlias = { kind: 'alias', offset, target: { kind: 'scalar', offset, value: null, plain: true, text: '' } };
       done.set(node, placeholder);
@@ -338,7 +261,7 @@ function treeFromDocument(yaml: YamlPackage, doc: YamlDocument, problems: TreePr
       for (const p of node.items) {
         const merge = isScalar(p.key) && typeof p.key.value === 'symbol';
         const key = convert(p.key) ?? { kind: 'scalar', offset, value: null, plain: true, text: '' };
-        // As the fast reader does: the same value twice (===, so never NaN) is a repeated key, reported where it is.
+        // The same value twice (===, so never NaN) is a repeated key, reported where it is.
         if (!merge && key.kind === 'scalar' && !Number.isNaN(key.value)) {
           if (keys.has(key.value)) problems.push({ offset: key.offset, message: 'duplicate key: Map keys must be unique' });
           keys.add(key.value);

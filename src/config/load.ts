@@ -1,23 +1,20 @@
-// The config pipeline: files → YAML documents (positions, ${ENV}) → schema check (ajv) →
-// semantic checks → the desired model. Every problem is collected and positioned; nothing
-// here touches the network.
+// The config pipeline: which files (files.ts) → YAML documents (documents.ts: positions, ${ENV})
+// → schema check (check-schema.ts) → semantic checks → the desired model. Every problem is
+// collected and positioned; nothing here touches the network.
 
 import { basename, dirname, relative, resolve, sep } from 'node:path';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import type { ErrorObject } from 'ajv';
 import type { ConfigProblem, Position } from '../errors.js';
 import { formatPosition } from '../errors.js';
 import { isAllowedBaseUrl } from '../http/url-policy.js';
 import { digest } from '../digest.js';
-import { inertText, withoutUserinfo } from '../inert.js';
 import { address as itemAddress } from '../address.js';
 import type { VendorAdapter } from '../vendors/adapter.js';
 import type { AccountConfig, DesiredItem, RateLimit, Safety } from '../model.js';
 import { invisibleDifference, lookalike, showInvisible } from '../vendors/normalise.js';
 import { adapterFor, adapters } from '../vendors/registry.js';
 import {
-  configFiles,
   displayPath,
   lastAtMost,
   nodeAt,
@@ -27,15 +24,15 @@ import {
   parseConfigText,
   readConfigText,
   type ConfigDocument,
-  type ReadReport,
 } from './documents.js';
-import { credentialsWritten, keepBlocks, splitAccounts, type AccountBlock, type AccountSplit } from './account-split.js';
-import { hasAliases, scalarPairs, type YamlNode } from './yaml-tree.js';
-import { DEFAULT_CATEGORIES, DEFAULT_SAFETY, buildSchema } from './schema.js';
+import { configFiles, type ConfigFile } from './files.js';
+import { asAccountDocument, asSettingsDocument } from './account-document.js';
+import { hasAliases, scalarPairs } from './yaml-tree.js';
+import { DEFAULT_CATEGORIES, DEFAULT_SAFETY } from './schema.js';
 import { nearest } from '../suggest.js';
 
-import validateConfigSchema from './validate-config.generated.js';
-import { postgresLabel, stateSecrets, stateSettingOf, type PostgresState, type StateLayout } from './state-setting.js';
+import { pathText, quoted, schemaCheck, textWhereWritten, unsetAt } from './check-schema.js';
+import { postgresLabel, stateSecrets, stateSettingOf, type PostgresState, type StateLayout, type StateSetting } from './state-setting.js';
 
 export type { PostgresState, StateLayout };
 
@@ -114,45 +111,13 @@ export interface LoadOptions {
   unsetEnvAllowed?: boolean;
   /**
    * Only some accounts are wanted (plan and apply of a shard, of `--account`): given every
-   * account's name in order, returns those to validate and build. The others are only named —
-   * checked for repeats, their credentials still scrubbed from output — so a shard's load costs
-   * its share: their unset or malformed `${NAME}`s, and (where a file is cut into account blocks,
-   * see `split`) the YAML mistakes inside their blocks, are their own runs' problems; a mistake
-   * in the file's structure is everyone's. Not called while a file cannot be read (its accounts
-   * would be missing from the names); everything is then validated.
+   * account's name in order, returns those to validate and build. An account file not chosen is
+   * not read at all; in a file of many accounts the others are only named — checked for repeats,
+   * their credentials still scrubbed from output — and their unset or malformed `${NAME}`s are
+   * their own runs' problems. Not called while a shared file cannot be read (its accounts would
+   * be missing from the names); everything is then validated.
    */
   select?: (names: readonly string[]) => readonly string[];
-  /**
-   * false: parse every file whole. By default a file whose lines make its accounts' blocks certain
-   * (account-split.ts) is parsed a group of blocks at a time, and a selective load parses only the
-   * selected accounts' blocks.
-   */
-  split?: boolean;
-  /** How many characters of a cut file are parsed at once (about; 64 K by default). Tests make it small. */
-  groupChars?: number;
-}
-
-interface SchemaValidator {
-  (data: unknown): boolean;
-  errors?: ErrorObject[] | null;
-}
-/** The schema, precompiled by ajv at build time (npm run schema): start-up does not compile it. */
-const validateSchema = (): SchemaValidator => validateConfigSchema as SchemaValidator;
-
-/**
- * A credential is text even when it looks like a number: `api_key: ${TIMETAP_API_KEY}` holding
- * 445981 (or written as 445981) is the key "445981", not a type error.
- */
-function credentialsAsText(data: unknown): void {
-  const accounts = (data as { accounts?: unknown } | null)?.accounts;
-  if (!accounts || typeof accounts !== 'object') return;
-  for (const settings of Object.values(accounts as Record<string, unknown>)) {
-    if (!settings || typeof settings !== 'object') continue;
-    const s = settings as Record<string, unknown>;
-    for (const field of adapterFor(String(s['vendor']))?.secretFields ?? []) {
-      if (typeof s[field] === 'number') s[field] = String(s[field]);
-    }
-  }
 }
 
 /**
@@ -174,12 +139,11 @@ export function statePathOf(
   const abs = resolve(opts.cwd, path);
   const found: ConfigProblem[] = [];
   const docs: ConfigDocument[] = [];
-  for (const f of configFiles(abs)) {
-    const read = readConfigText(f, opts.cwd, found);
+  // The shared settings are all that is needed: no account file is read.
+  for (const f of configFiles(abs).filter((x) => x.account === undefined)) {
+    const read = readConfigText(f.path, opts.cwd, found);
     if (!read) continue;
-    // The shared settings are all that is needed: of a file cut into account blocks, none is parsed.
-    const split = splitAccounts(read.text);
-    const d = split ? parseBlocks(read, split, new Set(), opts.env, found) : parseConfigText(read.file, read.text, opts.env, found);
+    const d = parseConfigText(read.file, read.text, opts.env, found);
     if (d.data !== undefined) docs.push(d);
   }
   // An unset credential does not matter here; a broken file, or a state setting in doubt, does.
@@ -207,344 +171,219 @@ export function statePathOf(
   };
 }
 
-/** One config file as read: its text and, where its lines make them certain, its accounts' blocks. */
+/** One config file, parsed whole; an account file's document is placed under `accounts.<name>`. */
 interface Source {
-  path: string;
-  file: string;
-  text: string;
-  textDigest: string;
-  split?: AccountSplit;
-  /** The file parsed whole (no split), with the problems its reading found. */
-  whole?: { d: ConfigDocument; found: ConfigProblem[] };
+  file: ConfigFile;
+  d: ConfigDocument;
+  found: ConfigProblem[];
 }
 
-/** Loads and validates the configuration at `path` (a file or a directory of *.yaml files). */
+/** Reads and parses a config file; undefined, its problems reported, when it cannot be read as a configuration. */
+function readSource(file: ConfigFile, opts: LoadOptions, problems: ConfigProblem[]): Source | undefined {
+  const read = readConfigText(file.path, opts.cwd, problems);
+  if (!read) return undefined;
+  const found: ConfigProblem[] = [];
+  const parsed = parseConfigText(read.file, read.text, opts.env, found);
+  const placed = parsed.data === undefined ? undefined : placeDocument(file, parsed, found);
+  if (!placed) {
+    problems.push(...found);
+    return undefined;
+  }
+  return { file, d: placed, found };
+}
+
+function placeDocument(file: ConfigFile, d: ConfigDocument, found: ConfigProblem[]): ConfigDocument | undefined {
+  if (file.account !== undefined) return asAccountDocument(d, file.account, found);
+  return file.settings ? asSettingsDocument(d, found) : d;
+}
+
+/**
+ * The files read: the settings and whole files first, then the account files of the accounts
+ * chosen — picked by file name, so an account not chosen is never parsed.
+ */
+function readSources(files: readonly ConfigFile[], opts: LoadOptions, problems: ConfigProblem[]) {
+  const shared = files.filter((f) => f.account === undefined);
+  const sources = shared.flatMap((f) => readSource(f, opts, problems) ?? []);
+  // Not while a file cannot be read: its accounts would be missing from the names.
+  const chosen = opts.select && sources.length === shared.length ? new Set(opts.select(accountNames(files, sources))) : undefined;
+  for (const f of files) {
+    if (f.account === undefined || (chosen && !chosen.has(f.account))) continue;
+    const source = readSource(f, opts, problems);
+    if (source) sources.push(source);
+  }
+  return { sources, chosen };
+}
+
+/** Every account's name, in file order (a repeated name once): account files by their names, whole files by their data. */
+function accountNames(files: readonly ConfigFile[], sources: readonly Source[]): string[] {
+  const names = new Set<string>();
+  for (const source of sources) {
+    const accounts = (source.d.data as { accounts?: unknown } | null)?.accounts;
+    if (accounts && typeof accounts === 'object' && !Array.isArray(accounts)) for (const name of Object.keys(accounts)) names.add(name);
+  }
+  for (const f of files) if (f.account !== undefined) names.add(f.account);
+  return [...names];
+}
+
+/** What loading the accounts gathers. */
+interface Gathered {
+  accounts: AccountConfig[];
+  secrets: string[];
+  warnings: ConfigProblem[];
+  problems: ConfigProblem[];
+  seen: Map<string, Position>;
+}
+
+/** Names an account once; a second definition is a problem. */
+function named(g: Gathered, name: string, position: Position): boolean {
+  const first = g.seen.get(name);
+  if (first) g.problems.push({ position, message: `account "${name}" is already defined at ${formatPosition(first)}` });
+  else g.seen.set(name, position);
+  return !first;
+}
+
+/** A parsed document's problems and accounts: the chosen ones built, every one's credentials kept for scrubbing. */
+function takeDocument(
+  g: Gathered,
+  source: Source,
+  chosen: ReadonlySet<string> | undefined,
+  opts: LoadOptions,
+  cats: readonly string[],
+): void {
+  const { d, found } = source;
+  const elsewhere = chosen ? otherAccountsAt(d, chosen) : () => false;
+  // Another account's variables are its run's; what is wrong with the file itself is everyone's.
+  g.problems.push(...found.filter((p) => !(p.code === 'E_ENV_UNSET' || p.code === 'E_ENV_REF') || !elsewhere(p.position)));
+  textWhereWritten(d);
+  const unknown = opts.unsetEnvAllowed ? unsetAt(found) : undefined;
+  const badAccounts = schemaCheck(d, chosen ? withAccounts(d.data, chosen) : d.data, g.problems, unknown);
+  const data = d.data as { accounts?: Record<string, Record<string, unknown>> };
+  if (!data || typeof data !== 'object' || !data.accounts || typeof data.accounts !== 'object') return;
+  for (const [name, settings] of Object.entries(data.accounts)) {
+    const namePos = positionOf(d, nodeAt(d.root, ['accounts', name], true));
+    if (!named(g, name, namePos)) continue;
+    g.secrets.push(...credentialsOf(settings));
+    if (chosen && !chosen.has(name)) continue;
+    if (badAccounts.has(name) || badAccounts.has('*')) continue;
+    const adapter = adapterFor(String(settings['vendor']));
+    if (!adapter) continue;
+    g.accounts.push(buildAccount(d, name, settings, adapter, cats, namePos, g, unknown));
+  }
+}
+
+/** Loads and validates the configuration at `path`: a file, a directory of *.yaml files, or the layout of account files. */
 export function loadConfig(path: string, opts: LoadOptions): LoadResult {
   const abs = resolve(opts.cwd, path);
   const files = configFiles(abs);
   const problems: ConfigProblem[] = [];
-  const sources: Source[] = [];
-  for (const f of files) {
-    const read = readConfigText(f, opts.cwd, problems);
-    if (!read) continue;
-    // A file cut into account blocks is parsed a group of blocks at a time (of a selective run, the chosen ones alone).
-    const split = opts.split !== false ? splitAccounts(read.text) : undefined;
-    if (split) {
-      sources.push({ path: f, ...read, textDigest: createHash('sha256').update(read.text).digest('hex'), split });
-      continue;
-    }
-    const found: ConfigProblem[] = [];
-    const d = parseConfigText(read.file, read.text, opts.env, found);
-    if (d.data === undefined) problems.push(...found);
-    else sources.push({ path: f, ...read, textDigest: d.textDigest, whole: { d, found } });
-  }
-  const chosen = opts.select && sources.length === files.length ? new Set(opts.select(accountNames(sources))) : undefined;
-
-  // Each file parsed: of a split file its first group of kept blocks (the rest as they are built), any other whole.
-  const parts: Part[] = [];
-  for (const source of sources) {
-    const part = partOf(source, chosen, opts.env, opts.groupChars ?? GROUP_CHARS);
-    if (!part) return loadConfig(path, { ...opts, split: false }); // the cut and the parse disagree: read every file whole
-    parts.push(part);
-  }
-  const docs = parts.map((p) => p.d);
+  const { sources, chosen } = readSources(files, opts, problems);
+  const docs = sources.map((s) => s.d);
   const categories = mergeSetting(docs, 'categories', problems) as string[] | undefined;
   const stateValue = mergeSetting(docs, 'state', problems);
   const stateSetting = stateSettingOf(stateValue);
   const cats = categories ?? [...DEFAULT_CATEGORIES];
   const root = statSync(abs).isDirectory() ? abs : dirname(abs);
-
-  const accounts: AccountConfig[] = [];
-  const seen = new Map<string, Position>();
-  const secrets: string[] = [];
-  const warnings: ConfigProblem[] = [];
-  const named = (name: string, position: Position): boolean => {
-    const first = seen.get(name);
-    if (first) problems.push({ position, message: `account "${name}" is already defined at ${formatPosition(first)}` });
-    else seen.set(name, position);
-    return !first;
-  };
-  for (const [i, source] of sources.entries()) {
-    // A split file's accounts are named, and the unparsed ones' credentials taken from their lines, before its part is read.
-    const own = new Set<string>();
-    for (const b of source.split?.blocks ?? []) {
-      if (!named(b.name, { file: source.file, line: b.line, col: b.col })) continue;
-      if (chosen && !chosen.has(b.name)) secrets.push(...credentialsOfBlock(source, b, opts.env));
-      else own.add(b.name);
-    }
-    const { whole, later } = parts[i]!;
-    // A parsed document's problems and accounts. Each group has the shared settings too: what is
-    // wrong with them is found in each, at one place with one message, and reported once (sortProblems).
-    const take = (d: ConfigDocument, found: ConfigProblem[]) => {
-      const elsewhere = whole && chosen ? otherAccountsAt(d, chosen) : () => false;
-      // Another account's variables are its run's; what is wrong with the file itself is everyone's.
-      problems.push(...found.filter((p) => !(p.code === 'E_ENV_UNSET' || p.code === 'E_ENV_REF') || !elsewhere(p.position)));
-      credentialsAsText(d.data);
-      const unknown = opts.unsetEnvAllowed ? unsetAt(found) : undefined;
-      const badAccounts = schemaCheck(d, chosen && whole ? withAccounts(d.data, chosen) : d.data, problems, unknown);
-      const data = d.data as { accounts?: Record<string, Record<string, unknown>> };
-      if (!data || typeof data !== 'object' || !data.accounts || typeof data.accounts !== 'object') return;
-      for (const [name, settings] of Object.entries(data.accounts)) {
-        const namePos = positionOf(d, nodeAt(d.root, ['accounts', name], true));
-        if (whole) {
-          if (!named(name, namePos)) continue;
-          secrets.push(...credentialsOf(settings)); // every account's, built here or not
-          if (chosen && !chosen.has(name)) continue;
-        } else {
-          if (!own.has(name)) continue;
-          secrets.push(...credentialsOf(settings));
-        }
-        if (badAccounts.has(name) || badAccounts.has('*')) continue;
-        const adapter = adapterFor(String(settings['vendor']));
-        if (!adapter) continue;
-        accounts.push(buildAccount(d, name, settings, adapter, cats, namePos, { problems, warnings }, unknown));
-      }
-    };
-    take(parts[i]!.d, parts[i]!.found);
-    // Each later group is parsed, built and let go before the next: a large file's trees are never all in memory.
-    for (const group of later) {
-      const parsed = parseGroup(source, group, opts.env);
-      if (!parsed) return loadConfig(path, { ...opts, split: false }); // the cut and the parse disagree: read every file whole
-      take(parsed.d, parsed.found);
-    }
-  }
-
-  // A state setting of the wrong shape is a schema problem already, an unset variable the reading's; the
-  // default stands in until it is fixed. A URL written as the path is found here alone.
-  if ('problem' in stateSetting && stateSetting.kind === 'url') {
-    const d = parts.find((x) => (x.d.data as Record<string, unknown> | null)?.['state'] !== undefined)!.d;
-    problems.push({ position: positionOf(d, nodeAt(d.root, stateSetting.at)), message: stateSetting.problem });
-  }
-  const statePostgres = 'postgres' in stateSetting ? stateSetting.postgres : undefined;
-  const located = locateState(root, 'path' in stateSetting ? stateSetting.path : undefined);
-  if ('problem' in located && !statePostgres)
-    problems.push({ position: { file: displayPath(files[0] ?? abs, opts.cwd), line: 1, col: 1 }, message: located.problem });
-  const statePath = statePostgres ? postgresLabel(statePostgres) : 'problem' in located ? resolve(root, DEFAULT_STATE_FILE) : located.path;
-  const stateLayout: StateLayout = statePostgres ? 'postgres' : 'problem' in located ? 'file' : located.layout;
-  // The state is written after every action: never over a file of the configuration.
-  const stateReal = realPath(statePath);
-  const overwritten = files.find((f) => {
-    if (stateLayout === 'postgres') return false;
-    const real = realPath(f);
-    if (stateLayout === 'file') return real === stateReal || real === `${stateReal}.lock`;
-    const inside = relative(stateReal, real);
-    // an account's state file, or its lock
-    return !inside.startsWith('..') && !inside.includes(sep) && /\.json(\.lock)?$/.test(basename(real));
-  });
-  if (overwritten !== undefined) {
-    const d = parts.find((x) => (x.d.data as Record<string, unknown> | null)?.['state'] !== undefined)?.d;
-    const position = d ? positionOf(d, nodeAt(d.root, ['state'])) : { file: displayPath(overwritten, opts.cwd), line: 1, col: 1 };
-    problems.push({
-      position,
-      message:
-        `state names ${displayPath(overwritten, opts.cwd)}, a file of the configuration, ` +
-        'which the state file (or its lock) would replace; give the state a file of its own',
-    });
-  }
+  const g: Gathered = { accounts: [], secrets: [], warnings: [], problems, seen: new Map() };
+  for (const source of sources) takeDocument(g, source, chosen, opts, cats);
+  // Account files not read are named all the same: every run sees the same accounts.
+  for (const f of files) if (f.account !== undefined && !g.seen.has(f.account)) g.seen.set(f.account, filePosition(f, opts));
+  const state = stateOf(root, stateSetting, files, docs, opts, problems);
   if (problems.length > 0) {
     const sorted = sortProblems(problems);
     const left = opts.unsetEnvAllowed ? sorted.filter((p) => p.code !== 'E_ENV_UNSET') : sorted;
-    if (left.length > 0) return { problems: left, secrets: [...secrets, ...stateSecrets(stateValue)] };
+    if (left.length > 0) return { problems: left, secrets: [...g.secrets, ...stateSecrets(stateValue)] };
   }
-  const model = accounts.map((a) => ({
+  const model = g.accounts.map(accountModel);
+  return {
+    config: {
+      root,
+      files: files.map((f) => f.path),
+      categories: cats,
+      ...state,
+      accounts: g.accounts,
+      digest: digest({ categories: cats, accounts: model }),
+      accountDigests: Object.fromEntries(model.map((m) => [m.name, digest({ categories: cats, account: m })])),
+      filesDigest: filesDigestOf(root, files, sources),
+      secrets: [...g.secrets, ...stateSecrets(stateValue)],
+      warnings: sortProblems(g.warnings),
+    },
+    problems: [],
+  };
+}
+
+function filePosition(f: ConfigFile, opts: LoadOptions): Position {
+  return { file: displayPath(f.path, opts.cwd), line: 1, col: 1 };
+}
+
+/** An account's desired model, as digested: every setting but the secrets, items without positions. */
+function accountModel(a: AccountConfig) {
+  return {
     name: a.name,
     vendor: a.vendor,
     baseUrl: a.baseUrl,
     rateLimit: a.rateLimit,
     prune: a.prune,
     safety: a.safety,
-    // Every other setting too (staff_user_id, business_id, mappings, rules…), but no secret.
     settings: Object.fromEntries(Object.entries(a.settings).filter(([k]) => !adapterFor(a.vendor)!.secretFields.includes(k))),
     items: a.items.map(({ position: _p, ...rest }) => rest),
-  }));
-  return {
-    config: {
-      root,
-      files,
-      categories: cats,
-      statePath,
-      stateLayout,
-      ...(statePostgres ? { statePostgres } : {}),
-      accounts,
-      digest: digest({ categories: cats, accounts: model }),
-      accountDigests: Object.fromEntries(model.map((m) => [m.name, digest({ categories: cats, account: m })])),
-      filesDigest: digest(sources.map((x) => ({ file: relative(root, x.path), text: x.textDigest }))),
-      secrets: [...secrets, ...stateSecrets(stateValue)],
-      warnings: sortProblems(warnings),
-    },
-    problems: [],
   };
 }
 
-/** Every account's name, in the order the files give them (a repeated name once). */
-function accountNames(sources: readonly Source[]): string[] {
-  const names = new Set<string>();
-  for (const source of sources) {
-    for (const b of source.split?.blocks ?? []) names.add(b.name);
-    const accounts = (source.whole?.d.data as { accounts?: unknown } | null)?.accounts;
-    if (accounts && typeof accounts === 'object' && !Array.isArray(accounts)) for (const name of Object.keys(accounts)) names.add(name);
-  }
-  return [...names];
-}
-
 /**
- * A file, parsed: of a split file (`whole` false) the first group of its kept blocks with the
- * shared settings, and the later groups to parse as they are built; or the whole file.
+ * Digest of every config file as written, read or not: the shards of one commit, each reading its
+ * own account files, share it.
  */
-interface Part {
-  d: ConfigDocument;
-  found: ConfigProblem[];
-  whole: boolean;
-  later: AccountBlock[][];
-}
-
-/**
- * A file, parsed: a split file's kept blocks — the chosen accounts', or all — in groups (what
- * the cut leaves out is not read at all), any other file whole. Undefined when the parse of the
- * cut text is not what the cut promised.
- */
-function partOf(source: Source, chosen: ReadonlySet<string> | undefined, env: NodeJS.ProcessEnv, groupChars: number): Part | undefined {
-  if (source.whole) return { ...source.whole, whole: true, later: [] };
-  const [first = [], ...later] = groupsOf(
-    source.split!.blocks.filter((b) => !chosen || chosen.has(b.name)),
-    groupChars,
-  );
-  const parsed = parseGroup(source, first, env);
-  return parsed && { ...parsed, whole: false, later };
-}
-
-/**
- * About this much of a file's text is parsed at once, so that each group's trees die young (in
- * V8's young generation) instead of a whole file's being promoted and collected later: on 300
- * accounts × 65 statuses (1.2 MB), `validate` peaks at 117 MB instead of 140, and takes 0.73 s
- * instead of 0.55 (js-yaml's parser slows once called about ten times in a process; see the
- * README's bench footnote ²).
- */
-const GROUP_CHARS = 65_536;
-
-/** Blocks in runs of about `chars` characters, in the file's order. */
-function groupsOf(blocks: readonly AccountBlock[], chars: number): AccountBlock[][] {
-  const groups: AccountBlock[][] = [];
-  let size = Number.POSITIVE_INFINITY;
-  for (const b of blocks) {
-    if (size >= chars) {
-      groups.push([]);
-      size = 0;
+function filesDigestOf(root: string, files: readonly ConfigFile[], sources: readonly Source[]): string {
+  const parsed = new Map(sources.map((s) => [s.file.path, s.d.textDigest]));
+  const textOf = (path: string): string => {
+    try {
+      return createHash('sha256').update(readFileSync(path)).digest('hex');
+    } catch {
+      return '';
     }
-    groups[groups.length - 1]!.push(b);
-    size += b.end - b.start;
-  }
-  return groups;
+  };
+  return digest(files.map((f) => ({ file: relative(root, f.path), text: parsed.get(f.path) ?? textOf(f.path) })));
 }
 
-/** A split file's shared settings with the blocks `kept`, parsed; undefined when the parse is not what the cut promised. */
-function parseGroup(
-  source: Source,
-  kept: readonly AccountBlock[],
-  env: NodeJS.ProcessEnv,
-): { d: ConfigDocument; found: ConfigProblem[] } | undefined {
-  const split = source.split!;
-  const found: ConfigProblem[] = [];
-  const report: ReadReport = { fast: false, yamlProblems: 0 };
-  const d = parseBlocks(source, split, new Set(kept.map((b) => b.name)), env, found, report);
-  d.textDigest = source.textDigest;
-  // A file with no blocks is parsed as written: nothing was cut, so there is nothing to check.
-  if (split.blocks.length > 0 && (!report.fast || report.yamlProblems > 0 || !cutHolds(d, kept))) return undefined;
-  return { d, found };
-}
-
-/** A file's text with only the blocks `keep` names, parsed: its lines numbered as in the file. */
-function parseBlocks(
-  file: { file: string; text: string },
-  split: AccountSplit,
-  keep: ReadonlySet<string>,
-  env: NodeJS.ProcessEnv,
+/** Where the state is; a state that would replace a file of the configuration is a problem. */
+function stateOf(
+  root: string,
+  setting: StateSetting,
+  files: readonly ConfigFile[],
+  docs: readonly ConfigDocument[],
+  opts: LoadOptions,
   problems: ConfigProblem[],
-  report?: ReadReport,
-): ConfigDocument {
-  const cut = keepBlocks(file.text, split, keep);
-  return parseConfigText(file.file, cut.text, env, problems, 'fast', report, cut.pieces);
-}
-
-/** Whether a cut text's parse has exactly the blocks kept, each named where the cut found it. */
-function cutHolds(d: ConfigDocument, kept: readonly AccountBlock[]): boolean {
-  const accounts = (d.data as { accounts?: unknown } | null)?.accounts;
-  if (!accounts || typeof accounts !== 'object' || Array.isArray(accounts)) return false;
-  const names = Object.keys(accounts);
-  if (names.length !== kept.length) return false;
-  return kept.every((b, i) => {
-    const at = positionOf(d, nodeAt(d.root, ['accounts', b.name], true));
-    return names[i] === b.name && at.line === b.line && at.col === b.col;
+): { statePath: string; stateLayout: StateLayout; statePostgres?: PostgresState } {
+  // A state setting of the wrong shape is a schema problem already, an unset variable the reading's; the
+  // default stands in until it is fixed. A URL written as the path is found here alone.
+  if ('problem' in setting && setting.kind === 'url') {
+    const d = docs.find((x) => (x.data as Record<string, unknown> | null)?.['state'] !== undefined)!;
+    problems.push({ position: positionOf(d, nodeAt(d.root, setting.at)), message: setting.problem });
+  }
+  if ('postgres' in setting)
+    return { statePath: postgresLabel(setting.postgres), stateLayout: 'postgres', statePostgres: setting.postgres };
+  const located = locateState(root, 'path' in setting ? setting.path : undefined);
+  if ('problem' in located) problems.push({ position: filePosition(files[0]!, opts), message: located.problem });
+  const statePath = 'problem' in located ? resolve(root, DEFAULT_STATE_FILE) : located.path;
+  const stateLayout: StateLayout = 'problem' in located ? 'file' : located.layout;
+  const stateReal = realPath(statePath);
+  const overwritten = files.find((f) => {
+    const real = realPath(f.path);
+    if (stateLayout === 'file') return real === stateReal || real === `${stateReal}.lock`;
+    const inside = relative(stateReal, real);
+    // an account's state file, or its lock
+    return !inside.startsWith('..') && !inside.includes(sep) && /\.json(\.lock)?$/.test(basename(real));
   });
-}
-
-/**
- * Where a document's variables are unset, for a load that allows it (`unsetEnvAllowed`): the value
- * written there is unknown, so what a check finds there alone is no fault of the account.
- */
-function unsetAt(found: readonly ConfigProblem[]): ((p: Position) => boolean) | undefined {
-  const at = new Set(found.filter((p) => p.code === 'E_ENV_UNSET').map((p) => formatPosition(p.position)));
-  return at.size === 0 ? undefined : (p) => at.has(formatPosition(p));
-}
-
-/**
- * Checks a document's data against the schema; returns the accounts (`*`: the whole file) it finds
- * fault with. An error at an `unknown` value, or one only echoing others (no problem of its own),
- * leaves its account to be built and checked: `business_id: ${ID}` unset is text, not a number.
- */
-function schemaCheck(d: ConfigDocument, data: unknown, problems: ConfigProblem[], unknown?: (p: Position) => boolean): Set<string> {
-  const bad = new Set<string>();
-  const validate = validateSchema();
-  if (validate(data)) return bad;
-  const found = (validate.errors ?? []).map((e) => schemaProblem(d, e));
-  // A misspelt field that says what to write instead is reported once, not also as the field missing.
-  const named = new Set(found.flatMap((f) => (f?.instead ? [f.instead] : [])));
-  for (const [i, e] of (validate.errors ?? []).entries()) {
-    const found1 = found[i];
-    const missing =
-      e.keyword === 'required'
-        ? [...pointer(e.instancePath), String((e.params as { missingProperty?: unknown }).missingProperty)].join('.')
-        : '';
-    if (found1 && !named.has(missing)) problems.push({ position: found1.position, message: found1.message });
-    if (unknown && excused(d, e, found1, unknown, problems)) continue;
-    const segs = pointer(e.instancePath);
-    if (segs[0] === 'accounts' && segs[1] !== undefined) bad.add(String(segs[1]));
-    else if (segs.length === 0 || segs[0] !== 'accounts') bad.add('*');
+  if (overwritten !== undefined) {
+    const d = docs.find((x) => (x.data as Record<string, unknown> | null)?.['state'] !== undefined);
+    problems.push({
+      position: d ? positionOf(d, nodeAt(d.root, ['state'])) : filePosition(overwritten, opts),
+      message:
+        `state names ${displayPath(overwritten.path, opts.cwd)}, a file of the configuration, ` +
+        'which the state file (or its lock) would replace; give the state a file of its own',
+    });
   }
-  return bad;
-}
-
-/**
- * Whether a schema error leaves its account to be built, in a load where some values are
- * `unknown`: it only echoes others (no problem of its own), or it is at an unknown value where
- * the schema wants a scalar. A variable never holds a list or a mapping: that is said at the
- * field's name, where the unset variable's own message (which is dropped) does not hide it.
- */
-function excused(
-  d: ConfigDocument,
-  e: ErrorObject,
-  problem: ConfigProblem | undefined,
-  unknown: (p: Position) => boolean,
-  problems: ConfigProblem[],
-): boolean {
-  if (!problem) return true;
-  if (!unknown(problem.position)) return false;
-  const wanted = e.keyword === 'type' ? String((e.params as { type?: unknown }).type).split(',') : [];
-  if (!wanted.includes('array') && !wanted.includes('object')) return true;
-  problems.push({ position: positionOf(d, nodeAt(d.root, pointer(e.instancePath), true)), message: problem.message });
-  return false;
-}
-
-/**
- * The credentials of an account a selective load does not build, for scrubbing: read from its
- * lines where they are plain, else from a parse of its block alone.
- */
-function credentialsOfBlock(source: Source, b: AccountBlock, env: NodeJS.ProcessEnv): string[] {
-  const written = credentialsWritten(source.text.slice(b.start, b.end), allSecretFields(), env);
-  if (written) return written;
-  const d = parseBlocks(source, source.split!, new Set([b.name]), env, []);
-  credentialsAsText(d.data);
-  return credentialsOf((d.data as { accounts?: Record<string, unknown> } | undefined)?.accounts?.[b.name]);
+  return { statePath, stateLayout };
 }
 
 let secretFieldNames: string[] | undefined;
@@ -640,6 +479,9 @@ function buildAccount(
     problem([], `base_url is required: ${adapter.vendor} has no public default host`);
   } else if (!derivedFromUnknown && !isAllowedBaseUrl(baseUrl)) {
     problem(['base_url'], `base_url must be an https URL (plain http only to loopback): ${quoted(baseUrl)}`);
+  } else if (/[?#]/.test(baseUrl)) {
+    // Request paths are joined to the base URL: a query or fragment there would swallow them.
+    problem(['base_url'], `base_url must not have a query (?…) or a fragment (#…): ${quoted(baseUrl)}`);
   }
   // Credentials and settings travel in HTTP headers and URLs: a line break (a file read with its
   // newline, a pasted token) would otherwise be refused by the HTTP layer on every retry.
@@ -900,173 +742,6 @@ function mergeSetting(docs: ConfigDocument[], key: 'categories' | 'state', probl
     from ??= pos;
   }
   return value;
-}
-
-function pointer(instancePath: string): (string | number)[] {
-  if (instancePath === '') return [];
-  return instancePath
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-}
-
-function pathText(path: readonly (string | number)[]): string {
-  return path.map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`)).join('');
-}
-
-/** Turns one ajv error into a positioned problem with a message a user can act on. */
-const TYPE_WORDS: Record<string, string> = {
-  object: 'a mapping',
-  array: 'a list',
-  string: 'text',
-  integer: 'a whole number',
-  number: 'a number',
-  boolean: 'true or false',
-  null: 'null',
-};
-
-/** The plain value at a path of the data, for messages. */
-function valueAt(data: unknown, path: readonly (string | number)[]): unknown {
-  let at = data;
-  for (const seg of path) at = at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[seg] : undefined;
-  return at;
-}
-
-/**
- * A value as a message names it: `2`, `the text "1"`, `a list`. Never whole where it may hold a
- * secret: a mapping or list by its kind only (a mistyped `state:` mapping holds a database
- * password), text from `${NAME}` as written (the variable, not what it holds), a URL without its
- * `user:password@`, and long text cut.
- */
-function describeValue(v: unknown, node?: YamlNode | null): string {
-  if (v === null || v === undefined) return 'nothing';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  if (typeof v !== 'string') return String(v);
-  const text = withoutUserinfo(node?.kind === 'scalar' ? node.text : v);
-  return `the text ${quoted(text.length > 40 ? `${text.slice(0, 40)}…` : text)}`;
-}
-
-/** Text of the config quoted for a message: on one line (JSON's escapes, and inertText's for the rest), without URL credentials. */
-function quoted(text: string): string {
-  return inertText(JSON.stringify(withoutUserinfo(text)));
-}
-
-let runtimeSchema: Record<string, unknown> | undefined;
-
-/** The part of the (runtime) schema at an ajv schemaPath such as `#/definitions/thalamus_account`: for the names a mapping may hold. */
-function schemaAt(schemaPath: string): unknown {
-  runtimeSchema ??= buildSchema(adapters, { envReferences: false });
-  let at: unknown = runtimeSchema;
-  for (const seg of schemaPath
-    .replace(/^#\/?/, '')
-    .split('/')
-    .filter((x) => x !== '')) {
-    at = at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[seg.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
-  }
-  return at;
-}
-
-function schemaProblem(d: ConfigDocument, e: ErrorObject): (ConfigProblem & { instead?: string }) | undefined {
-  const path = pointer(e.instancePath);
-  const where = pathText(path).replace(/^\./, '') || '(top level)';
-  const at = (p: (string | number)[], keyNode = false) => positionOf(d, nodeAt(d.root, p, keyNode));
-  const p = e.params as Record<string, unknown>;
-  if (e.propertyName !== undefined) return undefined; // reported once, by the propertyNames error below
-  if (e.keyword === 'propertyNames') {
-    const name = String(p['propertyName']);
-    return {
-      position: at([...path, name], true),
-      message: `${where}: the name "${name}" must start with a letter and hold only letters, digits, "_" and "-"`,
-    };
-  }
-  switch (e.keyword) {
-    case 'required':
-      return { position: at(path), message: `${where}: missing required field "${String(p['missingProperty'])}"` };
-    case 'additionalProperties': {
-      const field = String(p['additionalProperty']);
-      const known = Object.keys(
-        (schemaAt(e.schemaPath.replace(/\/additionalProperties$/, '')) as { properties?: Record<string, unknown> } | undefined)
-          ?.properties ?? {},
-      );
-      const vendor =
-        path.length === 2 && path[0] === 'accounts'
-          ? String((valueAt(d.data, path) as Record<string, unknown> | undefined)?.['vendor'] ?? '')
-          : '';
-      const adapter = adapterFor(vendor);
-      // Another vendor's name for the list (Thalamus `statuses:`): say what this one calls it.
-      if (adapter && field !== adapter.collection && adapters.some((a) => a.collection === field)) {
-        const name = adapter.displayName;
-        return {
-          position: at([...path, field], true),
-          message: `${where}: ${name} calls this list \`${adapter.collection}\`, not \`${field}\``,
-          instead: [...path, adapter.collection].join('.'),
-        };
-      }
-      const guess = nearest(field, known);
-      return {
-        position: at([...path, field], true),
-        message: `${where}: unknown field "${field}"${guess ? `: did you mean \`${guess}\`?` : ''}`,
-        ...(guess ? { instead: [...path, guess].join('.') } : {}),
-      };
-    }
-    case 'enum': {
-      const value = valueAt(d.data, path);
-      const allowed = (p['allowedValues'] as unknown[]).map(String);
-      const guess = typeof value === 'string' ? nearest(value, allowed) : undefined;
-      if (path.length === 3 && path[0] === 'accounts' && path[2] === 'vendor') {
-        return {
-          position: at(path),
-          message:
-            `accounts.${String(path[1])}: ` +
-            `unknown vendor ${typeof value === 'string' ? quoted(value) : describeValue(value)}` +
-            `${guess ? `: did you mean \`${guess}\`?` : ''} (known: ${allowed.join(', ')})`,
-        };
-      }
-      return {
-        position: at(path),
-        message:
-          `${where}: must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')} ` +
-          `(got ${describeValue(value, nodeAt(d.root, path))})${guess ? `: did you mean \`${guess}\`?` : ''}`,
-      };
-    }
-    case 'if':
-      return undefined; // the errors of the vendor's own schema say it
-    case 'const':
-      return {
-        position: at(path),
-        message:
-          `${where}: must be ${JSON.stringify(p['allowedValue'])} ` + `(got ${describeValue(valueAt(d.data, path), nodeAt(d.root, path))})`,
-      };
-    case 'type': {
-      const value = valueAt(d.data, path);
-      if (path.length === 0 && (value === null || value === undefined))
-        return {
-          position: at(path),
-          message: 'the file is empty: a configuration is a mapping that starts with `version: 1` and `accounts:`',
-        };
-      const wanted = String(p['type'])
-        .split(',')
-        .map((t) => TYPE_WORDS[t] ?? t)
-        .join(' or ');
-      return { position: at(path), message: `${where}: must be ${wanted} (got ${describeValue(value, nodeAt(d.root, path))})` };
-    }
-    case 'discriminator': {
-      const vendorPath = [...path, 'vendor'];
-      const known = adapters.map((a) => a.vendor).join(', ');
-      if (p['error'] === 'mapping') {
-        const node = nodeAt(d.root, vendorPath);
-        const value = node?.kind === 'scalar' ? node.value : undefined;
-        return { position: at(vendorPath), message: `${where}: unknown vendor ${JSON.stringify(value)} (known: ${known})` };
-      }
-      return { position: at(path), message: `${where}: "vendor" must be one of ${known}` };
-    }
-    case 'oneOf':
-      return undefined; // the discriminator error says it better
-    default:
-      return { position: at(path), message: `${where}: ${e.message ?? 'is invalid'}` };
-  }
 }
 
 /** Drops repeats, and what a missing environment variable caused besides its own message; sorts by position. */

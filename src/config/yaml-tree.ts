@@ -1,7 +1,6 @@
 // A YAML document as the config loader needs it: a small tree of maps, lists and scalars, each
-// knowing the offset where it is written, and the plain data built from it. Two parsers feed it
-// (yaml-events.ts, fast; the `yaml` package's Document, for what the fast one leaves alone), so
-// navigation, merge keys, aliases and the data follow one set of rules, the `yaml` package's.
+// knowing the offset where it is written (made from the `yaml` package's Document, documents.ts),
+// and the plain data built from it with a bound on what aliases expand to.
 
 export type YamlNode = YamlScalar | YamlMap | YamlSeq | YamlAlias;
 
@@ -14,6 +13,8 @@ export interface YamlScalar {
   plain: boolean;
   /** The text as written (quotes and escapes decoded), before any `${NAME}` was replaced. */
   text: string;
+  /** The text with every `${NAME}` replaced (set only where one was). */
+  substituted?: string;
 }
 
 export interface YamlPair {
@@ -54,31 +55,6 @@ export function keyText(key: YamlNode): string {
   const k = deref(key);
   if (k?.kind !== 'scalar') return '';
   return k.value === null ? '' : String(k.value);
-}
-
-const NULL = /^(?:~|[Nn]ull|NULL)?$/;
-const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
-const INT = /^[-+]?[0-9]+$/;
-const OCTAL = /^0o[0-7]+$/;
-const HEX = /^0x[0-9a-fA-F]+$/;
-const INF_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
-const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
-const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
-/** The first characters a null, boolean or number can start with; any other plain scalar is text. */
-const NOT_TEXT = '~nNtTfF0123456789+-.';
-
-/** YAML 1.2 core schema resolution of a plain scalar, with the `yaml` package's patterns. */
-export function resolvePlain(text: string): unknown {
-  if (text.length > 0 && !NOT_TEXT.includes(text[0]!)) return text;
-  if (NULL.test(text)) return null;
-  if (BOOL.test(text)) return text[0] === 't' || text[0] === 'T';
-  if (INT.test(text)) return Number.parseInt(text, 10);
-  if (OCTAL.test(text)) return Number.parseInt(text.slice(2), 8);
-  if (HEX.test(text)) return Number.parseInt(text.slice(2), 16);
-  if (INF_NAN.test(text))
-    return text.slice(-3).toLowerCase() === 'nan' ? Number.NaN : text[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
-  if (FLOAT_EXP.test(text) || FLOAT.test(text)) return Number.parseFloat(text);
-  return text;
 }
 
 /**

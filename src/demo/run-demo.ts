@@ -2,7 +2,7 @@
 // on 127.0.0.1 — plan, apply, then plan again to show that nothing is left to do. Works on
 // copies, so the repo stays clean.
 
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +25,8 @@ async function runExample(name: string, withState: boolean): Promise<number> {
   const sandbox = await startSandbox({ seeds: demoSeeds() });
   try {
     const dir = mkdtempSync(join(tmpdir(), `statusform-${name}-`));
-    copyFileSync(join(examples, name, 'statusform.yaml'), join(dir, 'statusform.yaml'));
+    // The example's statusform.yaml, and its accounts/ where it keeps one file per account.
+    cpSync(join(examples, name), dir, { recursive: true });
     // A state file from an earlier apply: Thalamus has no read API, so this is all statusform knows of it.
     if (withState) writeFileSync(join(dir, 'statusform.state.json'), `${JSON.stringify(demoState(), null, 2)}\n`);
     const io = { ...processIo(), env: { ...process.env, ...sandboxEnv(sandbox.simulators) } };

@@ -14,7 +14,7 @@ import { adapterFor } from '../vendors/registry.js';
 import { recordBinding } from '../state/state-file.js';
 import { StateRecorder } from '../state/recorder.js';
 import { openStateStore, type Snapshot, type StateStore } from '../state/store.js';
-import { diffAccount, type AccountDiff } from './diff.js';
+import { diffAccount, type AccountDiff } from './diff/diff-account.js';
 import { executePlan, type ApplyEvent, type ApplyResult } from './execute.js';
 import { matchesAccount } from '../address.js';
 import { accountOf, address, summarise, type Plan } from './plan.js';

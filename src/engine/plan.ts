@@ -205,10 +205,6 @@ export function accountsCovered(plan: Pick<Plan, 'accounts' | 'errors'>): string
   return [...new Set([...plan.accounts.map((a) => a.name), ...accountsWithErrors(plan)])];
 }
 
-export function hasChanges(plan: Plan): boolean {
-  return plan.actions.length > 0;
-}
-
 /**
  * An update whose every change is a field statusform keeps itself (`kept`), renaming nothing: it
  * is applied by writing the state file, with no request to the vendor.

@@ -3,7 +3,8 @@
 // follows from the targets' account parts (see selectAccounts).
 
 import { UsageError } from '../errors.js';
-import { address, accountOf, matchesAddress, nearest } from '../address.js';
+import { address, accountOf, matchesAddress } from '../address.js';
+import { nearestFew } from '../suggest.js';
 import { summarise, type Plan, type PlanAction } from './plan.js';
 import { thresholdProblems } from './safety.js';
 
@@ -33,7 +34,7 @@ export function targetPlan(plan: Plan, targets: readonly string[], known: Iterab
   const unmatched = targets.filter((t) => ![...universe].some((addr) => matchesAddress(t, addr)));
   if (unmatched.length > 0) {
     const lines = unmatched.map((t) => {
-      const near = nearest(
+      const near = nearestFew(
         t,
         [...universe].filter((a) => a.includes('[')),
       );

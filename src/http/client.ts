@@ -2,14 +2,13 @@
 // account's rate limit, retries with backoff and jitter honouring Retry-After, and the single
 // place that decides what is retryable and what is terminal. Adapters never retry on their own.
 
-import type { Agent as AgentType, Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { VendorError } from '../errors.js';
 import { inertText, withoutUserinfo } from '../inert.js';
 import type { RateLimit } from '../model.js';
 import { answerProblem, preview, type AnswerShape } from './answer.js';
 import { Pacer, realClock, type Clock } from './pacer.js';
 import { redactor, registerSecrets } from './redact.js';
-import { Agent, request } from './undici-parts.js';
 import { isAllowedBaseUrl, isLoopbackHost } from './url-policy.js';
 
 export { isAllowedBaseUrl };
@@ -158,9 +157,9 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_E
 /** How many connections the shared pool opens to one origin (one request each at a time). */
 export const CONNECTIONS_PER_ORIGIN = 16;
 
-let sharedAgent: AgentType | undefined;
+let sharedAgent: Agent | undefined;
 /** The process-wide keep-alive agent: one connection pool per origin. */
-export function defaultAgent(): AgentType {
+export function defaultAgent(): Agent {
   sharedAgent ??= new Agent({ keepAliveTimeout: 10_000, connections: CONNECTIONS_PER_ORIGIN, pipelining: 1 });
   return sharedAgent;
 }
@@ -453,7 +452,7 @@ export class HttpClient {
     );
     this.inFlight.add(exchange);
     try {
-      const res = await request(this.dispatcher, {
+      const res = await this.dispatcher.request({
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: req.method,

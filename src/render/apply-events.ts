@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { outcomeCounts, type AccountOutcome, type AccountOutcomeKind } from '../engine/account-outcomes.js';
 import type { ActionOutcome, ApplyEvent, ApplyResult } from '../engine/execute.js';
 import { accountOf, type Plan, type PlanAction } from '../engine/plan.js';
-import { wireSummary, type WireSummary } from '../engine/wire.js';
+import { wireSummary, type WireSummary } from '../plan-file/wire.js';
 
 export const APPLY_EVENTS_FORMAT_VERSION = '1.1';
 export const APPLY_EVENTS_SCHEMA_ID = 'https://statusform.dev/schemas/apply-events.schema.json';

@@ -1,12 +1,12 @@
 // Issue 11, item 1: a command line that helps — per-command help, did you mean, Terraform's
 // single-dash forms, durations, version, colour switches and completion scripts, all from the
-// one command table (src/cli/commands.ts), run through the built binary.
+// one command table (src/cli/command-table.ts), run through the built binary.
 
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, FLAGS, duration } from '../../src/cli/commands.js';
+import { COMMANDS, FLAGS, duration } from '../../src/cli/command-table.js';
 import { colorEnabled } from '../../src/render/style.js';
 import { tree } from '../helpers.js';
 

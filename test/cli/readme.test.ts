@@ -32,15 +32,15 @@ describe('README', () => {
 describe("README's CLI reference", () => {
   const section = readme.slice(readme.indexOf('## CLI reference'), readme.indexOf('### Plan semantics'));
 
-  it('shows the synopsis --help is made from (src/cli/commands.ts)', async () => {
+  it('shows the synopsis --help is made from (src/cli/command-table.ts)', async () => {
     const { referenceBlock } = await import('../../src/cli/help.js');
-    const { COMMANDS } = await import('../../src/cli/commands.js');
+    const { COMMANDS } = await import('../../src/cli/command-table.js');
     const block = /```\n([\s\S]*?)```/.exec(section)?.[1];
     expect(block).toBe(referenceBlock(COMMANDS));
   });
 
   it('explains every flag and command of the table', async () => {
-    const { COMMANDS, FLAGS } = await import('../../src/cli/commands.js');
+    const { COMMANDS, FLAGS } = await import('../../src/cli/command-table.js');
     const list = section.slice(section.indexOf('```', section.indexOf('```') + 3));
     for (const name of Object.keys(FLAGS)) expect(list, `--${name}`).toMatch(new RegExp(`\`--${name}[ \`]`));
     for (const c of COMMANDS.filter((c) => !['validate', 'plan', 'apply'].includes(c.name))) expect(list, c.name).toContain(`\`${c.name}`);

@@ -2,11 +2,10 @@
 // --changed-since, and never more jobs than GitHub runs.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { shardOf, shardTable } from '../../src/engine/shard.js';
 import { cli, tree } from '../helpers.js';
 
@@ -59,6 +58,26 @@ describe('statusform shards', () => {
     const most = await cli(['shards', '--count', '256'], { cwd: dir });
     expect(most.code).toBe(0);
     expect(JSON.parse(most.stdout).include.length).toBeLessThanOrEqual(256);
+  });
+
+  it('--changed-since with account files: a changed file is its account, a changed statusform.yaml is every account', async () => {
+    const files = Object.fromEntries(NAMES.map((n) => [`config/accounts/${n}.yaml`, 'vendor: thalamus\ntoken: t\nstatus_variants: []\n']));
+    const dir = tree({ 'config/statusform.yaml': 'version: 1\n', ...files });
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir, stdio: 'pipe' });
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-qm', 'fleet');
+    const changed = async () => {
+      const r = await cli(['shards', '-c', 'config', '--count', '3', '--changed-since', 'HEAD', '--format', 'json'], { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout).shards as { changed: string[] }[]).flatMap((x) => x.changed).sort();
+    };
+    expect(await changed()).toEqual([]);
+    writeFileSync(join(dir, 'config/accounts/acct-2.yaml'), 'vendor: thalamus\ntoken: u\nstatus_variants: []\n');
+    expect(await changed()).toEqual(['acct-2']);
+    writeFileSync(join(dir, 'config/statusform.yaml'), 'version: 1\ncategories: [new, open, pending, hold, solved, closed]\n');
+    expect(await changed()).toEqual([...NAMES].sort());
   });
 
   it('--changed-since lists only the shards whose accounts changed: their config block, or their state', async () => {
@@ -162,7 +181,7 @@ describe('statusform shards, the gate of every workflow', () => {
 
   it('lists every account of the all-vendors example with no variable set (a TimeTap business_id from one is unknown, not wrong)', () => {
     const example = fileURLToPath(new URL('../../examples/all-vendors', import.meta.url));
-    const names = Object.keys((parse(readFileSync(join(example, 'statusform.yaml'), 'utf8')) as { accounts: object }).accounts);
+    const names = readdirSync(join(example, 'accounts')).map((f) => f.replace(/\.yaml$/, ''));
     expect(names).toContain('salon');
     const r = statusform(['shards', '-c', example, '--count', '4'], example);
     expect(r.code, r.stderr).toBe(0);

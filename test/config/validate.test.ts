@@ -64,6 +64,32 @@ accounts:
     expect(r.config!.secrets).toEqual(expect.arrayContaining(['445981', '0731']));
   });
 
+  it('takes a text field as written, even where it reads as a number', () => {
+    const dir = tree({
+      'statusform.yaml': `version: 1
+accounts:
+  a: { vendor: thalamus, token: 0012345, status_variants: [] }
+  b: { vendor: thalamus, token: 12345678901234567890, status_variants: [] }
+  c: { vendor: thalamus, token: 0x1F, status_variants: [] }
+`,
+    });
+    const r = loadConfig('.', { cwd: dir, env: {} });
+    expect(r.problems.map((p) => p.message)).toEqual([]);
+    expect(r.config!.accounts.map((a) => a.settings['token'])).toEqual(['0012345', '12345678901234567890', '0x1F']);
+  });
+
+  it('refuses a base_url with a query or a fragment', () => {
+    const found = problems(`version: 1
+accounts:
+  a: { vendor: thalamus, token: t, base_url: "http://127.0.0.1/api?x=1", status_variants: [] }
+  b: { vendor: thalamus, token: t, base_url: "http://127.0.0.1/api#top", status_variants: [] }
+`);
+    expect(found.map((p) => p.replace(/: ".*/, ''))).toEqual([
+      '3:46: accounts.a.base_url: base_url must not have a query (?…) or a fragment (#…)',
+      '4:46: accounts.b.base_url: base_url must not have a query (?…) or a fragment (#…)',
+    ]);
+  });
+
   it('names each schema problem with file, line and column', () => {
     const found = problems(`version: 1
 accounts:
@@ -73,14 +99,14 @@ accounts:
     colour: blue
     status_variants:
       - id: a
-        maps_to: 7
+        maps_to: [7]
   shop:
     vendor: shopify
 `);
     expect(found).toEqual([
       '6:5: accounts.nerds: unknown field "colour"',
       '8:9: accounts.nerds.status_variants[0]: missing required field "label"',
-      '9:18: accounts.nerds.status_variants[0].maps_to: must be text (got 7)',
+      '9:18: accounts.nerds.status_variants[0].maps_to: must be text (got a list)',
       '11:13: accounts.shop: unknown vendor "shopify" (known: thalamus, propertydeck, timetap, serieshr, spacebring, zendesk)',
     ]);
   });

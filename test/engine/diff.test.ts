@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffAccount } from '../../src/engine/diff.js';
+import { diffAccount } from '../../src/engine/diff/diff-account.js';
 import type { AccountConfig, DesiredItem, LiveItem, StateItem } from '../../src/model.js';
 import { propertydeck } from '../../src/vendors/propertydeck/adapter.js';
 import { thalamus } from '../../src/vendors/thalamus/adapter.js';

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { diffAccount } from '../../src/engine/diff.js';
+import { diffAccount } from '../../src/engine/diff/diff-account.js';
 import { executePlan } from '../../src/engine/execute.js';
 import { summarise, type Plan } from '../../src/engine/plan.js';
 import { StateRecorder } from '../../src/state/recorder.js';

@@ -2,7 +2,7 @@
 // before it looks at keys. Pure unit tests of that stage and of what the diff makes of it.
 
 import { describe, expect, it } from 'vitest';
-import { diffAccount, liveByKeyOf, matchRecordedIds } from '../../src/engine/diff.js';
+import { diffAccount, liveByKeyOf, matchRecordedIds } from '../../src/engine/diff/diff-account.js';
 import type { AccountConfig, DesiredItem, LiveItem, StateItem } from '../../src/model.js';
 import { propertydeck } from '../../src/vendors/propertydeck/adapter.js';
 import { timetap } from '../../src/vendors/timetap/adapter.js';

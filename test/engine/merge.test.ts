@@ -1,8 +1,8 @@
 // Saved plans merged for one comment: refused when they cannot describe one run.
 
 import { describe, expect, it } from 'vitest';
-import { mergeWirePlans, planFromWire } from '../../src/engine/merge.js';
-import type { WirePlan } from '../../src/engine/wire.js';
+import { mergeWirePlans, planFromWire } from '../../src/plan-file/merge.js';
+import type { WirePlan } from '../../src/plan-file/wire.js';
 import { renderPlanText } from '../../src/render/text.js';
 import { expectWirePlan } from '../helpers.js';
 

@@ -10,8 +10,8 @@ import { closeDefaultAgent } from '../../src/http/client.js';
 import { world, type World } from '../e2e/fixtures.js';
 
 const diffs = vi.hoisted(() => ({ order: [] as string[], failing: undefined as string | undefined }));
-vi.mock('../../src/engine/diff.js', async (original) => {
-  const real = await original<typeof import('../../src/engine/diff.js')>();
+vi.mock('../../src/engine/diff/diff-account.js', async (original) => {
+  const real = await original<typeof import('../../src/engine/diff/diff-account.js')>();
   return {
     ...real,
     diffAccount: (...args: Parameters<typeof real.diffAccount>) => {

@@ -1,7 +1,8 @@
 // --target as a pure filter over a plan: what a target names, what it pulls in, and what it leaves out.
 
 import { describe, expect, it } from 'vitest';
-import { matchesAddress, nearest, parseAddress } from '../../src/address.js';
+import { matchesAddress, parseAddress } from '../../src/address.js';
+import { nearestFew as nearest } from '../../src/suggest.js';
 import { summarise, type Plan, type PlanAction } from '../../src/engine/plan.js';
 import { targetPlan } from '../../src/engine/target.js';
 

@@ -4,12 +4,12 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { diffAccount } from '../../src/engine/diff.js';
-import { planFromWire } from '../../src/engine/merge.js';
+import { diffAccount } from '../../src/engine/diff/diff-account.js';
+import { planFromWire } from '../../src/plan-file/merge.js';
 import { summarise, type Plan } from '../../src/engine/plan.js';
-import { staleAgainst, staleReasons } from '../../src/engine/saved-plan.js';
-import { WIRE_FORMAT_VERSION, actionDigest, toWire, wireText, type WirePlan } from '../../src/engine/wire.js';
-import { buildPlanSchema, planSchemaText } from '../../src/engine/wire-schema.js';
+import { staleAgainst, staleReasons } from '../../src/plan-file/saved-plan.js';
+import { WIRE_FORMAT_VERSION, actionDigest, toWire, wireText, type WirePlan } from '../../src/plan-file/wire.js';
+import { buildPlanSchema, planSchemaText } from '../../src/plan-file/wire-schema.js';
 import type { AccountConfig, DesiredItem, LiveItem } from '../../src/model.js';
 import { timetap } from '../../src/vendors/timetap/adapter.js';
 import { expectWirePlan } from '../helpers.js';
@@ -67,7 +67,7 @@ function swapPlan(other: number): Plan {
 }
 
 describe('the plan on the wire', () => {
-  it('schemas/plan.schema.json is what src/engine/wire-schema.ts builds (run `npm run schema` after changing it)', () => {
+  it('schemas/plan.schema.json is what src/plan-file/wire-schema.ts builds (run `npm run schema` after changing it)', () => {
     expect(readFileSync(new URL('../../schemas/plan.schema.json', import.meta.url), 'utf8')).toBe(planSchemaText());
   });
 

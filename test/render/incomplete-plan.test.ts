@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { summarise, type AccountPlan, type Plan, type PlanAction, type PlanError } from '../../src/engine/plan.js';
-import { toWire } from '../../src/engine/wire.js';
+import { toWire } from '../../src/plan-file/wire.js';
 import { planEvent, summaryEvent } from '../../src/render/apply-events.js';
 import { renderPlanMarkdown } from '../../src/render/markdown.js';
 import { NO_CHANGES, renderApplyText, renderPlanText } from '../../src/render/text.js';

@@ -6,7 +6,7 @@ import { loadState, makePlan, type RunOptions } from '../../engine/manager.js';
 import type { Plan } from '../../engine/plan.js';
 import type { Shard } from '../../engine/shard.js';
 import { checkTarget } from '../../engine/target.js';
-import { wireText } from '../../engine/wire.js';
+import { wireText } from '../../plan-file/wire.js';
 import { renderPlanMarkdown } from '../../render/markdown.js';
 import { renderPlanText } from '../../render/text.js';
 import { inertText } from '../../inert.js';

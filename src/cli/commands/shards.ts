@@ -9,6 +9,7 @@ import { basename, dirname, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { changedAccountsInConfig, changedAccountsInState } from '../../config/account-blocks.js';
 import type { StateLayout } from '../../config/load.js';
+import { ACCOUNTS_DIR, accountOfFile, isLayout } from '../../config/files.js';
 import { GITHUB_MATRIX_LIMIT, shardTable, shardText } from '../../engine/shard.js';
 import { accountOfFileName } from '../../state/store.js';
 import { loadOrThrow, stateLocationOf } from '../context.js';
@@ -128,10 +129,11 @@ function changedPaths(ref: string, dir: string): { top: string; paths: Set<strin
 }
 
 /**
- * The accounts whose config block, file or state changed between `ref` and the working tree: a
- * changed config file → its accounts whose block differs (all of them when a shared setting
- * changed); a changed state file → the accounts whose entry differs; a changed file in a state
- * directory → the account it is named after (`+beta.json` → Beta, as the state store names it).
+ * The accounts whose config, file or state changed between `ref` and the working tree, found by
+ * file name: a changed account file (accounts/<name>.yaml) → its account; another changed config
+ * file → its accounts whose settings differ (all of them when a shared setting changed); a
+ * changed state file → the accounts whose entry differs; a changed file in a state directory →
+ * the account it is named after (`+beta.json` → Beta, as the state store names it).
  */
 function changedSince(
   ref: string,
@@ -142,10 +144,17 @@ function changedSince(
   const { top, paths } = changedPaths(ref, real(dirname(files[0]!)));
   const changed = new Set<string>();
   const configs = new Set(files.map(real));
+  const accountFiles = new Map(
+    files.filter((f) => basename(dirname(f)) === ACCOUNTS_DIR && isLayout(dirname(dirname(f)))).map((f) => [real(f), accountOfFile(f)]),
+  );
   const stateReal = real(state.path);
   for (const p of paths) {
     const before = () => atRef(top, ref, relative(top, p));
-    if (configs.has(p)) {
+    const account = accountFiles.get(p);
+    if (account !== undefined) {
+      // An account file is its account's alone: it is not even read.
+      if (names.includes(account)) changed.add(account);
+    } else if (configs.has(p)) {
       const c = changedAccountsInConfig(before(), readOrUndefined(p));
       for (const n of c.everyAccount ? names : c.accounts) changed.add(n);
     } else if (state.layout === 'file' && p === stateReal) {

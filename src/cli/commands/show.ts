@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError, fileProblem } from '../../errors.js';
-import { mergeWirePlans, planFromWire } from '../../engine/merge.js';
+import { mergeWirePlans, planFromWire } from '../../plan-file/merge.js';
 import { outcomeCounts } from '../../engine/account-outcomes.js';
-import { readSavedPlan } from '../../engine/saved-plan.js';
+import { readSavedPlan } from '../../plan-file/saved-plan.js';
 import { isApplyLog, mergeApplyLogs, parseApplyEvents } from '../../render/apply-log.js';
 import { renderApplyReportMarkdown, renderApplyReportText } from '../../render/apply-report.js';
 import { renderPlanMarkdown } from '../../render/markdown.js';

@@ -13,7 +13,8 @@ import { RefusedError, UsageError } from '../../errors.js';
 import { acquireLock } from '../../state/lock.js';
 import { STATE_FORMAT_VERSION, readState, writeState } from '../../state/state-file.js';
 import { accountFileName, openStateStore, type Release, type Snapshot, type StateStore } from '../../state/store.js';
-import { address, matchesAccount, matchesAddress, nearest, parseAddress } from '../../address.js';
+import { address, matchesAccount, matchesAddress, parseAddress } from '../../address.js';
+import { nearestFew } from '../../suggest.js';
 import { loadConfig } from '../../config/load.js';
 import { adapterFor } from '../../vendors/registry.js';
 import type { StateItem } from '../../model.js';
@@ -271,7 +272,7 @@ function entries(snapshot: Snapshot): Entry[] {
 function resolve(pattern: string, all: readonly Entry[], what = 'address'): Entry[] {
   const hits = all.filter((e) => matchesAddress(pattern, e.address));
   if (hits.length > 0) return hits;
-  const near = nearest(
+  const near = nearestFew(
     pattern,
     all.map((e) => e.address),
   );

@@ -3,16 +3,16 @@
 // A short composition of pure stages: match (diff/match.ts) → classify (diff/classify.ts) →
 // passes (diff/passes.ts). No I/O, no clock; decides only from the adapter's declared capabilities.
 
-import { CanonicalHash } from '../digest.js';
-import type { VendorAdapter } from '../vendors/adapter.js';
-import type { AccountConfig, LiveItem, LiveRead, StateItem } from '../model.js';
-import { address, phaseOf, type AccountPlan, type PlanAction, type PlanNote } from './plan.js';
-import { classify, type Verdict } from './diff/classify.js';
-import { matchRows, type Row } from './diff/match.js';
-import { linkDependencies, relationNote, renameHints, stageUniqueUpdates, type KeyedItem, type KeyShape } from './diff/passes.js';
+import { CanonicalHash } from '../../digest.js';
+import type { VendorAdapter } from '../../vendors/adapter.js';
+import type { AccountConfig, LiveItem, LiveRead, StateItem } from '../../model.js';
+import { address, phaseOf, type AccountPlan, type PlanAction, type PlanNote } from '../plan.js';
+import { classify, type Verdict } from './classify.js';
+import { matchRows, type Row } from './match.js';
+import { linkDependencies, relationNote, renameHints, stageUniqueUpdates, type KeyedItem, type KeyShape } from './passes.js';
 
-export { fieldChanges } from './diff/fields.js';
-export { liveByKeyOf, matchRecordedIds, type RecordedIdMatch } from './diff/match.js';
+export { fieldChanges } from './fields.js';
+export { liveByKeyOf, matchRecordedIds, type RecordedIdMatch } from './match.js';
 
 export interface DiffOptions {
   /** Re-send every declared item of vendors without a read API (their drift cannot be seen). */

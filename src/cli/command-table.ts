@@ -343,6 +343,13 @@ export const COMMANDS: readonly CommandSpec[] = [
       ),
   },
   {
+    name: 'split',
+    summary: 'split a single config file into statusform.yaml and accounts/<name>.yaml, comments kept',
+    flags: ['config'],
+    example: 'statusform split -c statusform.yaml',
+    run: async (io, { values: v }) => (await import('./commands/split.js')).splitCommand(io, { config: str(v['config']) }),
+  },
+  {
     name: 'version',
     summary: 'print the version',
     flags: [],

@@ -4,7 +4,7 @@
 
 import { digest } from '../digest.js';
 import { UsageError } from '../errors.js';
-import { accountOf, accountsWithErrors, phaseOf, summarise, type Adoption, type Plan, type PlanAction } from './plan.js';
+import { accountOf, accountsWithErrors, phaseOf, summarise, type Adoption, type Plan, type PlanAction } from '../engine/plan.js';
 import { WIRE_FORMAT_VERSION, planOrigin, type WireAction, type WirePlan } from './wire.js';
 
 /** A saved plan and the name it was given (a file path), for messages. */

@@ -15,7 +15,15 @@
 // bookkeeping; what a consumer needs of them is in `thresholds`).
 
 import { digest } from '../digest.js';
-import { accountOf, accountsCovered, accountsWithErrors, type AccountPlan, type Adoption, type Plan, type PlanAction } from './plan.js';
+import {
+  accountOf,
+  accountsCovered,
+  accountsWithErrors,
+  type AccountPlan,
+  type Adoption,
+  type Plan,
+  type PlanAction,
+} from '../engine/plan.js';
 
 /**
  * The version of this format. The major part changes on an incompatible change (a reader refuses
