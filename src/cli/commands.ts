@@ -1,5 +1,5 @@
 // The command table: every command, its flags and arguments, in one place. It drives parsing
-// (main.ts), per-command help, "did you mean", the completion scripts (help.ts) and a README test.
+// (main.ts), per-command help, "did you mean", the completion scripts (help.ts) and a docs test (docs/cli.md).
 // Adding a command is one entry in COMMANDS (and its flags in FLAGS, when new). Commands are
 // imported when run, so `--version` and `validate` do not load HTTP, spinners or the engine.
 

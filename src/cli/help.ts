@@ -1,5 +1,5 @@
 // Help text, all of it from the command table (commands.ts): the overview, each command's help,
-// and the synopsis block the README's CLI reference shows (a test keeps the two identical).
+// and the synopsis block docs/cli.md shows (a test keeps the two identical).
 
 import { FLAGS, GLOBAL_FLAGS, type CommandSpec, type FlagName, type FlagSpec } from './spec.js';
 
@@ -56,7 +56,7 @@ export function synopsis(cmd: CommandSpec, pad = 0): string {
   return lines.map((l) => l.trimEnd()).join('\n');
 }
 
-/** The README's CLI block: every command's synopsis, aligned. */
+/** The CLI block of docs/cli.md: every command's synopsis, aligned. */
 export function referenceBlock(commands: readonly CommandSpec[]): string {
   const pad = Math.max(...commands.map((c) => c.name.length));
   return `${commands.map((c) => synopsis(c, pad)).join('\n')}\n`;
