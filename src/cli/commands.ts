@@ -240,6 +240,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
+    name: 'init',
+    summary: 'a starter configuration, schema modeline, GitHub workflows and .gitignore lines; never overwrites',
+    flags: ['vendor'],
+    required: ['vendor'],
+    example: 'statusform init --vendor propertydeck --vendor zendesk',
+    run: async (io, { values: v }) => (await import('./commands/init.js')).initCommand(io, { vendors: list(v['vendor']) }),
+  },
+  {
     name: 'mappings',
     summary: 'the category × account matrix (no credentials, no network)',
     flags: ['config', 'format'],
