@@ -70,7 +70,7 @@ function table(rows: [string, string][]): string {
 function flagRow(cmd: CommandSpec | undefined, name: string): [string, string] {
   const f = spec(name);
   const long = flagUsage(cmd, name, false);
-  return [f.short ? `-${f.short}, ${long}` : long, f.description];
+  return [f.short ? `-${f.short}, ${long}` : long, cmd?.flagDescriptions?.[name] ?? f.description];
 }
 
 const EXIT_CODES = `Exit codes: 0 success or no changes, 1 error, 2 changes (plan --detailed-exitcode), 3 refused before any write,

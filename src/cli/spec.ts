@@ -48,6 +48,8 @@ export interface CommandSpec {
   required?: readonly string[];
   /** Narrower choices for a flag in this command (mappings: --format text|markdown). */
   flagChoices?: Readonly<Record<string, readonly string[]>>;
+  /** What a flag means for this command, where the shared description would mislead (mappings: --format). */
+  flagDescriptions?: Readonly<Record<string, string>>;
   example: string;
   run: (io: Io, inv: Invocation) => Promise<Outcome>;
 }
