@@ -31,7 +31,7 @@ let planValidator: ValidateFunction | undefined;
 export function planSchemaValidator(): ValidateFunction {
   if (!planValidator) {
     const schema = JSON.parse(readFileSync(new URL('../schemas/plan.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
-    planValidator = new Ajv({ strict: true, allErrors: true, allowUnionTypes: true }).compile(schema);
+    planValidator = new Ajv({ strict: true, allErrors: true }).compile(schema);
   }
   return planValidator;
 }

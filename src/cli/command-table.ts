@@ -1,5 +1,5 @@
 // The command table: every command, its flags and arguments, in one place. It drives parsing
-// (main.ts), per-command help, "did you mean", the completion scripts (help.ts) and a README test.
+// (main.ts), per-command help, "did you mean", the completion scripts (help.ts) and a docs test (docs/cli.md).
 // Adding a command is one entry in COMMANDS (and its flags in FLAGS, when new). Commands are
 // imported when run, so `--version` and `validate` do not load HTTP, spinners or the engine.
 
@@ -91,6 +91,7 @@ const STATE_COMMANDS: Record<'list' | 'show' | 'rm' | 'mv', CommandSpec> = {
     args: [{ name: 'ADDRESS', description: 'as plan prints it' }],
     flags: ['config', 'format'],
     flagChoices: { format: ['text', 'json'] },
+    flagDescriptions: { format: 'output format (default text; json for a script)' },
     example: 'statusform state show \'estate.statuses["contact:Hot Lead"]\'',
     run: stateRun('show'),
   },
@@ -227,6 +228,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "write an account's live statuses as YAML and adopt them into the state",
     flags: ['account', 'config', 'out', 'force'],
     required: ['account'],
+    flagDescriptions: {
+      account: 'the account to import (exactly one)',
+      out: "write the YAML to FILE (the account's own config file is edited in place); default: print it",
+    },
     example: 'statusform import --account estate --out estate.yaml',
     run: async (io, { values: v }) => {
       const accounts = list(v['account']);
@@ -240,10 +245,19 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
+    name: 'init',
+    summary: 'a starter configuration, schema modeline, GitHub workflows and .gitignore lines; never overwrites',
+    flags: ['vendor'],
+    required: ['vendor'],
+    example: 'statusform init --vendor propertydeck --vendor zendesk',
+    run: async (io, { values: v }) => (await import('./commands/init.js')).initCommand(io, { vendors: list(v['vendor']) }),
+  },
+  {
     name: 'mappings',
     summary: 'the category × account matrix (no credentials, no network)',
     flags: ['config', 'format'],
     flagChoices: { format: ['text', 'markdown'] },
+    flagDescriptions: { format: 'output format (default text; markdown: a table for a PR or a wiki)' },
     example: 'statusform mappings -c examples/all-vendors --format markdown',
     run: async (io, { values: v }) =>
       (await import('./commands/mappings.js')).mappingsCommand(io, { config: str(v['config']), ...opt('format', str(v['format'])) }),
@@ -282,6 +296,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     flags: ['count', 'config', 'changed-since', 'format'],
     required: ['count'],
     flagChoices: { format: ['github-matrix', 'json'] },
+    flagDescriptions: { format: 'output format (default github-matrix: {"include":[…]} for a job matrix; json)' },
     example: 'statusform shards --count 8 --changed-since origin/main',
     run: async (io, { values: v }) =>
       (await import('./commands/shards.js')).shardsCommand(io, {

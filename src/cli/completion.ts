@@ -18,7 +18,16 @@ function bash(COMMANDS: readonly CommandSpec[]): string {
   });
   const values = Object.entries(FLAGS).flatMap(([n, f]: [string, FlagSpec]) => {
     const names = [`--${n}`, ...(f.short ? [`-${f.short}`] : [])].join('|');
-    if (f.choices) return [`    ${names}) COMPREPLY=($(compgen -W ${quote(f.choices.join(' '))} -- "$cur")); return ;;`];
+    if (f.choices) {
+      // A command may narrow a flag's values (mappings: --format text|markdown): chosen by the command's first word.
+      const narrowed = COMMANDS.filter((c) => c.flagChoices?.[n]).map(
+        (c) => `${quote(c.name.split(' ')[0]!)}) w=${quote(c.flagChoices![n]!.join(' '))} ;;`,
+      );
+      if (narrowed.length === 0) return [`    ${names}) COMPREPLY=($(compgen -W ${quote(f.choices.join(' '))} -- "$cur")); return ;;`];
+      const all = `*) w=${quote(f.choices.join(' '))} ;;`;
+      const pick = `local w; case "\${COMP_WORDS[1]}" in ${[...narrowed, all].join(' ')} esac`;
+      return [`    ${names}) ${pick}; COMPREPLY=($(compgen -W "$w" -- "$cur")); return ;;`];
+    }
     if (f.file) return [`    ${names}) COMPREPLY=($(compgen -f -- "$cur")); return ;;`];
     if (f.type === 'string') return [`    ${names}) return ;;`];
     return [];

@@ -29,7 +29,7 @@ export const SANDBOX_VARIABLES = [
 ] as const;
 
 /** When the only problems are unset sandbox variables, and no sandbox variable is set: the likely fix is the sandbox's export lines. */
-function sandboxHint(problems: readonly ConfigProblem[], env: NodeJS.ProcessEnv): string | undefined {
+export function sandboxHint(problems: readonly ConfigProblem[], env: NodeJS.ProcessEnv): string | undefined {
   if (SANDBOX_VARIABLES.some((n) => env[n] !== undefined)) return undefined;
   const unset = new Set(
     problems.map((p) => (p.code === 'E_ENV_UNSET' ? /environment variable (\w+) is not set/.exec(p.message)?.[1] : undefined)),

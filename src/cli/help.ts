@@ -1,5 +1,5 @@
 // Help text, all of it from the command table (command-table.ts): the overview, each command's help,
-// and the synopsis block the README's CLI reference shows (a test keeps the two identical).
+// and the synopsis block docs/cli.md shows (a test keeps the two identical).
 
 import { FLAGS, GLOBAL_FLAGS, type CommandSpec, type FlagName, type FlagSpec } from './spec.js';
 
@@ -56,7 +56,7 @@ export function synopsis(cmd: CommandSpec, pad = 0): string {
   return lines.map((l) => l.trimEnd()).join('\n');
 }
 
-/** The README's CLI block: every command's synopsis, aligned. */
+/** The CLI block of docs/cli.md: every command's synopsis, aligned. */
 export function referenceBlock(commands: readonly CommandSpec[]): string {
   const pad = Math.max(...commands.map((c) => c.name.length));
   return `${commands.map((c) => synopsis(c, pad)).join('\n')}\n`;
@@ -70,7 +70,7 @@ function table(rows: [string, string][]): string {
 function flagRow(cmd: CommandSpec | undefined, name: string): [string, string] {
   const f = spec(name);
   const long = flagUsage(cmd, name, false);
-  return [f.short ? `-${f.short}, ${long}` : long, f.description];
+  return [f.short ? `-${f.short}, ${long}` : long, cmd?.flagDescriptions?.[name] ?? f.description];
 }
 
 const EXIT_CODES = `Exit codes: 0 success or no changes, 1 error, 2 changes (plan --detailed-exitcode), 3 refused before any write,

@@ -48,6 +48,8 @@ export interface CommandSpec {
   required?: readonly string[];
   /** Narrower choices for a flag in this command (mappings: --format text|markdown). */
   flagChoices?: Readonly<Record<string, readonly string[]>>;
+  /** What a flag means for this command, where the shared description would mislead (mappings: --format). */
+  flagDescriptions?: Readonly<Record<string, string>>;
   example: string;
   run: (io: Io, inv: Invocation) => Promise<Outcome>;
 }
@@ -118,6 +120,13 @@ export const FLAGS = {
     description: 'newline-delimited JSON events on stdout (schemas/apply-events.schema.json); the text goes to stderr',
   },
   verbose: { type: 'boolean', description: 'one line per HTTP request on stderr (secrets redacted)' },
+  vendor: {
+    type: 'string',
+    multiple: true,
+    value: 'NAME',
+    choices: ['thalamus', 'propertydeck', 'timetap', 'serieshr', 'spacebring', 'zendesk'],
+    description: 'init: start an account of this vendor (repeatable)',
+  },
   force: { type: 'boolean', description: 'import: replace an existing --out file; unlock: remove a lock whose run is alive' },
   help: { short: 'h', type: 'boolean', description: 'show help (statusform help COMMAND for one command)' },
   version: { short: 'v', type: 'boolean', description: 'print the version' },

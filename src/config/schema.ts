@@ -110,16 +110,12 @@ export function buildSchema(adapters: readonly VendorAdapter[], opts: { envRefer
         description: `The canonical categories; default ${DEFAULT_CATEGORIES.join(', ')}.`,
       },
       state: {
-        type: ['string', 'object'],
-        minLength: 1,
+        anyOf: [{ type: 'string', minLength: 1 }, { $ref: '#/definitions/postgres_state' }],
         description:
           'Where the state is, relative to the config: a directory (one file per account; ' +
           'a path ending in / or naming a directory) or a single state file (a path ending in .json or naming a file). ' +
           'Default: statusform.state.json beside the config if it exists, else the directory statusform.state/. ' +
           'Or a PostgreSQL database: a mapping with backend: postgres and url: ${STATUSFORM_PG_URL}.',
-        if: { type: 'object' },
-        // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword
-        then: { $ref: '#/definitions/postgres_state' },
       },
       accounts: {
         type: 'object',

@@ -63,7 +63,10 @@ const strings: Schema = { type: 'array', items: { type: 'string' } };
 
 /** The definitions of one action and its values. */
 function actionDefinitions(strict: boolean): Record<string, Schema> {
-  const value: Schema = { anyOf: [{ type: ['string', 'number', 'boolean', 'null'] }, { type: 'array', items: { type: 'string' } }] };
+  // One type per branch: a \`type\` list needs ajv's allowUnionTypes, and strict validators refuse it.
+  const value: Schema = {
+    anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'null' }, { type: 'array', items: { type: 'string' } }],
+  };
   const fieldsOrNull: Schema = { anyOf: [{ type: 'null' }, { $ref: '#/definitions/fields' }] };
 
   const change = object<WireChange>(
@@ -99,7 +102,10 @@ function actionDefinitions(strict: boolean): Record<string, Schema> {
       live_key: str(
         'The key the live item has at the vendor now, when it is not `key` (a rename in place, or an item renamed at the vendor).',
       ),
-      vendor_id: { type: ['string', 'number', 'null'], description: "The vendor's identity of the live item; null for a create." },
+      vendor_id: {
+        anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'null' }],
+        description: "The vendor's identity of the live item; null for a create.",
+      },
       before: fieldsOrNull,
       after: fieldsOrNull,
       changes: { type: 'array', items: { $ref: '#/definitions/change' } },

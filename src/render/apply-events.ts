@@ -246,7 +246,7 @@ export function buildApplyEventsSchema(): Schema {
         'An action succeeded and is recorded in the state.',
         {
           ...aboutProps,
-          vendor_id: { type: ['string', 'number', 'null'], description: "The vendor's id of the item." },
+          vendor_id: { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'null' }], description: "The vendor's id of the item." },
           duration_ms: { ...count, description: 'From action_started to now.' },
         },
         [...aboutReq, 'vendor_id', 'duration_ms'],

@@ -70,10 +70,11 @@ describe('validation messages say what to do', () => {
   it('asks for the sandbox export lines when every sandbox variable is missing, and not otherwise', () => {
     const dir = tempDir();
     cpSync(new URL('../../examples/quickstart', import.meta.url).pathname, dir, { recursive: true });
-    const none = run(['validate'], dir);
+    // plan needs every variable (validate needs no credential, so it does not stop there).
+    const none = run(['plan'], dir);
     expect(none.stderr).toContain('paste the `export` lines it prints');
     expect(none.stderr).toContain('statusform sandbox');
-    const some = run(['validate'], dir, { THALAMUS_URL: 'https://t.example' });
+    const some = run(['plan'], dir, { THALAMUS_URL: 'https://t.example' });
     expect(some.stderr).not.toContain('statusform sandbox');
   });
 

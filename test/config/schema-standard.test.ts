@@ -1,5 +1,5 @@
 // Issue 11, item 8: the published schema is standard JSON Schema that a strict validator accepts,
-// and every shipped example (and the README's config reference) validates against it as written,
+// and every shipped example (and the config reference in docs/configuration.md) validates against it as written,
 // `${VAR}` references and all (no environment substitution: what an editor sees).
 
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 
 const root = new URL('../../', import.meta.url);
 const schema = JSON.parse(readFileSync(new URL('schemas/statusform.schema.json', root), 'utf8')) as Record<string, unknown>;
-const readme = readFileSync(new URL('README.md', root), 'utf8');
+const readme = readFileSync(new URL('docs/configuration.md', root), 'utf8');
 
 function validator() {
   // ajv's strict mode: unknown keywords (like `discriminator`), ignored `type`s and such are errors.
@@ -26,7 +26,7 @@ const sources: [string, string][] = [
         .map((f): [string, string] => [`examples/${e.name}/${f}`, readFileSync(new URL(`examples/${e.name}/${f}`, root), 'utf8')]),
     ),
   [
-    'README config reference',
+    'docs/configuration.md config reference',
     [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!).find((b) => b.includes('version: 1') && b.includes('accounts:'))!,
   ],
 ];

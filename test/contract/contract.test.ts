@@ -1,6 +1,6 @@
 // The contract suite: per vendor, apply-then-plan-is-empty scenarios that run against the
 // simulators in every `npm test` — and against a real account when its credentials are in the
-// environment (STATUSFORM_LIVE_<VENDOR>_…; see README "Trying a real account"). Live runs
+// environment (STATUSFORM_LIVE_<VENDOR>_…; see docs/getting-started.md, "Before trusting a real account"). Live runs
 // create, change and remove statuses named statusform-contract…; run them on a test account.
 // Zendesk's run reuses one named status run after run (inactive rows count toward its limits).
 
@@ -222,7 +222,7 @@ const skippedLive = contracts.filter((c) => c.live.some((v) => !process.env[`STA
 if (skippedLive.length > 0) {
   console.log(
     `contract suite: live runs skipped for ${skippedLive.map((c) => c.vendor).join(', ')} ` +
-      '(no STATUSFORM_LIVE_<VENDOR>_… credentials; see README "Trying a real account")',
+      '(no STATUSFORM_LIVE_<VENDOR>_… credentials; see docs/getting-started.md, "Before trusting a real account")',
   );
 }
 

@@ -110,10 +110,11 @@ describe('statusform import', () => {
     expect(printed.code, printed.stderr).toBe(0);
     expect(printed.stdout + printed.stderr).not.toContain(PROPERTYDECK_SANDBOX_TOKEN);
     expect(printed.stdout).toContain('token: ${ESTATE_TOKEN}');
-    // The source had no modeline: the output points at the schema this package ships, relative to where it is read.
+    // The source had no modeline: the output points at the schema this package ships, relative to the account's
+    // config file, where the printed YAML is pasted (not to the directory import ran in).
     const schema = /^# yaml-language-server: \$schema=(\S+)$/m.exec(printed.stdout)?.[1];
     expect(schema).toMatch(/schemas\/statusform\.schema\.json$/);
-    expect(JSON.parse(readFileSync(join(w.dir, schema!), 'utf8')).title).toBeDefined();
+    expect(JSON.parse(readFileSync(join(w.dir, 'conf', schema!), 'utf8')).title).toBeDefined();
     expect(printed.stdout).toContain('# Review: token was written into the config as it is; it is ${ESTATE_TOKEN} here');
   });
 

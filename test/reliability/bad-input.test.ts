@@ -79,7 +79,8 @@ const corpus: [string, string | Buffer][] = [
   ['token missing', acc('vendor: thalamus, status_variants: []')],
   ['token empty', acc('vendor: thalamus, token: "", status_variants: []')],
   ['token as a list', acc('vendor: thalamus, token: [a, b], status_variants: []')],
-  ['missing env variable', acc('vendor: thalamus, token: "${NOPE_NOT_SET}", status_variants: []')],
+  // (in a label: an unset credential or URL is no error for validate, which needs no secret)
+  ['missing env variable', acc('vendor: thalamus, token: t, status_variants: [{ id: a, label: "${NOPE_NOT_SET}", maps_to: open }]')],
   ['malformed env reference', acc('vendor: thalamus, token: "${1BAD}", status_variants: []')],
   ['plain http to a remote host', acc(`vendor: thalamus, base_url: "http://api.example.com", token: t, status_variants: []`)],
   ['base_url not a URL', acc(`vendor: thalamus, base_url: "not a url", token: t, status_variants: []`)],

@@ -85,8 +85,9 @@ export async function importCommand(io: Io, opts: ImportCommandOptions): Promise
     const sourceText = readFileSync(sourcePath, 'utf8');
     const sourceDoc = parseDocument(sourceText, { merge: true });
     const source = sourceDoc.toJS({ maxAliasCount: 100 }) as { accounts: Record<string, Record<string, unknown>> };
-    // Keep the source file's schema modeline (its path is relative to the config's folder), or point at the installed schema.
-    const outDir = out === undefined ? io.cwd : dirname(out.path);
+    // Keep the source file's schema modeline (its path is relative to the config's folder), or point at the installed
+    // schema from the folder of the file the YAML goes in: --out's, or when printed, the account's own config file's.
+    const outDir = dirname(out === undefined ? sourcePath : out.path);
     const modeline =
       /^#\s*(yaml-language-server: \$schema=\S+)/.exec(sourceText)?.[1] ??
       `yaml-language-server: $schema=${relative(outDir, SCHEMA_FILE).split(sep).join('/')}`;

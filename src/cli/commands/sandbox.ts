@@ -1,5 +1,7 @@
 // `statusform sandbox`: the vendor simulators on 127.0.0.1, for trying statusform out.
 
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { SANDBOX_VENDORS, startSandbox } from '../../sandbox/index.js';
 import { sandboxEnv, demoSeeds } from '../../sandbox/demo-data.js';
@@ -35,7 +37,15 @@ export async function sandboxCommand(io: Io, opts: { port?: number | undefined }
     write(io.stdout, `  ${vendor.padEnd(13)} ${sim.url}`);
   write(io.stdout, '\nIn another shell, point the quickstart at them:\n');
   for (const [k, v] of Object.entries(sandboxEnv(sandbox.simulators))) write(io.stdout, `  export ${k}=${v}`);
-  write(io.stdout, '\n  npx statusform plan -c examples/quickstart\n\nPress Ctrl-C to stop.');
+  // Inside a checkout the examples are at hand; elsewhere, a config of one's own from init.
+  const checkout = existsSync(join(io.cwd, 'examples', 'quickstart', 'statusform.yaml'));
+  write(
+    io.stdout,
+    checkout
+      ? '\n  npx statusform plan -c examples/quickstart\n\nPress Ctrl-C to stop.'
+      : '\n  statusform init --vendor propertydeck   # its variables are the export lines above\n' +
+          '  statusform plan -c statusform\n\nPress Ctrl-C to stop.',
+  );
   await new Promise<void>((resolve) => {
     const stop = io.onSignal?.(() => {
       stop?.();
