@@ -3,7 +3,7 @@
 // Each plan is shown once (the quickstart's in full, the all-vendors one by its summary), and the
 // demo ends with what to try next. Works on copies, so the repo stays clean.
 
-import { copyFileSync, cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -25,10 +25,11 @@ export function savedPlanShape(): AnswerShape {
   return shape;
 }
 
-export function readSavedPlan(path: string): WirePlan {
+/** A saved plan from its file, or from its text when the caller has read it already (`path` then names it). */
+export function readSavedPlan(path: string, text?: string): WirePlan {
   let plan: unknown;
   try {
-    plan = JSON.parse(readFileSync(path, 'utf8'));
+    plan = JSON.parse(text ?? readFileSync(path, 'utf8'));
   } catch (err) {
     const why = (err as NodeJS.ErrnoException).code ? fileProblem(err) : `it is not JSON (${(err as Error).message})`;
     throw new UsageError(`cannot read the plan file ${path}: ${why}`);

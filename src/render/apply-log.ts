@@ -34,7 +34,7 @@ function eventShape(): AnswerShape {
 
 /** Whether a file's text looks like an apply log rather than a saved plan: its first line is a `version` event. */
 export function isApplyLog(text: string): boolean {
-  const first = text.slice(0, text.indexOf('\n') >>> 0);
+  const first = text.split('\n', 1)[0]!;
   try {
     const e = JSON.parse(first) as { type?: unknown };
     return e !== null && typeof e === 'object' && e.type === 'version';

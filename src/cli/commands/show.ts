@@ -39,7 +39,7 @@ export async function showCommand(io: Io, opts: ShowCommandOptions): Promise<Out
   if (logs.length > 0 && logs.length < texts.length)
     throw new UsageError('show takes saved plans or apply logs (apply --json), not both at once');
   if (logs.length > 0) return showApplyLogs(io, logs, format);
-  const merged = mergeWirePlans(opts.files.map((f) => ({ name: f, plan: readSavedPlan(resolve(io.cwd, f)) })));
+  const merged = mergeWirePlans(texts.map((t) => ({ name: t.name, plan: readSavedPlan(resolve(io.cwd, t.name), t.text) })));
   const plan = planFromWire(merged);
   if (format === 'json') write(io.stdout, `${JSON.stringify(merged, null, 2)}\n`);
   else write(io.stdout, format === 'markdown' ? renderPlanMarkdown(plan) : renderPlanText(plan, colors(io)));
