@@ -1,7 +1,7 @@
 // "Did you mean": the nearest known word to a mistyped one (commands, flags, config fields, vendors).
 
 /** Edit distance with adjacent transpositions (optimal string alignment), for "did you mean". */
-export function distance(a: string, b: string): number {
+function distance(a: string, b: string): number {
   const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
     Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
   );
@@ -39,4 +39,10 @@ export function nearestFew(given: string, candidates: Iterable<string>, n = 3): 
     .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c))
     .slice(0, n)
     .map((x) => x.c);
+}
+
+/** `: did you mean \`--guess\`?` for a message, when a candidate is near enough; '' when none is. */
+export function didYouMean(word: string, candidates: readonly string[], prefix = ''): string {
+  const guess = nearest(word, candidates);
+  return guess ? `: did you mean \`${prefix}${guess}\`?` : '';
 }

@@ -17,21 +17,12 @@ import {
 import { scrubKnown } from '../http/redact.js';
 import { inertLines, inertOutput, inertText, type OutputOptions } from '../inert.js';
 import { colorsFor } from '../render/style.js';
+import { didYouMean } from '../suggest.js';
+import { EXIT_INTERRUPTED } from './command-families/plans.js';
+import { COMMANDS, findCommand, unknownCommand } from './command-table.js';
 import type { Io } from './io.js';
-import {
-  COMMANDS,
-  EXIT_INTERRUPTED,
-  FLAGS,
-  GLOBAL_FLAGS,
-  findCommand,
-  nearest,
-  oneOf,
-  unknownCommand,
-  version,
-  type FlagSpec,
-  type Invocation,
-} from './command-table.js';
 import type { Outcome } from './outcome.js';
+import { FLAGS, GLOBAL_FLAGS, oneOf, version, type CommandSpec, type FlagSpec, type Invocation } from './spec.js';
 
 // The command table (command-table.ts) says what each command takes and imports the command when run,
 // so `--version` and `validate` do not load HTTP, spinners or the engine.
@@ -43,14 +34,10 @@ function write(stream: Io['stdout'], text: string, opts: OutputOptions = {}): vo
   stream.write(safe.endsWith('\n') ? safe : `${safe}\n`);
 }
 
-export const EXIT = { ok: 0, error: 1, changes: 2, refused: 3 } as const;
+const EXIT = { ok: 0, error: 1, changes: 2, refused: 3 } as const;
 
 /** The exit code of each way a command can end without throwing. */
 const OUTCOME_EXIT: Record<Outcome, number> = { done: EXIT.ok, changes: EXIT.changes, failed: EXIT.error, refused: EXIT.refused };
-
-export { EXIT_INTERRUPTED };
-
-export { version };
 
 /** Runs one CLI invocation and returns its exit code. Never throws. */
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -95,11 +82,6 @@ function terraformForms(argv: readonly string[]): string[] {
   return out;
 }
 
-function didYouMean(word: string, candidates: readonly string[], prefix = ''): string {
-  const guess = nearest(word, candidates);
-  return guess ? `: did you mean \`${prefix}${guess}\`?` : '';
-}
-
 const parseOptions = Object.fromEntries(
   Object.entries(FLAGS).map(([name, f]: [string, FlagSpec]) => [
     name,
@@ -111,6 +93,9 @@ function flagText(name: string): string {
   return name.length === 1 ? `-${name}` : `--${name}`;
 }
 
+const flagSpec = (name: string): FlagSpec | undefined => (FLAGS as Record<string, FlagSpec>)[name];
+
+/** The command argv names, checked against the table, run. */
 async function dispatch(argv: string[], io: Io): Promise<Outcome> {
   const { values, positionals, tokens } = parseArgs({
     args: terraformForms(argv),
@@ -122,36 +107,8 @@ async function dispatch(argv: string[], io: Io): Promise<Outcome> {
   const found = findCommand(positionals);
   const cmd = found?.spec;
   const allowed = cmd ? [...cmd.flags, ...GLOBAL_FLAGS] : Object.keys(FLAGS);
-
-  for (const t of tokens) {
-    if (t.kind !== 'option') continue;
-    const f = (FLAGS as Record<string, FlagSpec>)[t.name];
-    if (!f) {
-      const guess = nearest(t.name, allowed);
-      throw new UsageError(
-        'unknown option ' +
-          `"${t.rawName}"${guess ? `: did you mean \`--${guess}\`?` : cmd ? ` (statusform help ${cmd.name} lists its options)` : ''}`,
-      );
-    }
-    if (f.type === 'string' && (t.value === undefined || (!t.inlineValue && t.value.startsWith('-') && t.value !== '-'))) {
-      throw new UsageError(`${t.rawName} needs a value (${f.choices ? f.choices.join('|') : (f.value ?? 'VALUE')})`);
-    }
-    if (f.type === 'boolean' && t.inlineValue) throw new UsageError(`${t.rawName} takes no value (got "${String(t.value)}")`);
-  }
-
-  if (!cmd) {
-    if (positionals.length > 0) throw unknownCommand(positionals[0]!);
-    if (values['version']) {
-      write(io.stdout, version());
-      return 'done';
-    }
-    const { usage } = await import('./help.js');
-    if (values['help']) {
-      write(io.stdout, usage(COMMANDS));
-      return 'done';
-    }
-    throw new UsageError(`a command is needed\n\n${usage(COMMANDS)}`);
-  }
+  checkOptions(tokens, cmd, allowed);
+  if (!cmd) return withoutCommand(positionals, values, io);
   if (values['version']) {
     write(io.stdout, version());
     return 'done';
@@ -160,6 +117,47 @@ async function dispatch(argv: string[], io: Io): Promise<Outcome> {
     write(io.stdout, (await import('./help.js')).commandHelp(cmd));
     return 'done';
   }
+  checkFlags(cmd, values, allowed);
+  const args = positionals.slice(found.words);
+  checkArgs(cmd, args);
+  return cmd.run(io, { values: values as Invocation['values'], args });
+}
+
+type ParsedArgs = ReturnType<typeof parseArgs<{ options: typeof parseOptions; allowPositionals: true; strict: false; tokens: true }>>;
+
+/** Every option given is a known flag, with a value when it takes one and none when it does not. */
+function checkOptions(tokens: NonNullable<ParsedArgs['tokens']>, cmd: CommandSpec | undefined, allowed: readonly string[]): void {
+  for (const t of tokens) {
+    if (t.kind !== 'option') continue;
+    const f = flagSpec(t.name);
+    if (!f) {
+      const help = cmd ? ` (statusform help ${cmd.name} lists its options)` : '';
+      throw new UsageError(`unknown option "${t.rawName}"${didYouMean(t.name, allowed, '--') || help}`);
+    }
+    if (f.type === 'string' && (t.value === undefined || (!t.inlineValue && t.value.startsWith('-') && t.value !== '-'))) {
+      throw new UsageError(`${t.rawName} needs a value (${f.choices ? f.choices.join('|') : (f.value ?? 'VALUE')})`);
+    }
+    if (f.type === 'boolean' && t.inlineValue) throw new UsageError(`${t.rawName} takes no value (got "${String(t.value)}")`);
+  }
+}
+
+/** No command named: --version, --help, or a usage error listing the commands. */
+async function withoutCommand(positionals: readonly string[], values: ParsedArgs['values'], io: Io): Promise<Outcome> {
+  if (positionals.length > 0) throw unknownCommand(positionals[0]!);
+  if (values['version']) {
+    write(io.stdout, version());
+    return 'done';
+  }
+  const { usage } = await import('./help.js');
+  if (values['help']) {
+    write(io.stdout, usage(COMMANDS));
+    return 'done';
+  }
+  throw new UsageError(`a command is needed\n\n${usage(COMMANDS)}`);
+}
+
+/** The flags given are the command's, its required ones are there, and each value is among its choices. */
+function checkFlags(cmd: CommandSpec, values: ParsedArgs['values'], allowed: readonly string[]): void {
   const misplaced = Object.keys(values).filter((k) => !allowed.includes(k));
   if (misplaced.length > 0) {
     const takers = COMMANDS.filter((c) => misplaced.every((m) => c.flags.includes(m))).map((c) => c.name);
@@ -169,15 +167,17 @@ async function dispatch(argv: string[], io: Io): Promise<Outcome> {
     );
   }
   for (const name of cmd.required ?? [])
-    if (values[name] === undefined)
-      throw new UsageError(`${cmd.name} needs --${name} ${(FLAGS as Record<string, FlagSpec>)[name]?.value ?? ''}`.trimEnd());
+    if (values[name] === undefined) throw new UsageError(`${cmd.name} needs --${name} ${flagSpec(name)?.value ?? ''}`.trimEnd());
   for (const name of cmd.flags) {
     const value = values[name];
-    const choices = cmd.flagChoices?.[name] ?? (FLAGS as Record<string, FlagSpec>)[name]!.choices;
+    const choices = cmd.flagChoices?.[name] ?? flagSpec(name)!.choices;
     if (!choices || typeof value !== 'string' || choices.includes(value)) continue;
     throw new UsageError(`--${name} must be ${oneOf(choices)} (got "${value}")${didYouMean(value, choices)}`);
   }
-  const args = positionals.slice(found.words);
+}
+
+/** The arguments given are as many as the command takes, each among its choices. */
+function checkArgs(cmd: CommandSpec, args: readonly string[]): void {
   const specs = cmd.args ?? [];
   if (args.length > specs.length && !specs[specs.length - 1]?.repeats)
     throw new UsageError(`${cmd.name} takes no argument "${args[specs.length]}"`);
@@ -188,7 +188,6 @@ async function dispatch(argv: string[], io: Io): Promise<Outcome> {
     if (given !== undefined && a.choices && !a.choices.includes(given))
       throw new UsageError(`${a.name} must be ${oneOf(a.choices)} (got "${given}")${didYouMean(given, a.choices)}`);
   });
-  return cmd.run(io, { values: values as Invocation['values'], args });
 }
 
 /**

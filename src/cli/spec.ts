@@ -5,8 +5,6 @@ import { readFileSync } from 'node:fs';
 import type { Io } from './io.js';
 import type { Outcome } from './outcome.js';
 
-export { distance, nearest } from '../suggest.js';
-
 export interface FlagSpec {
   short?: string;
   type: 'string' | 'boolean';
