@@ -3,11 +3,22 @@
 import { inertText, markdownFence } from '../../inert.js';
 import { InterruptedError, RefusedError, StateWriteError } from '../../errors.js';
 import { closeDefaultAgent, type HttpNotice } from '../../http/client.js';
-import { accountOutcomes, outcomeCounts, Verdicts } from '../../engine/account-outcomes.js';
+import { accountOutcomes, outcomeCounts, Verdicts, type AccountOutcome } from '../../engine/account-outcomes.js';
 import { accountOf } from '../../address.js';
-import type { Plan } from '../../engine/plan.js';
-import type { Release, StateStore } from '../../state/store.js';
-import { applyPlan, loadState, makePlan, selectAccounts, stateStoreOf, withoutAccounts, type RunOptions } from '../../engine/manager.js';
+import type { Config } from '../../config/load.js';
+import type { ActionOutcome, ApplyResult } from '../../engine/execute.js';
+import type { Plan, PlanAction } from '../../engine/plan.js';
+import type { Release, Snapshot, StateStore } from '../../state/store.js';
+import {
+  applyPlan,
+  loadState,
+  makePlan,
+  selectAccounts,
+  stateStoreOf,
+  withoutAccounts,
+  type Planned,
+  type RunOptions,
+} from '../../engine/manager.js';
 import { parseShard, type Shard } from '../../engine/shard.js';
 import { guardProblems } from '../../engine/safety.js';
 import { readSavedPlan, staleAgainst, staleBeforeRead, type Staleness } from '../../plan-file/saved-plan.js';
@@ -18,11 +29,11 @@ import { renderApplyText, renderPlanText } from '../../render/text.js';
 import { renderAccountOutcomesText } from '../../render/apply-report.js';
 import { loadOrThrow } from '../context.js';
 import { selection } from '../selection.js';
-import { appendStepSummary, colors, confirm, progress, write, type Io } from '../io.js';
+import { appendStepSummary, colors, confirm, progress, write, type Io, type OutStream, type Progress } from '../io.js';
 import type { Interrupts } from '../interrupts.js';
 import type { Outcome } from '../outcome.js';
 import { checkTarget } from '../../engine/target.js';
-import { colorsFor } from '../../render/style.js';
+import { colorsFor, type Colors } from '../../render/style.js';
 import {
   accountEvent,
   actionEvent,
@@ -145,14 +156,66 @@ function sayVerdicts(io: Io, verdicts: Verdicts): void {
   if (decided.length > 0) write(io.stderr, `Nothing is written to ${decided.join(', ')}; every other account is applied.`);
 }
 
+/** One apply: what it covers, where it speaks, and the accounts decided so far. */
+interface ApplyRun {
+  io: Io;
+  opts: ApplyCommandOptions;
+  /** The saved plan applied, if one was given. */
+  saved: WirePlan | undefined;
+  accounts: string[];
+  targets: string[];
+  shard: Shard | undefined;
+  config: Config;
+  /** The accounts this apply may write: those it locks. */
+  names: string[];
+  /** Where a person reads: stdout, or stderr when stdout carries the JSON events. */
+  human: OutStream;
+  c: Colors;
+  verdicts: Verdicts;
+  emit: (e: ApplyEventLine) => void;
+  /** The spinner running now (reading, then applying): notices go through it. */
+  spin?: Progress;
+}
+
 export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<Outcome> {
   const json = opts.json ?? false;
   const emit = (e: ApplyEventLine) => {
     if (json) write(io.stdout, eventLine(e));
   };
   emit(versionEvent(opts.statusformVersion ?? 'unknown', stamp));
+  const run = startRun(io, opts, emit);
+  // Only the accounts this apply may write are locked (each its own, in the directory layout): applies on others go on.
+  const store = stateStoreOf(run.config);
+  let release: Release;
+  try {
+    release = await lockAccounts(store, run.names, (opts.lockTimeoutSeconds ?? 0) * 1000, run.verdicts);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  // Even at once, the process leaves no lock behind (a file lock goes now; the database frees its own when the process ends).
+  opts.interrupts?.onForcedExit(() => void release());
+  try {
+    const state = await loadState(run.config, run.names, store);
+    if (run.saved) refuseStale(run.verdicts, staleBeforeRead(run.saved, run.config, state), run.names);
+    const planned = await readAndPlan(run, state);
+    stopIfInterrupted(run);
+    const writable = judgePlan(run, planned);
+    await confirmApply(run, writable.plan);
+    const result = await execute(run, state, writable, store);
+    const outcomes = reportApply(run, writable.plan, result);
+    return endOf(run, result, outcomes, store);
+  } finally {
+    await release();
+    await store.close();
+    await closeDefaultAgent();
+  }
+}
+
+/** What the apply covers: a saved plan's accounts and options, or the flags'; the configuration, loaded for them. */
+function startRun(io: Io, opts: ApplyCommandOptions, emit: ApplyRun['emit']): ApplyRun {
   // With --json, stdout carries the events only: what a person reads goes to stderr.
-  const human = json ? io.stderr : io.stdout;
+  const human = opts.json ? io.stderr : io.stdout;
   const planPath = opts.planFile === undefined ? undefined : resolve(io.cwd, opts.planFile);
   const saved = planPath ? readSavedPlan(planPath) : undefined;
   const accounts = saved ? saved.options.accounts : (opts.accounts ?? []);
@@ -160,136 +223,149 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
   const { shard } = shardOption(saved ? saved.options.shard : opts.shard);
   const config = loadOrThrow(io, opts.config ?? configOfPlan(saved, planPath), selection(accounts, shard, targets));
   const c = colorsFor(human, io.env);
-  // Only the accounts this apply may write are locked (each its own, in the directory layout): applies on others go on.
-  const store = stateStoreOf(config);
   const names = selectAccounts(config, accounts, shard, targets).map((a) => a.name);
-  const verdicts = new Verdicts();
-  let release: Release;
+  return { io, opts, saved, accounts, targets, shard, config, names, human, c, verdicts: new Verdicts(), emit };
+}
+
+/** Stops before any change when an interrupt came while reading or asking. */
+function stopIfInterrupted(run: ApplyRun): void {
+  const received = run.opts.interrupts?.received;
+  if (received) throw new InterruptedError(received, 'nothing was applied');
+}
+
+/** Reads every account not refused yet and plans it, under a spinner; wait notices are said and emitted. */
+async function readAndPlan(run: ApplyRun, state: Snapshot): Promise<Planned> {
+  const { opts, verdicts } = run;
+  const spin = await progress(run.io, 'Reading live state…');
+  run.spin = spin;
+  const say = (line: string) => run.spin?.say(line);
   try {
-    release = await lockAccounts(store, names, (opts.lockTimeoutSeconds ?? 0) * 1000, verdicts);
-  } catch (err) {
-    await store.close();
-    throw err;
-  }
-  const interrupts = opts.interrupts;
-  // Even at once, the process leaves no lock behind (a file lock goes now; the database frees its own when the process ends).
-  interrupts?.onForcedExit(() => void release());
-  /** Stops before any change when an interrupt came while reading or asking. */
-  const stopIfInterrupted = () => {
-    if (interrupts?.received) throw new InterruptedError(interrupts.received, 'nothing was applied');
-  };
-  try {
-    const state = await loadState(config, names, store);
-    if (saved) refuseStale(verdicts, staleBeforeRead(saved, config, state), names);
-    let spin = await progress(io, 'Reading live state…');
-    // Notices go through whichever spinner runs: reading first, then applying.
-    const say = (line: string) => spin.say(line);
-    let planned;
-    try {
-      planned = await makePlan(config, state, {
-        ...opts.run,
-        accounts,
-        targets,
-        ...(shard ? { shard } : {}),
-        refreshAll: saved ? saved.options.refresh_all : (opts.refreshAll ?? false),
-        refuse: new Map([...verdicts.refused].map(([name, reasons]) => [name, reasons.join('; ')])),
-        ...(opts.verbose ? { httpLog: say } : {}),
-        ...(opts.maxWaitSeconds !== undefined ? { maxWaitSeconds: opts.maxWaitSeconds } : {}),
-        notify: (line, notice) => {
-          say(line);
-          emit(waitEvent(line, notice));
-        },
-      });
-    } finally {
-      spin.stop();
-    }
-    stopIfInterrupted();
-    judgeErrors(verdicts, planned.plan);
-    if (saved)
-      refuseStale(
-        verdicts,
-        staleAgainst(saved, toWire(planned.plan)),
-        names.filter((n) => !verdicts.decided(n)),
-      );
-    write(human, renderPlanText(planned.plan, c, { verbose: opts.verbose ?? false }));
-    emit(planEvent(planned.plan, stamp));
-    for (const [name, reasons] of guardProblems(planned.plan, {
-      allowDestroy: opts.allowDestroy ?? false,
-      allowBulk: opts.allowBulk ?? false,
-    }))
-      verdicts.refuse(name, reasons);
-    sayVerdicts(io, verdicts);
-    // Nothing is ever written to an account refused or failed before the first write: the others go on.
-    planned = withoutAccounts(planned, verdicts.names());
-    const { plan } = planned;
-    // A saved plan was reviewed when it was made (e.g. in a pull request): applying it is the approval.
-    if (plan.actions.length > 0 && !opts.autoApprove && !saved) {
-      if (!io.stdin.isTTY) throw new RefusedError('apply needs confirmation: run it in a terminal, or pass --auto-approve (e.g. in CI)');
-      const yes = await confirm(io, 'Do you want to perform these actions?', interrupts?.signal);
-      stopIfInterrupted();
-      if (!yes) throw new RefusedError('Apply cancelled.');
-    }
-    const total = plan.actions.length;
-    let finished = 0;
-    const spinApply = await progress(io, `Applying 0/${total}…`);
-    spin = spinApply;
-    let result;
-    const reported = new Set<string>();
-    try {
-      result = await applyPlan(config, state, planned, {
-        store,
-        parallelism: opts.parallelism ?? 4,
-        ...(interrupts ? { stop: interrupts.signal } : {}),
-        ...(opts.interruptGraceMs !== undefined ? { graceMs: opts.interruptGraceMs } : {}),
-        onEvent: (e) => {
-          emit(actionEvent(e, stamp));
-          if (e.type !== 'end') return;
-          reported.add(e.action.address);
-          finished++;
-          spinApply.update(`Applying ${finished}/${total}…`);
-          const o = e.outcome;
-          const id = o.vendorId !== undefined && o.vendorId !== null ? ` [id=${inertText(String(o.vendorId))}]` : '';
-          if (o.status === 'done')
-            write(human, `${inertText(e.action.address)}: ${e.action.action} done after ${seconds(o.durationMs ?? 0)}${id}`);
-        },
-      });
-    } finally {
-      spinApply.stop();
-    }
-    const accountOf = new Map(plan.actions.map((a) => [a.address, a.account]));
-    for (const o of result.outcomes) if (!reported.has(o.address)) emit(neverReadyEvent(o, accountOf.get(o.address) ?? '', stamp));
-    const outcomes = accountOutcomes(names, verdicts, result);
-    for (const o of outcomes) emit(accountEvent(o, stamp));
-    emit(summaryEvent(result, stamp, outcomes));
-    const accountsText = renderAccountOutcomesText(outcomes, c);
-    if (total > 0 || result.adopted || accountsText !== '') {
-      const untouched = verdicts.names();
-      write(human, renderApplyText(result, c, untouched) + accountsText);
-      const plain = renderApplyText(result, undefined, untouched) + renderAccountOutcomesText(outcomes);
-      appendStepSummary(io, ['### statusform apply', '', ...markdownFence(plain.trimEnd().split('\n')), ''].join('\n'));
-    }
-    if (result.stateFailure)
-      throw new StateWriteError(
-        result.stateFailedFile ?? config.statePath,
-        result.stateFailure,
-        store.layout === 'postgres' ? 'database' : 'file',
-      );
-    if (interrupts?.received) {
-      const notStarted = result.outcomes.filter((o) => o.because === 'interrupted').length;
-      throw new InterruptedError(
-        interrupts.received,
-        `${result.done} change${result.done === 1 ? '' : 's'} done and saved in the state` +
-          `${store.layout === 'postgres' ? '' : ' file'}, ${notStarted} not started`,
-      );
-    }
-    const counts = outcomeCounts(outcomes);
-    if (counts.failed > 0) return 'failed';
-    return counts.refused > 0 ? 'refused' : 'done';
+    return await makePlan(run.config, state, {
+      ...opts.run,
+      accounts: run.accounts,
+      targets: run.targets,
+      ...(run.shard ? { shard: run.shard } : {}),
+      refreshAll: run.saved ? run.saved.options.refresh_all : (opts.refreshAll ?? false),
+      refuse: new Map([...verdicts.refused].map(([name, reasons]) => [name, reasons.join('; ')])),
+      ...(opts.verbose ? { httpLog: say } : {}),
+      ...(opts.maxWaitSeconds !== undefined ? { maxWaitSeconds: opts.maxWaitSeconds } : {}),
+      notify: (line, notice) => {
+        say(line);
+        run.emit(waitEvent(line, notice));
+      },
+    });
   } finally {
-    await release();
-    await store.close();
-    await closeDefaultAgent();
+    spin.stop();
   }
+}
+
+/**
+ * The plan shown, then judged account by account (its errors, a saved plan gone stale, the guards):
+ * what is left is the plan of the accounts that may be written.
+ */
+function judgePlan(run: ApplyRun, planned: Planned): Planned {
+  const { verdicts, opts } = run;
+  judgeErrors(verdicts, planned.plan);
+  if (run.saved)
+    refuseStale(
+      verdicts,
+      staleAgainst(run.saved, toWire(planned.plan)),
+      run.names.filter((n) => !verdicts.decided(n)),
+    );
+  write(run.human, renderPlanText(planned.plan, run.c, { verbose: opts.verbose ?? false }));
+  run.emit(planEvent(planned.plan, stamp));
+  const guards = { allowDestroy: opts.allowDestroy ?? false, allowBulk: opts.allowBulk ?? false };
+  for (const [name, reasons] of guardProblems(planned.plan, guards)) verdicts.refuse(name, reasons);
+  sayVerdicts(run.io, verdicts);
+  // Nothing is ever written to an account refused or failed before the first write: the others go on.
+  return withoutAccounts(planned, verdicts.names());
+}
+
+/** Asks before any change, on a terminal; elsewhere --auto-approve is needed. */
+async function confirmApply(run: ApplyRun, plan: Plan): Promise<void> {
+  const { io, opts } = run;
+  // A saved plan was reviewed when it was made (e.g. in a pull request): applying it is the approval.
+  if (plan.actions.length === 0 || opts.autoApprove || run.saved) return;
+  if (!io.stdin.isTTY) throw new RefusedError('apply needs confirmation: run it in a terminal, or pass --auto-approve (e.g. in CI)');
+  const yes = await confirm(io, 'Do you want to perform these actions?', opts.interrupts?.signal);
+  stopIfInterrupted(run);
+  if (!yes) throw new RefusedError('Apply cancelled.');
+}
+
+/** Runs the plan's actions under a spinner counting them; each change is emitted, and said when done. */
+async function execute(run: ApplyRun, state: Snapshot, planned: Planned, store: StateStore): Promise<ApplyResult> {
+  const { opts } = run;
+  const total = planned.plan.actions.length;
+  let finished = 0;
+  const spinApply = await progress(run.io, `Applying 0/${total}…`);
+  run.spin = spinApply;
+  const reported = new Set<string>();
+  let result: ApplyResult;
+  try {
+    result = await applyPlan(run.config, state, planned, {
+      store,
+      parallelism: opts.parallelism ?? 4,
+      ...(opts.interrupts ? { stop: opts.interrupts.signal } : {}),
+      ...(opts.interruptGraceMs !== undefined ? { graceMs: opts.interruptGraceMs } : {}),
+      onEvent: (e) => {
+        run.emit(actionEvent(e, stamp));
+        if (e.type !== 'end') return;
+        reported.add(e.action.address);
+        spinApply.update(`Applying ${++finished}/${total}…`);
+        sayDone(run.human, e.action, e.outcome);
+      },
+    });
+  } finally {
+    spinApply.stop();
+  }
+  const accountByAddress = new Map(planned.plan.actions.map((a) => [a.address, a.account]));
+  for (const o of result.outcomes) if (!reported.has(o.address)) run.emit(neverReadyEvent(o, accountByAddress.get(o.address) ?? '', stamp));
+  return result;
+}
+
+/** A change done, for a person: its address, action, time taken and the vendor's id. */
+function sayDone(human: OutStream, action: PlanAction, o: ActionOutcome): void {
+  if (o.status !== 'done') return;
+  const id = o.vendorId !== undefined && o.vendorId !== null ? ` [id=${inertText(String(o.vendorId))}]` : '';
+  write(human, `${inertText(action.address)}: ${action.action} done after ${seconds(o.durationMs ?? 0)}${id}`);
+}
+
+/** What the apply came to, account by account: as events, as text, and in the GitHub step summary. */
+function reportApply(run: ApplyRun, plan: Plan, result: ApplyResult): AccountOutcome[] {
+  const { c, verdicts } = run;
+  const outcomes = accountOutcomes(run.names, verdicts, result);
+  for (const o of outcomes) run.emit(accountEvent(o, stamp));
+  run.emit(summaryEvent(result, stamp, outcomes));
+  const accountsText = renderAccountOutcomesText(outcomes, c);
+  if (plan.actions.length > 0 || result.adopted || accountsText !== '') {
+    const untouched = verdicts.names();
+    write(run.human, renderApplyText(result, c, untouched) + accountsText);
+    const plain = renderApplyText(result, undefined, untouched) + renderAccountOutcomesText(outcomes);
+    appendStepSummary(run.io, ['### statusform apply', '', ...markdownFence(plain.trimEnd().split('\n')), ''].join('\n'));
+  }
+  return outcomes;
+}
+
+/** How the apply ends: a state that could not be written, an interrupt, or the accounts' outcomes. */
+function endOf(run: ApplyRun, result: ApplyResult, outcomes: AccountOutcome[], store: StateStore): Outcome {
+  if (result.stateFailure)
+    throw new StateWriteError(
+      result.stateFailedFile ?? run.config.statePath,
+      result.stateFailure,
+      store.layout === 'postgres' ? 'database' : 'file',
+    );
+  const received = run.opts.interrupts?.received;
+  if (received) {
+    const notStarted = result.outcomes.filter((o) => o.because === 'interrupted').length;
+    throw new InterruptedError(
+      received,
+      `${result.done} change${result.done === 1 ? '' : 's'} done and saved in the state` +
+        `${store.layout === 'postgres' ? '' : ' file'}, ${notStarted} not started`,
+    );
+  }
+  const counts = outcomeCounts(outcomes);
+  if (counts.failed > 0) return 'failed';
+  return counts.refused > 0 ? 'refused' : 'done';
 }
 
 /** A wait or retry notice as its JSON event. */

@@ -9,8 +9,7 @@ import { RefusedError, UsageError } from '../../errors.js';
 import { existsSync, readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { breakLock, isStale, lockPath, readLock, unreadableAndOld } from '../../state/lock.js';
-import { holderWords } from '../../state/lock.js';
+import { breakLock, holderWords, isStale, lockPath, readLock, unreadableAndOld } from '../../state/lock.js';
 import type { PostgresStore, HeldLock } from '../../state/postgres.js';
 import { accountFileName, accountOfFileName, openStateStore } from '../../state/store.js';
 import { stateLocationOf } from '../context.js';
@@ -19,10 +18,11 @@ import type { Outcome } from '../outcome.js';
 
 export async function unlockCommand(io: Io, opts: { config?: string; force?: boolean; account?: string }): Promise<Outcome> {
   const located = stateLocationOf(io, opts.config);
+  const force = opts.force ?? false;
   if (located.layout === 'file') {
     if (opts.account !== undefined)
       throw new UsageError(`--account is for a state directory; the state file ${located.path} has one lock for every account`);
-    return unlockOne(io, located.path, 'The state file was not locked.', opts.force ?? false);
+    return unlockOne(io, located.path, 'The state file was not locked.', force);
   }
   // An account name, never a path: `--account ../x` must not reach a lock outside the state directory.
   if (opts.account !== undefined && !/^[A-Za-z][A-Za-z0-9_-]*$/.test(opts.account)) {
@@ -31,29 +31,31 @@ export async function unlockCommand(io: Io, opts: { config?: string; force?: boo
   if (located.layout === 'postgres') {
     const store = openStateStore(located, io.env) as PostgresStore;
     try {
-      return opts.account === undefined
-        ? await sayPostgresLocks(io, store)
-        : await unlockPostgres(io, store, opts.account, opts.force ?? false);
+      return opts.account === undefined ? await sayPostgresLocks(io, store) : await unlockPostgres(io, store, opts.account, force);
     } finally {
       await store.close();
     }
   }
-  const dir = located.path;
-  if (opts.account !== undefined) {
-    return unlockOne(
-      io,
-      join(dir, accountFileName(opts.account)),
-      `The state of account ${opts.account} was not locked.`,
-      opts.force ?? false,
-      opts.account,
-    );
-  }
-  const locked = existsSync(dir)
-    ? readdirSync(dir)
-        .flatMap((f) => (f.endsWith('.json.lock') ? [accountOfFileName(f.slice(0, -'.lock'.length))] : []))
-        .filter((a): a is string => a !== undefined)
-        .sort()
-    : [];
+  if (opts.account === undefined) return unlockStale(io, located.path);
+  const statePath = join(located.path, accountFileName(opts.account));
+  return unlockOne(io, statePath, `The state of account ${opts.account} was not locked.`, force, opts.account);
+}
+
+/** The accounts of a state directory whose state has a lock file, by name. */
+function lockedAccounts(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .flatMap((f) => (f.endsWith('.json.lock') ? [accountOfFileName(f.slice(0, -'.lock'.length))] : []))
+    .filter((a): a is string => a !== undefined)
+    .sort();
+}
+
+/**
+ * Every stale lock of a state directory (its run gone from this host, or never said who it was and
+ * old) removed; the others named and left (exit 3), since their runs may still be going.
+ */
+function unlockStale(io: Io, dir: string): Outcome {
+  const locked = lockedAccounts(dir);
   if (locked.length === 0) {
     write(io.stdout, "No account's state was locked.");
     return 'done';
