@@ -3,24 +3,24 @@
 // `plan` is `apply` without the executor: both go through `makePlan`.
 
 import type { Dispatcher } from 'undici';
-import { UsageError, VendorError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { CONNECTIONS_PER_ORIGIN, HttpClient, newStats, type HttpNotice, type HttpStats } from '../http/client.js';
 import { realClock, type Clock } from '../http/pacer.js';
 import { redactor } from '../http/redact.js';
 import type { Config } from '../config/load.js';
 import type { HttpClientFactory, VendorSession } from '../vendors/adapter.js';
-import type { AccountConfig, LiveRead } from '../model.js';
+import type { AccountConfig } from '../model.js';
 import { adapterFor } from '../vendors/registry.js';
 import { recordBinding } from '../state/state-file.js';
 import { StateRecorder } from '../state/recorder.js';
 import { openStateStore, type Snapshot, type StateStore } from '../state/store.js';
-import { diffAccount, type AccountDiff } from './diff/diff-account.js';
+import { emptyPlan, planAccount, readOf, type AccountRead } from './account-reads.js';
 import { executePlan, type ApplyEvent, type ApplyResult } from './execute.js';
 import { matchesAccount } from '../address.js';
 import { accountOf, address, summarise, type Plan } from './plan.js';
 import { targetPlan } from './target.js';
 import { thresholdProblems } from './safety.js';
-import { inShard, shardText, type Shard } from './shard.js';
+import { inShard, type Shard } from './shard.js';
 import { StartGate } from './start-gate.js';
 import { bindingOf, foreignStateProblems } from './state-binding.js';
 
@@ -191,7 +191,7 @@ export async function makePlan(config: Config, state: Snapshot, opts: RunOptions
           .get(a.name)!
           .read(a.items, state.accounts[a.name]?.items ?? {})
           .then(
-            (live): AccountRead => readOf(a, live, state, opts),
+            (live): AccountRead => readOf(a, live, state, opts.refreshAll ?? false),
             (reason: unknown): AccountRead => ({ reason }),
           );
       }),
@@ -239,84 +239,8 @@ function originOf(baseUrl: string): string {
   }
 }
 
-/** A plan with nothing in it yet: what it was made from, and with which options. */
-function emptyPlan(config: Config, state: Snapshot, accounts: readonly AccountConfig[], opts: RunOptions): Plan {
-  const plan: Plan = {
-    config_digest: config.digest,
-    config_files_digest: config.filesDigest,
-    config_digests: Object.fromEntries(accounts.map((a) => [a.name, config.accountDigests[a.name] ?? config.digest])),
-    state: { accounts: Object.fromEntries(accounts.map((a) => [a.name, { ...(state.versions[a.name] ?? { lineage: '', serial: 0 }) }])) },
-    options: {
-      accounts: opts.accounts ?? [],
-      refresh_all: opts.refreshAll ?? false,
-      ...(opts.shard ? { shard: shardText(opts.shard) } : {}),
-    },
-    accounts: [],
-    actions: [],
-    notes: [],
-    errors: [],
-    rules: [],
-    thresholds: [],
-    summary: summarise([]),
-  };
-  const shares = accounts.filter((a) => a.rateShare !== undefined);
-  if (shares.length > 0) {
-    plan.rate_shares = shares.map((a) => ({
-      account: a.name,
-      share: a.rateShare!,
-      requests: a.rateLimit.requests,
-      seconds: a.rateLimit.seconds,
-    }));
-  }
-  return plan;
-}
-
-/**
- * One account's read: its diff and what its selector rules matched, or why it could not be read.
- * The live items themselves are not kept: a fleet's reads would all be held until the last one.
- */
-type AccountRead = { diff: AccountDiff; rules: Plan['rules'] } | { reason: unknown };
-
-function readOf(account: AccountConfig, live: LiveRead, state: Snapshot, opts: RunOptions): AccountRead {
-  const owned = state.accounts[account.name]?.items ?? {};
-  const diff = diffAccount(withSelected(account, live), adapterFor(account.vendor)!, live, owned, {
-    refreshAll: opts.refreshAll ?? false,
-  });
-  const rules = (live.selected ?? []).map((s) => {
-    const keys = new Set(s.items.map((item) => item.key));
-    const moving = diff.actions.filter((a) => keys.has(a.key)).length;
-    return { account: account.name, rule: s.rule, matched: s.items.length, moving, max: s.max };
-  });
-  return { diff, rules };
-}
-
-/**
- * One account's read into the plan: its diff, or — when it could not be read — an error of that
- * account, while every other account is still planned. A VendorError names its address already;
- * anything else gets the account's name.
- */
-function planAccount(plan: Plan, account: AccountConfig, read: AccountRead, scrub: (text: string) => string): void {
-  if ('reason' in read) {
-    const error = read.reason as Error;
-    plan.errors.push({
-      // The account's own address whatever the error names (e.g. "salon (session token)"): an error
-      // filed under another name would leave this account looking planned, and apply would exit 0.
-      address: error instanceof VendorError && accountOf(error.address) === account.name ? error.address : account.name,
-      message: `cannot read live state: ${scrub(error instanceof VendorError ? error.reason : error.message)}`,
-      unread: true,
-    });
-    return;
-  }
-  const { diff: d, rules } = read;
-  plan.rules.push(...rules);
-  plan.accounts.push(d.account);
-  plan.actions.push(...d.actions);
-  plan.notes.push(...d.notes);
-  plan.errors.push(...d.errors);
-}
-
 /** Every address a target may name: the declared items and the state's, of the planned accounts. */
-function knownAddresses(accounts: readonly AccountConfig[], state: Snapshot): string[] {
+export function knownAddresses(accounts: readonly AccountConfig[], state: Snapshot): string[] {
   return accounts.flatMap((a) => {
     const collection = adapterFor(a.vendor)!.collection;
     const keys = [...a.items.map((i) => i.key), ...Object.keys(state.accounts[a.name]?.items ?? {})];
@@ -341,20 +265,6 @@ export function withoutAccounts(planned: Planned, names: readonly string[]): Pla
   plan.summary = summarise(plan.actions, plan.accounts);
   plan.thresholds = thresholdProblems(plan);
   return { ...planned, plan, accounts: planned.accounts.filter((a) => keep(a.name)) };
-}
-
-/** The account with what its selector rules chose added to its declared items (a declared key wins). */
-function withSelected(account: AccountConfig, live: LiveRead): AccountConfig {
-  if (!live.selected || live.selected.length === 0) return account;
-  const keys = new Set(account.items.map((i) => i.key));
-  const extra = live.selected
-    .flatMap((s) => s.items)
-    .filter((i) => {
-      if (keys.has(i.key)) return false;
-      keys.add(i.key);
-      return true;
-    });
-  return { ...account, items: [...account.items, ...extra] };
 }
 
 export interface ApplyOptions {
