@@ -23,6 +23,34 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+/** Every folder below `dir`, `dir` itself included. */
+function folders(dir: string): string[] {
+  return [
+    dir,
+    ...readdirSync(dir).flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? folders(path) : [];
+    }),
+  ];
+}
+
+/** A folder's entries by name, each folder's with a trailing `/`. */
+function listing(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? `${e.name}/` : e.name));
+}
+
+/** Entries of a listing that share a name up to the first dot with a folder (`diff.ts` beside `diff/`), as paths. */
+function sameNames(dir: string, entries: readonly string[]): string[] {
+  const byStem = new Map<string, string[]>();
+  for (const entry of entries) {
+    const stem = entry.replace(/\/$/, '').split('.')[0]!;
+    byStem.set(stem, [...(byStem.get(stem) ?? []), entry]);
+  }
+  return [...byStem.values()]
+    .filter((same) => same.length > 1 && same.some((e) => e.endsWith('/')))
+    .map((same) => same.map((e) => relative(SRC, join(dir, e)) + (e.endsWith('/') ? '/' : '')).join(' beside '));
+}
+
 /** Every file's imports of other files in src/. */
 function importGraph(): Map<string, string[]> {
   const files = sourceFiles(SRC);
@@ -109,6 +137,16 @@ describe('the shape of src/', () => {
         ]),
       ),
     ).toEqual([['a.ts', 'b.ts']]);
+  });
+
+  it('has no file and folder sharing a name, so a path says which one it means', () => {
+    const clashes = folders(SRC).flatMap((dir) => sameNames(dir, listing(dir)));
+    expect(clashes).toEqual([]);
+  });
+
+  it('finds a file beside a folder of its name (the check itself works)', () => {
+    const engine = join(SRC, 'engine');
+    expect(sameNames(engine, ['diff/', 'diff.ts', 'plan.ts'])).toEqual(['engine/diff/ beside engine/diff.ts']);
   });
 
   it('decides exit codes in cli/main.ts only: commands return an outcome or throw a typed error', () => {

@@ -59,7 +59,7 @@ export function colors(io: Io): Colors {
 }
 
 /** Spinners only on a real terminal with a width, and never in CI (ora hangs on 0 columns and animates oddly in CI logs). */
-export function spinnerAllowed(io: Io): boolean {
+function spinnerAllowed(io: Io): boolean {
   const s = io.stderr;
   return s.isTTY === true && (s.columns ?? 0) > 0 && !io.env['CI'];
 }

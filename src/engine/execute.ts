@@ -64,9 +64,9 @@ export interface ExecuteOptions {
   now?: () => number;
 }
 
-export const DEFAULT_STOP_GRACE_MS = 30_000;
+const DEFAULT_STOP_GRACE_MS = 30_000;
 
-export function writeRequest(a: PlanAction): WriteRequest {
+function writeRequest(a: PlanAction): WriteRequest {
   return {
     kind: a.action,
     address: a.address,

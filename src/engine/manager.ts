@@ -240,7 +240,7 @@ function originOf(baseUrl: string): string {
 }
 
 /** Every address a target may name: the declared items and the state's, of the planned accounts. */
-export function knownAddresses(accounts: readonly AccountConfig[], state: Snapshot): string[] {
+function knownAddresses(accounts: readonly AccountConfig[], state: Snapshot): string[] {
   return accounts.flatMap((a) => {
     const collection = adapterFor(a.vendor)!.collection;
     const keys = [...a.items.map((i) => i.key), ...Object.keys(state.accounts[a.name]?.items ?? {})];
@@ -306,7 +306,7 @@ export async function applyPlan(config: Config, state: Snapshot, planned: Planne
 async function applyWith(config: Config, state: Snapshot, planned: Planned, opts: ApplyOptions, store: StateStore): Promise<ApplyResult> {
   const bindings = new Map(config.accounts.map((a) => [a.name, bindingOf(a)]));
   const recorder = new StateRecorder(state, store, (name) => bindings.get(name) ?? { vendor: 'unknown', origin: 'unknown' });
-  // An older state file learns which instance it describes; written with the next change.
+  // A state file that does not yet say which instance it describes learns it; written with the next change.
   for (const a of planned.accounts) if (state.accounts[a.name]) recordBinding(state.accounts[a.name]!, bindings.get(a.name)!);
   const declaredDeps = new Map(planned.accounts.map((a) => [a.name, new Map(a.items.map((i) => [i.key, i.dependsOn]))]));
   for (const account of planned.plan.accounts) recorder.reconcile(account, (key) => declaredDeps.get(account.name)?.get(key));

@@ -19,10 +19,10 @@ export const GITHUB_MATRIX_LIMIT = 256;
 
 /**
  * The most shards `--shard K/N` splits the accounts into. Picking a shard hashes every account
- * once per shard (rendezvous), so N bounds the work before any account is read: at 1,000 that is
- * about 2 ms per account. Well beyond GitHub's matrix (256) and any fan-out a fleet uses.
+ * once per shard (rendezvous), so N bounds the work before any account is read; 1,000 keeps it
+ * small, and is well beyond GitHub's matrix (256) and any fan-out a fleet uses.
  */
-export const MAX_SHARDS = 1000;
+const MAX_SHARDS = 1000;
 
 /** `"K/N"` → the shard, or a UsageError saying what is expected; checked before anything is read. */
 export function parseShard(text: string): Shard {

@@ -1,7 +1,7 @@
 // Which account reads start now, and which wait. A read started long before its turn on its
 // origin's connections (undici queues what it cannot send) lives long enough for V8 to promote it,
 // and then keeps what it is later given — answers, live items, diff rows — past its end, until a
-// full collection: over 300 accounts on one origin, ~7 MB more peak memory. So reads start as
+// full collection: a fleet on one origin would hold far more memory at its peak. So reads start as
 // their origin has room, and a read that has had its first answer no longer counts: one that then
 // waits on its own rate limit does not hold others back.
 

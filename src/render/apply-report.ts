@@ -9,7 +9,7 @@ import { plainColors, type Colors } from './style.js';
 const MARK: Record<AccountOutcome['outcome'], string> = { applied: '✓', unchanged: '=', refused: '⊘', failed: '✗' };
 
 /** "Accounts: 2 applied, 1 refused." */
-export function accountsLine(outcomes: readonly AccountOutcome[]): string {
+function accountsLine(outcomes: readonly AccountOutcome[]): string {
   const order: AccountOutcome['outcome'][] = ['applied', 'unchanged', 'refused', 'failed'];
   const parts = order.map((k) => [k, outcomes.filter((o) => o.outcome === k).length] as const).filter(([, n]) => n > 0);
   return `Accounts: ${parts.map(([k, n]) => `${n} ${k}`).join(', ') || 'none'}.`;
@@ -31,7 +31,7 @@ export function renderAccountOutcomesText(outcomes: readonly AccountOutcome[], c
   return `${lines.join('\n')}\n`;
 }
 
-export const APPLY_COMMENT_MARKER = '<!-- statusform-apply -->';
+const APPLY_COMMENT_MARKER = '<!-- statusform-apply -->';
 
 /** An address, account name or file as inline code that cannot close early. */
 const code = markdownCode;

@@ -5,7 +5,7 @@ import type { ConfigProblem } from '../errors.js';
 import { inertLines, inertText, markdownCode, markdownText } from '../inert.js';
 
 /** At most this many annotations; GitHub shows only the first few per step anyway. */
-export const MAX_ANNOTATIONS = 10;
+const MAX_ANNOTATIONS = 10;
 
 /**
  * Escaping of workflow-command data (the message), as the runner unescapes it: a line break stays

@@ -40,7 +40,7 @@ const STEPS: ((schema: string) => string)[] = [
     );`,
 ];
 
-export const SCHEMA_VERSION = STEPS.length;
+const SCHEMA_VERSION = STEPS.length;
 
 /** A schema name as SQL: checked to be a plain lower-case name where the configuration is read, quoted all the same. */
 export function sqlName(schema: string): string {

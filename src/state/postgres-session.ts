@@ -7,7 +7,7 @@ import { StateBackendError } from '../errors.js';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 /** A query unanswered this long is taken as a lost database: the session is given up. */
-export const QUERY_TIMEOUT_MS = 30_000;
+const QUERY_TIMEOUT_MS = 30_000;
 
 /** Node's words for why a connection failed, where its own message is empty or cryptic. */
 const CONNECT_WORDS: Record<string, string> = {
@@ -20,7 +20,7 @@ const CONNECT_WORDS: Record<string, string> = {
 };
 
 /** An error from the driver or the server, in words: its message and its SQLSTATE or system code. Never holds the URL. */
-export function describeDbError(err: unknown): string {
+function describeDbError(err: unknown): string {
   const e = err as { message?: string; code?: string } | undefined;
   const code = e?.code ?? '';
   if (CONNECT_WORDS[code]) return `${CONNECT_WORDS[code]} (${code})`;

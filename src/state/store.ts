@@ -1,7 +1,7 @@
 // Where the state lives, and its layouts. `directory`: one file per account
 // (`<dir>/<account>.json`, each a state of one account with its own lineage, serial and
 // `.lock`), so runs on different accounts never contend and each rewrite is one account's.
-// `file`: the single state file of earlier versions, one lineage, serial and lock for all.
+// `file`: one state file (a `statusform.state.json` beside the config), one lineage, serial and lock for all.
 // `postgres` (postgres.ts): one row per account, locks held by the database.
 // Commands open a store and read, lock and write through it; the engine sees a Snapshot.
 
@@ -51,7 +51,7 @@ function releaseOnce(releases: (() => void)[]): Release {
   };
 }
 
-/** The single state file of earlier versions: one lineage, serial and lock for every account. */
+/** The single state file: one lineage, serial and lock for every account. */
 class FileStore implements StateStore {
   readonly layout = 'file';
   private state: State | undefined;
@@ -243,7 +243,7 @@ async function writeOrSay(path: string, text: string): Promise<void> {
  * Writes a file atomically and durably: a temporary file beside it, flushed to disk, renamed
  * over the old one. A crash leaves either the old or the new file, never half of one.
  */
-export async function atomicWrite(path: string, text: string): Promise<void> {
+async function atomicWrite(path: string, text: string): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`);
   const handle = await open(tmp, 'w', 0o644);
   try {

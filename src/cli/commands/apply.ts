@@ -63,7 +63,7 @@ export interface ApplyCommandOptions {
   /** Wait this long for another apply to release the state lock before refusing. */
   lockTimeoutSeconds?: number;
   refreshAll?: boolean;
-  /** Kept for older workflows: every apply now leaves accounts with errors untouched and applies the others. */
+  /** Accepted so workflows that pass it keep working: every apply leaves accounts with errors untouched and applies the others. */
   skipFailedAccounts?: boolean;
   /** `--shard K/N`: only this shard of the selected accounts. */
   shard?: Shard;
@@ -92,8 +92,8 @@ function seconds(ms: number): string {
 
 /**
  * The configuration a saved plan was made from, when `-c` is not given: recorded relative to the
- * plan file, so `apply PLANFILE` works from any directory. Absent (an older plan, or the file is
- * gone), the usual default applies — and the config digest still refuses the wrong one.
+ * plan file, so `apply PLANFILE` works from any directory. Absent (a plan that does not record it,
+ * or the file is gone), the usual default applies — and the config digest still refuses the wrong one.
  */
 function configOfPlan(saved: WirePlan | undefined, planPath: string | undefined): string | undefined {
   if (!saved?.config_path || !planPath) return undefined;

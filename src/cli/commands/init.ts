@@ -16,10 +16,10 @@ const SCHEMA_FILE = join(PACKAGE, 'schemas', 'statusform.schema.json');
 const WORKFLOWS = ['statusform-plan.yml', 'statusform-apply.yml', 'statusform-drift.yml'] as const;
 
 /** The config folder the example workflows read (`statusform … -c statusform`). */
-export const INIT_CONFIG_DIR = 'statusform';
+const INIT_CONFIG_DIR = 'statusform';
 
 /** What .gitignore gets: saved plans and apply logs are CI artifacts, locks belong to a run. */
-export const GITIGNORE_LINES = ['# statusform', 'plan*.json', 'apply-*.jsonl', 'statusform/statusform.state/*.lock', '.env'];
+const GITIGNORE_LINES = ['# statusform', 'plan*.json', 'apply-*.jsonl', 'statusform/statusform.state/*.lock', '.env'];
 
 /** One starting account per vendor: every credential a variable, one item to show the shape. */
 export const STARTERS: Readonly<Record<string, string>> = {
@@ -73,11 +73,11 @@ export const STARTERS: Readonly<Record<string, string>> = {
 };
 
 /** The modeline: the installed package's schema, relative to the config file's own folder. */
-export function modelineFor(configDir: string): string {
+function modelineFor(configDir: string): string {
   return `# yaml-language-server: $schema=${relative(configDir, SCHEMA_FILE).split(sep).join('/')}`;
 }
 
-export function starterConfig(vendors: readonly string[], configDir: string): string {
+function starterConfig(vendors: readonly string[], configDir: string): string {
   return (
     `${modelineFor(configDir)}\n` +
     '# Written by statusform init. Credentials are ${VARIABLES}: set them in the environment (or as\n' +

@@ -36,7 +36,7 @@ export interface PlanCommandOptions {
   run?: RunOptions;
 }
 
-export function renderPlan(plan: Plan, format: PlanFormat, io: Io, opts: { verbose?: boolean } = {}): string {
+function renderPlan(plan: Plan, format: PlanFormat, io: Io, opts: { verbose?: boolean } = {}): string {
   if (format === 'json') return wireText(plan);
   if (format === 'markdown') return renderPlanMarkdown(plan);
   return renderPlanText(plan, colors(io), { verbose: opts.verbose ?? false });
@@ -46,12 +46,12 @@ export function renderPlan(plan: Plan, format: PlanFormat, io: Io, opts: { verbo
  * Each account that could not be read, on stderr too: the plan on stdout may be going to a file
  * or a pull-request comment, and the run's log should say why it failed.
  */
-export function sayUnread(io: Io, plan: Plan): void {
+function sayUnread(io: Io, plan: Plan): void {
   for (const e of plan.errors.filter((x) => x.unread))
     write(io.stderr, colors(io).red(`${e.refused ? 'Refused' : 'Error'}: ${inertText(`${e.address}: ${e.message}`)}`));
 }
 
-export function planFormat(value: string | undefined): PlanFormat {
+function planFormat(value: string | undefined): PlanFormat {
   const f = value ?? 'text';
   if (f !== 'text' && f !== 'markdown' && f !== 'json') throw new UsageError(`--format must be text, markdown or json (got "${f}")`);
   return f;

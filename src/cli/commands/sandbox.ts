@@ -8,7 +8,7 @@ import { sandboxEnv, demoSeeds } from '../../sandbox/demo-data.js';
 import { write, type Io } from '../io.js';
 import type { Outcome } from '../outcome.js';
 
-export const DEFAULT_SANDBOX_PORT = 4780;
+const DEFAULT_SANDBOX_PORT = 4780;
 
 export async function sandboxCommand(io: Io, opts: { port?: number | undefined }): Promise<Outcome> {
   const base = opts.port ?? DEFAULT_SANDBOX_PORT;

@@ -48,7 +48,7 @@ function refuseUnsplittable(file: string, dir: string): void {
 }
 
 /** The texts of the layout: the settings, and each account's file by name. */
-export function splitText(text: string): { settings: string; accounts: Map<string, string> } {
+function splitText(text: string): { settings: string; accounts: Map<string, string> } {
   const doc = parseDocument(text, { version: '1.2', merge: true });
   if (doc.errors.length > 0) throw new UsageError(`split: the file is not valid YAML (${doc.errors[0]!.message.split('\n')[0]})`);
   refuseAliases(doc);

@@ -15,7 +15,7 @@ import { write, type Io } from '../io.js';
 import type { Outcome } from '../outcome.js';
 
 /** Fields whose variables plan and apply need, and validate does not: credentials, and where the account is. */
-export const SECRET_FREE_FIELDS: ReadonlySet<string> = new Set([
+const SECRET_FREE_FIELDS: ReadonlySet<string> = new Set([
   ...adapters.flatMap((a) => a.secretFields),
   'client_id',
   'email',
