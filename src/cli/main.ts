@@ -97,13 +97,7 @@ const flagSpec = (name: string): FlagSpec | undefined => (FLAGS as Record<string
 
 /** The command argv names, checked against the table, run. */
 async function dispatch(argv: string[], io: Io): Promise<Outcome> {
-  const { values, positionals, tokens } = parseArgs({
-    args: terraformForms(argv),
-    options: parseOptions,
-    allowPositionals: true,
-    strict: false,
-    tokens: true,
-  });
+  const { values, positionals, tokens } = parseArgv(argv);
   const found = findCommand(positionals);
   const cmd = found?.spec;
   const allowed = cmd ? [...cmd.flags, ...GLOBAL_FLAGS] : Object.keys(FLAGS);
@@ -123,10 +117,15 @@ async function dispatch(argv: string[], io: Io): Promise<Outcome> {
   return cmd.run(io, { values: values as Invocation['values'], args });
 }
 
-type ParsedArgs = ReturnType<typeof parseArgs<{ options: typeof parseOptions; allowPositionals: true; strict: false; tokens: true }>>;
+/** argv as flags (every flag of the table, checked against the command later), positionals and tokens. */
+function parseArgv(argv: readonly string[]) {
+  return parseArgs({ args: terraformForms(argv), options: parseOptions, allowPositionals: true, strict: false, tokens: true });
+}
+
+type ParsedArgs = ReturnType<typeof parseArgv>;
 
 /** Every option given is a known flag, with a value when it takes one and none when it does not. */
-function checkOptions(tokens: NonNullable<ParsedArgs['tokens']>, cmd: CommandSpec | undefined, allowed: readonly string[]): void {
+function checkOptions(tokens: ParsedArgs['tokens'], cmd: CommandSpec | undefined, allowed: readonly string[]): void {
   for (const t of tokens) {
     if (t.kind !== 'option') continue;
     const f = flagSpec(t.name);
