@@ -63,7 +63,8 @@ function overMessage(limit: CountLimit, a: ActionDraft, total: number, group: st
   const what = limit.counts === 'active' ? `active ${words.items}` : words.items;
   const where = limit.per ? ` in the ${group} ${limit.per.name}` : '';
   const also = limit.counts === 'listed' ? ' (inactive ones count too)' : '';
-  return `${doing} would make ${total} ${what}${where} at ${words.vendor}${also}; the limit is ${limit.max} per ${limit.per?.name ?? 'account'}`;
+  const per = limit.per?.name ?? 'account';
+  return `${doing} would make ${total} ${what}${where} at ${words.vendor}${also}; the limit is ${limit.max} per ${per}`;
 }
 
 /** The messages of one limit, by row place: for the last additions to each group it would pass. */
