@@ -238,7 +238,7 @@ describe('Zendesk, end to end', () => {
     const plan = await w.run('plan');
     expect(plan.code).toBe(1);
     expect(plan.stdout + plan.stderr).toMatch(
-      /support\.statuses\["Waiting"\]: Zendesk cannot change status_category \(a status's category is fixed at creation\): "Waiting" \(id \d+\) has status_category pending \(declared hold\)/,
+      /support\.statuses\["Waiting"\]: Zendesk cannot change status_category \(a status's category, pushed from maps_to, is fixed at creation\): "Waiting" \(id \d+\) has status_category pending \(declared hold\)/,
     );
     expect(plan.stdout + plan.stderr).toContain('Declare a new item under another key for the new value and let prune retire this one');
     expect((await w.run('apply', '--auto-approve')).code).toBe(1);

@@ -57,7 +57,7 @@ export const zendesk: VendorAdapter = {
     transitions: false,
     readOnlyDeclared: 'refuse',
     // Not in the update body (D: CTS); Salto and the andsafe provider refuse it too (3P).
-    immutable: { status_category: "a status's category is fixed at creation" },
+    immutable: { status_category: "a status's category, pushed from maps_to, is fixed at creation" },
     // Every listed row counts, inactive and built-in ones too (D: 300 and 100; A: what counts).
     limits: [
       { max: MAX_PER_ACCOUNT, counts: 'listed' },
