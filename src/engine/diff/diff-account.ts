@@ -1,7 +1,8 @@
 // The diff: desired items (config) against live items (vendor, or state file where there is no
 // read API) and the state file's record of ownership → the actions and notes of one account.
-// A short composition of pure stages: match (diff/match.ts) → classify (diff/classify.ts) →
-// passes (diff/passes.ts). No I/O, no clock; decides only from the adapter's declared capabilities.
+// A short composition of pure stages: match (diff/match.ts) → classify (diff/classify.ts, then the
+// vendor's count limits, diff/limits.ts) → passes (diff/passes.ts). No I/O, no clock; decides only
+// from the adapter's declared capabilities.
 
 import { CanonicalHash } from '../../digest.js';
 import type { VendorAdapter } from '../../vendors/adapter.js';
