@@ -71,6 +71,37 @@ export interface Capabilities {
    * whose only change is `maps_to` (`kept`) — applied by recording it, with no request to the vendor.
    */
   keepsCategory?: boolean;
+  /**
+   * Fields the vendor sets when an item is created and refuses to change afterwards, each with why
+   * in a few of the vendor's words (Zendesk: `status_category`, fixed at creation). A planned update
+   * or reactivation of an item found live that would change one is a plan error on the item's
+   * address naming the field and both values, and no action is planned for that item: the way out
+   * is a new item under another key (prune retires the old one) or the live value declared. Key
+   * fields whose change the vendor takes as a new item are `replaceOn` instead.
+   */
+  immutable?: Readonly<Record<string, string>>;
+  /**
+   * How many items the vendor holds at most (Zendesk: 300 statuses per account, 100 per category),
+   * counted as the vendor would hold them after the plan, over what `read` lists — so only a `list`
+   * read sees them all. The changes that would take a count past its limit (the last ones, in plan
+   * order) are plan errors on their addresses, with the count in the message, and planned no action.
+   * An account already past a limit is not refused for it while the plan adds nothing there.
+   */
+  limits?: readonly CountLimit[];
+}
+
+/** One cap on how many items a vendor holds: per account, or per value of one field. */
+export interface CountLimit {
+  /** The most items allowed. */
+  max: number;
+  /** The field whose value groups the items, and the vendor's word for a group (`category`); absent: the whole account. */
+  per?: { field: string; name: string };
+  /**
+   * Which items count. `active`: those active after the plan (a create or reactivation adds one, a
+   * deactivation or delete takes one away). `listed`: every item the vendor lists, inactive and
+   * read-only ones too (a create adds one, a delete takes one away).
+   */
+  counts: 'active' | 'listed';
 }
 
 /** Reports a semantic problem at a path inside the account's YAML (e.g. ['statuses', 2, 'maps_to']). */
@@ -161,6 +192,12 @@ export interface VendorAdapter {
    * beside a renamed agent label). Each line becomes a note on the change's address. Pure.
    */
   changeNotes?(kind: ActionKind, before: Fields | null, after: Fields | null): string[];
+  /**
+   * What a reviewer should know about the account's planned changes taken together (Zendesk: new
+   * statuses are linked to no ticket form), from the kinds of the changes planned. Each line becomes
+   * a warning on the account's collection address. Pure.
+   */
+  planNotes?(kinds: readonly ActionKind[]): string[];
   /**
    * The vendor's identity of an item when it is looser than the key: keys that fold alike name
    * one item (Property Deck labels are unique whatever their case). Declaring two of them is a

@@ -231,14 +231,16 @@ describe('Zendesk, end to end', () => {
   });
 
   it('refuses a category change at plan time with the reason, before any write', async () => {
-    const w = await zdWorld(ZD_ACCOUNT(st('Waiting', 'pending')));
+    const w = await zdWorld(ZD_ACCOUNT(st('Waiting', 'pending')), { hold: true });
     await w.run('apply', '--auto-approve');
     w.sim.resetRequests();
     w.write(ZD_ACCOUNT(st('Waiting', 'hold')));
     const plan = await w.run('plan');
     expect(plan.code).toBe(1);
-    expect(plan.stdout + plan.stderr).toContain("Zendesk cannot change a status's category (status_category is fixed at creation)");
-    expect(plan.stdout + plan.stderr).toContain('Declare the hold status under a new agent_label and let prune retire this one');
+    expect(plan.stdout + plan.stderr).toMatch(
+      /support\.statuses\["Waiting"\]: Zendesk cannot change status_category \(a status's category, pushed from maps_to, is fixed at creation\): "Waiting" \(id \d+\) has status_category pending \(declared hold\)/,
+    );
+    expect(plan.stdout + plan.stderr).toContain('Declare a new item under another key for the new value and let prune retire this one');
     expect((await w.run('apply', '--auto-approve')).code).toBe(1);
     expect(writes(w)).toEqual([]);
   });

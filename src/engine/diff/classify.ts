@@ -3,7 +3,7 @@
 // capabilities only. Pure.
 
 import type { Capabilities } from '../../vendors/adapter.js';
-import type { AccountConfig, DesiredItem, Fields, LiveItem, StateItem } from '../../model.js';
+import type { AccountConfig, DesiredItem, FieldValue, Fields, LiveItem, StateItem } from '../../model.js';
 import { invisibleDifference, showInvisible } from '../../vendors/normalise.js';
 import type { FieldChange, NoteKind, PlanAction } from '../plan.js';
 import { fieldChanges, isDrift, sameId } from './fields.js';
@@ -30,6 +30,8 @@ export interface Verdict {
 export interface ClassifyContext {
   account: AccountConfig;
   vendor: string;
+  /** How the vendor calls itself, for messages that speak for it; `vendor` where absent. */
+  displayName?: string | undefined;
   caps: Capabilities;
   /** The adapter's `transitionPath`, for `transitions` vendors. */
   transitionPath?: ((live: Fields, desired: Fields, account: AccountConfig) => string[]) | undefined;
@@ -63,7 +65,7 @@ function reasonOf(changes: FieldChange[], kept: FieldChange[], recorded: StateIt
 
 /** Classifies one row: a declared item, an owned item that left the configuration, or an unmanaged one. */
 export function classify(row: Row, ctx: ClassifyContext): Verdict {
-  if (row.declared) return classifyDeclared(row, row.declared, ctx);
+  if (row.declared) return refuseImmutable(classifyDeclared(row, row.declared, ctx), ctx);
   if (row.recorded) return classifyLeaving(row, row.recorded, ctx);
   return { notes: [{ kind: 'unmanaged', message: 'exists at the vendor but is not managed by statusform; left untouched' }] };
 }
@@ -122,6 +124,31 @@ function classifyDeclared(row: Row, d: DesiredItem, ctx: ClassifyContext): Verdi
   });
   const v: Verdict = l ? rename(l) : classifyMissing(row, d, ctx);
   return { ...v, notes: [...notes, ...v.notes] };
+}
+
+/** A field value as a message shows it: text as it is, anything else as JSON. */
+const shown = (v: FieldValue | undefined) => (typeof v === 'string' ? v : JSON.stringify(v ?? null));
+
+/**
+ * An update or reactivation that would change a field the vendor fixes at creation (`immutable`)
+ * becomes the row's error, naming the field and both values: the vendor would refuse the write.
+ */
+function refuseImmutable(v: Verdict, ctx: ClassifyContext): Verdict {
+  const fixed = ctx.caps.immutable;
+  const a = v.action;
+  if (!fixed || !a || (a.action !== 'update' && a.action !== 'reactivate')) return v;
+  const hit = a.changes.filter((c) => !c.kept && fixed[c.field] !== undefined);
+  if (hit.length === 0) return v;
+  const fields = hit.map((c) => `${c.field} (${fixed[c.field]})`).join(' or ');
+  const has = hit.map((c) => `${c.field} ${shown(c.before)} (declared ${shown(c.after)})`).join(', ');
+  const keep = hit.map((c) => `${c.field} ${shown(c.before)}`).join(', ');
+  return {
+    notes: v.notes,
+    error:
+      `${ctx.displayName ?? ctx.vendor} cannot change ${fields}: ${JSON.stringify(a.from_key ?? a.key)} ` +
+      `(id ${String(a.id)}) has ${has}. Declare a new item under another key for the new value and let prune ` +
+      `retire this one, or keep ${keep}`,
+  };
 }
 
 /** A declared item that is a read-only live one: nothing to do when it matches, else an error (it is never written). */

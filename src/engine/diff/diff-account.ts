@@ -1,14 +1,16 @@
 // The diff: desired items (config) against live items (vendor, or state file where there is no
 // read API) and the state file's record of ownership → the actions and notes of one account.
-// A short composition of pure stages: match (diff/match.ts) → classify (diff/classify.ts) →
-// passes (diff/passes.ts). No I/O, no clock; decides only from the adapter's declared capabilities.
+// A short composition of pure stages: match (diff/match.ts) → classify (diff/classify.ts, then the
+// vendor's count limits, diff/limits.ts) → passes (diff/passes.ts). No I/O, no clock; decides only
+// from the adapter's declared capabilities.
 
 import { CanonicalHash } from '../../digest.js';
 import type { VendorAdapter } from '../../vendors/adapter.js';
 import type { AccountConfig, LiveItem, LiveRead, StateItem } from '../../model.js';
 import { address, phaseOf, type AccountPlan, type PlanAction, type PlanNote } from '../plan.js';
-import { classify, type Verdict } from './classify.js';
-import { matchRows, type Row } from './match.js';
+import { classify } from './classify.js';
+import { enforceLimits, type Judged } from './limits.js';
+import { matchRows } from './match.js';
 import { linkDependencies, relationNote, renameHints, stageUniqueUpdates, type KeyedItem, type KeyShape } from './passes.js';
 
 export { fieldChanges } from './fields.js';
@@ -37,12 +39,7 @@ interface Gathered {
   leaving: KeyedItem[];
 }
 
-function gather(
-  verdicts: readonly (readonly [Row, Verdict])[],
-  addr: (key: string) => string,
-  account: string,
-  collection: string,
-): Gathered {
+function gather(verdicts: Judged, addr: (key: string) => string, account: string, collection: string): Gathered {
   const g: Gathered = { actions: [], notes: [], errors: [], adopt: [], forget: [], leaving: [] };
   const orphaned: KeyedItem[] = [];
   for (const [row, v] of verdicts) {
@@ -98,6 +95,41 @@ function changeNotes(adapter: VendorAdapter, actions: readonly PlanAction[]): Pl
   );
 }
 
+/** The account's warnings: its read's, then the adapter's on the planned changes taken together. */
+function accountWarnings(adapter: VendorAdapter, live: LiveRead, actions: readonly PlanAction[], at: string): PlanNote[] {
+  const warnings = [...live.warnings, ...(adapter.planNotes?.(actions.map((a) => a.action)) ?? [])];
+  return warnings.map((w) => {
+    const { message, sideEffect } = typeof w === 'string' ? { message: w, sideEffect: false } : w;
+    return { address: at, kind: 'warning' as const, message, ...(sideEffect ? { side_effect: true as const } : {}) };
+  });
+}
+
+/** Match, then classify each row, then hold the planned changes to the vendor's count limits. */
+function judge(
+  account: AccountConfig,
+  adapter: VendorAdapter,
+  live: LiveRead,
+  owned: Readonly<Record<string, StateItem>>,
+  opts: DiffOptions,
+): Judged {
+  const caps = adapter.capabilities;
+  const fold = adapter.foldKey?.bind(adapter);
+  const rows = matchRows({ declared: account.items, live, owned, caps, fold, replaceOn: adapter.replaceOn ?? [] });
+  const ctx = {
+    account,
+    vendor: adapter.vendor,
+    displayName: adapter.displayName,
+    caps,
+    transitionPath: adapter.transitionPath?.bind(adapter),
+    refreshAll: opts.refreshAll,
+    hardDeleteSetting: adapter.hardDeleteSetting,
+    owned,
+  };
+  const judged = rows.map((row) => [row, classify(row, ctx)] as const);
+  if (!caps.limits) return judged;
+  return enforceLimits(judged, live.items, caps.limits, { vendor: adapter.displayName, items: adapter.collection.replaceAll('_', ' ') });
+}
+
 export function diffAccount(
   account: AccountConfig,
   adapter: VendorAdapter,
@@ -108,39 +140,13 @@ export function diffAccount(
   const caps = adapter.capabilities;
   const collection = adapter.collection;
   const addr = (key: string) => address(account.name, collection, key);
-  const rows = matchRows({
-    declared: account.items,
-    live,
-    owned,
-    caps,
-    fold: adapter.foldKey?.bind(adapter),
-    replaceOn: adapter.replaceOn ?? [],
-  });
-  const ctx = {
-    account,
-    vendor: adapter.vendor,
-    caps,
-    transitionPath: adapter.transitionPath?.bind(adapter),
-    refreshAll: opts.refreshAll,
-    hardDeleteSetting: adapter.hardDeleteSetting,
-    owned,
-  };
-  const g = gather(
-    rows.map((row) => [row, classify(row, ctx)] as const),
-    addr,
-    account.name,
-    collection,
-  );
-  const notes = [...g.notes, ...hints(adapter, g), ...changeNotes(adapter, g.actions)];
-  for (const w of live.warnings) {
-    const { message, sideEffect } = typeof w === 'string' ? { message: w, sideEffect: false } : w;
-    notes.push({
-      address: `${account.name}.${collection}`,
-      kind: 'warning',
-      message,
-      ...(sideEffect ? { side_effect: true as const } : {}),
-    });
-  }
+  const g = gather(judge(account, adapter, live, owned, opts), addr, account.name, collection);
+  const notes = [
+    ...g.notes,
+    ...hints(adapter, g),
+    ...changeNotes(adapter, g.actions),
+    ...accountWarnings(adapter, live, g.actions, `${account.name}.${collection}`),
+  ];
   const staged = caps.uniqueField ? stageUniqueUpdates(g.actions, live.items, account.items, caps.uniqueField) : g.actions;
   const actions = linkDependencies(staged, account.items, live.items, owned);
   const errors = [...live.errors.map((e) => ({ address: addr(e.key), message: e.message })), ...g.errors];
