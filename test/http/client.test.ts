@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VendorError } from '../../src/errors.js';
 import { HttpClient } from '../../src/http/client.js';
-import type { Clock } from '../../src/http/pacer.js';
 import { redactor } from '../../src/http/redact.js';
+import { fakeClock } from '../helpers.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 let server: Server | undefined;
@@ -32,20 +32,6 @@ const json = (res: ServerResponse, status: number, body: unknown, headers: Recor
 };
 
 const fast = { rateLimit: { requests: 1000, seconds: 1 }, retry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 } };
-
-/** A clock whose sleeps take no real time: they move its hands, and are counted. */
-function fakeClock(start = 1_800_000_000_000): Clock & { sleeps: number[] } {
-  let now = start;
-  const sleeps: number[] = [];
-  return {
-    sleeps,
-    now: () => now,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      now += Math.max(0, ms);
-    },
-  };
-}
 
 /**
  * A clock whose hands move only when the test says: each sleeper wakes when the hands pass its
