@@ -1,6 +1,7 @@
-// The one HTTP client: pacing to the account's rate limit, the request loop with its retries
-// (backoff and jitter, honouring Retry-After), each request's deadline, and stopping an account
-// that stalls. What an attempt's end means is decided in retry-policy.ts; adapters never retry.
+// The one HTTP client: the request loop (attempts paced to the account's rate limit, retries with
+// backoff and jitter, a credential refreshed once), each request's deadline, and stopping an
+// account that stalls. What an attempt's end means is decided in retry-policy.ts, the waits a
+// vendor asks for are kept in vendor-waits.ts; adapters never retry on their own.
 
 import type { Dispatcher } from 'undici';
 import { VendorError } from '../errors.js';
@@ -24,13 +25,11 @@ import { Pacer, realClock, type Clock } from './pacer.js';
 import { redactor, registerSecrets } from './redact.js';
 import { backoffMs, failureOutcome, statusOutcome, unresolvedMessage, type Outcome } from './retry-policy.js';
 import { isAllowedBaseUrl } from './url-policy.js';
+import { VendorWaits } from './vendor-waits.js';
 
 export { closeDefaultAgent, CONNECTIONS_PER_ORIGIN, defaultAgent } from './agent.js';
 export * from './contract.js';
 export { isAllowedBaseUrl };
-
-/** Pauses at least this long are announced on stderr, with or without a TTY (once each). */
-const ANNOUNCE_WAIT_MS = 5_000;
 
 /** What messages name of a request. */
 type RequestShown = Pick<HttpRequest, 'address' | 'path' | 'method'>;
@@ -59,16 +58,13 @@ export class HttpClient {
   private readonly retryDelays: { baseDelayMs: number; maxDelayMs: number };
   private readonly timeoutMs: number;
   private readonly deadlineMs: number;
-  private readonly maxWaitMs: number;
   private readonly random: () => number;
-  /** Set once the vendor asked for a wait longer than allowed: every later request fails with it. */
-  private waitRefused: string | undefined;
+  /** The waits the vendor asks the account for. */
+  private readonly waits: VendorWaits;
   /** Set once a request ran out of its deadline: the vendor is not answering, so nothing more is sent. */
   private stalled: string | undefined;
   /** Aborts the exchanges in flight, when the account stalls. */
   private readonly inFlight = new Set<AbortController>();
-  /** When the last announced pause ends (epoch ms): a pause is announced once, however many answers ask for it. */
-  private announcedUntil = 0;
   readonly stats: HttpStats;
 
   constructor(private readonly opts: HttpClientOptions) {
@@ -89,7 +85,8 @@ export class HttpClient {
     this.retryDelays = { baseDelayMs: opts.retry?.baseDelayMs ?? 250, maxDelayMs: opts.retry?.maxDelayMs ?? 20_000 };
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.deadlineMs = opts.deadlineMs ?? Math.max(DEFAULT_DEADLINE_MS, this.timeoutMs);
-    this.maxWaitMs = opts.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
+    const announce = (line: string, notice: Omit<HttpNotice, 'label'>) => this.notice(line, notice);
+    this.waits = new VendorWaits(this.pacer, this.clock, this.base.host, opts.maxWaitMs ?? DEFAULT_MAX_WAIT_MS, announce);
     this.random = opts.random ?? Math.random;
     this.stats = opts.stats ?? newStats();
   }
@@ -157,21 +154,10 @@ export class HttpClient {
       case 'unknown':
         return this.afterUnknown(req, outcome.reason, run);
       case 'unresolved':
-        run.unresolved++;
-        if (run.unresolved > 1) {
-          throw new VendorError(
-            req.address,
-            this.scrub(unresolvedMessage(outcome, run.unresolved, `${req.method} ${this.shortPath(req)}`)),
-            {
-              code: 'E_DNS',
-            },
-          );
-        }
-        run.lastReason = outcome.reason;
-        return 'retry';
+        return this.afterUnresolved(req, outcome, run);
       case 'retry':
         run.lastReason = outcome.reason;
-        if (outcome.waitMs !== undefined) this.vendorWait(outcome.waitMs, 'Retry-After', req);
+        if (outcome.waitMs !== undefined) this.waits.ask(outcome.waitMs, 'Retry-After', req.address);
         return 'retry';
     }
   }
@@ -189,6 +175,17 @@ export class HttpClient {
     const recovered = await req.recover();
     if (recovered) return { answer: recovered };
     run.lastReason = `${reason} (re-read: it did not take effect)`;
+    return 'retry';
+  }
+
+  /** A host name that did not resolve: tried once more, as a blip of the resolver; a second time, it fails as such. */
+  private afterUnresolved<T>(req: HttpRequest<T>, outcome: Outcome<T> & { kind: 'unresolved' }, run: Attempts): Next<T> {
+    run.unresolved++;
+    if (run.unresolved > 1) {
+      const message = unresolvedMessage(outcome, run.unresolved, `${req.method} ${this.shortPath(req)}`);
+      throw new VendorError(req.address, this.scrub(message), { code: 'E_DNS' });
+    }
+    run.lastReason = outcome.reason;
     return 'retry';
   }
 
@@ -263,32 +260,6 @@ export class HttpClient {
     for (const exchange of this.inFlight) exchange.abort();
   }
 
-  /**
-   * A wait the vendor asked for: the whole account pauses (the pacer holds every request that has
-   * not started) when it is within the limit, and the run stops when it is not, so no run sleeps
-   * for a day on a vendor's word. A long pause is announced once, however many answers ask for it;
-   * again only when one moves its end by as much again.
-   */
-  private vendorWait(waitMs: number, source: string, req: RequestShown): void {
-    if (!Number.isFinite(waitMs) || waitMs > this.maxWaitMs) {
-      const asked = Number.isFinite(waitMs) ? `${Math.ceil(waitMs / 1000)} s` : 'for ever';
-      this.waitRefused =
-        `${this.base.host} asked to wait ${asked} (${source}); ` +
-        `the limit is ${Math.round(this.maxWaitMs / 1000)} s (max_wait_seconds on the account, or --max-wait)`;
-      throw new VendorError(req.address, this.waitRefused, { code: 'E_WAIT_TOO_LONG' });
-    }
-    const now = this.clock.now();
-    const until = this.pacer.pauseUntil(now + Math.max(0, waitMs));
-    const pauseMs = until - now;
-    if (pauseMs < ANNOUNCE_WAIT_MS || until < this.announcedUntil + ANNOUNCE_WAIT_MS) return;
-    this.announcedUntil = until;
-    this.notice(
-      `${this.base.host} asked to wait ${Math.ceil(pauseMs / 1000)} s (${source}), ` +
-        `resuming at ${new Date(until).toISOString().slice(11, 19)} UTC`,
-      { kind: 'wait', seconds: pauseMs / 1000, reason: source, until: new Date(until).toISOString() },
-    );
-  }
-
   private notice(line: string, notice: Omit<HttpNotice, 'label'>): void {
     const scrubbed = { ...notice, reason: this.scrub(notice.reason), ...(this.opts.label ? { label: this.opts.label } : {}) };
     this.opts.notify?.(this.scrub(this.opts.label ? `${this.opts.label}: ${line}` : line), scrubbed);
@@ -304,7 +275,7 @@ export class HttpClient {
 
   /** One attempt: waits for the account's pace, sends, and says how it ended. */
   private async once<T>(req: HttpRequest<T>, budget: Budget): Promise<Outcome<T>> {
-    if (this.waitRefused) return { kind: 'terminal', message: this.waitRefused, code: 'E_WAIT_TOO_LONG' };
+    if (this.waits.refused) return { kind: 'terminal', message: this.waits.refused, code: 'E_WAIT_TOO_LONG' };
     if (this.stalled === undefined) await this.pacer.acquire();
     // Checked after the wait too: the account may have stalled meanwhile.
     if (this.stalled !== undefined) return { kind: 'halted', reason: this.stalled, sent: false };
@@ -373,9 +344,9 @@ export class HttpClient {
     const at = quotaResetAt(headers, now);
     if (at === undefined) return;
     try {
-      this.vendorWait(at - now, 'X-RateLimit-Reset', req);
+      this.waits.ask(at - now, 'X-RateLimit-Reset', req.address);
     } catch {
-      // This answer stands; the next request fails with the refusal (waitRefused).
+      // This answer stands; the next request fails with the refusal (waits.refused).
     }
   }
 

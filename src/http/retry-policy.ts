@@ -56,10 +56,10 @@ export function failureOutcome<T>(error: unknown, code: string, url: URL, shown:
 }
 
 /** The message of a host name that did not resolve: the name alone, never the URL (it may carry userinfo). */
-export function unresolvedMessage(outcome: { host: string; code: string }, attempts: number, shown: string): string {
-  const tries = attempts === 1 ? 'once' : `${attempts} times`;
+export function unresolvedMessage(outcome: { host: string; code: string }, tries: number, shown: string): string {
+  const times = tries === 1 ? 'once' : tries === 2 ? 'twice' : `${tries} times`;
   return (
-    `could not resolve host "${outcome.host}" (${outcome.code}), tried ${tries} for ${shown}; ` +
+    `could not resolve host "${outcome.host}" (${outcome.code}), tried ${times} for ${shown}; ` +
     `check the account's base_url and this machine's DNS`
   );
 }

@@ -335,7 +335,10 @@ describe('every wait is bounded and said', () => {
     });
     const notices: string[] = [];
     const config = configOf();
-    const planned = await makePlan(config, await loadState(config), { clock, notify: (line) => notices.push(line) });
+    // No backoff of its own: the clock then moves only by pacing and by the pause, so a request's
+    // arrival time is the time it was sent.
+    const retry = { baseDelayMs: 0, maxDelayMs: 0 };
+    const planned = await makePlan(config, await loadState(config), { clock, retry, notify: (line) => notices.push(line) });
     const result = await applyPlan(config, await loadState(config), planned, { parallelism: 4 });
     expect(result.failed).toBe(0);
     expect(w.sandbox.simulators.propertydeck.store.statuses.size).toBe(6);

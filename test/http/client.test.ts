@@ -87,7 +87,7 @@ describe('HTTP client', () => {
     expect(err).toBeInstanceOf(VendorError);
     expect(err.code).toBe('E_DNS');
     expect(err.message).toBe(
-      'estate.statuses: could not resolve host "estate.invalid" (ENOTFOUND), tried 2 times for GET /api/statuses; ' +
+      'estate.statuses: could not resolve host "estate.invalid" (ENOTFOUND), tried twice for GET /api/statuses; ' +
         "check the account's base_url and this machine's DNS",
     );
     expect(c.stats.requests).toBe(2);
