@@ -9,6 +9,7 @@ import { PassThrough } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { Io } from '../src/cli/io.js';
+import type { Clock } from '../src/http/pacer.js';
 
 export function tempDir(prefix = 'statusform-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -117,4 +118,21 @@ export async function cli(
   if (outAfter !== undefined && (outBefore === undefined || !outAfter.equals(outBefore)))
     expectWirePlan(outAfter.toString('utf8'), `the --out file of statusform ${args.join(' ')}`);
   return { code, stdout: out, stderr: err };
+}
+
+/**
+ * A clock whose sleeps take no real time: each moves its hands by the time asked, and is counted,
+ * so a test asserts on what was waited instead of waiting it.
+ */
+export function fakeClock(start = 1_800_000_000_000): Clock & { sleeps: number[] } {
+  let now = start;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => now,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      now += Math.max(0, ms);
+    },
+  };
 }

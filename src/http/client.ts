@@ -1,193 +1,51 @@
-// The one HTTP client: keep-alive pools per origin (undici Agent), timeouts, pacing to the
-// account's rate limit, retries with backoff and jitter honouring Retry-After, and the single
-// place that decides what is retryable and what is terminal. Adapters never retry on their own.
+// The one HTTP client: the request loop (attempts paced to the account's rate limit, retries with
+// backoff and jitter, a credential refreshed once), each request's deadline, and stopping an
+// account that stalls. What an attempt's end means is decided in retry-policy.ts, the waits a
+// vendor asks for are kept in vendor-waits.ts; adapters never retry on their own.
 
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { VendorError } from '../errors.js';
-import { inertText, withoutUserinfo } from '../inert.js';
-import type { RateLimit } from '../model.js';
-import { answerProblem, preview, type AnswerShape } from './answer.js';
+import { withoutUserinfo } from '../inert.js';
+import { defaultAgent } from './agent.js';
+import { answerProblem } from './answer.js';
+import { describeErrorAnswer, parseAnswer, parseBody } from './body.js';
+import {
+  DEFAULT_DEADLINE_MS,
+  DEFAULT_MAX_WAIT_MS,
+  newStats,
+  type HttpClientOptions,
+  type HttpNotice,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpStats,
+} from './contract.js';
+import { exchange, shownUrl, type Budget, type Exchanged } from './exchange.js';
+import { header, quotaResetAt, retryAfterMs } from './headers.js';
 import { Pacer, realClock, type Clock } from './pacer.js';
 import { redactor, registerSecrets } from './redact.js';
-import { isAllowedBaseUrl, isLoopbackHost } from './url-policy.js';
+import { backoffMs, failureOutcome, statusOutcome, unresolvedMessage, type Outcome } from './retry-policy.js';
+import { isAllowedBaseUrl } from './url-policy.js';
+import { VendorWaits } from './vendor-waits.js';
 
+export { closeDefaultAgent, CONNECTIONS_PER_ORIGIN, defaultAgent } from './agent.js';
+export * from './contract.js';
 export { isAllowedBaseUrl };
-
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
-
-export interface HttpResponse<T = unknown> {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: T;
-}
-
-export interface HttpRequest<T = unknown> {
-  method: HttpMethod;
-  /** Path below the base URL, e.g. `/statuses`; or an absolute URL on the same origin (pagination links). */
-  path: string;
-  query?: Record<string, string | number | undefined>;
-  body?: unknown;
-  /** The address the request acts for; named in every error. */
-  address: string;
-  /**
-   * Whether re-sending is harmless. Defaults to true for GET/PUT/DELETE and false for POST.
-   * A non-idempotent request whose outcome is unknown (5xx, reset or timeout after sending) is
-   * never re-sent blindly: `recover` is asked first.
-   */
-  idempotent?: boolean;
-  /**
-   * Called when a non-idempotent request may or may not have taken effect. It re-reads the
-   * vendor and returns the response the request would have produced if it did take effect, or
-   * `undefined` if it certainly did not (then the request is sent again). Without `recover`,
-   * an unknown outcome is a terminal error.
-   */
-  recover?: () => Promise<HttpResponse<T> | undefined>;
-  /** Send without the auth provider's headers (the request that fetches a session token). */
-  skipAuth?: boolean;
-  /**
-   * The documented shape of a successful answer. A 2xx body that is not JSON or does not match is
-   * never handed back: a read fails with a one-line error naming the request; a non-idempotent
-   * write with `recover` is treated as an unknown outcome (re-read, then sent again only if it did
-   * not take effect); any other write fails, unrecorded.
-   */
-  answer?: AnswerShape;
-  /**
-   * Whether a well-shaped answer is about what was asked (a create answered with another item's
-   * id is not): undefined when it is, else what is wrong. Treated like a wrong shape — never
-   * recorded; for a create with `recover`, an unknown outcome that is looked up before sending again.
-   */
-  about?: (body: T) => string | undefined;
-}
-
-export interface AuthProvider {
-  /** Headers that authenticate a request (may fetch a session token first). */
-  headers(): Promise<Record<string, string>>;
-  /**
-   * Called once after a 401 to get fresh credentials before one more try. `refused` are the auth
-   * headers the refused request carried: requests refused together for one expired credential
-   * renew it once (the others find it renewed already).
-   */
-  refresh?(refused: Record<string, string>): Promise<void>;
-  /** Values to scrub from output, e.g. a session token fetched at run time. */
-  secrets?(): string[];
-}
-
-export interface HttpClientOptions {
-  baseUrl: string;
-  /** Static headers (e.g. `apikey`). Their values are treated as secrets. */
-  headers?: Record<string, string>;
-  auth?: AuthProvider;
-  /** Turns a vendor error body into one line of text (the vendor's own message). */
-  describeError?: (status: number, body: unknown) => string | undefined;
-  /** The documented shape of the vendor's error bodies; one that does not match is shown as such, never guessed at. */
-  errorShape?: AnswerShape;
-  /**
-   * A refusal inside a 2xx answer (series.hr's `200 {"success": false, …}`): the vendor's message
-   * when the body says the request failed, else undefined.
-   */
-  refusal?: (body: unknown) => string | undefined;
-  /** What the request acts for in notices on stderr, e.g. the account name. */
-  label?: string;
-  /** Receives notices a user should see even without --verbose: retries, long waits (the line, and the same as data). */
-  notify?: (line: string, notice: HttpNotice) => void;
-  /** Called as each exchange ends, answered or failed: the request no longer waits on a connection. */
-  answered?: () => void;
-  /** Which settings (and environment variables) hold the credentials, for the message of a 401. */
-  authHint?: string;
-  /** The longest wait a vendor may ask for (Retry-After, X-RateLimit-Reset), ms; beyond it the request fails. */
-  maxWaitMs?: number;
-  /**
-   * Every request's total deadline, ms: the exchanges of all its attempts (headers and body) and
-   * the backoff between them; not the pacing and pauses of the account, which are bounded on their own.
-   * A request that runs out of it stops the account: nothing more is sent to it in this run.
-   */
-  deadlineMs?: number;
-  rateLimit: RateLimit;
-  /** Secret values to scrub from every message (credentials from the config). */
-  secrets?: string[];
-  dispatcher?: Dispatcher;
-  clock?: Clock;
-  /** Per-request idle timeout while waiting for headers or the next piece of body, ms. */
-  timeoutMs?: number;
-  retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number };
-  /** Receives one redacted line per request (for `--verbose`). */
-  log?: (line: string) => void;
-  /** Counters shared across clients, for summaries and benchmarks. */
-  stats?: HttpStats;
-  /** Random source for jitter (injectable for tests). */
-  random?: () => number;
-}
-
-export interface HttpStats {
-  requests: number;
-  retries: number;
-  rateLimited: number;
-}
-
-export function newStats(): HttpStats {
-  return { requests: 0, retries: 0, rateLimited: 0 };
-}
-
-/** The longest vendor-requested wait, by default: a few minutes, then the run says why it stops. */
-export const DEFAULT_MAX_WAIT_MS = 300_000;
-/** A request's total deadline, by default: its exchanges (headers and body) and backoff, retries included. */
-export const DEFAULT_DEADLINE_MS = 120_000;
-/** A wait the user should hear about, as data (for machine-readable output): a vendor-requested pause, or a retry's backoff. */
-export interface HttpNotice {
-  kind: 'wait' | 'retry';
-  /** What the request acts for (the account name), when the client has a label. */
-  label?: string;
-  /** How long the wait is. */
-  seconds: number;
-  /** For a wait, what asked for it (`Retry-After`, `X-RateLimit-Reset`); for a retry, why the last attempt failed. */
-  reason: string;
-  /** For a wait: when it ends (ISO 8601). */
-  until?: string;
-  /** For a retry: the request (`GET /statuses`) and which retry this is. */
-  request?: string;
-  attempt?: number;
-}
-
-/** Pauses at least this long are announced on stderr, with or without a TTY (once each). */
-const ANNOUNCE_WAIT_MS = 5_000;
-
-/** Error codes that mean the connection failed before the request could have been received. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH']);
-
-/** How many connections the shared pool opens to one origin (one request each at a time). */
-export const CONNECTIONS_PER_ORIGIN = 16;
-
-let sharedAgent: Agent | undefined;
-/** The process-wide keep-alive agent: one connection pool per origin. */
-export function defaultAgent(): Agent {
-  sharedAgent ??= new Agent({ keepAliveTimeout: 10_000, connections: CONNECTIONS_PER_ORIGIN, pipelining: 1 });
-  return sharedAgent;
-}
-
-export async function closeDefaultAgent(): Promise<void> {
-  const agent = sharedAgent;
-  sharedAgent = undefined;
-  if (agent) await agent.close();
-}
-
-type Outcome<T> =
-  | { kind: 'ok'; response: HttpResponse<T> }
-  | { kind: 'retry'; reason: string; waitMs?: number; notSent?: boolean }
-  | { kind: 'unknown'; reason: string }
-  | { kind: 'unauthorised'; response: HttpResponse<unknown>; sentAuth: Record<string, string> }
-  | { kind: 'terminal'; status?: number; message: string; code?: string }
-  /** The request's deadline ran out during this exchange. */
-  | { kind: 'expired'; reason: string }
-  /** Another request of the account ran out of its deadline: this one was not sent, or was abandoned in flight. */
-  | { kind: 'halted'; reason: string; sent: boolean };
 
 /** What messages name of a request. */
 type RequestShown = Pick<HttpRequest, 'address' | 'path' | 'method'>;
 
-/** What is left of one request's deadline, ms: each exchange and each backoff takes from it. */
-interface Budget {
-  leftMs: number;
+/** One request's attempts so far: what the loop carries from one attempt to the next. */
+interface Attempts {
+  readonly idempotent: boolean;
+  readonly budget: Budget;
+  refreshed: boolean;
+  lastReason: string;
+  /** How many attempts found that the host name does not resolve. */
+  unresolved: number;
 }
+
+/** What the loop does after an attempt: hand back the answer, try again at once (fresh credentials), or back off and retry. */
+type Next<T> = { answer: HttpResponse<T> } | 'again' | 'retry';
 
 export class HttpClient {
   private readonly base: URL;
@@ -197,20 +55,16 @@ export class HttpClient {
   /** Built at its first use: most runs never scrub, and a fleet has a client per account. */
   private scrubStatic: ((t: string) => string) | undefined;
   private readonly attempts: number;
-  private readonly baseDelayMs: number;
-  private readonly maxDelayMs: number;
+  private readonly retryDelays: { baseDelayMs: number; maxDelayMs: number };
   private readonly timeoutMs: number;
   private readonly deadlineMs: number;
-  private readonly maxWaitMs: number;
   private readonly random: () => number;
-  /** Set once the vendor asked for a wait longer than allowed: every later request fails with it. */
-  private waitRefused: string | undefined;
+  /** The waits the vendor asks the account for. */
+  private readonly waits: VendorWaits;
   /** Set once a request ran out of its deadline: the vendor is not answering, so nothing more is sent. */
   private stalled: string | undefined;
   /** Aborts the exchanges in flight, when the account stalls. */
   private readonly inFlight = new Set<AbortController>();
-  /** When the last announced pause ends (epoch ms): a pause is announced once, however many answers ask for it. */
-  private announcedUntil = 0;
   readonly stats: HttpStats;
 
   constructor(private readonly opts: HttpClientOptions) {
@@ -228,11 +82,11 @@ export class HttpClient {
     // also where a vendor hands them back inside live data.
     registerSecrets([...(opts.secrets ?? []), ...Object.values(opts.headers ?? {})]);
     this.attempts = opts.retry?.attempts ?? 6;
-    this.baseDelayMs = opts.retry?.baseDelayMs ?? 250;
-    this.maxDelayMs = opts.retry?.maxDelayMs ?? 20_000;
+    this.retryDelays = { baseDelayMs: opts.retry?.baseDelayMs ?? 250, maxDelayMs: opts.retry?.maxDelayMs ?? 20_000 };
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.deadlineMs = opts.deadlineMs ?? Math.max(DEFAULT_DEADLINE_MS, this.timeoutMs);
-    this.maxWaitMs = opts.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
+    const announce = (line: string, notice: Omit<HttpNotice, 'label'>) => this.notice(line, notice);
+    this.waits = new VendorWaits(this.pacer, this.clock, this.base.host, opts.maxWaitMs ?? DEFAULT_MAX_WAIT_MS, announce);
     this.random = opts.random ?? Math.random;
     this.stats = opts.stats ?? newStats();
   }
@@ -255,58 +109,89 @@ export class HttpClient {
   }
 
   async request<T = unknown>(req: HttpRequest<T>): Promise<HttpResponse<T>> {
-    const idempotent = req.idempotent ?? req.method !== 'POST';
-    const budget: Budget = { leftMs: this.deadlineMs };
-    let refreshed = false;
-    let lastReason = '';
+    const run: Attempts = {
+      idempotent: req.idempotent ?? req.method !== 'POST',
+      budget: { leftMs: this.deadlineMs },
+      refreshed: false,
+      lastReason: '',
+      unresolved: 0,
+    };
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
-      const outcome = await this.once<T>(req, budget);
-      switch (outcome.kind) {
-        case 'ok':
-          return outcome.response;
-        case 'terminal':
-          throw new VendorError(req.address, this.scrub(outcome.message), {
-            status: outcome.status,
-            ...(outcome.code ? { code: outcome.code } : {}),
-          });
-        case 'expired':
-          throw this.expired(req, idempotent, attempt, lastReason, outcome.reason);
-        case 'halted':
-          throw this.halted(req, idempotent, outcome);
-        case 'unauthorised':
-          if (this.opts.auth?.refresh && !refreshed && !req.skipAuth) {
-            refreshed = true;
-            await this.opts.auth.refresh(outcome.sentAuth);
-            attempt--; // a credential refresh is not a retry of a failure
-            continue;
-          }
-          throw new VendorError(req.address, this.scrub(this.unauthorised(outcome.response)), { status: 401 });
-        case 'unknown': {
-          if (idempotent) {
-            lastReason = outcome.reason;
-            break;
-          }
-          if (!req.recover) throw this.outcomeUnknown(req, outcome.reason);
-          const recovered = await req.recover();
-          if (recovered) return recovered;
-          lastReason = `${outcome.reason} (re-read: it did not take effect)`;
-          break;
-        }
-        case 'retry':
-          lastReason = outcome.reason;
-          if (outcome.waitMs !== undefined) this.vendorWait(outcome.waitMs, 'Retry-After', req);
-          break;
+      const next = await this.afterAttempt(req, await this.once<T>(req, run.budget), attempt, run);
+      if (next === 'again') {
+        attempt--; // a credential refresh is not a retry of a failure
+        continue;
       }
-      if (attempt < this.attempts) await this.beforeRetry(req, attempt, lastReason, budget);
+      if (next !== 'retry') return next.answer;
+      if (attempt < this.attempts) await this.beforeRetry(req, attempt, run.lastReason, run.budget);
     }
-    throw new VendorError(req.address, this.scrub(`gave up after ${this.attempts} attempts at ${this.base.host}: ${lastReason}`), {
+    throw new VendorError(req.address, this.scrub(`gave up after ${this.attempts} attempts at ${this.base.host}: ${run.lastReason}`), {
       code: 'E_RETRIES_EXHAUSTED',
     });
   }
 
+  /** Acts on how an attempt ended: hands back the answer, throws what cannot be helped, or says to try again. */
+  private async afterAttempt<T>(req: HttpRequest<T>, outcome: Outcome<T>, attempt: number, run: Attempts): Promise<Next<T>> {
+    switch (outcome.kind) {
+      case 'ok':
+        return { answer: outcome.response };
+      case 'terminal':
+        throw new VendorError(req.address, this.scrub(outcome.message), {
+          status: outcome.status,
+          ...(outcome.code ? { code: outcome.code } : {}),
+        });
+      case 'expired':
+        throw this.expired(req, run.idempotent, attempt, run.lastReason, outcome.reason);
+      case 'halted':
+        throw this.halted(req, run.idempotent, outcome);
+      case 'unauthorised':
+        if (this.opts.auth?.refresh && !run.refreshed && !req.skipAuth) {
+          run.refreshed = true;
+          await this.opts.auth.refresh(outcome.sentAuth);
+          return 'again';
+        }
+        throw new VendorError(req.address, this.scrub(this.unauthorised(outcome.response)), { status: 401 });
+      case 'unknown':
+        return this.afterUnknown(req, outcome.reason, run);
+      case 'unresolved':
+        return this.afterUnresolved(req, outcome, run);
+      case 'retry':
+        run.lastReason = outcome.reason;
+        if (outcome.waitMs !== undefined) this.waits.ask(outcome.waitMs, 'Retry-After', req.address);
+        return 'retry';
+    }
+  }
+
+  /**
+   * An attempt that may or may not have taken effect: retried when re-sending is harmless; else
+   * `recover` looks first, and without it the request fails, not re-sent.
+   */
+  private async afterUnknown<T>(req: HttpRequest<T>, reason: string, run: Attempts): Promise<Next<T>> {
+    if (run.idempotent) {
+      run.lastReason = reason;
+      return 'retry';
+    }
+    if (!req.recover) throw this.outcomeUnknown(req, reason);
+    const recovered = await req.recover();
+    if (recovered) return { answer: recovered };
+    run.lastReason = `${reason} (re-read: it did not take effect)`;
+    return 'retry';
+  }
+
+  /** A host name that did not resolve: tried once more, as a blip of the resolver; a second time, it fails as such. */
+  private afterUnresolved<T>(req: HttpRequest<T>, outcome: Outcome<T> & { kind: 'unresolved' }, run: Attempts): Next<T> {
+    run.unresolved++;
+    if (run.unresolved > 1) {
+      const message = unresolvedMessage(outcome, run.unresolved, `${req.method} ${this.shortPath(req)}`);
+      throw new VendorError(req.address, this.scrub(message), { code: 'E_DNS' });
+    }
+    run.lastReason = outcome.reason;
+    return 'retry';
+  }
+
   /** The backoff before a retry, announced from the second retry on; the request gives up when it would outlast its deadline. */
   private async beforeRetry(req: RequestShown, attempt: number, lastReason: string, budget: Budget): Promise<void> {
-    const wait = this.backoff(attempt);
+    const wait = backoffMs(attempt, this.retryDelays, this.random);
     if (wait >= budget.leftMs) {
       const reason = `no time left for another attempt within ${this.deadlineText()}`;
       this.stall(req);
@@ -375,44 +260,12 @@ export class HttpClient {
     for (const exchange of this.inFlight) exchange.abort();
   }
 
-  /** Full jitter: a random wait up to base·2^(attempt-1), capped. Pauses asked by the vendor are kept by the pacer. */
-  private backoff(attempt: number): number {
-    const ceiling = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(this.random() * ceiling);
-  }
-
-  /**
-   * A wait the vendor asked for: the whole account pauses (the pacer holds every request that has
-   * not started) when it is within the limit, and the run stops when it is not, so no run sleeps
-   * for a day on a vendor's word. A long pause is announced once, however many answers ask for it;
-   * again only when one moves its end by as much again.
-   */
-  private vendorWait(waitMs: number, source: string, req: Pick<HttpRequest, 'address' | 'path' | 'method'>): void {
-    if (!Number.isFinite(waitMs) || waitMs > this.maxWaitMs) {
-      const asked = Number.isFinite(waitMs) ? `${Math.ceil(waitMs / 1000)} s` : 'for ever';
-      this.waitRefused =
-        `${this.base.host} asked to wait ${asked} (${source}); ` +
-        `the limit is ${Math.round(this.maxWaitMs / 1000)} s (max_wait_seconds on the account, or --max-wait)`;
-      throw new VendorError(req.address, this.waitRefused, { code: 'E_WAIT_TOO_LONG' });
-    }
-    const now = this.clock.now();
-    const until = this.pacer.pauseUntil(now + Math.max(0, waitMs));
-    const pauseMs = until - now;
-    if (pauseMs < ANNOUNCE_WAIT_MS || until < this.announcedUntil + ANNOUNCE_WAIT_MS) return;
-    this.announcedUntil = until;
-    this.notice(
-      `${this.base.host} asked to wait ${Math.ceil(pauseMs / 1000)} s (${source}), ` +
-        `resuming at ${new Date(until).toISOString().slice(11, 19)} UTC`,
-      { kind: 'wait', seconds: pauseMs / 1000, reason: source, until: new Date(until).toISOString() },
-    );
-  }
-
   private notice(line: string, notice: Omit<HttpNotice, 'label'>): void {
     const scrubbed = { ...notice, reason: this.scrub(notice.reason), ...(this.opts.label ? { label: this.opts.label } : {}) };
     this.opts.notify?.(this.scrub(this.opts.label ? `${this.opts.label}: ${line}` : line), scrubbed);
   }
 
-  private shortPath(req: Pick<HttpRequest, 'address' | 'path' | 'method'>): string {
+  private shortPath(req: RequestShown): string {
     try {
       return this.url(req.path).pathname;
     } catch {
@@ -420,8 +273,9 @@ export class HttpClient {
     }
   }
 
+  /** One attempt: waits for the account's pace, sends, and says how it ended. */
   private async once<T>(req: HttpRequest<T>, budget: Budget): Promise<Outcome<T>> {
-    if (this.waitRefused) return { kind: 'terminal', message: this.waitRefused, code: 'E_WAIT_TOO_LONG' };
+    if (this.waits.refused) return { kind: 'terminal', message: this.waits.refused, code: 'E_WAIT_TOO_LONG' };
     if (this.stalled === undefined) await this.pacer.acquire();
     // Checked after the wait too: the account may have stalled meanwhile.
     if (this.stalled !== undefined) return { kind: 'halted', reason: this.stalled, sent: false };
@@ -429,98 +283,43 @@ export class HttpClient {
     const shown = `${req.method} ${url.pathname}${url.search}`;
     const sentAuth = this.opts.auth && !req.skipAuth ? await this.opts.auth.headers() : {};
     const headers: Record<string, string> = { accept: 'application/json', ...this.opts.headers, ...sentAuth };
-    let payload: string | undefined;
+    let body: string | undefined;
     if (req.body !== undefined) {
       headers['content-type'] = 'application/json';
-      payload = JSON.stringify(req.body);
+      body = JSON.stringify(req.body);
     }
     const started = this.clock.now();
     this.stats.requests++;
-    let status: number;
-    let resHeaders: HttpResponse['headers'];
-    let text: string;
-    // Idle timeouts alone let a body that trickles in a byte a second run for ever: the whole
-    // exchange, headers and body, gets what is left of the request's deadline.
-    const exchange = new AbortController();
-    let expired = false;
-    const timer = setTimeout(
-      () => {
-        expired = true;
-        exchange.abort();
-      },
-      Math.max(0, budget.leftMs),
-    );
-    this.inFlight.add(exchange);
-    try {
-      const res = await this.dispatcher.request({
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
-        method: req.method,
-        headers,
-        body: payload,
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
-        signal: exchange.signal,
-      });
-      status = res.statusCode;
-      resHeaders = res.headers as HttpResponse['headers'];
-      text = await res.body.text();
-    } catch (err) {
-      const code = expired ? 'DEADLINE' : exchange.signal.aborted ? 'HALTED' : ((err as { code?: string }).code ?? 'ERROR');
-      this.log(`${req.method} ${shownUrl(url)} ✗ ${code} (${Math.round(this.clock.now() - started)} ms)`);
-      if (code === 'DEADLINE')
-        return { kind: 'expired', reason: `no complete answer within ${Math.round(this.deadlineMs / 1000)} s to ${shown}` };
-      if (code === 'HALTED') return { kind: 'halted', reason: this.stalled ?? 'the account stopped', sent: true };
-      return this.failed(err, code, url, shown);
-    } finally {
-      clearTimeout(timer);
-      this.inFlight.delete(exchange);
-      budget.leftMs -= this.clock.now() - started;
-      this.opts.answered?.();
-    }
-    this.log(`${req.method} ${shownUrl(url)} → ${status} (${Math.round(this.clock.now() - started)} ms)`);
-    this.observeQuota(resHeaders, req);
-    if (status >= 200 && status < 300) return this.accepted(req, shown, status, resHeaders, text);
-    const response: HttpResponse<T> = { status, headers: resHeaders, body: parseBody(text) as T };
-    if (status === 429) {
-      this.stats.rateLimited++;
-      const waitMs = retryAfterMs(resHeaders, this.clock.now());
-      return { kind: 'retry', reason: `429 ${this.describe(response)}`, waitMs: waitMs ?? this.pacer.requestInterval };
-    }
-    if (status === 401) return { kind: 'unauthorised', response, sentAuth };
-    if (status >= 500) return { kind: 'unknown', reason: `${status} ${this.describe(response)}` };
-    if (status === 408) return { kind: 'unknown', reason: '408 request timeout' };
-    return { kind: 'terminal', status, message: `${status} ${this.describe(response)}` };
+    const init = { method: req.method, headers, body, timeoutMs: this.timeoutMs, deadlineMs: budget.leftMs };
+    const answer = await exchange(this.dispatcher, url, init, this.inFlight);
+    budget.leftMs -= this.clock.now() - started;
+    this.opts.answered?.();
+    const result = answer.ok ? `→ ${answer.status}` : `✗ ${answer.code}`;
+    this.log(`${req.method} ${shownUrl(url)} ${result} (${Math.round(this.clock.now() - started)} ms)`);
+    if (!answer.ok) return this.unanswered(answer, url, shown);
+    return this.answered(req, shown, answer, sentAuth);
   }
 
-  /**
-   * An exchange that failed without an answer: retried when nothing was sent, an unknown outcome
-   * otherwise, terminal where retrying cannot help.
-   */
-  private failed<T>(err: unknown, code: string, url: URL, shown: string): Outcome<T> {
-    const reason = `${code} ${url.host} on ${shown}`;
-    if (code === 'ECONNREFUSED' && isLoopbackHost(url.hostname)) {
-      // Nothing listens here: on this machine that is a simulator that is not running, not a blip.
-      return {
-        kind: 'terminal',
-        code: 'E_CONNREFUSED',
-        message:
-          `cannot connect to ${url.host} (connection refused): nothing listens there. If this is the sandbox, ` +
-          `is \`statusform sandbox\` running, and are its export lines set in this shell?`,
-      };
+  /** An exchange that ended without an answer: the deadline ran out, the account stalled, or the network failed. */
+  private unanswered<T>(failure: Exchanged & { ok: false }, url: URL, shown: string): Outcome<T> {
+    if (failure.code === 'DEADLINE')
+      return { kind: 'expired', reason: `no complete answer within ${Math.round(this.deadlineMs / 1000)} s to ${shown}` };
+    if (failure.code === 'HALTED') return { kind: 'halted', reason: this.stalled ?? 'the account stopped', sent: true };
+    return failureOutcome(failure.error, failure.code, url, shown);
+  }
+
+  /** An answer: its quota headers observed, then a 2xx checked, a 429 waited on, any other status classified. */
+  private answered<T>(req: HttpRequest<T>, shown: string, answer: Exchanged & { ok: true }, sentAuth: Record<string, string>): Outcome<T> {
+    const { status, headers, text } = answer;
+    this.observeQuota(headers, req);
+    if (status >= 200 && status < 300) return this.accepted(req, shown, status, headers, text);
+    const response: HttpResponse<T> = { status, headers, body: parseBody(text) as T };
+    if (status === 429) {
+      this.stats.rateLimited++;
+      const waitMs = retryAfterMs(headers, this.clock.now());
+      return { kind: 'retry', reason: `429 ${this.describe(response)}`, waitMs: waitMs ?? this.pacer.requestInterval };
     }
-    if (code === 'UND_ERR_INVALID_ARG') {
-      // Nothing was sent and nothing would change on a retry: a header value undici refuses (a credential with a line break, say).
-      return {
-        kind: 'terminal',
-        code: 'E_REQUEST',
-        message:
-          `the request to ${url.host} could not be built (${(err as Error).message}); ` +
-          `check the account's credentials and settings for stray characters`,
-      };
-    }
-    if (NOT_SENT_CODES.has(code)) return { kind: 'retry', reason, notSent: true };
-    return { kind: 'unknown', reason };
+    return statusOutcome(response, this.describe(response), sentAuth);
   }
 
   /** A 2xx answer: handed back only when it is what the docs say it is. */
@@ -539,24 +338,15 @@ export class HttpClient {
     return { kind: 'terminal', status, code: 'E_ANSWER', message };
   }
 
-  /**
-   * Honours a spent quota (remaining 0) with a reset by pausing until the reset. Read under the
-   * common spellings: X-RateLimit-*, X-Rate-Limit-Remaining, and the IETF draft's RateLimit-*
-   * (whose reset is seconds from now).
-   */
-  private observeQuota(headers: HttpResponse['headers'], req: Pick<HttpRequest, 'address' | 'path' | 'method'>): void {
-    const remaining =
-      header(headers, 'x-ratelimit-remaining') ?? header(headers, 'x-rate-limit-remaining') ?? header(headers, 'ratelimit-remaining');
-    if (remaining === undefined || Number(remaining) > 0) return;
-    const reset = header(headers, 'x-ratelimit-reset') ?? header(headers, 'ratelimit-reset');
-    if (reset === undefined) return;
+  /** Honours a spent quota (remaining 0) with a reset by pausing until the reset. */
+  private observeQuota(headers: HttpResponse['headers'], req: RequestShown): void {
     const now = this.clock.now();
-    const at = resetToEpochMs(Number(reset), now);
+    const at = quotaResetAt(headers, now);
     if (at === undefined) return;
     try {
-      this.vendorWait(at - now, 'X-RateLimit-Reset', req);
+      this.waits.ask(at - now, 'X-RateLimit-Reset', req.address);
     } catch {
-      // This answer stands; the next request fails with the refusal (waitRefused).
+      // This answer stands; the next request fails with the refusal (waits.refused).
     }
   }
 
@@ -568,81 +358,10 @@ export class HttpClient {
 
   /** What an error answer says, on one line and inert: it goes into notices, errors and logs. */
   private describe(res: HttpResponse<unknown>): string {
-    return inertText(this.describeBody(res));
-  }
-
-  private describeBody(res: HttpResponse<unknown>): string {
-    const documented = this.opts.errorShape === undefined || answerProblem(this.opts.errorShape, res.body) === undefined;
-    const own = documented ? this.opts.describeError?.(res.status, res.body) : undefined;
-    if (own) return own;
-    if (typeof res.body === 'string' && res.body.length > 0) return `(not the vendor's documented error body) ${preview(res.body, 120)}`;
-    if (res.body !== null && res.body !== undefined) return `(not the vendor's documented error body) ${preview(res.body, 120)}`;
-    return 'with an empty body';
+    return describeErrorAnswer(res, this.opts);
   }
 
   private log(line: string): void {
     this.opts.log?.(this.scrub(line));
   }
-}
-
-/** A request's URL for the --verbose log: never the `user:password@` a base URL may carry. */
-function shownUrl(url: URL): string {
-  if (url.username === '' && url.password === '') return url.href;
-  const shown = new URL(url.href);
-  shown.username = '';
-  shown.password = '';
-  return shown.href;
-}
-
-/**
- * A 2xx body as JSON, or what is wrong with it: empty, an HTML page, cut short, not JSON. A body
- * that need not be anything (no `answer` shape, e.g. a 204) may be empty.
- */
-function parseAnswer(
-  text: string,
-  contentType: string | undefined,
-  required: boolean,
-): { ok: true; body: unknown } | { ok: false; problem: string } {
-  if (text.trim().length === 0) return required ? { ok: false, problem: 'the body is empty' } : { ok: true, body: null };
-  try {
-    return { ok: true, body: JSON.parse(text) };
-  } catch (err) {
-    if (!required) return { ok: true, body: text };
-    if (/html/i.test(contentType ?? '') || /^\s*</.test(text))
-      return { ok: false, problem: `the body is an HTML page, not JSON (${preview(text, 80)})` };
-    if (/^\s*[[{]/.test(text)) return { ok: false, problem: `the JSON is cut short or broken (${(err as Error).message})` };
-    return { ok: false, problem: `the body is not JSON (${preview(text, 80)})` };
-  }
-}
-
-function parseBody(text: string): unknown {
-  if (text.length === 0) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-export function header(headers: HttpResponse['headers'], name: string): string | undefined {
-  const v = headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
-/** Retry-After as milliseconds from now: either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function retryAfterMs(headers: HttpResponse['headers'], now: number): number | undefined {
-  const v = header(headers, 'retry-after');
-  if (v === undefined) return undefined;
-  if (/^\d+(\.\d+)?$/.test(v.trim())) return Number(v) * 1000;
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
-/**
- * X-RateLimit-Reset is sent either as epoch seconds (GitHub, Laravel) or as seconds until reset
- * (others). A value larger than a year of seconds is taken as an epoch.
- */
-function resetToEpochMs(value: number, now: number): number | undefined {
-  if (!Number.isFinite(value) || value < 0) return undefined;
-  return value > 31_536_000 ? value * 1000 : now + value * 1000;
 }

@@ -162,7 +162,7 @@ describe('an account whose host does not resolve (DNS)', () => {
       statusform(['plan', '--format', 'markdown', '--detailed-exitcode', '--out', 'plan.json'], DNS),
     ]);
     expectIncomplete(text, ESTATE_OF_THREE, 'plan --detailed-exitcode');
-    expect(text.stdout).toMatch(/✗ estate\.statuses: cannot read live state: .*ENOTFOUND estate\.invalid/);
+    expect(text.stdout).toMatch(/✗ estate\.statuses: cannot read live state: .*could not resolve host "estate\.invalid" \(ENOTFOUND\)/);
     expect(text.stdout.trimEnd().split('\n').at(-1)).toBe(INCOMPLETE_NOTHING);
     expectIncomplete(md, HEADLINE_OF_THREE, 'plan --format markdown', 1);
     expectJsonCounts(saved('plan.json'), 'plan --out');

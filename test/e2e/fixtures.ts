@@ -121,3 +121,9 @@ export function expectPaced(requests: readonly { status: number }[]): void {
     Math.max(2, Math.floor(requests.length / 10)),
   );
 }
+
+/** How long the vendor saw a run's requests arrive over, first to last, ms: pacing spreads them, whatever else the run does. */
+export function arrivalSpanMs(requests: readonly { at: number }[]): number {
+  if (requests.length === 0) return 0;
+  return Math.max(...requests.map((q) => q.at)) - Math.min(...requests.map((q) => q.at));
+}

@@ -1,21 +1,29 @@
-// makePlan diffs each account as its read arrives: the plan still lists accounts in the
-// configuration's order, an unreadable account is an error of its own, and a diff that throws (a
-// fault of statusform's, played here by a stand-in for the diff) fails the plan once every read
-// has settled, with no rejection left unhandled. The reads are real, against the simulators.
+// makePlan diffs each account as its read arrives: an account whose read is slow holds up no
+// other's diff; the plan still lists accounts in the configuration's order, an unreadable account
+// is an error of its own, and a diff that throws (a fault of statusform's, played here by a
+// stand-in for the diff that calls the real one) fails the plan once every read has settled, with
+// no rejection left unhandled. The reads are real, against the simulators.
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { loadState, makePlan } from '../../src/engine/manager.js';
 import { closeDefaultAgent } from '../../src/http/client.js';
 import { world, type World } from '../e2e/fixtures.js';
+import { hostile, type HostileVendor } from '../hostile/proxy.js';
 
-const diffs = vi.hoisted(() => ({ order: [] as string[], failing: undefined as string | undefined }));
+const diffs = vi.hoisted(() => ({
+  order: [] as string[],
+  failing: undefined as string | undefined,
+  /** Called as each account's diff starts. */
+  onDiff: undefined as ((account: string) => void) | undefined,
+}));
 vi.mock('../../src/engine/diff/diff-account.js', async (original) => {
   const real = await original<typeof import('../../src/engine/diff/diff-account.js')>();
   return {
     ...real,
     diffAccount: (...args: Parameters<typeof real.diffAccount>) => {
       diffs.order.push(args[0].name);
+      diffs.onDiff?.(args[0].name);
       if (args[0].name === diffs.failing) throw new Error(`a fault while diffing ${args[0].name}`);
       return real.diffAccount(...args);
     },
@@ -45,21 +53,56 @@ accounts:
 `;
 
 let w: World | undefined;
+let slow: HostileVendor | undefined;
 afterEach(async () => {
+  await slow?.close();
   await w?.close();
   await closeDefaultAgent();
   w = undefined;
+  slow = undefined;
   diffs.order = [];
   diffs.failing = undefined;
+  diffs.onDiff = undefined;
 });
 
-async function planOf(): Promise<ReturnType<typeof makePlan>> {
+async function planOf(before?: (w: World) => Promise<void>): Promise<ReturnType<typeof makePlan>> {
   w = await world(config);
+  await before?.(w);
   const { config: c } = loadConfig(w.dir, { cwd: w.dir, env: w.env });
   return makePlan(c!, await loadState(c!), { retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
 }
 
 describe('a plan made as reads arrive', () => {
+  it("diffs an account whose read has arrived while another's read is still held at the vendor", async () => {
+    // estate's read is held until nerds is diffed: a plan that waited for every read first would
+    // never release it, and only the guard would (a hang guard, not a measure).
+    let releasedBy: 'the diff of nerds' | 'the guard' | undefined;
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    const releaseBy = (who: NonNullable<typeof releasedBy>) => {
+      releasedBy ??= who;
+      release();
+    };
+    diffs.onDiff = (account) => {
+      if (account === 'nerds') releaseBy('the diff of nerds');
+    };
+    const guard = setTimeout(() => releaseBy('the guard'), 15_000);
+    try {
+      const { plan } = await planOf(async (world) => {
+        slow = await hostile(world.env['PROPERTYDECK_URL']!, async () => {
+          await held;
+          return undefined;
+        });
+        world.env['PROPERTYDECK_URL'] = slow.url;
+      });
+      expect(releasedBy).toBe('the diff of nerds');
+      expect(diffs.order).toEqual(['nerds', 'estate']);
+      expect(plan.accounts.map((a) => a.name)).toEqual(['estate', 'nerds']);
+    } finally {
+      clearTimeout(guard);
+    }
+  }, 30_000);
+
   it("lists accounts in the configuration's order, and an unreadable one as an error of its own", async () => {
     const { plan } = await planOf();
     expect(plan.accounts.map((a) => a.name)).toEqual(['estate', 'nerds']);

@@ -18,7 +18,7 @@ import {
   type ZendeskStore,
 } from '../../src/vendors/zendesk/simulator.js';
 import { THALAMUS_SANDBOX_TOKEN } from '../../src/vendors/thalamus/simulator.js';
-import { tempDir } from '../helpers.js';
+import { fakeClock, tempDir } from '../helpers.js';
 
 const FAULTS: FaultOptions = {
   errorRate: 0.1,
@@ -51,7 +51,10 @@ async function converge(yaml: string, seed: number, own?: { sims: { faults: Faul
   const config = loadConfig('.', { cwd: dir, env: own?.env ?? sandboxEnv(sandbox!.simulators) }).config!;
   for (const sim of sims) sim.faults = { ...FAULTS, seed: seed + SEED_OFFSET };
   // Short enough that a hung request costs little, long enough for a loaded CI runner to answer the rest.
-  const run = { timeoutMs: 1000, retry: { attempts: 6, baseDelayMs: 5, maxDelayMs: 40 } };
+  // The waits a 429 asks for (Retry-After: 1) and the backoff pass on an injected clock, never slept
+  // through; it starts at the real time, as session tokens carry timestamps the simulators check.
+  const clock = fakeClock(Date.now());
+  const run = { timeoutMs: 1000, retry: { attempts: 6, baseDelayMs: 5, maxDelayMs: 40 }, clock };
   let applies = 0;
   for (; applies < 3; applies++) {
     const planned = await makePlan(config, await loadState(config), run).catch(() => undefined); // a read may exhaust its retries: try again

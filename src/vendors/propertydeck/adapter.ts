@@ -63,6 +63,99 @@ async function readAll(client: HttpClient, address: string): Promise<Status[]> {
   });
 }
 
+/**
+ * The account's statuses as live items, keyed by type and label. A second status under one key,
+ * and statuses of a type statusform does not know, are left alone with a warning. Every uuid
+ * listed goes into `known`.
+ */
+async function readStatuses(client: HttpClient, accountAddress: string, known: Set<string>): Promise<LiveRead> {
+  const warnings: string[] = [];
+  const byKey = new Map<string, LiveItem>();
+  const unknownTypes = new Map<number, number>();
+  const listed = await readAll(client, accountAddress);
+  for (const s of listed) known.add(s.uuid);
+  for (const s of listed) {
+    const item = toLive(s);
+    if (!item) {
+      unknownTypes.set(s.type.code, (unknownTypes.get(s.type.code) ?? 0) + 1);
+      continue;
+    }
+    const seen = byKey.get(item.key);
+    if (seen) {
+      warnings.push(
+        `${accountAddress}["${item.key}"]: two live statuses share this ` +
+          `type and label (${seen.id}, ${item.id}); only ${seen.id} is managed`,
+      );
+      continue;
+    }
+    byKey.set(item.key, item);
+  }
+  for (const [code, n] of unknownTypes) {
+    warnings.push(
+      `${accountAddress}: ${n} live status(es) of type code ${code}, which is neither contact (1) nor property (2), are left alone`,
+    );
+  }
+  return { items: [...byKey.values()], warnings, errors: [] };
+}
+
+/** POST /statuses; an answer naming a status that is not this new one is never recorded. */
+async function createStatus(client: HttpClient, req: WriteRequest, known: Set<string>): Promise<WriteResult> {
+  const type = String(req.after?.['type']) as StatusTypeName;
+  const text = String(req.after?.['label']);
+  if (!Object.hasOwn(STATUS_TYPES, type)) throw new VendorError(req.address, `cannot create a status of type ${JSON.stringify(type)}`);
+  const res = await client.request<{ data: Status }>({
+    method: 'POST',
+    path: '/statuses',
+    body: { label: text, type: { code: STATUS_TYPES[type] } },
+    address: req.address,
+    answer: ONE_STATUS,
+    // Never record another status as this one: it would be renamed, then deleted, as statusform's.
+    about: (b) =>
+      toLive(b.data)?.key === req.key && !known.has(b.data.uuid)
+        ? undefined
+        : `it names another status (${b.data.uuid}, ${JSON.stringify(b.data.label)})`,
+    // POST is not idempotent: when the outcome is unknown, look before sending again — for
+    // a status under this key that was not there when the account was read.
+    recover: async () => {
+      const found = (await readAll(client, req.address)).find((s) => toLive(s)?.key === req.key && !known.has(s.uuid));
+      return found ? { status: 201, headers: {}, body: { data: found } } : undefined;
+    },
+  });
+  known.add(res.body.data.uuid);
+  return { id: res.body.data.uuid, fields: toLive(res.body.data)!.fields };
+}
+
+/** PUT /statuses/{uuid}: only the label can change. */
+async function updateStatus(client: HttpClient, req: WriteRequest): Promise<WriteResult> {
+  const after = req.after ?? {};
+  const res = await client.request<{ data: Status }>({
+    method: 'PUT',
+    path: `/statuses/${encodeURIComponent(String(req.id))}`,
+    body: { label: after['label'] },
+    address: req.address,
+    answer: ONE_STATUS,
+  });
+  if (res.body.data.uuid !== String(req.id)) {
+    throw new VendorError(
+      req.address,
+      `PUT /statuses/${String(req.id)} answered with another status (${res.body.data.uuid}); run plan to see the live state`,
+      { code: 'E_ANSWER' },
+    );
+  }
+  return { id: res.body.data.uuid, fields: after };
+}
+
+/** DELETE /statuses/{uuid}, a hard delete. */
+async function deleteStatus(client: HttpClient, req: WriteRequest): Promise<WriteResult> {
+  try {
+    await client.request({ method: 'DELETE', path: `/statuses/${encodeURIComponent(String(req.id))}`, address: req.address });
+  } catch (err) {
+    // A retried DELETE whose first try landed answers 404: the status is gone, as asked.
+    if (!(err instanceof VendorError && err.status === 404)) throw err;
+  }
+  return { id: req.id, fields: req.before ?? {} };
+}
+
 const statusSchema = {
   type: 'object',
   additionalProperties: false,
@@ -155,94 +248,16 @@ export const propertydeck: VendorAdapter = {
     });
     /** Every uuid listed when the account was read, and every one created since: a create's answer must name none of them. */
     const known = new Set<string>();
-    const accountAddress = `${account.name}.statuses`;
-
     return {
-      async read(): Promise<LiveRead> {
-        const warnings: string[] = [];
-        const byKey = new Map<string, LiveItem>();
-        const unknownTypes = new Map<number, number>();
-        const listed = await readAll(client, accountAddress);
-        for (const s of listed) known.add(s.uuid);
-        for (const s of listed) {
-          const item = toLive(s);
-          if (!item) {
-            unknownTypes.set(s.type.code, (unknownTypes.get(s.type.code) ?? 0) + 1);
-            continue;
-          }
-          const seen = byKey.get(item.key);
-          if (seen) {
-            warnings.push(
-              `${accountAddress}["${item.key}"]: two live statuses share this ` +
-                `type and label (${seen.id}, ${item.id}); only ${seen.id} is managed`,
-            );
-            continue;
-          }
-          byKey.set(item.key, item);
-        }
-        for (const [code, n] of unknownTypes) {
-          warnings.push(
-            `${accountAddress}: ${n} live status(es) of type code ${code}, which is neither contact (1) nor property (2), are left alone`,
-          );
-        }
-        return { items: [...byKey.values()], warnings, errors: [] };
-      },
-
+      read: () => readStatuses(client, `${account.name}.statuses`, known),
       async write(req: WriteRequest): Promise<WriteResult> {
         switch (req.kind) {
-          case 'create': {
-            const type = String(req.after?.['type']) as StatusTypeName;
-            const text = String(req.after?.['label']);
-            if (!Object.hasOwn(STATUS_TYPES, type))
-              throw new VendorError(req.address, `cannot create a status of type ${JSON.stringify(type)}`);
-            const res = await client.request<{ data: Status }>({
-              method: 'POST',
-              path: '/statuses',
-              body: { label: text, type: { code: STATUS_TYPES[type] } },
-              address: req.address,
-              answer: ONE_STATUS,
-              // Never record another status as this one: it would be renamed, then deleted, as statusform's.
-              about: (b) =>
-                toLive(b.data)?.key === req.key && !known.has(b.data.uuid)
-                  ? undefined
-                  : `it names another status (${b.data.uuid}, ${JSON.stringify(b.data.label)})`,
-              // POST is not idempotent: when the outcome is unknown, look before sending again — for
-              // a status under this key that was not there when the account was read.
-              recover: async () => {
-                const found = (await readAll(client, req.address)).find((s) => toLive(s)?.key === req.key && !known.has(s.uuid));
-                return found ? { status: 201, headers: {}, body: { data: found } } : undefined;
-              },
-            });
-            known.add(res.body.data.uuid);
-            return { id: res.body.data.uuid, fields: toLive(res.body.data)!.fields };
-          }
-          case 'update': {
-            const after = req.after ?? {};
-            const res = await client.request<{ data: Status }>({
-              method: 'PUT',
-              path: `/statuses/${encodeURIComponent(String(req.id))}`,
-              body: { label: after['label'] },
-              address: req.address,
-              answer: ONE_STATUS,
-            });
-            if (res.body.data.uuid !== String(req.id)) {
-              throw new VendorError(
-                req.address,
-                `PUT /statuses/${String(req.id)} answered with another status (${res.body.data.uuid}); run plan to see the live state`,
-                { code: 'E_ANSWER' },
-              );
-            }
-            return { id: res.body.data.uuid, fields: after };
-          }
-          case 'delete': {
-            try {
-              await client.request({ method: 'DELETE', path: `/statuses/${encodeURIComponent(String(req.id))}`, address: req.address });
-            } catch (err) {
-              // A retried DELETE whose first try landed answers 404: the status is gone, as asked.
-              if (!(err instanceof VendorError && err.status === 404)) throw err;
-            }
-            return { id: req.id, fields: req.before ?? {} };
-          }
+          case 'create':
+            return createStatus(client, req, known);
+          case 'update':
+            return updateStatus(client, req);
+          case 'delete':
+            return deleteStatus(client, req);
           default:
             throw new VendorError(req.address, `Property Deck cannot ${req.kind} a status`);
         }

@@ -17,6 +17,7 @@ import {
 } from '../tickets.js';
 import { readAllPages } from '../../http/paginate.js';
 import type { Clock } from '../../http/pacer.js';
+import type { HttpClient } from '../../http/client.js';
 import {
   LIST_ANSWER,
   SERIES_ERROR,
@@ -30,6 +31,58 @@ import {
 } from './api.js';
 
 const schemas = ticketSchemas(SERIES_STATUSES, { locationRequired: false });
+
+async function readTicket(client: HttpClient, id: string, address: string): Promise<SeriesTicketResponse['data']['Ticket']> {
+  const res = await client.request<SeriesTicketResponse>({
+    method: 'GET',
+    path: `/tickets/get/${encodeURIComponent(id)}`,
+    address,
+    answer: TICKET_ANSWER,
+  });
+  return res.body.data.Ticket;
+}
+
+/** Every ticket (in one status, if given), through all pages of GET /tickets/list. */
+async function listTickets(client: HttpClient, account: AccountConfig, status: string | undefined): Promise<ListedTicket[]> {
+  const address = `${account.name}.tickets`;
+  const tickets = await readAllPages({
+    address,
+    what: 'tickets',
+    first: { path: '/tickets/list', query: { page: 1, status } },
+    idOf: (t: SeriesListResponse['data']['Tickets'][number]) => t.TicketId,
+    fetch: async (page) => {
+      const res = await client.request<SeriesListResponse>({
+        method: 'GET',
+        path: page.path,
+        query: page.query ?? {},
+        address,
+        answer: LIST_ANSWER,
+      });
+      const n = Number(page.query?.['page'] ?? 1);
+      return {
+        items: res.body.data.Tickets,
+        next: res.body.data.Pagination.HasNextPage ? { path: '/tickets/list', query: { page: n + 1, status } } : undefined,
+      };
+    },
+  });
+  return tickets.map((t) => ({ id: t.TicketId, status: t.Status, updatedAt: t.UpdatedAt ?? undefined }));
+}
+
+/** POST /tickets/{id}/status: one step of a transition. */
+async function changeStatus(client: HttpClient, req: WriteRequest, status: string, staffUserId: number): Promise<void> {
+  await client.request({
+    method: 'POST',
+    path: `/tickets/${encodeURIComponent(req.key)}/status`,
+    body: { status, staffUserId },
+    address: req.address,
+    answer: STATUS_CHANGE_ANSWER,
+    // Re-sending would add a second system message: on an unknown outcome, read the ticket first.
+    recover: async () =>
+      (await readTicket(client, req.key, req.address)).Status === status
+        ? { status: 200, headers: {}, body: { success: true } }
+        : undefined,
+  });
+}
 
 export const serieshr: VendorAdapter = {
   vendor: 'serieshr',
@@ -73,67 +126,17 @@ export const serieshr: VendorAdapter = {
       errorShape: SERIES_ERROR,
       refusal: seriesRefusal,
     });
-    const staffUserId = Number(account.settings['staff_user_id']);
-    const readTicket = async (id: string, address: string) =>
-      (
-        await client.request<SeriesTicketResponse>({
-          method: 'GET',
-          path: `/tickets/get/${encodeURIComponent(id)}`,
-          address,
-          answer: TICKET_ANSWER,
-        })
-      ).body.data.Ticket;
-
-    /** Every ticket (in one status, if given), through all pages of GET /tickets/list. */
-    const listTickets = async (status: string | undefined): Promise<ListedTicket[]> => {
-      const tickets = await readAllPages({
-        address: `${account.name}.tickets`,
-        what: 'tickets',
-        first: { path: '/tickets/list', query: { page: 1, status } },
-        idOf: (t: SeriesListResponse['data']['Tickets'][number]) => t.TicketId,
-        fetch: async (page) => {
-          const res = await client.request<SeriesListResponse>({
-            method: 'GET',
-            path: page.path,
-            query: page.query ?? {},
-            address: `${account.name}.tickets`,
-            answer: LIST_ANSWER,
-          });
-          const n = Number(page.query?.['page'] ?? 1);
-          return {
-            items: res.body.data.Tickets,
-            next: res.body.data.Pagination.HasNextPage ? { path: '/tickets/list', query: { page: n + 1, status } } : undefined,
-          };
-        },
-      });
-      return tickets.map((t) => ({ id: t.TicketId, status: t.Status, updatedAt: t.UpdatedAt ?? undefined }));
-    };
-
     return {
       async read(desired): Promise<LiveRead> {
         const read = await readTickets(desired, account, serieshr.displayName, SERIES_STATUSES, async (id, address) => {
-          const t = await readTicket(id, address);
+          const t = await readTicket(client, id, address);
           return { id: t.TicketId, status: t.Status };
         });
-        return withRules(read, account, SERIES_STATUSES, clock.now(), async (rule) => listTickets(rule.where.status));
+        return withRules(read, account, SERIES_STATUSES, clock.now(), async (rule) => listTickets(client, account, rule.where.status));
       },
-
       async write(req: WriteRequest): Promise<WriteResult> {
         if (req.kind !== 'transition' || !req.path) throw new VendorError(req.address, `series.hr cannot ${req.kind} a ticket`);
-        for (const status of req.path) {
-          await client.request({
-            method: 'POST',
-            path: `/tickets/${encodeURIComponent(req.key)}/status`,
-            body: { status, staffUserId },
-            address: req.address,
-            answer: STATUS_CHANGE_ANSWER,
-            // Re-sending would add a second system message: on an unknown outcome, read the ticket first.
-            recover: async () =>
-              (await readTicket(req.key, req.address)).Status === status
-                ? { status: 200, headers: {}, body: { success: true } }
-                : undefined,
-          });
-        }
+        for (const status of req.path) await changeStatus(client, req, status, Number(account.settings['staff_user_id']));
         const last = req.path[req.path.length - 1]!;
         return { id: req.id, fields: liveTicketFields(last, account) };
       },

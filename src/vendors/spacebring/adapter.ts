@@ -17,6 +17,7 @@ import {
 } from '../tickets.js';
 import { readAllPages } from '../../http/paginate.js';
 import type { Clock } from '../../http/pacer.js';
+import type { HttpClient } from '../../http/client.js';
 import {
   LIST_ANSWER,
   SPACEBRING_ERROR,
@@ -34,6 +35,60 @@ function authHeaders(settings: Readonly<Record<string, unknown>>): Record<string
   }
   const basic = Buffer.from(`${String(settings['client_id'])}:${String(settings['client_secret'])}`).toString('base64');
   return { authorization: `Basic ${basic}` };
+}
+
+async function readTicket(client: HttpClient, id: string, address: string): Promise<SpacebringTicket> {
+  const res = await client.request<{ ticket: SpacebringTicket }>({
+    method: 'GET',
+    path: `/support/tickets/v1/${encodeURIComponent(id)}`,
+    address,
+    answer: TICKET_ANSWER,
+  });
+  return res.body.ticket;
+}
+
+/** Every ticket of a location, through all pages of the list endpoint at its largest page. */
+async function listLocation(client: HttpClient, listAddress: string, locationRef: string): Promise<ListedTicket[]> {
+  const base = { locationRef, limit: 100, order: 'updateDate:desc' };
+  const tickets = await readAllPages<SpacebringTicket>({
+    address: listAddress,
+    what: 'tickets',
+    first: { path: '/support/tickets/v1', query: base },
+    idOf: (t) => t.id,
+    fetch: async (page) => {
+      const res = await client.request<{ tickets: SpacebringTicket[]; nextPageToken?: string | null }>({
+        method: 'GET',
+        path: page.path,
+        query: page.query ?? {},
+        address: listAddress,
+        answer: LIST_ANSWER,
+      });
+      // The request parameter is `nextPageToken`, the response field's own name (D: Spacebring's pagination docs).
+      const token = res.body.nextPageToken;
+      return {
+        items: res.body.tickets,
+        next: token ? { path: '/support/tickets/v1', query: { ...base, nextPageToken: token } } : undefined,
+      };
+    },
+  });
+  return tickets.map((t) => ({ id: t.id, status: t.status, updatedAt: t.updateDate ?? undefined }));
+}
+
+/** PUT …/{id}/status: one step of a transition. */
+async function setStatus(client: HttpClient, req: WriteRequest, status: string): Promise<void> {
+  await client.request({
+    method: 'PUT',
+    path: `/support/tickets/v1/${encodeURIComponent(req.key)}/status`,
+    body: { ticket: { status } },
+    address: req.address,
+    answer: TICKET_ANSWER,
+    // Each change records an activity on the ticket (D: OpenAPI spec): on an unknown outcome, read it before sending again.
+    idempotent: false,
+    recover: async () => {
+      const t = await readTicket(client, req.key, req.address);
+      return t.status === status ? { status: 200, headers: {}, body: { ticket: t } } : undefined;
+    },
+  });
 }
 
 export const spacebring: VendorAdapter = {
@@ -83,69 +138,19 @@ export const spacebring: VendorAdapter = {
 
   open(account: AccountConfig, http: HttpClientFactory, clock: Clock): VendorSession {
     const client = http({ headers: authHeaders(account.settings), describeError: describeSpacebringError, errorShape: SPACEBRING_ERROR });
-    const listAddress = `${account.name}.tickets`;
-    /** Every ticket of a location, through all pages of the list endpoint at its largest page. */
-    const listLocation = async (locationRef: string): Promise<ListedTicket[]> => {
-      const base = { locationRef, limit: 100, order: 'updateDate:desc' };
-      const tickets = await readAllPages<SpacebringTicket>({
-        address: listAddress,
-        what: 'tickets',
-        first: { path: '/support/tickets/v1', query: base },
-        idOf: (t) => t.id,
-        fetch: async (page) => {
-          const res = await client.request<{ tickets: SpacebringTicket[]; nextPageToken?: string | null }>({
-            method: 'GET',
-            path: page.path,
-            query: page.query ?? {},
-            address: listAddress,
-            answer: LIST_ANSWER,
-          });
-          // The request parameter is `nextPageToken`, the response field's own name (D: Spacebring's pagination docs).
-          const token = res.body.nextPageToken;
-          return {
-            items: res.body.tickets,
-            next: token ? { path: '/support/tickets/v1', query: { ...base, nextPageToken: token } } : undefined,
-          };
-        },
-      });
-      return tickets.map((t) => ({ id: t.id, status: t.status, updatedAt: t.updateDate ?? undefined }));
-    };
-    const readTicket = async (id: string, address: string) =>
-      (
-        await client.request<{ ticket: SpacebringTicket }>({
-          method: 'GET',
-          path: `/support/tickets/v1/${encodeURIComponent(id)}`,
-          address,
-          answer: TICKET_ANSWER,
-        })
-      ).body.ticket;
-
     return {
       async read(desired): Promise<LiveRead> {
         const read = await readTickets(desired, account, spacebring.displayName, SPACEBRING_STATUSES, async (id, address) => {
-          const t = await readTicket(id, address);
+          const t = await readTicket(client, id, address);
           return { id: t.id, status: t.status };
         });
-        return withRules(read, account, SPACEBRING_STATUSES, clock.now(), async (rule) => listLocation(String(rule.where.location)));
+        return withRules(read, account, SPACEBRING_STATUSES, clock.now(), async (rule) =>
+          listLocation(client, `${account.name}.tickets`, String(rule.where.location)),
+        );
       },
-
       async write(req: WriteRequest): Promise<WriteResult> {
         if (req.kind !== 'transition' || !req.path) throw new VendorError(req.address, `Spacebring cannot ${req.kind} a ticket`);
-        for (const status of req.path) {
-          await client.request({
-            method: 'PUT',
-            path: `/support/tickets/v1/${encodeURIComponent(req.key)}/status`,
-            body: { ticket: { status } },
-            address: req.address,
-            answer: TICKET_ANSWER,
-            // Each change records an activity on the ticket (D: OpenAPI spec): on an unknown outcome, read it before sending again.
-            idempotent: false,
-            recover: async () => {
-              const t = await readTicket(req.key, req.address);
-              return t.status === status ? { status: 200, headers: {}, body: { ticket: t } } : undefined;
-            },
-          });
-        }
+        for (const status of req.path) await setStatus(client, req, status);
         return { id: req.id, fields: liveTicketFields(req.path[req.path.length - 1]!, account) };
       },
     };

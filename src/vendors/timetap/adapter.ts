@@ -137,6 +137,127 @@ function sessionAuth(account: AccountConfig, client: () => HttpClient, clock: Cl
   };
 }
 
+/** One account's session with TimeTap. */
+interface Session {
+  client: HttpClient;
+  /** The account's name, for addresses. */
+  account: string;
+  businessId: number;
+  /** Every statusId listed when the account was read, and every one created since: a create's answer must name none of them. */
+  known: Set<number | null>;
+}
+
+/** GET /status: every row listed, each statusId once (a list naming one twice cannot be trusted). */
+async function listRows(session: Session): Promise<StatusRow[]> {
+  const address = `${session.account}.statuses`;
+  const res = await session.client.request<StatusRow[]>({ method: 'GET', path: '/status', address, answer: STATUS_LIST });
+  const ids = new Set<number | null>();
+  for (const r of res.body) {
+    if (ids.has(r.statusId))
+      throw new VendorError(address, `GET /status listed statusId ${r.statusId} twice: statusform cannot tell which row is live`, {
+        code: 'E_DUPLICATE_ID',
+      });
+    ids.add(r.statusId);
+  }
+  return res.body;
+}
+
+/** The business's own rows, then the shared defaults (read-only), as live items. */
+function liveItems(own: StatusRow[], shared: StatusRow[]): LiveItem[] {
+  return [
+    ...own.map((r) => ({
+      key: keyOf(r.subStatus),
+      id: r.statusId,
+      fields: toFields(r),
+      active: r.active,
+      ...(r.dependsOn ? { dependsOn: r.dependsOn } : {}),
+    })),
+    ...shared.map((r) => ({ key: keyOf(r.subStatus), id: r.statusId, fields: toFields(r), active: r.active, readOnly: true })),
+  ];
+}
+
+/**
+ * What the first row of a business's own does at the vendor: it hides every shared default from
+ * this business, so the plan says which defaults get their own copies and which are no longer offered.
+ */
+function firstCustomisation(shared: StatusRow[], desired: readonly DesiredItem[]): LiveRead['warnings'][number] {
+  const declared = new Set(desired.map((d) => d.key));
+  const forked = shared.map((r) => keyOf(r.subStatus)).filter((k) => declared.has(k));
+  const left = shared.map((r) => keyOf(r.subStatus)).filter((k) => !declared.has(k));
+  return {
+    message:
+      `first customisation: creates this business's own ` +
+      `statuses${forked.length > 0 ? ` (its own copies of the shared defaults ${forked.join(', ')})` : ''}; ` +
+      `TimeTap then shows only the business's own ` +
+      `statuses${left.length > 0 ? `, so these shared defaults will no longer be offered: ${left.join(', ')}` : ''}`,
+    sideEffect: true,
+  };
+}
+
+async function readStatuses(session: Session, desired: readonly DesiredItem[]): Promise<LiveRead> {
+  const { businessId } = session;
+  const rows = await listRows(session);
+  for (const r of rows) session.known.add(r.statusId);
+  const own = rows.filter((r) => r.businessId === businessId);
+  const shared = rows.filter((r) => r.businessId === null);
+  const warnings: LiveRead['warnings'] = [];
+  const others = [...new Set(rows.map((r) => r.businessId).filter((b) => b !== null && b !== businessId))];
+  if (others.length > 0) {
+    warnings.push(
+      `TimeTap returned rows of business ${others.join(', ')}, ` +
+        `not of business_id ${businessId}: check business_id, or TimeTap will refuse every write`,
+    );
+  }
+  if (own.length === 0 && desired.length > 0) warnings.push(firstCustomisation(shared, desired));
+  return { items: liveItems(own, shared), warnings, errors: [] };
+}
+
+/** POST /status: a new row of the business's own; an answer naming another row is never recorded. */
+async function createRow(session: Session, req: WriteRequest): Promise<WriteResult> {
+  const { client, businessId, known } = session;
+  // A sort_order the config leaves out was chosen free by the plan (the unique field).
+  const body = fullRow(businessId, req.key, null, req.after ?? {}, true, null);
+  const isThisNew = (r: StatusRow) => r.businessId === businessId && keyOf(r.subStatus) === req.key && !known.has(r.statusId);
+  const res = await client.request<StatusRow>({
+    method: 'POST',
+    path: '/status',
+    body,
+    address: req.address,
+    answer: STATUS_ROW,
+    // Never record another row as this one: it would be written to (reactivated, deactivated) as statusform's.
+    about: (row) => (isThisNew(row) ? undefined : `it names another row (statusId ${row.statusId}, ${JSON.stringify(row.subStatus)})`),
+    // Not idempotent: on an unknown outcome, look for the business's own new row before sending again.
+    recover: async () => {
+      const rows = (await client.request<StatusRow[]>({ method: 'GET', path: '/status', address: req.address, answer: STATUS_LIST })).body;
+      const found = rows.find(isThisNew);
+      return found ? { status: 200, headers: {}, body: found } : undefined;
+    },
+  });
+  known.add(res.body.statusId);
+  return { id: res.body.statusId, fields: toFields(res.body) };
+}
+
+/** PUT /status of the whole row: an update, a reactivation or a deactivation. */
+async function putRow(session: Session, req: WriteRequest): Promise<WriteResult> {
+  if (req.id === null)
+    throw new VendorError(`${session.account}.statuses[${JSON.stringify(req.key)}]`, 'no statusId known for this status');
+  const fields = { ...(req.before ?? {}), ...(req.after ?? {}) };
+  // A deactivation changes only `active`: a row renamed in TimeTap keeps the subStatus it has there.
+  const subStatus = req.kind === 'deactivate' ? (req.fromKey ?? req.key) : req.key;
+  // a PUT sends the whole row: TimeTap's own dependsOn goes back as it was
+  const body = fullRow(session.businessId, subStatus, Number(req.id), fields, req.kind !== 'deactivate', vendorDependsOn(req.before));
+  const res = await session.client.request<StatusRow>({ method: 'PUT', path: '/status', body, address: req.address, answer: STATUS_ROW });
+  if (res.body.statusId !== Number(req.id) || keyOf(res.body.subStatus) !== keyOf(subStatus)) {
+    throw new VendorError(
+      req.address,
+      `PUT /status answered with another row (statusId ${res.body.statusId}, ` +
+        `${JSON.stringify(res.body.subStatus)}); run plan to see the live state`,
+      { code: 'E_ANSWER' },
+    );
+  }
+  return { id: res.body.statusId, fields: toFields(res.body) };
+}
+
 export const timetap: VendorAdapter = {
   vendor: 'timetap',
   displayName: 'TimeTap',
@@ -207,114 +328,14 @@ export const timetap: VendorAdapter = {
   },
 
   open(account: AccountConfig, http: HttpClientFactory, clock: Clock): VendorSession {
-    const businessId = Number(account.settings['business_id']);
     let client: HttpClient;
     client = http({ auth: sessionAuth(account, () => client, clock), describeError: describeTimeTapError, errorShape: TIMETAP_ERROR });
-    const address = (key: string) => `${account.name}.statuses[${JSON.stringify(key)}]`;
-    /** Every statusId listed when the account was read, and every one created since: a create's answer must name none of them. */
-    const known = new Set<number | null>();
-
+    const session: Session = { client, account: account.name, businessId: Number(account.settings['business_id']), known: new Set() };
     return {
-      async read(desired): Promise<LiveRead> {
-        const res = await client.request<StatusRow[]>({
-          method: 'GET',
-          path: '/status',
-          address: `${account.name}.statuses`,
-          answer: STATUS_LIST,
-        });
-        const rows = res.body;
-        for (const r of rows) known.add(r.statusId);
-        const ids = new Set<number | null>();
-        for (const r of rows) {
-          if (ids.has(r.statusId))
-            throw new VendorError(
-              `${account.name}.statuses`,
-              `GET /status listed statusId ${r.statusId} twice: statusform cannot tell which row is live`,
-              { code: 'E_DUPLICATE_ID' },
-            );
-          ids.add(r.statusId);
-        }
-        const own = rows.filter((r) => r.businessId === businessId);
-        const shared = rows.filter((r) => r.businessId === null);
-        const items: LiveItem[] = [
-          ...own.map((r) => ({
-            key: keyOf(r.subStatus),
-            id: r.statusId,
-            fields: toFields(r),
-            active: r.active,
-            ...(r.dependsOn ? { dependsOn: r.dependsOn } : {}),
-          })),
-          ...shared.map((r) => ({ key: keyOf(r.subStatus), id: r.statusId, fields: toFields(r), active: r.active, readOnly: true })),
-        ];
-        const warnings: LiveRead['warnings'] = [];
-        const others = [...new Set(rows.map((r) => r.businessId).filter((b) => b !== null && b !== businessId))];
-        if (others.length > 0) {
-          warnings.push(
-            `TimeTap returned rows of business ${others.join(', ')}, ` +
-              `not of business_id ${businessId}: check business_id, or TimeTap will refuse every write`,
-          );
-        }
-        if (own.length === 0 && desired.length > 0) {
-          const declared = new Set(desired.map((d) => d.key));
-          const forked = shared.map((r) => keyOf(r.subStatus)).filter((k) => declared.has(k));
-          const left = shared.map((r) => keyOf(r.subStatus)).filter((k) => !declared.has(k));
-          // A side effect at the vendor: the first row of its own hides every shared default from this business.
-          warnings.push({
-            message:
-              `first customisation: creates this business's own ` +
-              `statuses${forked.length > 0 ? ` (its own copies of the shared defaults ${forked.join(', ')})` : ''}; ` +
-              `TimeTap then shows only the business's own ` +
-              `statuses${left.length > 0 ? `, so these shared defaults will no longer be offered: ${left.join(', ')}` : ''}`,
-            sideEffect: true,
-          });
-        }
-        return { items, warnings, errors: [] };
-      },
-
+      read: (desired) => readStatuses(session, desired),
       async write(req: WriteRequest): Promise<WriteResult> {
-        if (req.kind === 'create') {
-          // A sort_order the config leaves out was chosen free by the plan (the unique field).
-          const body = fullRow(businessId, req.key, null, req.after ?? {}, true, null);
-          const isThisNew = (r: StatusRow) => r.businessId === businessId && keyOf(r.subStatus) === req.key && !known.has(r.statusId);
-          const res = await client.request<StatusRow>({
-            method: 'POST',
-            path: '/status',
-            body,
-            address: req.address,
-            answer: STATUS_ROW,
-            // Never record another row as this one: it would be written to (reactivated, deactivated) as statusform's.
-            about: (row) =>
-              isThisNew(row) ? undefined : `it names another row (statusId ${row.statusId}, ${JSON.stringify(row.subStatus)})`,
-            // Not idempotent: on an unknown outcome, look for the business's own new row before sending again.
-            recover: async () => {
-              const rows = (
-                await client.request<StatusRow[]>({ method: 'GET', path: '/status', address: req.address, answer: STATUS_LIST })
-              ).body;
-              const found = rows.find(isThisNew);
-              return found ? { status: 200, headers: {}, body: found } : undefined;
-            },
-          });
-          known.add(res.body.statusId);
-          return { id: res.body.statusId, fields: toFields(res.body) };
-        }
-        if (req.kind === 'update' || req.kind === 'reactivate' || req.kind === 'deactivate') {
-          if (req.id === null) throw new VendorError(address(req.key), 'no statusId known for this status');
-          const known = { ...(req.before ?? {}), ...(req.after ?? {}) };
-          // A deactivation changes only `active`: a row renamed in TimeTap keeps the subStatus it has there.
-          const subStatus = req.kind === 'deactivate' ? (req.fromKey ?? req.key) : req.key;
-          // a PUT sends the whole row: TimeTap's own dependsOn goes back as it was
-          const body = fullRow(businessId, subStatus, Number(req.id), known, req.kind !== 'deactivate', vendorDependsOn(req.before));
-          const res = await client.request<StatusRow>({ method: 'PUT', path: '/status', body, address: req.address, answer: STATUS_ROW });
-          if (res.body.statusId !== Number(req.id) || keyOf(res.body.subStatus) !== keyOf(subStatus)) {
-            throw new VendorError(
-              req.address,
-              `PUT /status answered with another row (statusId ${res.body.statusId}, ` +
-                `${JSON.stringify(res.body.subStatus)}); run plan to see the live state`,
-              { code: 'E_ANSWER' },
-            );
-          }
-          return { id: res.body.statusId, fields: toFields(res.body) };
-        }
+        if (req.kind === 'create') return createRow(session, req);
+        if (req.kind === 'update' || req.kind === 'reactivate' || req.kind === 'deactivate') return putRow(session, req);
         throw new VendorError(req.address, `TimeTap cannot ${req.kind} a status`);
       },
     };

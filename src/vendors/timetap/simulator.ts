@@ -56,112 +56,152 @@ const DEFAULTS: [string, string, number][] = [
 // Error bodies are not documented (A).
 const errorBody = (_status: number, message: string) => ({ errorMessage: message });
 
-export async function startTimeTapSimulator(
-  opts: SimulatorOptions<TimeTapSeed> & { businessId?: number; uniqueSortOrder?: boolean } = {},
-): Promise<RunningSimulator<TimeTapStore>> {
-  const [apiKey, privateKey] = opts.tokens ?? [TIMETAP_SANDBOX_API_KEY, TIMETAP_SANDBOX_PRIVATE_KEY];
-  const businessId = opts.businessId ?? TIMETAP_SANDBOX_BUSINESS_ID;
-  let nextId = 2000;
+/** One running sandbox: its store, the credentials it accepts and its id sequence. */
+interface Sandbox {
+  store: TimeTapStore;
+  apiKey: string;
+  privateKey: string;
+  newId(): number;
+}
+
+type Options = SimulatorOptions<TimeTapSeed> & { businessId?: number; uniqueSortOrder?: boolean };
+
+/** The shared defaults, as TimeTap lists them to a business with no rows of its own. */
+function sharedDefaults(): StatusRow[] {
+  return DEFAULTS.map(([sub, status, order], i) => ({
+    active: true,
+    businessId: null,
+    createdDate: 1541101742804,
+    createdUser: 'TimeTap',
+    dependsOn: null,
+    modifiedDate: null,
+    modifiedUser: null,
+    sortOrder: order,
+    status,
+    statusId: 1900 + i,
+    statusType: 'APPOINTMENT',
+    subStatus: sub,
+    userSelectable: true,
+  }));
+}
+
+function seededStore(opts: Options, businessId: number, newId: () => number): TimeTapStore {
   const store: TimeTapStore = {
     businessId,
-    shared: DEFAULTS.map(([sub, status, order], i) => ({
-      active: true,
-      businessId: null,
-      createdDate: 1541101742804,
-      createdUser: 'TimeTap',
-      dependsOn: null,
-      modifiedDate: null,
-      modifiedUser: null,
-      sortOrder: order,
-      status,
-      statusId: 1900 + i,
-      statusType: 'APPOINTMENT',
-      subStatus: sub,
-      userSelectable: true,
-    })),
-    own: (opts.seed?.own ?? []).map((r) => ({ ...r, businessId, statusId: nextId++, statusType: 'APPOINTMENT' as const })),
+    shared: sharedDefaults(),
+    own: (opts.seed?.own ?? []).map((r) => ({ ...r, businessId, statusId: newId(), statusType: 'APPOINTMENT' as const })),
     sessions: new Set(),
     creates: new Map(),
     uniqueSortOrder: opts.uniqueSortOrder ?? false,
     listsSharedWithOwn: false,
     expireSessions: () => store.sessions.clear(),
   };
+  return store;
+}
 
-  const bad = (message: string): SimResponse => ({ status: 400, body: errorBody(400, message) });
+function bad(message: string): SimResponse {
+  return { status: 400, body: errorBody(400, message) };
+}
 
-  const checkRow = (b: Partial<StatusRow>): string | undefined => {
-    if (typeof b.subStatus !== 'string' || b.subStatus === '') return 'subStatus is required';
-    if (!(APPOINTMENT_STATUSES as readonly string[]).includes(String(b.status)))
-      return `status must be one of ${APPOINTMENT_STATUSES.join(', ')}`;
-    if (typeof b.active !== 'boolean') return 'active is required';
-    if (b.businessId !== businessId)
-      return b.businessId === null ? 'shared statuses cannot be written' : 'businessId does not match this account';
-    return undefined;
+/** What is wrong with a row a client writes, or undefined. */
+function rowProblem(store: TimeTapStore, b: Partial<StatusRow>): string | undefined {
+  if (typeof b.subStatus !== 'string' || b.subStatus === '') return 'subStatus is required';
+  if (!(APPOINTMENT_STATUSES as readonly string[]).includes(String(b.status)))
+    return `status must be one of ${APPOINTMENT_STATUSES.join(', ')}`;
+  if (typeof b.active !== 'boolean') return 'active is required';
+  if (b.businessId !== store.businessId)
+    return b.businessId === null ? 'shared statuses cannot be written' : 'businessId does not match this account';
+  return undefined;
+}
+
+/** Whether an active row would share its sortOrder with another active own row (when that is refused). */
+function sortClash(store: TimeTapStore, row: StatusRow): boolean {
+  return (
+    store.uniqueSortOrder && row.active && store.own.some((r) => r.active && r.statusId !== row.statusId && r.sortOrder === row.sortOrder)
+  );
+}
+
+/** GET /live/sessionToken: a session for a correct signature and a current timestamp in seconds. */
+function sessionToken(sb: Sandbox, q: URLSearchParams): SimResponse {
+  if (q.get('apiKey') !== sb.apiKey || q.get('signature') !== signature(sb.apiKey, sb.privateKey))
+    return { status: 401, body: errorBody(401, 'Invalid apiKey or signature') };
+  // The timestamp is seconds since the epoch (TTAPI "Introduction"); milliseconds, or a clock
+  // far off, are refused as a real server would.
+  const timestamp = Number(q.get('timestamp'));
+  if (!Number.isInteger(timestamp) || Math.abs(timestamp - Date.now() / 1000) > 900)
+    return { status: 401, body: errorBody(401, 'timestamp must be the current time in seconds since the epoch') };
+  const token = randomBytes(16).toString('hex');
+  sb.store.sessions.add(token);
+  return { status: 200, body: { sessionToken: token } };
+}
+
+/** GET /live/status: the shared defaults until the business has rows of its own, then only those (documented), active ones. */
+function listRows(store: TimeTapStore): SimResponse {
+  const own = store.own.filter((r) => r.active);
+  if (store.own.length === 0) return { status: 200, body: store.shared };
+  return { status: 200, body: store.listsSharedWithOwn ? [...own, ...store.shared] : own };
+}
+
+/** POST /live/status: a new own row (the first one forks the business off the shared defaults). */
+function createRow(sb: Sandbox, b: Partial<StatusRow>): SimResponse {
+  const { store } = sb;
+  if (b.statusId !== null) return bad('statusId must be null when creating a status');
+  const problem = rowProblem(store, b);
+  if (problem) return bad(problem);
+  const row: StatusRow = {
+    ...(b as StatusRow),
+    statusId: sb.newId(),
+    statusType: 'APPOINTMENT',
+    createdDate: Date.now(),
+    createdUser: 'api',
+    modifiedDate: null,
+    modifiedUser: null,
   };
+  if (sortClash(store, row)) return bad(`sortOrder ${row.sortOrder} is already used`);
+  store.own.push(row);
+  store.creates.set(row.subStatus, (store.creates.get(row.subStatus) ?? 0) + 1);
+  return { status: 200, body: row };
+}
 
-  const sortClash = (row: StatusRow): boolean =>
-    store.uniqueSortOrder && row.active && store.own.some((r) => r.active && r.statusId !== row.statusId && r.sortOrder === row.sortOrder);
-
-  const handle = (req: SimRequest): SimResponse => {
-    if (req.path === '/live/sessionToken' && req.method === 'GET') {
-      const q = req.query;
-      if (q.get('apiKey') !== apiKey || q.get('signature') !== signature(apiKey!, privateKey!))
-        return { status: 401, body: errorBody(401, 'Invalid apiKey or signature') };
-      // The timestamp is seconds since the epoch (TTAPI "Introduction"); milliseconds, or a clock
-      // far off, are refused as a real server would.
-      const timestamp = Number(q.get('timestamp'));
-      if (!Number.isInteger(timestamp) || Math.abs(timestamp - Date.now() / 1000) > 900)
-        return { status: 401, body: errorBody(401, 'timestamp must be the current time in seconds since the epoch') };
-      const token = randomBytes(16).toString('hex');
-      store.sessions.add(token);
-      return { status: 200, body: { sessionToken: token } };
-    }
-    const token = bearer(req.headers);
-    if (!token || !store.sessions.has(token)) return { status: 401, body: errorBody(401, 'Session token is missing or expired') };
-    if (req.path !== '/live/status') return { status: 404, body: errorBody(404, 'Not found') };
-    const b = (req.body ?? {}) as Partial<StatusRow>;
-    const now = Date.now();
-    switch (req.method) {
-      case 'GET': {
-        const own = store.own.filter((r) => r.active);
-        // Once the business has rows of its own, only those are returned (documented).
-        if (store.own.length === 0) return { status: 200, body: store.shared };
-        return { status: 200, body: store.listsSharedWithOwn ? [...own, ...store.shared] : own };
-      }
-      case 'POST': {
-        if (b.statusId !== null) return bad('statusId must be null when creating a status');
-        const problem = checkRow(b);
-        if (problem) return bad(problem);
-        const row: StatusRow = {
-          ...(b as StatusRow),
-          statusId: nextId++,
-          statusType: 'APPOINTMENT',
-          createdDate: now,
-          createdUser: 'api',
-          modifiedDate: null,
-          modifiedUser: null,
-        };
-        if (sortClash(row)) return bad(`sortOrder ${row.sortOrder} is already used`);
-        store.own.push(row);
-        store.creates.set(row.subStatus, (store.creates.get(row.subStatus) ?? 0) + 1);
-        return { status: 200, body: row };
-      }
-      case 'PUT': {
-        if (typeof b.statusId !== 'number') return bad('statusId is required');
-        if (store.shared.some((r) => r.statusId === b.statusId)) return bad('shared statuses cannot be written');
-        const i = store.own.findIndex((r) => r.statusId === b.statusId);
-        if (i < 0) return { status: 404, body: errorBody(404, 'Status not found') };
-        const problem = checkRow(b);
-        if (problem) return bad(problem);
-        const row: StatusRow = { ...store.own[i]!, ...(b as StatusRow), statusType: 'APPOINTMENT', modifiedDate: now, modifiedUser: 'api' };
-        if (sortClash(row)) return bad(`sortOrder ${row.sortOrder} is already used`);
-        store.own[i] = row;
-        return { status: 200, body: row };
-      }
-      default:
-        return { status: 405, body: errorBody(405, 'Method not allowed') };
-    }
+/** PUT /live/status: the full object of an own row; shared rows cannot be written. */
+function updateRow(store: TimeTapStore, b: Partial<StatusRow>): SimResponse {
+  if (typeof b.statusId !== 'number') return bad('statusId is required');
+  if (store.shared.some((r) => r.statusId === b.statusId)) return bad('shared statuses cannot be written');
+  const i = store.own.findIndex((r) => r.statusId === b.statusId);
+  if (i < 0) return { status: 404, body: errorBody(404, 'Status not found') };
+  const problem = rowProblem(store, b);
+  if (problem) return bad(problem);
+  const row: StatusRow = {
+    ...store.own[i]!,
+    ...(b as StatusRow),
+    statusType: 'APPOINTMENT',
+    modifiedDate: Date.now(),
+    modifiedUser: 'api',
   };
+  if (sortClash(store, row)) return bad(`sortOrder ${row.sortOrder} is already used`);
+  store.own[i] = row;
+  return { status: 200, body: row };
+}
 
+/** Routes a request: the session endpoint, then a session token for /live/status. */
+function route(sb: Sandbox, req: SimRequest): SimResponse {
+  if (req.path === '/live/sessionToken' && req.method === 'GET') return sessionToken(sb, req.query);
+  const token = bearer(req.headers);
+  if (!token || !sb.store.sessions.has(token)) return { status: 401, body: errorBody(401, 'Session token is missing or expired') };
+  if (req.path !== '/live/status') return { status: 404, body: errorBody(404, 'Not found') };
+  const b = (req.body ?? {}) as Partial<StatusRow>;
+  if (req.method === 'GET') return listRows(sb.store);
+  if (req.method === 'POST') return createRow(sb, b);
+  if (req.method === 'PUT') return updateRow(sb.store, b);
+  return { status: 405, body: errorBody(405, 'Method not allowed') };
+}
+
+export async function startTimeTapSimulator(opts: Options = {}): Promise<RunningSimulator<TimeTapStore>> {
+  const [apiKey, privateKey] = opts.tokens ?? [TIMETAP_SANDBOX_API_KEY, TIMETAP_SANDBOX_PRIVATE_KEY];
+  let nextId = 2000;
+  const newId = () => nextId++;
+  const store = seededStore(opts, opts.businessId ?? TIMETAP_SANDBOX_BUSINESS_ID, newId);
+  const sandbox: Sandbox = { store, apiKey: apiKey!, privateKey: privateKey!, newId };
+  const handle = (req: SimRequest) => route(sandbox, req);
   return startSimulator({ vendor: 'timetap', errorBody, handle }, store, { ...opts, basePath: '/live' }, false);
 }
