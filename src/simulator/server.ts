@@ -88,7 +88,7 @@ export interface VendorSpec {
 }
 
 /** mulberry32: a tiny seeded PRNG, so fault sequences are reproducible. */
-export function seededRandom(seed: number): () => number {
+function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

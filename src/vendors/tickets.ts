@@ -76,7 +76,7 @@ export interface RuleConfig {
 }
 
 /** A rule may move this many tickets before apply asks for --allow-bulk. */
-export const DEFAULT_RULE_MAX = 25;
+const DEFAULT_RULE_MAX = 25;
 
 /** The schema fragments of a ticket account, for a vendor whose statuses are `statuses` (in their documented order). */
 export function ticketSchemas(statuses: readonly string[], opts: { locationRequired: boolean }) {
@@ -198,7 +198,7 @@ export function desiredTickets(
   });
 }
 
-export function rulesOf(settings: Readonly<Record<string, unknown>>): RuleConfig[] {
+function rulesOf(settings: Readonly<Record<string, unknown>>): RuleConfig[] {
   return (settings['rules'] ?? []) as RuleConfig[];
 }
 
@@ -213,7 +213,7 @@ export interface ListedTicket {
  * Applies a rule to tickets listed at the vendor: those that match `where` become desired items
  * set as the rule says, and their listed state becomes live (no second read per ticket).
  */
-export function selectByRule(
+function selectByRule(
   rule: RuleConfig,
   index: number,
   listed: readonly ListedTicket[],

@@ -165,7 +165,7 @@ export function diffAccount(
 }
 
 /** Digest of live state, order-independent; hashed item by item so a large account costs no giant string. */
-export function liveDigest(items: readonly LiveItem[]): string {
+function liveDigest(items: readonly LiveItem[]): string {
   const hash = new CanonicalHash();
   for (const item of [...items].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) hash.add(item).text('\n');
   return hash.digest();

@@ -26,7 +26,7 @@ export interface KeyShape {
  * The part of a key a rename changes: the one key field the vendor can change in place, for keys
  * of several fields (a label beside a type), else the whole key. It is also what `renamed_from` names.
  */
-export function renamablePart(item: KeyedItem, shape: KeyShape): string {
+function renamablePart(item: KeyedItem, shape: KeyShape): string {
   const free = shape.keyFields.filter((f) => !shape.replaceOn.includes(f));
   return free.length === 1 && typeof item.fields[free[0]!] === 'string' ? (item.fields[free[0]!] as string) : item.key;
 }
@@ -49,7 +49,7 @@ function editDistance(a: string, b: string, max: number): number {
  * or a few characters changed (at most a quarter of the longer, at least one: "Follow-up" →
  * "Follow up"). Compared without case, runs of space, `_` and `-` counting as one space.
  */
-export function similarLabels(a: string, b: string): boolean {
+function similarLabels(a: string, b: string): boolean {
   const norm = (s: string) =>
     s
       .toLowerCase()

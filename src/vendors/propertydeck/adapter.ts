@@ -19,7 +19,7 @@ interface StatusConfig {
 }
 
 /** The key of a status: its type and label, e.g. `property:Sold STC`. */
-export function statusKey(type: string, text: string): string {
+function statusKey(type: string, text: string): string {
   return `${type}:${label(text)}`;
 }
 
