@@ -6,7 +6,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../config/load.js';
+import { loadConfigWithState } from '../state/config-with-state.js';
 import { diffAccount } from '../engine/diff/diff-account.js';
 import { applyPlan, loadState, makePlan } from '../engine/manager.js';
 import { summarise, type Plan } from '../engine/plan.js';
@@ -69,7 +69,7 @@ async function planLarge(): Promise<void> {
         )
         .join('');
     const d = dir({ 'statusform.yaml': yaml });
-    const config = loadConfig('.', { cwd: d, env: { PD_TOKEN: PROPERTYDECK_SANDBOX_TOKEN } }).config!;
+    const config = loadConfigWithState('.', { cwd: d, env: { PD_TOKEN: PROPERTYDECK_SANDBOX_TOKEN } }).config!;
     const stats = newStats();
     const t0 = performance.now();
     const planned = await makePlan(config, { accounts: {}, versions: {} }, { stats });
@@ -127,7 +127,7 @@ async function applyRate(
   const s = await setup();
   try {
     const d = dir({ 'statusform.yaml': s.yaml });
-    const config = loadConfig('.', { cwd: d, env: s.env }).config!;
+    const config = loadConfigWithState('.', { cwd: d, env: s.env }).config!;
     const state = await loadState(config);
     const planned = await makePlan(config, state);
     const writes = planned.plan.actions.length;

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
+import { loadConfigWithState } from '../../src/state/config-with-state.js';
 import { loadState, makePlan } from '../../src/engine/manager.js';
 import { closeDefaultAgent } from '../../src/http/client.js';
 import { PD_ACCOUNT, SERIES_ACCOUNT, SPACEBRING_ACCOUNT, TH_ACCOUNT, TT_ACCOUNT, world, type World } from '../e2e/fixtures.js';
@@ -342,7 +342,7 @@ describe('every wait is bounded and said', () => {
   it('a body that trickles in a byte at a time fails within the total deadline, which retries do not multiply', async () => {
     w = await world(PD_ACCOUNT(status('Alpha'), FAST), FAST_SIM);
     await behind('PROPERTYDECK_URL', async (ex, forward) => (ex.method === 'GET' ? { trickle: await forward(), everyMs: 100 } : undefined));
-    const config = loadConfig('.', { cwd: w.dir, env: w.env }).config!;
+    const config = loadConfigWithState('.', { cwd: w.dir, env: w.env }).config!;
     const { value: err, ms } = await timed(async () => makePlan(config, await loadState(config), engineRun).then((p) => p.plan.errors[0]));
     expect(err?.message).toMatch(/no complete answer within 2 s to GET \/statuses\?page=1&per_page=100 \(its deadline, retries included\)/);
     expect(vendor!.requests).toHaveLength(1);
@@ -352,7 +352,7 @@ describe('every wait is bounded and said', () => {
   it('a server that never answers fails within the deadline', async () => {
     w = await world(PD_ACCOUNT(status('Alpha'), FAST), FAST_SIM);
     await behind('PROPERTYDECK_URL', () => ({ hang: true }));
-    const config = loadConfig('.', { cwd: w.dir, env: w.env }).config!;
+    const config = loadConfigWithState('.', { cwd: w.dir, env: w.env }).config!;
     const { value: err, ms } = await timed(async () => makePlan(config, await loadState(config), engineRun).then((p) => p.plan.errors[0]));
     expect(err?.message).toMatch(/gave up after 2 attempts/);
     expect(ms).toBeLessThan(6000);
