@@ -6,23 +6,24 @@ import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfigWithState } from '../state/config-with-state.js';
-import { diffAccount } from '../engine/diff/diff-account.js';
-import { applyPlan, loadState, makePlan } from '../engine/manager.js';
-import { summarise, type Plan } from '../engine/plan.js';
-import { toWire } from '../plan-file/wire.js';
-import { closeDefaultAgent, newStats } from '../http/client.js';
-import { renderPlanMarkdown } from '../render/markdown.js';
-import { renderPlanText } from '../render/text.js';
-import { sandboxEnv } from '../sandbox/demo-data.js';
-import { startSandbox } from '../sandbox/index.js';
-import type { AccountConfig, LiveItem } from '../model.js';
-import { propertydeck } from '../vendors/propertydeck/adapter.js';
-import { PROPERTYDECK_SANDBOX_TOKEN, startPropertyDeckSimulator } from '../vendors/propertydeck/simulator.js';
-import { SERIESHR_SANDBOX_API_KEY } from '../vendors/serieshr/simulator.js';
+import { loadConfigWithState } from '../src/state/config-with-state.js';
+import { diffAccount } from '../src/engine/diff/diff-account.js';
+import { applyPlan, loadState, makePlan } from '../src/engine/manager.js';
+import { summarise, type Plan } from '../src/engine/plan.js';
+import { toWire } from '../src/plan-file/wire.js';
+import { closeDefaultAgent, newStats } from '../src/http/client.js';
+import { renderPlanMarkdown } from '../src/render/markdown.js';
+import { renderPlanText } from '../src/render/text.js';
+import { sandboxEnv } from '../src/sandbox/demo-data.js';
+import { startSandbox } from '../src/sandbox/index.js';
+import type { AccountConfig, LiveItem } from '../src/model.js';
+import { propertydeck } from '../src/vendors/propertydeck/adapter.js';
+import { PROPERTYDECK_SANDBOX_TOKEN, startPropertyDeckSimulator } from '../src/vendors/propertydeck/simulator.js';
+import { SERIESHR_SANDBOX_API_KEY } from '../src/vendors/serieshr/simulator.js';
 import { runBaseline } from './baseline.js';
 import { tmpdir } from 'node:os';
 
+// Run from its compiled form in build/bench/ (tsconfig.scripts.json): the repository is two folders up.
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const LATENCY = 20;
 
