@@ -186,7 +186,8 @@ export function markdownCode(value: string): string {
  */
 export function markdownFence(lines: readonly string[], info = ''): string[] {
   const body = lines.map(inertText);
-  const fence = '`'.repeat(Math.max(3, ...body.map((l) => longestRun(l, '`') + 1)));
+  // A fold, not Math.max(...lines): a plan of a few hundred thousand lines would overflow the call stack.
+  const fence = '`'.repeat(body.reduce((n, l) => Math.max(n, longestRun(l, '`') + 1), 3));
   return [`${fence}${info}`, ...body, fence];
 }
 

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 const SRC = resolve(import.meta.dirname, '../src');
 
 /** Bottom to top. A module may import from its own layer and the ones below it, never above. */
-const LAYERS = ['.', 'http', 'simulator', 'vendors', 'config', 'state', 'engine', 'plan-file', 'render', 'sandbox', 'cli', 'demo', 'bench'];
+const LAYERS = ['.', 'http', 'simulator', 'vendors', 'config', 'state', 'engine', 'plan-file', 'render', 'sandbox', 'cli', 'demo'];
 
 /** The line width of biome.json, which Biome keeps to everywhere but in string literals and comments. */
 const MAX_LINE = 140;
@@ -124,6 +124,17 @@ describe('the shape of src/', () => {
       }
     }
     expect(upward).toEqual([]);
+  });
+
+  it('ships on its own: nothing in src/ imports the schema generators (scripts/) or the bench (bench/), which dist/ leaves out', () => {
+    const outside = sourceFiles(SRC).flatMap((file) =>
+      ts
+        .preProcessFile(readFileSync(file, 'utf8'), true, true)
+        .importedFiles.map((i) => resolve(dirname(file), i.fileName))
+        .filter((dep) => [join(SRC, '../scripts'), join(SRC, '../bench')].some((dir) => dep.startsWith(`${dir}/`)))
+        .map((dep) => `${relative(SRC, file)} → ${relative(SRC, dep)}`),
+    );
+    expect(outside).toEqual([]);
   });
 
   it('finds a cycle when there is one (the check itself works)', () => {

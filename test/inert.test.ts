@@ -146,6 +146,11 @@ describe('markdown: text, code, fences and HTML that stay where they are put', (
     expect(html).toContain('<p>the end</p>');
   });
 
+  it('fences the plan of a large fleet, a few hundred thousand lines, as it fences a short one', () => {
+    const lines = markdownFence(Array.from({ length: 300_000 }, (_, i) => `+ label = "status ${i}"`));
+    expect([lines[0], lines.at(-1), lines.length]).toEqual(['```', '```', 300_002]);
+  });
+
   it('HTML text inside a <summary>: entities, no tag, mention or link', () => {
     const html = render(`<details><summary>${htmlText(HOSTILE)}</summary>\n\nbody\n\n</details>\n\nthe end`);
     expect(liveMarkdown(html, { details: 1 })).toEqual([]);

@@ -1,7 +1,9 @@
 // What every command that touches a config shares: loading it (or reporting every problem), and the state path.
 
 import { ConfigError, type ConfigProblem } from '../errors.js';
-import { loadConfig, statePathOf, type Config, type LoadOptions } from '../config/load.js';
+import type { LoadOptions } from '../config/load.js';
+import { loadConfigWithState, type ConfigWithState } from '../state/config-with-state.js';
+import { stateOfConfigAt } from '../state/location.js';
 import type { StateLocation } from '../state/store.js';
 import { registerSecrets } from '../http/redact.js';
 import type { Io } from './io.js';
@@ -42,8 +44,8 @@ export function sandboxHint(problems: readonly ConfigProblem[], env: NodeJS.Proc
   );
 }
 
-export function loadOrThrow(io: Io, path: string | undefined, opts: Pick<LoadOptions, 'unsetEnvAllowed' | 'select'> = {}): Config {
-  const result = loadConfig(path ?? DEFAULT_CONFIG, { cwd: io.cwd, env: io.env, ...opts });
+export function loadOrThrow(io: Io, path: string | undefined, opts: Pick<LoadOptions, 'unsetEnvAllowed' | 'select'> = {}): ConfigWithState {
+  const result = loadConfigWithState(path ?? DEFAULT_CONFIG, { cwd: io.cwd, env: io.env, ...opts });
   // Even a configuration with problems may hold a secret its problems are about (the state's URL).
   registerSecrets(result.secrets ?? []);
   if (!result.config) throw new ConfigError(result.problems, sandboxHint(result.problems, io.env));
@@ -61,13 +63,8 @@ export function stateLocationOf(
   config: string | undefined,
   opts: Pick<LoadOptions, 'unsetEnvAllowed'> = {},
 ): StateLocation & { setting?: string } {
-  const located = statePathOf(config ?? DEFAULT_CONFIG, { cwd: io.cwd, env: io.env, ...opts });
+  const located = stateOfConfigAt(config ?? DEFAULT_CONFIG, { cwd: io.cwd, env: io.env, ...opts });
   registerSecrets(located.secrets);
-  if (!located.statePath || !located.stateLayout) throw new ConfigError(located.problems);
-  return {
-    layout: located.stateLayout,
-    path: located.statePath,
-    ...(located.statePostgres ? { postgres: located.statePostgres } : {}),
-    ...(located.stateSetting !== undefined ? { setting: located.stateSetting } : {}),
-  };
+  if (!located.location) throw new ConfigError(located.problems);
+  return located.location;
 }

@@ -8,7 +8,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { UsageError, fileProblem } from '../errors.js';
 import { displayPath, realPath } from '../config/documents.js';
 export { realPath };
-import type { Config } from '../config/load.js';
+import type { ConfigWithState } from '../state/config-with-state.js';
 import { lockPath } from '../state/lock.js';
 
 export interface OutputFile {
@@ -22,7 +22,7 @@ export interface OutputFile {
 }
 
 /** What the user's files are at this path, if any: the reason not to write over it. */
-function protectedAs(real: string, config: Config, cwd: string): string | undefined {
+function protectedAs(real: string, config: ConfigWithState, cwd: string): string | undefined {
   if (config.stateLayout === 'postgres') return configFileAt(real, config, cwd); // the state is no file
   if (config.stateLayout === 'directory') {
     const dir = realPath(config.statePath);
@@ -33,7 +33,7 @@ function protectedAs(real: string, config: Config, cwd: string): string | undefi
   return configFileAt(real, config, cwd);
 }
 
-function configFileAt(real: string, config: Config, cwd: string): string | undefined {
+function configFileAt(real: string, config: ConfigWithState, cwd: string): string | undefined {
   const file = config.files.find((f) => realPath(f) === real);
   return file === undefined ? undefined : `it is a file of the configuration (${displayPath(file, cwd)})`;
 }
@@ -47,7 +47,7 @@ export function outputFile(
   given: string,
   what: string,
   cwd: string,
-  config: Config,
+  config: ConfigWithState,
   opts: { example: string; allowConfigFile?: string },
 ): OutputFile {
   const path = resolve(cwd, given);

@@ -36,7 +36,7 @@ export function textWhereWritten(d: ConfigDocument): void {
     )
       continue;
     const path = pointer(e.instancePath);
-    // An account's fields only: `state`, a path, is refused as a number (statePathOf reads it alone).
+    // An account's fields only: `state`, a path, is refused as a number (the state commands read it alone: config/settings.ts).
     if (path[0] !== 'accounts') continue;
     const node = nodeAt(d.root, path);
     if (node?.kind !== 'scalar' || !node.plain || typeof node.value === 'string' || node.value === null) continue;
@@ -120,7 +120,7 @@ export function pathText(path: readonly (string | number)[]): string {
   return path.map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`)).join('');
 }
 
-/** Turns one ajv error into a positioned problem with a message a user can act on. */
+/** How a message names a JSON type. */
 const TYPE_WORDS: Record<string, string> = {
   object: 'a mapping',
   array: 'a list',
@@ -173,103 +173,138 @@ function schemaAt(schemaPath: string): unknown {
   return at;
 }
 
-function schemaProblem(d: ConfigDocument, e: ErrorObject): (ConfigProblem & { instead?: string }) | undefined {
+type SchemaProblem = ConfigProblem & { instead?: string };
+
+/** One ajv error, with what wording it needs: where it is (as a path and in words) and its position. */
+interface SchemaError {
+  d: ConfigDocument;
+  e: ErrorObject;
+  path: (string | number)[];
+  /** The path in words: `accounts.estate.statuses[2]`, or `(top level)`. */
+  where: string;
+  at: (p: (string | number)[], keyNode?: boolean) => Position;
+  params: Record<string, unknown>;
+}
+
+/** Turns one ajv error into a positioned problem with a message a user can act on; undefined where another error says it. */
+function schemaProblem(d: ConfigDocument, e: ErrorObject): SchemaProblem | undefined {
+  if (e.propertyName !== undefined) return undefined; // reported once, by the propertyNames error
   const path = pointer(e.instancePath);
-  const where = pathText(path).replace(/^\./, '') || '(top level)';
-  const at = (p: (string | number)[], keyNode = false) => positionOf(d, nodeAt(d.root, p, keyNode));
-  const p = e.params as Record<string, unknown>;
-  if (e.propertyName !== undefined) return undefined; // reported once, by the propertyNames error below
-  if (e.keyword === 'propertyNames') {
-    const name = String(p['propertyName']);
-    return {
-      position: at([...path, name], true),
-      message: `${where}: the name "${name}" must start with a letter and hold only letters, digits, "_" and "-"`,
-    };
-  }
+  const error: SchemaError = {
+    d,
+    e,
+    path,
+    where: pathText(path).replace(/^\./, '') || '(top level)',
+    at: (p, keyNode = false) => positionOf(d, nodeAt(d.root, p, keyNode)),
+    params: e.params as Record<string, unknown>,
+  };
   switch (e.keyword) {
+    case 'propertyNames':
+      return badName(error);
     case 'required':
-      return { position: at(path), message: `${where}: missing required field "${String(p['missingProperty'])}"` };
-    case 'additionalProperties': {
-      const field = String(p['additionalProperty']);
-      const known = Object.keys(
-        (schemaAt(e.schemaPath.replace(/\/additionalProperties$/, '')) as { properties?: Record<string, unknown> } | undefined)
-          ?.properties ?? {},
-      );
-      const vendor =
-        path.length === 2 && path[0] === 'accounts'
-          ? String((valueAt(d.data, path) as Record<string, unknown> | undefined)?.['vendor'] ?? '')
-          : '';
-      const adapter = adapterFor(vendor);
-      // Another vendor's name for the list (Thalamus `statuses:`): say what this one calls it.
-      if (adapter && field !== adapter.collection && adapters.some((a) => a.collection === field)) {
-        const name = adapter.displayName;
-        return {
-          position: at([...path, field], true),
-          message: `${where}: ${name} calls this list \`${adapter.collection}\`, not \`${field}\``,
-          instead: [...path, adapter.collection].join('.'),
-        };
-      }
-      const guess = nearest(field, known);
-      return {
-        position: at([...path, field], true),
-        message: `${where}: unknown field "${field}"${guess ? `: did you mean \`${guess}\`?` : ''}`,
-        ...(guess ? { instead: [...path, guess].join('.') } : {}),
-      };
-    }
-    case 'enum': {
-      const value = valueAt(d.data, path);
-      const allowed = (p['allowedValues'] as unknown[]).map(String);
-      const guess = typeof value === 'string' ? nearest(value, allowed) : undefined;
-      if (path.length === 3 && path[0] === 'accounts' && path[2] === 'vendor') {
-        return {
-          position: at(path),
-          message:
-            `accounts.${String(path[1])}: ` +
-            `unknown vendor ${typeof value === 'string' ? quoted(value) : describeValue(value)}` +
-            `${guess ? `: did you mean \`${guess}\`?` : ''} (known: ${allowed.join(', ')})`,
-        };
-      }
-      return {
-        position: at(path),
-        message:
-          `${where}: must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')} ` +
-          `(got ${describeValue(value, nodeAt(d.root, path))})${guess ? `: did you mean \`${guess}\`?` : ''}`,
-      };
-    }
+      return { position: error.at(path), message: `${error.where}: missing required field "${String(error.params['missingProperty'])}"` };
+    case 'additionalProperties':
+      return unknownField(error);
+    case 'enum':
+      return notAllowed(error);
     case 'if':
       return undefined; // the errors of the vendor's own schema say it
     case 'const':
       return {
-        position: at(path),
+        position: error.at(path),
         message:
-          `${where}: must be ${JSON.stringify(p['allowedValue'])} ` + `(got ${describeValue(valueAt(d.data, path), nodeAt(d.root, path))})`,
+          `${error.where}: must be ${JSON.stringify(error.params['allowedValue'])} ` +
+          `(got ${describeValue(valueAt(d.data, path), nodeAt(d.root, path))})`,
       };
-    case 'type': {
-      const value = valueAt(d.data, path);
-      if (path.length === 0 && (value === null || value === undefined))
-        return {
-          position: at(path),
-          message: 'the file is empty: a configuration is a mapping that starts with `version: 1` and `accounts:`',
-        };
-      const wanted = String(p['type'])
-        .split(',')
-        .map((t) => TYPE_WORDS[t] ?? t)
-        .join(' or ');
-      return { position: at(path), message: `${where}: must be ${wanted} (got ${describeValue(value, nodeAt(d.root, path))})` };
-    }
-    case 'discriminator': {
-      const vendorPath = [...path, 'vendor'];
-      const known = adapters.map((a) => a.vendor).join(', ');
-      if (p['error'] === 'mapping') {
-        const node = nodeAt(d.root, vendorPath);
-        const value = node?.kind === 'scalar' ? node.value : undefined;
-        return { position: at(vendorPath), message: `${where}: unknown vendor ${JSON.stringify(value)} (known: ${known})` };
-      }
-      return { position: at(path), message: `${where}: "vendor" must be one of ${known}` };
-    }
+    case 'type':
+      return wrongType(error);
+    case 'discriminator':
+      return unknownVendor(error);
     case 'oneOf':
       return undefined; // the discriminator error says it better
     default:
-      return { position: at(path), message: `${where}: ${e.message ?? 'is invalid'}` };
+      return { position: error.at(path), message: `${error.where}: ${e.message ?? 'is invalid'}` };
   }
+}
+
+function badName({ path, where, at, params }: SchemaError): SchemaProblem {
+  const name = String(params['propertyName']);
+  return {
+    position: at([...path, name], true),
+    message: `${where}: the name "${name}" must start with a letter and hold only letters, digits, "_" and "-"`,
+  };
+}
+
+function unknownField({ d, e, path, where, at, params }: SchemaError): SchemaProblem {
+  const field = String(params['additionalProperty']);
+  const known = Object.keys(
+    (schemaAt(e.schemaPath.replace(/\/additionalProperties$/, '')) as { properties?: Record<string, unknown> } | undefined)?.properties ??
+      {},
+  );
+  const vendor =
+    path.length === 2 && path[0] === 'accounts'
+      ? String((valueAt(d.data, path) as Record<string, unknown> | undefined)?.['vendor'] ?? '')
+      : '';
+  const adapter = adapterFor(vendor);
+  // Another vendor's name for the list (Thalamus `statuses:`): say what this one calls it.
+  if (adapter && field !== adapter.collection && adapters.some((a) => a.collection === field)) {
+    return {
+      position: at([...path, field], true),
+      message: `${where}: ${adapter.displayName} calls this list \`${adapter.collection}\`, not \`${field}\``,
+      instead: [...path, adapter.collection].join('.'),
+    };
+  }
+  const guess = nearest(field, known);
+  return {
+    position: at([...path, field], true),
+    message: `${where}: unknown field "${field}"${guess ? `: did you mean \`${guess}\`?` : ''}`,
+    ...(guess ? { instead: [...path, guess].join('.') } : {}),
+  };
+}
+
+function notAllowed({ d, path, where, at, params }: SchemaError): SchemaProblem {
+  const value = valueAt(d.data, path);
+  const allowed = (params['allowedValues'] as unknown[]).map(String);
+  const guess = typeof value === 'string' ? nearest(value, allowed) : undefined;
+  const didYouMean = guess ? `: did you mean \`${guess}\`?` : '';
+  if (path.length === 3 && path[0] === 'accounts' && path[2] === 'vendor') {
+    return {
+      position: at(path),
+      message:
+        `accounts.${String(path[1])}: ` +
+        `unknown vendor ${typeof value === 'string' ? quoted(value) : describeValue(value)}` +
+        `${didYouMean} (known: ${allowed.join(', ')})`,
+    };
+  }
+  return {
+    position: at(path),
+    message:
+      `${where}: must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')} ` +
+      `(got ${describeValue(value, nodeAt(d.root, path))})${didYouMean}`,
+  };
+}
+
+function wrongType({ d, path, where, at, params }: SchemaError): SchemaProblem {
+  const value = valueAt(d.data, path);
+  if (path.length === 0 && (value === null || value === undefined))
+    return {
+      position: at(path),
+      message: 'the file is empty: a configuration is a mapping that starts with `version: 1` and `accounts:`',
+    };
+  const wanted = String(params['type'])
+    .split(',')
+    .map((t) => TYPE_WORDS[t] ?? t)
+    .join(' or ');
+  return { position: at(path), message: `${where}: must be ${wanted} (got ${describeValue(value, nodeAt(d.root, path))})` };
+}
+
+function unknownVendor({ d, path, where, at, params }: SchemaError): SchemaProblem {
+  const vendorPath = [...path, 'vendor'];
+  const known = adapters.map((a) => a.vendor).join(', ');
+  if (params['error'] === 'mapping') {
+    const node = nodeAt(d.root, vendorPath);
+    const value = node?.kind === 'scalar' ? node.value : undefined;
+    return { position: at(vendorPath), message: `${where}: unknown vendor ${JSON.stringify(value)} (known: ${known})` };
+  }
+  return { position: at(path), message: `${where}: "vendor" must be one of ${known}` };
 }

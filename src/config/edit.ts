@@ -2,7 +2,21 @@
 // documents and their source tokens, so every other byte of the file — comments, their alignment,
 // flow or block style, quoting, blank lines — stays as the user wrote it. Pure (text in, text out).
 
-import { CST, Composer, Document, LineCounter, Parser, isMap, isScalar, isSeq, type Node, type Pair, type Scalar } from 'yaml';
+import {
+  CST,
+  Composer,
+  Document,
+  LineCounter,
+  Parser,
+  isMap,
+  isScalar,
+  isSeq,
+  type Node,
+  type Pair,
+  type Scalar,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
 
 /** A value from the vendor as the config spells it: `${` is text there, not a variable, so it is written `$${`. */
 export function literal(v: unknown): unknown {
@@ -33,6 +47,13 @@ export interface EditProblem {
 /** Where a scalar token sits: in a flow collection it must quote what a block would not. */
 type Token = NonNullable<Scalar['srcToken']>;
 
+/** A write into a key's value (and, when `key` is given, the key renamed). */
+interface Write {
+  pair: Pair<Scalar, unknown>;
+  key?: string;
+  value: EditScalar;
+}
+
 /**
  * Applies the edits to one file's text. Each edit either applies whole or not at all (a problem
  * says why: the item or a key of its own not found, a value that comes from a `${VAR}`).
@@ -41,71 +62,62 @@ export function editItems(text: string, edits: readonly NodeEdit[]): { text: str
   const lines = new LineCounter();
   const tokens = [...new Parser(lines.addNewLine).parse(text)];
   const doc = [...new Composer({ keepSourceTokens: true, merge: true }).compose(tokens)][0];
-  const problems: EditProblem[] = [];
   if (!doc || doc.errors.length > 0) return { text, problems: edits.map((edit) => ({ edit, message: 'the file does not parse as YAML' })) };
-
+  const problems: EditProblem[] = [];
   for (const edit of edits) {
     const seq = doc.getIn(edit.collection, true);
-    const offset = (lines.lineStarts[edit.at.line - 1] ?? Number.NaN) + edit.at.col - 1;
-    const item = isSeq(seq) ? seq.items.find((i) => (i as Node | null)?.range?.[0] === offset) : undefined;
-    if (!isMap(item)) {
-      problems.push({
-        edit,
-        message: `no item at line ${edit.at.line} of its ${edit.collection.at(-1)} (written through a merge key or an alias?)`,
-      });
+    const item = itemOf(seq, lines, edit);
+    const writes = typeof item === 'string' ? item : writesOf(item, edit);
+    if (typeof writes === 'string') {
+      problems.push({ edit, message: writes });
       continue;
     }
-    // An anchored item (or list) may be used again through an alias: editing it here would change the others too.
-    const shared = [item, seq as Node].find((n) => (n as { anchor?: string }).anchor);
-    if (shared) {
-      problems.push({
-        edit,
-        message: `it is shared through &${(shared as { anchor?: string }).anchor} with other places; edit it by hand`,
-      });
-      continue;
-    }
-    const own = (key: string) =>
-      item.items.find((p) => isScalar(p.key) && String(p.key.value) === key) as Pair<Scalar, unknown> | undefined;
-    const replaceable = edit.replace.map(own).filter((p): p is Pair<Scalar, unknown> => p !== undefined);
-    const writes: { pair: Pair<Scalar, unknown>; key?: string; value: EditScalar }[] = [];
-    let problem: string | undefined;
-    for (const [key, value] of Object.entries(edit.set)) {
-      const pair = own(key) ?? replaceable.shift();
-      if (!pair || !isScalar(pair.value) || !pair.value.srcToken || !pair.key.srcToken) {
-        problem = `it has no ${key} of its own to write ${JSON.stringify(value)} to; write it by hand`;
-        break;
-      }
-      if (pair.value.anchor) {
-        problem = `its ${key} is shared through &${pair.value.anchor} with other places; edit it by hand`;
-        break;
-      }
-      if (typeof pair.value.value === 'string' && /\$\{/.test(pair.value.value.replaceAll('$${', ''))) {
-        problem = `its ${key} comes from an environment variable (${pair.value.value}); set that to ${JSON.stringify(value)} instead`;
-        break;
-      }
-      writes.push({ pair, ...(String(pair.key.value) === key ? {} : { key }), value: literal(value) as EditScalar });
-    }
-    if (problem === undefined && replaceable.length > 0)
-      problem = `its ${replaceable.map((p) => String(p.key.value)).join(', ')} would have to go; edit it by hand`;
-    if (problem !== undefined) {
-      problems.push({ edit, message: problem });
-      continue;
-    }
-    const inFlow = item.flow === true;
+    const inFlow = (item as YAMLMap).flow === true;
     for (const w of writes) {
       if (w.key !== undefined) CST.setScalarValue(w.pair.key.srcToken as Token, w.key, { implicitKey: true, inFlow });
       setScalar(w.pair.value as Scalar, w.value, inFlow);
     }
-    if (edit.rekey) {
-      for (const other of seq && isSeq(seq) ? seq.items : []) {
-        const deps = isMap(other) ? other.get('depends_on', true) : undefined;
-        if (!isSeq(deps)) continue;
-        for (const dep of deps.items)
-          if (isScalar(dep) && dep.srcToken && dep.value === edit.rekey.from) setScalar(dep, edit.rekey.to, deps.flow === true);
-      }
-    }
+    if (edit.rekey && isSeq(seq)) rekey(seq, edit.rekey);
   }
   return { text: sameLineEnds(text, tokens.map((t) => CST.stringify(t)).join('')), problems };
+}
+
+/** The item an edit is for, found by its position in the collection; or why it cannot be edited. */
+function itemOf(seq: unknown, lines: LineCounter, edit: NodeEdit): YAMLMap | string {
+  const offset = (lines.lineStarts[edit.at.line - 1] ?? Number.NaN) + edit.at.col - 1;
+  const item = isSeq(seq) ? seq.items.find((i) => (i as Node | null)?.range?.[0] === offset) : undefined;
+  if (!isMap(item)) return `no item at line ${edit.at.line} of its ${edit.collection.at(-1)} (written through a merge key or an alias?)`;
+  // An anchored item (or list) may be used again through an alias: editing it here would change the others too.
+  const shared = [item, seq as Node].find((n) => (n as { anchor?: string }).anchor);
+  if (shared) return `it is shared through &${(shared as { anchor?: string }).anchor} with other places; edit it by hand`;
+  return item;
+}
+
+/** What an edit writes into the item: each key of `set` into a value of the item's own; or why it cannot. */
+function writesOf(item: YAMLMap, edit: NodeEdit): Write[] | string {
+  const own = (key: string) => item.items.find((p) => isScalar(p.key) && String(p.key.value) === key) as Pair<Scalar, unknown> | undefined;
+  const replaceable = edit.replace.map(own).filter((p): p is Pair<Scalar, unknown> => p !== undefined);
+  const writes: Write[] = [];
+  for (const [key, value] of Object.entries(edit.set)) {
+    const pair = own(key) ?? replaceable.shift();
+    if (!pair || !isScalar(pair.value) || !pair.value.srcToken || !pair.key.srcToken)
+      return `it has no ${key} of its own to write ${JSON.stringify(value)} to; write it by hand`;
+    if (pair.value.anchor) return `its ${key} is shared through &${pair.value.anchor} with other places; edit it by hand`;
+    if (typeof pair.value.value === 'string' && /\$\{/.test(pair.value.value.replaceAll('$${', '')))
+      return `its ${key} comes from an environment variable (${pair.value.value}); set that to ${JSON.stringify(value)} instead`;
+    writes.push({ pair, ...(String(pair.key.value) === key ? {} : { key }), value: literal(value) as EditScalar });
+  }
+  if (replaceable.length > 0) return `its ${replaceable.map((p) => String(p.key.value)).join(', ')} would have to go; edit it by hand`;
+  return writes;
+}
+
+/** References to an item's old key in the collection's `depends_on` lists follow its new key. */
+function rekey(seq: YAMLSeq, { from, to }: { from: string; to: string }): void {
+  for (const other of seq.items) {
+    const deps = isMap(other) ? other.get('depends_on', true) : undefined;
+    if (!isSeq(deps)) continue;
+    for (const dep of deps.items) if (isScalar(dep) && dep.srcToken && dep.value === from) setScalar(dep, to, deps.flow === true);
+  }
 }
 
 /**

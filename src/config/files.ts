@@ -59,3 +59,8 @@ function yamlFiles(dir: string): string[] {
     .sort()
     .map((f) => join(dir, f));
 }
+
+/** The directory a configuration's relative paths (like `state`) are resolved against: its own, or its file's. */
+export function configRoot(path: string): string {
+  return statSync(path).isDirectory() ? path : dirname(path);
+}

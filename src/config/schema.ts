@@ -82,7 +82,68 @@ function allowEnv(node: unknown): unknown {
   return out;
 }
 
+const TOP_PROPERTIES = {
+  version: { const: 1 },
+  categories: {
+    type: 'array',
+    minItems: 1,
+    uniqueItems: true,
+    items: { type: 'string', pattern: '^[a-z][a-z0-9_-]*$' },
+    description: `The canonical categories; default ${DEFAULT_CATEGORIES.join(', ')}.`,
+  },
+  state: {
+    anyOf: [{ type: 'string', minLength: 1 }, { $ref: '#/definitions/postgres_state' }],
+    description:
+      'Where the state is, relative to the config: a directory (one file per account; ' +
+      'a path ending in / or naming a directory) or a single state file (a path ending in .json or naming a file). ' +
+      'Default: statusform.state.json beside the config if it exists, else the directory statusform.state/. ' +
+      'Or a PostgreSQL database: a mapping with backend: postgres and url: ${STATUSFORM_PG_URL}.',
+  },
+  accounts: {
+    type: 'object',
+    propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9_-]*$' },
+    additionalProperties: { $ref: '#/definitions/account' },
+  },
+};
+
+const POSTGRES_STATE = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['backend', 'url'],
+  properties: {
+    backend: { enum: ['postgres'], description: 'Keep the state in PostgreSQL: one row per account, locks held by the database.' },
+    url: {
+      type: 'string',
+      minLength: 1,
+      description: 'The connection URL, postgres://user:password@host:5432/db: a secret, so write it as ${VARIABLE}.',
+    },
+    schema: {
+      type: 'string',
+      pattern: '^[a-z_][a-z0-9_]{0,62}$',
+      description: "The database schema of statusform's tables (default statusform): one per configuration sharing a database.",
+    },
+  },
+};
+
 export function buildSchema(adapters: readonly VendorAdapter[], opts: { envReferences?: boolean } = {}): Record<string, unknown> {
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: SCHEMA_ID,
+    title: 'statusform configuration (version 1)',
+    type: 'object',
+    additionalProperties: false,
+    required: ['version', 'accounts'],
+    properties: TOP_PROPERTIES,
+    definitions: {
+      postgres_state: POSTGRES_STATE,
+      account: anyAccount(adapters),
+      ...vendorAccounts(adapters, opts.envReferences !== false),
+    },
+  };
+}
+
+/** Each vendor's account: the settings every account has, and the vendor's own. */
+function vendorAccounts(adapters: readonly VendorAdapter[], envReferences: boolean): Record<string, unknown> {
   const definitions: Record<string, unknown> = {};
   for (const a of adapters) {
     const account = {
@@ -91,70 +152,24 @@ export function buildSchema(adapters: readonly VendorAdapter[], opts: { envRefer
       required: ['vendor', ...a.accountSchema.required],
       properties: { vendor: { const: a.vendor }, ...commonAccountProperties, ...a.accountSchema.properties },
     };
-    definitions[`${a.vendor}_account`] = opts.envReferences === false ? account : allowEnv(account);
+    definitions[`${a.vendor}_account`] = envReferences ? allowEnv(account) : account;
   }
+  return definitions;
+}
+
+/**
+ * An account of any vendor. Standard JSON Schema only (no `discriminator`): an unknown vendor is
+ * one enum error, and a known one is checked against its own definition alone.
+ */
+function anyAccount(adapters: readonly VendorAdapter[]): Record<string, unknown> {
   return {
-    $schema: 'http://json-schema.org/draft-07/schema#',
-    $id: SCHEMA_ID,
-    title: 'statusform configuration (version 1)',
     type: 'object',
-    additionalProperties: false,
-    required: ['version', 'accounts'],
-    properties: {
-      version: { const: 1 },
-      categories: {
-        type: 'array',
-        minItems: 1,
-        uniqueItems: true,
-        items: { type: 'string', pattern: '^[a-z][a-z0-9_-]*$' },
-        description: `The canonical categories; default ${DEFAULT_CATEGORIES.join(', ')}.`,
-      },
-      state: {
-        anyOf: [{ type: 'string', minLength: 1 }, { $ref: '#/definitions/postgres_state' }],
-        description:
-          'Where the state is, relative to the config: a directory (one file per account; ' +
-          'a path ending in / or naming a directory) or a single state file (a path ending in .json or naming a file). ' +
-          'Default: statusform.state.json beside the config if it exists, else the directory statusform.state/. ' +
-          'Or a PostgreSQL database: a mapping with backend: postgres and url: ${STATUSFORM_PG_URL}.',
-      },
-      accounts: {
-        type: 'object',
-        propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9_-]*$' },
-        additionalProperties: { $ref: '#/definitions/account' },
-      },
-    },
-    definitions: {
-      postgres_state: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['backend', 'url'],
-        properties: {
-          backend: { enum: ['postgres'], description: 'Keep the state in PostgreSQL: one row per account, locks held by the database.' },
-          url: {
-            type: 'string',
-            minLength: 1,
-            description: 'The connection URL, postgres://user:password@host:5432/db: a secret, so write it as ${VARIABLE}.',
-          },
-          schema: {
-            type: 'string',
-            pattern: '^[a-z_][a-z0-9_]{0,62}$',
-            description: "The database schema of statusform's tables (default statusform): one per configuration sharing a database.",
-          },
-        },
-      },
-      // Standard JSON Schema only (no `discriminator`): an unknown vendor is one enum error, and a
-      // known one is checked against its own definition alone.
-      account: {
-        type: 'object',
-        required: ['vendor'],
-        properties: { vendor: { enum: adapters.map((a) => a.vendor), description: 'Which vendor this account is at.' } },
-        allOf: adapters.map((a) => ({
-          if: { type: 'object', required: ['vendor'], properties: { vendor: { const: a.vendor } } },
-          // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword
-          then: { $ref: `#/definitions/${a.vendor}_account` },
-        })),
-      },
-      ...definitions,
-    },
+    required: ['vendor'],
+    properties: { vendor: { enum: adapters.map((a) => a.vendor), description: 'Which vendor this account is at.' } },
+    allOf: adapters.map((a) => ({
+      if: { type: 'object', required: ['vendor'], properties: { vendor: { const: a.vendor } } },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword
+      then: { $ref: `#/definitions/${a.vendor}_account` },
+    })),
   };
 }

@@ -2,8 +2,7 @@
 // or a mapping naming another backend (`backend: postgres` with a connection URL). The URL holds
 // a password, so no message here quotes any value of the mapping.
 
-/** `directory`: one state file per account; `file`: the single state file of earlier versions; `postgres`: one row per account. */
-export type StateLayout = 'file' | 'directory' | 'postgres';
+import type { Position } from '../errors.js';
 
 /** Where the PostgreSQL backend keeps the state. */
 export interface PostgresState {
@@ -27,8 +26,17 @@ export interface StateSettingProblem {
   kind: 'shape' | 'unset' | 'url';
 }
 
-/** What the setting says: a path for locateState, a PostgreSQL backend, or why it is neither (never quoting a value). */
+/** What the setting says: a path for state/location.ts, a PostgreSQL backend, or why it is neither (never quoting a value). */
 export type StateSetting = { path?: string } | { postgres: PostgresState } | StateSettingProblem;
+
+/** What a configuration names as its state, for state/location.ts to find it, and where to report what is wrong there. */
+export interface NamedState {
+  setting: StateSetting;
+  /** Where `state:` is written (in the first file that sets it); undefined when it is not. */
+  at?: Position;
+  /** Where a problem of the configuration as a whole is reported: line 1 of its first file, or of its path. */
+  whole: Position;
+}
 
 const URL_LIKE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;

@@ -8,6 +8,7 @@ import { CONNECTIONS_PER_ORIGIN, HttpClient, newStats, type HttpNotice, type Htt
 import { realClock, type Clock } from '../http/pacer.js';
 import { redactor } from '../http/redact.js';
 import type { Config } from '../config/load.js';
+import type { ConfigWithState } from '../state/config-with-state.js';
 import type { HttpClientFactory, VendorSession } from '../vendors/adapter.js';
 import type { AccountConfig } from '../model.js';
 import { adapterFor } from '../vendors/registry.js';
@@ -147,8 +148,8 @@ function maxWait(seconds: number | undefined): { maxWaitMs?: number } {
   return seconds === undefined ? {} : { maxWaitMs: seconds * 1000 };
 }
 
-/** The configuration's state, in its layout (see locateState). Nothing is read or connected to yet. */
-export function stateStoreOf(config: Config): StateStore {
+/** The configuration's state, in its layout (see state/location.ts). Nothing is read or connected to yet. */
+export function stateStoreOf(config: ConfigWithState): StateStore {
   return openStateStore({
     layout: config.stateLayout,
     path: config.statePath,
@@ -160,7 +161,7 @@ export function stateStoreOf(config: Config): StateStore {
  * The recorded state of these accounts (all the configuration's when none are named): read
  * through `store`, or through a store of its own, closed once read.
  */
-export async function loadState(config: Config, names?: readonly string[], store?: StateStore): Promise<Snapshot> {
+export async function loadState(config: ConfigWithState, names?: readonly string[], store?: StateStore): Promise<Snapshot> {
   const from = store ?? stateStoreOf(config);
   try {
     return await from.read(selectAccounts(config, names).map((a) => a.name));
@@ -170,7 +171,7 @@ export async function loadState(config: Config, names?: readonly string[], store
 }
 
 /** Reads live state for every selected account (concurrently) and computes the plan. */
-export async function makePlan(config: Config, state: Snapshot, opts: RunOptions = {}): Promise<Planned> {
+export async function makePlan(config: ConfigWithState, state: Snapshot, opts: RunOptions = {}): Promise<Planned> {
   const targets = opts.targets ?? [];
   const selected = selectAccounts(config, opts.accounts, opts.shard, targets);
   const refused = refusedAccounts(selected, state, stateStoreOf(config), opts.refuse);
@@ -294,7 +295,7 @@ function fillKeptCategories(recorder: StateRecorder, planned: Planned): void {
  * Runs a plan's actions and records the outcome (and adoptions) in the state file. The caller holds
  * the lock. A state file that cannot be written is reported in the result (`stateFailure`), not thrown.
  */
-export async function applyPlan(config: Config, state: Snapshot, planned: Planned, opts: ApplyOptions): Promise<ApplyResult> {
+export async function applyPlan(config: ConfigWithState, state: Snapshot, planned: Planned, opts: ApplyOptions): Promise<ApplyResult> {
   const store = opts.store ?? stateStoreOf(config);
   try {
     return await applyWith(config, state, planned, opts, store);
@@ -303,7 +304,13 @@ export async function applyPlan(config: Config, state: Snapshot, planned: Planne
   }
 }
 
-async function applyWith(config: Config, state: Snapshot, planned: Planned, opts: ApplyOptions, store: StateStore): Promise<ApplyResult> {
+async function applyWith(
+  config: ConfigWithState,
+  state: Snapshot,
+  planned: Planned,
+  opts: ApplyOptions,
+  store: StateStore,
+): Promise<ApplyResult> {
   const bindings = new Map(config.accounts.map((a) => [a.name, bindingOf(a)]));
   const recorder = new StateRecorder(state, store, (name) => bindings.get(name) ?? { vendor: 'unknown', origin: 'unknown' });
   // A state file that does not yet say which instance it describes learns it; written with the next change.

@@ -50,18 +50,23 @@ export function mergeWirePlans(plans: readonly NamedPlan[]): WirePlan {
   const owner = accountOwners(plans);
   if (plans.length === 1) return plans[0]!.plan;
   const names = [...owner.keys()].sort();
-  const byAccount = <T>(items: (p: WirePlan) => readonly T[], account: (t: T) => string): T[] =>
-    names.flatMap((n) => plans.flatMap((p) => items(p.plan).filter((t) => account(t) === n)));
-  const shares = byAccount(
-    (p) => p.rate_shares ?? [],
-    (r) => r.account,
-  );
+  const merged: WirePlan = { ...mergedOrigin(plans, names), ...mergedContent(plans, names), summary: summedSummary(plans) };
+  // Counted from the merged plan, not summed: a plan saved before 2.3 does not count its accounts.
+  merged.summary.accounts = accountsOf(merged).length;
+  merged.summary.errored_accounts = accountsWithErrors(merged).length;
+  return merged;
+}
+
+type Origin = Pick<WirePlan, 'format_version' | 'config_digest' | 'config_files_digest' | 'config_digests' | 'state' | 'options'>;
+
+/** What the merged plan was made from: the configuration's digests, the state read, the options. */
+function mergedOrigin(plans: readonly NamedPlan[], names: string[]): Origin {
   const targets = [...new Set(plans.flatMap((p) => p.plan.options.targets ?? []))];
   const refreshAll = plans.some((p) => p.plan.options.refresh_all);
   // Each shard's config_digest covers its own accounts; the merged plan's covers theirs together.
   const digests = [...new Set(plans.map((p) => p.plan.config_digest))].sort();
   const files = plans[0]!.plan.config_files_digest;
-  const merged: WirePlan = {
+  return {
     format_version: WIRE_FORMAT_VERSION,
     config_digest: digests.length === 1 ? digests[0]! : digest(digests),
     ...(files !== undefined ? { config_files_digest: files } : {}),
@@ -70,6 +75,20 @@ export function mergeWirePlans(plans: readonly NamedPlan[]): WirePlan {
       : {}),
     state: { accounts: Object.fromEntries(plans.flatMap((p) => Object.entries(p.plan.state.accounts))) },
     options: { accounts: names, refresh_all: refreshAll, ...(targets.length > 0 ? { targets } : {}) },
+  };
+}
+
+type Content = Pick<WirePlan, 'accounts' | 'actions' | 'notes' | 'errors' | 'rate_shares' | 'rules' | 'thresholds'>;
+
+/** Every plan's accounts, actions, notes, errors, rate shares, rules and thresholds, account by account in `names` order. */
+function mergedContent(plans: readonly NamedPlan[], names: string[]): Content {
+  const byAccount = <T>(items: (p: WirePlan) => readonly T[], account: (t: T) => string): T[] =>
+    names.flatMap((n) => plans.flatMap((p) => items(p.plan).filter((t) => account(t) === n)));
+  const shares = byAccount(
+    (p) => p.rate_shares ?? [],
+    (r) => r.account,
+  );
+  return {
     accounts: byAccount(
       (p) => p.accounts,
       (a) => a.name,
@@ -97,18 +116,18 @@ export function mergeWirePlans(plans: readonly NamedPlan[]): WirePlan {
       (p) => p.thresholds,
       (t) => t.split(':', 1)[0]!,
     ),
-    summary: plans.reduce(
-      (s, p) => {
-        for (const k of Object.keys(s) as (keyof typeof s)[]) s[k] += p.plan.summary[k] ?? 0;
-        return s;
-      },
-      { create: 0, update: 0, deactivate: 0, reactivate: 0, delete: 0, transition: 0, blocked: 0, adopt: 0 },
-    ),
   };
-  // Counted from the merged plan, not summed: a plan saved before 2.3 does not count its accounts.
-  merged.summary.accounts = accountsOf(merged).length;
-  merged.summary.errored_accounts = accountsWithErrors(merged).length;
-  return merged;
+}
+
+/** The plans' summaries added up (the account counts are the merged plan's own). */
+function summedSummary(plans: readonly NamedPlan[]): WirePlan['summary'] {
+  return plans.reduce(
+    (s, p) => {
+      for (const k of Object.keys(s) as (keyof typeof s)[]) s[k] += p.plan.summary[k] ?? 0;
+      return s;
+    },
+    { create: 0, update: 0, deactivate: 0, reactivate: 0, delete: 0, transition: 0, blocked: 0, adopt: 0 },
+  );
 }
 
 /**

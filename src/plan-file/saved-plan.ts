@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError, fileProblem } from '../errors.js';
 import { answerProblem, type AnswerShape } from '../http/answer.js';
-import type { Config } from '../config/load.js';
+import type { ConfigWithState } from '../state/config-with-state.js';
 import type { Snapshot, StateVersion } from '../state/store.js';
 import { WIRE_FORMAT_VERSION, actionDigest, type WireAction, type WirePlan } from './wire.js';
 import { buildPlanSchema } from './wire-schema.js';
@@ -62,7 +62,7 @@ function staleness(): Staleness & { add(account: string, reason: string): void }
 }
 
 /** Why the saved plan no longer holds, checked before reading live state: config and state, per account. */
-export function staleBeforeRead(saved: WirePlan, config: Config, state: Snapshot): Staleness {
+export function staleBeforeRead(saved: WirePlan, config: ConfigWithState, state: Snapshot): Staleness {
   const out = staleness();
   const digests = saved.config_digests;
   // Before 2.3 a plan has one digest for all its accounts: any change refuses all of them.

@@ -1,14 +1,13 @@
-// The JSON Schema of the plan's wire format (./wire.ts), generated into schemas/plan.schema.json
-// by `npm run schema`; a test keeps the file current. Each object's properties are written
-// against its TypeScript type, so the compiler refuses a schema that lacks a field of the type,
-// names one the type does not have, or leaves a required field optional (or the other way round).
+// The JSON Schema of the plan's wire format (./wire.ts), published as schemas/plan.schema.json by
+// `npm run schema` (scripts/plan-schema.ts); a test keeps the file current. Each object's
+// properties are written against its TypeScript type, so the compiler refuses a schema that lacks
+// a field of the type, names one the type does not have, or leaves a required field optional (or
+// the other way round).
 //
 // Two forms: the published one is strict (no field beyond this version's), which is what the
 // tests hold every plan they produce to; a reader of saved plans uses the open one, since a
 // later 2.x may add fields that this version must ignore.
 
-import { writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import {
   WIRE_FORMAT_VERSION,
   type WireAccount,
@@ -67,9 +66,16 @@ function actionDefinitions(strict: boolean): Record<string, Schema> {
   const value: Schema = {
     anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'null' }, { type: 'array', items: { type: 'string' } }],
   };
-  const fieldsOrNull: Schema = { anyOf: [{ type: 'null' }, { $ref: '#/definitions/fields' }] };
+  return {
+    value,
+    fields: { type: 'object', additionalProperties: { $ref: '#/definitions/value' } },
+    change: changeSchema(strict),
+    action: actionSchema(strict),
+  };
+}
 
-  const change = object<WireChange>(
+function changeSchema(strict: boolean): Schema {
+  return object<WireChange>(
     strict,
     {
       field: str(),
@@ -85,8 +91,11 @@ function actionDefinitions(strict: boolean): Record<string, Schema> {
     all<WireChange>()('field'),
     'A declared field that differs; a value that is not set is left out.',
   );
+}
 
-  const action = object<WireAction>(
+function actionSchema(strict: boolean): Schema {
+  const fieldsOrNull: Schema = { anyOf: [{ type: 'null' }, { $ref: '#/definitions/fields' }] };
+  return object<WireAction>(
     strict,
     {
       address: str('account.collection["key"]: unique within the plan.'),
@@ -135,8 +144,6 @@ function actionDefinitions(strict: boolean): Record<string, Schema> {
       'reason',
     ),
   );
-
-  return { value, fields: { type: 'object', additionalProperties: { $ref: '#/definitions/value' } }, change, action };
 }
 
 /** The definitions of notes, errors, accounts, rules, rate shares and state versions. */
@@ -322,12 +329,4 @@ export function buildPlanSchema(opts: { strict: boolean }): Schema {
     ...planObject(strict, major),
     definitions: { ...actionDefinitions(strict), ...otherDefinitions(strict) },
   };
-}
-
-export function planSchemaText(): string {
-  return `${JSON.stringify(buildPlanSchema({ strict: true }), null, 2)}\n`;
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  writeFileSync(new URL('../../schemas/plan.schema.json', import.meta.url), planSchemaText());
 }

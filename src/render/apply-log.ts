@@ -5,7 +5,8 @@
 import { UsageError } from '../errors.js';
 import { answerProblem, type AnswerShape } from '../http/answer.js';
 import type { AccountOutcome } from '../engine/account-outcomes.js';
-import { buildApplyEventsSchema, type ApplyEventLine } from './apply-events.js';
+import type { ApplyEventLine } from './apply-events.js';
+import { buildApplyEventsSchema } from './apply-events-schema.js';
 
 /** One change an apply made or tried: done, failed (with the vendor's message) or skipped. */
 export interface LoggedChange {

@@ -128,8 +128,9 @@ function sectionText(s: Section, budget = Infinity): { text: string; cut: number
       used += text.length + 1;
       shown++;
     }
-    // A fence longer than any backtick run in a label: nothing inside closes it.
-    body.push(...markdownFence(lines, 'diff'));
+    // A fence longer than any backtick run in a label: nothing inside closes it. Pushed one by one:
+    // a whole section of a large account is more lines than a call takes arguments.
+    for (const line of markdownFence(lines, 'diff')) body.push(line);
   }
   const cut = s.blocks.length - shown;
   if (cut > 0) body.push('', `_… ${cut} more change${cut === 1 ? '' : 's'} in this account not shown (comment size limit)._`);

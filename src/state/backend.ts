@@ -1,8 +1,11 @@
 // What every state backend is to the commands and the engine: a store they read, lock and write
 // through (files in store.ts, PostgreSQL in postgres.ts), and the Snapshot a run reads.
 
-import type { PostgresState, StateLayout } from '../config/load.js';
+import type { PostgresState } from '../config/state-setting.js';
 import type { AccountState } from './state-file.js';
+
+/** `directory`: one state file per account; `file`: the single state file of earlier versions; `postgres`: one row per account. */
+export type StateLayout = 'file' | 'directory' | 'postgres';
 
 /** Which history an account's recorded items belong to (lineage) and how far along it is (serial). */
 export interface StateVersion {

@@ -5,8 +5,8 @@
 
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { PostgresState, StateLayout } from '../config/load.js';
-import { postgresLabel } from '../config/state-setting.js';
+import { postgresLabel, type PostgresState } from '../config/state-setting.js';
+import type { StateLayout } from './backend.js';
 import { RefusedError, StateBackendError } from '../errors.js';
 import { ciRunUrl, holderWords, type LockInfo } from './lock.js';
 import { ensureSchema, lockKey, schemaVersion, sqlName } from './postgres-schema.js';

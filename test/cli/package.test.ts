@@ -42,6 +42,8 @@ describe('the npm package', () => {
     ])
       expect(listing).toContain(f);
     expect(listing.some((f) => f.startsWith('package/src/') || f.startsWith('package/test/'))).toBe(false);
+    // The schema generators and the bench are for the repository: scripts/ and bench/, never built into dist/.
+    expect(listing.filter((f) => /^package\/(scripts|bench|build|dist\/bench)\//.test(f))).toEqual([]);
     // Every runtime dependency of the lockfile, at its version, and no development one.
     const bundled = Object.entries(lockfile.packages).filter(([path]) => path.startsWith('node_modules/'));
     for (const [path, p] of bundled) expect(listing.includes(`package/${path}/package.json`), path).toBe(!p.dev);

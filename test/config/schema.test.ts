@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { schemaText, validatorText } from '../../src/config/write-schema.js';
+import { schemaText, validatorText } from '../../scripts/config-schema.js';
 import { adapters } from '../../src/vendors/registry.js';
 
 describe('the published JSON Schema', () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { accountDefaults, loadConfig, statePathOf } from '../../src/config/load.js';
+import { accountDefaults } from '../../src/config/build-account.js';
+import { loadConfig } from '../../src/config/load.js';
+import { stateOfConfigAt } from '../../src/state/location.js';
 import type { VendorAdapter } from '../../src/vendors/adapter.js';
 import { propertydeck } from '../../src/vendors/propertydeck/adapter.js';
 import { cli, tree } from '../helpers.js';
@@ -148,15 +150,13 @@ accounts:
     expect(loaded.problems).toEqual([
       { position: { file: 'statusform.yaml', line: 6, col: 12 }, message: 'environment variable NOT_SET is not set', code: 'E_ENV_UNSET' },
     ]);
-    expect(statePathOf('statusform.yaml', { cwd: dir, env: { STATE_DIR: 'states' } })).toEqual({
-      statePath: `${dir}/states/s.json`,
-      stateLayout: 'file',
-      stateSetting: 'states/s.json',
+    expect(stateOfConfigAt('statusform.yaml', { cwd: dir, env: { STATE_DIR: 'states' } })).toEqual({
+      location: { path: `${dir}/states/s.json`, layout: 'file', setting: 'states/s.json' },
       problems: [],
       secrets: [],
     });
     // An unset variable in the state setting itself still matters there.
-    expect(statePathOf('statusform.yaml', { cwd: dir, env: {} }).problems.map((p) => p.message)).toContain(
+    expect(stateOfConfigAt('statusform.yaml', { cwd: dir, env: {} }).problems.map((p) => p.message)).toContain(
       'state needs the environment variable STATE_DIR set',
     );
   });

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
+import { loadConfigWithState } from '../../src/state/config-with-state.js';
 import { applyPlan, loadState, makePlan } from '../../src/engine/manager.js';
 import { checkGuards } from '../../src/engine/safety.js';
 import { closeDefaultAgent } from '../../src/http/client.js';
@@ -191,7 +191,7 @@ async function runContract(c: Contract, vars: Vars, live: boolean): Promise<void
   const run = randomBytes(3).toString('hex');
   for (const body of c.steps(run)) {
     writeFileSync(join(dir, 'statusform.yaml'), head('contract', body, live ? '' : c.rate));
-    const loaded = loadConfig('.', { cwd: dir, env: vars });
+    const loaded = loadConfigWithState('.', { cwd: dir, env: vars });
     expect(loaded.problems).toEqual([]);
     const config = loaded.config!;
     const planned = await makePlan(config, await loadState(config));

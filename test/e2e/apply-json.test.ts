@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { acquireLock } from '../../src/state/lock.js';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { afterEach, describe, expect, it } from 'vitest';
-import { applyEventsSchemaText } from '../../src/render/apply-events.js';
+import { applyEventsSchemaText } from '../../scripts/apply-events-schema.js';
 import { closeDefaultAgent } from '../../src/http/client.js';
 import { hostile, json, type HostileVendor } from '../hostile/proxy.js';
 import { PD_ACCOUNT, TT_ACCOUNT, world, type World } from './fixtures.js';

@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
+import { loadConfigWithState } from '../../src/state/config-with-state.js';
 import { applyPlan, loadState, makePlan } from '../../src/engine/manager.js';
 import { closeDefaultAgent } from '../../src/http/client.js';
 import { acquireLock } from '../../src/state/lock.js';
@@ -364,7 +364,7 @@ describe('Property Deck under its rate limit and faults', () => {
     w = await world(PD_ACCOUNT(statuses, FAST), FAST_SIM);
     const sim = w.sandbox.simulators.propertydeck;
     sim.faults = { errorAfterProcessRate: 0.3, resetAfterProcessRate: 0.2, hangAfterProcessRate: 0.1, errorRate: 0.1, seed: 7 };
-    const loaded = loadConfig('.', { cwd: w.dir, env: w.env });
+    const loaded = loadConfigWithState('.', { cwd: w.dir, env: w.env });
     const config = loaded.config!;
     for (let run = 0; run < 3; run++) {
       const state = await loadState(config);

@@ -1,7 +1,7 @@
 // series.hr and Spacebring over real HTTP: transitions only when needed, paths, mappings, and errors per address.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
+import { loadConfigWithState } from '../../src/state/config-with-state.js';
 import { loadState, makePlan } from '../../src/engine/manager.js';
 import { realClock, type Clock } from '../../src/http/pacer.js';
 import { SERIES_ACCOUNT, SPACEBRING_ACCOUNT, arrivalSpanMs, expectPaced, world, type World } from './fixtures.js';
@@ -230,7 +230,7 @@ describe('selector rules', () => {
     const rules =
       '    rules:\n      - { name: close-stale, where: { status: resolved, not_updated_for_days: 14 }, set: { status: closed } }\n';
     w = await world(SERIES_ACCOUNT('      []\n', rules), { seeds: { serieshr: seed }, rateLimits: { serieshr: false } });
-    const config = loadConfig('.', { cwd: w.dir, env: w.env }).config!;
+    const config = loadConfigWithState('.', { cwd: w.dir, env: w.env }).config!;
     const selectedAt = async (now: string) => {
       const clock: Clock = { now: () => Date.parse(now), sleep: realClock.sleep };
       const { plan } = await makePlan(config, await loadState(config), { clock });

@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
+import { loadConfigWithState } from '../../src/state/config-with-state.js';
 import { loadState, makePlan } from '../../src/engine/manager.js';
 import { realClock } from '../../src/http/pacer.js';
 import { TT_ACCOUNT, world, type World } from './fixtures.js';
@@ -249,7 +249,7 @@ describe('TimeTap, end to end', () => {
 
   it("signs the session request with the run's clock, in seconds", async () => {
     w = await world(TT_ACCOUNT(st('CHECKEDIN', 1)));
-    const config = loadConfig('.', { cwd: w.dir, env: w.env }).config!;
+    const config = loadConfigWithState('.', { cwd: w.dir, env: w.env }).config!;
     const now = Math.floor(Date.now() / 1000) * 1000 - 600_000; // ten minutes behind: still within the vendor's tolerance
     await makePlan(config, await loadState(config), { clock: { now: () => now, sleep: realClock.sleep } });
     const session = w.sandbox.simulators.timetap.requests.find((q) => q.path === '/live/sessionToken')!;

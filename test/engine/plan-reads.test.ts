@@ -5,7 +5,7 @@
 // no rejection left unhandled. The reads are real, against the simulators.
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
+import { loadConfigWithState } from '../../src/state/config-with-state.js';
 import { loadState, makePlan } from '../../src/engine/manager.js';
 import { closeDefaultAgent } from '../../src/http/client.js';
 import { world, type World } from '../e2e/fixtures.js';
@@ -68,7 +68,7 @@ afterEach(async () => {
 async function planOf(before?: (w: World) => Promise<void>): Promise<ReturnType<typeof makePlan>> {
   w = await world(config);
   await before?.(w);
-  const { config: c } = loadConfig(w.dir, { cwd: w.dir, env: w.env });
+  const { config: c } = loadConfigWithState(w.dir, { cwd: w.dir, env: w.env });
   return makePlan(c!, await loadState(c!), { retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
 }
 

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
+import { loadConfigWithState } from '../../src/state/config-with-state.js';
 import { applyPlan, loadState, makePlan, type RunOptions } from '../../src/engine/manager.js';
 import { closeDefaultAgent } from '../../src/http/client.js';
 import { PD_ACCOUNT, SERIES_ACCOUNT, SPACEBRING_ACCOUNT, TH_ACCOUNT, TT_ACCOUNT, world, type World } from '../e2e/fixtures.js';
@@ -243,7 +243,7 @@ describe('a write answer that is not what the docs say is never recorded as done
 
 describe('every wait is bounded and said', () => {
   /** The configuration of the world, loaded as the CLI would. */
-  const configOf = () => loadConfig('.', { cwd: w!.dir, env: w!.env }).config!;
+  const configOf = () => loadConfigWithState('.', { cwd: w!.dir, env: w!.env }).config!;
 
   /** Plans in-process on an injected clock: what the run waited is read off the clock, and its notices collected. */
   async function planOnClock(opts: Omit<RunOptions, 'clock' | 'notify'> = {}) {

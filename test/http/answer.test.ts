@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { digest } from '../../src/digest.js';
-import { answerShapes, answerValidatorsText } from '../../src/plan-file/answer-validators.js';
+import { answerShapes, answerValidatorsText } from '../../scripts/answer-validators.js';
 import { ANSWER_AJV_OPTIONS, answerProblem } from '../../src/http/answer.js';
 import { byDigest } from '../../src/http/answer-validators.generated.js';
 import { STATUS_PAGE } from '../../src/vendors/propertydeck/api.js';

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
+import { loadConfigWithState } from '../../src/state/config-with-state.js';
 import { applyPlan, loadState, makePlan } from '../../src/engine/manager.js';
 import { checkGuards } from '../../src/engine/safety.js';
 import { sandboxEnv } from '../../src/sandbox/demo-data.js';
@@ -80,7 +80,7 @@ async function runInTurn(env: NodeJS.ProcessEnv, configs: string[]): Promise<boo
   const dir = tempDir('statusform-prop-');
   for (const yaml of configs) {
     writeFileSync(join(dir, 'statusform.yaml'), yaml);
-    const loaded = loadConfig('.', { cwd: dir, env });
+    const loaded = loadConfigWithState('.', { cwd: dir, env });
     if (!loaded.config) return false;
     const config = loaded.config;
     const planned = await makePlan(config, await loadState(config), FAST);

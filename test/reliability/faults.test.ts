@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
+import { loadConfigWithState } from '../../src/state/config-with-state.js';
 import { applyPlan, loadState, makePlan } from '../../src/engine/manager.js';
 import { closeDefaultAgent } from '../../src/http/client.js';
 import { sandboxEnv } from '../../src/sandbox/demo-data.js';
@@ -48,7 +48,7 @@ async function converge(yaml: string, seed: number, own?: { sims: { faults: Faul
   const dir = tempDir('statusform-faults-');
   writeFileSync(join(dir, 'statusform.yaml'), yaml);
   const sims = own?.sims ?? Object.values(sandbox!.simulators);
-  const config = loadConfig('.', { cwd: dir, env: own?.env ?? sandboxEnv(sandbox!.simulators) }).config!;
+  const config = loadConfigWithState('.', { cwd: dir, env: own?.env ?? sandboxEnv(sandbox!.simulators) }).config!;
   for (const sim of sims) sim.faults = { ...FAULTS, seed: seed + SEED_OFFSET };
   // Short enough that a hung request costs little, long enough for a loaded CI runner to answer the rest.
   // The waits a 429 asks for (Retry-After: 1) and the backoff pass on an injected clock, never slept

@@ -8,7 +8,8 @@ import { resolve } from 'node:path';
 import { FILE_HEADERS_ONLY, createTwoFilesPatch } from 'diff';
 import { displayPath } from '../../config/documents.js';
 import { editItems, type NodeEdit } from '../../config/edit.js';
-import { loadConfig, type Config } from '../../config/load.js';
+import type { Config } from '../../config/load.js';
+import { loadConfigWithState, type ConfigWithState } from '../../state/config-with-state.js';
 import { address } from '../../address.js';
 import { adoptEdit, adoptedItem, isRefusal, recordConflict, type AdoptRefusal, type ItemEdit } from '../../engine/adopt.js';
 import { loadState, makePlan, stateStoreOf, type Planned, type RunOptions } from '../../engine/manager.js';
@@ -108,7 +109,7 @@ function checkAddresses(config: Config, addresses: readonly string[], only: read
 }
 
 /** The plan of the accounts, made as `plan` makes it. */
-async function readPlan(io: Io, config: Config, state: Snapshot, accounts: string[], opts: AdoptCommandOptions): Promise<Planned> {
+async function readPlan(io: Io, config: ConfigWithState, state: Snapshot, accounts: string[], opts: AdoptCommandOptions): Promise<Planned> {
   const spin = await progress(io, 'Reading live state…');
   try {
     return await makePlan(config, state, {
@@ -296,7 +297,7 @@ async function writeAdoptions(io: Io, run: AdoptRun, files: readonly FileChange[
     for (const f of files) writeFileSync(f.path, f.before);
   };
   for (const f of files) writeFileSync(f.path, f.after);
-  const check = loadConfig(run.opts.config ?? DEFAULT_CONFIG, { cwd: io.cwd, env: io.env });
+  const check = loadConfigWithState(run.opts.config ?? DEFAULT_CONFIG, { cwd: io.cwd, env: io.env });
   if (!check.config) {
     restore();
     throw new UsageError(

@@ -5,7 +5,7 @@ import { InterruptedError, RefusedError, StateWriteError } from '../../errors.js
 import { closeDefaultAgent, type HttpNotice } from '../../http/client.js';
 import { accountOutcomes, outcomeCounts, Verdicts, type AccountOutcome } from '../../engine/account-outcomes.js';
 import { accountOf } from '../../address.js';
-import type { Config } from '../../config/load.js';
+import type { ConfigWithState } from '../../state/config-with-state.js';
 import type { ActionOutcome, ApplyResult } from '../../engine/execute.js';
 import type { Plan, PlanAction } from '../../engine/plan.js';
 import type { Release, Snapshot, StateStore } from '../../state/store.js';
@@ -165,7 +165,7 @@ interface ApplyRun {
   accounts: string[];
   targets: string[];
   shard: Shard | undefined;
-  config: Config;
+  config: ConfigWithState;
   /** The accounts this apply may write: those it locks. */
   names: string[];
   /** Where a person reads: stdout, or stderr when stdout carries the JSON events. */

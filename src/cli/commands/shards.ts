@@ -8,7 +8,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { changedAccountsInConfig, changedAccountsInState } from '../../config/account-blocks.js';
-import type { StateLayout } from '../../config/load.js';
+import type { StateLayout } from '../../state/store.js';
 import { ACCOUNTS_DIR, accountOfFile, isLayout } from '../../config/files.js';
 import { GITHUB_MATRIX_LIMIT, shardTable, shardText } from '../../engine/shard.js';
 import { accountOfFileName } from '../../state/store.js';

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import { basename, dirname, join, resolve } from 'node:path';
 import { Document, isMap, isScalar, parseDocument, visit, type Pair } from 'yaml';
 import { ACCOUNT_NAME, ACCOUNTS_DIR, SETTINGS_FILE } from '../../config/files.js';
-import { loadConfig } from '../../config/load.js';
+import { loadConfigWithState } from '../../state/config-with-state.js';
 import { canonicalJson } from '../../digest.js';
 import { ConfigError, RefusedError, UsageError } from '../../errors.js';
 import { DEFAULT_CONFIG } from '../context.js';
@@ -18,13 +18,13 @@ export async function splitCommand(io: Io, opts: { config?: string }): Promise<O
   const file = resolve(io.cwd, opts.config ?? DEFAULT_CONFIG);
   const dir = dirname(file);
   refuseUnsplittable(file, dir);
-  const before = loadConfig(file, { cwd: io.cwd, env: io.env, unsetEnvAllowed: true });
+  const before = loadConfigWithState(file, { cwd: io.cwd, env: io.env, unsetEnvAllowed: true });
   if (!before.config) throw new ConfigError(before.problems);
   const files = splitText(readFileSync(file, 'utf8'));
   const staged = mkdtempSync(join(dir, '.statusform-split-'));
   try {
     writeLayout(staged, files);
-    const after = loadConfig(staged, { cwd: io.cwd, env: io.env, unsetEnvAllowed: true });
+    const after = loadConfigWithState(staged, { cwd: io.cwd, env: io.env, unsetEnvAllowed: true });
     // Account files are read in their names' order: the same accounts, each the same, is enough.
     if (!after.config || canonicalJson(after.config.accountDigests) !== canonicalJson(before.config.accountDigests)) {
       throw new RefusedError('split: the account files would not describe the same accounts; nothing was changed');

@@ -8,14 +8,14 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { realPath } from '../../config/documents.js';
-import { locateState } from '../../config/load.js';
+import { locateState } from '../../state/location.js';
 import { RefusedError, UsageError } from '../../errors.js';
 import { acquireLock } from '../../state/lock.js';
 import { STATE_FORMAT_VERSION, readState, writeState } from '../../state/state-file.js';
 import { accountFileName, openStateStore, type Release, type Snapshot, type StateStore } from '../../state/store.js';
 import { address, matchesAccount, matchesAddress, parseAddress } from '../../address.js';
 import { nearestFew } from '../../suggest.js';
-import { loadConfig } from '../../config/load.js';
+import { loadConfigWithState } from '../../state/config-with-state.js';
 import { adapterFor } from '../../vendors/registry.js';
 import type { StateItem } from '../../model.js';
 import { DEFAULT_CONFIG, stateLocationOf } from '../context.js';
@@ -367,7 +367,7 @@ async function show(io: Io, opts: StateCommandOptions, args: readonly string[]):
 
 /** The addresses the configuration declares, when it loads (it needs its credentials' variables); undefined when it does not. */
 function declaredAddresses(io: Io, opts: StateCommandOptions): Set<string> | undefined {
-  const loaded = loadConfig(opts.config ?? DEFAULT_CONFIG, { cwd: io.cwd, env: io.env });
+  const loaded = loadConfigWithState(opts.config ?? DEFAULT_CONFIG, { cwd: io.cwd, env: io.env });
   if (!loaded.config) return undefined;
   return new Set(
     loaded.config.accounts.flatMap((a) => a.items.map((i) => address(a.name, adapterFor(a.vendor)?.collection ?? 'items', i.key))),

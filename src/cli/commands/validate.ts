@@ -6,7 +6,7 @@
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfig } from '../../config/load.js';
+import { loadConfigWithState } from '../../state/config-with-state.js';
 import { ConfigError, formatPosition, type ConfigProblem, type Position } from '../../errors.js';
 import { registerSecrets } from '../../http/redact.js';
 import { adapters } from '../../vendors/registry.js';
@@ -42,13 +42,13 @@ const order = (a: ConfigProblem, b: ConfigProblem) =>
 
 export async function validateCommand(io: Io, opts: { config?: string }): Promise<Outcome> {
   const path = opts.config ?? DEFAULT_CONFIG;
-  const full = loadConfig(path, { cwd: io.cwd, env: io.env });
+  const full = loadConfigWithState(path, { cwd: io.cwd, env: io.env });
   let result = full;
   let unset: string[] = [];
   if (!full.config) {
     const unsetProblems = full.problems.filter((p) => p.code === 'E_ENV_UNSET');
     const needed = unsetProblems.filter((p) => !SECRET_FREE_FIELDS.has(fieldAt(io.cwd, p.position) ?? ''));
-    const lenient = loadConfig(path, { cwd: io.cwd, env: io.env, unsetEnvAllowed: true });
+    const lenient = loadConfigWithState(path, { cwd: io.cwd, env: io.env, unsetEnvAllowed: true });
     const problems = [...lenient.problems, ...needed].sort(order);
     if (problems.length > 0) throw new ConfigError(problems, sandboxHint(problems, io.env));
     result = lenient;

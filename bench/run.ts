@@ -6,23 +6,24 @@ import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../config/load.js';
-import { diffAccount } from '../engine/diff/diff-account.js';
-import { applyPlan, loadState, makePlan } from '../engine/manager.js';
-import { summarise, type Plan } from '../engine/plan.js';
-import { toWire } from '../plan-file/wire.js';
-import { closeDefaultAgent, newStats } from '../http/client.js';
-import { renderPlanMarkdown } from '../render/markdown.js';
-import { renderPlanText } from '../render/text.js';
-import { sandboxEnv } from '../sandbox/demo-data.js';
-import { startSandbox } from '../sandbox/index.js';
-import type { AccountConfig, LiveItem } from '../model.js';
-import { propertydeck } from '../vendors/propertydeck/adapter.js';
-import { PROPERTYDECK_SANDBOX_TOKEN, startPropertyDeckSimulator } from '../vendors/propertydeck/simulator.js';
-import { SERIESHR_SANDBOX_API_KEY } from '../vendors/serieshr/simulator.js';
+import { loadConfigWithState } from '../src/state/config-with-state.js';
+import { diffAccount } from '../src/engine/diff/diff-account.js';
+import { applyPlan, loadState, makePlan } from '../src/engine/manager.js';
+import { summarise, type Plan } from '../src/engine/plan.js';
+import { toWire } from '../src/plan-file/wire.js';
+import { closeDefaultAgent, newStats } from '../src/http/client.js';
+import { renderPlanMarkdown } from '../src/render/markdown.js';
+import { renderPlanText } from '../src/render/text.js';
+import { sandboxEnv } from '../src/sandbox/demo-data.js';
+import { startSandbox } from '../src/sandbox/index.js';
+import type { AccountConfig, LiveItem } from '../src/model.js';
+import { propertydeck } from '../src/vendors/propertydeck/adapter.js';
+import { PROPERTYDECK_SANDBOX_TOKEN, startPropertyDeckSimulator } from '../src/vendors/propertydeck/simulator.js';
+import { SERIESHR_SANDBOX_API_KEY } from '../src/vendors/serieshr/simulator.js';
 import { runBaseline } from './baseline.js';
 import { tmpdir } from 'node:os';
 
+// Run from its compiled form in build/bench/ (tsconfig.scripts.json): the repository is two folders up.
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const LATENCY = 20;
 
@@ -69,7 +70,7 @@ async function planLarge(): Promise<void> {
         )
         .join('');
     const d = dir({ 'statusform.yaml': yaml });
-    const config = loadConfig('.', { cwd: d, env: { PD_TOKEN: PROPERTYDECK_SANDBOX_TOKEN } }).config!;
+    const config = loadConfigWithState('.', { cwd: d, env: { PD_TOKEN: PROPERTYDECK_SANDBOX_TOKEN } }).config!;
     const stats = newStats();
     const t0 = performance.now();
     const planned = await makePlan(config, { accounts: {}, versions: {} }, { stats });
@@ -127,7 +128,7 @@ async function applyRate(
   const s = await setup();
   try {
     const d = dir({ 'statusform.yaml': s.yaml });
-    const config = loadConfig('.', { cwd: d, env: s.env }).config!;
+    const config = loadConfigWithState('.', { cwd: d, env: s.env }).config!;
     const state = await loadState(config);
     const planned = await makePlan(config, state);
     const writes = planned.plan.actions.length;

@@ -4,15 +4,15 @@
 // at what the vendor folders export: a new vendor's shapes are precompiled with no list to edit.
 // A test keeps the file current.
 
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Ajv } from 'ajv';
 import standalone from 'ajv/dist/standalone/index.js';
-import { standaloneModule } from '../config/write-schema.js';
-import { digest } from '../digest.js';
-import { ANSWER_AJV_OPTIONS, type AnswerShape } from '../http/answer.js';
-import { savedPlanShape } from './saved-plan.js';
+import { digest } from '../src/digest.js';
+import { ANSWER_AJV_OPTIONS, type AnswerShape } from '../src/http/answer.js';
+import { savedPlanShape } from '../src/plan-file/saved-plan.js';
+import { standaloneModule } from './generated-module.js';
 
 function isShape(v: unknown): v is AnswerShape {
   const s = v as Partial<AnswerShape> | null;
@@ -31,7 +31,7 @@ function modulesUnder(dir: string): string[] {
 export async function answerShapes(): Promise<{ digest: string; shape: AnswerShape }[]> {
   const found = new Map<string, AnswerShape>();
   const add = (shape: AnswerShape) => found.set(digest(shape.schema), shape);
-  for (const file of modulesUnder(fileURLToPath(new URL('../vendors/', import.meta.url)))) {
+  for (const file of modulesUnder(fileURLToPath(new URL('../src/vendors/', import.meta.url)))) {
     const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
     for (const value of Object.values(module)) if (isShape(value)) add(value);
   }
@@ -51,8 +51,4 @@ export async function answerValidatorsText(): Promise<string> {
   const table = shapes.map(({ digest: d, shape }, i) => `  ${JSON.stringify(d)}: answer${i}, // ${shape.name}`).join('\n');
   const code = standaloneModule(standalone.default(ajv, refs), "the vendors' answer shapes");
   return `${code.trimEnd()}\nexport const byDigest = {\n${table}\n};\n`;
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  writeFileSync(new URL('../../src/http/answer-validators.generated.ts', import.meta.url), await answerValidatorsText());
 }
