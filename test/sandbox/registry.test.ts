@@ -47,7 +47,12 @@ describe('the vendor registry', () => {
     const env = sandboxEnv(sandbox.simulators);
     const accountFiles = (example: string) =>
       readdirSync(join(ROOT, 'examples', example, 'accounts')).map((f) => join(example, 'accounts', f));
-    const examples = ['quickstart/statusform.yaml', 'all-vendors/statusform.yaml', ...accountFiles('quickstart'), ...accountFiles('all-vendors')]
+    const examples = [
+      'quickstart/statusform.yaml',
+      'all-vendors/statusform.yaml',
+      ...accountFiles('quickstart'),
+      ...accountFiles('all-vendors'),
+    ]
       .map((f) => readFileSync(join(ROOT, 'examples', f), 'utf8'))
       .join('\n');
     const read = new Set([...examples.matchAll(/\$\{([A-Z0-9_]+)\}/g)].map((m) => m[1]!));
