@@ -45,7 +45,7 @@ describe('the quickstart, end to end', () => {
     expect(plan.stdout).toContain('estate: 1 item at the vendor is not managed by statusform (--verbose lists them)');
     expect((await w.run('plan', '--verbose')).stdout).toMatch(/estate\.statuses\["contact:Archived"\]: unmanaged/);
     // Two declared items are already at the vendor as declared: adopted, with no write.
-    expect(plan.stdout).toContain('Plan: 3 to create, 2 to update, 1 to deactivate, 0 to delete, 0 ticket transitions, 2 to adopt.');
+    expect(plan.stdout).toContain('Plan: 3 to create, 2 to update, 1 to deactivate, 0 to delete, 2 to adopt.');
 
     const apply = await w.run('apply', '--auto-approve');
     expect(apply.code).toBe(0);

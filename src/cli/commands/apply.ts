@@ -211,7 +211,7 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
         staleAgainst(saved, toWire(planned.plan)),
         names.filter((n) => !verdicts.decided(n)),
       );
-    write(human, renderPlanText(planned.plan, c, { verbose: opts.verbose ?? false }));
+    write(human, renderPlanText(planned.plan, c, { verbose: opts.verbose ?? false, allowDestroy: opts.allowDestroy ?? false }));
     emit(planEvent(planned.plan, stamp));
     for (const [name, reasons] of guardProblems(planned.plan, {
       allowDestroy: opts.allowDestroy ?? false,
