@@ -87,8 +87,8 @@ const STATE_COMMANDS: Record<'list' | 'show' | 'rm' | 'mv', CommandSpec> = {
   },
   show: {
     name: 'state show',
-    summary: 'what the state records of one item',
-    args: [{ name: 'ADDRESS', description: 'as plan prints it' }],
+    summary: 'what the state records of one item, or of every item of an account',
+    args: [{ name: 'ADDRESS', description: 'as plan prints it, or an account name (all its items)' }],
     flags: ['config', 'format'],
     flagChoices: { format: ['text', 'json'] },
     flagDescriptions: { format: 'output format (default text; json for a script)' },

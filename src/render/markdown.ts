@@ -190,18 +190,14 @@ function warningLines(plan: Plan): string[] {
   const out = ['> [!WARNING]'];
   if (destructive.length > 0) {
     out.push(`> **${destructive.length} destructive change${destructive.length === 1 ? '' : 's'}:**`);
-    out.push(
-      ...listed(
-        destructive,
-        (a) =>
-          `> - ${markdownCode(a.address)} will be ${a.action === 'delete' ? '**deleted** (hard delete)' : 'deactivated'}${a.blocked ? ' — blocked' : ''}`,
-      ),
-    );
+    const removal = (a: PlanAction) => (a.action === 'delete' ? '**deleted** (hard delete)' : 'deactivated');
+    out.push(...listed(destructive, (a) => `> - ${markdownCode(a.address)} will be ${removal(a)}${a.blocked ? ' — blocked' : ''}`));
     if (sideEffects.length > 0) out.push('>');
   }
   if (sideEffects.length > 0) {
     out.push(
-      `> **${sideEffects.length === 1 ? 'A side effect' : `${sideEffects.length} side effects`} at the vendor** (beyond the changes below):`,
+      `> **${sideEffects.length === 1 ? 'A side effect' : `${sideEffects.length} side effects`} at the vendor** ` +
+        '(beyond the changes below):',
     );
     out.push(...listed(sideEffects, (n) => `> - ${markdownCode(n.address)}: ${markdownText(n.message)}`));
   }
@@ -243,7 +239,8 @@ function contextLines(plan: Plan): string[] {
   if (unreadable.length > 0) {
     const names = unreadable.map((a) => `${markdownText(a.name)} (${markdownText(a.vendor)})`).join(', ');
     out.push(
-      `_${names} ha${unreadable.length === 1 ? 's' : 've'} no read API: live state is taken from the state file, and drift there cannot be seen._`,
+      `_${names} ha${unreadable.length === 1 ? 's' : 've'} no read API: ` +
+        'live state is taken from the state file, and drift there cannot be seen._',
       '',
     );
   }

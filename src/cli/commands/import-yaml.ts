@@ -123,7 +123,8 @@ function aboutLines(input: ImportInput): string[] {
   ];
   if (skippedShared > 0)
     lines.push(
-      ` ${skippedShared} shared default${skippedShared === 1 ? ' is' : 's are'} not imported: declaring one creates the business's own copy.`,
+      ` ${skippedShared} shared default${skippedShared === 1 ? ' is' : 's are'} not imported: ` +
+        "declaring one creates the business's own copy.",
     );
   return lines;
 }

@@ -103,12 +103,14 @@ function destination(io: Io, opts: ImportCommandOptions, config: Config, account
   if (!own && config.files.some((f) => realPath(f) === real))
     throw new UsageError(
       `${given} is another file of the configuration, and the import would replace it; write it to a new file, ` +
-        `or to ${account.position.file} (the account's own file, where only new items are added to its ${adapterFor(account.vendor)!.collection})`,
+        `or to ${account.position.file} (the account's own file, where only new items are added to its ` +
+        `${adapterFor(account.vendor)!.collection})`,
     );
   if (!own && readByConfig(resolve(io.cwd, opts.config ?? DEFAULT_CONFIG), real))
     throw new UsageError(
       `${given} would be read as part of the configuration, and ${account.name} would be defined twice; ` +
-        `write the import into the account's own file, ${account.position.file} (only its new items are added), or outside the configuration`,
+        `write the import into the account's own file, ${account.position.file} (only its new items are added), ` +
+        'or outside the configuration',
     );
   const out = outputFile(given, 'the import', io.cwd, config, { example: `${account.name}.yaml`, allowConfigFile: sourcePath });
   if (out.exists && !own && !opts.force)

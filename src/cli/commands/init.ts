@@ -1,7 +1,8 @@
 // `statusform init`: a starting point in the current directory — a configuration directory
-// (statusform.yaml beside accounts/<name>.yaml) with one account per vendor asked for (credentials as ${VARIABLES}), the schema modeline, the GitHub workflows of
-// examples/github/ and the .gitignore lines — then validated as `validate` would, without secrets.
-// It never replaces a file: if any file it would write exists, it writes nothing (exit 3).
+// (statusform.yaml beside accounts/<name>.yaml) with one account per vendor asked for (credentials
+// as ${VARIABLES}), the schema modeline, the GitHub workflows of examples/github/ and the
+// .gitignore lines — then validated as `validate` would, without secrets. It never replaces a
+// file: if any file it would write exists, it writes nothing (exit 3).
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
