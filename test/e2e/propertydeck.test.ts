@@ -1,7 +1,7 @@
 // Property Deck over real HTTP: paging, guarded hard deletes, pacing to its limit, and no
 // duplicate create when the outcome of a POST is unknown.
 
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
@@ -235,7 +235,12 @@ describe('Property Deck, end to end', () => {
       const locked = await w.run('apply', '--auto-approve');
       expect(locked.code).toBe(3);
       expect(locked.stderr).toMatch(/the state of account estate \(.*estate\.json\) is locked by pid \d+/);
-      expect(locked.stderr).toContain('statusform unlock -c <config> --account estate');
+      expect(locked.stderr).toContain('statusform unlock --account estate');
+      // The configuration as the user named it, quoted for a shell where it must be.
+      cpSync(join(w.dir, 'statusform.yaml'), join(w.dir, "Bob's config.yaml"));
+      const named = await w.run('apply', '-c', "Bob's config.yaml", '--auto-approve');
+      expect(named.code).toBe(3);
+      expect(named.stderr).toContain(`statusform unlock -c 'Bob'\\''s config.yaml' --account estate`);
     } finally {
       release();
     }

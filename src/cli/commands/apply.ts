@@ -7,7 +7,8 @@ import { accountOutcomes, outcomeCounts, Verdicts } from '../../engine/account-o
 import { accountOf } from '../../address.js';
 import type { Plan } from '../../engine/plan.js';
 import type { Release, StateStore } from '../../state/store.js';
-import { applyPlan, loadState, makePlan, selectAccounts, stateStoreOf, withoutAccounts, type RunOptions } from '../../engine/manager.js';
+import { applyPlan, loadState, makePlan, selectAccounts, withoutAccounts, type RunOptions } from '../../engine/manager.js';
+import { stateStoreFor } from '../state-store.js';
 import { parseShard, type Shard } from '../../engine/shard.js';
 import { guardProblems } from '../../engine/safety.js';
 import { readSavedPlan, staleAgainst, staleBeforeRead, type Staleness } from '../../plan-file/saved-plan.js';
@@ -158,10 +159,11 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
   const accounts = saved ? saved.options.accounts : (opts.accounts ?? []);
   const targets = saved ? (saved.options.targets ?? []) : (opts.targets ?? []).map(checkTarget);
   const { shard } = shardOption(saved ? saved.options.shard : opts.shard);
-  const config = loadOrThrow(io, opts.config ?? configOfPlan(saved, planPath), selection(accounts, shard, targets));
+  const configPath = opts.config ?? configOfPlan(saved, planPath);
+  const config = loadOrThrow(io, configPath, selection(accounts, shard, targets));
   const c = colorsFor(human, io.env);
   // Only the accounts this apply may write are locked (each its own, in the directory layout): applies on others go on.
-  const store = stateStoreOf(config);
+  const store = stateStoreFor(config, configPath, io.env);
   const names = selectAccounts(config, accounts, shard, targets).map((a) => a.name);
   const verdicts = new Verdicts();
   let release: Release;

@@ -6,18 +6,20 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { ACCOUNTS_DIR, SETTINGS_FILE, isLayout } from '../../config/files.js';
 import type { Config } from '../../config/load.js';
-import { loadState, openSessions, selectAccounts, stateStoreOf } from '../../engine/manager.js';
+import { loadState, openSessions, selectAccounts } from '../../engine/manager.js';
 import { bindingOf, refuseForeignState } from '../../engine/state-binding.js';
 import { UsageError } from '../../errors.js';
 import { closeDefaultAgent, newStats } from '../../http/client.js';
 import type { AccountConfig, LiveItem } from '../../model.js';
 import type { Snapshot } from '../../state/backend.js';
 import { StateRecorder } from '../../state/recorder.js';
+import type { StateStore } from '../../state/store.js';
 import type { VendorAdapter } from '../../vendors/adapter.js';
 import { adapterFor } from '../../vendors/registry.js';
 import { DEFAULT_CONFIG, loadOrThrow } from '../context.js';
 import { write, type Io } from '../io.js';
 import { outputFile, realPath, writeOutput, type OutputFile } from '../output.js';
+import { stateStoreFor } from '../state-store.js';
 import type { Outcome } from '../outcome.js';
 import { importedAccountFile, importedInPlace, type ImportInput } from './import-yaml.js';
 
@@ -44,7 +46,7 @@ export async function importCommand(io: Io, opts: ImportCommandOptions): Promise
   // Where the YAML goes is settled before any request: never over the state, its lock or another config file.
   const to = destination(io, opts, config, account, sourcePath);
 
-  const store = stateStoreOf(config);
+  const store = stateStoreFor(config, opts.config, io.env);
   const release = await store.lock([account.name], 'statusform import', 0).catch(async (err: unknown) => {
     await store.close();
     throw err;
@@ -163,13 +165,7 @@ async function liveItems(config: Config, account: AccountConfig, adapter: Vendor
  * file outside the config) are marked imported: until the config declares them, a plan leaves them
  * alone instead of pruning them, so an import never pasted in loses nothing.
  */
-async function adopt(
-  state: Snapshot,
-  store: ReturnType<typeof stateStoreOf>,
-  account: AccountConfig,
-  fresh: readonly LiveItem[],
-  imported: boolean,
-) {
+async function adopt(state: Snapshot, store: StateStore, account: AccountConfig, fresh: readonly LiveItem[], imported: boolean) {
   const recorder = new StateRecorder(state, store, () => bindingOf(account));
   recorder.adoptImported(
     account.name,

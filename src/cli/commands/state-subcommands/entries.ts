@@ -25,9 +25,14 @@ export interface StateCommandOptions {
 
 export type Subcommand = (io: Io, opts: StateCommandOptions, args: readonly string[]) => Promise<Outcome>;
 
+/** The configuration as the user named it, for the unlock command of a lock message. */
+export function configPathOf(opts: StateCommandOptions): { configPath?: string } {
+  return opts.config === undefined ? {} : { configPath: opts.config };
+}
+
 /** Runs `work` with the configuration's state store (located without credentials), closed after. */
 export async function withStore<T>(io: Io, opts: StateCommandOptions, work: (store: StateStore) => Promise<T>): Promise<T> {
-  const store = openStateStore(stateLocationOf(io, opts.config), io.env);
+  const store = openStateStore({ ...stateLocationOf(io, opts.config), ...configPathOf(opts) }, io.env);
   try {
     return await work(store);
   } finally {

@@ -8,13 +8,13 @@ import { basename, dirname, join, relative } from 'node:path';
 import { realPath } from '../../../config/documents.js';
 import { locateState } from '../../../config/load.js';
 import { RefusedError, UsageError } from '../../../errors.js';
-import { acquireLock } from '../../../state/lock.js';
+import { acquireLock, stateFileLock } from '../../../state/lock.js';
 import { STATE_FORMAT_VERSION, readState, writeState } from '../../../state/state-file.js';
 import { accountFileName, openStateStore, type Release, type StateStore } from '../../../state/store.js';
 import { stateLocationOf } from '../../context.js';
 import { write, type Io } from '../../io.js';
 import type { Outcome } from '../../outcome.js';
-import type { StateCommandOptions } from './entries.js';
+import { configPathOf, type StateCommandOptions } from './entries.js';
 
 const ACCOUNT_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 
@@ -48,7 +48,7 @@ async function split(io: Io, opts: StateCommandOptions): Promise<Outcome> {
       `${show(dir)} exists already; nothing was changed. Move it away (or remove it, ` +
         'if it is not a state you need), then run statusform state migrate again',
     );
-  const release = acquireLock(file, 'statusform state migrate');
+  const release = acquireLock(file, 'statusform state migrate', stateFileLock(opts.config));
   try {
     writeAccountFiles(file, dir, show);
     renameSync(file, `${file}.migrated`);
@@ -134,7 +134,7 @@ function writeAccountFiles(file: string, dir: string, show: (p: string) => strin
  */
 async function move(io: Io, opts: StateCommandOptions): Promise<Outcome> {
   const show = (p: string) => relative(io.cwd, p) || p;
-  const configured = openStateStore(stateLocationOf(io, opts.config), io.env);
+  const configured = openStateStore({ ...stateLocationOf(io, opts.config), ...configPathOf(opts) }, io.env);
   const other = openStateStore(otherState(io, opts), io.env);
   const [source, target] = opts.from !== undefined ? [other, configured] : [configured, other];
   const where = (store: StateStore) => (store.layout === 'postgres' ? store.path : show(store.path));
