@@ -134,6 +134,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'plan',
     summary: "show what apply would change, from the vendors' live state",
     flags: ['config', 'account', 'target', 'shard', 'out', 'format', 'detailed-exitcode', 'refresh-all', 'verbose', 'max-wait'],
+    flagDescriptions: { out: 'also write the JSON plan to FILE (apply FILE applies exactly it)' },
     example: 'statusform plan -c examples/quickstart --out plan.json',
     run: async (io, { values: v }) => {
       const maxWait = duration('max-wait', str(v['max-wait']));
@@ -230,9 +231,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     required: ['account'],
     flagDescriptions: {
       account: 'the account to import (exactly one)',
-      out: "write the YAML to FILE (the account's own config file is edited in place); default: print it",
+      out: "write the YAML to FILE; the account's own file (or its config directory) gains only the new items; default: print it",
+      force: "replace an existing --out file that is not the account's own file",
     },
-    example: 'statusform import --account estate --out estate.yaml',
+    example: 'statusform import -c statusform --account estate --out statusform',
     run: async (io, { values: v }) => {
       const accounts = list(v['account']);
       if (accounts.length !== 1) throw new UsageError('import takes exactly one --account NAME');
@@ -326,6 +328,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'unlock',
     summary: 'remove a lock left by a killed apply',
     flags: ['config', 'account', 'force'],
+    flagDescriptions: { force: 'also remove a lock whose run is still alive on this host' },
     example: 'statusform unlock -c statusform --account estate',
     run: async (io, { values: v }) => {
       const accounts = list(v['account']);
