@@ -258,17 +258,10 @@ function putBody(req: WriteRequest): CustomStatusInput {
 }
 
 /**
- * What a reviewer should know of a change. A new status is on no ticket form. A rename for agents
- * only: the config declares no end-user label, so requesters keep the one they saw (statusform
- * never writes what the config does not declare).
+ * The note of a rename for agents only: the config declares no end-user label, so requesters keep
+ * the one they saw (statusform never writes what the config does not declare).
  */
-function statusNotes(kind: ActionKind, before: Fields | null, after: Fields | null): string[] {
-  // Only a status the plan creates is new: a rename keeps its id and with it its form links.
-  if (kind === 'create')
-    return [
-      'a new status is linked to no ticket form: agents see a status only on the forms it is linked to ' +
-        '(Admin Center → Ticket forms); statusform does not manage form links',
-    ];
+function renameNotes(kind: ActionKind, before: Fields | null, after: Fields | null): string[] {
   if ((kind !== 'update' && kind !== 'reactivate') || !before || !after) return [];
   if (after['agent_label'] === before['agent_label'] || after['end_user_label'] !== undefined) return [];
   const kept = before['end_user_label'];
@@ -466,7 +459,7 @@ export const zendesk: VendorAdapter = {
         };
   },
 
-  changeNotes: statusNotes,
+  changeNotes: renameNotes,
   foldKey: fold,
   acceptsRenamedFrom: true,
 
@@ -631,6 +624,11 @@ function openSession(account: AccountConfig, http: HttpClientFactory, clock: Clo
         ...limitErrors(creates, rows),
         ...(await holdErrors(send, accountAddress, desired, rows)),
       ];
+      if (creates.length > 0)
+        warnings.push(
+          `${creates.length} new status(es) will be linked to no ticket form: agents see a status only on ` +
+            'the forms it is linked to (Admin Center → Ticket forms); statusform does not manage form links',
+        );
       return { items, warnings, errors };
     },
 
