@@ -5,13 +5,8 @@
 import { accountOf, type Adoption, type Plan, type PlanAction, type PlanNote } from '../engine/plan.js';
 import { htmlText, inertText, markdownCode, markdownFence, markdownText } from '../inert.js';
 import {
-  adoptionHeadline,
   adoptOnlyLine,
   fieldWidth,
-  headline,
-  incompleteSummaryLine,
-  KEPT_NOTE,
-  NO_CHANGES,
   noteKindWords,
   rateShareLine,
   shownBefore,
@@ -19,9 +14,8 @@ import {
   summaryLine,
   targetedLine,
   unmanagedLine,
-  unplannedText,
-  value,
-} from './text.js';
+} from './plan-words.js';
+import { adoptionHeadline, headline, incompleteSummaryLine, KEPT_NOTE, NO_CHANGES, unplannedText, value } from './text.js';
 
 export const COMMENT_MARKER = '<!-- statusform-plan -->';
 export const GITHUB_COMMENT_LIMIT = 65_536;
