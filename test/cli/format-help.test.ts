@@ -70,3 +70,14 @@ describe("each command's help describes its own flags", () => {
     for (const o of others) expect(options, `${command}: ${o}`).not.toMatch(new RegExp(`\\b${o}: `));
   });
 });
+
+describe('bash completion of the state subcommands', () => {
+  it('offers the subcommands after state, and each one only its own flags', async () => {
+    const script = await completionScript();
+    expect(complete(script, ['state', ''])).toEqual(['list', 'show', 'rm', 'mv', 'migrate']);
+    expect(complete(script, ['state', 'show', '--'])).toContain('--format');
+    for (const sub of ['list', 'rm', 'mv', 'migrate']) expect(complete(script, ['state', sub, '--']), sub).not.toContain('--format');
+    expect(complete(script, ['state', 'migrate', '--'])).toContain('--from');
+    expect(complete(script, ['state', 'list', '--'])).not.toContain('--from');
+  });
+});
