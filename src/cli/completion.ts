@@ -9,23 +9,36 @@ const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 /** Subcommands ("state migrate") complete by their first word. */
 const firstWords = (COMMANDS: readonly CommandSpec[]): string[] => [...new Set(COMMANDS.map((c) => c.name.split(' ')[0]!))];
 
+/** The commands with subcommands ("state"): a command is named by its first two words there. */
+const groups = (COMMANDS: readonly CommandSpec[]): string[] =>
+  firstWords(COMMANDS).filter((w) => COMMANDS.some((c) => c.name.startsWith(`${w} `)));
+
 function bash(COMMANDS: readonly CommandSpec[]): string {
-  const cases = COMMANDS.map((c) => {
+  const grouped = groups(COMMANDS);
+  const cases = COMMANDS.filter((c) => !grouped.includes(c.name)).map((c) => {
     const words = flagsOf(c).flatMap((n) => [`--${n}`, ...(flagOf(n).short ? [`-${flagOf(n).short}`] : [])]);
     const argChoices = (c.args ?? []).flatMap((a) => a.choices ?? []);
-    const sub = COMMANDS.filter((o) => o.name.startsWith(`${c.name} `)).map((o) => o.name.split(' ')[1]!);
-    return `    ${quote(c.name.split(' ')[0]!)}) words=${quote([...words, ...argChoices, ...sub].join(' '))} ;;`;
+    return `    ${quote(c.name)}) words=${quote([...words, ...argChoices].join(' '))} ;;`;
   });
+  // Right after a group's name, its subcommands.
+  const subcommands = grouped.map(
+    (g) =>
+      `    ${quote(g)}) words=${quote(
+        COMMANDS.filter((c) => c.name.startsWith(`${g} `))
+          .map((c) => c.name.split(' ')[1]!)
+          .join(' '),
+      )} ;;`,
+  );
   const values = Object.entries(FLAGS).flatMap(([n, f]: [string, FlagSpec]) => {
     const names = [`--${n}`, ...(f.short ? [`-${f.short}`] : [])].join('|');
     if (f.choices) {
-      // A command may narrow a flag's values (mappings: --format text|markdown): chosen by the command's first word.
+      // A command may narrow a flag's values (mappings: --format text|markdown): chosen by the command's name.
       const narrowed = COMMANDS.filter((c) => c.flagChoices?.[n]).map(
-        (c) => `${quote(c.name.split(' ')[0]!)}) w=${quote(c.flagChoices![n]!.join(' '))} ;;`,
+        (c) => `${quote(c.name)}) w=${quote(c.flagChoices![n]!.join(' '))} ;;`,
       );
       if (narrowed.length === 0) return [`    ${names}) COMPREPLY=($(compgen -W ${quote(f.choices.join(' '))} -- "$cur")); return ;;`];
       const all = `*) w=${quote(f.choices.join(' '))} ;;`;
-      const pick = `local w; case "\${COMP_WORDS[1]}" in ${[...narrowed, all].join(' ')} esac`;
+      const pick = `local w; case "$cmd" in ${[...narrowed, all].join(' ')} esac`;
       return [`    ${names}) ${pick}; COMPREPLY=($(compgen -W "$w" -- "$cur")); return ;;`];
     }
     if (f.file) return [`    ${names}) COMPREPLY=($(compgen -f -- "$cur")); return ;;`];
@@ -34,15 +47,18 @@ function bash(COMMANDS: readonly CommandSpec[]): string {
   });
   return `# statusform bash completion: eval "$(statusform completion bash)" in ~/.bashrc
 _statusform() {
-  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}" words
+  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}" words cmd="\${COMP_WORDS[1]}"
   if [ "$COMP_CWORD" -eq 1 ]; then
     COMPREPLY=($(compgen -W ${quote(`${firstWords(COMMANDS).join(' ')} --help --version`)} -- "$cur")); return
   fi
+  case "$cmd" in
+    ${grouped.map(quote).join('|') || "''"}) [ "$COMP_CWORD" -eq 2 ] || cmd="$cmd \${COMP_WORDS[2]}" ;;
+  esac
   case "$prev" in
 ${values.join('\n')}
   esac
-  case "\${COMP_WORDS[1]}" in
-${cases.join('\n')}
+  case "$cmd" in
+${[...subcommands, ...cases].join('\n')}
     *) words='' ;;
   esac
   COMPREPLY=($(compgen -W "$words" -- "$cur"))

@@ -56,8 +56,16 @@ export function outputFile(
   if (!existsSync(folder)) throw cannot(`the directory ${displayPath(folder, cwd)} does not exist`);
   if (!statSync(folder).isDirectory()) throw cannot(`${displayPath(folder, cwd)} is a file, not a directory`);
   const exists = existsSync(path);
-  if (exists && statSync(path).isDirectory())
-    throw cannot(`it is a directory; give a file name in it, such as ${join(given, opts.example)}`);
+  if (exists && statSync(path).isDirectory()) {
+    // The suggestion must be a path this check accepts: in the directory, unless the directory is the user's own.
+    const inside = join(given, opts.example);
+    const taken = protectedAs(realPath(resolve(cwd, inside)), config, cwd);
+    throw cannot(
+      taken === undefined
+        ? `it is a directory; give a file name in it, such as ${inside}`
+        : `it is a directory, and a file in it would be ${taken.replace(/^it is /, '')}; give a file outside it, such as ${opts.example}`,
+    );
+  }
   const real = realPath(path);
   const mine = opts.allowConfigFile !== undefined && realPath(opts.allowConfigFile) === real;
   const taken = mine ? undefined : protectedAs(real, config, cwd);

@@ -4,7 +4,8 @@
 
 import type { LoadOptions } from '../config/load.js';
 import { selectNames } from '../engine/manager.js';
-import type { Shard } from '../engine/shard.js';
+import { shardOf, shardText, type Shard } from '../engine/shard.js';
+import { UsageError } from '../errors.js';
 
 /**
  * For loadOrThrow: when a run covers only some accounts (`--account`, `--shard`, `--target`),
@@ -12,5 +13,26 @@ import type { Shard } from '../engine/shard.js';
  */
 export function selection(accounts: readonly string[], shard: Shard | undefined, targets: readonly string[]): Pick<LoadOptions, 'select'> {
   if (accounts.length === 0 && !shard && targets.length === 0) return {};
-  return { select: (names) => selectNames(names, accounts, shard, targets) };
+  return {
+    select: (names) => {
+      if (shard) refuseOtherShard(names, accounts, shard);
+      return selectNames(names, accounts, shard, targets);
+    },
+  };
+}
+
+/**
+ * `--account` with `--shard` runs the named accounts of that shard: when every account named is
+ * in another shard, there is nothing to run, and the message says which shard each is in.
+ */
+function refuseOtherShard(all: readonly string[], accounts: readonly string[], shard: Shard): void {
+  const named = accounts.filter((a) => all.includes(a));
+  if (named.length === 0 || named.length < accounts.length) return; // an unknown name is selectNames' message
+  const elsewhere = named.filter((a) => shardOf(a, shard.count) !== shard.index);
+  if (elsewhere.length < named.length) return;
+  const where = elsewhere.map((a) => `${a} is in shard ${shardOf(a, shard.count)}/${shard.count}`).join(', ');
+  throw new UsageError(
+    `no account named is in shard ${shardText(shard)}: ${where} (statusform shards --count ${shard.count} lists each shard's accounts); ` +
+      'give that shard, or leave out --shard',
+  );
 }

@@ -16,6 +16,7 @@ import {
   type YamlScalar,
   type YamlSeq,
 } from './yaml-tree.js';
+import { flowVariableMessage, unquotedFlowVariable } from './flow-variable.js';
 
 export { nodeAt } from './yaml-tree.js';
 
@@ -214,6 +215,8 @@ function syntaxProblems(d: ConfigDocument, text: string, errors: readonly YamlEr
   }
   return [...byLine.values()].map(({ position, errors: onLine }) => {
     const first = onLine[0]!;
+    const variable = unquotedFlowVariable(text, d.lines.lineStart(position.line) ?? 0);
+    if (variable) return { position: positionAt(d, variable.offset), message: flowVariableMessage(variable.variable) };
     if (onLine.length === 1 && !INDENT_CODES.has(first.code)) return { position, message: yamlMessage(first.code, first.message) };
     const indent = /^ */.exec(text.slice(d.lines.lineStart(position.line) ?? 0))?.[0].length ?? 0;
     return {

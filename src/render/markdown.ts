@@ -5,20 +5,17 @@
 import { accountOf, type Adoption, type Plan, type PlanAction, type PlanNote } from '../engine/plan.js';
 import { htmlText, inertText, markdownCode, markdownFence, markdownText } from '../inert.js';
 import {
-  adoptionHeadline,
   adoptOnlyLine,
-  headline,
-  incompleteSummaryLine,
-  KEPT_NOTE,
-  NO_CHANGES,
+  fieldWidth,
+  noteKindWords,
   rateShareLine,
+  shownBefore,
   splitNotes,
   summaryLine,
   targetedLine,
   unmanagedLine,
-  unplannedText,
-  value,
-} from './text.js';
+} from './plan-words.js';
+import { adoptionHeadline, headline, incompleteSummaryLine, KEPT_NOTE, NO_CHANGES, unplannedText, value } from './text.js';
 
 export const COMMENT_MARKER = '<!-- statusform-plan -->';
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -35,11 +32,11 @@ export function diffLines(a: PlanAction): string[] {
     `# ${a.address} ${inertText(headline(a))}${a.reason === 'drift' ? ' (drift: changed outside statusform)' : ''}`,
     `${head} ${a.address}`,
   ];
-  const width = Math.max(0, ...[...Object.keys(a.after ?? a.before ?? {}), ...a.changes.map((ch) => ch.field)].map((k) => k.length));
+  const width = fieldWidth(a);
   if (a.action === 'create') {
     for (const [k, v] of Object.entries(a.after ?? {})) lines.push(`+     ${k.padEnd(width)} = ${value(v)}`);
   } else if (a.action === 'delete' || a.action === 'deactivate') {
-    for (const [k, v] of Object.entries(a.before ?? {})) if (v !== null) lines.push(`-     ${k.padEnd(width)} = ${value(v)}`);
+    for (const [k, v] of shownBefore(a)) lines.push(`-     ${k.padEnd(width)} = ${value(v)}`);
   } else {
     for (const ch of a.changes) {
       const via =
@@ -106,7 +103,7 @@ function accountSection(name: string, vendor: string, { actions, notes, adopt, e
     summary: `<b>${htmlText(name)}</b> (${htmlText(vendor)}): ${htmlText(tally)}${drift > 0 ? ` — ${drift} from drift` : ''}`,
     blocks: [...actions.map(diffLines), ...adopt.map(adoptionLines)],
     notes: [
-      ...individual.map((n) => `- ${markdownCode(n.address)} ${markdownText(n.kind)}: ${markdownText(n.message)}`),
+      ...individual.map((n) => `- ${markdownCode(n.address)} ${markdownText(noteKindWords(n))}: ${markdownText(n.message)}`),
       ...[...unmanaged].map(([account, list]) => unmanagedBlock(account, list)),
     ],
   };
@@ -160,63 +157,7 @@ function headlines(plan: Plan): string[] {
 }
 
 export function renderPlanMarkdown(plan: Plan, limit = GITHUB_COMMENT_LIMIT): string {
-  const head: string[] = [COMMENT_MARKER, ...headlines(plan)];
-  const destructive = plan.actions.filter((a) => a.destructive);
-  const sideEffects = plan.notes.filter((n) => n.side_effect);
-  if (destructive.length > 0 || sideEffects.length > 0) head.push('> [!WARNING]');
-  if (destructive.length > 0) {
-    head.push(`> **${destructive.length} destructive change${destructive.length === 1 ? '' : 's'}:**`);
-    for (const a of destructive.slice(0, 20))
-      head.push(
-        `> - ${markdownCode(a.address)} will be ` +
-          `${a.action === 'delete' ? '**deleted** (hard delete)' : 'deactivated'}${a.blocked ? ' — blocked' : ''}`,
-      );
-    if (destructive.length > 20) head.push(`> - … and ${destructive.length - 20} more`);
-    if (sideEffects.length > 0) head.push('>');
-  }
-  if (sideEffects.length > 0) {
-    head.push(
-      `> **${sideEffects.length === 1 ? 'A side effect' : `${sideEffects.length} side effects`} ` +
-        'at the vendor** (beyond the changes below):',
-    );
-    for (const n of sideEffects.slice(0, 20)) head.push(`> - ${markdownCode(n.address)}: ${markdownText(n.message)}`);
-    if (sideEffects.length > 20) head.push(`> - … and ${sideEffects.length - 20} more`);
-  }
-  if (destructive.length > 0 || sideEffects.length > 0) head.push('');
-  if (plan.thresholds.length > 0) {
-    head.push(
-      '> [!CAUTION]',
-      '> **Safety thresholds exceeded** (apply needs `--allow-bulk`):',
-      ...plan.thresholds.map((t) => `> - ${markdownText(t)}`),
-      '',
-    );
-  }
-  const bulk = plan.rules.filter((r) => r.moving > r.max);
-  if (bulk.length > 0) {
-    head.push('> [!CAUTION]', '> **Selector rules over their max** (apply needs `--allow-bulk`):');
-    for (const r of bulk)
-      head.push(`> - ${markdownText(r.account)}: rule "${markdownText(r.rule)}" would change ${r.moving} (max ${r.max})`);
-    head.push('');
-  }
-  if (plan.errors.length > 0) {
-    head.push('> [!CAUTION]', `> **${plan.errors.length} error${plan.errors.length === 1 ? '' : 's'} in the plan:**`);
-    for (const e of plan.errors.slice(0, 20)) head.push(`> - ${markdownCode(e.address)}: ${markdownText(e.message)}`);
-    if (plan.errors.length > 20) head.push(`> - … and ${plan.errors.length - 20} more`);
-    head.push('');
-  }
-  const targeted = targetedLine(plan);
-  if (targeted) head.push(`_${markdownText(targeted)}_`, '');
-  if (plan.rate_shares && plan.rate_shares.length > 0)
-    head.push(...plan.rate_shares.map((r) => `_Rate limit: ${markdownText(rateShareLine(r))}._`), '');
-  const unreadable = plan.accounts.filter((a) => a.read === 'none');
-  if (unreadable.length > 0) {
-    const names = unreadable.map((a) => `${markdownText(a.name)} (${markdownText(a.vendor)})`).join(', ');
-    head.push(
-      `_${names} ha${unreadable.length === 1 ? 's' : 've'} no read API: ` +
-        'live state is taken from the state file, and drift there cannot be seen._',
-      '',
-    );
-  }
+  const head = [COMMENT_MARKER, ...headlines(plan), ...warningLines(plan), ...cautionLines(plan), ...contextLines(plan)];
   const sections = plan.accounts.map((acc) =>
     accountSection(acc.name, acc.vendor, {
       actions: plan.actions.filter((a) => a.account === acc.name),
@@ -226,6 +167,79 @@ export function renderPlanMarkdown(plan: Plan, limit = GITHUB_COMMENT_LIMIT): st
     }),
   );
   return fitToLimit(head.join('\n'), sections, limit);
+}
+
+/** At most this many entries of a callout list; the rest are a count. */
+const CALLOUT_LISTED = 20;
+
+function listed<T>(items: readonly T[], line: (item: T) => string): string[] {
+  const more = items.length - CALLOUT_LISTED;
+  return [...items.slice(0, CALLOUT_LISTED).map(line), ...(more > 0 ? [`> - … and ${more} more`] : [])];
+}
+
+/** The warning at the top: destructive changes and side effects at the vendor, before anyone opens a section. */
+function warningLines(plan: Plan): string[] {
+  const destructive = plan.actions.filter((a) => a.destructive);
+  const sideEffects = plan.notes.filter((n) => n.side_effect);
+  if (destructive.length === 0 && sideEffects.length === 0) return [];
+  const out = ['> [!WARNING]'];
+  if (destructive.length > 0) {
+    out.push(`> **${destructive.length} destructive change${destructive.length === 1 ? '' : 's'}:**`);
+    const removal = (a: PlanAction) => (a.action === 'delete' ? '**deleted** (hard delete)' : 'deactivated');
+    out.push(...listed(destructive, (a) => `> - ${markdownCode(a.address)} will be ${removal(a)}${a.blocked ? ' — blocked' : ''}`));
+    if (sideEffects.length > 0) out.push('>');
+  }
+  if (sideEffects.length > 0) {
+    out.push(
+      `> **${sideEffects.length === 1 ? 'A side effect' : `${sideEffects.length} side effects`} at the vendor** ` +
+        '(beyond the changes below):',
+    );
+    out.push(...listed(sideEffects, (n) => `> - ${markdownCode(n.address)}: ${markdownText(n.message)}`));
+  }
+  return [...out, ''];
+}
+
+/** What an apply would refuse: exceeded thresholds, selector rules over their max, errors in the plan. */
+function cautionLines(plan: Plan): string[] {
+  const out: string[] = [];
+  if (plan.thresholds.length > 0)
+    out.push(
+      '> [!CAUTION]',
+      '> **Safety thresholds exceeded** (apply needs `--allow-bulk`):',
+      ...plan.thresholds.map((t) => `> - ${markdownText(t)}`),
+      '',
+    );
+  const bulk = plan.rules.filter((r) => r.moving > r.max);
+  if (bulk.length > 0) {
+    out.push('> [!CAUTION]', '> **Selector rules over their max** (apply needs `--allow-bulk`):');
+    for (const r of bulk)
+      out.push(`> - ${markdownText(r.account)}: rule "${markdownText(r.rule)}" would change ${r.moving} (max ${r.max})`);
+    out.push('');
+  }
+  if (plan.errors.length > 0) {
+    out.push('> [!CAUTION]', `> **${plan.errors.length} error${plan.errors.length === 1 ? '' : 's'} in the plan:**`);
+    out.push(...listed(plan.errors, (e) => `> - ${markdownCode(e.address)}: ${markdownText(e.message)}`), '');
+  }
+  return out;
+}
+
+/** How to read the plan: targeted, rate-limit shares, accounts whose drift cannot be seen. */
+function contextLines(plan: Plan): string[] {
+  const out: string[] = [];
+  const targeted = targetedLine(plan);
+  if (targeted) out.push(`_${markdownText(targeted)}_`, '');
+  if (plan.rate_shares && plan.rate_shares.length > 0)
+    out.push(...plan.rate_shares.map((r) => `_Rate limit: ${markdownText(rateShareLine(r))}._`), '');
+  const unreadable = plan.accounts.filter((a) => a.read === 'none');
+  if (unreadable.length > 0) {
+    const names = unreadable.map((a) => `${markdownText(a.name)} (${markdownText(a.vendor)})`).join(', ');
+    out.push(
+      `_${names} ha${unreadable.length === 1 ? 's' : 've'} no read API: ` +
+        'live state is taken from the state file, and drift there cannot be seen._',
+      '',
+    );
+  }
+  return out;
 }
 
 /**

@@ -14,9 +14,20 @@ import {
   type PlanAction,
   type PlanNote,
   type PlanSummary,
-  type RateShare,
 } from '../engine/plan.js';
 import { inertText } from '../inert.js';
+import {
+  adoptOnlyLine,
+  countsText,
+  fieldWidth,
+  noteKindWords,
+  rateShareLine,
+  shownBefore,
+  splitNotes,
+  summaryLine,
+  targetedLine,
+  unmanagedLine,
+} from './plan-words.js';
 import { plainColors, type Colors } from './style.js';
 
 export const NO_CHANGES = 'No changes. Live state matches the configuration.';
@@ -88,19 +99,19 @@ function colorFor(a: PlanAction, c: Colors): (s: string) => string {
   return c.green;
 }
 
-export function renderAction(a: PlanAction, c: Colors = plainColors): string[] {
+/** `allowDestroy`: the run was given --allow-destroy, so a delete needs nothing more from the user. */
+export function renderAction(a: PlanAction, c: Colors = plainColors, allowDestroy = false): string[] {
   const paint = colorFor(a, c);
   const drift = a.reason === 'drift' ? c.magenta(' (drift: changed outside statusform)') : '';
   const dependency = a.dependency_of ? c.cyan(` (${dependencyOf(a.dependency_of)})`) : '';
   const address = inertText(a.address);
   const lines = [`  ${c.dim(`# ${address} ${headline(a)}`)}${drift}${dependency}`];
   lines.push(`  ${paint(symbolOf(a))} ${address}`);
-  const width = Math.max(0, ...[...Object.keys(a.after ?? a.before ?? {}), ...a.changes.map((ch) => ch.field)].map((k) => k.length));
+  const width = fieldWidth(a);
   if (a.action === 'create') {
     for (const [k, v] of Object.entries(a.after ?? {})) lines.push(`      ${c.green('+')} ${inertText(k.padEnd(width))} = ${value(v)}`);
   } else if (a.action === 'delete' || a.action === 'deactivate') {
-    for (const [k, v] of Object.entries(a.before ?? {}))
-      if (v !== null) lines.push(`      ${c.red('-')} ${inertText(k.padEnd(width))} = ${value(v)}`);
+    for (const [k, v] of shownBefore(a)) lines.push(`      ${c.red('-')} ${inertText(k.padEnd(width))} = ${value(v)}`);
   } else {
     for (const ch of a.changes) {
       const via =
@@ -110,7 +121,7 @@ export function renderAction(a: PlanAction, c: Colors = plainColors): string[] {
     }
   }
   if (a.blocked) lines.push(`      ${c.red(c.bold('✗ blocked:'))} ${inertText(a.blocked)}`);
-  else if (a.action === 'delete') lines.push(`      ${c.red('! needs --allow-destroy on apply')}`);
+  else if (a.action === 'delete' && !allowDestroy) lines.push(`      ${c.red('! needs --allow-destroy on apply')}`);
   return lines;
 }
 
@@ -134,29 +145,6 @@ function adoptionsOf(plan: Plan): Adoption[] {
 function dependencyOf(targets: readonly string[]): string {
   const shown = inertText(targets.slice(0, 3).join(', '));
   return `dependency of ${shown}${targets.length > 3 ? ` and ${targets.length - 3} more` : ''}`;
-}
-
-/** A targeted plan says so first: it leaves out every change its targets do not need. */
-export function targetedLine(plan: Plan): string | undefined {
-  const t = plan.options.targets;
-  if (!t || t.length === 0) return undefined;
-  return (
-    `Targeted: only ${inertText(t.join(', '))} and what ${t.length === 1 ? 'it depends' : 'they depend'} on. ` +
-    'Other changes are left out of this plan; a plan without --target shows them.'
-  );
-}
-
-/** The counts of a plan: "3 to create, 2 to update, 1 to deactivate, 0 to delete, 4 ticket transitions". */
-function countsText(s: PlanSummary): string {
-  const parts = [`${s.create} to create`, `${s.update} to update`];
-  if (s.reactivate > 0) parts.push(`${s.reactivate} to reactivate`);
-  parts.push(`${s.deactivate} to deactivate`, `${s.delete} to delete`, `${s.transition} ticket transition${s.transition === 1 ? '' : 's'}`);
-  if (s.adopt > 0) parts.push(`${s.adopt} to adopt`);
-  return parts.join(', ');
-}
-
-export function summaryLine(s: PlanSummary): string {
-  return `Plan: ${countsText(s)}.`;
 }
 
 /** The counts of a plan that left accounts out: never a "Plan:" or "No changes" line a reader could take for the whole. */
@@ -210,56 +198,39 @@ export function closingLine(plan: Plan): string {
   return plan.actions.length === 0 ? NO_CHANGES : summaryLine(plan.summary);
 }
 
-/** A plan without changes that still adopts: "2 declared items found at the vendor as declared will be adopted …". */
-export function adoptOnlyLine(s: PlanSummary): string {
-  return (
-    `${s.adopt} to adopt: ${s.adopt === 1 ? 'a declared item was' : 'declared items were'} found at the vendor as declared; ` +
-    `apply records ${s.adopt === 1 ? 'it' : 'them'} as owned in the state file, writing nothing at the vendor.`
-  );
-}
-
-/** The notes that would repeat on every run, one per live item nobody manages, apart from those that matter (shown one by one). */
-export function splitNotes(notes: readonly PlanNote[]): { individual: PlanNote[]; unmanaged: Map<string, PlanNote[]> } {
-  const unmanaged = new Map<string, PlanNote[]>();
-  const individual: PlanNote[] = [];
-  for (const n of notes) {
-    if (n.kind !== 'unmanaged') individual.push(n);
-    else unmanaged.set(accountOf(n.address), [...(unmanaged.get(accountOf(n.address)) ?? []), n]);
-  }
-  return { individual, unmanaged };
-}
-
-/** "estate: 12 items at the vendor are not managed by statusform". */
-export function unmanagedLine(account: string, count: number): string {
-  return `${account}: ${count} item${count === 1 ? '' : 's'} at the vendor ${count === 1 ? 'is' : 'are'} not managed by statusform`;
-}
-
 function noteLabel(n: PlanNote): string {
   if (n.side_effect) return 'side effect at the vendor — ';
-  return n.kind === 'unmanaged' ? 'unmanaged — ' : n.kind === 'possible_rename' ? 'possible rename — ' : '';
-}
-
-/** `rate_limit: { share }` in words: "estate uses at most 50% of its vendor's rate limit (30 requests per 60 s)". */
-export function rateShareLine(r: RateShare): string {
-  const pct = Math.round(r.share * 1000) / 10;
-  const requests = Math.round(r.requests * 100) / 100;
-  const per = `${requests} request${requests === 1 ? '' : 's'} per ${r.seconds} s`;
-  return `${r.account} uses at most ${pct}% of its vendor's rate limit (${per})`;
+  return n.kind === 'unmanaged' || n.kind === 'possible_rename' ? `${noteKindWords(n)} — ` : '';
 }
 
 export interface TextOptions {
   /** List every unmanaged item, not only their count per account (`--verbose`). */
   verbose?: boolean;
+  /** The plan is shown by an apply given --allow-destroy: deletes need nothing more. */
+  allowDestroy?: boolean;
 }
 
 export function renderPlanText(plan: Plan, c: Colors = plainColors, opts: TextOptions = {}): string {
-  const out: string[] = [];
   const incomplete = incompleteLine(plan);
-  if (incomplete) out.push(c.red(c.bold(incomplete)), '');
-  if (plan.rate_shares && plan.rate_shares.length > 0) {
-    for (const r of plan.rate_shares) out.push(c.dim(`Rate limit: ${rateShareLine(r)}.`));
-    out.push('');
-  }
+  const out = [
+    ...(incomplete ? [c.red(c.bold(incomplete)), ''] : []),
+    ...preambleLines(plan, c),
+    ...actionLines(plan, c, opts.allowDestroy ?? false),
+    ...noteLines(plan, c, opts.verbose ?? false),
+    ...ruleLines(plan, c),
+    ...(plan.errors.length > 0
+      ? [c.red('Errors:'), ...plan.errors.map((e) => `  ${c.red('✗')} ${inertText(e.address)}: ${inertText(e.message)}`), '']
+      : []),
+    ...closingLines(plan, c, incomplete !== undefined),
+  ];
+  return `${out.join('\n')}\n`;
+}
+
+/** What to know before the actions: rate-limit shares, a targeted plan, accounts without a read API. */
+function preambleLines(plan: Plan, c: Colors): string[] {
+  const out: string[] = [];
+  if (plan.rate_shares && plan.rate_shares.length > 0)
+    out.push(...plan.rate_shares.map((r) => c.dim(`Rate limit: ${rateShareLine(r)}.`)), '');
   const targeted = targetedLine(plan);
   if (targeted) out.push(c.yellow(targeted), '');
   const unreadable = plan.accounts.filter((a) => a.read === 'none');
@@ -272,54 +243,65 @@ export function renderPlanText(plan: Plan, c: Colors = plainColors, opts: TextOp
       '',
     );
   }
+  return out;
+}
+
+function actionLines(plan: Plan, c: Colors, allowDestroy: boolean): string[] {
   const adoptions = adoptionsOf(plan);
+  const out: string[] = [];
   if (plan.actions.length > 0) out.push('statusform will perform the following actions:', '');
   else if (adoptions.length > 0) out.push('statusform will adopt the following items (nothing is written at the vendor):', '');
-  for (const a of plan.actions) out.push(...renderAction(a, c), '');
+  for (const a of plan.actions) out.push(...renderAction(a, c, allowDestroy), '');
   if (adoptions.length > 0) out.push(...adoptions.map((a) => renderAdoption(a, c)), '');
-  if (plan.notes.length > 0) {
-    const { individual, unmanaged } = splitNotes(plan.notes);
-    out.push('Notes (no changes):');
-    for (const n of individual)
-      out.push(`  ${n.side_effect ? c.yellow('!') : c.cyan('•')} ${inertText(n.address)}: ${noteLabel(n)}${inertText(n.message)}`);
-    for (const [account, notes] of unmanaged) {
-      if (!opts.verbose) {
-        out.push(`  ${c.cyan('•')} ${unmanagedLine(account, notes.length)} (--verbose lists them)`);
-        continue;
-      }
-      out.push(`  ${c.cyan('•')} ${unmanagedLine(account, notes.length)}; left untouched:`);
-      for (const n of notes) out.push(`      ${inertText(n.address)}: unmanaged`);
+  return out;
+}
+
+/** The notes, unmanaged items counted per account (listed with --verbose). */
+function noteLines(plan: Plan, c: Colors, verbose: boolean): string[] {
+  if (plan.notes.length === 0) return [];
+  const { individual, unmanaged } = splitNotes(plan.notes);
+  const out = ['Notes (no changes):'];
+  for (const n of individual)
+    out.push(`  ${n.side_effect ? c.yellow('!') : c.cyan('•')} ${inertText(n.address)}: ${noteLabel(n)}${inertText(n.message)}`);
+  for (const [account, notes] of unmanaged) {
+    if (!verbose) {
+      out.push(`  ${c.cyan('•')} ${unmanagedLine(account, notes.length)} (--verbose lists them)`);
+      continue;
     }
-    out.push('');
+    out.push(`  ${c.cyan('•')} ${unmanagedLine(account, notes.length)}; left untouched:`);
+    for (const n of notes) out.push(`      ${inertText(n.address)}: unmanaged`);
   }
-  if (plan.rules.length > 0) {
-    out.push('Selector rules:');
-    for (const r of plan.rules) {
-      const over = r.moving > r.max ? c.red(` — more than its max of ${r.max}: apply needs --allow-bulk`) : '';
-      out.push(
-        `  ${c.cyan('•')} ${inertText(r.account)}: rule "${inertText(r.rule)}" matches ${r.matched} ` +
-          `item${r.matched === 1 ? '' : 's'}, ${r.moving} to change${over}`,
-      );
-    }
-    out.push('');
+  return [...out, ''];
+}
+
+function ruleLines(plan: Plan, c: Colors): string[] {
+  if (plan.rules.length === 0) return [];
+  const out = ['Selector rules:'];
+  for (const r of plan.rules) {
+    const over = r.moving > r.max ? c.red(` — more than its max of ${r.max}: apply needs --allow-bulk`) : '';
+    out.push(
+      `  ${c.cyan('•')} ${inertText(r.account)}: rule "${inertText(r.rule)}" matches ${r.matched} ` +
+        `item${r.matched === 1 ? '' : 's'}, ${r.moving} to change${over}`,
+    );
   }
-  if (plan.errors.length > 0) {
-    out.push(c.red('Errors:'));
-    for (const e of plan.errors) out.push(`  ${c.red('✗')} ${inertText(e.address)}: ${inertText(e.message)}`);
-    out.push('');
-  }
+  return [...out, ''];
+}
+
+/** The counts (or "No changes"), then what would stop an apply: thresholds and blocked changes. */
+function closingLines(plan: Plan, c: Colors, incomplete: boolean): string[] {
   const closing = closingLine(plan);
-  out.push(incomplete ? c.red(c.bold(closing)) : closing === NO_CHANGES ? c.green(closing) : c.bold(closing));
+  const out = [incomplete ? c.red(c.bold(closing)) : closing === NO_CHANGES ? c.green(closing) : c.bold(closing)];
   if (!incomplete && plan.actions.length === 0 && plan.summary.adopt > 0) out.push(adoptOnlyLine(plan.summary));
   out.push(...plan.thresholds.map((t) => c.red(`Safety threshold: ${inertText(t)}`)));
-  if (plan.summary.blocked > 0)
+  const blocked = plan.summary.blocked;
+  if (blocked > 0)
     out.push(
       c.red(
-        `${plan.summary.blocked} change${plan.summary.blocked === 1 ? ' is' : 's are'} blocked: ` +
-          `apply will refuse until the configuration allows ${plan.summary.blocked === 1 ? 'it' : 'them'}.`,
+        `${blocked} change${blocked === 1 ? ' is' : 's are'} blocked: ` +
+          `apply will refuse until the configuration allows ${blocked === 1 ? 'it' : 'them'}.`,
       ),
     );
-  return `${out.join('\n')}\n`;
+  return out;
 }
 
 /**

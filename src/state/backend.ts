@@ -61,4 +61,6 @@ export interface StateLocation {
   layout: StateLayout;
   path: string;
   postgres?: PostgresState;
+  /** The configuration as the user named it (`-c PATH`), for the unlock command a held lock's message gives; absent: the default. */
+  configPath?: string;
 }

@@ -6,6 +6,7 @@ import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, unli
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { RefusedError, UsageError, fileProblem } from '../errors.js';
+import { inertText } from '../inert.js';
 
 export interface LockInfo {
   pid: number;
@@ -24,7 +25,27 @@ export interface LockAbout {
   unlock: string;
 }
 
-const STATE_FILE_LOCK: LockAbout = { what: 'the state file', unlock: 'statusform unlock -c <config>' };
+/** A word for a shell as it is, or single-quoted (a quote in it closed, escaped and reopened); control characters escaped. */
+function shellWord(text: string): string {
+  const inert = inertText(text);
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(inert) ? inert : `'${inert.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * The command that removes a lock by hand: `-c` with the configuration as the user gave it (none
+ * for the default), the account of a state directory or database, `--force` for a live holder.
+ */
+export function unlockCommand(configPath?: string, account?: string, force = false): string {
+  const config = configPath === undefined ? '' : ` -c ${shellWord(configPath)}`;
+  return `statusform unlock${config}${account === undefined ? '' : ` --account ${account}`}${force ? ' --force' : ''}`;
+}
+
+/** The lock of a single state file, in words. */
+export function stateFileLock(configPath?: string): LockAbout {
+  return { what: 'the state file', unlock: unlockCommand(configPath) };
+}
+
+const STATE_FILE_LOCK = stateFileLock();
 
 /** The GitHub Actions run this process belongs to, from the variables the runner sets; undefined elsewhere. */
 export function ciRunUrl(env: NodeJS.ProcessEnv): string | undefined {

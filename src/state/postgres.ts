@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { postgresLabel, type PostgresState } from '../config/state-setting.js';
 import type { StateLayout } from './backend.js';
 import { RefusedError, StateBackendError } from '../errors.js';
-import { ciRunUrl, holderWords, type LockInfo } from './lock.js';
+import { ciRunUrl, holderWords, unlockCommand, type LockInfo } from './lock.js';
 import { ensureSchema, lockKey, schemaVersion, sqlName } from './postgres-schema.js';
 import { Session } from './postgres-session.js';
 import { shapeProblem, type AccountState } from './state-file.js';
@@ -44,6 +44,7 @@ export class PostgresStore implements StateStore {
   constructor(
     private readonly pg: PostgresState,
     private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly configPath?: string,
   ) {
     this.path = postgresLabel(pg);
     this.s = sqlName(pg.schema);
@@ -141,7 +142,7 @@ export class PostgresStore implements StateStore {
     const who = lock?.holder ? holderWords(lock.holder) : `another run (database session ${lock?.backendPid ?? 'unknown'})`;
     return (
       `the state of account ${name} (${this.path}) is locked by ${who}. The database releases it when that run ends, ` +
-      `however it ends; if it hangs, end its session with: statusform unlock -c <config> --account ${name} --force`
+      `however it ends; if it hangs, end its session with: ${unlockCommand(this.configPath, name, true)}`
     );
   }
 

@@ -11,7 +11,7 @@ import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { RefusedError, UsageError, fileProblem } from '../errors.js';
 import type { Release, Snapshot, StateLayout, StateLocation, StateStore, StateVersion } from './backend.js';
-import { acquireLockWaiting, lockPath, type LockAbout } from './lock.js';
+import { acquireLockWaiting, lockPath, stateFileLock, unlockCommand, type LockAbout } from './lock.js';
 import { PostgresStore } from './postgres.js';
 import { STATE_FORMAT_VERSION, readState, type AccountState, type State } from './state-file.js';
 
@@ -37,9 +37,9 @@ export function accountOfFileName(file: string): string | undefined {
 export function openStateStore(state: StateLocation, env: NodeJS.ProcessEnv = process.env): StateStore {
   if (state.layout === 'postgres') {
     if (!state.postgres) throw new Error('a PostgreSQL state needs its connection');
-    return new PostgresStore(state.postgres, env);
+    return new PostgresStore(state.postgres, env, state.configPath);
   }
-  return state.layout === 'directory' ? new DirectoryStore(state.path) : new FileStore(state.path);
+  return state.layout === 'directory' ? new DirectoryStore(state.path, state.configPath) : new FileStore(state.path, state.configPath);
 }
 
 /** Wraps synchronous lock releases as a Release: run at once (a forced exit gets them done), then only once. */
@@ -54,7 +54,10 @@ function releaseOnce(releases: (() => void)[]): Release {
 class FileStore implements StateStore {
   readonly layout = 'file';
   private state: State | undefined;
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    private readonly configPath?: string,
+  ) {}
 
   fileOf(): string {
     return this.path;
@@ -77,7 +80,7 @@ class FileStore implements StateStore {
   }
 
   async lock(_accounts: readonly string[], command: string, timeoutMs: number): Promise<Release> {
-    return releaseOnce([await acquireLockWaiting(this.path, command, timeoutMs)]);
+    return releaseOnce([await acquireLockWaiting(this.path, command, timeoutMs, 200, stateFileLock(this.configPath))]);
   }
 
   async write(snapshot: Snapshot): Promise<void> {
@@ -103,7 +106,10 @@ class FileStore implements StateStore {
 /** One file per account, each with its own lineage, serial and lock. */
 class DirectoryStore implements StateStore {
   readonly layout = 'directory';
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    private readonly configPath?: string,
+  ) {}
 
   fileOf(account: string): string {
     return join(this.path, accountFileName(account));
@@ -143,7 +149,7 @@ class DirectoryStore implements StateStore {
       for (const name of [...new Set(accounts)].sort()) {
         const about: LockAbout = {
           what: `the state of account ${name} (${this.fileOf(name)})`,
-          unlock: `statusform unlock -c <config> --account ${name}`,
+          unlock: unlockCommand(this.configPath, name),
         };
         releases.push(await acquireLockWaiting(this.fileOf(name), command, Math.max(0, deadline - Date.now()), 200, about));
       }

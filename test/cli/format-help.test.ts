@@ -47,3 +47,37 @@ describe("each command's --format", () => {
     expect(r.stdout).not.toMatch(/--out FILE .*JSON plan/);
   });
 });
+
+describe("each command's help describes its own flags", () => {
+  it('every command with --format shows its own values in --help, and completion offers exactly those', async () => {
+    const { COMMANDS, FLAGS } = await import('../../src/cli/command-table.js');
+    const script = await completionScript();
+    const withFormat = COMMANDS.filter((c) => c.flags.includes('format'));
+    expect(withFormat.map((c) => c.name).sort()).toEqual(['mappings', 'plan', 'shards', 'show', 'state show']);
+    for (const c of withFormat) {
+      const values = [...(c.flagChoices?.['format'] ?? FLAGS.format.choices ?? [])];
+      const help = await cli([...c.name.split(' '), '--help'], { cwd: tempDir() });
+      expect(help.stdout, c.name).toContain(`--format ${values.join('|')} `);
+      const words = [...c.name.split(' '), ...(c.args?.length ? ['x'] : []), '--format', ''];
+      expect(complete(script, words), c.name).toEqual(values);
+    }
+  });
+
+  it.each([['plan'], ['import'], ['unlock'], ['apply']])('%s --help names no other command in a flag description', async (command) => {
+    const r = await cli([command, '--help'], { cwd: tempDir() });
+    const options = r.stdout.slice(r.stdout.indexOf('Options:'), r.stdout.indexOf('Example:'));
+    const others = ['plan', 'import', 'unlock', 'apply'].filter((o) => o !== command);
+    for (const o of others) expect(options, `${command}: ${o}`).not.toMatch(new RegExp(`\\b${o}: `));
+  });
+});
+
+describe('bash completion of the state subcommands', () => {
+  it('offers the subcommands after state, and each one only its own flags', async () => {
+    const script = await completionScript();
+    expect(complete(script, ['state', ''])).toEqual(['list', 'show', 'rm', 'mv', 'migrate']);
+    expect(complete(script, ['state', 'show', '--'])).toContain('--format');
+    for (const sub of ['list', 'rm', 'mv', 'migrate']) expect(complete(script, ['state', sub, '--']), sub).not.toContain('--format');
+    expect(complete(script, ['state', 'migrate', '--'])).toContain('--from');
+    expect(complete(script, ['state', 'list', '--'])).not.toContain('--from');
+  });
+});

@@ -50,8 +50,7 @@ const FLEET =
 
 const ESTATE_OF_THREE = 'Error: 1 of 3 accounts could not be planned (estate); the plan below is incomplete.';
 const HEADLINE_OF_THREE = '### statusform plan: 1 of 3 accounts could not be planned (estate)';
-const INCOMPLETE_NOTHING =
-  'Incomplete plan: 0 to create, 0 to update, 0 to deactivate, 0 to delete, 0 ticket transitions; 1 of 3 accounts could not be planned.';
+const INCOMPLETE_NOTHING = 'Incomplete plan: 0 to create, 0 to update, 0 to delete; 1 of 3 accounts could not be planned.';
 
 /** An output that does not claim what it cannot know. */
 function expectNoClaim(text: string, where: string): void {
@@ -194,7 +193,7 @@ describe('the only account answers a broken body', () => {
     expectIncomplete(text, first, 'plan');
     expect(text.stdout).toContain('the JSON is cut short or broken');
     expect(text.stdout.trimEnd().split('\n').at(-1)).toBe(
-      'Incomplete plan: 0 to create, 0 to update, 0 to deactivate, 0 to delete, 0 ticket transitions; 1 of 1 account could not be planned.',
+      'Incomplete plan: 0 to create, 0 to update, 0 to delete; 1 of 1 account could not be planned.',
     );
     expectIncomplete(detailed, first, 'plan --detailed-exitcode');
     expectIncomplete(md, '### statusform plan: 1 of 1 account could not be planned (estate)', 'plan --format markdown', 1);
@@ -216,7 +215,7 @@ describe('an account with one ticket the vendor does not know', () => {
     expectIncomplete(text, 'Error: 1 of 2 accounts could not be planned (helpdesk); the plan below is incomplete.', 'plan');
     expect(text.stdout).toContain('~ helpdesk.tickets["T-1"]');
     expect(text.stdout.trimEnd().split('\n').at(-1)).toBe(
-      'Incomplete plan: 1 to create, 0 to update, 0 to deactivate, 0 to delete, 1 ticket transition; 1 of 2 accounts could not be planned.',
+      'Incomplete plan: 1 to create, 0 to update, 0 to delete, 1 ticket transition; 1 of 2 accounts could not be planned.',
     );
     expectIncomplete(md, '### statusform plan: 1 of 2 accounts could not be planned (helpdesk)', 'plan --format markdown', 1);
   });

@@ -1,6 +1,6 @@
 // `statusform init` (issue 22, item 2) and `validate` without secrets (item 4).
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FLAGS } from '../../src/cli/command-table.js';
@@ -18,19 +18,21 @@ describe('statusform init', () => {
     expect([...(FLAGS.vendor.choices ?? [])].sort()).toEqual([...vendorNames].sort());
   });
 
-  it('writes a config with the vendors asked for, the modeline, the workflows and .gitignore lines; it validates without secrets', async () => {
+  it('writes the settings with the modeline, one account file per vendor asked for, the workflows and .gitignore lines; it validates without secrets', async () => {
     const dir = tempDir();
     const r = await cli(['init', '--vendor', 'propertydeck', '--vendor', 'zendesk'], { cwd: dir });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const config = readFileSync(join(dir, 'statusform', 'statusform.yaml'), 'utf8');
-    expect(config.split('\n')[0]).toMatch(/^# yaml-language-server: \$schema=\S+\/schemas\/statusform\.schema\.json$/);
-    const schema = /\$schema=(\S+)/.exec(config)![1]!;
+    const settings = readFileSync(join(dir, 'statusform', 'statusform.yaml'), 'utf8');
+    expect(settings.split('\n')[0]).toMatch(/^# yaml-language-server: \$schema=\S+\/schemas\/statusform\.schema\.json$/);
+    const schema = /\$schema=(\S+)/.exec(settings)![1]!;
     expect(existsSync(join(dir, 'statusform', schema)), 'the modeline resolves from the config file').toBe(true);
-    expect(config).toContain('vendor: propertydeck');
-    expect(config).toContain('vendor: zendesk');
-    expect(config).not.toContain('vendor: timetap');
-    expect(config).toContain('token: ${PROPERTYDECK_TOKEN}');
+    expect(settings).not.toContain('vendor:');
+    expect(readdirSync(join(dir, 'statusform', 'accounts')).sort()).toEqual(['estate.yaml', 'support.yaml']);
+    const estate = readFileSync(join(dir, 'statusform', 'accounts', 'estate.yaml'), 'utf8');
+    expect(estate).toContain('vendor: propertydeck');
+    expect(estate).toContain('token: ${PROPERTYDECK_TOKEN}');
+    expect(readFileSync(join(dir, 'statusform', 'accounts', 'support.yaml'), 'utf8')).toContain('vendor: zendesk');
     for (const w of workflows)
       expect(readFileSync(join(dir, '.github', 'workflows', w), 'utf8')).toBe(
         readFileSync(new URL(`../../examples/github/${w}`, import.meta.url), 'utf8'),

@@ -10,11 +10,8 @@ import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir, tree } from '../helpers.js';
 import { fakeGh, recordingNpm, runAction, textOf } from './action-runner.js';
+import { installGlobally, listing, npm, packRelease, quiet, root } from './release-package.js';
 
-const root = new URL('../../', import.meta.url).pathname;
-const quiet = { ...process.env, npm_config_update_notifier: 'false', npm_config_prefer_offline: 'true' };
-const npm = (args: string[], cwd: string) =>
-  execFileSync('npm', [...args, '--offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8', env: quiet });
 const lockfile = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
   packages: Record<string, { version: string; dev?: boolean }>;
 };
@@ -25,14 +22,9 @@ describe('the npm package', () => {
   }, async () => {
     const out = tempDir('statusform-pack-');
     // dist/ is built by `npm test` before the tests (and before the pack in the release workflow).
-    const tarball = execFileSync(join(root, '.ci', 'pack-release'), [out], {
-      cwd: root,
-      encoding: 'utf8',
-      env: quiet,
-      stdio: 'pipe',
-    }).trim();
+    const tarball = packRelease(out);
     expect(basename(tarball)).toMatch(/^statusform-\d+\.\d+\.\d+\.tgz$/);
-    const listing = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n');
+    const files = listing(tarball);
     for (const f of [
       'package/bin/statusform.js',
       'package/dist/cli/main.js',
@@ -40,19 +32,19 @@ describe('the npm package', () => {
       'package/schemas/plan.schema.json',
       'package/README.md',
     ])
-      expect(listing).toContain(f);
-    expect(listing.some((f) => f.startsWith('package/src/') || f.startsWith('package/test/'))).toBe(false);
+      expect(files).toContain(f);
+    expect(files.some((f) => f.startsWith('package/src/') || f.startsWith('package/test/'))).toBe(false);
     // The schema generators and the bench are for the repository: scripts/ and bench/, never built into dist/.
-    expect(listing.filter((f) => /^package\/(scripts|bench|build|dist\/bench)\//.test(f))).toEqual([]);
+    expect(files.filter((f) => /^package\/(scripts|bench|build|dist\/bench)\//.test(f))).toEqual([]);
     // Every runtime dependency of the lockfile, at its version, and no development one.
     const bundled = Object.entries(lockfile.packages).filter(([path]) => path.startsWith('node_modules/'));
-    for (const [path, p] of bundled) expect(listing.includes(`package/${path}/package.json`), path).toBe(!p.dev);
+    for (const [path, p] of bundled) expect(files.includes(`package/${path}/package.json`), path).toBe(!p.dev);
     const undici = execFileSync('tar', ['xzOf', tarball, 'package/node_modules/undici/package.json'], { encoding: 'utf8' });
     expect((JSON.parse(undici) as { version: string }).version).toBe(lockfile.packages['node_modules/undici']!.version);
 
     // Globally, into a prefix of its own.
     const prefix = join(out, 'prefix');
-    npm(['install', '-g', '--prefix', prefix, tarball], out);
+    installGlobally(tarball, prefix);
     const elsewhere = tree({
       'statusform.yaml':
         'version: 1\naccounts:\n' +

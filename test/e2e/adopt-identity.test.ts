@@ -113,7 +113,7 @@ describe('plans name what they adopt', () => {
     expect(plan.stdout).toContain('statusform will perform the following actions:');
     expect(plan.stdout).toContain('+ estate.statuses["property:Let Agreed"]');
     expect(plan.stdout).toMatch(/ {2}= estate\.statuses\["property:For Sale"\] will be adopted \(found at the vendor as declared, id "/);
-    expect(plan.stdout).toContain('Plan: 1 to create, 0 to update, 0 to deactivate, 0 to delete, 0 ticket transitions, 1 to adopt.');
+    expect(plan.stdout).toContain('Plan: 1 to create, 0 to update, 0 to delete, 1 to adopt.');
     const saved = expectWirePlan(readFileSync(join(w.dir, 'plan.json'), 'utf8'), 'plan.json') as { actions: JsonAction[] };
     expect(saved.actions.map((a) => `${a.action} ${a.address}`)).toEqual([
       'create estate.statuses["property:Let Agreed"]',

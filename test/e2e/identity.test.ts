@@ -34,7 +34,7 @@ describe("an owned status renamed at the vendor is still statusform's", () => {
       '# estate.statuses["property:Sold STC"] will be renamed in place from ' +
         '"property:Sold subject to contract" (drift: changed outside statusform)',
     );
-    expect(plan.stdout).toContain('Plan: 0 to create, 1 to update, 0 to deactivate, 0 to delete');
+    expect(plan.stdout).toContain('Plan: 0 to create, 1 to update, 0 to delete');
     expect(plan.stdout).not.toContain('unmanaged');
     expect(plan.stdout).not.toContain('missing at the vendor');
 

@@ -1,7 +1,7 @@
 // Property Deck over real HTTP: paging, guarded hard deletes, pacing to its limit, and no
 // duplicate create when the outcome of a POST is unknown.
 
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfigWithState } from '../../src/state/config-with-state.js';
@@ -79,6 +79,8 @@ describe('Property Deck, end to end', () => {
 
     const withFlag = await w.run('apply', '--auto-approve', '--allow-destroy');
     expect(withFlag.code).toBe(0);
+    expect(withFlag.stdout).toContain('will be DELETED (hard delete)');
+    expect(withFlag.stdout).not.toContain('needs --allow-destroy'); // it was given
     const store = w.sandbox.simulators.propertydeck.store;
     expect([...store.statuses.values()].map((s) => s.label)).toEqual(['Keep']);
     expect(store.records[0]!.status).toBeNull();
@@ -102,7 +104,7 @@ describe('Property Deck, end to end', () => {
     w.sandbox.simulators.propertydeck.resetRequests();
 
     const plan = await w.run('plan');
-    expect(plan.stdout).toContain('Plan: 0 to create, 1 to update, 0 to deactivate, 0 to delete');
+    expect(plan.stdout).toContain('Plan: 0 to create, 1 to update, 0 to delete');
     expect(plan.stdout).toMatch(/~ label +: "Under offer" → "Under OFFER"/);
     expect(plan.stdout).toContain('will be renamed in place from "property:Under offer"');
     expect((await w.run('apply', '--auto-approve')).code).toBe(0);
@@ -166,7 +168,7 @@ describe('Property Deck, end to end', () => {
     const uuid = w.state().accounts['estate']!.items['property:Under Offer']!.id;
     writeFileSync(join(w.dir, 'statusform.yaml'), PD_ACCOUNT(status('Under Offer (agreed)'), FAST));
     const hinted = await w.run('plan');
-    expect(hinted.stdout).toContain('Plan: 1 to create, 0 to update, 0 to deactivate, 0 to delete');
+    expect(hinted.stdout).toContain('Plan: 1 to create, 0 to update, 0 to delete');
     expect(hinted.stdout).toContain(
       'estate.statuses["property:Under Offer (agreed)"]: possible rename — ' +
         'looks like a rename of "property:Under Offer": did you mean `renamed_from: ["Under Offer"]`?',
@@ -193,7 +195,7 @@ describe('Property Deck, end to end', () => {
       seeds: { propertydeck: { statuses: [{ label: 'Let', type: 'property' }] } },
     });
     const plan = await w.run('plan');
-    expect(plan.stdout).toContain('Plan: 1 to create, 0 to update, 0 to deactivate, 0 to delete, 0 ticket transitions, 1 to adopt.');
+    expect(plan.stdout).toContain('Plan: 1 to create, 0 to update, 0 to delete, 1 to adopt.');
     const json = JSON.parse((await w.run('plan', '--format', 'json')).stdout) as { summary: { adopt: number } };
     expect(json.summary.adopt).toBe(1);
     const apply = await w.run('apply', '--auto-approve');
@@ -206,7 +208,7 @@ describe('Property Deck, end to end', () => {
     expect((await w.run('apply', '--auto-approve')).code).toBe(0);
     writeFileSync(join(w.dir, 'statusform.yaml'), PD_ACCOUNT(status('Viewing', 'contact'), FAST));
     const kept = await w.run('plan');
-    expect(kept.stdout).toContain('Plan: 1 to create, 0 to update, 0 to deactivate, 0 to delete');
+    expect(kept.stdout).toContain('Plan: 1 to create, 0 to update, 0 to delete');
     expect(kept.stdout).toContain('estate.statuses["property:Viewing"]: no longer in the configuration; kept because prune is off');
     expect(kept.stdout).toContain(
       'estate.statuses["contact:Viewing"]: possible rename — looks like a type change of "property:Viewing": ' +
@@ -233,7 +235,12 @@ describe('Property Deck, end to end', () => {
       const locked = await w.run('apply', '--auto-approve');
       expect(locked.code).toBe(3);
       expect(locked.stderr).toMatch(/the state of account estate \(.*estate\.json\) is locked by pid \d+/);
-      expect(locked.stderr).toContain('statusform unlock -c <config> --account estate');
+      expect(locked.stderr).toContain('statusform unlock --account estate');
+      // The configuration as the user named it, quoted for a shell where it must be.
+      cpSync(join(w.dir, 'statusform.yaml'), join(w.dir, "Bob's config.yaml"));
+      const named = await w.run('apply', '-c', "Bob's config.yaml", '--auto-approve');
+      expect(named.code).toBe(3);
+      expect(named.stderr).toContain(`statusform unlock -c 'Bob'\\''s config.yaml' --account estate`);
     } finally {
       release();
     }
@@ -267,7 +274,7 @@ describe('Property Deck, end to end', () => {
     );
     expect(Object.keys(w.state().accounts['estate']!.items)).toEqual(['property:Fresh']);
     const again = await w.run('plan');
-    expect(again.stdout).toContain('Plan: 1 to create, 0 to update, 0 to deactivate, 0 to delete, 0 ticket transitions.');
+    expect(again.stdout).toContain('Plan: 1 to create, 0 to update, 0 to delete.');
     expect(again.stdout).toContain('+ estate.statuses["property:Taken"]');
   });
 });
@@ -292,7 +299,7 @@ describe('a Property Deck maps_to, which statusform keeps (Property Deck has no 
     );
     expect(plan.stdout).toContain('~ estate.statuses["property:Alpha"]');
     expect(plan.stdout).toContain('~ maps_to : "open" → "pending" (kept by statusform; the vendor has no such field)');
-    expect(plan.stdout).toContain('Plan: 0 to create, 1 to update, 0 to deactivate, 0 to delete, 0 ticket transitions.');
+    expect(plan.stdout).toContain('Plan: 0 to create, 1 to update, 0 to delete.');
     const json = JSON.parse((await w.run('plan', '--format', 'json')).stdout) as { actions: { address: string; changes: unknown[] }[] };
     expect(json.actions).toEqual([
       expect.objectContaining({

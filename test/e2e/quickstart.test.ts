@@ -1,6 +1,6 @@
 // The quickstart as a user runs it: plan, apply, plan again — over real HTTP against the simulators.
 
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { demoSeeds, demoState } from '../../src/sandbox/demo-data.js';
@@ -14,10 +14,20 @@ afterEach(async () => {
   w = undefined;
 });
 
+const exampleDir = new URL('../../examples/quickstart/', import.meta.url).pathname;
+const example = (file: string) => readFileSync(join(exampleDir, file), 'utf8');
+
+/** The quickstart's settings file and account files, with the state an earlier apply left. */
 async function quickstart(): Promise<World> {
-  const example = readFileSync(new URL('../../examples/quickstart/statusform.yaml', import.meta.url), 'utf8');
-  const made = await world(example, { seeds: demoSeeds() }, { 'statusform.state.json': JSON.stringify(demoState()) });
-  return made;
+  return world(
+    example('statusform.yaml'),
+    { seeds: demoSeeds() },
+    {
+      'accounts/nerds.yaml': example('accounts/nerds.yaml'),
+      'accounts/estate.yaml': example('accounts/estate.yaml'),
+      'statusform.state.json': JSON.stringify(demoState()),
+    },
+  );
 }
 
 describe('the quickstart, end to end', () => {
@@ -35,7 +45,7 @@ describe('the quickstart, end to end', () => {
     expect(plan.stdout).toContain('estate: 1 item at the vendor is not managed by statusform (--verbose lists them)');
     expect((await w.run('plan', '--verbose')).stdout).toMatch(/estate\.statuses\["contact:Archived"\]: unmanaged/);
     // Two declared items are already at the vendor as declared: adopted, with no write.
-    expect(plan.stdout).toContain('Plan: 3 to create, 2 to update, 1 to deactivate, 0 to delete, 0 ticket transitions, 2 to adopt.');
+    expect(plan.stdout).toContain('Plan: 3 to create, 2 to update, 1 to deactivate, 0 to delete, 2 to adopt.');
 
     const apply = await w.run('apply', '--auto-approve');
     expect(apply.code).toBe(0);
@@ -127,9 +137,8 @@ describe('the quickstart, end to end', () => {
 
   it('copies cleanly: the example needs only the sandbox variables', async () => {
     w = await quickstart();
-    copyFileSync(new URL('../../examples/quickstart/statusform.yaml', import.meta.url), join(w.dir, 'again.yaml'));
-    writeFileSync(join(w.dir, 'statusform.yaml'), '');
-    const r = await w.run('validate', '-c', 'again.yaml');
+    cpSync(exampleDir, join(w.dir, 'again'), { recursive: true });
+    const r = await w.run('validate', '-c', 'again');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('2 accounts, 7 items');
   });

@@ -137,6 +137,25 @@ describe('state rm', () => {
   });
 });
 
+describe('state show ACCOUNT', () => {
+  it('shows every item the state records of the account, as text or JSON', async () => {
+    w = await applied();
+    const text = await w.run('state', 'show', 'estate');
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout.split('\n')[0]).toBe('# estate (propertydeck): 3 items in the state');
+    for (const a of [COLD, HOT, SOLD]) expect(text.stdout).toContain(`\n# ${a}\nvendor     = "propertydeck"\n`);
+    const json = JSON.parse((await w.run('state', 'show', 'estate', '--format', 'json')).stdout) as {
+      account: string;
+      items: { address: string }[];
+    };
+    expect(json.account).toBe('estate');
+    expect(json.items.map((i) => i.address)).toEqual([COLD, HOT, SOLD]);
+    const unknown = await w.run('state', 'show', 'estat');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('estat matches no account in the state');
+  });
+});
+
 describe('state mv', () => {
   it('re-keys an owned item: the next plan finds it by its vendor id and renames it in place, never re-creates it', async () => {
     w = await applied();
@@ -168,6 +187,23 @@ describe('state mv', () => {
     const missing = await w.run('state', 'mv', 'estate.statuses["contact:Nope"]', 'estate.statuses["contact:New"]');
     expect(missing.code).toBe(1);
     expect((await w.run('state', 'mv', 'estate.statuses["contact:*"]', COLD)).code).toBe(1);
+    expect(serial(w)).toBe(before);
+  });
+
+  it('refuses a key without the shape of a Property Deck key (type:label), or with another type, naming the shape', async () => {
+    w = await applied();
+    const before = serial(w);
+    const bare = await w.run('state', 'mv', HOT, 'estate.statuses["Warm Lead"]');
+    expect(bare.code).toBe(1);
+    expect(bare.stderr).toContain(
+      'state mv: estate.statuses["Warm Lead"] is not a key of Property Deck statuses: a key there is type:label ' +
+        '(like "contact:Hot Lead"), and "Warm Lead" has no type: part; nothing was changed',
+    );
+    const empty = await w.run('state', 'mv', HOT, 'estate.statuses["contact:"]');
+    expect(empty.stderr).toContain('its label is empty');
+    const retyped = await w.run('state', 'mv', HOT, 'estate.statuses["property:Hot Lead"]');
+    expect(retyped.code).toBe(1);
+    expect(retyped.stderr).toContain('changes the type ("contact" → "property"), which Property Deck cannot change in place');
     expect(serial(w)).toBe(before);
   });
 });

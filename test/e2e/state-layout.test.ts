@@ -85,7 +85,7 @@ describe('a new configuration keeps its state in a directory, one file per accou
       expect(estate.stderr).toMatch(
         /Refused: estate: the state of account estate \(\S+estate\.json\) is locked by pid \d+ on \S+ \(statusform apply \(another run\), since /,
       );
-      expect(estate.stderr).toContain('statusform unlock -c <config> --account estate');
+      expect(estate.stderr).toContain('remove the lock with: statusform unlock --account estate\n'); // the default config: no -c
       const all = await w.run('apply', '--auto-approve'); // every account: estate is refused, salon has nothing left to do
       expect(all.code).toBe(3);
       expect(all.stdout).toContain('Accounts: 1 unchanged, 1 refused.');

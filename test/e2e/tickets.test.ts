@@ -26,7 +26,7 @@ describe('series.hr tickets', () => {
     );
     const plan = await w.run('plan');
     // T-2 and T-3 are as declared already: adopted, with no message posted.
-    expect(plan.stdout).toContain('Plan: 0 to create, 0 to update, 0 to deactivate, 0 to delete, 1 ticket transition, 2 to adopt.');
+    expect(plan.stdout).toContain('Plan: 0 to create, 0 to update, 0 to delete, 1 ticket transition, 2 to adopt.');
     expect((await w.run('apply', '--auto-approve')).code).toBe(0);
     const tickets = w.sandbox.simulators.serieshr.store.tickets;
     expect(tickets.get('T-1')).toMatchObject({ Status: 'resolved' });

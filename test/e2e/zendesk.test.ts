@@ -137,6 +137,7 @@ describe('Zendesk, end to end', () => {
     expect(plan.stdout).toContain(
       'support.statuses["Waiting on supplier"]: renamed for agents only: requesters keep seeing the end-user label "On its way"',
     );
+    expect(plan.stdout).not.toContain('ticket form'); // a rename keeps the status's id, and its form links with it
     expect((await w.run('apply', '--auto-approve')).code).toBe(0);
     expect(writes(w).map((q) => [q.method, q.path, q.body])).toEqual([
       ['PUT', `/api/v2/custom_statuses/${id}`, { custom_status: { agent_label: 'Waiting on supplier', end_user_label: 'On its way' } }],

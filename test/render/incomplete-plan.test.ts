@@ -77,9 +77,7 @@ describe('the text plan of an account that could not be read', () => {
     const text = renderPlanText(oneUnread());
     const lines = text.trimEnd().split('\n');
     expect(lines[0]).toBe('Error: 1 of 3 accounts could not be planned (estate); the plan below is incomplete.');
-    expect(lines.at(-1)).toBe(
-      'Incomplete plan: 0 to create, 0 to update, 0 to deactivate, 0 to delete, 0 ticket transitions; 1 of 3 accounts could not be planned.',
-    );
+    expect(lines.at(-1)).toBe('Incomplete plan: 0 to create, 0 to update, 0 to delete; 1 of 3 accounts could not be planned.');
     expectNoClaim(text);
   });
 
@@ -98,7 +96,7 @@ describe('the text plan of an account that could not be read', () => {
     const lines = renderPlanText(p).trimEnd().split('\n');
     expect(lines[0]).toBe('Error: 1 of 2 accounts could not be planned (helpdesk); the plan below is incomplete.');
     expect(lines.at(-1)).toBe(
-      'Incomplete plan: 0 to create, 0 to update, 0 to deactivate, 0 to delete, 1 ticket transition; 1 of 2 accounts could not be planned.',
+      'Incomplete plan: 0 to create, 0 to update, 0 to delete, 1 ticket transition; 1 of 2 accounts could not be planned.',
     );
     expect(renderPlanMarkdown(p)).toContain('<summary><b>helpdesk</b> (serieshr): 1 transition, 1 error</summary>');
   });
@@ -122,7 +120,7 @@ describe('the markdown comment of an account that could not be read', () => {
     const md = renderPlanMarkdown(oneUnread());
     const lines = md.split('\n');
     expect(lines[1]).toBe('### statusform plan: 1 of 3 accounts could not be planned (estate)');
-    expect(lines[3]).toBe('Incomplete plan: 0 to create, 0 to update, 0 to deactivate, 0 to delete, 0 ticket transitions.');
+    expect(lines[3]).toBe('Incomplete plan: 0 to create, 0 to update, 0 to delete.');
     expect(md).toContain('> **1 error in the plan:**');
     expectNoClaim(md);
   });

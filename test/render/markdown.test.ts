@@ -61,9 +61,7 @@ describe('the markdown PR comment', () => {
     const md = renderPlanMarkdown(plan([action(1), action(2, 'delete'), action(3, 'create', 'other')], ['estate', 'other']));
     expect(md.split('\n')[0]).toBe(COMMENT_MARKER);
     const html = marked.parse(md, { gfm: true, async: false });
-    expect(html).toMatch(
-      /^<!-- statusform-plan -->\s*<h3>statusform plan: 2 to create, 0 to update, 0 to deactivate, 1 to delete, 0 ticket transitions\.<\/h3>/,
-    );
+    expect(html).toMatch(/^<!-- statusform-plan -->\s*<h3>statusform plan: 2 to create, 0 to update, 1 to delete\.<\/h3>/);
     const warning = html.indexOf('will be <strong>deleted</strong>');
     expect(warning).toBeGreaterThan(0);
     expect(warning).toBeLessThan(html.indexOf('<details>'));
@@ -181,7 +179,7 @@ describe('the markdown PR comment says everything once', () => {
     ];
     p.summary = summarise(p.actions, p.accounts);
     const md = renderPlanMarkdown(p);
-    expect(md).toContain('### statusform plan: 1 to create, 0 to update, 0 to deactivate, 0 to delete, 0 ticket transitions, 2 to adopt.');
+    expect(md).toContain('### statusform plan: 1 to create, 0 to update, 0 to delete, 2 to adopt.');
     expect(md).toContain('<summary><b>estate</b> (propertydeck): 1 create, 2 to adopt</summary>');
     // Each adoption is a line of its account's diff block, after the changes, naming its address.
     const block = md.slice(md.indexOf('```diff'), md.indexOf('```', md.indexOf('```diff') + 3));

@@ -2,6 +2,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { summarise, type Plan } from '../../src/engine/plan.js';
+import type { PlanAction } from '../../src/engine/plan.js';
+import { renderPlanMarkdown } from '../../src/render/markdown.js';
 import { renderApplyText, renderPlanText } from '../../src/render/text.js';
 
 function plan(): Plan {
@@ -86,7 +88,7 @@ describe('the text plan says everything once', () => {
     const text = renderPlanText(p);
     expect(text).toContain('statusform will perform the following actions:\n');
     expect(text.indexOf(line)).toBeGreaterThan(text.indexOf('+ estate.statuses["contact:B"]'));
-    expect(text).toContain('Plan: 1 to create, 0 to update, 0 to deactivate, 0 to delete, 0 ticket transitions, 1 to adopt.');
+    expect(text).toContain('Plan: 1 to create, 0 to update, 0 to delete, 1 to adopt.');
   });
 
   it('says what a plan without changes adopts, and the apply summary counts adoptions', () => {
@@ -98,5 +100,63 @@ describe('the text plan says everything once', () => {
       'Apply complete: 3 done, 0 failed, 0 skipped, 2 adopted.\n',
     );
     expect(renderApplyText({ outcomes: [], done: 3, failed: 0, skipped: 0 })).toBe('Apply complete: 3 done, 0 failed, 0 skipped.\n');
+  });
+});
+
+/** A removal of a Zendesk status whose description is empty, as the diff makes it. */
+function removal(action: 'deactivate' | 'delete'): PlanAction {
+  return {
+    address: 'support.statuses["Waiting"]',
+    account: 'support',
+    collection: 'statuses',
+    key: 'Waiting',
+    action,
+    id: 7,
+    before: { agent_label: 'Waiting', description: '', end_user_label: null, maps_to: 'pending' },
+    after: null,
+    changes: [],
+    depends_on: [],
+    destructive: true,
+    reason: 'config',
+    phase: 3,
+  };
+}
+
+describe('the plan says nothing that is not news', () => {
+  it('counts create, update and delete always, and the other kinds only when there are some', () => {
+    const p = plan();
+    p.actions = [removal('deactivate')];
+    p.summary = summarise(p.actions, p.accounts);
+    expect(renderPlanText(p)).toContain('Plan: 0 to create, 0 to update, 1 to deactivate, 0 to delete, 1 to adopt.\n');
+    expect(renderPlanMarkdown(p)).toContain('### statusform plan: 0 to create, 0 to update, 1 to deactivate, 0 to delete, 1 to adopt.');
+    expect(renderPlanText(p)).not.toMatch(/\b0 (to deactivate|ticket transitions?|to reactivate)\b/);
+  });
+
+  it('shows a deactivated item by the fields it has: no line for an empty description', () => {
+    const p = plan();
+    p.actions = [removal('deactivate')];
+    p.summary = summarise(p.actions, p.accounts);
+    const text = renderPlanText(p);
+    expect(text).toContain('- agent_label = "Waiting"');
+    expect(text).not.toContain('description');
+    expect(text).not.toContain('end_user_label');
+    expect(renderPlanMarkdown(p)).not.toContain('description');
+  });
+
+  it('asks for --allow-destroy on a delete only when the run was not given it', () => {
+    const p = plan();
+    p.actions = [removal('delete')];
+    p.summary = summarise(p.actions, p.accounts);
+    expect(renderPlanText(p)).toContain('! needs --allow-destroy on apply');
+    expect(renderPlanText(p, undefined, { allowDestroy: true })).not.toContain('--allow-destroy');
+  });
+
+  it('names note kinds in words in the PR comment: "possible rename", never possible_rename', () => {
+    const p = plan();
+    p.notes = [{ address: 'estate.statuses["contact:Lead"]', kind: 'possible_rename', message: 'looks like "contact:Leads" renamed' }];
+    const md = renderPlanMarkdown(p);
+    expect(md).toContain('possible rename: looks like');
+    expect(md).not.toContain('possible_rename');
+    expect(renderPlanText(p)).toContain('possible rename — looks like');
   });
 });

@@ -45,8 +45,14 @@ describe('the vendor registry', () => {
   it('gives examples/ every environment variable they read, each from its vendor folder', async () => {
     sandbox = await startSandbox();
     const env = sandboxEnv(sandbox.simulators);
-    const accountFiles = readdirSync(join(ROOT, 'examples', 'all-vendors', 'accounts')).map((f) => join('all-vendors', 'accounts', f));
-    const examples = ['quickstart/statusform.yaml', 'all-vendors/statusform.yaml', ...accountFiles]
+    const accountFiles = (example: string) =>
+      readdirSync(join(ROOT, 'examples', example, 'accounts')).map((f) => join(example, 'accounts', f));
+    const examples = [
+      'quickstart/statusform.yaml',
+      'all-vendors/statusform.yaml',
+      ...accountFiles('quickstart'),
+      ...accountFiles('all-vendors'),
+    ]
       .map((f) => readFileSync(join(ROOT, 'examples', f), 'utf8'))
       .join('\n');
     const read = new Set([...examples.matchAll(/\$\{([A-Z0-9_]+)\}/g)].map((m) => m[1]!));

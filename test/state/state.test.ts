@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { RefusedError, UsageError } from '../../src/errors.js';
-import { acquireLock, lockPath, readLock, takeOverStale } from '../../src/state/lock.js';
+import { acquireLock, lockPath, readLock, takeOverStale, unlockCommand } from '../../src/state/lock.js';
 import { StateRecorder } from '../../src/state/recorder.js';
 import { emptyState, readState, writeState } from '../../src/state/state-file.js';
 import { openStateStore } from '../../src/state/store.js';
@@ -111,5 +111,17 @@ describe('what adopt records', () => {
       WAITING: { id: 1, active: true, fields: { status: 'OPEN', sort_order: 3 } },
       LATE: { id: 2, active: true, fields: { status: 'COMPLETED', sort_order: 2 }, dependsOn: ['WAITING'] },
     });
+  });
+});
+
+describe('the unlock command a held lock names', () => {
+  it('gives the configuration as the user named it, quoted for a shell when it must be, and inert', () => {
+    expect(unlockCommand()).toBe('statusform unlock');
+    expect(unlockCommand('infra/statusform', 'estate')).toBe('statusform unlock -c infra/statusform --account estate');
+    expect(unlockCommand('my configs/statusform.yaml', 'estate', true)).toBe(
+      "statusform unlock -c 'my configs/statusform.yaml' --account estate --force",
+    );
+    expect(unlockCommand("Bob's")).toBe("statusform unlock -c 'Bob'\\''s'");
+    expect(unlockCommand('a\nb')).not.toContain('\n');
   });
 });

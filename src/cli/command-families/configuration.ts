@@ -20,9 +20,10 @@ export const IMPORT: CommandSpec = {
   required: ['account'],
   flagDescriptions: {
     account: 'the account to import (exactly one)',
-    out: "write the YAML to FILE (the account's own config file is edited in place); default: print it",
+    out: "write the YAML to FILE; the account's own file (or its config directory) gains only the new items; default: print it",
+    force: "replace an existing --out file that is not the account's own file",
   },
-  example: 'statusform import --account estate --out estate.yaml',
+  example: 'statusform import -c statusform --account estate --out statusform',
   run: async (io, { values: v }) => {
     const accounts = list(v['account']);
     if (accounts.length !== 1) throw new UsageError('import takes exactly one --account NAME');

@@ -18,6 +18,7 @@ export const PLAN: CommandSpec = {
   name: 'plan',
   summary: "show what apply would change, from the vendors' live state",
   flags: ['config', 'account', 'target', 'shard', 'out', 'format', 'detailed-exitcode', 'refresh-all', 'verbose', 'max-wait'],
+  flagDescriptions: { out: 'also write the JSON plan to FILE (apply FILE applies exactly it)' },
   example: 'statusform plan -c examples/quickstart --out plan.json',
   run: async (io, { values: v }) => {
     const wait = maxWait(v);

@@ -25,8 +25,8 @@ export const STATE_LIST: CommandSpec = {
 
 export const STATE_SHOW: CommandSpec = {
   name: 'state show',
-  summary: 'what the state records of one item',
-  args: [{ name: 'ADDRESS', description: 'as plan prints it' }],
+  summary: 'what the state records of one item, or of every item of an account',
+  args: [{ name: 'ADDRESS', description: 'as plan prints it, or an account name (all its items)' }],
   flags: ['config', 'format'],
   flagChoices: { format: ['text', 'json'] },
   flagDescriptions: { format: 'output format (default text; json for a script)' },
@@ -74,6 +74,7 @@ export const UNLOCK: CommandSpec = {
   name: 'unlock',
   summary: 'remove a lock left by a killed apply',
   flags: ['config', 'account', 'force'],
+  flagDescriptions: { force: 'also remove a lock whose run is still alive on this host' },
   example: 'statusform unlock -c statusform --account estate',
   run: async (io, { values: v }) => {
     const accounts = list(v['account']);

@@ -9,16 +9,7 @@ import type { ConfigWithState } from '../../state/config-with-state.js';
 import type { ActionOutcome, ApplyResult } from '../../engine/execute.js';
 import type { Plan, PlanAction } from '../../engine/plan.js';
 import type { Release, Snapshot, StateStore } from '../../state/store.js';
-import {
-  applyPlan,
-  loadState,
-  makePlan,
-  selectAccounts,
-  stateStoreOf,
-  withoutAccounts,
-  type Planned,
-  type RunOptions,
-} from '../../engine/manager.js';
+import { applyPlan, loadState, makePlan, selectAccounts, withoutAccounts, type Planned, type RunOptions } from '../../engine/manager.js';
 import { parseShard, type Shard } from '../../engine/shard.js';
 import { guardProblems } from '../../engine/safety.js';
 import { readSavedPlan, staleAgainst, staleBeforeRead, type Staleness } from '../../plan-file/saved-plan.js';
@@ -28,6 +19,7 @@ import { dirname, resolve } from 'node:path';
 import { renderApplyText, renderPlanText } from '../../render/text.js';
 import { renderAccountOutcomesText } from '../../render/apply-report.js';
 import { loadOrThrow } from '../context.js';
+import { stateStoreFor } from '../state-store.js';
 import { selection } from '../selection.js';
 import { appendStepSummary, colors, confirm, progress, write, type Io, type OutStream, type Progress } from '../io.js';
 import type { Interrupts } from '../interrupts.js';
@@ -166,6 +158,8 @@ interface ApplyRun {
   targets: string[];
   shard: Shard | undefined;
   config: ConfigWithState;
+  /** The configuration as the user named it (or as the saved plan records it): lock hints repeat it. */
+  configPath: string | undefined;
   /** The accounts this apply may write: those it locks. */
   names: string[];
   /** Where a person reads: stdout, or stderr when stdout carries the JSON events. */
@@ -185,7 +179,7 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
   emit(versionEvent(opts.statusformVersion ?? 'unknown', stamp));
   const run = startRun(io, opts, emit);
   // Only the accounts this apply may write are locked (each its own, in the directory layout): applies on others go on.
-  const store = stateStoreOf(run.config);
+  const store = stateStoreFor(run.config, run.configPath, io.env);
   let release: Release;
   try {
     release = await lockAccounts(store, run.names, (opts.lockTimeoutSeconds ?? 0) * 1000, run.verdicts);
@@ -221,10 +215,11 @@ function startRun(io: Io, opts: ApplyCommandOptions, emit: ApplyRun['emit']): Ap
   const accounts = saved ? saved.options.accounts : (opts.accounts ?? []);
   const targets = saved ? (saved.options.targets ?? []) : (opts.targets ?? []).map(checkTarget);
   const { shard } = shardOption(saved ? saved.options.shard : opts.shard);
-  const config = loadOrThrow(io, opts.config ?? configOfPlan(saved, planPath), selection(accounts, shard, targets));
+  const configPath = opts.config ?? configOfPlan(saved, planPath);
+  const config = loadOrThrow(io, configPath, selection(accounts, shard, targets));
   const c = colorsFor(human, io.env);
   const names = selectAccounts(config, accounts, shard, targets).map((a) => a.name);
-  return { io, opts, saved, accounts, targets, shard, config, names, human, c, verdicts: new Verdicts(), emit };
+  return { io, opts, saved, accounts, targets, shard, config, configPath, names, human, c, verdicts: new Verdicts(), emit };
 }
 
 /** Stops before any change when an interrupt came while reading or asking. */
@@ -272,7 +267,7 @@ function judgePlan(run: ApplyRun, planned: Planned): Planned {
       staleAgainst(run.saved, toWire(planned.plan)),
       run.names.filter((n) => !verdicts.decided(n)),
     );
-  write(run.human, renderPlanText(planned.plan, run.c, { verbose: opts.verbose ?? false }));
+  write(run.human, renderPlanText(planned.plan, run.c, { verbose: opts.verbose ?? false, allowDestroy: opts.allowDestroy ?? false }));
   run.emit(planEvent(planned.plan, stamp));
   const guards = { allowDestroy: opts.allowDestroy ?? false, allowBulk: opts.allowBulk ?? false };
   for (const [name, reasons] of guardProblems(planned.plan, guards)) verdicts.refuse(name, reasons);

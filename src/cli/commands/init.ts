@@ -1,11 +1,13 @@
-// `statusform init`: a starting point in the current directory — a configuration with one account
-// per vendor asked for (credentials as ${VARIABLES}), the schema modeline, the GitHub workflows of
-// examples/github/ and the .gitignore lines — then validated as `validate` would, without secrets.
-// It never replaces a file: if any file it would write exists, it writes nothing (exit 3).
+// `statusform init`: a starting point in the current directory — a configuration directory
+// (statusform.yaml beside accounts/<name>.yaml) with one account per vendor asked for (credentials
+// as ${VARIABLES}), the schema modeline, the GitHub workflows of examples/github/ and the
+// .gitignore lines — then validated as `validate` would, without secrets. It never replaces a
+// file: if any file it would write exists, it writes nothing (exit 3).
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ACCOUNTS_DIR, SETTINGS_FILE } from '../../config/files.js';
 import { RefusedError, UsageError } from '../../errors.js';
 import { loadOrThrow } from '../context.js';
 import { write, type Io } from '../io.js';
@@ -21,55 +23,67 @@ const INIT_CONFIG_DIR = 'statusform';
 /** What .gitignore gets: saved plans and apply logs are CI artifacts, locks belong to a run. */
 const GITIGNORE_LINES = ['# statusform', 'plan*.json', 'apply-*.jsonl', 'statusform/statusform.state/*.lock', '.env'];
 
-/** One starting account per vendor: every credential a variable, one item to show the shape. */
-export const STARTERS: Readonly<Record<string, string>> = {
-  thalamus: `  nerds:
-    vendor: thalamus
-    token: \${THALAMUS_TOKEN}
-    # base_url: \${THALAMUS_URL}       # only for the sandbox: statusform sandbox prints it
-    status_variants:
-      - { id: waiting_on_customer, label: Waiting on Customer, maps_to: pending }
+/** One starting account per vendor: its name (its file's), every credential a variable, one item to show the shape. */
+export const STARTERS: Readonly<Record<string, { account: string; text: string }>> = {
+  thalamus: {
+    account: 'nerds',
+    text: `vendor: thalamus
+token: \${THALAMUS_TOKEN}
+# base_url: \${THALAMUS_URL}       # only for the sandbox: statusform sandbox prints it
+status_variants:
+  - { id: waiting_on_customer, label: Waiting on Customer, maps_to: pending }
 `,
-  propertydeck: `  estate:
-    vendor: propertydeck
-    base_url: \${PROPERTYDECK_URL}      # required: Property Deck has no public host
-    token: \${PROPERTYDECK_TOKEN}
-    statuses:
-      - { label: For Sale, type: property, maps_to: open }
+  },
+  propertydeck: {
+    account: 'estate',
+    text: `vendor: propertydeck
+base_url: \${PROPERTYDECK_URL}      # required: Property Deck has no public host
+token: \${PROPERTYDECK_TOKEN}
+statuses:
+  - { label: For Sale, type: property, maps_to: open }
 `,
-  timetap: `  salon:
-    vendor: timetap
-    api_key: \${TIMETAP_API_KEY}
-    private_key: \${TIMETAP_PRIVATE_KEY}
-    business_id: \${TIMETAP_BUSINESS_ID}
-    # base_url: \${TIMETAP_URL}         # only for the sandbox
-    statuses:
-      - { sub_status: CHECKEDIN, status: OPEN, maps_to: open }
+  },
+  timetap: {
+    account: 'salon',
+    text: `vendor: timetap
+api_key: \${TIMETAP_API_KEY}
+private_key: \${TIMETAP_PRIVATE_KEY}
+business_id: \${TIMETAP_BUSINESS_ID}
+# base_url: \${TIMETAP_URL}         # only for the sandbox
+statuses:
+  - { sub_status: CHECKEDIN, status: OPEN, maps_to: open }
 `,
-  serieshr: `  helpdesk:
-    vendor: serieshr
-    api_key: \${SERIES_API_KEY}
-    staff_user_id: \${SERIES_STAFF_USER_ID}
-    # base_url: \${SERIES_URL}          # only for the sandbox
-    mappings: { open: open, in-progress: open, resolved: solved, closed: closed }
-    tickets: []
+  },
+  serieshr: {
+    account: 'helpdesk',
+    text: `vendor: serieshr
+api_key: \${SERIES_API_KEY}
+staff_user_id: \${SERIES_STAFF_USER_ID}
+# base_url: \${SERIES_URL}          # only for the sandbox
+mappings: { open: open, in-progress: open, resolved: solved, closed: closed }
+tickets: []
 `,
-  spacebring: `  coworking:
-    vendor: spacebring
-    client_id: \${SPACEBRING_CLIENT_ID}
-    client_secret: \${SPACEBRING_CLIENT_SECRET}
-    # base_url: \${SPACEBRING_URL}      # only for the sandbox
-    mappings: { new: new, inProgress: open, solved: solved, closed: closed }
-    tickets: []
+  },
+  spacebring: {
+    account: 'coworking',
+    text: `vendor: spacebring
+client_id: \${SPACEBRING_CLIENT_ID}
+client_secret: \${SPACEBRING_CLIENT_SECRET}
+# base_url: \${SPACEBRING_URL}      # only for the sandbox
+mappings: { new: new, inProgress: open, solved: solved, closed: closed }
+tickets: []
 `,
-  zendesk: `  support:
-    vendor: zendesk
-    subdomain: \${ZENDESK_SUBDOMAIN}    # https://{subdomain}.zendesk.com; the sandbox: base_url: \${ZENDESK_URL} instead
-    client_id: \${ZENDESK_CLIENT_ID}    # an OAuth client (confidential)
-    client_secret: \${ZENDESK_CLIENT_SECRET}
-    statuses:
-      - { agent_label: Waiting on supplier, maps_to: pending }
+  },
+  zendesk: {
+    account: 'support',
+    text: `vendor: zendesk
+subdomain: \${ZENDESK_SUBDOMAIN}    # https://{subdomain}.zendesk.com; the sandbox: base_url: \${ZENDESK_URL} instead
+client_id: \${ZENDESK_CLIENT_ID}    # an OAuth client (confidential)
+client_secret: \${ZENDESK_CLIENT_SECRET}
+statuses:
+  - { agent_label: Waiting on supplier, maps_to: pending }
 `,
+  },
 };
 
 /** The modeline: the installed package's schema, relative to the config file's own folder. */
@@ -77,14 +91,35 @@ function modelineFor(configDir: string): string {
   return `# yaml-language-server: $schema=${relative(configDir, SCHEMA_FILE).split(sep).join('/')}`;
 }
 
-function starterConfig(vendors: readonly string[], configDir: string): string {
+/** The settings file: the modeline, a word on credentials, and the version (accounts are in accounts/). */
+export function starterSettings(configDir: string): string {
   return (
     `${modelineFor(configDir)}\n` +
-    '# Written by statusform init. Credentials are ${VARIABLES}: set them in the environment (or as\n' +
-    '# CI secrets), never here. `statusform validate` needs none of them; plan and apply do.\n' +
-    'version: 1\n\naccounts:\n' +
-    vendors.map((v) => STARTERS[v]!).join('\n')
+    '# Written by statusform init: the settings here, one file per account in accounts/ (the file name\n' +
+    '# is the account name). Credentials are ${VARIABLES}: set them in the environment (or as CI\n' +
+    '# secrets), never here. `statusform validate` needs none of them; plan and apply do.\n' +
+    'version: 1\n'
   );
+}
+
+/** Every file init writes, by path: the settings, one account file per vendor, the workflows. */
+function filesToWrite(cwd: string, vendors: readonly string[]): Map<string, string> {
+  const configDir = join(cwd, INIT_CONFIG_DIR);
+  const files = new Map<string, string>([[join(configDir, SETTINGS_FILE), starterSettings(configDir)]]);
+  for (const v of vendors) files.set(join(configDir, ACCOUNTS_DIR, `${STARTERS[v]!.account}.yaml`), STARTERS[v]!.text);
+  for (const w of WORKFLOWS) files.set(join(cwd, '.github', 'workflows', w), readFileSync(join(PACKAGE, 'examples', 'github', w), 'utf8'));
+  return files;
+}
+
+/** .gitignore is added to, never rewritten: only the lines it lacks go at its end. */
+function addIgnoreLines(io: Io): void {
+  const ignore = join(io.cwd, '.gitignore');
+  const had = existsSync(ignore) ? readFileSync(ignore, 'utf8') : '';
+  const present = new Set(had.split(/\r?\n/));
+  const missing = GITIGNORE_LINES.filter((l) => !present.has(l));
+  if (missing.length === 0) return;
+  writeFileSync(ignore, `${had}${had === '' || had.endsWith('\n') ? '' : '\n'}${missing.join('\n')}\n`);
+  write(io.stdout, `${had === '' ? 'wrote' : 'added to'} .gitignore`);
 }
 
 export async function initCommand(io: Io, opts: { vendors: readonly string[] }): Promise<Outcome> {
@@ -95,10 +130,7 @@ export async function initCommand(io: Io, opts: { vendors: readonly string[] }):
   for (const v of vendors) if (!known.includes(v)) throw new UsageError(`unknown vendor "${v}" (vendors: ${known.join(', ')})`);
 
   const configDir = join(io.cwd, INIT_CONFIG_DIR);
-  const configFile = join(configDir, 'statusform.yaml');
-  const files = new Map<string, string>([[configFile, starterConfig(vendors, configDir)]]);
-  for (const w of WORKFLOWS)
-    files.set(join(io.cwd, '.github', 'workflows', w), readFileSync(join(PACKAGE, 'examples', 'github', w), 'utf8'));
+  const files = filesToWrite(io.cwd, vendors);
 
   // Nothing is replaced: one file in the way and nothing is written.
   const taken = [...files.keys(), join(configDir, 'statusform.state'), join(configDir, 'statusform.state.json')].filter((f) =>
@@ -115,17 +147,9 @@ export async function initCommand(io: Io, opts: { vendors: readonly string[] }):
     writeFileSync(file, text, { flag: 'wx' });
     write(io.stdout, `wrote ${relative(io.cwd, file)}`);
   }
-  // .gitignore is added to, never rewritten: only the lines it lacks go at its end.
-  const ignore = join(io.cwd, '.gitignore');
-  const had = existsSync(ignore) ? readFileSync(ignore, 'utf8') : '';
-  const present = new Set(had.split(/\r?\n/));
-  const missing = GITIGNORE_LINES.filter((l) => !present.has(l));
-  if (missing.length > 0) {
-    writeFileSync(ignore, `${had}${had === '' || had.endsWith('\n') ? '' : '\n'}${missing.join('\n')}\n`);
-    write(io.stdout, `${had === '' ? 'wrote' : 'added to'} .gitignore`);
-  }
+  addIgnoreLines(io);
 
-  const config = loadOrThrow(io, relative(io.cwd, configFile) || configFile, { unsetEnvAllowed: true });
+  const config = loadOrThrow(io, INIT_CONFIG_DIR, { unsetEnvAllowed: true });
   write(
     io.stdout,
     `\nThe configuration is valid: ${config.accounts.length} account${config.accounts.length === 1 ? '' : 's'}.\n` +

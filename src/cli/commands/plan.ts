@@ -63,13 +63,15 @@ export async function planCommand(io: Io, opts: PlanCommandOptions): Promise<Out
   const config = loadOrThrow(io, opts.config, selection(opts.accounts ?? [], opts.shard, targets));
   // Checked before any request: a wrong --out is found in a second, not after reading every vendor.
   const out = opts.out === undefined ? undefined : outputFile(opts.out, 'the plan', io.cwd, config, { example: 'plan.json' });
-  const state = await loadState(config, opts.accounts ?? []);
+  // With --shard, the loader built only the named accounts of this shard: the others are not to plan.
+  const accounts = (opts.accounts ?? []).filter((n) => !opts.shard || config.accounts.some((a) => a.name === n));
+  const state = await loadState(config, accounts);
   const spin = await progress(io, 'Reading live state…');
   let plan: Plan;
   try {
     const planned = await makePlan(config, state, {
       ...opts.run,
-      accounts: opts.accounts ?? [],
+      accounts,
       targets,
       ...(opts.shard ? { shard: opts.shard } : {}),
       refreshAll: opts.refreshAll ?? false,

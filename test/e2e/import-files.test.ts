@@ -1,0 +1,141 @@
+// import into the files a user keeps: the account's own file of a config directory, a file of many
+// accounts whose every other byte stays, and an account with nothing of its own to import.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cli } from '../helpers.js';
+import { world, type World } from './fixtures.js';
+
+let w: World | undefined;
+afterEach(async () => {
+  await w?.close();
+  w = undefined;
+});
+
+const estateFile = `vendor: propertydeck
+base_url: \${PROPERTYDECK_URL}
+token: \${PROPERTYDECK_TOKEN}
+statuses:
+  - { label: For Sale, type: property, maps_to: open }   # reviewed
+`;
+const seed = {
+  statuses: [
+    { label: 'For Sale', type: 'property' as const },
+    { label: 'Hot Lead', type: 'contact' as const },
+  ],
+};
+
+async function layout(): Promise<World> {
+  return world(
+    'version: 1\n',
+    { seeds: { propertydeck: seed }, rateLimits: { propertydeck: false } },
+    {
+      'accounts/estate.yaml': estateFile,
+    },
+  );
+}
+
+describe('statusform import into a config directory', () => {
+  it("writes into the account's own file (accounts/estate.yaml) when --out names the directory; the account stays defined once", async () => {
+    w = await layout();
+    const r = await w.run('import', '--account', 'estate', '-c', '.', '--out', '.');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('Imported 1 item of estate into accounts/estate.yaml');
+    const text = readFileSync(join(w.dir, 'accounts', 'estate.yaml'), 'utf8');
+    expect(text.startsWith(estateFile)).toBe(true);
+    expect(text.slice(estateFile.length)).toMatch(
+      /^ {2}# Imported by statusform from estate \(propertydeck\)[^\n]*\n(\s+#[^\n]*\n)* {2}- label: Hot Lead\n/,
+    );
+    const plan = await w.run('plan', '--detailed-exitcode');
+    expect(plan.stderr).toBe('');
+    expect(plan.code).toBe(0);
+  });
+
+  it('refuses a new file the config directory would read, since the account would be defined twice', async () => {
+    w = await layout();
+    const r = await w.run('import', '--account', 'estate', '--out', 'accounts/estate-live.yaml');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      "accounts/estate-live.yaml would be read as part of the configuration, and estate would be defined twice; write the import into the account's own file, accounts/estate.yaml",
+    );
+    expect(existsSync(join(w.dir, 'accounts', 'estate-live.yaml'))).toBe(false);
+  });
+
+  it('prints the import of an account file as an account file: no version, no accounts:', async () => {
+    w = await layout();
+    const r = await w.run('import', '--account', 'estate');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toMatch(/^(version|accounts):/m);
+    expect(r.stdout).toMatch(/^vendor: propertydeck\n/m);
+    expect(r.stdout).toContain('token: ${PROPERTYDECK_TOKEN}');
+    expect(r.stdout).toMatch(/- label: Hot Lead\n\s+type: contact/);
+  });
+});
+
+describe('statusform import into a file of many accounts', () => {
+  // CRLF line ends, aligned comments, flow spacing, a `>-` scalar and double blank lines, in the
+  // other accounts and in the imported one.
+  const before = [
+    '# accounts of the estate agency',
+    'version: 1',
+    'accounts:',
+    '  nerds:                       # the helpdesk',
+    '    vendor: thalamus',
+    '    base_url: ${THALAMUS_URL}',
+    '    token:    ${THALAMUS_TOKEN}   # aligned on purpose',
+    '    status_variants:',
+    '      - {  id: a ,  label: "A" , maps_to: open }',
+    '      - id: b',
+    '        label: >-',
+    '          A long label',
+    '          folded over lines',
+    '        maps_to: hold',
+    '',
+    '',
+    '  estate:',
+    '    vendor: propertydeck',
+    '    base_url: ${PROPERTYDECK_URL}',
+    '    token: ${PROPERTYDECK_TOKEN}',
+    '    statuses:',
+    '      - { label: For Sale ,   type: property, maps_to: open }     # kept',
+    '',
+    '',
+    '# the end',
+    '',
+  ];
+  const crlf = (lines: string[]) => lines.join('\r\n');
+
+  it('adds only the new items to that account and keeps every other byte, CRLF and all', async () => {
+    w = await world(crlf(before), { seeds: { propertydeck: seed }, rateLimits: { propertydeck: false } });
+    const r = await w.run('import', '--account', 'estate', '--out', 'statusform.yaml');
+    expect(r.code, r.stderr).toBe(0);
+    const text = readFileSync(join(w.dir, 'statusform.yaml'), 'utf8');
+    const cut = crlf(before.slice(0, 22)).length + 2; // after the estate's last item and its line end
+    const original = crlf(before);
+    expect(text.slice(0, cut)).toBe(original.slice(0, cut));
+    expect(text.endsWith(original.slice(cut))).toBe(true);
+    const added = text.slice(cut, text.length - (original.length - cut));
+    expect(added).toMatch(/^( {6}#[^\r\n]*\r\n)+ {6}- label: Hot Lead\r\n {8}type: contact\r\n {8}maps_to: [a-z]+\r\n$/);
+    expect(text.replace(/\r\n/g, '')).not.toContain('\n');
+    expect((await w.run('plan', '--account', 'estate', '--detailed-exitcode')).code).toBe(0);
+  });
+});
+
+describe('statusform import of an account with nothing of its own', () => {
+  it('says a TimeTap business with only the shared defaults has nothing to import, and why; it writes nothing', async () => {
+    const config =
+      'version: 1\naccounts:\n  salon:\n    vendor: timetap\n    base_url: ${TIMETAP_URL}\n    api_key: ${TIMETAP_API_KEY}\n' +
+      '    private_key: ${TIMETAP_PRIVATE_KEY}\n    business_id: ${TIMETAP_BUSINESS_ID}\n    statuses: []\n';
+    w = await world(config);
+    const printed = await w.run('import', '--account', 'salon');
+    expect(printed.code, printed.stderr).toBe(0);
+    expect(printed.stdout).toBe('');
+    expect(printed.stderr).toMatch(
+      /Nothing to import from salon \(timetap\): the \d+ statuses it shows are shared defaults, not its own \(declaring one in the config creates salon's own copy\)/,
+    );
+    const out = await cli(['import', '--account', 'salon', '--out', 'salon.yaml'], { cwd: w.dir, env: w.env });
+    expect(out.code).toBe(0);
+    expect(existsSync(join(w.dir, 'salon.yaml'))).toBe(false);
+  });
+});
