@@ -15,6 +15,31 @@ const LAYERS = ['.', 'http', 'simulator', 'vendors', 'config', 'state', 'engine'
 /** The line width of biome.json, which Biome keeps to everywhere but in string literals and comments. */
 const MAX_LINE = 140;
 
+/** A file past this many lines holds more than one concern; split it by what each part answers. */
+const MAX_FILE_LINES = 400;
+
+/** A function past this many lines (nested functions counted in their parent) does more than one thing. */
+const MAX_FUNCTION_LINES = 60;
+
+/** The functions of a source text longer than `max` lines, as `name:line: N lines`. */
+function longFunctions(fileName: string, text: string, max: number): string[] {
+  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true);
+  const lineOf = (pos: number) => source.getLineAndCharacterOfPosition(pos).line + 1;
+  const found: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isFunctionLike(node) && 'body' in node && node.body) {
+      const first = lineOf(node.getStart(source));
+      const lines = lineOf(node.getEnd()) - first + 1;
+      const named = node.name ?? (ts.isVariableDeclaration(node.parent) ? node.parent.name : undefined);
+      const name = named ? named.getText(source) : '(anonymous)';
+      if (lines > max) found.push(`${fileName}:${first}: ${name}, ${lines} lines`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -158,6 +183,29 @@ describe('the shape of src/', () => {
   it('finds a file beside a folder of its name (the check itself works)', () => {
     const engine = join(SRC, 'engine');
     expect(sameNames(engine, ['diff/', 'diff.ts', 'plan.ts'])).toEqual(['engine/diff/ beside engine/diff.ts']);
+  });
+
+  it(`keeps every file under ${MAX_FILE_LINES} lines (generated files aside)`, () => {
+    const big = sourceFiles(SRC)
+      .filter((file) => !file.endsWith('.generated.ts'))
+      .map((file) => ({ file: relative(SRC, file), lines: readFileSync(file, 'utf8').trimEnd().split('\n').length }))
+      .filter(({ lines }) => lines > MAX_FILE_LINES)
+      .map(({ file, lines }) => `${file}: ${lines} lines`);
+    expect(big).toEqual([]);
+  });
+
+  it(`keeps every function under ${MAX_FUNCTION_LINES} lines, arrow functions and methods included`, () => {
+    const long = sourceFiles(SRC)
+      .filter((file) => !file.endsWith('.generated.ts'))
+      .flatMap((file) => longFunctions(relative(SRC, file), readFileSync(file, 'utf8'), MAX_FUNCTION_LINES));
+    expect(long).toEqual([]);
+  });
+
+  it('finds a long function, nested or not (the check itself works)', () => {
+    const body = (n: number) => Array.from({ length: n }, (_, i) => `  const x${i} = ${i};`).join('\n');
+    const text = `export function short() {\n${body(3)}\n}\nexport const outer = () => {\n  const inner = function () {\n${body(3)}\n  };\n${body(4)}\n};\n`;
+    expect(longFunctions('a.ts', text, 5)).toEqual(['a.ts:6: outer, 11 lines']);
+    expect(longFunctions('a.ts', text, 4)).toEqual(['a.ts:1: short, 5 lines', 'a.ts:6: outer, 11 lines', 'a.ts:7: inner, 5 lines']);
   });
 
   it('decides exit codes in cli/main.ts only: commands return an outcome or throw a typed error', () => {
