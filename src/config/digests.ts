@@ -24,16 +24,31 @@ function accountModel(a: AccountConfig) {
   };
 }
 
-/** The digest of the loaded accounts' model, and each account's own (its model and the categories). */
-export function modelDigests(
-  accounts: readonly AccountConfig[],
-  categories: readonly string[],
-): { digest: string; accountDigests: Record<string, string> } {
-  const model = accounts.map(accountModel);
-  return {
-    digest: digest({ categories, accounts: model }),
-    accountDigests: Object.fromEntries(model.map((m) => [m.name, digest({ categories, account: m })])),
-  };
+export interface ModelDigests {
+  /** Digest of the loaded accounts' desired model (no secrets, no positions): a saved plan is refused when it changes. */
+  digest: string;
+  /**
+   * Each loaded account's own digest (its model and the categories): a saved plan goes stale for
+   * the accounts whose configuration changed, not for the others merged beside them.
+   */
+  accountDigests: Record<string, string>;
+}
+
+const made = new WeakMap<readonly AccountConfig[], ModelDigests>();
+
+/**
+ * The digests of a loaded configuration's model, made when a plan or a check first asks for them
+ * (validate never does) and kept for the same accounts.
+ */
+export function modelDigests(config: { accounts: readonly AccountConfig[]; categories: readonly string[] }): ModelDigests {
+  const known = made.get(config.accounts);
+  if (known) return known;
+  const { categories } = config;
+  const accountDigests = Object.fromEntries(config.accounts.map((a) => [a.name, digest({ categories, account: accountModel(a) })]));
+  // The whole is digested from its parts: each account's model is hashed once.
+  const digests = { digest: digest({ categories, accounts: config.accounts.map((a) => accountDigests[a.name]) }), accountDigests };
+  made.set(config.accounts, digests);
+  return digests;
 }
 
 /**

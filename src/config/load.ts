@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { ConfigProblem, Position } from '../errors.js';
 import type { AccountConfig } from '../model.js';
 import { takeDocument, type Gathered } from './accounts.js';
-import { filesDigestOf, modelDigests } from './digests.js';
+import { filesDigestOf } from './digests.js';
 import { displayPath } from './documents.js';
 import { configFiles, configRoot, type ConfigFile } from './files.js';
 import type { LoadOptions } from './load-options.js';
@@ -27,15 +27,8 @@ export interface Config {
   /** What the configuration names as its state (state/location.ts finds it). */
   state: NamedState;
   accounts: AccountConfig[];
-  /** Digest of the loaded accounts' desired model (no secrets, no positions): a saved plan is refused when it changes. */
-  digest: string;
   /** Digest of the configuration files as written: plans made from the same files (shards of one commit) share it. */
   filesDigest: string;
-  /**
-   * Each loaded account's own digest (its model and the categories): a saved plan goes stale for
-   * the accounts whose configuration changed, not for the others merged beside them.
-   */
-  accountDigests: Record<string, string>;
   /** Every credential value in the config, to scrub from all output. */
   secrets: string[];
   /** What the user should change in time, though nothing is wrong yet (a credential the vendor is retiring); positioned. */
@@ -71,7 +64,6 @@ export function readConfig(path: string, opts: LoadOptions): { config: Config; p
     categories,
     state: stateNamedIn(docs, stateValue, filePosition(files[0]!, opts), problems),
     accounts: g.accounts,
-    ...modelDigests(g.accounts, categories),
     filesDigest: filesDigestOf(root, files, sources),
     secrets: [...g.secrets, ...stateSecrets(stateValue)],
     warnings: sortProblems(g.warnings),

@@ -3,6 +3,7 @@
 
 import { VendorError } from '../errors.js';
 import type { Config } from '../config/load.js';
+import { modelDigests } from '../config/digests.js';
 import type { AccountConfig, LiveRead } from '../model.js';
 import { adapterFor } from '../vendors/registry.js';
 import type { Snapshot } from '../state/store.js';
@@ -19,10 +20,11 @@ interface PlanOptions {
 
 /** A plan with nothing in it yet: what it was made from, and with which options. */
 export function emptyPlan(config: Config, state: Snapshot, accounts: readonly AccountConfig[], opts: PlanOptions): Plan {
+  const digests = modelDigests(config);
   const plan: Plan = {
-    config_digest: config.digest,
+    config_digest: digests.digest,
     config_files_digest: config.filesDigest,
-    config_digests: Object.fromEntries(accounts.map((a) => [a.name, config.accountDigests[a.name] ?? config.digest])),
+    config_digests: Object.fromEntries(accounts.map((a) => [a.name, digests.accountDigests[a.name] ?? digests.digest])),
     state: { accounts: Object.fromEntries(accounts.map((a) => [a.name, { ...(state.versions[a.name] ?? { lineage: '', serial: 0 }) }])) },
     options: {
       accounts: opts.accounts ?? [],

@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError, fileProblem } from '../errors.js';
 import { answerProblem, type AnswerShape } from '../http/answer.js';
+import { modelDigests } from '../config/digests.js';
 import type { ConfigWithState } from '../state/config-with-state.js';
 import type { Snapshot, StateVersion } from '../state/store.js';
 import { WIRE_FORMAT_VERSION, actionDigest, type WireAction, type WirePlan } from './wire.js';
@@ -65,10 +66,11 @@ function staleness(): Staleness & { add(account: string, reason: string): void }
 export function staleBeforeRead(saved: WirePlan, config: ConfigWithState, state: Snapshot): Staleness {
   const out = staleness();
   const digests = saved.config_digests;
+  const declared = modelDigests(config);
   // Before 2.3 a plan has one digest for all its accounts: any change refuses all of them.
-  if (digests === undefined && saved.config_digest !== config.digest) out.all.push('the configuration changed since the plan was made');
+  if (digests === undefined && saved.config_digest !== declared.digest) out.all.push('the configuration changed since the plan was made');
   for (const [name, then] of Object.entries(saved.state.accounts)) {
-    if (digests !== undefined && digests[name] !== config.accountDigests[name])
+    if (digests !== undefined && digests[name] !== declared.accountDigests[name])
       out.add(name, `the configuration of account ${name} changed since the plan was made`);
     const now = state.versions[name] ?? { lineage: '', serial: 0 };
     const perAccount = config.stateLayout !== 'file';

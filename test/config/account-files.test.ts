@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { modelDigests } from '../../src/config/digests.js';
 import { loadConfig } from '../../src/config/load.js';
 import { splitCommand } from '../../src/cli/commands/split.js';
 import { tree } from '../helpers.js';
@@ -23,7 +24,7 @@ describe('account files', () => {
     const r = loadConfig('.', { cwd: dir, env });
     expect(r.problems).toEqual([]);
     expect(r.config!.accounts.map((a) => a.name)).toEqual(['one', 'two']);
-    expect(r.config!.digest).toBe(loadConfig('.', { cwd: single, env }).config!.digest);
+    expect(modelDigests(r.config!).digest).toBe(modelDigests(loadConfig('.', { cwd: single, env }).config!).digest);
     // -c statusform.yaml names the whole layout too
     expect(loadConfig('statusform.yaml', { cwd: dir, env }).config!.accounts).toHaveLength(2);
   });
@@ -69,7 +70,7 @@ describe('statusform split', () => {
     );
     expect(readFileSync(join(dir, 'accounts/one.yaml'), 'utf8')).toMatch(/^# the first shop\n\nvendor: thalamus\n/);
     expect(readFileSync(join(dir, 'accounts/two.yaml'), 'utf8')).toContain('token: "0012"');
-    expect(loadConfig('.', { cwd: dir, env }).config!.accountDigests).toEqual(before.accountDigests);
+    expect(modelDigests(loadConfig('.', { cwd: dir, env }).config!).accountDigests).toEqual(modelDigests(before).accountDigests);
   });
 
   it('refuses a file whose accounts share settings through aliases, and changes nothing', async () => {

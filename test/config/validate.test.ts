@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accountDefaults } from '../../src/config/build-account.js';
+import { modelDigests } from '../../src/config/digests.js';
 import { loadConfig } from '../../src/config/load.js';
 import { stateOfConfigAt } from '../../src/state/location.js';
 import type { VendorAdapter } from '../../src/vendors/adapter.js';
@@ -44,7 +45,7 @@ accounts:
     expect(estate!.items[0]!.key).toBe('property:Sold STC');
     expect(estate!.items[0]!.renamedFrom).toEqual(['property:Sold Subject To Contract']);
     expect(r.config!.secrets).toEqual(expect.arrayContaining(['pd-secret-token', 'th-secret-token']));
-    expect(JSON.stringify(r.config!.digest)).not.toContain('secret');
+    expect(JSON.stringify(modelDigests(r.config!))).not.toContain('secret');
   });
 
   it('reads credentials that look like numbers as text, and keeps a leading zero', () => {

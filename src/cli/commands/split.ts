@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Document, isMap, isScalar, parseDocument, visit, type Pair } from 'yaml';
+import { modelDigests } from '../../config/digests.js';
 import { ACCOUNT_NAME, ACCOUNTS_DIR, SETTINGS_FILE } from '../../config/files.js';
 import { loadConfigWithState } from '../../state/config-with-state.js';
 import { canonicalJson } from '../../digest.js';
@@ -26,7 +27,10 @@ export async function splitCommand(io: Io, opts: { config?: string }): Promise<O
     writeLayout(staged, files);
     const after = loadConfigWithState(staged, { cwd: io.cwd, env: io.env, unsetEnvAllowed: true });
     // Account files are read in their names' order: the same accounts, each the same, is enough.
-    if (!after.config || canonicalJson(after.config.accountDigests) !== canonicalJson(before.config.accountDigests)) {
+    if (
+      !after.config ||
+      canonicalJson(modelDigests(after.config).accountDigests) !== canonicalJson(modelDigests(before.config).accountDigests)
+    ) {
       throw new RefusedError('split: the account files would not describe the same accounts; nothing was changed');
     }
     renameSync(join(staged, ACCOUNTS_DIR), join(dir, ACCOUNTS_DIR));
