@@ -53,6 +53,30 @@ describe('--account with --shard', () => {
     );
     expect(r.stderr).not.toContain('unknown account');
   });
+
+  it("applies only the shard's share of the accounts named, and says where each is when none of them is in the shard", async () => {
+    const names = ['alpha', 'beta', 'gamma', 'delta'];
+    const here = names.find((n) => shardOf(n, 2) === 1)!;
+    const away = names.filter((n) => shardOf(n, 2) === 2);
+    const account = (n: string) =>
+      'vendor: propertydeck\nbase_url: ${PROPERTYDECK_URL}\ntoken: ${PROPERTYDECK_TOKEN}\n' +
+      `statuses:\n  - { label: Listed by ${n}, type: property, maps_to: open }\n`;
+    w = await world('version: 1\n', {}, Object.fromEntries(names.map((n) => [`accounts/${n}.yaml`, account(n)])));
+
+    const r = await w.run('apply', '--account', away[0]!, '--account', here, '--shard', '1/2', '--auto-approve');
+    expect(r.stderr).not.toContain('unknown account');
+    expect(r.code).toBe(0);
+    expect(Object.keys(w.state().accounts)).toEqual([here]);
+    const labels = [...w.sandbox.simulators.propertydeck.store.statuses.values()].map((s) => s.label);
+    expect(labels).toContain(`Listed by ${here}`);
+    expect(labels).not.toContain(`Listed by ${away[0]}`);
+
+    const none = await w.run('apply', ...away.flatMap((n) => ['--account', n]), '--shard', '1/2', '--auto-approve');
+    expect(none.code).toBe(1);
+    const where = away.map((n) => `${n} is in shard 2/2`).join(', ');
+    expect(none.stderr).toContain(`no account named is in shard 1/2: ${where} (statusform shards --count 2 lists each shard's accounts)`);
+    expect(none.stderr).not.toContain('unknown account');
+  });
 });
 
 describe('plan --out naming a directory', () => {
