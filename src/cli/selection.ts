@@ -4,7 +4,7 @@
 
 import type { LoadOptions } from '../config/load.js';
 import { selectNames } from '../engine/manager.js';
-import { shardOf, shardText, type Shard } from '../engine/shard.js';
+import { inShard, shardOf, shardText, type Shard } from '../engine/shard.js';
 import { UsageError } from '../errors.js';
 
 /**
@@ -19,6 +19,14 @@ export function selection(accounts: readonly string[], shard: Shard | undefined,
       return selectNames(names, accounts, shard, targets);
     },
   };
+}
+
+/**
+ * The named accounts a run covers under `--shard`: the shard's share of them. The loader was told
+ * every name (so it can say where each is when none is here) but built only these.
+ */
+export function namedInShard(accounts: readonly string[], shard: Shard | undefined): string[] {
+  return shard ? inShard(accounts, shard) : [...accounts];
 }
 
 /**

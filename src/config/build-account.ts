@@ -92,11 +92,15 @@ function rateLimitOf(
   return { rateLimit: { requests: base.requests * given.share, seconds: base.seconds }, rateShare: given.share };
 }
 
-/** Where the account's credentials come from, for the message of a refused login: "token (${PROPERTYDECK_TOKEN})". */
+/**
+ * Where the account's credentials come from, for the message of a refused login: each field it
+ * gives, as "email (accounts/support.yaml:3:8) and api_token ($ZENDESK_API_TOKEN)".
+ */
 function credentialHint({ d, name, settings, adapter }: AccountSource): string {
   const parts: string[] = [];
+  const fields = adapter.credentialFields ?? adapter.secretFields;
   // Only the ones the account gives: nodeAt would answer a missing one with the account's own node.
-  for (const field of adapter.secretFields.filter((f) => settings[f] !== undefined)) {
+  for (const field of fields.filter((f) => settings[f] !== undefined)) {
     const node = nodeAt(d.root, ['accounts', name, field]);
     if (!node) continue;
     const source = node.kind === 'scalar' ? node.text : undefined;

@@ -158,6 +158,12 @@ export interface VendorAdapter {
   /** Setting names that hold credentials; their values are scrubbed from every output. */
   readonly secretFields: readonly string[];
   /**
+   * Setting names that together make the credentials, secret or not (an email beside its API
+   * token), in the order a person reads them: a refused login (401) names those the account
+   * gives, where each is written. `secretFields` when absent.
+   */
+  readonly credentialFields?: readonly string[];
+  /**
    * Turns the account's declared items into normalised desired items. Pure; reports semantic
    * problems (unknown category, bad reference) through `ctx.problem` and never throws.
    */

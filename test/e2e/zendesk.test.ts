@@ -281,7 +281,9 @@ describe('Zendesk, end to end', () => {
     const w = await zdWorld(ZD_ACCOUNT(st('Waiting', 'pending'), '', API_TOKEN), {}, { ZENDESK_API_TOKEN: 'wrong' });
     const r = await w.run('plan');
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("refused the credentials (401 Couldn't authenticate you); check api_token ($ZENDESK_API_TOKEN)");
+    expect(r.stderr).toContain(
+      "refused the credentials (401 Couldn't authenticate you); check email ($ZENDESK_EMAIL) and api_token ($ZENDESK_API_TOKEN)",
+    );
     // Only the credentials the account gives are named.
     expect(r.stderr).not.toMatch(/client_secret|token \(statusform\.yaml/);
     expect(r.stderr + r.stdout).not.toContain(ZENDESK_SANDBOX_API_TOKEN);

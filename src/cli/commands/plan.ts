@@ -12,7 +12,7 @@ import { renderPlanText } from '../../render/text.js';
 import { inertText } from '../../inert.js';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { DEFAULT_CONFIG, loadOrThrow } from '../context.js';
-import { selection } from '../selection.js';
+import { namedInShard, selection } from '../selection.js';
 import { appendStepSummary, colors, progress, write, type Io } from '../io.js';
 import { outputFile, writeOutput } from '../output.js';
 import type { Outcome } from '../outcome.js';
@@ -63,8 +63,7 @@ export async function planCommand(io: Io, opts: PlanCommandOptions): Promise<Out
   const config = loadOrThrow(io, opts.config, selection(opts.accounts ?? [], opts.shard, targets));
   // Checked before any request: a wrong --out is found in a second, not after reading every vendor.
   const out = opts.out === undefined ? undefined : outputFile(opts.out, 'the plan', io.cwd, config, { example: 'plan.json' });
-  // With --shard, the loader built only the named accounts of this shard: the others are not to plan.
-  const accounts = (opts.accounts ?? []).filter((n) => !opts.shard || config.accounts.some((a) => a.name === n));
+  const accounts = namedInShard(opts.accounts ?? [], opts.shard);
   const state = await loadState(config, accounts);
   const spin = await progress(io, 'Reading live state…');
   let plan: Plan;

@@ -100,6 +100,7 @@ export const spacebring: VendorAdapter = {
   defaultRateLimit: { requests: 10, seconds: 1 },
   importRefusal: 'tickets are not imported: declare the tickets to manage, or select them with rules.',
   secretFields: ['client_secret', 'token'],
+  credentialFields: ['client_id', 'client_secret', 'token'],
   accountSchema: {
     required: ['mappings', 'tickets'],
     properties: {

@@ -66,6 +66,7 @@ export const zendesk: VendorAdapter = {
   },
   defaultRateLimit: DEFAULT_RATE_LIMIT,
   secretFields: ['client_secret', 'token', 'api_token'],
+  credentialFields: ['client_id', 'client_secret', 'token', 'email', 'api_token'],
   accountSchema: {
     required: ['statuses'],
     properties: {
