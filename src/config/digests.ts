@@ -8,7 +8,6 @@ import { digest } from '../digest.js';
 import type { AccountConfig } from '../model.js';
 import { adapterFor } from '../vendors/registry.js';
 import type { ConfigFile } from './files.js';
-import type { Source } from './sources.js';
 
 /** An account's desired model, as digested: every setting but the secrets, items without positions. */
 function accountModel(a: AccountConfig) {
@@ -53,10 +52,9 @@ export function modelDigests(config: { accounts: readonly AccountConfig[]; categ
 
 /**
  * Digest of every config file as written, read or not: the shards of one commit, each reading its
- * own account files, share it.
+ * own account files, share it. `parsed`: the text digests of the files read already, by path.
  */
-export function filesDigestOf(root: string, files: readonly ConfigFile[], sources: readonly Source[]): string {
-  const parsed = new Map(sources.map((s) => [s.file.path, s.d.textDigest]));
+export function filesDigestOf(root: string, files: readonly ConfigFile[], parsed: ReadonlyMap<string, string>): string {
   const textOf = (path: string): string => {
     try {
       return createHash('sha256').update(readFileSync(path)).digest('hex');

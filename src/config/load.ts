@@ -14,7 +14,7 @@ import type { LoadOptions } from './load-options.js';
 import { settle, sortProblems, type LoadResult } from './problems.js';
 import { DEFAULT_CATEGORIES } from './schema.js';
 import { mergeSetting, stateNamedIn } from './settings.js';
-import { readSources } from './sources.js';
+import { readSharedSources, readSource } from './sources.js';
 import { stateSecrets, type NamedState } from './state-setting.js';
 
 export type { LoadOptions, LoadResult };
@@ -49,12 +49,20 @@ export function readConfig(path: string, opts: LoadOptions): { config: Config; p
   const abs = resolve(opts.cwd, path);
   const files = configFiles(abs);
   const problems: ConfigProblem[] = [];
-  const { sources, chosen } = readSources(files, opts, problems);
-  const docs = sources.map((s) => s.d);
+  const { shared, chosen, accountFiles } = readSharedSources(files, opts, problems);
+  const docs = shared.map((s) => s.d);
   const categories = (mergeSetting(docs, 'categories', problems) as string[] | undefined) ?? [...DEFAULT_CATEGORIES];
   const stateValue = mergeSetting(docs, 'state', problems);
   const g: Gathered = { accounts: [], secrets: [], warnings: [], problems, seen: new Map() };
-  for (const source of sources) takeDocument(g, source, chosen, opts, categories);
+  const parsed = new Map(shared.map((s) => [s.file.path, s.d.textDigest]));
+  for (const source of shared) takeDocument(g, source, chosen, opts, categories);
+  // One account file at a time: its document is dropped once its account is built.
+  for (const f of accountFiles) {
+    const source = readSource(f, opts, problems);
+    if (!source) continue;
+    parsed.set(f.path, source.d.textDigest);
+    takeDocument(g, source, chosen, opts, categories);
+  }
   // Account files not read are named all the same: every run sees the same accounts.
   for (const f of files) if (f.account !== undefined && !g.seen.has(f.account)) g.seen.set(f.account, filePosition(f, opts));
   const root = configRoot(abs);
@@ -64,7 +72,7 @@ export function readConfig(path: string, opts: LoadOptions): { config: Config; p
     categories,
     state: stateNamedIn(docs, stateValue, filePosition(files[0]!, opts), problems),
     accounts: g.accounts,
-    filesDigest: filesDigestOf(root, files, sources),
+    filesDigest: filesDigestOf(root, files, parsed),
     secrets: [...g.secrets, ...stateSecrets(stateValue)],
     warnings: sortProblems(g.warnings),
   };

@@ -1,6 +1,7 @@
 // Reading a configuration's files as documents: the settings and whole files first, then the
 // account files of the accounts chosen, picked by file name so an account not chosen is never
-// parsed. An account file's document is placed where a single file would have it.
+// parsed, and read one at a time so only one account file's document is held at once. An account
+// file's document is placed where a single file would have it.
 
 import type { ConfigProblem } from '../errors.js';
 import { asAccountDocument, asSettingsDocument } from './account-document.js';
@@ -17,7 +18,7 @@ export interface Source {
 }
 
 /** Reads and parses a config file; undefined, its problems reported, when it cannot be read as a configuration. */
-function readSource(file: ConfigFile, opts: LoadOptions, problems: ConfigProblem[]): Source | undefined {
+export function readSource(file: ConfigFile, opts: LoadOptions, problems: ConfigProblem[]): Source | undefined {
   const read = readConfigText(file.path, opts.cwd, problems);
   if (!read) return undefined;
   const found: ConfigProblem[] = [];
@@ -35,22 +36,21 @@ function placeDocument(file: ConfigFile, d: ConfigDocument, found: ConfigProblem
   return file.settings ? asSettingsDocument(d, found) : d;
 }
 
-/** The files read, and the accounts chosen (undefined: every account). */
-export function readSources(
+/**
+ * The settings and whole files, read; the accounts chosen (undefined: every account); and the
+ * account files to read, each with readSource when its turn comes.
+ */
+export function readSharedSources(
   files: readonly ConfigFile[],
   opts: LoadOptions,
   problems: ConfigProblem[],
-): { sources: Source[]; chosen: ReadonlySet<string> | undefined } {
-  const shared = files.filter((f) => f.account === undefined);
-  const sources = shared.flatMap((f) => readSource(f, opts, problems) ?? []);
+): { shared: Source[]; chosen: ReadonlySet<string> | undefined; accountFiles: ConfigFile[] } {
+  const wholeFiles = files.filter((f) => f.account === undefined);
+  const shared = wholeFiles.flatMap((f) => readSource(f, opts, problems) ?? []);
   // Not while a file cannot be read: its accounts would be missing from the names.
-  const chosen = opts.select && sources.length === shared.length ? new Set(opts.select(accountNames(files, sources))) : undefined;
-  for (const f of files) {
-    if (f.account === undefined || (chosen && !chosen.has(f.account))) continue;
-    const source = readSource(f, opts, problems);
-    if (source) sources.push(source);
-  }
-  return { sources, chosen };
+  const chosen = opts.select && shared.length === wholeFiles.length ? new Set(opts.select(accountNames(files, shared))) : undefined;
+  const accountFiles = files.filter((f) => f.account !== undefined && (!chosen || chosen.has(f.account)));
+  return { shared, chosen, accountFiles };
 }
 
 /** The settings and whole files alone, parsed: what the shared settings are read from. */
