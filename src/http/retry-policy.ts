@@ -18,11 +18,14 @@ export type Outcome<T> =
   /** Another request of the account ran out of its deadline: this one was not sent, or was abandoned in flight. */
   | { kind: 'halted'; reason: string; sent: boolean };
 
-/** Error codes that mean the connection failed before the request could have been received. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH']);
+/**
+ * Error codes that mean the connection failed before the request could have been received.
+ * `EAI_AGAIN` is the resolver saying "not now" (a blip on a CI runner): retried like the others.
+ */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'EAI_AGAIN']);
 
-/** Error codes that mean the host name did not resolve (nothing was sent). */
-const UNRESOLVED_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN']);
+/** Error codes that mean the host name does not exist (nothing was sent): one more try, not five. */
+const UNRESOLVED_CODES = new Set(['ENOTFOUND']);
 
 /**
  * An exchange that failed without an answer: retried when nothing was sent, an unknown outcome

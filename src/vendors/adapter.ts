@@ -97,9 +97,10 @@ export interface CountLimit {
   /** The field whose value groups the items, and the vendor's word for a group (`category`); absent: the whole account. */
   per?: { field: string; name: string };
   /**
-   * Which items count. `active`: those active after the plan (a create or reactivation adds one, a
-   * deactivation or delete takes one away). `listed`: every item the vendor lists, inactive and
-   * read-only ones too (a create adds one, a delete takes one away).
+   * Which items count. `active`: the active ones (a create or reactivation adds one). `listed`:
+   * every item the vendor lists, inactive and read-only ones too (a create adds one). A limit holds
+   * at the plan's peak: apply removes (deactivates, deletes) last, so a removal in the same plan
+   * makes no room for an addition.
    */
   counts: 'active' | 'listed';
 }

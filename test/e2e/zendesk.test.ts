@@ -271,7 +271,7 @@ describe('Zendesk, end to end', () => {
     const plan = await w.run('plan');
     expect(plan.code).toBe(1);
     expect(plan.stdout + plan.stderr).toMatch(
-      /support\.statuses\["New 5"\].*would make 102 statuses in the pending category at Zendesk \(inactive ones count too\); the limit is 100 per category/,
+      /support\.statuses\["New 5"\].*would make 101 statuses in the pending category at Zendesk \(inactive ones count too\); the limit is 100 per category/,
     );
     expect((await w.run('apply', '--auto-approve')).code).toBe(1);
     expect(writes(w)).toEqual([]);

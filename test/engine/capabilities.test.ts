@@ -141,7 +141,7 @@ describe('count limits: the changes that would pass one are plan errors on their
     ]);
   });
 
-  it('counting active items, a deactivation in the same plan frees a slot, and a reactivation takes one', () => {
+  it('counting active items, a deactivation in the same plan frees no slot (apply deactivates last), and a reactivation takes one', () => {
     const a = live('A', { kind: 'open' });
     const b = live('B', { kind: 'open' }, false);
     const leaving = live('Leaving', { kind: 'open' });
@@ -151,13 +151,31 @@ describe('count limits: the changes that would pass one are plan errors on their
       read([a, b, leaving]),
       owned([a, b, leaving]),
     );
-    expect(d.actions.map((x) => [x.action, x.key])).toEqual([
-      ['reactivate', 'B'],
-      ['deactivate', 'Leaving'],
-    ]);
+    expect(d.actions.map((x) => [x.action, x.key])).toEqual([['deactivate', 'Leaving']]);
+    const first = "; the plan's 1 removal(s) there run after its additions: apply them first (--target)";
     expect(d.errors.map((e) => [e.address, e.message])).toEqual([
-      ['desk.ticket_states["C"]', 'creating it would make 3 active ticket states in the open kind at Acme Desk; the limit is 2 per kind'],
+      [
+        'desk.ticket_states["B"]',
+        `reactivating it would make 3 active ticket states in the open kind at Acme Desk; the limit is 2 per kind${first}`,
+      ],
+      [
+        'desk.ticket_states["C"]',
+        `creating it would make 3 active ticket states in the open kind at Acme Desk; the limit is 2 per kind${first}`,
+      ],
     ]);
+  });
+
+  it('counting active items, a deactivation applied first leaves room for the create that follows', () => {
+    const a = live('A', { kind: 'open' });
+    const gone = { ...live('Leaving', { kind: 'open' }), active: false };
+    const d = diffAccount(
+      account([item('A', { kind: 'open' }), item('C', { kind: 'open' })], true),
+      acme(perKind(2, 'active')),
+      read([a, gone]),
+      owned([a, gone]),
+    );
+    expect(d.errors).toEqual([]);
+    expect(d.actions.map((x) => [x.action, x.key])).toEqual([['create', 'C']]);
   });
 
   it('counts an update that moves an item into another group as one more there', () => {
@@ -174,6 +192,23 @@ describe('count limits: the changes that would pass one are plan errors on their
     const d = diffAccount(account([item('A', { kind: 'open', note: 'y' })]), acme(perKind(2, 'listed')), read(there), owned(there));
     expect(d.errors).toEqual([]);
     expect(d.actions.map((a) => [a.action, a.key])).toEqual([['update', 'A']]);
+  });
+
+  it('does not count a change one limit refused against another: the next change still fits', () => {
+    const limits = [
+      { max: 4, counts: 'listed' as const },
+      { max: 2, per: { field: 'kind', name: 'kind' }, counts: 'listed' as const },
+    ];
+    const there = [live('A', { kind: 'pending' })];
+    const wanted = [
+      item('P1', { kind: 'pending' }),
+      item('P2', { kind: 'pending' }),
+      item('O1', { kind: 'open' }),
+      item('O2', { kind: 'open' }),
+    ];
+    const d = diffAccount(account(wanted), acme({ limits }), read(there), {});
+    expect(d.actions.map((a) => a.key)).toEqual(['P1', 'O1', 'O2']);
+    expect(d.errors.map((e) => e.address)).toEqual(['desk.ticket_states["P2"]']);
   });
 
   it('gives a change past two limits both reasons', () => {
