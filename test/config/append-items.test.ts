@@ -104,6 +104,13 @@ describe('adding imported items to flow lists and files as editors write them', 
     }
   });
 
+  it('keeps CRLF line ends when the `]` is on its own line', () => {
+    const out = appendItems('vendor: pd\r\nstatuses: [\r\n  {label: A},\r\n]\r\n', ['statuses'], newItem());
+    expect(out).toBe(
+      'vendor: pd\r\nstatuses: [\r\n  {label: A},\r\n  # Review: maps_to is a guess\r\n  { label: X, type: contact },\r\n]\r\n',
+    );
+  });
+
   it('keeps a byte order mark at the start and adds the missing list at the keys’ own column', () => {
     const out = appendItems('\uFEFFvendor: pd\ntoken: x\n', ['statuses'], newItem());
     expect(out).toBe('\uFEFFvendor: pd\ntoken: x\nstatuses:\n  # Review: maps_to is a guess\n  - label: X\n    type: contact\n');

@@ -192,6 +192,30 @@ accounts:
     expect(readdirSync(join(w.dir, 'statusform.state')).filter((f) => f.endsWith('.json'))).toEqual([]);
   });
 
+  it('refuses (exit 3) to add to a list another account reads through its anchor, which would change that account too', async () => {
+    const config = `version: 1
+accounts:
+  estate:
+    vendor: propertydeck
+    base_url: \${PROPERTYDECK_URL}
+    token: \${PROPERTYDECK_TOKEN}
+    statuses: &listed
+      - { label: For Sale, type: property, maps_to: open }
+  annex:
+    vendor: propertydeck
+    base_url: \${PROPERTYDECK_URL}
+    token: \${PROPERTYDECK_TOKEN}
+    statuses: *listed
+`;
+    w = await world(config, { seeds: { propertydeck: seed }, rateLimits: { propertydeck: false } });
+    const r = await w.run('import', '--account', 'estate', '--out', 'statusform.yaml');
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toContain('cannot add the imported items to statusform.yaml in place');
+    expect(r.stderr).toContain('would change other values of the file too');
+    expect(readFileSync(join(w.dir, 'statusform.yaml'), 'utf8')).toBe(config);
+    expect(readdirSync(join(w.dir, 'statusform.state')).filter((f) => f.endsWith('.json'))).toEqual([]);
+  });
+
   it("keeps credentials written in the file as they are, its own and another account's, and scrubs only what the vendor gave", async () => {
     const other = 'nerds-literal-token-0042';
     const config = `version: 1
