@@ -3,9 +3,10 @@
 
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PROPERTYDECK_SANDBOX_TOKEN } from '../../src/vendors/propertydeck/simulator.js';
 import { cli } from '../helpers.js';
+import { pgAvailable, startPostgres, type PgServer } from '../state/pg-server.js';
 import { world, type World } from './fixtures.js';
 
 let w: World | undefined;
@@ -242,6 +243,38 @@ accounts:
     expect(added).toContain('- label: Call [redacted]');
     expect(added).toContain('- label: Hot Lead');
     expect(added).not.toContain(PROPERTYDECK_SANDBOX_TOKEN);
+  });
+});
+
+describe.skipIf(!pgAvailable)('statusform import --out into a file that names its PostgreSQL state literally', () => {
+  let server: PgServer;
+  beforeAll(async () => {
+    server = await startPostgres();
+  }, 60_000);
+  afterAll(async () => server?.stop());
+
+  it("keeps the state's URL, password and all, as the user wrote it in the file", async () => {
+    const url = server.url('Import-Pg-Secret-5521');
+    const config = `version: 1
+state:
+  backend: postgres
+  url: ${url}
+  schema: import_in_place
+accounts:
+  estate:
+    vendor: propertydeck
+    base_url: \${PROPERTYDECK_URL}
+    token: \${PROPERTYDECK_TOKEN}
+    statuses:
+      - { label: For Sale, type: property, maps_to: open }
+`;
+    w = await world(config, { seeds: { propertydeck: seed }, rateLimits: { propertydeck: false } });
+    const r = await w.run('import', '--account', 'estate', '--out', 'statusform.yaml');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout + r.stderr).not.toContain('Import-Pg-Secret-5521');
+    const text = readFileSync(join(w.dir, 'statusform.yaml'), 'utf8');
+    expect(text.startsWith(config)).toBe(true);
+    expect(text.slice(config.length)).toContain('- label: Hot Lead');
   });
 });
 
