@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PROPERTYDECK_SANDBOX_TOKEN } from '../../src/vendors/propertydeck/simulator.js';
 import { cli } from '../helpers.js';
 import { pgAvailable, startPostgres, type PgServer } from '../state/pg-server.js';
-import { world, type World } from './fixtures.js';
+import { PD_ACCOUNT, world, type World } from './fixtures.js';
 
 let w: World | undefined;
 afterEach(async () => {
@@ -255,19 +255,10 @@ describe.skipIf(!pgAvailable)('statusform import --out into a file that names it
 
   it("keeps the state's URL, password and all, as the user wrote it in the file", async () => {
     const url = server.url('Import-Pg-Secret-5521');
-    const config = `version: 1
-state:
-  backend: postgres
-  url: ${url}
-  schema: import_in_place
-accounts:
-  estate:
-    vendor: propertydeck
-    base_url: \${PROPERTYDECK_URL}
-    token: \${PROPERTYDECK_TOKEN}
-    statuses:
-      - { label: For Sale, type: property, maps_to: open }
-`;
+    const config = PD_ACCOUNT('      - { label: For Sale, type: property, maps_to: open }\n').replace(
+      'version: 1\n',
+      `version: 1\nstate:\n  backend: postgres\n  url: ${url}\n  schema: import_in_place\n`,
+    );
     w = await world(config, { seeds: { propertydeck: seed }, rateLimits: { propertydeck: false } });
     const r = await w.run('import', '--account', 'estate', '--out', 'statusform.yaml');
     expect(r.code, r.stderr).toBe(0);
