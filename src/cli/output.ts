@@ -73,10 +73,14 @@ export function outputFile(
   return { given, path, real, exists };
 }
 
-/** Writes an output file, turning what the file system says into a sentence. */
-export function writeOutput(file: OutputFile, what: string, text: string): void {
+/**
+ * Writes an output file, turning what the file system says into a sentence. Every known secret is
+ * scrubbed from the text unless `scrub` is false: an edit of the user's own file, whose new parts
+ * the caller has scrubbed already.
+ */
+export function writeOutput(file: OutputFile, what: string, text: string, opts: { scrub: boolean } = { scrub: true }): void {
   try {
-    writeFileSync(file.path, scrubKnown(text));
+    writeFileSync(file.path, opts.scrub ? scrubKnown(text) : text);
   } catch (err) {
     throw new UsageError(`cannot write ${what} to ${file.given}: ${fileProblem(err)}`);
   }

@@ -4,9 +4,10 @@
 
 import { dirname, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Document, YAMLSeq, isMap, isSeq, parseDocument, visit, type Node } from 'yaml';
+import { Document, YAMLSeq, isMap, isNode, isScalar, isSeq, parseDocument, visit, type Node } from 'yaml';
 import { appendItems } from '../../config/append-items.js';
 import { literal } from '../../config/edit.js';
+import { RefusedError } from '../../errors.js';
 import type { AccountConfig, LiveItem } from '../../model.js';
 import { scrubKnown } from '../../http/redact.js';
 import { inertText } from '../../inert.js';
@@ -37,10 +38,21 @@ export function collectionPath(sourceText: string, input: Pick<ImportInput, 'acc
   return inAccounts ? ['accounts', input.account.name, input.adapter.collection] : [input.adapter.collection];
 }
 
-/** The account's own file with the new items added to its collection; nothing else in it changes. */
+/**
+ * The account's own file with the new items added to its collection; nothing else in it changes,
+ * so nothing in it is scrubbed either: only the new items' text, which comes from the vendor, is.
+ */
 export function importedInPlace(input: ImportInput): string {
-  const doc = new Document();
-  return appendItems(input.sourceText, collectionPath(input.sourceText, input), newItemNodes(doc, input));
+  const items = newItemNodes(new Document(), input).map(scrubbed);
+  try {
+    return appendItems(input.sourceText, collectionPath(input.sourceText, input), items);
+  } catch (err) {
+    if (!(err instanceof RefusedError)) throw err;
+    throw new RefusedError(
+      `cannot add the imported items to ${input.account.position.file} in place: ${err.message}. ` +
+        'Nothing was written; add the items by hand, or run import without --out to print them',
+    );
+  }
 }
 
 /** The account as written in its file (credentials still ${…}), its declared items followed by the new ones. */
@@ -127,6 +139,17 @@ function aboutLines(input: ImportInput): string[] {
         "declaring one creates the business's own copy.",
     );
   return lines;
+}
+
+/** Every secret the run knows replaced in the node's texts and notes, before they are written. */
+function scrubbed<T extends Node>(node: T): T {
+  visit(node, (_, n) => {
+    if (!isNode(n)) return;
+    if (n.commentBefore) n.commentBefore = scrubKnown(n.commentBefore);
+    if (n.comment) n.comment = scrubKnown(n.comment);
+    if (isScalar(n) && typeof n.value === 'string') n.value = scrubKnown(n.value);
+  });
+  return node;
 }
 
 /**

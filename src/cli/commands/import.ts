@@ -69,7 +69,8 @@ export async function importCommand(io: Io, opts: ImportCommandOptions): Promise
       return 'done';
     }
     const text = to.inPlace ? importedInPlace(input) : importedAccountFile(input);
-    if (to.out) writeOutput(to.out, 'the import', text);
+    // The account's own file keeps its bytes (a credential written in it is the user's, not output): its new items were scrubbed.
+    if (to.out) writeOutput(to.out, 'the import', text, { scrub: !to.inPlace });
     else write(io.stdout, text);
     await adopt(state, store, account, input.fresh, !to.inPlace);
     if (to.out) write(io.stderr, importedMessage(input, to.out, to.inPlace));
