@@ -1,5 +1,6 @@
 // The checks every vendor's items share, whatever the adapter: unique keys (as the reader and
-// the vendor see them), known categories, rename sources, depends_on references and cycles.
+// the vendor see them), known categories, rename sources, depends_on references and cycles, and
+// the vendor's count limits as far as the configuration alone can pass them.
 
 import { address as itemAddress } from '../address.js';
 import { formatPosition, type ConfigProblem, type Position } from '../errors.js';
@@ -53,6 +54,32 @@ export function checkItems(
     checkDependsOn(check, item, declared.byKey);
   }
   checkCycles(check, items, declared.byKey);
+  checkLimits(check, items);
+}
+
+/**
+ * The vendor's count limits (capabilities.limits) over the items declared: the first item past a
+ * limit is a problem where it is written. Live items count too, but only a plan can see them.
+ */
+function checkLimits(check: Check, items: readonly DesiredItem[]): void {
+  const { adapter } = check;
+  const words = adapter.collection.replaceAll('_', ' ');
+  for (const limit of adapter.capabilities.limits ?? []) {
+    const counts = new Map<string, number>();
+    for (const item of items) {
+      const group = limit.per ? String(item.fields[limit.per.field] ?? '') : '';
+      const n = (counts.get(group) ?? 0) + 1;
+      counts.set(group, n);
+      if (n !== limit.max + 1) continue;
+      const where = limit.per ? ` in the ${group} ${limit.per.name}` : '';
+      check.problems.push({
+        position: item.position,
+        message:
+          `${check.address(item.key)}: more than ${limit.max} ${words}${where}: ` +
+          `${adapter.displayName} allows ${limit.max} per ${limit.per?.name ?? 'account'}`,
+      });
+    }
+  }
 }
 
 /** Each key declared once (by identity), each category a known one. */

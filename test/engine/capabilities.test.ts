@@ -1,8 +1,11 @@
-// Immutable fields and count limits as a made-up vendor declares them: the diff enforces them from
-// the capabilities alone, for any vendor — no server, no vendor of the product.
+// Immutable fields and count limits as a made-up vendor declares them: the diff (and, for the
+// declared items alone, validate) enforces them from the capabilities, for any vendor — no server,
+// no vendor of the product.
 
 import { describe, expect, it } from 'vitest';
+import { checkItems } from '../../src/config/check-items.js';
 import { diffAccount } from '../../src/engine/diff/diff-account.js';
+import type { ConfigProblem } from '../../src/errors.js';
 import type { Capabilities, VendorAdapter } from '../../src/vendors/adapter.js';
 import type { AccountConfig, DesiredItem, Fields, LiveItem, StateItem } from '../../src/model.js';
 
@@ -222,5 +225,35 @@ describe('count limits: the changes that would pass one are plan errors on their
       'creating it would make 3 ticket states at Acme Desk (inactive ones count too); the limit is 2 per account; and ' +
         'creating it would make 2 ticket states in the open kind at Acme Desk (inactive ones count too); the limit is 1 per kind',
     ]);
+  });
+});
+
+describe('count limits at validate: the declared items alone, where the first one past a limit is written', () => {
+  const limits = [
+    { max: 3, counts: 'listed' as const },
+    { max: 1, per: { field: 'kind', name: 'kind' }, counts: 'listed' as const },
+  ];
+  const at = (line: number) => ({ file: 'statusform.yaml', line, col: 5 });
+
+  it('names the first item past each limit, by its address and line, for any vendor that declares limits', () => {
+    const items = ['A', 'B', 'C', 'D'].map((k, i) => ({ ...item(k, { kind: k === 'B' ? 'open' : 'hold' }), position: at(10 + i) }));
+    const problems: ConfigProblem[] = [];
+    checkItems('desk', acme({ limits }), items, ['open', 'hold'], problems);
+    expect(problems.map((p) => `${p.position.line}: ${p.message}`)).toEqual([
+      '13: desk.ticket_states["D"]: more than 3 ticket states: Acme Desk allows 3 per account',
+      '12: desk.ticket_states["C"]: more than 1 ticket states in the hold kind: Acme Desk allows 1 per kind',
+    ]);
+  });
+
+  it('says nothing for a vendor that declares no limits', () => {
+    const problems: ConfigProblem[] = [];
+    checkItems(
+      'desk',
+      acme({}),
+      ['A', 'B', 'C', 'D'].map((k) => item(k, { kind: 'hold' })),
+      ['hold'],
+      problems,
+    );
+    expect(problems).toEqual([]);
   });
 });

@@ -109,8 +109,7 @@ export const zendesk: VendorAdapter = {
     if ((settings['subdomain'] === undefined) === (settings['base_url'] === undefined))
       ctx.problem([], 'give either subdomain (https://{subdomain}.zendesk.com) or base_url, not both');
     const statuses = (settings['statuses'] ?? []) as StatusConfig[];
-    const perCategory = new Map<string, number>();
-    return statuses.map((s, i) => desiredStatus(s, i, ctx, perCategory));
+    return statuses.map((s, i) => desiredStatus(s, i, ctx));
   },
 
   importItem(live, categories) {

@@ -1,12 +1,12 @@
 // Zendesk's declared statuses: the config's item schema, and each declared status checked where it
-// is written (labels' length, categories, Zendesk's count limits within the config) and normalised
+// is written (labels' length, categories) and normalised
 // into the item compared with live rows (vendor-docs zendesk-custom-statuses.md §3).
 
 import type { DesiredItem, Fields } from '../../model.js';
 import type { DesiredContext } from '../adapter.js';
 import { key as keyOf, label } from '../normalise.js';
 import type { SameKeys } from '../schema-types.js';
-import { CREATABLE_CATEGORIES, MAX_LABEL, MAX_PER_ACCOUNT, MAX_PER_CATEGORY, STATUS_CATEGORIES, SYSTEM_LABEL } from './api.js';
+import { CREATABLE_CATEGORIES, MAX_LABEL, STATUS_CATEGORIES, SYSTEM_LABEL } from './api.js';
 
 export interface StatusConfig {
   agent_label: string;
@@ -53,7 +53,7 @@ void statusTypeMatchesSchema;
 const isPlain = (value: string) => !value.includes('{{');
 
 /** One declared status: its problems reported at their positions, then the item as compared. */
-export function desiredStatus(s: StatusConfig, i: number, ctx: DesiredContext, perCategory: Map<string, number>): DesiredItem {
+export function desiredStatus(s: StatusConfig, i: number, ctx: DesiredContext): DesiredItem {
   const at = (...p: (string | number)[]) => ['statuses', i, ...p];
   const category = s.maps_to.trim().toLowerCase();
   if (!(STATUS_CATEGORIES as readonly string[]).includes(category)) {
@@ -78,18 +78,6 @@ export function desiredStatus(s: StatusConfig, i: number, ctx: DesiredContext, p
     ctx.problem(
       at('agent_label'),
       `${label(s.agent_label)} is the placeholder of a Zendesk built-in status, which statusform never writes`,
-    );
-  const n = (perCategory.get(category) ?? 0) + 1;
-  perCategory.set(category, n);
-  if (n === MAX_PER_CATEGORY + 1)
-    ctx.problem(
-      at(),
-      `more than ${MAX_PER_CATEGORY} statuses in the ${category} category: Zendesk allows ${MAX_PER_CATEGORY} per category`,
-    );
-  if (i === MAX_PER_ACCOUNT)
-    ctx.problem(
-      at(),
-      `more than ${MAX_PER_ACCOUNT} statuses: Zendesk allows ${MAX_PER_ACCOUNT} per account, its built-in statuses included`,
     );
 
   const fields: Fields = { status_category: category, agent_label: label(s.agent_label) };
