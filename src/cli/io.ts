@@ -109,11 +109,12 @@ export async function confirm(io: Io, question: string, stop?: AbortSignal): Pro
   }
 }
 
-/** Appends markdown to $GITHUB_STEP_SUMMARY when running in GitHub Actions. */
-export function appendStepSummary(io: Io, markdown: string): void {
+/** Appends markdown to $GITHUB_STEP_SUMMARY when running in GitHub Actions (given as a function, it is rendered only then). */
+export function appendStepSummary(io: Io, markdown: string | (() => string)): void {
   const path = io.env['GITHUB_STEP_SUMMARY'];
   if (io.env['GITHUB_ACTIONS'] !== 'true' || !path) return;
-  appendFileSync(path, `${inertOutput(scrubKnown(markdown))}\n`);
+  const text = typeof markdown === 'string' ? markdown : markdown();
+  appendFileSync(path, `${inertOutput(scrubKnown(text))}\n`);
 }
 
 /**

@@ -148,13 +148,20 @@ function maxWait(seconds: number | undefined): { maxWaitMs?: number } {
   return seconds === undefined ? {} : { maxWaitMs: seconds * 1000 };
 }
 
-/** The configuration's state, in its layout (see state/location.ts). Nothing is read or connected to yet. */
-export function stateStoreOf(config: ConfigWithState): StateStore {
-  return openStateStore({
-    layout: config.stateLayout,
-    path: config.statePath,
-    ...(config.statePostgres ? { postgres: config.statePostgres } : {}),
-  });
+/**
+ * The configuration's state, in its layout (see state/location.ts). Nothing is read or connected to
+ * yet. `configPath`: the configuration as the user named it (`-c PATH`), which lock hints repeat.
+ */
+export function stateStoreOf(config: ConfigWithState, configPath?: string, env: NodeJS.ProcessEnv = process.env): StateStore {
+  return openStateStore(
+    {
+      layout: config.stateLayout,
+      path: config.statePath,
+      ...(config.statePostgres ? { postgres: config.statePostgres } : {}),
+      ...(configPath !== undefined ? { configPath } : {}),
+    },
+    env,
+  );
 }
 
 /**

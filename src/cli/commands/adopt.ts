@@ -12,8 +12,7 @@ import type { Config } from '../../config/load.js';
 import { loadConfigWithState, type ConfigWithState } from '../../state/config-with-state.js';
 import { address } from '../../address.js';
 import { adoptEdit, adoptedItem, isRefusal, recordConflict, type AdoptRefusal, type ItemEdit } from '../../engine/adopt.js';
-import { loadState, makePlan, type Planned, type RunOptions } from '../../engine/manager.js';
-import { stateStoreFor } from '../state-store.js';
+import { loadState, makePlan, stateStoreOf, type Planned, type RunOptions } from '../../engine/manager.js';
 import type { Plan, PlanAction } from '../../engine/plan.js';
 import { bindingOf } from '../../engine/state-binding.js';
 import { UsageError, fileProblem, formatPosition } from '../../errors.js';
@@ -80,7 +79,7 @@ export async function adoptCommand(io: Io, opts: AdoptCommandOptions): Promise<O
   checkAddresses(config, addresses, opts.accounts ?? []);
   // Read only what is needed: the accounts asked for, else those the addresses name, else all.
   const accounts = (opts.accounts ?? []).length > 0 ? opts.accounts! : [...new Set(addresses.map(accountOf))];
-  const store = stateStoreFor(config, opts.config, io.env);
+  const store = stateStoreOf(config, opts.config, io.env);
   // The state is written too: held from before it is read until it is written, as apply holds it.
   const names = accounts.length > 0 ? accounts : config.accounts.map((a) => a.name);
   try {

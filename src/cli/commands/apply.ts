@@ -9,7 +9,16 @@ import type { ConfigWithState } from '../../state/config-with-state.js';
 import type { ActionOutcome, ApplyResult } from '../../engine/execute.js';
 import type { Plan, PlanAction } from '../../engine/plan.js';
 import type { Release, Snapshot, StateStore } from '../../state/store.js';
-import { applyPlan, loadState, makePlan, selectAccounts, withoutAccounts, type Planned, type RunOptions } from '../../engine/manager.js';
+import {
+  applyPlan,
+  loadState,
+  makePlan,
+  selectAccounts,
+  stateStoreOf,
+  withoutAccounts,
+  type Planned,
+  type RunOptions,
+} from '../../engine/manager.js';
 import { parseShard, type Shard } from '../../engine/shard.js';
 import { guardProblems } from '../../engine/safety.js';
 import { readSavedPlan, staleAgainst, staleBeforeRead, type Staleness } from '../../plan-file/saved-plan.js';
@@ -19,7 +28,6 @@ import { dirname, resolve } from 'node:path';
 import { renderApplyText, renderPlanText } from '../../render/text.js';
 import { renderAccountOutcomesText } from '../../render/apply-report.js';
 import { loadOrThrow } from '../context.js';
-import { stateStoreFor } from '../state-store.js';
 import { namedInShard, selection } from '../selection.js';
 import { appendStepSummary, colors, confirm, progress, write, type Io, type OutStream, type Progress } from '../io.js';
 import type { Interrupts } from '../interrupts.js';
@@ -179,7 +187,7 @@ export async function applyCommand(io: Io, opts: ApplyCommandOptions): Promise<O
   emit(versionEvent(opts.statusformVersion ?? 'unknown', stamp));
   const run = startRun(io, opts, emit);
   // Only the accounts this apply may write are locked (each its own, in the directory layout): applies on others go on.
-  const store = stateStoreFor(run.config, run.configPath, io.env);
+  const store = stateStoreOf(run.config, run.configPath, io.env);
   let release: Release;
   try {
     release = await lockAccounts(store, run.names, (opts.lockTimeoutSeconds ?? 0) * 1000, run.verdicts);

@@ -6,7 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { ACCOUNTS_DIR, SETTINGS_FILE, isLayout } from '../../config/files.js';
 import type { ConfigWithState } from '../../state/config-with-state.js';
-import { loadState, openSessions, selectAccounts } from '../../engine/manager.js';
+import { loadState, openSessions, selectAccounts, stateStoreOf } from '../../engine/manager.js';
 import { bindingOf, refuseForeignState } from '../../engine/state-binding.js';
 import { UsageError } from '../../errors.js';
 import { closeDefaultAgent, newStats } from '../../http/client.js';
@@ -19,7 +19,6 @@ import { adapterFor } from '../../vendors/registry.js';
 import { DEFAULT_CONFIG, loadOrThrow } from '../context.js';
 import { write, type Io } from '../io.js';
 import { outputFile, realPath, writeOutput, type OutputFile } from '../output.js';
-import { stateStoreFor } from '../state-store.js';
 import type { Outcome } from '../outcome.js';
 import { importedAccountFile, importedInPlace, type ImportInput } from './import-yaml.js';
 
@@ -46,7 +45,7 @@ export async function importCommand(io: Io, opts: ImportCommandOptions): Promise
   // Where the YAML goes is settled before any request: never over the state, its lock or another config file.
   const to = destination(io, opts, config, account, sourcePath);
 
-  const store = stateStoreFor(config, opts.config, io.env);
+  const store = stateStoreOf(config, opts.config, io.env);
   const release = await store.lock([account.name], 'statusform import', 0).catch(async (err: unknown) => {
     await store.close();
     throw err;

@@ -84,7 +84,8 @@ export async function planCommand(io: Io, opts: PlanCommandOptions): Promise<Out
     await closeDefaultAgent();
   }
   write(io.stdout, renderPlan(plan, format, io, { verbose: opts.verbose ?? false }));
-  appendStepSummary(io, renderPlanMarkdown(plan));
+  // Rendered only for a job summary: outside GitHub Actions a plan is not made twice.
+  appendStepSummary(io, () => renderPlanMarkdown(plan));
   if (out) {
     // The configuration as seen from the plan file's folder: `apply PLANFILE` finds it from anywhere.
     const configPath =
